@@ -1,0 +1,116 @@
+"""Writes to accounts. Every function takes the acting user and owns its transaction."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhenxing.audit import services as audit
+from zhenxing.audit.context import acting
+from zhenxing.regions.models import Region
+
+from . import lockout, scope
+from .models import ROLE_LEVELS, ApiToken, Department, Role, User
+
+ACCOUNT_MANAGERS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+
+
+def _check_manager(actor: User | None, region: Region) -> None:
+    if actor is None:  # the command line (an operator on the server) may create any account
+        return
+    if actor.role not in ACCOUNT_MANAGERS:
+        raise PermissionDenied("只有地区管理员或系统管理员可以管理账户")
+    if not scope.region_in_scope(actor, region):
+        raise PermissionDenied("不能在您的数据权限范围之外创建或修改账户")
+
+
+def user_create(*, actor: User | None, username: str, password: str, region: Region, role: str,
+                full_name: str = "", department: str = "", unit: str = "", phone: str = "",
+                must_change_password: bool = True) -> User:
+    """Create a staff account. Accounts an admin creates must change the password at first login."""
+    _check_manager(actor, region)
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors.setdefault("role", []).append("未知角色")
+    elif region.level not in ROLE_LEVELS[role]:
+        errors.setdefault("region", []).append(
+            f"{Role(role).label}只能设在{'、'.join(sorted(str(lv) for lv in ROLE_LEVELS[role]))}层级")
+    if role == Role.DEPARTMENT_STAFF and department not in Department.values:
+        errors.setdefault("department", []).append("行业部门账户须选择所属行业")
+    if role != Role.DEPARTMENT_STAFF and department:
+        errors.setdefault("department", []).append("只有行业部门账户可以选择行业")
+    if User.objects.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append("用户名已存在")
+    candidate = User(username=username, full_name=full_name)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        errors.setdefault("password", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        user = User(username=username, full_name=full_name, region=region, role=role, department=department,
+                    unit=unit, phone=phone, must_change_password=must_change_password,
+                    is_staff=False, is_superuser=False)
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def user_set_password(*, actor: User, user: User, new_password: str, request=None) -> None:
+    """The user changes their own password, or an admin resets it (then it must be changed again)."""
+    if actor.pk != user.pk:
+        _check_manager(actor, user.region)
+    validate_password(new_password, user)
+    if user.check_password(new_password):
+        raise ValidationError({"new_password1": ["新密码不能与原密码相同"]})
+    with transaction.atomic(), acting(actor):
+        user.set_password(new_password)
+        user.must_change_password = actor.pk != user.pk
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        audit.event_log(action="password_change", actor=actor, request=request, obj=user)
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> None:
+    _check_manager(actor, user.region)
+    with transaction.atomic(), acting(actor):
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+
+
+def user_unlock(*, actor: User, user: User) -> None:
+    _check_manager(actor, user.region)
+    with acting(actor):
+        lockout.unlock(user.username)
+        audit.event_log(action="update", actor=actor, obj=user, extra={"unlock": True})
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_issue(*, user: User, request=None) -> tuple[str, ApiToken]:
+    key = "zx_" + secrets.token_urlsafe(32)
+    with transaction.atomic(), acting(user):
+        token = ApiToken.objects.create(user=user, key_hash=_token_hash(key), prefix=key[3:11],
+                                        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS))
+        audit.event_log(action="token", actor=user, request=request, extra={"prefix": token.prefix})
+    return key, token
+
+
+def api_token_user(key: str) -> User | None:
+    token = (ApiToken.objects.select_related("user", "user__region")
+             .filter(key_hash=_token_hash(key), expires_at__gt=timezone.now()).first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

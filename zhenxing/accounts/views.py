@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhenxing.audit import services as audit
+
+from . import scope, services
+from .access import public_view, staff_view
+from .forms import LoginForm, PasswordChangeForm, UserCreateForm
+from .models import Role, User
+
+MANAGERS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+
+
+class ZxLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = public_view(ZxLoginView.as_view())
+
+
+@public_view
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit.event_log(action="logout", actor=request.user, request=request)
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("accounts:login")
+
+
+@staff_view()
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(actor=request.user, user=request.user,
+                                       new_password=form.cleaned_data["new_password1"], request=request)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error("new_password1", msg)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@staff_view(roles=MANAGERS)
+def user_list(request):
+    users = scope.scoped(request.user, User).select_related("region").order_by("region__path", "username")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@staff_view(roles=MANAGERS)
+def user_create(request):
+    form = UserCreateForm(request.POST or None, regions=scope.regions(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_create(actor=request.user, username=data["username"], password=data["password"],
+                                 region=data["region"], role=data["role"], full_name=data["full_name"],
+                                 department=data["department"], unit=data["unit"], phone=data["phone"])
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            messages.success(request, f"账户 {data['username']} 已创建，首次登录须修改密码。")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@staff_view(model=User, roles=MANAGERS)
+@require_POST
+def user_unlock(request, user):
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, f"账户 {user.username} 已解锁。")
+    return redirect("accounts:user_list")
+
+
+@staff_view(model=User, roles=MANAGERS)
+@require_POST
+def user_toggle_active(request, user):
+    services.user_set_active(actor=request.user, user=user, active=not user.is_active)
+    messages.success(request, f"账户 {user.username} 已{'启用' if user.is_active else '停用'}。")
+    return redirect("accounts:user_list")

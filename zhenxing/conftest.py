@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def w(db):
+    """The named people of zhenxing/testing.py."""
+    from zhenxing.testing import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` returns a client logged in as ``user``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from .modules import nav_items
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    return {"nav": nav_items(user)}

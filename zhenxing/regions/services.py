@@ -1,0 +1,142 @@
+"""Writes to the region tree. Loading a new edition of the division codes is an import."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import LEVEL_DEPTH, Level, Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BUILTIN_FILES = ["regions-2327.csv", "villages-2327.csv"]
+LEVEL_NAMES = {**{lv.value: lv.value for lv in Level}, **{str(lv.label): lv.value for lv in Level},
+               "县": Level.COUNTY, "市": Level.PREFECTURE, "镇": Level.TOWNSHIP, "乡": Level.TOWNSHIP}
+
+
+class RegionImportError(Exception):
+    def __init__(self, errors: list[dict]):
+        super().__init__("；".join(f"第{e['row']}行 {e['column']}：{e['message']}" for e in errors[:20]))
+        self.errors = errors
+
+
+@dataclass
+class RegionImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+
+def _read_rows(text: str) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def regions_import(*, text: str, actor=None) -> RegionImportResult:
+    """Upsert nodes from CSV text with columns code, name, level, parent_code [, aliases, is_sample].
+
+    Rows may come in any order; parents must be in the file or already in the tree. Atomic:
+    any error leaves the tree unchanged and every error names its row and column.
+    """
+    rows = _read_rows(text)
+    columns = set(rows[0]) if rows else set()
+    errors: list[dict] = []
+    parsed: dict[str, dict] = {}
+    for i, row in enumerate(rows, start=2):  # row 1 is the header
+        code = row.get("code", "")
+        if not (code.isdigit() and len(code) == 12):
+            errors.append({"row": i, "column": "code", "message": "区划代码须为12位数字"})
+            continue
+        if code in parsed:
+            errors.append({"row": i, "column": "code", "message": f"区划代码 {code} 在文件中重复"})
+            continue
+        level = LEVEL_NAMES.get(row.get("level", ""))
+        if level is None:
+            errors.append({"row": i, "column": "level", "message": "层级须为 province/prefecture/county/township/village"})
+            continue
+        if not row.get("name"):
+            errors.append({"row": i, "column": "name", "message": "名称不能为空"})
+            continue
+        aliases = [a for a in row.get("aliases", "").replace("；", ";").split(";") if a]
+        parsed[code] = {"row": i, "code": code, "name": row["name"], "level": level,
+                        "parent_code": row.get("parent_code", ""), "aliases": aliases,
+                        "is_sample": row.get("is_sample", "").lower() in {"1", "true", "是", "yes"}}
+
+    existing = {r.code: r for r in Region.objects.all()}
+    paths: dict[str, str] = {}
+
+    def path_of(code: str, seen: tuple = ()) -> str | None:
+        if code in paths:
+            return paths[code]
+        if code in seen:
+            return None
+        item = parsed.get(code)
+        if item is None:
+            return existing[code].path if code in existing else None
+        parent = item["parent_code"]
+        if not parent:
+            result = f"{code}/"
+        else:
+            parent_path = path_of(parent, seen + (code,))
+            result = None if parent_path is None else f"{parent_path}{code}/"
+        if result is not None:
+            paths[code] = result
+        return result
+
+    for code, item in parsed.items():
+        if path_of(code) is None:
+            errors.append({"row": item["row"], "column": "parent_code",
+                           "message": f"上级代码 {item['parent_code']} 不存在"})
+            continue
+        parent_level = (parsed.get(item["parent_code"]) or {}).get("level") or (
+            existing[item["parent_code"]].level if item["parent_code"] in existing else None)
+        if parent_level and LEVEL_DEPTH[Level(parent_level)] >= LEVEL_DEPTH[Level(item["level"])]:
+            errors.append({"row": item["row"], "column": "level", "message": "层级须低于上级"})
+
+    result = RegionImportResult(errors=errors)
+    if errors:
+        raise RegionImportError(errors)
+
+    with transaction.atomic():
+        # Parents first, so every parent FK can be resolved.
+        by_code = dict(existing)
+        for code in sorted(parsed, key=lambda c: paths[c].count("/")):
+            item = parsed[code]
+            values = {"name": item["name"], "level": item["level"], "path": paths[code],
+                      "depth": paths[code].count("/") - 1,
+                      "parent": by_code.get(item["parent_code"]) if item["parent_code"] else None}
+            # A file without these columns leaves them as they are (an official edition
+            # does not know our aliases for the plan's older names).
+            if "aliases" in columns:
+                values["aliases"] = item["aliases"]
+            if "is_sample" in columns:
+                values["is_sample"] = item["is_sample"]
+            node = by_code.get(code)
+            if node is None:
+                node = Region.objects.create(code=code, **values)
+                by_code[code] = node
+                result.created += 1
+                continue
+            changed = [k for k, v in values.items() if getattr(node, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(node, k, values[k])
+                node.save(update_fields=changed)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+    return result
+
+
+def regions_load_builtin() -> RegionImportResult:
+    """The prefecture's tree shipped with the system (counties, townships, villages)."""
+    total = RegionImportResult()
+    for name in BUILTIN_FILES:
+        r = regions_import(text=(DATA_DIR / name).read_text(encoding="utf-8"))
+        total.created += r.created
+        total.updated += r.updated
+        total.unchanged += r.unchanged
+    return total
