@@ -6,6 +6,8 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``demo``     -- ``load(*, out)``: idempotently adds the app's demo records
 - ``pending``  -- ``pending(user) -> list[PendingItem]``: work waiting for this user (home page)
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
+- ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
+                  by the county assessment, the dashboard and the reports alike
 """
 from __future__ import annotations
 
@@ -34,6 +36,40 @@ class PendingItem:
     count: int = 1
     overdue_days: int | None = None
     due: object | None = None  # a date, shown when present
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    value: object  # a Decimal/int/float, or None when there is nothing to measure
+    numerator: object | None = None
+    denominator: object | None = None
+    # How to find the records behind the figure: a URL (already scoped when opened by the user).
+    evidence_url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure, defined once: code, Chinese name, formula in words, unit, source tables, and
+    ``compute(region, as_of) -> IndicatorValue`` over the region's subtree as of a date."""
+
+    code: str
+    name: str
+    formula: str
+    unit: str  # "%", "户", "元", ...
+    sources: tuple[str, ...]
+    compute: object  # Callable[[Region, datetime.date], IndicatorValue]
+    higher_is_better: bool = True
+
+
+def indicators() -> dict[str, Indicator]:
+    found: dict[str, Indicator] = {}
+    for app, module in provided("indicators"):
+        for ind in module.INDICATORS:
+            if ind.code in found:
+                raise ValueError(f"指标代码重复：{ind.code}（{app}）")
+            found[ind.code] = ind
+    return found
 
 
 def app_label(app: str) -> str:
