@@ -149,7 +149,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
 # while `zhenxing rotate-id-key` re-encrypts them.
-ID_ENCRYPTION_KEYS = [k for k in os.environ.get("ID_ENCRYPTION_KEYS", "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=").split(",") if k]
+ID_ENCRYPTION_KEYS = [k for k in os.environ.get("ID_ENCRYPTION_KEYS", "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE=").split(",") if k]
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "development-id-hash-key-not-for-production")
 
 LOGGING = {
