@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("zhenxing.core.urls")),
 ]
+for _app, _module in provided("public_urls"):
+    urlpatterns.append(path("public/", include((_module.urlpatterns, f"{app_label(_app)}_public"))))
 for _app, _module in provided("urls"):
     if _app != "zhenxing.core":
         urlpatterns.append(path(f"{app_label(_app)}/", include(_module)))
