@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhenxing.core.middleware.RealIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     "zhenxing.accounts.middleware.ForcePasswordChangeMiddleware",
     "zhenxing.accounts.middleware.ReadOnlyRoleMiddleware",
 ]
+
+# Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed; see RealIPMiddleware.
+TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
 
 ROOT_URLCONF = "zhenxing.urls"
 WSGI_APPLICATION = "zhenxing.wsgi.application"
