@@ -55,7 +55,16 @@ def test_every_page_declares_its_access():
     assert undeclared == [], f"这些页面未声明 public_view 或 staff_view：{undeclared}"
 
 
-def test_staff_pages_require_login(client, demo_world):
+def test_walk_every_url_over_the_demo_data(client, demo_world):
+    """All checks that need every module's demo data, in one test: the demo loads once."""
+    check_staff_pages_require_login(client, demo_world)
+    check_detail_pages_answer_404_outside_scope(client, demo_world)
+    check_list_pages_open_for_every_person(client, demo_world)
+    check_api_detail_operations_answer_404_outside_scope(client, demo_world)
+
+
+def check_staff_pages_require_login(client, demo_world):
+    client.logout()
     for route, ns, p in page_patterns():
         if p.callback.zx_access != "staff" or p.pattern.converters:
             continue
@@ -72,7 +81,7 @@ def _pairs(model, user):
     return inside, outside
 
 
-def test_detail_pages_answer_404_outside_scope(client, demo_world):
+def check_detail_pages_answer_404_outside_scope(client, demo_world):
     checked = 0
     for route, ns, p in page_patterns():
         model = getattr(p.callback, "zx_model", None)
@@ -99,7 +108,7 @@ def test_detail_pages_answer_404_outside_scope(client, demo_world):
     assert checked > 0
 
 
-def test_list_pages_open_for_every_person(client, demo_world):
+def check_list_pages_open_for_every_person(client, demo_world):
     """Every parameterless staff page renders (or refuses by role) for every person."""
     for route, ns, p in page_patterns():
         if p.callback.zx_access != "staff" or p.pattern.converters:
@@ -118,7 +127,7 @@ def test_every_api_operation_declares_its_scope():
     assert missing == [], f"这些接口未声明 x-scope：{missing}"
 
 
-def test_api_detail_operations_answer_404_outside_scope(client, demo_world):
+def check_api_detail_operations_answer_404_outside_scope(client, demo_world):
     schema = api.get_openapi_schema()
     tokens = {u.pk: services.api_token_issue(user=u)[0] for u in people(demo_world)}
     checked = 0
