@@ -232,7 +232,7 @@ def transition_check(*, actor, case: MonitoringCase, name: str) -> workflow.Tran
         raise ValidationError("没有这项操作")
     if actor is None or actor.is_read_only:
         raise PermissionDenied("督查账户为只读账户")
-    if not scope.scoped(actor, MonitoringCase).filter(pk=case.pk).exists():
+    if not scope.region_in_scope(actor, case.village):
         raise PermissionDenied("该案件不在您的数据权限范围内")
     if case.state != t.source:
         raise ValidationError(f"案件当前环节为“{case.state_label}”，不能办理“{t.label}”")
@@ -332,7 +332,7 @@ WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
 def _require_case_writer(actor, case) -> None:
     if actor is None or actor.is_read_only or actor.role not in WRITER_ROLES:
         raise PermissionDenied("只有村、乡镇、县级工作人员可以登记帮扶信息")
-    if not scope.scoped(actor, MonitoringCase).filter(pk=case.pk).exists():
+    if not scope.region_in_scope(actor, case.village):
         raise PermissionDenied("该案件不在您的数据权限范围内")
 
 

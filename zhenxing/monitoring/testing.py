@@ -96,6 +96,8 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
             help_case(case, actor=village)
             case.refresh_from_db()
         elif name == "propose_elimination":
+            day = min(max(day, today - dt.timedelta(days=standard.posting_days + 5)), today)
+            data["date"] = day
             help_case(case, actor=village)
             income_history(case, actor=village, upto=day, threshold=standard.threshold)
             case.refresh_from_db()
