@@ -176,7 +176,7 @@ def _normalise(t: workflow.Transition, data: dict) -> dict:
                 [v for v in str(value).split(",") if v] if value else [])
         elif isinstance(value, str):
             value = value.strip()
-        if name in t.required and value in (None, "", [], False):
+        if name in t.required and (value is None or value is False or value == "" or value == []):
             errors[name] = [f"请填写“{workflow.FIELD_LABELS[name]}”"]
         clean[name] = value
     if "authorisation_signed" in t.required and not clean.get("authorisation_signed"):
