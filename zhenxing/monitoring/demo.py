@@ -69,7 +69,7 @@ def _actor(region: Region) -> User:
     if user is not None:
         return user
     user, _ = User.objects.get_or_create(
-        username=f"demo-mon-{region.code}",
+        username=f"yanshi-{region.code}",
         defaults=dict(role=role, region=region, full_name=f"{region.name}演示办理人", is_active=False,
                       password=make_password(None), must_change_password=False))
     return user

@@ -151,6 +151,10 @@ def case_act(request, case):
             messages.error(request, str(exc))
             return redirect("monitoring:detail", pk=case.pk)
         except ValidationError as exc:
+            case.refresh_from_db()
+            if t not in workflow.available(case, request.user):  # someone moved the case on meanwhile
+                _errors_to_messages(request, exc)
+                return redirect("monitoring:detail", pk=case.pk)
             _form_errors(form, exc)
         else:
             case.refresh_from_db()
