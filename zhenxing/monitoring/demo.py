@@ -58,7 +58,7 @@ PLAN = {
         (2, "monitored", 300, ["01"], "cadre_visit"),
     ],
 }
-FAST_TRACK = ("232722200206", 12)  # a 突发严重困难户 helped first (household 12 of 奋斗村 is not used above)
+FAST_TRACK = ("232722200208", 6)  # a 突发严重困难户 helped first (household 6 of 永丰村 is not used above)
 LEVEL_ROLES = {4: Role.VILLAGE_CADRE, 3: Role.TOWNSHIP_STAFF, 2: Role.COUNTY_STAFF}
 
 
