@@ -310,7 +310,7 @@ class ApplicationStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-@scope.register(region="village", departments="region")
+@scope.register(region="village", departments="none")  # names and phones: not for line departments
 class Application(models.Model):
     """A villager's own application from the public page; lands in the village's inbox."""
 

@@ -9,15 +9,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from zhenxing.accounts.access import public_view
+from zhenxing.accounts.backends import client_ip  # the same client address as the login lockout
 from zhenxing.regions.models import Level, Region
 
 from . import forms, services
 
 ROOT_PREFIX = "230000000000/232700000000/"  # the prefecture this system serves
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _children(parent_code: str, level: str):
@@ -39,7 +36,7 @@ def apply(request):
         try:
             application = services.application_submit(
                 name=d["name"], phone=d["phone"], id_number=d["id_number"], village=_village(d["village"] or ""),
-                risk_type=d["risk_type"], description=d["description"], ip=_client_ip(request))
+                risk_type=d["risk_type"], description=d["description"], ip=client_ip(request))
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -72,7 +69,7 @@ def apply_status(request):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.application_progress(reference=form.cleaned_data["reference"],
-                                                   id_number=form.cleaned_data["id_number"], ip=_client_ip(request))
+                                                   id_number=form.cleaned_data["id_number"], ip=client_ip(request))
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
         else:
