@@ -55,18 +55,41 @@ def case_due(case: MonitoringCase, standards: Standards | None = None) -> Due | 
                   elimination_proposed_on=case.elimination_proposed_on, standards=standards or Standards())
 
 
+def overdue_q(standards: Standards, today: dt.date) -> Q:
+    """Set-based: open steps whose due date lies before ``today`` (due = start + the limit of the
+    standard in force for the start's year), as one Q over the case table."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for code, info in workflow.STATES.items():
+        if info.deadline:
+            field = "elimination_proposed_on" if info.phase == "elimination" else "discovered_on"
+            groups.setdefault((info.deadline, field), []).append(code)
+    years = sorted(standards.by_year)
+    q = Q(pk__in=[])
+    for i, year in enumerate(years):
+        s = standards.by_year[year]
+        lo = dt.date(year, 1, 1)
+        hi = dt.date(years[i + 1], 1, 1) if i + 1 < len(years) else dt.date.max
+        for (deadline, field), states in groups.items():
+            days = s.home_check_days if deadline == "home_check" else s.decision_days
+            q |= Q(state__in=states, **{f"{field}__gte": lo,
+                                        f"{field}__lt": min(hi, today - dt.timedelta(days=days))})
+    return q
+
+
 def overdue_cases(user, *, states: list[str] | None = None, today: dt.date | None = None) -> list[dict]:
-    """Open steps past their due date in the user's scope, latest first: dicts with the case's id,
-    number, head name, village name, state, due and days late."""
+    """Open steps past their due date in the user's scope, most days late first: dicts with the case's
+    id, number, head name, village name, state, due and days late (the filter is set-based)."""
+    today = today or timezone.localdate()
     standards = Standards()
-    qs = cases(user).filter(state__in=states or [s for s, i in workflow.STATES.items() if i.deadline])
+    qs = cases(user).filter(overdue_q(standards, today))
+    if states:
+        qs = qs.filter(state__in=states)
     rows = []
     for row in qs.values("id", "number", "state", "discovered_on", "elimination_proposed_on",
                          "household__head_name", "village__name"):
         due = due_of(state=row["state"], discovered_on=row["discovered_on"],
                      elimination_proposed_on=row["elimination_proposed_on"], standards=standards, today=today)
-        if due is not None and due.overdue_days > 0:
-            rows.append({**row, "due": due.due, "overdue_days": due.overdue_days})
+        rows.append({**row, "due": due.due, "overdue_days": due.overdue_days})
     return sorted(rows, key=lambda r: -r["overdue_days"])
 
 
@@ -107,7 +130,7 @@ def case_filter(user, *, kind: str = "", risk_type: str = "", state: str = "", r
     if risk_type:
         qs = qs.filter(risk_codes__contains=f"|{risk_type}|")
     if overdue:
-        qs = qs.filter(pk__in=[r["id"] for r in overdue_cases(user, states=[state] if state in workflow.STATES else None)])
+        qs = qs.filter(overdue_q(Standards(), timezone.localdate()))
     return qs
 
 
