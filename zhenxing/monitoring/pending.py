@@ -33,13 +33,13 @@ def pending(user) -> list[PendingItem]:
             if state.level == level and counts.get(code):
                 items.append(PendingItem(category="待办理", label=f"{state.label}", url=_list_url(state=code),
                                          count=counts[code]))
-    overdue = selectors.overdue_cases(user)
-    for row in overdue[:OVERDUE_SHOWN]:
+    overdue = selectors.overdue_cases(user, limit=OVERDUE_SHOWN)
+    for row in overdue:
         label = f"{row['household__head_name'] or row['number']}（{row['village__name']}）{workflow.STATES[row['state']].label}"
         items.append(PendingItem(category="逾期", label=label, url=reverse("monitoring:detail", args=[row["id"]]),
                                  overdue_days=row["overdue_days"], due=row["due"]))
-    if len(overdue) > OVERDUE_SHOWN:
-        items.append(PendingItem(category="逾期", label="全部逾期案件", url=_list_url(overdue="on"), count=len(overdue)))
+    if len(overdue) == OVERDUE_SHOWN and (total := selectors.overdue_count(user)) > OVERDUE_SHOWN:
+        items.append(PendingItem(category="逾期", label="全部逾期案件", url=_list_url(overdue="on"), count=total))
     if level == workflow.VILLAGE:
         due = selectors.visits_due(user).count()
         if due:

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhenxing.accounts import scope
@@ -76,14 +77,22 @@ def overdue_q(standards: Standards, today: dt.date) -> Q:
     return q
 
 
-def overdue_cases(user, *, states: list[str] | None = None, today: dt.date | None = None) -> list[dict]:
+def overdue_count(user, *, today: dt.date | None = None) -> int:
+    return cases(user).filter(overdue_q(Standards(), today or timezone.localdate())).count()
+
+
+def overdue_cases(user, *, states: list[str] | None = None, today: dt.date | None = None,
+                  limit: int | None = None) -> list[dict]:
     """Open steps past their due date in the user's scope, most days late first: dicts with the case's
-    id, number, head name, village name, state, due and days late (the filter is set-based)."""
+    id, number, head name, village name, state, due and days late (the filter is set-based). With
+    ``limit``, the cases whose step started earliest are taken first."""
     today = today or timezone.localdate()
     standards = Standards()
     qs = cases(user).filter(overdue_q(standards, today))
     if states:
         qs = qs.filter(state__in=states)
+    if limit is not None:
+        qs = qs.order_by(Coalesce("elimination_proposed_on", "discovered_on"), "id")[:limit]
     rows = []
     for row in qs.values("id", "number", "state", "discovered_on", "elimination_proposed_on",
                          "household__head_name", "village__name"):
