@@ -1,0 +1,597 @@
+"""Every write of the monitoring module. Each function takes the acting user (keyword-only),
+validates, owns its transaction, and leaves an audit trail. ``case_transition`` is the only way a
+case changes state; it does what ``workflow.TRANSITIONS`` says and nothing else."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.models import Role
+from zhenxing.audit import services as audit
+from zhenxing.audit.context import acting
+from zhenxing.registry import idnumber
+from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind, MonitoringStatus
+
+from . import rules, workflow
+from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, Channel, ElimWay, Evidence,
+                     EvidenceKind, Helper, Measure, MeasureCategory, MeasureStatus, MonitoringCase, PublicAttempt,
+                     Visit, YearStandard)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# extension -> (content type, magic prefixes)
+FILE_TYPES = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "pdf": ("application/pdf", (b"%PDF-",)),
+}
+KIND_EXTENSIONS = {EvidenceKind.PHOTO: {"jpg", "jpeg", "png"}, EvidenceKind.SCAN: {"jpg", "jpeg", "png", "pdf"}}
+
+# Public pages: (kind, key) -> (max attempts, window). Kept in the database (PublicAttempt).
+RATE_LIMITS = {
+    ("apply", "ip"): (5, timedelta(hours=24)),
+    ("apply", "id"): (2, timedelta(hours=24)),
+    ("status", "ip"): (20, timedelta(hours=1)),
+}
+
+
+class ConcurrentChange(ValidationError):
+    """Someone else changed the case since the form was opened (optimistic locking)."""
+
+
+class RateLimited(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require_writer(actor, region) -> None:
+    if actor is None:
+        return
+    if actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户")
+    if not scope.region_in_scope(actor, region):
+        raise PermissionDenied("该农户不在您的数据权限范围内")
+
+
+def _event(*, case, actor, transition: str, label: str, from_state: str = "", to_state: str = "",
+           on: dt.date, decision: str = "", reason: str = "", data: dict | None = None,
+           warnings: list | None = None) -> CaseEvent:
+    level = workflow.level_of(actor) if actor is not None else ""
+    event = CaseEvent.objects.create(
+        case=case, transition=transition, label=str(label), from_state=from_state, to_state=to_state,
+        actor=actor, actor_name=(str(actor) if actor is not None else "农户本人（网上申报）"),
+        actor_level=level or "", date=on, decision=str(decision), reason=reason,
+        data=audit._jsonable(data or {}), warnings=warnings or [])
+    audit.event_log(action="transition", actor=actor, obj=case,
+                    extra={"transition": transition, "from": from_state, "to": to_state, "date": on,
+                           "decision": str(decision), "reason": reason, "warnings": warnings or []})
+    return event
+
+
+def _new_number(prefix: str, model, field: str) -> str:
+    for _ in range(20):
+        number = f"{prefix}{_today():%Y%m%d}{secrets.token_hex(3).upper()}"
+        if not model.objects.filter(**{field: number}).exists():
+            return number
+    raise RuntimeError("无法生成唯一编号")
+
+
+def _clean_risks(risk_types: Iterable[str]) -> list[str]:
+    codes = [str(c).strip() for c in risk_types or [] if str(c).strip()]
+    bad = [c for c in codes if c not in RISK_TYPES]
+    if bad:
+        raise ValidationError({"risk_types": [f"风险类型代码 {', '.join(bad)} 不在国家代码表中"]})
+    if len(codes) > rules.MAX_RISK_TYPES or len(set(codes)) != len(codes):
+        raise ValidationError({"risk_types": [f"风险类型最多 {rules.MAX_RISK_TYPES} 项且不能重复"]})
+    return codes
+
+
+def risk_codes(codes: list[str]) -> str:
+    return "|" + "|".join(codes) + "|" if codes else ""
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+def case_discover(*, actor, household: Household, channel: str, risk_types: list[str], description: str = "",
+                  source_ref: str = "", discovered_on: dt.date | None = None) -> MonitoringCase:
+    """Open a monitoring case (发现) for a household. ``actor`` None only for a villager's own
+    application from the public page. Raises ValidationError when the household has an open case."""
+    _require_writer(actor, household.village)
+    if channel not in Channel.values:
+        raise ValidationError({"channel": ["发现渠道须为 自主申报、干部排查 或 部门预警"]})
+    codes = _clean_risks(risk_types)
+    on = discovered_on or _today()
+    if on > _today():
+        raise ValidationError({"discovered_on": ["发现日期不能晚于今天"]})
+    open_case = MonitoringCase.objects.filter(household=household, state__in=workflow.OPEN_STATES).first()
+    if open_case is not None:
+        raise ValidationError(f"该户已有未办结的监测案件 {open_case.number}（{open_case.state_label}），不能重复登记")
+    try:
+        with transaction.atomic(), acting(actor):
+            case = MonitoringCase.objects.create(
+                number=_new_number("JC", MonitoringCase, "number"), household=household, village=household.village,
+                channel=channel, source_ref=source_ref, description=description, state="discovered",
+                risk_types=codes, risk_codes=risk_codes(codes), discovered_on=on, step_since=on, created_by=actor)
+            _event(case=case, actor=actor, transition="discover", label="发现登记", to_state="discovered", on=on,
+                   decision=str(Channel(channel).label), reason=description,
+                   data={"channel": channel, "source_ref": source_ref, "risk_types": codes})
+    except IntegrityError:
+        raise ValidationError("该户已有未办结的监测案件，不能重复登记") from None
+    return case
+
+
+# --- the state machine -----------------------------------------------------------------------
+
+def _parse_date(value, label: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({"date": [f"{label}格式不正确"]}) from None
+
+
+def _parse_money(value, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError({field: ["请填写金额（元）"]}) from None
+    if amount < 0 or not amount.is_finite():
+        raise ValidationError({field: ["金额不能为负数"]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _normalise(t: workflow.Transition, data: dict) -> dict:
+    """Types and presence of the transition's fields; unknown fields are ignored."""
+    clean: dict = {}
+    errors: dict[str, list[str]] = {}
+    for name in (*t.required, *t.optional):
+        value = data.get(name)
+        if name in {"date", "posting_start"}:
+            value = _parse_date(value, str(workflow.FIELD_LABELS[name]))
+        elif name in {"income_12m", "spending_12m"}:
+            value = _parse_money(value, name)
+        elif name in {"authorisation_signed", "fast_track", "accept_warnings"}:
+            value = value in (True, "true", "on", "1", 1, "yes")
+        elif name in {"risk_types", "resolved_risks"}:
+            value = [str(v) for v in (value or [])] if isinstance(value, (list, tuple)) else (
+                [v for v in str(value).split(",") if v] if value else [])
+        elif isinstance(value, str):
+            value = value.strip()
+        if name in t.required and (value is None or value is False or value == "" or value == []):
+            errors[name] = [f"请填写“{workflow.FIELD_LABELS[name]}”"]
+        clean[name] = value
+    if "authorisation_signed" in t.required and not clean.get("authorisation_signed"):
+        errors["authorisation_signed"] = ["须有农户签署的授权承诺书（同意查询家庭经济状况）方可核实认定"]
+    if clean.get("kind") not in (None, "") and clean["kind"] not in MonitoringKind.values:
+        errors["kind"] = ["监测对象类别不正确"]
+    if clean.get("elimination_way") not in (None, "") and clean["elimination_way"] not in ElimWay.values:
+        errors["elimination_way"] = ["风险消除方式须为帮扶消除或自然消除"]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _effect_fields(name: str, case: MonitoringCase, data: dict, on: dt.date) -> dict:
+    if name == "record_verification":
+        members = max(case.household.living_members, 1)
+        per_capita = ((data["income_12m"] - data["spending_12m"]) / members).quantize(Decimal("0.01"))
+        return {"kind": data["kind"], "risk_types": data["risk_types"], "risk_codes": risk_codes(data["risk_types"]),
+                "authorisation_signed": True,
+                "income_12m": data["income_12m"], "spending_12m": data["spending_12m"],
+                "per_capita_income": per_capita, "fast_track": bool(data.get("fast_track"))}
+    if name == "start_posting":
+        return {"posting_start": data["posting_start"]}
+    if name == "clear_posting":
+        return {"posting_start": None}
+    if name == "close_not_admitted":
+        return {"closing_reason": data["reason"][:500], "decided_on": on, "posting_start": None}
+    if name == "enter_monitoring":
+        return {"identified_on": on, "decided_on": on, "posting_start": None}
+    if name == "propose_elimination":
+        return {"elimination_way": data["elimination_way"], "elimination_proposed_on": on}
+    if name == "cancel_elimination":
+        return {"elimination_way": "", "elimination_proposed_on": None, "posting_start": None}
+    if name == "eliminate":
+        return {"eliminated_on": on, "posting_start": None}
+    raise KeyError(name)
+
+
+def _household_effects(names: Iterable[str], case: MonitoringCase) -> None:
+    household = Household.objects.get(pk=case.household_id)
+    if "enter_monitoring" in names:
+        household.monitoring_status, household.monitoring_kind = MonitoringStatus.MONITORED, case.kind
+        household.save(update_fields=["monitoring_status", "monitoring_kind", "updated_at"])
+    elif "eliminate" in names:
+        household.monitoring_status = MonitoringStatus.ELIMINATED
+        household.save(update_fields=["monitoring_status", "updated_at"])
+
+
+def transition_check(*, actor, case: MonitoringCase, name: str) -> workflow.Transition:
+    """Who may take which step: refuses the wrong state, the wrong level and another region."""
+    t = workflow.BY_NAME.get(name)
+    if t is None:
+        raise ValidationError("没有这项操作")
+    if actor is None or actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户")
+    if not scope.region_in_scope(actor, case.village):
+        raise PermissionDenied("该案件不在您的数据权限范围内")
+    if case.state != t.source:
+        raise ValidationError(f"案件当前环节为“{case.state_label}”，不能办理“{t.label}”")
+    if actor.role not in t.roles:
+        raise PermissionDenied(f"“{t.label}”须由{workflow.LEVEL_LABELS[t.level]}办理")
+    return t
+
+
+def case_transition(*, actor, case: MonitoringCase, name: str, version: int, data: dict | None = None,
+                    files: Iterable[tuple[str, object]] = ()) -> MonitoringCase:
+    """Take one step of the procedure. ``version`` is the case version the actor saw: when someone
+    else acted in between, ConcurrentChange is raised and nothing is written.
+    ``files``: (kind, uploaded file) pairs stored as evidence of this step."""
+    t = transition_check(actor=actor, case=case, name=name)
+    clean = _normalise(t, data or {})
+    on = clean.get("date") or _today()
+    if on > _today():
+        raise ValidationError({"date": ["办理日期不能晚于今天"]})
+    if on < case.step_since:
+        raise ValidationError({"date": [f"办理日期不能早于上一环节日期（{case.step_since:%Y年%m月%d日}）"]})
+    standard = rules.standard_for(on.year)
+    ctx = rules.Ctx(on=on, standard=standard, actor=actor)
+    # Checks see the fields this step records (e.g. the kind being verified).
+    errors, warnings = [], []
+    for check in t.checks:
+        e, w = rules.CHECKS[check](case, clean, ctx)
+        errors += e
+        warnings += w
+    if errors:
+        raise ValidationError(errors)
+    files = list(files)
+    for kind, f in files:
+        _check_file(kind, f)
+    updates: dict = {}
+    for effect in t.effects:
+        updates.update(_effect_fields(effect, case, clean, on))
+    with transaction.atomic(), acting(actor):
+        changed = MonitoringCase.objects.filter(pk=case.pk, version=version, state=t.source).update(
+            state=t.target, version=F("version") + 1, step_since=on, updated_at=timezone.now(), **updates)
+        if changed != 1:
+            raise ConcurrentChange("该案件已被他人办理或修改，请刷新页面查看最新情况后再操作")
+        case.refresh_from_db()
+        _household_effects(t.effects, case)
+        event = _event(case=case, actor=actor, transition=t.name, label=t.label, from_state=t.source,
+                       to_state=t.target, on=on, decision=t.decision, reason=clean.get("reason") or "",
+                       data={k: v for k, v in clean.items() if k not in {"reason", "date"} and v not in (None, "", [])},
+                       warnings=warnings)
+        for kind, f in files:
+            _store_file(case=case, kind=kind, f=f, actor=actor, event=event)
+    return case
+
+
+# --- evidence files --------------------------------------------------------------------------
+
+def _check_file(kind: str, f) -> str:
+    if kind not in KIND_EXTENSIONS:
+        raise ValidationError({"file": ["材料类型须为照片或扫描件"]})
+    name = getattr(f, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in KIND_EXTENSIONS[kind]:
+        allowed = "、".join(sorted(KIND_EXTENSIONS[kind]))
+        raise ValidationError({"file": [f"{name}：{EvidenceKind(kind).label}只接受 {allowed} 格式"]})
+    if f.size > MAX_FILE_BYTES:
+        raise ValidationError({"file": [f"{name}：文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB"]})
+    if f.size == 0:
+        raise ValidationError({"file": [f"{name}：文件为空"]})
+    f.seek(0)
+    head = f.read(16)
+    f.seek(0)
+    content_type, magics = FILE_TYPES[ext]
+    if not any(head.startswith(m) for m in magics):
+        raise ValidationError({"file": [f"{name}：文件内容与扩展名不符"]})
+    return content_type
+
+
+def _store_file(*, case, kind, f, actor, event=None, visit=None) -> Evidence:
+    content_type = _check_file(kind, f)
+    ext = f.name.rsplit(".", 1)[-1].lower()
+    evidence = Evidence(case=case, event=event, visit=visit, kind=kind, original_name=f.name[:200],
+                        content_type=content_type, size=f.size, uploaded_by=actor)
+    evidence.file.save(f"{case.number}-{secrets.token_hex(8)}.{ext}", f, save=False)
+    evidence.save()
+    return evidence
+
+
+def evidence_add(*, actor, case: MonitoringCase, kind: str, f) -> Evidence:
+    _require_case_writer(actor, case)
+    with transaction.atomic(), acting(actor):
+        return _store_file(case=case, kind=kind, f=f, actor=actor)
+
+
+# --- helpers, measures, visits ---------------------------------------------------------------
+
+WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
+
+
+def _require_case_writer(actor, case) -> None:
+    if actor is None or actor.is_read_only or actor.role not in WRITER_ROLES:
+        raise PermissionDenied("只有村、乡镇、县级工作人员可以登记帮扶信息")
+    if not scope.region_in_scope(actor, case.village):
+        raise PermissionDenied("该案件不在您的数据权限范围内")
+
+
+def _require_help_allowed(case, status: str = MeasureStatus.PLANNED) -> None:
+    if not case.is_open:
+        raise ValidationError("案件已办结，不能再登记帮扶信息")
+    if case.state == "discovered":
+        raise ValidationError("请先完成入户核实")
+    if case.state in workflow.IDENTIFICATION_STATES and not case.fast_track and status != MeasureStatus.PLANNED:
+        raise ValidationError("尚未纳入监测，措施只能登记为“计划”；突发严重困难户可“先帮扶后认定”")
+
+
+def helper_create(*, actor, village, name: str, unit: str, position: str = "", phone: str = "",
+                  user=None) -> Helper:
+    if actor is None or actor.role not in WRITER_ROLES:
+        raise PermissionDenied("只有村、乡镇、县级工作人员可以登记帮扶责任人")
+    _require_writer(actor, village)
+    if village.level != "village":
+        raise ValidationError({"village": ["帮扶责任人须明确负责的村"]})
+    if not name.strip() or not unit.strip():
+        raise ValidationError({"name": ["请填写姓名和工作单位"]})
+    with transaction.atomic(), acting(actor):
+        return Helper.objects.create(village=village, name=name.strip(), unit=unit.strip(), position=position,
+                                     phone=phone, user=user)
+
+
+def case_assign_helper(*, actor, case: MonitoringCase, helper: Helper) -> MonitoringCase:
+    _require_case_writer(actor, case)
+    _require_help_allowed(case)
+    if helper.village_id != case.village_id or not helper.active:
+        raise ValidationError({"helper": ["帮扶责任人须为本村在岗的帮扶责任人"]})
+    with transaction.atomic(), acting(actor):
+        MonitoringCase.objects.filter(pk=case.pk).update(helper=helper, updated_at=timezone.now())
+        case.refresh_from_db()
+        _event(case=case, actor=actor, transition="assign_helper", label="明确帮扶责任人", on=_today(),
+               decision=str(helper), data={"helper": helper.pk})
+    return case
+
+
+def measure_add(*, actor, case: MonitoringCase, category: str, content: str, unit: str, person: str,
+                start_on: dt.date, end_on: dt.date | None = None, amount=Decimal("0"),
+                status: str = MeasureStatus.PLANNED) -> Measure:
+    _require_case_writer(actor, case)
+    errors = {}
+    if category not in MeasureCategory.values:
+        errors["category"] = ["请选择国家规定的帮扶措施类别"]
+    if status not in MeasureStatus.values:
+        errors["status"] = ["措施状态不正确"]
+    if not content.strip():
+        errors["content"] = ["请填写帮扶内容"]
+    if not unit.strip() or not person.strip():
+        errors["unit"] = ["请填写实施单位和责任人"]
+    if end_on and end_on < start_on:
+        errors["end_on"] = ["结束日期不能早于开始日期"]
+    if errors:
+        raise ValidationError(errors)
+    money = _parse_money(amount, "amount") or Decimal("0")
+    _require_help_allowed(case, status)
+    with transaction.atomic(), acting(actor):
+        measure = Measure.objects.create(case=case, category=category, content=content.strip(), unit=unit.strip(),
+                                         person=person.strip(), start_on=start_on, end_on=end_on, amount=money,
+                                         status=status, created_by=actor)
+        _event(case=case, actor=actor, transition="measure", label="登记帮扶措施", on=_today(),
+               decision=measure.get_category_display(), reason=measure.content,
+               data={"measure": measure.pk, "status": status, "amount": money})
+    return measure
+
+
+def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
+    case = measure.case
+    _require_case_writer(actor, case)
+    if status not in MeasureStatus.values:
+        raise ValidationError({"status": ["措施状态不正确"]})
+    _require_help_allowed(case, status)
+    with transaction.atomic(), acting(actor):
+        measure.status = status
+        measure.save(update_fields=["status"])
+        _event(case=case, actor=actor, transition="measure_status", label="更新措施进展", on=_today(),
+               decision=measure.get_status_display(), reason=str(measure), data={"measure": measure.pk})
+    return measure
+
+
+def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_capita_income=None,
+              files: Iterable[tuple[str, object]] = ()) -> Visit:
+    _require_case_writer(actor, case)
+    if not (case.state in workflow.MONITORED_STATES or (case.fast_track and case.is_open)):
+        raise ValidationError("纳入监测（或先帮扶后认定）后方可登记走访")
+    if date > _today():
+        raise ValidationError({"date": ["走访日期不能晚于今天"]})
+    if not changes.strip():
+        raise ValidationError({"changes": ["请填写家庭变化情况"]})
+    income = _parse_money(per_capita_income, "per_capita_income")
+    files = list(files)
+    for kind, f in files:
+        _check_file(kind, f)
+    helper = Helper.objects.filter(user=actor, village=case.village).first() or case.helper
+    with transaction.atomic(), acting(actor):
+        visit = Visit.objects.create(case=case, date=date, helper=helper, changes=changes.strip(),
+                                     per_capita_income=income, recorded_by=actor)
+        for kind, f in files:
+            _store_file(case=case, kind=kind, f=f, actor=actor, visit=visit)
+        _event(case=case, actor=actor, transition="visit", label="走访", on=date, reason=visit.changes,
+               data={"visit": visit.pk, "per_capita_income": income})
+    return visit
+
+
+# --- yearly standard -------------------------------------------------------------------------
+
+STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "home_check_days", "posting_days",
+                   "stable_months", "visit_interval_days", "is_demo", "note")
+
+
+def standard_save(*, actor, year: int, **fields) -> YearStandard:
+    if actor is None or actor.role not in {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}:
+        raise PermissionDenied("年度监测标准由地区管理员设置")
+    unknown = set(fields) - set(STANDARD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {unknown}")
+    errors = {}
+    for money in ("threshold", "reference_income"):
+        if money in fields and (fields[money] is None or Decimal(fields[money]) <= 0):
+            errors[money] = ["须为正数"]
+    if fields.get("posting_days") is not None and int(fields["posting_days"]) < 5:
+        errors["posting_days"] = ["公示不少于 5 天"]
+    if not 2000 <= int(year) <= 2100:
+        errors["year"] = ["年度不正确"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        standard = YearStandard.objects.filter(year=year).first() or YearStandard(year=year)
+        for k, v in fields.items():
+            setattr(standard, k, v)
+        standard.full_clean()
+        standard.save()
+    return standard
+
+
+# --- self-application (public) ---------------------------------------------------------------
+
+def _rate_check(kind: str, *, ip: str | None, id_hash: str = "") -> None:
+    now = timezone.now()
+    for (k, key), (limit, window) in RATE_LIMITS.items():
+        if k != kind:
+            continue
+        qs = PublicAttempt.objects.filter(kind=kind, at__gte=now - window)
+        if key == "ip":
+            if ip is None or qs.filter(ip=ip).count() < limit:
+                continue
+            raise RateLimited("您提交的次数过多，请稍后再试，或到村委会、拨打12317申报")
+        if key == "id" and id_hash and qs.filter(id_hash=id_hash).count() >= limit:
+            raise RateLimited("该身份证号今日已提交过申请，请勿重复提交；如需补充情况请联系村委会或拨打12317")
+
+
+def application_submit(*, name: str, phone: str, id_number: str, village, risk_type: str, description: str,
+                       ip: str | None) -> Application:
+    """A villager's own application: validated, rate limited per address and per ID number, stored,
+    and placed in the village's inbox (as a new case when the applicant's household is registered)."""
+    _rate_check("apply", ip=ip)
+    PublicAttempt.objects.create(kind="apply", ip=ip)
+    errors: dict[str, list[str]] = {}
+    try:
+        number = idnumber.validate(id_number)
+    except idnumber.IdNumberError as exc:
+        errors["id_number"] = [str(exc)]
+        number = None
+    name, phone, description = name.strip(), phone.strip(), description.strip()
+    if not name:
+        errors["name"] = ["请填写姓名"]
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not (7 <= len(digits) <= 12) or len(digits) != len(phone.replace("-", "").replace(" ", "")):
+        errors["phone"] = ["请填写正确的联系电话"]
+    if village is None or village.level != "village":
+        errors["village"] = ["请选择所在村"]
+    if risk_type not in RISK_TYPES:
+        errors["risk_type"] = ["请选择遇到的困难类型"]
+    if len(description) < 5:
+        errors["description"] = ["请简要说明遇到的困难（至少5个字）"]
+    if errors:
+        raise ValidationError(errors)
+    digest = idnumber.id_hash(number)
+    _rate_check("apply", ip=None, id_hash=digest)
+    with transaction.atomic():
+        PublicAttempt.objects.create(kind="apply", ip=None, id_hash=digest)
+        application = Application.objects.create(
+            reference=_new_number("SQ", Application, "reference"), name=name, phone=phone, id_hash=digest,
+            id_masked=idnumber.mask(number), village=village, risk_type=risk_type, description=description)
+        member = Member.objects.filter(id_hash=digest, status=MemberStatus.ACTIVE,
+                                       household__village=village).select_related("household").first()
+        if member is not None and not MonitoringCase.objects.filter(
+                household=member.household, state__in=workflow.OPEN_STATES).exists():
+            case = case_discover(actor=None, household=member.household, channel=Channel.SELF_APPLICATION,
+                                 risk_types=[risk_type], description=description, source_ref=application.reference)
+            application.case, application.status = case, ApplicationStatus.CASE
+            application.save(update_fields=["case", "status"])
+    return application
+
+
+def application_convert(*, actor, application: Application, household: Household) -> MonitoringCase:
+    """The village links an application whose household was not matched automatically."""
+    if actor is None or actor.role != Role.VILLAGE_CADRE:
+        raise PermissionDenied("自主申报由村级受理")
+    if application.status != ApplicationStatus.RECEIVED:
+        raise ValidationError("该申请已处理")
+    if household.village_id != application.village_id:
+        raise ValidationError({"household": ["须选择申请人所在村的农户"]})
+    with transaction.atomic(), acting(actor):
+        case = case_discover(actor=actor, household=household, channel=Channel.SELF_APPLICATION,
+                             risk_types=[application.risk_type], description=application.description,
+                             source_ref=application.reference,
+                             discovered_on=timezone.localtime(application.created_at).date())
+        application.case, application.status = case, ApplicationStatus.CASE
+        application.save(update_fields=["case", "status"])
+    return case
+
+
+def application_close(*, actor, application: Application, note: str) -> Application:
+    if actor is None or actor.role != Role.VILLAGE_CADRE:
+        raise PermissionDenied("自主申报由村级受理")
+    if application.status != ApplicationStatus.RECEIVED:
+        raise ValidationError("该申请已处理")
+    if not note.strip():
+        raise ValidationError({"note": ["请填写办结说明"]})
+    with transaction.atomic(), acting(actor):
+        application.status, application.closing_note = ApplicationStatus.CLOSED, note.strip()[:300]
+        application.save(update_fields=["status", "closing_note"])
+    return application
+
+
+PUBLIC_STAGES = {
+    "discovered": "村级入户核实中",
+    "verified": "村级民主评议中",
+    "posting": "村内公示中",
+    "township_review": "乡镇审核中",
+    "county_approval": "县级审定中",
+    "monitored": "已纳入监测帮扶",
+    "not_admitted": "经审核未纳入监测（如有疑问请联系村委会或拨打12317）",
+}
+
+
+def application_progress(*, reference: str, id_number: str, ip: str | None) -> dict | None:
+    """What the applicant may see: the reference, the stage and the date of the last change. Nothing else.
+    None when the reference and ID number do not match (the caller says so without telling which)."""
+    _rate_check("status", ip=ip)
+    PublicAttempt.objects.create(kind="status", ip=ip)
+    try:
+        digest = idnumber.id_hash(idnumber.validate(id_number))
+    except idnumber.IdNumberError:
+        return None
+    application = Application.objects.filter(reference=reference.strip().upper(), id_hash=digest).first()
+    if application is None:
+        return None
+    if application.case_id:
+        case = application.case
+        stage = PUBLIC_STAGES.get(case.state, "已纳入监测帮扶")
+        if case.state == "eliminated":
+            stage = "风险已消除"
+        updated = case.step_since
+    elif application.status == ApplicationStatus.CLOSED:
+        stage, updated = "已办结（如有疑问请联系村委会或拨打12317）", timezone.localtime(application.created_at).date()
+    else:
+        stage, updated = "已受理，待村里入户核实", timezone.localtime(application.created_at).date()
+    return {"reference": application.reference, "stage": stage, "updated": updated}

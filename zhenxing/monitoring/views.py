@@ -1,0 +1,343 @@
+"""Pages of the monitoring module: thin — parse, call a service or selector, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.access import staff_view
+from zhenxing.accounts.models import Role
+from zhenxing.regions.models import Level, Region
+from zhenxing.registry.models import Household
+
+from . import exports, forms, postings, rules, selectors, services, workflow
+from .models import Application, ApplicationStatus, Evidence, Helper, Measure, MeasureStatus, MonitoringCase, \
+    YearStandard
+
+PAGE = 50
+ADMINS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+
+
+def _errors_to_messages(request, exc: ValidationError) -> None:
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            for msg in errs:
+                form.add_error(field if field in form.fields else None, msg)
+    else:
+        for msg in exc.messages:
+            form.add_error(None, msg)
+
+
+# --- case list and export --------------------------------------------------------------------
+
+@staff_view()
+def case_list(request):
+    regions = scope.regions(request.user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
+    form = forms.CaseFilterForm(request.GET or None, regions=regions)
+    f = form.cleaned_data if form.is_valid() else {}
+    region = None
+    if f.get("region"):
+        region = scope.regions(request.user).filter(code=f["region"]).first()
+    qs = selectors.case_filter(request.user, kind=f.get("kind", ""), risk_type=f.get("risk_type", ""),
+                               state=f.get("state", ""), region=region, overdue=bool(f.get("overdue")),
+                               q=f.get("q", ""))
+    if request.GET.get("export") == "xlsx":
+        return exports.cases_xlsx(request, qs, region=region or request.user.region)
+    after = request.GET.get("after")  # keyset pagination on id (newest first)
+    page_qs = qs.order_by("-id")
+    if after and after.isdigit():
+        page_qs = page_qs.filter(id__lt=int(after))
+    rows = list(page_qs[: PAGE + 1])
+    standards = selectors.Standards()
+    for c in rows:
+        c.due_info = selectors.case_due(c, standards)
+    next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
+    can_discover = request.user.role == Role.VILLAGE_CADRE
+    return render(request, "monitoring/case_list.html", {"form": form, "cases": rows[:PAGE], "next_after": next_after,
+                                                         "total": qs.count(), "can_discover": can_discover})
+
+
+@staff_view(roles={Role.VILLAGE_CADRE})
+def case_new(request):
+    households = (scope.scoped(request.user, Household).select_related("village")
+                  .exclude(monitoring_cases__state__in=workflow.OPEN_STATES).order_by("village__code", "number"))
+    form = forms.DiscoverForm(request.POST or None, households=households)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.case_discover(actor=request.user, household=d["household"], channel=d["channel"],
+                                          risk_types=d["risk_types"], description=d["description"],
+                                          discovered_on=d["discovered_on"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记监测案件 {case.number}，请在时限内入户核实。")
+            return redirect("monitoring:detail", pk=case.pk)
+    return render(request, "monitoring/case_new.html", {"form": form})
+
+
+# --- case detail and its actions -------------------------------------------------------------
+
+def _detail_context(request, case, forms_by_name=None):
+    user = request.user
+    standards = selectors.Standards()
+    standard = standards.for_year(case.discovered_on.year)
+    transitions = workflow.available(case, user) if not user.is_read_only else []
+    forms_by_name = forms_by_name or {}
+    actions = [(t, forms_by_name.get(t.name) or forms.transition_form(t, case)) for t in transitions]
+    evidence_preview = None
+    if case.state == "monitored" and any(t.name == "propose_elimination" for t in transitions):
+        standard_now = standards.for_year(timezone.localdate().year)
+        if standard_now is not None:
+            evidence_preview = _elimination_preview(case, standard_now)
+    writer = user.role in services.WRITER_ROLES and case.is_open and case.state != "discovered"
+    return {
+        "case": case, "household": case.household, "due": selectors.case_due(case, standards),
+        "standard": standard, "actions": actions, "events": case.events.select_related("actor").prefetch_related("evidence"),
+        "measures": case.measures.all(), "visits": case.visits.select_related("helper").prefetch_related("evidence")[:20],
+        "evidence": case.evidence.filter(event__isnull=True, visit__isnull=True),
+        "members": case.household.members.filter(status="active"),
+        "writer": writer, "measure_form": forms.MeasureForm(prefix="m"),
+        "helper_form": forms.HelperAssignForm(helpers=Helper.objects.filter(village=case.village, active=True)),
+        "evidence_form": forms.EvidenceForm(prefix="e"), "elimination": evidence_preview,
+        "measure_statuses": MeasureStatus.choices,
+        "can_visit": writer and (case.state in workflow.MONITORED_STATES or case.fast_track),
+    }
+
+
+def _elimination_preview(case, standard):
+    on = timezone.localdate()
+    return {
+        "income": rules.income_evidence(case, on=on, standard=standard),
+        "security": rules.security_errors(case.household),
+        "labour": rules.labour_refusal(case),
+        "measures": rules.measure_errors(case),
+        "warnings": rules.paper_exit_warnings_for(case, on=on, way="assisted", standard=standard),
+        "standard": standard,
+    }
+
+
+@staff_view(model=MonitoringCase)
+def case_detail(request, case):
+    return render(request, "monitoring/case_detail.html", _detail_context(request, case))
+
+
+@staff_view(model=MonitoringCase)
+@require_POST
+def case_act(request, case):
+    name = request.POST.get("name", "")
+    t = workflow.BY_NAME.get(name)
+    if t is None:
+        messages.error(request, "没有这项操作")
+        return redirect("monitoring:detail", pk=case.pk)
+    form = forms.transition_form(t, case, data=request.POST, files=request.FILES)
+    if form.is_valid():
+        d = dict(form.cleaned_data)
+        files = [("photo", f) for f in d.pop("photos", []) or []] + [("scan", f) for f in d.pop("scans", []) or []]
+        version = d.pop("version")
+        d.pop("name")
+        try:
+            services.case_transition(actor=request.user, case=case, name=name, version=version, data=d, files=files)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("monitoring:detail", pk=case.pk)
+        except ValidationError as exc:
+            case.refresh_from_db()
+            if t not in workflow.available(case, request.user):  # someone moved the case on meanwhile
+                _errors_to_messages(request, exc)
+                return redirect("monitoring:detail", pk=case.pk)
+            _form_errors(form, exc)
+        else:
+            case.refresh_from_db()
+            messages.success(request, f"已办理“{t.label}”，案件现为“{case.state_label}”。")
+            return redirect("monitoring:detail", pk=case.pk)
+    case.refresh_from_db()
+    return render(request, "monitoring/case_detail.html", _detail_context(request, case, {name: form}), status=400)
+
+
+@staff_view(model=MonitoringCase)
+@require_POST
+def case_helper(request, case):
+    form = forms.HelperAssignForm(request.POST, helpers=Helper.objects.filter(village=case.village, active=True))
+    if form.is_valid():
+        try:
+            services.case_assign_helper(actor=request.user, case=case, helper=form.cleaned_data["helper"])
+            messages.success(request, "已明确帮扶责任人。")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, "请选择帮扶责任人")
+    return redirect("monitoring:detail", pk=case.pk)
+
+
+@staff_view(model=MonitoringCase)
+@require_POST
+def case_measure(request, case):
+    form = forms.MeasureForm(request.POST, prefix="m")
+    if form.is_valid():
+        try:
+            services.measure_add(actor=request.user, case=case, **form.cleaned_data)
+            messages.success(request, "已登记帮扶措施。")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, "帮扶措施填写不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items() if k in form.fields))
+    return redirect("monitoring:detail", pk=case.pk)
+
+
+@staff_view(model=Measure)
+@require_POST
+def measure_status(request, measure):
+    try:
+        services.measure_set_status(actor=request.user, measure=measure, status=request.POST.get("status", ""))
+        messages.success(request, "已更新措施进展。")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("monitoring:detail", pk=measure.case_id)
+
+
+@staff_view(model=MonitoringCase)
+@require_POST
+def case_evidence(request, case):
+    form = forms.EvidenceForm(request.POST, request.FILES, prefix="e")
+    if form.is_valid():
+        try:
+            services.evidence_add(actor=request.user, case=case, kind=form.cleaned_data["kind"],
+                                  f=form.cleaned_data["file"])
+            messages.success(request, "已上传佐证材料。")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, "请选择材料类型和文件")
+    return redirect("monitoring:detail", pk=case.pk)
+
+
+@staff_view(model=MonitoringCase)
+def case_visit(request, case):
+    """The phone page a helper fills in at the household."""
+    form = forms.VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.visit_add(actor=request.user, case=case, date=d["date"], changes=d["changes"],
+                               per_capita_income=d["per_capita_income"], files=[("photo", f) for f in d["photos"]])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "走访记录已保存。")
+            return redirect("monitoring:detail", pk=case.pk)
+    return render(request, "monitoring/visit_form.html", {"case": case, "form": form})
+
+
+@staff_view(model=Evidence)
+def evidence_file(request, evidence):
+    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
+                        filename=evidence.original_name, as_attachment=evidence.content_type == "application/pdf")
+
+
+# --- postings (公示) ---------------------------------------------------------------------------
+
+@staff_view()
+def posting_index(request):
+    villages = (scope.regions(request.user).filter(level=Level.VILLAGE)
+                .filter(pk__in=selectors.cases(request.user).filter(state__in=workflow.POSTING_STATES)
+                        .values("village")).order_by("code"))
+    return render(request, "monitoring/posting_index.html", {"villages": villages})
+
+
+@staff_view(model=Region, url_kwarg="code", lookup="code")
+def posting_page(request, village):
+    data = postings.posting_data(request.user, village)
+    if request.GET.get("format") == "pdf":
+        pdf = postings.posting_pdf(data)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="posting-{village.code}.pdf"'
+        return response
+    return render(request, "monitoring/posting.html", data)
+
+
+# --- yearly standard (prefecture admin) --------------------------------------------------------
+
+@staff_view()
+def standard_list(request):
+    form = None
+    if request.user.role in ADMINS:
+        year = request.GET.get("year") or request.POST.get("year")
+        instance = YearStandard.objects.filter(year=year).first() if year and str(year).isdigit() else None
+        form = forms.StandardForm(request.POST or None, instance=instance)
+        if request.method == "POST" and form.is_valid():
+            d = dict(form.cleaned_data)
+            year = d.pop("year")
+            try:
+                services.standard_save(actor=request.user, year=year, **d)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"{year}年监测标准已保存。")
+                return redirect("monitoring:standards")
+    elif request.method == "POST":
+        raise PermissionDenied("年度监测标准由地区管理员设置")
+    return render(request, "monitoring/standards.html", {"standards": YearStandard.objects.all(), "form": form})
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+@staff_view()
+def helper_list(request):
+    villages = scope.regions(request.user).filter(level=Level.VILLAGE).order_by("code")
+    form = forms.HelperForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.helper_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已登记帮扶责任人。")
+            return redirect("monitoring:helpers")
+    helpers = scope.scoped(request.user, Helper).select_related("village").order_by("village__code", "name")[:500]
+    return render(request, "monitoring/helpers.html", {"helpers": helpers, "form": form,
+                                                       "can_add": request.user.role in services.WRITER_ROLES})
+
+
+# --- self-applications inbox -------------------------------------------------------------------
+
+@staff_view()
+def application_list(request):
+    apps = scope.scoped(request.user, Application).select_related("village", "case").order_by("-created_at")[:200]
+    return render(request, "monitoring/applications.html", {"applications": apps})
+
+
+@staff_view(model=Application)
+def application_detail(request, application):
+    households = scope.scoped(request.user, Household).filter(village=application.village).exclude(
+        monitoring_cases__state__in=workflow.OPEN_STATES).order_by("number")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "close":
+                services.application_close(actor=request.user, application=application,
+                                           note=request.POST.get("note", ""))
+                messages.success(request, "已办结。")
+            else:
+                household = households.filter(pk=request.POST.get("household") or 0).first()
+                if household is None:
+                    raise ValidationError("请选择农户（未建档的须先在农户信息中建档）")
+                case = services.application_convert(actor=request.user, application=application, household=household)
+                messages.success(request, f"已转为监测案件 {case.number}。")
+                return redirect("monitoring:detail", pk=case.pk)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        return redirect("monitoring:application", pk=application.pk)
+    can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
+    return render(request, "monitoring/application_detail.html",
+                  {"a": application, "households": households[:500] if can_act else [], "can_act": can_act})

@@ -1,0 +1,185 @@
+"""THE monitoring procedure, as data: states and transitions (from, to, acting level and roles,
+required fields, checks). ``services.case_transition`` is the only code that moves a case and it
+does exactly what this table says; views and the API only offer what ``available()`` returns.
+
+Identification: 发现 → 入户核实 → 民主评议 → 公示 → 乡镇审核 → 县级审定 → 监测中.
+Elimination:    监测中 → 入户核查 → 民主评议 → 公示 → 乡镇审核 → 县级审定 → 风险已消除.
+Plus 不予纳入 (with reason), 退回 one level (with reason) and 不予消除 (back to 监测中).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from zhenxing.accounts.models import Role
+
+VILLAGE, TOWNSHIP, COUNTY = "village", "township", "county"
+LEVEL_LABELS = {VILLAGE: _("村级"), TOWNSHIP: _("乡镇"), COUNTY: _("县级")}
+LEVEL_ROLES = {VILLAGE: {Role.VILLAGE_CADRE}, TOWNSHIP: {Role.TOWNSHIP_STAFF}, COUNTY: {Role.COUNTY_STAFF}}
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str
+    level: str | None  # the level whose turn it is (None: nobody's, e.g. closed or monitored)
+    phase: str  # "identification", "monitoring", "elimination", "closed"
+    # The deadline of the step: "home_check" (discovered + home check days), "decision"
+    # (discovered / elimination proposal + decision days) or "" (no deadline).
+    deadline: str = ""
+
+
+STATES: dict[str, State] = {s.code: s for s in [
+    State("discovered", _("待入户核实"), VILLAGE, "identification", "home_check"),
+    State("verified", _("待民主评议"), VILLAGE, "identification", "decision"),
+    State("posting", _("公示中"), VILLAGE, "identification", "decision"),
+    State("township_review", _("待乡镇审核"), TOWNSHIP, "identification", "decision"),
+    State("county_approval", _("待县级审定"), COUNTY, "identification", "decision"),
+    State("monitored", _("监测中"), None, "monitoring"),
+    State("elim_check", _("风险消除·待入户核查"), VILLAGE, "elimination", "decision"),
+    State("elim_appraisal", _("风险消除·待民主评议"), VILLAGE, "elimination", "decision"),
+    State("elim_posting", _("风险消除·公示中"), VILLAGE, "elimination", "decision"),
+    State("elim_township_review", _("风险消除·待乡镇审核"), TOWNSHIP, "elimination", "decision"),
+    State("elim_county_approval", _("风险消除·待县级审定"), COUNTY, "elimination", "decision"),
+    State("eliminated", _("风险已消除"), None, "closed"),
+    State("not_admitted", _("不予纳入"), None, "closed"),
+]}
+OPEN_STATES = [c for c, s in STATES.items() if s.phase != "closed"]
+IDENTIFICATION_STATES = [c for c, s in STATES.items() if s.phase == "identification"]
+ELIMINATION_STATES = [c for c, s in STATES.items() if s.phase == "elimination"]
+# Counted as monitored households (监测对象): in monitoring or on the way out of it.
+MONITORED_STATES = ["monitored", *ELIMINATION_STATES]
+POSTING_STATES = ["posting", "elim_posting"]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    source: str
+    target: str
+    level: str
+    # Fields the actor must give (see FIELD_LABELS); "reason" makes the reason mandatory.
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    # Named checks in rules.CHECKS, run before the move; any error refuses it.
+    checks: tuple[str, ...] = ()
+    # Named effects in services.EFFECTS, run with the move (record data on the case, write the household).
+    effects: tuple[str, ...] = ()
+    decision: str = ""
+    style: str = "primary"  # "primary", "return", "refuse" (for the buttons)
+    evidence: bool = False  # the form offers file uploads
+
+    @property
+    def roles(self) -> set[str]:
+        return LEVEL_ROLES[self.level]
+
+
+T = Transition
+TRANSITIONS: list[Transition] = [
+    # --- identification, village ---
+    T("verify", _("登记入户核实"), "discovered", "verified", VILLAGE,
+      required=("kind", "risk_types", "authorisation_signed", "income_12m", "spending_12m"),
+      optional=("fast_track", "reason", "date"), checks=("kind_fits_household", "risk_types_valid", "fast_track_kind"),
+      effects=("record_verification",), decision=_("核实属实"), evidence=True),
+    T("verify_reject", _("核实不符，不予纳入"), "discovered", "not_admitted", VILLAGE,
+      required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
+      style="refuse", evidence=True),
+    T("appraise", _("登记民主评议并开始公示"), "verified", "posting", VILLAGE,
+      required=("posting_start",), optional=("reason", "date"), checks=("posting_start_valid",),
+      effects=("start_posting",), decision=_("评议通过"), evidence=True),
+    T("appraise_reject", _("评议未通过，不予纳入"), "verified", "not_admitted", VILLAGE,
+      required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
+      style="refuse", evidence=True),
+    T("finish_posting", _("公示期满，报乡镇审核"), "posting", "township_review", VILLAGE,
+      required=("objections",), optional=("reason", "date"), checks=("posting_long_enough",),
+      decision=_("公示无异议或异议已处理"), evidence=True),
+    # --- identification, township ---
+    T("township_approve", _("乡镇审核通过，报县审定"), "township_review", "county_approval", TOWNSHIP,
+      optional=("reason", "date"), decision=_("审核通过")),
+    T("township_return", _("退回村级重新核实"), "township_review", "discovered", TOWNSHIP,
+      required=("reason",), optional=("date",), effects=("clear_posting",), decision=_("退回"), style="return"),
+    T("township_reject", _("乡镇审核不予纳入"), "township_review", "not_admitted", TOWNSHIP,
+      required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
+      style="refuse"),
+    # --- identification, county ---
+    T("county_approve", _("县级审定，纳入监测"), "county_approval", "monitored", COUNTY,
+      optional=("reason", "date"), checks=("measure_rules",), effects=("enter_monitoring",),
+      decision=_("审定纳入")),
+    T("county_return", _("退回乡镇重新审核"), "county_approval", "township_review", COUNTY,
+      required=("reason",), optional=("date",), decision=_("退回"), style="return"),
+    T("county_reject", _("县级审定不予纳入"), "county_approval", "not_admitted", COUNTY,
+      required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
+      style="refuse"),
+    # --- elimination ---
+    T("propose_elimination", _("提出风险消除"), "monitored", "elim_check", VILLAGE,
+      required=("elimination_way", "resolved_risks"), optional=("reason", "date", "accept_warnings"),
+      checks=("measure_rules", "elimination_rules", "paper_exit_warnings"), effects=("propose_elimination",),
+      decision=_("拟消除风险")),
+    T("elim_check", _("登记入户核查"), "elim_check", "elim_appraisal", VILLAGE,
+      required=("reason",), optional=("date",), decision=_("核查属实"), evidence=True),
+    T("elim_withdraw", _("核查不符，继续监测"), "elim_check", "monitored", VILLAGE,
+      required=("reason",), optional=("date",), effects=("cancel_elimination",), decision=_("继续监测"),
+      style="refuse"),
+    T("elim_appraise", _("登记民主评议并开始公示"), "elim_appraisal", "elim_posting", VILLAGE,
+      required=("posting_start",), optional=("reason", "date"), checks=("posting_start_valid",),
+      effects=("start_posting",), decision=_("评议通过"), evidence=True),
+    T("elim_finish_posting", _("公示期满，报乡镇审核"), "elim_posting", "elim_township_review", VILLAGE,
+      required=("objections",), optional=("reason", "date"), checks=("posting_long_enough",),
+      decision=_("公示无异议或异议已处理"), evidence=True),
+    T("elim_township_approve", _("乡镇审核通过，报县审定"), "elim_township_review", "elim_county_approval", TOWNSHIP,
+      optional=("reason", "date"), decision=_("审核通过")),
+    T("elim_township_return", _("退回村级重新核查"), "elim_township_review", "elim_check", TOWNSHIP,
+      required=("reason",), optional=("date",), effects=("clear_posting",), decision=_("退回"), style="return"),
+    T("elim_township_reject", _("不同意消除，继续监测"), "elim_township_review", "monitored", TOWNSHIP,
+      required=("reason",), optional=("date",), effects=("cancel_elimination",), decision=_("不予消除"),
+      style="refuse"),
+    T("elim_county_approve", _("县级审定，风险已消除"), "elim_county_approval", "eliminated", COUNTY,
+      optional=("reason", "date"), checks=("measure_rules", "elimination_rules"), effects=("eliminate",),
+      decision=_("审定消除")),
+    T("elim_county_return", _("退回乡镇重新审核"), "elim_county_approval", "elim_township_review", COUNTY,
+      required=("reason",), optional=("date",), decision=_("退回"), style="return"),
+    T("elim_county_reject", _("不同意消除，继续监测"), "elim_county_approval", "monitored", COUNTY,
+      required=("reason",), optional=("date",), effects=("cancel_elimination",), decision=_("不予消除"),
+      style="refuse"),
+]
+BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
+
+FIELD_LABELS = {
+    "kind": _("监测对象类别"),
+    "risk_types": _("风险类型"),
+    "authorisation_signed": _("授权承诺书"),
+    "income_12m": _("近12个月家庭纯收入"),
+    "spending_12m": _("近12个月合规自付支出"),
+    "fast_track": _("先帮扶后认定"),
+    "reason": _("意见或理由"),
+    "date": _("办理日期"),
+    "posting_start": _("公示开始日期"),
+    "objections": _("公示异议及处理情况"),
+    "elimination_way": _("风险消除方式"),
+    "resolved_risks": _("已消除的风险类型"),
+    "accept_warnings": _("已知悉提示"),
+}
+
+
+def level_of(user) -> str | None:
+    for level, roles in LEVEL_ROLES.items():
+        if getattr(user, "role", None) in roles:
+            return level
+    return None
+
+
+def from_state(state: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == state]
+
+
+def available(case, user) -> list[Transition]:
+    """The transitions this user may take on this case now (scope is checked by the caller)."""
+    level = level_of(user)
+    return [t for t in from_state(case.state) if t.level == level]
+
+
+def to_graph() -> list[tuple[str, str, str, str]]:
+    """(from, to, transition, level) rows, for the documentation and tests."""
+    return [(t.source, t.target, t.name, t.level) for t in TRANSITIONS]
