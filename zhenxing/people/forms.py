@@ -159,6 +159,20 @@ class RuleForm(ScopedForm):
         fields = ["category", "name", "points"]
 
 
+class RuleEditForm(ScopedForm):
+    class Meta:
+        model = m.PointRule
+        fields = ["category", "name", "active"]
+        help_texts = {"active": "停用后不能再据此提议；分值不可修改（已有申报按原分值），需要新分值请新增规则。"}
+
+
+class StoreItemEditForm(ScopedForm):
+    class Meta:
+        model = m.StoreItem
+        fields = ["name", "price", "active"]
+        help_texts = {"price": "库存请在商品页入库或出库。"}
+
+
 class StoreItemForm(ScopedForm):
     class Meta:
         model = m.StoreItem

@@ -30,6 +30,7 @@ class Cell:
     fields: dict = field(default_factory=dict)
     input: str = ""  # an extra text input for the button's form (e.g. a reason)
     placeholder: str = ""
+    input_type: str = "text"
 
 
 def fmt(value: Any) -> str:

@@ -96,11 +96,14 @@ def ledger_delete(*, actor, instance: models.Model) -> None:
         instance.delete()
 
 
-def holding_end(*, actor, holding: m.PostHolding, end: dt.date) -> m.PostHolding:
-    if end < holding.start:
+def record_end(*, actor, record: m.PostHolding | m.WorkshopWorker, end: dt.date):
+    """A person leaves a public-welfare post or a workshop job."""
+    if record.end is not None:
+        raise ValidationError({"end": ["已登记离岗"]})
+    if end < record.start:
         raise ValidationError({"end": ["离岗日期不能早于上岗日期"]})
-    holding.end = end
-    return ledger_save(actor=actor, instance=holding)
+    record.end = end
+    return ledger_save(actor=actor, instance=record)
 
 
 def setting_save(*, actor, county: Region, year: int, workshop_poor_share: Decimal, cadre_days_required: int,

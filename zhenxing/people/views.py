@@ -165,11 +165,11 @@ def post_detail(request, post):
     people_rows = [[h.member.name, h.member.household.number,
                     Cell("脱贫户", badge="脱贫户") if h.member.household.formerly_poor else "—", h.start, h.end,
                     _active(h.start, h.end, today),
-                    [Cell("离岗", post=reverse("people:holding_end", args=[h.pk]), input="end",
-                          placeholder="YYYY-MM-DD")] if write and h.end is None else "—"] for h in holdings]
+                    [Cell("离岗", post=reverse("people:holding_end", args=[h.pk]), input="end", input_type="date")] if write and h.end is None else "—"] for h in holdings]
     pays = m.PostPay.objects.filter(holding__post=post).select_related("holding__member").order_by("-month")[:120]
     return render_page(
         request, title=post.name, subtitle=post.village.full_name(),
+        links=[("修改", reverse("people:post_edit", args=[post.pk]))] if write else [],
         facts=[("岗位类别", post.get_kind_display()), ("月补贴标准", post.monthly_pay),
                ("资金来源", post.get_funding_display())],
         sections=[Section("上岗人员", ["姓名", "户编号", "脱贫户", "上岗日期", "离岗日期", "状态", "操作"], people_rows,
@@ -180,21 +180,88 @@ def post_detail(request, post):
         crumbs=[("公益岗位", reverse("people:posts"))])
 
 
-@staff_view(model=m.PostHolding)
-def holding_end(request, holding):
+def _end(request, record, back: str):
     if request.method != "POST":
-        return redirect("people:post", holding.post_id)
+        return redirect(back)
     _refuse_read_only(request)
     form = f.EndForm(request.POST)
     if form.is_valid():
         try:
-            services.holding_end(actor=request.user, holding=holding, end=form.cleaned_data["end"])
+            services.record_end(actor=request.user, record=record, end=form.cleaned_data["end"])
             messages.success(request, "已登记离岗")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
         messages.error(request, "请按 年-月-日 填写离岗日期")
-    return redirect("people:post", holding.post_id)
+    return redirect(back)
+
+
+@staff_view(model=m.PostHolding)
+def holding_end(request, holding):
+    return _end(request, holding, reverse("people:post", args=[holding.post_id]))
+
+
+@staff_view(model=m.WorkshopWorker)
+def worker_end(request, worker):
+    return _end(request, worker, reverse("people:workshop", args=[worker.workshop_id]))
+
+
+def _edit(request, obj, form_cls, *, title: str, back: str, **form_kwargs):
+    """Change a ledger record's own fields (its village and people stay as registered)."""
+    _refuse_read_only(request)
+    user = request.user
+    form = _bind(request, "edit", form_cls, user=user, instance=obj, **form_kwargs) if can_write(user) else None
+    if form is not None and "village" in form.fields:
+        del form.fields["village"]
+    if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已保存修改"):
+        return redirect(back)
+    return render_page(request, title=title, subtitle=region_of_display(obj),
+                       sections=[Section("修改", [], form=form, form_key="edit", form_title="修改信息",
+                                         empty="您的角色只能查看。")], crumbs=[("返回", back)])
+
+
+def region_of_display(obj) -> str:
+    region = services.region_of(obj)
+    return region.full_name() if region else ""
+
+
+@staff_view(model=m.PublicPost)
+def post_edit(request, post):
+    return _edit(request, post, f.PostForm, title=f"修改公益岗位：{post.name}", back=reverse("people:post", args=[post.pk]))
+
+
+@staff_view(model=m.Workshop)
+def workshop_edit(request, workshop):
+    return _edit(request, workshop, f.WorkshopForm, title=f"修改帮扶车间：{workshop.name}",
+                 back=reverse("people:workshop", args=[workshop.pk]))
+
+
+@staff_view(model=m.Pairing)
+def pairing_edit(request, pairing):
+    return _edit(request, pairing, f.PairingForm, title=f"修改结对：{pairing.partner}",
+                 back=reverse("people:pairing", args=[pairing.pk]))
+
+
+@staff_view(model=m.WorkTeam)
+def team_edit(request, team):
+    return _edit(request, team, f.TeamForm, title=f"修改工作队：{team.unit}", back=reverse("people:team", args=[team.pk]))
+
+
+@staff_view(model=m.Cadre)
+def cadre_edit(request, cadre):
+    return _edit(request, cadre, f.CadreForm, title=f"修改驻村干部：{cadre.name}", back=reverse("people:cadre", args=[cadre.pk]))
+
+
+@staff_view(model=m.PointRule)
+def rule_edit(request, rule):
+    return _edit(request, rule, f.RuleEditForm, title=f"修改积分规则：{rule.name}",
+                 back=f"{reverse('people:points')}?village={rule.village.code}")
+
+
+@staff_view(model=m.StoreItem)
+def item_edit(request, item):
+    return _edit(request, item, f.StoreItemEditForm, title=f"修改商品：{item.name}",
+                 back=reverse("people:item", args=[item.pk]))
 
 
 # ---------------------------------------------------------------- 帮扶车间
@@ -242,9 +309,12 @@ def workshop_detail(request, workshop):
                ("扶持资金", workshop.support_amount), ("在岗务工", f"{share.workers}人，其中脱贫劳动力{share.poor}人"),
                ("脱贫劳动力占比", pct(share.share).text + ("（低于县定要求）" if share.below else "")),
                ("县定要求", pct(share.required).text)],
-        sections=[Section("务工人员", ["姓名", "户编号", "脱贫户", "入职日期", "离职日期", "月工资", "状态"],
+        links=[("修改", reverse("people:workshop_edit", args=[workshop.pk]))] if form is not None else [],
+        sections=[Section("务工人员", ["姓名", "户编号", "脱贫户", "入职日期", "离职日期", "月工资", "状态", "操作"],
                           [[w.member.name, w.member.household.number, w.member.household.formerly_poor, w.start, w.end,
-                            w.monthly_wage, _active(w.start, w.end, today)] for w in workers],
+                            w.monthly_wage, _active(w.start, w.end, today),
+                            [Cell("离职", post=reverse("people:worker_end", args=[w.pk]), input="end", input_type="date")]
+                            if form is not None and w.end is None else "—"] for w in workers],
                           form=form, form_key="worker", form_title="登记务工人员")],
         crumbs=[("帮扶车间", reverse("people:workshops"))])
 
@@ -380,6 +450,7 @@ def pairing_detail(request, pairing):
     p = selectors.pairings_summary(m.Pairing.objects.filter(pk=pairing.pk))[0]
     return render_page(
         request, title=f"{pairing.partner} 结对 {pairing.village.display_name}", subtitle=pairing.village.full_name(),
+        links=[("修改", reverse("people:pairing_edit", args=[pairing.pk]))] if form is not None else [],
         facts=[("主体类型", p.get_partner_kind_display()), ("结对日期", p.since),
                ("资金", f"承诺 {fmt(p.committed_money)} 元，已兑现 {fmt(p.delivered_money)} 元"),
                ("消费帮扶", f"承诺 {fmt(p.committed_purchases)} 元，已兑现 {fmt(p.delivered_purchases)} 元"),
@@ -430,6 +501,7 @@ def team_detail(request, team):
     cadres = team.cadres.order_by("position", "name")
     return render_page(
         request, title=str(team), subtitle=team.village.full_name(),
+        links=[("修改", reverse("people:team_edit", args=[team.pk]))] if form is not None else [],
         facts=[("派出单位", team.unit), ("派驻日期", team.start), ("轮换日期", team.end)],
         sections=[Section("驻村干部", ["姓名", "职务", "原单位", "联系电话", "驻村日期", "离村日期"],
                           [[Cell(c.name, url=reverse("people:cadre", args=[c.pk])), c.get_position_display(), c.home_unit,
@@ -460,6 +532,7 @@ def cadre_detail(request, cadre):
     logs = cadre.logs.order_by("-date")[:60]
     return render_page(
         request, title=str(cadre), subtitle=village.full_name(),
+        links=[("修改", reverse("people:cadre_edit", args=[cadre.pk]))] if write else [],
         facts=[("原单位", cadre.home_unit), ("联系电话", cadre.phone), ("驻村日期", cadre.start), ("离村日期", cadre.end),
                ("本年在村天数", f"{d.days}天（截至今日应不少于{d.required}天）" + ("，不足" if d.below else "") if d else "—")],
         sections=[
@@ -547,7 +620,9 @@ def points_home(request):
         Section("积分超市", ["商品", "兑换积分", "库存", "上架"],
                 [[Cell(i.name, url=reverse("people:item", args=[i.pk])), i.price, i.stock, i.active] for i in items],
                 form=iform, form_key="item", form_title="上架商品"),
-        Section("积分规则", ["类别", "事项", "分值"], [[r.get_category_display(), r.name, f"{r.points:+d}"] for r in rules],
+        Section("积分规则", ["类别", "事项", "分值"],
+                [[r.get_category_display(), Cell(r.name, url=reverse("people:rule_edit", args=[r.pk])) if committee else r.name,
+                  f"{r.points:+d}"] for r in rules],
                 form=rform, form_key="rule", form_title="添加积分规则"),
     ]
     if wants_xlsx(request):
@@ -613,6 +688,7 @@ def item_detail(request, item):
     reds = item.redemptions.select_related("household").order_by("-date", "-id")[:200]
     return render_page(
         request, title=f"积分超市：{item.name}", subtitle=item.village.full_name(),
+        links=[("修改", reverse("people:item_edit", args=[item.pk]))] if form is not None else [],
         facts=[("兑换积分", str(item.price)), ("库存", str(item.stock)), ("上架", item.active)],
         sections=[Section("兑换记录", ["日期", "户编号", "户主", "数量", "消耗积分"],
                           [[r.date, r.household.number, r.household.head_name, r.quantity, r.points] for r in reds],

@@ -202,3 +202,31 @@ def test_demo_is_idempotent_and_gives_pilots_their_governance(w):
     assert m.PublicPost.objects.filter(village__code="232721100201").exists()  # another county
     assert not m.PointRule.objects.filter(village__code="232722200208").exists()  # not a pilot
     assert points.TRANSITIONS  # the flow is data
+
+
+def test_worker_leaves_and_the_share_follows(login, w, hh):
+    shop = m.Workshop.objects.create(village=w.r.fendou, name="车间", owner="合作社")
+    worker = m.WorkshopWorker.objects.create(workshop=shop, member=hh.poor_m[0], start=TODAY - dt.timedelta(days=30))
+    client = login(w.fendou)
+    client.post(reverse("people:worker_end", args=[worker.pk]), {"end": (TODAY - dt.timedelta(days=1)).isoformat()})
+    worker.refresh_from_db()
+    assert worker.end == TODAY - dt.timedelta(days=1)
+    client.post(reverse("people:worker_end", args=[worker.pk]), {"end": TODAY.isoformat()})  # already left
+    worker.refresh_from_db()
+    assert worker.end == TODAY - dt.timedelta(days=1)
+    assert login(w.kaikukang).post(reverse("people:worker_end", args=[worker.pk]), {"end": TODAY.isoformat()}).status_code == 404
+
+
+def test_edit_keeps_the_village(login, w, hh, rules):
+    post = m.PublicPost.objects.create(village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800,
+                                       funding="linkage")
+    client = login(w.fendou)
+    client.post(reverse("people:post_edit", args=[post.pk]), {"form": "edit", "name": "保洁员", "kind": "sanitation",
+                                                              "monthly_pay": "900", "funding": "linkage",
+                                                              "village": w.r.kaikukang.pk})
+    post.refresh_from_db()
+    assert post.monthly_pay == Decimal("900") and post.village == w.r.fendou
+    client.post(reverse("people:rule_edit", args=[rules["work"].pk]), {"form": "edit", "category": "public_works",
+                                                                       "name": "义务劳动"})
+    rules["work"].refresh_from_db()
+    assert rules["work"].active is False and rules["work"].points == 10
