@@ -230,3 +230,21 @@ def test_edit_keeps_the_village(login, w, hh, rules):
                                                                        "name": "义务劳动"})
     rules["work"].refresh_from_db()
     assert rules["work"].active is False and rules["work"].points == 10
+
+
+def test_api_case_steps_cannot_skip_and_wages_are_scoped(client, api, w, hh):
+    p = m.Power.objects.create(village=w.r.fendou, number=1, name="补贴申请", category="subsidy")
+    for name in ("申请", "初审", "公示"):
+        lists.step_append(actor=w.fendou, power=p, name=name, actor_name="村委会")
+    case = lists.case_open(actor=w.fendou, power=p, title="耕地补贴", opened=TODAY)
+    auth = api(w.fendou)
+    body = {"step": 2, "done_by": "会计", "done_on": TODAY.isoformat(), "version": 1}
+    r = client.post(f"/api/v1/people/cases/{case.pk}/steps", body, content_type="application/json", **auth)
+    assert r.status_code == 400 and "第1步" in r.json()["detail"]
+    r = client.post(f"/api/v1/people/cases/{case.pk}/steps", {**body, "step": 1}, content_type="application/json", **auth)
+    assert r.status_code == 200 and r.json()["done_steps"] == 1 and r.json()["records"][0]["done_by"] == "会计"
+    m.LabourExport.objects.create(member=hh.far_m[0], destination="北京", sector="物流", since=dt.date(TODAY.year, 1, 1),
+                                  until=dt.date(TODAY.year, 1, 31), monthly_income=Decimal("5000"))
+    assert client.get(f"/api/v1/people/wages?year={TODAY.year}", **auth).json() == []
+    rows = client.get(f"/api/v1/people/wages?year={TODAY.year}", **api(w.kaikukang)).json()
+    assert [(r["household_id"], r["labour_export"]) for r in rows] == [(hh.far.pk, "5000.00")]
