@@ -35,9 +35,11 @@ class CountySetting(models.Model):
         verbose_name = _("县级要求设置")
         verbose_name_plural = _("县级要求设置")
         constraints = [
-            models.UniqueConstraint(fields=["county", "year"], name="people_setting_county_year"),
+            models.UniqueConstraint(fields=["county", "year"], name="people_setting_county_year",
+                                violation_error_message="该县该年度已有设置"),
             models.CheckConstraint(condition=Q(workshop_poor_share__gte=0) & Q(workshop_poor_share__lte=1),
-                                   name="people_setting_share_range"),
+                                   name="people_setting_share_range",
+                               violation_error_message="占比要求须在0到1之间"),
         ]
 
     def __str__(self) -> str:
@@ -78,7 +80,8 @@ class PublicPost(models.Model):
         verbose_name = _("公益岗位")
         verbose_name_plural = _("公益岗位")
         ordering = ["village", "name", "id"]
-        constraints = [models.CheckConstraint(condition=Q(monthly_pay__gte=0), name="people_post_pay_nonneg")]
+        constraints = [models.CheckConstraint(condition=Q(monthly_pay__gte=0), name="people_post_pay_nonneg",
+                               violation_error_message="月补贴标准不能为负数")]
 
     def __str__(self) -> str:
         return self.name
@@ -96,7 +99,8 @@ class PostHolding(models.Model):
         verbose_name_plural = _("公益岗位上岗")
         ordering = ["-start", "id"]
         constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                                              name="people_holding_dates")]
+                                              name="people_holding_dates",
+                               violation_error_message="离岗日期不能早于上岗日期")]
 
     def __str__(self) -> str:
         return f"{self.post} · {self.member.name}"
@@ -116,8 +120,10 @@ class PostPay(models.Model):
         verbose_name_plural = _("公益岗位考勤发放")
         ordering = ["-month"]
         constraints = [
-            models.UniqueConstraint(fields=["holding", "month"], name="people_pay_holding_month"),
-            models.CheckConstraint(condition=Q(pay__gte=0) & Q(days_worked__lte=31), name="people_pay_valid"),
+            models.UniqueConstraint(fields=["holding", "month"], name="people_pay_holding_month",
+                                violation_error_message="该人员该月已登记考勤发放"),
+            models.CheckConstraint(condition=Q(pay__gte=0) & Q(days_worked__lte=31), name="people_pay_valid",
+                               violation_error_message="出勤天数不能超过31天，实发金额不能为负数"),
         ]
 
     def __str__(self) -> str:
@@ -157,7 +163,8 @@ class WorkshopWorker(models.Model):
         verbose_name_plural = _("车间务工人员")
         ordering = ["-start", "id"]
         constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                                              name="people_worker_dates")]
+                                              name="people_worker_dates",
+                               violation_error_message="离职日期不能早于入职日期")]
 
     def __str__(self) -> str:
         return f"{self.workshop} · {self.member.name}"
@@ -180,8 +187,10 @@ class LabourExport(models.Model):
         verbose_name_plural = _("劳务输出")
         ordering = ["-since", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="people_export_dates"),
-            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="people_export_income_nonneg"),
+            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="people_export_dates",
+                               violation_error_message="返乡日期不能早于外出日期"),
+            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="people_export_income_nonneg",
+                               violation_error_message="月收入不能为负数"),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +244,8 @@ class Delivery(models.Model):
         verbose_name = _("结对兑现")
         verbose_name_plural = _("结对兑现")
         ordering = ["-date", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="people_delivery_amount_nonneg")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="people_delivery_amount_nonneg",
+                               violation_error_message="金额不能为负数")]
 
     def __str__(self) -> str:
         return f"{self.pairing} {self.get_kind_display()}"
@@ -279,7 +289,8 @@ class Cadre(models.Model):
         verbose_name_plural = _("驻村干部")
         ordering = ["team", "position", "name"]
         constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                                              name="people_cadre_dates")]
+                                              name="people_cadre_dates",
+                               violation_error_message="离村日期不能早于驻村日期")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_position_display()}）"
@@ -296,7 +307,8 @@ class WorkLog(models.Model):
         verbose_name = _("驻村工作日志")
         verbose_name_plural = _("驻村工作日志")
         ordering = ["-date"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="people_log_cadre_date")]
+        constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="people_log_cadre_date",
+                                violation_error_message="该干部当天已有工作日志")]
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.date}"
@@ -310,7 +322,8 @@ class CadreHousehold(models.Model):
     class Meta:
         verbose_name = _("驻村干部帮扶户")
         verbose_name_plural = _("驻村干部帮扶户")
-        constraints = [models.UniqueConstraint(fields=["cadre", "household"], name="people_cadre_household")]
+        constraints = [models.UniqueConstraint(fields=["cadre", "household"], name="people_cadre_household",
+                                violation_error_message="已是该干部的帮扶户")]
 
     def __str__(self) -> str:
         return f"{self.cadre.name} · {self.household}"
@@ -350,7 +363,8 @@ class CadreAssessment(models.Model):
         verbose_name = _("驻村干部年度考核")
         verbose_name_plural = _("驻村干部年度考核")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="people_assessment_cadre_year")]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="people_assessment_cadre_year",
+                                violation_error_message="该干部该年度已有考核结果")]
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.year}年 {self.get_result_display()}"
@@ -379,7 +393,8 @@ class PointRule(models.Model):
         verbose_name = _("积分规则")
         verbose_name_plural = _("积分规则")
         ordering = ["village", "category", "-points", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(points=0), name="people_rule_points_nonzero")]
+        constraints = [models.CheckConstraint(condition=~Q(points=0), name="people_rule_points_nonzero",
+                               violation_error_message="分值不能为0")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.points:+d}分）"
@@ -440,7 +455,8 @@ class PointAccount(models.Model):
     class Meta:
         verbose_name = _("积分账户")
         verbose_name_plural = _("积分账户")
-        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="people_account_balance_nonneg")]
+        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="people_account_balance_nonneg",
+                               violation_error_message="积分余额不能为负数")]
 
     def __str__(self) -> str:
         return f"{self.household} {self.balance}分"
@@ -460,8 +476,10 @@ class StoreItem(models.Model):
         verbose_name = _("积分超市商品")
         verbose_name_plural = _("积分超市商品")
         ordering = ["village", "price", "name"]
-        constraints = [models.CheckConstraint(condition=Q(stock__gte=0), name="people_item_stock_nonneg"),
-                       models.CheckConstraint(condition=Q(price__gt=0), name="people_item_price_pos")]
+        constraints = [models.CheckConstraint(condition=Q(stock__gte=0), name="people_item_stock_nonneg",
+                               violation_error_message="库存不能为负数"),
+                       models.CheckConstraint(condition=Q(price__gt=0), name="people_item_price_pos",
+                               violation_error_message="兑换积分须大于0")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.price}分）"
@@ -481,7 +499,8 @@ class Redemption(models.Model):
         verbose_name = _("积分兑换")
         verbose_name_plural = _("积分兑换")
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="people_redemption_qty_pos")]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="people_redemption_qty_pos",
+                               violation_error_message="数量须大于0")]
 
     def __str__(self) -> str:
         return f"{self.household} {self.item.name}×{self.quantity}"
@@ -511,7 +530,8 @@ class Power(models.Model):
         verbose_name = _("小微权力事项")
         verbose_name_plural = _("小微权力事项")
         ordering = ["village", "number"]
-        constraints = [models.UniqueConstraint(fields=["village", "number"], name="people_power_village_number")]
+        constraints = [models.UniqueConstraint(fields=["village", "number"], name="people_power_village_number",
+                                violation_error_message="本村已有该序号的权力事项")]
 
     def __str__(self) -> str:
         return self.name
@@ -529,8 +549,10 @@ class PowerStep(models.Model):
         verbose_name = _("办理步骤")
         verbose_name_plural = _("办理步骤")
         ordering = ["power", "order"]
-        constraints = [models.UniqueConstraint(fields=["power", "order"], name="people_step_power_order"),
-                       models.CheckConstraint(condition=Q(order__gte=1), name="people_step_order_pos")]
+        constraints = [models.UniqueConstraint(fields=["power", "order"], name="people_step_power_order",
+                                violation_error_message="该步骤序号已存在"),
+                       models.CheckConstraint(condition=Q(order__gte=1), name="people_step_order_pos",
+                               violation_error_message="步骤序号须从1开始")]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
@@ -580,7 +602,8 @@ class CaseStep(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["case", "step__order"]
-        constraints = [models.UniqueConstraint(fields=["case", "step"], name="people_casestep_case_step")]
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="people_casestep_case_step",
+                                violation_error_message="该步骤已办理")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.step}"

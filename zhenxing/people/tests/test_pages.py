@@ -248,3 +248,12 @@ def test_api_case_steps_cannot_skip_and_wages_are_scoped(client, api, w, hh):
     assert client.get(f"/api/v1/people/wages?year={TODAY.year}", **auth).json() == []
     rows = client.get(f"/api/v1/people/wages?year={TODAY.year}", **api(w.kaikukang)).json()
     assert [(r["household_id"], r["labour_export"]) for r in rows] == [(hh.far.pk, "5000.00")]
+
+
+def test_form_errors_are_in_chinese(login, w, hh):
+    client = login(w.fendou)
+    r = client.post(reverse("people:labour"), {"form": "export", "member": hh.plain_m[0].pk, "destination": "哈尔滨市",
+                                               "sector": "建筑业", "since": "2026-03-01", "until": "2026-02-01",
+                                               "monthly_income": "5000"})
+    assert r.status_code == 200 and "返乡日期不能早于外出日期" in r.content.decode()
+    assert not m.LabourExport.objects.exists()
