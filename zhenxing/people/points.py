@@ -1,0 +1,175 @@
+"""积分制: the points workflow, in one module.
+
+A group leader proposes points for a household (entered by a village cadre with the leader's
+name) → the village committee confirms → the confirmed points are posted in the village →
+after the county's posting days they are credited to the household's balance. Nothing is
+credited without confirmation and posting. The balance carries over from year to year and
+never goes below zero: a redemption needs the full price in balance (checked under row locks
+and by the database's CHECK constraint), and a deduction larger than the balance takes the
+balance to zero (the entry records what was actually applied).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhenxing.accounts.models import Role
+from zhenxing.audit import services as audit
+from zhenxing.audit.context import acting
+from zhenxing.registry.models import Household
+
+from .models import EntryState, PointAccount, PointEntry, PointRule, Redemption, StoreItem
+from .services import check_can_write
+
+VILLAGE_COMMITTEE = {Role.VILLAGE_CADRE}
+
+
+def _posting_over(entry: PointEntry, today: dt.date) -> str | None:
+    from .selectors import county_setting
+
+    days = county_setting(entry.household.village, today.year).points_posting_days
+    if entry.posted_on is None or today < entry.posted_on + dt.timedelta(days=days):
+        ends = entry.posted_on + dt.timedelta(days=days) if entry.posted_on else None
+        return f"公示期{days}天未满（{ends:%Y年%m月%d日}起方可入账）" if ends else "尚未公示"
+    return None
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    source: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    check: Callable[[PointEntry, dt.date], str | None] | None = None
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
+    Transition("confirm", "村委会确认", frozenset({EntryState.PROPOSED}), EntryState.CONFIRMED,
+               frozenset(VILLAGE_COMMITTEE)),
+    Transition("post", "张榜公示", frozenset({EntryState.CONFIRMED}), EntryState.POSTED, frozenset(VILLAGE_COMMITTEE)),
+    Transition("credit", "公示无异议入账", frozenset({EntryState.POSTED}), EntryState.CREDITED,
+               frozenset(VILLAGE_COMMITTEE), check=_posting_over),
+    Transition("reject", "不予通过", frozenset({EntryState.PROPOSED, EntryState.CONFIRMED, EntryState.POSTED}),
+               EntryState.REJECTED, frozenset(VILLAGE_COMMITTEE)),
+]}
+
+
+def actions_for(user, entry: PointEntry) -> list[Transition]:
+    if user.is_read_only:
+        return []
+    return [t for t in TRANSITIONS.values() if entry.state in t.source and user.role in t.roles]
+
+
+def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date, proposer_name: str,
+                  note: str = "") -> PointEntry:
+    check_can_write(actor, household.village, VILLAGE_COMMITTEE)
+    errors = {}
+    if rule.village_id != household.village_id:
+        errors["rule"] = ["须使用农户所在村的积分规则"]
+    if not rule.active:
+        errors["rule"] = ["该积分规则已停用"]
+    if not proposer_name.strip():
+        errors["proposer_name"] = ["请填写提议的村民小组长"]
+    if date > timezone.localdate():
+        errors["date"] = ["事项日期不能晚于今天"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        PointAccount.objects.get_or_create(household=household)
+        return PointEntry.objects.create(household=household, rule=rule, points=rule.points, date=date,
+                                         proposer_name=proposer_name.strip(), note=note, entered_by=actor)
+
+
+def entry_transition(*, actor, entry: PointEntry, action: str, version: int | None = None,
+                     today: dt.date | None = None, reason: str = "", request=None) -> PointEntry:
+    """Apply one transition; ``version`` (as shown to the user) guards against two people acting at once."""
+    today = today or timezone.localdate()
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise ValidationError("未知操作")
+    if actor is not None and actor.role not in t.roles:
+        raise PermissionDenied("须由村委会（村干部）办理")
+    check_can_write(actor, entry.household.village, set(t.roles))
+    if entry.state not in t.source:
+        raise ValidationError(f"当前状态为「{entry.get_state_display()}」，不能{t.label}")
+    if t.check and (problem := t.check(entry, today)):
+        raise ValidationError(problem)
+    if action == "reject" and not reason.strip():
+        raise ValidationError("请填写不予通过的原因")
+    now = timezone.now()
+    changes: dict = {"state": t.target, "version": F("version") + 1}
+    if action == "confirm":
+        changes.update(confirmed_by=actor, confirmed_at=now)
+    elif action == "post":
+        changes.update(posted_on=today)
+    elif action == "reject":
+        changes.update(rejected_reason=reason.strip())
+    with transaction.atomic(), acting(actor):
+        expected = entry.version if version is None else version
+        updated = PointEntry.objects.filter(pk=entry.pk, state=entry.state, version=expected).update(**changes)
+        if updated != 1:
+            raise ValidationError("该记录已被他人处理，请刷新后重试")
+        if action == "credit":
+            applied = _credit(entry)
+            PointEntry.objects.filter(pk=entry.pk).update(credited_at=now, applied=applied)
+        audit.event_log(action="transition", actor=actor, request=request, obj=entry,
+                        extra={"flow": "points", "action": action, "from": entry.state, "to": t.target})
+    entry.refresh_from_db()
+    return entry
+
+
+def _credit(entry: PointEntry) -> int:
+    account, _ = PointAccount.objects.get_or_create(household_id=entry.household_id)
+    account = PointAccount.objects.select_for_update().get(pk=account.pk)
+    applied = entry.points if entry.points > 0 else -min(account.balance, -entry.points)
+    PointAccount.objects.filter(pk=account.pk).update(balance=F("balance") + applied, earned=F("earned") + applied)
+    return applied
+
+
+def redeem(*, actor, household: Household, item: StoreItem, quantity: int = 1, date: dt.date | None = None,
+           request=None) -> Redemption:
+    """Spend points in the village store. Row locks on the item and the account serialise
+    concurrent redemptions; the CHECK constraints (stock ≥ 0, balance ≥ 0) are the last guard."""
+    check_can_write(actor, household.village, {Role.VILLAGE_CADRE})
+    if quantity < 1:
+        raise ValidationError({"quantity": ["数量至少为1"]})
+    with transaction.atomic(), acting(actor):
+        # Lock order everywhere: item, then account.
+        item = StoreItem.objects.select_for_update().get(pk=item.pk)
+        if item.village_id != household.village_id:
+            raise ValidationError({"item": ["只能兑换本村积分超市的商品"]})
+        if not item.active:
+            raise ValidationError({"item": ["该商品已下架"]})
+        if item.stock < quantity:
+            raise ValidationError({"quantity": [f"库存不足（剩余{item.stock}）"]})
+        cost = item.price * quantity
+        account = PointAccount.objects.select_for_update().filter(household=household).first()
+        if account is None or account.balance < cost:
+            raise ValidationError({"quantity": [f"积分余额不足（需{cost}分，余额{account.balance if account else 0}分）"]})
+        StoreItem.objects.filter(pk=item.pk).update(stock=F("stock") - quantity)
+        PointAccount.objects.filter(pk=account.pk).update(balance=F("balance") - cost, spent=F("spent") + cost)
+        redemption = Redemption.objects.create(household=household, item=item, quantity=quantity, points=cost,
+                                               date=date or timezone.localdate(), by=actor)
+        audit.event_log(action="people.redeem", actor=actor, request=request, obj=redemption,
+                        extra={"item": item.name, "quantity": quantity, "points": cost})
+    return redemption
+
+
+def restock(*, actor, item: StoreItem, add: int) -> StoreItem:
+    check_can_write(actor, item.village, {Role.VILLAGE_CADRE})
+    if add == 0:
+        raise ValidationError({"add": ["请填写入库或出库数量"]})
+    with transaction.atomic(), acting(actor):
+        locked = StoreItem.objects.select_for_update().get(pk=item.pk)
+        if locked.stock + add < 0:
+            raise ValidationError({"add": [f"出库数量超过库存（现有{locked.stock}）"]})
+        locked.stock += add
+        locked.save(update_fields=["stock"])
+    return locked
