@@ -141,8 +141,9 @@ def beneficiary_counts(project_qs: QuerySet[Project]) -> dict[int, dict[str, int
             for r in rows}
 
 
-def county_beneficiary_counts(county: Region, year: int) -> dict[str, int]:
-    qs = Beneficiary.objects.filter(project__county=county, year=year)
+def county_beneficiary_counts(region: Region, year: int) -> dict[str, int]:
+    """Households reached in a county (or every county below a prefecture) and year."""
+    qs = Beneficiary.objects.filter(project__county__path__startswith=region.path, year=year)
     return qs.aggregate(households=Count("household", distinct=True),
                         poor=Count("household", distinct=True, filter=Q(household__formerly_poor=True)),
                         monitored=Count("household", distinct=True,
