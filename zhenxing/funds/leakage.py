@@ -98,21 +98,21 @@ def findings_compute(projects) -> dict[str, dict]:
                 f"{year}年同一户受益于 {len(project_ids)} 个项目（上限 {limit} 个）", household_id=household_id)
 
     # Payees who are staff or members of a staff member's household (name and ID both match).
-    staff = {s.id_hash: s for s in StaffIdentity.objects.all()}
+    staff = {s.id_hash: s for s in StaffIdentity.objects.select_related("user")}
     staff_households = {s.household_id: s for s in staff.values() if s.household_id}
     for p in personal.values("pk", "project_id", "payee_name", "payee_id_hash", "payee_id_masked", "amount",
                              "voucher_number").iterator():
         s = staff.get(p["payee_id_hash"])
         if s is not None and s.name == p["payee_name"]:
             add(f"staff:{p['pk']}", FindingKind.STAFF_PAYEE, p["project_id"],
-                f"凭证 {p['voucher_number']}：收款人与工作人员账户 {s.user_id} 的姓名、身份证号一致", p["amount"],
+                f"凭证 {p['voucher_number']}：收款人与工作人员 {s.user.username} 的姓名、身份证号一致", p["amount"],
                 p["pk"], s.household_id)
             continue
         m = members.get(p["payee_id_hash"])
         if m is not None and m["household_id"] in staff_households and m["name"] == p["payee_name"]:
             s = staff_households[m["household_id"]]
             add(f"staff:{p['pk']}", FindingKind.STAFF_PAYEE, p["project_id"],
-                f"凭证 {p['voucher_number']}：收款人为工作人员账户 {s.user_id} 的家庭成员", p["amount"], p["pk"],
+                f"凭证 {p['voucher_number']}：收款人为工作人员 {s.user.username} 的家庭成员", p["amount"], p["pk"],
                 m["household_id"])
 
     # Payments above the budget, or before the start.

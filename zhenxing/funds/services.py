@@ -72,7 +72,7 @@ def year_parameter(year: int, county: Region | None = None) -> YearParameter:
 
 # --- projects -------------------------------------------------------------------------------
 
-def project_create(*, actor, village: Region, code: str, **fields) -> Project:
+def project_create(*, actor, village: Region, code: str, declared_on: dt.date | None = None, **fields) -> Project:
     _writable(actor, village, lifecycle.DECLARE_ROLES if actor is not None else None)
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": ["项目实施地点须具体到村"]})
@@ -88,7 +88,7 @@ def project_create(*, actor, village: Region, code: str, **fields) -> Project:
     with transaction.atomic(), acting(actor):
         project.save()
         ProjectTransition.objects.create(project=project, from_status="", to_status=ProjectStatus.DECLARED,
-                                         date=timezone.localdate(), evidence="项目申报", actor=actor,
+                                         date=declared_on or timezone.localdate(), evidence="项目申报", actor=actor,
                                          actor_level=getattr(actor, "role", "") or "")
     return project
 
