@@ -62,7 +62,7 @@ def disclosure(request, county, year, kind):
     versions = _latest(county, year, kind)
     current = versions[0]
     return render(request, "funds/public/disclosure.html", {
-        "county": county, "d": current, "corrections": versions[:-1], "versions": versions,
+        "county": county, "d": current, "corrections": versions[1:], "versions": versions,
         "phone": SUPERVISION_PHONE, "qr_url": reverse("funds_public:qr", args=[county.code, year, kind])})
 
 
