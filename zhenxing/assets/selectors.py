@@ -81,7 +81,7 @@ def inventory(qs: QuerySet[Asset]) -> list[dict]:
             .annotate(n=Count("id"), value=Sum("value"), disposed=Count("id", filter=Q(status=AssetStatus.DISPOSED)))
             .order_by("county__code", "asset_class"))
     labels = dict(AssetClass.choices)
-    return [{**r, "class_label": labels[r["asset_class"]]} for r in rows]
+    return [{**r, "class_label": str(labels[r["asset_class"]])} for r in rows]
 
 
 def handover_rows(*, county, year: int) -> tuple[list[str], list[list[str]]]:

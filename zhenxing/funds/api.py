@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -230,7 +230,7 @@ def project_create(request, data: ProjectIn):
         raise HttpError(400, "实施地点不存在或不在您的数据权限范围内")
     with _service_errors():
         p = services.project_create(actor=request.user, village=village, code=fields.pop("code"), **fields)
-    return 201, _project(p)
+    return Status(201, _project(p))
 
 
 @router.get("/funds/projects/{id}", response=ProjectOut, openapi_extra=P, summary="一个项目")
@@ -259,7 +259,7 @@ def payment_create(request, id: int, data: PaymentIn):
     p = scope.get_object_or_404(request.user, Project, pk=id)
     with _service_errors():
         pay = services.payment_create(actor=request.user, project=p, **data.dict())
-    return 201, pay
+    return Status(201, pay)
 
 
 A = {"x-scope": "funds.allocation"}
@@ -283,7 +283,7 @@ def allocation_create(request, data: AllocationIn):
         raise HttpError(400, "县不存在或不在您的数据权限范围内")
     with _service_errors():
         a = services.allocation_create(actor=request.user, county=county, **fields)
-    return 201, _allocation(a)
+    return Status(201, _allocation(a))
 
 
 @router.get("/funds/allocations/{id}", response=AllocationOut, openapi_extra=A, summary="一笔资金下达")
@@ -300,7 +300,7 @@ def assignment_create(request, id: int, data: AssignmentIn):
         services.assignment_create(actor=request.user, allocation=a, project=project, amount=data.amount,
                                    document_number=data.document_number, date=data.date)
     a.refresh_from_db()
-    return 201, _allocation(a)
+    return Status(201, _allocation(a))
 
 
 @router.get("/funds/figures", response=FiguresOut, openapi_extra={"x-scope": "funds.countymonthfigure"},
