@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from zhenxing.regions.models import Level, Region
 from .models import Disclosure, DisclosureKind
 
 SUPERVISION_PHONE = "12317"
+PAGE_ROWS = 200  # a long pool is paged (print each page, or the whole list from the county office)
 
 
 def _county(code: str) -> Region:
@@ -61,8 +63,9 @@ def disclosure(request, county, year, kind):
     county = _county(county)
     versions = _latest(county, year, kind)
     current = versions[0]
+    page = Paginator(current.content.get("rows", []), PAGE_ROWS).get_page(request.GET.get("page"))
     return render(request, "funds/public/disclosure.html", {
-        "county": county, "d": current, "corrections": versions[1:], "versions": versions,
+        "county": county, "d": current, "corrections": versions[1:], "versions": versions, "page": page,
         "phone": SUPERVISION_PHONE, "qr_url": reverse("funds_public:qr", args=[county.code, year, kind])})
 
 

@@ -171,13 +171,16 @@ def disclosure_content(*, county: Region, year: int, kind: str) -> dict:
         rows = [[p.code, p.name, str(p.get_type_display()), p.village.name, p.responsible_unit, _d(p.budget),
                  _d(p.assigned_total), _d(p.start_planned), _d(p.end_planned)] for p in qs]
     elif kind == DisclosureKind.ALLOCATIONS:
-        columns = ["文号", "资金来源", "下达日期", "下达金额（元）", "安排到项目", "安排文号", "安排金额（元）"]
-        rows = []
+        columns = ["下达文号", "资金来源", "日期", "下达金额（元）", "安排到项目", "安排文号", "安排金额（元）"]
+        rows, keys = [], []
         for a in Allocation.objects.filter(county=county, year=year).order_by("issued_on", "id"):
             rows.append([a.document_number, str(a.get_source_display()), _d(a.issued_on), _d(a.amount), "", "", ""])
+            keys.append(f"{a.get_source_display()} {a.document_number}")
             for s in a.assignments.select_related("project").order_by("date", "id"):
-                rows.append([f"{a.document_number}｜{s.document_number}｜{s.project.code}", "", _d(s.date), "",
-                             f"{s.project.code} {s.project.name}", s.document_number, _d(s.amount)])
+                rows.append(["", "", _d(s.date), "", f"{s.project.code} {s.project.name}", s.document_number,
+                             _d(s.amount)])
+                keys.append(f"{a.document_number} → {s.project.code}（{s.document_number}）")
+        return {"columns": columns, "rows": rows, "keys": keys}
     elif kind == DisclosureKind.PROGRESS:
         qs = projects_qs.filter(plan_year=year, status__in=PLAN_STATUSES).order_by("code")
         counts = beneficiary_counts(qs)
@@ -198,9 +201,12 @@ def disclosure_content(*, county: Region, year: int, kind: str) -> dict:
 
 
 def disclosure_diff(old: dict, new: dict) -> list[str]:
-    """What changed between two published tables, in words (keyed by the first column)."""
-    before = {r[0]: r for r in old.get("rows", [])}
-    after = {r[0]: r for r in new.get("rows", [])}
+    """What changed between two published tables, in words (rows keyed by ``keys`` or the first column)."""
+    def keyed(content: dict) -> dict:
+        rows = content.get("rows", [])
+        return dict(zip(content.get("keys") or [r[0] for r in rows], rows))
+
+    before, after = keyed(old), keyed(new)
     cols = new.get("columns", [])
     changes = [f"新增 {k}" for k in after if k not in before]
     changes += [f"删除 {k}" for k in before if k not in after]
