@@ -37,3 +37,23 @@ INDICATORS = [
               formula="中央衔接资金安排到产业项目的金额 ÷ 中央衔接资金下达金额", unit="%",
               sources=("funds.Assignment", "funds.Allocation", "funds.Project"), compute=industry_share),
 ]
+
+
+def micro_loan_households(region, as_of: dt.date) -> IndicatorValue:
+    """Households with a small loan outstanding or issued in the year (a 金融 assistance measure)."""
+    from django.db.models import Q
+
+    from .models import MicroLoan
+
+    qs = MicroLoan.objects.filter(household__village__path__startswith=region.path, issued_on__lte=as_of).filter(
+        Q(settled_on__isnull=True) | Q(settled_on__gte=dt.date(as_of.year, 1, 1)))
+    n = qs.values("household").distinct().count()
+    overdue = qs.filter(settled_on__isnull=True, due_on__lt=as_of).values("household").distinct().count()
+    return IndicatorValue(value=n, numerator=n, note=f"其中逾期 {overdue} 户",
+                          evidence_url=reverse("funds:loans"))
+
+
+INDICATORS.append(Indicator(
+    code="funds.micro_loan_households", name="小额信贷支持户数（金融帮扶）",
+    formula="截至当日在贷或当年结清的脱贫人口小额信贷所涉农户数", unit="户", sources=("funds.MicroLoan",),
+    compute=micro_loan_households))
