@@ -199,32 +199,19 @@ def finding_open_rectification(*, actor, finding: LeakageFinding):
 
 
 def _rectification_kwargs(opener, *, actor, finding: LeakageFinding) -> dict:
-    """The arguments the ledger's opener takes, from what a finding can tell (its signature decides)."""
-    import inspect
-
+    """Arguments for ``ledger.services.rectification_item_open_from_source``: an inspection-type item
+    from the funds source, in the project's village, keyed by the finding so it is opened once."""
     project = finding.project
-    offered = {
+    household = finding.household if finding.household and finding.household.village_id == project.village_id \
+        else None
+    return {
         "actor": actor,
-        "source": "funds_leakage",
-        "source_kind": "funds_leakage",
-        "source_type": "funds_leakage",
-        "source_obj": finding,
-        "source_object": finding,
-        "obj": finding,
-        "source_ref": f"funds.leakagefinding:{finding.pk}",
-        "source_key": finding.key,
+        "kind": "inspection",
         "region": project.village,
-        "village": project.village,
-        "household": finding.household,
-        "problem": f"{finding.get_kind_display()}：{finding.detail}",
-        "title": finding.get_kind_display(),
-        "description": finding.detail,
+        "household": household,
+        "source": "funds",
+        "source_label": f"资金疑点：{finding.get_kind_display()}",
+        "source_ref": f"funds.leakagefinding:{finding.pk}",
+        "problem": f"项目 {project.code} {project.name}：{finding.detail}",
         "found_on": timezone.localdate(),
-        "found_date": timezone.localdate(),
-        "responsible_unit": project.responsible_unit,
     }
-    params = inspect.signature(opener).parameters
-    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        return {k: offered[k] for k in ("actor", "source", "region", "household", "problem")}
-    return {k: offered[k] for k in params if k in offered}
-
