@@ -360,3 +360,54 @@ def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: boo
     with _service_errors():
         report = run_import(kind, file.read(), actor=request.user, dry_run=dry_run, filename=file.name)
     return report.as_dict()
+
+
+class BeneficiaryOut(Schema):
+    household_number: str
+    village_code: str
+    way: str
+    amount: Decimal
+    year: int
+    formerly_poor: bool
+    monitored: bool
+
+
+@router.get("/funds/projects/{id}/beneficiaries", response=list[BeneficiaryOut], openapi_extra=P,
+            summary="项目的受益农户（联农带农）")
+def project_beneficiaries(request, id: int):
+    p = scope.get_object_or_404(request.user, Project, pk=id)
+    return [{"household_number": b.household.number, "village_code": b.household.village.code, "way": b.way,
+             "amount": b.amount, "year": b.year, "formerly_poor": b.household.formerly_poor,
+             "monitored": b.household.monitoring_status == "monitored"}
+            for b in p.beneficiaries.select_related("household__village").order_by("pk")]
+
+
+class DisclosureOut(Schema):
+    id: int
+    county_code: str
+    year: int
+    kind: str
+    board: str
+    version: int
+    correction_note: str
+    period_start: dt.date
+    period_end: dt.date | None
+    published_at: dt.datetime
+    public_url: str
+
+
+@router.get("/funds/disclosures", response=list[DisclosureOut], openapi_extra={"x-scope": "funds.disclosure"},
+            summary="已发布的公告公示")
+def disclosure_list(request, year: int | None = None):
+    from django.urls import reverse
+
+    from .models import Disclosure
+
+    qs = scope.scoped(request.user, Disclosure).select_related("county").defer("content").order_by("pk")
+    if year:
+        qs = qs.filter(year=year)
+    return [{"id": d.id, "county_code": d.county.code, "year": d.year, "kind": d.kind, "board": d.board,
+             "version": d.version, "correction_note": d.correction_note, "period_start": d.period_start,
+             "period_end": d.period_end, "published_at": d.published_at,
+             "public_url": reverse("funds_public:disclosure", args=[d.county.code, d.year, d.kind])}
+            for d in qs[:2000]]

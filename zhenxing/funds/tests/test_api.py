@@ -72,3 +72,19 @@ def test_assets_api_hides_household_owner_names(w, api):
     assert got["owner_name"] == "受益农户" and got["asset_class"] == "household"
     assert api(w.huma)("get", f"/api/v1/assets/{a.pk}").status_code == 404
     assert api(w.tahe)("get", "/api/v1/assets/inventory").json()[0]["count"] == 1
+
+
+def test_beneficiaries_and_disclosures(w, api):
+    from zhenxing.funds import services
+    from zhenxing.registry.testing import make_household
+
+    p = make_project(w.r.fendou, status="approved")
+    h = make_household(village=w.r.fendou, formerly_poor=True)
+    services.beneficiary_add(actor=None, project=p, household=h, way="wages", year=2022, amount=100)
+    got = api(w.tahe)("get", f"/api/v1/funds/projects/{p.pk}/beneficiaries").json()
+    assert got == [{"household_number": h.number, "village_code": w.r.fendou.code, "way": "wages", "amount": "100.00",
+                    "year": 2022, "formerly_poor": True, "monitored": False}]
+    services.disclosure_publish(actor=w.tahe, county=w.r.tahe, year=2022, kind="pool", period_start=dt.date(2022, 5, 1))
+    got = api(w.tahe)("get", "/api/v1/funds/disclosures").json()
+    assert got[0]["public_url"] == "/public/funds/232722000000/2022/pool/"
+    assert api(w.huma)("get", "/api/v1/funds/disclosures").json() == []
