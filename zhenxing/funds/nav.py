@@ -13,6 +13,8 @@ def items(user):
            NavItem("跑冒滴漏检查", reverse("funds:leakage"), order=403),
            NavItem("公告公示", reverse("funds:disclosures"), order=404),
            NavItem("小额信贷", reverse("funds:loans"), order=405)]
+    if user.role in {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF}:
+        out.append(NavItem("年度参数与支出计划", reverse("funds:parameters"), order=407))
     if user.role in {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}:
         out.append(NavItem("工作人员身份登记", reverse("funds:staff_identities"), order=406))
     return out

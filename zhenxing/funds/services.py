@@ -437,3 +437,42 @@ def disclosure_publish(*, actor, county: Region, year: int, kind: str, period_st
         audit.event_log(action="publish", actor=actor, obj=item, extra={"kind": kind, "year": year,
                                                                          "version": item.version})
     return item
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+def year_parameter_set(*, actor, year: int, industry_min_share, max_projects_per_household: int,
+                       county: Region | None = None) -> YearParameter:
+    """The prefecture sets a year's rules (county=None); a county row overrides them for that county."""
+    if actor is None or actor.role not in ADMIN_ROLES:
+        raise PermissionDenied("仅地区管理员可设置年度参数")
+    share = Decimal(str(industry_min_share))
+    if not (Decimal("0") <= share <= Decimal("1")):
+        raise ValidationError({"industry_min_share": ["比例须在0到1之间（如0.55）"]})
+    if int(max_projects_per_household) < 1:
+        raise ValidationError({"max_projects_per_household": ["上限须至少为1"]})
+    with transaction.atomic(), acting(actor):
+        item, _ = YearParameter.objects.update_or_create(
+            year=year, county=county, defaults={"industry_min_share": share,
+                                                "max_projects_per_household": int(max_projects_per_household)})
+    return item
+
+
+def disbursement_plan_set(*, actor, county: Region, year: int, rates: dict[int, Decimal]) -> int:
+    """A county's planned cumulative disbursement rate by month (never decreasing)."""
+    _writable(actor, county, MONEY_ROLES)
+    months = sorted(rates)
+    errors = [f"{m}月" for m in months if not (1 <= m <= 12 and Decimal("0") <= Decimal(str(rates[m])) <= 1)]
+    if errors:
+        raise ValidationError({"rates": [f"计划进度须在0到1之间：{'、'.join(errors)}"]})
+    values = [Decimal(str(rates[m])) for m in months]
+    if any(b < a for a, b in zip(values, values[1:])):
+        raise ValidationError({"rates": ["累计计划进度不能逐月减少"]})
+    from .models import DisbursementPlan
+
+    with transaction.atomic(), acting(actor):
+        DisbursementPlan.objects.filter(county=county, year=year).exclude(month__in=months).delete()
+        for m in months:
+            DisbursementPlan.objects.update_or_create(county=county, year=year, month=m,
+                                                      defaults={"target_rate": Decimal(str(rates[m]))})
+    return len(months)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("leakage/<int:pk>/", views.finding_action, name="finding"),
     path("disclosures/", views.disclosure_list, name="disclosures"),
     path("loans/", views.loan_list, name="loans"),
+    path("parameters/", views.parameters, name="parameters"),
     path("staff-identities/", views.staff_identities, name="staff_identities"),
 ]

@@ -352,3 +352,42 @@ def staff_identities(request):
     qs = scope.scoped(request.user, StaffIdentity).select_related("user", "household")
     return render(request, "funds/staff_identities.html", {"items": qs})
 
+
+
+@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF})
+def parameters(request):
+    """年度参数 (prefecture admin) and a county's monthly disbursement plan (county staff)."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import DisbursementPlan, YearParameter
+
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "plan":
+                county = next((c for c in selectors.counties(request.user) if c.code == request.POST.get("county")),
+                              None)
+                if county is None:
+                    raise ValidationError("请选择县")
+                rates = {m: Decimal(request.POST[f"m{m}"]) / 100 for m in range(1, 13)
+                         if request.POST.get(f"m{m}", "").strip()}
+                services.disbursement_plan_set(actor=request.user, county=county, year=year, rates=rates)
+            else:
+                services.year_parameter_set(
+                    actor=request.user, year=year,
+                    industry_min_share=Decimal(request.POST.get("industry_min_share", "55")) / 100,
+                    max_projects_per_household=int(request.POST.get("max_projects_per_household", "3")))
+        except (ValidationError, PermissionDenied, InvalidOperation, ValueError) as exc:
+            _errors(request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字"))
+        else:
+            messages.success(request, "已保存")
+        return redirect(f"{reverse('funds:parameters')}?year={year}")
+    param = services.year_parameter(year)
+    counties = selectors.counties(request.user)
+    plans = {(p.county_id, p.month): p.target_rate for p in DisbursementPlan.objects.filter(
+        year=year, county__in=counties)}
+    plan_rows = [(c, [(m, plans.get((c.pk, m))) for m in range(1, 13)]) for c in counties]
+    return render(request, "funds/parameters.html", {
+        "year": year, "param": param, "overrides": YearParameter.objects.filter(year=year, county__isnull=False),
+        "plan_rows": plan_rows, "is_admin": request.user.role in services.ADMIN_ROLES,
+        "is_county": request.user.role == Role.COUNTY_STAFF})

@@ -82,3 +82,21 @@ def test_publishing_allocations_then_a_new_assignment_is_a_correction(w, login):
     d = services.disclosure_publish(actor=w.tahe, county=w.r.tahe, year=2022, kind="allocations",
                                     period_start=dt.date(2022, 4, 3))
     assert d.version == 2 and "新增 黑财农〔2022〕7号 → XM-C-1（塔衔〔2022〕3号）" in d.correction_note
+
+
+def test_parameters_set_by_the_prefecture_and_plan_by_the_county(w, login):
+    from zhenxing.funds import selectors
+    from zhenxing.funds.models import DisbursementPlan
+
+    login(w.diqu).post("/funds/parameters/?year=2022", {"industry_min_share": "60", "max_projects_per_household": "2"})
+    assert selectors.figures(w.r.tahe, 2022).industry_min_share == Decimal("0.60")
+    login(w.tahe).post("/funds/parameters/?year=2022", {"industry_min_share": "10", "max_projects_per_household": "9"})
+    assert selectors.figures(w.r.tahe, 2022).industry_min_share == Decimal("0.60")  # county may not change it
+    login(w.tahe).post("/funds/parameters/?year=2022", {"action": "plan", "county": w.r.tahe.code, "m6": "40",
+                                                        "m12": "95"})
+    assert dict(DisbursementPlan.objects.values_list("month", "target_rate")) == {6: Decimal("0.4000"),
+                                                                                12: Decimal("0.9500")}
+    login(w.tahe).post("/funds/parameters/?year=2022", {"action": "plan", "county": w.r.tahe.code, "m6": "40",
+                                                        "m7": "30"})
+    assert DisbursementPlan.objects.count() == 2  # a decreasing plan is refused
+    assert login(w.fendou).get("/funds/parameters/").status_code == 403
