@@ -1,5 +1,4 @@
 """Root URLs. Each domain app's ``urls`` module is mounted at /<label>/ (see core/modules.py)."""
-from django.conf import settings
 from django.urls import include, path
 
 from zhenxing.api import api
