@@ -18,6 +18,7 @@ urlpatterns = [
     path("leakage/<int:pk>/", views.finding_action, name="finding"),
     path("disclosures/", views.disclosure_list, name="disclosures"),
     path("loans/", views.loan_list, name="loans"),
+    path("templates/<str:kind>.xlsx", views.import_template, name="import_template"),
     path("parameters/", views.parameters, name="parameters"),
     path("staff-identities/", views.staff_identities, name="staff_identities"),
 ]

@@ -391,3 +391,20 @@ def parameters(request):
         "year": year, "param": param, "overrides": YearParameter.objects.filter(year=year, county__isnull=False),
         "plan_rows": plan_rows, "is_admin": request.user.role in services.ADMIN_ROLES,
         "is_county": request.user.role == Role.COUNTY_STAFF})
+
+
+@staff_view()
+def import_template(request, kind):
+    """The empty .xlsx template of an import (headers as the importer reads them)."""
+    from django.http import Http404, HttpResponse
+
+    from .imports import IMPORTERS, template_bytes
+
+    if kind not in IMPORTERS:
+        raise Http404("没有该导入模板")
+    response = HttpResponse(template_bytes(kind),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(IMPORTERS[kind].label + '导入模板.xlsx')}"
+    return response

@@ -188,3 +188,12 @@ def test_assets_import(w):
     r = run_import("assets", xlsx(headers, [["ZC-I-2", *row[1:3], declared.code, *row[4:]]]), actor=w.tahe,
                    filename="a.xlsx")
     assert r.errors[0]["row"] == 3 and "验收后" in r.errors[0]["message"]
+
+
+def test_downloaded_template_imports_as_an_empty_file(w, login):
+    for kind in ("projects", "allocations", "payments", "assets"):
+        response = login(w.tahe).get(f"/funds/templates/{kind}.xlsx")
+        assert response.status_code == 200
+        r = run_import(kind, response.content, actor=w.tahe, filename=f"{kind}.xlsx")
+        assert (r.errors, r.created) == ([], 0), kind
+    assert login(w.tahe).get("/funds/templates/other.xlsx").status_code == 404
