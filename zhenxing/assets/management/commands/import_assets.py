@@ -1,0 +1,6 @@
+from zhenxing.funds.importcommand import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "导入项目资产 .xlsx/.xls/.csv：有错误则不写入（退出码1），无法读取（退出码2）"
+    kind = "assets"

@@ -1,0 +1,146 @@
+"""Writes for project assets: registration from an accepted project, maintenance, income and its
+distribution, disposal. Each takes the acting user and owns its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.models import Role
+from zhenxing.audit.context import acting
+from zhenxing.funds.models import Project, ProjectStatus
+from zhenxing.funds.services import money
+
+from .models import (Asset, AssetClass, AssetIncome, AssetStatus, Disposal, IncomeDistribution, MaintenanceKind,
+                     MaintenanceRecord, OwnerKind)
+
+REGISTER_ROLES = {Role.COUNTY_STAFF}
+KEEP_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
+
+
+def _writable(actor, region, roles) -> None:
+    if actor is None:
+        return
+    if actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户")
+    if actor.role not in roles:
+        raise PermissionDenied("您的角色无权办理此事项")
+    if not scope.region_in_scope(actor, region):
+        raise PermissionDenied("该记录不在您的数据权限范围内")
+
+
+def asset_register(*, actor, project: Project, code: str, name: str, asset_class: str, value, owner_kind: str,
+                   owner_name: str, title_document: str, title_date: dt.date, handed_over_on: dt.date,
+                   operator: str = "", maintainer: str = "", location: str = "", owner_household=None,
+                   village=None) -> Asset:
+    """Register an asset formed by a project. Only an accepted (验收) or handed-over project forms assets."""
+    _writable(actor, project.village, REGISTER_ROLES)
+    errors: dict[str, list[str]] = {}
+    if project.status not in {ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}:
+        errors["project"] = ["项目验收后才能登记资产"]
+    if asset_class not in AssetClass.values:
+        errors["asset_class"] = ["资产类别须为公益性、经营性或到户类"]
+    if owner_kind not in OwnerKind.values:
+        errors["owner_kind"] = ["所有权人类型不正确"]
+    if owner_kind == OwnerKind.HOUSEHOLD and owner_household is None:
+        errors["owner_household"] = ["所有权人为农户时须选择农户"]
+    if not title_document.strip():
+        errors["title_document"] = ["须填写确权登记证书或文号"]
+    if Asset.objects.filter(code=code).exists():
+        errors["code"] = [f"资产编号 {code} 已存在"]
+    if errors:
+        raise ValidationError(errors)
+    village = village or project.village
+    with transaction.atomic(), acting(actor):
+        return Asset.objects.create(
+            project=project, county=project.county, village=village, code=code, name=name, asset_class=asset_class,
+            value=money(value, "value"), location=location, owner_kind=owner_kind, owner_name=owner_name,
+            owner_household=owner_household, operator=operator, maintainer=maintainer,
+            title_document=title_document.strip(), title_date=title_date, handed_over_on=handed_over_on,
+            registered_by=actor)
+
+
+def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str) -> Asset:
+    _writable(actor, asset.village, REGISTER_ROLES)
+    with transaction.atomic(), acting(actor):
+        asset.operator, asset.maintainer = operator, maintainer
+        asset.save(update_fields=["operator", "maintainer"])
+    return asset
+
+
+def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, description: str, cost=0,
+                       done_by: str = "") -> MaintenanceRecord:
+    _writable(actor, asset.village, KEEP_ROLES)
+    if asset.status == AssetStatus.DISPOSED:
+        raise ValidationError({"asset": ["资产已处置"]})
+    if kind not in MaintenanceKind.values:
+        raise ValidationError({"kind": ["管护类型不正确"]})
+    if date > timezone.localdate():
+        raise ValidationError({"date": ["日期不能晚于今天"]})
+    with transaction.atomic(), acting(actor):
+        rec = MaintenanceRecord.objects.create(asset=asset, date=date, kind=kind, description=description,
+                                               cost=money(cost, "cost"), done_by=done_by)
+        last = asset.maintenance.aggregate(m=Max("date"))["m"]
+        Asset.objects.filter(pk=asset.pk).update(last_inspection=last)
+    asset.refresh_from_db()
+    return rec
+
+
+def income_record(*, actor, asset: Asset, date: dt.date, amount, source: str) -> AssetIncome:
+    _writable(actor, asset.village, KEEP_ROLES)
+    if asset.asset_class != AssetClass.INCOME_GENERATING:
+        raise ValidationError({"asset": ["只有经营性资产登记收益"]})
+    amount = money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": ["收益金额须大于0"]})
+    with transaction.atomic(), acting(actor):
+        income = AssetIncome.objects.create(asset=asset, date=date, amount=amount, source=source)
+        last = asset.incomes.aggregate(m=Max("date"))["m"]
+        Asset.objects.filter(pk=asset.pk).update(last_income=last)
+    asset.refresh_from_db()
+    return income
+
+
+def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, meeting: str, date: dt.date,
+                      household=None) -> IncomeDistribution:
+    """Distribute part of an income (to whom, how much, decided by which meeting); never more than earned."""
+    _writable(actor, income.asset.village, KEEP_ROLES)
+    amount = money(amount)
+    errors = []
+    if amount <= 0:
+        errors.append("分配金额须大于0")
+    if not meeting.strip():
+        errors.append("须填写决定分配的会议（如村民代表大会及日期）")
+    if amount > income.amount - income.distributed_total:
+        errors.append(f"超出尚未分配的收益（{income.amount - income.distributed_total} 元）")
+    if errors:
+        raise ValidationError({"amount": errors})
+    try:
+        with transaction.atomic(), acting(actor):
+            item = IncomeDistribution.objects.create(income=income, recipient=recipient, household=household,
+                                                     amount=amount, meeting=meeting.strip(), date=date)
+            AssetIncome.objects.filter(pk=income.pk).update(distributed_total=F("distributed_total") + amount)
+    except IntegrityError:
+        raise ValidationError({"amount": ["分配总额超过收益（数据库拒绝）"]}) from None
+    income.refresh_from_db()
+    return item
+
+
+def asset_dispose(*, actor, asset: Asset, date: dt.date, method: str, reason: str, approval_document: str,
+                  approved_by: str, proceeds=0) -> Disposal:
+    _writable(actor, asset.village, REGISTER_ROLES)
+    if asset.status == AssetStatus.DISPOSED:
+        raise ValidationError({"asset": ["资产已处置"]})
+    if not approval_document.strip() or not approved_by.strip():
+        raise ValidationError({"approval_document": ["资产处置须经批准：请填写批准机关和批准文号"]})
+    with transaction.atomic(), acting(actor):
+        item = Disposal.objects.create(asset=asset, date=date, method=method, reason=reason,
+                                       approval_document=approval_document.strip(), approved_by=approved_by.strip(),
+                                       proceeds=money(proceeds, "proceeds"), recorded_by=actor)
+        asset.status = AssetStatus.DISPOSED
+        asset.save(update_fields=["status"])
+    return item

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assets"
+urlpatterns = [
+    path("", views.inventory, name="inventory"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("register/<int:pk>/", views.register, name="register"),
+]

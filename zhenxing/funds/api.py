@@ -1,0 +1,413 @@
+"""API for projects, funds, payments, figures, leakage findings and small loans (under the data scope)."""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import File, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from zhenxing.accounts import scope
+from zhenxing.regions.models import Region
+
+from . import leakage, selectors, services
+from .models import Allocation, LeakageFinding, MicroLoan, Payment, Project
+
+router = Router(tags=["衔接资金与项目"])
+
+
+@contextmanager
+def _service_errors():
+    try:
+        yield
+    except ValidationError as exc:
+        msgs = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
+        raise HttpError(400, "；".join(msgs)) from None
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    name: str
+    type: str
+    build_type: str
+    county_code: str
+    village_code: str
+    year: int
+    plan_year: int | None
+    status: str
+    status_label: str
+    start_planned: dt.date | None
+    end_planned: dt.date | None
+    started_on: dt.date | None
+    responsible_unit: str
+    tasks: str
+    budget: Decimal
+    funding_sources: str
+    planned_households: int
+    planned_people: int
+    performance_targets: str
+    benefit_mechanism: str
+    negative_flags: list[str]
+    assigned_total: Decimal
+    paid_total: Decimal
+    version: int
+
+
+def _project(p: Project) -> dict:
+    return {**{f: getattr(p, f) for f in ProjectOut.model_fields if hasattr(p, f)},
+            "county_code": p.county.code, "village_code": p.village.code, "status_label": str(p.get_status_display())}
+
+
+class ProjectIn(Schema):
+    code: str
+    village_code: str
+    name: str
+    type: str
+    build_type: str = ""
+    year: int
+    start_planned: dt.date | None = None
+    end_planned: dt.date | None = None
+    responsible_unit: str = ""
+    tasks: str = ""
+    budget: Decimal = Decimal("0")
+    funding_sources: str = ""
+    planned_households: int = 0
+    planned_people: int = 0
+    performance_targets: str = ""
+    benefit_mechanism: str = ""
+
+
+class TransitionIn(Schema):
+    to: str
+    date: dt.date
+    evidence: str
+    note: str = ""
+    version: int | None = None
+
+
+class PaymentOut(Schema):
+    id: int
+    project_id: int
+    date: dt.date
+    amount: Decimal
+    payee_name: str
+    payee_id_masked: str
+    voucher_number: str
+
+
+class PaymentIn(Schema):
+    date: dt.date
+    amount: Decimal
+    payee_name: str
+    payee_id_number: str = ""
+    voucher_number: str
+
+
+class AllocationOut(Schema):
+    id: int
+    county_code: str
+    year: int
+    source: str
+    document_number: str
+    title: str
+    issued_on: dt.date
+    amount: Decimal
+    assigned_total: Decimal
+
+
+def _allocation(a: Allocation) -> dict:
+    return {"id": a.id, "county_code": a.county.code, "year": a.year, "source": a.source,
+            "document_number": a.document_number, "title": a.title, "issued_on": a.issued_on, "amount": a.amount,
+            "assigned_total": a.assigned_total}
+
+
+class AllocationIn(Schema):
+    county_code: str
+    year: int
+    source: str
+    document_number: str
+    title: str = ""
+    issued_on: dt.date
+    amount: Decimal
+
+
+class AssignmentIn(Schema):
+    project_id: int
+    amount: Decimal
+    document_number: str
+    date: dt.date
+
+
+class MonthOut(Schema):
+    month: int
+    paid: Decimal
+    cumulative: Decimal
+    rate: Decimal | None
+    target: Decimal | None
+
+
+class FiguresOut(Schema):
+    region_code: str
+    year: int
+    allocated: Decimal
+    assigned: Decimal
+    paid: Decimal
+    disbursement_rate: Decimal | None
+    central_allocated: Decimal
+    central_industry: Decimal
+    industry_share: Decimal | None
+    industry_min_share: Decimal
+    industry_warning: bool
+    months: list[MonthOut]
+
+
+class FindingOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    project_id: int
+    payment_id: int | None
+    detail: str
+    amount: Decimal
+    status: str
+    still_present: bool
+    rectification_ref: str
+
+
+class LoanOut(Schema):
+    id: int
+    household_number: str
+    borrower_name: str
+    bank: str
+    contract_number: str
+    amount: Decimal
+    issued_on: dt.date
+    term_months: int
+    due_on: dt.date
+    annual_rate: Decimal
+    interest_subsidy: Decimal
+    repaid: Decimal
+    overdue: bool
+
+
+class ImportReport(Schema):
+    committed: bool
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[dict]
+
+
+P = {"x-scope": "funds.project"}
+
+
+@router.get("/funds/projects", response=list[ProjectOut], openapi_extra=P, summary="项目库（可按状态、类型、年度、县筛选；after 游标分页）")
+def project_list(request, status: str = "", type: str = "", year: int | None = None, county: str = "",
+                 after: int = 0, limit: int = 100):
+    qs = selectors.projects(request.user).filter(pk__gt=after).order_by("pk")
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type=type)
+    if year:
+        qs = qs.filter(year=year)
+    if county:
+        qs = qs.filter(county__code=county)
+    return [_project(p) for p in qs[:min(max(limit, 1), 1000)]]
+
+
+@router.post("/funds/projects", response={201: ProjectOut}, openapi_extra=P, summary="申报项目")
+def project_create(request, data: ProjectIn):
+    fields = data.dict()
+    village = scope.regions(request.user).filter(code=fields.pop("village_code")).first()
+    if village is None:
+        raise HttpError(400, "实施地点不存在或不在您的数据权限范围内")
+    with _service_errors():
+        p = services.project_create(actor=request.user, village=village, code=fields.pop("code"), **fields)
+    return Status(201, _project(p))
+
+
+@router.get("/funds/projects/{id}", response=ProjectOut, openapi_extra=P, summary="一个项目")
+def project_detail(request, id: int):
+    return _project(scope.get_object_or_404(request.user, selectors.projects(request.user), pk=id))
+
+
+@router.post("/funds/projects/{id}/transition", response=ProjectOut, openapi_extra=P, summary="办理项目流程的下一步")
+def project_transition(request, id: int, data: TransitionIn):
+    p = scope.get_object_or_404(request.user, Project, pk=id)
+    with _service_errors():
+        p = services.project_transition(actor=request.user, project=p, to=data.to, date=data.date,
+                                        evidence=data.evidence, note=data.note, expected_version=data.version)
+    return _project(p)
+
+
+@router.get("/funds/projects/{id}/payments", response=list[PaymentOut], openapi_extra=P, summary="项目的支付")
+def project_payments(request, id: int, after: int = 0, limit: int = 500):
+    p = scope.get_object_or_404(request.user, Project, pk=id)
+    qs = Payment.objects.filter(project=p, pk__gt=after).order_by("pk")[:min(max(limit, 1), 5000)]
+    return list(qs)
+
+
+@router.post("/funds/projects/{id}/payments", response={201: PaymentOut}, openapi_extra=P, summary="登记支付")
+def payment_create(request, id: int, data: PaymentIn):
+    p = scope.get_object_or_404(request.user, Project, pk=id)
+    with _service_errors():
+        pay = services.payment_create(actor=request.user, project=p, **data.dict())
+    return Status(201, pay)
+
+
+A = {"x-scope": "funds.allocation"}
+
+
+@router.get("/funds/allocations", response=list[AllocationOut], openapi_extra=A, summary="资金下达")
+def allocation_list(request, year: int | None = None, county: str = ""):
+    qs = scope.scoped(request.user, Allocation).select_related("county").order_by("pk")
+    if year:
+        qs = qs.filter(year=year)
+    if county:
+        qs = qs.filter(county__code=county)
+    return [_allocation(a) for a in qs[:5000]]
+
+
+@router.post("/funds/allocations", response={201: AllocationOut}, openapi_extra=A, summary="登记资金下达")
+def allocation_create(request, data: AllocationIn):
+    fields = data.dict()
+    county = scope.regions(request.user).filter(code=fields.pop("county_code")).first()
+    if county is None:
+        raise HttpError(400, "县不存在或不在您的数据权限范围内")
+    with _service_errors():
+        a = services.allocation_create(actor=request.user, county=county, **fields)
+    return Status(201, _allocation(a))
+
+
+@router.get("/funds/allocations/{id}", response=AllocationOut, openapi_extra=A, summary="一笔资金下达")
+def allocation_detail(request, id: int):
+    return _allocation(scope.get_object_or_404(request.user, Allocation.objects.select_related("county"), pk=id))
+
+
+@router.post("/funds/allocations/{id}/assignments", response={201: AllocationOut}, openapi_extra=A,
+             summary="把资金安排到项目")
+def assignment_create(request, id: int, data: AssignmentIn):
+    a = scope.get_object_or_404(request.user, Allocation, pk=id)
+    project = scope.get_object_or_404(request.user, Project, pk=data.project_id)
+    with _service_errors():
+        services.assignment_create(actor=request.user, allocation=a, project=project, amount=data.amount,
+                                   document_number=data.document_number, date=data.date)
+    a.refresh_from_db()
+    return Status(201, _allocation(a))
+
+
+@router.get("/funds/figures", response=FiguresOut, openapi_extra={"x-scope": "funds.countymonthfigure"},
+            summary="县（或地区）年度资金数据：下达、安排、支付、逐月支出进度、产业占比")
+def figures(request, region: str, year: int):
+    node = Region.objects.filter(code=region).first()
+    allowed = node is not None and (scope.region_in_scope(request.user, node)
+                                    or node in selectors.counties(request.user))
+    if not allowed:
+        raise HttpError(404, "区划不存在或不在您的数据权限范围内")
+    f = selectors.figures(node, year)
+    return {"region_code": node.code, "year": year, "allocated": f.allocated, "assigned": f.assigned, "paid": f.paid,
+            "disbursement_rate": f.disbursement_rate, "central_allocated": f.central_allocated,
+            "central_industry": f.central_industry, "industry_share": f.industry_share,
+            "industry_min_share": f.industry_min_share, "industry_warning": f.industry_warning,
+            "months": [m.__dict__ for m in f.months]}
+
+
+F = {"x-scope": "funds.leakagefinding"}
+
+
+@router.get("/funds/findings", response=list[FindingOut], openapi_extra=F, summary="跑冒滴漏疑点")
+def finding_list(request, kind: str = "", present: bool = True):
+    qs = scope.scoped(request.user, LeakageFinding).order_by("pk")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if present:
+        qs = qs.filter(still_present=True)
+    return [{**{k: getattr(f, k) for k in FindingOut.model_fields if hasattr(f, k)},
+             "kind_label": str(f.get_kind_display())} for f in qs[:5000]]
+
+
+@router.post("/funds/leakage-runs", openapi_extra=F, summary="立即运行跑冒滴漏检查（本人数据权限范围）")
+def leakage_run(request):
+    with _service_errors():
+        result = leakage.leakage_run(actor=request.user)
+    return {"found": result.found, "total": result.total, "new": result.new, "resolved": result.resolved}
+
+
+@router.get("/funds/loans", response=list[LoanOut], openapi_extra={"x-scope": "funds.microloan"}, summary="小额信贷")
+def loan_list(request, overdue: bool = False):
+    qs = scope.scoped(request.user, MicroLoan).select_related("household").order_by("pk")
+    today = dt.date.today()
+    if overdue:
+        qs = qs.filter(settled_on__isnull=True, due_on__lt=today)
+    return [{**{k: getattr(m, k) for k in LoanOut.model_fields if hasattr(m, k)},
+             "household_number": m.household.number, "overdue": m.is_overdue(today)} for m in qs[:5000]]
+
+
+@router.post("/funds/imports/{kind}", response=ImportReport, openapi_extra={"x-scope": "funds.project"},
+             summary="导入项目（projects）、资金下达（allocations）、支付（payments）或资产（assets）的 .xlsx")
+def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: bool = False):
+    from .imports import IMPORTERS, run_import
+
+    if kind not in IMPORTERS:
+        raise HttpError(404, "没有该导入类型")
+    with _service_errors():
+        report = run_import(kind, file.read(), actor=request.user, dry_run=dry_run, filename=file.name)
+    return report.as_dict()
+
+
+class BeneficiaryOut(Schema):
+    household_number: str
+    village_code: str
+    way: str
+    amount: Decimal
+    year: int
+    formerly_poor: bool
+    monitored: bool
+
+
+@router.get("/funds/projects/{id}/beneficiaries", response=list[BeneficiaryOut], openapi_extra=P,
+            summary="项目的受益农户（联农带农）")
+def project_beneficiaries(request, id: int):
+    p = scope.get_object_or_404(request.user, Project, pk=id)
+    return [{"household_number": b.household.number, "village_code": b.household.village.code, "way": b.way,
+             "amount": b.amount, "year": b.year, "formerly_poor": b.household.formerly_poor,
+             "monitored": b.household.monitoring_status == "monitored"}
+            for b in p.beneficiaries.select_related("household__village").order_by("pk")]
+
+
+class DisclosureOut(Schema):
+    id: int
+    county_code: str
+    year: int
+    kind: str
+    board: str
+    version: int
+    correction_note: str
+    period_start: dt.date
+    period_end: dt.date | None
+    published_at: dt.datetime
+    public_url: str
+
+
+@router.get("/funds/disclosures", response=list[DisclosureOut], openapi_extra={"x-scope": "funds.disclosure"},
+            summary="已发布的公告公示")
+def disclosure_list(request, year: int | None = None):
+    from django.urls import reverse
+
+    from .models import Disclosure
+
+    qs = scope.scoped(request.user, Disclosure).select_related("county").defer("content").order_by("pk")
+    if year:
+        qs = qs.filter(year=year)
+    return [{"id": d.id, "county_code": d.county.code, "year": d.year, "kind": d.kind, "board": d.board,
+             "version": d.version, "correction_note": d.correction_note, "period_start": d.period_start,
+             "period_end": d.period_end, "published_at": d.published_at,
+             "public_url": reverse("funds_public:disclosure", args=[d.county.code, d.year, d.kind])}
+            for d in qs[:2000]]

@@ -1,0 +1,494 @@
+"""Imports of projects, allocations, payments and assets (.xlsx, .xls or .csv), with the household
+import's contract:
+
+- every problem is reported with its file row number, column and a Chinese message;
+- atomic: a file with any error changes nothing; ``dry_run`` checks and reports without writing;
+- idempotent: re-importing the same file changes nothing (upsert by natural key: 项目编号;
+  县+年度+资金来源+文号; 项目编号+凭证号; 资产编号);
+- the CLI exits 0 when everything was imported, 1 when the file had errors, 2 when it could not be
+  read at all;
+- a title row above the header row, header variants with spaces or full-width brackets, and the
+  system's own exports are accepted.
+
+After a payment import that committed, the leakage check runs over the importer's scope.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from zhenxing.accounts import scope
+from zhenxing.audit import services as audit
+from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.regions.models import Level, Region
+
+from . import services
+from .models import (POOL_STATUSES, Allocation, BuildType, FundSource, Payment, Project, ProjectStatus, ProjectType)
+
+
+class UnreadableFile(Exception):
+    """The file could not be read at all (exit code 2)."""
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    committed: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+    leakage: dict | None = None
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append({"row": row, "column": column, "message": message})
+
+    def as_dict(self) -> dict:
+        out = {"committed": self.committed, "created": self.created, "updated": self.updated,
+               "unchanged": self.unchanged, "errors": self.errors}
+        if self.leakage is not None:
+            out["leakage"] = self.leakage
+        return out
+
+
+def norm_header(text: object) -> str:
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    return re.sub(r"\s+", "", s).replace("(", "（").replace(")", "）")
+
+
+def read_rows(data: bytes, filename: str = "") -> list[list[object]]:
+    name = filename.lower()
+    if name.endswith(".csv") or (not name.endswith((".xlsx", ".xls", ".xlsm")) and not data[:4] == b"PK\x03\x04"
+                                 and not data[:4] == b"\xd0\xcf\x11\xe0"):
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UnreadableFile("文件编码无法识别（支持 UTF-8 和 GBK/GB18030）")
+        return [list(r) for r in csv.reader(io.StringIO(text))]
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # any parser failure means the file is unreadable
+        raise UnreadableFile(f"无法读取文件：{exc}") from None
+
+
+def locate_header(rows: list[list[object]], required: list[str]) -> tuple[int, dict[str, int]]:
+    """The header row (within the first 5) and each known column's index."""
+    for i, row in enumerate(rows[:5]):
+        cols = {norm_header(v): j for j, v in enumerate(row) if norm_header(v)}
+        if sum(1 for h in required if h in cols) >= max(2, len(required) // 2):
+            return i, cols
+    raise UnreadableFile(f"找不到表头行（应包含：{'、'.join(required)}）")
+
+
+# --- cell parsing -------------------------------------------------------------------------------
+
+class CellError(Exception):
+    pass
+
+
+def text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unicodedata.normalize("NFKC", str(v)).strip() if not isinstance(v, str) else v.strip()
+
+
+def required_text(v) -> str:
+    s = text(v)
+    if not s:
+        raise CellError("不能为空")
+    return s
+
+
+def decimal(v, *, required=True) -> Decimal | None:
+    s = text(v).replace(",", "").replace("，", "")
+    if not s:
+        if required:
+            raise CellError("不能为空")
+        return None
+    try:
+        d = Decimal(s).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise CellError(f"“{s}”不是有效的金额") from None
+    if d < 0:
+        raise CellError("金额不能为负数")
+    return d
+
+
+def integer(v, *, required=True) -> int | None:
+    s = text(v)
+    if not s:
+        if required:
+            raise CellError("不能为空")
+        return None
+    try:
+        return int(Decimal(s))
+    except InvalidOperation:
+        raise CellError(f"“{s}”不是整数") from None
+
+
+def date(v, *, required=True) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    s = text(v)
+    if not s:
+        if required:
+            raise CellError("不能为空")
+        return None
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
+    if not m:
+        raise CellError(f"“{s}”不是有效日期（如 2022-05-01）")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise CellError(f"“{s}”不是有效日期") from None
+
+
+def choice(v, choices, *, required=True) -> str:
+    s = text(v)
+    if not s and not required:
+        return ""
+    labels = {str(label): value for value, label in choices}
+    values = {value for value, _ in choices}
+    if s in labels:
+        return labels[s]
+    if s in values:
+        return s
+    raise CellError(f"须为：{'、'.join(labels)}")
+
+
+# --- the importers ------------------------------------------------------------------------------
+
+@dataclass
+class Importer:
+    kind: str
+    label: str
+    headers: list[str]  # every known column, in the template's order
+    required: list[str]
+    apply: Callable  # (rows: list[(rownum, dict)], result, actor, dry_run) -> None
+
+
+def _cells(row_no: int, raw: dict, spec: dict, result: ImportResult) -> dict | None:
+    """Parse a row by {header: parser}; errors go to the result. None when the row had errors."""
+    out, ok = {}, True
+    for header, parser in spec.items():
+        try:
+            out[header] = parser(raw.get(header))
+        except CellError as exc:
+            result.error(row_no, header, str(exc))
+            ok = False
+    return out if ok else None
+
+
+def _region(county_name: str, village_name: str, actor, row_no: int, result: ImportResult):
+    from zhenxing.regions.selectors import region_find
+
+    county = region_find(county_name, level=Level.COUNTY).first() if county_name else None
+    if county is None:
+        result.error(row_no, "县", f"未知的县：{county_name}")
+        return None, None
+    village = None
+    if village_name:
+        village = region_find(village_name, within=county, level=Level.VILLAGE).first()
+        if village is None:
+            result.error(row_no, "村", f"{county_name}下没有村：{village_name}")
+            return county, None
+    if actor is not None and not scope.region_in_scope(actor, village or county):
+        result.error(row_no, "村" if village else "县", "不在您的数据权限范围内")
+        return None, None
+    return county, village
+
+
+PROJECT_HEADERS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "乡镇", "村", "入库年度", "计划开工", "计划完工",
+                   "责任单位", "建设任务", "概算投资", "资金来源", "计划受益户数", "计划受益人数", "绩效目标", "利益联结机制"]
+PROJECT_MAP = {"项目名称": "name", "项目类型": "type", "建设性质": "build_type", "入库年度": "year",
+               "计划开工": "start_planned", "计划完工": "end_planned", "责任单位": "responsible_unit", "建设任务": "tasks",
+               "概算投资": "budget", "资金来源": "funding_sources", "计划受益户数": "planned_households",
+               "计划受益人数": "planned_people", "绩效目标": "performance_targets", "利益联结机制": "benefit_mechanism"}
+
+
+def _apply_projects(rows, result: ImportResult, actor) -> None:
+    spec = {"项目编号": required_text,
+            "项目名称": required_text,
+            "项目类型": lambda v: choice(v, ProjectType.choices),
+            "建设性质": lambda v: choice(v, BuildType.choices, required=False),
+            "县": text, "村": text, "入库年度": integer,
+            "计划开工": lambda v: date(v, required=False), "计划完工": lambda v: date(v, required=False),
+            "责任单位": text, "建设任务": text, "概算投资": lambda v: decimal(v, required=False) or Decimal("0"),
+            "资金来源": text, "计划受益户数": lambda v: integer(v, required=False) or 0,
+            "计划受益人数": lambda v: integer(v, required=False) or 0, "绩效目标": text, "利益联结机制": text}
+    seen: dict[str, int] = {}
+    existing = {p.code: p for p in Project.objects.filter(code__in=[text(r.get("项目编号")) for _, r in rows])}
+    for row_no, raw in rows:
+        cells = _cells(row_no, raw, spec, result)
+        if cells is None:
+            continue
+        code = cells["项目编号"]
+        if code in seen:
+            result.error(row_no, "项目编号", f"与第{seen[code]}行重复")
+            continue
+        seen[code] = row_no
+        county, village = _region(cells["县"], cells["村"], actor, row_no, result)
+        if county is None or village is None:
+            if county is not None and not cells["村"]:
+                result.error(row_no, "村", "项目实施地点须具体到村")
+            continue
+        fields = {attr: cells[h] for h, attr in PROJECT_MAP.items()}
+        p = existing.get(code)
+        try:
+            with transaction.atomic():
+                if p is None:
+                    services.project_create(actor=actor, village=village, code=code, **fields)
+                    result.created += 1
+                    continue
+                if actor is not None and not scope.scoped(actor, Project).filter(pk=p.pk).exists():
+                    result.error(row_no, "项目编号", f"项目编号 {code} 已被其他地区使用")
+                    continue
+                changed = {k: v for k, v in fields.items() if getattr(p, k) != v} | (
+                    {} if p.village_id == village.pk else {"village": village})
+                if not changed:
+                    result.unchanged += 1
+                    continue
+                if p.status not in services.EDITABLE_STATUSES:
+                    result.error(row_no, "项目编号", "项目已审定入库，信息已锁定，不能通过导入修改")
+                    continue
+                village_change = changed.pop("village", None)
+                if village_change is not None:
+                    p.village, p.county = village_change, services.county_of(village_change)
+                services.project_update(actor=actor, project=p, **changed)
+                result.updated += 1
+        except (ValidationError, PermissionDenied) as exc:
+            _service_error(result, row_no, exc, "项目编号")
+
+
+def _service_error(result: ImportResult, row_no: int, exc: Exception, column: str) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for _, msgs in exc.message_dict.items():
+            for m in msgs:
+                result.error(row_no, column, m)
+    else:
+        result.error(row_no, column, "；".join(getattr(exc, "messages", [str(exc)])))
+
+
+ALLOCATION_HEADERS = ["县", "年度", "资金来源", "文号", "文件标题", "下达日期", "下达金额"]
+
+
+def _apply_allocations(rows, result: ImportResult, actor) -> None:
+    spec = {"县": text, "年度": integer, "资金来源": lambda v: choice(v, FundSource.choices),
+            "文号": required_text, "文件标题": text,
+            "下达日期": date, "下达金额": decimal}
+    seen: dict[tuple, int] = {}
+    for row_no, raw in rows:
+        cells = _cells(row_no, raw, spec, result)
+        if cells is None:
+            continue
+        county, _ = _region(cells["县"], "", actor, row_no, result)
+        if county is None:
+            continue
+        key = (county.pk, cells["年度"], cells["资金来源"], cells["文号"])
+        if key in seen:
+            result.error(row_no, "文号", f"与第{seen[key]}行重复")
+            continue
+        seen[key] = row_no
+        if cells["下达金额"] <= 0:
+            result.error(row_no, "下达金额", "下达金额须大于0")
+            continue
+        a = Allocation.objects.filter(county=county, year=cells["年度"], source=cells["资金来源"],
+                                      document_number=cells["文号"]).first()
+        try:
+            with transaction.atomic():
+                if a is None:
+                    services.allocation_create(actor=actor, county=county, year=cells["年度"], source=cells["资金来源"],
+                                               document_number=cells["文号"], amount=cells["下达金额"],
+                                               issued_on=cells["下达日期"], title=cells["文件标题"])
+                    result.created += 1
+                elif (a.amount, a.issued_on, a.title) == (cells["下达金额"], cells["下达日期"], cells["文件标题"]):
+                    result.unchanged += 1
+                else:
+                    if cells["下达金额"] < a.assigned_total:
+                        result.error(row_no, "下达金额", f"已安排到项目 {a.assigned_total} 元，下达金额不能低于此数")
+                        continue
+                    services._writable(actor, county, services.MONEY_ROLES)
+                    with acting(actor):
+                        a.amount, a.issued_on, a.title = cells["下达金额"], cells["下达日期"], cells["文件标题"]
+                        a.save(update_fields=["amount", "issued_on", "title"])
+                    result.updated += 1
+        except (ValidationError, PermissionDenied, IntegrityError) as exc:
+            _service_error(result, row_no, exc, "文号")
+
+
+PAYMENT_HEADERS = ["项目编号", "支付日期", "金额", "收款人", "收款人身份证号", "凭证号"]
+
+
+def _apply_payments(rows, result: ImportResult, actor) -> None:
+    """Set-based: parse and check all rows, then one bulk insert, totals by F() per project and the
+    county-month figures once per month. The database still refuses any overpayment."""
+    spec = {"项目编号": text, "支付日期": date, "金额": decimal,
+            "收款人": required_text, "收款人身份证号": text,
+            "凭证号": required_text}
+    codes = {text(r.get("项目编号")) for _, r in rows}
+    visible = scope.scoped(actor, Project) if actor is not None else Project.objects.all()
+    projects = {p.code: p for p in visible.filter(code__in=codes)}
+    existing = {(pid, v): (d, amt, name) for pid, v, d, amt, name in Payment.objects.filter(
+        project__in=projects.values()).values_list("project_id", "voucher_number", "date", "amount", "payee_name")}
+    if actor is not None and (actor.is_read_only or actor.role not in services.MONEY_ROLES):
+        raise PermissionDenied("您的角色无权登记支付")
+    new: list[Payment] = []
+    adding: dict[int, Decimal] = defaultdict(Decimal)
+    seen: dict[tuple, int] = {}
+    rownums: dict[int, list[int]] = defaultdict(list)
+    for row_no, raw in rows:
+        cells = _cells(row_no, raw, spec, result)
+        if cells is None:
+            continue
+        p = projects.get(cells["项目编号"])
+        if p is None:
+            result.error(row_no, "项目编号", f"项目 {cells['项目编号']} 不存在或不在您的数据权限范围内")
+            continue
+        key = (p.pk, cells["凭证号"])
+        if key in seen:
+            result.error(row_no, "凭证号", f"与第{seen[key]}行重复")
+            continue
+        seen[key] = row_no
+        if cells["金额"] <= 0:
+            result.error(row_no, "金额", "支付金额须大于0")
+            continue
+        if key in existing:
+            if existing[key] == (cells["支付日期"], cells["金额"], cells["收款人"]):
+                result.unchanged += 1
+            else:
+                result.error(row_no, "凭证号", "该凭证号已登记且内容不同（支付不能通过导入修改）")
+            continue
+        if p.status not in POOL_STATUSES or p.status == ProjectStatus.APPROVED:
+            result.error(row_no, "项目编号", "只能对已纳入年度计划的项目支付")
+            continue
+        try:
+            id_hash, masked = services.payee_identity(cells["收款人身份证号"])
+        except ValidationError as exc:
+            result.error(row_no, "收款人身份证号", exc.message_dict["payee_id_number"][0])
+            continue
+        adding[p.pk] += cells["金额"]
+        rownums[p.pk].append(row_no)
+        new.append(Payment(project=p, date=cells["支付日期"], amount=cells["金额"], payee_name=cells["收款人"],
+                           payee_id_hash=id_hash, payee_id_masked=masked, voucher_number=cells["凭证号"]))
+    by_pk = {p.pk: p for p in projects.values()}
+    for pk, amount in adding.items():
+        p = by_pk[pk]
+        if p.paid_total + amount > p.assigned_total:
+            result.error(rownums[pk][-1], "金额",
+                         f"项目 {p.code} 本次导入支付合计 {amount} 元，超出已安排未支付的 {p.assigned_total - p.paid_total} 元")
+    if result.errors or not new:
+        return
+    try:
+        with transaction.atomic(), bulk_logged():
+            created = Payment.objects.bulk_create(new, batch_size=5000)
+            for pk, amount in adding.items():
+                Project.objects.filter(pk=pk).update(paid_total=F("paid_total") + amount)
+            services.payments_figures_add(created, {pk: p.type for pk, p in by_pk.items()},
+                                          {pk: p.county_id for pk, p in by_pk.items()})
+            audit.bulk_change_log(model=Payment, rows=[
+                (pay.pk, str(pay), "create", None, {"project_id": pay.project_id, "date": pay.date,
+                                                     "amount": pay.amount, "payee_name": pay.payee_name,
+                                                     "payee_id_masked": pay.payee_id_masked,
+                                                     "voucher_number": pay.voucher_number}) for pay in created],
+                extra={"import": "payments"})
+    except IntegrityError:
+        result.error(0, "金额", "数据库拒绝：支付超过已安排资金或凭证号重复（可能有他人同时登记），请重新导入")
+        return
+    result.created += len(new)
+
+
+def _apply_assets(rows, result: ImportResult, actor) -> None:
+    from zhenxing.assets.imports import apply_assets
+
+    apply_assets(rows, result, actor)
+
+
+ASSET_HEADERS = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
+                 "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
+
+IMPORTERS: dict[str, Importer] = {
+    "projects": Importer("projects", "项目", PROJECT_HEADERS, ["项目编号", "项目名称", "项目类型", "县", "村", "入库年度"],
+                         _apply_projects),
+    "allocations": Importer("allocations", "资金下达", ALLOCATION_HEADERS, ["县", "年度", "资金来源", "文号", "下达日期",
+                                                                       "下达金额"], _apply_allocations),
+    "payments": Importer("payments", "资金支付", PAYMENT_HEADERS, ["项目编号", "支付日期", "金额", "收款人", "凭证号"],
+                         _apply_payments),
+    "assets": Importer("assets", "项目资产", ASSET_HEADERS, ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值",
+                                                         "所有权人类型", "所有权人", "确权登记", "确权日期", "移交日期"],
+                       _apply_assets),
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, filename: str = "") -> ImportResult:
+    """Read, check and (when clean and not a dry run) commit a file. Raises UnreadableFile."""
+    imp = IMPORTERS[kind]
+    if actor is not None and actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户")
+    rows = read_rows(data, filename)
+    header_at, cols = locate_header(rows, imp.required)
+    result = ImportResult(kind=kind)
+    for h in imp.required:
+        if h not in cols:
+            result.error(header_at + 1, h, "缺少此列")
+    if result.errors:
+        return result
+    parsed = []
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        values = {h: (row[j] if j < len(row) else None) for h, j in cols.items()}
+        if all(text(v) == "" for v in values.values()):
+            continue  # blank rows are skipped
+        parsed.append((i, values))
+    try:
+        with transaction.atomic(), acting(actor):
+            imp.apply(parsed, result, actor)
+            if result.errors or dry_run:
+                raise _Rollback
+            result.committed = True
+            audit.event_log(action="import", actor=actor, extra={
+                "kind": kind, "file": filename, "created": result.created, "updated": result.updated,
+                "unchanged": result.unchanged})
+    except _Rollback:
+        result.committed = False
+        if result.errors:
+            result.created = result.updated = 0
+    if result.committed and kind == "payments" and result.created:
+        from .leakage import leakage_run
+
+        run = leakage_run(actor=actor if actor is not None and not actor.is_read_only else None,
+                          trigger="payment_import")
+        result.leakage = {"found": run.total, "new": run.new}
+    return result
+
+
+def template_bytes(kind: str) -> bytes:
+    from .xlsx import workbook_bytes
+
+    imp = IMPORTERS[kind]
+    return workbook_bytes(title=f"{imp.label}导入模板", columns=imp.headers, rows=[])
+

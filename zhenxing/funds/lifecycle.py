@@ -1,0 +1,129 @@
+"""The project lifecycle, as data: every allowed step, who may take it, and what must be true.
+
+申报 → 乡镇审核 → 论证 → 县级审定（入库）→ 纳入年度计划 → 开工 → 在建 → 竣工 → 验收 → 资产移交
+
+The one function that moves a project is ``services.project_transition``; it looks the step up
+here, checks the actor's role and data scope, the date, the evidence and the step's checks,
+then changes the status with an optimistic lock and records the step (insert-only) and an
+audit event ``transition``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from zhenxing.accounts.models import Role
+
+from .models import Project, ProjectStatus as S
+
+# Fields a pool entry needs (the plan's 项目库 requirements); a project missing any of them
+# cannot be approved into the pool.
+REQUIRED_FIELDS: dict[str, str] = {
+    "name": "项目名称",
+    "type": "项目类型",
+    "build_type": "建设性质",
+    "village": "实施地点",
+    "start_planned": "计划开工时间",
+    "end_planned": "计划完工时间",
+    "responsible_unit": "责任单位",
+    "tasks": "建设任务",
+    "budget": "概算投资",
+    "funding_sources": "资金来源",
+    "planned_households": "计划受益户数",
+    "performance_targets": "绩效目标",
+    "benefit_mechanism": "利益联结机制",
+}
+
+# 负面清单: what linkage funds may not pay for. Each entry: code, label, words that flag it.
+NEGATIVE_LIST: list[tuple[str, str, tuple[str, ...]]] = [
+    ("running_costs", "工作经费、运转经费", ("工作经费", "运转经费", "办公经费", "会议费", "差旅")),
+    ("bonuses", "奖金、津补贴", ("奖金", "津贴", "补贴发放给干部", "绩效奖励")),
+    ("offices", "楼堂馆所、办公用房", ("办公楼", "办公用房", "楼堂馆所", "培训中心")),
+    ("debt", "偿还债务", ("债务", "还债", "偿债", "还贷")),
+    ("vehicles", "购置车辆", ("购置车辆", "购车", "公务用车", "交通工具")),
+    ("urban", "城市基础设施", ("城区", "市政道路", "城市道路", "县城")),
+    ("non_agricultural", "与巩固衔接无关的非农用途", ("房地产", "商业综合体", "景观亮化", "形象工程")),
+]
+
+
+def missing_fields(project: Project) -> list[str]:
+    """The Chinese names of required pool fields that are empty (zero budget or households count as empty)."""
+    missing = []
+    for name, label in REQUIRED_FIELDS.items():
+        value = getattr(project, f"{name}_id" if name == "village" else name)
+        if value in (None, "") or (name in {"budget", "planned_households"} and not value):
+            missing.append(label)
+    if project.start_planned and project.end_planned and project.end_planned < project.start_planned:
+        missing.append("计划完工时间早于计划开工时间")
+    return missing
+
+
+def negative_hits(project: Project) -> list[str]:
+    """Labels of negative-list entries the project's name or tasks match."""
+    text = f"{project.name} {project.tasks} {project.funding_sources}"
+    return [label for _code, label, words in NEGATIVE_LIST if any(w in text for w in words)]
+
+
+# --- checks: each returns an error message (Chinese) or "" ------------------------------------
+
+def check_complete(project: Project, **_) -> str:
+    missing = missing_fields(project)
+    return f"项目信息不完整，不能入库：缺少{'、'.join(missing)}" if missing else ""
+
+
+def check_not_negative(project: Project, **_) -> str:
+    hits = negative_hits(project)
+    return f"项目涉及负面清单（{'、'.join(hits)}），不能审定入库" if hits else ""
+
+
+def check_funded(project: Project, **_) -> str:
+    return "" if project.assigned_total > 0 else "项目尚未安排资金，不能开工"
+
+
+def check_has_asset(project: Project, **_) -> str:
+    from zhenxing.assets.models import Asset
+
+    return "" if Asset.objects.filter(project=project).exists() else "项目尚未登记资产，不能办理资产移交"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    label: str
+    roles: frozenset[str]
+    checks: tuple[Callable[..., str], ...] = field(default=())
+
+
+COUNTY = frozenset({Role.COUNTY_STAFF})
+TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
+IMPLEMENTING = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+DECLARING = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.DECLARED, S.TOWNSHIP_REVIEWED, "乡镇审核通过", TOWNSHIP, (check_complete,)),
+    Transition(S.TOWNSHIP_REVIEWED, S.APPRAISED, "完成项目论证", COUNTY, (check_complete,)),
+    Transition(S.APPRAISED, S.APPROVED, "县级审定入库", COUNTY, (check_complete, check_not_negative)),
+    Transition(S.APPROVED, S.PLANNED, "纳入年度计划", COUNTY, (check_complete, check_not_negative)),
+    Transition(S.PLANNED, S.STARTED, "开工", IMPLEMENTING, (check_funded,)),
+    Transition(S.STARTED, S.IN_PROGRESS, "在建", IMPLEMENTING),
+    Transition(S.IN_PROGRESS, S.COMPLETED, "竣工", IMPLEMENTING),
+    Transition(S.COMPLETED, S.ACCEPTED, "验收", COUNTY),
+    Transition(S.ACCEPTED, S.HANDED_OVER, "资产移交", COUNTY, (check_has_asset,)),
+)
+
+# Who may enter a new project (申报).
+DECLARE_ROLES = DECLARING
+
+
+def find(source: str, target: str) -> Transition | None:
+    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+
+
+def available(project: Project, user) -> list[Transition]:
+    """Steps this user could take now (role-wise); the checks run when the step is taken."""
+    return [t for t in TRANSITIONS if t.source == project.status and user.role in t.roles]
+
+
+def next_step(status: str) -> Transition | None:
+    return next((t for t in TRANSITIONS if t.source == status), None)

@@ -1,0 +1,27 @@
+"""Home-page work: projects waiting for this user's step, open leakage findings."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from zhenxing.accounts import scope
+from zhenxing.core.modules import PendingItem
+
+from . import lifecycle
+from .models import FindingStatus, LeakageFinding, Project
+
+
+def pending(user) -> list[PendingItem]:
+    items = []
+    sources = [t.source for t in lifecycle.TRANSITIONS if user.role in t.roles]
+    if sources:
+        qs = scope.scoped(user, Project).filter(status__in=sources)
+        for t in lifecycle.TRANSITIONS:
+            if user.role not in t.roles:
+                continue
+            n = qs.filter(status=t.source).count()
+            if n:
+                items.append(PendingItem("项目库", f"待{t.label}的项目", f"{reverse('funds:projects')}?status={t.source}", n))
+    n = scope.scoped(user, LeakageFinding).filter(status=FindingStatus.OPEN, still_present=True).count()
+    if n:
+        items.append(PendingItem("跑冒滴漏", "待处理的资金疑点", reverse("funds:leakage"), n))
+    return items

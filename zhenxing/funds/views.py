@@ -1,0 +1,410 @@
+"""Staff pages for projects and funds. Thin: parse, call a service or selector, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.access import staff_view
+from zhenxing.accounts.models import Role, User
+from zhenxing.registry.models import Household
+
+from . import leakage, lifecycle, selectors, services
+from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, PaymentForm, ProjectForm,
+                    PublishForm, TransitionForm)
+from .models import (Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity)
+from .xlsx import export_response
+
+
+def _errors(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]):
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.error(request, str(exc))
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@staff_view()
+def figures(request):
+    """资金总览: a county's (or the prefecture's) figures for a year."""
+    year = _year(request)
+    counties = selectors.counties(request.user)
+    allowed = {c.code: c for c in counties}
+    node = request.user.region
+    if node is not None and node.depth <= 1:
+        allowed[node.code] = node
+    code = request.GET.get("region")
+    if code:
+        region = allowed.get(code)
+        if region is None:
+            raise Http404("区划不在您的数据权限范围内")
+    else:
+        region = node if node is not None and node.depth <= 1 else (counties[0] if counties else None)
+    f = selectors.figures(region, year) if region is not None else None
+    counts = selectors.county_beneficiary_counts(region, year) if region is not None else {}
+    return render(request, "funds/figures.html", {"f": f, "counties": counties, "year": year, "region": region, "counts": counts})
+
+
+@staff_view()
+def project_list(request):
+    form = FilterForm(request.GET or None)
+    qs = selectors.projects(request.user).order_by("-year", "code")
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["q"]:
+            qs = qs.filter(Q(name__contains=d["q"]) | Q(code__contains=d["q"]))
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["type"]:
+            qs = qs.filter(type=d["type"])
+        if d["year"]:
+            qs = qs.filter(year=d["year"])
+    if request.GET.get("export") == "xlsx":
+        return export_response(
+            request, filename="项目库.xlsx", title="巩固衔接项目库", region=request.user.region, kind="projects",
+            columns=PROJECT_EXPORT_COLUMNS, rows=(project_row(p) for p in qs[:50000]))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    can_declare = request.user.role in lifecycle.DECLARE_ROLES
+    return render(request, "funds/project_list.html", {"form": form, "page": page, "can_declare": can_declare})
+
+
+PROJECT_EXPORT_COLUMNS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "村", "入库年度", "计划年度", "计划开工",
+                          "计划完工", "责任单位", "建设任务", "概算投资", "资金来源", "计划受益户数", "计划受益人数",
+                          "绩效目标", "利益联结机制", "状态", "已安排资金", "已支付"]
+
+
+def project_row(p: Project) -> list:
+    return [p.code, p.name, str(p.get_type_display()), str(p.get_build_type_display() or ""), p.county.name,
+            p.village.name, p.year, p.plan_year or "", str(p.start_planned or ""), str(p.end_planned or ""),
+            p.responsible_unit, p.tasks, float(p.budget), p.funding_sources, p.planned_households, p.planned_people,
+            p.performance_targets, p.benefit_mechanism, str(p.get_status_display()), float(p.assigned_total),
+            float(p.paid_total)]
+
+
+@staff_view(roles=set(lifecycle.DECLARE_ROLES))
+def project_new(request):
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            p = services.project_create(actor=request.user, village=data.pop("village"), code=data.pop("code"),
+                                        **{k: v for k, v in data.items() if v is not None})
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"项目 {p.code} 已申报")
+            return redirect("funds:project", pk=p.pk)
+    return render(request, "funds/project_form.html", {"form": form})
+
+
+@staff_view(model=Project)
+def project_detail(request, project):
+    steps = [(t, TransitionForm(initial={"to": t.target, "version": project.version}))
+             for t in lifecycle.available(project, request.user)]
+    missing = lifecycle.missing_fields(project)
+    counts = selectors.beneficiary_counts(Project.objects.filter(pk=project.pk)).get(project.pk, {})
+    money_role = request.user.role in services.MONEY_ROLES
+    return render(request, "funds/project_detail.html", {
+        "p": project, "steps": steps, "missing": missing, "counts": counts,
+        "next": lifecycle.next_step(project.status),
+        "transitions": project.transitions.select_related("actor"),
+        "assignments": project.assignments.select_related("allocation"),
+        "payments": project.payments.all()[:100], "payment_count": project.payments.count(),
+        "beneficiaries": project.beneficiaries.select_related("household__village"),
+        "findings": scope.scoped(request.user, LeakageFinding).filter(project=project),
+        "assets": project.assets.all(),
+        "payment_form": PaymentForm() if money_role else None,
+        "beneficiary_form": BeneficiaryForm() if request.user.role in lifecycle.DECLARE_ROLES else None,
+    })
+
+
+@staff_view(model=Project)
+def project_transition(request, project):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写日期和依据")
+        return redirect("funds:project", pk=project.pk)
+    d = form.cleaned_data
+    try:
+        services.project_transition(actor=request.user, project=project, to=d["to"], date=d["date"],
+                                    evidence=d["evidence"], note=d["note"], expected_version=d["version"])
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "已办理")
+    return redirect("funds:project", pk=project.pk)
+
+
+@staff_view(model=Project)
+def project_payment(request, project):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_create(actor=request.user, project=project, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "支付已登记")
+    else:
+        messages.error(request, "请完整填写支付信息")
+    return redirect("funds:project", pk=project.pk)
+
+
+@staff_view(model=Project)
+def project_beneficiary(request, project):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = BeneficiaryForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        household = scope.scoped(request.user, Household).filter(number=d["household_number"]).first()
+        if household is None:
+            messages.error(request, f"户编号 {d['household_number']} 不在农户库或不在您的数据权限范围内")
+        else:
+            try:
+                services.beneficiary_add(actor=request.user, project=project, household=household, way=d["way"],
+                                         year=d["year"], amount=d["amount"])
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, "受益农户已登记")
+    return redirect("funds:project", pk=project.pk)
+
+
+@staff_view()
+def allocation_list(request):
+    qs = scope.scoped(request.user, Allocation).select_related("county").order_by("-year", "county__code", "issued_on")
+    can_add = request.user.role in services.MONEY_ROLES
+    form = AllocationForm(request.POST or None, user=request.user) if can_add else None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied("您的角色无权登记资金")
+        if form.is_valid():
+            try:
+                a = services.allocation_create(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, f"资金 {a.document_number} 已登记")
+                return redirect("funds:allocation", pk=a.pk)
+    if request.GET.get("export") == "xlsx":
+        return export_response(
+            request, filename="资金下达.xlsx", title="衔接资金下达情况", region=request.user.region, kind="allocations",
+            columns=ALLOCATION_COLUMNS, rows=([a.county.name, a.year, str(a.get_source_display()), a.document_number,
+                                               a.title, str(a.issued_on), float(a.amount), float(a.assigned_total)]
+                                              for a in qs))
+    return render(request, "funds/allocation_list.html", {"allocations": qs, "form": form})
+
+
+ALLOCATION_COLUMNS = ["县", "年度", "资金来源", "文号", "文件标题", "下达日期", "下达金额", "已安排到项目"]
+
+
+@staff_view(model=Allocation)
+def allocation_detail(request, allocation):
+    can_assign = request.user.role in services.MONEY_ROLES
+    form = AssignmentForm(request.POST or None, user=request.user, allocation=allocation) if can_assign else None
+    if request.method == "POST":
+        if not can_assign:
+            raise PermissionDenied("您的角色无权安排资金")
+        if form.is_valid():
+            try:
+                services.assignment_create(actor=request.user, allocation=allocation, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, "资金已安排到项目")
+                return redirect("funds:allocation", pk=allocation.pk)
+    assignments = allocation.assignments.select_related("project")
+    return render(request, "funds/allocation_detail.html", {"a": allocation, "assignments": assignments, "form": form})
+
+
+@staff_view()
+def payment_export(request):
+    qs = scope.scoped(request.user, Payment).select_related("project").order_by("project__code", "date", "id")
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        qs = qs.filter(date__year=int(year))
+    return export_response(
+        request, filename="资金支付.xlsx", title="衔接资金支付明细", region=request.user.region, kind="payments",
+        columns=["项目编号", "项目名称", "支付日期", "金额", "收款人", "收款人身份证号", "凭证号"],
+        rows=([p.project.code, p.project.name, str(p.date), float(p.amount), p.payee_name, p.payee_id_masked,
+               p.voucher_number] for p in qs.iterator(chunk_size=5000)))
+
+
+@staff_view()
+def leakage_list(request):
+    if request.method == "POST":
+        try:
+            result = leakage.leakage_run(actor=request.user)
+        except PermissionDenied as exc:
+            raise exc
+        messages.success(request, f"检查完成：发现疑点 {result.total} 条，其中新增 {result.new} 条，已消除 {result.resolved} 条")
+        return redirect("funds:leakage")
+    qs = scope.scoped(request.user, LeakageFinding).select_related("project", "household")
+    kind = request.GET.get("kind")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if request.GET.get("all") != "1":
+        qs = qs.filter(still_present=True)
+    if request.GET.get("export") == "xlsx":
+        return export_response(
+            request, filename="跑冒滴漏疑点.xlsx", title="衔接资金跑冒滴漏疑点清单", region=request.user.region,
+            kind="leakage", columns=["问题类型", "项目编号", "项目名称", "情况", "涉及金额", "处理状态", "首次发现"],
+            rows=([str(f.get_kind_display()), f.project.code, f.project.name, f.detail, float(f.amount),
+                   str(f.get_status_display()), f.first_found_at.date().isoformat()] for f in qs))
+    from .models import FindingKind
+
+    can_run = request.user.role in services.MONEY_ROLES
+    return render(request, "funds/leakage.html", {"findings": qs[:500], "kinds": FindingKind.choices,
+                                                  "can_run": can_run, "kind": kind})
+
+
+@staff_view(model=LeakageFinding)
+def finding_action(request, finding):
+    if request.method != "POST":
+        return redirect(f"{reverse('funds:leakage')}")
+    try:
+        if request.POST.get("action") == "dismiss":
+            leakage.finding_dismiss(actor=request.user, finding=finding, reason=request.POST.get("reason", ""))
+            messages.success(request, "已标记为核实无问题")
+        else:
+            leakage.finding_open_rectification(actor=request.user, finding=finding)
+            messages.success(request, "已转为整改事项")
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("funds:leakage")
+
+
+@staff_view()
+def disclosure_list(request):
+    can_publish = request.user.role == Role.COUNTY_STAFF
+    form = PublishForm(request.POST or None, user=request.user) if can_publish else None
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied("只有县级工作人员可以发布公示")
+        if form.is_valid():
+            try:
+                d = services.disclosure_publish(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, f"已发布：{d}")
+                return redirect("funds:disclosures")
+    qs = scope.scoped(request.user, Disclosure).select_related("county", "published_by").defer("content")
+    return render(request, "funds/disclosure_list.html", {"disclosures": qs[:200], "form": form})
+
+
+@staff_view()
+def loan_list(request):
+    qs = scope.scoped(request.user, MicroLoan).select_related("household__village").order_by("-issued_on")
+    today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
+    if overdue:
+        qs = qs.filter(settled_on__isnull=True, due_on__lt=today)
+    if request.GET.get("export") == "xlsx":
+        return export_response(
+            request, filename="小额信贷.xlsx", title="脱贫人口小额信贷台账", region=request.user.region, kind="loans",
+            columns=["户编号", "村", "借款人", "贷款银行", "合同编号", "贷款金额", "放款日期", "期限（月）", "到期日",
+                     "贴息", "已还本金", "是否逾期"],
+            rows=([m.household.number, m.household.village.name, m.borrower_name, m.bank, m.contract_number,
+                   float(m.amount), str(m.issued_on), m.term_months, str(m.due_on), float(m.interest_subsidy),
+                   float(m.repaid), "是" if m.is_overdue(today) else "否"] for m in qs))
+    return render(request, "funds/loan_list.html", {"loans": qs[:500], "today": today, "overdue": overdue})
+
+
+@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN})
+def staff_identities(request):
+    if request.method == "POST":
+        user = scope.scoped(request.user, User).filter(username=request.POST.get("username", "")).first()
+        household = None
+        number = request.POST.get("household_number", "").strip()
+        if number:
+            household = scope.scoped(request.user, Household).filter(number=number).first()
+        if user is None or (number and household is None):
+            messages.error(request, "账户或户编号不存在")
+        else:
+            try:
+                services.staff_identity_set(actor=request.user, user=user, name=request.POST.get("name", ""),
+                                            id_number=request.POST.get("id_number", ""), household=household)
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, "已登记")
+                return redirect("funds:staff_identities")
+    qs = scope.scoped(request.user, StaffIdentity).select_related("user", "household")
+    return render(request, "funds/staff_identities.html", {"items": qs})
+
+
+
+@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF})
+def parameters(request):
+    """年度参数 (prefecture admin) and a county's monthly disbursement plan (county staff)."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import DisbursementPlan, YearParameter
+
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "plan":
+                county = next((c for c in selectors.counties(request.user) if c.code == request.POST.get("county")),
+                              None)
+                if county is None:
+                    raise ValidationError("请选择县")
+                rates = {m: Decimal(request.POST[f"m{m}"]) / 100 for m in range(1, 13)
+                         if request.POST.get(f"m{m}", "").strip()}
+                services.disbursement_plan_set(actor=request.user, county=county, year=year, rates=rates)
+            else:
+                services.year_parameter_set(
+                    actor=request.user, year=year,
+                    industry_min_share=Decimal(request.POST.get("industry_min_share", "55")) / 100,
+                    max_projects_per_household=int(request.POST.get("max_projects_per_household", "3")))
+        except (ValidationError, PermissionDenied, InvalidOperation, ValueError) as exc:
+            _errors(request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字"))
+        else:
+            messages.success(request, "已保存")
+        return redirect(f"{reverse('funds:parameters')}?year={year}")
+    param = services.year_parameter(year)
+    counties = selectors.counties(request.user)
+    plans = {(p.county_id, p.month): p.target_rate for p in DisbursementPlan.objects.filter(
+        year=year, county__in=counties)}
+    plan_rows = [(c, [(m, plans.get((c.pk, m))) for m in range(1, 13)]) for c in counties]
+    return render(request, "funds/parameters.html", {
+        "year": year, "param": param, "overrides": YearParameter.objects.filter(year=year, county__isnull=False),
+        "plan_rows": plan_rows, "is_admin": request.user.role in services.ADMIN_ROLES,
+        "is_county": request.user.role == Role.COUNTY_STAFF})
+
+
+@staff_view()
+def import_template(request, kind):
+    """The empty .xlsx template of an import (headers as the importer reads them)."""
+    from django.http import Http404, HttpResponse
+
+    from .imports import IMPORTERS, template_bytes
+
+    if kind not in IMPORTERS:
+        raise Http404("没有该导入模板")
+    response = HttpResponse(template_bytes(kind),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(IMPORTERS[kind].label + '导入模板.xlsx')}"
+    return response
