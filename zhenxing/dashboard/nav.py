@@ -1,0 +1,8 @@
+from django.urls import reverse
+
+from zhenxing.core.modules import NavItem
+
+
+def items(user):
+    return [NavItem("领导驾驶舱", reverse("dashboard:home"), order=50),
+            NavItem("定期报告", reverse("dashboard:reports"), order=51)]
