@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,18 +35,21 @@ LEVEL_ROLE = {Level.PROVINCE: Role.PREFECTURE_ADMIN, Level.PREFECTURE: Role.PREF
 
 def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
     """"2022-05" is May 2022's monthly report; "2022" is the 2022 yearly summary."""
-    text = (text or "").strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", (text or "").strip())
     try:
-        if len(text) == 4 and text.isdigit():
-            year = int(text)
-            return ReportKind.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31)
-        year, month = (int(p) for p in text.split("-"))
-        start = dt.date(year, month, 1)
+        if match is None:
+            raise ValueError
+        year = int(match[1])
+        if match[2] is None:
+            kind, start, end = ReportKind.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            start = dt.date(year, int(match[2]), 1)
+            kind, end = ReportKind.MONTH, start.replace(day=calendar.monthrange(year, start.month)[1])
     except ValueError:
         raise ValidationError("报告期间格式应为 2022-05（月报）或 2022（年度总结）") from None
     if start > timezone.localdate():
         raise ValidationError("报告期间尚未开始")
-    return ReportKind.MONTH, start, start.replace(day=calendar.monthrange(year, month)[1])
+    return kind, start, end
 
 
 def region_reader(region: Region) -> User:
