@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
@@ -84,7 +85,7 @@ def snapshot_take(*, actor, date: dt.date | None = None, root: Region | None = N
     """Compute every indicator for every region node (of ``root``'s subtree, default the whole
     tree) as of ``date`` and store them, replacing that date's figures. Returns the row count."""
     if actor is not None and actor.role not in REFRESH_ROLES:
-        raise PermissionDenied("只有地区管理员可以刷新指标")
+        raise PermissionDenied(_("只有地区管理员可以刷新指标"))
     date = date or timezone.localdate()
     nodes = list(Region.objects.filter(path__startswith=root.path) if root else Region.objects.all())
     now = timezone.now()

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
@@ -27,7 +28,7 @@ def _on(request) -> dt.date:
         try:
             return min(dt.date.fromisoformat(raw), timezone.localdate())
         except ValueError:
-            messages.error(request, "日期格式应为 年-月-日，已显示最新数据")
+            messages.error(request, _("日期格式应为 年-月-日，已显示最新数据"))
     return timezone.localdate()
 
 
@@ -112,7 +113,7 @@ def figure(request, node):
 @require_POST
 def refresh(request):
     rows = services.snapshot_take(actor=request.user, date=timezone.localdate())
-    messages.success(request, f"已重新计算今日全部指标（{rows} 项）")
+    messages.success(request, _("已重新计算今日全部指标（%(n)s 项）") % {"n": rows})
     return redirect(request.POST.get("next") or reverse("dashboard:home"))
 
 
@@ -124,7 +125,7 @@ def report_list(request):
     regions = scope.regions(request.user).exclude(level="village").order_by("path")
     if request.method == "POST":
         if request.user.is_read_only:
-            raise PermissionDenied("督查账户为只读账户")
+            raise PermissionDenied(_("督查账户为只读账户"))
         try:
             node = scope.get_object_or_404(request.user, Region, code=request.POST.get("region", ""))
             kind, start, end = reports.parse_period(request.POST.get("period", ""))
@@ -132,7 +133,7 @@ def report_list(request):
             messages.error(request, "；".join(exc.messages))
             return redirect("dashboard:reports")
         report = reports.report_generate(actor=request.user, region=node, kind=kind, start=start, end=end)
-        messages.success(request, f"已生成：{report}")
+        messages.success(request, _("已生成：%(report)s") % {"report": report})
         return redirect("dashboard:reports")
     today = timezone.localdate()
     last_month = selectors.month_end_before(today)
@@ -145,11 +146,11 @@ def report_list(request):
 def report_download(request, report, fmt):
     f = getattr(report, fmt, None)
     if not f:
-        raise Http404("该格式的文件不存在")
+        raise Http404(_("该格式的文件不存在"))
     event_log(action="export", actor=request.user, obj=report, extra={"format": fmt})
     try:
         handle = f.open("rb")
     except FileNotFoundError:
-        raise Http404("报告文件已不存在，请重新生成") from None
+        raise Http404(_("报告文件已不存在，请重新生成")) from None
     name = f"{report.region.name}{report.period_label}{report.get_kind_display()}.{fmt}"
     return FileResponse(handle, as_attachment=True, filename=name)

@@ -174,3 +174,22 @@ def test_generate_on_demand_from_the_page(login, w, hh, two_months):
     response = client.post("/dashboard/reports/", {"region": w.r.tahe.code, "period": "2022-5x"}, follow=True)
     assert "报告期间格式" in response.content.decode()
     assert login(w.ducha).post("/dashboard/reports/", {"region": w.r.diqu.code, "period": "2022-05"}).status_code == 403
+
+
+def test_overdue_work_is_what_the_region_office_has_overdue(monkeypatch, w, hh, two_months):
+    from zhenxing.core.modules import PendingItem
+
+    seen = []
+
+    def fake_pending(user):
+        seen.append((user.region, user.role))
+        return [PendingItem(category="逾期", label="奋斗村 入户核实", url="/x/", count=2, overdue_days=3),
+                PendingItem(category="待办", label="按期事项", url="/y/", count=1)]
+
+    monkeypatch.setattr(reports, "pending_items", fake_pending)
+    report = reports.report_generate(actor=w.diqu, region=w.r.shibazhan, kind=ReportKind.MONTH,
+                                     start=dt.date(2022, 5, 1), end=MAY)
+    assert seen == [(w.r.shibazhan, "township_staff")]  # the township's own view, not the actor's
+    text = _docx_text(report)
+    assert "逾期|奋斗村 入户核实|2|3" in text and "按期事项" not in text
+    assert ["逾期", "奋斗村 入户核实", "2", "3"] in _xlsx(report)["逾期工作"]
