@@ -122,7 +122,9 @@ def refresh(request):
 @staff_view()
 def report_list(request):
     qs = scope.scoped(request.user, Report).select_related("region", "created_by")
-    regions = scope.regions(request.user).exclude(level="village").order_by("path")
+    regions = scope.regions(request.user).order_by("path")
+    if request.user.region.depth < 3:  # above a township, the villages would make the list too long
+        regions = regions.exclude(level="village")
     if request.method == "POST":
         if request.user.is_read_only:
             raise PermissionDenied(_("督查账户为只读账户"))

@@ -193,3 +193,13 @@ def test_overdue_work_is_what_the_region_office_has_overdue(monkeypatch, w, hh, 
     text = _docx_text(report)
     assert "逾期|奋斗村 入户核实|2|3" in text and "按期事项" not in text
     assert ["逾期", "奋斗村 入户核实", "2", "3"] in _xlsx(report)["逾期工作"]
+
+
+def test_a_village_cadre_can_produce_their_village_report(login, w, hh, two_months):
+    client = login(w.fendou)
+    page = client.get("/dashboard/reports/").content.decode()
+    assert f'<option value="{w.r.fendou.code}">' in page and w.r.yongfeng.code not in page
+    client.post("/dashboard/reports/", {"region": w.r.fendou.code, "period": "2022-05"})
+    report = Report.objects.get(region=w.r.fendou)
+    assert "农户底数|农户总数|户|4|4|0" in _docx_text(report)
+    assert "四、下级区划排名" not in _docx_text(report)  # a village has no level below
