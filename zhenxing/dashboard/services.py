@@ -81,13 +81,13 @@ def compute_all(ind: Indicator, nodes: list[Region], as_of: dt.date) -> dict[int
     return {node.pk: ind.compute(node, as_of) for node in nodes}
 
 
-def snapshot_take(*, actor, date: dt.date | None = None, root: Region | None = None) -> int:
-    """Compute every indicator for every region node (of ``root``'s subtree, default the whole
-    tree) as of ``date`` and store them, replacing that date's figures. Returns the row count."""
+def snapshot_take(*, actor, date: dt.date | None = None) -> int:
+    """Compute every indicator for every region node as of ``date`` and store them, replacing
+    that date's figures. Returns the row count."""
     if actor is not None and actor.role not in REFRESH_ROLES:
         raise PermissionDenied(_("只有地区管理员可以刷新指标"))
     date = date or timezone.localdate()
-    nodes = list(Region.objects.filter(path__startswith=root.path) if root else Region.objects.all())
+    nodes = list(Region.objects.all())
     now = timezone.now()
     rows = []
     for ind in indicators().values():
@@ -96,7 +96,7 @@ def snapshot_take(*, actor, date: dt.date | None = None, root: Region | None = N
                 date=date, region_id=rid, code=ind.code, value=_dec(v.value), numerator=_dec(v.numerator),
                 denominator=_dec(v.denominator), evidence_url=(v.evidence_url or "")[:500], computed_at=now))
     with transaction.atomic(), acting(actor):
-        IndicatorSnapshot.objects.filter(date=date, region__in=[n.pk for n in nodes]).delete()
+        IndicatorSnapshot.objects.filter(date=date).delete()
         IndicatorSnapshot.objects.bulk_create(rows, batch_size=5000)
         event_log(action="snapshot", actor=actor,
                   extra={"date": date.isoformat(), "regions": len(nodes), "rows": len(rows)})
