@@ -53,7 +53,17 @@ class IndicatorValue:
 @dataclass(frozen=True)
 class Indicator:
     """One figure, defined once: code, Chinese name, formula in words, unit, source tables, and
-    ``compute(region, as_of) -> IndicatorValue`` over the region's subtree as of a date."""
+    ``compute(region, as_of) -> IndicatorValue`` over the region's subtree as of a date.
+
+    With unit "%" the value is a fraction (0.55 is shown as 55.0%).
+
+    Optional bulk form, used by the nightly snapshot so that one query serves every region:
+    ``by_region(as_of) -> {region_id: IndicatorValue}`` gives the figures of the region nodes the
+    records are attached to (villages, or counties for county-level records); every node's figure
+    is then the roll-up over its subtree: ``rollup="sum"`` adds values (and numerators and
+    denominators), ``rollup="ratio"`` divides the summed numerator by the summed denominator.
+    ``evidence(region) -> url`` gives the records behind the figure without computing it.
+    """
 
     code: str
     name: str
@@ -62,6 +72,10 @@ class Indicator:
     sources: tuple[str, ...]
     compute: object  # Callable[[Region, datetime.date], IndicatorValue]
     higher_is_better: bool = True
+    section: str = "其他"  # the dashboard and report section the figure is shown under
+    by_region: object | None = None  # Callable[[datetime.date], dict[int, IndicatorValue]]
+    rollup: str = ""  # with by_region: "sum" or "ratio"
+    evidence: object | None = None  # Callable[[Region], str]
 
 
 def indicators() -> dict[str, Indicator]:
