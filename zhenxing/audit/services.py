@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .context import current_actor, current_request
 from .models import AuditEntry
@@ -26,7 +27,7 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (bytes, memoryview)):
         return "<二进制数据>"
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # checked before anything that touches .url (empty files raise)
         return value.name or ""
     return str(value)
 

@@ -98,3 +98,13 @@ def test_flush_is_refused_outside_tests(db, settings):
     with pytest.raises(CommandError):
         call_command("flush", interactive=False)
     assert AuditEntry.objects.model._meta.db_table == "audit_auditentry"
+
+
+def test_empty_and_filled_file_fields_are_logged_by_name():
+    from django.db.models.fields.files import FieldFile, FileField
+
+    from zhenxing.audit.services import _jsonable
+
+    field = FileField(name="scan")
+    assert _jsonable(FieldFile(None, field, "")) == ""
+    assert _jsonable(FieldFile(None, field, "monitoring/2022/05/a.pdf")) == "monitoring/2022/05/a.pdf"
