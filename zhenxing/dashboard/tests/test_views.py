@@ -1,3 +1,4 @@
+import html
 """The dashboard pages: scope, drill-down, the table under each chart, evidence links."""
 from __future__ import annotations
 
@@ -30,8 +31,11 @@ def test_every_figure_links_to_the_records_behind_it(login, w, hh):
     page = login(w.tahe).get(f"/dashboard/{w.r.tahe.code}/").content.decode()
     links = re.findall(r'class="fig" href="([^"]+)" data-code="([^"]+)"', page)
     assert len(links) >= 10
+    client = login(w.tahe)
     for href, code in links:
-        assert href.startswith("/registry/households/?region=232722000000"), (code, href)
+        # every figure names the region it is about and opens a page the user may read
+        assert "region=232722000000" in href, (code, href)
+        assert client.get(html.unescape(href)).status_code == 200, (code, href)
     assert "/registry/households/?region=232722200000&amp;monitoring_status=monitored" in page  # township cell
 
 
