@@ -16,6 +16,11 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
 
 
+def _file_names(*fields: str) -> dict:
+    """``audit_masked`` for file fields: the audit logs the stored name (an empty FieldFile has no url)."""
+    return {f: (lambda instance, f=f: getattr(instance, f).name or "") for f in fields}
+
+
 class UnitKind(models.TextChoices):
     PARTY = "party", _("党委部门")
     GOVERNMENT = "government", _("政府部门")
@@ -139,7 +144,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("重点任务")
         verbose_name_plural = _("重点任务")
-        ordering = ["ledger", "kind", "number"]
+        ordering = ["ledger", "-kind", "number"]  # tasks before mechanisms
         constraints = [models.UniqueConstraint(fields=["ledger", "kind", "number"], name="ledger_task_number")]
 
     def __str__(self) -> str:
@@ -211,7 +216,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("任务落实")
         verbose_name_plural = _("任务落实")
-        ordering = ["task__kind", "task__number", "region__path"]
+        ordering = ["-task__kind", "task__number", "region__path"]
         constraints = [models.UniqueConstraint(fields=["task", "region"], name="ledger_assignment_task_region")]
 
     def __str__(self) -> str:
@@ -244,6 +249,7 @@ class ProgressReport(models.Model):
     text = models.TextField(_("进展情况"))
     figures = models.CharField(_("数据"), max_length=500, blank=True, help_text=_("如：完成排查 326 户"))
     attachment = models.FileField(_("附件"), upload_to="ledger/reports/%Y/", blank=True)
+    audit_masked = _file_names("attachment")
 
     class Meta:
         verbose_name = _("进度报告")
@@ -263,6 +269,7 @@ class ChecklistEvidence(models.Model):
                              verbose_name=_("验收清单项"))
     text = models.TextField(_("完成情况及佐证"))
     attachment = models.FileField(_("佐证材料"), upload_to="ledger/evidence/%Y/", blank=True)
+    audit_masked = _file_names("attachment")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now=True)
 
@@ -359,6 +366,7 @@ class RectificationItem(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     evidence = models.TextField(_("整改佐证"), blank=True)
     evidence_file = models.FileField(_("佐证材料"), upload_to="ledger/items/%Y/", blank=True)
+    audit_masked = _file_names("evidence_file")
     fixed_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     failed_checks = models.PositiveSmallIntegerField(_("核验未通过次数"), default=0)
@@ -490,6 +498,7 @@ class EscalationDecision(models.Model):
     people = models.CharField(_("相关责任人"), max_length=200, blank=True)
     document = models.CharField(_("文件文号"), max_length=100, blank=True)
     document_file = models.FileField(_("文件"), upload_to="ledger/decisions/%Y/", blank=True)
+    audit_masked = _file_names("document_file")
     note = models.TextField(_("说明"), blank=True)
     decided_on = models.DateField(_("决定日期"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -599,6 +608,7 @@ class AssessmentScore(models.Model):
     evidence_url = models.CharField(_("数据来源"), max_length=500, blank=True)
     evidence = models.TextField(_("评审依据"), blank=True)
     evidence_file = models.FileField(_("佐证材料"), upload_to="ledger/assessment/%Y/", blank=True)
+    audit_masked = _file_names("evidence_file")
     note = models.CharField(_("说明"), max_length=200, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")

@@ -26,7 +26,7 @@ SEGMENT = 13  # one region code plus "/" in Region.path
 
 def tasks(user, ledger) -> QuerySet[Task]:
     return (scope.scoped(user, Task).filter(ledger=ledger).select_related("lead_unit")
-            .prefetch_related("responsible_units").order_by("kind", "number"))
+            .prefetch_related("responsible_units").order_by("-kind", "number"))
 
 
 def assignments(user, *, ledger=None, region: Region | None = None, status: str = "",
@@ -41,7 +41,7 @@ def assignments(user, *, ledger=None, region: Region | None = None, status: str 
         qs = qs.filter(status__in=OPEN_TASK_STATUSES, deadline__lt=as_of)
     elif status:
         qs = qs.filter(status=status)
-    return qs.order_by("task__kind", "task__number", "region__code")
+    return qs.order_by("-task__kind", "task__number", "region__code")
 
 
 def items(user, *, region: Region | None = None, type_code: str = "", status: str = "", overdue: bool = False,
@@ -124,8 +124,8 @@ def escalation_proposals(user, as_of: dt.date) -> list[tuple[RectificationItem, 
 def unit_record(unit):
     """What a unit's record page shows: tasks led / shared, items it answers for, decisions against it."""
     return {
-        "led": unit.led_tasks.select_related("ledger").order_by("-ledger__year", "kind", "number"),
-        "shared": unit.tasks.select_related("ledger").order_by("-ledger__year", "kind", "number"),
+        "led": unit.led_tasks.select_related("ledger").order_by("-ledger__year", "-kind", "number"),
+        "shared": unit.tasks.select_related("ledger").order_by("-ledger__year", "-kind", "number"),
         "owned": unit.owned.select_related("task", "region").order_by("-task__ledger__year", "task__number"),
         "items": unit.items.select_related("type", "region").order_by("-found_on"),
         "decisions": unit.decisions.select_related("rule", "item", "item__type").order_by("-decided_on"),

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from zhenxing.audit.services import event_log
 from zhenxing.regions.models import Level, Region
 
 from . import workflow
-from .defaults import ESCALATION_RULES, RECTIFICATION_TYPES
+from .defaults import ESCALATION_RULES, PLAN_COUNTIES, RECTIFICATION_TYPES
 from .models import (
     Assignment,
     AssignmentEvent,
@@ -85,7 +86,11 @@ def prefecture() -> Region:
 
 
 def counties(region: Region) -> list[Region]:
-    return list(Region.objects.filter(parent=region, level=Level.COUNTY).order_by("code"))
+    """The county-level units under ``region`` that carry the ledger and are assessed: the plan's
+    four addressees (defaults.PLAN_COUNTIES) where present, else every county-level child."""
+    children = Region.objects.filter(parent=region, level=Level.COUNTY).order_by("code")
+    named = [r for r in children if r.code in PLAN_COUNTIES]
+    return named or list(children)
 
 
 # ---------------------------------------------------------------- units
@@ -182,7 +187,7 @@ def ledger_load_plan(*, actor, year: int = 2022) -> Ledger:
 def ledger_as_data(ledger: Ledger) -> dict:
     """The ledger as the same dict ``ledger_build`` takes (used for copying and export)."""
     tasks = (ledger.tasks.select_related("lead_unit").prefetch_related("responsible_units", "checklist", "milestones")
-             .order_by("kind", "number"))
+             .order_by("-kind", "number"))
 
     def row(t: Task) -> dict:
         return {"number": t.number, "section": t.section, "title": t.title, "text": t.text,
@@ -401,7 +406,7 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
                                  note=source_label)
         notice_send(region=region, roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE},
                     title=f"新整改事项：{type.name}", body=problem.strip()[:200],
-                    url=reverse("ledger:item", args=[item.pk]), kind="rectification", exclude=actor)
+                    url=reverse("ledger:item", args=[item.pk]), kind="rectification", exclude=actor, above=True)
     return item
 
 
@@ -570,7 +575,7 @@ def escalation_decide(*, actor, item: RectificationItem, rule: EscalationRule, o
             url = reverse("ledger:item", args=[item.pk])
             title = f"{rule.name}：{item.type.name}"
             notice_send(region=item.region, roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF}, title=title,
-                        body=item.problem[:200], url=url, kind="escalation")
+                        body=item.problem[:200], url=url, kind="escalation", above=True)
             if decision.unit_id:
                 notice_send(recipients=User.objects.filter(ledger_unit__unit_id=decision.unit_id), title=title,
                             body=item.problem[:200], url=url, kind="escalation")
@@ -739,14 +744,19 @@ def scheme_publish(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
 
 
 def notice_send(*, title: str, body: str = "", url: str = "", recipients=None, region: Region | None = None,
-                roles: Iterable[str] | None = None, kind: str = "", key: str = "", exclude=None) -> int:
+                roles: Iterable[str] | None = None, kind: str = "", key: str = "", exclude=None,
+                above: bool = False) -> int:
     """Sends an in-app notice to ``recipients`` (users or a queryset), or to the active staff of
-    ``region``'s subtree (optionally only ``roles``). With ``key``, a recipient gets it once.
-    Returns the number of notices created."""
+    ``region``'s subtree (optionally only ``roles``); with ``above``, also to the staff placed on
+    the nodes above it (the township and county offices of a village). With ``key``, a recipient
+    gets it once. Returns the number of notices created."""
     if recipients is None:
         if region is None:
             raise ValueError("notice_send needs recipients or region")
-        qs = User.objects.filter(region__path__startswith=region.path, is_active=True)
+        where = Q(region__path__startswith=region.path)
+        if above:
+            where |= Q(region__code__in=[c for c in region.path.split("/") if c])
+        qs = User.objects.filter(where, is_active=True)
         if roles:
             qs = qs.filter(role__in=list(roles))
         recipients = qs
@@ -788,7 +798,8 @@ def reminders_send(*, as_of: dt.date | None = None) -> int:
         key = f"i{i.pk}:{'overdue' if overdue else 'soon'}:{i.deadline:%Y%m%d}"
         sent += notice_send(region=i.region, roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE},
                             title=f"{'整改已逾期' if overdue else '整改即将到期'}：{i.type.name}",
-                            body=i.problem[:200], url=reverse("ledger:item", args=[i.pk]), kind="reminder", key=key)
+                            body=i.problem[:200], url=reverse("ledger:item", args=[i.pk]), kind="reminder", key=key,
+                            above=True)
     return sent
 
 

@@ -132,7 +132,7 @@ def year_export(request, year: int):
     if not tasks:  # a county sees its assignments; export the tasks behind them
         ids = {a.task_id for a in ctx["assignments"]}
         tasks = list(Task.objects.filter(pk__in=ids).select_related("lead_unit")
-                     .prefetch_related("responsible_units", "checklist").order_by("kind", "number"))
+                     .prefetch_related("responsible_units", "checklist").order_by("-kind", "number"))
     unit_name = getattr(getattr(request.user, "ledger_unit", None), "unit", None) or request.user.region.name
     content = xlsx.ledger_xlsx(ledger, tasks, xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]),
                                str(unit_name))

@@ -1,0 +1,78 @@
+"""The notice centre, daily reminders and the home page's due and overdue lines."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from zhenxing.accounts.models import Role
+from zhenxing.ledger import pending, services
+from zhenxing.ledger.models import Assignment, Notice
+
+from .conftest import D
+
+
+def test_notice_send_to_a_region_and_roles(w):
+    n = services.notice_send(region=w.r.tahe, roles={Role.VILLAGE_CADRE}, title="请核实", url="/ledger/items/")
+    assert n == 3  # 奋斗村, 永丰村, 开库康村
+    assert set(Notice.objects.values_list("recipient__username", flat=True)) == {"t-fendou", "t-yongfeng",
+                                                                               "t-kaikukang"}
+
+
+def test_a_keyed_notice_arrives_once(w):
+    assert services.notice_send(recipients=[w.tahe, w.huma], title="提醒", key="k1") == 2
+    assert services.notice_send(recipients=[w.tahe], title="提醒", key="k1") == 0
+
+
+def test_read_and_unread(w, login):
+    services.notice_send(recipients=[w.tahe], title="甲", url="/ledger/items/")
+    services.notice_send(recipients=[w.huma], title="乙")
+    mine = Notice.objects.get(recipient=w.tahe)
+    other = Notice.objects.get(recipient=w.huma)
+    client = login(w.tahe)
+    assert client.get(f"/ledger/notices/{other.pk}/").status_code == 404
+    response = client.get(f"/ledger/notices/{mine.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/ledger/items/"
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.read_at is not None and other.read_at is None
+    assert "甲" in client.get("/ledger/notices/").content.decode()
+
+
+def test_reminders_are_sent_once_per_state(w, ledger, types):
+    today = timezone.localdate()
+    Assignment.objects.filter(task__ledger=ledger).update(deadline=today + dt.timedelta(days=30))
+    a = Assignment.objects.get(task__ledger=ledger, task__kind="task", task__number=5, region=w.r.tahe)
+    a.deadline = today + dt.timedelta(days=7)
+    a.save()
+    first = services.reminders_send(as_of=today)
+    assert first == 1  # 塔河县 county staff
+    assert services.reminders_send(as_of=today) == 0
+    assert services.reminders_send(as_of=today + dt.timedelta(days=8)) == 1  # now overdue: a new reminder
+
+
+def test_home_lists_what_is_due_within_7_days_and_overdue(w, types, login):
+    today = timezone.localdate()
+    due_7 = services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="七天",
+                                             source="self_check", found_on=today - dt.timedelta(days=30),
+                                             deadline=today + dt.timedelta(days=7))
+    services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="八天",
+                                     source="self_check", found_on=today, deadline=today + dt.timedelta(days=8))
+    late = services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="逾期",
+                                            source="self_check", found_on=today - dt.timedelta(days=30),
+                                            deadline=today - dt.timedelta(days=2))
+    lines = pending.pending(w.fendou)
+    by_url = {p.url: p for p in lines}
+    assert by_url[f"/ledger/items/{due_7.pk}/"].category == "7天内到期"
+    assert by_url[f"/ledger/items/{late.pk}/"].overdue_days == 2
+    assert not any("八天" in p.label for p in lines)
+    assert not any("items/" in p.url and "七天" in p.label for p in pending.pending(w.kaikukang))
+    assert "逾期2天" in login(w.fendou).get("/").content.decode()
+
+
+def test_many_overdue_items_collapse_into_one_line(w, types):
+    for i in range(pending.LIST_AT_MOST + 1):
+        services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem=f"问题{i}",
+                                         source="self_check", found_on=D(2022, 1, 1), deadline=D(2022, 1, 31))
+    lines = [p for p in pending.pending(w.tahe) if p.category == "逾期"]
+    assert [(p.label, p.count) for p in lines] == [("逾期整改事项", pending.LIST_AT_MOST + 1)]
