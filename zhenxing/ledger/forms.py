@@ -44,6 +44,11 @@ class TaskAssignForm(forms.Form):
         self.fields["responsible_units"].queryset = unit_choices(user)
 
 
+class TaskEditForm(forms.Form):
+    title = forms.CharField(label="任务", max_length=200)
+    measures = forms.CharField(label="工作措施（验收清单，每行一项）", widget=forms.Textarea(attrs={"rows": 6}))
+
+
 class MilestoneForm(forms.Form):
     due = forms.DateField(label="节点时间", widget=DATE)
     title = forms.CharField(label="节点目标", max_length=200)

@@ -243,6 +243,28 @@ def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units:
     return task
 
 
+def task_edit(*, actor, task: Task, title: str, measures: list[str]) -> Task:
+    """Edits a task's wording and checklist (e.g. in next year's copied ledger), while no county has
+    given evidence against the checklist yet."""
+    _writer(actor)
+    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以修改任务")
+    _require(bool(title.strip()), "请填写任务名称", "title")
+    measures = [m.strip() for m in measures if m.strip()]
+    _require(bool(measures), "验收清单至少一项", "measures")
+    current = [c.text for c in task.checklist.all()]
+    if measures != current:
+        _require(not ChecklistEvidence.objects.filter(item__task=task).exists(),
+                 "已有县（市、区）按清单提交佐证，不能再修改验收清单", "measures")
+    with transaction.atomic(), acting(actor):
+        task.title = title.strip()
+        task.save()
+        if measures != current:
+            task.checklist.all().delete()
+            ChecklistItem.objects.bulk_create([ChecklistItem(task=task, number=i, text=m)
+                                               for i, m in enumerate(measures, 1)])
+    return task
+
+
 def milestone_add(*, actor, task: Task, due: dt.date, title: str) -> Milestone:
     _require(workflow.is_lead(actor, task), "只有牵头单位或地区管理员可以设置节点")
     _require(bool(title.strip()), "请填写节点目标", "title")

@@ -184,11 +184,20 @@ def task_detail(request, task):
         "lead_unit": task.lead_unit, "responsible_units": list(task.responsible_units.all()),
         "deadline": task.deadline, "rhythm": task.rhythm})
     ms_form = forms.MilestoneForm(None)
+    edit_form = forms.TaskEditForm(initial={"title": task.title,
+                                            "measures": "\n".join(c.text for c in task.checklist.all())})
     if request.method == "POST":
         if request.user.is_read_only:
             raise PermissionDenied
         try:
-            if request.POST.get("action") == "milestone":
+            if request.POST.get("action") == "edit":
+                edit_form = forms.TaskEditForm(request.POST)
+                if edit_form.is_valid():
+                    services.task_edit(actor=request.user, task=task, title=edit_form.cleaned_data["title"],
+                                       measures=edit_form.cleaned_data["measures"].splitlines())
+                    messages.success(request, "任务已修改。")
+                    return redirect("ledger:task", pk=task.pk)
+            elif request.POST.get("action") == "milestone":
                 ms_form = forms.MilestoneForm(request.POST)
                 if ms_form.is_valid():
                     services.milestone_add(actor=request.user, task=task, **ms_form.cleaned_data)
@@ -206,7 +215,7 @@ def task_detail(request, task):
     as_of = timezone.localdate()
     assignments = selectors.assignments(request.user).filter(task=task)
     return render(request, "ledger/task.html", {
-        "task": task, "form": form, "ms_form": ms_form, "as_of": as_of,
+        "task": task, "form": form, "ms_form": ms_form, "edit_form": edit_form, "as_of": as_of,
         "assignments": [(a, a.status_label(as_of)) for a in assignments],
         "can_assign": request.user.role == Role.PREFECTURE_ADMIN, "can_milestone": workflow.is_lead(request.user, task)
         and not request.user.is_read_only})
