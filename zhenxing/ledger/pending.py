@@ -29,6 +29,12 @@ def pending(user, as_of: dt.date | None = None) -> list[PendingItem]:
                   lambda a: reverse("ledger:assignment", args=[a.pk]),
                   f"{reverse('ledger:assignments')}?status=overdue")
 
+    if not user.is_read_only:
+        missing = selectors.reports_missing(user, today).filter(region__path__startswith=user.region.path)
+        n = missing.count()
+        if n:
+            out.append(PendingItem("进度未报", "上期进度报告未报送", f"{reverse('ledger:assignments')}?report=missing", n))
+
     items = selectors.items(user).filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS], deadline__lte=soon)
     out += _lines(items.order_by("deadline", "pk"), today, "整改事项",
                   lambda i: f"{i.type.name}：{i.problem[:24]}（{i.region.name}）",

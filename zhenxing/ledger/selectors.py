@@ -44,6 +44,24 @@ def assignments(user, *, ledger=None, region: Region | None = None, status: str 
     return qs.order_by("-task__kind", "task__number", "region__code")
 
 
+def reports_missing(user, as_of: dt.date) -> QuerySet[Assignment]:
+    """Open assignments whose last ended report period (by the task's rhythm) has no report,
+    within the task's year (a period starting after the deadline is not asked for)."""
+    from django.db.models import Exists
+
+    from .dates import last_closed_period
+    from .models import ProgressReport, Rhythm
+
+    where = Q(pk__in=[])
+    for rhythm in Rhythm.values:
+        period = last_closed_period(as_of, rhythm)
+        reported = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period)
+        where |= (Q(task__rhythm=rhythm, deadline__gte=period, task__ledger__year__lte=period.year)
+                  & ~Exists(reported))
+    return (scope.scoped(user, Assignment).filter(status__in=OPEN_TASK_STATUSES).filter(where)
+            .select_related("task", "region"))
+
+
 def items(user, *, region: Region | None = None, type_code: str = "", status: str = "", overdue: bool = False,
           due_by: dt.date | None = None, as_of: dt.date | None = None) -> QuerySet[RectificationItem]:
     as_of = as_of or dt.date.today()

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404 as orm_get_or_404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -101,12 +102,21 @@ def _year_context(request, year: int) -> dict:
     as_of = timezone.localdate()
     tasks = list(selectors.tasks(request.user, ledger).prefetch_related("checklist"))
     assignments = list(selectors.assignments(request.user, ledger=ledger))
+    visible = {t.pk for t in tasks}
+    if not tasks:  # a county sees the tasks behind its assignments (the ledger text is not restricted)
+        tasks = list(Task.objects.filter(pk__in={a.task_id for a in assignments}).select_related("lead_unit")
+                     .prefetch_related("responsible_units", "checklist").order_by("-kind", "number"))
     progress = xlsx.assignment_progress(assignments, as_of)
+    own = {a.task_id: a.pk for a in assignments}
     groups: OrderedDict[str, list] = OrderedDict()
     for t in tasks:
         key = (f"（{cn_number(t.section)}）{ledger.section_title(t.section)}" if t.kind == TaskKind.TASK
                else xlsx.MECHANISM_HEADING)
-        groups.setdefault(key, []).append((t, progress.get(t.pk, "")))
+        if t.pk in visible:
+            link = reverse("ledger:task", args=[t.pk])
+        else:
+            link = reverse("ledger:assignment", args=[own[t.pk]])
+        groups.setdefault(key, []).append((t, progress.get(t.pk, ""), link))
     return {"ledger": ledger, "groups": groups, "tasks": tasks, "assignments": assignments, "as_of": as_of,
             "years": Ledger.objects.order_by("-year").values_list("year", flat=True),
             "is_admin": request.user.role == Role.PREFECTURE_ADMIN}
@@ -128,16 +138,12 @@ def year_print(request, year: int):
 def year_export(request, year: int):
     ctx = _year_context(request, year)
     ledger = ctx["ledger"]
-    tasks = ctx["tasks"]
-    if not tasks:  # a county sees its assignments; export the tasks behind them
-        ids = {a.task_id for a in ctx["assignments"]}
-        tasks = list(Task.objects.filter(pk__in=ids).select_related("lead_unit")
-                     .prefetch_related("responsible_units", "checklist").order_by("-kind", "number"))
-    unit_name = getattr(getattr(request.user, "ledger_unit", None), "unit", None) or request.user.region.name
-    content = xlsx.ledger_xlsx(ledger, tasks, xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]),
-                               str(unit_name))
+    link = getattr(request.user, "ledger_unit", None)
+    unit_name = link.unit.name if link is not None else request.user.region.name
+    content = xlsx.ledger_xlsx(ledger, ctx["tasks"], xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]),
+                               unit_name)
     event_log(action="export", actor=request.user, request=request, obj=ledger,
-              extra={"format": "xlsx", "tasks": len(tasks)})
+              extra={"format": "xlsx", "tasks": len(ctx["tasks"])})
     return _xlsx(content, f"{ledger.year}年重点任务台账.xlsx")
 
 
@@ -230,6 +236,8 @@ def assignment_list(request):
     region = _region_param(request)
     status = request.GET.get("status", "")
     qs = selectors.assignments(request.user, ledger=ledger, region=region, status=status, as_of=as_of)
+    if request.GET.get("report") == "missing":
+        qs = qs.filter(pk__in=selectors.reports_missing(request.user, as_of).values("pk"))
     rows = [(a, a.status_label(as_of), a.overdue_days(as_of)) for a in qs[:1000]]
     return render(request, "ledger/assignments.html", {"rows": rows, "statuses": TaskStatus.choices,
                                                        "status": status, "region": region, "ledger": ledger})

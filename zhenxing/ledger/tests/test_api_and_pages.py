@@ -93,3 +93,18 @@ def test_list_pages_render(w, ledger, types, login):
                 "/ledger/types/"):
         assert client.get(url, follow=True).status_code == 200, url
     assert RectificationItem.objects.count() == 1
+
+
+def test_a_county_sees_the_ledger_through_its_own_assignments(w, ledger, login):
+    from zhenxing.ledger import xlsx
+
+    a = assignment(ledger, 1, w.r.tahe)
+    client = login(w.tahe)
+    page = client.get("/ledger/y/2022/").content.decode()
+    assert f"/ledger/assignments/{a.pk}/" in page and "/ledger/tasks/" not in page
+    assert "实施动态监测" in page and "建立健全督导问责体系" in page
+    rows = xlsx.read_rows(client.get("/ledger/y/2022/export.xlsx").content)
+    assert "填报单位：塔河县" in rows[1][0]
+    parsed = xlsx.parse_ledger(rows)
+    assert len(parsed.data["tasks"]) == 23 and len(parsed.data["mechanisms"]) == 4
+    assert client.get(f"/ledger/tasks/{a.task_id}/").status_code == 404

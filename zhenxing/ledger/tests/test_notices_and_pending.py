@@ -76,3 +76,21 @@ def test_many_overdue_items_collapse_into_one_line(w, types):
                                          source="self_check", found_on=D(2022, 1, 1), deadline=D(2022, 1, 31))
     lines = [p for p in pending.pending(w.tahe) if p.category == "逾期"]
     assert [(p.label, p.count) for p in lines] == [("逾期整改事项", pending.LIST_AT_MOST + 1)]
+
+
+def test_a_missing_monthly_report_is_asked_for_after_the_month_ends(w, ledger):
+    from zhenxing.ledger import selectors
+    from zhenxing.ledger.models import Assignment as A
+
+    a = A.objects.get(task__ledger=ledger, task__kind="task", task__number=4, region=w.r.tahe)
+    services.report_add(actor=w.tahe, assignment=a, text="一月进展", on=D(2022, 1, 31))
+    missing = selectors.reports_missing(w.tahe, D(2022, 2, 28))  # January ended, reported
+    assert a.pk not in set(missing.values_list("pk", flat=True))
+    missing = selectors.reports_missing(w.tahe, D(2022, 3, 1))   # February ended on the 28th, not reported
+    assert a.pk in set(missing.values_list("pk", flat=True))
+    assert missing.count() == 27
+    services.report_add(actor=w.tahe, assignment=a, text="二月进展", period=D(2022, 2, 10), on=D(2022, 3, 1))
+    assert selectors.reports_missing(w.tahe, D(2022, 3, 1)).count() == 26
+    assert selectors.reports_missing(w.tahe, D(2023, 2, 1)).count() == 0  # after the ledger's year
+    lines = {p.category: p for p in pending.pending(w.tahe, as_of=D(2022, 3, 1))}
+    assert lines["进度未报"].count == 26
