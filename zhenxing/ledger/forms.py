@@ -97,7 +97,8 @@ class ItemForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).order_by("path")
-        self.fields["region"].label_from_instance = lambda r: r.full_name(below=user.region) or r.name
+        top = user.region.depth
+        self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - top) + r.display_name
         self.fields["responsible_unit"].queryset = unit_choices(user)
 
 

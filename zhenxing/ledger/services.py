@@ -412,6 +412,8 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
              "region")
     _require(bool(problem.strip()), "请填写问题描述", "problem")
     _require(source in SourceKind.values, "问题来源无效", "source")
+    if actor.role == Role.DEPARTMENT_STAFF:
+        _require(type.department == actor.department, "行业部门只能登记本行业的整改事项", "type")
     if household is not None:
         _require(household.village.path.startswith(region.path), "农户不在所选区划内", "household")
         region = household.village
@@ -561,6 +563,19 @@ def rules_ensure() -> list[EscalationRule]:
                                                                   "min_failed_checks": fails,
                                                                   "description": desc})
     return list(EscalationRule.objects.order_by("order"))
+
+
+def escalation_rule_update(*, actor, rule: EscalationRule, min_overdue_days: int | None,
+                           min_failed_checks: int | None) -> EscalationRule:
+    """The prefecture sets when a step is proposed (the ladder's order stays fixed)."""
+    _writer(actor)
+    _require(actor.role == Role.PREFECTURE_ADMIN, "升级规则由地区制定")
+    _require(min_overdue_days is not None or min_failed_checks is not None, "至少设置一个条件")
+    with transaction.atomic(), acting(actor):
+        rule.min_overdue_days = min_overdue_days
+        rule.min_failed_checks = min_failed_checks
+        rule.save()
+    return rule
 
 
 def escalation_next(item: RectificationItem, as_of: dt.date, rules: list[EscalationRule] | None = None,
@@ -800,29 +815,37 @@ def notice_mark_read(*, actor, notice: Notice | None = None) -> int:
 
 
 def reminders_send(*, as_of: dt.date | None = None) -> int:
-    """Daily: notices for assignments and items due within 7 days or overdue (each once per state)."""
+    """Daily: notices for assignments and items due within 7 days or overdue, each once per state.
+    Items whose reminder for the current state was already sent are skipped in one query."""
     as_of = as_of or timezone.localdate()
     soon = as_of + dt.timedelta(days=7)
-    sent = 0
-    assignments = (Assignment.objects.filter(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS],
-                                             deadline__lte=soon).select_related("task", "region"))
-    for a in assignments:
+
+    def key(prefix: str, obj) -> str:
+        return f"{prefix}{obj.pk}:{'overdue' if obj.deadline < as_of else 'soon'}:{obj.deadline:%Y%m%d}"
+
+    def unsent(prefix: str, rows: list) -> list:
+        keys = {key(prefix, r): r for r in rows}
+        sent = set(Notice.objects.filter(key__in=list(keys)).values_list("key", flat=True).distinct())
+        return [r for k, r in keys.items() if k not in sent]
+
+    count = 0
+    assignments = list(Assignment.objects.filter(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS],
+                                                 deadline__lte=soon).select_related("task", "region"))
+    for a in unsent("a", assignments):
         overdue = a.deadline < as_of
-        title = f"{'已逾期' if overdue else '即将到期'}：{a.task.title}（{a.region.name}）"
-        key = f"a{a.pk}:{'overdue' if overdue else 'soon'}:{a.deadline:%Y%m%d}"
-        sent += notice_send(region=a.region, roles={Role.COUNTY_STAFF}, title=title,
-                            body=f"完成时限 {a.deadline:%Y年%m月%d日}", url=reverse("ledger:assignment", args=[a.pk]),
-                            kind="reminder", key=key)
-    items = (RectificationItem.objects.filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS],
-                                              deadline__lte=soon).select_related("type", "region"))
-    for i in items:
+        count += notice_send(region=a.region, roles={Role.COUNTY_STAFF},
+                             title=f"{'已逾期' if overdue else '即将到期'}：{a.task.title}（{a.region.name}）",
+                             body=f"完成时限 {a.deadline:%Y年%m月%d日}", url=reverse("ledger:assignment", args=[a.pk]),
+                             kind="reminder", key=key("a", a))
+    items = list(RectificationItem.objects.filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS],
+                                                  deadline__lte=soon).select_related("type", "region"))
+    for i in unsent("i", items):
         overdue = i.deadline < as_of
-        key = f"i{i.pk}:{'overdue' if overdue else 'soon'}:{i.deadline:%Y%m%d}"
-        sent += notice_send(region=i.region, roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE},
-                            title=f"{'整改已逾期' if overdue else '整改即将到期'}：{i.type.name}",
-                            body=i.problem[:200], url=reverse("ledger:item", args=[i.pk]), kind="reminder", key=key,
-                            above=True)
-    return sent
+        count += notice_send(region=i.region, roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE},
+                             title=f"{'整改已逾期' if overdue else '整改即将到期'}：{i.type.name}",
+                             body=i.problem[:200], url=reverse("ledger:item", args=[i.pk]), kind="reminder",
+                             key=key("i", i), above=True)
+    return count
 
 
 def units_for(names: Iterable[str]) -> list[Unit]:

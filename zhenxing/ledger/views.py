@@ -514,13 +514,26 @@ def inspection_detail(request, ins):
 
 @staff_view()
 def escalation_list(request):
+    if request.method == "POST":
+        if request.user.role != Role.PREFECTURE_ADMIN:
+            raise PermissionDenied("升级规则由地区制定")
+        rule = orm_get_or_404(EscalationRule, pk=_int(request.POST.get("rule")))
+        try:
+            services.escalation_rule_update(actor=request.user, rule=rule,
+                                            min_overdue_days=_int(request.POST.get("min_overdue_days")),
+                                            min_failed_checks=_int(request.POST.get("min_failed_checks")))
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"“{rule.name}”的条件已更新。")
+        return redirect("ledger:escalations")
     as_of = timezone.localdate()
     proposals = selectors.escalation_proposals(request.user, as_of)
     decisions = scope.scoped(request.user, EscalationDecision).select_related(
         "rule", "item", "item__type", "item__region", "unit")[:200]
     return render(request, "ledger/escalations.html", {
         "proposals": [(i, r, i.overdue_days(as_of)) for i, r in proposals], "decisions": decisions,
-        "rules": EscalationRule.objects.all()})
+        "rules": EscalationRule.objects.all(), "is_admin": request.user.role == Role.PREFECTURE_ADMIN})
 
 
 @staff_view()

@@ -85,3 +85,13 @@ def test_the_unit_page_shows_its_history(w, item, login):
     page = login(w.tahe).get(f"/ledger/units/{unit.pk}/").content.decode()
     assert "约谈提醒" in page and "大振督〔2022〕2号" in page and "断水" in page
     assert login(w.huma).get(f"/ledger/units/{unit.pk}/").status_code == 404
+
+
+def test_the_prefecture_changes_when_a_step_is_proposed(w, item, login):
+    rule = EscalationRule.objects.get(order=1)
+    response = login(w.diqu).post("/ledger/escalations/", {"rule": rule.pk, "min_overdue_days": "10",
+                                                           "min_failed_checks": ""})
+    assert response.status_code == 302
+    assert services.escalation_next(item, D(2022, 2, 9)) is None
+    assert services.escalation_next(item, D(2022, 2, 10)).name == "约谈提醒"
+    assert login(w.tahe).post("/ledger/escalations/", {"rule": rule.pk, "min_overdue_days": "1"}).status_code == 403

@@ -117,3 +117,9 @@ def test_an_inspection_finding_becomes_an_item(w, types):
         "inspection", ins.pk, "inspection", D(2022, 10, 1))
     with pytest.raises(ValidationError, match="被督导区划"):
         services.inspection_finding_add(actor=w.diqu, inspection=ins, region=w.r.huma_village, problem="x")
+
+
+def test_a_line_department_opens_only_its_own_fields_items(w, types):
+    with pytest.raises(ValidationError, match="本行业"):
+        services.rectification_item_open(actor=w.yibao, type=types["water"], region=w.r.fendou, problem="p",
+                                         source="self_check")
