@@ -1,5 +1,4 @@
 """Root URLs. Each domain app's ``urls`` module is mounted at /<label>/ (see core/modules.py)."""
-from django.conf import settings
 from django.urls import include, path
 
 from zhenxing.api import api
@@ -11,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("zhenxing.core.urls")),
 ]
+for _app, _module in provided("public_urls"):
+    urlpatterns.append(path("public/", include((_module.urlpatterns, f"{app_label(_app)}_public"))))
 for _app, _module in provided("urls"):
     if _app != "zhenxing.core":
         urlpatterns.append(path(f"{app_label(_app)}/", include(_module)))

@@ -2,6 +2,8 @@
 
 Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``urls``     -- ``urlpatterns``, mounted at ``/<app label>/`` (``app_name`` = label)
+- ``public_urls`` -- ``urlpatterns`` of pages without login, mounted at ``/public/`` (every view
+                  ``public_view``; prefix your paths to avoid clashes, e.g. ``apply``, ``funds/...``)
 - ``api``      -- ``router`` (a ninja Router), mounted under ``/api/v1/``
 - ``demo``     -- ``load(*, out)``: idempotently adds the app's demo records
 - ``pending``  -- ``pending(user) -> list[PendingItem]``: work waiting for this user (home page)

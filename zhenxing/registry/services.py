@@ -1,0 +1,175 @@
+"""Writes to the registry. Every function takes the acting user and owns its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Round
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.models import Role
+from zhenxing.audit import services as audit
+from zhenxing.audit.context import acting
+from zhenxing.regions.models import Level, Region
+
+from . import idnumber
+from .models import (Household, HouseholdIncome, Member, MemberChange, MemberChangeKind, MemberStatus, Relation)
+
+# Roles whose work needs the full number (home verification, review, approval).
+ID_REVEAL_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+INCOME_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_cost",
+                 "eligible_spending")
+
+
+def _check_region(actor, region: Region) -> None:
+    if actor is not None and not scope.region_in_scope(actor, region):
+        raise PermissionDenied("该村不在您的数据权限范围内")
+    if actor is not None and actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户")
+
+
+def household_create(*, actor, number: str, village: Region, address: str = "", phone: str = "",
+                     formerly_poor: bool = False, exit_year: int | None = None, housing_safe: bool = True,
+                     schooling_secured: bool = True, medical_insured: bool = True, water_safe: bool = True) -> Household:
+    _check_region(actor, village)
+    errors = {}
+    if village.level != Level.VILLAGE:
+        errors["village"] = ["农户须归属到村"]
+    if Household.objects.filter(number=number).exists():
+        errors["number"] = [f"户编号 {number} 已存在"]
+    if formerly_poor and not exit_year:
+        errors["exit_year"] = ["脱贫户须填写脱贫年度"]
+    if not formerly_poor and exit_year:
+        errors["exit_year"] = ["非脱贫户不应填写脱贫年度"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        return Household.objects.create(
+            number=number, village=village, address=address, phone=phone, formerly_poor=formerly_poor,
+            exit_year=exit_year, housing_safe=housing_safe, schooling_secured=schooling_secured,
+            medical_insured=medical_insured, water_safe=water_safe)
+
+
+def member_add(*, actor, household: Household, name: str, id_number: str, relation: str, labour: str = "normal",
+               health: str = "healthy", schooling: str = "not_in_school", work_status: str = "none",
+               insured: bool = True, date: dt.date | None = None, reason: str = "") -> Member:
+    _check_region(actor, household.village)
+    try:
+        number = idnumber.validate(id_number)
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": [str(exc)]}) from None
+    digest = idnumber.id_hash(number)
+    other = Member.objects.filter(id_hash=digest).select_related("household").first()
+    if other is not None:
+        raise ValidationError({"id_number": [f"该身份证号已登记在户编号 {other.household.number} 中"]})
+    if relation == Relation.HEAD and household.members.filter(relation=Relation.HEAD, status=MemberStatus.ACTIVE).exists():
+        raise ValidationError({"relation": ["该户已有户主"]})
+    with transaction.atomic(), acting(actor):
+        member = Member.objects.create(
+            household=household, name=name, id_cipher=idnumber.encrypt(number), id_hash=digest,
+            id_masked=idnumber.mask(number), relation=relation, sex=idnumber.sex(number),
+            birth_date=idnumber.birth_date(number), labour=labour, health=health, schooling=schooling,
+            work_status=work_status, insured=insured)
+        MemberChange.objects.create(member=member, kind=MemberChangeKind.JOIN, household=household,
+                                    date=date or dt.date.today(), reason=reason, recorded_by=actor)
+        household_recompute([household.pk])
+    return member
+
+
+def income_set(*, actor, household: Household, year: int, **amounts: Decimal) -> HouseholdIncome:
+    """Set a year's income (one record per household and year)."""
+    _check_region(actor, household.village)
+    unknown = set(amounts) - set(INCOME_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown income fields: {unknown}")
+    errors = {k: ["金额不能为负数"] for k, v in amounts.items() if Decimal(v) < 0}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        income = HouseholdIncome.objects.filter(household=household, year=year).first() or HouseholdIncome(
+            household=household, year=year)
+        for k, v in amounts.items():
+            setattr(income, k, Decimal(v))
+        income.save()
+        household_recompute([household.pk])
+    return income
+
+
+def member_record_death(*, actor, member: Member, date: dt.date, reason: str = "") -> Member:
+    return _member_change(actor=actor, member=member, kind=MemberChangeKind.DEATH, date=date, reason=reason)
+
+
+def member_record_leave(*, actor, member: Member, date: dt.date, reason: str) -> Member:
+    return _member_change(actor=actor, member=member, kind=MemberChangeKind.LEAVE, date=date, reason=reason)
+
+
+def member_move(*, actor, member: Member, to_household: Household, date: dt.date, reason: str = "",
+                relation: str = Relation.OTHER) -> Member:
+    _check_region(actor, to_household.village)
+    return _member_change(actor=actor, member=member, kind=MemberChangeKind.MOVE, date=date, reason=reason,
+                          to_household=to_household, relation=relation)
+
+
+def _member_change(*, actor, member, kind, date, reason, to_household=None, relation=None) -> Member:
+    _check_region(actor, member.household.village)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"member": [f"该成员已{member.get_status_display()}，不能再变动"]})
+    with transaction.atomic(), acting(actor):
+        source = member.household
+        if kind == MemberChangeKind.DEATH:
+            member.status, member.death_date = MemberStatus.DEAD, date
+        elif kind == MemberChangeKind.LEAVE:
+            member.status = MemberStatus.LEFT
+        else:
+            if relation == Relation.HEAD and to_household.members.filter(
+                    relation=Relation.HEAD, status=MemberStatus.ACTIVE).exists():
+                raise ValidationError({"relation": ["迁入户已有户主"]})
+            member.household, member.relation = to_household, relation
+        member.save()
+        MemberChange.objects.create(member=member, kind=kind, household=to_household or source,
+                                    from_household=source if to_household else None, date=date, reason=reason,
+                                    recorded_by=actor)
+        household_recompute([source.pk] + ([to_household.pk] if to_household else []))
+    return member
+
+
+def id_reveal(*, actor, member: Member, request=None) -> str:
+    """The full ID number, for roles that need it; every reveal is audited."""
+    if actor.role not in ID_REVEAL_ROLES:
+        raise PermissionDenied("您的角色无权查看完整身份证号")
+    if not scope.scoped(actor, Member).filter(pk=member.pk).exists():
+        raise PermissionDenied("该成员不在您的数据权限范围内")
+    audit.event_log(action="reveal_id", actor=actor, request=request, obj=member)
+    return idnumber.decrypt(member.id_cipher)
+
+
+def household_recompute(household_ids: Iterable[int]) -> None:
+    """Keep the derived columns (head name, living members, latest per-capita net income) set-based.
+
+    Per-capita net income = (wage + business + property + transfer − business cost) / living members.
+    """
+    ids = list(household_ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        living = (Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE)
+                  .order_by().values("household").annotate(c=Count("id")).values("c"))
+        head = Member.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD,
+                                     status=MemberStatus.ACTIVE).values("name")[:1]
+        latest = HouseholdIncome.objects.filter(household=OuterRef("pk")).order_by("-year").values("year")[:1]
+        Household.objects.filter(pk__in=chunk).update(
+            living_members=Coalesce(Subquery(living), 0), head_name=Coalesce(Subquery(head), Value("")),
+            income_year=Subquery(latest))
+        money = DecimalField(max_digits=14, decimal_places=2)
+        net = (HouseholdIncome.objects.filter(household=OuterRef("pk"), year=OuterRef("income_year"))
+               .annotate(net=ExpressionWrapper(F("wage_income") + F("business_income") + F("property_income")
+                                               + F("transfer_income") - F("business_cost"), output_field=money))
+               .values("net")[:1])
+        Household.objects.filter(pk__in=chunk, living_members__gt=0).update(
+            per_capita_income=Round(ExpressionWrapper(Subquery(net, output_field=money) * Decimal("1.0")
+                                                      / F("living_members"), output_field=money), 2))
+        Household.objects.filter(Q(pk__in=chunk) & (Q(living_members=0) | Q(income_year__isnull=True))).update(
+            per_capita_income=None)
