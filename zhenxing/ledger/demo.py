@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from zhenxing.accounts.models import User
 from zhenxing.regions.models import Region
+from zhenxing.registry.models import Household
 
 from . import services
 from .models import (
@@ -123,8 +124,12 @@ def _items(admin, regions) -> int:
             continue
         unit = Unit.objects.filter(department=types[code].department, region__code="232700000000").first() \
             if types[code].department else None
+        # housing items name a household when the registry demo has one in that village
+        household = (Household.objects.filter(village=regions[village]).order_by("number").first()
+                     if code == "housing" else None)
         item = services.rectification_item_open(
-            actor=admin, type=types[code], region=regions[village], problem=problem, source=SourceKind.SELF_CHECK,
+            actor=admin, type=types[code], region=regions[village], household=household, problem=problem,
+            source=SourceKind.SELF_CHECK,
             source_label="2022年排查（演示）", source_ref=ref, found_on=found, deadline=deadline, responsible_unit=unit,
             responsible_person="村党支部书记（示例）", measures="制定整改方案，明确责任人和时限。")
         day = found

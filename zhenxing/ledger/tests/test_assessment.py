@@ -111,3 +111,18 @@ def test_weights_must_total_100_to_publish(w, types):
 def test_only_the_prefecture_runs_the_assessment(w, scheme):
     with pytest.raises(ValidationError):
         services.scheme_run(actor=w.tahe, scheme=scheme)
+
+
+def test_every_registered_indicator_runs_in_a_scheme(w, types):
+    from zhenxing.core.modules import indicators
+
+    s = services.scheme_create(actor=w.diqu, year=2022, title="全部系统指标", as_of=D(2022, 12, 31))
+    registry = indicators()
+    for code in registry:
+        services.scheme_indicator_add(actor=w.diqu, scheme=s, code=code, weight=Decimal("1"),
+                                      scoring=Scoring.PASS_FAIL, target=Decimal("0"))
+    services.scheme_run(actor=w.diqu, scheme=s)
+    scores = AssessmentScore.objects.filter(result__scheme=s)
+    assert scores.count() == 4 * len(registry)
+    assert not scores.filter(score__isnull=True).exists()
+    assert {i.formula for i in s.indicators.all()} == {ind.formula for ind in registry.values()}
