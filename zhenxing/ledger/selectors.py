@@ -45,8 +45,12 @@ def assignments(user, *, ledger=None, region: Region | None = None, status: str 
 
 
 def reports_missing(user, as_of: dt.date) -> QuerySet[Assignment]:
-    """Open assignments whose last ended report period (by the task's rhythm) has no report,
-    within the task's year (a period starting after the deadline is not asked for)."""
+    """Open assignments in the user's scope whose last ended report period (by the task's rhythm)
+    has no report, within the task's year (a period starting after the deadline is not asked for)."""
+    return without_report(scope.scoped(user, Assignment), as_of)
+
+
+def without_report(qs: QuerySet[Assignment], as_of: dt.date) -> QuerySet[Assignment]:
     from django.db.models import Exists
 
     from .dates import last_closed_period
@@ -58,8 +62,7 @@ def reports_missing(user, as_of: dt.date) -> QuerySet[Assignment]:
         reported = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period)
         where |= (Q(task__rhythm=rhythm, deadline__gte=period, task__ledger__year__lte=period.year)
                   & ~Exists(reported))
-    return (scope.scoped(user, Assignment).filter(status__in=OPEN_TASK_STATUSES).filter(where)
-            .select_related("task", "region"))
+    return qs.filter(status__in=OPEN_TASK_STATUSES).filter(where).select_related("task", "region")
 
 
 def items(user, *, region: Region | None = None, type_code: str = "", status: str = "", overdue: bool = False,

@@ -815,8 +815,9 @@ def notice_mark_read(*, actor, notice: Notice | None = None) -> int:
 
 
 def reminders_send(*, as_of: dt.date | None = None) -> int:
-    """Daily: notices for assignments and items due within 7 days or overdue, each once per state.
-    Items whose reminder for the current state was already sent are skipped in one query."""
+    """Daily: notices for assignments and items due within 7 days or overdue (each once per state),
+    and for assignments whose last report period ended without a report (once per period).
+    Whatever was already sent is skipped in one query."""
     as_of = as_of or timezone.localdate()
     soon = as_of + dt.timedelta(days=7)
 
@@ -837,6 +838,20 @@ def reminders_send(*, as_of: dt.date | None = None) -> int:
                              title=f"{'已逾期' if overdue else '即将到期'}：{a.task.title}（{a.region.name}）",
                              body=f"完成时限 {a.deadline:%Y年%m月%d日}", url=reverse("ledger:assignment", args=[a.pk]),
                              kind="reminder", key=key("a", a))
+    from .dates import last_closed_period
+    from .selectors import without_report
+
+    missing = list(without_report(Assignment.objects.all(), as_of))
+    keys = {f"r{a.pk}:{last_closed_period(as_of, a.task.rhythm):%Y%m}": a for a in missing}
+    sent = set(Notice.objects.filter(key__in=list(keys)).values_list("key", flat=True).distinct())
+    for k, a in keys.items():
+        if k in sent:
+            continue
+        period = last_closed_period(as_of, a.task.rhythm)
+        count += notice_send(region=a.region, roles={Role.COUNTY_STAFF},
+                             title=f"进度未报送：{a.task.title}（{period:%Y年%m月}起的报送期）",
+                             body=f"请报送{a.task.get_rhythm_display()}进度。",
+                             url=reverse("ledger:assignment", args=[a.pk]), kind="reminder", key=k)
     items = list(RectificationItem.objects.filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS],
                                                   deadline__lte=soon).select_related("type", "region"))
     for i in unsent("i", items):

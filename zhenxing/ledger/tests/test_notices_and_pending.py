@@ -40,15 +40,17 @@ def test_read_and_unread(w, login):
 
 
 def test_reminders_are_sent_once_per_state(w, ledger, types):
-    today = timezone.localdate()
-    Assignment.objects.filter(task__ledger=ledger).update(deadline=today + dt.timedelta(days=30))
     a = Assignment.objects.get(task__ledger=ledger, task__kind="task", task__number=5, region=w.r.tahe)
-    a.deadline = today + dt.timedelta(days=7)
+    Assignment.objects.filter(task__ledger=ledger).exclude(pk=a.pk).update(status="closed")
+    a.deadline = D(2022, 6, 17)
     a.save()
-    first = services.reminders_send(as_of=today)
-    assert first == 1  # 塔河县 county staff
-    assert services.reminders_send(as_of=today) == 0
-    assert services.reminders_send(as_of=today + dt.timedelta(days=8)) == 1  # now overdue: a new reminder
+    services.report_add(actor=w.tahe, assignment=a, text="五月进展", on=D(2022, 5, 31))  # May's report is in
+    assert services.reminders_send(as_of=D(2022, 6, 9)) == 0   # 8 days before the deadline
+    assert services.reminders_send(as_of=D(2022, 6, 10)) == 1  # 7 days before: 塔河县 county staff
+    assert Notice.objects.get(kind="reminder").title.startswith("即将到期")
+    assert services.reminders_send(as_of=D(2022, 6, 17)) == 0  # same state, already reminded
+    assert services.reminders_send(as_of=D(2022, 6, 18)) == 1  # now overdue
+    assert services.reminders_send(as_of=D(2022, 7, 1)) == 1   # and June's report is missing
 
 
 def test_home_lists_what_is_due_within_7_days_and_overdue(w, types, login):
@@ -94,3 +96,14 @@ def test_a_missing_monthly_report_is_asked_for_after_the_month_ends(w, ledger):
     assert selectors.reports_missing(w.tahe, D(2023, 2, 1)).count() == 0  # after the ledger's year
     lines = {p.category: p for p in pending.pending(w.tahe, as_of=D(2022, 3, 1))}
     assert lines["进度未报"].count == 26
+
+
+def test_a_missing_report_is_reminded_once_per_period(w, ledger):
+    from zhenxing.ledger.models import Assignment as A
+
+    A.objects.filter(task__ledger=ledger).exclude(task__number=4, task__kind="task", region=w.r.tahe).update(
+        status="closed")
+    assert services.reminders_send(as_of=D(2022, 3, 1)) == 1  # 塔河县, task 4, February's report
+    assert services.reminders_send(as_of=D(2022, 3, 20)) == 0
+    assert services.reminders_send(as_of=D(2022, 4, 1)) == 1  # March's report
+    assert Notice.objects.filter(recipient=w.tahe, title__startswith="进度未报送").count() == 2
