@@ -272,8 +272,15 @@ ITEM_WIDTHS = [6, 24, 16, 14, 40, 12, 16, 10, 12, 30, 12, 12, 20]
 
 def items_xlsx(items, *, title: str, unit: str, as_of: dt.date) -> bytes:
     """Items grouped by type, each type a merged section heading, rows numbered within it."""
+    from zhenxing.regions.models import Region
+
     book = _Book("整改台账", ITEM_WIDTHS)
     book.header(title, unit, ITEM_HEADERS, as_of)
+    names = dict(Region.objects.filter(depth__gte=2).values_list("code", "name"))  # county and below: one query
+
+    def place(region) -> str:
+        return "".join(names[c] for c in region.path.split("/") if c in names)
+
     current = None
     n = 0
     for it in items:
@@ -285,7 +292,7 @@ def items_xlsx(items, *, title: str, unit: str, as_of: dt.date) -> bytes:
         r = book.row
         ws = book.ws
         ws.write(r, 0, n, book.center)
-        ws.write(r, 1, it.region.full_name(below=None).replace("黑龙江省 ", ""), book.cell)
+        ws.write(r, 1, place(it.region), book.cell)
         ws.write(r, 2, str(it.household.number) if it.household_id else "", book.cell)
         ws.write(r, 3, it.get_source_display() + (f"（{it.source_label}）" if it.source_label else ""), book.cell)
         ws.write(r, 4, it.problem, book.cell)

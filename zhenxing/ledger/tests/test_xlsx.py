@@ -100,3 +100,15 @@ def test_the_command_exit_codes(w, ledger, tmp_path):
     assert exc.value.code == 1
     call_command("ledger_import", str(good), year=2025, user=w.diqu.username)
     assert Ledger.objects.filter(year=2025).exists()
+
+
+def test_the_items_export_has_a_merged_heading_per_type_and_numbered_rows(w, types, login):
+    for region, kind in ((w.r.fendou, "water"), (w.r.yongfeng, "water"), (w.r.kaikukang, "toilet")):
+        services.rectification_item_open(actor=w.tahe, type=types[kind], region=region, problem=f"{kind}问题",
+                                         source="self_check", found_on=D(2022, 3, 1))
+    rows = xlsx.read_rows(login(w.shibazhan).get("/ledger/items/export.xlsx").content)
+    assert rows[0][0] == "十八站鄂伦春族乡排查整改台账" and rows[2][:2] == ["序号", "所在区划"]
+    assert rows[3][0] == "饮水安全排查整改" and not any(rows[3][1:])
+    assert [(r[0], r[1]) for r in rows[4:6]] == [(1.0, "塔河县十八站鄂伦春族乡奋斗村"), (2.0, "塔河县十八站鄂伦春族乡永丰村")]
+    assert len(rows) == 6  # 开库康村 is outside the township's scope
+    assert AuditEntry.objects.filter(action="export", extra__what="rectification_items").exists()
