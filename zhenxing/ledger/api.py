@@ -1,0 +1,376 @@
+"""JSON API of the ledger: tasks, assignments and their progress reports, rectification items,
+assessments, notices. Everything is read through the data scope; a line department sees the
+tasks where it is lead or responsible."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from zhenxing.accounts import scope
+from zhenxing.regions.models import Region
+
+from . import selectors, services, workflow
+from .models import (
+    Assignment,
+    AssessmentResult,
+    AssessmentScheme,
+    Ledger,
+    Notice,
+    RectificationItem,
+    RectificationType,
+    Task,
+)
+
+router = Router(tags=["工作台账"])
+
+
+def _scope(label: str, lookup: str | None = None) -> dict:
+    extra = {"x-scope": label}
+    if lookup:
+        extra["x-scope-lookup"] = lookup
+    return extra
+
+
+def _invalid(exc: ValidationError):
+    messages = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
+    raise HttpError(400, "；".join(messages))
+
+
+class TaskOut(Schema):
+    id: int
+    year: int
+    kind: str
+    section: int | None
+    number: int
+    title: str
+    lead_unit: str | None
+    responsible_units: list[str]
+    deadline: dt.date
+    rhythm: str
+    checklist: list[str]
+
+
+def _task(t: Task) -> dict:
+    return {"id": t.pk, "year": t.ledger.year, "kind": t.kind, "section": t.section, "number": t.number,
+            "title": t.title, "lead_unit": t.lead_unit.name if t.lead_unit else None,
+            "responsible_units": [u.name for u in t.responsible_units.all()], "deadline": t.deadline,
+            "rhythm": t.rhythm, "checklist": [c.text for c in t.checklist.all()]}
+
+
+@router.get("/ledger/tasks", response=list[TaskOut], openapi_extra=_scope("ledger.task"),
+            summary="重点任务（行业部门只见其牵头或参与的任务）")
+def task_list(request, year: int | None = None):
+    ledger = Ledger.objects.filter(year=year).first() if year else Ledger.objects.order_by("-year").first()
+    if ledger is None:
+        return []
+    return [_task(t) for t in selectors.tasks(request.user, ledger).select_related("ledger")
+            .prefetch_related("checklist")]
+
+
+@router.get("/ledger/tasks/{task_id}", response=TaskOut, openapi_extra=_scope("ledger.task"), summary="一项重点任务")
+def task_detail(request, task_id: int):
+    qs = Task.objects.select_related("ledger", "lead_unit").prefetch_related("responsible_units", "checklist")
+    return _task(scope.get_object_or_404(request.user, qs, pk=task_id))
+
+
+class AssignmentOut(Schema):
+    id: int
+    task_id: int
+    task_number: int
+    task_kind: str
+    task_title: str
+    region_code: str
+    region_name: str
+    owner_unit: str | None
+    owner_person: str
+    deadline: dt.date
+    status: str
+    status_label: str
+    overdue_days: int
+    committed: bool
+    closed_on: dt.date | None
+    version: int
+
+
+def _assignment(a: Assignment, today: dt.date) -> dict:
+    return {"id": a.pk, "task_id": a.task_id, "task_number": a.task.number, "task_kind": a.task.kind,
+            "task_title": a.task.title, "region_code": a.region.code, "region_name": a.region.name,
+            "owner_unit": a.owner_unit.name if a.owner_unit else None, "owner_person": a.owner_person,
+            "deadline": a.deadline, "status": a.effective_status(today), "status_label": a.status_label(today),
+            "overdue_days": a.overdue_days(today), "committed": a.committed_at is not None,
+            "closed_on": a.closed_on, "version": a.version}
+
+
+@router.get("/ledger/assignments", response=list[AssignmentOut], openapi_extra=_scope("ledger.assignment"),
+            summary="任务落实（按年度、区划、状态筛选；status=overdue 为逾期）")
+def assignment_list(request, year: int | None = None, region: str | None = None, status: str = ""):
+    ledger = Ledger.objects.filter(year=year).first() if year else None
+    node = scope.get_object_or_404(request.user, Region, code=region) if region else None
+    today = timezone.localdate()
+    qs = selectors.assignments(request.user, ledger=ledger, region=node, status=status, as_of=today)
+    return [_assignment(a, today) for a in qs[:2000]]
+
+
+@router.get("/ledger/assignments/{assignment_id}", response=AssignmentOut,
+            openapi_extra=_scope("ledger.assignment"), summary="一项任务落实")
+def assignment_detail(request, assignment_id: int):
+    qs = Assignment.objects.select_related("task", "region", "owner_unit")
+    return _assignment(scope.get_object_or_404(request.user, qs, pk=assignment_id), timezone.localdate())
+
+
+class ReportOut(Schema):
+    id: int
+    period: dt.date
+    reported_on: dt.date
+    reporter: str
+    unit: str | None
+    text: str
+    figures: str
+    attachment: str | None
+
+
+class ReportIn(Schema):
+    text: str
+    figures: str = ""
+    period: dt.date | None = None
+
+
+def _report(r) -> dict:
+    return {"id": r.pk, "period": r.period, "reported_on": r.reported_on, "reporter": str(r.reporter),
+            "unit": r.unit.name if r.unit_id else None, "text": r.text, "figures": r.figures,
+            "attachment": r.attachment.url if r.attachment else None}
+
+
+@router.get("/ledger/assignments/{assignment_id}/reports", response=list[ReportOut],
+            openapi_extra=_scope("ledger.assignment"), summary="一项任务落实的进度报告")
+def report_list(request, assignment_id: int):
+    a = scope.get_object_or_404(request.user, Assignment, pk=assignment_id)
+    return [_report(r) for r in a.reports.select_related("reporter", "unit")]
+
+
+@router.post("/ledger/assignments/{assignment_id}/reports", response={201: ReportOut},
+             openapi_extra=_scope("ledger.assignment"), summary="报送进度")
+def report_create(request, assignment_id: int, payload: ReportIn):
+    a = scope.get_object_or_404(request.user, Assignment.objects.select_related("task", "region"), pk=assignment_id)
+    try:
+        r = services.report_add(actor=request.user, assignment=a, text=payload.text, figures=payload.figures,
+                                period=payload.period)
+    except ValidationError as exc:
+        _invalid(exc)
+    return 201, _report(r)
+
+
+class ItemOut(Schema):
+    id: int
+    type: str
+    type_name: str
+    region_code: str
+    region_name: str
+    household: str | None
+    source: str
+    source_label: str
+    source_ref: str
+    problem: str
+    found_on: dt.date
+    deadline: dt.date
+    responsible_unit: str | None
+    responsible_person: str
+    measures: str
+    status: str
+    overdue_days: int
+    failed_checks: int
+    fixed_on: dt.date | None
+    closed_on: dt.date | None
+    recheck_result: str
+    version: int
+
+
+def _item(i: RectificationItem, today: dt.date) -> dict:
+    return {"id": i.pk, "type": i.type.code, "type_name": i.type.name, "region_code": i.region.code,
+            "region_name": i.region.name, "household": i.household.number if i.household_id else None,
+            "source": i.source, "source_label": i.source_label, "source_ref": i.source_ref, "problem": i.problem,
+            "found_on": i.found_on, "deadline": i.deadline,
+            "responsible_unit": i.responsible_unit.name if i.responsible_unit_id else None,
+            "responsible_person": i.responsible_person, "measures": i.measures, "status": i.status,
+            "overdue_days": i.overdue_days(today), "failed_checks": i.failed_checks, "fixed_on": i.fixed_on,
+            "closed_on": i.closed_on, "recheck_result": i.recheck_result, "version": i.version}
+
+
+@router.get("/ledger/items", response=list[ItemOut], openapi_extra=_scope("ledger.rectificationitem"),
+            summary="整改事项（按区划、类型、状态、逾期筛选；before=id 取下一页，每页500条）")
+def item_list(request, region: str | None = None, type: str = "", status: str = "", overdue: bool = False,
+              before: int | None = None):
+    node = scope.get_object_or_404(request.user, Region, code=region) if region else None
+    today = timezone.localdate()
+    qs = selectors.items(request.user, region=node, type_code=type, status=status, overdue=overdue, as_of=today)
+    if before:
+        qs = qs.filter(pk__lt=before)
+    return [_item(i, today) for i in qs.order_by("-pk")[:500]]
+
+
+@router.get("/ledger/items/{item_id}", response=ItemOut, openapi_extra=_scope("ledger.rectificationitem"),
+            summary="一项整改事项")
+def item_detail(request, item_id: int):
+    qs = RectificationItem.objects.select_related("type", "region", "household", "responsible_unit")
+    return _item(scope.get_object_or_404(request.user, qs, pk=item_id), timezone.localdate())
+
+
+class ItemIn(Schema):
+    type: str
+    region: str
+    problem: str
+    source: str = "self_check"
+    source_label: str = ""
+    source_ref: str = ""
+    household: str | None = None
+    found_on: dt.date | None = None
+    deadline: dt.date | None = None
+    responsible_person: str = ""
+    measures: str = ""
+
+
+@router.post("/ledger/items", response={201: ItemOut}, openapi_extra=_scope("ledger.rectificationitem"),
+             summary="登记整改事项")
+def item_create(request, payload: ItemIn):
+    from zhenxing.registry.models import Household
+
+    rtype = RectificationType.objects.filter(code=payload.type).first()
+    if rtype is None:
+        raise HttpError(400, f"未知的整改台账类型：{payload.type}")
+    node = scope.get_object_or_404(request.user, Region, code=payload.region)
+    household = None
+    if payload.household:
+        household = scope.get_object_or_404(request.user, Household, number=payload.household)
+    try:
+        item = services.rectification_item_open(
+            actor=request.user, type=rtype, region=node, household=household, problem=payload.problem,
+            source=payload.source, source_label=payload.source_label, source_ref=payload.source_ref,
+            found_on=payload.found_on, deadline=payload.deadline, responsible_person=payload.responsible_person,
+            measures=payload.measures)
+    except ValidationError as exc:
+        _invalid(exc)
+    return 201, _item(item, timezone.localdate())
+
+
+class TransitionIn(Schema):
+    action: str
+    note: str = ""
+    evidence: str = ""
+    on: dt.date | None = None
+    version: int | None = None
+
+
+@router.post("/ledger/items/{item_id}/transitions", response=ItemOut,
+             openapi_extra=_scope("ledger.rectificationitem"),
+             summary="办理整改事项：start / fix / verify / fail / recheck_fail")
+def item_transition(request, item_id: int, payload: TransitionIn):
+    item = scope.get_object_or_404(request.user, RectificationItem.objects.select_related("type", "region"),
+                                   pk=item_id)
+    if payload.action not in workflow.ITEM_TRANSITIONS:
+        raise HttpError(400, "未知操作")
+    try:
+        item = services.item_transition(actor=request.user, item=item, action=payload.action, note=payload.note,
+                                        evidence=payload.evidence, on=payload.on, expected_version=payload.version)
+    except ValidationError as exc:
+        _invalid(exc)
+    item.refresh_from_db()
+    return _item(item, timezone.localdate())
+
+
+class ScoreOut(Schema):
+    indicator: str
+    code: str
+    weight: Decimal
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    score: Decimal | None
+    evidence_url: str
+    evidence: str
+    note: str
+
+
+class ResultOut(Schema):
+    id: int
+    county_code: str
+    county_name: str
+    total: Decimal
+    rank: int | None
+    scores: list[ScoreOut]
+
+
+class SchemeOut(Schema):
+    id: int
+    year: int
+    title: str
+    as_of: dt.date
+    status: str
+    published_at: dt.datetime | None
+    results: list[ResultOut]
+
+
+def _result(r: AssessmentResult) -> dict:
+    return {"id": r.pk, "county_code": r.county.code, "county_name": r.county.name, "total": r.total, "rank": r.rank,
+            "scores": [{"indicator": s.indicator.name, "code": s.indicator.code, "weight": s.indicator.weight,
+                        "value": s.value, "numerator": s.numerator, "denominator": s.denominator, "score": s.score,
+                        "evidence_url": s.evidence_url, "evidence": s.evidence, "note": s.note}
+                       for s in r.scores.select_related("indicator").order_by("indicator__order")]}
+
+
+def _scheme(s: AssessmentScheme) -> dict:
+    return {"id": s.pk, "year": s.year, "title": s.title, "as_of": s.as_of, "status": s.status,
+            "published_at": s.published_at,
+            "results": [_result(r) for r in s.results.select_related("county").order_by("rank", "county__code")]}
+
+
+@router.get("/ledger/assessments", response=list[SchemeOut], openapi_extra=_scope("ledger.assessmentscheme"),
+            summary="县级考核（地区）")
+def assessment_list(request):
+    return [_scheme(s) for s in scope.scoped(request.user, AssessmentScheme)[:50]]
+
+
+@router.get("/ledger/assessments/{scheme_id}", response=SchemeOut, openapi_extra=_scope("ledger.assessmentscheme"),
+            summary="一次县级考核及其排名")
+def assessment_detail(request, scheme_id: int):
+    return _scheme(scope.get_object_or_404(request.user, AssessmentScheme, pk=scheme_id))
+
+
+@router.get("/ledger/assessment-results/{result_id}", response=ResultOut,
+            openapi_extra=_scope("ledger.assessmentresult"), summary="一个县（市、区）的考核结果及依据")
+def assessment_result(request, result_id: int):
+    return _result(scope.get_object_or_404(request.user, AssessmentResult.objects.select_related("county"),
+                                           pk=result_id))
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read: bool
+
+
+@router.get("/ledger/notices", response=list[NoticeOut], openapi_extra=_scope("self"), summary="我的通知")
+def notice_list(request, unread: bool = False):
+    qs = Notice.objects.filter(recipient=request.user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [{"id": n.pk, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url, "created_at": n.created_at,
+             "read": n.read_at is not None} for n in qs[:200]]
+
+
+@router.post("/ledger/notices/{notice_id}/read", response={204: None}, openapi_extra=_scope("self"),
+             summary="标为已读")
+def notice_read(request, notice_id: int):
+    notice = Notice.objects.filter(recipient=request.user, pk=notice_id).first()
+    if notice is None:
+        raise HttpError(404, "通知不存在")
+    services.notice_mark_read(actor=request.user, notice=notice)
+    return 204, None

@@ -1,0 +1,25 @@
+"""Seed data the prefecture starts from and may edit: the escalation ladder and the built-in
+rectification ledger types. Used by the data migration and by ``services.types_ensure``."""
+from __future__ import annotations
+
+# order, code, name, min overdue days, min failed verifications, description
+ESCALATION_RULES = [
+    (1, "admonition", "约谈提醒", 1, 2, "逾期未整改，或核验两次未通过"),
+    (2, "listed", "挂牌督办", 30, 3, "约谈后逾期满30天，或核验三次未通过"),
+    (3, "criticism", "通报批评", 60, 4, "挂牌督办后逾期满60天，或核验四次未通过"),
+    (4, "liability", "责任追究", 90, 5, "通报批评后逾期满90天，或核验五次未通过"),
+]
+
+# code, name, plan task number, department, re-check (回头看) required, default days to fix
+RECTIFICATION_TYPES = [
+    ("housing", "住房安全排查整改", 7, "housing", False, 60),
+    ("water", "饮水安全排查整改", 6, "water", False, 30),
+    ("toilet", "问题厕所排查整改", 12, "", True, 90),
+    ("assessment", "国家和省考核评估反馈问题整改", 22, "", False, 60),
+    ("inspection", "督导检查发现问题整改", None, "", False, 30),
+]
+
+# The county-level governments the plan is addressed to (漠河市、呼玛县、塔河县、加格达奇区人民政府):
+# each carries the ledger and is assessed. 松岭、新林、呼中 are administrative districts of the
+# prefecture without their own government and report through it.
+PLAN_COUNTIES = ["232701000000", "232721000000", "232722000000", "232761000000"]
