@@ -1,7 +1,7 @@
-import html
 """The dashboard pages: scope, drill-down, the table under each chart, evidence links."""
 from __future__ import annotations
 
+import html
 import re
 
 from django.utils import timezone
