@@ -55,7 +55,8 @@ def pending(user, as_of: dt.date | None = None) -> list[PendingItem]:
         if n:
             out.append(PendingItem("待核验", "整改事项待核验销号", f"{reverse('ledger:items')}?status=awaiting", n))
 
-    unread = Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    # A report reads a region's pending work through an unsaved stand-in account: no personal notices.
+    unread = Notice.objects.filter(recipient=user, read_at__isnull=True).count() if user.pk else 0
     if unread:
         out.append(PendingItem("通知", "未读通知", f"{reverse('ledger:notices')}?unread=1", unread))
     return out
