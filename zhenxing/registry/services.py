@@ -21,6 +21,10 @@ from .models import (Household, HouseholdIncome, Member, MemberChange, MemberCha
 
 # Roles whose work needs the full number (home verification, review, approval).
 ID_REVEAL_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+# Roles that write the registry (department staff and inspectors read it).
+WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+HOUSEHOLD_EDITABLE = ("village", "address", "phone", "formerly_poor", "exit_year", "housing_safe",
+                      "schooling_secured", "medical_insured", "water_safe")
 INCOME_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_cost",
                  "eligible_spending")
 
@@ -52,6 +56,32 @@ def household_create(*, actor, number: str, village: Region, address: str = "", 
             number=number, village=village, address=address, phone=phone, formerly_poor=formerly_poor,
             exit_year=exit_year, housing_safe=housing_safe, schooling_secured=schooling_secured,
             medical_insured=medical_insured, water_safe=water_safe)
+
+
+def household_update(*, actor, household: Household, **fields) -> Household:
+    """Edit a household's own fields (not its number; members change through member changes)."""
+    unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown household fields: {unknown}")
+    _check_region(actor, household.village)
+    village = fields.get("village", household.village)
+    _check_region(actor, village)
+    errors = {}
+    if village.level != Level.VILLAGE:
+        errors["village"] = ["农户须归属到村"]
+    poor = fields.get("formerly_poor", household.formerly_poor)
+    year = fields.get("exit_year", household.exit_year)
+    if poor and not year:
+        errors["exit_year"] = ["脱贫户须填写脱贫年度"]
+    if not poor and year:
+        errors["exit_year"] = ["非脱贫户不应填写脱贫年度"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        for k, v in fields.items():
+            setattr(household, k, v)
+        household.save()
+    return household
 
 
 def member_add(*, actor, household: Household, name: str, id_number: str, relation: str, labour: str = "normal",

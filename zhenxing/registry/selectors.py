@@ -1,0 +1,188 @@
+"""Reads of the registry, always through the data scope.
+
+The household list stays fast at 1,000,000 households: filters are indexed columns or EXISTS
+subqueries on indexed member columns, the order is a keyset (sort column, id), and nothing
+counts the whole set (``count_capped`` counts at most a thousand and one rows).
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from zhenxing.accounts import scope
+from zhenxing.audit.selectors import record_history
+from zhenxing.regions.models import Region
+
+from . import idnumber
+from .models import Household, HouseholdIncome, Member, MemberChange, MemberStatus
+
+PAGE = 50
+COUNT_CAP = 1000
+# sort key -> (field, descending)
+SORTS = {
+    "number": ("number", False),
+    "-number": ("number", True),
+    "income": ("per_capita_income", False),
+    "-income": ("per_capita_income", True),
+    "name": ("head_name", False),
+    "-members": ("living_members", True),
+}
+SORT_LABELS = {"number": "户编号", "-number": "户编号（倒序）", "income": "人均纯收入（从低到高）",
+               "-income": "人均纯收入（从高到低）", "name": "户主姓名", "-members": "在户人数（从多到少）"}
+
+
+@dataclass
+class HouseholdFilters:
+    q: str = ""
+    region: Region | None = None
+    formerly_poor: bool | None = None
+    monitoring_status: str = ""
+    income_min: Decimal | None = None
+    income_max: Decimal | None = None
+    labour: str = ""
+    health: str = ""
+    sort: str = "number"
+
+
+def _living(**kw) -> Exists:
+    return Exists(Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE, **kw))
+
+
+def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
+    qs = scope.scoped(user, Household)
+    f = filters
+    q = (f.q or "").strip()
+    if q:
+        try:
+            number = idnumber.validate(q)
+        except idnumber.IdNumberError:
+            number = None
+        if number is not None:
+            qs = qs.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_hash=idnumber.id_hash(number))))
+        else:
+            qs = qs.filter(Q(number=q) | Q(head_name=q) | Exists(Member.objects.filter(household=OuterRef("pk"), name=q)))
+    if f.region is not None:
+        qs = qs.filter(village__in=Region.objects.filter(path__startswith=f.region.path).values("pk"))
+    if f.formerly_poor is not None:
+        qs = qs.filter(formerly_poor=f.formerly_poor)
+    if f.monitoring_status:
+        qs = qs.filter(monitoring_status=f.monitoring_status)
+    if f.income_min is not None:
+        qs = qs.filter(per_capita_income__gte=f.income_min)
+    if f.income_max is not None:
+        qs = qs.filter(per_capita_income__lte=f.income_max)
+    if f.labour:
+        qs = qs.filter(_living(labour=f.labour))
+    if f.health:
+        qs = qs.filter(_living(health=f.health))
+    return qs
+
+
+def _encode(value, pk) -> str:
+    return base64.urlsafe_b64encode(json.dumps([None if value is None else str(value), pk]).encode()).decode()
+
+
+def _decode(cursor: str):
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+        return value, int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = "", size: int = PAGE):
+    """(rows, next cursor or ""): ordered by (sort column, id), NULLs last, no OFFSET and no COUNT."""
+    field, desc = SORTS.get(sort, SORTS["number"])
+    order = [F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True),
+             "-pk" if desc else "pk"]
+    decoded = _decode(cursor) if cursor else None
+    if decoded is not None:
+        value, pk = decoded
+        if field == "per_capita_income" and value is not None:
+            try:
+                value = Decimal(value)
+            except InvalidOperation:
+                value = None
+        elif field == "living_members" and value is not None:
+            value = int(value)
+        op = "lt" if desc else "gt"
+        if value is None:  # already in the NULL tail (NULLs last both ways)
+            qs = qs.filter(**{f"{field}__isnull": True, f"pk__{op}": pk})
+        else:
+            qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+                           | Q(**{f"{field}__isnull": True}))
+    rows = list(qs.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    nxt = _encode(getattr(rows[-1], field), rows[-1].pk) if more and rows else ""
+    return rows, nxt
+
+
+def count_capped(qs: QuerySet) -> tuple[int, bool]:
+    """(count, capped): counts at most COUNT_CAP + 1 rows."""
+    n = qs.order_by()[: COUNT_CAP + 1].count()
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def household_timeline(*, user, household: Household, limit: int = 200):
+    """Every recorded change of the household, its members and incomes (the audit log), newest first."""
+    entries = []
+    entries += list(record_history(user=user, model="registry.household", object_ids=[household.pk]))
+    member_ids = list(Member.objects.filter(household=household).values_list("pk", flat=True))
+    moved = MemberChange.objects.filter(Q(household=household) | Q(from_household=household)).values_list("member_id", flat=True)
+    member_ids = sorted(set(member_ids) | set(moved))
+    if member_ids:
+        entries += list(record_history(user=user, model="registry.member", object_ids=member_ids))
+    income_ids = list(HouseholdIncome.objects.filter(household=household).values_list("pk", flat=True))
+    if income_ids:
+        entries += list(record_history(user=user, model="registry.householdincome", object_ids=income_ids))
+    change_ids = list(MemberChange.objects.filter(Q(household=household) | Q(from_household=household))
+                      .values_list("pk", flat=True))
+    if change_ids:
+        entries += list(record_history(user=user, model="registry.memberchange", object_ids=change_ids))
+    entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
+    return entries[:limit]
+
+
+def export_rows(qs: QuerySet[Household], *, limit: int | None = None):
+    """Template rows (one per member, households in list order) for the export, streamed in batches."""
+    from .imports import MONEY_KEYS
+    from .models import Health, Labour, Relation, Schooling, WorkStatus
+
+    labels = {"relation": dict(Relation.choices), "labour": dict(Labour.choices), "health": dict(Health.choices),
+              "schooling": dict(Schooling.choices), "work_status": dict(WorkStatus.choices)}
+    ids = qs.order_by("number").values_list("pk", flat=True)
+    if limit:
+        ids = ids[:limit]
+    ids = list(ids)
+    yes = lambda b: "是" if b else "否"  # noqa: E731
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start:start + 2000]
+        households = {h.pk: h for h in Household.objects.filter(pk__in=chunk).select_related(
+            "village__parent__parent")}
+        incomes = {(i.household_id, i.year): i for i in HouseholdIncome.objects.filter(household_id__in=chunk)}
+        members: dict[int, list[Member]] = {}
+        for m in Member.objects.filter(household_id__in=chunk, status=MemberStatus.ACTIVE).order_by("household_id", "pk"):
+            members.setdefault(m.household_id, []).append(m)
+        for pk in chunk:
+            h = households[pk]
+            inc = incomes.get((pk, h.income_year))
+            ordered = sorted(members.get(pk, []), key=lambda m: (m.relation != "head", m.pk))
+            for m in ordered:
+                row = {"number": h.number, "county": h.village.parent.parent.name, "township": h.village.parent.name,
+                       "village": h.village.name, "name": m.name, "id_number": m.id_masked, "id_cipher": m.id_cipher,
+                       "relation": str(labels["relation"].get(m.relation, "")),
+                       "labour": str(labels["labour"].get(m.labour, "")), "health": str(labels["health"].get(m.health, "")),
+                       "schooling": str(labels["schooling"].get(m.schooling, "")),
+                       "work_status": str(labels["work_status"].get(m.work_status, "")), "insured": yes(m.insured)}
+                if m.relation == "head":
+                    row.update({"formerly_poor": yes(h.formerly_poor), "exit_year": h.exit_year or "",
+                                "phone": h.phone, "housing_safe": yes(h.housing_safe), "water_safe": yes(h.water_safe)})
+                    if inc is not None:
+                        row["income_year"] = inc.year
+                        row.update({k: getattr(inc, k) for k in MONEY_KEYS})
+                yield row
