@@ -17,6 +17,7 @@ YES_NO_ANY = [("", "全部"), ("1", "是"), ("0", "否")]
 
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label="姓名 / 户编号 / 身份证号", required=False, max_length=64)
+    idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
     region = forms.ChoiceField(label="区划", required=False)
     formerly_poor = forms.ChoiceField(label="脱贫户", required=False, choices=YES_NO_ANY)
     monitoring_status = forms.ChoiceField(label="监测状态", required=False,
@@ -41,7 +42,7 @@ class HouseholdFilterForm(forms.Form):
         d = self.cleaned_data
         region = scope.regions(self.user).filter(code=d["region"]).first() if d["region"] else None
         return HouseholdFilters(
-            q=d["q"], region=region,
+            q=d["q"], id_hash=d["idh"], region=region,
             formerly_poor={"1": True, "0": False}.get(d["formerly_poor"]),
             monitoring_status=d["monitoring_status"], income_min=d["income_min"], income_max=d["income_max"],
             labour=d["labour"], health=d["health"], sort=d["sort"] or "number")

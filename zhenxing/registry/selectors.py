@@ -38,6 +38,7 @@ SORT_LABELS = {"number": "户编号", "-number": "户编号（倒序）", "incom
 @dataclass
 class HouseholdFilters:
     q: str = ""
+    id_hash: str = ""  # the keyed hash of an ID number: pages never put the number itself in a URL
     region: Region | None = None
     formerly_poor: bool | None = None
     monitoring_status: str = ""
@@ -56,6 +57,8 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
     qs = scope.scoped(user, Household)
     f = filters
     q = (f.q or "").strip()
+    if f.id_hash:
+        qs = qs.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_hash=f.id_hash)))
     if q:
         try:
             number = idnumber.validate(q)

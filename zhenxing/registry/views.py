@@ -30,8 +30,27 @@ def _errors_to_form(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def id_search_params(data) -> str:
+    """The list's query string with an ID number in ``q`` replaced by its keyed hash (``idh``)."""
+    params = data.copy()
+    params.pop("csrfmiddlewaretoken", None)
+    params.pop("cursor", None)
+    q = params.get("q", "").strip()
+    if q:
+        try:
+            number = idnumber.validate(q)
+        except idnumber.IdNumberError:
+            pass
+        else:
+            params.pop("q")
+            params["idh"] = idnumber.id_hash(number)
+    return params.urlencode()
+
+
 @staff_view()
 def household_list(request):
+    if request.method == "POST":  # the search form posts, so an ID number never appears in a URL or log
+        return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
