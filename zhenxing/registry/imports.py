@@ -130,6 +130,8 @@ class ImportReport:
 def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
@@ -241,7 +243,7 @@ def parse_money(text: str) -> Decimal:
 def parse_year(text: str, *, low: int, what: str) -> int | None:
     if not text:
         return None
-    if not re.fullmatch(r"\d{4}(年)?", text):
+    if not (len(text) == 4 and text.isdigit()) and not re.fullmatch(r"\d{4}(年)?", text):
         raise CellError(f"{what}须为四位年份，如 2021")
     year = int(text[:4])
     if year < low or year > dt.date.today().year:
@@ -252,14 +254,19 @@ def parse_year(text: str, *, low: int, what: str) -> int | None:
 def parse_choice(key: str, text: str, default: str) -> str:
     if not text:
         return default
-    value = CHOICES[key].get(text) or CHOICES[key].get(re.sub(r"\s+", "", text))
+    value = CHOICES[key].get(text) or CHOICES[key].get(_WS.sub("", text))
     if value is None:
         raise CellError(f"“{text}”不是有效的{HEADER_OF[key]}，可填：{'、'.join(CHOICE_LABELS[key])}")
     return value
 
 
+_PHONE = re.compile(r"[0-9+\-() ]{7,20}")
+_NUMBER = re.compile(r"[0-9A-Za-z\-]{1,32}")
+_WS = re.compile(r"\s+")
+
+
 def parse_phone(text: str) -> str:
-    if text and not re.fullmatch(r"[0-9+\-() ]{7,20}", text):
+    if text and not _PHONE.fullmatch(text):
         raise CellError(f"联系电话“{text}”格式不正确")
     return text
 
@@ -267,13 +274,13 @@ def parse_phone(text: str) -> str:
 def parse_number(text: str) -> str:
     if not text:
         raise CellError("户编号不能为空")
-    if not re.fullmatch(r"[0-9A-Za-z\-]{1,32}", text):
+    if not _NUMBER.fullmatch(text):
         raise CellError(f"户编号“{text}”只能包含数字、字母和连字符，最长32位")
     return text
 
 
 def parse_id(raw) -> str:
-    if isinstance(raw, str):
+    if isinstance(raw, str) and not (len(raw) == 18 and raw.isalnum()):
         raw = raw.replace(" ", "").replace("\u3000", "").replace("'", "").replace("\t", "") or raw
     try:
         return idnumber.validate(raw)
@@ -293,45 +300,64 @@ class Row:
     errors: list
 
 
+_ZERO = Decimal("0.00")
+
+
+def _money(text: str) -> Decimal:
+    return _ZERO if not text else parse_money(text)
+
+
+_PARSERS = (
+    ("labour", lambda t: parse_choice("labour", t, Labour.NORMAL)),
+    ("health", lambda t: parse_choice("health", t, Health.HEALTHY)),
+    ("schooling", lambda t: parse_choice("schooling", t, Schooling.NOT_IN_SCHOOL)),
+    ("work_status", lambda t: parse_choice("work_status", t, WorkStatus.NONE)),
+    ("insured", lambda t: parse_bool(t, True)),
+    ("formerly_poor", lambda t: parse_bool(t, False)),
+    ("exit_year", lambda t: parse_year(t, low=2013, what="脱贫年度")),
+    ("phone", lambda t: parse_phone(t)),
+    ("income_year", lambda t: parse_year(t, low=2013, what="收入年度")),
+    *((key, _money) for key in MONEY_KEYS),
+    ("housing_safe", lambda t: parse_bool(t, True)),
+    ("water_safe", lambda t: parse_bool(t, True)),
+)
+
+
 def parse_row(row_no: int, cells: list, positions: dict[str, int]) -> Row:
-    raw = {key: (cells[col] if col < len(cells) else None) for key, col in positions.items()}
+    n = len(cells)
+    raw = {key: (cells[col] if col < n else None) for key, col in positions.items()}
     text = {key: _text(v) for key, v in raw.items()}
     values: dict = {}
     errors: list[tuple[str, str]] = []
-
-    def run(key, fn):
-        try:
-            values[key] = fn()
-        except CellError as exc:
-            errors.append((HEADER_OF[key], str(exc)))
-
-    run("number", lambda: parse_number(text.get("number", "")))
-    for key in ("county", "township", "village"):
-        values[key] = re.sub(r"\s+", "", text.get(key, ""))
-    name = re.sub(r"\s+", "", text.get("name", ""))
+    try:
+        values["number"] = parse_number(text.get("number", ""))
+    except CellError as exc:
+        errors.append(("户编号", str(exc)))
+    for key in ("county", "township", "village", "name"):
+        t = text.get(key, "")
+        values[key] = _WS.sub("", t) if " " in t or "\t" in t or "\u3000" in t else t
+    name = values["name"]
     if not name:
         errors.append(("姓名", "姓名不能为空"))
     elif len(name) > 64:
         errors.append(("姓名", "姓名过长（最多64个字）"))
-    values["name"] = name
-    run("id_number", lambda: parse_id(raw.get("id_number")))
-    run("relation", lambda: parse_choice("relation", text.get("relation", ""), ""))
-    if values.get("relation") == "":
-        values.pop("relation")
+    try:
+        values["id_number"] = parse_id(raw.get("id_number"))
+    except CellError as exc:
+        errors.append(("身份证号", str(exc)))
+    rel = text.get("relation", "")
+    if not rel:
         errors.append(("与户主关系", "与户主关系不能为空"))
-    run("labour", lambda: parse_choice("labour", text.get("labour", ""), Labour.NORMAL))
-    run("health", lambda: parse_choice("health", text.get("health", ""), Health.HEALTHY))
-    run("schooling", lambda: parse_choice("schooling", text.get("schooling", ""), Schooling.NOT_IN_SCHOOL))
-    run("work_status", lambda: parse_choice("work_status", text.get("work_status", ""), WorkStatus.NONE))
-    run("insured", lambda: parse_bool(text.get("insured", ""), True))
-    run("formerly_poor", lambda: parse_bool(text.get("formerly_poor", ""), False))
-    run("exit_year", lambda: parse_year(text.get("exit_year", ""), low=2013, what="脱贫年度"))
-    run("phone", lambda: parse_phone(text.get("phone", "")))
-    run("income_year", lambda: parse_year(text.get("income_year", ""), low=2013, what="收入年度"))
-    for key in MONEY_KEYS:
-        run(key, lambda key=key: parse_money(text.get(key, "")))
-    run("housing_safe", lambda: parse_bool(text.get("housing_safe", ""), True))
-    run("water_safe", lambda: parse_bool(text.get("water_safe", ""), True))
+    else:
+        try:
+            values["relation"] = parse_choice("relation", rel, "")
+        except CellError as exc:
+            errors.append(("与户主关系", str(exc)))
+    for key, fn in _PARSERS:
+        try:
+            values[key] = fn(text.get(key, ""))
+        except CellError as exc:
+            errors.append((HEADER_OF[key], str(exc)))
     given = {k for k, t in text.items() if t}
     return Row(row=row_no, values=values, given=given, errors=errors)
 
@@ -539,9 +565,9 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
     good = [n for n in groups if n not in bad and n in heads and n in villages]
     report.skipped_households = len(groups) - len(good)
     now = timezone.now()
-    new_h: list[Household] = []
+    new_h: list[dict] = []  # column values of new households
     changed_h: list[tuple[Household, dict]] = []
-    new_m: list[tuple[Member, str]] = []  # (member, household number)
+    new_m: list[dict] = []  # column values of new members (+ "_number", "_plain")
     changed_m: list[tuple[Member, dict]] = []
     incomes: list[tuple[str, dict]] = []
     existing_income: dict[tuple[int, int], HouseholdIncome] = {}
@@ -557,7 +583,7 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
         h = existing_h.get(number)
         h_changed = False
         if h is None:
-            new_h.append(Household(number=number, created_at=now, updated_at=now, **values))
+            new_h.append({"number": number, "created_at": now, "updated_at": now, **values})
             report.households.created += 1
         else:
             before = {f: getattr(h, f) for f in HOUSEHOLD_FIELDS}
@@ -585,12 +611,8 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
             mv = {f: r.values[f] for f in MEMBER_FIELDS}
             m = existing_m.get(digest)
             if m is None:
-                new_m.append((Member(name=mv["name"], id_cipher="", id_hash=digest, id_masked=idnumber.mask(n),
-                                     sex=idnumber.sex(n), birth_date=idnumber.birth_date(n),
-                                     relation=mv["relation"], labour=mv["labour"], health=mv["health"],
-                                     schooling=mv["schooling"], work_status=mv["work_status"],
-                                     insured=mv["insured"]), number))
-                new_m[-1][0]._plain = n
+                new_m.append({**mv, "id_hash": digest, "id_masked": idnumber.mask(n), "sex": idnumber.sex(n),
+                              "birth_date": idnumber.birth_date(n), "_number": number, "_plain": n})
                 report.members.created += 1
             else:
                 before = {f: getattr(m, f) for f in MEMBER_FIELDS}
@@ -617,75 +639,83 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
 
 def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, changed_m, incomes, existing_h, good,
            progress) -> None:
+    from . import bulk
+    from .services import household_recompute
+
     total = len(new_h) + len(changed_h) + len(new_m) + len(changed_m) + len(incomes)
     done = 0
     with transaction.atomic(), acting(actor), bulk_logged():
-        for start in range(0, len(new_h), BATCH):
-            Household.objects.bulk_create(new_h[start:start + BATCH])
-            done += len(new_h[start:start + BATCH])
-            progress("写入农户", done, total)
+        progress("写入农户", done, total)
+        bulk.insert_rows(Household, new_h)
+        done += len(new_h)
         ids: dict[str, int] = {n: h.pk for n, h in existing_h.items()}
-        missing = [h.number for h in new_h if h.pk is None]
-        for start in range(0, len(missing), BATCH):
-            ids.update(Household.objects.filter(number__in=missing[start:start + BATCH]).values_list("number", "pk"))
-        for h in new_h:
-            h.pk = h.pk or ids[h.number]
-            ids[h.number] = h.pk
+        ids.update({h["number"]: h["id"] for h in new_h})
         if changed_h:
             Household.objects.bulk_update([h for h, _ in changed_h], [*HOUSEHOLD_FIELDS, "updated_at"],
                                           batch_size=BATCH)
             done += len(changed_h)
+        progress("写入成员", done, total)
         fernet = idnumber.fernet()
-        for m, number in new_m:
-            m.household_id = ids[number]
-            m.id_cipher = fernet.encrypt(m._plain.encode()).decode()
-        for start in range(0, len(new_m), BATCH):
-            Member.objects.bulk_create([m for m, _ in new_m[start:start + BATCH]])
-            done += len(new_m[start:start + BATCH])
+        for m in new_m:
+            m["household_id"] = ids[m["_number"]]
+            m["id_cipher"] = fernet.encrypt(m["_plain"].encode()).decode()
+        for start in range(0, len(new_m), 20000):
+            bulk.insert_rows(Member, new_m[start:start + 20000])
+            done += len(new_m[start:start + 20000])
             progress("写入成员", done, total)
-        without_pk = [m.id_hash for m, _ in new_m if m.pk is None]
-        if without_pk:
-            pks = {}
-            for start in range(0, len(without_pk), BATCH):
-                pks.update(Member.objects.filter(id_hash__in=without_pk[start:start + BATCH])
-                           .values_list("id_hash", "pk"))
-            for m, _ in new_m:
-                m.pk = m.pk or pks[m.id_hash]
         if changed_m:
             Member.objects.bulk_update([m for m, _ in changed_m], list(MEMBER_FIELDS), batch_size=BATCH)
             done += len(changed_m)
         today = dt.date.today()
         reason = f"批量导入：{filename}"[:200]
-        changes = [MemberChange(member_id=m.pk, kind=MemberChangeKind.JOIN, household_id=m.household_id, date=today,
-                                reason=reason, recorded_by=actor if actor is not None and actor.pk else None)
-                   for m, _ in new_m]
-        MemberChange.objects.bulk_create(changes, batch_size=BATCH)
-        income_objs = [HouseholdIncome(household_id=ids[number], year=v["year"], **{k: v[k] for k in MONEY_KEYS})
-                       for number, v in incomes]
-        HouseholdIncome.objects.bulk_create(income_objs, batch_size=BATCH, update_conflicts=True,
-                                            unique_fields=["household", "year"], update_fields=list(MONEY_KEYS))
+        recorder = actor.pk if actor is not None and actor.pk else None
+        bulk.insert_rows(MemberChange, [{"member_id": m["id"], "kind": MemberChangeKind.JOIN,
+                                         "household_id": m["household_id"], "from_household_id": None, "date": today,
+                                         "reason": reason, "recorded_by_id": recorder, "recorded_at": now}
+                                        for m in new_m])
+        fresh = [{"household_id": ids[number], "year": v["year"], **{k: v[k] for k in MONEY_KEYS}}
+                 for number, v in incomes if v["_before"] is None]
+        bulk.insert_rows(HouseholdIncome, fresh)
+        changed_incomes = []
+        for number, v in incomes:
+            if v["_before"] is not None:
+                for k in MONEY_KEYS:
+                    setattr(v["_before"], k, v[k])
+                changed_incomes.append((number, v))
+        HouseholdIncome.objects.bulk_update([v["_before"] for _, v in changed_incomes], list(MONEY_KEYS),
+                                            batch_size=BATCH)
         done += len(incomes)
         progress("汇总", done, total)
         touched = [ids[n] for n in good]
-        from .services import household_recompute
-
         household_recompute(touched)
         report.household_ids = touched
 
-        # Set-based audit: one entry per created/changed record, then one import event.
+        # Set-based audit. A household created by the import gets ONE entry (its members' arrival is
+        # recorded by their JOIN member changes and by the import event); changes to existing records
+        # get one entry each.
+        counts: dict[int, int] = {}
+        for m in new_m:
+            counts[m["household_id"]] = counts.get(m["household_id"], 0) + 1
+        new_ids = {h["id"] for h in new_h}
         extra = {"import": filename}
+        keep = ("number", "village_id", "phone", "formerly_poor", "exit_year", "housing_safe", "schooling_secured",
+                "medical_insured", "water_safe")
         audit.bulk_change_log(model=Household, extra=extra, rows=(
-            [(h.pk, str(h), "create", None, audit.snapshot(h)) for h in new_h]
+            [(h["id"], h["number"], "create", None, {**{k: h[k] for k in keep}, "members": counts.get(h["id"], 0)})
+             for h in new_h]
             + [(h.pk, str(h), "update", {k: b[k] for k in b if b[k] != getattr(h, k)},
                 {k: getattr(h, k) for k in b if b[k] != getattr(h, k)}) for h, b in changed_h]))
         audit.bulk_change_log(model=Member, extra=extra, rows=(
-            [(m.pk, str(m), "create", None, audit.snapshot(m)) for m, _ in new_m]
+            [(m["id"], f"{m['name']}（{m['id_masked']}）", "create", None,
+              {k: m[k] for k in ("household_id", *MEMBER_FIELDS, "id_masked", "sex", "birth_date")})
+             for m in new_m if m["household_id"] not in new_ids]
             + [(m.pk, str(m), "update", {k: b[k] for k in b if b[k] != getattr(m, k)},
                 {k: getattr(m, k) for k in b if b[k] != getattr(m, k)}) for m, b in changed_m]))
-        audit.bulk_change_log(model=HouseholdIncome, extra=extra, rows=[
-            (obj.pk or f"{ids[number]}:{v['year']}", f"{number} {v['year']}年收入", "update" if v["_before"] else "create",
-             {k: getattr(v["_before"], k) for k in MONEY_KEYS} if v["_before"] else None,
-             {k: v[k] for k in MONEY_KEYS}) for (number, v), obj in zip(incomes, income_objs)])
+        audit.bulk_change_log(model=HouseholdIncome, extra=extra, rows=(
+            [(i["id"], f"{i['household_id']} {i['year']}年收入", "create", None, i) for i in fresh
+             if i["household_id"] not in new_ids]
+            + [(v["_before"].pk, f"{number} {v['year']}年收入", "update", None, {k: v[k] for k in MONEY_KEYS})
+               for number, v in changed_incomes]))
         report.committed = True
         audit.event_log(action="import", actor=actor, request=request,
                         extra={"file": filename, **report.as_json(), "errors": report.errors[:100],
