@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhenxing.accounts import scope
 from zhenxing.audit.selectors import record_history
@@ -29,10 +29,9 @@ SORTS = {
     "income": ("per_capita_income", False),
     "-income": ("per_capita_income", True),
     "name": ("head_name", False),
-    "-members": ("living_members", True),
 }
 SORT_LABELS = {"number": "户编号", "-number": "户编号（倒序）", "income": "人均纯收入（从低到高）",
-               "-income": "人均纯收入（从高到低）", "name": "户主姓名", "-members": "在户人数（从多到少）"}
+               "-income": "人均纯收入（从高到低）", "name": "户主姓名"}
 
 
 @dataclass
@@ -98,27 +97,37 @@ def _decode(cursor: str):
 
 
 def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = "", size: int = PAGE):
-    """(rows, next cursor or ""): ordered by (sort column, id), NULLs last, no OFFSET and no COUNT."""
+    """(rows, next cursor or ""): ordered by (sort column, id), NULLs last, no OFFSET and no COUNT.
+
+    The condition after a cursor is ``col >= v AND (col > v OR (col = v AND id > pk))`` so the
+    (col, id) index gives a range scan; rows with a NULL sort value come after all others, by id.
+    """
     field, desc = SORTS.get(sort, SORTS["number"])
-    order = [F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True),
-             "-pk" if desc else "pk"]
+    nullable = Household._meta.get_field(field).null
+    op, op_eq = ("lt", "lte") if desc else ("gt", "gte")
+    order = [f"-{field}" if desc else field, "-pk" if desc else "pk"]
     decoded = _decode(cursor) if cursor else None
-    if decoded is not None:
-        value, pk = decoded
-        if field == "per_capita_income" and value is not None:
-            try:
-                value = Decimal(value)
-            except InvalidOperation:
-                value = None
-        elif field == "living_members" and value is not None:
-            value = int(value)
-        op = "lt" if desc else "gt"
-        if value is None:  # already in the NULL tail (NULLs last both ways)
-            qs = qs.filter(**{f"{field}__isnull": True, f"pk__{op}": pk})
+    if decoded is not None and decoded[0] is not None:
+        value = decoded[0]
+        try:
+            value = {"per_capita_income": Decimal, "living_members": int}.get(field, str)(value)
+        except (InvalidOperation, ValueError):
+            decoded = None
         else:
-            qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
-                           | Q(**{f"{field}__isnull": True}))
-    rows = list(qs.order_by(*order)[: size + 1])
+            decoded = (value, decoded[1])
+    rows: list[Household] = []
+    if decoded is None or decoded[0] is not None:
+        main = qs.filter(**{f"{field}__isnull": False}) if nullable else qs
+        if decoded is not None:
+            value, pk = decoded
+            main = main.filter(**{f"{field}__{op_eq}": value}).filter(
+                Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+        rows = list(main.order_by(*order)[: size + 1])
+    if nullable and len(rows) <= size:
+        tail = qs.filter(**{f"{field}__isnull": True})
+        if decoded is not None and decoded[0] is None:
+            tail = tail.filter(**{f"pk__{op}": decoded[1]})
+        rows += list(tail.order_by("-pk" if desc else "pk")[: size + 1 - len(rows)])
     more = len(rows) > size
     rows = rows[:size]
     nxt = _encode(getattr(rows[-1], field), rows[-1].pk) if more and rows else ""

@@ -63,13 +63,18 @@ def test_income_sort_keyset_with_nulls_last(w):
     make_household(village=w.r.fendou, number="C", income=False)
     make_household(village=w.r.fendou, number="D", income={"wage_income": 500})
     qs = selectors.household_search(user=w.fendou, filters=selectors.HouseholdFilters())
-    seen, cursor = [], ""
-    while True:
-        rows, cursor = selectors.keyset_page(qs, sort="income", cursor=cursor, size=1)
-        seen += [h.number for h in rows]
-        if not cursor:
-            break
-    assert seen == ["D", "A", "B", "C"]
+
+    def walk(sort, size):
+        seen, cursor = [], ""
+        while True:
+            rows, cursor = selectors.keyset_page(qs, sort=sort, cursor=cursor, size=size)
+            seen += [h.number for h in rows]
+            if not cursor:
+                return seen
+
+    assert walk("income", 1) == walk("income", 3) == ["D", "A", "B", "C"]
+    assert walk("-income", 1) == walk("-income", 2) == ["B", "A", "D", "C"]
+    assert walk("-number", 1) == ["D", "C", "B", "A"]
 
 
 def test_detail_masks_and_reveal_is_audited_and_role_limited(login, w, fendou_household):
