@@ -21,6 +21,7 @@ from . import idnumber
 from .models import Household, HouseholdIncome, Member, MemberChange, MemberStatus
 
 PAGE = 50
+SEARCH_CAP = 10_000  # households matched by one name
 COUNT_CAP = 1000
 # sort key -> (field, descending)
 SORTS = {
@@ -56,17 +57,22 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
     qs = scope.scoped(user, Household)
     f = filters
     q = (f.q or "").strip()
+    # Searches resolve to household ids first with indexed lookups (an OR across tables would
+    # defeat the indexes at 1,000,000 households), then filter the scoped set by id.
     if f.id_hash:
-        qs = qs.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_hash=f.id_hash)))
+        qs = qs.filter(pk__in=list(Member.objects.filter(id_hash=f.id_hash).values_list("household_id", flat=True)))
     if q:
         try:
             number = idnumber.validate(q)
         except idnumber.IdNumberError:
             number = None
         if number is not None:
-            qs = qs.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_hash=idnumber.id_hash(number))))
+            ids = set(Member.objects.filter(id_hash=idnumber.id_hash(number)).values_list("household_id", flat=True))
         else:
-            qs = qs.filter(Q(number=q) | Q(head_name=q) | Exists(Member.objects.filter(household=OuterRef("pk"), name=q)))
+            ids = set(Household.objects.filter(number=q).values_list("pk", flat=True)[:SEARCH_CAP])
+            ids |= set(Household.objects.filter(head_name=q).values_list("pk", flat=True)[:SEARCH_CAP])
+            ids |= set(Member.objects.filter(name=q).values_list("household_id", flat=True)[:SEARCH_CAP])
+        qs = qs.filter(pk__in=sorted(ids)[:SEARCH_CAP])
     if f.region is not None:
         qs = qs.filter(village__in=Region.objects.filter(path__startswith=f.region.path).values("pk"))
     if f.formerly_poor is not None:
