@@ -125,7 +125,7 @@ def main() -> None:
                 times.append(elapsed)
         times.sort()
         p95 = times[int(len(times) * 0.95) - 1]
-        rows = response.content.decode().count('href="/registry/') - 5
+        rows = response.content.decode().count('<tr><td><a href="/registry/')
         print(f"{label:40} {statistics.median(times):8.1f} {p95:8.1f} {rows:4}", flush=True)
 
     print("\nEXPLAIN ANALYZE（列表查询）")
