@@ -160,7 +160,8 @@ def household_list(request, q: str = "", region: str = "", formerly_poor: bool |
                                          monitoring_status=monitoring_status, income_min=income_min,
                                          income_max=income_max, labour=labour, health=health, sort=sort)
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
-    rows, nxt = selectors.keyset_page(qs, sort=sort, cursor=cursor, size=max(1, min(limit, 200)))
+    rows, nxt = selectors.keyset_page(qs, sort=sort, cursor=cursor, size=max(1, min(limit, 200)),
+                                       villages=filters.village_ids)
     return {"items": [_out(h) for h in rows], "next_cursor": nxt}
 
 

@@ -15,13 +15,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhenxing.accounts import scope
 from zhenxing.audit.selectors import record_history
-from zhenxing.regions.models import Region
+from zhenxing.regions.models import Level, Region
 
 from . import idnumber
 from .models import Household, HouseholdIncome, Member, MemberChange, MemberStatus
 
 PAGE = 50
-SEARCH_CAP = 10_000  # households matched by one name
+SEARCH_CAP = 10_000
+PER_VILLAGE_MAX = 64  # households matched by one name
 COUNT_CAP = 1000
 # sort key -> (field, descending)
 SORTS = {
@@ -47,6 +48,7 @@ class HouseholdFilters:
     labour: str = ""
     health: str = ""
     sort: str = "number"
+    village_ids: list[int] | None = None  # set by household_search when a region is chosen
 
 
 def _living(**kw) -> Exists:
@@ -73,8 +75,15 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
             ids |= set(Household.objects.filter(head_name=q).values_list("pk", flat=True)[:SEARCH_CAP])
             ids |= set(Member.objects.filter(name=q).values_list("household_id", flat=True)[:SEARCH_CAP])
         qs = qs.filter(pk__in=sorted(ids)[:SEARCH_CAP])
+    # The region subtree as a concrete list of village ids (the region table is small): with one
+    # village the (village, number) index gives the page directly; the planner estimates an
+    # IN-list far better than the scope's path-prefix subquery (which still applies).
+    villages = scope.regions(user).filter(level=Level.VILLAGE)
     if f.region is not None:
-        qs = qs.filter(village__in=Region.objects.filter(path__startswith=f.region.path).values("pk"))
+        villages = villages.filter(path__startswith=f.region.path)
+    village_ids = list(villages.values_list("pk", flat=True))
+    qs = qs.filter(village_id__in=village_ids)
+    f.village_ids = village_ids if f.region is not None else None
     if f.formerly_poor is not None:
         qs = qs.filter(formerly_poor=f.formerly_poor)
     if f.monitoring_status:
@@ -102,7 +111,8 @@ def _decode(cursor: str):
         return None
 
 
-def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = "", size: int = PAGE):
+def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = "", size: int = PAGE,
+                villages: list[int] | None = None):
     """(rows, next cursor or ""): ordered by (sort column, id), NULLs last, no OFFSET and no COUNT.
 
     The condition after a cursor is ``col >= v AND (col > v OR (col = v AND id > pk))`` so the
@@ -128,7 +138,16 @@ def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = 
             value, pk = decoded
             main = main.filter(**{f"{field}__{op_eq}": value}).filter(
                 Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
-        rows = list(main.order_by(*order)[: size + 1])
+        if field == "number" and villages is not None and 1 < len(villages) <= PER_VILLAGE_MAX:
+            # Household numbers follow village codes, so matches of a few villages sit in a few
+            # stretches of the number index that the planner cannot foresee: read each village's
+            # first page through the (village, number) index and merge.
+            for v in villages:
+                rows += list(main.filter(village_id=v).order_by(*order)[: size + 1])
+            rows.sort(key=lambda h: (h.number, h.pk), reverse=desc)
+            rows = rows[: size + 1]
+        else:
+            rows = list(main.order_by(*order)[: size + 1])
     if nullable and len(rows) <= size:
         tail = qs.filter(**{f"{field}__isnull": True})
         if decoded is not None and decoded[0] is None:

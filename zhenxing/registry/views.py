@@ -54,7 +54,8 @@ def household_list(request):
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
-    rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=request.GET.get("cursor", ""))
+    rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=request.GET.get("cursor", ""),
+                                     villages=filters.village_ids)
     count, capped = selectors.count_capped(qs)
     return render(request, "registry/household_list.html", {
         "form": form, "households": rows, "next_cursor": nxt, "count": count, "capped": capped,

@@ -187,3 +187,22 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_region_filter_pages_merge_villages_in_number_order(w):
+    from zhenxing.registry import selectors
+
+    for number, village in [("A1", w.r.yongfeng), ("B1", w.r.fendou), ("A2", w.r.fendou), ("B2", w.r.yongfeng),
+                            ("C1", w.r.kaikukang)]:
+        make_household(village=village, number=number)
+    filters = selectors.HouseholdFilters(region=w.r.shibazhan)
+    qs = selectors.household_search(user=w.shibazhan, filters=filters)
+    assert filters.village_ids and len(filters.village_ids) > 1
+    for sort, expected in (("number", ["A1", "A2", "B1", "B2"]), ("-number", ["B2", "B1", "A2", "A1"])):
+        seen, cursor = [], ""
+        while True:
+            rows, cursor = selectors.keyset_page(qs, sort=sort, cursor=cursor, size=3, villages=filters.village_ids)
+            seen += [h.number for h in rows]
+            if not cursor:
+                break
+        assert seen == expected
