@@ -114,7 +114,9 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["village", "number"], name="household_village_number"),
             models.Index(fields=["monitoring_status", "village"], name="household_status_village"),
-            models.Index(fields=["per_capita_income"], name="household_income"),
+            # keyset pagination by (sort column, id)
+            models.Index(fields=["per_capita_income", "id"], name="household_income_id"),
+            models.Index(fields=["head_name", "id"], name="household_head_name_id"),
             models.Index(fields=["formerly_poor", "village"], name="household_poor_village"),
         ]
 

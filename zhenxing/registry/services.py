@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Round
+from django.db import connection, transaction
+from django.db.models import Count, DecimalField, FloatField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Round
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
@@ -21,6 +21,10 @@ from .models import (Household, HouseholdIncome, Member, MemberChange, MemberCha
 
 # Roles whose work needs the full number (home verification, review, approval).
 ID_REVEAL_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+# Roles that write the registry (department staff and inspectors read it).
+WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+HOUSEHOLD_EDITABLE = ("village", "address", "phone", "formerly_poor", "exit_year", "housing_safe",
+                      "schooling_secured", "medical_insured", "water_safe")
 INCOME_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_cost",
                  "eligible_spending")
 
@@ -52,6 +56,32 @@ def household_create(*, actor, number: str, village: Region, address: str = "", 
             number=number, village=village, address=address, phone=phone, formerly_poor=formerly_poor,
             exit_year=exit_year, housing_safe=housing_safe, schooling_secured=schooling_secured,
             medical_insured=medical_insured, water_safe=water_safe)
+
+
+def household_update(*, actor, household: Household, **fields) -> Household:
+    """Edit a household's own fields (not its number; members change through member changes)."""
+    unknown = set(fields) - set(HOUSEHOLD_EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown household fields: {unknown}")
+    _check_region(actor, household.village)
+    village = fields.get("village", household.village)
+    _check_region(actor, village)
+    errors = {}
+    if village.level != Level.VILLAGE:
+        errors["village"] = ["农户须归属到村"]
+    poor = fields.get("formerly_poor", household.formerly_poor)
+    year = fields.get("exit_year", household.exit_year)
+    if poor and not year:
+        errors["exit_year"] = ["脱贫户须填写脱贫年度"]
+    if not poor and year:
+        errors["exit_year"] = ["非脱贫户不应填写脱贫年度"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        for k, v in fields.items():
+            setattr(household, k, v)
+        household.save()
+    return household
 
 
 def member_add(*, actor, household: Household, name: str, id_number: str, relation: str, labour: str = "normal",
@@ -153,6 +183,9 @@ def household_recompute(household_ids: Iterable[int]) -> None:
     Per-capita net income = (wage + business + property + transfer − business cost) / living members.
     """
     ids = list(household_ids)
+    if connection.vendor == "postgresql":
+        _recompute_pg(ids)
+        return
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
         living = (Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE)
@@ -169,7 +202,38 @@ def household_recompute(household_ids: Iterable[int]) -> None:
                                                + F("transfer_income") - F("business_cost"), output_field=money))
                .values("net")[:1])
         Household.objects.filter(pk__in=chunk, living_members__gt=0).update(
-            per_capita_income=Round(ExpressionWrapper(Subquery(net, output_field=money) * Decimal("1.0")
+            per_capita_income=Round(ExpressionWrapper(Cast(Subquery(net, output_field=money), FloatField())
                                                       / F("living_members"), output_field=money), 2))
         Household.objects.filter(Q(pk__in=chunk) & (Q(living_members=0) | Q(income_year__isnull=True))).update(
             per_capita_income=None)
+
+
+_RECOMPUTE_PG = """
+WITH ids AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+living AS (
+    SELECT m.household_id, COUNT(*) AS n,
+           MIN(m.name) FILTER (WHERE m.relation = 'head') AS head
+    FROM registry_member m JOIN ids ON ids.id = m.household_id
+    WHERE m.status = 'active' GROUP BY m.household_id),
+latest AS (
+    SELECT DISTINCT ON (i.household_id) i.household_id, i.year,
+           i.wage_income + i.business_income + i.property_income + i.transfer_income - i.business_cost AS net
+    FROM registry_householdincome i JOIN ids ON ids.id = i.household_id
+    ORDER BY i.household_id, i.year DESC),
+calc AS (
+    SELECT ids.id, COALESCE(l.n, 0) AS n, COALESCE(l.head, '') AS head, t.year,
+           CASE WHEN COALESCE(l.n, 0) > 0 AND t.year IS NOT NULL THEN ROUND(t.net / l.n, 2) END AS pci
+    FROM ids LEFT JOIN living l ON l.household_id = ids.id LEFT JOIN latest t ON t.household_id = ids.id)
+UPDATE registry_household h
+SET living_members = calc.n, head_name = calc.head, income_year = calc.year, per_capita_income = calc.pci
+FROM calc
+WHERE h.id = calc.id AND (h.living_members, h.head_name, h.income_year, h.per_capita_income)
+      IS DISTINCT FROM (calc.n, calc.head, calc.year, calc.pci)
+"""
+
+
+def _recompute_pg(ids: list[int]) -> None:
+    """The same computation as one set-based statement per 50,000 households (PostgreSQL)."""
+    with connection.cursor() as c:
+        for start in range(0, len(ids), 50000):
+            c.execute(_RECOMPUTE_PG, {"ids": ids[start:start + 50000]})

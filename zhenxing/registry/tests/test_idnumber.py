@@ -58,3 +58,27 @@ def test_mask_encrypt_hash():
     cipher = idnumber.encrypt(VALID)
     assert VALID not in cipher and idnumber.decrypt(cipher) == VALID
     assert idnumber.id_hash(VALID) == idnumber.id_hash(VALID) and VALID not in idnumber.id_hash(VALID)
+
+
+def test_rotate_id_key_reencrypts_under_the_newest_key(w, settings, capsys):
+    import pytest
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from zhenxing.registry.models import Member
+    from zhenxing.registry.testing import make_household
+
+    old = settings.ID_ENCRYPTION_KEYS[0]
+    h = make_household(village=w.r.fendou)
+    numbers = {m.pk: idnumber.decrypt(m.id_cipher) for m in h.members.all()}
+    new = Fernet.generate_key().decode()
+    settings.ID_ENCRYPTION_KEYS = [new, old]
+    with pytest.raises(SystemExit) as exc:
+        call_command("rotate_id_key", "--check")
+    assert exc.value.code == 1
+    call_command("rotate_id_key", "--batch", "1")
+    assert "已重新加密 2 条" in capsys.readouterr().out
+    settings.ID_ENCRYPTION_KEYS = [new]  # the old key can now be removed
+    for m in Member.objects.filter(household=h):
+        assert idnumber.decrypt(m.id_cipher) == numbers[m.pk]
+    call_command("rotate_id_key", "--check")

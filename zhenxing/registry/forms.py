@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+
+from zhenxing.accounts import scope
+from zhenxing.regions.models import Level, Region
+
+from . import idnumber
+from .models import Health, Household, Labour, MonitoringStatus, Relation, Schooling, WorkStatus
+from .selectors import SORT_LABELS, HouseholdFilters
+
+YES_NO_ANY = [("", "全部"), ("1", "是"), ("0", "否")]
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label="姓名 / 户编号 / 身份证号", required=False, max_length=64)
+    idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
+    region = forms.ChoiceField(label="区划", required=False)
+    formerly_poor = forms.ChoiceField(label="脱贫户", required=False, choices=YES_NO_ANY)
+    monitoring_status = forms.ChoiceField(label="监测状态", required=False,
+                                          choices=[("", "全部")] + list(MonitoringStatus.choices))
+    income_min = forms.DecimalField(label="人均纯收入≥", required=False, min_value=0, max_digits=12, decimal_places=2)
+    income_max = forms.DecimalField(label="人均纯收入≤", required=False, min_value=0, max_digits=12, decimal_places=2)
+    labour = forms.ChoiceField(label="有成员劳动能力为", required=False, choices=[("", "全部")] + list(Labour.choices))
+    health = forms.ChoiceField(label="有成员健康状况为", required=False, choices=[("", "全部")] + list(Health.choices))
+    sort = forms.ChoiceField(label="排序", required=False, choices=list(SORT_LABELS.items()))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        nodes = scope.regions(user).exclude(level=Level.VILLAGE).order_by("path")
+        villages = scope.regions(user).filter(level=Level.VILLAGE).order_by("path")
+        self.fields["region"].choices = [("", "全部")] + [
+            (r.code, "　" * max(r.depth - user.region.depth, 0) + r.display_name) for r in list(nodes) + list(villages)]
+
+    def filters(self) -> HouseholdFilters:
+        if not self.is_bound or not self.is_valid():
+            return HouseholdFilters()
+        d = self.cleaned_data
+        region = scope.regions(self.user).filter(code=d["region"]).first() if d["region"] else None
+        return HouseholdFilters(
+            q=d["q"], id_hash=d["idh"], region=region,
+            formerly_poor={"1": True, "0": False}.get(d["formerly_poor"]),
+            monitoring_status=d["monitoring_status"], income_min=d["income_min"], income_max=d["income_max"],
+            labour=d["labour"], health=d["health"], sort=d["sort"] or "number")
+
+
+def _village_field(user, initial=None) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label="所在村", queryset=scope.regions(user).filter(level=Level.VILLAGE).order_by("path"),
+                                  initial=initial, error_messages={"required": "请选择所在村",
+                                                                   "invalid_choice": "所选村不在您的数据权限范围内"})
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["number", "village", "address", "phone", "formerly_poor", "exit_year", "housing_safe",
+                  "schooling_secured", "medical_insured", "water_safe"]
+        error_messages = {"number": {"required": "请填写户编号", "unique": "该户编号已存在"}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = _village_field(user)
+        if self.instance.pk:
+            del self.fields["number"]
+
+    def clean_exit_year(self):
+        year = self.cleaned_data.get("exit_year")
+        if year and not (2013 <= year <= dt.date.today().year):
+            raise forms.ValidationError("脱贫年度应在2013年至今之间")
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if data.get("formerly_poor") and not data.get("exit_year"):
+            self.add_error("exit_year", "脱贫户须填写脱贫年度")
+        if not data.get("formerly_poor") and data.get("exit_year"):
+            self.add_error("exit_year", "非脱贫户不应填写脱贫年度")
+        return data
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=64, error_messages={"required": "请填写姓名"})
+    id_number = forms.CharField(label="身份证号", max_length=40, error_messages={"required": "请填写身份证号"})
+    relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
+    labour = forms.ChoiceField(label="劳动能力", choices=Labour.choices)
+    health = forms.ChoiceField(label="健康状况", choices=Health.choices)
+    schooling = forms.ChoiceField(label="在校状况", choices=Schooling.choices, initial=Schooling.NOT_IN_SCHOOL)
+    work_status = forms.ChoiceField(label="务工状况", choices=WorkStatus.choices, initial=WorkStatus.NONE)
+    insured = forms.BooleanField(label="参加基本医保", required=False, initial=True)
+
+    def clean_id_number(self):
+        try:
+            return idnumber.validate(self.cleaned_data["id_number"])
+        except idnumber.IdNumberError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class MemberChangeForm(forms.Form):
+    KINDS = [("death", "死亡"), ("leave", "迁出（离开本系统管辖）"), ("move", "迁入本系统中的另一户")]
+    kind = forms.ChoiceField(label="变动类型", choices=KINDS, widget=forms.RadioSelect)
+    date = forms.DateField(label="变动日期", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "请填写变动日期", "invalid": "日期格式不正确"})
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+    to_number = forms.CharField(label="迁入户的户编号（户间迁移时填写）", max_length=32, required=False)
+    relation = forms.ChoiceField(label="在迁入户中与户主关系", choices=Relation.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_date(self):
+        d = self.cleaned_data["date"]
+        if d > dt.date.today():
+            raise forms.ValidationError("变动日期不能晚于今天")
+        return d
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "leave" and not data.get("reason"):
+            self.add_error("reason", "迁出须填写原因")
+        if data.get("kind") == "move":
+            number = (data.get("to_number") or "").strip()
+            target = scope.scoped(self.user, Household).filter(number=number).first() if number else None
+            if target is None:
+                self.add_error("to_number", "请填写您数据权限范围内已登记的迁入户户编号")
+            data["to_household"] = target
+            if not data.get("relation"):
+                self.add_error("relation", "请选择在迁入户中与户主关系")
+        return data
+
+
+class IncomeForm(forms.Form):
+    year = forms.IntegerField(label="收入年度", min_value=2013, max_value=dt.date.today().year,
+                              error_messages={"min_value": "收入年度不能早于2013年", "max_value": "收入年度不能晚于今年"})
+    wage_income = forms.DecimalField(label="工资性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    business_income = forms.DecimalField(label="生产经营性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    property_income = forms.DecimalField(label="财产性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    transfer_income = forms.DecimalField(label="转移性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    business_cost = forms.DecimalField(label="生产经营性支出（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    eligible_spending = forms.DecimalField(label="合规自付支出（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, f in self.fields.items():
+            if isinstance(f, forms.DecimalField):
+                f.error_messages["min_value"] = "金额不能为负数"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="导入文件（.xlsx、.xls 或 .csv）", error_messages={"required": "请选择要导入的文件"})
+    only_valid = forms.BooleanField(label="只导入没有错误的农户（有错误的农户整户跳过）", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError("只接受 .xlsx、.xls 或 .csv 文件")
+        if f.size > 200 * 1024 * 1024:
+            raise forms.ValidationError("文件超过200MB，请按乡镇拆分后导入")
+        return f
+
+
+def money(value) -> Decimal:
+    return Decimal(value or 0)

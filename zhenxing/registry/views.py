@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts.access import staff_view
+from zhenxing.audit import services as audit
+
+from . import idnumber, jobs, selectors, services, spreadsheets
+from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
+from .imports import Unreadable, run_import
+from .models import Household, Member, MemberStatus
+from .services import ID_REVEAL_ROLES, WRITER_ROLES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 100_000  # households in one file; narrow the filter for more
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def id_search_params(data) -> str:
+    """The list's query string with an ID number in ``q`` replaced by its keyed hash (``idh``)."""
+    params = data.copy()
+    params.pop("csrfmiddlewaretoken", None)
+    params.pop("cursor", None)
+    q = params.get("q", "").strip()
+    if q:
+        try:
+            number = idnumber.validate(q)
+        except idnumber.IdNumberError:
+            pass
+        else:
+            params.pop("q")
+            params["idh"] = idnumber.id_hash(number)
+    return params.urlencode()
+
+
+@staff_view()
+def household_list(request):
+    if request.method == "POST":  # the search form posts, so an ID number never appears in a URL or log
+        return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
+    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
+    rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=request.GET.get("cursor", ""),
+                                     villages=filters.village_ids)
+    count, capped = selectors.count_capped(qs)
+    return render(request, "registry/household_list.html", {
+        "form": form, "households": rows, "next_cursor": nxt, "count": count, "capped": capped,
+        "can_write": request.user.role in WRITER_ROLES, "can_reveal": request.user.role in ID_REVEAL_ROLES,
+        "querystring": request.GET.urlencode()})
+
+
+@staff_view()
+def household_export(request):
+    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    qs = selectors.household_search(user=request.user, filters=filters)
+    reveal = request.GET.get("reveal") == "1"
+    if reveal and request.user.role not in ID_REVEAL_ROLES:
+        raise PermissionDenied("您的角色无权导出完整身份证号")
+    if qs.order_by()[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+        messages.error(request, f"导出范围超过{EXPORT_LIMIT:,}户，请先按县、乡镇或村筛选后再导出。")
+        return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
+    region = filters.region or request.user.region
+    title = spreadsheets.export_title(region.full_name())
+    content = spreadsheets.export_xlsx(title=title, rows=selectors.export_rows(qs),
+                                       reveal=idnumber.decrypt if reveal else None)
+    audit.event_log(action="export", actor=request.user, request=request,
+                    extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal})
+    if reveal:
+        audit.event_log(action="reveal_id", actor=request.user, request=request,
+                        extra={"what": "导出完整身份证号", "filters": request.GET.dict()})
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"households-{dt.date.today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_view(model=Household)
+def household_detail(request, household):
+    members = list(household.members.order_by("status", "pk"))
+    incomes = list(household.incomes.order_by("-year"))
+    changes = list(household.member_changes.select_related("member", "from_household").order_by("-date", "-pk")[:100])
+    timeline = selectors.household_timeline(user=request.user, household=household)
+    return render(request, "registry/household_detail.html", {
+        "household": household, "members": members, "incomes": incomes, "changes": changes, "timeline": timeline,
+        "village": household.village, "can_write": request.user.role in WRITER_ROLES and not request.user.is_read_only,
+        "can_reveal": request.user.role in ID_REVEAL_ROLES})
+
+
+@staff_view(roles=WRITER_ROLES)
+def household_create(request):
+    form = HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"已建档：户编号 {household.number}。请继续添加家庭成员。")
+            return redirect("registry:member_add", pk=household.pk)
+    return render(request, "registry/form.html", {"form": form, "title": "新建农户档案"})
+
+
+@staff_view(model=Household, roles=WRITER_ROLES)
+def household_edit(request, household):
+    form = HouseholdForm(request.POST or None, instance=Household.objects.get(pk=household.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_EDITABLE}
+        try:
+            services.household_update(actor=request.user, household=household, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("registry:household", pk=household.pk)
+    return render(request, "registry/form.html", {"form": form, "title": f"修改农户档案 {household.number}",
+                                                  "household": household})
+
+
+@staff_view(model=Household, roles=WRITER_ROLES)
+def member_add(request, household):
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "已添加家庭成员。")
+            return redirect("registry:household", pk=household.pk)
+    return render(request, "registry/form.html", {"form": form, "title": f"添加家庭成员（户编号 {household.number}）",
+                                                  "household": household})
+
+
+@staff_view(model=Household, roles=WRITER_ROLES)
+def income_edit(request, household):
+    latest = household.incomes.order_by("-year").first()
+    initial = {"year": dt.date.today().year - 1}
+    if latest is not None:
+        initial = {"year": latest.year, **{f: getattr(latest, f) for f in services.INCOME_FIELDS}}
+    form = IncomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        year = data.pop("year")
+        try:
+            services.income_set(actor=request.user, household=household, year=year, **data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"已保存{year}年收入。")
+            return redirect("registry:household", pk=household.pk)
+    return render(request, "registry/form.html", {"form": form, "title": f"填报家庭收入（户编号 {household.number}）",
+                                                  "household": household})
+
+
+@staff_view(model=Member, roles=WRITER_ROLES)
+def member_change(request, member):
+    form = MemberChangeForm(request.POST or None, user=request.user)
+    if member.status != MemberStatus.ACTIVE:
+        messages.error(request, f"该成员已{member.get_status_display()}，不能再变动。")
+        return redirect("registry:household", pk=member.household_id)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["kind"] == "death":
+                services.member_record_death(actor=request.user, member=member, date=d["date"], reason=d["reason"])
+            elif d["kind"] == "leave":
+                services.member_record_leave(actor=request.user, member=member, date=d["date"], reason=d["reason"])
+            else:
+                services.member_move(actor=request.user, member=member, to_household=d["to_household"], date=d["date"],
+                                     reason=d["reason"], relation=d["relation"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "已记录成员变动。")
+            return redirect("registry:household", pk=member.household_id)
+    return render(request, "registry/form.html", {"form": form, "title": f"成员变动：{member.name}",
+                                                  "household": member.household})
+
+
+@staff_view(model=Member, roles=ID_REVEAL_ROLES)
+@require_POST
+def member_reveal(request, member):
+    number = services.id_reveal(actor=request.user, member=member, request=request)
+    return HttpResponse(f'<span class="id-full">{number}</span>')
+
+
+@staff_view()
+def template_download(request):
+    response = HttpResponse(spreadsheets.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="household-template.xlsx"'
+    return response
+
+
+@staff_view(roles=WRITER_ROLES)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        token = jobs.create(user=request.user, filename=f.name, data=f.read(),
+                            only_valid=form.cleaned_data["only_valid"])
+        return redirect("registry:import_job", token=token)
+    return render(request, "registry/import_upload.html", {"form": form})
+
+
+@staff_view(roles=WRITER_ROLES)
+def import_job(request, token):
+    """GET: the preview (a dry run) or the progress/result. POST: commit."""
+    job = jobs.load(token, request.user)
+    if job is None:
+        raise Http404("导入任务不存在")
+    if request.method == "POST":
+        if job["state"] == "uploaded":
+            jobs.run(token, user=request.user, request=request)
+        return redirect("registry:import_job", token=token)
+    if job["state"] == "uploaded" and job["preview"] is None:
+        try:
+            job["preview"] = run_import(jobs.data(token), filename=job["filename"], actor=request.user,
+                                        dry_run=True).as_json()
+        except Unreadable as exc:
+            job["preview"] = {"unreadable": str(exc), "errors": []}
+        jobs.save(token, job)
+    template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
+    return render(request, template, {"job": job, "token": token,
+                                      "percent": int(100 * job["done"] / job["total"]) if job["total"] else 0,
+                                      "list_url": reverse("registry:list")})
