@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from django.db import models
+from django.utils import timezone
 from django.db.models.fields.files import FieldFile
 
 from .context import current_actor, current_request
@@ -101,12 +102,19 @@ def change_log(*, instance: models.Model, action: str, before: dict | None, afte
 
 
 def bulk_change_log(*, model: type[models.Model], rows: Iterable[tuple[Any, str, str, dict | None, dict | None]],
-                    extra=None, batch_size: int = 5000) -> int:
-    """Set-based audit for bulk writes: rows of (object_id, repr, action, before, after)."""
+                    extra=None) -> int:
+    """Set-based audit for bulk writes: rows of (object_id, repr, action, before, after).
+
+    Written with COPY on PostgreSQL, so an import can log every record it creates or changes."""
+    from zhenxing.core.bulk import insert_rows
+
     label = model._meta.label_lower
-    entries = [
-        _entry(action=action, model=label, object_id=oid, object_repr=rep, before=b, after=a, extra=extra)
-        for oid, rep, action, b, a in rows
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    template = _entry(action="", model=label, extra=extra)
+    now = timezone.now()
+    common = {"at": now, "actor_id": template.actor_id, "actor_username": template.actor_username,
+              "actor_region_path": template.actor_region_path, "ip": template.ip, "model": label,
+              "extra": template.extra}
+    entries = [{**common, "action": action, "object_id": str(oid)[:64], "object_repr": str(rep)[:200],
+                "before": _jsonable(b), "after": _jsonable(a)} for oid, rep, action, b, a in rows]
+    insert_rows(AuditEntry, entries)
     return len(entries)

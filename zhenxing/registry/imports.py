@@ -641,7 +641,7 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
 
 def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, changed_m, incomes, existing_h, good,
            progress) -> None:
-    from . import bulk
+    from zhenxing.core import bulk
     from .services import household_recompute
 
     total = len(new_h) + len(changed_h) + len(new_m) + len(changed_m) + len(incomes)
@@ -692,13 +692,10 @@ def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, ch
         household_recompute(touched)
         report.household_ids = touched
 
-        # Set-based audit. A household created by the import gets ONE entry (its members' arrival is
-        # recorded by their JOIN member changes and by the import event); changes to existing records
-        # get one entry each.
+        # Set-based audit (COPY on PostgreSQL): one entry for every record created or changed.
         counts: dict[int, int] = {}
         for m in new_m:
             counts[m["household_id"]] = counts.get(m["household_id"], 0) + 1
-        new_ids = {h["id"] for h in new_h}
         extra = {"import": filename}
         keep = ("number", "village_id", "phone", "formerly_poor", "exit_year", "housing_safe", "schooling_secured",
                 "medical_insured", "water_safe")
@@ -710,12 +707,11 @@ def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, ch
         audit.bulk_change_log(model=Member, extra=extra, rows=(
             [(m["id"], f"{m['name']}（{m['id_masked']}）", "create", None,
               {k: m[k] for k in ("household_id", *MEMBER_FIELDS, "id_masked", "sex", "birth_date")})
-             for m in new_m if m["household_id"] not in new_ids]
+             for m in new_m]
             + [(m.pk, str(m), "update", {k: b[k] for k in b if b[k] != getattr(m, k)},
                 {k: getattr(m, k) for k in b if b[k] != getattr(m, k)}) for m, b in changed_m]))
         audit.bulk_change_log(model=HouseholdIncome, extra=extra, rows=(
-            [(i["id"], f"{i['household_id']} {i['year']}年收入", "create", None, i) for i in fresh
-             if i["household_id"] not in new_ids]
+            [(i["id"], f"{i['household_id']} {i['year']}年收入", "create", None, i) for i in fresh]
             + [(v["_before"].pk, f"{number} {v['year']}年收入", "update", None, {k: v[k] for k in MONEY_KEYS})
                for number, v in changed_incomes]))
         report.committed = True

@@ -38,6 +38,12 @@ def test_import_creates_households_members_incomes_and_is_idempotent(w):
     assert AuditEntry.objects.filter(action="import").count() == 1
     created = AuditEntry.objects.filter(model="registry.household", action="create")
     assert created.count() == 2 and sum(e.after["members"] for e in created) == 5
+    # every member and income the import created has its own entry, with the importing user
+    member_entries = AuditEntry.objects.filter(model="registry.member", action="create")
+    assert member_entries.count() == 5 and {e.actor_username for e in member_entries} == {"t-shibazhan"}
+    assert set(member_entries.values_list("object_id", flat=True)) == {str(pk) for pk in Member.objects.values_list("pk", flat=True)}
+    assert all("id_cipher" not in e.after and "id_hash" not in e.after for e in member_entries)
+    assert AuditEntry.objects.filter(model="registry.householdincome", action="create").count() == 2
 
     before = state()
     again = run_import(data, filename="a.csv", actor=w.shibazhan)

@@ -1,5 +1,6 @@
-"""Fast inserts for the importer from plain dicts of column values (no model instances):
-PostgreSQL COPY with ids drawn from the table's sequence; other databases bulk_create."""
+"""Fast inserts from plain dicts of column values (no model instances), for imports and the
+set-based audit log: PostgreSQL COPY with ids drawn from the table's sequence; other databases
+bulk_create."""
 from __future__ import annotations
 
 from django.db import connection, models
@@ -35,6 +36,11 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
         for r, (pk,) in zip(rows, c.fetchall()):
             r["id"] = pk
         cols = ", ".join(qn(x) for x in ["id", *[f.column for f in fields]])
+        # JSON columns need the database adapter; everything else COPY takes as it is.
+        prep = {i: f for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
         with c.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row([r["id"], *[r[a] if a in r else defaults[a] for a in attnames]])
+                values = [r[a] if a in r else defaults[a] for a in attnames]
+                for i, f in prep.items():
+                    values[i] = f.get_db_prep_save(values[i], connection)
+                copy.write_row([r["id"], *values])
