@@ -348,6 +348,7 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
             return result
         con = duckdb.connect()
         con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute(f"SET memory_limit = '{getattr(settings, 'SCREENING_DUCKDB_MEMORY', '4GB')}'")
         cols = "{" + ", ".join(f"'{h}': 'VARCHAR'" for h in headers) + "}"
         try:
             con.execute(f"""CREATE TEMP TABLE raw AS SELECT * FROM read_csv('{csv_path}', header=true, auto_detect=false,
@@ -364,11 +365,15 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         checks = " UNION ALL ".join(
             f"SELECT row_no, '{c.header}' AS col, {_col_error_sql(c)} AS msg FROM src" for c in spec.cols)
         key_cols = ", ".join(f"c_{k}" for k in spec.key)
-        checks += (f" UNION ALL SELECT row_no, '{'、'.join(spec.col(k).header for k in spec.key)}', "
-                   f"'与第' || CAST(first_row AS VARCHAR) || '行重复（同一记录在文件中出现多次）' FROM "
-                   f"(SELECT row_no, min(row_no) OVER (PARTITION BY {key_cols}) AS first_row FROM src) d "
-                   f"WHERE row_no > first_row")
         con.execute(f"CREATE TEMP TABLE errs AS SELECT * FROM ({checks}) e WHERE msg IS NOT NULL")
+        # Duplicate natural keys within the file: a cheap aggregate first, row numbers only when there are any.
+        con.execute(f"CREATE TEMP TABLE dups AS SELECT {key_cols}, min(row_no) AS first_row FROM src "
+                    f"GROUP BY {key_cols} HAVING count(*) > 1")
+        if con.execute("SELECT count(*) FROM dups").fetchone()[0]:
+            on = " AND ".join(f"s.c_{k} IS NOT DISTINCT FROM d.c_{k}" for k in spec.key)
+            con.execute(f"""INSERT INTO errs SELECT s.row_no, '{'、'.join(spec.col(k).header for k in spec.key)}',
+                '与第' || CAST(d.first_row AS VARCHAR) || '行重复（同一记录在文件中出现多次）'
+                FROM src s JOIN dups d ON {on} WHERE s.row_no > d.first_row""")
         if spec.extra_check:
             typed_money = ", ".join(f"TRY_CAST(c_{c.name} AS DECIMAL(14,2)) AS {c.name}" for c in spec.cols if c.kind == "money")
             con.execute(f"""INSERT INTO errs SELECT row_no, '{spec.extra_col}', '{spec.extra_message}' FROM
@@ -382,8 +387,14 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         typed = ", ".join(_typed_sql(c) for c in spec.cols)
         content = " || '|' || ".join(f"coalesce(CAST(c_{c.name} AS VARCHAR), '')" for c in spec.cols)
         fid = file_id if file_id is not None else 0
+        join = ""
+        if spec.has_id:
+            # The keyed hash once per distinct person, not once per row (10M settlements, ~3M people).
+            con.execute(f"CREATE TEMP TABLE idmap AS SELECT c_id, {hmac_sql('c_id')} AS h FROM (SELECT DISTINCT c_id FROM src)")
+            join = "JOIN idmap USING (c_id)"
+            typed = typed.replace(f"{hmac_sql('c_id')} AS id_hash", "idmap.h AS id_hash")
         con.execute(f"""CREATE TEMP TABLE staged AS SELECT CAST({fid} AS BIGINT) AS file_id, CAST(row_no AS BIGINT) AS row_no,
-            md5({content}) AS digest, {typed} FROM src""")
+            md5({content}) AS digest, {typed} FROM src {join}""")
         con.execute("DROP TABLE src")
         register_current(con, spec, "existing")
         key = " AND ".join(f"e.{'id_hash' if k == 'id' else k} = s.{'id_hash' if k == 'id' else k}" for k in spec.key)
