@@ -351,21 +351,27 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         con.execute(f"SET memory_limit = '{getattr(settings, 'SCREENING_DUCKDB_MEMORY', '4GB')}'")
         cols = "{" + ", ".join(f"'{h}': 'VARCHAR'" for h in headers) + "}"
         try:
-            con.execute(f"""CREATE TEMP TABLE raw AS SELECT * FROM read_csv('{csv_path}', header=true, auto_detect=false,
-                columns={cols}, delim=',', quote='"', escape='"', null_padding=true, strict_mode=false)""")
             # Row numbers in file order (insertion order is preserved), header = row 1.
             select = ", ".join(
                 (f"upper(trim(\"{c.header}\")) AS c_{c.name}" if c.kind == "id" else f"trim(\"{c.header}\") AS c_{c.name}")
                 for c in spec.cols)
-            con.execute(f"CREATE TEMP TABLE src AS SELECT row_number() OVER () + 1 AS row_no, {select} FROM raw")
+            con.execute(f"""CREATE TEMP TABLE src AS SELECT row_number() OVER () + 1 AS row_no, {select}
+                FROM read_csv('{csv_path}', header=true, auto_detect=false, columns={cols}, delim=',', quote='"',
+                              escape='"', null_padding=true, strict_mode=false)""")
         except duckdb.Error as exc:
             raise FeedUnreadable(f"无法解析 CSV 文件：{exc}") from None
-        con.execute("DROP TABLE raw")
         result.rows = con.execute("SELECT count(*) FROM src").fetchone()[0]
         checks = " UNION ALL ".join(
-            f"SELECT row_no, '{c.header}' AS col, {_col_error_sql(c)} AS msg FROM src" for c in spec.cols)
+            f"SELECT row_no, '{c.header}' AS col, {_col_error_sql(c)} AS msg FROM src" for c in spec.cols if c.kind != "id")
         key_cols = ", ".join(f"c_{k}" for k in spec.key)
         con.execute(f"CREATE TEMP TABLE errs AS SELECT * FROM ({checks}) e WHERE msg IS NOT NULL")
+        if spec.has_id:
+            # ID checks and the keyed hash once per distinct person, not per row (10M settlements, ~3M people).
+            con.execute(f"""CREATE TEMP TABLE idmap AS SELECT c_id, {id_error_sql('c_id')} AS err, {hmac_sql('c_id')} AS h
+                FROM (SELECT DISTINCT c_id FROM src)""")
+            if con.execute("SELECT count(*) FROM idmap WHERE err IS NOT NULL").fetchone()[0]:
+                con.execute("""INSERT INTO errs SELECT s.row_no, '身份证号', i.err FROM src s
+                    JOIN idmap i ON i.c_id IS NOT DISTINCT FROM s.c_id WHERE i.err IS NOT NULL""")
         # Duplicate natural keys within the file: a cheap aggregate first, row numbers only when there are any.
         con.execute(f"CREATE TEMP TABLE dups AS SELECT {key_cols}, min(row_no) AS first_row FROM src "
                     f"GROUP BY {key_cols} HAVING count(*) > 1")
@@ -389,8 +395,6 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         fid = file_id if file_id is not None else 0
         join = ""
         if spec.has_id:
-            # The keyed hash once per distinct person, not once per row (10M settlements, ~3M people).
-            con.execute(f"CREATE TEMP TABLE idmap AS SELECT c_id, {hmac_sql('c_id')} AS h FROM (SELECT DISTINCT c_id FROM src)")
             join = "JOIN idmap USING (c_id)"
             typed = typed.replace(f"{hmac_sql('c_id')} AS id_hash", "idmap.h AS id_hash")
         con.execute(f"""CREATE TEMP TABLE staged AS SELECT CAST({fid} AS BIGINT) AS file_id, CAST(row_no AS BIGINT) AS row_no,
