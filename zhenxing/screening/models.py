@@ -173,7 +173,7 @@ class Alert(models.Model):
     first_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",
                                   verbose_name=_("首次触发运行"))
     last_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",
-                                 verbose_name=_("最近触发运行"))
+                                 verbose_name=_("最近更新依据的运行"))
     raised_at = models.DateTimeField(_("预警时间"))
     updated_at = models.DateTimeField(_("更新时间"))
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)

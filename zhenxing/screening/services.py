@@ -149,6 +149,7 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     duck = engines.DuckEngine(threads=threads)
     snapshot.load(duck.con, income_year=income_year)
     duck.load_feeds()
+    snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()
     engines.evaluate(duck, params=params, enabled=enabled, as_of=as_of, income_year=income_year,
                      progress=lambda s, i: progress(s, i + 1))
@@ -164,12 +165,15 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     unmatched = engines.unmatched(duck)
     households = duck.query("SELECT COUNT(*) FROM hh")[0][0]
     progress("写入预警", len(enabled) + 2)
+    t_write = time.monotonic()
     written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor)
+    write_seconds = time.monotonic() - t_write
     duck.con.close()
     summary = {
         "households": int(households), "alerts": alerts, **written, "unmatched": unmatched,
         "parameters": {code: params[code] for code in enabled}, "ruleset": ruleset.version,
-        "as_of": as_of.isoformat(), "income_year": income_year, "rule_seconds": round(rule_seconds, 3),
+        "as_of": as_of.isoformat(), "income_year": income_year, "snapshot_seconds": round(snapshot_seconds, 3),
+        "rule_seconds": round(rule_seconds, 3), "write_seconds": round(write_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
     }
     Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
@@ -212,7 +216,7 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
                CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
                     WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
                p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
-               '{{"ruleset_version": {ruleset.version}, "ruleset_year": {ruleset.year}, "run": {run.pk}, "as_of": "{run.as_of}", '
+               '{{"ruleset_version": {ruleset.version}, "ruleset_year": {ruleset.year}, "as_of": "{run.as_of}", '
                || '"sub": ' || to_json(a.sub) || ', "parameters": ' || p.params || ', "records": ' || a.records
                || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
                || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
@@ -250,12 +254,17 @@ def _upsert(staged: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[st
                 data = [[None if v == "" and i in (6, 7, 8, 9) else v for i, v in enumerate(r)] for r in csv.reader(fh)]
             cur.executemany(f"INSERT INTO zx_screen_stage ({STAGE_COLS}) VALUES ({', '.join(['%s'] * 11)})", data)
             cur.execute("CREATE INDEX zx_screen_stage_idx ON zx_screen_stage (rule, subject)")
-        # Existing open alerts: update their evidence.
+        # Existing open alerts raised again: counted as updated; rows are rewritten only when the
+        # evidence changed (an identical re-run writes nothing), and last_run is the run that changed it.
+        cur.execute("""SELECT COUNT(*) FROM screening_alert a JOIN zx_screen_stage s
+            ON a.rule = s.rule AND a.subject = s.subject WHERE a.is_open""")
+        updated = cur.fetchone()[0]
         cur.execute(f"""UPDATE screening_alert SET evidence = s.evidence{js}, metric = s.metric, limit_value = s.lim,
                 risk_types = s.risks{js}, rule_name = s.name, last_run_id = %s, ruleset_id = %s, updated_at = %s
             FROM zx_screen_stage s WHERE screening_alert.is_open AND screening_alert.rule = s.rule
-              AND screening_alert.subject = s.subject""", [run.pk, ruleset.pk, now])
-        updated = cur.rowcount
+              AND screening_alert.subject = s.subject
+              AND (screening_alert.evidence <> s.evidence{js} OR screening_alert.ruleset_id <> %s
+                   OR COALESCE(screening_alert.metric, -1) <> COALESCE(s.metric, -1))""", [run.pk, ruleset.pk, now, ruleset.pk])
         cur.execute(f"""INSERT INTO screening_alert (rule, rule_name, risk_types, severity, subject, household_id,
                 village_id, department, state, is_open, metric, limit_value, evidence, ruleset_id, first_run_id, last_run_id,
                 raised_at, updated_at, outcome_reason, outcome_evidence, case_ref, version)

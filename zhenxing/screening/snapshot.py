@@ -21,12 +21,9 @@ TABLES = {
               FROM registry_household h JOIN regions_region v ON v.id = h.village_id""",
            {"household_id": "BIGINT", "village_id": "BIGINT", "village_code": "VARCHAR", "county_code": "VARCHAR",
             "formerly_poor": "BOOLEAN", "monitoring_status": "VARCHAR", "number": "VARCHAR"}),
-    "mem": ("""SELECT m.id, m.household_id, m.id_hash, m.birth_date, m.status, m.labour, m.relation,
-                      substr(v.code, 1, 6) || '000000'
-               FROM registry_member m JOIN registry_household h ON h.id = m.household_id
-               JOIN regions_region v ON v.id = h.village_id""",
+    "mem": ("""SELECT id, household_id, id_hash, birth_date, status, labour FROM registry_member""",
             {"member_id": "BIGINT", "household_id": "BIGINT", "id_hash": "VARCHAR", "birth_date": "DATE",
-             "status": "VARCHAR", "labour": "VARCHAR", "relation": "VARCHAR", "county_code": "VARCHAR"}),
+             "status": "VARCHAR", "labour": "VARCHAR"}),
     "inc": ("""SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost
                FROM registry_householdincome WHERE year = %(year)s""",
             {"household_id": "BIGINT", "year": "INTEGER", "wage": "DECIMAL(14,2)", "business": "DECIMAL(14,2)",
@@ -59,6 +56,9 @@ def load(con, *, income_year: int) -> None:
             cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
             con.execute(f"""CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv('{out}', header=false,
                 auto_detect=false, columns={cols}, delim=',', quote='"')""")
+    # The county of each member (for partitioning on a distributed engine), joined here rather than in PostgreSQL.
+    con.execute("""CREATE OR REPLACE TABLE mem AS SELECT m.*, h.county_code FROM mem m
+                   JOIN hh h ON h.household_id = m.household_id""")
     villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("id", "code"))
     con.execute("CREATE OR REPLACE TABLE vil (village_id BIGINT, village_code VARCHAR, county_code VARCHAR)")
     if villages:
