@@ -400,12 +400,20 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         con.execute(f"""CREATE TEMP TABLE staged AS SELECT CAST({fid} AS BIGINT) AS file_id, CAST(row_no AS BIGINT) AS row_no,
             md5({content}) AS digest, {typed} FROM src {join}""")
         con.execute("DROP TABLE src")
-        register_current(con, spec, "existing")
-        key = " AND ".join(f"e.{'id_hash' if k == 'id' else k} = s.{'id_hash' if k == 'id' else k}" for k in spec.key)
-        con.execute(f"""CREATE TEMP TABLE classified AS SELECT s.*, CASE WHEN e.digest IS NULL THEN 'new'
-            WHEN e.digest = s.digest THEN 'same' ELSE 'changed' END AS zx_kind
-            FROM staged s LEFT JOIN existing e ON {key}""")
-        counts = dict(con.execute("SELECT zx_kind, count(*) FROM classified GROUP BY 1").fetchall())
+        if spec.has_id:
+            con.execute("DROP TABLE idmap")
+        existing = current_files(source)
+        if existing:
+            register_current(con, spec, "existing", existing)
+            key = " AND ".join(f"e.{'id_hash' if k == 'id' else k} = s.{'id_hash' if k == 'id' else k}" for k in spec.key)
+            con.execute(f"""CREATE TEMP TABLE classified AS SELECT s.*, CASE WHEN e.digest IS NULL THEN 'new'
+                WHEN e.digest = s.digest THEN 'same' ELSE 'changed' END AS zx_kind
+                FROM staged s LEFT JOIN existing e ON {key}""")
+            counts = dict(con.execute("SELECT zx_kind, count(*) FROM classified GROUP BY 1").fetchall())
+            to_write = "SELECT * EXCLUDE (zx_kind) FROM classified WHERE zx_kind <> 'same'"
+        else:  # the source's first file: every record is new, no second copy of 10M rows
+            counts = {"new": result.rows}
+            to_write = "SELECT * FROM staged"
         result.new, result.changed, result.duplicates = counts.get("new", 0), counts.get("changed", 0), counts.get("same", 0)
         registry_hashes(con, "reg")
         if spec.has_id:
@@ -418,8 +426,8 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
             target = store_dir() / source
             target.mkdir(parents=True, exist_ok=True)
             out = target / f"{dt.date.today():%Y%m%d}-{uuid.uuid4().hex[:12]}.parquet"
-            con.execute(f"COPY (SELECT * EXCLUDE (zx_kind) FROM classified WHERE zx_kind <> 'same' ORDER BY row_no) "
-                        f"TO '{out}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)")
+            con.execute(f"COPY ({to_write} ORDER BY row_no) TO '{out}' (FORMAT parquet, COMPRESSION zstd, "
+                        f"ROW_GROUP_SIZE 1000000)")
             result.parquet = out
         con.close()
     result.seconds = time.monotonic() - started
