@@ -1,0 +1,197 @@
+"""Screening benchmark at prefecture scale (run once; the machine is shared).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zx_screening_bench \
+        .venv/bin/python bench/screening_bench.py --data bench/out/screening --as-of 2022-06-30
+
+Expects the data of bench/screening_data.py (or ``zhenxing generate --feeds``) already generated
+and the registry loaded. Measures, in one run:
+- the medical feed import (``zhenxing import-feed``, a child process: wall time, rows/s, peak RSS),
+  and for comparison PostgreSQL COPY of the same validated rows into a table;
+- the other feeds' imports;
+- a full screening run (``zhenxing screen --json``: all rules, alerts written to PostgreSQL), twice
+  (first run inserts, second run updates);
+- the rule evaluation of ``income`` + ``medical`` through the engine vs a hand-written DuckDB query
+  on the same loaded tables;
+- the simulation (``zhenxing screen --simulate``).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings.base")
+ZX = str(ROOT / ".venv" / "bin" / "zhenxing")
+
+
+CPU: list[float] = []
+
+
+def child(*args: str) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS of the child in MiB, stdout; the child's CPU seconds go to CPU[-1]."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    t = time.monotonic()
+    done = subprocess.run([ZX, *args], capture_output=True, text=True)
+    seconds = time.monotonic() - t
+    if done.returncode != 0:
+        raise SystemExit(f"{args} failed ({done.returncode}): {done.stderr[-2000:]}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss
+    CPU.append(round(usage.ru_utime + usage.ru_stime - cpu, 1))
+    return seconds, max(peak, before) // 1024, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=ROOT / "bench/out/screening")
+    parser.add_argument("--as-of", default="2022-06-30")
+    parser.add_argument("--threshold", default="6500")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-screen", action="store_true")
+    args = parser.parse_args()
+    feeds_dir = args.data / "feeds"
+    results: dict = {"machine": "2 cores (shared), 24 GiB, PostgreSQL 15", "as_of": args.as_of}
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from zhenxing.screening import engine, feeds, rules, services, snapshot
+    from zhenxing.screening.models import FeedFile
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM registry_household")
+        results["households"] = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM registry_member")
+        results["members"] = cur.fetchone()[0]
+    print(json.dumps(results, ensure_ascii=False), flush=True)
+
+    if not args.skip_import:
+        FeedFile.objects.all().delete()
+        seconds, peak, out = child("import-feed", "medical", str(feeds_dir / "medical.csv"))
+        rows = FeedFile.objects.get(source="medical").rows
+        results["medical_import"] = {"rows": rows, "seconds": round(seconds, 1), "rows_per_s": int(rows / seconds),
+                                     "cpu_s": CPU[-1], "rows_per_cpu_s": int(rows / CPU[-1]), "load_avg": os.getloadavg(),
+                                     "peak_rss_mib": peak, "output": out.strip()}
+        print(json.dumps(results["medical_import"], ensure_ascii=False), flush=True)
+        # For the choice of store: the same validated rows COPYed into a PostgreSQL table.
+        import duckdb
+
+        parquet = FeedFile.objects.get(source="medical").path
+        tmp_csv = args.data / "medical-validated.csv"
+        duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp_csv}' (HEADER false)")
+        with connection.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS bench_medical_copy")
+            cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, digest text, serial text,
+                id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
+                serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
+            t = time.monotonic()
+            with cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy, tmp_csv.open("rb") as fh:
+                while chunk := fh.read(1 << 22):
+                    copy.write(chunk)
+            copy_in = time.monotonic() - t
+            t = time.monotonic()
+            cur.execute("CREATE UNIQUE INDEX ON bench_medical_copy (serial)")
+            index = time.monotonic() - t
+            t = time.monotonic()
+            with cur.cursor.copy("COPY (SELECT id_hash, rec_date, burden FROM bench_medical_copy) TO STDOUT") as copy:
+                for _ in copy:
+                    pass
+            copy_out = time.monotonic() - t
+            cur.execute("SELECT pg_total_relation_size('bench_medical_copy')")
+            size = cur.fetchone()[0]
+            cur.execute("DROP TABLE bench_medical_copy")
+        tmp_csv.unlink()
+        t = time.monotonic()
+        duckdb.connect().execute(f"SELECT sum(burden) FROM read_parquet('{parquet}')").fetchall()
+        results["store_comparison"] = {
+            "postgres_copy_in_s": round(copy_in, 1), "postgres_unique_index_s": round(index, 1),
+            "postgres_copy_out_3_cols_s": round(copy_out, 1), "postgres_table_mib": size // 2**20,
+            "parquet_mib": Path(parquet).stat().st_size // 2**20,
+            "parquet_scan_sum_s": round(time.monotonic() - t, 2)}
+        print(json.dumps(results["store_comparison"]), flush=True)
+        others = {}
+        for source in feeds.SPECS:
+            if source == "medical":
+                continue
+            seconds, peak, _ = child("import-feed", source, str(feeds_dir / f"{source}.csv"))
+            others[source] = {"rows": FeedFile.objects.get(source=source).rows, "seconds": round(seconds, 1),
+                              "cpu_s": CPU[-1]}
+        results["other_imports"] = others
+        print(json.dumps(others), flush=True)
+
+    runs = []
+    for _ in range(0 if args.skip_screen else 2):
+        seconds, peak, out = child("screen", "--as-of", args.as_of, "--json")
+        summary = json.loads(out.strip().splitlines()[-1])
+        runs.append({"wall_s": round(seconds, 1), "seconds": summary["seconds"], "new": summary["new"],
+                     "updated": summary["updated"], "closed": summary["closed"], "alerts": summary["alerts"],
+                     "peak_rss_mib": peak, "cpu_s": CPU[-1], "load_avg": os.getloadavg()})
+        print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
+    if runs:
+        results["screen_runs"] = runs
+
+    # Rule evaluation vs a hand-written DuckDB query, same connection, same tables.
+    as_of = dt.date.fromisoformat(args.as_of)
+    ruleset = services.ruleset_current(as_of.year)
+    params = rules.effective_parameters(ruleset.rules, {})
+    duck = engine.DuckEngine()
+    t = time.monotonic()
+    snapshot.load(duck.con, income_year=as_of.year - 1)
+    duck.load_feeds()
+    load_s = time.monotonic() - t
+    duck.con.execute("CREATE TABLE f_medical_m AS SELECT * FROM f_medical")  # both read the same materialised table
+    duck.con.execute("CREATE OR REPLACE TEMP VIEW f_medical AS SELECT * FROM f_medical_m")
+    t, c = time.monotonic(), time.process_time()
+    engine.evaluate(duck, params=params, enabled=["income", "medical"], as_of=as_of, income_year=as_of.year - 1)
+    engine_n = duck.query("SELECT count(DISTINCT rule || CAST(household_id AS VARCHAR)) FROM hits")[0][0]
+    engine_s, engine_cpu = time.monotonic() - t, time.process_time() - c
+    thr, p = params["income"]["threshold"], params["medical"]
+    since = as_of - dt.timedelta(days=365)
+    t, c = time.monotonic(), time.process_time()
+    hand = duck.query(f"""
+        WITH liv AS (SELECT household_id, count(*) AS n FROM mem WHERE status = 'active' GROUP BY ALL),
+             inc1 AS (SELECT household_id, wage + business + property + transfer - cost AS net FROM inc
+                      WHERE year = {as_of.year - 1}),
+             med AS (SELECT m.household_id, sum(f.burden) AS b FROM f_medical_m f JOIN mem m USING (id_hash)
+                     WHERE f.rec_date > DATE '{since}' AND f.rec_date <= DATE '{as_of}' GROUP BY ALL),
+             flagged AS (
+                SELECT 'income' AS rule, h.household_id FROM hh h JOIN liv USING (household_id)
+                    JOIN inc1 USING (household_id) WHERE net < {thr} * n
+                UNION ALL
+                SELECT 'income_missing', h.household_id FROM hh h JOIN liv USING (household_id)
+                    ANTI JOIN inc1 USING (household_id)
+                UNION ALL
+                SELECT 'medical', h.household_id FROM hh h JOIN liv USING (household_id) JOIN med USING (household_id)
+                    WHERE b > (CASE WHEN h.formerly_poor THEN {p['ratio_poor']} ELSE {p['ratio_other']} END)
+                              * {p['reference_income']} * n)
+        SELECT count(*) FROM flagged""")[0][0]
+    hand_s, hand_cpu = time.monotonic() - t, time.process_time() - c
+    results["rule_evaluation"] = {"snapshot_and_feeds_load_s": round(load_s, 2), "engine_s": round(engine_s, 2),
+                                  "engine_flagged": engine_n, "hand_written_s": round(hand_s, 2),
+                                  "hand_written_flagged": hand, "ratio": round(engine_s / hand_s, 2),
+                                  "engine_cpu_s": round(engine_cpu, 2), "hand_written_cpu_s": round(hand_cpu, 2),
+                                  "cpu_ratio": round(engine_cpu / hand_cpu, 2), "load_avg": os.getloadavg()}
+    print(json.dumps(results["rule_evaluation"]), flush=True)
+    duck.con.close()
+
+    seconds, peak, out = child("screen", "--as-of", args.as_of, "--simulate", "--threshold", args.threshold, "--json")
+    sim = json.loads(out.strip().splitlines()[-1])
+    results["simulation"] = {"wall_s": round(seconds, 1), "seconds": sim["seconds"], "cpu_s": CPU[-1], "total": sim["simulated"]["total"]}
+    print(json.dumps(results["simulation"]), flush=True)
+    name = "results.json" if not (args.skip_import or args.skip_screen) else "results-partial.json"
+    (args.data / name).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Demo: small department feeds for demo households in several villages and counties, one run."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from zhenxing.accounts.models import User
+from zhenxing.registry import idnumber
+from zhenxing.registry.models import Household
+from zhenxing.testing import REGION_CODES
+
+from . import feeds, services
+from .models import Alert, AlertState, FeedFile
+
+AS_OF = dt.date(2022, 6, 30)
+VILLAGES = [REGION_CODES["fendou"], REGION_CODES["yongfeng"], REGION_CODES["kaikukang"], REGION_CODES["huma_village"]]
+
+
+def _rows() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {s: [] for s in feeds.SPECS}
+    serial = 0
+    for code in VILLAGES:
+        households = list(Household.objects.filter(village__code=code).order_by("number")[:4])
+        for i, h in enumerate(households):
+            members = list(h.members.order_by("id"))
+            if not members:
+                continue
+            first = idnumber.decrypt(members[0].id_cipher)
+            if i == 0:
+                serial += 1
+                out["medical"].append({"结算流水号": f"DEMO{serial:06d}", "身份证号": first, "姓名": members[0].name,
+                                       "结算日期": "2022-05-10", "医疗总费用": "80000.00", "基本医保支付": "30000.00",
+                                       "大病保险支付": "8000.00", "医疗救助支付": "2000.00", "个人负担": "40000.00"})
+            elif i == 1:
+                out["housing"].append({"身份证号": first, "鉴定日期": "2022-03-15", "鉴定等级": "C"})
+            elif i == 2:
+                out["civil"].append({"身份证号": first, "姓名": members[0].name, "救助类型": "低保", "状态": "在保",
+                                     "开始日期": "2022-05-20", "金额": "350.00"})
+            else:
+                out["disaster"].append({"身份证号": first, "灾害类型": "洪涝", "损失金额": "30000.00",
+                                        "发生日期": "2022-06-01"})
+    out["water"].append({"村代码": REGION_CODES["fendou"], "问题类型": "水质", "发现日期": "2022-05-01", "状态": "未整改"})
+    out["death"].append({"身份证号": idnumber.make(region="232799", seq=7), "姓名": "外地人员", "死亡日期": "2022-02-01"})
+    return out
+
+
+def load(*, out) -> None:
+    if not Household.objects.filter(village__code=REGION_CODES["fendou"]).exists():
+        out.write("部门筛查：无户籍演示数据，跳过\n")
+        return
+    imported = 0
+    with tempfile.TemporaryDirectory(prefix="zx-demo-") as tmp:
+        for source, rows in _rows().items():
+            if not rows or FeedFile.objects.filter(source=source).exists():
+                continue
+            path = Path(tmp) / f"{source}.csv"
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=feeds.SPECS[source].headers)
+                writer.writeheader()
+                writer.writerows(rows)
+            result, _ = services.feed_import(actor=None, source=source, path=path, file_name=f"演示-{source}.csv")
+            imported += result.new
+    if not Alert.objects.exists():
+        services.screen(actor=None, as_of=AS_OF)
+        tahe = User.objects.filter(username="demo-tahe").first()
+        fendou = User.objects.filter(username="demo-fendou").first()
+        if tahe is not None:
+            for alert in Alert.objects.filter(state=AlertState.NEW, village__code__in=VILLAGES[:2])[:3]:
+                services.alert_transition(actor=tahe, alert=alert, action="issue")
+            if fendou is not None:
+                alert = Alert.objects.filter(state=AlertState.ISSUED, village__code=REGION_CODES["fendou"]).first()
+                if alert is not None:
+                    services.alert_transition(actor=fendou, alert=alert, action="start")
+    out.write(f"部门筛查：导入演示记录 {imported} 条，预警 {Alert.objects.count()} 条\n")

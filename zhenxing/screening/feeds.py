@@ -1,0 +1,456 @@
+"""Department feeds: exact headers, natural keys, set-based validation and a Parquet store.
+
+A file is read by DuckDB as text, checked with one SQL pass per column (row-level Chinese
+errors), its ID numbers are matched by the registry's keyed hash computed in SQL (HMAC-SHA256,
+no per-row Python), and only new or changed records (by natural key) are written to a Parquet
+file catalogued by ``FeedFile``. Clear ID numbers are never stored: the hash and the masked form.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from zhenxing.registry.idnumber import PROVINCES, WEIGHTS
+
+MONEY_RE = r"^\d+(\.\d{1,2})?$"
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    name: str
+    kind: str  # id, text, date, money, year, enum, village
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    source: str
+    title: str
+    cols: tuple[Col, ...]
+    key: tuple[str, ...]  # internal column names; "id" means the ID number (stored as its hash)
+    date_col: str  # the record's date (for windows and "latest")
+    extra_check: str = ""  # SQL boolean that must hold, over typed columns
+    extra_message: str = ""
+    extra_col: str = ""
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.cols]
+
+    def col(self, name: str) -> Col:
+        return next(c for c in self.cols if c.name == name)
+
+    @property
+    def has_id(self) -> bool:
+        return any(c.kind == "id" for c in self.cols)
+
+
+SPECS: dict[str, FeedSpec] = {s.source: s for s in [
+    FeedSpec("medical", "医保结算", (
+        Col("结算流水号", "serial", "text"), Col("身份证号", "id", "id"), Col("姓名", "name", "text"),
+        Col("结算日期", "rec_date", "date"), Col("医疗总费用", "total", "money"), Col("基本医保支付", "basic", "money"),
+        Col("大病保险支付", "serious", "money"), Col("医疗救助支付", "aid", "money"), Col("个人负担", "burden", "money"),
+    ), key=("serial",), date_col="rec_date",
+        extra_check="abs(total - basic - serious - aid - burden) <= 0.01",
+        extra_message="个人负担应等于医疗总费用减去基本医保、大病保险、医疗救助支付（相差不超过0.01元）",
+        extra_col="个人负担"),
+    FeedSpec("insurance", "医保参保", (
+        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("参保年度", "year", "year"),
+        Col("参保状态", "status", "enum", ("已参保", "未参保", "中断")),
+    ), key=("id", "year"), date_col=""),
+    FeedSpec("civil", "民政救助", (
+        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("救助类型", "kind", "enum", ("低保", "特困", "临时救助")),
+        Col("状态", "status", "enum", ("在保", "停保", "已发放")), Col("开始日期", "rec_date", "date"),
+        Col("金额", "amount", "money"),
+    ), key=("id", "kind", "rec_date"), date_col="rec_date"),
+    FeedSpec("disability", "残联", (
+        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("残疾类别", "category", "text"),
+        Col("残疾等级", "grade", "enum", ("一级", "二级", "三级", "四级")), Col("发证日期", "rec_date", "date"),
+    ), key=("id", "rec_date"), date_col="rec_date"),
+    FeedSpec("education", "教育", (
+        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("学段", "stage", "text"),
+        Col("在校状态", "status", "enum", ("在校", "辍学", "休学", "毕业")), Col("日期", "rec_date", "date"),
+    ), key=("id", "rec_date"), date_col="rec_date"),
+    FeedSpec("housing", "住建", (
+        Col("身份证号", "id", "id"), Col("鉴定日期", "rec_date", "date"),
+        Col("鉴定等级", "grade", "enum", ("A", "B", "C", "D")),
+    ), key=("id", "rec_date"), date_col="rec_date"),
+    FeedSpec("water", "水务", (
+        Col("村代码", "village_code", "village"), Col("问题类型", "kind", "enum", ("水量", "水质", "方便程度", "供水保障率")),
+        Col("发现日期", "rec_date", "date"), Col("状态", "status", "enum", ("未整改", "已整改")),
+    ), key=("village_code", "kind", "rec_date"), date_col="rec_date"),
+    FeedSpec("employment", "人社", (
+        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("就业状态", "status", "enum", ("在岗", "失业", "务工中断")),
+        Col("月收入", "income", "money"), Col("日期", "rec_date", "date"),
+    ), key=("id", "rec_date"), date_col="rec_date"),
+    FeedSpec("disaster", "应急", (
+        Col("身份证号", "id", "id"), Col("灾害类型", "kind", "enum", ("洪涝", "地质", "旱灾", "生物", "气象", "地震", "其他")),
+        Col("损失金额", "loss", "money"), Col("发生日期", "rec_date", "date"),
+    ), key=("id", "rec_date", "kind"), date_col="rec_date"),
+    FeedSpec("death", "公安", (
+        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("死亡日期", "rec_date", "date"),
+    ), key=("id",), date_col="rec_date"),
+]}
+
+
+class FeedUnreadable(Exception):
+    """The file cannot be read at all (exit code 2)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行【{self.column}】{self.message}" if self.column else f"第{self.row}行：{self.message}"
+
+
+@dataclass
+class ImportResult:
+    source: str
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    duplicates: int = 0
+    unmatched: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    parquet: Path | None = None
+    sha256: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def store_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "screening" / "feeds"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def hmac_sql(expr: str) -> str:
+    """HMAC-SHA256 of ``expr`` (text) under settings.ID_HASH_KEY, in SQL: equals idnumber.id_hash."""
+    key = settings.ID_HASH_KEY.encode()
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    ipad = bytes(b ^ 0x36 for b in key).hex()
+    opad = bytes(b ^ 0x5C for b in key).hex()
+    return f"sha256(unhex('{opad}') || unhex(sha256(unhex('{ipad}') || CAST({expr} AS BLOB))))"
+
+
+def _checksum_sql(v: str) -> str:
+    terms = " + ".join(f"CAST(substr({v}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(WEIGHTS))
+    return f"substr('10X98765432', (({terms}) % 11) + 1, 1)"
+
+
+def id_error_sql(v: str) -> str:
+    """A CASE giving the Chinese message for an invalid ID number in column ``v`` (text), else NULL."""
+    provinces = ", ".join(f"'{p}'" for p in sorted(PROVINCES))
+    return f"""CASE
+        WHEN {v} IS NULL OR {v} = '' THEN '身份证号不能为空'
+        WHEN {v} = '#EXCEL_NUMBER#' THEN '身份证号被 Excel 存成了数字，末几位可能已丢失；请把该列设为“文本”格式后重新填写'
+        WHEN regexp_full_match({v}, '\\d(\\.\\d+)?E\\+?\\d+') OR regexp_full_match({v}, '\\d{{15,18}}\\.0')
+            THEN '身份证号被 Excel 转成了科学计数法或数字，末几位已丢失；请把该列设为“文本”格式后重新填写'
+        WHEN regexp_full_match({v}, '\\d{{15}}') THEN '15位旧身份证号须先升级为18位'
+        WHEN NOT regexp_full_match({v}, '\\d{{17}}[\\dX]') THEN '身份证号须为18位：前17位为数字，最后一位为数字或X'
+        WHEN substr({v}, 1, 2) NOT IN ({provinces}) THEN '身份证号前两位 ' || substr({v}, 1, 2) || ' 不是有效的省级行政区划代码'
+        WHEN try_strptime(substr({v}, 7, 8), '%Y%m%d') IS NULL OR substr({v}, 7, 4) < '1900'
+            OR CAST(try_strptime(substr({v}, 7, 8), '%Y%m%d') AS DATE) > current_date
+            THEN '身份证号中的出生日期 ' || substr({v}, 7, 8) || ' 无效'
+        WHEN {_checksum_sql(v)} <> substr({v}, 18, 1) THEN '身份证号校验码不正确，请核对是否录错'
+    END"""
+
+
+def _col_error_sql(col: Col) -> str:
+    v = f"c_{col.name}"
+    if col.kind == "id":
+        return id_error_sql(v)
+    empty = f"WHEN {v} IS NULL OR {v} = '' THEN '不能为空'"
+    if col.kind == "text":
+        return f"CASE {empty} END"
+    if col.kind == "date":
+        return (f"CASE {empty} WHEN NOT regexp_full_match({v}, '{DATE_RE}') OR try_strptime({v}, '%Y-%m-%d') IS NULL "
+                f"THEN '日期“' || {v} || '”无效，应为 YYYY-MM-DD' END")
+    if col.kind == "money":
+        return (f"CASE {empty} WHEN NOT regexp_full_match({v}, '{MONEY_RE}') "
+                f"THEN '金额“' || {v} || '”无效：应为不小于0的元数，最多两位小数' END")
+    if col.kind == "year":
+        return f"CASE {empty} WHEN NOT regexp_full_match({v}, '\\d{{4}}') THEN '年度“' || {v} || '”无效，应为四位年份' END"
+    if col.kind == "village":
+        return f"CASE {empty} WHEN NOT regexp_full_match({v}, '\\d{{12}}') THEN '村代码“' || {v} || '”无效，应为12位数字' END"
+    if col.kind == "enum":
+        allowed = ", ".join(f"'{c}'" for c in col.choices)
+        return (f"CASE {empty} WHEN {v} NOT IN ({allowed}) THEN '“' || {v} || '”不是有效取值（可选："
+                f"{'/'.join(col.choices)}）' END")
+    raise ValueError(col.kind)
+
+
+def _typed_sql(col: Col) -> str:
+    v = f"c_{col.name}"
+    if col.kind == "date":
+        return f"CAST(strptime({v}, '%Y-%m-%d') AS DATE) AS {col.name}"
+    if col.kind == "money":
+        return f"CAST({v} AS DECIMAL(14,2)) AS {col.name}"
+    if col.kind == "year":
+        return f"CAST({v} AS INTEGER) AS {col.name}"
+    if col.kind == "id":
+        return f"{hmac_sql(v)} AS id_hash, substr({v}, 1, 6) || '********' || substr({v}, 15, 4) AS id_masked"
+    return f"{v} AS {col.name}"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def to_utf8_csv(path: Path, spec: FeedSpec, workdir: Path) -> tuple[Path, list[str]]:
+    """A UTF-8 CSV copy (when needed) and the file's headers. .xlsx via calamine; CSV in UTF-8 (BOM) or GBK."""
+    if path.suffix.lower() in {".xlsx", ".xls"}:
+        try:
+            from python_calamine import CalamineWorkbook
+
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001 - any parser failure means "unreadable"
+            raise FeedUnreadable(f"无法读取 Excel 文件：{exc}") from None
+        if not rows:
+            raise FeedUnreadable("文件为空")
+        headers = [_cell(h).strip() for h in rows[0]]
+        id_idx = {i for i, h in enumerate(headers) if h == "身份证号"}
+        out = workdir / "data.csv"
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers)
+            for row in rows[1:]:
+                if all(c in (None, "") for c in row):
+                    continue
+                writer.writerow(["#EXCEL_NUMBER#" if i in id_idx and isinstance(c, (int, float)) and not isinstance(c, bool)
+                                 else _cell(c).strip() for i, c in enumerate(row)])
+        return out, headers
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError as exc:
+        raise FeedUnreadable(f"无法打开文件：{exc}") from None
+    encoding = "utf-8"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the buffer's end
+            encoding = "gbk"
+    if encoding == "utf-8" and not head.startswith(b"\xef\xbb\xbf"):
+        first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
+        return path, next(csv.reader([first]), [])
+    out = workdir / "data.csv"
+    try:
+        with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else "gb18030", newline="") as src, \
+                out.open("w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 22):
+                dst.write(chunk)
+    except UnicodeDecodeError:
+        raise FeedUnreadable("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx") from None
+    with out.open(encoding="utf-8") as fh:
+        first = fh.readline().strip("\r\n")
+    return out, next(csv.reader([first]), [])
+
+
+def current_files(source: str) -> list[str]:
+    from .models import FeedFile
+
+    return [p for p in FeedFile.objects.filter(source=source).order_by("id").values_list("path", flat=True)
+            if p and Path(p).is_file()]
+
+
+def current_view_sql(spec: FeedSpec, table: str) -> str:
+    """Portable SQL (DuckDB and Spark): the latest version of each record by natural key."""
+    key = ", ".join("id_hash" if k == "id" else k for k in spec.key)
+    return (f"SELECT * FROM (SELECT t.*, row_number() OVER (PARTITION BY {key} ORDER BY file_id DESC, row_no DESC) "
+            f"AS zx_rn FROM {table} t) v WHERE zx_rn = 1")
+
+
+def register_current(con, spec: FeedSpec, name: str, files: list[str] | None = None) -> None:
+    """Create view ``name`` in a DuckDB connection: the source's current records (empty when none)."""
+    files = current_files(spec.source) if files is None else files
+    if not files:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM ({empty_select(spec)}) e WHERE false")
+        return
+    listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_all AS SELECT * FROM read_parquet({listing}, union_by_name=true)")
+    if len(files) == 1:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}_all")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (zx_rn) FROM ({current_view_sql(spec, name + '_all')})")
+
+
+def empty_select(spec: FeedSpec) -> str:
+    cols = ["CAST(0 AS BIGINT) AS file_id", "CAST(0 AS BIGINT) AS row_no", "CAST('' AS VARCHAR) AS digest"]
+    for c in spec.cols:
+        if c.kind == "id":
+            cols += ["CAST('' AS VARCHAR) AS id_hash", "CAST('' AS VARCHAR) AS id_masked"]
+        elif c.kind == "date":
+            cols.append(f"CAST(NULL AS DATE) AS {c.name}")
+        elif c.kind == "money":
+            cols.append(f"CAST(0 AS DECIMAL(14,2)) AS {c.name}")
+        elif c.kind == "year":
+            cols.append(f"CAST(0 AS INTEGER) AS {c.name}")
+        else:
+            cols.append(f"CAST('' AS VARCHAR) AS {c.name}")
+    return "SELECT " + ", ".join(cols)
+
+
+def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None = None,
+                dry_run: bool = False, max_errors: int = 200) -> ImportResult:
+    """Validate and stage one file. ``registry_hashes``: callable(con, table_name) creating a table
+    of the registry's member id_hash values (or village codes for water) to count unmatched records.
+
+    Writes the Parquet file only when not ``dry_run`` and the file has no error.
+    """
+    import duckdb
+
+    spec = SPECS[source]
+    started = time.monotonic()
+    result = ImportResult(source=source)
+    path = Path(path)
+    if not path.exists():
+        raise FeedUnreadable(f"文件不存在：{path}")
+    result.sha256 = _file_sha256(path)
+    with tempfile.TemporaryDirectory(prefix="zx-feed-") as tmp:
+        csv_path, headers = to_utf8_csv(path, spec, Path(tmp))
+        headers = [h.strip() for h in headers]
+        missing = [h for h in spec.headers if h not in headers]
+        if missing:
+            result.errors = [RowError(1, h, "缺少此列（表头须与模板完全一致）") for h in missing]
+            result.error_count = len(missing)
+            return result
+        con = duckdb.connect()
+        con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute(f"SET memory_limit = '{getattr(settings, 'SCREENING_DUCKDB_MEMORY', '4GB')}'")
+        cols = "{" + ", ".join(f"'{h}': 'VARCHAR'" for h in headers) + "}"
+        try:
+            # Row numbers in file order (insertion order is preserved), header = row 1.
+            select = ", ".join(
+                (f"upper(trim(\"{c.header}\")) AS c_{c.name}" if c.kind == "id" else f"trim(\"{c.header}\") AS c_{c.name}")
+                for c in spec.cols)
+            con.execute(f"""CREATE TEMP TABLE src AS SELECT row_number() OVER () + 1 AS row_no, {select}
+                FROM read_csv('{csv_path}', header=true, auto_detect=false, columns={cols}, delim=',', quote='"',
+                              escape='"', null_padding=true, strict_mode=false)""")
+        except duckdb.Error as exc:
+            raise FeedUnreadable(f"无法解析 CSV 文件：{exc}") from None
+        result.rows = con.execute("SELECT count(*) FROM src").fetchone()[0]
+        checks = " UNION ALL ".join(
+            f"SELECT row_no, '{c.header}' AS col, {_col_error_sql(c)} AS msg FROM src" for c in spec.cols if c.kind != "id")
+        key_cols = ", ".join(f"c_{k}" for k in spec.key)
+        con.execute(f"CREATE TEMP TABLE errs AS SELECT * FROM ({checks}) e WHERE msg IS NOT NULL")
+        if spec.has_id:
+            # ID checks and the keyed hash once per distinct person, not per row (10M settlements, ~3M people).
+            con.execute(f"""CREATE TEMP TABLE idmap AS SELECT c_id, {id_error_sql('c_id')} AS err, {hmac_sql('c_id')} AS h
+                FROM (SELECT DISTINCT c_id FROM src)""")
+            if con.execute("SELECT count(*) FROM idmap WHERE err IS NOT NULL").fetchone()[0]:
+                con.execute("""INSERT INTO errs SELECT s.row_no, '身份证号', i.err FROM src s
+                    JOIN idmap i ON i.c_id IS NOT DISTINCT FROM s.c_id WHERE i.err IS NOT NULL""")
+        # Duplicate natural keys within the file: a cheap aggregate first, row numbers only when there are any.
+        con.execute(f"CREATE TEMP TABLE dups AS SELECT {key_cols}, min(row_no) AS first_row FROM src "
+                    f"GROUP BY {key_cols} HAVING count(*) > 1")
+        if con.execute("SELECT count(*) FROM dups").fetchone()[0]:
+            on = " AND ".join(f"s.c_{k} IS NOT DISTINCT FROM d.c_{k}" for k in spec.key)
+            con.execute(f"""INSERT INTO errs SELECT s.row_no, '{'、'.join(spec.col(k).header for k in spec.key)}',
+                '与第' || CAST(d.first_row AS VARCHAR) || '行重复（同一记录在文件中出现多次）'
+                FROM src s JOIN dups d ON {on} WHERE s.row_no > d.first_row""")
+        if spec.extra_check:
+            typed_money = ", ".join(f"TRY_CAST(c_{c.name} AS DECIMAL(14,2)) AS {c.name}" for c in spec.cols if c.kind == "money")
+            con.execute(f"""INSERT INTO errs SELECT row_no, '{spec.extra_col}', '{spec.extra_message}' FROM
+                (SELECT row_no, {typed_money} FROM src WHERE row_no NOT IN (SELECT row_no FROM errs)) m
+                WHERE NOT ({spec.extra_check})""")
+        result.error_count = con.execute("SELECT count(*) FROM errs").fetchone()[0]
+        if result.error_count:
+            result.errors = [RowError(r, c, m) for r, c, m in con.execute(
+                f"SELECT row_no, col, msg FROM errs ORDER BY row_no, col LIMIT {max_errors}").fetchall()]
+            return result
+        typed = ", ".join(_typed_sql(c) for c in spec.cols)
+        content = " || '|' || ".join(f"coalesce(CAST(c_{c.name} AS VARCHAR), '')" for c in spec.cols)
+        fid = file_id if file_id is not None else 0
+        join = ""
+        if spec.has_id:
+            join = "JOIN idmap USING (c_id)"
+            typed = typed.replace(f"{hmac_sql('c_id')} AS id_hash", "idmap.h AS id_hash")
+        con.execute(f"""CREATE TEMP TABLE staged AS SELECT CAST({fid} AS BIGINT) AS file_id, CAST(row_no AS BIGINT) AS row_no,
+            md5({content}) AS digest, {typed} FROM src {join}""")
+        con.execute("DROP TABLE src")
+        if spec.has_id:
+            con.execute("DROP TABLE idmap")
+        existing = current_files(source)
+        if existing:
+            register_current(con, spec, "existing", existing)
+            key = " AND ".join(f"e.{'id_hash' if k == 'id' else k} = s.{'id_hash' if k == 'id' else k}" for k in spec.key)
+            con.execute(f"""CREATE TEMP TABLE classified AS SELECT s.*, CASE WHEN e.digest IS NULL THEN 'new'
+                WHEN e.digest = s.digest THEN 'same' ELSE 'changed' END AS zx_kind
+                FROM staged s LEFT JOIN existing e ON {key}""")
+            counts = dict(con.execute("SELECT zx_kind, count(*) FROM classified GROUP BY 1").fetchall())
+            to_write = "SELECT * EXCLUDE (zx_kind) FROM classified WHERE zx_kind <> 'same'"
+        else:  # the source's first file: every record is new, no second copy of 10M rows
+            counts = {"new": result.rows}
+            to_write = "SELECT * FROM staged"
+        result.new, result.changed, result.duplicates = counts.get("new", 0), counts.get("changed", 0), counts.get("same", 0)
+        registry_hashes(con, "reg")
+        if spec.has_id:
+            result.unmatched = con.execute(
+                "SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM reg r WHERE r.k = s.id_hash)").fetchone()[0]
+        else:
+            result.unmatched = con.execute(
+                "SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM reg r WHERE r.k = s.village_code)").fetchone()[0]
+        if not dry_run and (result.new or result.changed):
+            target = store_dir() / source
+            target.mkdir(parents=True, exist_ok=True)
+            out = target / f"{dt.date.today():%Y%m%d}-{uuid.uuid4().hex[:12]}.parquet"
+            con.execute(f"COPY ({to_write} ORDER BY row_no) TO '{out}' (FORMAT parquet, COMPRESSION zstd, "
+                        f"ROW_GROUP_SIZE 1000000)")
+            result.parquet = out
+        con.close()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def template_csv(source: str) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf).writerow(SPECS[source].headers)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def remove_quietly(path: Path | None) -> None:
+    if path is not None:
+        try:
+            os.remove(path)
+        except OSError:
+            pass

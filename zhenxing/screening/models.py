@@ -1,0 +1,199 @@
+"""Department screening: feed files, rule sets, runs and alerts."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.models import Department
+
+
+class Source(models.TextChoices):
+    MEDICAL = "medical", _("医保结算")
+    INSURANCE = "insurance", _("医保参保")
+    CIVIL = "civil", _("民政救助")
+    DISABILITY = "disability", _("残联")
+    EDUCATION = "education", _("教育")
+    HOUSING = "housing", _("住建")
+    WATER = "water", _("水务")
+    EMPLOYMENT = "employment", _("人社")
+    DISASTER = "disaster", _("应急")
+    DEATH = "death", _("公安")
+
+
+# Which department owns (and may upload) each source.
+SOURCE_DEPARTMENT: dict[str, str] = {
+    Source.MEDICAL: Department.MEDICAL_INSURANCE,
+    Source.INSURANCE: Department.MEDICAL_INSURANCE,
+    Source.CIVIL: Department.CIVIL_AFFAIRS,
+    Source.DISABILITY: Department.DISABLED_FEDERATION,
+    Source.EDUCATION: Department.EDUCATION,
+    Source.HOUSING: Department.HOUSING,
+    Source.WATER: Department.WATER,
+    Source.EMPLOYMENT: Department.HUMAN_RESOURCES,
+    Source.DISASTER: Department.EMERGENCY,
+    Source.DEATH: Department.PUBLIC_SECURITY,
+}
+
+
+@scope.register(region="region", field="department")
+class FeedFile(models.Model):
+    """One imported department file, stored as a Parquet file and catalogued here.
+
+    Rows are immutable; a later file with the same natural key supersedes the earlier row
+    (latest file wins), so re-importing or overlapping files never counts a record twice.
+    """
+
+    source = models.CharField(_("数据来源"), max_length=16, choices=Source.choices)
+    department = models.CharField(_("行业部门"), max_length=32, choices=Department.choices)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
+    file_name = models.CharField(_("文件名"), max_length=255)
+    path = models.CharField(_("存储路径"), max_length=500)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    rows = models.PositiveIntegerField(_("文件行数"), default=0)
+    new_records = models.PositiveIntegerField(_("新增记录"), default=0)
+    changed_records = models.PositiveIntegerField(_("更新记录"), default=0)
+    duplicate_records = models.PositiveIntegerField(_("重复记录"), default=0)
+    unmatched = models.PositiveIntegerField(_("未匹配记录"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    related_name="+", verbose_name=_("导入人"))
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    seconds = models.FloatField(_("用时（秒）"), default=0)
+
+    class Meta:
+        verbose_name = _("部门数据文件")
+        verbose_name_plural = _("部门数据文件")
+        ordering = ["-imported_at", "-id"]
+        indexes = [models.Index(fields=["source", "id"], name="feedfile_source_id")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.file_name}"
+
+
+@scope.register(region="region", departments="region")
+class RuleSet(models.Model):
+    """One version of the year's rule set. Versions are immutable: an edit creates the next one."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.PositiveIntegerField(_("版本"))
+    # rule code -> {"enabled": bool, "severity": str, "params": {name: value}}
+    rules = models.JSONField(_("规则与参数"))
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   related_name="+", verbose_name=_("修改人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("筛查规则集")
+        verbose_name_plural = _("筛查规则集")
+        ordering = ["-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="ruleset_year_version")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年规则集 第{self.version}版"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RunKind(models.TextChoices):
+    SCREEN = "screen", _("筛查")
+    SIMULATE = "simulate", _("政策模拟")
+
+
+@scope.register(region="region", departments="region")
+class Run(models.Model):
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
+    kind = models.CharField(_("类型"), max_length=16, choices=RunKind.choices, default=RunKind.SCREEN)
+    as_of = models.DateField(_("筛查基准日"))
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, related_name="runs",
+                                verbose_name=_("规则集"))
+    overrides = models.JSONField(_("本次参数覆盖"), default=dict, blank=True)
+    threshold = models.DecimalField(_("模拟标准"), max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    stage = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("筛查运行")
+        verbose_name_plural = _("筛查运行")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.as_of:%Y-%m-%d} #{self.pk}"
+
+
+class AlertState(models.TextChoices):
+    NEW = "new", _("新预警")
+    ISSUED = "issued", _("已下发")
+    VERIFYING = "verifying", _("核实中")
+    MONITORED = "monitored", _("纳入监测")
+    NO_RISK = "no_risk", _("核实无风险")
+    LAPSED = "lapsed", _("数据复核未再触发")
+
+
+OPEN_STATES = (AlertState.NEW, AlertState.ISSUED, AlertState.VERIFYING)
+
+
+@scope.register(region="village", field="department")
+class Alert(models.Model):
+    """One open alert per household (or, for water, per village) and rule; a re-run updates it."""
+
+    rule = models.CharField(_("规则"), max_length=24)
+    rule_name = models.CharField(_("规则名称"), max_length=64)
+    risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
+    severity = models.CharField(_("严重程度"), max_length=16, blank=True)
+    # "h<household id>" or "v<village id>": the subject the one-open-alert rule applies to.
+    subject = models.CharField(_("预警对象"), max_length=32)
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="screening_alerts", verbose_name=_("农户"))
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在村"))
+    department = models.CharField(_("数据来源部门"), max_length=32, choices=Department.choices, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=AlertState.choices, default=AlertState.NEW)
+    is_open = models.BooleanField(_("未办结"), default=True)
+    metric = models.DecimalField(_("指标值"), max_digits=14, decimal_places=2, null=True, blank=True)
+    limit_value = models.DecimalField(_("判定标准"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # {"summary": str, "parameters": {...}, "records": [{source, key, date, ...}], "households": [...]}
+    evidence = models.JSONField(_("依据"), default=dict)
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, related_name="+",
+                                verbose_name=_("规则集"))
+    first_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",
+                                  verbose_name=_("首次触发运行"))
+    last_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",
+                                 verbose_name=_("最近更新依据的运行"))
+    raised_at = models.DateTimeField(_("预警时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+    issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
+    verify_due = models.DateField(_("核实期限"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    outcome_reason = models.TextField(_("核实说明"), blank=True)
+    outcome_evidence = models.TextField(_("核实依据"), blank=True)
+    case_ref = models.CharField(_("监测案卷"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-raised_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule", "subject"], condition=Q(is_open=True),
+                                               name="alert_one_open_per_subject_rule")]
+        indexes = [models.Index(fields=["village", "state"], name="alert_village_state"),
+                   models.Index(fields=["rule", "state"], name="alert_rule_state"),
+                   models.Index(fields=["department", "state"], name="alert_department_state")]
+
+    def __str__(self) -> str:
+        who = self.household.number if self.household_id else self.village.name
+        return f"{self.rule_name}：{who}"

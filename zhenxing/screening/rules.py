@@ -1,0 +1,290 @@
+"""The screening rules, written once as portable set-based SQL.
+
+Every rule is one SELECT over the registry snapshot (``hh``, ``mem``, ``inc``, ``vil``), two shared
+views (``liv``: living members per household, ``net``: the income year's net income) and the
+feeds' current records (``f_<source>``). Dates and parameters are inlined as literals, so the
+SAME text runs on DuckDB (embedded, default) and on Spark SQL (distributed; see engine.py).
+
+Each rule yields "hits": one row per flagged subject and cited department record:
+``household_id, village_id, rule, sub, metric, lim, source, rec_key, rec_date, note``.
+Comparisons avoid division (``net < threshold × n``) so a value equal to the limit is never
+flagged in either engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from zhenxing.accounts.models import Department
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    code: str
+    name: str
+    risk_types: tuple[str, ...]
+    severity: str
+    department: str  # whose data raises it ("" = the registry itself)
+    params: dict
+    description: str
+
+
+RULES: dict[str, RuleDef] = {r.code: r for r in [
+    RuleDef("income", "收入低于监测标准", (), "high", "", {"threshold": 6000},
+            "收入年度（默认基准日上一年）人均纯收入 =（工资性+生产经营性+财产性+转移性−生产经营性支出）÷在户人数，严格低于监测标准时预警；"
+            "无该年度收入记录的农户单列为“收入缺失”。"),
+    RuleDef("medical", "医疗负担过重", ("01",), "high", Department.MEDICAL_INSURANCE,
+            {"reference_income": 17889, "ratio_poor": 0.5, "ratio_other": 1.0, "days": 365},
+            "基准日前365天（不含当日）之后至基准日（含）结算的个人负担合计 ÷ 在户人数，严格高于 比例×上年农村居民人均可支配收入 时预警；"
+            "脱贫户比例0.5，其他农户1.0。"),
+    RuleDef("uninsured", "未参加基本医保", (), "medium", Department.MEDICAL_INSURANCE, {},
+            "在户成员在基准日所在年度无“已参保”记录（该年度有参保数据时才判定）。"),
+    RuleDef("civil", "新纳入低保特困", (), "medium", Department.CIVIL_AFFAIRS, {"days": 90},
+            "成员的低保或特困开始日期在近90天内（基准日前90天之后至基准日），且农户未纳入监测。"),
+    RuleDef("disability", "新增重度残疾", ("03",), "high", Department.DISABLED_FEDERATION, {"days": 365},
+            "近365天内核发一级或二级残疾证。"),
+    RuleDef("dropout", "义务教育辍学", ("09",), "high", Department.EDUCATION, {"age_min": 6, "age_max": 15},
+            "基准日年满6周岁至15周岁的在户成员，最新在校状态为“辍学”。"),
+    RuleDef("housing", "住房安全", (), "high", Department.HOUSING, {},
+            "户主最新住房安全鉴定等级为C级或D级。"),
+    RuleDef("water", "饮水安全", (), "high", Department.WATER, {},
+            "农户所在村有未整改的饮水问题（每村一条预警，列出该村农户）。"),
+    RuleDef("jobloss", "务工就业不稳", ("07",), "medium", Department.HUMAN_RESOURCES, {"wage_share": 0.5},
+            "成员最新就业状态为失业或务工中断，且工资性收入超过家庭纯收入的一半。"),
+    RuleDef("disaster", "因灾", ("02",), "high", Department.EMERGENCY, {"share": 0.3, "days": 365},
+            "近365天内灾害损失合计超过家庭年纯收入的30%；风险类型按损失最大的灾害类型取细分代码。"),
+    RuleDef("death", "死亡未销户", (), "medium", Department.PUBLIC_SECURITY, {},
+            "公安有死亡记录而户籍库仍显示在世；无劳动能力成员剩余时提示“缺劳动力”（风险04）。"),
+    RuleDef("paper_exit", "虚假消除风险", (), "high", "", {},
+            "已标注风险消除的农户，人均纯收入仍低于监测标准（DOMAIN.md 中“帮扶消除而收入低于监测范围”的警示）。"),
+]}
+
+# Alert codes that are not rules of their own.
+EXTRA_CODES = {"income_missing": "收入缺失"}
+DISASTER_SUBCODES = {"洪涝": "0201", "地质": "0202", "旱灾": "0203", "生物": "0204", "气象": "0205", "地震": "0206",
+                     "其他": "0299"}
+SUB_RISKS = {("death", "no_labour"): ("04",)}
+SUB_NAMES = {("death", "no_labour"): "死亡未销户·缺劳动力"}
+
+
+def alert_name(rule: str, sub: str) -> str:
+    if rule in EXTRA_CODES:
+        return EXTRA_CODES[rule]
+    return SUB_NAMES.get((rule, sub), RULES[rule].name)
+
+
+def alert_risks(rule: str, sub: str) -> list[str]:
+    if rule == "disaster":
+        return [sub] if sub else ["0299"]
+    if (rule, sub) in SUB_RISKS:
+        return list(SUB_RISKS[(rule, sub)])
+    return list(RULES[rule].risk_types) if rule in RULES else []
+
+
+def alert_department(rule: str) -> str:
+    return RULES[rule].department if rule in RULES else ""
+
+
+def default_rules() -> dict:
+    return {code: {"enabled": True, "severity": r.severity, "params": dict(r.params)} for code, r in RULES.items()}
+
+
+def effective_parameters(ruleset_rules: dict, overrides: dict[str, str]) -> dict[str, dict]:
+    """rule code -> params, defaults ⊕ rule set ⊕ this run's ``RULE.NAME=VALUE`` overrides."""
+    params = {code: dict(r.params) for code, r in RULES.items()}
+    for code, spec in (ruleset_rules or {}).items():
+        if code in params:
+            params[code].update(spec.get("params", {}))
+    for dotted, value in overrides.items():
+        code, _, name = dotted.partition(".")
+        if code not in params or name not in params[code]:
+            known = ", ".join(f"{c}.{n}" for c, p in params.items() for n in p)
+            raise ValueError(f"未知参数 {dotted}（可用：{known}）")
+        params[code][name] = to_number(value, dotted)
+    return params
+
+
+def to_number(value, label: str = ""):
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f"参数 {label} 的值“{value}”不是数字") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"参数 {label} 的值“{value}”须为不小于0的数字")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _d(date: dt.date) -> str:
+    return f"DATE '{date:%Y-%m-%d}'"
+
+
+def _years_before(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year - years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year - years, day=28)
+
+
+HIT_COLUMNS = "household_id, village_id, rule, sub, metric, lim, source, rec_key, rec_date, note"
+
+
+def _hit(household: str, village: str, rule: str, sub: str, metric: str, lim: str, source: str, key: str,
+         date: str, note: str) -> str:
+    def s(v):
+        return "CAST(NULL AS STRING)" if v is None else v
+
+    return (f"SELECT CAST({household} AS BIGINT) AS household_id, CAST({village} AS BIGINT) AS village_id, "
+            f"'{rule}' AS rule, CAST({s(sub)} AS STRING) AS sub, CAST({metric} AS DOUBLE) AS metric, "
+            f"CAST({lim} AS DOUBLE) AS lim, CAST({s(source)} AS STRING) AS source, CAST({s(key)} AS STRING) AS rec_key, "
+            f"CAST({date} AS DATE) AS rec_date, CAST({s(note)} AS STRING) AS note")
+
+
+def base_views(as_of: dt.date, income_year: int) -> dict[str, str]:
+    return {
+        "liv": "SELECT household_id, COUNT(*) AS n FROM mem WHERE status = 'active' GROUP BY household_id",
+        "net": (f"SELECT household_id, (wage + business + property + transfer - cost) AS net, wage FROM inc "
+                f"WHERE year = {int(income_year)}"),
+    }
+
+
+def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int) -> str:
+    """The SELECT for rule ``code`` with parameters ``p`` (portable DuckDB/Spark SQL)."""
+    A = _d(as_of)
+
+    def since(days) -> str:
+        return _d(as_of - dt.timedelta(days=int(days)))
+
+    if code == "income":
+        thr = p["threshold"]
+        hit = _hit("h.household_id", "h.village_id", "income", "'income'", "CAST(t.net AS DOUBLE) / l.n", str(thr),
+                   None, None, "NULL", f"'{income_year}年人均纯收入低于监测标准'")
+        missing = _hit("h.household_id", "h.village_id", "income_missing", "'missing'", "NULL", str(thr), None, None,
+                       "NULL", f"'无{income_year}年收入记录'")
+        return (f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+                f"JOIN net t ON t.household_id = h.household_id WHERE t.net < {thr} * l.n "
+                f"UNION ALL {missing} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+                f"LEFT JOIN net t ON t.household_id = h.household_id WHERE t.household_id IS NULL")
+    if code == "medical":
+        ref, rp, ro = p["reference_income"], p["ratio_poor"], p["ratio_other"]
+        window = f"f.rec_date > {since(p['days'])} AND f.rec_date <= {A}"
+        hit = _hit("x.household_id", "x.village_id", "medical", "NULL", "x.burden / x.n", "x.lim", "'medical'",
+                   "f.serial", "f.rec_date", "'个人负担 ' || CAST(f.burden AS STRING) || ' 元'")
+        return f"""WITH b AS (SELECT m.household_id, SUM(f.burden) AS burden FROM f_medical f
+                   JOIN mem m ON m.id_hash = f.id_hash WHERE {window} GROUP BY m.household_id),
+              x AS (SELECT h.household_id, h.village_id, CAST(b.burden AS DOUBLE) AS burden, l.n,
+                           CAST(CASE WHEN h.formerly_poor THEN {rp} ELSE {ro} END * {ref} AS DOUBLE) AS lim
+                    FROM b JOIN hh h ON h.household_id = b.household_id JOIN liv l ON l.household_id = h.household_id
+                    WHERE b.burden > CASE WHEN h.formerly_poor THEN {rp} ELSE {ro} END * {ref} * l.n)
+              {hit} FROM x JOIN mem m ON m.household_id = x.household_id
+              JOIN f_medical f ON f.id_hash = m.id_hash WHERE {window}"""
+    if code == "uninsured":
+        year = as_of.year
+        hit = _hit("m.household_id", "h.village_id", "uninsured", "NULL", "NULL", "NULL", "'insurance'", "r.rec_key",
+                   "NULL", f"'成员 ' || m.member_key || ' 无{year}年已参保记录'")
+        return f"""WITH ok AS (SELECT DISTINCT id_hash FROM f_insurance WHERE year = {year} AND status = '已参保'),
+              have AS (SELECT COUNT(*) AS c FROM f_insurance WHERE year = {year}),
+              m AS (SELECT mm.household_id, mm.id_hash, CAST(mm.member_id AS STRING) AS member_key FROM mem mm
+                    LEFT JOIN ok ON ok.id_hash = mm.id_hash WHERE mm.status = 'active' AND ok.id_hash IS NULL),
+              r AS (SELECT id_hash, id_masked || '/{year}' AS rec_key FROM f_insurance WHERE year = {year})
+              {hit} FROM m CROSS JOIN have JOIN hh h ON h.household_id = m.household_id
+              LEFT JOIN r ON r.id_hash = m.id_hash WHERE have.c > 0"""
+    if code == "civil":
+        hit = _hit("m.household_id", "h.village_id", "civil", "NULL", "NULL", "NULL", "'civil'",
+                   "f.id_masked || '/' || f.kind || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
+                   "f.kind || '（' || f.status || '）开始于 ' || CAST(f.rec_date AS STRING)")
+        return (f"{hit} FROM f_civil f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id "
+                f"WHERE f.kind IN ('低保', '特困') AND f.rec_date > {since(p['days'])} AND f.rec_date <= {A} "
+                f"AND h.monitoring_status <> 'monitored' AND m.status <> 'dead'")
+    if code == "disability":
+        hit = _hit("m.household_id", "h.village_id", "disability", "NULL", "NULL", "NULL", "'disability'",
+                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
+                   "f.category || '残疾' || f.grade || '，发证于 ' || CAST(f.rec_date AS STRING)")
+        return (f"{hit} FROM f_disability f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id "
+                f"WHERE f.grade IN ('一级', '二级') AND f.rec_date > {since(p['days'])} AND f.rec_date <= {A} "
+                f"AND m.status <> 'dead'")
+    if code == "dropout":
+        oldest = _years_before(as_of, int(p["age_max"]) + 1)  # born after this: not yet age_max + 1
+        youngest = _years_before(as_of, int(p["age_min"]))  # born on or before this: at least age_min
+        hit = _hit("m.household_id", "h.village_id", "dropout", "NULL", "NULL", "NULL", "'education'",
+                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
+                   "f.stage || ' ' || f.status || '（' || CAST(f.rec_date AS STRING) || '）'")
+        return f"""WITH f AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY id_hash
+                      ORDER BY rec_date DESC, row_no DESC) AS k FROM f_education e WHERE rec_date <= {A}) z WHERE k = 1)
+              {hit} FROM f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id
+              WHERE f.status = '辍学' AND m.status = 'active'
+                AND m.birth_date > {_d(oldest)} AND m.birth_date <= {_d(youngest)}"""
+    if code == "housing":
+        hit = _hit("f.household_id", "h.village_id", "housing", "NULL", "NULL", "NULL", "'housing'",
+                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
+                   "'鉴定等级 ' || f.grade || '（' || CAST(f.rec_date AS STRING) || '）'")
+        return f"""WITH f AS (SELECT * FROM (SELECT e.*, m.household_id, row_number() OVER (PARTITION BY m.household_id
+                      ORDER BY e.rec_date DESC, e.row_no DESC) AS k FROM f_housing e JOIN mem m ON m.id_hash = e.id_hash
+                      WHERE e.rec_date <= {A}) z WHERE k = 1)
+              {hit} FROM f JOIN hh h ON h.household_id = f.household_id WHERE f.grade IN ('C', 'D')"""
+    if code == "water":
+        hit = _hit("NULL", "v.village_id", "water", "NULL", "NULL", "NULL", "'water'",
+                   "f.village_code || '/' || f.kind || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
+                   "f.kind || '问题，发现于 ' || CAST(f.rec_date AS STRING) || '，' || f.status")
+        return (f"{hit} FROM f_water f JOIN vil v ON v.village_code = f.village_code "
+                f"WHERE f.status = '未整改' AND f.rec_date <= {A}")
+    if code == "jobloss":
+        hit = _hit("m.household_id", "h.village_id", "jobloss", "NULL", "CAST(t.wage AS DOUBLE)",
+                   f"CAST(t.net AS DOUBLE) * {p['wage_share']}", "'employment'",
+                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
+                   "f.status || '（' || CAST(f.rec_date AS STRING) || '）'")
+        return f"""WITH f AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY id_hash
+                      ORDER BY rec_date DESC, row_no DESC) AS k FROM f_employment e WHERE rec_date <= {A}) z WHERE k = 1)
+              {hit} FROM f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id
+              JOIN net t ON t.household_id = m.household_id
+              WHERE f.status IN ('失业', '务工中断') AND m.status = 'active' AND t.wage > {p['wage_share']} * t.net"""
+    if code == "disaster":
+        window = f"f.rec_date > {since(p['days'])} AND f.rec_date <= {A}"
+        hit = _hit("x.household_id", "h.village_id", "disaster", "x.sub", "x.loss", f"CAST(t.net AS DOUBLE) * {p['share']}",
+                   "'disaster'", "f.id_masked || '/' || CAST(f.rec_date AS STRING) || '/' || f.kind", "f.rec_date",
+                   "f.kind || '灾害损失 ' || CAST(f.loss AS STRING) || ' 元'")
+        codes = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in DISASTER_SUBCODES.items())
+        return f"""WITH d AS (SELECT m.household_id, f.id_hash, f.id_masked, f.kind, f.loss, f.rec_date FROM f_disaster f
+                      JOIN mem m ON m.id_hash = f.id_hash WHERE {window}),
+              x AS (SELECT household_id, SUM(loss) AS loss_sum, CAST(SUM(loss) AS DOUBLE) AS loss,
+                           CASE max_by(kind, loss) {codes} ELSE '0299' END AS sub FROM d GROUP BY household_id)
+              {hit} FROM x JOIN hh h ON h.household_id = x.household_id JOIN net t ON t.household_id = x.household_id
+              JOIN d f ON f.household_id = x.household_id WHERE x.loss_sum > {p['share']} * t.net"""
+    if code == "death":
+        hit = _hit("m.household_id", "h.village_id", "death",
+                   "CASE WHEN c.capable IS NULL THEN 'no_labour' ELSE 'unregistered' END", "NULL", "NULL", "'death'",
+                   "f.id_masked", "f.rec_date", "'公安记录死亡于 ' || CAST(f.rec_date AS STRING) || '，户籍库仍为在世'")
+        return f"""WITH dead AS (SELECT f.id_hash, f.id_masked, f.rec_date, m.household_id FROM f_death f
+                      JOIN mem m ON m.id_hash = f.id_hash WHERE m.status <> 'dead' AND f.rec_date <= {A}),
+              c AS (SELECT mm.household_id, COUNT(*) AS capable FROM mem mm LEFT JOIN dead d ON d.id_hash = mm.id_hash
+                    WHERE mm.status = 'active' AND d.id_hash IS NULL AND mm.labour IN ('normal', 'weak')
+                    GROUP BY mm.household_id)
+              {hit} FROM dead f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id
+              LEFT JOIN c ON c.household_id = m.household_id"""
+    if code == "paper_exit":
+        thr = p.get("threshold", 0)
+        hit = _hit("h.household_id", "h.village_id", "paper_exit", "NULL", "CAST(t.net AS DOUBLE) / l.n", str(thr),
+                   None, None, "NULL", "'风险已消除但人均纯收入低于监测标准'")
+        return (f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+                f"JOIN net t ON t.household_id = h.household_id "
+                f"WHERE h.monitoring_status = 'eliminated' AND t.net < {thr} * l.n")
+    raise KeyError(code)
+
+
+def unmatched_sql(source: str) -> str:
+    if source == "water":
+        return ("SELECT 'water' AS source, COUNT(*) AS n FROM f_water f "
+                "LEFT JOIN vil v ON v.village_code = f.village_code WHERE v.village_code IS NULL")
+    return (f"SELECT '{source}' AS source, COUNT(*) AS n FROM f_{source} f "
+            f"LEFT JOIN (SELECT DISTINCT id_hash FROM mem) m ON m.id_hash = f.id_hash WHERE m.id_hash IS NULL")
+
+
+def all_sql(params: dict[str, dict], enabled: list[str], as_of: dt.date, income_year: int) -> str:
+    """The whole screening as one UNION ALL (what the engines run)."""
+    parts = []
+    for code in enabled:
+        p = dict(params[code])
+        if code == "paper_exit":
+            p["threshold"] = params["income"]["threshold"]
+        parts.append(f"SELECT {HIT_COLUMNS} FROM ({rule_sql(code, p, as_of, income_year)}) r_{code}")
+    return " UNION ALL ".join(parts)

@@ -1,0 +1,409 @@
+"""Screening writes: rule-set versions, feed imports, runs (alerts written set-based), alert transitions."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhenxing.accounts.models import Role
+from zhenxing.audit.context import acting
+from zhenxing.audit.services import event_log
+from zhenxing.regions.models import Level, Region
+
+from . import engine as engines
+from . import feeds, rules, snapshot, workflow
+from .models import SOURCE_DEPARTMENT, Alert, AlertState, FeedFile, Run, RunKind, RunStatus, RuleSet
+
+ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+VERIFY_DAYS = 15
+
+
+def top_region() -> Region:
+    return (Region.objects.filter(level=Level.PREFECTURE).order_by("code").first()
+            or Region.objects.order_by("depth", "code").first())
+
+
+# ---------------------------------------------------------------- rule sets
+
+def ruleset_current(year: int) -> RuleSet:
+    """The latest version of the year's rule set (version 1 = the defaults, created on first use)."""
+    found = RuleSet.objects.filter(year=year).order_by("-version").first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        return RuleSet.objects.create(region=top_region(), year=year, version=1, rules=rules.default_rules(),
+                                      note="默认规则")
+
+
+def ruleset_update(*, actor, year: int, changes: dict[str, object], enabled: dict[str, bool] | None = None,
+                   note: str = "") -> RuleSet:
+    """A new version with changed parameters (``RULE.NAME`` → value); the old version stays as it was."""
+    if actor is not None and actor.role not in ADMIN_ROLES:
+        raise PermissionDenied("只有地区管理员可以修改筛查规则参数")
+    current = ruleset_current(year)
+    data = json.loads(json.dumps(current.rules))
+    for dotted, value in changes.items():
+        code, _, name = dotted.partition(".")
+        if code not in data or name not in rules.RULES[code].params:
+            raise ValidationError(f"未知参数 {dotted}")
+        data[code]["params"][name] = rules.to_number(value, dotted)
+    for code, on in (enabled or {}).items():
+        if code in data:
+            data[code]["enabled"] = bool(on)
+    if data == current.rules:
+        return current
+    with transaction.atomic(), acting(actor):
+        return RuleSet.objects.create(region=current.region, year=year, version=current.version + 1, rules=data,
+                                      note=note, created_by=actor)
+
+
+# ---------------------------------------------------------------- feeds
+
+def may_upload(user, source: str) -> bool:
+    if user is None:
+        return True
+    if user.role in ADMIN_ROLES:
+        return True
+    return user.role == Role.DEPARTMENT_STAFF and SOURCE_DEPARTMENT.get(source) == user.department
+
+
+def sources_for(user) -> list[str]:
+    return [s for s in feeds.SPECS if may_upload(user, s)]
+
+
+def _registry_keys(source: str):
+    return snapshot.village_codes if source == "water" else snapshot.member_hashes
+
+
+def feed_import(*, actor, source: str, path: Path, file_name: str = "", dry_run: bool = False
+                ) -> tuple[feeds.ImportResult, FeedFile | None]:
+    """Validate and store one department file, atomically: either every row or none."""
+    if source not in feeds.SPECS:
+        raise ValidationError(f"未知数据来源 {source}（可用：{', '.join(feeds.SPECS)}）")
+    if not may_upload(actor, source):
+        raise PermissionDenied("只能上传本部门的数据")
+    region = actor.region if actor is not None and actor.region_id else top_region()
+    file_name = file_name or Path(path).name
+    if dry_run:
+        return feeds.import_file(source=source, path=path, registry_hashes=_registry_keys(source), dry_run=True), None
+    result = None
+    try:
+        with transaction.atomic(), acting(actor):
+            record = FeedFile.objects.create(source=source, department=SOURCE_DEPARTMENT[source], region=region,
+                                             file_name=file_name[:255], path="", sha256="", imported_by=actor)
+            result = feeds.import_file(source=source, path=path, registry_hashes=_registry_keys(source),
+                                       file_id=record.pk)
+            if not result.ok:
+                transaction.set_rollback(True)
+                return result, None
+            FeedFile.objects.filter(pk=record.pk).update(
+                path=str(result.parquet or ""), sha256=result.sha256, rows=result.rows, new_records=result.new,
+                changed_records=result.changed, duplicate_records=result.duplicates, unmatched=result.unmatched,
+                seconds=result.seconds)
+            record.refresh_from_db()
+            event_log(action="import", actor=actor, obj=record,
+                      extra={"source": source, "file": file_name, "rows": result.rows, "new": result.new,
+                             "changed": result.changed, "duplicates": result.duplicates, "unmatched": result.unmatched})
+            return result, record
+    except BaseException:
+        if result is not None:
+            feeds.remove_quietly(result.parquet)
+        raise
+
+
+# ---------------------------------------------------------------- runs
+
+def _enabled(ruleset: RuleSet) -> list[str]:
+    return [code for code in rules.RULES if ruleset.rules.get(code, {}).get("enabled", True)]
+
+
+def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, run: Run | None = None,
+           threads: int | None = None) -> dict:
+    """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``)."""
+    started = time.monotonic()
+    ruleset = ruleset_current(as_of.year)
+    params = rules.effective_parameters(ruleset.rules, overrides or {})
+    enabled = _enabled(ruleset)
+    income_year = as_of.year - 1
+    if run is None:
+        run = Run.objects.create(region=top_region(), kind=RunKind.SCREEN, as_of=as_of, ruleset=ruleset,
+                                 overrides=overrides or {}, status=RunStatus.RUNNING, started_by=actor)
+    else:
+        Run.objects.filter(pk=run.pk).update(ruleset=ruleset, status=RunStatus.RUNNING)
+    steps = len(enabled) + 3
+
+    def progress(stage: str, step: int) -> None:
+        Run.objects.filter(pk=run.pk).update(stage=stage[:100], progress=min(99, int(100 * step / steps)))
+
+    progress("读取户籍库快照", 0)
+    duck = engines.DuckEngine(threads=threads)
+    snapshot.load(duck.con, income_year=income_year)
+    duck.load_feeds()
+    snapshot_seconds = time.monotonic() - started
+    t_rules = time.monotonic()
+    engines.evaluate(duck, params=params, enabled=enabled, as_of=as_of, income_year=income_year,
+                     progress=lambda s, i: progress(s, i + 1))
+    rule_seconds = time.monotonic() - t_rules
+    progress("统计", len(enabled) + 1)
+    counts = dict(duck.query("""SELECT rule, COUNT(DISTINCT household_id) FROM hits WHERE household_id IS NOT NULL
+                               GROUP BY rule"""))
+    if "water" in enabled:
+        counts["water"] = duck.query("""SELECT COUNT(*) FROM hh WHERE village_id IN
+                                        (SELECT village_id FROM hits WHERE rule = 'water')""")[0][0]
+    alerts = {code: int(counts.get(code, 0)) for code in [*enabled, "income_missing"] if
+              code != "income_missing" or "income" in enabled}
+    unmatched = engines.unmatched(duck)
+    households = duck.query("SELECT COUNT(*) FROM hh")[0][0]
+    progress("写入预警", len(enabled) + 2)
+    t_write = time.monotonic()
+    written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor)
+    write_seconds = time.monotonic() - t_write
+    duck.con.close()
+    summary = {
+        "households": int(households), "alerts": alerts, **written, "unmatched": unmatched,
+        "parameters": {code: params[code] for code in enabled}, "ruleset": ruleset.version,
+        "as_of": as_of.isoformat(), "income_year": income_year, "snapshot_seconds": round(snapshot_seconds, 3),
+        "rule_seconds": round(rule_seconds, 3), "write_seconds": round(write_seconds, 3),
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
+                                         finished_at=timezone.now())
+    with acting(actor):
+        event_log(action="screen", actor=actor, obj=run, extra={k: summary[k] for k in ("households", "new", "updated",
+                                                                                       "closed")})
+    return summary
+
+
+def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor) -> dict:
+    """Upsert alerts set-based: one open alert per subject and rule; re-runs update the evidence."""
+    con = duck.con
+    con.execute("CREATE OR REPLACE TEMP TABLE rparams (rule VARCHAR, name VARCHAR, risks VARCHAR, dept VARCHAR, "
+                "severity VARCHAR, params VARCHAR)")
+    rows = []
+    for code in [*enabled, "income_missing"]:
+        base = "income" if code == "income_missing" else code
+        if base not in enabled:
+            continue
+        p = dict(params[base])
+        if code == "paper_exit":
+            p["threshold"] = params["income"]["threshold"]
+        rows.append((code, rules.alert_name(code, ""), json.dumps(rules.alert_risks(code, "")),
+                     rules.alert_department(base), ruleset.rules.get(base, {}).get("severity", rules.RULES[base].severity),
+                     json.dumps(p, ensure_ascii=False)))
+    con.executemany("INSERT INTO rparams VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE agg AS
+        SELECT subject, rule, max(coalesce(sub, '')) AS sub, household_id, max(village_id) AS village_id,
+               round(max(metric), 2) AS metric, round(max(lim), 2) AS lim,
+               CAST(to_json(list_slice(list({{'source': source, 'key': rec_key, 'date': CAST(rec_date AS VARCHAR),
+                   'note': note}} ORDER BY rec_date DESC NULLS LAST, rec_key), 1, 50)) AS VARCHAR) AS records,
+               count(*) AS n_records
+        FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
+                             ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) x
+        GROUP BY rule, subject, household_id""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS
+        SELECT a.subject, a.rule,
+               CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
+               CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
+                    WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
+               p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
+               '{{"ruleset_version": {ruleset.version}, "ruleset_year": {ruleset.year}, "as_of": "{run.as_of}", '
+               || '"sub": ' || to_json(a.sub) || ', "parameters": ' || p.params || ', "records": ' || a.records
+               || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
+               || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
+                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}}' AS evidence
+        FROM agg a JOIN rparams p ON p.rule = a.rule""")
+    now = timezone.now()
+    rules_run = [r[0] for r in rows]
+    with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
+        out = Path(tmp) / "stage.csv"
+        con.execute(f"COPY (SELECT subject, rule, name, risks, severity, coalesce(dept, ''), household_id, village_id, "
+                    f"metric, lim, evidence FROM stage) TO '{out}' (FORMAT csv, HEADER false)")
+        return _upsert(out, run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+
+
+STAGE_COLS = "subject, rule, name, risks, severity, dept, household_id, village_id, metric, lim, evidence"
+
+
+def _upsert(staged: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[str]) -> dict:
+    pg = connection.vendor == "postgresql"
+    js = "::jsonb" if pg else ""
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS zx_screen_stage")
+        cur.execute("""CREATE TEMP TABLE zx_screen_stage (subject varchar(32), rule varchar(24), name varchar(64),
+            risks text, severity varchar(16), dept varchar(32), household_id bigint, village_id bigint,
+            metric numeric(14,2), lim numeric(14,2), evidence text)""")
+        if pg:
+            with cur.cursor.copy(f"COPY zx_screen_stage ({STAGE_COLS}) FROM STDIN WITH (FORMAT csv)") as copy, \
+                    staged.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    copy.write(chunk)
+            cur.execute("CREATE INDEX ON zx_screen_stage (rule, subject)")
+            cur.execute("ANALYZE zx_screen_stage")
+        else:
+            with staged.open(encoding="utf-8", newline="") as fh:
+                data = [[None if v == "" and i in (6, 7, 8, 9) else v for i, v in enumerate(r)] for r in csv.reader(fh)]
+            cur.executemany(f"INSERT INTO zx_screen_stage ({STAGE_COLS}) VALUES ({', '.join(['%s'] * 11)})", data)
+            cur.execute("CREATE INDEX zx_screen_stage_idx ON zx_screen_stage (rule, subject)")
+        # Existing open alerts raised again: counted as updated; rows are rewritten only when the
+        # evidence changed (an identical re-run writes nothing), and last_run is the run that changed it.
+        cur.execute("""SELECT COUNT(*) FROM screening_alert a JOIN zx_screen_stage s
+            ON a.rule = s.rule AND a.subject = s.subject WHERE a.is_open""")
+        updated = cur.fetchone()[0]
+        cur.execute(f"""UPDATE screening_alert SET evidence = s.evidence{js}, metric = s.metric, limit_value = s.lim,
+                risk_types = s.risks{js}, rule_name = s.name, last_run_id = %s, ruleset_id = %s, updated_at = %s
+            FROM zx_screen_stage s WHERE screening_alert.is_open AND screening_alert.rule = s.rule
+              AND screening_alert.subject = s.subject
+              AND (screening_alert.evidence <> s.evidence{js} OR screening_alert.ruleset_id <> %s
+                   OR COALESCE(screening_alert.metric, -1) <> COALESCE(s.metric, -1))""", [run.pk, ruleset.pk, now, ruleset.pk])
+        cur.execute(f"""INSERT INTO screening_alert (rule, rule_name, risk_types, severity, subject, household_id,
+                village_id, department, state, is_open, metric, limit_value, evidence, ruleset_id, first_run_id, last_run_id,
+                raised_at, updated_at, outcome_reason, outcome_evidence, case_ref, version)
+            SELECT s.rule, s.name, s.risks{js}, s.severity, s.subject, s.household_id, s.village_id, s.dept, 'new',
+                   {'true' if pg else '1'}, s.metric, s.lim, s.evidence{js}, %s, %s, %s, %s, %s, '', '', '', 1
+            FROM zx_screen_stage s WHERE NOT EXISTS (SELECT 1 FROM screening_alert a WHERE a.is_open
+                AND a.rule = s.rule AND a.subject = s.subject)""", [ruleset.pk, run.pk, run.pk, now, now])
+        new = cur.rowcount
+        rule_list = ", ".join(f"'{r}'" for r in rules_run) or "''"
+        # Alerts not yet taken up by the village whose condition no longer holds lapse; those under
+        # verification stay with the village.
+        cur.execute(f"""UPDATE screening_alert SET state = 'lapsed', is_open = {'false' if pg else '0'},
+                closed_at = %s, updated_at = %s, last_run_id = %s, version = version + 1
+            WHERE is_open AND state IN ('new', 'issued') AND rule IN ({rule_list})
+              AND NOT EXISTS (SELECT 1 FROM zx_screen_stage s WHERE s.rule = screening_alert.rule
+                              AND s.subject = screening_alert.subject)""", [now, now, run.pk])
+        closed = cur.rowcount
+        cur.execute("DROP TABLE zx_screen_stage")
+    return {"new": new, "updated": updated, "closed": closed}
+
+
+def simulate(*, as_of: dt.date, threshold) -> dict:
+    """Households per county under ``threshold`` (per-capita net income of the income year), how many
+    of them are not monitored, and monitored households not under it. Read-only, one set-based query."""
+    started = time.monotonic()
+    x = Decimal(str(threshold))
+    income_year = as_of.year - 1
+    sql = """SELECT substr(v.code, 1, 6) AS county,
+                 SUM(CASE WHEN n.net < %s * h.living_members THEN 1 ELSE 0 END),
+                 SUM(CASE WHEN n.net < %s * h.living_members AND h.monitoring_status <> 'monitored' THEN 1 ELSE 0 END),
+                 SUM(CASE WHEN n.net >= %s * h.living_members AND h.monitoring_status = 'monitored' THEN 1 ELSE 0 END),
+                 COUNT(*)
+             FROM registry_household h JOIN regions_region v ON v.id = h.village_id
+             JOIN (SELECT household_id, wage_income + business_income + property_income + transfer_income
+                          - business_cost AS net FROM registry_householdincome WHERE year = %s) n
+               ON n.household_id = h.id
+             WHERE h.living_members > 0 GROUP BY substr(v.code, 1, 6) ORDER BY 1"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [x, x, x, income_year])
+        rows = cur.fetchall()
+    names = dict(Region.objects.filter(code__in=[r[0] + "000000" for r in rows]).values_list("code", "name"))
+    counties = [{"county": r[0] + "000000", "name": names.get(r[0] + "000000", r[0]), "below": int(r[1] or 0),
+                 "below_not_monitored": int(r[2] or 0), "monitored_above": int(r[3] or 0), "households": int(r[4])}
+                for r in rows]
+    total = {k: sum(c[k] for c in counties) for k in ("below", "below_not_monitored", "monitored_above", "households")}
+    return {"simulated": {"threshold": float(x), "as_of": as_of.isoformat(), "income_year": income_year,
+                          "counties": counties, "total": total},
+            "seconds": round(time.monotonic() - started, 3)}
+
+
+def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = None, threshold=None) -> Run:
+    if actor is not None and actor.role not in ADMIN_ROLES:
+        raise PermissionDenied("只有地区管理员可以发起筛查或政策模拟")
+    if overrides:
+        rules.effective_parameters(ruleset_current(as_of.year).rules, overrides)  # validates names and values
+    with transaction.atomic(), acting(actor):
+        return Run.objects.create(region=actor.region if actor else top_region(), kind=kind, as_of=as_of,
+                                  overrides=overrides or {}, threshold=threshold, started_by=actor)
+
+
+def run_execute(run_id: int) -> None:
+    """Carry out a queued run (in a background thread of the web process, or inline)."""
+    run = Run.objects.select_related("started_by").get(pk=run_id)
+    try:
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, stage="开始", progress=1)
+        if run.kind == RunKind.SIMULATE:
+            summary = simulate(as_of=run.as_of, threshold=run.threshold)
+            Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
+                                                 finished_at=timezone.now())
+        else:
+            screen(actor=run.started_by, as_of=run.as_of, overrides=run.overrides, run=run)
+    except Exception as exc:  # noqa: BLE001 - the failure is shown on the run's page
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
+
+
+def run_start(run: Run, *, inline: bool = False) -> None:
+    if inline:
+        run_execute(run.pk)
+        return
+
+    def work():
+        try:
+            run_execute(run.pk)
+        except Exception:  # noqa: BLE001 - recorded on the run
+            pass
+        finally:
+            close_old_connections()
+
+    transaction.on_commit(lambda: threading.Thread(target=work, daemon=True, name=f"screening-run-{run.pk}").start())
+
+
+# ---------------------------------------------------------------- alerts
+
+def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
+                     expected_version: int | None = None) -> Alert:
+    t = workflow.TRANSITIONS.get(action)
+    if t is None:
+        raise ValidationError("未知操作")
+    if actor.role not in t.roles:
+        raise PermissionDenied("您的角色不能执行此操作")
+    if alert.state != t.source:
+        raise ValidationError(f"预警当前状态为“{alert.get_state_display()}”，不能“{t.label}”")
+    if t.opens_case and alert.household_id is None:
+        raise ValidationError("村级预警不能直接纳入监测，请按农户分别核实")
+    if t.needs_reason and not reason.strip():
+        raise ValidationError("请填写核实说明")
+    if t.needs_evidence and not evidence.strip():
+        raise ValidationError("请填写核实依据（如入户核实记录、佐证材料）")
+    version = alert.version if expected_version is None else expected_version
+    now = timezone.now()
+    changes = {"state": t.target, "version": F("version") + 1, "updated_at": now}
+    if t.target == AlertState.ISSUED:
+        changes.update(issued_at=now, verify_due=(timezone.localdate() + dt.timedelta(days=VERIFY_DAYS)))
+    if t.target in (AlertState.MONITORED, AlertState.NO_RISK):
+        changes.update(is_open=False, closed_at=now, outcome_reason=reason.strip(), outcome_evidence=evidence.strip())
+    with transaction.atomic(), acting(actor):
+        done = Alert.objects.filter(pk=alert.pk, version=version, state=t.source).update(**changes)
+        if not done:
+            raise ValidationError("该预警已被他人处理，请刷新后重试")
+        if t.opens_case:
+            case_ref = _open_case(actor=actor, alert=alert, reason=reason)
+            Alert.objects.filter(pk=alert.pk).update(case_ref=case_ref)
+        alert.refresh_from_db()
+        event_log(action="transition", actor=actor, obj=alert,
+                  extra={"from": t.source, "to": t.target, "action": action, "reason": reason.strip()})
+    return alert
+
+
+def _open_case(*, actor, alert: Alert, reason: str) -> str:
+    try:
+        from zhenxing.monitoring import services as monitoring
+    except ImportError:
+        monitoring = None
+    if monitoring is None or not hasattr(monitoring, "case_discover"):
+        raise ValidationError("监测模块未启用，无法纳入监测")
+    records = "；".join(r.get("note") or "" for r in alert.evidence.get("records", [])[:5])
+    case = monitoring.case_discover(
+        actor=actor, household=alert.household, channel="department_alert", risk_types=list(alert.risk_types),
+        description=f"部门筛查预警：{alert.rule_name}。{records}。核实说明：{reason.strip()}",
+        source_ref=f"screening.alert:{alert.pk}")
+    return str(getattr(case, "pk", case))[:64]

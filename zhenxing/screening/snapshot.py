@@ -1,0 +1,81 @@
+"""A read-only snapshot of the registry, loaded into an embedded engine (DuckDB) set-based.
+
+On PostgreSQL the tables are streamed with ``COPY ... TO STDOUT`` (no ORM objects); on SQLite
+(tests, demo) through a plain cursor. The engine then reads the CSV in parallel.
+"""
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+from django.db import connection
+
+from zhenxing.regions.models import Level, Region
+
+# name -> (SELECT over the registry tables, DuckDB column types)
+TABLES = {
+    "hh": ("""SELECT h.id, h.village_id, v.code, substr(v.code, 1, 6) || '000000',
+                     CASE WHEN h.formerly_poor THEN 'true' ELSE 'false' END,
+                     h.monitoring_status, h.number
+              FROM registry_household h JOIN regions_region v ON v.id = h.village_id""",
+           {"household_id": "BIGINT", "village_id": "BIGINT", "village_code": "VARCHAR", "county_code": "VARCHAR",
+            "formerly_poor": "BOOLEAN", "monitoring_status": "VARCHAR", "number": "VARCHAR"}),
+    "mem": ("""SELECT id, household_id, id_hash, birth_date, status, labour FROM registry_member""",
+            {"member_id": "BIGINT", "household_id": "BIGINT", "id_hash": "VARCHAR", "birth_date": "DATE",
+             "status": "VARCHAR", "labour": "VARCHAR"}),
+    "inc": ("""SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost
+               FROM registry_householdincome WHERE year = %(year)s""",
+            {"household_id": "BIGINT", "year": "INTEGER", "wage": "DECIMAL(14,2)", "business": "DECIMAL(14,2)",
+             "property": "DECIMAL(14,2)", "transfer": "DECIMAL(14,2)", "cost": "DECIMAL(14,2)"}),
+}
+
+
+def _export(sql: str, out: Path, params: dict) -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            sql = sql % {k: int(v) for k, v in params.items()}
+            # psycopg 3: stream COPY output straight to the file.
+            with cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy, out.open("wb") as fh:
+                for chunk in copy:
+                    fh.write(chunk)
+            return
+        cur.execute(sql.replace("%(year)s", "%s"), [params["year"]] if "%(year)s" in sql else [])
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            while rows := cur.fetchmany(10000):
+                writer.writerows([["true" if v is True else "false" if v is False else v for v in r] for r in rows])
+
+
+def load(con, *, income_year: int) -> None:
+    """Create tables hh, mem, inc (income year) and vil in a DuckDB connection."""
+    with tempfile.TemporaryDirectory(prefix="zx-snap-") as tmp:
+        for name, (sql, columns) in TABLES.items():
+            out = Path(tmp) / f"{name}.csv"
+            _export(sql, out, {"year": income_year})
+            cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+            con.execute(f"""CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv('{out}', header=false,
+                auto_detect=false, columns={cols}, delim=',', quote='"')""")
+    # The county of each member (for partitioning on a distributed engine), joined here rather than in PostgreSQL.
+    con.execute("""CREATE OR REPLACE TABLE mem AS SELECT m.*, h.county_code FROM mem m
+                   JOIN hh h ON h.household_id = m.household_id""")
+    villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("id", "code"))
+    con.execute("CREATE OR REPLACE TABLE vil (village_id BIGINT, village_code VARCHAR, county_code VARCHAR)")
+    if villages:
+        con.executemany("INSERT INTO vil VALUES (?, ?, ?)", [(i, c, c[:6] + "000000") for i, c in villages])
+
+
+def member_hashes(con, name: str) -> None:
+    """Table ``name`` (k) of every member's id_hash, for counting unmatched feed records."""
+    with tempfile.TemporaryDirectory(prefix="zx-snap-") as tmp:
+        out = Path(tmp) / "hashes.csv"
+        _export("SELECT id_hash FROM registry_member", out, {})
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv('{out}', header=false,
+            auto_detect=false, columns={{'k': 'VARCHAR'}})""")
+
+
+def village_codes(con, name: str) -> None:
+    codes = list(Region.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (k VARCHAR)")
+    if codes:
+        con.executemany(f"INSERT INTO {name} VALUES (?)", [(c,) for c in codes])

@@ -1,0 +1,202 @@
+"""Runs are idempotent; alert transitions, scope, export, the CLI's JSON line, simulation, conversion."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from zhenxing.audit.models import AuditEntry
+from zhenxing.registry import idnumber, testing
+from zhenxing.registry.models import Household
+from zhenxing.screening import services
+from zhenxing.screening.models import Alert, AlertState, Run, RuleSet
+
+AS_OF = dt.date(2022, 6, 30)
+
+
+def med(serial, number, burden):
+    return {"结算流水号": serial, "身份证号": number, "姓名": "某", "结算日期": "2022-05-01", "医疗总费用": burden,
+            "基本医保支付": 0, "大病保险支付": 0, "医疗救助支付": 0, "个人负担": burden}
+
+
+@pytest.fixture
+def sick(w, feed):
+    """A 奋斗村 household with a heavy medical burden and a 开库康村 one likewise."""
+    a = testing.make_household(village=w.r.fendou, number="F1")
+    b = testing.make_household(village=w.r.kaikukang, number="K1")
+    feed("medical", [med("A1", idnumber.decrypt(a.members.first().id_cipher), "50000"),
+                     med("B1", idnumber.decrypt(b.members.first().id_cipher), "50000")])
+    services.screen(actor=None, as_of=AS_OF)
+    return Alert.objects.get(rule="medical", household=a), Alert.objects.get(rule="medical", household=b)
+
+
+def test_rerun_updates_evidence_instead_of_adding(w, feed, sick):
+    alert, _ = sick
+    f1 = Household.objects.get(number="F1")
+    feed("medical", [med("A2", idnumber.decrypt(f1.members.last().id_cipher), "100")])
+    summary = services.screen(actor=None, as_of=AS_OF)
+    assert Alert.objects.filter(rule="medical", household=f1).count() == 1
+    assert summary["new"] == 0 and summary["updated"] == 2 and summary["closed"] == 0
+    alert.refresh_from_db()
+    assert {r["key"] for r in alert.evidence["records"]} == {"A1", "A2"}
+    assert alert.evidence["ruleset_version"] == 1 and alert.evidence["parameters"]["ratio_other"] == 1.0
+
+
+def test_lapsed_when_condition_no_longer_holds_but_verifying_stays(w, sick):
+    fendou_alert, kaikukang_alert = sick
+    services.alert_transition(actor=w.tahe, alert=fendou_alert, action="issue")
+    services.alert_transition(actor=w.fendou, alert=fendou_alert, action="start")
+    summary = services.screen(actor=None, as_of=dt.date(2023, 6, 30))  # bills now outside the window
+    fendou_alert.refresh_from_db(), kaikukang_alert.refresh_from_db()
+    assert summary["closed"] == 1
+    assert kaikukang_alert.state == AlertState.LAPSED and not kaikukang_alert.is_open
+    assert fendou_alert.state == AlertState.VERIFYING and fendou_alert.is_open
+
+
+def test_transitions_follow_the_workflow(w, sick):
+    alert, _ = sick
+    with pytest.raises(PermissionDenied):
+        services.alert_transition(actor=w.fendou, alert=alert, action="issue")  # a village does not issue
+    with pytest.raises(ValidationError):
+        services.alert_transition(actor=w.shibazhan, alert=alert, action="start")  # not yet issued
+    services.alert_transition(actor=w.shibazhan, alert=alert, action="issue")
+    assert alert.state == AlertState.ISSUED and alert.verify_due is not None
+    stale = alert.version
+    services.alert_transition(actor=w.fendou, alert=alert, action="start")
+    with pytest.raises(ValidationError, match="已被他人处理"):
+        services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="x", evidence="y",
+                                  expected_version=stale)
+    with pytest.raises(ValidationError, match="核实依据"):
+        services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="收入已恢复")
+    services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="医疗费用已由商业保险报销",
+                              evidence="入户核实记录 2022-07-05")
+    assert alert.state == AlertState.NO_RISK and not alert.is_open and alert.outcome_evidence
+    assert AuditEntry.objects.filter(action="transition", object_id=str(alert.pk)).count() == 3
+
+
+def test_scope_village_township_county_and_department(w, sick, login):
+    fendou_alert, kaikukang_alert = sick
+    from zhenxing.accounts import scope
+
+    def visible(user):
+        return set(scope.scoped(user, Alert).values_list("pk", flat=True))
+
+    assert visible(w.fendou) == {fendou_alert.pk}
+    assert visible(w.yongfeng) == set()
+    assert visible(w.shibazhan) == {fendou_alert.pk}
+    assert visible(w.tahe) == {fendou_alert.pk, kaikukang_alert.pk}
+    assert visible(w.huma) == set()
+    assert visible(w.yibao) == {fendou_alert.pk, kaikukang_alert.pk}  # 医保 raised them
+    assert visible(w.minzheng) == set()  # 民政 did not
+    client = login(w.kaikukang)
+    assert client.get(reverse("screening:alert", args=[fendou_alert.pk])).status_code == 404
+    assert client.get(reverse("screening:alert", args=[kaikukang_alert.pk])).status_code == 200
+
+
+def test_list_counts_and_export(w, sick, login):
+    client = login(w.tahe)
+    page = client.get(reverse("screening:alerts"), {"rule": "medical"})
+    assert page.status_code == 200 and {a.household.number for a in page.context["page"]} == {"F1", "K1"}
+    response = client.get(reverse("screening:alerts_export"), {"rule": "medical"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert "塔河县" in rows[0][0] and rows[1][0] == "预警编号"
+    assert {r[6] for r in rows[2:]} == {"F1", "K1"}
+    assert AuditEntry.objects.filter(action="export", actor=w.tahe).exists()
+    page = login(w.kaikukang).get(reverse("screening:alerts"))
+    assert {a.household.number for a in page.context["page"]} == {"K1"}
+
+
+def test_cli_json_last_line(w, feed):
+    testing.make_household(village=w.r.fendou, number="LOW", income={"wage_income": 100})
+    testing.make_household(village=w.r.fendou, number="NONE", income=False)
+    feed("death", [{"身份证号": testing.new_id(), "姓名": "某", "死亡日期": "2022-01-01"}])
+    out = io.StringIO()
+    call_command("screen", "--as-of", "2022-06-30", "--param", "income.threshold=6500", "--json", stdout=out)
+    data = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert set(data) == {"households", "alerts", "new", "updated", "closed", "unmatched", "parameters", "seconds"}
+    assert data["households"] == 2 and data["alerts"]["income"] == 1 and data["alerts"]["income_missing"] == 1
+    assert data["parameters"]["income"]["threshold"] == 6500 and data["unmatched"]["death"] == 1
+    assert data["new"] == 2
+    run = Run.objects.get()
+    assert run.overrides == {"income.threshold": "6500"} and run.ruleset.version == 1
+    # the override was for that run only
+    assert RuleSet.objects.get().rules["income"]["params"]["threshold"] == 6000
+
+
+def test_simulation_writes_nothing(w):
+    testing.make_household(village=w.r.fendou, number="A", income={"wage_income": 13000})  # 6500 per person
+    testing.make_household(village=w.r.fendou, number="B", income={"wage_income": 12999.98})
+    m = testing.make_household(village=w.r.kaikukang, number="M", income={"wage_income": 14000})
+    Household.objects.filter(pk=m.pk).update(monitoring_status="monitored")
+    out = io.StringIO()
+    call_command("screen", "--as-of", "2022-06-30", "--simulate", "--threshold", "6500", "--json", stdout=out)
+    sim = json.loads(out.getvalue().strip().splitlines()[-1])["simulated"]
+    assert sim["total"] == {"below": 1, "below_not_monitored": 1, "monitored_above": 1, "households": 3}
+    assert [c["county"] for c in sim["counties"]] == [w.r.tahe.code]
+    assert Alert.objects.count() == 0 and Run.objects.count() == 0
+
+
+def test_ruleset_edit_is_a_new_audited_version(w):
+    with pytest.raises(PermissionDenied):
+        services.ruleset_update(actor=w.tahe, year=2022, changes={"income.threshold": 7000})
+    new = services.ruleset_update(actor=w.diqu, year=2022, changes={"income.threshold": "7000"}, note="2022年标准")
+    assert new.version == 2 and RuleSet.objects.get(year=2022, version=1).rules["income"]["params"]["threshold"] == 6000
+    assert AuditEntry.objects.filter(model="screening.ruleset", object_id=str(new.pk)).exists()
+    summary = services.screen(actor=None, as_of=AS_OF)
+    assert summary["parameters"]["income"]["threshold"] == 7000 and summary["ruleset"] == 2
+
+
+def test_run_from_page_for_prefecture_admin_only(w, login, settings):
+    settings.SCREENING_RUN_INLINE = True
+    testing.make_household(village=w.r.fendou, income={"wage_income": 100})
+    assert login(w.tahe).post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"}).status_code == 403
+    client = login(w.diqu)
+    response = client.post(reverse("screening:runs"), {"kind": "simulate", "as_of": "2022-06-30", "threshold": "6000"})
+    run = Run.objects.get()
+    assert response.status_code == 302 and run.status == "done" and run.summary["simulated"]["total"]["below"] == 1
+    client.post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"})
+    run = Run.objects.filter(kind="screen").get()
+    assert run.status == "done" and run.progress == 100 and run.summary["alerts"]["income"] == 1
+    assert "100" in client.get(reverse("screening:run", args=[run.pk])).content.decode()
+
+
+def test_department_upload_page(w, login, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(w.yibao)
+    page = client.get(reverse("screening:feeds")).content.decode()
+    assert "医保结算" in page and "民政救助" not in page
+    data = ("结算流水号,身份证号,姓名,结算日期,医疗总费用,基本医保支付,大病保险支付,医疗救助支付,个人负担\n"
+            f"S9,{testing.new_id()},某,2022-01-01,10,5,0,0,5\n").encode()
+    response = client.post(reverse("screening:feeds"), {"source": "medical",
+                                                        "file": SimpleUploadedFile("m.csv", data)})
+    assert response.status_code == 302
+    response = client.post(reverse("screening:feeds"), {"source": "civil", "file": SimpleUploadedFile("c.csv", data)})
+    assert response.status_code == 200 and "civil" not in dict(response.context["form"].fields["source"].choices)
+
+
+def test_converted_alert_opens_a_case_with_its_risk_types(w, sick):
+    monitoring = pytest.importorskip("zhenxing.monitoring.services")
+    if not hasattr(monitoring, "case_discover"):
+        pytest.skip("monitoring.case_discover not available yet")
+    alert, _ = sick
+    services.alert_transition(actor=w.tahe, alert=alert, action="issue")
+    services.alert_transition(actor=w.fendou, alert=alert, action="start")
+    services.alert_transition(actor=w.fendou, alert=alert, action="include", reason="大病住院，自付过高")
+    assert alert.state == AlertState.MONITORED and alert.case_ref
+    from django.apps import apps
+
+    case_model = next(m for m in apps.get_app_config("monitoring").get_models() if m.__name__ == "MonitoringCase")
+    case = case_model.objects.get(pk=alert.case_ref)
+    assert case.household_id == alert.household_id
+    risks = getattr(case, "risk_types", None)
+    if risks is not None and not callable(getattr(risks, "all", None)):
+        assert "01" in list(risks)

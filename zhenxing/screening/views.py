@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from zhenxing.accounts import scope
+from zhenxing.accounts.access import staff_view
+from zhenxing.accounts.models import Role
+from zhenxing.audit.services import event_log
+from zhenxing.registry.models import Household
+
+from . import export, feeds, rules, selectors, services, workflow
+from .models import Alert, AlertState, Run, RunKind
+
+ADMIN = services.ADMIN_ROLES
+
+RULE_CHOICES = [("", "全部规则")] + [(c, r.name) for c, r in rules.RULES.items()] + list(rules.EXTRA_CODES.items())
+
+
+class AlertFilter(forms.Form):
+    rule = forms.ChoiceField(label="规则", choices=RULE_CHOICES, required=False)
+    state = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + list(AlertState.choices), required=False)
+    region = forms.CharField(label="区划代码", required=False, max_length=12)
+
+
+def _filtered(request):
+    form = AlertFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    region = None
+    if data.get("region"):
+        region = scope.regions(request.user).filter(code=data["region"]).first()
+    qs = selectors.alerts_for(request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region)
+    return form, qs, region
+
+
+@staff_view()
+def alert_list(request):
+    form, qs, region = _filtered(request)
+    page = Paginator(qs.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "screening/alert_list.html", {
+        "form": form, "page": page, "counts": selectors.alert_counts(qs),
+        "regions": selectors.alert_counts_by_region(request.user, qs), "states": dict(AlertState.choices)})
+
+
+@staff_view()
+def alert_export(request):
+    form, qs, region = _filtered(request)
+    node = region or request.user.region
+    data = export.alerts_xlsx(qs.order_by("village__path", "rule", "id"), region=node)
+    event_log(action="export", actor=request.user, request=request,
+              extra={"what": "screening.alerts", "filters": request.GET.dict(), "rows": qs.count()})
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''screening-alerts-{timezone.localdate():%Y%m%d}.xlsx"
+    return response
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(k, t.label) for k, t in workflow.TRANSITIONS.items()])
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="核实说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label="核实依据", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text="入户核实记录、佐证材料名称等")
+
+
+@staff_view(model=Alert)
+def alert_detail(request, alert):
+    if request.method == "POST":
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.alert_transition(actor=request.user, alert=alert, action=form.cleaned_data["action"],
+                                          reason=form.cleaned_data["reason"], evidence=form.cleaned_data["evidence"],
+                                          expected_version=form.cleaned_data["version"])
+                messages.success(request, "已办理")
+                return redirect("screening:alert", pk=alert.pk)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, getattr(exc, "message", None) or str(exc))
+    else:
+        form = TransitionForm(initial={"version": alert.version})
+    village_households = None
+    if alert.household_id is None:
+        village_households = scope.scoped(request.user, Household).filter(village=alert.village).order_by("number")[:500]
+    return render(request, "screening/alert_detail.html", {
+        "alert": alert, "form": form, "actions": workflow.available(alert, request.user),
+        "village_households": village_households, "rule": rules.RULES.get(alert.rule)})
+
+
+class UploadForm(forms.Form):
+    source = forms.ChoiceField(label="数据类别")
+    file = forms.FileField(label="文件（.csv 或 .xlsx）")
+    dry_run = forms.BooleanField(label="只校验，不导入", required=False)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(s, feeds.SPECS[s].title) for s in sources]
+
+
+@staff_view()
+def feed_list(request):
+    sources = services.sources_for(request.user) if request.user.role in ADMIN | {Role.DEPARTMENT_STAFF} else []
+    form = UploadForm(sources=sources)
+    result = None
+    if request.method == "POST":
+        if not sources:
+            raise PermissionDenied("您的角色不能上传部门数据")
+        form = UploadForm(request.POST, request.FILES, sources=sources)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in {".csv", ".xlsx"} else ".csv"
+            with tempfile.TemporaryDirectory(prefix="zx-upload-") as tmp:
+                path = Path(tmp) / f"upload{suffix}"
+                with path.open("wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+                try:
+                    result, record = services.feed_import(actor=request.user, source=form.cleaned_data["source"],
+                                                          path=path, file_name=upload.name,
+                                                          dry_run=form.cleaned_data["dry_run"])
+                except feeds.FeedUnreadable as exc:
+                    form.add_error("file", f"无法读取文件：{exc}")
+                except PermissionDenied as exc:
+                    form.add_error("source", str(exc))
+            if result is not None and result.ok and not form.cleaned_data["dry_run"]:
+                messages.success(request, f"导入完成：新增 {result.new}，更新 {result.changed}，重复 {result.duplicates}，"
+                                          f"未匹配 {result.unmatched}")
+                return redirect("screening:feeds")
+    files = selectors.feeds_for(request.user)[:100]
+    return render(request, "screening/feeds.html", {
+        "form": form, "files": files, "result": result, "specs": [feeds.SPECS[s] for s in sources]})
+
+
+@staff_view()
+def feed_template(request, source):
+    if source not in feeds.SPECS:
+        from django.http import Http404
+
+        raise Http404("未知数据类别")
+    response = HttpResponse(feeds.template_csv(source), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename={source}-template.csv"
+    return response
+
+
+class RunForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=RunKind.choices)
+    as_of = forms.DateField(label="筛查基准日", widget=forms.DateInput(attrs={"type": "date"}))
+    threshold = forms.DecimalField(label="模拟监测标准（元/人·年）", required=False, min_value=0, decimal_places=2)
+    params = forms.CharField(label="本次参数覆盖", required=False, help_text="每行一个，如 income.threshold=6500",
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == RunKind.SIMULATE and data.get("threshold") is None:
+            self.add_error("threshold", "政策模拟须填写监测标准")
+        overrides = {}
+        for line in (data.get("params") or "").splitlines():
+            if not line.strip():
+                continue
+            name, sep, value = line.partition("=")
+            if not sep:
+                self.add_error("params", f"格式应为 RULE.NAME=VALUE：{line}")
+                continue
+            overrides[name.strip()] = value.strip()
+        try:
+            rules.effective_parameters({}, overrides)
+        except ValueError as exc:
+            self.add_error("params", str(exc))
+        data["overrides"] = overrides
+        return data
+
+
+@staff_view()
+def run_list(request):
+    form = RunForm(initial={"as_of": timezone.localdate(), "kind": RunKind.SCREEN})
+    if request.method == "POST":
+        if request.user.role not in ADMIN:
+            raise PermissionDenied("只有地区管理员可以发起筛查或政策模拟")
+        form = RunForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            run = services.run_request(actor=request.user, kind=d["kind"], as_of=d["as_of"], overrides=d["overrides"],
+                                       threshold=d["threshold"] if d["kind"] == RunKind.SIMULATE else None)
+            services.run_start(run, inline=getattr(settings, "SCREENING_RUN_INLINE", False))
+            return redirect("screening:run", pk=run.pk)
+    return render(request, "screening/runs.html", {"form": form, "runs": selectors.runs_for(request.user)[:50],
+                                                   "can_start": request.user.role in ADMIN})
+
+
+@staff_view(model=Run)
+def run_detail(request, run):
+    return render(request, "screening/run_detail.html", {"run": run, "rule_names": {
+        **{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES}})
+
+
+class ParamsForm(forms.Form):
+    note = forms.CharField(label="修改说明", max_length=200)
+
+    def __init__(self, *args, ruleset, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, rule in rules.RULES.items():
+            spec = ruleset.rules.get(code, {})
+            self.fields[f"{code}__enabled"] = forms.BooleanField(label=f"启用：{rule.name}", required=False,
+                                                                 initial=spec.get("enabled", True))
+            for name in rule.params:
+                value = spec.get("params", {}).get(name, rule.params[name])
+                self.fields[f"{code}.{name}"] = forms.DecimalField(label=f"{rule.name} · {code}.{name}", initial=value,
+                                                                   min_value=0, decimal_places=4)
+
+
+@staff_view()
+def ruleset_view(request):
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    ruleset = services.ruleset_current(year)
+    form = ParamsForm(ruleset=ruleset)
+    if request.method == "POST":
+        if request.user.role not in ADMIN:
+            raise PermissionDenied("只有地区管理员可以修改筛查规则参数")
+        form = ParamsForm(request.POST, ruleset=ruleset)
+        if form.is_valid():
+            changes = {k: v for k, v in form.cleaned_data.items() if "." in k}
+            enabled = {k.split("__")[0]: v for k, v in form.cleaned_data.items() if k.endswith("__enabled")}
+            new = services.ruleset_update(actor=request.user, year=year, changes=changes, enabled=enabled,
+                                          note=form.cleaned_data["note"])
+            messages.success(request, f"已保存为第 {new.version} 版")
+            return redirect(f"{reverse('screening:rules')}?year={year}")
+    versions = selectors.rulesets_for(request.user).filter(year=year)[:20]
+    return render(request, "screening/rules.html", {"ruleset": ruleset, "form": form, "versions": versions,
+                                                    "rules": rules.RULES, "year": year,
+                                                    "can_edit": request.user.role in ADMIN})
+
+
