@@ -2,6 +2,8 @@
 Each is defined once and used by the county assessment, the dashboard and the reports alike."""
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 from decimal import Decimal
 
@@ -60,3 +62,7 @@ INDICATORS = [
               formula="统计年度重点任务台账中本地区已验收销号的任务落实数 ÷ 本地区任务落实总数",
               unit="%", sources=("ledger.Assignment",), compute=tasks_closed),
 ]
+
+
+# The dashboard and reports show these figures under one heading.
+INDICATORS = [dataclasses.replace(i, section="工作台账与整改") for i in INDICATORS]

@@ -58,7 +58,26 @@ PLAN = {
         (2, "monitored", 300, ["01"], "cadre_visit"),
     ],
 }
-FAST_TRACK = ("232722200208", 6)  # a 突发严重困难户 helped first (household 6 of 永丰村 is not used above)
+FAST_TRACK = ("232722200208", 6)  # a 突发严重困难户 helped first (plan entry 6 of 永丰村 is not used above)
+# States that pass the elimination checks: the household must have 三保障 and safe water.
+SECURE_STATES = {"elim_check", "elim_appraisal", "elim_posting", "elim_township_review", "elim_county_approval",
+                 "eliminated"}
+
+
+def _marker(index: int) -> str:
+    return f"演示案件[{index}]："
+
+
+def _pick(village: Region, index: int, state: str) -> Household | None:
+    """The household for plan entry ``index``: the first of the village's households (by number)
+    that has no case yet and, for states past an elimination check, is secure. Idempotent: an
+    entry already played (its marker is on a case) picks nothing."""
+    if MonitoringCase.objects.filter(household__village=village, description__startswith=_marker(index)).exists():
+        return None
+    qs = Household.objects.filter(village=village, monitoring_cases__isnull=True).order_by("number")
+    if state in SECURE_STATES:
+        qs = qs.filter(housing_safe=True, schooling_secured=True, medical_insured=True, water_safe=True)
+    return qs.first()
 LEVEL_ROLES = {4: Role.VILLAGE_CADRE, 3: Role.TOWNSHIP_STAFF, 2: Role.COUNTY_STAFF}
 
 
@@ -86,11 +105,11 @@ def load(*, out) -> None:
         township, county = village.parent, village.parent.parent
         actors = dict(village=_actor(village), township=_actor(township), county=_actor(county))
         for index, state, days, risks, channel in plan:
-            household = Household.objects.filter(number=f"{code}{index:04d}").first()
-            if household is None or MonitoringCase.objects.filter(household=household).exists():
+            household = _pick(village, index, state)
+            if household is None:
                 continue
             case = services.case_discover(actor=actors["village"], household=household, channel=channel,
-                                          risk_types=risks, description="演示案件：" + "、".join(risks),
+                                          risk_types=risks, description=_marker(index) + "、".join(risks),
                                           source_ref="演示预警" if channel == "department_alert" else "",
                                           discovered_on=today - dt.timedelta(days=days))
             advance(case, to=state, risk_types=risks, **actors)
@@ -102,11 +121,11 @@ def load(*, out) -> None:
 
 
 def _fast_track(village, actors, today) -> int:
-    household = Household.objects.filter(number=f"{village.code}{FAST_TRACK[1]:04d}").first()
-    if household is None or MonitoringCase.objects.filter(household=household).exists():
+    household = _pick(village, FAST_TRACK[1], "discovered")
+    if household is None:
         return 0
     case = services.case_discover(actor=actors["village"], household=household, channel="cadre_visit",
-                                  risk_types=["05"], description="演示案件：家中失火，房屋受损",
+                                  risk_types=["05"], description=_marker(FAST_TRACK[1]) + "家中失火，房屋受损",
                                   discovered_on=today - dt.timedelta(days=2))
     case = services.case_transition(actor=actors["village"], case=case, name="verify", version=case.version, data={
         "date": today - dt.timedelta(days=1), "kind": MonitoringKind.SUDDEN, "risk_types": ["05"],
