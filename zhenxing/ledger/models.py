@@ -601,7 +601,8 @@ class AssessmentScore(models.Model):
 
     result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="scores")
     indicator = models.ForeignKey(AssessmentIndicator, on_delete=models.CASCADE, related_name="scores")
-    value = models.DecimalField(_("指标值"), max_digits=16, decimal_places=4, null=True, blank=True)
+    # The same precision as the dashboard snapshot: one figure, one value everywhere.
+    value = models.DecimalField(_("指标值"), max_digits=24, decimal_places=6, null=True, blank=True)
     numerator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)

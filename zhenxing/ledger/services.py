@@ -703,7 +703,7 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
                 iv = registry[ind.code].compute(county, scheme.as_of)
                 score, note = indicator_score(ind, iv.value)
                 AssessmentScore.objects.update_or_create(result=result, indicator=ind, defaults={
-                    "value": None if iv.value is None else Decimal(str(iv.value)).quantize(Decimal("0.0001")),
+                    "value": None if iv.value is None else Decimal(str(iv.value)).quantize(Decimal("0.000001")),
                     "numerator": iv.numerator, "denominator": iv.denominator, "score": score,
                     "evidence_url": iv.evidence_url, "note": (iv.note or note)[:200]})
         _totals(scheme)

@@ -112,14 +112,30 @@ def test_report_agrees_with_dashboard_and_the_definition(login, w, hh, two_month
         assert format_figure(ind.compute(w.r.tahe, MAY).value, ind.unit) == shown, code
 
 
-def test_assessment_reads_the_same_indicator_definitions(w, hh):
-    """After the ledger module is merged: every figure the county assessment scores is one of the
-    shared indicators (so it cannot differ from the dashboard and the reports)."""
-    assessment = pytest.importorskip("zhenxing.ledger.assessment")
-    codes = getattr(assessment, "INDICATOR_CODES", None)
-    if codes is None:
-        pytest.skip("zhenxing.ledger.assessment 未公开 INDICATOR_CODES")
-    assert set(codes) <= set(indicators())
+def test_dashboard_report_and_assessment_agree_on_shared_indicators(w, hh, two_months):
+    """The county assessment scores the same figure the dashboard and the report show for a county."""
+    from decimal import Decimal
+
+    from zhenxing.ledger import services as ledger
+    from zhenxing.ledger.models import AssessmentScore
+
+    codes = ["registry.monitored", "registry.monitored_share", "registry.low_income_unmonitored"]
+    scheme = ledger.scheme_create(actor=w.diqu, year=2022, title="2022年度巩固脱贫成果考核", as_of=MAY)
+    for code in codes:
+        ledger.scheme_indicator_add(actor=w.diqu, scheme=scheme, code=code, weight=Decimal("10"),
+                                    scoring="proportional", target=Decimal("0"))
+    ledger.scheme_run(actor=w.diqu, scheme=scheme)
+    report = reports.report_generate(actor=None, region=w.r.tahe, kind=ReportKind.MONTH,
+                                     start=dt.date(2022, 5, 1), end=MAY)
+    shown = {row[1]: row[3] for row in _xlsx(report)["主要指标"][3:]}
+    from zhenxing.dashboard.templatetags.dashboard_tags import format_figure
+
+    for code in codes:
+        ind = indicators()[code]
+        scored = AssessmentScore.objects.get(result__scheme=scheme, result__county=w.r.tahe, indicator__code=code)
+        snap = IndicatorSnapshot.objects.get(region=w.r.tahe, date=MAY, code=code)
+        assert scored.value == snap.value, code
+        assert format_figure(scored.value, ind.unit) == shown[ind.name], code
 
 
 def test_yearly_summary_has_the_months(w, hh, two_months):
