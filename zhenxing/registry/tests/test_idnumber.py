@@ -82,3 +82,12 @@ def test_rotate_id_key_reencrypts_under_the_newest_key(w, settings, capsys):
     for m in Member.objects.filter(household=h):
         assert idnumber.decrypt(m.id_cipher) == numbers[m.pk]
     call_command("rotate_id_key", "--check")
+
+
+def test_test_factory_keeps_the_birth_date_however_many_numbers_are_made():
+    from zhenxing.registry.testing import new_id
+
+    born = dt.date(2016, 5, 31)
+    numbers = [new_id(born=born, male=bool(i % 2)) for i in range(1000)]
+    assert len(set(numbers)) == 1000
+    assert {idnumber.birth_date(idnumber.validate(n)) for n in numbers} == {born}
