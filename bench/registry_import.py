@@ -45,7 +45,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     regions_load_builtin()
     with connection.cursor() as c:
-        c.execute("TRUNCATE registry_memberchange, registry_householdincome, registry_member, registry_household")
+        c.execute("TRUNCATE registry_memberchange, registry_householdincome, registry_member, registry_household CASCADE")
 
     with tempfile.TemporaryDirectory() as tmp:
         # about 2.99 members per household
