@@ -66,6 +66,8 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
 
 def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str) -> Asset:
     _writable(actor, asset.village, REGISTER_ROLES)
+    if asset.status == AssetStatus.DISPOSED:
+        raise ValidationError({"asset": ["资产已处置，不能变更经营主体和管护主体"]})
     with transaction.atomic(), acting(actor):
         asset.operator, asset.maintainer = operator, maintainer
         asset.save(update_fields=["operator", "maintainer"])

@@ -6,5 +6,6 @@ app_name = "assets"
 urlpatterns = [
     path("", views.inventory, name="inventory"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/keepers/", views.keepers, name="keepers"),
     path("register/<int:pk>/", views.register, name="register"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
+from zhenxing.funds.forms import add_service_errors
 from zhenxing.funds.models import Project
 from zhenxing.funds.views import _errors
 from zhenxing.funds.xlsx import export_response
@@ -116,14 +117,47 @@ def detail(request, asset):
         return redirect("assets:detail", pk=asset.pk)
     can_keep = request.user.role in services.KEEP_ROLES
     can_dispose = request.user.role in services.REGISTER_ROLES and asset.status == "in_use"
+    can_change_keepers = request.user.role in services.REGISTER_ROLES and asset.status == "in_use"
     incomes = list(asset.incomes.prefetch_related("distributions"))
     return render(request, "assets/detail.html", {
         "a": asset, "flags": selectors.risk_flags(asset), "maintenance": asset.maintenance.all(), "incomes": incomes,
         "maintenance_form": MaintenanceForm() if can_keep else None,
         "income_form": IncomeForm() if can_keep and asset.asset_class == AssetClass.INCOME_GENERATING else None,
         "distribution_forms": [(i, DistributionForm(initial={"income": i.pk})) for i in incomes] if can_keep else [],
-        "disposal_form": DisposalForm() if can_dispose else None,
+        "disposal_form": DisposalForm() if can_dispose else None, "can_change_keepers": can_change_keepers,
         "disposal": getattr(asset, "disposal", None) if hasattr(asset, "disposal") else None})
+
+
+class KeepersForm(forms.Form):
+    operator = forms.CharField(label="经营主体", max_length=100, required=False)
+    maintainer = forms.CharField(label="管护主体", max_length=100,
+                                 error_messages={"required": "须明确管护主体（管护责任不能空缺）"})
+
+    def clean_operator(self):
+        return self.cleaned_data["operator"].strip()
+
+    def clean_maintainer(self):
+        value = self.cleaned_data["maintainer"].strip()
+        if not value:
+            raise forms.ValidationError("须明确管护主体（管护责任不能空缺）")
+        return value
+
+
+@staff_view(model=Asset, roles=services.REGISTER_ROLES)
+def keepers(request, asset):
+    """变更经营主体和管护主体."""
+    form = KeepersForm(request.POST or None, initial={"operator": asset.operator, "maintainer": asset.maintainer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.asset_update_keepers(actor=request.user, asset=asset, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "经营主体和管护主体已变更")
+            return redirect("assets:detail", pk=asset.pk)
+    return render(request, "assets/keepers.html", {"form": form, "a": asset})
 
 
 class RegisterForm(forms.Form):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
@@ -107,3 +109,49 @@ class FilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "全部")] + list(ProjectStatus.choices)
+
+
+class ProjectEditForm(forms.ModelForm):
+    """The pool fields of a project before county approval (code and place stay as declared)."""
+
+    class Meta:
+        model = Project
+        fields = list(PROJECT_FIELDS)
+        widgets = ProjectForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("build_type", "start_planned", "end_planned", "responsible_unit", "tasks", "funding_sources",
+                     "performance_targets", "benefit_mechanism"):
+            self.fields[name].required = False  # completeness is checked when the project enters the pool
+
+    def validate_unique(self):
+        pass
+
+
+class MicroLoanForm(forms.Form):
+    household_number = forms.CharField(label="户编号", max_length=32)
+    borrower_name = forms.CharField(label="借款人", max_length=64)
+    bank = forms.CharField(label="贷款银行", max_length=100)
+    contract_number = forms.CharField(label="合同编号", max_length=60)
+    amount = forms.DecimalField(label="贷款金额（元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    issued_on = forms.DateField(label="放款日期", widget=DATE)
+    term_months = forms.IntegerField(label="期限（月）", min_value=1, max_value=120, initial=36)
+    annual_rate = forms.DecimalField(label="年利率（如0.0435）", max_digits=6, decimal_places=4, min_value=0,
+                                     max_value=1)
+    interest_subsidy = forms.DecimalField(label="贴息金额（元）", max_digits=14, decimal_places=2, min_value=0,
+                                          initial=0)
+
+
+class RepaymentForm(forms.Form):
+    amount = forms.DecimalField(label="还款本金（元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    date = forms.DateField(label="还款日期", widget=DATE, initial=timezone.localdate)
+
+
+def add_service_errors(form: forms.Form, exc) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, exc.messages)

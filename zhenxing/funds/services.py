@@ -27,6 +27,7 @@ from .models import (POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyM
 
 MONEY_ROLES = {Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+LOAN_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
 EDITABLE_STATUSES = {ProjectStatus.DECLARED, ProjectStatus.TOWNSHIP_REVIEWED, ProjectStatus.APPRAISED}
 PROJECT_FIELDS = ("name", "type", "build_type", "year", "start_planned", "end_planned", "responsible_unit", "tasks",
                   "budget", "funding_sources", "planned_households", "planned_people", "performance_targets",
@@ -352,8 +353,7 @@ def beneficiary_add(*, actor, project: Project, household, way: str, year: int, 
 
 def micro_loan_create(*, actor, household, borrower_name: str, bank: str, contract_number: str, amount,
                       issued_on: dt.date, term_months: int, annual_rate, interest_subsidy=0, repaid=0) -> MicroLoan:
-    _writable(actor, household.village, {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
-              if actor is not None else None)
+    _writable(actor, household.village, LOAN_ROLES if actor is not None else None)
     from zhenxing.registry.models import MonitoringStatus
 
     if not household.formerly_poor and household.monitoring_status != MonitoringStatus.MONITORED:
@@ -373,7 +373,7 @@ def micro_loan_create(*, actor, household, borrower_name: str, bank: str, contra
 
 
 def micro_loan_repay(*, actor, loan: MicroLoan, amount, date: dt.date) -> MicroLoan:
-    _writable(actor, loan.household.village, {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE})
+    _writable(actor, loan.household.village, LOAN_ROLES)
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": ["还款金额须大于0"]})

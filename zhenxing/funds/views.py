@@ -16,8 +16,8 @@ from zhenxing.accounts.models import Role, User
 from zhenxing.registry.models import Household
 
 from . import leakage, lifecycle, selectors, services
-from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, PaymentForm, ProjectForm,
-                    PublishForm, TransitionForm)
+from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, MicroLoanForm, PaymentForm,
+                    ProjectEditForm, ProjectForm, PublishForm, RepaymentForm, TransitionForm, add_service_errors)
 from .models import (Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity)
 from .xlsx import export_response
 
@@ -128,8 +128,31 @@ def project_detail(request, project):
         "findings": scope.scoped(request.user, LeakageFinding).filter(project=project),
         "assets": project.assets.all(),
         "payment_form": PaymentForm() if money_role else None,
+        "can_edit": request.user.role in lifecycle.DECLARE_ROLES and project.status in services.EDITABLE_STATUSES,
         "beneficiary_form": BeneficiaryForm() if request.user.role in lifecycle.DECLARE_ROLES else None,
     })
+
+
+@staff_view(model=Project, roles=set(lifecycle.DECLARE_ROLES))
+def project_edit(request, project):
+    """修改项目信息: only while the project is editable (before county approval); the service decides."""
+    if project.status not in services.EDITABLE_STATUSES and request.method != "POST":
+        messages.error(request, "项目已审定入库，信息已锁定，不能修改")
+        return redirect("funds:project", pk=project.pk)
+    form = ProjectEditForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in services.PROJECT_FIELDS}
+        project.refresh_from_db()  # the form wrote its values onto the instance; the service sets them itself
+        try:
+            services.project_update(actor=request.user, project=project, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"项目 {project.code} 信息已修改")
+            return redirect("funds:project", pk=project.pk)
+    return render(request, "funds/project_edit.html", {"form": form, "p": project})
 
 
 @staff_view(model=Project)
@@ -327,7 +350,58 @@ def loan_list(request):
             rows=([m.household.number, m.household.village.name, m.borrower_name, m.bank, m.contract_number,
                    float(m.amount), str(m.issued_on), m.term_months, str(m.due_on), float(m.interest_subsidy),
                    float(m.repaid), "是" if m.is_overdue(today) else "否"] for m in qs))
-    return render(request, "funds/loan_list.html", {"loans": qs[:500], "today": today, "overdue": overdue})
+    return render(request, "funds/loan_list.html", {"loans": qs[:500], "today": today, "overdue": overdue,
+                                                    "can_add": request.user.role in services.LOAN_ROLES})
+
+
+@staff_view(roles=services.LOAN_ROLES)
+def loan_new(request):
+    """登记小额信贷: the household is picked by 户编号 within the user's scope."""
+    form = MicroLoanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        number = d.pop("household_number").strip()
+        household = scope.scoped(request.user, Household).filter(number=number).first()
+        if household is None:
+            form.add_error("household_number", f"户编号 {number} 不在农户库或不在您的数据权限范围内")
+        else:
+            try:
+                loan = services.micro_loan_create(actor=request.user, household=household, **d)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"贷款 {loan.contract_number} 已登记")
+                return redirect("funds:loan", pk=loan.pk)
+    return render(request, "funds/loan_form.html", {"form": form})
+
+
+@staff_view(model=MicroLoan)
+def loan_detail(request, loan):
+    """A loan and its repayment (登记还款 by county, township or village staff)."""
+    can_repay = request.user.role in services.LOAN_ROLES and loan.settled_on is None
+    form = RepaymentForm(request.POST or None) if can_repay else None
+    if request.method == "POST":
+        if request.user.role not in services.LOAN_ROLES:
+            raise PermissionDenied("您的角色无权登记还款")
+        if form is None:
+            messages.error(request, "该贷款已结清")
+            return redirect("funds:loan", pk=loan.pk)
+        if form.is_valid():
+            try:
+                services.micro_loan_repay(actor=request.user, loan=loan, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "还款已登记")
+                return redirect("funds:loan", pk=loan.pk)
+    today = timezone.localdate()
+    return render(request, "funds/loan_detail.html", {"m": loan, "form": form, "today": today,
+                                                      "balance": loan.amount - loan.repaid,
+                                                      "overdue": loan.is_overdue(today)})
 
 
 @staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN})
