@@ -36,7 +36,7 @@ def test_every_figure_links_to_the_records_behind_it(login, w, hh):
         # every figure names the region it is about and opens a page the user may read
         assert "region=232722000000" in href, (code, href)
         assert client.get(html.unescape(href)).status_code == 200, (code, href)
-    assert "/registry/households/?region=232722200000&amp;monitoring_status=monitored" in page  # township cell
+    assert "/registry/?region=232722200000&amp;monitoring_status=monitored" in page  # township cell
 
 
 def test_a_village_cadre_sees_only_their_village(login, w, hh):
