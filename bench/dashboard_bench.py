@@ -48,14 +48,14 @@ def main() -> None:
     from zhenxing.accounts.models import Role, User
     from zhenxing.audit.context import bulk_logged
     from zhenxing.dashboard import reports
-    from zhenxing.dashboard.models import IncomeStandard
     from zhenxing.dashboard.services import snapshot_take
+    from zhenxing.monitoring.models import YearStandard
     from zhenxing.regions.models import Level, Region
     from zhenxing.regions.services import regions_load_builtin
     from zhenxing.registry.models import Household
 
     regions_load_builtin()
-    IncomeStandard.objects.get_or_create(year=2021, defaults={"amount": 6800})
+    YearStandard.objects.get_or_create(year=2021, defaults={"threshold": 6800, "reference_income": 17889, "is_demo": True})
     with bulk_logged():
         new = []
         for town in Region.objects.filter(level=Level.TOWNSHIP, path__startswith="230000000000/232700000000/"):

@@ -1,23 +1,18 @@
-"""Demo: the yearly monitoring standard (a sample value), today's and last month-end's indicator
-snapshots, and last month's report for two counties. Idempotent."""
+"""Demo: today's and last month-end's indicator snapshots, and last month's report for two
+counties. Idempotent. (The monitoring standard the income figures use is monitoring's demo.)"""
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.utils import timezone
 
 from zhenxing.regions.models import Region
 
 from . import reports, selectors, services
-from .models import IncomeStandard, Report, ReportKind
+from .models import Report, ReportKind
 
-DEMO_STANDARDS = {2021: Decimal("6800"), 2022: Decimal("7000")}
 DEMO_REPORT_REGIONS = ["232722000000", "232721000000"]  # 塔河县, 呼玛县
 
 
 def load(*, out) -> None:
-    for year, amount in DEMO_STANDARDS.items():
-        IncomeStandard.objects.get_or_create(year=year, defaults={"amount": amount, "note": "示例数值，以省年度标准为准"})
     today = timezone.localdate()
     last_month_end = selectors.month_end_before(today)
     rows = services.snapshot_take(actor=None, date=last_month_end) + services.snapshot_take(actor=None, date=today)

@@ -16,13 +16,14 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from zhenxing.core.modules import Indicator, IndicatorValue
-from zhenxing.regions.models import Level
 from zhenxing.registry.models import Household, MonitoringKind, MonitoringStatus
 
-# The registry's household list (GET filters: region or village, monitoring_status,
-# monitoring_kind, formerly_poor, income_below, housing_safe, water_safe, medical_insured,
-# schooling_secured).
-HOUSEHOLD_LIST_PATH = "/registry/households/"
+# The registry's household list (registry:list; GET filters: region (any node's code, a village's
+# too), monitoring_status, monitoring_kind, formerly_poor, income_below, housing_safe, water_safe,
+# medical_insured, schooling_secured).
+HOUSEHOLD_LIST_PATH = "/registry/"
+# Monitoring's yearly standards page (年度监测标准), where the threshold the income figures use is set.
+STANDARDS_PATH = "/monitoring/standards/"
 
 SECTION_BASE = "农户底数"
 SECTION_MONITORING = "防返贫监测"
@@ -30,8 +31,7 @@ SECTION_GUARANTEES = "两不愁三保障"
 
 
 def household_list_url(region, **filters) -> str:
-    key = "village" if region.level == Level.VILLAGE else "region"
-    return f"{HOUSEHOLD_LIST_PATH}?{urlencode({key: region.code, **filters})}"
+    return f"{HOUSEHOLD_LIST_PATH}?{urlencode({'region': region.code, **filters})}"
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -103,29 +103,35 @@ def _monitored_share() -> Indicator:
 
 
 def standards() -> dict[int, Decimal]:
-    from .models import IncomeStandard
+    """Monitoring's yearly standards (``monitoring.YearStandard``, the single source): year → threshold."""
+    from zhenxing.monitoring.models import YearStandard
 
-    return dict(IncomeStandard.objects.values_list("year", "amount"))
+    return dict(YearStandard.objects.values_list("year", "threshold"))
 
 
 def _below_standard_q(found: dict[int, Decimal]) -> Q:
+    """Income below the standard in force for the household's income year: that year's, else the
+    latest earlier one (as ``monitoring.rules.standard_for``). Standard years ``y1 < y2 < ...`` cut
+    the income years into ranges ``[y_i, y_i+1)``; a year before the first standard matches none."""
     q = Q(pk__in=[])
-    for year, amount in found.items():
-        q |= Q(income_year=year, per_capita_income__lt=amount)
+    years = sorted(found)
+    for year, following in zip(years, [*years[1:], None]):
+        span = Q(income_year__gte=year) if following is None else Q(income_year__gte=year, income_year__lt=following)
+        q |= span & Q(per_capita_income__lt=found[year])
     return q
 
 
 def _low_income(code, name, formula, *, extra: Q, filters: dict, higher_is_better: bool) -> Indicator:
     def evidence(region):
         found = standards()
-        latest = max(found) if found else None
-        more = {"income_below": str(found[latest])} if latest else {}
-        return household_list_url(region, **more, **filters)
+        if not found:  # nothing to compare with: the page where the prefecture admin sets it
+            return STANDARDS_PATH
+        return household_list_url(region, income_below=str(found[max(found)]), **filters)
 
     def compute(region, as_of):
         found = standards()
         if not found:
-            return IndicatorValue(None, note="未设置监测收入标准")
+            return IndicatorValue(None, note="未设置监测收入标准", evidence_url=STANDARDS_PATH)
         n = in_region(households(as_of), region).filter(_below_standard_q(found) & extra).count()
         return IndicatorValue(n, evidence_url=evidence(region))
 
@@ -138,7 +144,7 @@ def _low_income(code, name, formula, *, extra: Q, filters: dict, higher_is_bette
         return {r["village_id"]: IndicatorValue(r["n"]) for r in rows}
 
     return Indicator(code=code, name=name, formula=formula, unit="户",
-                     sources=("registry_household", "dashboard_incomestandard"), compute=compute,
+                     sources=("registry_household", "monitoring_yearstandard"), compute=compute,
                      higher_is_better=higher_is_better, section=SECTION_MONITORING, by_region=by_region,
                      rollup="sum", evidence=evidence)
 

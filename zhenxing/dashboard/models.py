@@ -1,5 +1,6 @@
-"""The dashboard's own tables: nightly snapshots of every indicator for every region node, the
-yearly monitoring income standard the registry figures compare with, and the periodic reports."""
+"""The dashboard's own tables: nightly snapshots of every indicator for every region node and the
+periodic reports. The yearly monitoring income standard the registry figures compare with is
+monitoring's ``YearStandard`` (the single source)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -35,23 +36,6 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.region_id} {self.code}={self.value}"
-
-
-class IncomeStandard(models.Model):
-    """The year's monitoring income standard (监测标准, yuan per person per year); it varies by
-    year and province, so it is data, never a constant."""
-
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    amount = models.DecimalField(_("监测标准（元/人·年）"), max_digits=10, decimal_places=2)
-    note = models.CharField(_("依据"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("监测收入标准")
-        verbose_name_plural = _("监测收入标准")
-        ordering = ["-year"]
-
-    def __str__(self) -> str:
-        return f"{self.year}年 {self.amount}元"
 
 
 class ReportKind(models.TextChoices):

@@ -5,5 +5,4 @@ from zhenxing.core.modules import NavItem
 
 def items(user):
     return [NavItem("领导驾驶舱", reverse("dashboard:home"), order=50),
-            NavItem("定期报告", reverse("dashboard:reports"), order=51),
-            NavItem("监测收入标准", reverse("dashboard:standards"), order=52)]
+            NavItem("定期报告", reverse("dashboard:reports"), order=51)]

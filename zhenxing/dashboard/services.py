@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from zhenxing.audit.services import event_log
 from zhenxing.core.modules import Indicator, IndicatorValue, indicators
 from zhenxing.regions.models import Region
 
-from .models import IncomeStandard, IndicatorSnapshot
+from .models import IndicatorSnapshot
 
 REFRESH_ROLES = {Role.PREFECTURE_ADMIN}
 
@@ -101,22 +101,3 @@ def snapshot_take(*, actor, date: dt.date | None = None) -> int:
         event_log(action="snapshot", actor=actor,
                   extra={"date": date.isoformat(), "regions": len(nodes), "rows": len(rows)})
     return len(rows)
-
-
-def income_standard_set(*, actor, year: int, amount: Decimal, note: str = "") -> IncomeStandard:
-    """Set the year's monitoring income standard (prefecture admin). The income figures use it
-    from the next snapshot on."""
-    if actor is None or actor.role not in REFRESH_ROLES:
-        raise PermissionDenied(_("只有地区管理员可以设置监测收入标准"))
-    errors = {}
-    if not 2000 <= int(year) <= 2100:
-        errors["year"] = [_("年度应在 2000 至 2100 之间")]
-    if Decimal(amount) <= 0:
-        errors["amount"] = [_("监测标准须大于零")]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic(), acting(actor):
-        standard = IncomeStandard.objects.filter(year=year).first() or IncomeStandard(year=year)
-        standard.amount, standard.note = Decimal(amount), note
-        standard.save()
-    return standard

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-
-from django import forms
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
@@ -22,7 +18,7 @@ from zhenxing.core.modules import indicators
 from zhenxing.regions.models import Region
 
 from . import reports, selectors, services
-from .models import IncomeStandard, Report, ReportKind
+from .models import Report, ReportKind
 from .templatetags.dashboard_tags import format_figure
 
 
@@ -119,27 +115,6 @@ def refresh(request):
     rows = services.snapshot_take(actor=request.user, date=timezone.localdate())
     messages.success(request, _("已重新计算今日全部指标（%(n)s 项）") % {"n": rows})
     return redirect(request.POST.get("next") or reverse("dashboard:home"))
-
-
-class IncomeStandardForm(forms.Form):
-    year = forms.IntegerField(label=_l("年度"), min_value=2000, max_value=2100)
-    amount = forms.DecimalField(label=_l("监测标准（元/人·年）"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    note = forms.CharField(label=_l("依据（文件名称、文号）"), max_length=200, required=False)
-
-
-@staff_view()
-def standards(request):
-    can_edit = request.user.role in services.REFRESH_ROLES
-    form = IncomeStandardForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("只有地区管理员可以设置监测收入标准"))
-        if form.is_valid():
-            services.income_standard_set(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已保存，下一次快照（或“刷新”）起生效"))
-            return redirect("dashboard:standards")
-    return render(request, "dashboard/standards.html", {
-        "standards": IncomeStandard.objects.all(), "form": form, "can_edit": can_edit})
 
 
 # ---- reports -----------------------------------------------------------------------------------

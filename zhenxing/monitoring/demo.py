@@ -95,6 +95,7 @@ def _actor(region: Region) -> User:
 
 
 def load(*, out) -> None:
+    demo_standard(2021)  # the registry demo's income year: the dashboard's income figures compare with it
     demo_standard(2022)
     today = timezone.localdate()
     created = 0

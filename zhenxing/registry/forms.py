@@ -9,7 +9,7 @@ from zhenxing.accounts import scope
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
-from .models import Health, Household, Labour, MonitoringStatus, Relation, Schooling, WorkStatus
+from .models import Health, Household, Labour, MonitoringKind, MonitoringStatus, Relation, Schooling, WorkStatus
 from .selectors import SORT_LABELS, HouseholdFilters
 
 YES_NO_ANY = [("", "全部"), ("1", "是"), ("0", "否")]
@@ -26,6 +26,14 @@ class HouseholdFilterForm(forms.Form):
     income_max = forms.DecimalField(label="人均纯收入≤", required=False, min_value=0, max_digits=12, decimal_places=2)
     labour = forms.ChoiceField(label="有成员劳动能力为", required=False, choices=[("", "全部")] + list(Labour.choices))
     health = forms.ChoiceField(label="有成员健康状况为", required=False, choices=[("", "全部")] + list(Health.choices))
+    monitoring_kind = forms.ChoiceField(label="监测对象类别", required=False,
+                                        choices=[("", "全部")] + list(MonitoringKind.choices))
+    income_below = forms.DecimalField(label="人均纯收入低于", required=False, min_value=0, max_digits=12,
+                                      decimal_places=2)
+    housing_safe = forms.ChoiceField(label="住房安全", required=False, choices=YES_NO_ANY)
+    water_safe = forms.ChoiceField(label="饮水安全", required=False, choices=YES_NO_ANY)
+    medical_insured = forms.ChoiceField(label="全员参加基本医保", required=False, choices=YES_NO_ANY)
+    schooling_secured = forms.ChoiceField(label="义务教育有保障", required=False, choices=YES_NO_ANY)
     sort = forms.ChoiceField(label="排序", required=False, choices=list(SORT_LABELS.items()))
 
     def __init__(self, *args, user, **kwargs):
@@ -45,7 +53,11 @@ class HouseholdFilterForm(forms.Form):
             q=d["q"], id_hash=d["idh"], region=region,
             formerly_poor={"1": True, "0": False}.get(d["formerly_poor"]),
             monitoring_status=d["monitoring_status"], income_min=d["income_min"], income_max=d["income_max"],
-            labour=d["labour"], health=d["health"], sort=d["sort"] or "number")
+            labour=d["labour"], health=d["health"], monitoring_kind=d["monitoring_kind"],
+            income_below=d["income_below"],
+            **{flag: {"1": True, "0": False}.get(d[flag])
+               for flag in ("housing_safe", "water_safe", "medical_insured", "schooling_secured")},
+            sort=d["sort"] or "number")
 
 
 def _village_field(user, initial=None) -> forms.ModelChoiceField:

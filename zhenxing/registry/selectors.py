@@ -47,6 +47,12 @@ class HouseholdFilters:
     income_max: Decimal | None = None
     labour: str = ""
     health: str = ""
+    monitoring_kind: str = ""
+    income_below: Decimal | None = None  # per-capita income strictly below (the dashboard's standard links)
+    housing_safe: bool | None = None
+    water_safe: bool | None = None
+    medical_insured: bool | None = None
+    schooling_secured: bool | None = None
     sort: str = "number"
     village_ids: list[int] | None = None  # set by household_search when a region is chosen
 
@@ -92,6 +98,13 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
         qs = qs.filter(per_capita_income__gte=f.income_min)
     if f.income_max is not None:
         qs = qs.filter(per_capita_income__lte=f.income_max)
+    if f.income_below is not None:
+        qs = qs.filter(per_capita_income__lt=f.income_below)
+    if f.monitoring_kind:
+        qs = qs.filter(monitoring_kind=f.monitoring_kind)
+    for flag in ("housing_safe", "water_safe", "medical_insured", "schooling_secured"):
+        if getattr(f, flag) is not None:
+            qs = qs.filter(**{flag: getattr(f, flag)})
     if f.labour:
         qs = qs.filter(_living(labour=f.labour))
     if f.health:

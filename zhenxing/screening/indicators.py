@@ -27,7 +27,7 @@ def verified_in_time(region, as_of: dt.date) -> IndicatorValue:
     den = due.count()
     num = (due.filter(state__in=[AlertState.MONITORED, AlertState.NO_RISK], closed_at__date__lte=as_of)
            .filter(closed_at__date__lte=F("verify_due")).count())
-    return IndicatorValue(_share(num, den), num, den, evidence_url=reverse("screening:alerts"))
+    return IndicatorValue(_share(num, den), num, den, evidence_url=f"{reverse('screening:alerts')}?region={region.code}")
 
 
 def converted(region, as_of: dt.date) -> IndicatorValue:
@@ -35,7 +35,7 @@ def converted(region, as_of: dt.date) -> IndicatorValue:
     den = done.count()
     num = done.filter(state=AlertState.MONITORED).count()
     return IndicatorValue(_share(num, den), num, den,
-                          evidence_url=f"{reverse('screening:alerts')}?state={AlertState.MONITORED}")
+                          evidence_url=f"{reverse('screening:alerts')}?region={region.code}&state={AlertState.MONITORED}")
 
 
 def unmatched(region, as_of: dt.date) -> IndicatorValue:

@@ -86,8 +86,34 @@ def alert_department(rule: str) -> str:
     return RULES[rule].department if rule in RULES else ""
 
 
-def default_rules() -> dict:
-    return {code: {"enabled": True, "severity": r.severity, "params": dict(r.params)} for code, r in RULES.items()}
+# Parameters that are monitoring's yearly standard (monitoring.YearStandard, the single source):
+# rule parameter -> YearStandard field. The constants in RULES are only the documented fallback
+# for a year with no standard set (docs/screening.md).
+STANDARD_PARAMS = {("income", "threshold"): "threshold", ("medical", "reference_income"): "reference_income"}
+
+
+def year_standard(year: int):
+    """Monitoring's standard in force for ``year`` (that year's, else the latest earlier one, as
+    ``monitoring.rules.standard_for``), or None when none is set."""
+    from zhenxing.monitoring.models import YearStandard
+
+    return YearStandard.objects.filter(year__lte=year).order_by("-year").first()
+
+
+def default_params(year: int | None = None) -> dict[str, dict]:
+    """rule code -> params a new rule set starts from: monitoring's standard for ``year`` where one
+    exists, else the documented fallback constants."""
+    params = {code: dict(r.params) for code, r in RULES.items()}
+    standard = year_standard(year) if year is not None else None
+    if standard is not None:
+        for (code, name), field in STANDARD_PARAMS.items():
+            params[code][name] = to_number(getattr(standard, field), f"{code}.{name}")
+    return params
+
+
+def default_rules(year: int | None = None) -> dict:
+    params = default_params(year)
+    return {code: {"enabled": True, "severity": r.severity, "params": params[code]} for code, r in RULES.items()}
 
 
 def effective_parameters(ruleset_rules: dict, overrides: dict[str, str]) -> dict[str, dict]:

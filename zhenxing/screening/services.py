@@ -36,12 +36,14 @@ def top_region() -> Region:
 # ---------------------------------------------------------------- rule sets
 
 def ruleset_current(year: int) -> RuleSet:
-    """The latest version of the year's rule set (version 1 = the defaults, created on first use)."""
+    """The latest version of the year's rule set (version 1 = the defaults, created on first use:
+    the income threshold and reference income from monitoring's standard for the year, see
+    ``rules.default_params``; the rule set records the values it used)."""
     found = RuleSet.objects.filter(year=year).order_by("-version").first()
     if found is not None:
         return found
     with transaction.atomic():
-        return RuleSet.objects.create(region=top_region(), year=year, version=1, rules=rules.default_rules(),
+        return RuleSet.objects.create(region=top_region(), year=year, version=1, rules=rules.default_rules(year),
                                       note="默认规则")
 
 

@@ -12,6 +12,7 @@
   k1 formerly poor, not monitored, income 6,799.99/person (below), schooling not secured
 呼玛县 village (huma_village): 1 household
   h1 monitored 脱贫不稳定户, income 8,000/person
+Monitoring standard (monitoring.YearStandard, the single source): 2021 threshold 6,800.
 Members: 2 per household except f4 (3): 9 + ... see MEMBERS.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from zhenxing.dashboard.models import IncomeStandard
+from zhenxing.monitoring.models import YearStandard
 from zhenxing.registry.models import Household
 from zhenxing.registry.testing import make_household
 
@@ -43,7 +44,7 @@ def _hh(village, members, per_capita, **fields):
 
 @pytest.fixture
 def hh(w):
-    IncomeStandard.objects.create(year=2021, amount=Decimal("6800"))
+    YearStandard.objects.create(year=2021, threshold=Decimal("6800"), reference_income=Decimal("17889"))
     r = w.r
     return SimpleNamespace(
         f1=_hh(r.fendou, TWO, 6000, formerly_poor=True, status="monitored", kind="100A03001"),

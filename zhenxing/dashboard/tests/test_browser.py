@@ -1,30 +1,21 @@
 """In a real browser (a phone-sized window): the prefecture leader clicks from the prefecture down
-to a village and on to the records behind a figure.
-
-The registry's household list (/registry/households/) is built on another branch; until it is
-merged, the evidence links are pointed at the village's region page, which exists here. After the
-merge: drop the monkeypatch and assert the household list shows 奋斗村's households."""
+to a village and on to the records behind a figure: the registry's household list filtered to
+that village."""
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
 
 import pytest
-from django.urls import reverse
 
 from zhenxing.core.tests.test_browser import browser_page  # noqa: F401  (fixture)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(live_server, browser_page,  # noqa: F811
-                                                                                monkeypatch):
+def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(live_server, browser_page):  # noqa: F811
     from zhenxing.core.management.commands.demo import demo_load
-    from zhenxing.dashboard import indicators as registry_figures
+    from zhenxing.registry.models import Household
 
-    monkeypatch.setattr(registry_figures, "household_list_url",
-                        lambda region, **filters: reverse("regions:detail", args=[region.code]) + "?" +
-                        urlencode({"village": region.code, **filters}))
     demo_load(out=io.StringIO())
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/?next=/dashboard/")
@@ -39,8 +30,17 @@ def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(l
         page.wait_for_url(f"{live_server.url}/dashboard/{code}/")
         assert name in page.locator("h1").inner_text()
     assert page.locator("table.children").count() == 0  # a village has no level below
+    numbers = set(Household.objects.filter(village__code="232722200206").values_list("number", flat=True))
+    assert len(numbers) > 1
     figure = page.locator('a.fig[data-code="registry.households"]')
-    assert figure.inner_text() == "12"  # the demo has 12 households per village
+    assert figure.inner_text() == str(len(numbers))  # the village's households in the demo
     figure.click()
-    page.wait_for_url("**/regions/232722200206/?village=232722200206")
-    assert "奋斗村" in page.locator("h1").inner_text()
+    page.wait_for_url("**/registry/?region=232722200206")
+    assert "农户档案" in page.locator("h1").inner_text()
+    assert page.locator("select#id_region").input_value() == "232722200206"  # the list is filtered to 奋斗村
+    assert f"符合条件的农户共{len(numbers)}户" in page.locator("main").inner_text()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == min(len(numbers), 50)  # the first page of the keyset-paginated list
+    shown = [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]
+    assert set(shown) <= numbers  # only 奋斗村's households
+    assert all("奋斗村" in rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count()))

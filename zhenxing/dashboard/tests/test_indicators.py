@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from zhenxing.core.modules import indicators
-from zhenxing.dashboard.models import IncomeStandard
 from zhenxing.dashboard.services import compute_all
+from zhenxing.monitoring.models import YearStandard
 from zhenxing.regions.models import Region
 from zhenxing.registry.models import Household
 
@@ -56,10 +56,27 @@ def test_monitored_share_is_monitored_over_households(w, hh):
 
 def test_low_income_uses_the_standard_of_the_income_year(w, hh):
     ind = indicators()["registry.low_income"]
-    IncomeStandard.objects.filter(year=2021).update(amount=Decimal("6799.99"))
+    YearStandard.objects.filter(year=2021).update(threshold=Decimal("6799.99"))
     assert ind.compute(w.r.tahe, TODAY).value == 2  # k1 at exactly the standard no longer counts
-    IncomeStandard.objects.all().delete()
-    assert ind.compute(w.r.tahe, TODAY).value is None  # nothing to compare with
+    YearStandard.objects.all().delete()
+    value = ind.compute(w.r.tahe, TODAY)
+    assert value.value is None  # nothing to compare with
+    assert value.evidence_url == "/monitoring/standards/"  # where the prefecture admin sets it
+
+
+def test_low_income_uses_the_standard_in_force_for_the_income_year(w, hh):
+    """As ``monitoring.rules.standard_for``: the income year's standard, else the latest earlier one;
+    a later year's standard never applies to an earlier income year."""
+    ind = indicators()["registry.low_income"]
+    YearStandard.objects.all().delete()
+    YearStandard.objects.create(year=2022, threshold=Decimal("100000"), reference_income=Decimal("17889"))
+    assert ind.compute(w.r.tahe, TODAY).value == 0  # 2022's standard does not reach back to 2021 incomes
+    YearStandard.objects.create(year=2020, threshold=Decimal("6800"), reference_income=Decimal("17889"))
+    assert ind.compute(w.r.tahe, TODAY).value == 3  # 2020's standard is still in force for 2021
+    YearStandard.objects.create(year=2021, threshold=Decimal("5000"), reference_income=Decimal("17889"))
+    assert ind.compute(w.r.tahe, TODAY).value == 0  # 2021's own standard: f4 at exactly 5,000 is not below
+    bulk = compute_all(ind, list(Region.objects.all()), TODAY)
+    assert bulk[w.r.tahe.pk].value == 0
 
 
 def test_as_of_counts_households_created_by_that_day(w, hh):
@@ -86,6 +103,6 @@ def test_every_indicator_rolls_up_to_what_compute_gives(w, hh):
 
 def test_evidence_links_name_the_region_and_the_filter(w, hh):
     url = indicators()["registry.monitored"].compute(w.r.tahe, TODAY).evidence_url
-    assert url == "/registry/households/?region=232722000000&monitoring_status=monitored"
+    assert url == "/registry/?region=232722000000&monitoring_status=monitored"
     url = indicators()["registry.formerly_poor"].compute(w.r.fendou, TODAY).evidence_url
-    assert url == "/registry/households/?village=232722200206&formerly_poor=1"
+    assert url == "/registry/?region=232722200206&formerly_poor=1"

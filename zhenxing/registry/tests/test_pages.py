@@ -206,3 +206,34 @@ def test_region_filter_pages_merge_villages_in_number_order(w):
             if not cursor:
                 break
         assert seen == expected
+
+
+def test_list_filters_the_dashboard_links_with(login, w):
+    """region (a village's code too), monitoring_kind, income_below (strictly below), and the
+    三保障/饮水 flags; always within the user's scope."""
+    make_household(village=w.r.fendou, number="F-LOW", income={"wage_income": 13599.98})  # 6,799.99 each
+    make_household(village=w.r.fendou, number="F-AT", income={"wage_income": 13600}, housing_safe=False)
+    make_household(village=w.r.fendou, number="F-WATER", water_safe=False, medical_insured=False,
+                   schooling_secured=False)
+    k = make_household(village=w.r.fendou, number="F-KIND")
+    Household.objects.filter(pk=k.pk).update(monitoring_status="monitored", monitoring_kind="100A03002")
+    make_household(village=w.r.yongfeng, number="Y-LOW", income={"wage_income": 100}, housing_safe=False)
+    numbers = ["F-LOW", "F-AT", "F-WATER", "F-KIND", "Y-LOW"]
+
+    def listed(user, **params):
+        page = login(user).get(reverse("registry:list"), params).content.decode()
+        return [n for n in numbers if f">{n}<" in page]
+
+    assert listed(w.shibazhan, region=w.r.fendou.code) == ["F-LOW", "F-AT", "F-WATER", "F-KIND"]
+    assert listed(w.shibazhan, income_below="6800") == ["F-LOW", "Y-LOW"]  # exactly 6,800 is not below
+    assert listed(w.shibazhan, region=w.r.fendou.code, income_below="6800") == ["F-LOW"]
+    assert listed(w.shibazhan, housing_safe="0") == ["F-AT", "Y-LOW"]
+    assert listed(w.shibazhan, region=w.r.fendou.code, housing_safe="1") == ["F-LOW", "F-WATER", "F-KIND"]
+    assert listed(w.shibazhan, water_safe="0") == ["F-WATER"]
+    assert listed(w.shibazhan, medical_insured="0") == ["F-WATER"]
+    assert listed(w.shibazhan, schooling_secured="0") == ["F-WATER"]
+    assert listed(w.shibazhan, monitoring_status="monitored", monitoring_kind="100A03002") == ["F-KIND"]
+    assert listed(w.shibazhan, monitoring_kind="100A03001") == []
+    # another village's cadre never sees 永丰村's household, whatever the filter
+    assert listed(w.fendou, income_below="6800") == ["F-LOW"]
+    assert "Y-LOW" not in listed(w.fendou, region=w.r.yongfeng.code, housing_safe="0")

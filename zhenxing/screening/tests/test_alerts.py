@@ -200,3 +200,44 @@ def test_converted_alert_opens_a_case_with_its_risk_types(w, sick):
     risks = getattr(case, "risk_types", None)
     if risks is not None and not callable(getattr(risks, "all", None)):
         assert "01" in list(risks)
+
+
+def test_new_ruleset_starts_from_the_years_monitoring_standard(w):
+    """income.threshold and medical.reference_income are monitoring's YearStandard in force for the
+    rule set's year (that year's, else the latest earlier one); a later year's never applies."""
+    from decimal import Decimal
+
+    from zhenxing.monitoring.models import YearStandard
+
+    YearStandard.objects.create(year=2021, threshold=Decimal("6800"), reference_income=Decimal("17889.50"))
+    YearStandard.objects.create(year=2023, threshold=Decimal("7200"), reference_income=Decimal("19000"))
+    assert services.ruleset_current(2020).rules["income"]["params"]["threshold"] == 6000  # before any standard
+    r21 = services.ruleset_current(2021).rules
+    assert r21["income"]["params"]["threshold"] == 6800
+    assert r21["medical"]["params"]["reference_income"] == 17889.5
+    assert r21["medical"]["params"]["ratio_poor"] == 0.5  # not a standard: the rule's own default
+    assert services.ruleset_current(2022).rules["income"]["params"]["threshold"] == 6800  # 2021's still in force
+    assert services.ruleset_current(2023).rules["income"]["params"]["threshold"] == 7200
+    # the rule set records what it started from: changing the standard later does not rewrite it
+    YearStandard.objects.filter(year=2021).update(threshold=Decimal("6900"))
+    assert services.ruleset_current(2021).rules["income"]["params"]["threshold"] == 6800
+    # a run uses the rule set's value, and --param still overrides that run only
+    summary = services.screen(actor=None, as_of=dt.date(2023, 6, 30))
+    assert summary["parameters"]["income"]["threshold"] == 7200
+    assert summary["parameters"]["medical"]["reference_income"] == 19000
+    summary = services.screen(actor=None, as_of=dt.date(2023, 6, 30), overrides={"income.threshold": "6500"})
+    assert summary["parameters"]["income"]["threshold"] == 6500
+    assert RuleSet.objects.get(year=2023).rules["income"]["params"]["threshold"] == 7200
+    # the admin can still edit it (a new version)
+    new = services.ruleset_update(actor=w.diqu, year=2023, changes={"medical.reference_income": "20000"})
+    assert new.version == 2 and new.rules["medical"]["params"]["reference_income"] == 20000
+    assert new.rules["income"]["params"]["threshold"] == 7200
+
+
+def test_without_a_monitoring_standard_the_ruleset_uses_the_documented_fallback(w):
+    from zhenxing.monitoring.models import YearStandard
+
+    assert not YearStandard.objects.exists()
+    rules = services.ruleset_current(2022).rules
+    assert rules["income"]["params"]["threshold"] == 6000
+    assert rules["medical"]["params"]["reference_income"] == 17889

@@ -123,8 +123,12 @@ def test_disability_grade_and_window(w, feed):
 
 
 def test_dropout_age_six_to_fifteen_latest_status(w, feed):
+    from zhenxing.registry import idnumber
+
     def child(number, born):
-        return household(w, number, members=[{"relation": "head"}, {"relation": "son", "born": born}])
+        # the exact birth date in the ID number (testing.new_id shifts it by a day per 400 IDs made)
+        son = idnumber.make(region="232722", born=born, seq=450, male=True)  # new_id uses 0-399
+        return household(w, number, members=[{"relation": "head"}, {"relation": "son", "id_number": son}])
 
     six = child("SIX", dt.date(2016, 6, 30))  # 6 on as-of
     almost = child("FIVE", dt.date(2016, 7, 1))  # 5 on as-of
