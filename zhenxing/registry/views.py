@@ -122,9 +122,7 @@ def household_edit(request, household):
         data = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_EDITABLE}
         try:
             services.household_update(actor=request.user, household=household, **data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
+        except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, "已保存。")

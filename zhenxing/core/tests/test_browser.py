@@ -2,26 +2,8 @@
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    assert os.path.exists(CHROMIUM), "需要 Debian 的 chromium 软件包（.ci/run 会安装）"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
-        yield page
-        browser.close()
 
 
 @pytest.mark.browser

@@ -7,12 +7,11 @@ import io
 
 import pytest
 
-from zhenxing.core.tests.test_browser import browser_page  # noqa: F401  (fixture)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(live_server, browser_page):  # noqa: F811
+def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(live_server, browser_page):
     from zhenxing.core.management.commands.demo import demo_load
     from zhenxing.registry.models import Household
 

@@ -5,12 +5,11 @@ import datetime as dt
 
 import pytest
 
-from zhenxing.core.tests.test_browser import browser_page  # noqa: F401  (the shared Chromium fixture)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_public_pool_notice_on_a_phone(live_server, browser_page):  # noqa: F811
+def test_public_pool_notice_on_a_phone(live_server, browser_page):
     from zhenxing.funds import services
     from zhenxing.funds.testing import make_project
     from zhenxing.testing import make_world

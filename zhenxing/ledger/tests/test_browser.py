@@ -5,12 +5,11 @@ import io
 
 import pytest
 
-from zhenxing.core.tests.test_browser import browser_page  # noqa: F401  (the shared fixture)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_village_cadre_reports_a_finding_fixed_on_a_phone(live_server, browser_page):  # noqa: F811
+def test_village_cadre_reports_a_finding_fixed_on_a_phone(live_server, browser_page):
     from zhenxing.core.management.commands.demo import demo_load
     from zhenxing.ledger.models import ItemStatus, RectificationItem
 

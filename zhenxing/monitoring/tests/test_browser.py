@@ -8,7 +8,6 @@ import io
 import pytest
 from django.utils import timezone
 
-from zhenxing.core.tests.test_browser import browser_page  # noqa: F401  (the shared fixture)
 
 PASSWORD = "Zhenxing@2022"
 
@@ -33,7 +32,7 @@ def _submit(page, form_id):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_self_application_to_monitoring_by_three_levels(live_server, browser_page):  # noqa: F811
+def test_self_application_to_monitoring_by_three_levels(live_server, browser_page):
     from zhenxing.accounts.models import User
     from zhenxing.core.management.commands.demo import demo_load
     from zhenxing.monitoring import services

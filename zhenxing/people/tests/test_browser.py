@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from zhenxing.core.tests.test_browser import browser_page  # noqa: F401 - the shared fixture
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_village_cadre_keeps_points_on_a_phone(live_server, browser_page):  # noqa: F811
+def test_village_cadre_keeps_points_on_a_phone(live_server, browser_page):
     from zhenxing.core.management.commands.demo import demo_load
     from zhenxing.people import models as m
 
