@@ -106,6 +106,28 @@ def regions(user) -> models.QuerySet[Region]:
     return scoped(user, Region)
 
 
+def region_param(request) -> Region | None:
+    """The node a list is filtered to by ``?region=<code>`` (its whole subtree is meant), or None.
+
+    A code outside the user's scope, or unknown, answers 404 like another region's record: the
+    filter can only narrow what the user sees, never widen it or tell which codes exist."""
+    code = request.GET.get("region")
+    return get_object_or_404(request.user, Region, code=code) if code else None
+
+
+def within(qs: models.QuerySet[M], region: Region | None) -> models.QuerySet[M]:
+    """``qs`` narrowed to the records of ``region``'s subtree, reached the way the model is
+    registered; unchanged for None. Apply to a ``scoped()`` set: it narrows, it does not scope."""
+    if region is None:
+        return qs
+    rule = rule_for(qs.model)
+    if rule.path is not None:
+        return qs.filter(**{f"{rule.path}__startswith": region.path})
+    if rule.region == "":
+        return qs.filter(path__startswith=region.path)
+    return qs.filter(**{f"{rule.region}__in": subtree_ids(region)})
+
+
 # The region tree itself and the accounts are scoped like everything else. (Registered here
 # because regions and accounts.models are imported by this module.)
 def _register_core() -> None:

@@ -42,17 +42,14 @@ INDICATORS = [
 
 
 def micro_loan_households(region, as_of: dt.date) -> IndicatorValue:
-    """Households with a small loan outstanding or issued in the year (a 金融 assistance measure)."""
-    from django.db.models import Q
-
+    """Households with a small loan outstanding on the day or settled in its year (a 金融 assistance measure)."""
     from .models import MicroLoan
 
-    qs = MicroLoan.objects.filter(household__village__path__startswith=region.path, issued_on__lte=as_of).filter(
-        Q(settled_on__isnull=True) | Q(settled_on__gte=dt.date(as_of.year, 1, 1)))
+    qs = selectors.loans_current(MicroLoan.objects.filter(household__village__path__startswith=region.path), as_of)
     n = qs.values("household").distinct().count()
     overdue = qs.filter(settled_on__isnull=True, due_on__lt=as_of).values("household").distinct().count()
     return IndicatorValue(value=n, numerator=n, note=f"其中逾期 {overdue} 户",
-                          evidence_url=reverse("funds:loans"))
+                          evidence_url=f"{reverse('funds:loans')}?region={region.code}&current=1")
 
 
 INDICATORS.append(Indicator(

@@ -16,9 +16,16 @@ from zhenxing.accounts import scope
 from zhenxing.regions.models import Level, Region
 
 from .models import (PLAN_STATUSES, POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure,
-                     Disclosure, DisclosureKind, DisbursementPlan, FundSource, Project, ProjectType)
+                     Disclosure, DisclosureKind, DisbursementPlan, FundSource, MicroLoan, Project, ProjectType)
 
 ZERO = Decimal("0")
+
+
+def loans_current(qs: QuerySet[MicroLoan], as_of: dt.date) -> QuerySet[MicroLoan]:
+    """Loans outstanding on ``as_of`` or settled in its year: what 小额信贷支持户数 counts, and the
+    loan list's ``?current=1``."""
+    settled_this_year = Q(settled_on__gte=dt.date(as_of.year, 1, 1))
+    return qs.filter(Q(settled_on__isnull=True) | settled_this_year, issued_on__lte=as_of)
 
 
 def projects(user) -> QuerySet[Project]:

@@ -337,20 +337,27 @@ def disclosure_list(request):
 
 @staff_view()
 def loan_list(request):
-    qs = scope.scoped(request.user, MicroLoan).select_related("household__village").order_by("-issued_on")
+    """?region=<code> (a node's subtree in scope), ?current=1 (在贷或本年结清), ?overdue=1."""
+    region = scope.region_param(request)
+    qs = (scope.within(scope.scoped(request.user, MicroLoan), region).select_related("household__village")
+          .order_by("-issued_on"))
     today = timezone.localdate()
+    current = request.GET.get("current") == "1"
+    if current:
+        qs = selectors.loans_current(qs, today)
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         qs = qs.filter(settled_on__isnull=True, due_on__lt=today)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="小额信贷.xlsx", title="脱贫人口小额信贷台账", region=request.user.region, kind="loans",
+            request, filename="小额信贷.xlsx", title="脱贫人口小额信贷台账", region=region or request.user.region, kind="loans",
             columns=["户编号", "村", "借款人", "贷款银行", "合同编号", "贷款金额", "放款日期", "期限（月）", "到期日",
                      "贴息", "已还本金", "是否逾期"],
             rows=([m.household.number, m.household.village.name, m.borrower_name, m.bank, m.contract_number,
                    float(m.amount), str(m.issued_on), m.term_months, str(m.due_on), float(m.interest_subsidy),
                    float(m.repaid), "是" if m.is_overdue(today) else "否"] for m in qs))
     return render(request, "funds/loan_list.html", {"loans": qs[:500], "today": today, "overdue": overdue,
+                                                    "current": current, "region_filter": region,
                                                     "can_add": request.user.role in services.LOAN_ROLES})
 
 

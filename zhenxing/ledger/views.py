@@ -65,11 +65,6 @@ def _as_of(request) -> dt.date:
         return timezone.localdate()
 
 
-def _region_param(request) -> Region | None:
-    code = request.GET.get("region")
-    return scope.get_object_or_404(request.user, Region, code=code) if code else None
-
-
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     from urllib.parse import quote
 
@@ -233,7 +228,7 @@ def assignment_list(request):
     ledger = None
     if request.GET.get("year", "").isdigit():
         ledger = Ledger.objects.filter(year=int(request.GET["year"])).first()
-    region = _region_param(request)
+    region = scope.region_param(request)
     status = request.GET.get("status", "")
     qs = selectors.assignments(request.user, ledger=ledger, region=region, status=status, as_of=as_of)
     if request.GET.get("report") == "missing":
@@ -320,7 +315,7 @@ def _form_messages(request, form) -> None:
 def item_list(request):
     user = request.user
     as_of = _as_of(request)
-    region = _region_param(request)
+    region = scope.region_param(request)
     node = region or user.region
     type_code = request.GET.get("type", "")
     status = request.GET.get("status", "")
@@ -351,7 +346,7 @@ def item_list(request):
 @staff_view()
 def item_export(request):
     user = request.user
-    region = _region_param(request)
+    region = scope.region_param(request)
     today = timezone.localdate()
     qs = (selectors.items(user, region=region, type_code=request.GET.get("type", ""),
                           status=request.GET.get("status", ""), overdue=request.GET.get("overdue") == "1", as_of=today)

@@ -5,6 +5,7 @@ import dataclasses
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -20,10 +21,15 @@ def _in(region: Region, lookup: str) -> Q:
     return Q(**{f"{lookup}__path__startswith": region.path})
 
 
+def _url(name: str, region: Region, **params) -> str:
+    """The page listing the figure's records, filtered to the region (and the figure's subset)."""
+    return f"{reverse(name)}?{urlencode({'region': region.code, **params})}"
+
+
 def _post_holders(region: Region, as_of: dt.date) -> IndicatorValue:
     s = selectors.post_holders_total(m.PostHolding.objects.filter(_in(region, "post__village")), as_of)
     note = f"上年同期{s.last_year}人" + ("，同比下降" if s.falling else "")
-    return IndicatorValue(s.now, s.now, s.last_year, reverse("people:posts"), note)
+    return IndicatorValue(s.now, s.now, s.last_year, _url("people:posts", region), note)
 
 
 def _workshop_share(region: Region, as_of: dt.date) -> IndicatorValue:
@@ -32,13 +38,13 @@ def _workshop_share(region: Region, as_of: dt.date) -> IndicatorValue:
     poor = sum(r.poor for r in rows)
     below = sum(r.below for r in rows)
     value = (Decimal(poor) / Decimal(workers)).quantize(Decimal("0.0001")) if workers else None
-    return IndicatorValue(value, poor, workers, reverse("people:workshops"), f"低于县定占比的车间{below}个")
+    return IndicatorValue(value, poor, workers, _url("people:workshops", region), f"低于县定占比的车间{below}个")
 
 
 def _workshops_below(region: Region, as_of: dt.date) -> IndicatorValue:
     rows = selectors.workshop_shares(m.Workshop.objects.filter(_in(region, "village")), as_of)
     below = sum(r.below for r in rows)
-    return IndicatorValue(below, below, len(rows), reverse("people:workshops"))
+    return IndicatorValue(below, below, len(rows), _url("people:workshops", region, below=1))
 
 
 def _pairing_delivery(region: Region, as_of: dt.date) -> IndicatorValue:
@@ -47,20 +53,21 @@ def _pairing_delivery(region: Region, as_of: dt.date) -> IndicatorValue:
     delivered = (m.Delivery.objects.filter(pairing__in=pairings.values("pk"), kind=m.DeliveryKind.MONEY,
                                            date__lte=as_of).aggregate(s=Sum("amount"))["s"] or Decimal("0"))
     value = (delivered / committed).quantize(Decimal("0.0001")) if committed else None
-    return IndicatorValue(value, delivered, committed, reverse("people:pairings"))
+    return IndicatorValue(value, delivered, committed, _url("people:pairings", region))
 
 
 def _cadres_below(region: Region, as_of: dt.date) -> IndicatorValue:
     rows = selectors.cadre_days(m.Cadre.objects.filter(_in(region, "team__village")), as_of.year, as_of)
     below = sum(r.below for r in rows)
-    return IndicatorValue(below, below, len(rows), reverse("people:cadre_days"))
+    return IndicatorValue(below, below, len(rows), _url("people:cadre_days", region, below=1))
 
 
 def _points_credited(region: Region, as_of: dt.date) -> IndicatorValue:
     qs = m.PointEntry.objects.filter(_in(region, "household__village"), state=m.EntryState.CREDITED,
                                      credited_at__year=as_of.year, credited_at__date__lte=as_of)
     total = qs.aggregate(s=Sum("applied"))["s"] or 0
-    return IndicatorValue(total, evidence_url=reverse("people:points"), note=f"入账{qs.count()}笔")
+    # The points page is one village's; the summary lists every village's credited points of the year.
+    return IndicatorValue(total, evidence_url=_url("people:home", region), note=f"入账{qs.count()}笔")
 
 
 INDICATORS = [

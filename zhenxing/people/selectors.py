@@ -329,31 +329,35 @@ class VillageRow:
         return Decimal(self.poor_workers) / Decimal(self.workers) if self.workers else None
 
 
-def village_summary(user, as_of: dt.date) -> list[VillageRow]:
-    vs = list(villages(user))
-    holders = post_holders(scope.scoped(user, m.PostHolding), as_of)
+def village_summary(user, as_of: dt.date, *, region: Region | None = None) -> list[VillageRow]:
+    """One row per village in the user's scope (within ``region``'s subtree when given)."""
+    def mine(model):
+        return scope.within(scope.scoped(user, model), region)
+
+    vs = list(scope.within(villages(user), region))
+    holders = post_holders(mine(m.PostHolding), as_of)
     rows = {v.pk: VillageRow(v, holders.get(v.pk, PostStability())) for v in vs}
-    for s in workshop_shares(scope.scoped(user, m.Workshop), as_of):
+    for s in workshop_shares(mine(m.Workshop), as_of):
         r = rows.get(s.workshop.village_id)
         if r:
             r.workshops += 1
             r.workshops_below += s.below
             r.workers += s.workers
             r.poor_workers += s.poor
-    for vid, t in pairing_totals(scope.scoped(user, m.Pairing), "village").items():
+    for vid, t in pairing_totals(mine(m.Pairing), "village").items():
         if vid in rows:
             rows[vid].pairing = t
-    for c in cadre_days(scope.scoped(user, m.Cadre), as_of.year, as_of):
+    for c in cadre_days(mine(m.Cadre), as_of.year, as_of):
         r = rows.get(c.cadre.team.village_id)
         if r:
             r.cadres += 1
             r.cadres_below += c.below
             r.min_cadre_days = c.days if r.min_cadre_days is None else min(r.min_cadre_days, c.days)
-    activity = points_activity(scope.scoped(user, m.PointEntry), scope.scoped(user, m.Redemption), as_of.year)
+    activity = points_activity(mine(m.PointEntry), mine(m.Redemption), as_of.year)
     for vid, a in activity.items():
         if vid in rows:
             rows[vid].points = a
-    for r in (scope.scoped(user, m.PowerCase).filter(state=m.CaseState.OPEN).order_by()
+    for r in (mine(m.PowerCase).filter(state=m.CaseState.OPEN).order_by()
               .values("power__village").annotate(n=Count("id"))):
         if r["power__village"] in rows:
             rows[r["power__village"]].open_cases = r["n"]

@@ -86,8 +86,8 @@ def _today() -> dt.date:
 
 @staff_view()
 def summary(request):
-    today = _today()
-    rows = selectors.village_summary(request.user, today)
+    today, region = _today(), scope.region_param(request)
+    rows = selectors.village_summary(request.user, today, region=region)
     table = Section("各村情况", [
         "村", "脱贫人口在岗公益岗位（人）", "上年同期（人）", "帮扶车间（个）", "车间脱贫劳动力占比", "低于县定占比车间",
         "结对承诺资金", "已兑现资金", "驻村干部（人）", "在村天数不足（人）", "本年入账积分", "待办积分", "办理中清单事项"],
@@ -101,7 +101,8 @@ def summary(request):
          for r in rows],
         note=f"统计日期 {fmt(today)}；公益岗位人数与上年同日比较，下降时预警；车间占比和驻村天数按所在县当年要求判断。")
     if wants_xlsx(request):
-        return xlsx_response(request, title="就业帮扶与乡村治理各村情况", sections=[table], filename="各村情况")
+        return xlsx_response(request, title="就业帮扶与乡村治理各村情况", sections=[table], filename="各村情况",
+                             region=region)
     links = [("公益岗位", reverse("people:posts")), ("帮扶车间", reverse("people:workshops")),
              ("劳务输出", reverse("people:labour")), ("百企兴百村", reverse("people:pairings")),
              ("驻村工作队", reverse("people:teams")), ("驻村天数", reverse("people:cadre_days")),
@@ -109,7 +110,7 @@ def summary(request):
     if request.user.role in services.SETTING_ROLES:
         links.append(("县级要求设置", reverse("people:settings")))
     return render_page(request, title="就业帮扶与乡村治理", subtitle=request.user.region.full_name(), links=links,
-                       sections=[table], export=True)
+                       sections=[table], export=True, region_filter=region)
 
 
 # ---------------------------------------------------------------- 公益岗位
@@ -118,11 +119,12 @@ def summary(request):
 @staff_view()
 def posts(request):
     _refuse_read_only(request)
-    user, today = request.user, _today()
+    user, today, region = request.user, _today(), scope.region_param(request)
     form = _bind(request, "post", f.PostForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记公益岗位"):
         return redirect("people:posts")
-    qs = (scope.scoped(user, m.PublicPost).select_related("village").order_by("village__path", "name")
+    qs = (scope.within(scope.scoped(user, m.PublicPost), region).select_related("village")
+          .order_by("village__path", "name")
           .annotate(holders=Count("holdings", filter=selectors.active_on(today, "holdings__"), distinct=True),
                     poor=Count("holdings", filter=selectors.active_on(today, "holdings__")
                                & Q(holdings__member__household__formerly_poor=True), distinct=True)))
@@ -130,15 +132,15 @@ def posts(request):
                     [[p.village.display_name, Cell(p.name, url=reverse("people:post", args=[p.pk])),
                       p.get_kind_display(), p.monthly_pay, p.get_funding_display(), p.holders, p.poor] for p in qs],
                     form=form, form_key="post", form_title="登记公益岗位")
-    stab = selectors.post_holders(scope.scoped(user, m.PostHolding), today)
+    stab = selectors.post_holders(scope.within(scope.scoped(user, m.PostHolding), region), today)
     vnames = {v.pk: v.display_name for v in selectors.villages(user).filter(pk__in=stab)}
     trend = Section("脱贫人口在岗人数同比", ["村", "当前（人）", "上年同日（人）", "预警"],
                     [[vnames.get(vid, ""), s.now, s.last_year,
                       Cell("同比下降", badge_class="warn", badge="预警") if s.falling else "—"]
                      for vid, s in sorted(stab.items(), key=lambda kv: vnames.get(kv[0], ""))])
     if wants_xlsx(request):
-        return xlsx_response(request, title="乡村公益岗位", sections=[table, trend], filename="公益岗位")
-    return render_page(request, title="乡村公益岗位", sections=[trend, table], export=True,
+        return xlsx_response(request, title="乡村公益岗位", sections=[table, trend], filename="公益岗位", region=region)
+    return render_page(request, title="乡村公益岗位", sections=[trend, table], export=True, region_filter=region,
                        crumbs=[("就业帮扶与乡村治理", reverse("people:home"))])
 
 
@@ -270,21 +272,23 @@ def item_edit(request, item):
 @staff_view()
 def workshops(request):
     _refuse_read_only(request)
-    user, today = request.user, _today()
+    user, today, region = request.user, _today(), scope.region_param(request)
     form = _bind(request, "workshop", f.WorkshopForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记帮扶车间"):
         return redirect("people:workshops")
-    shares = selectors.workshop_shares(scope.scoped(user, m.Workshop), today)
+    only_below = request.GET.get("below") == "1"
+    shares = selectors.workshop_shares(scope.within(scope.scoped(user, m.Workshop), region), today)
     table = Section("帮扶车间", ["村", "车间", "经营主体", "主要产品", "扶持政策", "在岗务工（人）", "其中脱贫劳动力",
                               "脱贫劳动力占比", "县定要求", "判断"],
                     [[s.workshop.village.display_name, Cell(s.workshop.name, url=reverse("people:workshop", args=[s.workshop.pk])),
                       s.workshop.owner, s.workshop.products, s.workshop.policy_support, s.workers, s.poor, pct(s.share),
                       pct(s.required), Cell("低于要求", badge="预警", badge_class="warn") if s.below else "达标" if s.workers else "—"]
-                     for s in shares], form=form, form_key="workshop", form_title="登记帮扶车间",
+                     for s in shares if s.below or not only_below], form=form, form_key="workshop", form_title="登记帮扶车间",
                     note=f"统计日期 {fmt(today)}；占比低于所在县当年要求的车间标注预警（等于要求视为达标）。")
     if wants_xlsx(request):
-        return xlsx_response(request, title="帮扶车间", sections=[table], filename="帮扶车间")
-    return render_page(request, title="帮扶车间", sections=[table], export=True,
+        return xlsx_response(request, title="帮扶车间", sections=[table], filename="帮扶车间", region=region)
+    return render_page(request, title="帮扶车间", sections=[table], export=True, region_filter=region,
+                       filters=[("below", "范围", [("", "全部"), ("1", "仅低于县定占比")], "1" if only_below else "")],
                        crumbs=[("就业帮扶与乡村治理", reverse("people:home"))])
 
 
@@ -410,18 +414,19 @@ def wage(request, household):
 @staff_view()
 def pairings(request):
     _refuse_read_only(request)
-    user = request.user
+    user, region = request.user, scope.region_param(request)
     form = _bind(request, "pairing", f.PairingForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记结对"):
         return redirect("people:pairings")
-    qs = selectors.pairings_summary(scope.scoped(user, m.Pairing))
+    mine = scope.within(scope.scoped(user, m.Pairing), region)
+    qs = selectors.pairings_summary(mine)
     table = Section("结对帮扶", ["村", "帮扶主体", "类型", "结对日期", "承诺资金", "已兑现资金", "承诺消费帮扶", "已兑现消费帮扶",
                               "承诺岗位", "已兑现岗位", "承诺项目", "已兑现项目"],
                     [[p.village.display_name, Cell(p.partner, url=reverse("people:pairing", args=[p.pk])),
                       p.get_partner_kind_display(), p.since, p.committed_money, p.delivered_money, p.committed_purchases,
                       p.delivered_purchases, p.committed_jobs, p.delivered_jobs, p.committed_projects,
                       p.delivered_projects] for p in qs], form=form, form_key="pairing", form_title="登记结对")
-    totals = selectors.pairing_totals(scope.scoped(user, m.Pairing), "county")
+    totals = selectors.pairing_totals(mine, "county")
     names = {r.pk: r.display_name for r in Region.objects.filter(pk__in=[k for k in totals if k])}
     county = Section("分县汇总", ["县（市、区）", "结对数", "承诺资金", "已兑现资金", "资金兑现率", "承诺岗位", "已兑现岗位",
                               "承诺项目", "已兑现项目"],
@@ -429,8 +434,8 @@ def pairings(request):
                        t.committed_jobs, t.delivered_jobs, t.committed_projects, t.delivered_projects]
                       for k, t in sorted(totals.items(), key=lambda kv: names.get(kv[0], ""))])
     if wants_xlsx(request):
-        return xlsx_response(request, title="百企兴百村", sections=[table, county], filename="百企兴百村")
-    return render_page(request, title="百企兴百村", sections=[county, table], export=True,
+        return xlsx_response(request, title="百企兴百村", sections=[table, county], filename="百企兴百村", region=region)
+    return render_page(request, title="百企兴百村", sections=[county, table], export=True, region_filter=region,
                        crumbs=[("就业帮扶与乡村治理", reverse("people:home"))])
 
 
@@ -553,8 +558,8 @@ def cadre_detail(request, cadre):
 
 @staff_view()
 def cadre_days(request):
-    today = _today()
-    rows = selectors.cadre_days(scope.scoped(request.user, m.Cadre), today.year, today)
+    today, region = _today(), scope.region_param(request)
+    rows = selectors.cadre_days(scope.within(scope.scoped(request.user, m.Cadre), region), today.year, today)
     only_below = request.GET.get("below") == "1"
     table = Section("驻村干部在村天数", ["村", "姓名", "职务", "派出单位", "本年在村天数", "截至今日应在村天数", "判断"],
                     [[r.cadre.team.village.display_name, Cell(r.cadre.name, url=reverse("people:cadre", args=[r.cadre.pk])),
@@ -563,8 +568,8 @@ def cadre_days(request):
                      for r in rows if r.below or not only_below],
                     note="应在村天数 = 县定每年天数 × 本年在岗天数 ÷ 全年天数（向下取整）。")
     if wants_xlsx(request):
-        return xlsx_response(request, title="驻村干部在村天数", sections=[table], filename="驻村天数")
-    return render_page(request, title="驻村干部在村天数", sections=[table], export=True,
+        return xlsx_response(request, title="驻村干部在村天数", sections=[table], filename="驻村天数", region=region)
+    return render_page(request, title="驻村干部在村天数", sections=[table], export=True, region_filter=region,
                        filters=[("below", "范围", [("", "全部"), ("1", "仅不足")], "1" if only_below else "")],
                        crumbs=[("驻村工作队", reverse("people:teams"))])
 

@@ -1,12 +1,18 @@
 """The dashboard pages: scope, drill-down, the table under each chart, evidence links."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 
 from zhenxing.dashboard.services import snapshot_take
+from zhenxing.dashboard.templatetags.dashboard_tags import format_figure
+from zhenxing.funds.services import micro_loan_create, micro_loan_repay
+from zhenxing.people.testing import make_ledgers
+from zhenxing.registry.testing import make_household
 
 
 def _snap():
@@ -35,15 +41,61 @@ def test_every_figure_links_to_the_records_behind_it(login, w, hh):
     for href, code in links:
         # every figure opens a page the user may read
         assert client.get(html.unescape(href)).status_code == 200, (code, href)
-    # every figure names the region it is about, except these: department files are not regional
-    # (screening.unmatched_records), and the people / funds record pages have no region filter yet.
-    # Exactly these: when one of them gains a region filter, this list must shrink.
+    # every figure names the region it is about, except department records that match no registry
+    # member: they have no region (screening.unmatched_records).
     without_region = {code for href, code in links if "region=232722000000" not in href}
-    assert without_region == {
-        "screening.unmatched_records", "people.post_poor_holders", "people.workshop_poor_share",
-        "people.workshops_below_share", "people.pairing_money_delivered", "people.cadres_below_days",
-        "people.points_credited", "funds.micro_loan_households"}
+    assert without_region == {"screening.unmatched_records"}
     assert "/registry/?region=232722200000&amp;monitoring_status=monitored" in page  # township cell
+
+
+def test_people_and_loan_figures_link_to_the_records_that_make_them(login, w):
+    """奋斗村 and its sibling 永丰村 hold the same hand-made records: each figure of 奋斗村 links to a
+    list of 奋斗村's records only (the figure's subset where it has one), which gives the figure back."""
+    make_ledgers(w.r.fendou, "奋斗")
+    make_ledgers(w.r.yongfeng, "永丰")
+    today = timezone.localdate()
+    terms = {"bank": "农村信用社", "amount": 50000, "term_months": 12, "annual_rate": "0.0435"}
+    for village, actor in ((w.r.fendou, w.fendou), (w.r.yongfeng, w.yongfeng)):
+        micro_loan_create(actor=actor, household=make_household(village=village, formerly_poor=True),
+                          borrower_name="借款人", contract_number=f"XD-{village.code}",
+                          issued_on=today - dt.timedelta(days=30), **terms)
+    old = micro_loan_create(actor=w.fendou, household=make_household(village=w.r.fendou, formerly_poor=True),
+                            borrower_name="借款人", contract_number="XD-OLD", issued_on=dt.date(today.year - 3, 1, 1),
+                            **terms)
+    micro_loan_repay(actor=w.fendou, loan=old, amount=old.amount, date=dt.date(today.year - 1, 12, 31))
+    _snap()
+    client = login(w.shibazhan)
+    page = client.get(f"/dashboard/{w.r.fendou.code}/").content.decode()
+    figures = {code: (html.unescape(href), text) for href, code, text in
+               re.findall(r'class="fig" href="([^"]+)" data-code="([^"]+)">([^<]+)</a>', page)}
+
+    def listed(code: str, section: str) -> list[dict[str, str]]:
+        r = client.get(figures[code][0])
+        [s] = [s for s in r.context["sections"] if s.title == section]
+        return [dict(zip(s.columns, (cells[0].text for cells in row))) for row in s.rows]
+
+    def total(rows, column) -> Decimal:
+        return sum(Decimal(r[column].replace(",", "")) for r in rows)
+
+    def figure(code):
+        return figures[code][1]
+
+    rows = listed("people.post_poor_holders", "脱贫人口在岗人数同比")
+    assert figure("people.post_poor_holders") == format_figure(total(rows, "当前（人）")) == "1"
+    rows = listed("people.workshop_poor_share", "帮扶车间")
+    assert (figure("people.workshop_poor_share")
+            == format_figure(total(rows, "其中脱贫劳动力") / total(rows, "在岗务工（人）"), "%") == "50.0%")
+    rows = listed("people.workshops_below_share", "帮扶车间")
+    assert figure("people.workshops_below_share") == format_figure(len(rows)) == "1"
+    rows = listed("people.pairing_money_delivered", "结对帮扶")
+    assert (figure("people.pairing_money_delivered")
+            == format_figure(total(rows, "已兑现资金") / total(rows, "承诺资金"), "%") == "60.0%")
+    rows = listed("people.cadres_below_days", "驻村干部在村天数")
+    assert figure("people.cadres_below_days") == format_figure(len(rows)) == "1"
+    rows = listed("people.points_credited", "各村情况")
+    assert figure("people.points_credited") == format_figure(total(rows, "本年入账积分")) == "10"
+    loans = client.get(figures["funds.micro_loan_households"][0]).context["loans"]
+    assert figure("funds.micro_loan_households") == format_figure(len({x.household_id for x in loans})) == "1"
 
 
 def test_a_village_cadre_sees_only_their_village(login, w, hh):
