@@ -25,7 +25,8 @@ class DuckEngine:
         self._hits_created = False
 
     def view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        # Shared inputs of several rules (living members, net income): computed once, not per rule.
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
     def add_hits(self, sql: str) -> None:
         if not self._hits_created:
@@ -68,7 +69,7 @@ class SparkEngine:
         return engine
 
     def view(self, name: str, sql: str) -> None:
-        self.spark.sql(sql).createOrReplaceTempView(name)
+        self.spark.sql(sql).cache().createOrReplaceTempView(name)
 
     def add_hits(self, sql: str) -> None:
         self._frames.append(self.spark.sql(f"SELECT {rules.HIT_COLUMNS} FROM ({sql}) r"))

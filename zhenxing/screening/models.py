@@ -168,6 +168,8 @@ class Alert(models.Model):
     limit_value = models.DecimalField(_("判定标准"), max_digits=14, decimal_places=2, null=True, blank=True)
     # {"summary": str, "parameters": {...}, "records": [{source, key, date, ...}], "households": [...]}
     evidence = models.JSONField(_("依据"), default=dict)
+    # md5 of the evidence as the run wrote it: a re-run compares digests instead of parsing JSON.
+    evidence_digest = models.CharField(max_length=32, blank=True, editable=False)
     ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, related_name="+",
                                 verbose_name=_("规则集"))
     first_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",

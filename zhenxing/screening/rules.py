@@ -196,14 +196,16 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int) -> str:
         window = f"f.rec_date > {since(p['days'])} AND f.rec_date <= {A}"
         hit = _hit("x.household_id", "x.village_id", "medical", "NULL", "x.burden / x.n", "x.lim", "'medical'",
                    "f.serial", "f.rec_date", "'个人负担 ' || CAST(f.burden AS STRING) || ' 元'")
-        return f"""WITH b AS (SELECT m.household_id, SUM(f.burden) AS burden FROM f_medical f
-                   JOIN mem m ON m.id_hash = f.id_hash WHERE {window} GROUP BY m.household_id),
+        # The window's settlements are joined to members once (w) and used twice: summed per
+        # household, then cited as the evidence of the households flagged.
+        return f"""WITH w AS (SELECT m.household_id, f.serial, f.rec_date, f.burden FROM f_medical f
+                   JOIN mem m ON m.id_hash = f.id_hash WHERE {window}),
+              b AS (SELECT household_id, SUM(burden) AS burden FROM w GROUP BY household_id),
               x AS (SELECT h.household_id, h.village_id, CAST(b.burden AS DOUBLE) AS burden, l.n,
                            CAST(CASE WHEN h.formerly_poor THEN {rp} ELSE {ro} END * {ref} AS DOUBLE) AS lim
                     FROM b JOIN hh h ON h.household_id = b.household_id JOIN liv l ON l.household_id = h.household_id
                     WHERE b.burden > CASE WHEN h.formerly_poor THEN {rp} ELSE {ro} END * {ref} * l.n)
-              {hit} FROM x JOIN mem m ON m.household_id = x.household_id
-              JOIN f_medical f ON f.id_hash = m.id_hash WHERE {window}"""
+              {hit} FROM x JOIN w f ON f.household_id = x.household_id"""
     if code == "uninsured":
         year = as_of.year
         hit = _hit("m.household_id", "h.village_id", "uninsured", "NULL", "NULL", "NULL", "'insurance'", "r.rec_key",
@@ -302,7 +304,7 @@ def unmatched_sql(source: str) -> str:
         return ("SELECT 'water' AS source, COUNT(*) AS n FROM f_water f "
                 "LEFT JOIN vil v ON v.village_code = f.village_code WHERE v.village_code IS NULL")
     return (f"SELECT '{source}' AS source, COUNT(*) AS n FROM f_{source} f "
-            f"LEFT JOIN (SELECT DISTINCT id_hash FROM mem) m ON m.id_hash = f.id_hash WHERE m.id_hash IS NULL")
+            f"WHERE NOT EXISTS (SELECT 1 FROM mem m WHERE m.id_hash = f.id_hash)")
 
 
 def all_sql(params: dict[str, dict], enabled: list[str], as_of: dt.date, income_year: int) -> str:
