@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
@@ -20,11 +21,15 @@ from zhenxing.audit.services import event_log
 from zhenxing.registry.models import Household
 
 from . import export, feeds, rules, selectors, services, workflow
-from .models import Alert, AlertState, Run, RunKind
+from .models import Alert, AlertState, Run, RunKind, Source
 
 ADMIN = services.ADMIN_ROLES
 
 RULE_CHOICES = [("", "全部规则")] + [(c, r.name) for c, r in rules.RULES.items()] + list(rules.EXTRA_CODES.items())
+
+
+# What an alert's cited record came from, in words (paper_exit cites monitoring case files).
+SOURCE_LABELS = {**dict(Source.choices), "monitoring": _("监测案卷")}
 
 
 class AlertFilter(forms.Form):
@@ -92,7 +97,7 @@ def alert_detail(request, alert):
         village_households = scope.scoped(request.user, Household).filter(village=alert.village).order_by("number")[:500]
     return render(request, "screening/alert_detail.html", {
         "alert": alert, "form": form, "actions": workflow.available(alert, request.user),
-        "village_households": village_households, "rule": rules.RULES.get(alert.rule)})
+        "village_households": village_households, "rule": rules.RULES.get(alert.rule), "source_labels": SOURCE_LABELS})
 
 
 class UploadForm(forms.Form):
