@@ -458,6 +458,10 @@ def runs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Even
 
 # ---------------------------------------------------------------- alerts
 
+class ConcurrentChange(ValidationError):
+    """Someone else acted on the alert since it was read (optimistic locking on ``version``)."""
+
+
 def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
                      expected_version: int | None = None) -> Alert:
     t = workflow.TRANSITIONS.get(action)
@@ -483,7 +487,7 @@ def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evid
     with transaction.atomic(), acting(actor):
         done = Alert.objects.filter(pk=alert.pk, version=version, state=t.source).update(**changes)
         if not done:
-            raise ValidationError("该预警已被他人处理，请刷新后重试")
+            raise ConcurrentChange("该预警已被他人处理，请刷新后重试")
         if t.opens_case:
             case_ref = _open_case(actor=actor, alert=alert, reason=reason)
             Alert.objects.filter(pk=alert.pk).update(case_ref=case_ref)
