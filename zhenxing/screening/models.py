@@ -125,12 +125,18 @@ class Run(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                    related_name="+", verbose_name=_("发起人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # Refreshed at every progress step: a run 运行中 whose heartbeat is older than
+    # SCREENING_RUN_STALE_MINUTES lost its process (restart, kill) and is marked failed.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    worker = models.CharField(_("执行进程"), max_length=100, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("筛查运行")
         verbose_name_plural = _("筛查运行")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="run_status_created")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.as_of:%Y-%m-%d} #{self.pk}"

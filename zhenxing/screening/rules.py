@@ -1,9 +1,10 @@
 """The screening rules, written once as portable set-based SQL.
 
-Every rule is one SELECT over the registry snapshot (``hh``, ``mem``, ``inc``, ``vil``), two shared
-views (``liv``: living members per household, ``net``: the income year's net income) and the
-feeds' current records (``f_<source>``). Dates and parameters are inlined as literals, so the
-SAME text runs on DuckDB (embedded, default) and on Spark SQL (distributed; see engine.py).
+Every rule is one SELECT over the registry snapshot (``hh``, ``mem``, ``inc``, ``vil``, and
+``elim``: the eliminated monitoring cases), two shared views (``liv``: living members per
+household, ``net``: the income year's net income) and the feeds' current records
+(``f_<source>``). Dates and parameters are inlined as literals, so the SAME text runs on DuckDB
+(embedded, default) and on Spark SQL (distributed; see engine.py).
 
 Each rule yields "hits": one row per flagged subject and cited department record:
 ``household_id, village_id, rule, sub, metric, lim, source, rec_key, rec_date, note``.
@@ -57,7 +58,9 @@ RULES: dict[str, RuleDef] = {r.code: r for r in [
     RuleDef("death", "死亡未销户", (), "medium", Department.PUBLIC_SECURITY, {},
             "公安有死亡记录而户籍库仍显示在世；无劳动能力成员剩余时提示“缺劳动力”（风险04）。"),
     RuleDef("paper_exit", "虚假消除风险", (), "high", "", {},
-            "已标注风险消除的农户，人均纯收入仍低于监测标准（DOMAIN.md 中“帮扶消除而收入低于监测范围”的警示）。"),
+            "已标注风险消除的农户（按其最近一次风险消除记录）出现“数字脱贫”警示之一：纳入监测当月或次月即消除；"
+            "帮扶消除但无产业、就业、金融、公益岗位等开发式帮扶措施；帮扶消除（或无消除记录）但收入年度人均纯收入"
+            "严格低于监测标准。每户一条预警，依据中列明命中的警示。"),
 ]}
 
 # Alert codes that are not rules of their own.
@@ -290,12 +293,32 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int) -> str:
               {hit} FROM dead f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id
               LEFT JOIN c ON c.household_id = m.household_id"""
     if code == "paper_exit":
+        # One row per household marked 风险已消除, its latest elimination (``elim``, up to as-of) beside it;
+        # a household marked eliminated with no elimination record (imported data) has no way to check, so
+        # only its income is judged. Each warning sign of DOMAIN.md is one code in ``sub`` and one sentence
+        # in the note, so a household raises one alert however many signs hit.
         thr = p.get("threshold", 0)
-        hit = _hit("h.household_id", "h.village_id", "paper_exit", "NULL", "CAST(t.net AS DOUBLE) / l.n", str(thr),
-                   None, None, "NULL", "'风险已消除但人均纯收入低于监测标准'")
-        return (f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
-                f"JOIN net t ON t.household_id = h.household_id "
-                f"WHERE h.monitoring_status = 'eliminated' AND t.net < {thr} * l.n")
+        quick = ("e.identified_on IS NOT NULL AND (year(e.eliminated_on) * 12 + month(e.eliminated_on)) "
+                 "- (year(e.identified_on) * 12 + month(e.identified_on)) <= 1")
+        no_dev = "e.way = 'assisted' AND e.dev_measures = 0"
+        low = f"(e.way = 'assisted' OR e.case_id IS NULL) AND t.net < {thr} * l.n"
+        sub = (f"concat_ws(',', CASE WHEN {quick} THEN 'quick' END, CASE WHEN {no_dev} THEN 'no_development' END, "
+               f"CASE WHEN {low} THEN 'low_income' END)")
+        note = (f"concat_ws('；', CASE WHEN {quick} THEN '当月或次月即消除：' || substr(CAST(e.identified_on AS STRING), 1, 7)"
+                f" || ' 纳入监测，' || substr(CAST(e.eliminated_on AS STRING), 1, 7) || ' 风险消除' END, "
+                f"CASE WHEN {no_dev} THEN '帮扶消除但无产业、就业、金融、公益岗位等开发式帮扶措施（登记措施 ' "
+                f"|| CAST(e.measures AS STRING) || ' 项）' END, "
+                f"CASE WHEN {low} THEN CASE WHEN e.case_id IS NULL THEN '已标注风险消除（无消除记录）' "
+                f"ELSE '帮扶消除' END || '，但{income_year}年人均纯收入低于监测标准' END)")
+        hit = _hit("h.household_id", "h.village_id", "paper_exit", sub, "CAST(t.net AS DOUBLE) / l.n", str(thr),
+                   "CASE WHEN e.case_id IS NULL THEN NULL ELSE 'monitoring' END", "e.case_number", "e.eliminated_on",
+                   note)
+        return f"""WITH e AS (SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY household_id
+                      ORDER BY eliminated_on DESC, case_id DESC) AS k FROM elim c WHERE eliminated_on <= {A}) z
+                      WHERE k = 1)
+              {hit} FROM hh h JOIN liv l ON l.household_id = h.household_id
+              LEFT JOIN e ON e.household_id = h.household_id LEFT JOIN net t ON t.household_id = h.household_id
+              WHERE h.monitoring_status = 'eliminated' AND (({quick}) OR ({no_dev}) OR ({low}))"""
     raise KeyError(code)
 
 

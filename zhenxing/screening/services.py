@@ -4,16 +4,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+import socket
 import tempfile
 import threading
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
@@ -145,7 +149,8 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     steps = len(enabled) + 3
 
     def progress(stage: str, step: int) -> None:
-        Run.objects.filter(pk=run.pk).update(stage=stage[:100], progress=min(99, int(100 * step / steps)))
+        Run.objects.filter(pk=run.pk).update(stage=stage[:100], progress=min(99, int(100 * step / steps)),
+                                             heartbeat_at=timezone.now())
 
     progress("读取户籍库快照", 0)
     duck = engines.DuckEngine(threads=threads)
@@ -365,11 +370,62 @@ def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = No
                                   overrides=overrides or {}, threshold=threshold, started_by=actor)
 
 
+def _worker_name(kind: str) -> str:
+    return f"{kind} {socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def run_claim(run_id: int, *, worker: str) -> bool:
+    """Take one queued run (排队中 → 运行中) unless another process already has: one conditional
+    UPDATE, so a worker and a web thread never carry out the same run twice."""
+    now = timezone.now()
+    return bool(Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, stage=gettext("开始"), progress=1, started_at=now, heartbeat_at=now, worker=worker))
+
+
+def run_claim_next(*, worker: str) -> Run | None:
+    """The oldest queued run, claimed for this worker. On PostgreSQL the row is locked with SKIP
+    LOCKED, so workers started side by side (cron overlapping systemd) each get a different run;
+    on SQLite (one writer at a time) the conditional UPDATE in ``run_claim`` decides."""
+    with transaction.atomic():
+        qs = Run.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        run = qs.first()
+        if run is None or not run_claim(run.pk, worker=worker):
+            return None
+    run.refresh_from_db()
+    return run
+
+
+def runs_mark_stale(*, now=None) -> list[int]:
+    """Runs 运行中 with no heartbeat for longer than SCREENING_RUN_STALE_MINUTES lost their process
+    (a restart, a killed worker): mark them 失败 with the reason, so they can be started again.
+    Called by the worker and whenever the runs pages are opened."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.SCREENING_RUN_STALE_MINUTES)
+    # before the first heartbeat (rows from before heartbeats existed) the creation time stands in
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    ids = list(Run.objects.filter(silent, status=RunStatus.RUNNING).values_list("pk", flat=True))
+    if not ids:
+        return []
+    reason = gettext("运行中断（服务重启或进程退出），请重新发起")
+    marked = []
+    with transaction.atomic():
+        for run in Run.objects.filter(silent, pk__in=ids, status=RunStatus.RUNNING).select_for_update():
+            Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=reason, stage=gettext("已中断"),
+                                                 finished_at=now)
+            event_log(action="transition", actor=None, obj=run,
+                      extra={"from": RunStatus.RUNNING, "to": RunStatus.FAILED, "reason": reason,
+                             "heartbeat_at": run.heartbeat_at, "worker": run.worker})
+            marked.append(run.pk)
+    return marked
+
+
 def run_execute(run_id: int) -> None:
-    """Carry out a queued run (in a background thread of the web process, or inline)."""
+    """Carry out a run already claimed (运行中): by the worker, a web thread, or inline."""
     run = Run.objects.select_related("started_by").get(pk=run_id)
     try:
-        Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, stage="开始", progress=1)
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat_at=timezone.now())
         if run.kind == RunKind.SIMULATE:
             summary = simulate(as_of=run.as_of, threshold=run.threshold)
             Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
@@ -381,14 +437,22 @@ def run_execute(run_id: int) -> None:
         raise
 
 
-def run_start(run: Run, *, inline: bool = False) -> None:
-    if inline:
-        run_execute(run.pk)
+def run_start(run: Run) -> None:
+    """What happens to a run requested from the page, by ``settings.SCREENING_RUNNER``: "worker"
+    leaves it queued for ``zhenxing screening-worker``; "thread" carries it out in a thread of this
+    process after the request commits (demo, development); "inline" carries it out now (tests)."""
+    runner = settings.SCREENING_RUNNER
+    if runner == "worker":
+        return
+    if runner == "inline":
+        if run_claim(run.pk, worker=_worker_name("inline")):
+            run_execute(run.pk)
         return
 
     def work():
         try:
-            run_execute(run.pk)
+            if run_claim(run.pk, worker=_worker_name("thread")):
+                run_execute(run.pk)
         except Exception:  # noqa: BLE001 - recorded on the run
             pass
         finally:
@@ -397,7 +461,44 @@ def run_start(run: Run, *, inline: bool = False) -> None:
     transaction.on_commit(lambda: threading.Thread(target=work, daemon=True, name=f"screening-run-{run.pk}").start())
 
 
+def runs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Event | None = None,
+              log=None) -> int:
+    """The worker's loop (``zhenxing screening-worker``): mark stale runs, carry out every queued run
+    oldest first, then wait ``interval`` seconds and look again; with ``once``, stop when the queue
+    is empty. ``stop`` ends the loop between runs (SIGTERM). Returns how many runs it carried out."""
+    worker = _worker_name("worker")
+    stop = stop or threading.Event()
+    done = 0
+    while not stop.is_set():
+        for pk in runs_mark_stale():
+            if log:
+                log(f"运行 #{pk} 已中断，标记为失败")
+        run = run_claim_next(worker=worker)
+        if run is None:
+            if once:
+                break
+            close_old_connections()
+            stop.wait(interval)
+            continue
+        if log:
+            log(f"开始运行 #{run.pk}（{run.get_kind_display()}，基准日 {run.as_of:%Y-%m-%d}）")
+        try:
+            run_execute(run.pk)
+        except Exception as exc:  # noqa: BLE001 - recorded on the run; the worker goes on with the next
+            if log:
+                log(f"运行 #{run.pk} 失败：{exc}")
+        else:
+            if log:
+                log(f"运行 #{run.pk} 完成")
+        done += 1
+    return done
+
+
 # ---------------------------------------------------------------- alerts
+
+class ConcurrentChange(ValidationError):
+    """Someone else acted on the alert since it was read (optimistic locking on ``version``)."""
+
 
 def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
                      expected_version: int | None = None) -> Alert:
@@ -424,7 +525,7 @@ def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evid
     with transaction.atomic(), acting(actor):
         done = Alert.objects.filter(pk=alert.pk, version=version, state=t.source).update(**changes)
         if not done:
-            raise ValidationError("该预警已被他人处理，请刷新后重试")
+            raise ConcurrentChange("该预警已被他人处理，请刷新后重试")
         if t.opens_case:
             case_ref = _open_case(actor=actor, alert=alert, reason=reason)
             Alert.objects.filter(pk=alert.pk).update(case_ref=case_ref)

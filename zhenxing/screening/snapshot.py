@@ -11,7 +11,10 @@ from pathlib import Path
 
 from django.db import connection
 
+from zhenxing.monitoring.models import DEVELOPMENT_CATEGORIES
 from zhenxing.regions.models import Level, Region
+
+_DEVELOPMENT = ", ".join(f"'{c}'" for c in sorted(DEVELOPMENT_CATEGORIES))
 
 # name -> (SELECT over the registry tables, DuckDB column types)
 TABLES = {
@@ -28,6 +31,15 @@ TABLES = {
                FROM registry_householdincome WHERE year = %(year)s""",
             {"household_id": "BIGINT", "year": "INTEGER", "wage": "DECIMAL(14,2)", "business": "DECIMAL(14,2)",
              "property": "DECIMAL(14,2)", "transfer": "DECIMAL(14,2)", "cost": "DECIMAL(14,2)"}),
+    # Eliminated monitoring cases (the paper_exit rule): dates, way, and how many of the case's measures
+    # are development-type (monitoring.models.DEVELOPMENT_CATEGORIES, the set its own workflow checks).
+    "elim": (f"""SELECT c.id, c.household_id, c.number, c.identified_on, c.eliminated_on, c.elimination_way,
+                       COUNT(m.id), COALESCE(SUM(CASE WHEN m.category IN ({_DEVELOPMENT}) THEN 1 ELSE 0 END), 0)
+                FROM monitoring_monitoringcase c LEFT JOIN monitoring_measure m ON m.case_id = c.id
+                WHERE c.state = 'eliminated' AND c.eliminated_on IS NOT NULL
+                GROUP BY c.id, c.household_id, c.number, c.identified_on, c.eliminated_on, c.elimination_way""",
+             {"case_id": "BIGINT", "household_id": "BIGINT", "case_number": "VARCHAR", "identified_on": "DATE",
+              "eliminated_on": "DATE", "way": "VARCHAR", "measures": "INTEGER", "dev_measures": "INTEGER"}),
 }
 
 

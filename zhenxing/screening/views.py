@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
@@ -20,11 +21,15 @@ from zhenxing.audit.services import event_log
 from zhenxing.registry.models import Household
 
 from . import export, feeds, rules, selectors, services, workflow
-from .models import Alert, AlertState, Run, RunKind
+from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
 
 ADMIN = services.ADMIN_ROLES
 
 RULE_CHOICES = [("", "全部规则")] + [(c, r.name) for c, r in rules.RULES.items()] + list(rules.EXTRA_CODES.items())
+
+
+# What an alert's cited record came from, in words (paper_exit cites monitoring case files).
+SOURCE_LABELS = {**dict(Source.choices), "monitoring": _("监测案卷")}
 
 
 class AlertFilter(forms.Form):
@@ -92,7 +97,7 @@ def alert_detail(request, alert):
         village_households = scope.scoped(request.user, Household).filter(village=alert.village).order_by("number")[:500]
     return render(request, "screening/alert_detail.html", {
         "alert": alert, "form": form, "actions": workflow.available(alert, request.user),
-        "village_households": village_households, "rule": rules.RULES.get(alert.rule)})
+        "village_households": village_households, "rule": rules.RULES.get(alert.rule), "source_labels": SOURCE_LABELS})
 
 
 class UploadForm(forms.Form):
@@ -189,15 +194,19 @@ def run_list(request):
             d = form.cleaned_data
             run = services.run_request(actor=request.user, kind=d["kind"], as_of=d["as_of"], overrides=d["overrides"],
                                        threshold=d["threshold"] if d["kind"] == RunKind.SIMULATE else None)
-            services.run_start(run, inline=getattr(settings, "SCREENING_RUN_INLINE", False))
+            services.run_start(run)
             return redirect("screening:run", pk=run.pk)
+    services.runs_mark_stale()  # a run whose process died shows as 失败 here, so it can be started again
     return render(request, "screening/runs.html", {"form": form, "runs": selectors.runs_for(request.user)[:50],
-                                                   "can_start": request.user.role in ADMIN})
+                                                   "can_start": request.user.role in ADMIN,
+                                                   "runner": settings.SCREENING_RUNNER})
 
 
 @staff_view(model=Run)
 def run_detail(request, run):
-    return render(request, "screening/run_detail.html", {"run": run, "rule_names": {
+    if run.status == RunStatus.RUNNING and services.runs_mark_stale():
+        run.refresh_from_db()
+    return render(request, "screening/run_detail.html", {"run": run, "runner": settings.SCREENING_RUNNER, "rule_names": {
         **{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES}})
 
 

@@ -158,6 +158,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ID_ENCRYPTION_KEYS = [k for k in os.environ.get("ID_ENCRYPTION_KEYS", "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE=").split(",") if k]
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "development-id-hash-key-not-for-production")
 
+# Screening runs started from the page (docs/screening.md): "worker" leaves them queued for
+# `zhenxing screening-worker` (production); "thread" runs them in a thread of the web process
+# (demo and development: one process, nothing else to start; a restart interrupts the run);
+# "inline" runs them inside the request (tests). A run 运行中 whose heartbeat is older than
+# SCREENING_RUN_STALE_MINUTES is marked failed so it can be started again.
+SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER", "thread")
+SCREENING_RUN_STALE_MINUTES = int(os.environ.get("SCREENING_RUN_STALE_MINUTES", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -33,4 +33,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+# Screening runs are carried out by `zhenxing screening-worker` (systemd or cron), never by a
+# thread of a web worker that a restart or gunicorn's recycling would cut off.
+SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER", "worker")
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405

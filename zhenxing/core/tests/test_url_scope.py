@@ -3,7 +3,9 @@
 - Every page is either ``public_view`` or ``staff_view``: a new page without one fails here.
 - Every page or API operation that takes a record id answers 404 for a record outside the
   caller's data scope, for every named person allowed to open it, and does not answer 404
-  for a record inside it.
+  for a record inside it. API writes (POST on a record id) are sent a body that passes their
+  schema, so the 404 must come from the scoped lookup; every API read on a record must have
+  been tried on a record outside someone's scope.
 - Every API operation declares its scope in the OpenAPI document (``x-scope``).
 
 It runs over the demo data of every module, so a module that adds a page is covered as soon as
@@ -61,6 +63,7 @@ def test_walk_every_url_over_the_demo_data(client, demo_world):
     check_detail_pages_answer_404_outside_scope(client, demo_world)
     check_list_pages_open_for_every_person(client, demo_world)
     check_api_detail_operations_answer_404_outside_scope(client, demo_world)
+    check_api_write_operations_answer_404_outside_scope(client, demo_world)
 
 
 def check_staff_pages_require_login(client, demo_world):
@@ -131,6 +134,7 @@ def check_api_detail_operations_answer_404_outside_scope(client, demo_world):
     schema = api.get_openapi_schema()
     tokens = {u.pk: services.api_token_issue(user=u)[0] for u in people(demo_world)}
     checked = 0
+    walked = set()
     for path, ops in schema["paths"].items():
         params = re.findall(r"{(\w+)}", path)
         for method, op in ops.items():
@@ -147,7 +151,87 @@ def check_api_detail_operations_answer_404_outside_scope(client, demo_world):
                     response = client.get(url, **auth)
                     assert response.status_code == 404, f"{user.username} 可读取范围外的 {url}"
                     checked += 1
+                    walked.add(path)
                 if inside is not None:
                     url = path.replace("{" + params[0] + "}", str(getattr(inside, field)))
                     assert client.get(url, **auth).status_code == 200, f"{user.username} 无法读取范围内的 {url}"
     assert checked > 0
+    # every record-reading operation was tried on a record outside someone's scope: a new one needs
+    # demo data in more than one region to be covered
+    readers = {p for p, ops in schema["paths"].items() if re.search(r"{\w+}", p) and "get" in ops
+               and ops["get"].get("x-scope") not in {"public", "self"}}
+    assert readers - walked == set(), f"这些接口未在演示数据上验证数据权限：{sorted(readers - walked)}"
+
+
+def _placeholder(schema: dict, defs: dict):
+    """A value that passes the schema's own validation, so the call reaches the operation (whose
+    first act must be the scoped lookup)."""
+    if "$ref" in schema:
+        return _placeholder(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            return _placeholder(schema[key][0], defs)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {name: _placeholder(sub, defs) for name, sub in schema.get("properties", {}).items()
+                if name in schema.get("required", [])}
+    if schema.get("format") == "date":
+        return "2022-06-30"
+    return {"integer": 1, "number": 1, "boolean": False, "array": [], "string": "x"}.get(kind, "x")
+
+
+def _json_body(path: str, method: str):
+    """A placeholder JSON body for the operation, from its own body model (the OpenAPI components
+    are keyed by class name, which several modules share: TransitionIn)."""
+    for prefix, router in api._routers:
+        for route, view in router.path_operations.items():
+            if "/" + API_PREFIX + (prefix.strip("/") + "/" if prefix.strip("/") else "") + route.lstrip("/") != path:
+                continue
+            for op in view.operations:
+                if method.upper() not in op.methods:
+                    continue
+                for model in op.models:
+                    if getattr(model, "__ninja_param_source__", "") != "body":
+                        continue
+                    schema = model.model_json_schema()
+                    defs = schema.get("$defs", {})
+                    fields = list(schema.get("properties", {}))
+                    # one body parameter: the request body is that parameter itself
+                    value = _placeholder(schema, defs) if len(fields) != 1 else _placeholder(
+                        schema["properties"][fields[0]], defs)
+                    return value
+                return {}
+    raise AssertionError(f"找不到接口 {method.upper()} {path}")
+
+
+def check_api_write_operations_answer_404_outside_scope(client, demo_world):
+    """Every JSON write on a record (a path id) answers 404 for a record outside the caller's scope
+    (a read-only inspector is refused first, 403), so a write can never reach another region's data."""
+    schema = api.get_openapi_schema()
+    tokens = {u.pk: services.api_token_issue(user=u)[0] for u in people(demo_world)}
+    checked = set()
+    for path, ops in schema["paths"].items():
+        params = re.findall(r"{(\w+)}", path)
+        for method, op in ops.items():
+            label = op.get("x-scope")
+            content = op.get("requestBody", {}).get("content", {})
+            if method != "post" or not params or label in {"public", "self"} or (content and "application/json"
+                                                                                  not in content):
+                continue
+            body = _json_body(path, method)
+            model = apps.get_model(label)
+            field = op.get("x-scope-lookup", "pk")
+            for user in people(demo_world):
+                _, outside = _pairs(model, user)
+                if outside is None:
+                    continue
+                url = path.replace("{" + params[0] + "}", str(getattr(outside, field)))
+                response = client.post(url, body, content_type="application/json",
+                                       HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
+                expected = {403} if user.is_read_only else {404}
+                assert response.status_code in expected, (
+                    f"{user.username} POST 范围外的 {url} → {response.status_code} {response.content[:200]!r}")
+                checked.add(path)
+    assert "/api/v1/screening/alerts/{alert_id}/transitions" in checked

@@ -155,7 +155,7 @@ def test_ruleset_edit_is_a_new_audited_version(w):
 
 
 def test_run_from_page_for_prefecture_admin_only(w, login, settings):
-    settings.SCREENING_RUN_INLINE = True
+    settings.SCREENING_RUNNER = "inline"
     testing.make_household(village=w.r.fendou, income={"wage_income": 100})
     assert login(w.tahe).post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"}).status_code == 403
     client = login(w.diqu)

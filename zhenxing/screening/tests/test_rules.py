@@ -211,12 +211,100 @@ def test_death_not_registered_and_lack_of_labour(w, feed):
     assert Alert.objects.get(rule="death", household=two).risk_types == []
 
 
-def test_paper_exit_eliminated_but_income_below(w):
+def eliminated(h: Household, *, identified: dt.date, on: dt.date, way: str, measures=()) -> None:
+    """An eliminated monitoring case for ``h`` as imported data would hold it (the workflow itself refuses
+    some of these, which is why screening looks for them)."""
+    from zhenxing.monitoring.models import Measure, MonitoringCase
+
+    case = MonitoringCase.objects.create(
+        number=f"C-{h.number}", household=h, village=h.village, channel="cadre_visit", state="eliminated",
+        risk_types=["07"], discovered_on=identified, step_since=on, identified_on=identified, eliminated_on=on,
+        elimination_way=way)
+    for category in measures:
+        Measure.objects.create(case=case, category=category, content="措施", unit="乡镇", person="张",
+                               start_on=identified)
+    Household.objects.filter(pk=h.pk).update(monitoring_status="eliminated")
+
+
+def paper(number: str) -> Alert:
+    return Alert.objects.get(rule="paper_exit", household__number=number, is_open=True)
+
+
+def test_paper_exit_eliminated_without_a_record_but_income_below(w):
     a = household(w, "PAPER", income={"wage_income": 8000})
     household(w, "REAL", income={"wage_income": 30000})
     Household.objects.filter(number__in=["PAPER", "REAL"]).update(monitoring_status="eliminated")
     assert flagged("paper_exit") == {"PAPER"}
+    alert = paper("PAPER")
+    assert alert.evidence["sub"] == "low_income" and "无消除记录" in alert.evidence["records"][0]["note"]
     del a
+
+
+def test_paper_exit_eliminated_in_the_same_or_next_month(w):
+    rich = {"wage_income": 30000}
+    d = dt.date
+    eliminated(household(w, "SAME", income=rich), identified=d(2022, 3, 1), on=d(2022, 3, 31), way="natural")
+    eliminated(household(w, "NEXT", income=rich), identified=d(2022, 3, 1), on=d(2022, 4, 30), way="natural")
+    eliminated(household(w, "YEAREND", income=rich), identified=d(2021, 12, 31), on=d(2022, 1, 1), way="natural")
+    eliminated(household(w, "TWO", income=rich), identified=d(2022, 3, 31), on=d(2022, 5, 1), way="natural")
+    eliminated(household(w, "LATER", income=rich), identified=d(2022, 3, 1), on=d(2022, 7, 1), way="natural")
+    assert flagged("paper_exit") == {"SAME", "NEXT", "YEAREND"}  # LATER: eliminated after as-of, not yet
+    alert = paper("NEXT")
+    assert alert.evidence["sub"] == "quick"
+    [record] = alert.evidence["records"]
+    assert record["key"] == "C-NEXT" and record["source"] == "monitoring" and record["date"] == "2022-04-30"
+    assert record["note"] == "当月或次月即消除：2022-03 纳入监测，2022-04 风险消除"
+
+
+def test_paper_exit_assisted_without_a_development_measure(w):
+    rich = {"wage_income": 30000}
+    long_ago = {"identified": dt.date(2021, 1, 10), "on": dt.date(2022, 1, 10)}
+    eliminated(household(w, "NODEV", income=rich), way="assisted", measures=["health", "social", "safety_net"],
+               **long_ago)
+    eliminated(household(w, "NONE", income=rich), way="assisted", **long_ago)
+    eliminated(household(w, "ONEDEV", income=rich), way="assisted", measures=["health", "public_job"], **long_ago)
+    eliminated(household(w, "NATURAL", income=rich), way="natural", measures=["health"], **long_ago)
+    assert flagged("paper_exit") == {"NODEV", "NONE"}
+    assert paper("NODEV").evidence["sub"] == "no_development"
+    assert "登记措施 3 项" in paper("NODEV").evidence["records"][0]["note"]
+
+
+def test_paper_exit_assisted_while_income_below_the_threshold(w):
+    long_ago = {"identified": dt.date(2021, 1, 10), "on": dt.date(2022, 1, 10), "measures": ["employment"]}
+    # two living members: threshold 6000 → 12000 household net is exactly on the line
+    eliminated(household(w, "EQ", income={"wage_income": 12000}), way="assisted", **long_ago)
+    eliminated(household(w, "BELOW", income={"wage_income": 11999.99}), way="assisted", **long_ago)
+    eliminated(household(w, "NATLOW", income={"wage_income": 5000}), way="natural", **long_ago)
+    eliminated(household(w, "NOINC", income=False), way="assisted", **long_ago)
+    assert flagged("paper_exit") == {"BELOW"}
+    alert = paper("BELOW")
+    assert alert.evidence["sub"] == "low_income" and float(alert.metric) == 6000.0 and float(alert.limit_value) == 6000
+    assert flagged("paper_exit", **{"income.threshold": "6000.01"}) == {"BELOW", "EQ"}
+
+
+def test_paper_exit_one_alert_naming_every_sign_and_the_latest_elimination_counts(w, login):
+    h = household(w, "ALL", income={"wage_income": 5000})
+    eliminated(h, identified=dt.date(2022, 2, 1), on=dt.date(2022, 2, 20), way="assisted", measures=["health"])
+    assert flagged("paper_exit") == {"ALL"}
+    alert = paper("ALL")
+    assert alert.evidence["sub"] == "quick,no_development,low_income"
+    note = alert.evidence["records"][0]["note"]
+    assert note.count("；") == 2 and "当月或次月" in note and "开发式" in note and "低于监测标准" in note
+    assert Alert.objects.filter(rule="paper_exit").count() == 1
+    from django.urls import reverse
+
+    page = login(w.fendou).get(reverse("screening:alert", args=[alert.pk])).content.decode()
+    assert "监测案卷" in page and "C-ALL" in page and "开发式帮扶措施" in page
+    # an earlier, sound elimination of the same household does not hide the latest one, nor count itself
+    from zhenxing.monitoring.models import MonitoringCase
+
+    MonitoringCase.objects.create(number="C-ALL-OLD", household=h, village=h.village, channel="cadre_visit",
+                                  state="eliminated", discovered_on=dt.date(2019, 1, 1), step_since=dt.date(2020, 6, 1),
+                                  identified_on=dt.date(2019, 1, 1), eliminated_on=dt.date(2020, 6, 1),
+                                  elimination_way="natural")
+    services.screen(actor=None, as_of=AS_OF)
+    alert.refresh_from_db()
+    assert [r["key"] for r in alert.evidence["records"]] == ["C-ALL"]
 
 
 @pytest.mark.parametrize("bad", ["income.nope=1", "nope.threshold=1"])
