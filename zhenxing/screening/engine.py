@@ -58,7 +58,9 @@ class SparkEngine:
     @classmethod
     def from_duck(cls, spark, duck: DuckEngine, workdir: Path, partitions: int = 4) -> "SparkEngine":
         engine = cls(spark)
-        tables = ["hh", "mem", "inc", "vil"] + [f"f_{s}" for s in feeds.SPECS]
+        from . import snapshot
+
+        tables = [*snapshot.TABLES, "vil"] + [f"f_{s}" for s in feeds.SPECS]
         for name in tables:
             out = workdir / f"{name}.parquet"
             duck.con.execute(f"COPY (SELECT * FROM {name}) TO '{out}' (FORMAT parquet)")

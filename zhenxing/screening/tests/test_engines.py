@@ -108,13 +108,6 @@ def test_duckdb_and_spark_agree(mixed, tmp_path):
              .config("spark.sql.session.timeZone", "UTC").config("spark.driver.memory", "1g").getOrCreate())
     try:
         distributed = engine.SparkEngine.from_duck(spark, duck, tmp_path, partitions=2)
-        # from_duck exports a fixed list of tables; a snapshot table it does not list yet (``elim``, for
-        # paper_exit) is exported the same way here, so the rule's SQL is compared all the same.
-        for name in snapshot.TABLES:
-            if not spark.catalog.tableExists(name):
-                out = tmp_path / f"{name}.parquet"
-                duck.con.execute(f"COPY (SELECT * FROM {name}) TO '{out}' (FORMAT parquet)")
-                spark.read.parquet(str(out)).createOrReplaceTempView(name)
         engine.evaluate(distributed, params=params, enabled=enabled, as_of=AS_OF, income_year=AS_OF.year - 1)
         assert _norm(distributed.hits()) == expected
         assert sorted((h[0], h[3], h[9]) for h in distributed.hits() if h[2] == "paper_exit") == paper
