@@ -20,6 +20,8 @@ class DuckEngine:
         import duckdb
 
         self.con = con or duckdb.connect()
+        # No result depends on row order (every "latest" is an explicit window), so let writes run in parallel.
+        self.con.execute("SET preserve_insertion_order = false")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self._hits_created = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.db import connection
@@ -60,17 +61,24 @@ def _export(sql: str, out: Path, params: dict) -> None:
 
 
 def load(con, *, income_year: int) -> None:
-    """Create tables hh, mem, inc (income year) and vil in a DuckDB connection."""
-    with tempfile.TemporaryDirectory(prefix="zx-snap-") as tmp:
+    """Create tables hh, mem, inc (income year), the other TABLES and vil in a DuckDB connection.
+
+    Each table is read by DuckDB (in a second thread, which releases the GIL) while the next one is
+    still streaming out of the database, so the two overlap."""
+    with tempfile.TemporaryDirectory(prefix="zx-snap-") as tmp, ThreadPoolExecutor(1) as reader:
+        worker = con.cursor()
+        pending = []
         for name, (sql, columns) in TABLES.items():
             out = Path(tmp) / f"{name}.csv"
             _export(sql, out, {"year": income_year})
             cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
-            con.execute(f"""CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv('{out}', header=false,
-                auto_detect=false, columns={cols}, delim=',', quote='"')""")
-    # The county of each member (for partitioning on a distributed engine), joined here rather than in PostgreSQL.
-    con.execute("""CREATE OR REPLACE TABLE mem AS SELECT m.*, h.county_code FROM mem m
-                   JOIN hh h ON h.household_id = m.household_id""")
+            read = f"""SELECT * FROM read_csv('{out}', header=false, auto_detect=false, columns={cols}, delim=',',
+                quote='"')"""
+            if name == "mem":  # the county of each member (for partitioning on a distributed engine)
+                read = f"SELECT m.*, h.county_code FROM ({read}) m JOIN hh h ON h.household_id = m.household_id"
+            pending.append(reader.submit(worker.execute, f"CREATE OR REPLACE TABLE {name} AS {read}"))
+        for job in pending:
+            job.result()
     villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("id", "code"))
     con.execute("CREATE OR REPLACE TABLE vil (village_id BIGINT, village_code VARCHAR, county_code VARCHAR)")
     if villages:
