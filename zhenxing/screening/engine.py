@@ -102,5 +102,6 @@ def evaluate(engine, *, params: dict[str, dict], enabled: list[str], as_of: dt.d
 
 
 def unmatched(engine) -> dict[str, int]:
-    sql = " UNION ALL ".join(rules.unmatched_sql(s) for s in feeds.SPECS)
-    return {source: int(n) for source, n in engine.query(sql)}
+    counts = {source: 0 for source in feeds.SPECS}
+    counts.update({source: int(n) for source, n in engine.query(rules.unmatched_sql(list(feeds.SPECS)))})
+    return counts

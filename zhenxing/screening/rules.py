@@ -322,12 +322,19 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int) -> str:
     raise KeyError(code)
 
 
-def unmatched_sql(source: str) -> str:
-    if source == "water":
-        return ("SELECT 'water' AS source, COUNT(*) AS n FROM f_water f "
-                "LEFT JOIN vil v ON v.village_code = f.village_code WHERE v.village_code IS NULL")
-    return (f"SELECT '{source}' AS source, COUNT(*) AS n FROM f_{source} f "
-            f"WHERE NOT EXISTS (SELECT 1 FROM mem m WHERE m.id_hash = f.id_hash)")
+def unmatched_sql(sources) -> str:
+    """Records per source whose ID number matches no member (water: whose village code matches no
+    village). All ID feeds are probed against one hash table of the members, not one per source."""
+    parts = []
+    with_id = [s for s in sources if s != "water"]
+    if with_id:
+        ids = " UNION ALL ".join(f"SELECT '{s}' AS source, id_hash FROM f_{s}" for s in with_id)
+        parts.append(f"SELECT source, COUNT(*) AS n FROM ({ids}) f "
+                     f"WHERE NOT EXISTS (SELECT 1 FROM mem m WHERE m.id_hash = f.id_hash) GROUP BY source")
+    if "water" in sources:
+        parts.append("SELECT 'water' AS source, COUNT(*) AS n FROM f_water f "
+                     "LEFT JOIN vil v ON v.village_code = f.village_code WHERE v.village_code IS NULL")
+    return " UNION ALL ".join(parts)
 
 
 def all_sql(params: dict[str, dict], enabled: list[str], as_of: dt.date, income_year: int) -> str:
