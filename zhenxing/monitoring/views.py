@@ -41,12 +41,13 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @staff_view()
 def case_list(request):
-    regions = scope.regions(request.user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
-    form = forms.CaseFilterForm(request.GET or None, regions=regions)
+    # ?region= first: a code outside the scope (or unknown, or above the user) answers 404 rather
+    # than failing the form, which would drop every filter and list the user's whole scope. Every
+    # node of the scope is a choice (the dashboard links with the user's own node too), so a code
+    # that passes here never invalidates the form.
+    region = scope.region_param(request)
+    form = forms.CaseFilterForm(request.GET or None, regions=scope.regions(request.user))
     f = form.cleaned_data if form.is_valid() else {}
-    region = None
-    if f.get("region"):
-        region = scope.regions(request.user).filter(code=f["region"]).first()
     qs = selectors.case_filter(request.user, kind=f.get("kind", ""), risk_type=f.get("risk_type", ""),
                                state=f.get("state", ""), region=region, overdue=bool(f.get("overdue")),
                                q=f.get("q", ""))
@@ -63,7 +64,8 @@ def case_list(request):
     next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
     can_discover = request.user.role == Role.VILLAGE_CADRE
     return render(request, "monitoring/case_list.html", {"form": form, "cases": rows[:PAGE], "next_after": next_after,
-                                                         "total": qs.count(), "can_discover": can_discover})
+                                                         "total": qs.count(), "can_discover": can_discover,
+                                                         "region_filter": region})
 
 
 @staff_view(roles={Role.VILLAGE_CADRE})

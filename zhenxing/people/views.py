@@ -8,6 +8,7 @@ from typing import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -67,10 +68,20 @@ def _village_choice(request, qs=None):
     """The village a village-level page shows (?village=code, default the first in scope)."""
     vs = list(qs if qs is not None else selectors.villages(request.user))
     code = request.GET.get("village") or request.POST.get("village_code")
-    village = next((v for v in vs if v.code == code), vs[0] if vs else None)
+    village = _chosen(vs, code) if code else (vs[0] if vs else None)
     filters = [("village", "村", [(v.code, v.full_name(below=request.user.region) or v.display_name) for v in vs],
                 village.code if village else "")] if len(vs) > 1 else []
     return village, filters
+
+
+def _chosen(nodes: list[Region], code: str) -> Region:
+    """The node named by ``code`` among the page's choices. Another region's code (or an unknown
+    one) answers 404 like ``scope.region_param``: falling back to the first choice would show, or
+    write to, a village other than the one in the link."""
+    node = next((n for n in nodes if n.code == code), None)
+    if node is None:
+        raise Http404("记录不存在或不在您的数据权限范围内")
+    return node
 
 
 def _active(start, end, today) -> str:
@@ -800,9 +811,9 @@ def settings_page(request):
     _refuse_read_only(request)
     user = request.user
     counties = list(scope.regions(user).filter(level=Level.COUNTY).order_by("code"))
-    county, filters = (counties[0] if counties else None), []
+    filters = []
     code = request.GET.get("county") or request.POST.get("county_code")
-    county = next((c for c in counties if c.code == code), county)
+    county = _chosen(counties, code) if code else (counties[0] if counties else None)
     if len(counties) > 1:
         filters = [("county", "县（市、区）", [(c.code, c.display_name) for c in counties], county.code if county else "")]
     form = _bind(request, "setting", f.SettingForm, initial={"year": _today().year}) if county else None

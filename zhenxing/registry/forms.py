@@ -36,9 +36,12 @@ class HouseholdFilterForm(forms.Form):
     schooling_secured = forms.ChoiceField(label="义务教育有保障", required=False, choices=YES_NO_ANY)
     sort = forms.ChoiceField(label="排序", required=False, choices=list(SORT_LABELS.items()))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, region: Region | None = None, **kwargs):
+        """``region``: the node of ``?region=`` already resolved by ``scope.region_param`` (which
+        answered 404 for a code outside the scope); it applies even when another field is invalid."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.region = region
         nodes = scope.regions(user).exclude(level=Level.VILLAGE).order_by("path")
         villages = scope.regions(user).filter(level=Level.VILLAGE).order_by("path")
         self.fields["region"].choices = [("", "全部")] + [
@@ -46,11 +49,10 @@ class HouseholdFilterForm(forms.Form):
 
     def filters(self) -> HouseholdFilters:
         if not self.is_bound or not self.is_valid():
-            return HouseholdFilters()
+            return HouseholdFilters(region=self.region)
         d = self.cleaned_data
-        region = scope.regions(self.user).filter(code=d["region"]).first() if d["region"] else None
         return HouseholdFilters(
-            q=d["q"], id_hash=d["idh"], region=region,
+            q=d["q"], id_hash=d["idh"], region=self.region,
             formerly_poor={"1": True, "0": False}.get(d["formerly_poor"]),
             monitoring_status=d["monitoring_status"], income_min=d["income_min"], income_max=d["income_max"],
             labour=d["labour"], health=d["health"], monitoring_kind=d["monitoring_kind"],

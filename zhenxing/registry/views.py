@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit import services as audit
 
@@ -47,12 +48,19 @@ def id_search_params(data) -> str:
     return params.urlencode()
 
 
+def _filter_form(request):
+    # ?region= is resolved before the form: a code outside the scope (or unknown, or above the
+    # user) answers 404 instead of failing validation, which would drop every filter and show
+    # the user's whole list under a dashboard link meant for one region.
+    form = HouseholdFilterForm(request.GET or None, user=request.user, region=scope.region_param(request))
+    return form, form.filters()
+
+
 @staff_view()
 def household_list(request):
     if request.method == "POST":  # the search form posts, so an ID number never appears in a URL or log
         return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
-    form = HouseholdFilterForm(request.GET or None, user=request.user)
-    filters = form.filters()
+    form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
     rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=request.GET.get("cursor", ""),
                                      villages=filters.village_ids)
@@ -60,13 +68,12 @@ def household_list(request):
     return render(request, "registry/household_list.html", {
         "form": form, "households": rows, "next_cursor": nxt, "count": count, "capped": capped,
         "can_write": request.user.role in WRITER_ROLES, "can_reveal": request.user.role in ID_REVEAL_ROLES,
-        "querystring": request.GET.urlencode()})
+        "querystring": request.GET.urlencode(), "region_filter": filters.region})
 
 
 @staff_view()
 def household_export(request):
-    form = HouseholdFilterForm(request.GET or None, user=request.user)
-    filters = form.filters()
+    form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters)
     reveal = request.GET.get("reveal") == "1"
     if reveal and request.user.role not in ID_REVEAL_ROLES:

@@ -41,9 +41,7 @@ class AlertFilter(forms.Form):
 def _filtered(request):
     form = AlertFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    region = None
-    if data.get("region"):
-        region = scope.regions(request.user).filter(code=data["region"]).first()
+    region = scope.region_param(request)  # out of scope, unknown or above the user: 404, never the whole list
     qs = selectors.alerts_for(request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region)
     return form, qs, region
 
@@ -54,7 +52,8 @@ def alert_list(request):
     page = Paginator(qs.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "screening/alert_list.html", {
         "form": form, "page": page, "counts": selectors.alert_counts(qs),
-        "regions": selectors.alert_counts_by_region(request.user, qs), "states": dict(AlertState.choices)})
+        "regions": selectors.alert_counts_by_region(request.user, qs), "states": dict(AlertState.choices),
+        "region_filter": region})
 
 
 @staff_view()

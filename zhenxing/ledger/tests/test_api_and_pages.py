@@ -108,3 +108,37 @@ def test_a_county_sees_the_ledger_through_its_own_assignments(w, ledger, login):
     parsed = xlsx.parse_ledger(rows)
     assert len(parsed.data["tasks"]) == 23 and len(parsed.data["mechanisms"]) == 4
     assert client.get(f"/ledger/tasks/{a.task_id}/").status_code == 404
+
+
+def test_the_item_list_and_export_narrow_to_a_region_in_scope(w, ledger, types, login):
+    """?region= (the dashboard's rectification figures link with it): the page names the region with
+    a link to clear it; a code outside the scope, unknown or above the user answers 404."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    for village, problem in ((w.r.fendou, "奋斗村断水"), (w.r.yongfeng, "永丰村断水")):
+        services.rectification_item_open(actor=w.tahe, type=types["water"], region=village, problem=problem,
+                                         source="self_check")
+    client = login(w.shibazhan)
+
+    def listed(**params) -> list[str]:
+        page = client.get("/ledger/items/", params).content.decode()
+        return [p for p in ("奋斗村断水", "永丰村断水") if p in page.split("<tbody>")[-1]]
+
+    assert listed(region=w.r.fendou.code) == ["奋斗村断水"]
+    assert listed(region=w.r.shibazhan.code) == ["奋斗村断水", "永丰村断水"]
+    page = client.get("/ledger/items/", {"region": w.r.fendou.code}).content.decode()
+    assert f"区划：<strong>{w.r.fendou.full_name()}</strong>" in page
+    assert '<a class="noprint" href="?">清除区划筛选</a>' in page
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(
+        client.get("/ledger/items/export.xlsx", {"region": w.r.fendou.code}).content)).get_sheet_by_index(0).to_python()
+    problems = {r[4] for r in rows}
+    assert "奋斗村断水" in problems and "永丰村断水" not in problems
+    for url in ("/ledger/items/", "/ledger/items/export.xlsx", "/ledger/assignments/"):
+        assert login(w.fendou).get(url, {"region": w.r.yongfeng.code}).status_code == 404  # the sibling village
+        assert login(w.fendou).get(url, {"region": w.r.shibazhan.code}).status_code == 404  # above the user
+        assert login(w.tahe).get(url, {"region": w.r.huma.code}).status_code == 404  # another county
+        assert login(w.tahe).get(url, {"region": "232722999999"}).status_code == 404  # no such node
+    page = login(w.tahe).get("/ledger/assignments/", {"region": w.r.tahe.code}).content.decode()
+    assert f"区划：<strong>{w.r.tahe.full_name()}</strong>" in page

@@ -70,3 +70,35 @@ def test_export_is_titled_and_filled_with_the_region(login, w, ledgers):
     rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name("公益岗位").to_python()
     assert rows[0][0].startswith(w.r.fendou.full_name())
     assert [row[1] for row in rows[3:]] == ["奋斗保洁员"]
+
+
+@pytest.mark.parametrize("name", ["points", "board"])
+def test_the_village_chooser_answers_404_for_a_village_outside_the_scope(login, w, name):
+    """?village= on the per-village pages used to fall back to the first village in scope: a link
+    to another village silently showed (and the points page's forms wrote to) a different one."""
+    url = reverse(f"people:{name}")
+    page = login(w.shibazhan).get(url, {"village": w.r.yongfeng.code})
+    assert page.status_code == 200 and "永丰村" in page.content.decode()
+    assert login(w.shibazhan).get(url, {"village": w.r.kaikukang.code}).status_code == 404  # another township
+    assert login(w.fendou).get(url, {"village": w.r.yongfeng.code}).status_code == 404  # the sibling village
+    assert login(w.tahe).get(url, {"village": w.r.huma_village.code}).status_code == 404  # another county
+    assert login(w.tahe).get(url, {"village": "232722999999"}).status_code == 404  # no such village
+    assert login(w.tahe).get(url, {"village": w.r.shibazhan.code}).status_code == 404  # not a village
+
+
+def test_a_points_form_posted_for_another_village_writes_nothing(login, w):
+    from zhenxing.people import models as m
+
+    rule = {"form": "rule", "category": m.PointCategory.PUBLIC_WORKS, "name": "义务劳动", "points": "10"}
+    r = login(w.fendou).post(reverse("people:points"), {**rule, "village_code": w.r.yongfeng.code})
+    assert r.status_code == 404 and not m.PointRule.objects.exists()  # not added to 奋斗村 instead
+    login(w.fendou).post(reverse("people:points"), {**rule, "village_code": w.r.fendou.code})
+    assert m.PointRule.objects.get().village == w.r.fendou  # the same form for the cadre's own village
+
+
+def test_the_settings_county_chooser_answers_404_outside_the_scope(login, w):
+    url = reverse("people:settings")
+    assert login(w.diqu).get(url, {"county": w.r.huma.code}).status_code == 200
+    assert login(w.tahe).get(url, {"county": w.r.tahe.code}).status_code == 200
+    assert login(w.tahe).get(url, {"county": w.r.huma.code}).status_code == 404  # another county
+    assert login(w.tahe).get(url, {"county": "232799000000"}).status_code == 404  # no such county

@@ -114,6 +114,39 @@ def test_list_counts_and_export(w, sick, login):
     assert {a.household.number for a in page.context["page"]} == {"K1"}
 
 
+def test_region_narrows_the_list_and_export_and_answers_404_outside_the_scope(w, feed, login):
+    """?region= (the dashboard's screening figures link with it): a village, a township's villages;
+    another county's code, an unknown one or one above the user is a 404, never the whole list."""
+    heads = [testing.make_household(village=v, number=n)
+             for v, n in ((w.r.fendou, "F1"), (w.r.yongfeng, "Y1"), (w.r.kaikukang, "K1"))]
+    feed("medical", [med(f"S{i}", idnumber.decrypt(h.members.first().id_cipher), "50000") for i, h in enumerate(heads)])
+    services.screen(actor=None, as_of=AS_OF)
+    client = login(w.shibazhan)
+
+    def listed(**params) -> set[str]:
+        page = client.get(reverse("screening:alerts"), params)
+        assert page.status_code == 200
+        return {a.household.number for a in page.context["page"]}
+
+    assert listed() == {"F1", "Y1"}
+    assert listed(region=w.r.fendou.code) == {"F1"}
+    assert listed(region=w.r.shibazhan.code) == {"F1", "Y1"}
+    assert listed(region=w.r.fendou.code, rule="medical") == {"F1"}
+    page = client.get(reverse("screening:alerts"), {"region": w.r.fendou.code}).content.decode()
+    assert f"区划：<strong>{w.r.fendou.full_name()}</strong>" in page
+    assert '<a class="noprint" href="?">清除区划筛选</a>' in page
+    response = client.get(reverse("screening:alerts_export"), {"region": w.r.fendou.code})
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert w.r.fendou.name in rows[0][0] and {r[6] for r in rows[2:]} == {"F1"}
+    for url in (reverse("screening:alerts"), reverse("screening:alerts_export")):
+        assert login(w.fendou).get(url, {"region": w.r.yongfeng.code}).status_code == 404  # the sibling village
+        assert login(w.fendou).get(url, {"region": w.r.shibazhan.code}).status_code == 404  # above the user
+        assert login(w.tahe).get(url, {"region": w.r.huma.code}).status_code == 404  # another county
+        assert login(w.tahe).get(url, {"region": "232722999999"}).status_code == 404  # no such node
+
+
 def test_cli_json_last_line(w, feed):
     testing.make_household(village=w.r.fendou, number="LOW", income={"wage_income": 100})
     testing.make_household(village=w.r.fendou, number="NONE", income=False)
