@@ -14,7 +14,9 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from types import ModuleType
 
@@ -55,14 +57,22 @@ class Indicator:
     """One figure, defined once: code, Chinese name, formula in words, unit, source tables, and
     ``compute(region, as_of) -> IndicatorValue`` over the region's subtree as of a date.
 
-    With unit "%" the value is a fraction (0.55 is shown as 55.0%).
+    With unit "%" the value is a fraction to four places (``share``: 0.55 is shown as 55.0%).
 
     Optional bulk form, used by the nightly snapshot so that one query serves every region:
     ``by_region(as_of) -> {region_id: IndicatorValue}`` gives the figures of the region nodes the
     records are attached to (villages, or counties for county-level records); every node's figure
-    is then the roll-up over its subtree: ``rollup="sum"`` adds values (and numerators and
-    denominators), ``rollup="ratio"`` divides the summed numerator by the summed denominator.
-    ``evidence(region) -> url`` gives the records behind the figure without computing it.
+    is then the roll-up over its subtree, and must equal what ``compute`` gives for that node:
+
+    - ``rollup="sum"`` adds values; a node has a numerator and a denominator (their sums) only when
+      some node below it gave both, so ``compute`` gives them only when there is something to count;
+    - ``rollup="ratio"`` gives ``share(summed numerator, summed denominator)`` with both sums, which
+      are 0 (and the value None) where nothing is below.
+
+    ``evidence(region, as_of) -> url`` gives the records behind the figure without computing it (the
+    snapshot's link for the bulk form; it must be the ``evidence_url`` that ``compute`` gives).
+    ``regional=False`` says the figure is the same for every node (its records have no region):
+    the snapshot computes it once and stores it for every node.
     """
 
     code: str
@@ -75,7 +85,43 @@ class Indicator:
     section: str = "其他"  # the dashboard and report section the figure is shown under
     by_region: object | None = None  # Callable[[datetime.date], dict[int, IndicatorValue]]
     rollup: str = ""  # with by_region: "sum" or "ratio"
-    evidence: object | None = None  # Callable[[Region], str]
+    evidence: object | None = None  # Callable[[Region, datetime.date], str]
+    regional: bool = True
+
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def share(numerator, denominator) -> Decimal | None:
+    """A fraction to four places (the value of every "%" figure), None when nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(FOUR_PLACES)
+
+
+def distinct_leaves(paths_of_units: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Leaf figures (by region path) for a count of distinct units when one unit may hang on several
+    nodes (a person holding posts in two villages): summed over any subtree, they count each unit
+    once if it hangs anywhere in that subtree. For each unit, every node on the way up from its
+    nodes gets 1 minus the number of its children the unit hangs below (Möbius inversion on the
+    tree): a village gets 1, a branching ancestor gets minus the extra branches."""
+    out: dict[str, int] = {}
+    for paths in paths_of_units:
+        nodes: set[str] = set()
+        for path in paths:  # every ancestor's path is a prefix of the path ending in "/"
+            nodes.update(path[:i + 1] for i, ch in enumerate(path) if ch == "/")
+        children: dict[str, int] = {}
+        for node in nodes:
+            parent = node[:node.rstrip("/").rfind("/") + 1]
+            if parent:
+                children[parent] = children.get(parent, 0) + 1
+        for node in nodes:
+            g = 1 - children.get(node, 0)
+            if g:
+                out[node] = out.get(node, 0) + g
+    for node in [k for k, v in out.items() if not v]:
+        del out[node]
+    return out
 
 
 def indicators() -> dict[str, Indicator]:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from zhenxing.core.modules import Indicator, IndicatorValue
+from zhenxing.core.modules import Indicator, IndicatorValue, share
 from zhenxing.registry.models import Household, MonitoringKind, MonitoringStatus
 
 # The registry's household list (registry:list; GET filters: region (any node's code, a village's
@@ -62,7 +62,7 @@ def _count(code, name, formula, *, where: Q | None = None, filters: dict | None 
 
     return Indicator(code=code, name=name, formula=formula, unit=unit, sources=("registry_household",),
                      compute=compute, higher_is_better=higher_is_better, section=section, by_region=by_region,
-                     rollup="sum", evidence=lambda region: household_list_url(region, **filters))
+                     rollup="sum", evidence=lambda region, as_of: household_list_url(region, **filters))
 
 
 def _members() -> Indicator:
@@ -77,14 +77,14 @@ def _members() -> Indicator:
     return Indicator(code="registry.members", name="在户人口", formula="各户在户成员数之和（不含已迁出、已死亡）",
                      unit="人", sources=("registry_household", "registry_member"), compute=compute,
                      section=SECTION_BASE, by_region=by_region, rollup="sum",
-                     evidence=lambda region: household_list_url(region))
+                     evidence=lambda region, as_of: household_list_url(region))
 
 
 def _monitored_share() -> Indicator:
     monitored = Q(monitoring_status=MonitoringStatus.MONITORED)
 
     def value(num, den):
-        return IndicatorValue(Decimal(num) / Decimal(den) if den else None, numerator=num, denominator=den)
+        return IndicatorValue(share(num, den), numerator=num, denominator=den)
 
     def compute(region, as_of):
         agg = in_region(households(as_of), region).aggregate(num=Count("id", filter=monitored), den=Count("id"))
@@ -99,7 +99,8 @@ def _monitored_share() -> Indicator:
     return Indicator(code="registry.monitored_share", name="监测对象占农户比例", unit="%",
                      formula="监测中的农户数 ÷ 农户总数", sources=("registry_household",), compute=compute,
                      section=SECTION_MONITORING, by_region=by_region, rollup="ratio",
-                     evidence=lambda region: household_list_url(region, monitoring_status=MonitoringStatus.MONITORED))
+                     evidence=lambda region, as_of: household_list_url(region,
+                                                                       monitoring_status=MonitoringStatus.MONITORED))
 
 
 def standards() -> dict[int, Decimal]:
@@ -122,7 +123,7 @@ def _below_standard_q(found: dict[int, Decimal]) -> Q:
 
 
 def _low_income(code, name, formula, *, extra: Q, filters: dict, higher_is_better: bool) -> Indicator:
-    def evidence(region):
+    def evidence(region, as_of=None):
         found = standards()
         if not found:  # nothing to compare with: the page where the prefecture admin sets it
             return STANDARDS_PATH

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.core.modules import Indicator, IndicatorValue, indicators
+from zhenxing.core.modules import Indicator, IndicatorValue, indicators, share
 from zhenxing.regions.models import Region
 
 from .models import IndicatorSnapshot
@@ -61,8 +61,8 @@ def rollup(ind: Indicator, leaves: dict[int, IndicatorValue] | None, nodes: list
     out: dict[int, IndicatorValue] = {}
     for rid, a in acc.items():
         if ind.rollup == "ratio":
-            value = a.numerator / a.denominator if a.denominator else None
-            out[rid] = IndicatorValue(value, numerator=a.numerator, denominator=a.denominator)
+            out[rid] = IndicatorValue(share(a.numerator, a.denominator), numerator=a.numerator,
+                                      denominator=a.denominator)
         else:
             out[rid] = IndicatorValue(a.value, numerator=a.numerator if a.seen_ratio else None,
                                       denominator=a.denominator if a.seen_ratio else None)
@@ -70,14 +70,18 @@ def rollup(ind: Indicator, leaves: dict[int, IndicatorValue] | None, nodes: list
 
 
 def compute_all(ind: Indicator, nodes: list[Region], as_of: dt.date) -> dict[int, IndicatorValue]:
-    """One indicator for every node: set-based when the indicator has a bulk form."""
+    """One indicator for every node: set-based when the indicator has a bulk form, once when it is
+    the same for every node, else node by node."""
     if ind.by_region is not None and ind.rollup in {"sum", "ratio"}:
         figures = rollup(ind, ind.by_region(as_of), nodes)
         if ind.evidence is not None:
             return {node.pk: IndicatorValue(figures[node.pk].value, figures[node.pk].numerator,
-                                            figures[node.pk].denominator, evidence_url=ind.evidence(node))
+                                            figures[node.pk].denominator, evidence_url=ind.evidence(node, as_of))
                     for node in nodes}
         return figures
+    if not ind.regional and nodes:
+        figure = ind.compute(nodes[0], as_of)
+        return {node.pk: figure for node in nodes}
     return {node.pk: ind.compute(node, as_of) for node in nodes}
 
 

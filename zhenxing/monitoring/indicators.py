@@ -1,17 +1,18 @@
 """Monitoring figures, each defined once (core.modules.Indicator): the ledger's county assessment,
-the dashboard and the reports all use these."""
+the dashboard and the reports all use these.
+
+Every figure counts cases, and a case hangs on one village: the bulk forms group by village."""
 from __future__ import annotations
 
 import dataclasses
 
 import datetime as dt
-from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
-from zhenxing.core.modules import Indicator, IndicatorValue
+from zhenxing.core.modules import Indicator, IndicatorValue, share
 
 from .models import Measure, MonitoringCase
 from .selectors import Standards
@@ -21,66 +22,101 @@ def _url(region, **params) -> str:
     return reverse("monitoring:list") + "?" + urlencode({"region": region.code, **params})
 
 
-def _monitored_as_of(region, as_of: dt.date):
-    """Households under monitoring on ``as_of``: entered on or before it, not eliminated by then."""
-    return MonitoringCase.objects.filter(
-        village__path__startswith=region.path, identified_on__isnull=False, identified_on__lte=as_of,
-    ).filter(Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=as_of))
+def _monitored_all_url(region, as_of=None) -> str:
+    return _url(region, state="monitored_all")
 
 
-def _with_help(qs, as_of: dt.date):
-    has_measure = Exists(Measure.objects.filter(case=OuterRef("pk"), start_on__lte=as_of))
-    return qs.filter(has_measure, helper__isnull=False)
+def _monitored_as_of(as_of: dt.date):
+    """Cases under monitoring on ``as_of``: entered on or before it, not eliminated by then."""
+    return MonitoringCase.objects.filter(identified_on__isnull=False, identified_on__lte=as_of).filter(
+        Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=as_of))
+
+
+def _helped(as_of: dt.date) -> Q:
+    """At least one measure started by ``as_of`` and a named helper."""
+    return Q(Exists(Measure.objects.filter(case=OuterRef("pk"), start_on__lte=as_of)), helper__isnull=False)
+
+
+def _help_counts(qs, as_of: dt.date) -> dict:
+    return qs.aggregate(total=Count("id"), helped=Count("id", filter=_helped(as_of)))
+
+
+def _help_by_village(as_of: dt.date):
+    return (_monitored_as_of(as_of).order_by().values("village_id")
+            .annotate(total=Count("id"), helped=Count("id", filter=_helped(as_of))))
 
 
 def help_coverage(region, as_of: dt.date) -> IndicatorValue:
-    monitored = _monitored_as_of(region, as_of)
-    total = monitored.count()
-    helped = _with_help(monitored, as_of).count()
-    value = (Decimal(helped) / Decimal(total)).quantize(Decimal("0.0001")) if total else None
-    return IndicatorValue(value=value, numerator=helped, denominator=total,
-                          evidence_url=_url(region, state="monitored_all"),
-                          note="" if total else "无监测对象")
+    c = _help_counts(_monitored_as_of(as_of).filter(village__path__startswith=region.path), as_of)
+    return IndicatorValue(value=share(c["helped"], c["total"]), numerator=c["helped"], denominator=c["total"],
+                          evidence_url=_monitored_all_url(region), note="" if c["total"] else "无监测对象")
+
+
+def help_coverage_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
+    return {r["village_id"]: IndicatorValue(share(r["helped"], r["total"]), r["helped"], r["total"])
+            for r in _help_by_village(as_of)}
 
 
 def without_help(region, as_of: dt.date) -> IndicatorValue:
-    monitored = _monitored_as_of(region, as_of)
-    missing = monitored.count() - _with_help(monitored, as_of).count()
-    return IndicatorValue(value=missing, numerator=missing, denominator=None,
-                          evidence_url=_url(region, state="monitored_all"))
+    c = _help_counts(_monitored_as_of(as_of).filter(village__path__startswith=region.path), as_of)
+    return IndicatorValue(value=c["total"] - c["helped"], evidence_url=_monitored_all_url(region))
+
+
+def without_help_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
+    return {r["village_id"]: IndicatorValue(r["total"] - r["helped"]) for r in _help_by_village(as_of)}
+
+
+def _decided(as_of: dt.date):
+    """Identifications decided in the year of ``as_of`` (up to it), with whether a standard applies
+    to the discovery year and whether the decision came within its time limit (the standard of the
+    discovery year: that year's, else the latest earlier one, as ``Standards.for_year``)."""
+    standards = Standards()
+    years = sorted(standards.by_year)
+    has_standard = Q(pk__in=[])
+    in_time = Q(pk__in=[])
+    for year, following in zip(years, [*years[1:], None]):
+        span = Q(discovered_on__gte=dt.date(year, 1, 1))
+        if following is not None:
+            span &= Q(discovered_on__lt=dt.date(following, 1, 1))
+        has_standard |= span
+        in_time |= span & Q(took__lte=dt.timedelta(days=standards.by_year[year].decision_days))
+    qs = (MonitoringCase.objects.filter(decided_on__isnull=False, decided_on__lte=as_of,
+                                        decided_on__gte=dt.date(as_of.year, 1, 1))
+          .annotate(took=F("decided_on") - F("discovered_on")))
+    return qs, has_standard, in_time
 
 
 def identified_in_time(region, as_of: dt.date) -> IndicatorValue:
     """Identifications decided in the year of ``as_of`` (up to it) within the configured time limit
-    from discovery to decision (the standard of the discovery year)."""
-    standards = Standards()
-    rows = MonitoringCase.objects.filter(
-        village__path__startswith=region.path, decided_on__isnull=False, decided_on__lte=as_of,
-        decided_on__gte=dt.date(as_of.year, 1, 1)).values_list("discovered_on", "decided_on")
-    total = in_time = 0
-    for discovered, decided in rows.iterator(chunk_size=5000):
-        standard = standards.for_year(discovered.year)
-        if standard is None:
-            continue
-        total += 1
-        if (decided - discovered).days <= standard.decision_days:
-            in_time += 1
-    value = (Decimal(in_time) / Decimal(total)).quantize(Decimal("0.0001")) if total else None
-    return IndicatorValue(value=value, numerator=in_time, denominator=total, evidence_url=_url(region),
-                          note="" if total else "本年度尚无认定决定")
+    from discovery to decision (the standard of the discovery year); a case whose discovery year
+    has no standard is not counted."""
+    qs, has_standard, in_time = _decided(as_of)
+    c = qs.filter(village__path__startswith=region.path).aggregate(
+        total=Count("id", filter=has_standard), in_time=Count("id", filter=in_time))
+    return IndicatorValue(value=share(c["in_time"], c["total"]), numerator=c["in_time"], denominator=c["total"],
+                          evidence_url=_url(region), note="" if c["total"] else "本年度尚无认定决定")
+
+
+def identified_in_time_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
+    qs, has_standard, in_time = _decided(as_of)
+    rows = qs.order_by().values("village_id").annotate(total=Count("id", filter=has_standard),
+                                                       in_time=Count("id", filter=in_time))
+    return {r["village_id"]: IndicatorValue(share(r["in_time"], r["total"]), r["in_time"], r["total"]) for r in rows}
 
 
 INDICATORS = [
     Indicator(code="monitoring.help_coverage", name="监测对象帮扶措施和帮扶责任人落实率",
               formula="有至少一项帮扶措施且已明确帮扶责任人的监测对象户数 ÷ 监测对象户数（截至统计日，含风险消除程序中）",
-              unit="%", sources=("monitoring.MonitoringCase", "monitoring.Measure"), compute=help_coverage),
+              unit="%", sources=("monitoring.MonitoringCase", "monitoring.Measure"), compute=help_coverage,
+              by_region=help_coverage_by_region, rollup="ratio", evidence=_monitored_all_url),
     Indicator(code="monitoring.identified_in_time", name="监测对象按时认定率",
               formula="本年度作出认定决定（纳入或不予纳入）且发现至决定不超过规定时限的件数 ÷ 本年度作出认定决定的件数",
-              unit="%", sources=("monitoring.MonitoringCase", "monitoring.YearStandard"), compute=identified_in_time),
+              unit="%", sources=("monitoring.MonitoringCase", "monitoring.YearStandard"), compute=identified_in_time,
+              by_region=identified_in_time_by_region, rollup="ratio", evidence=lambda region, as_of: _url(region)),
     Indicator(code="monitoring.without_help", name="未落实帮扶措施或帮扶责任人的监测对象户数",
               formula="监测对象中无帮扶措施或未明确帮扶责任人的户数（截至统计日）", unit="户",
               sources=("monitoring.MonitoringCase", "monitoring.Measure"), compute=without_help,
-              higher_is_better=False),
+              higher_is_better=False, by_region=without_help_by_region, rollup="sum", evidence=_monitored_all_url),
 ]
 
 

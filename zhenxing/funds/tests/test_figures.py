@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from zhenxing.funds import selectors, services
-from zhenxing.funds.models import DisbursementPlan, YearParameter
+from zhenxing.funds.models import Allocation, DisbursementPlan, YearParameter
 from zhenxing.funds.testing import make_allocation, make_project
 
 
@@ -93,3 +93,24 @@ def test_indicators_use_the_same_figures(tahe_2022):
 def test_no_allocation_means_no_rate(w):
     f = selectors.figures(w.r.mohe, 2022)
     assert f.disbursement_rate is None and f.industry_share is None and not f.industry_warning
+
+
+def test_snapshot_gives_every_node_the_figures_compute_gives(tahe_2022):
+    """The county-level records grouped by county and rolled up: the month cut (May's payments are
+    not in by 30 April), an allocation issued after the day, another county, a new year."""
+    from zhenxing.dashboard.testing import bulk_mismatches
+    from zhenxing.funds.indicators import INDICATORS
+
+    w = tahe_2022
+    make_allocation(w.r.huma, amount=Decimal("800000"), source="central")
+    Allocation.objects.filter(county=w.r.huma).update(issued_on=dt.date(2022, 5, 1))
+    by_code = {i.code: i for i in INDICATORS}
+    v = by_code["funds.disbursement_rate"].compute(w.r.diqu, dt.date(2022, 4, 30))
+    assert (v.value, v.numerator, v.denominator) == (Decimal("0.0833"), Decimal("100000"), Decimal("1200000"))
+    v = by_code["funds.industry_share"].compute(w.r.diqu, dt.date(2022, 5, 1))
+    assert (v.value, v.numerator, v.denominator) == (Decimal("0.3000"), Decimal("540000"), Decimal("1800000"))
+    assert by_code["funds.industry_share"].compute(w.r.fendou, dt.date(2022, 5, 1)).value is None
+    for day in (dt.date(2022, 3, 9), dt.date(2022, 4, 30), dt.date(2022, 5, 1), dt.date(2022, 12, 31),
+                dt.date(2023, 1, 1)):
+        for code in ("funds.disbursement_rate", "funds.industry_share"):
+            assert bulk_mismatches(code, day) == [], (code, day)

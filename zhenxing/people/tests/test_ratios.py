@@ -154,3 +154,51 @@ def test_indicators_cover_the_region_subtree(w, hh):
     assert ind["people.workshops_below_share"].compute(w.r.tahe, AS_OF).value == 0  # 33% ≥ 30%
     for i in INDICATORS:  # every figure computes for an empty region
         i.compute(w.r.mohe, AS_OF)
+
+
+def test_a_person_on_posts_in_two_villages_counts_once_in_the_snapshot(w, hh):
+    """Posts in two villages at once (after a household moved): per-village counts would count the
+    person twice in the township, county and prefecture; the snapshot's form counts them once, as
+    ``compute`` does, today and a year ago."""
+    from zhenxing.dashboard.testing import bulk_mismatches
+
+    a, far = hh.poor_m[0], hh.far_m[0]
+    m.PostHolding.objects.create(post=_post(w.r.fendou), member=a, start=dt.date(2025, 1, 1))
+    m.PostHolding.objects.create(post=_post(w.r.kaikukang), member=a, start=dt.date(2026, 1, 1))
+    m.PostHolding.objects.create(post=_post(w.r.kaikukang), member=far, start=dt.date(2025, 1, 1))
+    m.PostHolding.objects.create(post=_post(w.r.huma_village), member=far, start=dt.date(2025, 1, 1),
+                                 end=dt.date(2025, 12, 31))  # last year also in another county
+    compute = {i.code: i for i in INDICATORS}["people.post_poor_holders"].compute
+
+    def now_and_last(region, day=AS_OF):
+        v = compute(region, day)
+        return v.numerator, v.denominator
+
+    assert now_and_last(w.r.fendou) == (1, 1)
+    assert now_and_last(w.r.kaikukang) == (2, 1)
+    assert now_and_last(w.r.tahe) == (2, 2)
+    assert now_and_last(w.r.huma) == (0, 1)
+    assert now_and_last(w.r.diqu) == (2, 2)
+    assert compute(w.r.mohe, AS_OF).numerator is None  # nobody then or now: no parts, as the snapshot
+    for day in (AS_OF, dt.date(2025, 6, 30), dt.date(2027, 1, 1)):
+        assert bulk_mismatches("people.post_poor_holders", day) == [], day
+
+
+def test_workshops_without_workers_and_regions_without_workshops_in_the_snapshot(w, hh):
+    from zhenxing.dashboard.testing import bulk_mismatches
+
+    shop = _workshop(w.r.fendou, [hh.poor_m[0]], [hh.plain_m[0], hh.plain_m[1]])
+    m.WorkshopWorker.objects.create(workshop=shop, member=hh.poor_m[1], start=dt.date(2026, 1, 1),
+                                    end=dt.date(2026, 3, 1))  # left: 1 of 3 now
+    m.CountySetting.objects.create(county=w.r.tahe, year=2026, workshop_poor_share=Decimal("0.400"))
+    m.Workshop.objects.create(village=w.r.yongfeng, name="空车间", owner="合作社")  # no workers: not below
+    ind = {i.code: i for i in INDICATORS}
+    v = ind["people.workshops_below_share"].compute(w.r.tahe, AS_OF)
+    assert (v.value, v.numerator, v.denominator) == (1, 1, 2)
+    assert ind["people.workshops_below_share"].compute(w.r.huma, AS_OF).denominator is None
+    v = ind["people.workshop_poor_share"].compute(w.r.shibazhan, AS_OF)
+    assert (v.numerator, v.denominator, v.value) == (1, 3, Decimal("0.3333"))
+    assert ind["people.workshop_poor_share"].compute(w.r.yongfeng, AS_OF).value is None
+    for day in (AS_OF, dt.date(2026, 2, 1)):
+        for code in ("people.workshops_below_share", "people.workshop_poor_share"):
+            assert bulk_mismatches(code, day) == [], (code, day)
