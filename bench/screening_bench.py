@@ -68,7 +68,7 @@ def main() -> None:
     from django.db import connection
 
     from zhenxing.screening import engine, feeds, rules, services, snapshot
-    from zhenxing.screening.models import FeedFile
+    from zhenxing.screening.models import FeedFile, Run
 
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM registry_household")
@@ -93,7 +93,7 @@ def main() -> None:
         duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp_csv}' (HEADER false)")
         with connection.cursor() as cur:
             cur.execute("DROP TABLE IF EXISTS bench_medical_copy")
-            cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, digest text, serial text,
+            cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, serial text,
                 id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
                 serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
             t = time.monotonic()
@@ -138,9 +138,10 @@ def main() -> None:
     for _ in range(0 if args.skip_screen else 2):
         seconds, peak, out = child("screen", "--as-of", args.as_of, "--json")
         summary = json.loads(out.strip().splitlines()[-1])
+        summary.update(Run.objects.order_by("-id").first().summary)  # the stored summary has the breakdown
         runs.append({"wall_s": round(seconds, 1), "seconds": summary["seconds"], "new": summary["new"],
-                     "snapshot_s": summary["snapshot_seconds"], "rules_s": summary["rule_seconds"],
-                     "write_s": summary["write_seconds"],
+                     "snapshot_s": summary.get("snapshot_seconds"), "rules_s": summary.get("rule_seconds"),
+                     "write_s": summary.get("write_seconds"),
                      "updated": summary["updated"], "closed": summary["closed"], "alerts": summary["alerts"],
                      "peak_rss_mib": peak, "cpu_s": CPU[-1], "load_avg": os.getloadavg()})
         print(json.dumps(runs[-1], ensure_ascii=False), flush=True)

@@ -9,6 +9,7 @@ import socket
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -155,7 +156,8 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     progress("读取户籍库快照", 0)
     duck = engines.DuckEngine(threads=threads)
     snapshot.load(duck.con, income_year=income_year)
-    duck.load_feeds()
+    files = {source: feeds.current_files(source) for source in feeds.SPECS}
+    duck.load_feeds(files)
     snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()
     engines.evaluate(duck, params=params, enabled=enabled, as_of=as_of, income_year=income_year,
@@ -169,11 +171,17 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
                                         (SELECT village_id FROM hits WHERE rule = 'water')""")[0][0]
     alerts = {code: int(counts.get(code, 0)) for code in [*enabled, "income_missing"] if
               code != "income_missing" or "income" in enabled}
-    unmatched = engines.unmatched(duck)
     households = duck.query("SELECT COUNT(*) FROM hh")[0][0]
+    # Unmatched records are counted on a second DuckDB connection while PostgreSQL takes the alerts.
+    counter = ThreadPoolExecutor(1)
+    unmatched_job = counter.submit(_count_unmatched, duck.con.cursor(), files)
     progress("写入预警", len(enabled) + 2)
     t_write = time.monotonic()
-    written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor)
+    try:
+        written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor)
+    finally:
+        counter.shutdown()
+    unmatched = unmatched_job.result()
     write_seconds = time.monotonic() - t_write
     duck.con.close()
     summary = {
@@ -189,6 +197,16 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
         event_log(action="screen", actor=actor, obj=run, extra={k: summary[k] for k in ("households", "new", "updated",
                                                                                        "closed")})
     return summary
+
+
+def _count_unmatched(con, files: dict[str, list[str]]) -> dict[str, int]:
+    """On a second connection to the run's DuckDB (temporary views are per connection)."""
+    engine = engines.DuckEngine(con)
+    engine.load_feeds(files)
+    try:
+        return engines.unmatched(engine)
+    finally:
+        con.close()
 
 
 def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor) -> dict:
@@ -221,7 +239,7 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
               FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
                                    ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s) x
         GROUP BY rule, subject, household_id""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS SELECT *, md5(evidence) AS digest FROM (
         SELECT a.subject, a.rule,
                CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
                CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
@@ -232,8 +250,7 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
                || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
                || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
                        WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}}' AS evidence
-        FROM agg a JOIN rparams p ON p.rule = a.rule""")
-    con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT *, md5(evidence) AS digest FROM stage")
+        FROM agg a JOIN rparams p ON p.rule = a.rule) e""")
     now = timezone.now()
     rules_run = [r[0] for r in rows]
     with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
