@@ -296,7 +296,7 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_lapsed AS SELECT c.id FROM cur c
         WHERE c.state IN ('new', 'issued') AND c.rule IN ({rule_list})
           AND NOT EXISTS (SELECT 1 FROM stage s WHERE s.rule = c.rule AND s.subject = c.subject)""")
-    new = _copy_in(con, "d_new", "screening_alert", NEW_COLS, tmp, json_cols={"risk_types", "evidence"})
+    new = _copy_in(con, "d_new", "screening_alert", NEW_COLS, tmp)
     with connection.cursor() as cur:
         if con.execute("SELECT count(*) FROM d_changed").fetchone()[0]:
             _copy_in(con, "d_changed", "zx_alert_changed", CHANGED_COLS, tmp, temp_table="""id bigint, rule_name varchar(64),
@@ -320,8 +320,7 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
     return {"new": new, "updated": int(updated), "closed": closed}
 
 
-def _copy_in(con, source: str, table: str, columns: list[str], tmp: Path, *, temp_table: str = "",
-             json_cols: set[str] = frozenset()) -> int:
+def _copy_in(con, source: str, table: str, columns: list[str], tmp: Path, *, temp_table: str = "") -> int:
     """Rows of DuckDB table ``source`` into database table ``table`` (created as a temporary table
     from ``temp_table``'s column list when given): COPY on PostgreSQL, executemany elsewhere."""
     out = tmp / f"{source}.csv"

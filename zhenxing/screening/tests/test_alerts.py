@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,23 @@ def test_rerun_updates_evidence_instead_of_adding(w, feed, sick):
     alert.refresh_from_db()
     assert {r["key"] for r in alert.evidence["records"]} == {"A1", "A2"}
     assert alert.evidence["ruleset_version"] == 1 and alert.evidence["parameters"]["ratio_other"] == 1.0
+
+
+def test_identical_rerun_rewrites_nothing_and_a_changed_alert_only_itself(w, feed, sick):
+    a, b = sick
+    first = services.screen(actor=None, as_of=AS_OF)  # same data as the fixture's run
+    assert (first["new"], first["updated"], first["closed"]) == (0, 2, 0)
+    a2, b2 = Alert.objects.get(pk=a.pk), Alert.objects.get(pk=b.pk)
+    assert (a2.last_run_id, a2.updated_at, a2.evidence_digest) == (a.last_run_id, a.updated_at, a.evidence_digest)
+    assert len(a2.evidence_digest) == 32 and b2.updated_at == b.updated_at
+    k1 = Household.objects.get(number="K1")
+    feed("medical", [med("B2", idnumber.decrypt(k1.members.first().id_cipher), "10")])  # new evidence for K1 only
+    services.screen(actor=None, as_of=AS_OF)
+    a3, b3 = Alert.objects.get(pk=a.pk), Alert.objects.get(pk=b.pk)
+    assert a3.updated_at == a.updated_at and a3.last_run_id == a.last_run_id
+    assert b3.updated_at > b.updated_at and b3.evidence_digest != b.evidence_digest
+    assert {r["key"] for r in b3.evidence["records"]} == {"B1", "B2"}
+    assert b3.metric == b.metric + Decimal(10) / k1.living_members  # per living member
 
 
 def test_lapsed_when_condition_no_longer_holds_but_verifying_stays(w, sick):
