@@ -7,6 +7,9 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``api``      -- ``router`` (a ninja Router), mounted under ``/api/v1/``
 - ``demo``     -- ``load(*, out)``: idempotently adds the app's demo records
 - ``pending``  -- ``pending(user) -> list[PendingItem]``: work waiting for this user (home page)
+  and the overdue work of a region in the dashboard's reports, which pass an UNSAVED read-only
+  account standing for the region (``user.pk`` is None, ``user.region`` set): a provider must
+  work from the region and role only and skip anything personal (notices, "assigned to me").
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
 - ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
                   by the county assessment, the dashboard and the reports alike
