@@ -84,13 +84,15 @@ def _actions(request, a: Alert) -> list[dict]:
 def _detail(request, a: Alert) -> dict:
     rule = rules.RULES.get(a.rule)
     return {**_alert(a), "rule_description": rule.description if rule else "",
-            "head_name": a.household.head_name if a.household_id else None, "evidence": a.evidence or {},
+            "head_name": a.household.head_name if a.household_id else None,
+            "evidence": {**a.citation, **(a.evidence or {})},
             "outcome_reason": a.outcome_reason, "outcome_evidence": a.outcome_evidence,
             "available_actions": _actions(request, a)}
 
 
 def _get(request, alert_id: int) -> Alert:
-    return scope.get_object_or_404(request.user, Alert.objects.select_related("household", "village"), pk=alert_id)
+    return scope.get_object_or_404(request.user, Alert.objects.select_related("household", "village", "ruleset",
+                                                                              "last_run"), pk=alert_id)
 
 
 @router.get("/screening/alerts", response=list[AlertOut], openapi_extra=ALERT,

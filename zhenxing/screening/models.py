@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
@@ -174,7 +175,8 @@ class Alert(models.Model):
     is_open = models.BooleanField(_("未办结"), default=True)
     metric = models.DecimalField(_("指标值"), max_digits=14, decimal_places=2, null=True, blank=True)
     limit_value = models.DecimalField(_("判定标准"), max_digits=14, decimal_places=2, null=True, blank=True)
-    # {"summary": str, "parameters": {...}, "records": [{source, key, date, ...}], "households": [...]}
+    # {"sub": str, "records": [{source, key, date, note}] (the 50 latest), "record_count": n,
+    #  "households": n (water)}; the rule set, as-of date and parameters: ``citation``.
     evidence = models.JSONField(_("依据"), default=dict)
     # md5 of the evidence as the run wrote it: a re-run compares digests instead of parsing JSON.
     evidence_digest = models.CharField(max_length=32, blank=True, editable=False)
@@ -206,6 +208,22 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["village", "state"], name="alert_village_state"),
                    models.Index(fields=["rule", "state"], name="alert_rule_state"),
                    models.Index(fields=["department", "state"], name="alert_department_state")]
+
+    @cached_property
+    def citation(self) -> dict:
+        """The rule set, as-of date and parameters under which the evidence was last set: those of
+        ``last_run`` (its rule set and this run's overrides), so they are not repeated in every alert."""
+        from . import rules
+
+        run, ruleset = self.last_run, self.ruleset
+        if ruleset is None:
+            return {}
+        params = rules.effective_parameters(ruleset.rules, run.overrides if run else {})
+        own = dict(params.get("income" if self.rule == "income_missing" else self.rule, {}))
+        if self.rule == "paper_exit":
+            own["threshold"] = params["income"]["threshold"]
+        return {"ruleset_year": ruleset.year, "ruleset_version": ruleset.version,
+                "as_of": run.as_of.isoformat() if run else None, "parameters": own}
 
     def __str__(self) -> str:
         who = self.household.number if self.household_id else self.village.name

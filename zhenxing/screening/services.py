@@ -239,14 +239,16 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
               FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
                                    ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s) x
         GROUP BY rule, subject, household_id""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS SELECT *, md5(evidence) AS digest FROM (
-        SELECT a.subject, a.rule,
+    # The evidence holds what the department data showed; the rule set, as-of date and parameters are
+    # the run's (Alert.citation). The digest covers the parameters too, so a run under other
+    # parameters rewrites the alert while a later run on unchanged records (a new as-of date) does not.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
+        FROM (SELECT p.params, a.subject, a.rule,
                CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
                CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
                     WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
                p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
-               '{{"ruleset_version": {ruleset.version}, "ruleset_year": {ruleset.year}, "as_of": "{run.as_of}", '
-               || '"sub": ' || to_json(a.sub) || ', "parameters": ' || p.params || ', "records": ' || a.records
+               '{{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
                || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
                || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
                        WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}}' AS evidence

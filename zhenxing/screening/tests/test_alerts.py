@@ -45,7 +45,8 @@ def test_rerun_updates_evidence_instead_of_adding(w, feed, sick):
     assert summary["new"] == 0 and summary["updated"] == 2 and summary["closed"] == 0
     alert.refresh_from_db()
     assert {r["key"] for r in alert.evidence["records"]} == {"A1", "A2"}
-    assert alert.evidence["ruleset_version"] == 1 and alert.evidence["parameters"]["ratio_other"] == 1.0
+    assert alert.citation["ruleset_version"] == 1 and alert.citation["parameters"]["ratio_other"] == 1.0
+    assert alert.citation["as_of"] == AS_OF.isoformat() and "parameters" not in alert.evidence
 
 
 def test_identical_rerun_rewrites_nothing_and_a_changed_alert_only_itself(w, feed, sick):
@@ -63,6 +64,18 @@ def test_identical_rerun_rewrites_nothing_and_a_changed_alert_only_itself(w, fee
     assert b3.updated_at > b.updated_at and b3.evidence_digest != b.evidence_digest
     assert {r["key"] for r in b3.evidence["records"]} == {"B1", "B2"}
     assert b3.metric == b.metric + Decimal(10) / k1.living_members  # per living member
+
+
+def test_a_later_as_of_on_unchanged_records_rewrites_nothing_but_new_parameters_do(w, sick):
+    a, _ = sick
+    services.screen(actor=None, as_of=AS_OF + dt.timedelta(days=15))  # the bill is still in the window
+    same = Alert.objects.get(pk=a.pk)
+    assert (same.last_run_id, same.updated_at) == (a.last_run_id, a.updated_at)
+    assert same.citation["as_of"] == AS_OF.isoformat()  # the evidence is as of the run that set it
+    services.screen(actor=None, as_of=AS_OF, overrides={"medical.ratio_other": "0.9"})
+    changed = Alert.objects.get(pk=a.pk)
+    assert changed.last_run_id != a.last_run_id and changed.evidence_digest != a.evidence_digest
+    assert changed.citation["parameters"]["ratio_other"] == 0.9 and changed.evidence == a.evidence
 
 
 def test_lapsed_when_condition_no_longer_holds_but_verifying_stays(w, sick):
