@@ -135,11 +135,13 @@ def main() -> None:
     if not args.skip_screen:  # the first run raises every alert (as on a new system), the second re-confirms them
         with connection.cursor() as cur:
             cur.execute("TRUNCATE screening_alert")
-    for _ in range(0 if args.skip_screen else 2):
-        seconds, peak, out = child("screen", "--as-of", args.as_of, "--json")
+    next_day = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
+    # first run (every alert new), the same run again, and the next day's run (windows move by a day)
+    for as_of in ([] if args.skip_screen else [args.as_of, args.as_of, next_day]):
+        seconds, peak, out = child("screen", "--as-of", as_of, "--json")
         summary = json.loads(out.strip().splitlines()[-1])
         summary.update(Run.objects.order_by("-id").first().summary)  # the stored summary has the breakdown
-        runs.append({"wall_s": round(seconds, 1), "seconds": summary["seconds"], "new": summary["new"],
+        runs.append({"as_of": as_of, "wall_s": round(seconds, 1), "seconds": summary["seconds"], "new": summary["new"],
                      "snapshot_s": summary.get("snapshot_seconds"), "rules_s": summary.get("rule_seconds"),
                      "write_s": summary.get("write_seconds"),
                      "updated": summary["updated"], "closed": summary["closed"], "alerts": summary["alerts"],
