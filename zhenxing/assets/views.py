@@ -10,10 +10,10 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
+from zhenxing.core.xlsx import dated_title, export_response
 from zhenxing.funds.forms import add_service_errors
 from zhenxing.funds.models import Project
 from zhenxing.funds.views import _errors
-from zhenxing.funds.xlsx import export_response
 from zhenxing.registry.models import Household
 
 from . import selectors, services
@@ -38,7 +38,8 @@ def inventory(request):
         qs = selectors.with_risks(qs, today)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="扶贫项目资产.xlsx", title="扶贫项目资产台账", region=request.user.region, kind="assets",
+            request, filename="扶贫项目资产.xlsx", title=dated_title(request.user.region, "扶贫项目资产台账"),
+            audit_extra={"kind": "assets", "region": getattr(request.user.region, "code", "")},
             columns=EXPORT_COLUMNS, rows=([a.code, a.name, str(a.get_asset_class_display()), a.county.name,
                                            a.village.name, a.project.code, float(a.value),
                                            str(a.get_owner_kind_display()), a.owner_name, a.operator, a.maintainer,

@@ -487,7 +487,7 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
 
 
 def template_bytes(kind: str) -> bytes:
-    from .xlsx import workbook_bytes
+    from zhenxing.core.xlsx import workbook_bytes
 
     imp = IMPORTERS[kind]
     return workbook_bytes(title=f"{imp.label}导入模板", columns=imp.headers, rows=[])

@@ -19,7 +19,7 @@ from . import leakage, lifecycle, selectors, services
 from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, MicroLoanForm, PaymentForm,
                     ProjectEditForm, ProjectForm, PublishForm, RepaymentForm, TransitionForm, add_service_errors)
 from .models import (Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity)
-from .xlsx import export_response
+from zhenxing.core.xlsx import dated_title, export_response
 
 
 def _errors(request, exc: Exception) -> None:
@@ -75,7 +75,8 @@ def project_list(request):
             qs = qs.filter(year=d["year"])
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="项目库.xlsx", title="巩固衔接项目库", region=request.user.region, kind="projects",
+            request, filename="项目库.xlsx", title=dated_title(request.user.region, "巩固衔接项目库"),
+            audit_extra={"kind": "projects", "region": getattr(request.user.region, "code", "")},
             columns=PROJECT_EXPORT_COLUMNS, rows=(project_row(p) for p in qs[:50000]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     can_declare = request.user.role in lifecycle.DECLARE_ROLES
@@ -230,7 +231,8 @@ def allocation_list(request):
                 return redirect("funds:allocation", pk=a.pk)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="资金下达.xlsx", title="衔接资金下达情况", region=request.user.region, kind="allocations",
+            request, filename="资金下达.xlsx", title=dated_title(request.user.region, "衔接资金下达情况"),
+            audit_extra={"kind": "allocations", "region": getattr(request.user.region, "code", "")},
             columns=ALLOCATION_COLUMNS, rows=([a.county.name, a.year, str(a.get_source_display()), a.document_number,
                                                a.title, str(a.issued_on), float(a.amount), float(a.assigned_total)]
                                               for a in qs))
@@ -266,7 +268,8 @@ def payment_export(request):
     if year and year.isdigit():
         qs = qs.filter(date__year=int(year))
     return export_response(
-        request, filename="资金支付.xlsx", title="衔接资金支付明细", region=request.user.region, kind="payments",
+        request, filename="资金支付.xlsx", title=dated_title(request.user.region, "衔接资金支付明细"),
+        audit_extra={"kind": "payments", "region": getattr(request.user.region, "code", "")},
         columns=["项目编号", "项目名称", "支付日期", "金额", "收款人", "收款人身份证号", "凭证号"],
         rows=([p.project.code, p.project.name, str(p.date), float(p.amount), p.payee_name, p.payee_id_masked,
                p.voucher_number] for p in qs.iterator(chunk_size=5000)))
@@ -289,8 +292,9 @@ def leakage_list(request):
         qs = qs.filter(still_present=True)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="跑冒滴漏疑点.xlsx", title="衔接资金跑冒滴漏疑点清单", region=request.user.region,
-            kind="leakage", columns=["问题类型", "项目编号", "项目名称", "情况", "涉及金额", "处理状态", "首次发现"],
+            request, filename="跑冒滴漏疑点.xlsx", title=dated_title(request.user.region, "衔接资金跑冒滴漏疑点清单"),
+            audit_extra={"kind": "leakage", "region": getattr(request.user.region, "code", "")},
+            columns=["问题类型", "项目编号", "项目名称", "情况", "涉及金额", "处理状态", "首次发现"],
             rows=([str(f.get_kind_display()), f.project.code, f.project.name, f.detail, float(f.amount),
                    str(f.get_status_display()), f.first_found_at.date().isoformat()] for f in qs))
     from .models import FindingKind
@@ -349,8 +353,10 @@ def loan_list(request):
     if overdue:
         qs = qs.filter(settled_on__isnull=True, due_on__lt=today)
     if request.GET.get("export") == "xlsx":
+        node = region or request.user.region
         return export_response(
-            request, filename="小额信贷.xlsx", title="脱贫人口小额信贷台账", region=region or request.user.region, kind="loans",
+            request, filename="小额信贷.xlsx", title=dated_title(node, "脱贫人口小额信贷台账"),
+            audit_extra={"kind": "loans", "region": getattr(node, "code", "")},
             columns=["户编号", "村", "借款人", "贷款银行", "合同编号", "贷款金额", "放款日期", "期限（月）", "到期日",
                      "贴息", "已还本金", "是否逾期"],
             rows=([m.household.number, m.household.village.name, m.borrower_name, m.bank, m.contract_number,

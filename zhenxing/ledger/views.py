@@ -7,7 +7,7 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404 as orm_get_or_404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role, User
-from zhenxing.audit.services import event_log
+from zhenxing.core.xlsx import export_response
 from zhenxing.regions.models import Region
 
 from . import forms, selectors, services, workflow, xlsx
@@ -63,14 +63,6 @@ def _as_of(request) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return timezone.localdate()
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 # ---------------------------------------------------------------- key-task ledger
@@ -135,11 +127,10 @@ def year_export(request, year: int):
     ledger = ctx["ledger"]
     link = getattr(request.user, "ledger_unit", None)
     unit_name = link.unit.name if link is not None else request.user.region.name
-    content = xlsx.ledger_xlsx(ledger, ctx["tasks"], xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]),
-                               unit_name)
-    event_log(action="export", actor=request.user, request=request, obj=ledger,
-              extra={"format": "xlsx", "tasks": len(ctx["tasks"])})
-    return _xlsx(content, f"{ledger.year}年重点任务台账.xlsx")
+    sheet = xlsx.ledger_sheet(ledger, ctx["tasks"], xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]),
+                              unit_name)
+    return export_response(request, sheet, filename=f"{ledger.year}年重点任务台账.xlsx", obj=ledger,
+                           audit_extra={"format": "xlsx", "tasks": len(ctx["tasks"])}, rows_key=None)
 
 
 @staff_view(roles=ADMIN)
@@ -352,10 +343,9 @@ def item_export(request):
                           status=request.GET.get("status", ""), overdue=request.GET.get("overdue") == "1", as_of=today)
           .order_by("type_id", "region__path", "found_on", "id"))
     node = region or user.region
-    content = xlsx.items_xlsx(qs, title=f"{node.name}排查整改台账", unit=node.name, as_of=today)
-    event_log(action="export", actor=user, request=request, extra={"format": "xlsx", "what": "rectification_items",
-                                                                   "region": node.code, "rows": qs.count()})
-    return _xlsx(content, f"{node.name}排查整改台账.xlsx")
+    sheet = xlsx.items_sheet(qs, title=f"{node.name}排查整改台账", unit=node.name, as_of=today)
+    return export_response(request, sheet, filename=f"{node.name}排查整改台账.xlsx",
+                           audit_extra={"format": "xlsx", "what": "rectification_items", "region": node.code})
 
 
 @staff_view()
@@ -659,9 +649,8 @@ def assessment_detail(request, scheme):
 def assessment_export(request, scheme):
     indicators = list(scheme.indicators.all())
     results = list(scheme.results.select_related("county").prefetch_related("scores").order_by("rank", "county__code"))
-    content = xlsx.assessment_xlsx(scheme, indicators, results)
-    event_log(action="export", actor=request.user, request=request, obj=scheme, extra={"format": "xlsx"})
-    return _xlsx(content, f"{scheme.title}.xlsx")
+    return export_response(request, xlsx.assessment_sheet(scheme, indicators, results), filename=f"{scheme.title}.xlsx",
+                           obj=scheme, audit_extra={"format": "xlsx"}, rows_key=None)
 
 
 @staff_view(model=AssessmentResult)

@@ -7,13 +7,16 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from django.utils import timezone
+
+from zhenxing.core.xlsx import Column, Heading, Sheet, workbook_bytes
 
 from .models import Rhythm, TaskKind, TaskStatus, cn_number
 
 TASK_HEADERS = ["序号", "重点任务", "工作措施（验收清单）", "牵头单位", "责任单位", "完成时限", "报送频次", "落实情况"]
 TASK_WIDTHS = [7, 26, 70, 14, 30, 13, 9, 26]
+TASK_CENTERED = {0, 3, 5, 6}
+TASK_COLUMNS = [Column(h, w, center=i in TASK_CENTERED) for i, (h, w) in enumerate(zip(TASK_HEADERS, TASK_WIDTHS))]
 MECHANISM_HEADING = "推进机制"
 RHYTHM_BY_LABEL = {str(label): value for value, label in Rhythm.choices}
 
@@ -22,75 +25,33 @@ def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-class _Book:
-    def __init__(self, sheet_name: str, widths: list[int]):
-        self.buf = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self.buf, {"in_memory": True})
-        self.ws = self.wb.add_worksheet(sheet_name)
-        self.ncols = len(widths)
-        for i, w in enumerate(widths):
-            self.ws.set_column(i, i, w)
-        f = self.wb.add_format
-        self.title = f({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"})
-        self.meta = f({"font_size": 11, "align": "left", "font_name": "宋体"})
-        self.head = f({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "bg_color": "#D9E1F2",
-                       "text_wrap": True, "font_name": "宋体"})
-        self.section = f({"bold": True, "border": 1, "align": "left", "valign": "vcenter", "bg_color": "#F2F2F2",
-                          "font_name": "宋体"})
-        self.cell = f({"border": 1, "valign": "top", "text_wrap": True, "font_name": "宋体"})
-        self.center = f({"border": 1, "valign": "top", "align": "center", "text_wrap": True, "font_name": "宋体"})
-        self.date = f({"border": 1, "valign": "top", "align": "center", "num_format": "yyyy-mm-dd", "font_name": "宋体"})
-        self.num = f({"border": 1, "valign": "top", "num_format": "0.00", "font_name": "宋体"})
-        self.row = 0
+def _sheet(name: str, title: str, unit: str, columns, rows, as_of: dt.date | None = None) -> Sheet:
+    return Sheet(name=name, title=title, subtitle=f"填报单位：{unit}　　　　日期：{_cn_date(as_of or timezone.localdate())}",
+                 columns=columns, rows=rows, landscape=True)
 
-    def header(self, title: str, unit: str, headers: list[str], as_of: dt.date | None = None) -> None:
-        last = self.ncols - 1
-        self.ws.merge_range(0, 0, 0, last, title, self.title)
-        self.ws.set_row(0, 30)
-        self.ws.merge_range(1, 0, 1, last, f"填报单位：{unit}　　　　日期：{_cn_date(as_of or timezone.localdate())}",
-                            self.meta)
-        for i, h in enumerate(headers):
-            self.ws.write(2, i, h, self.head)
-        self.ws.freeze_panes(3, 0)
-        self.row = 3
 
-    def section_row(self, text: str) -> None:
-        self.ws.merge_range(self.row, 0, self.row, self.ncols - 1, text, self.section)
-        self.row += 1
+def ledger_sheet(ledger, tasks, progress: dict[int, str], unit: str) -> Sheet:
+    """``tasks``: the ledger's tasks (with units and checklist); ``progress``: task id -> 落实情况 text."""
+    def rows():
+        current_section = None
+        mechanisms_started = False
+        for t in tasks:
+            if t.kind == TaskKind.TASK and t.section != current_section:
+                current_section = t.section
+                yield Heading(f"（{cn_number(t.section)}）{ledger.section_title(t.section)}")
+            if t.kind == TaskKind.MECHANISM and not mechanisms_started:
+                mechanisms_started = True
+                yield Heading(MECHANISM_HEADING)
+            yield [t.number if t.kind == TaskKind.TASK else f"（{cn_number(t.number)}）", t.title,
+                   "\n".join(f"{c.number}. {c.text}" for c in t.checklist.all()),
+                   t.lead_unit.name if t.lead_unit else "", "、".join(u.name for u in t.responsible_units.all()),
+                   t.deadline, t.get_rhythm_display(), progress.get(t.pk, "")]
 
-    def close(self) -> bytes:
-        self.ws.repeat_rows(2)
-        self.ws.set_landscape()
-        self.ws.fit_to_pages(1, 0)
-        self.wb.close()
-        return self.buf.getvalue()
+    return _sheet(f"{ledger.year}年重点任务台账", ledger.title, unit, TASK_COLUMNS, rows())
 
 
 def ledger_xlsx(ledger, tasks, progress: dict[int, str], unit: str) -> bytes:
-    """``tasks``: the ledger's tasks (with units and checklist); ``progress``: task id -> 落实情况 text."""
-    book = _Book(f"{ledger.year}年重点任务台账", TASK_WIDTHS)
-    book.header(ledger.title, unit, TASK_HEADERS)
-    current_section = None
-    mechanisms_started = False
-    for t in tasks:
-        if t.kind == TaskKind.TASK and t.section != current_section:
-            current_section = t.section
-            book.section_row(f"（{cn_number(t.section)}）{ledger.section_title(t.section)}")
-        if t.kind == TaskKind.MECHANISM and not mechanisms_started:
-            mechanisms_started = True
-            book.section_row(MECHANISM_HEADING)
-        r = book.row
-        ws = book.ws
-        ws.write(r, 0, t.number if t.kind == TaskKind.TASK else f"（{cn_number(t.number)}）", book.center)
-        ws.write(r, 1, t.title, book.cell)
-        ws.write(r, 2, "\n".join(f"{c.number}. {c.text}" for c in t.checklist.all()), book.cell)
-        ws.write(r, 3, t.lead_unit.name if t.lead_unit else "", book.center)
-        ws.write(r, 4, "、".join(u.name for u in t.responsible_units.all()), book.cell)
-        ws.write_datetime(r, 5, dt.datetime.combine(t.deadline, dt.time()), book.date)
-        ws.write(r, 6, t.get_rhythm_display(), book.center)
-        ws.write(r, 7, progress.get(t.pk, ""), book.cell)
-        book.row += 1
-    return book.close()
+    return workbook_bytes(ledger_sheet(ledger, tasks, progress, unit))
 
 
 def assignment_progress(assignments, as_of: dt.date) -> dict[int, str]:
@@ -270,82 +231,67 @@ ITEM_HEADERS = ["序号", "所在区划", "农户", "问题来源", "问题描�
 ITEM_WIDTHS = [6, 24, 16, 14, 40, 12, 16, 10, 12, 30, 12, 12, 20]
 
 
-def items_xlsx(items, *, title: str, unit: str, as_of: dt.date) -> bytes:
+ITEM_CENTERED = {0, 5, 8, 10, 11}
+ITEM_COLUMNS = [Column(h, w, "text" if i == 2 else "", center=i in ITEM_CENTERED)
+                for i, (h, w) in enumerate(zip(ITEM_HEADERS, ITEM_WIDTHS))]
+
+
+def items_sheet(items, *, title: str, unit: str, as_of: dt.date) -> Sheet:
     """Items grouped by type, each type a merged section heading, rows numbered within it."""
     from zhenxing.regions.models import Region
 
-    book = _Book("整改台账", ITEM_WIDTHS)
-    book.header(title, unit, ITEM_HEADERS, as_of)
     names = dict(Region.objects.filter(depth__gte=2).values_list("code", "name"))  # county and below: one query
 
     def place(region) -> str:
         return "".join(names[c] for c in region.path.split("/") if c in names)
 
-    current = None
-    n = 0
-    for it in items:
-        if it.type_id != current:
-            current = it.type_id
-            n = 0
-            book.section_row(it.type.name)
-        n += 1
-        r = book.row
-        ws = book.ws
-        ws.write(r, 0, n, book.center)
-        ws.write(r, 1, place(it.region), book.cell)
-        ws.write(r, 2, str(it.household.number) if it.household_id else "", book.cell)
-        ws.write(r, 3, it.get_source_display() + (f"（{it.source_label}）" if it.source_label else ""), book.cell)
-        ws.write(r, 4, it.problem, book.cell)
-        ws.write_datetime(r, 5, dt.datetime.combine(it.found_on, dt.time()), book.date)
-        ws.write(r, 6, it.responsible_unit.name if it.responsible_unit_id else "", book.cell)
-        ws.write(r, 7, it.responsible_person, book.cell)
-        ws.write_datetime(r, 8, dt.datetime.combine(it.deadline, dt.time()), book.date)
-        ws.write(r, 9, it.measures, book.cell)
-        status = it.get_status_display() + ("（逾期）" if it.is_overdue(as_of) else "")
-        ws.write(r, 10, status, book.center)
-        if it.closed_on:
-            ws.write_datetime(r, 11, dt.datetime.combine(it.closed_on, dt.time()), book.date)
-        else:
-            ws.write(r, 11, "", book.cell)
-        ws.write(r, 12, it.recheck_result, book.cell)
-        book.row += 1
-    return book.close()
+    def rows():
+        current = None
+        n = 0
+        for it in items:
+            if it.type_id != current:
+                current = it.type_id
+                n = 0
+                yield Heading(it.type.name)
+            n += 1
+            yield [n, place(it.region), str(it.household.number) if it.household_id else "",
+                   it.get_source_display() + (f"（{it.source_label}）" if it.source_label else ""), it.problem,
+                   it.found_on, it.responsible_unit.name if it.responsible_unit_id else "", it.responsible_person,
+                   it.deadline, it.measures, it.get_status_display() + ("（逾期）" if it.is_overdue(as_of) else ""),
+                   it.closed_on, it.recheck_result]
+
+    return _sheet("整改台账", title, unit, ITEM_COLUMNS, rows(), as_of)
 
 
-def assessment_xlsx(scheme, indicators, results) -> bytes:
-    headers = ["名次", "县（市、区）"] + [f"{i.order}. {i.name}（{i.weight}分）" for i in indicators] + ["总分"]
-    book = _Book("考核结果", [6, 14] + [16] * len(indicators) + [10])
-    book.header(scheme.title, scheme.region.name, headers, scheme.as_of)
-    book.section_row("得分")
-    for r in results:
-        scores = {s.indicator_id: s for s in r.scores.all()}
-        book.ws.write(book.row, 0, r.rank, book.center)
-        book.ws.write(book.row, 1, r.county.name, book.cell)
-        for j, ind in enumerate(indicators, start=2):
-            s = scores.get(ind.pk)
-            if s is not None and s.score is not None:
-                book.ws.write_number(book.row, j, float(s.score), book.num)
-            else:
-                book.ws.write(book.row, j, "", book.cell)
-        book.ws.write_number(book.row, len(indicators) + 2, float(r.total), book.num)
-        book.row += 1
-    book.section_row("指标值及依据")
-    for r in results:
-        scores = {s.indicator_id: s for s in r.scores.all()}
-        book.ws.write(book.row, 0, "", book.cell)
-        book.ws.write(book.row, 1, r.county.name, book.cell)
-        for j, ind in enumerate(indicators, start=2):
-            s = scores.get(ind.pk)
-            text = ""
-            if s is not None:
-                if ind.computed:
-                    value = "—" if s.value is None else (f"{float(s.value) * 100:.1f}%" if ind.unit == "%" else
-                                                          f"{s.value.normalize()}{ind.unit}")
-                    ratio = f"（{s.numerator}/{s.denominator}）" if s.denominator else ""
-                    text = f"{value}{ratio} {s.note}".strip()
-                else:
-                    text = s.evidence
-            book.ws.write(book.row, j, text, book.cell)
-        book.ws.write(book.row, len(indicators) + 2, "", book.cell)
-        book.row += 1
-    return book.close()
+def assessment_sheet(scheme, indicators, results) -> Sheet:
+    columns = ([Column("名次", 6, center=True), Column("县（市、区）", 14)]
+               + [Column(f"{i.order}. {i.name}（{i.weight}分）", 16, "decimal") for i in indicators]
+               + [Column("总分", 10, "decimal")])
+
+    def rows():
+        yield Heading("得分")
+        for r in results:
+            scores = {s.indicator_id: s for s in r.scores.all()}
+            yield ([r.rank, r.county.name]
+                   + [float(s.score) if s is not None and s.score is not None else ""
+                      for s in (scores.get(ind.pk) for ind in indicators)]
+                   + [float(r.total)])
+        yield Heading("指标值及依据")
+        for r in results:
+            scores = {s.indicator_id: s for s in r.scores.all()}
+            texts = []
+            for ind in indicators:
+                s = scores.get(ind.pk)
+                text = ""
+                if s is not None:
+                    if ind.computed:
+                        value = "—" if s.value is None else (f"{float(s.value) * 100:.1f}%" if ind.unit == "%" else
+                                                              f"{s.value.normalize()}{ind.unit}")
+                        ratio = f"（{s.numerator}/{s.denominator}）" if s.denominator else ""
+                        text = f"{value}{ratio} {s.note}".strip()
+                    else:
+                        text = s.evidence
+                texts.append(text)
+            yield ["", r.county.name, *texts, ""]
+
+    return _sheet("考核结果", scheme.title, scheme.region.name, columns, rows(), scheme.as_of)

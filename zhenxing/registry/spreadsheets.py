@@ -1,4 +1,5 @@
-"""The standard template (.xlsx with drop-down lists) and the government-style export."""
+"""The standard template (.xlsx with drop-down lists) and the export's sheet in the same layout
+(written by zhenxing.core.xlsx)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +8,8 @@ from typing import Iterable
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
+
+from zhenxing.core.xlsx import Column, Sheet
 
 from .imports import CHOICE_LABELS, COLUMNS, HEADERS, MONEY_KEYS
 from .models import Health, Labour, Relation, Schooling, WorkStatus
@@ -85,30 +88,26 @@ def template_xlsx(*, rows: int = 2000) -> bytes:
     return buf.getvalue()
 
 
-def export_xlsx(*, title: str, rows: Iterable[dict], reveal=None) -> bytes:
-    """The filtered list in the template's layout (one row per member).
+EXPORT_COLUMNS = [Column(header, WIDTHS.get(key, 13), "money" if key in MONEY_KEYS else "text")
+                  for header, key in zip(HEADERS, (k for _, k in COLUMNS))]
+
+
+def export_sheet(*, title: str, rows: Iterable[dict], reveal=None) -> Sheet:
+    """The filtered list in the template's layout (one row per member), so it imports back.
 
     ``rows`` are dicts with the template keys; ``id_number`` is the masked form unless ``reveal`` is a
     callable (cipher → full number) the caller obtained after the permission check.
     """
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": True})
-    fmt = _formats(book)
-    sheet = _sheet(book, title, fmt)
     keys = [k for _, k in COLUMNS]
-    for r, row in enumerate(rows, start=2):
-        for c, key in enumerate(keys):
-            value = row.get(key)
-            if key == "id_number" and reveal is not None and row.get("id_cipher"):
-                value = reveal(row["id_cipher"])
-            if value is None:
-                continue
-            if key in MONEY_KEYS:
-                sheet.write_number(r, c, float(value), fmt["money"])
-            else:
-                sheet.write_string(r, c, str(value), fmt["text"])
-    book.close()
-    return buf.getvalue()
+
+    def values():
+        for row in rows:
+            out = [row.get(key) for key in keys]
+            if reveal is not None and row.get("id_cipher"):
+                out[keys.index("id_number")] = reveal(row["id_cipher"])
+            yield out
+
+    return Sheet(name="农户信息", title=title, columns=EXPORT_COLUMNS, rows=values(), freeze_cols=2, header_height=30)
 
 
 def export_title(region_name: str, today: dt.date | None = None) -> str:

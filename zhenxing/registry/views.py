@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit import services as audit
+from zhenxing.core.xlsx import export_response
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
@@ -83,16 +84,13 @@ def household_export(request):
         return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
     region = filters.region or request.user.region
     title = spreadsheets.export_title(region.full_name())
-    content = spreadsheets.export_xlsx(title=title, rows=selectors.export_rows(qs),
-                                       reveal=idnumber.decrypt if reveal else None)
-    audit.event_log(action="export", actor=request.user, request=request,
-                    extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal})
+    sheet = spreadsheets.export_sheet(title=title, rows=selectors.export_rows(qs),
+                                      reveal=idnumber.decrypt if reveal else None)
+    response = export_response(request, sheet, filename=f"households-{dt.date.today():%Y%m%d}.xlsx", rows_key=None,
+                               audit_extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal})
     if reveal:
         audit.event_log(action="reveal_id", actor=request.user, request=request,
                         extra={"what": "导出完整身份证号", "filters": request.GET.dict()})
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"households-{dt.date.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

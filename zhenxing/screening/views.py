@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
-from zhenxing.audit.services import event_log
 from zhenxing.registry.models import Household
 
 from . import export, feeds, rules, selectors, services, workflow
@@ -60,12 +59,7 @@ def alert_list(request):
 def alert_export(request):
     form, qs, region = _filtered(request)
     node = region or request.user.region
-    data = export.alerts_xlsx(qs.order_by("village__path", "rule", "id"), region=node)
-    event_log(action="export", actor=request.user, request=request,
-              extra={"what": "screening.alerts", "filters": request.GET.dict(), "rows": qs.count()})
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''screening-alerts-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    return export.alerts_response(request, qs.order_by("village__path", "rule", "id"), region=node)
 
 
 class TransitionForm(forms.Form):
