@@ -126,7 +126,11 @@ def test_scope_village_township_county_and_department(w, sick, login):
     assert visible(w.minzheng) == set()  # 民政 did not
     client = login(w.kaikukang)
     assert client.get(reverse("screening:alert", args=[fendou_alert.pk])).status_code == 404
-    assert client.get(reverse("screening:alert", args=[kaikukang_alert.pk])).status_code == 200
+    page = client.get(reverse("screening:alert", args=[kaikukang_alert.pk]))
+    assert page.status_code == 200
+    # the page cites the run's rule set, as-of date and parameters
+    assert "2022年 第1版；基准日 2022-06-30；参数 reference_income = " in page.content.decode()
+    assert "ratio_other = 1.0" in page.content.decode()
 
 
 def test_list_counts_and_export(w, sick, login):
