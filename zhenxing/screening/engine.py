@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from . import feeds, rules
+from . import feeds, rules, snapshot
 
 
 class DuckEngine:
@@ -60,8 +60,6 @@ class SparkEngine:
     @classmethod
     def from_duck(cls, spark, duck: DuckEngine, workdir: Path, partitions: int = 4) -> "SparkEngine":
         engine = cls(spark)
-        from . import snapshot
-
         tables = [*snapshot.TABLES, "vil"] + [f"f_{s}" for s in feeds.SPECS]
         for name in tables:
             out = workdir / f"{name}.parquet"
