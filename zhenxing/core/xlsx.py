@@ -125,21 +125,23 @@ def _write(ws, r: int, c: int, value, col: Column, f: _Formats) -> int:
     return len(text)
 
 
+def _across(ws, row: int, ncols: int, text: str, fmt) -> None:
+    """``text`` in a row merged across all columns (a single cell when there is one column)."""
+    if ncols > 1:
+        ws.merge_range(row, 0, row, ncols - 1, text, fmt)
+    else:
+        ws.write_string(row, 0, text, fmt)
+
+
 def _write_sheet(book, f: _Formats, s: Sheet) -> None:
     columns = [_column(c) for c in s.columns]
     ncols = max(len(columns), 1)
     ws = book.add_worksheet(s.name[:31])
-    if ncols > 1:
-        ws.merge_range(0, 0, 0, ncols - 1, s.title, f.title)
-    else:
-        ws.write_string(0, 0, s.title, f.title)
+    _across(ws, 0, ncols, s.title, f.title)
     ws.set_row(0, 28)
     row = 1
     if s.subtitle:
-        if ncols > 1:
-            ws.merge_range(row, 0, row, ncols - 1, s.subtitle, f.subtitle)
-        else:
-            ws.write_string(row, 0, s.subtitle, f.subtitle)
+        _across(ws, row, ncols, s.subtitle, f.subtitle)
         row += 1
     header_row = row
     widths = []
@@ -157,10 +159,7 @@ def _write_sheet(book, f: _Formats, s: Sheet) -> None:
     written = 0
     for values in s.rows:
         if isinstance(values, Heading):
-            if ncols > 1:
-                ws.merge_range(row, 0, row, ncols - 1, values.text, f.heading)
-            else:
-                ws.write_string(row, 0, values.text, f.heading)
+            _across(ws, row, ncols, values.text, f.heading)
             row += 1
             continue
         for c, value in enumerate(values):
@@ -180,13 +179,19 @@ def _write_sheet(book, f: _Formats, s: Sheet) -> None:
     s.written = written
 
 
+def _sheets(sheets: tuple[Sheet, ...], sheet: dict) -> tuple[Sheet, ...]:
+    """The sheets given, or the one sheet the keyword arguments describe (``sheet=`` is its name)."""
+    if sheets:
+        return sheets
+    if "sheet" in sheet:
+        sheet["name"] = sheet.pop("sheet")
+    return (Sheet(**sheet),)
+
+
 def workbook_bytes(*sheets: Sheet, **sheet) -> bytes:
     """The workbook of ``sheets`` (or of the one sheet described by the keyword arguments, which
     are ``Sheet``'s fields, ``sheet=`` being accepted for its name)."""
-    if not sheets:
-        if "sheet" in sheet:
-            sheet["name"] = sheet.pop("sheet")
-        sheets = (Sheet(**sheet),)
+    sheets = _sheets(sheets, sheet)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     f = _Formats(book)
@@ -200,10 +205,7 @@ def export_response(request, *sheets: Sheet, filename: str, audit_extra: dict, o
                     **sheet) -> HttpResponse:
     """The workbook as a download, audited as one "export" entry with ``audit_extra`` (plus the
     number of data rows under ``rows_key``, unless that is None)."""
-    if not sheets:
-        if "sheet" in sheet:
-            sheet["name"] = sheet.pop("sheet")
-        sheets = (Sheet(**sheet),)
+    sheets = _sheets(sheets, sheet)
     data = workbook_bytes(*sheets)
     extra = dict(audit_extra)
     if rows_key:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from zhenxing.accounts import scope
+from zhenxing.core.modules import share
 from zhenxing.regions.models import Level, Region
 
 from .models import (PLAN_STATUSES, POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure,
@@ -43,10 +44,6 @@ def counties(user) -> list[Region]:
     return list(Region.objects.filter(level=Level.COUNTY, code__in=codes))
 
 
-def _ratio(num: Decimal, den: Decimal) -> Decimal | None:
-    return (num / den).quantize(Decimal("0.0001")) if den else None
-
-
 @dataclass
 class MonthFigure:
     month: int
@@ -75,15 +72,15 @@ class Figures:
 
     @property
     def disbursement_rate(self) -> Decimal | None:
-        return _ratio(self.paid, self.allocated)
+        return share(self.paid, self.allocated)
 
     @property
     def assignment_rate(self) -> Decimal | None:
-        return _ratio(self.assigned, self.allocated)
+        return share(self.assigned, self.allocated)
 
     @property
     def industry_share(self) -> Decimal | None:
-        return _ratio(self.central_industry, self.central_allocated)
+        return share(self.central_industry, self.central_allocated)
 
     @property
     def industry_warning(self) -> bool:
@@ -132,7 +129,7 @@ def figures(region: Region, year: int, as_of: dt.date | None = None) -> Figures:
     for m in range(1, last_month + 1):
         paid = paid_by_month.get(m, ZERO)
         cumulative += paid
-        f.months.append(MonthFigure(month=m, paid=paid, cumulative=cumulative, rate=_ratio(cumulative, f.allocated),
+        f.months.append(MonthFigure(month=m, paid=paid, cumulative=cumulative, rate=share(cumulative, f.allocated),
                                     target=targets.get(m)))
     return f
 

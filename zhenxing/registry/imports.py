@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Callable
 
 from django.db import transaction
@@ -723,23 +724,17 @@ def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, ch
 
 def report_xlsx(report: ImportReport, path_or_buffer) -> None:
     """The import report as .xlsx: a summary and every error with row, column and message."""
-    import xlsxwriter
+    from zhenxing.core.xlsx import Column, Sheet, workbook_bytes
 
-    book = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    sheet = book.add_worksheet("导入结果")
     data = report.as_json()
-    sheet.write_row(0, 0, ["项目", "新增", "修改", "未变"], bold)
-    sheet.write_row(1, 0, ["农户", *data["households"].values()])
-    sheet.write_row(2, 0, ["成员", *data["members"].values()])
-    sheet.write(4, 0, "已提交" if data["committed"] else "未提交（数据库未作任何修改）", bold)
-    sheet.set_column(0, 0, 30)
-    errors = book.add_worksheet("错误清单")
-    errors.write_row(0, 0, ["行号", "列", "问题"], bold)
-    for i, e in enumerate(data["errors"], start=1):
-        errors.write_row(i, 0, [e["row"], e["column"], e["message"]])
-    errors.freeze_panes(1, 0)
-    errors.set_column(0, 0, 8)
-    errors.set_column(1, 1, 16)
-    errors.set_column(2, 2, 80)
-    book.close()
+    summary = Sheet(title="农户导入结果", name="导入结果",
+                    subtitle="已提交" if data["committed"] else "未提交（数据库未作任何修改）",
+                    columns=[Column("项目", 30), "新增", "修改", "未变"],
+                    rows=[["农户", *data["households"].values()], ["成员", *data["members"].values()]])
+    errors = Sheet(title="错误清单", name="错误清单", columns=[Column("行号", 8), Column("列", 16), Column("问题", 80)],
+                   rows=[[e["row"], e["column"], e["message"]] for e in data["errors"]])
+    content = workbook_bytes(summary, errors)
+    if hasattr(path_or_buffer, "write"):
+        path_or_buffer.write(content)
+    else:
+        Path(path_or_buffer).write_bytes(content)

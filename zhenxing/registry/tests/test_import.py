@@ -229,6 +229,12 @@ def test_cli_exit_codes_and_json(w, tmp_path, capsys):
     assert out["committed"] is False
     assert out["errors"] == [{"row": 2, "column": "工资性收入", "message": "金额不能为负数"}]
     assert report.read_bytes().startswith(b"PK")
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(report))
+    assert book.get_sheet_by_name("导入结果").to_python()[1][0] == "未提交（数据库未作任何修改）"
+    assert [2, "工资性收入", "金额不能为负数"] in [[int(r[0]) if isinstance(r[0], float) else r[0], *r[1:]]
+                                              for r in book.get_sheet_by_name("错误清单").to_python()]
     junk = tmp_path / "junk.csv"
     junk.write_bytes(b"\xff\xfe\x00\x00garbage")
     with pytest.raises(SystemExit) as exc:
