@@ -7,7 +7,7 @@ record outside the caller's scope.
 """
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -51,6 +51,15 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,  # the bundled docs page loads scripts from a CDN; the network has no internet
 )
+
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # Every 404 here is a record (or region) that does not exist or is outside the caller's data
+    # scope (accounts.scope.get_object_or_404); ninja's default body is the English "Not Found".
+    return api.create_response(request, {"detail": "记录不存在或不在您的数据权限范围内"}, status=404)
+
 
 for _app, module in provided("api"):
     api.add_router("/", module.router)

@@ -106,13 +106,16 @@ def regions(user) -> models.QuerySet[Region]:
     return scoped(user, Region)
 
 
-def region_param(request) -> Region | None:
-    """The node a list is filtered to by ``?region=<code>`` (its whole subtree is meant), or None.
+def region_by_code(user, code: str | None) -> Region | None:
+    """The node a list is filtered to by a region code (its whole subtree is meant), or None for no
+    code. A code outside the user's scope, or unknown, answers 404 like another region's record:
+    the filter can only narrow what the user sees, never widen it or tell which codes exist."""
+    return get_object_or_404(user, Region, code=code) if code else None
 
-    A code outside the user's scope, or unknown, answers 404 like another region's record: the
-    filter can only narrow what the user sees, never widen it or tell which codes exist."""
-    code = request.GET.get("region")
-    return get_object_or_404(request.user, Region, code=code) if code else None
+
+def region_param(request) -> Region | None:
+    """``region_by_code`` of the page's ``?region=``."""
+    return region_by_code(request.user, request.GET.get("region"))
 
 
 def within(qs: models.QuerySet[M], region: Region | None) -> models.QuerySet[M]:

@@ -156,9 +156,7 @@ def _get(request, pk: int) -> MonitoringCase:
             summary="监测案件列表（数据权限范围内；按编号倒序，after 为上一页最后一条的 id）")
 def case_list(request, state: str = "", kind: str = "", risk_type: str = "", region: str = "", overdue: bool = False,
               after: int | None = None, limit: int = 100):
-    node = scope.regions(request.user).filter(code=region).first() if region else None
-    if region and node is None:
-        raise HttpError(404, "区划不存在或不在您的数据权限范围内")
+    node = scope.region_by_code(request.user, region)
     qs = selectors.case_filter(request.user, kind=kind, risk_type=risk_type, state=state, region=node, overdue=overdue)
     if after:
         qs = qs.filter(id__lt=after)

@@ -103,9 +103,7 @@ def alert_list(request, rule: str = "", state: str = "", region: str = "", is_op
         raise HttpError(422, f"未知规则 {rule}（可用：{'、'.join(sorted(RULE_CODES))}）")
     if state and state not in AlertState.values:
         raise HttpError(422, f"未知状态 {state}（可用：{'、'.join(AlertState.values)}）")
-    node = scope.regions(request.user).filter(code=region).first() if region else None
-    if region and node is None:
-        raise HttpError(404, "区划不存在或不在您的数据权限范围内")
+    node = scope.region_by_code(request.user, region)
     qs = selectors.alerts_for(request.user, rule=rule, state=state, region=node)
     if is_open is not None:
         qs = qs.filter(is_open=is_open)

@@ -87,7 +87,8 @@ def test_detail_has_the_evidence_and_another_regions_alert_is_404(client, w, rai
     assert data["rule"] == "medical" and data["risk_types"] == ["01"] and data["department"] == "medical_insurance"
     assert [rec["key"] for rec in data["evidence"]["records"]] == ["A1"]
     assert data["evidence"]["ruleset_version"] == 1 and data["available_actions"] == []  # a village does not issue
-    assert client.get(f"/api/v1/screening/alerts/{alert.pk}", **auth(w.kaikukang)).status_code == 404
+    other = client.get(f"/api/v1/screening/alerts/{alert.pk}", **auth(w.kaikukang))
+    assert other.status_code == 404 and other.json()["detail"] == "记录不存在或不在您的数据权限范围内"
     assert client.get(f"/api/v1/screening/alerts/{raised['income'].pk}", **auth(w.yibao)).status_code == 404
     actions = client.get(f"/api/v1/screening/alerts/{alert.pk}", **auth(w.shibazhan)).json()["available_actions"]
     assert [a["action"] for a in actions] == ["issue"]
