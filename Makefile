@@ -2,30 +2,40 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# What is installed into the venv, for this pyproject.toml: the runtime (demo) or runtime and test extras.
+RUNTIME := $(VENV)/.installed-runtime-$(SUM)
+TESTING := $(VENV)/.installed-test-$(SUM)
 PORT ?= 8000
 
 .PHONY: demo test install serve check lint clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("需要 Python 3.11 或更高版本") if sys.version_info < (3, 11) else None'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-*
+	touch $(RUNTIME)
+
+# The test extras include the runtime, so both stamps are set: `make demo` afterwards installs nothing.
+$(TESTING): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $(RUNTIME) $(TESTING)
 
-install: $(STAMP)
+install: $(RUNTIME)
 
-demo: $(STAMP)
-	mkdir -p var
+demo: $(RUNTIME)
 	PORT=$(PORT) DATABASE_URL= $(VENV)/bin/zhenxing demo --port $(PORT)
 
 # On PostgreSQL when DATABASE_URL points at one, else on SQLite.
-test: $(STAMP)
+test: $(TESTING)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-serve: $(STAMP)
+serve: $(RUNTIME)
 	$(VENV)/bin/zhenxing serve --port $(PORT)
 
 clean:

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 
 def pytest_configure(config):
-    from django.conf import settings
+    from zhenxing.cli import var_dirs_create
 
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    var_dirs_create()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,14 +20,13 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role, User
 from zhenxing.audit.context import acting
 from zhenxing.core.modules import Indicator, PendingItem, pending_items
+from zhenxing.lib import fonts
 from zhenxing.regions.models import Level, Region
 
 from . import selectors, services
 from .models import Report, ReportKind
 from .templatetags.dashboard_tags import format_change, format_figure
 
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian package fonts-wqy-microhei
-FONT_NAME = "WenQuanYi Micro Hei"
 LEVEL_ROLE = {Level.PROVINCE: Role.PREFECTURE_ADMIN, Level.PREFECTURE: Role.PREFECTURE_ADMIN,
               Level.COUNTY: Role.COUNTY_STAFF, Level.TOWNSHIP: Role.TOWNSHIP_STAFF, Level.VILLAGE: Role.VILLAGE_CADRE}
 
@@ -158,11 +156,10 @@ def collect(region: Region, kind: str, start: dt.date, end: dt.date) -> ReportDa
 # ---- charts (PNG, drawn with Pillow in the embedded Chinese font) ----------------------------
 
 def bar_chart_png(title: str, points: list[tuple[str, float]], *, percent: bool, unit: str) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     scale = 2
-    font = ImageFont.truetype(str(FONT_PATH), 13 * scale, index=0)
-    title_font = ImageFont.truetype(str(FONT_PATH), 15 * scale, index=0)
+    font, title_font = fonts.pil_font(13 * scale), fonts.pil_font(15 * scale)
     label_w, bar_w, row_h = 150 * scale, 360 * scale, 26 * scale
     width, top = label_w + bar_w + 90 * scale, 34 * scale
     height = top + row_h * len(points) + 10 * scale
@@ -193,8 +190,8 @@ def render_docx(data: ReportData) -> bytes:
     doc = Document()
     for style_name in ("Normal", "Title", "Heading 1", "Heading 2"):
         style = doc.styles[style_name]
-        style.font.name = FONT_NAME
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT_NAME)
+        style.font.name = fonts.FAMILY
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), fonts.FAMILY)
     doc.styles["Normal"].font.size = Pt(10.5)
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2)
@@ -247,17 +244,14 @@ def render_pdf(data: ReportData) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if "WQY" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQY", str(FONT_PATH), subfontIndex=0))
-    body = ParagraphStyle("body", fontName="WQY", fontSize=9.5, leading=13, wordWrap="CJK")
-    cell = ParagraphStyle("cell", fontName="WQY", fontSize=8, leading=10, wordWrap="CJK")
-    h1 = ParagraphStyle("h1", fontName="WQY", fontSize=13, leading=18, spaceBefore=8, spaceAfter=4)
-    h2 = ParagraphStyle("h2", fontName="WQY", fontSize=11, leading=15, spaceBefore=6, spaceAfter=3)
-    title = ParagraphStyle("title", fontName="WQY", fontSize=16, leading=22, alignment=1, spaceAfter=6)
+    font = fonts.register_reportlab()
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
+    h1 = ParagraphStyle("h1", fontName=font, fontSize=13, leading=18, spaceBefore=8, spaceAfter=4)
+    h2 = ParagraphStyle("h2", fontName=font, fontSize=11, leading=15, spaceBefore=6, spaceAfter=3)
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, spaceAfter=6)
     story = [Paragraph(data.title, title), Paragraph(data.as_of_text, body), Spacer(1, 6)]
     page_w = A4[0] - 3 * cm
 
@@ -306,12 +300,12 @@ def render_xlsx(data: ReportData) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     title_f = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
-                             "font_name": FONT_NAME})
-    note_f = wb.add_format({"font_size": 9, "font_name": FONT_NAME})
+                             "font_name": fonts.FAMILY})
+    note_f = wb.add_format({"font_size": 9, "font_name": fonts.FAMILY})
     head_f = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "align": "center", "valign": "vcenter",
-                            "text_wrap": True, "font_name": FONT_NAME})
-    cell_f = wb.add_format({"border": 1, "font_name": FONT_NAME})
-    num_f = wb.add_format({"border": 1, "align": "right", "font_name": FONT_NAME})
+                            "text_wrap": True, "font_name": fonts.FAMILY})
+    cell_f = wb.add_format({"border": 1, "font_name": fonts.FAMILY})
+    num_f = wb.add_format({"border": 1, "align": "right", "font_name": fonts.FAMILY})
 
     def sheet(name: str, head: list[str], rows: list[list[str]], widths: list[int] | None = None):
         ws = wb.add_worksheet(name[:31])

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import cache
 
 from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
+from zhenxing.lib import fonts
 
 from . import selectors, workflow
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian package fonts-wqy-microhei
-FONT_NAME = "WenQuanYiMicroHei"
 HOTLINE = "12317"
 
 
@@ -47,15 +45,6 @@ def posting_data(user, village) -> dict:
             "phone": village_phone(village), "hotline": HOTLINE}
 
 
-@cache
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_PATH, subfontIndex=0))
-    return FONT_NAME
-
-
 def _d(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
@@ -67,7 +56,7 @@ def posting_pdf(data: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _font()
+    font = fonts.register_reportlab()
     title = ParagraphStyle("t", fontName=font, fontSize=18, leading=26, alignment=1)
     body = ParagraphStyle("b", fontName=font, fontSize=11, leading=18)
     buf = io.BytesIO()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from zhenxing.lib.fonts import VENDORED_FONT
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files (SQLite database, uploads, reports) live under ZHENXING_HOME/var.
 HOME_DIR = Path(os.environ.get("ZHENXING_HOME", Path.cwd())).resolve()
@@ -149,6 +151,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# The Chinese font of PDFs and report charts (zhenxing/lib/fonts.py): the one shipped in the
+# package unless ZHENXING_CJK_FONT names a system font file (.ttf, or the first face of a .ttc).
+CJK_FONT_PATH = os.environ.get("ZHENXING_CJK_FONT") or str(VENDORED_FONT)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

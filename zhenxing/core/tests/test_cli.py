@@ -4,11 +4,16 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.core.management import call_command
 
+import zhenxing
 from zhenxing.accounts.models import User
+from zhenxing.cli import var_dirs_create
 from zhenxing.regions.models import Region
+
+CHECKOUT = Path(zhenxing.__file__).resolve().parent.parent
 
 
 def run_cli(*args, env=None):
@@ -66,3 +71,21 @@ def test_createuser_command_creates_an_account_that_must_change_password(db):
 def test_hyphenated_command_names_work():
     result = run_cli("import-regions", "/nonexistent.csv")
     assert result.returncode == 2 and "无法读取文件" in result.stderr
+
+
+def test_migrate_from_an_empty_folder_creates_var_and_the_sqlite_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("ZHENXING_HOME", "DJANGO_SETTINGS_MODULE")}
+    env.update(DATABASE_URL="", PYTHONPATH=os.pathsep.join(p for p in (str(CHECKOUT), env.get("PYTHONPATH", "")) if p))
+    result = subprocess.run([sys.executable, "-m", "zhenxing", "migrate"], cwd=tmp_path, capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    var = tmp_path / "var"
+    assert (var / "zhenxing.sqlite3").stat().st_size > 0 and (var / "media").is_dir() and (var / "static").is_dir()
+
+
+def test_only_folders_inside_var_are_created(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "home" / "var"
+    settings.MEDIA_ROOT = tmp_path / "home" / "var" / "media"
+    settings.STATIC_ROOT = tmp_path / "srv" / "static"  # an operator's own folder elsewhere: left to them
+    var_dirs_create()
+    assert settings.MEDIA_ROOT.is_dir() and not settings.STATIC_ROOT.exists()

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from zhenxing.core.modules import indicators
 from zhenxing.dashboard import reports
 from zhenxing.dashboard.models import IndicatorSnapshot, Report, ReportKind
 from zhenxing.dashboard.services import snapshot_take
+from zhenxing.lib import fonts as cjk
 from zhenxing.registry.models import Household
 
 APRIL, MAY = dt.date(2022, 4, 30), dt.date(2022, 5, 31)
@@ -84,7 +86,7 @@ def test_monthly_report_files_carry_the_figures_and_the_change(w, hh, two_months
 
     pdf, fonts = _pdf_text(report)
     assert "月报" in pdf and "监测对象占农户比例" in pdf and "66.7%" in pdf and "奋斗村" in pdf
-    assert any("WenQuanYi" in name for name in fonts), fonts  # the Chinese font is embedded
+    assert any("WenQuanYiMicroHei" in name for name in fonts), fonts  # the shipped Chinese font is embedded
 
     sheets = _xlsx(report)
     key = sheets["主要指标"]
@@ -94,6 +96,22 @@ def test_monthly_report_files_carry_the_figures_and_the_change(w, hh, two_months
     header = ranking[2]
     row = next(r for r in ranking if r[0] == "奋斗村")
     assert row[header.index("监测对象")] == "3"
+
+
+def test_charts_draw_chinese_with_the_shipped_font_or_the_one_the_setting_names(settings, tmp_path):
+    def chart(name: str) -> bytes:
+        return reports.bar_chart_png("监测对象占农户比例", [(name, 0.5)], percent=True, unit="%")
+
+    settings.CJK_FONT_PATH = str(cjk.VENDORED_FONT)  # what a machine without any system font uses
+    tahe = chart("塔河县")
+    assert tahe.startswith(b"\x89PNG") and tahe != chart("漠河市")  # missing glyphs would draw the same boxes
+    system_font = tmp_path / "system-font.ttf"
+    system_font.write_bytes(cjk.VENDORED_FONT.read_bytes())
+    settings.CJK_FONT_PATH = str(system_font)
+    assert chart("塔河县") == tahe
+    settings.CJK_FONT_PATH = str(tmp_path / "removed-font.ttc")
+    with pytest.raises(ImproperlyConfigured, match="removed-font.ttc"):
+        chart("塔河县")
 
 
 def test_report_agrees_with_dashboard_and_the_definition(login, w, hh, two_months):

@@ -125,6 +125,12 @@ def test_posting_page_and_pdf_have_no_forbidden_fields(w, login, new_case, drive
         assert text not in html, text
     pdf = client.get(reverse("monitoring:posting", args=[case.village.code]) + "?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "奋斗村防止返贫监测对象公示" in text and "赵大山" in text and "纳入监测" in text and "12317" in text
+    for forbidden_text in forbidden:
+        assert forbidden_text not in text, forbidden_text
     from zhenxing.monitoring import postings
 
     data = postings.posting_data(w.fendou, case.village)

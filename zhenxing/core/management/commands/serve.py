@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -17,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
 
     def handle(self, *args, **opts):
-        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
         bind = f"{opts['host']}:{opts['port']}"
         self.stdout.write(f"振兴系统已启动：http://{bind}/  （按 Ctrl+C 停止）")
         self.stdout.flush()
