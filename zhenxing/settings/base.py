@@ -151,6 +151,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file a page accepts (a county's household import); nginx's client_max_body_size in
+# deploy/nginx-zhenxing.conf is the same.
+UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
