@@ -11,7 +11,15 @@ from django.db import transaction
 from .models import LEVEL_DEPTH, Level, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-BUILTIN_FILES = ["regions-2327.csv", "villages-2327.csv"]
+# Every installation has these (migration 0002 loads them): the prefecture's official tree down
+# to townships (统计用区划代码, 2023 edition) and the plan's older township names as aliases
+# (the plan says 开库康乡, the codes say 开库康镇), so that its wording and imported files match.
+SHIPPED_FILES = ["regions-2327.csv", "aliases-2327.csv"]
+# Villages for the demo and the tests only. Village codes are not published with the tree, so
+# these codes are made up (names from older gazetteers; invented names are marked is_sample).
+# Production villages come from the county's own import-regions file.
+DEMO_FILES = ["villages-2327.csv"]
+BUILTIN_FILES = [*SHIPPED_FILES, *DEMO_FILES]
 LEVEL_NAMES = {**{lv.value: lv.value for lv in Level}, **{str(lv.label): lv.value for lv in Level},
                "县": Level.COUNTY, "市": Level.PREFECTURE, "镇": Level.TOWNSHIP, "乡": Level.TOWNSHIP}
 
@@ -35,11 +43,12 @@ def _read_rows(text: str) -> list[dict]:
     return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
 
 
-def regions_import(*, text: str, actor=None) -> RegionImportResult:
+def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> RegionImportResult:
     """Upsert nodes from CSV text with columns code, name, level, parent_code [, aliases, is_sample].
 
     Rows may come in any order; parents must be in the file or already in the tree. Atomic:
-    any error leaves the tree unchanged and every error names its row and column.
+    any error leaves the tree unchanged and every error names its row and column. A data
+    migration passes its historical ``model``.
     """
     rows = _read_rows(text)
     columns = set(rows[0]) if rows else set()
@@ -65,7 +74,7 @@ def regions_import(*, text: str, actor=None) -> RegionImportResult:
                         "parent_code": row.get("parent_code", ""), "aliases": aliases,
                         "is_sample": row.get("is_sample", "").lower() in {"1", "true", "是", "yes"}}
 
-    existing = {r.code: r for r in Region.objects.all()}
+    existing = {r.code: r for r in model.objects.all()}
     paths: dict[str, str] = {}
 
     def path_of(code: str, seen: tuple = ()) -> str | None:
@@ -116,7 +125,7 @@ def regions_import(*, text: str, actor=None) -> RegionImportResult:
                 values["is_sample"] = item["is_sample"]
             node = by_code.get(code)
             if node is None:
-                node = Region.objects.create(code=code, **values)
+                node = model.objects.create(code=code, **values)
                 by_code[code] = node
                 result.created += 1
                 continue
@@ -131,12 +140,21 @@ def regions_import(*, text: str, actor=None) -> RegionImportResult:
     return result
 
 
-def regions_load_builtin() -> RegionImportResult:
-    """The prefecture's tree shipped with the system (counties, townships, villages)."""
+def _load_files(names: list[str], *, model: type[Region]) -> RegionImportResult:
     total = RegionImportResult()
-    for name in BUILTIN_FILES:
-        r = regions_import(text=(DATA_DIR / name).read_text(encoding="utf-8"))
+    for name in names:
+        r = regions_import(text=(DATA_DIR / name).read_text(encoding="utf-8"), model=model)
         total.created += r.created
         total.updated += r.updated
         total.unchanged += r.unchanged
     return total
+
+
+def regions_load_shipped(*, model: type[Region] = Region) -> RegionImportResult:
+    """The prefecture's tree down to townships with the plan's aliases: what production starts with."""
+    return _load_files(SHIPPED_FILES, model=model)
+
+
+def regions_load_builtin() -> RegionImportResult:
+    """The shipped tree plus the demo villages (demo and tests)."""
+    return _load_files(BUILTIN_FILES, model=Region)

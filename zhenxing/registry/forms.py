@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 
 from zhenxing.accounts import scope
 from zhenxing.regions.models import Level, Region
@@ -172,8 +173,8 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".xls", ".csv")):
             raise forms.ValidationError("只接受 .xlsx、.xls 或 .csv 文件")
-        if f.size > 200 * 1024 * 1024:
-            raise forms.ValidationError("文件超过200MB，请按乡镇拆分后导入")
+        if f.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(f"文件超过{settings.UPLOAD_MAX_BYTES // 1024 // 1024}MB，请按乡镇拆分后导入")
         return f
 
 

@@ -156,6 +156,9 @@ MEDIA_URL = "/media/"
 CJK_FONT_PATH = os.environ.get("ZHENXING_CJK_FONT") or str(VENDORED_FONT)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file a page accepts (a county's household import); nginx's client_max_body_size in
+# deploy/nginx-zhenxing.conf is the same.
+UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable

@@ -7,6 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+# Seconds a request may take (a county's household import, a yearly report); nginx's
+# proxy_read_timeout in deploy/nginx-zhenxing.conf is the same.
+GUNICORN_TIMEOUT = 600
+
+
 class Command(BaseCommand):
     help = "用 gunicorn（WSGI 服务器）启动网页服务。"
 
@@ -21,5 +26,5 @@ class Command(BaseCommand):
         self.stdout.flush()
         env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE))
         argv = [sys.executable, "-m", "gunicorn", "zhenxing.wsgi:application", "--bind", bind,
-                "--workers", str(opts["workers"]), "--timeout", "600", "--access-logfile", "-"]
+                "--workers", str(opts["workers"]), "--timeout", str(GUNICORN_TIMEOUT), "--access-logfile", "-"]
         os.execve(sys.executable, argv, env)
