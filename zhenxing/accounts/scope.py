@@ -21,6 +21,8 @@ from zhenxing.regions.models import Region
 from .models import Role
 
 M = TypeVar("M", bound=models.Model)
+# Roles that see every owned record (``register(owner=...)``) of their subtree, not only their own.
+OWNER_EXEMPT_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 
 
 @dataclass(frozen=True)
@@ -33,20 +35,23 @@ class ScopeRule:
     # With path=: records with an empty path (no acting user, e.g. a failed login by an
     # unknown name) are shown to users at prefecture level and above.
     empty_path_to_top: bool = False
+    # ORM lookup to the account that owns the record (a background job's requester): accounts other
+    # than administrators see only their own records within the region rule.
+    owner: str | None = None
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
 
 
 def register(*, region: str | None = None, path: str | None = None, field: str | None = None,
-             departments: str | None = None):
+             departments: str | None = None, owner: str | None = None):
     """Class decorator: ``@scope.register(region="village")`` on a model."""
     if (region is None) == (path is None):
         raise ImproperlyConfigured("scope.register needs exactly one of region= or path=")
 
     def deco(model: type[M]) -> type[M]:
         _RULES[model] = ScopeRule(region=region, path=path, field=field,
-                                  departments=departments or ("field" if field else "none"))
+                                  departments=departments or ("field" if field else "none"), owner=owner)
         return model
 
     return deco
@@ -82,6 +87,8 @@ def scoped(user, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M
         qs = qs.filter(path__startswith=node.path)
     else:
         qs = qs.filter(**{f"{rule.region}__in": subtree_ids(node)})
+    if rule.owner and user.role not in OWNER_EXEMPT_ROLES:
+        qs = qs.filter(**{rule.owner: user})
     if user.role == Role.DEPARTMENT_STAFF:
         if rule.field:
             qs = qs.filter(**{rule.field: user.department})

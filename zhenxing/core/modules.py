@@ -11,6 +11,8 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
   account standing for the region (``user.pk`` is None, ``user.region`` set): a provider must
   work from the region and role only and skip anything personal (notices, "assigned to me").
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
+- ``jobs``     -- registers the app's background job kinds with ``@zhenxing.jobs.kinds.job_kind(...)``
+                  (imported the first time the queue looks a kind up; see zhenxing/jobs/kinds.py)
 - ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
                   by the county assessment, the dashboard and the reports alike
 """

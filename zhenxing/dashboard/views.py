@@ -15,9 +15,11 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit.services import event_log
 from zhenxing.core.modules import indicators
+from zhenxing.jobs import services as job_services
+from zhenxing.jobs.models import JobState
 from zhenxing.regions.models import Region
 
-from . import reports, selectors, services
+from . import jobs, reports, selectors, services
 from .models import Report, ReportKind
 from .templatetags.dashboard_tags import format_figure
 
@@ -112,9 +114,21 @@ def figure(request, node):
 @staff_view(roles=services.REFRESH_ROLES)
 @require_POST
 def refresh(request):
-    rows = services.snapshot_take(actor=request.user, date=timezone.localdate())
-    messages.success(request, _("已重新计算今日全部指标（%(n)s 项）") % {"n": rows})
+    today = timezone.localdate()
+    job = job_services.job_enqueue(actor=request.user, kind=jobs.SNAPSHOT, payload={"date": today.isoformat()},
+                                   label=_("刷新 %(date)s 全部指标") % {"date": today.isoformat()})
+    _job_message(request, job, done=lambda: _("已重新计算今日全部指标（%(n)s 项）") % {"n": job.result["rows"]})
     return redirect(request.POST.get("next") or reverse("dashboard:home"))
+
+
+def _job_message(request, job, *, done) -> None:
+    """What became of a job the page started: its outcome if it ran at once, else where to follow it."""
+    if job.state == JobState.DONE:
+        messages.success(request, done())
+    elif job.state == JobState.FAILED:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, _("已提交后台处理（任务 #%(pk)s），完成后可在“后台任务”中查看") % {"pk": job.pk})
 
 
 # ---- reports -----------------------------------------------------------------------------------
@@ -134,8 +148,11 @@ def report_list(request):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect("dashboard:reports")
-        report = reports.report_generate(actor=request.user, region=node, kind=kind, start=start, end=end)
-        messages.success(request, _("已生成：%(report)s") % {"report": report})
+        job = job_services.job_enqueue(
+            actor=request.user, kind=jobs.REPORT, region=node,
+            payload={"kind": kind, "start": start.isoformat(), "end": end.isoformat()},
+            label=_("生成报告：%(region)s %(period)s") % {"region": node.name, "period": request.POST.get("period", "")})
+        _job_message(request, job, done=lambda: _("已生成：%(report)s") % {"report": job.result["name"]})
         return redirect("dashboard:reports")
     today = timezone.localdate()
     last_month = selectors.month_end_before(today)

@@ -13,6 +13,10 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit import services as audit
 from zhenxing.core.xlsx import export_response
+from zhenxing.jobs import selectors as job_selectors
+from zhenxing.jobs import services as job_services
+from zhenxing.jobs import storage
+from zhenxing.jobs.models import JobState
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
@@ -216,30 +220,41 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        token = jobs.create(user=request.user, filename=f.name, data=f.read(),
-                            only_valid=form.cleaned_data["only_valid"])
+        token = storage.upload_save(user=request.user, filename=f.name, chunks=f.chunks(),
+                                    meta={"only_valid": form.cleaned_data["only_valid"]})
         return redirect("registry:import_job", token=token)
     return render(request, "registry/import_upload.html", {"form": form})
 
 
 @staff_view(roles=WRITER_ROLES)
 def import_job(request, token):
-    """GET: the preview (a dry run) or the progress/result. POST: commit."""
-    job = jobs.load(token, request.user)
-    if job is None:
-        raise Http404("导入任务不存在")
+    """GET: the preview (a dry run) or the job's progress/result. POST: queue the commit."""
+    job = job_selectors.job_by_upload(request.user, token)
+    meta = None if job is not None else storage.upload_meta(token, user=request.user)
+    if job is None and meta is None:
+        raise Http404("导入任务不存在或已过期，请重新上传")
     if request.method == "POST":
-        if job["state"] == "uploaded":
-            jobs.run(token, user=request.user, request=request)
+        if job is None:
+            job_services.job_enqueue(actor=request.user, kind=jobs.IMPORT, label=f"导入农户：{meta['filename']}",
+                                     payload={"filename": meta["filename"], "only_valid": meta["only_valid"]},
+                                     upload=token)
         return redirect("registry:import_job", token=token)
-    if job["state"] == "uploaded" and job["preview"] is None:
-        try:
-            job["preview"] = run_import(jobs.data(token), filename=job["filename"], actor=request.user,
-                                        dry_run=True).as_json()
-        except Unreadable as exc:
-            job["preview"] = {"unreadable": str(exc), "errors": []}
-        jobs.save(token, job)
+    if job is None:
+        if meta.get("preview") is None:
+            try:
+                meta["preview"] = run_import(storage.upload_bytes(token), filename=meta["filename"],
+                                             actor=request.user, dry_run=True).as_json()
+            except Unreadable as exc:
+                meta["preview"] = {"unreadable": str(exc), "errors": []}
+            storage.upload_meta_save(token, meta)
+        view = {**meta, "state": "uploaded"}
+    else:
+        if job.state == JobState.RUNNING and job_services.jobs_recover_for_page():
+            job.refresh_from_db()
+        report = job.result.get("report") or (jobs.failed_report(job.error) if job.error else None)
+        view = {"state": job.state, "filename": job.payload.get("filename", ""), "stage": job.stage,
+                "done": job.done, "total": job.total, "report": report, "job": job}
     template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
-    return render(request, template, {"job": job, "token": token,
-                                      "percent": int(100 * job["done"] / job["total"]) if job["total"] else 0,
+    return render(request, template, {"job": view, "token": token,
+                                      "percent": job.percent if job is not None else 0,
                                       "list_url": reverse("registry:list")})

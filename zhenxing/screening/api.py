@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from zhenxing.accounts import scope
+from zhenxing.jobs.services import jobs_recover_for_page
 
 from . import rules, selectors, services, workflow
 from .models import Alert, AlertState, Run, RunStatus
@@ -185,7 +186,7 @@ def _run(r: Run) -> dict:
 def run_list(request, status: str = "", after: int | None = None, limit: int = 50):
     if status and status not in RunStatus.values:
         raise HttpError(422, f"未知状态 {status}（可用：{'、'.join(RunStatus.values)}）")
-    services.runs_mark_stale()
+    jobs_recover_for_page()
     qs = selectors.runs_for(request.user)
     if status:
         qs = qs.filter(status=status)
@@ -196,6 +197,6 @@ def run_list(request, status: str = "", after: int | None = None, limit: int = 5
 
 @router.get("/screening/runs/{run_id}", response=RunDetailOut, openapi_extra=RUN, summary="一次运行（含结果摘要）")
 def run_detail(request, run_id: int):
-    services.runs_mark_stale()
+    jobs_recover_for_page()
     run = scope.get_object_or_404(request.user, selectors.runs_for(request.user), pk=run_id)
     return {**_run(run), "summary": run.summary or {}}

@@ -4,19 +4,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import socket
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -135,7 +131,7 @@ def _enabled(ruleset: RuleSet) -> list[str]:
 
 
 def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, run: Run | None = None,
-           threads: int | None = None) -> dict:
+           threads: int | None = None, report=None) -> dict:
     """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``)."""
     started = time.monotonic()
     ruleset = ruleset_current(as_of.year)
@@ -152,6 +148,8 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     def progress(stage: str, step: int) -> None:
         Run.objects.filter(pk=run.pk).update(stage=stage[:100], progress=min(99, int(100 * step / steps)),
                                              heartbeat_at=timezone.now())
+        if report is not None:  # the run's job (zhenxing/jobs)
+            report(stage, step, steps)
 
     progress("读取户籍库快照", 0)
     duck = engines.DuckEngine(threads=threads)
@@ -378,69 +376,55 @@ def simulate(*, as_of: dt.date, threshold) -> dict:
             "seconds": round(time.monotonic() - started, 3)}
 
 
-def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = None, threshold=None) -> Run:
+def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = None, threshold=None,
+                threads: int | None = None, start: bool = True) -> Run:
+    """Queue a run (排队中) and its job on the job queue (kind ``screening.run``); with ``start``
+    the job goes to its runner (``SCREENING_RUNNER``: the worker, a thread, or inline)."""
+    from zhenxing.jobs.services import job_enqueue
+
+    from .jobs import RUN
+
     if actor is not None and actor.role not in ADMIN_ROLES:
         raise PermissionDenied("只有地区管理员可以发起筛查或政策模拟")
     if overrides:
         rules.effective_parameters(ruleset_current(as_of.year).rules, overrides)  # validates names and values
     with transaction.atomic(), acting(actor):
-        return Run.objects.create(region=actor.region if actor else top_region(), kind=kind, as_of=as_of,
-                                  overrides=overrides or {}, threshold=threshold, started_by=actor)
-
-
-def _worker_name(kind: str) -> str:
-    return f"{kind} {socket.gethostname()}:{os.getpid()}"[:100]
+        run = Run.objects.create(region=actor.region if actor else top_region(), kind=kind, as_of=as_of,
+                                 overrides=overrides or {}, threshold=threshold, started_by=actor)
+        job_enqueue(actor=actor, kind=RUN, region=run.region, payload={"run": run.pk, "threads": threads},
+                    label=f"{run.get_kind_display()}（基准日 {as_of:%Y-%m-%d}）", start=start)
+    run.refresh_from_db()
+    return run
 
 
 def run_claim(run_id: int, *, worker: str) -> bool:
-    """Take one queued run (排队中 → 运行中) unless another process already has: one conditional
-    UPDATE, so a worker and a web thread never carry out the same run twice."""
+    """Mark a queued run 运行中 for the job that carries it out (one conditional UPDATE)."""
     now = timezone.now()
     return bool(Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, stage=gettext("开始"), progress=1, started_at=now, heartbeat_at=now, worker=worker))
 
 
-def run_claim_next(*, worker: str) -> Run | None:
-    """The oldest queued run, claimed for this worker. On PostgreSQL the row is locked with SKIP
-    LOCKED, so workers started side by side (cron overlapping systemd) each get a different run;
-    on SQLite (one writer at a time) the conditional UPDATE in ``run_claim`` decides."""
-    with transaction.atomic():
-        qs = Run.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True)
-        run = qs.first()
-        if run is None or not run_claim(run.pk, worker=worker):
-            return None
-    run.refresh_from_db()
-    return run
+RUN_ABANDONED = "运行中断（服务重启或进程退出），请重新发起"
 
 
-def runs_mark_stale(*, now=None) -> list[int]:
-    """Runs 运行中 with no heartbeat for longer than SCREENING_RUN_STALE_MINUTES lost their process
-    (a restart, a killed worker): mark them 失败 with the reason, so they can be started again.
-    Called by the worker and whenever the runs pages are opened."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=settings.SCREENING_RUN_STALE_MINUTES)
-    # before the first heartbeat (rows from before heartbeats existed) the creation time stands in
-    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    ids = list(Run.objects.filter(silent, status=RunStatus.RUNNING).values_list("pk", flat=True))
-    if not ids:
-        return []
-    reason = gettext("运行中断（服务重启或进程退出），请重新发起")
-    marked = []
-    with transaction.atomic():
-        for run in Run.objects.filter(silent, pk__in=ids, status=RunStatus.RUNNING).select_for_update():
-            Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=reason, stage=gettext("已中断"),
-                                                 finished_at=now)
-            event_log(action="transition", actor=None, obj=run,
-                      extra={"from": RunStatus.RUNNING, "to": RunStatus.FAILED, "reason": reason,
-                             "heartbeat_at": run.heartbeat_at, "worker": run.worker})
-            marked.append(run.pk)
-    return marked
+def run_abandon(*, run_id: int, job_heartbeat=None, worker: str = "") -> bool:
+    """The run's job lost its process (zhenxing/jobs marked it failed): the run is 失败 too, with
+    the reason, so it can be started again."""
+    reason = gettext(RUN_ABANDONED)
+    run = Run.objects.select_for_update().filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
+    if run is None:
+        return False
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=reason, stage=gettext("已中断"),
+                                         finished_at=timezone.now())
+    event_log(action="transition", actor=None, obj=run,
+              extra={"from": run.status, "to": RunStatus.FAILED, "reason": reason,
+                     "heartbeat_at": job_heartbeat or run.heartbeat_at, "worker": worker or run.worker})
+    return True
 
 
-def run_execute(run_id: int) -> None:
-    """Carry out a run already claimed (运行中): by the worker, a web thread, or inline."""
+def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None:
+    """Carry out a run already claimed (运行中), for its job; ``report(stage, done, total)`` is the
+    job's progress."""
     run = Run.objects.select_related("started_by").get(pk=run_id)
     try:
         Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat_at=timezone.now())
@@ -449,67 +433,11 @@ def run_execute(run_id: int) -> None:
             Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
                                                  finished_at=timezone.now())
         else:
-            screen(actor=run.started_by, as_of=run.as_of, overrides=run.overrides, run=run)
+            screen(actor=run.started_by, as_of=run.as_of, overrides=run.overrides, run=run, threads=threads,
+                   report=report)
     except Exception as exc:  # noqa: BLE001 - the failure is shown on the run's page
         Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         raise
-
-
-def run_start(run: Run) -> None:
-    """What happens to a run requested from the page, by ``settings.SCREENING_RUNNER``: "worker"
-    leaves it queued for ``zhenxing screening-worker``; "thread" carries it out in a thread of this
-    process after the request commits (demo, development); "inline" carries it out now (tests)."""
-    runner = settings.SCREENING_RUNNER
-    if runner == "worker":
-        return
-    if runner == "inline":
-        if run_claim(run.pk, worker=_worker_name("inline")):
-            run_execute(run.pk)
-        return
-
-    def work():
-        try:
-            if run_claim(run.pk, worker=_worker_name("thread")):
-                run_execute(run.pk)
-        except Exception:  # noqa: BLE001 - recorded on the run
-            pass
-        finally:
-            close_old_connections()
-
-    transaction.on_commit(lambda: threading.Thread(target=work, daemon=True, name=f"screening-run-{run.pk}").start())
-
-
-def runs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Event | None = None,
-              log=None) -> int:
-    """The worker's loop (``zhenxing screening-worker``): mark stale runs, carry out every queued run
-    oldest first, then wait ``interval`` seconds and look again; with ``once``, stop when the queue
-    is empty. ``stop`` ends the loop between runs (SIGTERM). Returns how many runs it carried out."""
-    worker = _worker_name("worker")
-    stop = stop or threading.Event()
-    done = 0
-    while not stop.is_set():
-        for pk in runs_mark_stale():
-            if log:
-                log(f"运行 #{pk} 已中断，标记为失败")
-        run = run_claim_next(worker=worker)
-        if run is None:
-            if once:
-                break
-            close_old_connections()
-            stop.wait(interval)
-            continue
-        if log:
-            log(f"开始运行 #{run.pk}（{run.get_kind_display()}，基准日 {run.as_of:%Y-%m-%d}）")
-        try:
-            run_execute(run.pk)
-        except Exception as exc:  # noqa: BLE001 - recorded on the run; the worker goes on with the next
-            if log:
-                log(f"运行 #{run.pk} 失败：{exc}")
-        else:
-            if log:
-                log(f"运行 #{run.pk} 完成")
-        done += 1
-    return done
 
 
 # ---------------------------------------------------------------- alerts

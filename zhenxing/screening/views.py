@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django import forms
@@ -19,7 +18,11 @@ from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
 from zhenxing.registry.models import Household
 
-from . import export, feeds, rules, selectors, services, workflow
+from zhenxing.jobs import services as job_services
+from zhenxing.jobs import storage
+from zhenxing.jobs.models import JobState
+
+from . import export, feeds, jobs, rules, selectors, services, workflow
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
 
 ADMIN = services.ADMIN_ROLES
@@ -113,25 +116,28 @@ def feed_list(request):
             raise PermissionDenied("您的角色不能上传部门数据")
         form = UploadForm(request.POST, request.FILES, sources=sources)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in {".csv", ".xlsx"} else ".csv"
-            with tempfile.TemporaryDirectory(prefix="zx-upload-") as tmp:
-                path = Path(tmp) / f"upload{suffix}"
-                with path.open("wb") as fh:
-                    for chunk in upload.chunks():
-                        fh.write(chunk)
-                try:
-                    result, record = services.feed_import(actor=request.user, source=form.cleaned_data["source"],
-                                                          path=path, file_name=upload.name,
-                                                          dry_run=form.cleaned_data["dry_run"])
-                except feeds.FeedUnreadable as exc:
-                    form.add_error("file", f"无法读取文件：{exc}")
-                except PermissionDenied as exc:
-                    form.add_error("source", str(exc))
-            if result is not None and result.ok and not form.cleaned_data["dry_run"]:
-                messages.success(request, f"导入完成：新增 {result.new}，更新 {result.changed}，重复 {result.duplicates}，"
-                                          f"未匹配 {result.unmatched}")
-                return redirect("screening:feeds")
+            upload, d = form.cleaned_data["file"], form.cleaned_data
+            if not services.may_upload(request.user, d["source"]):
+                form.add_error("source", "只能上传本部门的数据")
+            else:
+                suffix = Path(upload.name).suffix.lower()
+                token = storage.upload_save(user=request.user, filename=upload.name, chunks=upload.chunks())
+                job = job_services.job_enqueue(
+                    actor=request.user, kind=jobs.FEED_IMPORT, upload=token,
+                    label=f"{'校验' if d['dry_run'] else '导入'}{feeds.SPECS[d['source']].title}：{upload.name}",
+                    payload={"source": d["source"], "file_name": upload.name, "dry_run": d["dry_run"],
+                             "suffix": suffix if suffix in {".csv", ".xlsx"} else ".csv"})
+                if job.state == JobState.FAILED:
+                    form.add_error("file", job.error)
+                elif job.state != JobState.DONE:
+                    messages.success(request, f"文件已提交后台处理（任务 #{job.pk}），完成后在“后台任务”中查看结果")
+                    return redirect("jobs:detail", pk=job.pk)
+                else:
+                    result = job.result
+                    if result["ok"] and not d["dry_run"]:
+                        messages.success(request, f"导入完成：新增 {result['new']}，更新 {result['changed']}，"
+                                                  f"重复 {result['duplicates']}，未匹配 {result['unmatched']}")
+                        return redirect("screening:feeds")
     files = selectors.feeds_for(request.user)[:100]
     return render(request, "screening/feeds.html", {
         "form": form, "files": files, "result": result, "specs": [feeds.SPECS[s] for s in sources]})
@@ -187,9 +193,8 @@ def run_list(request):
             d = form.cleaned_data
             run = services.run_request(actor=request.user, kind=d["kind"], as_of=d["as_of"], overrides=d["overrides"],
                                        threshold=d["threshold"] if d["kind"] == RunKind.SIMULATE else None)
-            services.run_start(run)
             return redirect("screening:run", pk=run.pk)
-    services.runs_mark_stale()  # a run whose process died shows as 失败 here, so it can be started again
+    job_services.jobs_recover_for_page()  # a run whose process died shows as 失败 here, so it can be started again
     return render(request, "screening/runs.html", {"form": form, "runs": selectors.runs_for(request.user)[:50],
                                                    "can_start": request.user.role in ADMIN,
                                                    "runner": settings.SCREENING_RUNNER})
@@ -197,7 +202,7 @@ def run_list(request):
 
 @staff_view(model=Run)
 def run_detail(request, run):
-    if run.status == RunStatus.RUNNING and services.runs_mark_stale():
+    if run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and job_services.jobs_recover_for_page():
         run.refresh_from_db()
     return render(request, "screening/run_detail.html", {"run": run, "runner": settings.SCREENING_RUNNER, "rule_names": {
         **{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES}})

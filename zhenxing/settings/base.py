@@ -23,6 +23,7 @@ DOMAIN_APPS = [
     "zhenxing.regions",
     "zhenxing.accounts",
     "zhenxing.audit",
+    "zhenxing.jobs",
     "zhenxing.registry",
     "zhenxing.monitoring",
     "zhenxing.screening",
@@ -166,13 +167,18 @@ UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 ID_ENCRYPTION_KEYS = [k for k in os.environ.get("ID_ENCRYPTION_KEYS", "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE=").split(",") if k]
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "development-id-hash-key-not-for-production")
 
-# Screening runs started from the page (docs/screening.md): "worker" leaves them queued for
-# `zhenxing screening-worker` (production); "thread" runs them in a thread of the web process
-# (demo and development: one process, nothing else to start; a restart interrupts the run);
-# "inline" runs them inside the request (tests). A run 运行中 whose heartbeat is older than
-# SCREENING_RUN_STALE_MINUTES is marked failed so it can be started again.
-SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER", "thread")
-SCREENING_RUN_STALE_MINUTES = int(os.environ.get("SCREENING_RUN_STALE_MINUTES", "30"))
+# Background jobs (zhenxing/jobs: imports, screening runs, reports, snapshot refreshes) started
+# from a page: "worker" leaves them queued for `zhenxing worker` (production); "thread" runs them
+# in a thread of the web process (demo and development: one process, nothing else to start; a
+# restart interrupts the job); "inline" runs them inside the request (tests).
+# SCREENING_RUNNER, the former setting, still chooses for screening runs (default: JOB_RUNNER).
+JOB_RUNNER = os.environ.get("JOB_RUNNER") or os.environ.get("SCREENING_RUNNER") or "thread"
+SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER") or JOB_RUNNER
+# A running job writes a heartbeat this often; one silent for two intervals lost its process
+# (restart, kill) and is marked failed by the worker and the job pages.
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+# An uploaded file no job took (a preview never confirmed) is deleted after this many hours.
+JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

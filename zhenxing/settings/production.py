@@ -33,7 +33,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
-# Screening runs are carried out by `zhenxing screening-worker` (systemd or cron), never by a
-# thread of a web worker that a restart or gunicorn's recycling would cut off.
-SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER", "worker")
+# Background jobs (imports, screening runs, reports, snapshot refreshes) are carried out by
+# `zhenxing worker` (systemd or cron), never by a thread of a web worker that a restart or
+# gunicorn's recycling would cut off.
+JOB_RUNNER = os.environ.get("JOB_RUNNER") or os.environ.get("SCREENING_RUNNER") or "worker"
+SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER") or JOB_RUNNER
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405

@@ -8,7 +8,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from zhenxing.audit.models import AuditEntry
-from zhenxing.registry import idnumber, jobs
+from zhenxing.registry import idnumber
 from zhenxing.registry.imports import HEADERS
 from zhenxing.registry.models import Household, Member
 from zhenxing.registry.testing import make_household, new_id
@@ -159,8 +159,8 @@ def test_create_edit_and_member_change_forms_speak_chinese(login, w):
     assert login(w.ducha).get(reverse("registry:create")).status_code == 403
 
 
-def test_import_page_preview_then_commit(login, w, monkeypatch):
-    monkeypatch.setattr(jobs, "RUN_IN_BACKGROUND", False)
+def test_import_page_preview_then_commit(login, w, settings):
+    settings.JOB_RUNNER = "inline"  # the commit runs on the job queue, inside the request
     client = login(w.fendou)
     bad = to_csv(household_rows("H1", head={"工资性收入": "-2"}))
     response = client.post(reverse("registry:import"), {"file": io.BytesIO(bad) and _upload("a.csv", bad)})

@@ -1,0 +1,17 @@
+"""Job reads, scoped: a user's own jobs; administrators every job of their region's subtree."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zhenxing.accounts import scope
+
+from .models import Job
+
+
+def jobs_for(user) -> QuerySet[Job]:
+    return scope.scoped(user, Job).select_related("requested_by", "region")
+
+
+def job_by_upload(user, token: str) -> Job | None:
+    """The job that took the upload ``token``, if the user may see it."""
+    return jobs_for(user).filter(upload=token).first() if token else None
