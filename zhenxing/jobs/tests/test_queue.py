@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection  # noqa: F401 - read by the skipif conditions
 from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
@@ -148,3 +149,80 @@ def test_unconfirmed_uploads_expire_but_a_queued_jobs_does_not(w, settings):
     assert storage.uploads_sweep(now=timezone.now().timestamp() + 24 * 3600 - 60) == []  # just inside
     assert storage.uploads_sweep(now=later) == [kept]
     assert storage.upload_meta(kept) is None and storage.upload_meta(held) is not None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks between connections need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_take_the_same_job(w):
+    import threading
+
+    from django.db import connection, transaction
+
+    first = services.job_enqueue(actor=w.fendou, kind=TEST_OK)
+    second = services.job_enqueue(actor=w.fendou, kind=TEST_OK)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                list(Job.objects.select_for_update().filter(pk=first.pk))  # mid-claim of the oldest job
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=other_worker)
+    t.start()
+    try:
+        assert locked.wait(timeout=10)
+        taken = services.job_claim_next(worker="me")  # skips the locked row instead of waiting for it
+        assert taken is not None and taken.pk == second.pk
+    finally:
+        release.set()
+        t.join()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the reporter's own connection needs committed rows")
+@pytest.mark.django_db(transaction=True)
+def test_progress_reaches_the_page_while_the_handlers_transaction_is_open(w, settings):
+    """Outside a transaction (the real worker) the reporter thread writes progress and heartbeats on
+    its own connection: the page sees them though the handler has not committed."""
+    import threading
+
+    from django.db import transaction
+
+    from zhenxing.jobs.kinds import job_kind
+
+    seen, go_on = threading.Event(), threading.Event()
+    observed = {}
+
+    @job_kind("tests.slow", label="慢任务")
+    def slow(job, ctx):
+        with transaction.atomic():
+            ctx.progress("写入", 5, 10)
+            seen.wait(timeout=10)
+        return {}
+
+    def watch(pk):
+        from django.db import connection
+
+        try:
+            for _ in range(100):
+                row = Job.objects.get(pk=pk)
+                if row.done == 5:
+                    observed.update(stage=row.stage, total=row.total)
+                    break
+                threading.Event().wait(0.1)
+        finally:
+            seen.set()
+            connection.close()
+
+    job = services.job_enqueue(actor=w.fendou, kind="tests.slow")
+    services.job_claim(job.pk, worker="me")
+    watcher = threading.Thread(target=watch, args=(job.pk,))
+    watcher.start()
+    services.job_execute(job.pk)
+    watcher.join()
+    assert observed == {"stage": "写入", "total": 10}
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
