@@ -127,8 +127,8 @@ class Run(models.Model):
                                    related_name="+", verbose_name=_("发起人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    # Refreshed at every progress step: a run 运行中 whose heartbeat is older than
-    # SCREENING_RUN_STALE_MINUTES lost its process (restart, kill) and is marked failed.
+    # Refreshed at every progress step (shown on the page). Whether the process still lives is the
+    # run's job's heartbeat (zhenxing/jobs): when that stops, the job and the run are marked failed.
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     worker = models.CharField(_("执行进程"), max_length=100, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -24,7 +24,7 @@ DEPLOY = ROOT / "deploy"
 PRODUCTION = ROOT / "zhenxing" / "settings" / "production.py"
 ZHENXING = "/opt/zhenxing/bin/zhenxing"  # the console script of the install's virtual environment
 ENV_FILE = "/etc/zhenxing/zhenxing.env"
-UNITS = {"zhenxing-web.service": "serve", "zhenxing-worker.service": "screening_worker"}
+UNITS = {"zhenxing-web.service": "serve", "zhenxing-worker.service": "worker"}
 
 
 def unit(name: str) -> configparser.ConfigParser:

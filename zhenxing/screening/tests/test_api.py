@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from zhenxing.accounts import services as account_services
+from zhenxing.jobs import services as job_services
+from zhenxing.jobs.models import Job
 from zhenxing.registry import idnumber, testing
 from zhenxing.screening import services
 from zhenxing.screening.models import Alert, AlertState, Run, RunKind, RunStatus
@@ -154,8 +156,11 @@ def test_concurrent_change_inside_the_service_is_409(client, w, raised, monkeypa
 
 def test_runs_list_and_detail_are_scoped_and_show_interrupted_runs_failed(client, w, raised):
     done = Run.objects.get()  # the fixture's run, kept at the prefecture
-    dead = Run.objects.create(region=services.top_region(), kind=RunKind.SCREEN, as_of=AS_OF,
-                              status=RunStatus.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    dead = services.run_request(actor=w.diqu, kind=RunKind.SCREEN, as_of=AS_OF, start=False)
+    job = Job.objects.get(kind="screening.run", payload__run=dead.pk)
+    job_services.job_claim(job.pk, worker="worker host:1")
+    services.run_claim(dead.pk, worker="worker host:1")
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))  # its process died
     r = client.get("/api/v1/screening/runs", **auth(w.diqu))
     assert r.status_code == 200
     by_id = {x["id"]: x for x in r.json()}
