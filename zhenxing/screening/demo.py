@@ -63,7 +63,7 @@ def load(*, out) -> None:
             result, _ = services.feed_import(actor=None, source=source, path=path, file_name=f"演示-{source}.csv")
             imported += result.new
     if not Alert.objects.exists():
-        services.screen(actor=None, as_of=AS_OF)
+        services.run_here(actor=None, as_of=AS_OF)  # on the job queue, so the demo's 后台任务 page has it
         tahe = User.objects.filter(username="demo-tahe").first()
         fendou = User.objects.filter(username="demo-fendou").first()
         if tahe is not None:

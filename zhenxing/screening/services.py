@@ -380,7 +380,7 @@ def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = No
                 threads: int | None = None, start: bool = True) -> Run:
     """Queue a run (排队中) and its job on the job queue (kind ``screening.run``); with ``start``
     the job goes to its runner (``SCREENING_RUNNER``: the worker, a thread, or inline)."""
-    from zhenxing.jobs.services import job_enqueue
+    from zhenxing.jobs.services import job_enqueue, job_start
 
     from .jobs import RUN
 
@@ -391,9 +391,30 @@ def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = No
     with transaction.atomic(), acting(actor):
         run = Run.objects.create(region=actor.region if actor else top_region(), kind=kind, as_of=as_of,
                                  overrides=overrides or {}, threshold=threshold, started_by=actor)
-        job_enqueue(actor=actor, kind=RUN, region=run.region, payload={"run": run.pk, "threads": threads},
-                    label=f"{run.get_kind_display()}（基准日 {as_of:%Y-%m-%d}）", start=start)
+        job = job_enqueue(actor=actor, kind=RUN, region=run.region, payload={"run": run.pk, "threads": threads},
+                          label=f"{run.get_kind_display()}（基准日 {as_of:%Y-%m-%d}）", start=False)
+    if start:
+        job_start(job)
+        run.refresh_from_db()
+    return run
+
+
+def run_here(*, actor, as_of: dt.date, overrides: dict | None = None, threads: int | None = None) -> Run:
+    """A screening run carried out by this process now (``zhenxing screen``, the demo), as a job of
+    the queue like any other: it shows on the pages with its progress and is marked failed if
+    this process dies. Raises ``JobFailed`` with the run's error when it fails."""
+    from zhenxing.jobs.kinds import JobFailed
+    from zhenxing.jobs.models import Job, JobState
+    from zhenxing.jobs.services import job_run_now
+
+    from .jobs import RUN
+
+    run = run_request(actor=actor, kind=RunKind.SCREEN, as_of=as_of, overrides=overrides, threads=threads,
+                      start=False)
+    job = job_run_now(Job.objects.get(kind=RUN, payload__run=run.pk))
     run.refresh_from_db()
+    if job.state != JobState.DONE:
+        raise JobFailed(run.error or job.error)
     return run
 
 

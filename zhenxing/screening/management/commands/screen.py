@@ -7,11 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhenxing.jobs import services as job_services
-from zhenxing.jobs.models import Job, JobState
+from zhenxing.jobs.kinds import JobFailed
 from zhenxing.screening import rules, services
-from zhenxing.screening.jobs import RUN
-from zhenxing.screening.models import Run, RunKind
 
 
 def _date(text: str) -> dt.date:
@@ -63,12 +60,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         # On the job queue, carried out here and now: the run and its job show on the pages with their
         # progress, and are marked failed if this process dies.
-        run = services.run_request(actor=None, kind=RunKind.SCREEN, as_of=as_of, overrides=overrides,
-                                   threads=o["threads"], start=False)
-        job = job_services.job_run_now(Job.objects.get(kind=RUN, payload__run=run.pk))
-        if job.state != JobState.DONE:
-            raise CommandError(Run.objects.get(pk=run.pk).error or job.error)
-        summary = Run.objects.get(pk=run.pk).summary
+        try:
+            summary = services.run_here(actor=None, as_of=as_of, overrides=overrides, threads=o["threads"]).summary
+        except JobFailed as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"筛查完成：基准日 {as_of}，规则集 {as_of.year} 年第 {summary['ruleset']} 版，"
                           f"筛查 {summary['households']} 户，用时 {summary['seconds']} 秒")
         for code, n in summary["alerts"].items():
