@@ -11,6 +11,7 @@ from zhenxing.accounts.access import staff_view
 
 from . import services
 from .models import Level, Region
+from .selectors import PLAN_COUNTIES
 
 
 @staff_view()
@@ -48,5 +49,5 @@ def _render(request, node):
     chain = [r for r in node.ancestors() if scope.region_in_scope(request.user, r)]
     return render(request, "regions/node.html", {
         "node": node, "children": children, "chain": chain,
-        "phones": node.level == Level.PREFECTURE,
+        "phones": node.level == Level.PREFECTURE, "on_portal": node.code in PLAN_COUNTIES,
         "phone_editable": node.level == Level.COUNTY and request.user.role in services.OFFICE_PHONE_ROLES})

@@ -69,6 +69,8 @@ def test_region_page_shows_and_edits_the_phone(login, w):
     response = client.post(url, {"office_phone": "电话待定"}, follow=True)
     assert "电话号码格式不正确" in response.content.decode() and _phone(w.r.tahe)[0] == "0457-3612345"
     assert client.get(url).status_code == 405
+    html = client.get("/regions/232762000000/").content.decode()  # 松岭区: not one of the plan's four
+    assert 'name="office_phone"' in html and "公共服务首页不列出" in html
 
 
 def test_county_staff_sees_the_phone_but_cannot_edit_it(login, w):
