@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+
+from zhenxing.accounts.models import Role
+from zhenxing.audit.context import acting
 
 from .models import LEVEL_DEPTH, Level, Region
 
@@ -158,3 +163,41 @@ def regions_load_shipped(*, model: type[Region] = Region) -> RegionImportResult:
 def regions_load_builtin() -> RegionImportResult:
     """The shipped tree plus the demo villages (demo and tests)."""
     return _load_files(BUILTIN_FILES, model=Region)
+
+
+# --- county office phones (shown on the public portal) ------------------------------------------
+
+OFFICE_PHONE_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+# 0457-2123456, 0457-2123456-801, (0457)2123456, 13904570000, 12317: digits with the usual separators.
+OFFICE_PHONE_RE = re.compile(r"^[0-9()（）+\- ]{5,32}$")
+
+
+def region_office_phone_set(*, actor, region: Region, phone: str) -> Region:
+    """A prefecture (or system) admin publishes a county office's phone; an empty value withdraws
+    it (the portal then shows 暂未公布). A number entered here is real: the demo's 示例 mark goes.
+    The change is audited by the automatic capture, with the actor."""
+    if actor is None or actor.role not in OFFICE_PHONE_ROLES or not actor.region.contains(region):
+        raise PermissionDenied("仅地区管理员可设置县级办公电话")
+    if region.level != Level.COUNTY:
+        raise ValidationError({"office_phone": ["办公电话只对县级区划设置"]})
+    phone = " ".join(phone.split())
+    if phone and (not OFFICE_PHONE_RE.match(phone) or sum(ch.isdigit() for ch in phone) < 5):
+        raise ValidationError({"office_phone": ["电话号码格式不正确（如 0457-2123456）"]})
+    with transaction.atomic(), acting(actor):
+        node = Region.objects.select_for_update().get(pk=region.pk)
+        if node.office_phone != phone or node.office_phone_is_sample:
+            node.office_phone, node.office_phone_is_sample = phone, False
+            node.save(update_fields=["office_phone", "office_phone_is_sample"])
+    return node
+
+
+def region_office_phones_sample(phones: dict[str, str]) -> int:
+    """The demo's sample numbers (marked 示例) for counties that have none yet; a number an admin
+    entered is never overwritten. Returns how many were filled."""
+    filled = 0
+    with transaction.atomic():
+        for node in Region.objects.filter(code__in=phones, level=Level.COUNTY, office_phone=""):
+            node.office_phone, node.office_phone_is_sample = phones[node.code], True
+            node.save(update_fields=["office_phone", "office_phone_is_sample"])
+            filled += 1
+    return filled
