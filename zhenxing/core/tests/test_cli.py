@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.core.management import call_command
 
 from zhenxing.accounts.models import User
@@ -66,3 +67,14 @@ def test_createuser_command_creates_an_account_that_must_change_password(db):
 def test_hyphenated_command_names_work():
     result = run_cli("import-regions", "/nonexistent.csv")
     assert result.returncode == 2 and "无法读取文件" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["snapshot-indicators"], ["screening-worker", "--once"], ["ledger-remind"],
+                                     ["generate-reports"], ["leakage-check"]])
+def test_cron_commands_and_the_worker_exit_with_one_line_when_the_database_is_unreachable(command):
+    result = run_cli(*command, env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/x"})  # nothing listens on port 1
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("数据库无法连接：") and "Connection refused" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
