@@ -1,8 +1,6 @@
 """Writes to the region tree. Loading a new edition of the division codes is an import."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +10,7 @@ from django.db import transaction
 
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
+from zhenxing.lib import tabular
 
 from .models import LEVEL_DEPTH, Level, Region
 
@@ -43,36 +42,42 @@ class RegionImportResult:
     errors: list[dict] = field(default_factory=list)
 
 
-def _read_rows(text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+LAYOUT = tabular.Layout(headers=("code", "name", "level", "parent_code", "aliases", "is_sample"))
+
+
+def _read_rows(text: str) -> tuple[list[tuple[int, dict]], set[str]]:
+    """(file row number, {column: text}) per non-blank row, and the columns the file has."""
+    table = tabular.find_header(tabular.csv_rows(text), LAYOUT, required=("code", "name"), at_least=1, within=5)
+    rows = [(row_no, {k: tabular.cell_text(v) for k, v in values.items()}) for row_no, values in table.records()]
+    return rows, set(table.columns)
 
 
 def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> RegionImportResult:
-    """Upsert nodes from CSV text with columns code, name, level, parent_code [, aliases, is_sample].
+    """Upsert nodes from CSV text with columns code, name, level, parent_code [, aliases, is_sample]
+    (read by the tabular reader: a title row above the header is skipped). Raises tabular.Unreadable
+    when no header row is found.
 
     Rows may come in any order; parents must be in the file or already in the tree. Atomic:
     any error leaves the tree unchanged and every error names its row and column. A data
     migration passes its historical ``model``.
     """
-    rows = _read_rows(text)
-    columns = set(rows[0]) if rows else set()
-    errors: list[dict] = []
+    rows, columns = _read_rows(text)
+    errors = tabular.RowErrors()
     parsed: dict[str, dict] = {}
-    for i, row in enumerate(rows, start=2):  # row 1 is the header
+    for i, row in rows:
         code = row.get("code", "")
         if not (code.isdigit() and len(code) == 12):
-            errors.append({"row": i, "column": "code", "message": "区划代码须为12位数字"})
+            errors.add(i, "code", "区划代码须为12位数字")
             continue
         if code in parsed:
-            errors.append({"row": i, "column": "code", "message": f"区划代码 {code} 在文件中重复"})
+            errors.add(i, "code", f"区划代码 {code} 在文件中重复")
             continue
         level = LEVEL_NAMES.get(row.get("level", ""))
         if level is None:
-            errors.append({"row": i, "column": "level", "message": "层级须为 province/prefecture/county/township/village"})
+            errors.add(i, "level", "层级须为 province/prefecture/county/township/village")
             continue
         if not row.get("name"):
-            errors.append({"row": i, "column": "name", "message": "名称不能为空"})
+            errors.add(i, "name", "名称不能为空")
             continue
         aliases = [a for a in row.get("aliases", "").replace("；", ";").split(";") if a]
         parsed[code] = {"row": i, "code": code, "name": row["name"], "level": level,
@@ -102,17 +107,16 @@ def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> Re
 
     for code, item in parsed.items():
         if path_of(code) is None:
-            errors.append({"row": item["row"], "column": "parent_code",
-                           "message": f"上级代码 {item['parent_code']} 不存在"})
+            errors.add(item["row"], "parent_code", f"上级代码 {item['parent_code']} 不存在")
             continue
         parent_level = (parsed.get(item["parent_code"]) or {}).get("level") or (
             existing[item["parent_code"]].level if item["parent_code"] in existing else None)
         if parent_level and LEVEL_DEPTH[Level(parent_level)] >= LEVEL_DEPTH[Level(item["level"])]:
-            errors.append({"row": item["row"], "column": "level", "message": "层级须低于上级"})
+            errors.add(item["row"], "level", "层级须低于上级")
 
-    result = RegionImportResult(errors=errors)
+    result = RegionImportResult(errors=errors.dicts())
     if errors:
-        raise RegionImportError(errors)
+        raise RegionImportError(errors.dicts())
 
     with transaction.atomic():
         # Parents first, so every parent FK can be resolved.
