@@ -133,14 +133,14 @@ def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def _run_pg(argv: list[str], env: dict[str, str], what: str) -> None:
+def _run_pg(argv: list[str], env: dict[str, str], what: str, after: str = "") -> None:
     if shutil.which(argv[0]) is None:
         raise BackupError(f"找不到 {argv[0]} 命令：请安装 PostgreSQL 客户端（Debian 软件包 postgresql-client，"
                           f"主版本不低于数据库服务器）")
     result = subprocess.run(argv, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = "\n".join(result.stderr.strip().splitlines()[-5:])
-        raise BackupError(f"{what}失败（{argv[0]} 退出码 {result.returncode}）：{detail}")
+        raise BackupError(f"{what}失败（{argv[0]} 退出码 {result.returncode}）{after}：{detail}")
 
 
 def _dump_database(using: str, dest: Path) -> None:
@@ -356,10 +356,12 @@ def _restore_database(using: str, staged: Path, force: bool) -> None:
     connection = connections[using]
     connection.close()
     if connection.vendor == "postgresql":
-        argv = ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
+        # An empty --dbname makes pg_restore connect (to PGDATABASE) instead of printing SQL.
+        argv = ["pg_restore", "--dbname=", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
         if force:
             argv += ["--clean", "--if-exists"]
-        _run_pg([*argv, str(staged)], _pg_env(connection.settings_dict), "恢复数据库（已整体回滚，数据库未作修改）")
+        _run_pg([*argv, str(staged)], _pg_env(connection.settings_dict), "恢复数据库",
+                after="（单一事务，已整体回滚）；未作任何修改")
     else:
         path = _sqlite_path(using)
         # Stale write-ahead files of the replaced database must not be applied to the new one.
@@ -429,10 +431,10 @@ def backup_restore(*, archive: Path, using: str = "default", media_root: Path | 
     engine = manifest.get("database", {}).get("engine")
     if engine not in DB_MEMBERS or manifest["database"].get("member") != DB_MEMBERS[engine]:
         raise BackupError("备份清单中的数据库信息无效；未作任何修改")
+    _stage(archive, manifest)  # the whole file is checked before anything else is looked at
     if engine != connection.vendor:
         raise BackupError(f"备份来自 {ENGINE_NAMES[engine]} 数据库，当前配置的是 "
                           f"{ENGINE_NAMES.get(connection.vendor, connection.vendor)}：不同数据库之间不能直接恢复；未作任何修改")
-    _stage(archive, manifest)  # the whole file is checked before anything is looked at or changed
     if not force:
         problems = []
         tables = database_tables(using)
