@@ -9,13 +9,19 @@ A backup is one uncompressed tar file:
   time, the SHA-256 and size of every other member, and fingerprints of the ID keys (a short
   hash of each key, never a key).
 
-A restore verifies every member against the manifest before it changes anything, and goes only
-into an *empty* target unless ``force``:
+A restore changes nothing until every check has passed, in this order: every member's SHA-256
+and size against the manifest; the manifest's engine against the configured one; an *empty*
+target unless ``force``:
 
 - the database is empty when it has no table and no view: on PostgreSQL none visible on the
   search path (a freshly created database; ``zhenxing migrate`` already makes it non-empty),
   on SQLite a missing or zero-length file or one without any table;
 - the media folder is empty when it is missing or holds no file (empty folders do not count).
+
+It then unpacks into a staging folder inside MEDIA_ROOT (checking again), restores the database
+(``pg_restore`` in one transaction; on SQLite the file is replaced), moves the files in, checks
+that the configured ID keys read a sample of the restored ID numbers, and logs a "restore" entry
+in the restored audit log.
 """
 from __future__ import annotations
 
@@ -127,7 +133,7 @@ def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
             env[var] = str(value)
     options = settings_dict.get("OPTIONS") or {}
     for option, var in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"), ("sslcert", "PGSSLCERT"),
-                        ("sslkey", "PGSSLKEY")):
+                        ("sslkey", "PGSSLKEY"), ("connect_timeout", "PGCONNECT_TIMEOUT"), ("options", "PGOPTIONS")):
         if options.get(option):
             env[var] = str(options[option])
     return env
@@ -428,8 +434,9 @@ def backup_restore(*, archive: Path, using: str = "default", media_root: Path | 
     media_root = Path(media_root or settings.MEDIA_ROOT)
     manifest = manifest_read(archive)
     connection = connections[using]
-    engine = manifest.get("database", {}).get("engine")
-    if engine not in DB_MEMBERS or manifest["database"].get("member") != DB_MEMBERS[engine]:
+    database = manifest.get("database") if isinstance(manifest.get("database"), dict) else {}
+    engine = database.get("engine")
+    if engine not in DB_MEMBERS or database.get("member") != DB_MEMBERS[engine]:
         raise BackupError("备份清单中的数据库信息无效；未作任何修改")
     _stage(archive, manifest)  # the whole file is checked before anything else is looked at
     if engine != connection.vendor:
@@ -445,16 +452,16 @@ def backup_restore(*, archive: Path, using: str = "default", media_root: Path | 
             problems.append(f"上传文件目录 {media_root} 不是空的（已有 {len(files)} 个文件，如 {files[0]}）")
         if problems:
             raise BackupError("；".join(problems) + "。恢复会覆盖现有数据：确认无误后加 --force 重新运行；未作任何修改")
+    sqlite_target = _sqlite_path(using) if engine == "sqlite" else None
     media_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
-    db_staged = staging / manifest["database"]["member"]
-    if engine == "sqlite":  # replaced by a rename: staged beside the database file
-        target = _sqlite_path(using)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restore", dir=target.parent)
-        os.close(fd)
-        db_staged = Path(name)
+    db_staged = staging / DB_MEMBERS[engine]
     try:
+        if sqlite_target is not None:  # replaced by a rename: staged beside the database file
+            sqlite_target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{sqlite_target.name}.", suffix=".restore", dir=sqlite_target.parent)
+            os.close(fd)
+            db_staged = Path(name)
         (staging / "media").mkdir()
         _stage(archive, manifest, db_staged, staging / "media")
         _restore_database(using, db_staged, force)
@@ -463,12 +470,12 @@ def backup_restore(*, archive: Path, using: str = "default", media_root: Path | 
         shutil.rmtree(staging, ignore_errors=True)
         db_staged.unlink(missing_ok=True)
     result = RestoreResult(manifest=manifest)
-    _migration_notes(result, using)
-    _key_warnings(result, using)
     try:
+        _migration_notes(result, using)
+        _key_warnings(result, using)
         event_log(action="restore", using=using, extra={
             "file": archive.name, "created_at": manifest.get("created_at"), "app_version": manifest.get("app_version"),
             "media_files": manifest.get("media_files"), "force": force, "warnings": result.warnings})
-    except DatabaseError:  # the restored audit table is older than this program (migrations pending)
-        result.notes.append("恢复记录未能写入审计日志（数据库结构尚未迁移到本程序的版本）")
+    except DatabaseError as exc:  # a database older than this program's tables (migrations pending)
+        result.warnings.append(f"数据已恢复，但恢复后的检查或审计记录未能完成（{exc}）：请运行 zhenxing migrate 后核对")
     return result

@@ -218,7 +218,7 @@ def test_the_restore_command_refuses_the_live_non_empty_database(w, media, tmp_p
     assert Member.objects.count() == members
 
 
-def test_a_backup_of_another_engine_is_refused(w, media, target, tmp_path):
+def test_a_backup_of_another_engine_is_refused(media, target, tmp_path):
     other = "sqlite" if connections["default"].vendor == "postgresql" else "postgresql"
     payload = b"not a database of this engine"
     manifest = {"format": backup.FORMAT, "format_version": 1, "app_version": "0.1.0",
@@ -267,7 +267,7 @@ def test_a_newer_key_in_front_of_the_backups_key_gives_no_warning(w, media, targ
     assert result.warnings == []
 
 
-def test_a_failed_backup_leaves_no_file(w, media, tmp_path, monkeypatch):
+def test_a_failed_backup_leaves_no_file(media, tmp_path, monkeypatch):
     def broken(using, dest):
         raise backup.BackupError("导出数据库失败")
 
