@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "transition": _("流程操作"),
     "password_change": _("修改密码"),
     "token": _("签发接口令牌"),
+    "backup": _("备份"),
+    "restore": _("恢复"),
 }
 
 
