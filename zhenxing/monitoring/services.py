@@ -18,7 +18,7 @@ from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.lib.errors import StaleVersion
 from zhenxing.registry import idnumber
-from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind, MonitoringStatus
+from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind
 
 from . import rules, workflow
 from .workflow import risk_codes

@@ -28,7 +28,7 @@ from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
 from . import feeds, rules, snapshot, workflow
-from .models import SOURCE_DEPARTMENT, Alert, AlertState, FeedFile, Run, RunKind, RunStatus, RuleSet
+from .models import SOURCE_DEPARTMENT, Alert, FeedFile, Run, RunKind, RunStatus, RuleSet
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 

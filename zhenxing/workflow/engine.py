@@ -19,6 +19,7 @@ An effect or hook that raises rolls the whole step back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -266,7 +267,16 @@ def register(machine: Machine) -> Machine:
 
 
 def machine_for(obj_or_model) -> Machine:
+    """The machine registered for a model; the model's app's ``workflow`` module is imported first
+    (it registers its machines), so a caller need not have imported it."""
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    if model not in _MACHINES:
+        module = f"{model._meta.app_config.name}.workflow"
+        try:
+            import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
     try:
         return _MACHINES[model]
     except KeyError:
