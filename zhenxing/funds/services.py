@@ -17,6 +17,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
+from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry import idnumber
 
@@ -117,6 +118,7 @@ def project_update(*, actor, project: Project, **fields) -> Project:
 def project_transition(*, actor, project: Project, to: str, date: dt.date, evidence: str, note: str = "",
                        expected_version: int | None = None) -> Project:
     """Take one lifecycle step (see lifecycle.TRANSITIONS)."""
+    require_current(expected_version, project.version, "该项目已被他人修改，请刷新后重试")
     step = lifecycle.find(project.status, to)
     if step is None:
         raise ValidationError({"to": [f"不能从“{project.get_status_display()}”直接变更为“{ProjectStatus(to).label}”"]})
@@ -146,7 +148,7 @@ def project_transition(*, actor, project: Project, to: str, date: dt.date, evide
     with transaction.atomic(), acting(actor):
         updated = Project.objects.filter(pk=project.pk, status=project.status, version=version).update(**changes)
         if updated != 1:
-            raise ValidationError({"to": ["该项目已被他人修改，请刷新后重试"]})
+            raise StaleVersion({"to": ["该项目已被他人修改，请刷新后重试"]})
         ProjectTransition.objects.create(project=project, from_status=step.source, to_status=step.target, date=date,
                                          evidence=evidence.strip(), note=note, actor=actor, actor_level=actor.role)
         project.refresh_from_db()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Department, Role, User
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.regions.models import Level, Region
 
 from . import workflow
@@ -336,6 +337,7 @@ def missing_evidence(assignment: Assignment) -> list[ChecklistItem]:
 def assignment_transition(*, actor, assignment: Assignment, action: str, reason: str = "",
                           on: dt.date | None = None, expected_version: int | None = None) -> Assignment:
     _writer(actor)
+    require_current(expected_version, assignment.version, "该任务已被他人更新，请刷新后重试")
     t = workflow.TASK_TRANSITIONS.get(action)
     _require(t is not None, "未知操作")
     _require(assignment.status in t.sources, f"当前状态为{assignment.get_status_display()}，不能{t.label}")
@@ -357,7 +359,8 @@ def assignment_transition(*, actor, assignment: Assignment, action: str, reason:
             fields["submitted_on"] = None
     with transaction.atomic(), acting(actor):
         updated = Assignment.objects.filter(pk=assignment.pk, version=version, status=assignment.status).update(**fields)
-        _require(updated == 1, "该任务已被他人更新，请刷新后重试")
+        if updated != 1:
+            raise StaleVersion("该任务已被他人更新，请刷新后重试")
         AssignmentEvent.objects.create(assignment=assignment, action=action, from_status=assignment.status,
                                        to_status=t.target, on=on, actor=actor, reason=reason.strip())
         event_log(action="transition", actor=actor, obj=assignment,
@@ -473,6 +476,7 @@ def item_transition(*, actor, item: RectificationItem, action: str, note: str = 
                     evidence_file=None, on: dt.date | None = None,
                     expected_version: int | None = None) -> RectificationItem:
     _writer(actor)
+    require_current(expected_version, item.version, "该事项已被他人更新，请刷新后重试")
     t = workflow.ITEM_TRANSITIONS.get(action)
     _require(t is not None, "未知操作")
     _require(item.status in t.sources, f"当前状态为{item.get_status_display()}，不能{t.label}")
@@ -499,7 +503,8 @@ def item_transition(*, actor, item: RectificationItem, action: str, note: str = 
             fields["rechecked_on"] = on
     with transaction.atomic(), acting(actor):
         updated = RectificationItem.objects.filter(pk=item.pk, version=version, status=item.status).update(**fields)
-        _require(updated == 1, "该事项已被他人更新，请刷新后重试")
+        if updated != 1:
+            raise StaleVersion("该事项已被他人更新，请刷新后重试")
         if evidence_file:
             stored = RectificationItem.objects.get(pk=item.pk)
             stored.evidence_file = evidence_file
@@ -767,7 +772,8 @@ def scheme_publish(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
                                                   status=SchemeStatus.COMPUTED).update(
             status=SchemeStatus.PUBLISHED, published_at=timezone.now(), published_by=actor,
             version=scheme.version + 1)
-        _require(updated == 1, "该考核已被他人更新，请刷新后重试")
+        if updated != 1:
+            raise StaleVersion("该考核已被他人更新，请刷新后重试")
         scheme.refresh_from_db()
         event_log(action="transition", actor=actor, obj=scheme, extra={"action": "publish"})
         for r in scheme.results.select_related("county"):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
+from zhenxing.lib.errors import StaleVersion, require_current
 
 from .models import CaseState, CaseStep, Power, PowerCase, PowerStep
 from .services import check_can_write
@@ -75,6 +76,7 @@ def case_open(*, actor, power: Power, title: str, applicant: str = "", opened: d
 def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, done_on: dt.date, note: str = "",
                      version: int | None = None, request=None) -> PowerCase:
     """Record that ``step`` of ``case`` was done by ``done_by`` on ``done_on``; it must be the next step."""
+    require_current(version, case.version, "该事项已被他人办理，请刷新后重试")
     check_can_write(actor, case.power.village, LIST_ROLES)
     if case.state != CaseState.OPEN:
         raise ValidationError(f"该事项{case.get_state_display()}，不能再办理")
@@ -99,7 +101,7 @@ def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, d
                                            state=t.source, done_steps=step.order - 1).update(
             done_steps=step.order, state=t.target, version=F("version") + 1)
         if updated != 1:
-            raise ValidationError("该事项已被他人办理，请刷新后重试")
+            raise StaleVersion("该事项已被他人办理，请刷新后重试")
         CaseStep.objects.create(case=case, step=step, done_by=done_by.strip(), done_on=done_on, note=note,
                                 recorded_by=actor)
         audit.event_log(action="transition", actor=actor, request=request, obj=case,
@@ -119,7 +121,7 @@ def case_withdraw(*, actor, case: PowerCase, reason: str, request=None) -> Power
         updated = PowerCase.objects.filter(pk=case.pk, version=case.version, state=t.source).update(
             state=t.target, version=F("version") + 1)
         if updated != 1:
-            raise ValidationError("该事项已被他人办理，请刷新后重试")
+            raise StaleVersion("该事项已被他人办理，请刷新后重试")
         audit.event_log(action="transition", actor=actor, request=request, obj=case,
                         extra={"flow": "list", "action": t.action, "reason": reason.strip()})
     case.refresh_from_db()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
+from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.registry.models import Household
 
 from .models import EntryState, PointAccount, PointEntry, PointRule, Redemption, StoreItem
@@ -90,6 +91,7 @@ def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date
 def entry_transition(*, actor, entry: PointEntry, action: str, version: int | None = None,
                      today: dt.date | None = None, reason: str = "", request=None) -> PointEntry:
     """Apply one transition; ``version`` (as shown to the user) guards against two people acting at once."""
+    require_current(version, entry.version, "该记录已被他人处理，请刷新后重试")
     today = today or timezone.localdate()
     t = TRANSITIONS.get(action)
     if t is None:
@@ -115,7 +117,7 @@ def entry_transition(*, actor, entry: PointEntry, action: str, version: int | No
         expected = entry.version if version is None else version
         updated = PointEntry.objects.filter(pk=entry.pk, state=entry.state, version=expected).update(**changes)
         if updated != 1:
-            raise ValidationError("该记录已被他人处理，请刷新后重试")
+            raise StaleVersion("该记录已被他人处理，请刷新后重试")
         if action == "credit":
             applied = _credit(entry)
             PointEntry.objects.filter(pk=entry.pk).update(credited_at=now, applied=applied)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
@@ -514,12 +515,13 @@ def runs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Even
 
 # ---------------------------------------------------------------- alerts
 
-class ConcurrentChange(ValidationError):
-    """Someone else acted on the alert since it was read (optimistic locking on ``version``)."""
+# Someone else acted on the alert since it was read (optimistic locking on ``version``): the shared error.
+ConcurrentChange = StaleVersion
 
 
 def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
                      expected_version: int | None = None) -> Alert:
+    require_current(expected_version, alert.version, "该预警已被他人处理，请刷新后重试")
     t = workflow.TRANSITIONS.get(action)
     if t is None:
         raise ValidationError("未知操作")

@@ -1,0 +1,1 @@
+"""Library layer: shared helpers that import no app of the project."""
