@@ -397,7 +397,7 @@ class RecordOut(Schema):
     note: str
 
 
-class CaseOut(Schema):
+class PowerCaseOut(Schema):
     id: int
     power_id: int
     title: str
@@ -417,7 +417,7 @@ def _case(c: m.PowerCase) -> dict:
                          "note": r.note} for r in c.records.select_related("step")]}
 
 
-@router.get("/people/cases/{id}", response=CaseOut, openapi_extra=_x("people.powercase"), summary="一件小微权力办理事项")
+@router.get("/people/cases/{id}", response=PowerCaseOut, openapi_extra=_x("people.powercase"), summary="一件小微权力办理事项")
 def case_detail(request, id: int):
     return _case(scope.get_object_or_404(request.user, m.PowerCase.objects.select_related("power"), pk=id))
 
@@ -430,7 +430,7 @@ class StepRecordIn(Schema):
     version: int
 
 
-@router.post("/people/cases/{id}/steps", response=CaseOut, openapi_extra=_x("people.powercase"),
+@router.post("/people/cases/{id}/steps", response=PowerCaseOut, openapi_extra=_x("people.powercase"),
              summary="记录办理事项的下一步（不能跳步）")
 def case_step(request, id: int, data: StepRecordIn):
     c = scope.get_object_or_404(request.user, m.PowerCase.objects.select_related("power"), pk=id)
