@@ -255,10 +255,12 @@ def test_openapi_schema_names_are_unique_and_each_operation_refers_to_its_own(cl
     doc = r.json()
     components = doc["components"]["schemas"]
     by_name: dict[str, set[type]] = defaultdict(set)
-    pending = [m for _path, op in _operations() for m in
-               [*(f.annotation for p in op.models if p.__ninja_param_source__ == "body" for f in p.model_fields.values()),
-                *(r.model_fields["response"].annotation for r in op.response_models.values()
-                  if isinstance(r, type) and issubclass(r, BaseModel))]]
+    pending = []
+    for _path, op in _operations():
+        pending += [f.annotation for p in op.models if p.__ninja_param_source__ == "body"
+                    for f in p.model_fields.values()]
+        pending += [r.model_fields["response"].annotation for r in op.response_models.values()
+                    if isinstance(r, type) and issubclass(r, BaseModel)]
     done: set[type] = set()
     while pending:
         for model in _models(pending.pop()):
