@@ -11,7 +11,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Permiss
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja import errors as ninja_errors
-from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -29,7 +28,7 @@ class BearerAuth(HttpBearer):
         if user is None:
             return None
         if user.is_read_only and request.method not in SAFE_METHODS:
-            raise HttpError(403, "督查账户为只读账户，不能修改数据")
+            raise PermissionDenied("督查账户为只读账户，不能修改数据")
         request.user = user  # audit and scope read request.user
         return user
 
@@ -42,7 +41,7 @@ class SessionAuth(NinjaSessionAuth):
         if user is None or not user.is_authenticated or user.must_change_password:
             return None
         if user.is_read_only and request.method not in SAFE_METHODS:
-            raise HttpError(403, "督查账户为只读账户，不能修改数据")
+            raise PermissionDenied("督查账户为只读账户，不能修改数据")
         return user
 
 
@@ -132,6 +131,11 @@ def service_refused(request, exc: ValidationError):
 def stale_version(request, exc: StaleVersion):
     """A versioned write whose ``version`` is no longer current: nothing was written."""
     return api.create_response(request, {"detail": "；".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(ninja_errors.AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录，或在请求头中携带有效的接口令牌"}, status=401)
 
 
 @api.exception_handler(PermissionDenied)

@@ -229,7 +229,9 @@ def test_the_registry_list_keeps_its_fields_and_takes_after(call, w):
 
 
 # ---------------------------------------------------------------- Chinese, OpenAPI
-def test_chinese_is_not_escaped(call, w):
+def test_chinese_is_not_escaped(call, client, w):
+    r = client.get(f"{V1}/cases")
+    assert r.status_code == 401 and r.json() == {"detail": "请先登录，或在请求头中携带有效的接口令牌"}
     r = call(w.tahe, "get", "/cases/0")
     assert NOT_FOUND.encode() in r.content and b"\\u" not in r.content
     r = call(w.tahe, "get", f"/regions/{w.r.tahe.code}")
