@@ -75,13 +75,15 @@ class User(AbstractUser):
 
 
 class LoginAttempt(models.Model):
-    """Every login try, kept to enforce the lockout (per account and per address)."""
+    """Every login try, kept to enforce the lock per account and the throttle per address
+    (accounts/lockout.py)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     success = models.BooleanField(default=False)
-    # An admin's unlock resets the count as a success would.
+    # An admin's lift: with the username and no address it restarts the account's count, with the
+    # address and no username the address's.
     unlock = models.BooleanField(default=False)
 
     audit_skip = True  # logins are audited as login events, not as record changes

@@ -4,8 +4,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhenxing.accounts import scope
-from zhenxing.funds.imports import CellError, _cells, _service_error, choice, date, decimal, required_text, text
+from zhenxing.funds.imports import _cells, _service_error, choice, date, decimal, required_text, text
 from zhenxing.funds.models import Project
+from zhenxing.lib.tabular import CellError
 from zhenxing.registry.models import Household
 
 from . import services

@@ -12,21 +12,20 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.lib.errors import StaleVersion
 from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
 from . import feeds, rules, snapshot, workflow
-from .models import SOURCE_DEPARTMENT, Alert, AlertState, FeedFile, Run, RunKind, RunStatus, RuleSet
+from .models import SOURCE_DEPARTMENT, Alert, FeedFile, Run, RunKind, RunStatus, RuleSet
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
-VERIFY_DAYS = 15
 
 
 def top_region() -> Region:
@@ -226,12 +225,12 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
     con.executemany("INSERT INTO rparams VALUES (?, ?, ?, ?, ?, ?)", rows)
     # The 50 most recent records per alert: ranked by a window (parallel), then sorted within each
     # short list; an ordered list() aggregate over all hits runs on one thread and was 3x slower.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE agg AS
+    con.execute("""CREATE OR REPLACE TEMP TABLE agg AS
         SELECT subject, rule, max(coalesce(sub, '')) AS sub, household_id, max(village_id) AS village_id,
                CAST(max(metric) AS DECIMAL(14,2)) AS metric, CAST(max(lim) AS DECIMAL(14,2)) AS lim,
-               CAST(to_json(list_transform(list_sort(list({{'k': k, 'source': source, 'key': rec_key,
-                   'date': CAST(rec_date AS VARCHAR), 'note': note}}) FILTER (WHERE k <= 50)),
-                   r -> {{'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note}})) AS VARCHAR) AS records,
+               CAST(to_json(list_transform(list_sort(list({'k': k, 'source': source, 'key': rec_key,
+                   'date': CAST(rec_date AS VARCHAR), 'note': note}) FILTER (WHERE k <= 50)),
+                   r -> {'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note})) AS VARCHAR) AS records,
                count(*) AS n_records
         FROM (SELECT *, row_number() OVER (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key) AS k
               FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
@@ -240,16 +239,16 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
     # The evidence holds what the department data showed; the rule set, as-of date and parameters are
     # the run's (Alert.citation). The digest covers the parameters too, so a run under other
     # parameters rewrites the alert while a later run on unchanged records (a new as-of date) does not.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
+    con.execute("""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
         FROM (SELECT p.params, a.subject, a.rule,
                CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
                CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
                     WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
                p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
-               '{{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
+               '{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
                || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
                || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
-                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}}' AS evidence
+                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}' AS evidence
         FROM agg a JOIN rparams p ON p.rule = a.rule) e""")
     now = timezone.now()
     rules_run = [r[0] for r in rows]
@@ -463,42 +462,15 @@ def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None
 
 # ---------------------------------------------------------------- alerts
 
-class ConcurrentChange(ValidationError):
-    """Someone else acted on the alert since it was read (optimistic locking on ``version``)."""
+# Someone else acted on the alert since it was read (optimistic locking on ``version``).
+ConcurrentChange = StaleVersion
 
 
 def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
                      expected_version: int | None = None) -> Alert:
-    t = workflow.TRANSITIONS.get(action)
-    if t is None:
-        raise ValidationError("未知操作")
-    if actor.role not in t.roles:
-        raise PermissionDenied("您的角色不能执行此操作")
-    if alert.state != t.source:
-        raise ValidationError(f"预警当前状态为“{alert.get_state_display()}”，不能“{t.label}”")
-    if t.opens_case and alert.household_id is None:
-        raise ValidationError("村级预警不能直接纳入监测，请按农户分别核实")
-    if t.needs_reason and not reason.strip():
-        raise ValidationError("请填写核实说明")
-    if t.needs_evidence and not evidence.strip():
-        raise ValidationError("请填写核实依据（如入户核实记录、佐证材料）")
-    version = alert.version if expected_version is None else expected_version
-    now = timezone.now()
-    changes = {"state": t.target, "version": F("version") + 1, "updated_at": now}
-    if t.target == AlertState.ISSUED:
-        changes.update(issued_at=now, verify_due=(timezone.localdate() + dt.timedelta(days=VERIFY_DAYS)))
-    if t.target in (AlertState.MONITORED, AlertState.NO_RISK):
-        changes.update(is_open=False, closed_at=now, outcome_reason=reason.strip(), outcome_evidence=evidence.strip())
-    with transaction.atomic(), acting(actor):
-        done = Alert.objects.filter(pk=alert.pk, version=version, state=t.source).update(**changes)
-        if not done:
-            raise ConcurrentChange("该预警已被他人处理，请刷新后重试")
-        if t.opens_case:
-            case_ref = _open_case(actor=actor, alert=alert, reason=reason)
-            Alert.objects.filter(pk=alert.pk).update(case_ref=case_ref)
-        alert.refresh_from_db()
-        event_log(action="transition", actor=actor, obj=alert,
-                  extra={"from": t.source, "to": t.target, "action": action, "reason": reason.strip()})
+    """One step of the alert workflow (workflow.TRANSITIONS), through the one transition engine."""
+    workflow.MACHINE.apply(actor=actor, obj=alert, code=action, reason=reason, evidence=evidence,
+                           version=expected_version)
     return alert
 
 
