@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('regions', '0002_shipped_tree'),
+        ('regions', '0003_shipped_tree'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
