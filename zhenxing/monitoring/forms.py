@@ -123,8 +123,9 @@ class EvidenceForm(forms.Form):
 class StandardForm(forms.ModelForm):
     class Meta:
         model = YearStandard
-        fields = ["year", "threshold", "reference_income", "decision_days", "home_check_days", "posting_days",
-                  "stable_months", "visit_interval_days", "is_demo", "note"]
+        fields = ["year", "threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
+                  "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
+                  "visit_interval_unit", "is_demo", "note"]
 
 
 class CaseFilterForm(forms.Form):

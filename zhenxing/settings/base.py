@@ -23,6 +23,7 @@ DOMAIN_APPS = [
     "zhenxing.regions",
     "zhenxing.accounts",
     "zhenxing.audit",
+    "zhenxing.calendar",
     "zhenxing.registry",
     "zhenxing.monitoring",
     "zhenxing.screening",
