@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
-from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES, UNIT_LABELS, WORKDAYS
+from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES, WORKDAYS
 from zhenxing.registry.models import MonitoringKind
 
 
@@ -54,7 +54,7 @@ class YearStandard(models.Model):
 
     def limit_label(self, name: str) -> str:
         days, unit = self.limit(name)
-        return f"{days}个{UNIT_LABELS[unit]}"
+        return f"{days} 个工作日" if unit == WORKDAYS else f"{days} 天"
 
 
 class Channel(models.TextChoices):
