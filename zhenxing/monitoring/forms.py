@@ -125,7 +125,8 @@ class StandardForm(forms.ModelForm):
         model = YearStandard
         fields = ["year", "threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
                   "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
-                  "visit_interval_unit", "is_demo", "note"]
+                  "visit_interval_unit", "income_collection_closes", "is_demo", "note"]
+        widgets = {"income_collection_closes": forms.DateInput(attrs={"type": "date"})}
 
 
 class CaseFilterForm(forms.Form):

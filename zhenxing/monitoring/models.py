@@ -31,6 +31,9 @@ class YearStandard(models.Model):
     posting_days = models.PositiveSmallIntegerField(_("公示天数（不少于）"), default=5)
     posting_unit = models.CharField(_("公示天数单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     stable_months = models.PositiveSmallIntegerField(_("收入稳定月数（风险消除）"), default=6)
+    income_collection_closes = models.DateField(
+        _("本年度收入采集截止日期"), null=True, blank=True,
+        help_text=_("该日之后筛查才对本年度无收入记录的农户发出“收入缺失”预警；空则为次年3月31日"))
     visit_interval_days = models.PositiveSmallIntegerField(_("走访间隔"), default=30)
     visit_interval_unit = models.CharField(_("走访间隔单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     is_demo = models.BooleanField(_("演示数值"), default=False,

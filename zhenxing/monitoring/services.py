@@ -368,7 +368,7 @@ def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_c
 
 STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
                    "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
-                   "visit_interval_unit", "is_demo", "note")
+                   "visit_interval_unit", "income_collection_closes", "is_demo", "note")
 
 
 def standard_save(*, actor, year: int, **fields) -> YearStandard:
