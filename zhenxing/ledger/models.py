@@ -586,8 +586,8 @@ class AssessmentResult(models.Model):
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="results")
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）"))
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, default=0)
-    raw_total = models.DecimalField(_("适用指标得分合计"), max_digits=8, decimal_places=2, default=0)
-    applicable_weight = models.DecimalField(_("适用指标分值合计"), max_digits=8, decimal_places=2, default=0)
+    raw_total = models.DecimalField(_("适用系统指标得分合计"), max_digits=8, decimal_places=2, default=0)
+    applicable_weight = models.DecimalField(_("适用系统指标分值合计"), max_digits=8, decimal_places=2, default=0)
     rank = models.PositiveSmallIntegerField(_("名次"), null=True)
 
     class Meta:

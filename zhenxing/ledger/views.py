@@ -658,9 +658,9 @@ def assessment_export(request, scheme):
 def result_detail(request, result):
     # Before publication a county sees its computed figures to check them (marked 未发布).
     scores = result.scores.select_related("indicator", "entered_by").order_by("indicator__order")
-    full_weight = sum((i.weight for i in result.scheme.indicators.all()), 0)
+    computed_weight = sum((i.weight for i in result.scheme.indicators.all() if i.computed), 0)
     return render(request, "ledger/result.html", {"result": result, "scheme": result.scheme, "scores": scores,
-                                                  "rule": NOT_APPLICABLE_RULE, "full_weight": full_weight})
+                                                  "rule": NOT_APPLICABLE_RULE, "computed_weight": computed_weight})
 
 
 # ---------------------------------------------------------------- notices

@@ -59,9 +59,10 @@ def scheme_indicator_add(*, actor, scheme: AssessmentScheme, weight: Decimal, sc
 TWO = Decimal("0.01")
 
 
-NOT_APPLICABLE_RULE = ("指标在本县无应计量事项（如统计期内未登记整改事项）的，为“不适用”，既不得分也不视为达标；"
-                       "其分值按比例分配给本县其他适用指标：总分 = 适用指标得分之和 × 指标体系总分值 ÷ "
-                       "适用指标分值之和。评审指标始终适用，未打分前按0分计。")
+NOT_APPLICABLE_RULE = ("系统计算指标在本县无应计量事项（如统计期内未登记整改事项）的，为“不适用”，既不得分也不视为达标；"
+                       "其分值按比例分配给本县其他适用的系统计算指标：系统计算部分得分 = 适用系统指标得分之和 × "
+                       "系统指标分值合计 ÷ 适用系统指标分值之和；系统计算指标全部不适用的，该部分得0分。"
+                       "评审指标按实得分计入（未打分前按0分计）。总分 = 系统计算部分得分 + 评审得分。")
 
 
 def indicator_score(indicator: AssessmentIndicator, value) -> tuple[Decimal | None, str]:
@@ -124,16 +125,18 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
 
 
 def _totals(scheme: AssessmentScheme) -> None:
-    """Totals by NOT_APPLICABLE_RULE: the applicable figures' scores, scaled up to the scheme's full
-    weight; a county with no applicable figure scores 0."""
-    full = sum((i.weight for i in scheme.indicators.all()), Decimal("0"))
+    """Totals by NOT_APPLICABLE_RULE: the applicable computed figures' scores scaled up to the weight
+    of all computed figures (0 when none applies: recording nothing earns nothing), plus the review
+    scores as entered (so a reviewer's score is never inflated by what a county did not record)."""
+    computed_weight = sum((i.weight for i in scheme.indicators.all() if i.computed), Decimal("0"))
     results = list(scheme.results.prefetch_related("scores__indicator"))
     for r in results:
-        applicable = [s for s in r.scores.all() if s.applicable]
-        r.raw_total = sum((s.score or Decimal("0") for s in applicable), Decimal("0"))
-        r.applicable_weight = sum((s.indicator.weight for s in applicable), Decimal("0"))
-        r.total = ((r.raw_total * full / r.applicable_weight).quantize(TWO, ROUND_HALF_UP)
-                   if r.applicable_weight else Decimal("0"))
+        computed = [s for s in r.scores.all() if s.indicator.computed and s.applicable]
+        manual = sum((s.score or Decimal("0") for s in r.scores.all() if not s.indicator.computed), Decimal("0"))
+        r.raw_total = sum((s.score or Decimal("0") for s in computed), Decimal("0"))
+        r.applicable_weight = sum((s.indicator.weight for s in computed), Decimal("0"))
+        part = (r.raw_total * computed_weight / r.applicable_weight) if r.applicable_weight else Decimal("0")
+        r.total = (part + manual).quantize(TWO, ROUND_HALF_UP)
     ordered = sorted(results, key=lambda r: (-r.total, r.county.code))
     rank = 0
     previous = None

@@ -65,12 +65,12 @@ def test_computed_manual_ranked_and_published(w, types, scheme):
     services.scheme_publish(actor=w.diqu, scheme=scheme)
     results = {r.county.name: (r.total, r.rank) for r in scheme.results.select_related("county")}
     # 塔河: 1 of 2 on time -> 30 + 30; 呼玛: 1 of 1 -> 60 + 30; the others have nothing to measure:
-    # 不适用, the 60 go to the review figure: 30 of 40 -> 75 of 100 (not the full 60 + 30)
-    assert results["塔河县"] == (Decimal("60.00"), 4)
+    # 不适用, no computed figure applies -> 0 + the review's 30 (not the full 60 + 30)
+    assert results["塔河县"] == (Decimal("60.00"), 2)
     assert results["呼玛县"] == (Decimal("90.00"), 1)
-    assert results["漠河市"] == (Decimal("75.00"), 2)
+    assert results["漠河市"] == (Decimal("30.00"), 3)
     mohe = scheme.results.get(county=w.r.mohe)
-    assert (mohe.raw_total, mohe.applicable_weight) == (Decimal("30.00"), Decimal("40.00"))
+    assert (mohe.raw_total, mohe.applicable_weight) == (Decimal("0"), Decimal("0"))
     assert not mohe.scores.get(indicator__code="ledger.rectification_on_time").applicable
     tahe = scheme.results.get(county=w.r.tahe).scores.get(indicator__code="ledger.rectification_on_time")
     assert (tahe.numerator, tahe.denominator, tahe.value) == (Decimal("1"), Decimal("2"), Decimal("0.5000"))

@@ -58,9 +58,9 @@ def test_result_page_states_the_rule(w, ledger, types, login):
     services.scheme_run(actor=w.diqu, scheme=scheme)
     result = scheme.results.get(county=w.r.tahe)
     page = login(w.tahe).get(reverse("ledger:result", args=[result.pk])).content.decode()
-    assert "不适用" in page and "适用指标分值之和" in page
+    assert "不适用" in page and "适用系统指标分值之和" in page
     page = login(w.diqu).get(reverse("ledger:assessment", args=[scheme.pk])).content.decode()
-    assert "适用指标分值之和" in page
+    assert "适用系统指标分值之和" in page
 
 
 def test_a_past_dated_assessment_uses_the_data_of_its_date(w, ledger, types, water_lead):
