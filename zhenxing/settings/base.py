@@ -23,6 +23,7 @@ DOMAIN_APPS = [
     "zhenxing.regions",
     "zhenxing.accounts",
     "zhenxing.audit",
+    "zhenxing.calendar",
     "zhenxing.jobs",
     "zhenxing.registry",
     "zhenxing.monitoring",
@@ -182,6 +183,10 @@ SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER") or JOB_RUNNER
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
 # An uploaded file no job took (a preview never confirmed) is deleted after this many hours.
 JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
+# The 收入缺失 alert for income year Y is raised only after Y's income collection has closed: the
+# yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
+# and day of Y + 1.
+SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION_CLOSES", "03-31")
 
 LOGGING = {
     "version": 1,

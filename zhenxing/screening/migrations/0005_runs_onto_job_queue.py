@@ -4,7 +4,7 @@ from django.db import migrations
 from django.utils import timezone
 
 REASON = "运行中断（服务重启或进程退出），请重新发起"
-KINDS = {"screen": "筛查", "simulate": "政策模拟"}
+KINDS = {"screen": "筛查", "simulate": "政策模拟", "preview": "筛查预演"}
 
 
 def forwards(apps, schema_editor):
@@ -20,7 +20,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0003_alert_write_speed"),
+        ("screening", "0004_run_preview"),
         ("jobs", "0001_initial"),
     ]
 
