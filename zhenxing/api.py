@@ -14,7 +14,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from zhenxing.accounts import services as account_services
-from zhenxing.core.modules import provided
+from zhenxing.lib.modules import provided
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

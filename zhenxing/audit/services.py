@@ -106,7 +106,7 @@ def bulk_change_log(*, model: type[models.Model], rows: Iterable[tuple[Any, str,
     """Set-based audit for bulk writes: rows of (object_id, repr, action, before, after).
 
     Written with COPY on PostgreSQL, so an import can log every record it creates or changes."""
-    from zhenxing.core.bulk import insert_rows
+    from zhenxing.lib.bulk import insert_rows
 
     label = model._meta.label_lower
     template = _entry(action="", model=label, extra=extra)

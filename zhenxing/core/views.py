@@ -8,8 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from zhenxing.accounts.access import public_view, staff_view
-
-from .modules import pending_items
+from zhenxing.lib.modules import pending_items
 
 
 @staff_view()

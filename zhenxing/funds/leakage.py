@@ -31,6 +31,7 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.ledger import services as ledger
 from zhenxing.registry.models import Member, MemberStatus
 
 from .models import Beneficiary, FindingKind, FindingStatus, LeakageFinding, Payment, Project, StaffIdentity
@@ -183,22 +184,15 @@ def finding_open_rectification(*, actor, finding: LeakageFinding):
     _check(actor, finding)
     if finding.rectification_ref:
         raise ValidationError({"finding": ["该疑点已转整改"]})
-    try:
-        from zhenxing.ledger import services as ledger
-    except ImportError:
-        ledger = None
-    opener = getattr(ledger, "rectification_item_open_from_source", None)
-    if opener is None:
-        raise ValidationError({"finding": ["整改台账模块尚未启用"]})
     with transaction.atomic(), acting(actor):
-        item = opener(**_rectification_kwargs(opener, actor=actor, finding=finding))
+        item = ledger.rectification_item_open_from_source(**_rectification_kwargs(actor=actor, finding=finding))
         finding.rectification_ref = str(getattr(item, "pk", item) or "")
         finding.status = FindingStatus.RECTIFYING
         finding.save(update_fields=["rectification_ref", "status"])
     return item
 
 
-def _rectification_kwargs(opener, *, actor, finding: LeakageFinding) -> dict:
+def _rectification_kwargs(*, actor, finding: LeakageFinding) -> dict:
     """Arguments for ``ledger.services.rectification_item_open_from_source``: an inspection-type item
     from the funds source, in the project's village, keyed by the finding so it is opened once."""
     project = finding.project

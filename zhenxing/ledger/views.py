@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role, User
-from zhenxing.core.xlsx import export_response
+from zhenxing.audit.exports import export_response
 from zhenxing.regions.models import Region
 
 from . import forms, selectors, services, workflow, xlsx

@@ -642,7 +642,7 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
 
 def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, changed_m, incomes, existing_h, good,
            progress) -> None:
-    from zhenxing.core import bulk
+    from zhenxing.lib import bulk
     from .services import household_recompute
 
     total = len(new_h) + len(changed_h) + len(new_m) + len(changed_m) + len(incomes)
@@ -724,7 +724,7 @@ def _write(*, report, actor, request, filename, now, new_h, changed_h, new_m, ch
 
 def report_xlsx(report: ImportReport, path_or_buffer) -> None:
     """The import report as .xlsx: a summary and every error with row, column and message."""
-    from zhenxing.core.xlsx import Column, Sheet, workbook_bytes
+    from zhenxing.lib.xlsx import Column, Sheet, workbook_bytes
 
     data = report.as_json()
     summary = Sheet(title="农户导入结果", name="导入结果",

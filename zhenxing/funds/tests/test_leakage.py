@@ -182,15 +182,13 @@ def test_dismiss_needs_a_reason(w):
 
 
 def test_a_finding_opens_a_rectification_item(w):
-    ledger = pytest.importorskip("zhenxing.ledger.services")
-    if not hasattr(ledger, "rectification_item_open_from_source"):
-        pytest.skip("整改台账模块尚未提供 rectification_item_open_from_source")
     make_project(w.r.fendou, name="偿还债务")
     leakage.leakage_run(actor=None)
     f = LeakageFinding.objects.get()
     item = leakage.finding_open_rectification(actor=w.tahe, finding=f)
     f.refresh_from_db()
     assert f.status == FindingStatus.RECTIFYING and f.rectification_ref == str(item.pk)
+    assert (item.source, item.source_ref, item.region) == ("funds", f"funds.leakagefinding:{f.pk}", w.r.fendou)
     with pytest.raises(ValidationError, match="已转整改"):
         leakage.finding_open_rectification(actor=w.tahe, finding=f)
 

@@ -1,3 +1,4 @@
+"""The region tree page (the tree itself is ``zhenxing.regions``)."""
 from __future__ import annotations
 
 from django.db.models import Count
@@ -6,7 +7,7 @@ from django.shortcuts import render
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 
-from .models import Region
+from zhenxing.regions.models import Region
 
 
 @staff_view()
