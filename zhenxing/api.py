@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1/. Each app contributes a ``router`` (see core/modules.py).
+"""The JSON API under /api/v1/. Each app contributes a ``router`` (see lib/modules.py).
 
 Every operation declares its data scope in ``openapi_extra["x-scope"]``: "public", "self",
 or the model label it reads (with "x-scope-lookup" for the path parameter). A test walks the

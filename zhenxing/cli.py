@@ -4,6 +4,8 @@ It is Django's management utility with the project's settings: ``zhenxing demo``
 ``zhenxing migrate``, ``zhenxing serve``, ``zhenxing createuser``, ``zhenxing check --deploy``
 and every command a module adds (``zhenxing help`` lists them). Each run first creates
 ``ZHENXING_HOME/var`` and the folders the settings put in it, so it works from an empty folder.
+When the database cannot be reached, a command prints one line (数据库无法连接：…) and exits
+with status 3.
 """
 from __future__ import annotations
 
@@ -47,7 +49,17 @@ def main(argv: list[str] | None = None) -> None:
     # use underscores.
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
-    execute_from_command_line(["zhenxing", *args])
+    from zhenxing.core import outage
+
+    try:
+        execute_from_command_line(["zhenxing", *args])
+    except outage.DB_UNREACHABLE as exc:
+        # One line for cron's mail or the journal, no traceback; the next tick (or systemd's
+        # Restart=on-failure for the worker) is the retry.
+        if "--traceback" in args:
+            raise
+        sys.stderr.write(f"数据库无法连接：{outage.short_reason(exc)}\n")
+        sys.exit(outage.EXIT_CODE)
 
 
 if __name__ == "__main__":

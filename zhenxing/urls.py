@@ -19,3 +19,6 @@ for _app, _module in provided("urls"):
     if _app != "zhenxing.core":
         urlpatterns.append(path(f"{app_label(_app)}/", include(_module)))
 
+
+# Uncaught exceptions, among them a database that cannot be reached (503), answer in Chinese.
+handler500 = "zhenxing.core.views.server_error"

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.regions.models import Region
 
 from . import lockout
-from .backends import client_ip
+from .backends import lock_refusing
 from .models import Department, Role
 
 
@@ -15,19 +17,18 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码错误。连续失败5次将锁定15分钟。"),
         "inactive": _("该账户已停用。"),
-        "locked": _("登录失败次数过多，账户或地址已锁定，请于%(until)s后再试。"),
+        "locked": _("该账户登录失败次数过多，已锁定，请于%(until)s后再试，或请管理员解锁。"),
+        "address_locked": _("本地址登录失败次数过多，已锁定，请于%(until)s后再试，或请管理员解除。"),
     }
 
     def clean(self):
         username = self.cleaned_data.get("username")
         if username:
-            until = lockout.locked_until(username, client_ip(self.request))
-            if until:
-                from django.utils import timezone
-                from django.utils.formats import time_format
-
-                raise forms.ValidationError(self.error_messages["locked"], code="locked",
-                                            params={"until": time_format(timezone.localtime(until), "H:i")})
+            lock = lock_refusing(self.request, username)
+            if lock:
+                code = "locked" if lock.kind == lockout.ACCOUNT else "address_locked"
+                raise forms.ValidationError(self.error_messages[code], code=code,
+                                            params={"until": time_format(timezone.localtime(lock.until), "H:i")})
         return super().clean()
 
 

@@ -43,6 +43,9 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.SYSTEM_ADMIN: {Level.PROVINCE, Level.PREFECTURE},
 }
 READ_ONLY_ROLES = {Role.INSPECTOR}
+# Who maintains the region tree's own data (a county office's public phone): regions asks the
+# actor (``manages_regions``) and so needs no import of accounts.
+REGION_ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 
 
 class User(AbstractUser):
@@ -70,18 +73,24 @@ class User(AbstractUser):
     def is_read_only(self) -> bool:
         return self.role in READ_ONLY_ROLES
 
+    @property
+    def manages_regions(self) -> bool:
+        return self.role in REGION_ADMIN_ROLES
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
 
 class LoginAttempt(models.Model):
-    """Every login try, kept to enforce the lockout (per account and per address)."""
+    """Every login try, kept to enforce the lock per account and the throttle per address
+    (accounts/lockout.py)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     success = models.BooleanField(default=False)
-    # An admin's unlock resets the count as a success would.
+    # An admin's lift: with the username and no address it restarts the account's count, with the
+    # address and no username the address's.
     unlock = models.BooleanField(default=False)
 
     audit_skip = True  # logins are audited as login events, not as record changes

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -85,11 +86,31 @@ def user_set_active(*, actor: User, user: User, active: bool) -> None:
         user.save(update_fields=["is_active"])
 
 
-def user_unlock(*, actor: User, user: User) -> None:
-    _check_manager(actor, user.region)
-    with acting(actor):
-        lockout.unlock(user.username)
-        audit.event_log(action="update", actor=actor, obj=user, extra={"unlock": True})
+def login_lock_lift(*, actor: User, username: str | None = None, ip: str | None = None, request=None) -> None:
+    """Lift an account's login lock (``username``) or an address's throttle (``ip``), one of them.
+
+    Only a prefecture or system admin may; an account only within the admin's data scope. The
+    lift restarts that account's or that address's failure count and is audited."""
+    if (username is None) == (ip is None):
+        raise ValidationError("须指定一个账户或一个地址")
+    if actor.role not in ACCOUNT_MANAGERS:
+        raise PermissionDenied("只有地区管理员或系统管理员可以解除登录锁定")
+    with transaction.atomic(), acting(actor):
+        if username is not None:
+            user = User.objects.select_related("region").filter(username__iexact=username).first()
+            if user is None:
+                raise ValidationError("账户不存在")
+            _check_manager(actor, user.region)
+            lockout.account_unlock(user.username)
+            audit.event_log(action="lock_lift", actor=actor, request=request, obj=user,
+                            extra={"kind": lockout.ACCOUNT, "username": user.username})
+        else:
+            try:
+                ip = str(ipaddress.ip_address(ip.strip()))
+            except ValueError:
+                raise ValidationError("地址格式不正确") from None
+            lockout.address_unlock(ip)
+            audit.event_log(action="lock_lift", actor=actor, request=request, extra={"kind": lockout.ADDRESS, "ip": ip})
 
 
 def _token_hash(key: str) -> str:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("locks/address/", views.address_unlock, name="address_unlock"),
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.views import LoginView
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.audit import services as audit
 
-from . import scope, services
+from . import lockout, scope, selectors, services
 from .access import public_view, staff_view
 from .forms import LoginForm, PasswordChangeForm, UserCreateForm
 from .models import Role, User
@@ -56,7 +58,10 @@ def password_change(request):
 @staff_view(roles=MANAGERS)
 def user_list(request):
     users = scope.scoped(request.user, User).select_related("region").order_by("region__path", "username")
-    return render(request, "accounts/user_list.html", {"users": users})
+    account_locks, address_locks = selectors.login_locks(user=request.user)
+    return render(request, "accounts/user_list.html", {
+        "users": users, "account_locks": account_locks, "address_locks": address_locks,
+        "locked_ids": {a.user.pk for a in account_locks}})
 
 
 @staff_view(roles=MANAGERS)
@@ -79,11 +84,34 @@ def user_create(request):
 
 
 @staff_view(model=User, roles=MANAGERS)
-@require_POST
 def user_unlock(request, user):
-    services.user_unlock(actor=request.user, user=user)
-    messages.success(request, f"账户 {user.username} 已解锁。")
-    return redirect("accounts:user_list")
+    """GET asks for confirmation, POST lifts the account's login lock."""
+    if request.method == "POST":
+        services.login_lock_lift(actor=request.user, username=user.username, request=request)
+        messages.success(request, f"账户 {user.username} 的登录锁定已解除。")
+        return redirect("accounts:user_list")
+    return render(request, "accounts/lock_lift_confirm.html", {
+        "target": f"账户 {user.username}（{user}）", "lock": lockout.account_lock(user.username)})
+
+
+@staff_view(roles=MANAGERS)
+def address_unlock(request):
+    """GET ?ip= asks for confirmation, POST ip= lifts the address's login throttle."""
+    ip = (request.POST if request.method == "POST" else request.GET).get("ip", "").strip()
+    if request.method == "POST":
+        try:
+            services.login_lock_lift(actor=request.user, ip=ip, request=request)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"地址 {ip} 的登录限制已解除。")
+        return redirect("accounts:user_list")
+    try:
+        ip = str(ipaddress.ip_address(ip))
+    except ValueError:
+        return redirect("accounts:user_list")
+    return render(request, "accounts/lock_lift_confirm.html", {
+        "target": f"地址 {ip}", "ip": ip, "lock": lockout.address_lock(ip)})
 
 
 @staff_view(model=User, roles=MANAGERS)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhenxing.accounts import scope
-from zhenxing.funds.imports import (CellError, Importer, choice, date, decimal, required_text, row_cells,
-                                   row_service_error, text)
+from zhenxing.funds.imports import (Importer, choice, date, decimal, required_text, row_cells, row_service_error,
+                                   text)
 from zhenxing.funds.models import Project
+from zhenxing.lib.tabular import CellError
 from zhenxing.registry.models import Household
 
 from . import services

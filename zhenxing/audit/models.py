@@ -11,6 +11,9 @@ ACTION_LABELS = {
     "login": _("登录"),
     "login_failed": _("登录失败"),
     "login_locked": _("登录被锁定"),
+    "account_locked": _("账户登录锁定"),
+    "address_throttled": _("地址登录限制"),
+    "lock_lift": _("解除登录锁定"),
     "logout": _("退出"),
     "export": _("导出"),
     "reveal_id": _("查看完整身份证号"),
@@ -18,6 +21,8 @@ ACTION_LABELS = {
     "transition": _("流程操作"),
     "password_change": _("修改密码"),
     "token": _("签发接口令牌"),
+    "backup": _("备份"),
+    "restore": _("恢复"),
 }
 
 

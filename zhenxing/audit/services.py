@@ -78,12 +78,14 @@ def _entry(*, action: str, actor=None, request=None, model: str = "", object_id:
     )
 
 
-def event_log(*, action: str, actor=None, request=None, obj: models.Model | None = None, extra=None) -> AuditEntry:
+def event_log(*, action: str, actor=None, request=None, obj: models.Model | None = None, extra=None,
+              using: str | None = None) -> AuditEntry:
+    """``using``: another database than the default (a restore writes its entry into the restored one)."""
     kwargs = {}
     if obj is not None:
         kwargs = {"model": obj._meta.label_lower, "object_id": obj.pk, "object_repr": str(obj)}
     entry = _entry(action=action, actor=actor, request=request, extra=extra, **kwargs)
-    entry.save()
+    entry.save(using=using)
     return entry
 
 

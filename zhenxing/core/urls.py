@@ -12,5 +12,6 @@ urlpatterns = [
 regions_urlpatterns = [
     path("", regions_views.region_home, name="home"),
     path("<str:code>/", regions_views.region_detail, name="detail"),
+    path("<str:code>/office-phone", regions_views.office_phone, name="office_phone"),
 ]
 audit_urlpatterns = [path("", audit_views.audit_list, name="list")]

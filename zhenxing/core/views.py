@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import logging
+import sys
 from collections import OrderedDict
 
 from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from zhenxing.accounts.access import public_view, staff_view
 from zhenxing.lib.modules import pending_items
+
+from . import outage
+
+logger = logging.getLogger(__name__)
 
 
 @staff_view()
@@ -19,14 +25,47 @@ def home(request):
     return render(request, "core/home.html", {"groups": groups})
 
 
+UNREACHABLE = {"status": "error", "database": "unreachable", "detail": "数据库无法连接"}
+
+
 @public_view
 def healthz(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    except Exception:  # any failure to reach the database is a 503, never a stack trace
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    except Exception as exc:  # any failure to reach the database is a 503, never a stack trace
+        # One line per probe: a load balancer asks every few seconds during an outage.
+        logger.warning("健康检查：数据库无法连接：%s", outage.short_reason(exc))
+        return JsonResponse(UNREACHABLE, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request) -> HttpResponse:
+    """The site's handler500: every exception a view or a middleware did not handle ends here.
+
+    A middleware cannot catch what the session and login middleware raise (Django turns each
+    middleware's exception into a response before the next one sees it), so this handler is the
+    one place. A database that cannot be reached is a 503 with a Chinese page (JSON under /api/
+    and for /healthz); anything else a Chinese 500. Django's request logger has already logged
+    the exception with its traceback (``django.request``, ERROR); the user sees none of it.
+    With DEBUG=1 Django shows its own debug page instead.
+    """
+    if outage.db_error(sys.exc_info()[1]) is not None:
+        status, heading, message = 503, "系统暂停服务", outage.MESSAGE
+    else:
+        status, heading, message = 500, "系统内部错误", "处理请求时出现错误，已记录。请稍后再试，或联系系统管理员。"
+    if request.path == "/healthz":
+        response: HttpResponse = JsonResponse(UNREACHABLE if status == 503 else {"status": "error"}, status=status)
+    elif request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    else:
+        try:  # without the request: no context processor, session or user may touch the database
+            body = render_to_string("core/error.html", {"heading": heading, "message": message})
+        except Exception:  # noqa: BLE001 - the error page itself must not fail
+            logger.exception("错误页面无法显示")
+            body = f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><h1>{heading}</h1><p>{message}</p></html>'
+        response = HttpResponse(body, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response

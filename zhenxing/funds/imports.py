@@ -14,11 +14,7 @@ After a payment import that committed, the leakage check runs over the importer'
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,14 +27,16 @@ from django.db.models import F
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.lib import tabular
+from zhenxing.lib.tabular import CellError, RowErrors
 from zhenxing.regions.models import Level, Region
 
 from . import services
 from .models import (POOL_STATUSES, Allocation, BuildType, FundSource, Payment, Project, ProjectStatus, ProjectType)
 
 
-class UnreadableFile(Exception):
-    """The file could not be read at all (exit code 2)."""
+UnreadableFile = tabular.Unreadable  # the file could not be read at all (exit code 2)
+HEADER_ROWS = 5  # the header row is looked for in the first 5 rows
 
 
 @dataclass
@@ -48,11 +46,16 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[dict] = field(default_factory=list)
+    problems: RowErrors = field(default_factory=RowErrors)
     leakage: dict | None = None
 
+    @property
+    def errors(self) -> list[dict]:
+        """Every row error as {"row", "column", "message"}, in the order found."""
+        return self.problems.dicts()
+
     def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append({"row": row, "column": column, "message": message})
+        self.problems.add(row, column, message)
 
     def as_dict(self) -> dict:
         out = {"committed": self.committed, "created": self.created, "updated": self.updated,
@@ -62,54 +65,8 @@ class ImportResult:
         return out
 
 
-def norm_header(text: object) -> str:
-    s = unicodedata.normalize("NFKC", str(text or ""))
-    return re.sub(r"\s+", "", s).replace("(", "（").replace(")", "）")
-
-
-def read_rows(data: bytes, filename: str = "") -> list[list[object]]:
-    name = filename.lower()
-    if name.endswith(".csv") or (not name.endswith((".xlsx", ".xls", ".xlsm")) and not data[:4] == b"PK\x03\x04"
-                                 and not data[:4] == b"\xd0\xcf\x11\xe0"):
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UnreadableFile("文件编码无法识别（支持 UTF-8 和 GBK/GB18030）")
-        return [list(r) for r in csv.reader(io.StringIO(text))]
-    try:
-        from python_calamine import CalamineWorkbook
-
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # any parser failure means the file is unreadable
-        raise UnreadableFile(f"无法读取文件：{exc}") from None
-
-
-def locate_header(rows: list[list[object]], required: list[str]) -> tuple[int, dict[str, int]]:
-    """The header row (within the first 5) and each known column's index."""
-    for i, row in enumerate(rows[:5]):
-        cols = {norm_header(v): j for j, v in enumerate(row) if norm_header(v)}
-        if sum(1 for h in required if h in cols) >= max(2, len(required) // 2):
-            return i, cols
-    raise UnreadableFile(f"找不到表头行（应包含：{'、'.join(required)}）")
-
-
-# --- cell parsing -------------------------------------------------------------------------------
-
-class CellError(Exception):
-    pass
-
-
 def text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return unicodedata.normalize("NFKC", str(v)).strip() if not isinstance(v, str) else v.strip()
+    return tabular.cell_text(v)
 
 
 def required_text(v) -> str:
@@ -119,50 +76,58 @@ def required_text(v) -> str:
     return s
 
 
-def decimal(v, *, required=True) -> Decimal | None:
-    s = text(v).replace(",", "").replace("，", "")
+def code_cell(v) -> str:
+    """A code column (项目编号, 凭证号 …): 12.0 → "12", a number Excel cut to scientific notation refused."""
+    s = tabular.cell_code(v)
     if not s:
+        raise CellError("不能为空")
+    return s
+
+
+def code_text(v) -> str:
+    """A code for looking records up ("" when the cell is unusable; its parser reports why)."""
+    try:
+        return tabular.cell_code(v)
+    except CellError:
+        return ""
+
+
+def _number(v, message: str) -> Decimal | None:
+    try:
+        return tabular.cell_number(v)
+    except CellError:
+        raise CellError(message.format(text(v))) from None
+
+
+def decimal(v, *, required=True) -> Decimal | None:
+    d = _number(v, "“{}”不是有效的金额")
+    if d is None:
         if required:
             raise CellError("不能为空")
         return None
     try:
-        d = Decimal(s).quantize(Decimal("0.01"))
+        d = d.quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise CellError(f"“{s}”不是有效的金额") from None
+        raise CellError(f"“{text(v)}”不是有效的金额") from None
     if d < 0:
         raise CellError("金额不能为负数")
     return d
 
 
 def integer(v, *, required=True) -> int | None:
-    s = text(v)
-    if not s:
+    d = _number(v, "“{}”不是整数")
+    if d is None:
         if required:
             raise CellError("不能为空")
         return None
-    try:
-        return int(Decimal(s))
-    except InvalidOperation:
-        raise CellError(f"“{s}”不是整数") from None
+    return int(d)
 
 
 def date(v, *, required=True) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = text(v)
-    if not s:
-        if required:
-            raise CellError("不能为空")
-        return None
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
-    if not m:
-        raise CellError(f"“{s}”不是有效日期（如 2022-05-01）")
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise CellError(f"“{s}”不是有效日期") from None
+    d = tabular.cell_date(v)
+    if d is None and required:
+        raise CellError("不能为空")
+    return d
 
 
 def choice(v, choices, *, required=True) -> str:
@@ -229,7 +194,7 @@ PROJECT_MAP = {"项目名称": "name", "项目类型": "type", "建设性质": "
 
 
 def _apply_projects(rows, result: ImportResult, actor) -> None:
-    spec = {"项目编号": required_text,
+    spec = {"项目编号": code_cell,
             "项目名称": required_text,
             "项目类型": lambda v: choice(v, ProjectType.choices),
             "建设性质": lambda v: choice(v, BuildType.choices, required=False),
@@ -239,7 +204,7 @@ def _apply_projects(rows, result: ImportResult, actor) -> None:
             "资金来源": text, "计划受益户数": lambda v: integer(v, required=False) or 0,
             "计划受益人数": lambda v: integer(v, required=False) or 0, "绩效目标": text, "利益联结机制": text}
     seen: dict[str, int] = {}
-    existing = {p.code: p for p in Project.objects.filter(code__in=[text(r.get("项目编号")) for _, r in rows])}
+    existing = {p.code: p for p in Project.objects.filter(code__in=[code_text(r.get("项目编号")) for _, r in rows])}
     for row_no, raw in rows:
         cells = row_cells(row_no, raw, spec, result)
         if cells is None:
@@ -344,10 +309,10 @@ PAYMENT_HEADERS = ["项目编号", "支付日期", "金额", "收款人", "收�
 def _apply_payments(rows, result: ImportResult, actor) -> None:
     """Set-based: parse and check all rows, then one bulk insert, totals by F() per project and the
     county-month figures once per month. The database still refuses any overpayment."""
-    spec = {"项目编号": text, "支付日期": date, "金额": decimal,
+    spec = {"项目编号": code_cell, "支付日期": date, "金额": decimal,
             "收款人": required_text, "收款人身份证号": text,
-            "凭证号": required_text}
-    codes = {text(r.get("项目编号")) for _, r in rows}
+            "凭证号": code_cell}
+    codes = {code_text(r.get("项目编号")) for _, r in rows}
     visible = scope.scoped(actor, Project) if actor is not None else Project.objects.all()
     projects = {p.code: p for p in visible.filter(code__in=codes)}
     existing = {(pid, v): (d, amt, name) for pid, v, d, amt, name in Payment.objects.filter(
@@ -398,7 +363,7 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
         if p.paid_total + amount > p.assigned_total:
             result.error(rownums[pk][-1], "金额",
                          f"项目 {p.code} 本次导入支付合计 {amount} 元，超出已安排未支付的 {p.assigned_total - p.paid_total} 元")
-    if result.errors or not new:
+    if result.problems or not new:
         return
     try:
         with transaction.atomic(), bulk_logged():
@@ -444,24 +409,18 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
     imp = IMPORTERS[kind]
     if actor is not None and actor.is_read_only:
         raise PermissionDenied("督查账户为只读账户")
-    rows = read_rows(data, filename)
-    header_at, cols = locate_header(rows, imp.required)
+    table = tabular.read_table(data, tabular.Layout(headers=imp.headers), filename=filename, required=imp.required,
+                               at_least=max(2, len(imp.required) // 2), within=HEADER_ROWS)
     result = ImportResult(kind=kind)
-    for h in imp.required:
-        if h not in cols:
-            result.error(header_at + 1, h, "缺少此列")
-    if result.errors:
+    for h in table.missing(imp.required):
+        result.error(table.header_row, h, "缺少此列")
+    if result.problems:
         return result
-    parsed = []
-    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        values = {h: (row[j] if j < len(row) else None) for h, j in cols.items()}
-        if all(text(v) == "" for v in values.values()):
-            continue  # blank rows are skipped
-        parsed.append((i, values))
+    parsed = list(table.records())  # blank rows are skipped
     try:
         with transaction.atomic(), acting(actor):
             imp.apply(parsed, result, actor)
-            if result.errors or dry_run:
+            if result.problems or dry_run:
                 raise _Rollback
             result.committed = True
             audit.event_log(action="import", actor=actor, extra={
@@ -469,7 +428,7 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
                 "unchanged": result.unchanged})
     except _Rollback:
         result.committed = False
-        if result.errors:
+        if result.problems:
             result.created = result.updated = 0
     if result.committed and kind == "payments" and result.created:
         from .leakage import leakage_run

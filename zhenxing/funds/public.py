@@ -17,10 +17,11 @@ from django.views.decorators.cache import cache_control
 
 from zhenxing.accounts.access import public_view
 from zhenxing.regions.models import Level, Region
+from zhenxing.regions.selectors import HOTLINE
 
 from .models import Disclosure, DisclosureKind
 
-SUPERVISION_PHONE = "12317"
+SUPERVISION_PHONE = HOTLINE
 PAGE_ROWS = 200  # a long pool is paged (print each page, or the whole list from the county office)
 
 

@@ -1,5 +1,9 @@
 """Public disclosure pages, mounted at /public/ (namespace ``funds_public``)."""
-from django.urls import path
+from __future__ import annotations
+
+from django.urls import path, reverse
+
+from zhenxing.lib.modules import PortalLink
 
 from . import public
 
@@ -9,3 +13,8 @@ urlpatterns = [
     path("funds/<str:county>/<int:year>/<str:kind>/", public.disclosure, name="disclosure"),
     path("funds/<str:county>/<int:year>/<str:kind>/qr.svg", public.qr, name="qr"),
 ]
+
+
+def portal_links() -> list[PortalLink]:
+    return [PortalLink("项目资金公告公示", reverse("funds_public:index"),
+                       "各县衔接资金分配、项目库、年度项目计划和实施进度公告公示。", order=30)]

@@ -18,8 +18,3 @@ RECTIFICATION_TYPES = [
     ("assessment", "国家和省考核评估反馈问题整改", 22, "", False, 60),
     ("inspection", "督导检查发现问题整改", None, "", False, 30),
 ]
-
-# The county-level governments the plan is addressed to (漠河市、呼玛县、塔河县、加格达奇区人民政府):
-# each carries the ledger and is assessed. 松岭、新林、呼中 are administrative districts of the
-# prefecture without their own government and report through it.
-PLAN_COUNTIES = ["232701000000", "232721000000", "232722000000", "232761000000"]

@@ -23,9 +23,10 @@ from zhenxing.accounts.models import Department, Role, User
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.regions.models import Level, Region
+from zhenxing.regions.selectors import PLAN_COUNTIES
 
 from . import workflow
-from .defaults import ESCALATION_RULES, PLAN_COUNTIES, RECTIFICATION_TYPES
+from .defaults import ESCALATION_RULES, RECTIFICATION_TYPES
 from .models import (
     Assignment,
     AssignmentEvent,
@@ -87,7 +88,7 @@ def prefecture() -> Region:
 
 def counties(region: Region) -> list[Region]:
     """The county-level units under ``region`` that carry the ledger and are assessed: the plan's
-    four addressees (defaults.PLAN_COUNTIES) where present, else every county-level child."""
+    four addressees (regions.selectors.PLAN_COUNTIES) where present, else every county-level child."""
     children = Region.objects.filter(parent=region, level=Level.COUNTY).order_by("code")
     named = [r for r in children if r.code in PLAN_COUNTIES]
     return named or list(children)

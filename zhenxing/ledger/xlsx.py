@@ -3,12 +3,13 @@ section headings), and the importer that reads the key-task layout back into a y
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from zhenxing.lib import tabular
+from zhenxing.lib.tabular import RowError
 from zhenxing.lib.xlsx import Column, Heading, Sheet, workbook_bytes
 
 from .models import Rhythm, TaskKind, TaskStatus, cn_number
@@ -74,16 +75,6 @@ def assignment_progress(assignments, as_of: dt.date) -> dict[int, str]:
 
 
 @dataclass
-class RowError:
-    row: int  # 1-based, as Excel shows it
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}列：{self.message}"
-
-
-@dataclass
 class ParsedLedger:
     data: dict | None
     errors: list[RowError] = field(default_factory=list)
@@ -107,33 +98,16 @@ def _cn_to_int(s: str) -> int:
     return numerals.index(s) + 1
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _date(v) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = _text(v)
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"):
-        try:
-            return dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return tabular.cell_date(v)
+    except tabular.CellError:
+        return None
 
 
 def read_rows(content: bytes) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    """The first sheet's rows (the tabular reader; raises tabular.Unreadable)."""
+    return tabular.read_sheet(content)
 
 
 def parse_ledger(rows: list[list], *, year: int | None = None) -> ParsedLedger:
@@ -141,21 +115,21 @@ def parse_ledger(rows: list[list], *, year: int | None = None) -> ParsedLedger:
     errors: list[RowError] = []
     if len(rows) < 4:
         return ParsedLedger(None, [RowError(1, "A", "文件内容不完整：缺少标题、表头或任务行")])
-    title = _text(rows[0][0] if rows[0] else "")
+    title = tabular.cell_text(rows[0][0] if rows[0] else "")
     if year is None:
         m = YEAR_RE.search(title)
         if not m:
             errors.append(RowError(1, "A", "标题中未找到年度（如“2022年”），请在导入时指定年度"))
             return ParsedLedger(None, errors)
         year = int(m.group(1))
-    header = [_text(c) for c in rows[2][:len(TASK_HEADERS)]]
+    header = [tabular.cell_text(c) for c in rows[2][:len(TASK_HEADERS)]]
     if header != TASK_HEADERS:
         return ParsedLedger(None, [RowError(3, "A", "表头与台账格式不符，应为：" + "、".join(TASK_HEADERS))])
     sections, tasks, mechanisms = [], [], []
     section = None
     in_mechanisms = False
     for i, raw in enumerate(rows[3:], start=4):
-        row = [_text(c) for c in (list(raw) + [""] * 8)[:8]]
+        row = [tabular.cell_text(c) for c in (list(raw) + [""] * 8)[:8]]
         cells = [raw[j] if j < len(raw) else None for j in range(8)]
         if not any(row):
             continue

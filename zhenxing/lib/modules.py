@@ -3,7 +3,9 @@
 Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``urls``     -- ``urlpatterns``, mounted at ``/<app label>/`` (``app_name`` = label)
 - ``public_urls`` -- ``urlpatterns`` of pages without login, mounted at ``/public/`` (every view
-                  ``public_view``; prefix your paths to avoid clashes, e.g. ``apply``, ``funds/...``)
+                  ``public_view``; prefix your paths to avoid clashes, e.g. ``apply``, ``funds/...``;
+                  ``/public/`` itself is the portal, core's), and optionally ``portal_links()`` ->
+                  ``list[PortalLink]``: the entries of the public portal (no personal data)
 - ``api``      -- ``router`` (a ninja Router), mounted under ``/api/v1/``
 - ``demo``     -- ``load(*, out)``: idempotently adds the app's demo records
 - ``pending``  -- ``pending(user) -> list[PendingItem]``: work waiting for this user (home page)
@@ -33,6 +35,16 @@ from django.conf import settings
 class NavItem:
     label: str
     url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    """One entry of the public portal at /public/ (公共服务首页)."""
+
+    label: str
+    url: str
+    note: str = ""
     order: int = 100
 
 
@@ -162,6 +174,11 @@ def provided(name: str) -> list[tuple[str, ModuleType]]:
 def nav_items(user) -> list[NavItem]:
     items = [item for _, m in provided("nav") for item in m.items(user)]
     return sorted(items, key=lambda i: i.order)
+
+
+def portal_links() -> list[PortalLink]:
+    links = [link for _, m in provided("public_urls") if hasattr(m, "portal_links") for link in m.portal_links()]
+    return sorted(links, key=lambda i: i.order)
 
 
 def pending_items(user) -> list[PendingItem]:

@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
 from zhenxing.lib import fonts
+from zhenxing.regions.selectors import HOTLINE
 
 from . import selectors, workflow
-
-HOTLINE = "12317"
 
 
 def village_phone(village) -> str:

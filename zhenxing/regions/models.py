@@ -32,6 +32,11 @@ class Region(models.Model):
     aliases = models.JSONField(_("别名"), default=list, blank=True)
     is_sample = models.BooleanField(_("示例数据"), default=False,
                                     help_text=_("名称或代码为演示用示例，非官方区划"))
+    # The county office's public phone, shown on the public portal (/public/); county level only.
+    office_phone = models.CharField(_("办公电话"), max_length=32, blank=True, default="",
+                                    help_text=_("县级乡村振兴部门对外公布的联系电话，留空则显示“暂未公布”"))
+    office_phone_is_sample = models.BooleanField(_("办公电话为示例"), default=False,
+                                                 help_text=_("演示数据填入的示例号码，非真实电话"))
 
     class Meta:
         ordering = ["path"]

@@ -1,12 +1,15 @@
 """Writes to the region tree. Loading a new edition of the division codes is an import."""
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+
+from zhenxing.audit.context import acting
+from zhenxing.lib import tabular
 
 from .models import LEVEL_DEPTH, Level, Region
 
@@ -38,36 +41,42 @@ class RegionImportResult:
     errors: list[dict] = field(default_factory=list)
 
 
-def _read_rows(text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+LAYOUT = tabular.Layout(headers=("code", "name", "level", "parent_code", "aliases", "is_sample"))
+
+
+def _read_rows(text: str) -> tuple[list[tuple[int, dict]], set[str]]:
+    """(file row number, {column: text}) per non-blank row, and the columns the file has."""
+    table = tabular.find_header(tabular.csv_rows(text), LAYOUT, required=("code", "name"), at_least=1, within=5)
+    rows = [(row_no, {k: tabular.cell_text(v) for k, v in values.items()}) for row_no, values in table.records()]
+    return rows, set(table.columns)
 
 
 def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> RegionImportResult:
-    """Upsert nodes from CSV text with columns code, name, level, parent_code [, aliases, is_sample].
+    """Upsert nodes from CSV text with columns code, name, level, parent_code [, aliases, is_sample]
+    (read by the tabular reader: a title row above the header is skipped). Raises tabular.Unreadable
+    when no header row is found.
 
     Rows may come in any order; parents must be in the file or already in the tree. Atomic:
     any error leaves the tree unchanged and every error names its row and column. A data
     migration passes its historical ``model``.
     """
-    rows = _read_rows(text)
-    columns = set(rows[0]) if rows else set()
-    errors: list[dict] = []
+    rows, columns = _read_rows(text)
+    errors = tabular.RowErrors()
     parsed: dict[str, dict] = {}
-    for i, row in enumerate(rows, start=2):  # row 1 is the header
+    for i, row in rows:
         code = row.get("code", "")
         if not (code.isdigit() and len(code) == 12):
-            errors.append({"row": i, "column": "code", "message": "区划代码须为12位数字"})
+            errors.add(i, "code", "区划代码须为12位数字")
             continue
         if code in parsed:
-            errors.append({"row": i, "column": "code", "message": f"区划代码 {code} 在文件中重复"})
+            errors.add(i, "code", f"区划代码 {code} 在文件中重复")
             continue
         level = LEVEL_NAMES.get(row.get("level", ""))
         if level is None:
-            errors.append({"row": i, "column": "level", "message": "层级须为 province/prefecture/county/township/village"})
+            errors.add(i, "level", "层级须为 province/prefecture/county/township/village")
             continue
         if not row.get("name"):
-            errors.append({"row": i, "column": "name", "message": "名称不能为空"})
+            errors.add(i, "name", "名称不能为空")
             continue
         aliases = [a for a in row.get("aliases", "").replace("；", ";").split(";") if a]
         parsed[code] = {"row": i, "code": code, "name": row["name"], "level": level,
@@ -97,17 +106,16 @@ def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> Re
 
     for code, item in parsed.items():
         if path_of(code) is None:
-            errors.append({"row": item["row"], "column": "parent_code",
-                           "message": f"上级代码 {item['parent_code']} 不存在"})
+            errors.add(item["row"], "parent_code", f"上级代码 {item['parent_code']} 不存在")
             continue
         parent_level = (parsed.get(item["parent_code"]) or {}).get("level") or (
             existing[item["parent_code"]].level if item["parent_code"] in existing else None)
         if parent_level and LEVEL_DEPTH[Level(parent_level)] >= LEVEL_DEPTH[Level(item["level"])]:
-            errors.append({"row": item["row"], "column": "level", "message": "层级须低于上级"})
+            errors.add(item["row"], "level", "层级须低于上级")
 
-    result = RegionImportResult(errors=errors)
+    result = RegionImportResult(errors=errors.dicts())
     if errors:
-        raise RegionImportError(errors)
+        raise RegionImportError(errors.dicts())
 
     with transaction.atomic():
         # Parents first, so every parent FK can be resolved.
@@ -158,3 +166,40 @@ def regions_load_shipped(*, model: type[Region] = Region) -> RegionImportResult:
 def regions_load_builtin() -> RegionImportResult:
     """The shipped tree plus the demo villages (demo and tests)."""
     return _load_files(BUILTIN_FILES, model=Region)
+
+
+# --- county office phones (shown on the public portal) ------------------------------------------
+
+# 0457-2123456, 0457-2123456-801, (0457)2123456, 13904570000, 12317: digits with the usual separators.
+OFFICE_PHONE_RE = re.compile(r"^[0-9()（）+\- ]{5,32}$")
+
+
+def region_office_phone_set(*, actor, region: Region, phone: str) -> Region:
+    """A prefecture (or system) admin publishes a county office's phone; an empty value withdraws
+    it (the portal then shows 暂未公布). A number entered here is real: the demo's 示例 mark goes.
+    The change is audited by the automatic capture, with the actor."""
+    if actor is None or not actor.manages_regions or not actor.region.contains(region):
+        raise PermissionDenied("仅地区管理员可设置县级办公电话")
+    if region.level != Level.COUNTY:
+        raise ValidationError({"office_phone": ["办公电话只对县级区划设置"]})
+    phone = " ".join(phone.split())
+    if phone and (not OFFICE_PHONE_RE.match(phone) or sum(ch.isdigit() for ch in phone) < 5):
+        raise ValidationError({"office_phone": ["电话号码格式不正确（如 0457-2123456）"]})
+    with transaction.atomic(), acting(actor):
+        node = Region.objects.select_for_update().get(pk=region.pk)
+        if node.office_phone != phone or node.office_phone_is_sample:
+            node.office_phone, node.office_phone_is_sample = phone, False
+            node.save(update_fields=["office_phone", "office_phone_is_sample"])
+    return node
+
+
+def region_office_phones_sample(phones: dict[str, str]) -> int:
+    """The demo's sample numbers (marked 示例) for counties that have none yet; a number an admin
+    entered is never overwritten. Returns how many were filled."""
+    filled = 0
+    with transaction.atomic():
+        for node in Region.objects.filter(code__in=phones, level=Level.COUNTY, office_phone=""):
+            node.office_phone, node.office_phone_is_sample = phones[node.code], True
+            node.save(update_fields=["office_phone", "office_phone_is_sample"])
+            filled += 1
+    return filled

@@ -16,12 +16,13 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
+from zhenxing.lib import tabular
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # GB/T 2260 province-level codes.
 PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
              "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"}
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
 class IdNumberError(ValueError):
@@ -45,7 +46,7 @@ def normalise(raw: object) -> str:
     text = unicodedata.normalize("NFKC", str(raw)).strip().upper()
     if not text:
         raise IdNumberError("身份证号不能为空")
-    if _SCIENTIFIC.match(text) or re.fullmatch(r"\d{15,18}\.0", text):
+    if tabular.looks_mangled(text):
         raise IdNumberError("身份证号被 Excel 转成了科学计数法或数字，末几位已丢失；请把该列设为“文本”格式后重新填写")
     return text
 

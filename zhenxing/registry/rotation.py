@@ -40,3 +40,26 @@ def rotate_all(*, batch: int = 5000, dry_run: bool = False,
         if progress:
             progress(len(rows))
     return rotated, current
+
+
+def keys_check(*, using: str = "default", sample: int = 50) -> tuple[int, int, int]:
+    """(checked, undecryptable, hash mismatches) over a sample of members: the oldest and the newest
+    ``sample // 2`` rows each (the oldest are the likeliest to be under a retired key).
+
+    Used after a restore (core/backup.py): a ciphertext the configured ID_ENCRYPTION_KEYS cannot
+    decrypt, or a keyed hash that ID_HASH_KEY does not reproduce, means the keys are not the ones
+    the data was written with."""
+    members = Member.objects.using(using).order_by("pk").values_list("pk", "id_cipher", "id_hash")
+    half = max(sample // 2, 1)
+    rows = {pk: (cipher, hashed) for pk, cipher, hashed in [*members[:half], *members.reverse()[:half]]}
+    fernet = idnumber.fernet()
+    undecryptable = mismatched = 0
+    for cipher, hashed in rows.values():
+        try:
+            plain = fernet.decrypt(cipher.encode()).decode()
+        except InvalidToken:
+            undecryptable += 1
+            continue
+        if idnumber.id_hash(plain) != hashed:
+            mismatched += 1
+    return len(rows), undecryptable, mismatched

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from zhenxing.lib import tabular
+from zhenxing.lib.tabular import RowError
 from zhenxing.registry.idnumber import PROVINCES, WEIGHTS
 
 MONEY_RE = r"^\d+(\.\d{1,2})?$"
@@ -107,18 +109,7 @@ SPECS: dict[str, FeedSpec] = {s.source: s for s in [
 ]}
 
 
-class FeedUnreadable(Exception):
-    """The file cannot be read at all (exit code 2)."""
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行【{self.column}】{self.message}" if self.column else f"第{self.row}行：{self.message}"
+FeedUnreadable = tabular.Unreadable  # the file cannot be read at all (exit code 2)
 
 
 @dataclass
@@ -217,30 +208,18 @@ def _typed_sql(col: Col) -> str:
     return f"{v} AS {col.name}"
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
 def to_utf8_csv(path: Path, spec: FeedSpec, workdir: Path) -> tuple[Path, list[str]]:
-    """A UTF-8 CSV copy (when needed) and the file's headers. .xlsx via calamine; CSV in UTF-8 (BOM) or GBK."""
-    if path.suffix.lower() in {".xlsx", ".xls"}:
-        try:
-            from python_calamine import CalamineWorkbook
+    """A UTF-8 CSV (the file itself when it already is one) and the file's headers.
 
-            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001 - any parser failure means "unreadable"
-            raise FeedUnreadable(f"无法读取 Excel 文件：{exc}") from None
+    .xlsx/.xls through the tabular reader (an ID number Excel stored as a number is marked, to be
+    refused with its own message); a CSV in another encoding is transcoded once, in chunks, never row
+    by row (``tabular.utf8_path``), so DuckDB reads it in parallel.
+    """
+    if path.suffix.lower() in {".xlsx", ".xls"}:
+        rows = tabular.read_sheet(path)
         if not rows:
             raise FeedUnreadable("文件为空")
-        headers = [_cell(h).strip() for h in rows[0]]
+        headers = [tabular.cell_text(h) for h in rows[0]]
         id_idx = {i for i, h in enumerate(headers) if h == "身份证号"}
         out = workdir / "data.csv"
         with out.open("w", encoding="utf-8", newline="") as fh:
@@ -249,33 +228,12 @@ def to_utf8_csv(path: Path, spec: FeedSpec, workdir: Path) -> tuple[Path, list[s
             for row in rows[1:]:
                 if all(c in (None, "") for c in row):
                     continue
-                writer.writerow(["#EXCEL_NUMBER#" if i in id_idx and isinstance(c, (int, float)) and not isinstance(c, bool)
-                                 else _cell(c).strip() for i, c in enumerate(row)])
+                writer.writerow(["#EXCEL_NUMBER#" if i in id_idx and tabular.is_number(c) else tabular.cell_text(c)
+                                 for i, c in enumerate(row)])
         return out, headers
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError as exc:
-        raise FeedUnreadable(f"无法打开文件：{exc}") from None
-    encoding = "utf-8"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the buffer's end
-            encoding = "gbk"
-    if encoding == "utf-8" and not head.startswith(b"\xef\xbb\xbf"):
-        first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
-        return path, next(csv.reader([first]), [])
-    out = workdir / "data.csv"
-    try:
-        with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else "gb18030", newline="") as src, \
-                out.open("w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(1 << 22):
-                dst.write(chunk)
-    except UnicodeDecodeError:
-        raise FeedUnreadable("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx") from None
-    with out.open(encoding="utf-8") as fh:
-        first = fh.readline().strip("\r\n")
+    out = tabular.utf8_path(path, workdir)
+    with out.open("rb") as fh:
+        first = fh.readline(1 << 16).decode("utf-8", errors="replace").strip("\r\n")
     return out, next(csv.reader([first]), [])
 
 

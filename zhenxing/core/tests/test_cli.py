@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 import zhenxing
@@ -77,3 +78,14 @@ def test_only_folders_inside_var_are_created(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "srv" / "static"  # an operator's own folder elsewhere: left to them
     var_dirs_create()
     assert settings.MEDIA_ROOT.is_dir() and not settings.STATIC_ROOT.exists()
+
+
+@pytest.mark.parametrize("command", [["snapshot-indicators"], ["screening-worker", "--once"], ["ledger-remind"],
+                                     ["generate-reports"], ["leakage-check"]])
+def test_cron_commands_and_the_worker_exit_with_one_line_when_the_database_is_unreachable(command):
+    result = run_cli(*command, env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/x"})  # nothing listens on port 1
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("数据库无法连接：") and "Connection refused" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout

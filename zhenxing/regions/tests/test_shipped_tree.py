@@ -25,8 +25,8 @@ COUNTIES = {"232701000000": "漠河市", "232721000000": "呼玛县", "232722000
 
 def _run_migration() -> None:
     """Migration 0002's function with its historical model, as `migrate` runs it."""
-    module = importlib.import_module("zhenxing.regions.migrations.0002_shipped_tree")
-    state = MigrationExecutor(connection).loader.project_state(("regions", "0002_shipped_tree"))
+    module = importlib.import_module("zhenxing.regions.migrations.0003_shipped_tree")
+    state = MigrationExecutor(connection).loader.project_state(("regions", "0003_shipped_tree"))
     module.load_shipped_tree(state.apps, None)
 
 

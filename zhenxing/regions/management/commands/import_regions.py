@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhenxing.lib import tabular
 from zhenxing.regions.services import RegionImportError, regions_import
 
 
@@ -19,16 +20,10 @@ class Command(BaseCommand):
             raw = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取文件：{exc}", returncode=2) from None
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise CommandError("文件编码无法识别（支持 UTF-8 与 GBK）", returncode=2)
         try:
-            r = regions_import(text=text)
+            r = regions_import(text=tabular.decode_text(raw))
+        except tabular.Unreadable as exc:
+            raise CommandError(str(exc), returncode=2) from None
         except RegionImportError as exc:
             for e in exc.errors:
                 self.stderr.write(f"第{e['row']}行 {e['column']}：{e['message']}")

@@ -19,7 +19,7 @@ def load_shipped_tree(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("regions", "0001_initial")]
+    dependencies = [("regions", "0002_office_phone")]
 
     # Reversing keeps the nodes: accounts and records may point at them.
     operations = [migrations.RunPython(load_shipped_tree, migrations.RunPython.noop)]
