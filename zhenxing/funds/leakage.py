@@ -31,6 +31,7 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.audit.writes import audited_bulk_create, audited_update
 from zhenxing.ledger import services as ledger
 from zhenxing.registry.models import Member, MemberStatus
 
@@ -149,12 +150,13 @@ def leakage_run(*, actor, trigger: str = "on_demand") -> LeakageResult:
         new = [LeakageFinding(key=k, kind=h["kind"], project_id=h["project_id"], payment_id=h["payment_id"],
                               household_id=h["household_id"], detail=h["detail"], amount=h["amount"])
                for k, h in hits.items() if k not in existing]
-        LeakageFinding.objects.bulk_create(new, batch_size=2000)
-        LeakageFinding.objects.filter(key__in=[k for k in hits if k in existing]).update(
-            still_present=True, last_checked_at=now)
+        audited_bulk_create(LeakageFinding, new, batch_size=2000)
+        present = LeakageFinding.objects.filter(key__in=[k for k in hits if k in existing])
+        audited_update(present.filter(still_present=False), still_present=True)
+        present.update(last_checked_at=now)  # when it was last seen: the leakage_check event covers it
         gone = [pk for k, pk in existing.items() if k not in hits]
-        result.resolved = LeakageFinding.objects.filter(pk__in=gone, still_present=True).update(
-            still_present=False, last_checked_at=now)
+        result.resolved = audited_update(LeakageFinding.objects.filter(pk__in=gone, still_present=True),
+                                         still_present=False, last_checked_at=now)
         result.new = len(new)
         audit.event_log(action="leakage_check", actor=actor, extra={
             "trigger": trigger, "found": result.found, "new": result.new, "resolved": result.resolved})
