@@ -118,7 +118,7 @@ class ItemEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .workflow import ITEM_TRANSITIONS
+        from ..workflow import ITEM_TRANSITIONS
 
         t = ITEM_TRANSITIONS.get(self.action)
         return t.label if t else {"open": "登记"}.get(self.action, self.action)

@@ -239,7 +239,7 @@ class AssignmentEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .workflow import TASK_TRANSITIONS
+        from ..workflow import TASK_TRANSITIONS
 
         t = TASK_TRANSITIONS.get(self.action)
         return t.label if t else self.action
