@@ -19,7 +19,7 @@ from zhenxing.regions.models import Level, Region
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Member
 
-from . import lifecycle, services
+from . import services, workflow
 from .models import STATUS_ORDER, DisbursementPlan, Project
 
 COUNTIES = {
@@ -71,7 +71,7 @@ def _level(village: Region, level: str) -> Region:
 
 def _advance(project: Project, to: str) -> Project:
     while STATUS_ORDER.index(project.status) < STATUS_ORDER.index(to):
-        step = lifecycle.next_step(project.status)
+        step = workflow.next_step(project.status)
         role = Role.TOWNSHIP_STAFF if Role.TOWNSHIP_STAFF in step.roles else Role.COUNTY_STAFF
         actor = demo_actor(role, _level(project.village, Level.TOWNSHIP if role == Role.TOWNSHIP_STAFF else Level.COUNTY))
         project = services.project_transition(

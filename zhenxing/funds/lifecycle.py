@@ -1,20 +1,10 @@
-"""The project lifecycle, as data: every allowed step, who may take it, and what must be true.
-
-申报 → 乡镇审核 → 论证 → 县级审定（入库）→ 纳入年度计划 → 开工 → 在建 → 竣工 → 验收 → 资产移交
-
-The one function that moves a project is ``services.project_transition``; it looks the step up
-here, checks the actor's role and data scope, the date, the evidence and the step's checks,
-then changes the status with an optimistic lock and records the step (insert-only) and an
-audit event ``transition``.
-"""
+"""What a project pool entry must be: its required fields, the negative list, and the checks the
+lifecycle's steps (``workflow.py``) run before a project moves on."""
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Callable
 
 from zhenxing.accounts.models import Role
 
-from .models import Project, ProjectStatus as S
+from .models import Project
 
 # Fields a pool entry needs (the plan's 项目库 requirements); a project missing any of them
 # cannot be approved into the pool.
@@ -84,44 +74,5 @@ def check_has_asset(project: Project, **_) -> str:
     return "" if project.assets.exists() else "项目尚未登记资产，不能办理资产移交"
 
 
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    label: str
-    roles: frozenset[str]
-    checks: tuple[Callable[..., str], ...] = field(default=())
-
-
-COUNTY = frozenset({Role.COUNTY_STAFF})
-TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
-IMPLEMENTING = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
-DECLARING = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.DECLARED, S.TOWNSHIP_REVIEWED, "乡镇审核通过", TOWNSHIP, (check_complete,)),
-    Transition(S.TOWNSHIP_REVIEWED, S.APPRAISED, "完成项目论证", COUNTY, (check_complete,)),
-    Transition(S.APPRAISED, S.APPROVED, "县级审定入库", COUNTY, (check_complete, check_not_negative)),
-    Transition(S.APPROVED, S.PLANNED, "纳入年度计划", COUNTY, (check_complete, check_not_negative)),
-    Transition(S.PLANNED, S.STARTED, "开工", IMPLEMENTING, (check_funded,)),
-    Transition(S.STARTED, S.IN_PROGRESS, "在建", IMPLEMENTING),
-    Transition(S.IN_PROGRESS, S.COMPLETED, "竣工", IMPLEMENTING),
-    Transition(S.COMPLETED, S.ACCEPTED, "验收", COUNTY),
-    Transition(S.ACCEPTED, S.HANDED_OVER, "资产移交", COUNTY, (check_has_asset,)),
-)
-
 # Who may enter a new project (申报).
-DECLARE_ROLES = DECLARING
-
-
-def find(source: str, target: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
-
-
-def available(project: Project, user) -> list[Transition]:
-    """Steps this user could take now (role-wise); the checks run when the step is taken."""
-    return [t for t in TRANSITIONS if t.source == project.status and user.role in t.roles]
-
-
-def next_step(status: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == status), None)
+DECLARE_ROLES = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})

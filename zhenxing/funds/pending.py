@@ -6,16 +6,16 @@ from django.urls import reverse
 from zhenxing.accounts import scope
 from zhenxing.lib.modules import PendingItem
 
-from . import lifecycle
+from . import workflow
 from .models import FindingStatus, LeakageFinding, Project
 
 
 def pending(user) -> list[PendingItem]:
     items = []
-    sources = [t.source for t in lifecycle.TRANSITIONS if user.role in t.roles]
+    sources = [t.source for t in workflow.TRANSITIONS if user.role in t.roles]
     if sources:
         qs = scope.scoped(user, Project).filter(status__in=sources)
-        for t in lifecycle.TRANSITIONS:
+        for t in workflow.TRANSITIONS:
             if user.role not in t.roles:
                 continue
             n = qs.filter(status=t.source).count()

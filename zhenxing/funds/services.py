@@ -21,7 +21,7 @@ from zhenxing.audit.writes import audited_update
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry import idnumber
 
-from . import lifecycle
+from . import lifecycle, workflow
 from .models import (POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure, Disclosure,
                      DisclosureKind, FundSource, MicroLoan, Payment, Project, ProjectStatus, ProjectTransition,
                      ProjectType, StaffIdentity, YearParameter)
@@ -117,42 +117,12 @@ def project_update(*, actor, project: Project, **fields) -> Project:
 
 def project_transition(*, actor, project: Project, to: str, date: dt.date, evidence: str, note: str = "",
                        expected_version: int | None = None) -> Project:
-    """Take one lifecycle step (see lifecycle.TRANSITIONS)."""
-    step = lifecycle.find(project.status, to)
+    """Take one lifecycle step (see workflow.TRANSITIONS), through the one transition engine."""
+    step = workflow.find(project.status, to)
     if step is None:
         raise ValidationError({"to": [f"不能从“{project.get_status_display()}”直接变更为“{ProjectStatus(to).label}”"]})
-    if actor is None:
-        raise PermissionDenied("流程步骤须由工作人员办理")
-    _writable(actor, project.village)
-    if actor.role not in step.roles:
-        names = "、".join(str(Role(r).label) for r in sorted(step.roles))
-        raise PermissionDenied(f"“{step.label}”须由{names}办理")
-    errors: list[str] = []
-    if not (evidence or "").strip():
-        errors.append("须填写依据（文号、会议纪要或验收报告等）")
-    if date > timezone.localdate():
-        errors.append("日期不能晚于今天")
-    last = project.transitions.order_by("-id").first()
-    if last is not None and date < last.date:
-        errors.append(f"日期不能早于上一步骤（{last.date:%Y年%m月%d日}）")
-    errors += [msg for check in step.checks if (msg := check(project))]
-    if errors:
-        raise ValidationError({"to": errors})
-    version = project.version if expected_version is None else expected_version
-    changes = {"status": step.target, "status_date": date, "version": F("version") + 1}
-    if step.target == ProjectStatus.PLANNED:
-        changes["plan_year"] = project.plan_year or project.year
-    if step.target == ProjectStatus.STARTED:
-        changes["started_on"] = date
-    with transaction.atomic(), acting(actor):
-        updated = Project.objects.filter(pk=project.pk, status=project.status, version=version).update(**changes)
-        if updated != 1:
-            raise ValidationError({"to": ["该项目已被他人修改，请刷新后重试"]})
-        ProjectTransition.objects.create(project=project, from_status=step.source, to_status=step.target, date=date,
-                                         evidence=evidence.strip(), note=note, actor=actor, actor_level=actor.role)
-        project.refresh_from_db()
-        audit.event_log(action="transition", actor=actor, obj=project,
-                        extra={"from": step.source, "to": step.target, "date": date, "evidence": evidence})
+    workflow.MACHINE.apply(actor=actor, obj=project, code=step.code, evidence=evidence or "",
+                           version=expected_version, date=date, note=note)
     return project
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role, User
 from zhenxing.regions.models import Level
 
-from . import lifecycle, services
+from . import services, workflow
 from .models import STATUS_ORDER, Allocation, FundSource, Project
 
 _seq = itertools.count(1)
@@ -43,7 +43,7 @@ def advance(project: Project, to: str, *, date: dt.date | None = None, fund: boo
     """Take a project step by step to ``to``, each step by an account of the right level."""
     date = date or timezone.localdate()
     while STATUS_ORDER.index(project.status) < STATUS_ORDER.index(to):
-        step = lifecycle.next_step(project.status)
+        step = workflow.next_step(project.status)
         if step.target == "started" and fund and project.assigned_total == 0:
             fund_project(project, amount=project.budget)
         if step.target == "handed_over" and not project.assets.exists():

@@ -18,7 +18,7 @@ from zhenxing.lib.forms import service_errors_to_form, service_errors_to_message
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.registry.models import Household
 
-from . import leakage, lifecycle, selectors, services
+from . import leakage, lifecycle, selectors, services, workflow
 from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, MicroLoanForm, PaymentForm,
                     ProjectEditForm, ProjectForm, PublishForm, RepaymentForm, TransitionForm)
 from .models import (Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity)
@@ -108,13 +108,13 @@ def project_new(request):
 @staff_view(model=Project)
 def project_detail(request, project):
     steps = [(t, TransitionForm(initial={"to": t.target, "version": project.version}))
-             for t in lifecycle.available(project, request.user)]
+             for t in workflow.available(project, request.user)]
     missing = lifecycle.missing_fields(project)
     counts = selectors.beneficiary_counts(Project.objects.filter(pk=project.pk)).get(project.pk, {})
     money_role = request.user.role in services.MONEY_ROLES
     return render(request, "funds/project_detail.html", {
         "p": project, "steps": steps, "missing": missing, "counts": counts,
-        "next": lifecycle.next_step(project.status),
+        "next": workflow.next_step(project.status),
         "transitions": project.transitions.select_related("actor"),
         "assignments": project.assignments.select_related("allocation"),
         "payments": project.payments.all()[:100], "payment_count": project.payments.count(),

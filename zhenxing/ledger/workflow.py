@@ -1,13 +1,20 @@
-"""The two state machines of the ledger, as data: which transition leads where, who may take it
-and what must hold first. Services look transitions up here; views only offer what ``allowed``
-returns, so a rule lives in exactly one place."""
+"""The state machines of the ledger, as data: which transition leads where, who may take it and
+what must hold first; the one transition engine (zhenxing.workflow) takes the steps. Services look
+transitions up here; views only offer what ``allowed`` returns, so a rule lives in exactly one place."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.utils import timezone
+
+from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
 
-from .models import ItemStatus, TaskStatus
+from .models import (AssessmentScheme, AssessmentScore, Assignment, AssignmentEvent, ItemEvent, ItemStatus,
+                     RectificationItem, SchemeStatus, TaskStatus)
 
 # Who, in words the checks below understand:
 #   "owner"   -- the county (or a unit of the task) that carries the assignment out
@@ -16,40 +23,6 @@ from .models import ItemStatus, TaskStatus
 #   "checker" -- staff one level above the item's region or higher, the type's department, or the
 #                prefecture admin (the one who fixed it does not verify it)
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    who: str
-    needs_reason: bool = False
-    needs_evidence: bool = False
-
-
-TASK_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    Transition("start", "开始推进", (TaskStatus.NOT_STARTED,), TaskStatus.IN_PROGRESS, "owner"),
-    Transition("submit", "报请验收", (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS),
-               TaskStatus.AWAITING_ACCEPTANCE, "owner", needs_evidence=True),
-    Transition("close", "验收销号", (TaskStatus.AWAITING_ACCEPTANCE,), TaskStatus.CLOSED, "lead",
-               needs_evidence=True),
-    Transition("reject", "验收不通过", (TaskStatus.AWAITING_ACCEPTANCE,), TaskStatus.IN_PROGRESS, "lead",
-               needs_reason=True),
-    Transition("reopen", "撤销销号", (TaskStatus.CLOSED,), TaskStatus.IN_PROGRESS, "lead", needs_reason=True),
-]}
-
-ITEM_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    Transition("start", "开始整改", (ItemStatus.PENDING,), ItemStatus.IN_PROGRESS, "handler"),
-    Transition("fix", "整改完成，报请核验", (ItemStatus.PENDING, ItemStatus.IN_PROGRESS),
-               ItemStatus.AWAITING_VERIFICATION, "handler", needs_evidence=True),
-    Transition("verify", "核验通过，销号", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.CLOSED, "checker"),
-    Transition("fail", "核验不通过，退回整改", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.IN_PROGRESS,
-               "checker", needs_reason=True),
-    # 回头看: a closed item found not fixed after all goes back, and counts as fixed badly.
-    Transition("recheck_fail", "回头看发现问题，重新整改", (ItemStatus.CLOSED,), ItemStatus.IN_PROGRESS,
-               "checker", needs_reason=True),
-]}
 
 WRITERS = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE, Role.DEPARTMENT_STAFF}
 
@@ -106,7 +79,167 @@ CHECKS = {
 }
 
 
-def allowed(transitions: dict[str, Transition], user, obj) -> list[Transition]:
+def require_writer(actor, obj=None) -> None:
+    """The ledger's write check: the inspector's account only reads."""
+    if actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户，不能修改数据")
+
+
+def missing_evidence(assignment: Assignment) -> list:
+    done = set(assignment.evidence.exclude(text="").values_list("item_id", flat=True))
+    return [c for c in assignment.task.checklist.all() if c.pk not in done]
+
+
+def _on(move: engine.Move) -> dt.date:
+    return move.extra.get("on") or timezone.localdate()
+
+
+# ---------------------------------------------------------------- key-task assignments
+
+def _checklist_refusal(move: engine.Move) -> str | None:
+    missing = missing_evidence(move.obj)
+    return "验收清单尚有未提供佐证的事项：" + "；".join(f"第{c.number}项" for c in missing) if missing else None
+
+
+def _task_dates(move: engine.Move) -> dict:
+    if move.target == TaskStatus.CLOSED:
+        return {"closed_on": _on(move)}
+    if move.target == TaskStatus.AWAITING_ACCEPTANCE:
+        return {"submitted_on": _on(move)}
+    return {"closed_on": None, **({"submitted_on": None} if move.code in ("reject", "reopen") else {})}
+
+
+def _notify_owner(move: engine.Move) -> None:
+    from .services.tasks import notify_owner  # services import this module
+
+    body = move.reason or f"状态由“{TaskStatus(move.source).label}”变为“{TaskStatus(move.target).label}”"
+    notify_owner(move.obj, f"{move.obj.task.title}：{move.label}", body)
+
+
+def _task(code: str, label: str, sources, target, who: str, *, notify: bool = False, **kw) -> engine.Transition:
+    return engine.Transition(code=code, label=label, sources=tuple(sources), target=target, who=CHECKS[who],
+                             effects=(_task_dates, *((_notify_owner,) if notify else ())), **kw)
+
+
+TASK_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
+    _task("start", "开始推进", (TaskStatus.NOT_STARTED,), TaskStatus.IN_PROGRESS, "owner"),
+    _task("submit", "报请验收", (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS), TaskStatus.AWAITING_ACCEPTANCE,
+          "owner", needs_evidence=True),
+    _task("close", "验收销号", (TaskStatus.AWAITING_ACCEPTANCE,), TaskStatus.CLOSED, "lead", needs_evidence=True,
+          notify=True),
+    _task("reject", "验收不通过", (TaskStatus.AWAITING_ACCEPTANCE,), TaskStatus.IN_PROGRESS, "lead",
+          needs_reason=True, notify=True),
+    _task("reopen", "撤销销号", (TaskStatus.CLOSED,), TaskStatus.IN_PROGRESS, "lead", needs_reason=True, notify=True),
+]}
+
+ASSIGNMENTS = engine.register(engine.Machine(
+    model=Assignment, transitions=TASK_TRANSITIONS.values(), permit=require_writer,
+    history=lambda move: AssignmentEvent.objects.create(
+        assignment=move.obj, action=move.code, from_status=move.source, to_status=move.target, on=_on(move),
+        actor=move.actor, reason=move.reason),
+    audit_extra=lambda move: {"on": _on(move)},
+    state_message="当前状态为{state}，不能{t.label}", denied_error=ValidationError, reason_field="reason",
+    evidence_refusal=_checklist_refusal, stale_message="该任务已被他人更新，请刷新后重试"))
+
+
+# ---------------------------------------------------------------- rectification items
+
+def _item_evidence_refusal(move: engine.Move) -> str | None:
+    return None if (move.evidence or "").strip() or move.obj.evidence.strip() else "请填写整改佐证"
+
+
+def _fixed(move: engine.Move) -> dict:
+    changes: dict = {"fixed_on": _on(move)}
+    if (move.evidence or "").strip():
+        changes["evidence"] = move.evidence.strip()
+    if move.extra.get("evidence_file"):
+        stored = RectificationItem.objects.get(pk=move.obj.pk)
+        stored.evidence_file = move.extra["evidence_file"]
+        stored.save(update_fields=["evidence_file"])
+    return changes
+
+
+def _failed(move: engine.Move) -> dict:
+    changes: dict = {"failed_checks": F("failed_checks") + 1, "closed_on": None, "fixed_on": None}
+    if move.code == "recheck_fail":
+        changes.update(recheck_result=move.reason, rechecked_on=_on(move))
+    return changes
+
+
+def _item(code: str, label: str, sources, target, who: str, *effects: engine.Effect, **kw) -> engine.Transition:
+    return engine.Transition(code=code, label=label, sources=tuple(sources), target=target, who=CHECKS[who],
+                             effects=effects, **kw)
+
+
+ITEM_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
+    _item("start", "开始整改", (ItemStatus.PENDING,), ItemStatus.IN_PROGRESS, "handler"),
+    _item("fix", "整改完成，报请核验", (ItemStatus.PENDING, ItemStatus.IN_PROGRESS), ItemStatus.AWAITING_VERIFICATION,
+          "handler", _fixed, needs_evidence=True),
+    _item("verify", "核验通过，销号", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.CLOSED, "checker",
+          lambda move: {"closed_on": _on(move)}),
+    _item("fail", "核验不通过，退回整改", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.IN_PROGRESS, "checker",
+          _failed, needs_reason=True),
+    # 回头看: a closed item found not fixed after all goes back, and counts as fixed badly.
+    _item("recheck_fail", "回头看发现问题，重新整改", (ItemStatus.CLOSED,), ItemStatus.IN_PROGRESS, "checker",
+          _failed, needs_reason=True),
+]}
+
+
+def _item_event(move: engine.Move) -> ItemEvent | None:
+    """The item's status log (the status as of any date is read from it); acts that change no
+    status (回头看 passed, an escalation decision) are only audited."""
+    if not move.target:
+        return None
+    return ItemEvent.objects.create(item=move.obj, action=move.code, from_status=move.source, to_status=move.target,
+                                    on=_on(move), actor=move.actor, note=move.reason or move.extra.get("note", ""))
+
+
+ITEMS = engine.register(engine.Machine(
+    model=RectificationItem, transitions=ITEM_TRANSITIONS.values(), permit=require_writer, history=_item_event,
+    audit_extra=lambda move: {"note": move.reason, "on": _on(move), **move.extra.get("details", {})},
+    state_message="当前状态为{state}，不能{t.label}", denied_error=ValidationError, reason_field="note",
+    evidence_refusal=_item_evidence_refusal, evidence_field="evidence",
+    stale_message="该事项已被他人更新，请刷新后重试"))
+
+
+# ---------------------------------------------------------------- assessment schemes
+
+def _publishable(move: engine.Move) -> list[str]:
+    scheme = move.obj
+    refusals = []
+    missing = AssessmentScore.objects.filter(result__scheme=scheme, score__isnull=True).count()
+    if missing:
+        refusals.append(f"尚有 {missing} 项评审指标未打分")
+    total_weight = sum((i.weight for i in scheme.indicators.all()), Decimal("0"))
+    if total_weight != Decimal("100"):
+        refusals.append(f"指标分值合计为{total_weight}，须为100")
+    return refusals[:1]
+
+
+def _published(move: engine.Move) -> dict:
+    return {"published_at": timezone.now(), "published_by": move.actor}
+
+
+def _notify_counties(move: engine.Move) -> None:
+    from .services.assessment import results_notify  # services import this module
+
+    results_notify(move.obj)
+
+
+SCHEME_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
+    engine.Transition(code="publish", label="发布考核结果", sources=(SchemeStatus.COMPUTED,),
+                      target=SchemeStatus.PUBLISHED, roles=frozenset({Role.PREFECTURE_ADMIN}),
+                      guards=(_publishable,), effects=(_published, _notify_counties)),
+]}
+
+SCHEMES = engine.register(engine.Machine(
+    model=AssessmentScheme, transitions=SCHEME_TRANSITIONS.values(), permit=require_writer,
+    audit_extra=lambda move: move.extra.get("details", {}),
+    state_message="只有已计算并审核的考核才能发布", denied_message="考核结果由地区发布", denied_error=ValidationError,
+    stale_message="该考核已被他人更新，请刷新后重试"))
+
+
+def allowed(transitions: dict[str, engine.Transition], user, obj) -> list[engine.Transition]:
     if not user.is_authenticated or user.is_read_only:
         return []
-    return [t for t in transitions.values() if obj.status in t.sources and CHECKS[t.who](user, obj)]
+    return [t for t in transitions.values() if obj.status in t.sources and t.allows(user, obj)]

@@ -11,18 +11,18 @@ from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
-from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
 from zhenxing.audit.writes import audited_update
+from zhenxing.lib.errors import StaleVersion
 from zhenxing.registry import idnumber
-from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind, MonitoringStatus
+from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind
 
 from . import rules, workflow
+from .workflow import risk_codes
 from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, Channel, ElimWay, Evidence,
                      EvidenceKind, Helper, Measure, MeasureCategory, MeasureStatus, MonitoringCase, PublicAttempt,
                      Visit, YearStandard)
@@ -45,8 +45,8 @@ RATE_LIMITS = {
 }
 
 
-class ConcurrentChange(ValidationError):
-    """Someone else changed the case since the form was opened (optimistic locking)."""
+# Someone else changed the case since the form was opened (optimistic locking): the one stale-version error.
+ConcurrentChange = StaleVersion
 
 
 class RateLimited(Exception):
@@ -68,19 +68,12 @@ def _require_writer(actor, region) -> None:
         raise PermissionDenied("该农户不在您的数据权限范围内")
 
 
-def _event(*, case, actor, transition: str, label: str, from_state: str = "", to_state: str = "",
-           on: dt.date, decision: str = "", reason: str = "", data: dict | None = None,
-           warnings: list | None = None) -> CaseEvent:
-    level = workflow.level_of(actor) if actor is not None else ""
-    event = CaseEvent.objects.create(
-        case=case, transition=transition, label=str(label), from_state=from_state, to_state=to_state,
-        actor=actor, actor_name=(str(actor) if actor is not None else "农户本人（网上申报）"),
-        actor_level=level or "", date=on, decision=str(decision), reason=reason,
-        data=audit._jsonable(data or {}), warnings=warnings or [])
-    audit.event_log(action="transition", actor=actor, obj=case,
-                    extra={"transition": transition, "from": from_state, "to": to_state, "date": on,
-                           "decision": str(decision), "reason": reason, "warnings": warnings or []})
-    return event
+def _event(*, case, actor, transition: str, label: str, to_state: str = "", on: dt.date, decision: str = "",
+           reason: str = "", data: dict | None = None) -> CaseEvent:
+    """An act on the case that is not a step (opening, helper, measure, visit): the timeline row and
+    the audit event, written by the one transition engine."""
+    return workflow.MACHINE.record(actor=actor, obj=case, code=transition, label=label, target=to_state,
+                                   reason=reason, on=on, decision=decision, data=data or {}).history
 
 
 def _new_number(prefix: str, model, field: str) -> str:
@@ -99,10 +92,6 @@ def _clean_risks(risk_types: Iterable[str]) -> list[str]:
     if len(codes) > rules.MAX_RISK_TYPES or len(set(codes)) != len(codes):
         raise ValidationError({"risk_types": [f"风险类型最多 {rules.MAX_RISK_TYPES} 项且不能重复"]})
     return codes
-
-
-def risk_codes(codes: list[str]) -> str:
-    return "|" + "|".join(codes) + "|" if codes else ""
 
 
 # --- discovery -------------------------------------------------------------------------------
@@ -191,55 +180,9 @@ def _normalise(t: workflow.Transition, data: dict) -> dict:
     return clean
 
 
-def _effect_fields(name: str, case: MonitoringCase, data: dict, on: dt.date) -> dict:
-    if name == "record_verification":
-        members = max(case.household.living_members, 1)
-        per_capita = ((data["income_12m"] - data["spending_12m"]) / members).quantize(Decimal("0.01"))
-        return {"kind": data["kind"], "risk_types": data["risk_types"], "risk_codes": risk_codes(data["risk_types"]),
-                "authorisation_signed": True,
-                "income_12m": data["income_12m"], "spending_12m": data["spending_12m"],
-                "per_capita_income": per_capita, "fast_track": bool(data.get("fast_track"))}
-    if name == "start_posting":
-        return {"posting_start": data["posting_start"]}
-    if name == "clear_posting":
-        return {"posting_start": None}
-    if name == "close_not_admitted":
-        return {"closing_reason": data["reason"][:500], "decided_on": on, "posting_start": None}
-    if name == "enter_monitoring":
-        return {"identified_on": on, "decided_on": on, "posting_start": None}
-    if name == "propose_elimination":
-        return {"elimination_way": data["elimination_way"], "elimination_proposed_on": on}
-    if name == "cancel_elimination":
-        return {"elimination_way": "", "elimination_proposed_on": None, "posting_start": None}
-    if name == "eliminate":
-        return {"eliminated_on": on, "posting_start": None}
-    raise KeyError(name)
-
-
-def _household_effects(names: Iterable[str], case: MonitoringCase) -> None:
-    household = Household.objects.get(pk=case.household_id)
-    if "enter_monitoring" in names:
-        household.monitoring_status, household.monitoring_kind = MonitoringStatus.MONITORED, case.kind
-        household.save(update_fields=["monitoring_status", "monitoring_kind", "updated_at"])
-    elif "eliminate" in names:
-        household.monitoring_status = MonitoringStatus.ELIMINATED
-        household.save(update_fields=["monitoring_status", "updated_at"])
-
-
 def transition_check(*, actor, case: MonitoringCase, name: str) -> workflow.Transition:
     """Who may take which step: refuses the wrong state, the wrong level and another region."""
-    t = workflow.BY_NAME.get(name)
-    if t is None:
-        raise ValidationError("没有这项操作")
-    if actor is None or actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if not scope.region_in_scope(actor, case.village):
-        raise PermissionDenied("该案件不在您的数据权限范围内")
-    if case.state != t.source:
-        raise ValidationError(f"案件当前环节为“{case.state_label}”，不能办理“{t.label}”")
-    if actor.role not in t.roles:
-        raise PermissionDenied(f"“{t.label}”须由{workflow.LEVEL_LABELS[t.level]}办理")
-    return t
+    return workflow.MACHINE.check(actor=actor, obj=case, code=name)
 
 
 def case_transition(*, actor, case: MonitoringCase, name: str, version: int, data: dict | None = None,
@@ -254,35 +197,17 @@ def case_transition(*, actor, case: MonitoringCase, name: str, version: int, dat
         raise ValidationError({"date": ["办理日期不能晚于今天"]})
     if on < case.step_since:
         raise ValidationError({"date": [f"办理日期不能早于上一环节日期（{case.step_since:%Y年%m月%d日}）"]})
-    standard = rules.standard_for(on.year)
-    ctx = rules.Ctx(on=on, standard=standard, actor=actor)
-    # Checks see the fields this step records (e.g. the kind being verified).
-    errors, warnings = [], []
-    for check in t.checks:
-        e, w = rules.CHECKS[check](case, clean, ctx)
-        errors += e
-        warnings += w
-    if errors:
-        raise ValidationError(errors)
+    # The guards (rules.CHECKS) see the fields this step records (e.g. the kind being verified).
+    ctx = rules.Ctx(on=on, standard=rules.standard_for(on.year), actor=actor)
     files = list(files)
     for kind, f in files:
         _check_file(kind, f)
-    updates: dict = {}
-    for effect in t.effects:
-        updates.update(_effect_fields(effect, case, clean, on))
-    with transaction.atomic(), acting(actor):
-        changed = MonitoringCase.objects.filter(pk=case.pk, version=version, state=t.source).update(
-            state=t.target, version=F("version") + 1, step_since=on, updated_at=timezone.now(), **updates)
-        if changed != 1:
-            raise ConcurrentChange("该案件已被他人办理或修改，请刷新页面查看最新情况后再操作")
-        case.refresh_from_db()
-        _household_effects(t.effects, case)
-        event = _event(case=case, actor=actor, transition=t.name, label=t.label, from_state=t.source,
-                       to_state=t.target, on=on, decision=t.decision, reason=clean.get("reason") or "",
-                       data={k: v for k, v in clean.items() if k not in {"reason", "date"} and v not in (None, "", [])},
-                       warnings=warnings)
-        for kind, f in files:
-            _store_file(case=case, kind=kind, f=f, actor=actor, event=event)
+    with transaction.atomic():
+        move = workflow.MACHINE.apply(actor=actor, obj=case, code=name, reason=clean.get("reason") or "",
+                                      version=version, data=clean, ctx=ctx, on=on)
+        with acting(actor):
+            for kind, f in files:
+                _store_file(case=case, kind=kind, f=f, actor=actor, event=move.history)
     return case
 
 

@@ -8,11 +8,20 @@ Plus 不予纳入 (with reason), 退回 one level (with reason) and 不予消除
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from zhenxing import workflow as engine
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
+from zhenxing.audit.services import _jsonable as audit_json
+from zhenxing.registry.models import Household, MonitoringStatus
+
+from . import rules
+from .models import CaseEvent, MonitoringCase
 
 VILLAGE, TOWNSHIP, COUNTY = "village", "township", "county"
 LEVEL_LABELS = {VILLAGE: _("村级"), TOWNSHIP: _("乡镇"), COUNTY: _("县级")}
@@ -53,30 +62,89 @@ MONITORED_STATES = ["monitored", *ELIMINATION_STATES]
 POSTING_STATES = ["posting", "elim_posting"]
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    source: str
-    target: str
+@dataclass(frozen=True, kw_only=True)
+class Transition(engine.Transition):
     level: str
     # Fields the actor must give (see FIELD_LABELS); "reason" makes the reason mandatory.
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
-    # Named checks in rules.CHECKS, run before the move; any error refuses it.
+    # Named checks in rules.CHECKS (the guards), run before the move; any error refuses it.
     checks: tuple[str, ...] = ()
-    # Named effects in services.EFFECTS, run with the move (record data on the case, write the household).
-    effects: tuple[str, ...] = ()
     decision: str = ""
     style: str = "primary"  # "primary", "return", "refuse" (for the buttons)
     evidence: bool = False  # the form offers file uploads
 
     @property
-    def roles(self) -> set[str]:
-        return LEVEL_ROLES[self.level]
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS[self.level])
 
 
-T = Transition
+def risk_codes(codes: list[str]) -> str:
+    return "|" + "|".join(codes) + "|" if codes else ""
+
+
+def _record_verification(move: engine.Move) -> dict:
+    case, data = move.obj, move.extra["data"]
+    members = max(case.household.living_members, 1)
+    per_capita = ((data["income_12m"] - data["spending_12m"]) / members).quantize(Decimal("0.01"))
+    return {"kind": data["kind"], "risk_types": data["risk_types"], "risk_codes": risk_codes(data["risk_types"]),
+            "authorisation_signed": True, "income_12m": data["income_12m"], "spending_12m": data["spending_12m"],
+            "per_capita_income": per_capita, "fast_track": bool(data.get("fast_track"))}
+
+
+def _enter_monitoring(move: engine.Move) -> dict:
+    household = Household.objects.get(pk=move.obj.household_id)
+    household.monitoring_status, household.monitoring_kind = MonitoringStatus.MONITORED, move.obj.kind
+    household.save(update_fields=["monitoring_status", "monitoring_kind", "updated_at"])
+    on = move.extra["on"]
+    return {"identified_on": on, "decided_on": on, "posting_start": None}
+
+
+def _eliminate(move: engine.Move) -> dict:
+    household = Household.objects.get(pk=move.obj.household_id)
+    household.monitoring_status = MonitoringStatus.ELIMINATED
+    household.save(update_fields=["monitoring_status", "updated_at"])
+    return {"eliminated_on": move.extra["on"], "posting_start": None}
+
+
+# Named effects: what a step records on the case (and on the household) besides its state.
+EFFECTS: dict[str, engine.Effect] = {
+    "record_verification": _record_verification,
+    "start_posting": lambda move: {"posting_start": move.extra["data"]["posting_start"]},
+    "clear_posting": lambda move: {"posting_start": None},
+    "close_not_admitted": lambda move: {"closing_reason": move.reason[:500], "decided_on": move.extra["on"],
+                                        "posting_start": None},
+    "enter_monitoring": _enter_monitoring,
+    "propose_elimination": lambda move: {"elimination_way": move.extra["data"]["elimination_way"],
+                                         "elimination_proposed_on": move.extra["on"]},
+    "cancel_elimination": lambda move: {"elimination_way": "", "elimination_proposed_on": None,
+                                        "posting_start": None},
+    "eliminate": _eliminate,
+}
+
+
+def _step_date(move: engine.Move) -> dict:
+    return {"step_since": move.extra["on"]}
+
+
+def _check(name: str) -> engine.Guard:
+    """rules.CHECKS[name] as a guard: its errors refuse the step, its warnings go into the record."""
+    def guard(move: engine.Move) -> list[str]:
+        errors, warnings = rules.CHECKS[name](move.obj, move.extra["data"], move.extra["ctx"])
+        move.warnings += warnings
+        return errors
+    guard.__name__ = name
+    return guard
+
+
+def T(name: str, label, source: str, target: str, level: str, *, checks: tuple[str, ...] = (),
+      effects: tuple[str, ...] = (), required: tuple[str, ...] = (), **kw) -> Transition:
+    return Transition(code=name, label=label, sources=(source,), target=target, level=level,
+                      roles=frozenset(LEVEL_ROLES[level]), required=required, needs_reason="reason" in required,
+                      checks=checks, guards=tuple(_check(c) for c in checks),
+                      effects=(_step_date, *(EFFECTS[e] for e in effects)), **kw)
+
+
 TRANSITIONS: list[Transition] = [
     # --- identification, village ---
     T("verify", _("登记入户核实"), "discovered", "verified", VILLAGE,
@@ -171,15 +239,48 @@ def level_of(user) -> str | None:
 
 
 def from_state(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == state]
+    return MACHINE.from_state(state)
 
 
 def available(case, user) -> list[Transition]:
     """The transitions this user may take on this case now (scope is checked by the caller)."""
-    level = level_of(user)
-    return [t for t in from_state(case.state) if t.level == level]
+    return MACHINE.available(case, user)
 
 
 def to_graph() -> list[tuple[str, str, str, str]]:
     """(from, to, transition, level) rows, for the documentation and tests."""
     return [(t.source, t.target, t.name, t.level) for t in TRANSITIONS]
+
+
+def _permit(actor, case) -> None:
+    if actor is None or actor.is_read_only:
+        raise PermissionDenied("督查账户为只读账户")
+    if not scope.region_in_scope(actor, case.village):
+        raise PermissionDenied("该案件不在您的数据权限范围内")
+
+
+def _case_event(move: engine.Move) -> CaseEvent:
+    """The case's own timeline row (steps and recorded acts alike)."""
+    actor, t = move.actor, move.transition
+    data = move.extra.get("data") or {}
+    if t is not None:  # a step records the fields it was given, less the reason and date kept apart
+        data = {k: v for k, v in data.items() if k not in {"reason", "date"} and v not in (None, "", [])}
+    return CaseEvent.objects.create(
+        case=move.obj, transition=move.code, label=str(move.label), from_state=move.source, to_state=move.target,
+        actor=actor, actor_name=(str(actor) if actor is not None else "农户本人（网上申报）"),
+        actor_level=(level_of(actor) or "") if actor is not None else "", date=move.extra["on"],
+        decision=str(_decision(move)), reason=move.reason, data=audit_json(data), warnings=move.warnings)
+
+
+def _decision(move: engine.Move) -> str:
+    return str(move.extra.get("decision") or (move.transition.decision if move.transition else ""))
+
+
+MACHINE = engine.register(engine.Machine(
+    model=MonitoringCase, transitions=TRANSITIONS, state_field="state", permit=_permit, history=_case_event,
+    audit_extra=lambda move: {"transition": move.code, "date": move.extra["on"], "decision": _decision(move),
+                              "warnings": move.warnings},
+    state_label=lambda case: case.state_label, unknown_message="没有这项操作",
+    state_message="案件当前环节为“{state}”，不能办理“{t.label}”", denied_message="“{t.label}”须由{t.level_label}办理",
+    reason_message="请填写“意见或理由”", reason_field="reason",
+    stale_message="该案件已被他人办理或修改，请刷新页面查看最新情况后再操作"))

@@ -3,43 +3,27 @@
 Each ``Power`` has ordered ``PowerStep`` rows (the published procedure). A ``PowerCase`` moves
 only by recording its next step (``done_steps + 1``): a step can be neither skipped nor done
 twice, and recording the last step closes the case. Who did each step, on what day and who
-recorded it are kept in ``CaseStep`` (insert-only). Two people acting on one case at once are
-serialised by the case's version column (conditional UPDATE).
+recorded it are kept in ``CaseStep`` (insert-only). The case's states are data in ``workflow.py``;
+two people acting on one case at once are serialised by the transition engine (row lock and
+version check).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
-from zhenxing.accounts.models import Role
-from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
 
-from .models import CaseState, CaseStep, Power, PowerCase, PowerStep
+from . import workflow
+from .models import CaseState, Power, PowerCase, PowerStep
 from .services import check_can_write
+from .workflow import LIST_ROLES
 
-LIST_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF}
-
-
-@dataclass(frozen=True)
-class CaseTransition:
-    action: str
-    label: str
-    source: str
-    target: str
-
-
-# The case states: recording a step keeps it open until the last step closes it.
-CASE_TRANSITIONS = {t.action: t for t in [
-    CaseTransition("step", "完成步骤", CaseState.OPEN, CaseState.OPEN),
-    CaseTransition("finish", "办结", CaseState.OPEN, CaseState.DONE),
-    CaseTransition("withdraw", "撤回", CaseState.OPEN, CaseState.WITHDRAWN),
-]}
+CASE_TRANSITIONS = workflow.CASE_TRANSITIONS  # the flow is data (workflow.py)
 
 
 def next_step(case: PowerCase) -> PowerStep | None:
@@ -93,34 +77,11 @@ def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, d
     if done_on < floor:
         raise ValidationError({"done_on": [f"办理日期不能早于上一环节（{floor:%Y年%m月%d日}）"]})
     is_last = not case.power.steps.filter(order__gt=step.order).exists()
-    t = CASE_TRANSITIONS["finish" if is_last else "step"]
-    with transaction.atomic(), acting(actor):
-        updated = PowerCase.objects.filter(pk=case.pk, version=case.version if version is None else version,
-                                           state=t.source, done_steps=step.order - 1).update(
-            done_steps=step.order, state=t.target, version=F("version") + 1)
-        if updated != 1:
-            raise ValidationError("该事项已被他人办理，请刷新后重试")
-        CaseStep.objects.create(case=case, step=step, done_by=done_by.strip(), done_on=done_on, note=note,
-                                recorded_by=actor)
-        audit.event_log(action="transition", actor=actor, request=request, obj=case,
-                        extra={"flow": "list", "action": t.action, "step": step.order, "to": t.target})
-    case.refresh_from_db()
+    workflow.LIST_CASES.apply(actor=actor, obj=case, code="finish" if is_last else "step", version=version,
+                              step=step, done_by=done_by.strip(), done_on=done_on, note=note, request=request)
     return case
 
 
 def case_withdraw(*, actor, case: PowerCase, reason: str, request=None) -> PowerCase:
-    check_can_write(actor, case.power.village, LIST_ROLES)
-    t = CASE_TRANSITIONS["withdraw"]
-    if case.state != t.source:
-        raise ValidationError(f"该事项{case.get_state_display()}，不能撤回")
-    if not reason.strip():
-        raise ValidationError("请填写撤回原因")
-    with transaction.atomic(), acting(actor):
-        updated = PowerCase.objects.filter(pk=case.pk, version=case.version, state=t.source).update(
-            state=t.target, version=F("version") + 1)
-        if updated != 1:
-            raise ValidationError("该事项已被他人办理，请刷新后重试")
-        audit.event_log(action="transition", actor=actor, request=request, obj=case,
-                        extra={"flow": "list", "action": t.action, "reason": reason.strip()})
-    case.refresh_from_db()
+    workflow.LIST_CASES.apply(actor=actor, obj=case, code="withdraw", reason=reason, request=request)
     return case

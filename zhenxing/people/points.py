@@ -11,10 +11,8 @@ balance to zero (the entry records what was actually applied).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,47 +22,16 @@ from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
 from zhenxing.registry.models import Household
 
-from .models import EntryState, PointAccount, PointEntry, PointRule, Redemption, StoreItem
+from . import workflow
+from .models import PointAccount, PointEntry, PointRule, Redemption, StoreItem
 from .services import check_can_write
+from .workflow import VILLAGE_COMMITTEE
 
-VILLAGE_COMMITTEE = {Role.VILLAGE_CADRE}
-
-
-def _posting_over(entry: PointEntry, today: dt.date) -> str | None:
-    from .selectors import county_setting
-
-    days = county_setting(entry.household.village, today.year).points_posting_days
-    if entry.posted_on is None or today < entry.posted_on + dt.timedelta(days=days):
-        ends = entry.posted_on + dt.timedelta(days=days) if entry.posted_on else None
-        return f"公示期{days}天未满（{ends:%Y年%m月%d日}起方可入账）" if ends else "尚未公示"
-    return None
+TRANSITIONS = workflow.POINT_TRANSITIONS  # the flow is data (workflow.py)
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    source: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    check: Callable[[PointEntry, dt.date], str | None] | None = None
-
-
-TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    Transition("confirm", "村委会确认", frozenset({EntryState.PROPOSED}), EntryState.CONFIRMED,
-               frozenset(VILLAGE_COMMITTEE)),
-    Transition("post", "张榜公示", frozenset({EntryState.CONFIRMED}), EntryState.POSTED, frozenset(VILLAGE_COMMITTEE)),
-    Transition("credit", "公示无异议入账", frozenset({EntryState.POSTED}), EntryState.CREDITED,
-               frozenset(VILLAGE_COMMITTEE), check=_posting_over),
-    Transition("reject", "不予通过", frozenset({EntryState.PROPOSED, EntryState.CONFIRMED, EntryState.POSTED}),
-               EntryState.REJECTED, frozenset(VILLAGE_COMMITTEE)),
-]}
-
-
-def actions_for(user, entry: PointEntry) -> list[Transition]:
-    if user.is_read_only:
-        return []
-    return [t for t in TRANSITIONS.values() if entry.state in t.source and user.role in t.roles]
+def actions_for(user, entry: PointEntry) -> list[workflow.PointTransition]:
+    return workflow.POINTS.available(entry, user)
 
 
 def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date, proposer_name: str,
@@ -90,47 +57,9 @@ def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date
 def entry_transition(*, actor, entry: PointEntry, action: str, version: int | None = None,
                      today: dt.date | None = None, reason: str = "", request=None) -> PointEntry:
     """Apply one transition; ``version`` (as shown to the user) guards against two people acting at once."""
-    today = today or timezone.localdate()
-    t = TRANSITIONS.get(action)
-    if t is None:
-        raise ValidationError("未知操作")
-    if actor is not None and actor.role not in t.roles:
-        raise PermissionDenied("须由村委会（村干部）办理")
-    check_can_write(actor, entry.household.village, set(t.roles))
-    if entry.state not in t.source:
-        raise ValidationError(f"当前状态为「{entry.get_state_display()}」，不能{t.label}")
-    if t.check and (problem := t.check(entry, today)):
-        raise ValidationError(problem)
-    if action == "reject" and not reason.strip():
-        raise ValidationError("请填写不予通过的原因")
-    now = timezone.now()
-    changes: dict = {"state": t.target, "version": F("version") + 1}
-    if action == "confirm":
-        changes.update(confirmed_by=actor, confirmed_at=now)
-    elif action == "post":
-        changes.update(posted_on=today)
-    elif action == "reject":
-        changes.update(rejected_reason=reason.strip())
-    with transaction.atomic(), acting(actor):
-        expected = entry.version if version is None else version
-        updated = PointEntry.objects.filter(pk=entry.pk, state=entry.state, version=expected).update(**changes)
-        if updated != 1:
-            raise ValidationError("该记录已被他人处理，请刷新后重试")
-        if action == "credit":
-            applied = _credit(entry)
-            PointEntry.objects.filter(pk=entry.pk).update(credited_at=now, applied=applied)
-        audit.event_log(action="transition", actor=actor, request=request, obj=entry,
-                        extra={"flow": "points", "action": action, "from": entry.state, "to": t.target})
-    entry.refresh_from_db()
+    workflow.POINTS.apply(actor=actor, obj=entry, code=action, reason=reason, version=version,
+                          today=today or timezone.localdate(), request=request)
     return entry
-
-
-def _credit(entry: PointEntry) -> int:
-    account, _ = PointAccount.objects.get_or_create(household_id=entry.household_id)
-    account = PointAccount.objects.select_for_update().get(pk=account.pk)
-    applied = entry.points if entry.points > 0 else -min(account.balance, -entry.points)
-    PointAccount.objects.filter(pk=account.pk).update(balance=F("balance") + applied, earned=F("earned") + applied)
-    return applied
 
 
 def redeem(*, actor, household: Household, item: StoreItem, quantity: int = 1, date: dt.date | None = None,

@@ -16,22 +16,22 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.lib.errors import StaleVersion
 from zhenxing.monitoring import services as monitoring
 from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
 from . import feeds, rules, snapshot, workflow
-from .models import SOURCE_DEPARTMENT, Alert, AlertState, FeedFile, Run, RunKind, RunStatus, RuleSet
+from .models import SOURCE_DEPARTMENT, Alert, FeedFile, Run, RunKind, RunStatus, RuleSet
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
-VERIFY_DAYS = 15
 
 
 def top_region() -> Region:
@@ -515,42 +515,15 @@ def runs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Even
 
 # ---------------------------------------------------------------- alerts
 
-class ConcurrentChange(ValidationError):
-    """Someone else acted on the alert since it was read (optimistic locking on ``version``)."""
+# Someone else acted on the alert since it was read (optimistic locking on ``version``).
+ConcurrentChange = StaleVersion
 
 
 def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
                      expected_version: int | None = None) -> Alert:
-    t = workflow.TRANSITIONS.get(action)
-    if t is None:
-        raise ValidationError("未知操作")
-    if actor.role not in t.roles:
-        raise PermissionDenied("您的角色不能执行此操作")
-    if alert.state != t.source:
-        raise ValidationError(f"预警当前状态为“{alert.get_state_display()}”，不能“{t.label}”")
-    if t.opens_case and alert.household_id is None:
-        raise ValidationError("村级预警不能直接纳入监测，请按农户分别核实")
-    if t.needs_reason and not reason.strip():
-        raise ValidationError("请填写核实说明")
-    if t.needs_evidence and not evidence.strip():
-        raise ValidationError("请填写核实依据（如入户核实记录、佐证材料）")
-    version = alert.version if expected_version is None else expected_version
-    now = timezone.now()
-    changes = {"state": t.target, "version": F("version") + 1, "updated_at": now}
-    if t.target == AlertState.ISSUED:
-        changes.update(issued_at=now, verify_due=(timezone.localdate() + dt.timedelta(days=VERIFY_DAYS)))
-    if t.target in (AlertState.MONITORED, AlertState.NO_RISK):
-        changes.update(is_open=False, closed_at=now, outcome_reason=reason.strip(), outcome_evidence=evidence.strip())
-    with transaction.atomic(), acting(actor):
-        done = Alert.objects.filter(pk=alert.pk, version=version, state=t.source).update(**changes)
-        if not done:
-            raise ConcurrentChange("该预警已被他人处理，请刷新后重试")
-        if t.opens_case:
-            case_ref = _open_case(actor=actor, alert=alert, reason=reason)
-            Alert.objects.filter(pk=alert.pk).update(case_ref=case_ref)
-        alert.refresh_from_db()
-        event_log(action="transition", actor=actor, obj=alert,
-                  extra={"from": t.source, "to": t.target, "action": action, "reason": reason.strip()})
+    """One step of the alert workflow (workflow.TRANSITIONS), through the one transition engine."""
+    workflow.MACHINE.apply(actor=actor, obj=alert, code=action, reason=reason, evidence=evidence,
+                           version=expected_version)
     return alert
 
 

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"ledger", "funds", "assets", "people", "collective"},
     {"monitoring", "screening"},
     {"registry"},
+    {"workflow"},  # the transition engine every state machine uses
     {"regions", "accounts", "audit"},
     {"lib", "formats"},
 ]

@@ -1,0 +1,108 @@
+"""The project lifecycle, as data: every allowed step, who may take it, and what must be true.
+
+申报 → 乡镇审核 → 论证 → 县级审定（入库）→ 纳入年度计划 → 开工 → 在建 → 竣工 → 验收 → 资产移交
+
+The one function that moves a project is ``services.project_transition``; it looks the step up
+here and takes it through the one transition engine (zhenxing.workflow): the actor's role and
+data scope, the evidence, the date and the step's checks (``lifecycle.py``), then the status under
+an optimistic lock, the step's record (``ProjectTransition``, insert-only) and an audit event
+``transition``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from zhenxing import workflow as engine
+from zhenxing.accounts.models import Role
+
+from .lifecycle import DECLARE_ROLES, check_complete, check_funded, check_has_asset, check_not_negative
+from .models import Project, ProjectStatus as S, ProjectTransition
+
+COUNTY = frozenset({Role.COUNTY_STAFF})
+TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
+IMPLEMENTING = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+DECLARING = DECLARE_ROLES
+
+
+def _not_future(move: engine.Move) -> str | None:
+    return "日期不能晚于今天" if move.extra["date"] > timezone.localdate() else None
+
+
+def _not_before_last(move: engine.Move) -> str | None:
+    last = move.obj.transitions.order_by("-id").first()
+    if last is not None and move.extra["date"] < last.date:
+        return f"日期不能早于上一步骤（{last.date:%Y年%m月%d日}）"
+    return None
+
+
+def _project_check(check: Callable[..., str]) -> engine.Guard:
+    return lambda move: check(move.obj) or None
+
+
+def _dated(move: engine.Move) -> dict:
+    changes = {"status_date": move.extra["date"]}
+    if move.target == S.PLANNED:
+        changes["plan_year"] = move.obj.plan_year or move.obj.year
+    if move.target == S.STARTED:
+        changes["started_on"] = move.extra["date"]
+    return changes
+
+
+def Step(source: str, target: str, label: str, roles: frozenset[str],
+         checks: tuple[Callable[..., str], ...] = ()) -> engine.Transition:
+    """A step is named by the status it leads to (each status is reached from one status only)."""
+    return engine.Transition(code=str(target), label=label, sources=(source,), target=target, roles=roles,
+                             needs_evidence=True,
+                             guards=(_not_future, _not_before_last, *(_project_check(c) for c in checks)),
+                             effects=(_dated,))
+
+
+TRANSITIONS: tuple[engine.Transition, ...] = (
+    Step(S.DECLARED, S.TOWNSHIP_REVIEWED, "乡镇审核通过", TOWNSHIP, (check_complete,)),
+    Step(S.TOWNSHIP_REVIEWED, S.APPRAISED, "完成项目论证", COUNTY, (check_complete,)),
+    Step(S.APPRAISED, S.APPROVED, "县级审定入库", COUNTY, (check_complete, check_not_negative)),
+    Step(S.APPROVED, S.PLANNED, "纳入年度计划", COUNTY, (check_complete, check_not_negative)),
+    Step(S.PLANNED, S.STARTED, "开工", IMPLEMENTING, (check_funded,)),
+    Step(S.STARTED, S.IN_PROGRESS, "在建", IMPLEMENTING),
+    Step(S.IN_PROGRESS, S.COMPLETED, "竣工", IMPLEMENTING),
+    Step(S.COMPLETED, S.ACCEPTED, "验收", COUNTY),
+    Step(S.ACCEPTED, S.HANDED_OVER, "资产移交", COUNTY, (check_has_asset,)),
+)
+
+
+def _permit(actor, project: Project) -> None:
+    if actor is None:
+        raise PermissionDenied("流程步骤须由工作人员办理")
+    from .services import _writable  # services import this module
+
+    _writable(actor, project.village)
+
+
+def _record(move: engine.Move) -> ProjectTransition:
+    return ProjectTransition.objects.create(
+        project=move.obj, from_status=move.source, to_status=move.target, date=move.extra["date"],
+        evidence=move.evidence.strip(), note=move.extra.get("note", ""), actor=move.actor,
+        actor_level=move.actor.role)
+
+
+MACHINE = engine.register(engine.Machine(
+    model=Project, transitions=TRANSITIONS, permit=_permit, history=_record,
+    audit_extra=lambda move: {"date": move.extra["date"]},
+    denied_message="“{t.label}”须由{t.roles_label}办理", evidence_message="须填写依据（文号、会议纪要或验收报告等）",
+    error_field="to", stale_message="该项目已被他人修改，请刷新后重试"))
+
+
+def find(source: str, target: str) -> engine.Transition | None:
+    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+
+
+def available(project: Project, user) -> list[engine.Transition]:
+    """Steps this user could take now (role-wise); the checks run when the step is taken."""
+    return MACHINE.available(project, user)
+
+
+def next_step(status: str) -> engine.Transition | None:
+    return next((t for t in TRANSITIONS if t.source == status), None)

@@ -1,0 +1,89 @@
+"""Shared helpers of the ledger's writes, and the units (单位) that carry tasks."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from zhenxing.accounts.models import Department, Role, User
+from zhenxing.audit.context import acting
+from zhenxing.regions.models import Level, Region
+from zhenxing.regions.selectors import PLAN_COUNTIES
+
+from .. import workflow
+from ..models import Unit, UnitKind, UnitMember
+
+
+PLAN_2022 = Path(__file__).resolve().parent.parent / "data" / "plan-2022.json"
+PREFECTURE_CODE = "232700000000"
+
+# The departments behind the unit names the plan implies (for the line-department data scope).
+UNIT_DEPARTMENTS = {
+    "医保局": Department.MEDICAL_INSURANCE, "民政局": Department.CIVIL_AFFAIRS, "教育局": Department.EDUCATION,
+    "住建局": Department.HOUSING, "水务局": Department.WATER, "人社局": Department.HUMAN_RESOURCES,
+    "残联": Department.DISABLED_FEDERATION, "应急管理局": Department.EMERGENCY, "卫健局": Department.HEALTH,
+    "公安局": Department.PUBLIC_SECURITY,
+}
+PARTY_UNITS = {"组织部", "宣传部", "政法委", "文明办", "统战部"}
+
+
+def _require(cond: bool, message: str, field: str | None = None) -> None:
+    if not cond:
+        raise ValidationError({field: [message]} if field else message)
+
+
+_writer = workflow.require_writer
+
+
+def prefecture() -> Region:
+    return Region.objects.get(code=PREFECTURE_CODE)
+
+
+def counties(region: Region) -> list[Region]:
+    """The county-level units under ``region`` that carry the ledger and are assessed: the plan's
+    four addressees (regions.selectors.PLAN_COUNTIES) where present, else every county-level child."""
+    children = Region.objects.filter(parent=region, level=Level.COUNTY).order_by("code")
+    named = [r for r in children if r.code in PLAN_COUNTIES]
+    return named or list(children)
+
+
+# ---------------------------------------------------------------- units
+
+
+def unit_ensure(*, name: str, region: Region, kind: str | None = None, department: str | None = None) -> Unit:
+    unit = Unit.objects.filter(region=region, name=name).first()
+    if unit is None:
+        if kind is None:
+            kind = UnitKind.PARTY if name in PARTY_UNITS else UnitKind.GOVERNMENT
+        unit = Unit.objects.create(name=name, region=region, kind=kind,
+                                   department=department if department is not None else UNIT_DEPARTMENTS.get(name, ""))
+    return unit
+
+
+def unit_create(*, actor, name: str, region: Region, kind: str, department: str = "") -> Unit:
+    _writer(actor)
+    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以维护单位")
+    _require(bool(name.strip()), "请填写单位名称", "name")
+    _require(not Unit.objects.filter(region=region, name=name.strip()).exists(), "该区划下已有同名单位", "name")
+    with transaction.atomic(), acting(actor):
+        return Unit.objects.create(name=name.strip(), region=region, kind=kind, department=department)
+
+
+def unit_member_set(*, actor, unit: Unit, user: User) -> UnitMember:
+    _writer(actor)
+    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以指定单位成员")
+    same_branch = user.region_id is not None and (unit.region.path.startswith(user.region.path)
+                                                  or user.region.path.startswith(unit.region.path))
+    _require(same_branch, "账户与单位不在同一区划", "user")
+    with transaction.atomic(), acting(actor):
+        link, _ = UnitMember.objects.update_or_create(user=user, defaults={"unit": unit})
+        return link
+
+
+def units_for(names: Iterable[str]) -> list[Unit]:
+    names = list(names)
+    found = {u.name: u for u in Unit.objects.filter(name__in=names, region__code=PREFECTURE_CODE)}
+    return [found[n] for n in names if n in found]
+

@@ -1,0 +1,298 @@
+"""The transition engine: every state machine of the project moves its records through here.
+
+A ``Transition`` is data (code, label, from-states, to-state, who may take it, whether it needs a
+reason or evidence, guards, effects); a ``Machine`` is the transitions of one model plus the hooks
+its app declares (the write check, the app's own history row, extra audit fields). Each app keeps
+its machine in its own ``workflow.py`` and registers it; ``transition_apply`` then does for every
+app, in this order:
+
+1. the checks, outside the transaction: unknown code, the machine's write check (read-only
+   account, data scope), the from-state, who may act (roles and/or a predicate);
+2. the refusals, all reported together: missing reason, missing evidence, each guard's message;
+3. in one transaction: lock the row (``select_for_update``), compare its version and state with
+   what the user saw (``StaleVersion`` when someone else acted: nothing is written), run the
+   effects (what they return is written with the new state), write state and version + 1, the
+   app's history row, and the audit event ``transition``.
+
+An effect or hook that raises rolls the whole step back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhenxing.accounts.models import Role
+from zhenxing.audit.context import acting
+from zhenxing.audit.services import event_log
+from zhenxing.lib.errors import StaleVersion
+
+# A guard says why a step is refused (a Chinese sentence, or several) or None when it may go on.
+Guard = Callable[["Move"], "str | Sequence[str] | None"]
+# An effect runs inside the step's transaction; a dict it returns is written with the new state.
+Effect = Callable[["Move"], "Mapping[str, Any] | None"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transition:
+    code: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str] = frozenset()  # empty: any role the machine's write check lets through
+    who: Callable[[Any, Any], bool] | None = None  # (actor, record) -> may this actor take it on this record
+    needs_reason: bool = False
+    needs_evidence: bool = False
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+    @property
+    def action(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return self.code
+
+    @property
+    def source(self) -> str:
+        """The from-state of a transition that has one (most have)."""
+        return self.sources[0]
+
+    @property
+    def roles_label(self) -> str:
+        return "、".join(str(Role(r).label) for r in sorted(self.roles))
+
+    def allows(self, actor, obj) -> bool:
+        """Whether this actor may take the step on this record (None: the system itself)."""
+        if actor is None:
+            return True
+        if self.roles and getattr(actor, "role", None) not in self.roles:
+            return False
+        return self.who is None or bool(self.who(actor, obj))
+
+
+@dataclass
+class Move:
+    """One step being taken: what guards, effects and hooks are given."""
+    machine: Machine
+    actor: Any
+    obj: Any
+    code: str
+    label: str
+    source: str
+    target: str
+    reason: str = ""
+    evidence: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the caller's other keyword arguments
+    transition: Transition | None = None  # None for an event that changes no state (Machine.record)
+    warnings: list[str] = field(default_factory=list)  # guards may note what does not refuse the step
+    history: Any = None  # the app's history row, once written
+
+
+def _has_evidence(evidence) -> bool:
+    if isinstance(evidence, str):
+        return bool(evidence.strip())
+    return evidence not in (None, [], (), {})
+
+
+def _as_list(refusal: str | Sequence[str] | None) -> list[str]:
+    if not refusal:
+        return []
+    return [str(refusal)] if isinstance(refusal, str) else [str(r) for r in refusal if r]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Machine:
+    model: type[models.Model]
+    transitions: Iterable[Transition]
+    state_field: str = "status"
+    version_field: str = "version"
+    # The write check run before anything else: raises PermissionDenied (read-only account, data scope).
+    permit: Callable[[Any, Any], None] | None = None
+    # Writes the app's own history row for a move and returns it (each app keeps its history model).
+    history: Callable[[Move], Any] | None = None
+    # Fields the app adds to the audit event's ``extra`` (which always has action, from, to, reason).
+    audit_extra: Callable[[Move], Mapping[str, Any]] | None = None
+    # The label of a record's current state (default: ``get_<state_field>_display()``).
+    state_label: Callable[[Any], str] | None = None
+    # Replaces the evidence check: the refusal when the move lacks evidence, or None.
+    evidence_refusal: Callable[[Move], str | None] | None = None
+    # Messages: str.format with ``t`` (the transition), ``obj`` (the record), ``state`` (its state's label).
+    unknown_message: str = "未知操作"
+    state_message: str = "当前状态为“{state}”，不能{t.label}"
+    denied_message: str = "您无权{t.label}"
+    denied_error: type[Exception] = PermissionDenied
+    reason_message: str = "{t.label}须填写理由"
+    reason_field: str | None = None
+    evidence_message: str = "请填写{t.label}的依据"
+    evidence_field: str | None = None
+    error_field: str | None = None  # where refusals without their own field are filed
+    stale_message: str = "该记录已被他人修改，请刷新后重试"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "transitions", tuple(self.transitions))
+        object.__setattr__(self, "by_code", {t.code: t for t in self.transitions})
+
+    # --- reading the machine ---------------------------------------------------------------
+
+    def get(self, code: str) -> Transition | None:
+        return self.by_code.get(code)  # type: ignore[attr-defined]
+
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_field)
+
+    def label_of(self, obj) -> str:
+        if self.state_label is not None:
+            return str(self.state_label(obj))
+        return str(getattr(obj, f"get_{self.state_field}_display")())
+
+    def from_state(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def available(self, obj, user) -> list[Transition]:
+        """The steps this user may take on this record now (the guards run when one is taken)."""
+        if user is None or not getattr(user, "is_authenticated", True) or getattr(user, "is_read_only", False):
+            return []
+        return [t for t in self.from_state(self.state_of(obj)) if t.allows(user, obj)]
+
+    # --- taking a step ---------------------------------------------------------------------
+
+    def _say(self, message: str, t: Transition, obj) -> str:
+        return message.format(t=t, obj=obj, state=self.label_of(obj))
+
+    def check(self, *, actor, obj, code: str) -> Transition:
+        """Unknown step, the write check, the from-state and who may act, in that order."""
+        t = self.get(code)
+        if t is None:
+            raise ValidationError(self.unknown_message)
+        if self.permit is not None:
+            self.permit(actor, obj)
+        if self.state_of(obj) not in t.sources:
+            raise ValidationError(self._say(self.state_message, t, obj))
+        if not t.allows(actor, obj):
+            raise self.denied_error(self._say(self.denied_message, t, obj))
+        return t
+
+    def _refuse(self, move: Move) -> None:
+        t = move.transition
+        refusals: list[tuple[str | None, str]] = []
+        if t.needs_reason and not (move.reason or "").strip():
+            refusals.append((self.reason_field, self._say(self.reason_message, t, move.obj)))
+        if t.needs_evidence:
+            if self.evidence_refusal is not None:
+                missing = self.evidence_refusal(move)
+            else:
+                missing = None if _has_evidence(move.evidence) else self._say(self.evidence_message, t, move.obj)
+            if missing:
+                refusals.append((self.evidence_field, missing))
+        for guard in t.guards:
+            refusals += [(None, message) for message in _as_list(guard(move))]
+        if not refusals:
+            return
+        filed = [(f or self.error_field, message) for f, message in refusals]
+        if all(f is None for f, _ in filed):
+            raise ValidationError([message for _, message in filed])
+        errors: dict[str, list[str]] = {}
+        for f, message in filed:
+            errors.setdefault(f or NON_FIELD_ERRORS, []).append(message)
+        raise ValidationError(errors)
+
+    def apply(self, *, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None,
+              **extra) -> Move:
+        """Take the step ``code`` on ``obj``. ``version`` is the version the actor saw (default: the
+        one ``obj`` carries). Returns the move; ``obj`` is refreshed from the database."""
+        t = self.check(actor=actor, obj=obj, code=code)
+        source = self.state_of(obj)
+        move = Move(machine=self, actor=actor, obj=obj, code=t.code, label=t.label, source=source, target=t.target,
+                    reason=(reason or "").strip(), evidence=evidence, extra=extra, transition=t)
+        self._refuse(move)
+        expected = getattr(obj, self.version_field) if version is None else version
+        manager = self.model._default_manager
+        with transaction.atomic(), acting(actor):
+            locked = manager.select_for_update().filter(pk=obj.pk).values(self.state_field, self.version_field).first()
+            if locked is None or (locked[self.version_field], locked[self.state_field]) != (expected, source):
+                raise StaleVersion(self.stale_message)
+            changes: dict[str, Any] = {}
+            for effect in t.effects:
+                changes.update(effect(move) or {})
+            changes.update({self.state_field: t.target, self.version_field: F(self.version_field) + 1})
+            now = timezone.now()
+            for f in self.model._meta.concrete_fields:
+                if getattr(f, "auto_now", False) and f.attname not in changes:
+                    changes[f.attname] = now
+            manager.filter(pk=obj.pk).update(**changes)
+            obj.refresh_from_db()
+            self._record(move)
+        return move
+
+    def record(self, *, actor, obj, code: str, label: str, source: str = "", target: str = "", reason: str = "",
+               **extra) -> Move:
+        """An event in a record's history that changes no state (a visit, a measure, the opening):
+        the same history row and audit event as a step, without the lock. Runs in the caller's
+        transaction."""
+        move = Move(machine=self, actor=actor, obj=obj, code=code, label=str(label), source=source, target=target,
+                    reason=(reason or "").strip(), extra=extra)
+        with transaction.atomic(), acting(actor):
+            self._record(move)
+        return move
+
+    def _record(self, move: Move) -> None:
+        if self.history is not None:
+            move.history = self.history(move)
+        details: dict[str, Any] = {"action": move.code, "from": move.source, "to": move.target, "reason": move.reason}
+        if isinstance(move.evidence, str) and move.evidence.strip():
+            details["evidence"] = move.evidence.strip()
+        if self.audit_extra is not None:
+            details.update(self.audit_extra(move))
+        event_log(action="transition", actor=move.actor, request=move.extra.get("request"), obj=move.obj,
+                  extra=details)
+
+
+_MACHINES: dict[type[models.Model], Machine] = {}
+
+
+def register(machine: Machine) -> Machine:
+    """Make ``machine`` the one ``transition_apply`` uses for its model (an app's workflow.py does this)."""
+    other = _MACHINES.get(machine.model)
+    if other is not None and other is not machine:
+        raise RuntimeError(f"{machine.model._meta.label} already has a state machine")
+    _MACHINES[machine.model] = machine
+    return machine
+
+
+def machine_for(obj_or_model) -> Machine:
+    """The machine registered for a model; the model's app's ``workflow`` module is imported first
+    (it registers its machines), so a caller need not have imported it."""
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    if model not in _MACHINES:
+        module = f"{model._meta.app_config.name}.workflow"
+        try:
+            import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    try:
+        return _MACHINES[model]
+    except KeyError:
+        raise LookupError(f"{model._meta.label} has no registered state machine") from None
+
+
+def transition_check(*, actor, obj, code: str) -> Transition:
+    return machine_for(obj).check(actor=actor, obj=obj, code=code)
+
+
+def transition_apply(*, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None,
+                     **extra) -> Move:
+    """Take one step on ``obj`` with its model's registered machine (see the module docstring)."""
+    return machine_for(obj).apply(actor=actor, obj=obj, code=code, reason=reason, evidence=evidence,
+                                  version=version, **extra)
+
+
+def available(obj, user) -> list[Transition]:
+    return machine_for(obj).available(obj, user)
