@@ -131,6 +131,7 @@ def _fast_track(village, actors, today) -> int:
     case = services.case_transition(actor=actors["village"], case=case, name="verify", version=case.version, data={
         "date": today - dt.timedelta(days=1), "kind": MonitoringKind.SUDDEN, "risk_types": ["05"],
         "authorisation_signed": True, "income_12m": "30000", "spending_12m": "26000", "fast_track": True,
+        "hardship": "家中失火，房屋和存粮受损", "coping": "unable",
         "reason": "突发火灾，先行救助"})
     help_case(case, actor=actors["village"])
     services.measure_add(actor=actors["village"], case=case, category=MeasureCategory.SAFETY_NET,

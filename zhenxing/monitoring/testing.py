@@ -58,6 +58,12 @@ def help_case(case, *, actor, risk_types=None, way=ElimWay.ASSISTED) -> None:
                                  status=status)
 
 
+def measures_done(case, *, actor) -> None:
+    """Every measure of the case 已落实 (帮扶消除 asks for it)."""
+    for measure in case.measures.exclude(status=MeasureStatus.DONE):
+        services.measure_set_status(actor=actor, measure=measure, status=MeasureStatus.DONE)
+
+
 def income_history(case, *, actor, upto: dt.date, threshold: Decimal) -> None:
     """Visits with income figures above the threshold covering the stable period before ``upto``."""
     standard = rules.standard_for(upto.year)
@@ -84,7 +90,7 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
         data: dict = {"date": day}
         if name == "verify":
             data.update(kind=kind or default_kind(case), risk_types=risk_types or case.risk_types or ["07"],
-                        authorisation_signed=True, income_12m="9000", spending_12m="3000")
+                        authorisation_signed=True, income_12m="9000", spending_12m="3000", coping="partly")
         elif name in {"appraise", "elim_appraise"}:
             data.update(posting_start=day, reason="村民代表会议评议通过")
         elif name in {"finish_posting", "elim_finish_posting"}:
@@ -99,6 +105,7 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
             day = min(max(day, today - dt.timedelta(days=standard.posting_days + 5)), today)
             data["date"] = day
             help_case(case, actor=village)
+            measures_done(case, actor=village)
             income_history(case, actor=village, upto=day, threshold=standard.threshold)
             case.refresh_from_db()
             data.update(elimination_way=ElimWay.ASSISTED, resolved_risks=case.risk_types, accept_warnings=True,
