@@ -115,3 +115,23 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
         case = services.case_transition(actor=county, case=case, name="county_reject", version=case.version,
                                         data={"reason": "经审定家庭收入明显高于监测范围，不予纳入"})
     return case
+
+
+def ready_to_eliminate(household, *, village, township, county, risk_types=("07",)) -> MonitoringCase:
+    """A monitored case for ``household`` that meets every elimination rule of its own (measures
+    已落实, income stable above the threshold): what is left to refuse it is what the test adds."""
+    today = timezone.localdate()
+    demo_standard()
+    case = services.case_discover(actor=village, household=household, channel="cadre_visit",
+                                  risk_types=list(risk_types), discovered_on=today - dt.timedelta(days=300))
+    case = advance(case, to="monitored", village=village, township=township, county=county)
+    measures_done(case, actor=village)
+    income_history(case, actor=village, upto=today, threshold=rules.standard_for(today.year).threshold)
+    case.refresh_from_db()
+    return case
+
+
+def propose_elimination(case, *, actor, way: str = ElimWay.NATURAL) -> MonitoringCase:
+    return services.case_transition(actor=actor, case=case, name="propose_elimination", version=case.version,
+                                    data={"elimination_way": way, "resolved_risks": case.risk_types,
+                                          "accept_warnings": True})
