@@ -80,7 +80,7 @@ def test_the_api_sends_back_with_a_note(client, w):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     url = f"/api/v1/funds/projects/{p.pk}/transition"
     r = client.post(url, {"to": "returned", "date": TODAY().isoformat()}, content_type="application/json", **auth)
-    assert r.status_code == 400 and "理由" in r.json()["detail"]
+    assert r.status_code == 422 and "理由" in r.content.decode()
     r = client.post(url, {"to": "returned", "date": TODAY().isoformat(), "note": "缺少实施方案"},
                     content_type="application/json", **auth)
     assert r.status_code == 200 and r.json()["status"] == "returned"
