@@ -78,6 +78,7 @@ def test_self_application_to_monitoring_by_three_levels(live_server, browser_pag
     page.check("#id_verify-authorisation_signed")
     page.fill("#id_verify-income_12m", "12000")
     page.fill("#id_verify-spending_12m", "6000")
+    page.select_option("#id_verify-coping", "partly")
     page.fill("#id_verify-date", d(1))
     _submit(page, "act-verify")
     assert page.locator("#case-state").inner_text() == "待民主评议"
