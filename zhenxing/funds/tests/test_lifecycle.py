@@ -10,7 +10,7 @@ from django.utils import timezone
 from zhenxing.audit.models import AuditEntry
 from zhenxing.funds import services
 from zhenxing.funds.models import STATUS_ORDER, Project, ProjectStatus, ProjectTransition
-from zhenxing.funds.testing import advance, fund_project, make_project
+from zhenxing.funds.testing import fund_project, make_project
 
 TODAY = timezone.localdate
 
