@@ -164,3 +164,22 @@ def test_parameter_values_are_checked(w):
     with pytest.raises(ValidationError, match="0到365"):
         services.year_parameter_set(actor=w.diqu, year=2022, industry_min_share="0.55", max_projects_per_household=3,
                                     acceptance_min_days=400)
+
+
+def test_the_page_sends_back_and_the_village_finds_it_in_its_work(w, login):
+    from django.urls import reverse
+
+    from zhenxing.funds import pending
+
+    p = make_project(w.r.fendou)
+    # the township has one line for the declared project (sending back is not a second piece of work)
+    assert [i.label for i in pending.pending(w.shibazhan) if i.category == "项目库"] == ["待乡镇审核通过的项目"]
+    client = login(w.shibazhan)
+    page = client.get(reverse("funds:project", args=[p.pk])).content.decode()
+    assert "退回村级修改" in page and "乡镇审核不予入库" in page
+    response = client.post(reverse("funds:project_transition", args=[p.pk]), {
+        "to": "returned", "date": TODAY().isoformat(), "evidence": "", "note": "请补充绩效目标", "version": p.version})
+    assert response.status_code == 302 and Project.objects.get(pk=p.pk).status == ProjectStatus.RETURNED
+    assert [(i.label, i.count) for i in pending.pending(w.fendou) if i.category == "项目库"] == [
+        ("待修改后重新申报的项目", 1)]
+    assert "请补充绩效目标" in login(w.fendou).get(reverse("funds:project", args=[p.pk])).content.decode()

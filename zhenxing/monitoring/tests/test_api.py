@@ -41,6 +41,7 @@ def test_discovery_to_elimination_through_the_api(client, w, std):
     d = lambda n: (start + dt.timedelta(days=n)).isoformat()  # noqa: E731
     step(w.fendou, "verify", kind="100A03002", risk_types=["07"], authorisation_signed=True, income_12m="8000",
          spending_12m="0", coping="partly", date=d(1))
+    assert (case["coping"], case["hardship"], case["income_12m"]) == ("partly", "", "8000.00")
     step(w.fendou, "appraise", posting_start=d(2), date=d(2))
     step(w.fendou, "finish_posting", objections="无异议", date=d(7))
     # the county cannot act before the township
