@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"monitoring", "screening"},
     {"registry"},
     {"workflow"},  # the transition engine every state machine uses
-    {"regions", "accounts", "audit"},
+    {"regions", "accounts", "audit", "calendar"},
     {"lib", "formats"},
 ]
 

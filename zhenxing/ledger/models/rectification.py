@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
+from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES
 
 from .units import Unit, _file_names
 
@@ -21,7 +22,8 @@ class RectificationType(models.Model):
     task_number = models.PositiveSmallIntegerField(_("对应重点任务序号"), null=True, blank=True)
     department = models.CharField(_("主管行业部门"), max_length=32, choices=Department.choices, blank=True)
     recheck_required = models.BooleanField(_("销号后须回头看"), default=False)
-    default_days = models.PositiveSmallIntegerField(_("默认整改时限（天）"), default=30)
+    default_days = models.PositiveSmallIntegerField(_("默认整改时限"), default=30)
+    default_days_unit = models.CharField(_("默认整改时限单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     builtin = models.BooleanField(default=False)
 
     class Meta:
