@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.core.modules import Indicator, IndicatorValue, indicators, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, indicators, share
 from zhenxing.regions.models import Region
 
 from .models import IndicatorSnapshot

@@ -1,7 +1,7 @@
 """Job kinds: what the queue knows how to carry out.
 
 A domain app registers its kinds in its own ``jobs`` module (the provider convention of
-``core/modules.py``: the module is imported the first time a kind is looked up)::
+``lib/modules.py``: the module is imported the first time a kind is looked up)::
 
     from zhenxing.jobs.kinds import job_kind
 
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from zhenxing.core.modules import provided
+from zhenxing.lib.modules import provided
 
 
 class JobFailed(Exception):

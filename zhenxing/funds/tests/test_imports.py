@@ -12,7 +12,7 @@ from django.core.management import call_command
 from zhenxing.funds.imports import run_import
 from zhenxing.funds.models import Allocation, CountyMonthFigure, LeakageFinding, Payment, Project
 from zhenxing.funds.testing import fund_project, make_project
-from zhenxing.core.xlsx import workbook_bytes
+from zhenxing.lib.xlsx import workbook_bytes
 from zhenxing.registry.testing import new_id
 
 PROJECT_HEADERS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "乡镇", "村", "入库年度", "计划开工", "计划完工",
@@ -171,10 +171,7 @@ def test_cli_exit_codes_and_json(w, tmp_path):
 
 
 def test_assets_import(w):
-    from zhenxing.funds.testing import advance
-
-    p = make_project(w.r.fendou, code="XM-A-1")
-    advance(p, "accepted")
+    make_project(w.r.fendou, code="XM-A-1", status="accepted")
     headers = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
                "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
     row = ["ZC-I-1", "光伏电站", "经营性", "XM-A-1", 500000, "村集体", "奋斗村股份经济合作社", "", "村集体", "村委会",

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
 from zhenxing.funds import services
-from zhenxing.funds.models import Project, ProjectStatus, ProjectTransition
-from zhenxing.funds.testing import advance, fund_project, make_project
+from zhenxing.funds.models import STATUS_ORDER, Project, ProjectStatus, ProjectTransition
+from zhenxing.funds.testing import fund_project, make_project
 
 TODAY = timezone.localdate
 
@@ -110,7 +110,7 @@ def test_start_needs_money_and_handover_needs_an_asset(w):
     p.refresh_from_db()
     p = step(w.shibazhan, p, "started")
     assert p.started_on == TODAY()
-    p = advance(p, "accepted")
+    p = make_project(w.r.fendou, status="accepted")
     with pytest.raises(ValidationError, match="尚未登记资产"):
         step(w.tahe, p, "handed_over")
 
@@ -118,7 +118,7 @@ def test_start_needs_money_and_handover_needs_an_asset(w):
 def test_full_lifecycle_to_asset_handover(w):
     p = make_project(w.r.fendou, status="handed_over")
     assert p.status == ProjectStatus.HANDED_OVER
-    assert [t.to_status for t in p.transitions.order_by("id")] == [s.value for s in ProjectStatus]
+    assert [t.to_status for t in p.transitions.order_by("id")] == STATUS_ORDER
 
 
 def test_stale_version_is_refused(w):
@@ -147,3 +147,16 @@ def test_unfunded_pool_entries_roll_over_to_next_year(w):
     assert Project.objects.get(pk=funded.pk).year == 2022
     assert Project.objects.get(pk=declared.pk).year == 2022
     assert services.pool_roll_over(actor=w.tahe, from_year=2022, to_year=2023) == 0
+
+
+def test_the_roll_over_is_audited_for_each_project_it_moves(w):
+    from zhenxing.audit.models import AuditEntry
+
+    unfunded = make_project(w.r.fendou, status="approved")
+    funded = make_project(w.r.fendou, status="approved")
+    fund_project(funded, amount=1000)
+    start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    services.pool_roll_over(actor=w.tahe, from_year=2022, to_year=2023)
+    (entry,) = AuditEntry.objects.filter(id__gt=start, model="funds.project", action="update")
+    assert (entry.object_id, entry.actor_id, entry.before["year"], entry.after["year"]) == (
+        str(unfunded.pk), w.tahe.pk, 2022, 2023)

@@ -15,8 +15,15 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
 - ``jobs``     -- registers the app's background job kinds with ``@zhenxing.jobs.kinds.job_kind(...)``
                   (imported the first time the queue looks a kind up; see zhenxing/jobs/kinds.py)
+- ``generate`` -- ``write_feeds(*, out_dir, households_csv, seed)``: simulated department data
+                for ``zhenxing generate --feeds`` (the screening app; a ``generate`` module without
+                ``write_feeds`` is the app's own generator and is passed over)
 - ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
                   by the county assessment, the dashboard and the reports alike
+- ``holds``    -- ``open_holds(household) -> list[str]``: open work an app keeps on a household
+                  (an unanswered alert, an unclosed rectification item), each named in Chinese;
+                  monitoring refuses a risk elimination while any is open (``household_holds``).
+                  So a lower layer asks the apps above it without importing them.
 """
 from __future__ import annotations
 
@@ -183,6 +190,11 @@ def nav_items(user) -> list[NavItem]:
 def portal_links() -> list[PortalLink]:
     links = [link for _, m in provided("public_urls") if hasattr(m, "portal_links") for link in m.portal_links()]
     return sorted(links, key=lambda i: i.order)
+
+
+def household_holds(household) -> list[str]:
+    """The names of every open alert, item, ... that the apps' ``holds`` modules report on a household."""
+    return [name for _, m in provided("holds") for name in m.open_holds(household)]
 
 
 def pending_items(user) -> list[PendingItem]:
