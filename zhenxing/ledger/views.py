@@ -461,7 +461,7 @@ def inspection_list(request):
     user = request.user
     form = forms.InspectionForm(request.POST or None, user=user)
     if request.method == "POST":
-        if user.is_read_only:
+        if not workflow.may_inspect(user):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -473,7 +473,7 @@ def inspection_list(request):
                 return redirect("ledger:inspection", pk=ins.pk)
     qs = scope.scoped(user, Inspection).select_related("region", "unit").annotate(n=Count("findings"))
     return render(request, "ledger/inspections.html", {"inspections": qs[:500], "form": form,
-                                                       "can_create": not user.is_read_only})
+                                                       "can_create": workflow.may_inspect(user)})
 
 
 @staff_view(model=Inspection)
@@ -481,7 +481,7 @@ def inspection_detail(request, ins):
     user = request.user
     form = forms.FindingForm(request.POST or None, user=user, inspection=ins)
     if request.method == "POST":
-        if user.is_read_only:
+        if not workflow.may_inspect(user):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -493,7 +493,7 @@ def inspection_detail(request, ins):
                 return redirect("ledger:inspection", pk=ins.pk)
     findings = scope.scoped(user, RectificationItem).filter(inspection=ins).select_related("type", "region")
     today = timezone.localdate()
-    return render(request, "ledger/inspection.html", {"ins": ins, "form": form, "can_add": not user.is_read_only,
+    return render(request, "ledger/inspection.html", {"ins": ins, "form": form, "can_add": workflow.may_inspect(user),
                                                       "findings": [(f, f.is_overdue(today)) for f in findings]})
 
 
