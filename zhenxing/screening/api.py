@@ -143,6 +143,36 @@ def alert_list(request, rule: str = "", state: str = "", region: str = "", is_op
     return [_alert(a) for a in qs.order_by("-id")[: max(1, min(limit, MAX_LIMIT))]]
 
 
+class BulkIssueIn(Schema):
+    ids: list[int] = []
+    village: str = ""
+    instruction: str = ""
+
+
+class BulkIssueOut(Schema):
+    done: list[int]
+    refused: dict[str, str]
+
+
+@router.post("/screening/alerts/bulk-issue", response=BulkIssueOut, openapi_extra=ALERT,
+             summary="乡镇批量下发预警：ids 为所选预警，或 village 为村代码（下发该村全部新预警）；"
+                     "instruction 为下发要求；每条预警各记一条审计记录")
+def alert_bulk_issue(request, payload: BulkIssueIn):
+    if bool(payload.ids) == bool(payload.village):
+        raise HttpError(422, "请提供所选预警编号 ids 或村代码 village 之一")
+    if payload.village:
+        village = scope.region_by_code(request.user, payload.village)
+        alerts = services.alerts_of_village(actor=request.user, village=village)
+    else:
+        found = {a.pk: a for a in scope.scoped(request.user, Alert).filter(pk__in=payload.ids)}
+        if len(found) != len(set(payload.ids)):
+            raise HttpError(404, "记录不存在或不在您的数据权限范围内")
+        alerts = [found[i] for i in dict.fromkeys(payload.ids)]
+    result = _errors(lambda: services.alerts_bulk_issue(actor=request.user, alerts=alerts,
+                                                         instruction=payload.instruction))
+    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
+
+
 @router.get("/screening/alerts/{alert_id}", response=AlertDetailOut, openapi_extra=ALERT,
             summary="一条预警及其依据（规则、参数、规则集版本、部门记录）和当前用户可办理的操作")
 def alert_detail(request, alert_id: int):
@@ -199,36 +229,6 @@ def alert_comment(request, alert_id: int, payload: AlertNoteIn):
     alert = _get(request, alert_id)
     note = _errors(lambda: services.alert_note_add(actor=request.user, alert=alert, text=payload.text))
     return 201, _note(note)
-
-
-class BulkIssueIn(Schema):
-    ids: list[int] = []
-    village: str = ""
-    instruction: str = ""
-
-
-class BulkIssueOut(Schema):
-    done: list[int]
-    refused: dict[str, str]
-
-
-@router.post("/screening/alerts/bulk-issue", response=BulkIssueOut, openapi_extra=ALERT,
-             summary="乡镇批量下发预警：ids 为所选预警，或 village 为村代码（下发该村全部新预警）；"
-                     "instruction 为下发要求；每条预警各记一条审计记录")
-def alert_bulk_issue(request, payload: BulkIssueIn):
-    if bool(payload.ids) == bool(payload.village):
-        raise HttpError(422, "请提供所选预警编号 ids 或村代码 village 之一")
-    if payload.village:
-        village = scope.region_by_code(request.user, payload.village)
-        alerts = services.alerts_of_village(actor=request.user, village=village)
-    else:
-        found = {a.pk: a for a in scope.scoped(request.user, Alert).filter(pk__in=payload.ids)}
-        if len(found) != len(set(payload.ids)):
-            raise HttpError(404, "记录不存在或不在您的数据权限范围内")
-        alerts = [found[i] for i in dict.fromkeys(payload.ids)]
-    result = _errors(lambda: services.alerts_bulk_issue(actor=request.user, alerts=alerts,
-                                                         instruction=payload.instruction))
-    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
 class RunOut(Schema):
