@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from zhenxing.accounts import scope
@@ -392,7 +392,7 @@ def inspection_create(request, payload: InspectionIn):
                 _finding(request, ins, f)
     except ValidationError as exc:
         _invalid(exc)
-    return 201, _inspection(request, ins)
+    return Status(201, _inspection(request, ins))
 
 
 @router.post("/ledger/inspections/{inspection_id}/findings", response={201: ItemOut},
@@ -404,7 +404,7 @@ def inspection_finding(request, inspection_id: int, payload: FindingIn):
         item = _finding(request, ins, payload)
     except ValidationError as exc:
         _invalid(exc)
-    return 201, _item(item, timezone.localdate())
+    return Status(201, _item(item, timezone.localdate()))
 
 
 @router.post("/ledger/inspections/{inspection_id}/follow-ups", response={201: InspectionOut},
@@ -416,7 +416,7 @@ def inspection_follow_up(request, inspection_id: int, payload: FollowUpIn):
         services.inspection_follow_up_add(actor=request.user, inspection=ins, text=payload.text, on=payload.date)
     except ValidationError as exc:
         _invalid(exc)
-    return 201, _inspection(request, ins)
+    return Status(201, _inspection(request, ins))
 
 
 class ScoreOut(Schema):

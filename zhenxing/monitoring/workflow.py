@@ -105,8 +105,9 @@ def _eliminate(move: engine.Move) -> dict:
     household = Household.objects.get(pk=move.obj.household_id)
     household.monitoring_status = MonitoringStatus.ELIMINATED
     household.save(update_fields=["monitoring_status", "updated_at"])
-    # The flags the case's signals confirmed as not secured are secured again: the risk is gone.
-    flags = {f for source in move.obj.sources.all() for f in source.flags or []}
+    # What the case's completed measures secured (a house made safe, water supplied, a child back at
+    # school) is recorded on the household: the risk is gone.
+    flags = rules.flags_secured_by_measures(move.obj)
     if flags:
         household_flags_apply(actor=move.actor, household=household, changes=dict.fromkeys(sorted(flags), True),
                               source=f"monitoring.case:{move.obj.pk}", source_label=f"监测案件 {move.obj.number} 风险消除")

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from zhenxing.accounts import scope
@@ -228,7 +228,7 @@ class AlertNoteIn(Schema):
 def alert_comment(request, alert_id: int, payload: AlertNoteIn):
     alert = _get(request, alert_id)
     note = _errors(lambda: services.alert_note_add(actor=request.user, alert=alert, text=payload.text))
-    return 201, _note(note)
+    return Status(201, _note(note))
 
 
 class RunOut(Schema):
