@@ -479,6 +479,16 @@ def inspection_list(request):
 @staff_view(model=Inspection)
 def inspection_detail(request, ins):
     user = request.user
+    if request.method == "POST" and "follow_up" in request.POST:
+        if not workflow.may_inspect(user):
+            raise PermissionDenied
+        try:
+            services.inspection_follow_up_add(actor=user, inspection=ins, text=request.POST["follow_up"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "回访已登记。")
+        return redirect("ledger:inspection", pk=ins.pk)
     form = forms.FindingForm(request.POST or None, user=user, inspection=ins)
     if request.method == "POST":
         if not workflow.may_inspect(user):
