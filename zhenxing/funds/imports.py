@@ -29,7 +29,7 @@ from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting, bulk_logged
 from zhenxing.lib import tabular
 from zhenxing.lib.tabular import CellError, RowErrors
-from zhenxing.regions.models import Level, Region
+from zhenxing.regions.models import Level
 
 from . import services
 from .models import (POOL_STATUSES, Allocation, BuildType, FundSource, Payment, Project, ProjectStatus, ProjectType)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.lib.errors import StaleVersion
+from zhenxing.lib.errors import StaleVersion, require_current
 
 # A guard says why a step is refused (a Chinese sentence, or several) or None when it may go on.
 Guard = Callable[["Move"], "str | Sequence[str] | None"]
@@ -206,7 +206,9 @@ class Machine:
     def apply(self, *, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None,
               **extra) -> Move:
         """Take the step ``code`` on ``obj``. ``version`` is the version the actor saw (default: the
-        one ``obj`` carries). Returns the move; ``obj`` is refreshed from the database."""
+        one ``obj`` carries). Returns the move; ``obj`` is refreshed from the database. A stale read
+        is refused before any other check (the user must reload first)."""
+        require_current(version, getattr(obj, self.version_field), self.stale_message)
         t = self.check(actor=actor, obj=obj, code=code)
         source = self.state_of(obj)
         move = Move(machine=self, actor=actor, obj=obj, code=t.code, label=t.label, source=source, target=t.target,

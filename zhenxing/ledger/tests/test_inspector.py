@@ -62,7 +62,7 @@ def test_inspection_boundaries_region_outside_scope_future_date_and_unknown_code
     future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     refused = post(tahe, "inspections", {"region": w.r.tahe.code, "date": future, "subject": "自查",
                                          "kind": "county_self"})
-    assert refused.status_code == 400 and "晚于今天" in refused.json()["detail"]
+    assert refused.status_code == 422 and "晚于今天" in refused.json()["detail"]
     today = post(tahe, "inspections", {"region": w.r.tahe.code, "date": timezone.localdate().isoformat(),
                                        "subject": "自查", "kind": "county_self"})
     assert today.status_code == 201  # today itself is allowed
