@@ -175,9 +175,11 @@ def _alert_chain() -> RectificationItem | None:
     alert = Alert.objects.filter(rule="housing", state=AlertState.NEW, village__code="232722104201").first()
     if alert is None or tahe is None or village is None:
         return None
-    screening.alert_transition(actor=tahe, alert=alert, action="issue", reason="请于5个工作日内入户核实房屋状况（演示）")
+    screening.alert_transition(actor=tahe, alert=alert, action="issue",
+                               reason="请于5个工作日内入户核实房屋状况（演示）")
     screening.alert_transition(actor=village, alert=alert, action="start")
-    screening.alert_transition(actor=village, alert=alert, action="rectify", reason="入户核实：房屋墙体开裂，鉴定C级（演示）")
+    screening.alert_transition(actor=village, alert=alert, action="rectify",
+                               reason="入户核实：房屋墙体开裂，鉴定C级（演示）")
     item = RectificationItem.objects.get(pk=int(alert.item_ref))
     services.item_transition(actor=village, item=item, action="fix", evidence="危房改造完成，竣工验收单（示例）")
     item.refresh_from_db()

@@ -184,7 +184,8 @@ class AlertTransitionIn(Schema):
 
 
 @router.post("/screening/alerts/{alert_id}/transitions", response=AlertDetailOut, openapi_extra=ALERT,
-             summary="办理预警：issue 下发到村核实（reason 为下发要求）、start 开始入户核实、include 核实有风险纳入监测、"
+             summary="办理预警：issue 下发到村核实（reason 为下发要求）、start 开始入户核实、"
+                     "include 核实有风险纳入监测、"
                      "dismiss 核实无风险、attach 并入该户未办结的监测案件、rectify 转整改台账（住房、饮水、义务教育、"
                      "基本医保）、withdraw 行业部门撤回本部门数据有误的预警（须填 reason）"
                      "（version 为读取时的版本；他人已办理时返回 409）")

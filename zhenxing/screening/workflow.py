@@ -157,4 +157,5 @@ def _offered(t: Transition, alert) -> bool:
 def available(alert, user) -> list[Transition]:
     if user is None or getattr(user, "is_read_only", False):
         return []
-    return [t for t in TRANSITIONS.values() if alert.state in t.sources and t.allows(user, alert) and _offered(t, alert)]
+    return [t for t in TRANSITIONS.values()
+            if alert.state in t.sources and t.allows(user, alert) and _offered(t, alert)]
