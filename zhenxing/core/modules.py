@@ -86,6 +86,7 @@ class Indicator:
 
     ``evidence(region, as_of) -> url`` gives the records behind the figure without computing it (the
     snapshot's link for the bulk form; it must be the ``evidence_url`` that ``compute`` gives).
+    ``measured`` (optional): see the field below.
     ``regional=False`` says the figure is the same for every node (its records have no region):
     the snapshot computes it once and stores it for every node.
     """
@@ -102,6 +103,10 @@ class Indicator:
     rollup: str = ""  # with by_region: "sum" or "ratio"
     evidence: object | None = None  # Callable[[Region, datetime.date], str]
     regional: bool = True
+    # For a count whose zero may mean "nothing recorded" (the value is then not None):
+    # ``measured(region, as_of) -> bool`` says whether the region had anything to measure; the
+    # county assessment scores the figure 不适用 where it had not (a ratio says so by value None).
+    measured: object | None = None
 
 
 FOUR_PLACES = Decimal("0.0001")

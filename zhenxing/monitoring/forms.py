@@ -123,8 +123,10 @@ class EvidenceForm(forms.Form):
 class StandardForm(forms.ModelForm):
     class Meta:
         model = YearStandard
-        fields = ["year", "threshold", "reference_income", "decision_days", "home_check_days", "posting_days",
-                  "stable_months", "visit_interval_days", "is_demo", "note"]
+        fields = ["year", "threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
+                  "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
+                  "visit_interval_unit", "income_collection_closes", "is_demo", "note"]
+        widgets = {"income_collection_closes": forms.DateInput(attrs={"type": "date"})}
 
 
 class CaseFilterForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
+from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES, WORKDAYS
 from zhenxing.registry.models import MonitoringKind
 
 
@@ -22,11 +23,19 @@ class YearStandard(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     threshold = models.DecimalField(_("监测收入标准（元/人·年）"), max_digits=10, decimal_places=2)
     reference_income = models.DecimalField(_("上年农村居民人均可支配收入（元）"), max_digits=10, decimal_places=2)
-    decision_days = models.PositiveSmallIntegerField(_("发现至认定时限（天）"), default=15)
-    home_check_days = models.PositiveSmallIntegerField(_("入户核实时限（天）"), default=5)
+    # Each limit in days says whether it counts 自然日 or 工作日 (the calendar service, lib/workdays.py).
+    decision_days = models.PositiveSmallIntegerField(_("发现至认定时限"), default=15)
+    decision_unit = models.CharField(_("发现至认定时限单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
+    home_check_days = models.PositiveSmallIntegerField(_("入户核实时限"), default=5)
+    home_check_unit = models.CharField(_("入户核实时限单位"), max_length=10, choices=UNIT_CHOICES, default=WORKDAYS)
     posting_days = models.PositiveSmallIntegerField(_("公示天数（不少于）"), default=5)
+    posting_unit = models.CharField(_("公示天数单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     stable_months = models.PositiveSmallIntegerField(_("收入稳定月数（风险消除）"), default=6)
-    visit_interval_days = models.PositiveSmallIntegerField(_("走访间隔（天）"), default=30)
+    income_collection_closes = models.DateField(
+        _("本年度收入采集截止日期"), null=True, blank=True,
+        help_text=_("该日之后筛查才对本年度无收入记录的农户发出“收入缺失”预警；空则为次年3月31日"))
+    visit_interval_days = models.PositiveSmallIntegerField(_("走访间隔"), default=30)
+    visit_interval_unit = models.CharField(_("走访间隔单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     is_demo = models.BooleanField(_("演示数值"), default=False,
                                   help_text=_("演示用数值，正式使用前须由地区管理员按省年度标准修改"))
     note = models.CharField(_("依据或说明"), max_length=200, blank=True)
@@ -41,6 +50,14 @@ class YearStandard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年监测标准"
+
+    def limit(self, name: str) -> tuple[int, str]:
+        """(days, unit) of one limit: ``decision``, ``home_check``, ``posting`` or ``visit_interval``."""
+        return getattr(self, f"{name}_days"), getattr(self, f"{name}_unit")
+
+    def limit_label(self, name: str) -> str:
+        days, unit = self.limit(name)
+        return f"{days} 个工作日" if unit == WORKDAYS else f"{days} 天"
 
 
 class Channel(models.TextChoices):

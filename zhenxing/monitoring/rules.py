@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from zhenxing.calendar.services import work_calendar
+from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown, WorkCalendar, limit_due
 from zhenxing.registry.models import Labour, MemberStatus, MonitoringKind
 
 from .models import (DEVELOPMENT_CATEGORIES, EDUCATION_CATEGORIES, ILLNESS_CATEGORIES, RISK_TYPES, ElimWay,
@@ -81,19 +83,26 @@ def posting_start_valid(case, data, ctx):
     return errors, []
 
 
-def posting_end(case, standard) -> dt.date | None:
-    """The first day the posting may be closed: start + the configured number of days."""
+def posting_end(case, standard, cal: WorkCalendar | None = None) -> dt.date | None:
+    """The first day the posting may be closed: start + the configured number of days (自然日 or
+    工作日; ``CalendarYearUnknown`` when a working-day count reaches a year not in the calendar)."""
     if case.posting_start is None:
         return None
-    return case.posting_start + dt.timedelta(days=standard.posting_days)
+    days, unit = standard.limit("posting")
+    if unit == WORKDAYS and cal is None:
+        cal = work_calendar()
+    return limit_due(cal, case.posting_start, days, unit)
 
 
 def posting_long_enough(case, data, ctx):
-    end = posting_end(case, ctx.standard)
+    try:
+        end = posting_end(case, ctx.standard)
+    except CalendarYearUnknown as exc:
+        return exc.messages, []
     if end is None:
         return ["未登记公示开始日期"], []
     if ctx.on < end:
-        return [f"公示不少于 {ctx.standard.posting_days} 天：{case.posting_start:%Y年%m月%d日}开始，"
+        return [f"公示不少于 {ctx.standard.limit_label('posting')}：{case.posting_start:%Y年%m月%d日}开始，"
                 f"{end:%Y年%m月%d日}起方可结束公示"], []
     return [], []
 

@@ -399,8 +399,9 @@ def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_c
 
 # --- yearly standard -------------------------------------------------------------------------
 
-STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "home_check_days", "posting_days",
-                   "stable_months", "visit_interval_days", "is_demo", "note")
+STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
+                   "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
+                   "visit_interval_unit", "income_collection_closes", "is_demo", "note")
 
 
 def standard_save(*, actor, year: int, **fields) -> YearStandard:

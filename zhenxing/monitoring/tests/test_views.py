@@ -173,12 +173,15 @@ def test_standard_page_only_for_prefecture_admin(w, login, std):
     html = client.get(reverse("monitoring:standards")).content.decode()
     assert "演示数值" in html
     response = client.post(reverse("monitoring:standards"), {
-        "year": 2023, "threshold": "7200", "reference_income": "18500", "decision_days": 15, "home_check_days": 5,
-        "posting_days": 5, "stable_months": 6, "visit_interval_days": 30, "note": "省2023年标准"})
+        "year": 2023, "threshold": "7200", "reference_income": "18500", "decision_days": 20, "decision_unit": "workdays",
+        "home_check_days": 5, "home_check_unit": "workdays", "posting_days": 5, "posting_unit": "calendar",
+        "stable_months": 6, "visit_interval_days": 30, "visit_interval_unit": "calendar", "note": "省2023年标准"})
     assert response.status_code == 302
     from zhenxing.monitoring.models import YearStandard
 
-    assert YearStandard.objects.get(year=2023).threshold == 7200
+    saved = YearStandard.objects.get(year=2023)
+    assert saved.threshold == 7200 and saved.limit("decision") == (20, "workdays")
+    assert "20工作日" in client.get(reverse("monitoring:standards")).content.decode()
 
 
 def test_visit_from_a_phone_page(w, login, new_case, drive, settings, tmp_path):
