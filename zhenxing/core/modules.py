@@ -15,6 +15,10 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
 - ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
                   by the county assessment, the dashboard and the reports alike
+- ``holds``    -- ``open_holds(household) -> list[str]``: open work an app keeps on a household
+                  (an unanswered alert, an unclosed rectification item), each named in Chinese;
+                  monitoring refuses a risk elimination while any is open (``household_holds``).
+                  So a lower layer asks the apps above it without importing them.
 """
 from __future__ import annotations
 
@@ -181,6 +185,11 @@ def nav_items(user) -> list[NavItem]:
 def portal_links() -> list[PortalLink]:
     links = [link for _, m in provided("public_urls") if hasattr(m, "portal_links") for link in m.portal_links()]
     return sorted(links, key=lambda i: i.order)
+
+
+def household_holds(household) -> list[str]:
+    """The names of every open alert, item, ... that the apps' ``holds`` modules report on a household."""
+    return [name for _, m in provided("holds") for name in m.open_holds(household)]
 
 
 def pending_items(user) -> list[PendingItem]:

@@ -33,7 +33,8 @@ def test_village_verifies_through_the_page_with_evidence(w, login, new_case, set
     assert "登记入户核实" in page.content.decode()
     payload = {"verify-name": "verify", "verify-version": case.version, "name": "verify",
                "verify-kind": "100A03002", "verify-risk_types": ["07", "0201"], "verify-authorisation_signed": "on",
-               "verify-income_12m": "8000", "verify-spending_12m": "500", "verify-date": timezone.localdate().isoformat(),
+               "verify-income_12m": "8000", "verify-spending_12m": "500", "verify-coping": "partly",
+               "verify-date": timezone.localdate().isoformat(),
                "verify-photos": [SimpleUploadedFile("home.jpg", JPEG, "image/jpeg")],
                "verify-scans": [SimpleUploadedFile("authorisation.pdf", PDF, "application/pdf")]}
     response = client.post(reverse("monitoring:act", args=[case.pk]), payload)
