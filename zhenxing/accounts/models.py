@@ -30,6 +30,11 @@ class Department(models.TextChoices):
     EMERGENCY = "emergency", _("应急")
     HEALTH = "health", _("卫健")
     PUBLIC_SECURITY = "public_security", _("公安")
+    AGRICULTURE = "agriculture", _("农业农村")
+    FINANCE = "finance", _("财政")
+    TRANSPORT = "transport", _("交通")
+    ECOLOGY = "ecology", _("生态环境")
+    NATURAL_RESOURCES = "natural_resources", _("自然资源")
 
 
 # The region levels at which each role may be placed.

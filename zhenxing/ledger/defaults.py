@@ -15,6 +15,13 @@ RECTIFICATION_TYPES = [
     ("housing", "住房安全排查整改", 7, "housing", False, 60),
     ("water", "饮水安全排查整改", 6, "water", False, 30),
     ("toilet", "问题厕所排查整改", 12, "", True, 90),
+    ("schooling", "义务教育保障排查整改", 17, "education", False, 30),
+    ("insurance", "基本医保参保排查整改", 5, "medical_insurance", False, 30),
     ("assessment", "国家和省考核评估反馈问题整改", 22, "", False, 60),
     ("inspection", "督导检查发现问题整改", None, "", False, 30),
 ]
+
+# The household flag (registry.Household) a closed item of the type secures again: closing a
+# household's item sets it; closing a village's water item sets it for the village's households.
+TYPE_FLAGS = {"housing": "housing_safe", "water": "water_safe", "schooling": "schooling_secured",
+              "insurance": "medical_insured"}

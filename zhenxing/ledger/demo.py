@@ -44,8 +44,11 @@ def load(*, out) -> None:
     if created_ledger:
         _progress(admin, ledger, regions)
     n_items = _items(admin, regions)
+    chain = _alert_chain()
     _assessment(admin)
     out.write(f"工作台账：{ledger.year}年度台账 {ledger.tasks.count()} 项（含推进机制），新增整改事项 {n_items} 项\n")
+    if chain is not None:
+        out.write(f"工作台账：预警 {chain.source_ref} 转整改事项 {chain.pk} 并销号，农户住房安全已更新\n")
 
 
 def _units_and_members(admin, regions) -> None:
@@ -156,6 +159,32 @@ def _items(admin, regions) -> int:
                                    people="呼玛县水务局分管负责人（示例）", document="大振督〔2022〕3号（示例）",
                                    note="逾期未整改，约谈提醒。", on=D(2022, 9, 20))
     return created
+
+
+def _alert_chain() -> RectificationItem | None:
+    """One household of 开库康村 that went the whole chain: the 住建 alert (C级危房) handed on by the
+    county, checked by the village and turned into a rectification item, the item fixed and
+    verified, and the household's 住房安全 restored by itself. 奋斗村's and 永丰村's housing alerts
+    stay open for trying the outcomes."""
+    from zhenxing.screening import services as screening
+    from zhenxing.screening.models import Alert, AlertState
+
+    if RectificationItem.objects.filter(source=SourceKind.SCREENING).exists():
+        return None
+    tahe, village = (User.objects.filter(username=n).first() for n in ("demo-tahe", "demo-kaikukang"))
+    alert = Alert.objects.filter(rule="housing", state=AlertState.NEW, village__code="232722104201").first()
+    if alert is None or tahe is None or village is None:
+        return None
+    screening.alert_transition(actor=tahe, alert=alert, action="issue",
+                               reason="请于5个工作日内入户核实房屋状况（演示）")
+    screening.alert_transition(actor=village, alert=alert, action="start")
+    screening.alert_transition(actor=village, alert=alert, action="rectify",
+                               reason="入户核实：房屋墙体开裂，鉴定C级（演示）")
+    item = RectificationItem.objects.get(pk=int(alert.item_ref))
+    services.item_transition(actor=village, item=item, action="fix", evidence="危房改造完成，竣工验收单（示例）")
+    item.refresh_from_db()
+    services.item_transition(actor=tahe, item=item, action="verify", note="县住建局复核通过（演示）")
+    return item
 
 
 def _assessment(admin) -> None:

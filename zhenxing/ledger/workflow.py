@@ -12,6 +12,10 @@ from django.utils import timezone
 
 from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
+from zhenxing.registry.models import Household
+from zhenxing.registry.services import household_flags_apply
+
+from .defaults import TYPE_FLAGS
 
 from .models import (AssessmentScheme, AssessmentScore, Assignment, AssignmentEvent, ItemEvent, ItemStatus,
                      RectificationItem, SchemeStatus, TaskStatus)
@@ -83,6 +87,17 @@ def require_writer(actor, obj=None) -> None:
     """The ledger's write check: the inspector's account only reads."""
     if actor.is_read_only:
         raise PermissionDenied("督查账户为只读账户，不能修改数据")
+
+
+def may_inspect(actor) -> bool:
+    """Inspections, their findings and follow-ups: the inspector's one write (督查人员 record what
+    they inspect; everything else stays read-only for them), and every writer's."""
+    return actor is not None and (actor.role == Role.INSPECTOR or not actor.is_read_only)
+
+
+def require_inspector(actor) -> None:
+    if not may_inspect(actor):
+        raise PermissionDenied("您的账户不能登记督导检查")
 
 
 def missing_evidence(assignment: Assignment) -> list:
@@ -159,6 +174,24 @@ def _fixed(move: engine.Move) -> dict:
     return changes
 
 
+def _flags_secured(move: engine.Move) -> None:
+    """A closed housing, water, schooling or insurance item secures the household's flag again
+    (for a village's water item: every household of the village recorded as not safe)."""
+    item = move.obj
+    flag = TYPE_FLAGS.get(item.type.code)
+    if flag is None:
+        return
+    if item.household_id is not None:
+        households = Household.objects.filter(pk=item.household_id)
+    elif flag == "water_safe":
+        households = Household.objects.filter(village_id=item.region_id, water_safe=False)
+    else:
+        return
+    for household in households.select_related("village"):
+        household_flags_apply(actor=move.actor, household=household, changes={flag: True},
+                              source=f"ledger.item:{item.pk}", source_label=f"整改事项 {item.pk} 销号：{item.type.name}")
+
+
 def _failed(move: engine.Move) -> dict:
     changes: dict = {"failed_checks": F("failed_checks") + 1, "closed_on": None, "fixed_on": None}
     if move.code == "recheck_fail":
@@ -176,7 +209,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
     _item("fix", "整改完成，报请核验", (ItemStatus.PENDING, ItemStatus.IN_PROGRESS), ItemStatus.AWAITING_VERIFICATION,
           "handler", _fixed, needs_evidence=True),
     _item("verify", "核验通过，销号", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.CLOSED, "checker",
-          lambda move: {"closed_on": _on(move)}),
+          lambda move: {"closed_on": _on(move)}, _flags_secured),
     _item("fail", "核验不通过，退回整改", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.IN_PROGRESS, "checker",
           _failed, needs_reason=True),
     # 回头看: a closed item found not fixed after all goes back, and counts as fixed badly.

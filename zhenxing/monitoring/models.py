@@ -408,3 +408,28 @@ class PublicAttempt(models.Model):
     class Meta:
         indexes = [models.Index(fields=["kind", "ip", "at"], name="publicattempt_ip"),
                    models.Index(fields=["kind", "id_hash", "at"], name="publicattempt_id")]
+
+
+@scope.register(region="case__village", departments="region")
+class CaseSource(models.Model):
+    """The case's discovery list (发现来源): the signal that opened it and every later one attached
+    to it (a department alert on a household that already has an open case). ``flags`` are the
+    household's 三保障/饮水 flags the signal confirmed as not secured; eliminating the risk
+    restores them (registry.services.household_flags_apply)."""
+
+    case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="sources", verbose_name=_("案件"))
+    source_ref = models.CharField(_("来源编号"), max_length=64)
+    label = models.CharField(_("来源"), max_length=200)
+    flags = models.JSONField(_("确认未保障的项目"), default=list, blank=True)
+    added_on = models.DateField(_("并入日期"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("操作人"))
+
+    class Meta:
+        ordering = ["added_on", "id"]
+        verbose_name = _("案件发现来源")
+        verbose_name_plural = _("案件发现来源")
+        constraints = [models.UniqueConstraint(fields=["case", "source_ref"], name="case_source_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.label}"

@@ -23,6 +23,7 @@ from .models import (
     ILLNESS_CATEGORIES,
     RISK_TYPES,
     ElimWay,
+    MeasureCategory,
     MeasureStatus,
     YearStandard,
 )
@@ -205,15 +206,31 @@ def income_evidence(case, *, on: dt.date, standard: YearStandard) -> IncomeEvide
                           f"自 {window_start:%Y年%m月%d日} 起人均纯收入均高于监测标准 {threshold} 元")
 
 
-def security_errors(household) -> list[str]:
+# A completed measure of these categories secures the household's flag: eliminating the risk
+# records it on the household (workflow._eliminate → registry.services.household_flags_apply).
+MEASURE_FLAGS = {MeasureCategory.HOUSING: "housing_safe", MeasureCategory.WATER: "water_safe",
+                 MeasureCategory.COMPULSORY_EDUCATION: "schooling_secured"}
+
+
+def flags_secured_by_measures(case) -> set[str]:
+    if case is None:
+        return set()
+    done = case.measures.filter(status=MeasureStatus.DONE, category__in=list(MEASURE_FLAGS)).values_list(
+        "category", flat=True)
+    return {MEASURE_FLAGS[c] for c in done}
+
+
+def security_errors(household, case=None) -> list[str]:
+    """What is not yet secured: the household's flags, unless a completed measure of the case secures one."""
+    secured = flags_secured_by_measures(case)
     errors = []
-    if not household.housing_safe:
+    if not household.housing_safe and "housing_safe" not in secured:
         errors.append("住房安全尚无保障")
-    if not household.schooling_secured:
+    if not household.schooling_secured and "schooling_secured" not in secured:
         errors.append("义务教育尚无保障（有适龄子女失学辍学）")
     if not household.medical_insured:
         errors.append("有家庭成员未参加基本医疗保险")
-    if not household.water_safe:
+    if not household.water_safe and "water_safe" not in secured:
         errors.append("饮水安全尚无保障")
     return errors
 
@@ -245,7 +262,7 @@ def elimination_rules(case, data, ctx):
     evidence = income_evidence(case, on=ctx.on, standard=ctx.standard)
     if not evidence.stable:
         errors.append(evidence.message)
-    errors += security_errors(case.household)
+    errors += security_errors(case.household, case)
     errors += open_holds(case)
     if "resolved_risks" in data:
         missing = [c for c in case.risk_types if c not in set(data.get("resolved_risks") or [])]

@@ -23,8 +23,8 @@ from zhenxing.registry.models import Household, Member, MemberStatus, Monitoring
 
 from . import rules, workflow
 from .workflow import risk_codes
-from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, Channel, Coping, ElimWay, Evidence,
-                     EvidenceKind, Helper, Measure, MeasureStatus, MonitoringCase, PublicAttempt, Visit,
+from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, CaseSource, Channel, Coping, ElimWay,
+                     Evidence, EvidenceKind, Helper, Measure, MeasureStatus, MonitoringCase, PublicAttempt, Visit,
                      YearStandard, measure_category_code)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -97,9 +97,12 @@ def _clean_risks(risk_types: Iterable[str]) -> list[str]:
 # --- discovery -------------------------------------------------------------------------------
 
 def case_discover(*, actor, household: Household, channel: str, risk_types: list[str], description: str = "",
-                  source_ref: str = "", discovered_on: dt.date | None = None) -> MonitoringCase:
+                  source_ref: str = "", discovered_on: dt.date | None = None, source_label: str = "",
+                  source_flags: Iterable[str] = ()) -> MonitoringCase:
     """Open a monitoring case (发现) for a household. ``actor`` None only for a villager's own
-    application from the public page. Raises ValidationError when the household has an open case."""
+    application from the public page. Raises ValidationError when the household has an open case.
+    With ``source_ref`` the signal heads the case's discovery list (``CaseSource``), with the
+    三保障/饮水 flags it confirmed (``source_flags``)."""
     _require_writer(actor, household.village)
     if channel not in Channel.values:
         raise ValidationError({"channel": ["发现渠道须为 自主申报、干部排查 或 部门预警"]})
@@ -119,9 +122,38 @@ def case_discover(*, actor, household: Household, channel: str, risk_types: list
             _event(case=case, actor=actor, transition="discover", label="发现登记", to_state="discovered", on=on,
                    decision=str(Channel(channel).label), reason=description,
                    data={"channel": channel, "source_ref": source_ref, "risk_types": codes})
+            if source_ref:
+                CaseSource.objects.create(case=case, source_ref=source_ref[:64], actor=actor, added_on=on,
+                                          label=(source_label or str(Channel(channel).label))[:200],
+                                          flags=list(source_flags))
     except IntegrityError:
         raise ValidationError("该户已有未办结的监测案件，不能重复登记") from None
     return case
+
+
+def case_source_attach(*, actor, case: MonitoringCase, source_ref: str, label: str, flags: Iterable[str] = (),
+                       note: str = "") -> CaseSource:
+    """A later signal on a household that already has an open case joins the case's discovery list
+    (an alert attached instead of a second case): a ``CaseSource`` row and a timeline entry."""
+    _require_writer(actor, case.village)
+    if not case.is_open:
+        raise ValidationError(f"监测案件 {case.number} 已办结，不能并入")
+    if not source_ref:
+        raise ValidationError("须提供来源编号")
+    if CaseSource.objects.filter(case=case, source_ref=source_ref).exists():
+        raise ValidationError(f"该来源已并入监测案件 {case.number}")
+    on = _today()
+    with transaction.atomic(), acting(actor):
+        source = CaseSource.objects.create(case=case, source_ref=source_ref[:64], label=label[:200], flags=list(flags),
+                                           added_on=on, actor=actor)
+        _event(case=case, actor=actor, transition="attach_source", label="并入发现来源", on=on, decision=label[:64],
+               reason=note, data={"source_ref": source_ref, "flags": list(flags)})
+    return source
+
+
+def case_open_for(household: Household) -> MonitoringCase | None:
+    """The household's open monitoring case, if any."""
+    return MonitoringCase.objects.filter(household=household, state__in=workflow.OPEN_STATES).first()
 
 
 # --- the state machine -----------------------------------------------------------------------

@@ -120,7 +120,7 @@ def _elimination_preview(case, standard):
     on = timezone.localdate()
     return {
         "income": rules.income_evidence(case, on=on, standard=standard),
-        "security": rules.security_errors(case.household),
+        "security": rules.security_errors(case.household, case),
         "labour": rules.labour_refusal(case),
         "holds": rules.open_holds(case),
         "measures": rules.measure_errors(case, elimination_way="assisted"),

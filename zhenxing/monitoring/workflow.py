@@ -18,6 +18,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.services import _jsonable as audit_json
 from zhenxing.registry.models import Household, MonitoringStatus
+from zhenxing.registry.services import household_flags_apply
 
 from . import rules
 from .models import CaseEvent, MonitoringCase
@@ -103,6 +104,12 @@ def _eliminate(move: engine.Move) -> dict:
     household = Household.objects.get(pk=move.obj.household_id)
     household.monitoring_status = MonitoringStatus.ELIMINATED
     household.save(update_fields=["monitoring_status", "updated_at"])
+    # What the case's completed measures secured (a house made safe, water supplied, a child back at
+    # school) is recorded on the household: the risk is gone.
+    flags = rules.flags_secured_by_measures(move.obj)
+    if flags:
+        household_flags_apply(actor=move.actor, household=household, changes=dict.fromkeys(sorted(flags), True),
+                              source=f"monitoring.case:{move.obj.pk}", source_label=f"监测案件 {move.obj.number} 风险消除")
     return {"eliminated_on": move.extra["on"], "posting_start": None}
 
 

@@ -222,3 +222,36 @@ class MemberChange(models.Model):
         verbose_name = _("成员变动")
         verbose_name_plural = _("成员变动")
         ordering = ["-date", "-id"]
+
+
+# The 三保障 and 饮水 flags other modules' work may change (services.household_flags_apply).
+HOUSEHOLD_FLAGS = ("housing_safe", "water_safe", "medical_insured", "schooling_secured")
+
+
+@scope.register(region="household__village", departments="region")
+class HouseholdFlagChange(models.Model):
+    """One change of a household's 三保障/饮水 flag made by the work of another module (an alert
+    included, a rectification item closed, a risk eliminated): insert-only, with its source."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="flag_changes",
+                                  verbose_name=_("农户"))
+    field = models.CharField(_("项目"), max_length=24)
+    old_value = models.BooleanField(_("原值"))
+    new_value = models.BooleanField(_("新值"))
+    source = models.CharField(_("来源编号"), max_length=64)
+    source_label = models.CharField(_("来源"), max_length=200, blank=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("三保障状况变更")
+        verbose_name_plural = _("三保障状况变更")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.field} {self.old_value}→{self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        return str(Household._meta.get_field(self.field).verbose_name)

@@ -17,7 +17,8 @@ from zhenxing.audit.context import acting
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
-from .models import (Household, HouseholdIncome, Member, MemberChange, MemberChangeKind, MemberStatus, Relation)
+from .models import (HOUSEHOLD_FLAGS, Household, HouseholdFlagChange, HouseholdIncome, Member, MemberChange,
+                     MemberChangeKind, MemberStatus, Relation)
 
 # Roles whose work needs the full number (home verification, review, approval).
 ID_REVEAL_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
@@ -82,6 +83,35 @@ def household_update(*, actor, household: Household, **fields) -> Household:
             setattr(household, k, v)
         household.save()
     return household
+
+
+def household_flags_apply(*, actor, household: Household, changes: dict[str, bool], source: str,
+                          source_label: str = "") -> list[HouseholdFlagChange]:
+    """The household's 三保障/饮水 flags follow the work done in other modules: an alert included
+    in monitoring (the problem is confirmed), a rectification item closed or a risk eliminated
+    (the problem is solved). The calling module has already decided that its actor may do that
+    work; here the account must not be read-only and the household must be in its data scope.
+    Each flag that really changes gets a ``HouseholdFlagChange`` row citing ``source`` (the
+    household's save is audited as usual); a flag already at its value is left alone."""
+    unknown = sorted(set(changes) - set(HOUSEHOLD_FLAGS))
+    if unknown:
+        raise ValidationError(f"不能由此变更的农户项目：{'、'.join(unknown)}")
+    if not source:
+        raise ValidationError("须注明变更来源")
+    _check_region(actor, household.village)
+    with transaction.atomic(), acting(actor):
+        locked = Household.objects.select_for_update().get(pk=household.pk)
+        moved = {f: bool(v) for f, v in changes.items() if getattr(locked, f) != bool(v)}
+        if not moved:
+            return []
+        rows = [HouseholdFlagChange.objects.create(household=locked, field=f, old_value=getattr(locked, f), new_value=v,
+                                                   source=source[:64], source_label=source_label[:200], actor=actor)
+                for f, v in moved.items()]
+        for f, v in moved.items():
+            setattr(locked, f, v)
+            setattr(household, f, v)
+        locked.save(update_fields=[*moved, "updated_at"])
+    return rows
 
 
 def member_add(*, actor, household: Household, name: str, id_number: str, relation: str, labour: str = "normal",

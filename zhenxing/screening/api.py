@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from django.http import Http404, HttpResponse
+from ninja import Query, Router, Schema, Status
 
 from zhenxing.accounts import scope
 from zhenxing.jobs.services import jobs_recover_for_page
@@ -45,6 +45,7 @@ class AlertOut(Schema):
     verify_due: dt.date | None
     closed_at: dt.datetime | None
     case_ref: str
+    item_ref: str
     version: int
 
 
@@ -56,6 +57,25 @@ class AlertActionOut(Schema):
     needs_evidence: bool
 
 
+class AlertNoteOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    text: str
+    author: str | None
+    author_role: str
+    created_at: dt.datetime
+
+
+class CorrectionOut(Schema):
+    department: str
+    source: str
+    record_key: str
+    note: str
+    reason: str
+    created_at: dt.datetime
+
+
 class AlertDetailOut(AlertOut):
     rule_description: str
     head_name: str | None
@@ -63,6 +83,8 @@ class AlertDetailOut(AlertOut):
     outcome_reason: str
     outcome_evidence: str
     available_actions: list[AlertActionOut]
+    notes: list[AlertNoteOut]
+    corrections: list[CorrectionOut]
 
 
 def _alert(a: Alert) -> dict:
@@ -72,7 +94,7 @@ def _alert(a: Alert) -> dict:
             "village_code": a.village.code, "village_name": a.village.name, "department": a.department,
             "metric": a.metric, "limit_value": a.limit_value, "raised_at": a.raised_at, "updated_at": a.updated_at,
             "issued_at": a.issued_at, "verify_due": a.verify_due, "closed_at": a.closed_at, "case_ref": a.case_ref,
-            "version": a.version}
+            "item_ref": a.item_ref, "version": a.version}
 
 
 def _actions(request, a: Alert) -> list[dict]:
@@ -88,7 +110,16 @@ def _detail(request, a: Alert) -> dict:
             "head_name": a.household.head_name if a.household_id else None,
             "evidence": {**a.citation, **(a.evidence or {})},
             "outcome_reason": a.outcome_reason, "outcome_evidence": a.outcome_evidence,
-            "available_actions": _actions(request, a)}
+            "available_actions": _actions(request, a),
+            "notes": [_note(n) for n in a.notes.select_related("author")],
+            "corrections": [{"department": c.department, "source": c.source, "record_key": c.record_key, "note": c.note,
+                             "reason": c.reason, "created_at": c.created_at} for c in a.corrections.all()]}
+
+
+def _note(n) -> dict:
+    return {"id": n.pk, "kind": n.kind, "kind_label": n.get_kind_display(), "text": n.text,
+            "author": n.author.full_name or n.author.username if n.author_id else None,
+            "author_role": n.author.get_role_display() if n.author_id else "", "created_at": n.created_at}
 
 
 def _get(request, alert_id: int) -> Alert:
@@ -111,6 +142,35 @@ def alert_list(request, response: HttpResponse, page: Keyset = Query(...), rule:
     return [_alert(a) for a in keyset_page(request, response, qs, page, desc=True)]
 
 
+class BulkIssueIn(Schema):
+    ids: list[int] = []
+    village: str = ""
+    instruction: str = ""
+
+
+class BulkIssueOut(Schema):
+    done: list[int]
+    refused: dict[str, str]
+
+
+@router.post("/screening/alerts/bulk-issue", response=BulkIssueOut, openapi_extra=ALERT,
+             summary="乡镇批量下发预警：ids 为所选预警，或 village 为村代码（下发该村全部新预警）；"
+                     "instruction 为下发要求；每条预警各记一条审计记录")
+def alert_bulk_issue(request, payload: BulkIssueIn):
+    if bool(payload.ids) == bool(payload.village):
+        raise ValidationError("请提供所选预警编号 ids 或村代码 village 之一")
+    if payload.village:
+        village = scope.region_by_code(request.user, payload.village)
+        alerts = services.alerts_of_village(actor=request.user, village=village)
+    else:
+        found = {a.pk: a for a in scope.scoped(request.user, Alert).filter(pk__in=payload.ids)}
+        if len(found) != len(set(payload.ids)):
+            raise Http404("记录不存在或不在您的数据权限范围内")
+        alerts = [found[i] for i in dict.fromkeys(payload.ids)]
+    result = services.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=payload.instruction)
+    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
+
+
 @router.get("/screening/alerts/{alert_id}", response=AlertDetailOut, openapi_extra=ALERT,
             summary="一条预警及其依据（规则、参数、规则集版本、部门记录）和当前用户可办理的操作")
 def alert_detail(request, alert_id: int):
@@ -125,13 +185,28 @@ class AlertTransitionIn(Schema):
 
 
 @router.post("/screening/alerts/{alert_id}/transitions", response=AlertDetailOut, openapi_extra=ALERT,
-             summary="办理预警：issue 下发到村核实、start 开始入户核实、include 核实有风险纳入监测、"
-                     "dismiss 核实无风险（version 为读取时的版本；他人已办理时返回 409）")
+             summary="办理预警：issue 下发到村核实（reason 为下发要求）、start 开始入户核实、"
+                     "include 核实有风险纳入监测、"
+                     "dismiss 核实无风险、attach 并入该户未办结的监测案件、rectify 转整改台账（住房、饮水、义务教育、"
+                     "基本医保）、withdraw 行业部门撤回本部门数据有误的预警（须填 reason）"
+                     "（version 为读取时的版本；他人已办理时返回 409）")
 def alert_transition(request, alert_id: int, payload: AlertTransitionIn):
     alert = services.alert_transition(actor=request.user, alert=_get(request, alert_id), action=payload.action,
                                       reason=payload.reason, evidence=payload.evidence,
                                       expected_version=payload.version)
     return _detail(request, _get(request, alert.pk))
+
+
+class AlertNoteIn(Schema):
+    text: str
+
+
+@router.post("/screening/alerts/{alert_id}/comments", response={201: AlertNoteOut}, openapi_extra=ALERT,
+             summary="在预警下留言（提问或行业部门答复；乡镇、村和本领域行业部门均可见）")
+def alert_comment(request, alert_id: int, payload: AlertNoteIn):
+    alert = _get(request, alert_id)
+    note = services.alert_note_add(actor=request.user, alert=alert, text=payload.text)
+    return Status(201, _note(note))
 
 
 class RunOut(Schema):

@@ -151,6 +151,9 @@ class AlertState(models.TextChoices):
     MONITORED = "monitored", _("纳入监测")
     NO_RISK = "no_risk", _("核实无风险")
     LAPSED = "lapsed", _("数据复核未再触发")
+    ATTACHED = "attached", _("并入监测案件")
+    RECTIFYING = "rectifying", _("转整改台账")
+    WITHDRAWN = "withdrawn", _("部门撤回")
 
 
 OPEN_STATES = (AlertState.NEW, AlertState.ISSUED, AlertState.VERIFYING)
@@ -198,6 +201,7 @@ class Alert(models.Model):
     outcome_reason = models.TextField(_("核实说明"), blank=True)
     outcome_evidence = models.TextField(_("核实依据"), blank=True)
     case_ref = models.CharField(_("监测案卷"), max_length=64, blank=True)
+    item_ref = models.CharField(_("整改事项"), max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -229,3 +233,55 @@ class Alert(models.Model):
     def __str__(self) -> str:
         who = self.household.number if self.household_id else self.village.name
         return f"{self.rule_name}：{who}"
+
+
+class NoteKind(models.TextChoices):
+    INSTRUCTION = "instruction", _("下发要求")
+    COMMENT = "comment", _("留言")
+    WITHDRAWAL = "withdrawal", _("部门撤回说明")
+
+
+@scope.register(region="alert__village", field="alert__department")
+class AlertNote(models.Model):
+    """The alert's thread: the township's instructions to the village (kept, never overwritten),
+    questions and the department's answers, and a department's reason for withdrawing it. Seen by
+    everyone whose scope holds the alert (the township, the village, the department of its field)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notes", verbose_name=_("预警"))
+    kind = models.CharField(_("类别"), max_length=16, choices=NoteKind.choices, default=NoteKind.COMMENT)
+    text = models.TextField(_("内容"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                               verbose_name=_("填写人"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("预警留言")
+        verbose_name_plural = _("预警留言")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.text[:30]}"
+
+
+@scope.register(region="alert__village", field="department")
+class RecordCorrection(models.Model):
+    """A department record that raised an alert wrongly, flagged for the department to correct in
+    its next file (written when the department withdraws the alert)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("预警"))
+    department = models.CharField(_("行业部门"), max_length=32, choices=Department.choices)
+    source = models.CharField(_("数据来源"), max_length=16, blank=True)
+    record_key = models.CharField(_("记录"), max_length=100, blank=True)
+    note = models.CharField(_("记录内容"), max_length=300, blank=True)
+    reason = models.TextField(_("更正原因"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   verbose_name=_("标记人"))
+    created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待更正部门记录")
+        verbose_name_plural = _("待更正部门记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_department_display()} {self.record_key}"

@@ -18,13 +18,11 @@ from django.utils.translation import gettext
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.lib.errors import StaleVersion
-from zhenxing.monitoring import services as monitoring
 from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
-from . import feeds, rules, snapshot, workflow
-from .models import SOURCE_DEPARTMENT, Alert, FeedFile, Run, RunKind, RunStatus, RuleSet
+from . import feeds, rules, snapshot
+from .models import SOURCE_DEPARTMENT, FeedFile, Run, RunKind, RunStatus, RuleSet
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 
@@ -307,7 +305,8 @@ def _load_current(con, tmp: Path) -> None:
 # Columns of a new alert row, in the order the staged CSV carries them.
 NEW_COLS = ["rule", "rule_name", "risk_types", "severity", "subject", "household_id", "village_id", "department", "state",
             "is_open", "metric", "limit_value", "evidence", "evidence_digest", "ruleset_id", "first_run_id",
-            "last_run_id", "raised_at", "updated_at", "outcome_reason", "outcome_evidence", "case_ref", "version"]
+            "last_run_id", "raised_at", "updated_at", "outcome_reason", "outcome_evidence", "case_ref", "item_ref",
+            "version"]
 CHANGED_COLS = ["id", "rule_name", "risk_types", "metric", "limit_value", "evidence", "evidence_digest"]
 SCREEN_LOCK = 72_600_001  # pg_advisory_xact_lock key: one screening write at a time
 
@@ -327,7 +326,7 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
     stamp = now.isoformat() if pg else connection.ops.adapt_datetimefield_value(now)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_new AS SELECT s.rule, s.name, s.risks, s.severity, s.subject,
             s.household_id, s.village_id, coalesce(s.dept, ''), 'new', true, s.metric, s.lim, s.evidence, s.digest,
-            {ruleset.pk}, {run.pk}, {run.pk}, '{stamp}', '{stamp}', '', '', '', 1
+            {ruleset.pk}, {run.pk}, {run.pk}, '{stamp}', '{stamp}', '', '', '', '', 1
         FROM stage s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.rule = s.rule AND c.subject = s.subject)""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_changed AS SELECT c.id, s.name, s.risks, s.metric, s.lim, s.evidence,
             s.digest FROM stage s JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
@@ -381,7 +380,8 @@ def _copy_in(con, source: str, table: str, columns: list[str], tmp: Path, *, tem
         with out.open(encoding="utf-8", newline="") as fh:
             data = [[None if v == "" else True if v == "true" else False if v == "false" else v for v in r]
                     for r in csv.reader(fh)]
-        text = [i for i, c in enumerate(columns) if c in ("department", "outcome_reason", "outcome_evidence", "case_ref")]
+        text = [i for i, c in enumerate(columns)
+                if c in ("department", "outcome_reason", "outcome_evidence", "case_ref", "item_ref")]
         for r in data:
             for i in text:
                 r[i] = r[i] or ""
@@ -503,24 +503,8 @@ def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None
         raise
 
 
-# ---------------------------------------------------------------- alerts
+# ---------------------------------------------------------------- alerts (alerts.py)
 
-# Someone else acted on the alert since it was read (optimistic locking on ``version``).
-ConcurrentChange = StaleVersion
-
-
-def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
-                     expected_version: int | None = None) -> Alert:
-    """One step of the alert workflow (workflow.TRANSITIONS), through the one transition engine."""
-    workflow.MACHINE.apply(actor=actor, obj=alert, code=action, reason=reason, evidence=evidence,
-                           version=expected_version)
-    return alert
-
-
-def _open_case(*, actor, alert: Alert, reason: str) -> str:
-    records = "；".join(r.get("note") or "" for r in alert.evidence.get("records", [])[:5])
-    case = monitoring.case_discover(
-        actor=actor, household=alert.household, channel="department_alert", risk_types=list(alert.risk_types),
-        description=f"部门筛查预警：{alert.rule_name}。{records}。核实说明：{reason.strip()}",
-        source_ref=f"screening.alert:{alert.pk}")
-    return str(getattr(case, "pk", case))[:64]
+from .alerts import (  # noqa: E402,F401  the alert writes live in alerts.py
+    ConcurrentChange, alert_note_add, alert_transition, alerts_bulk_issue, alerts_of_village,
+)

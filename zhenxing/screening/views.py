@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
+from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from zhenxing.jobs import services as job_services
@@ -23,6 +24,7 @@ from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
 
 from . import export, feeds, jobs, rules, selectors, services, workflow
+from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
 
 ADMIN = services.ADMIN_ROLES
@@ -48,14 +50,43 @@ def _filtered(request):
     return form, qs, region
 
 
+def _bulk_issue(request) -> None:
+    """批量下发 (the selected alerts) or 按村下发 (every new alert of one village) from the list page."""
+    instruction = request.POST.get("instruction", "")
+    if request.POST.get("village"):
+        village = scope.region_by_code(request.user, request.POST["village"])
+        alerts = services.alerts_of_village(actor=request.user, village=village)
+    else:
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        alerts = scope.scoped(request.user, Alert).filter(pk__in=ids).order_by("id")
+    try:
+        result = services.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return
+    messages.success(request, f"已下发 {len(result['done'])} 条预警")
+    for pk, why in result["refused"].items():
+        messages.warning(request, f"预警 {pk} 未下发：{why}")
+
+
 @staff_view()
 def alert_list(request):
+    if request.method == "POST":
+        if request.user.is_read_only or request.user.role not in workflow.OFFICE:
+            raise PermissionDenied("只有乡镇及以上工作人员可以批量下发预警")
+        _bulk_issue(request)
+        return redirect(f"{reverse('screening:alerts')}?{request.GET.urlencode()}")
     form, qs, region = _filtered(request)
     page = Paginator(qs.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
+    can_bulk = not request.user.is_read_only and request.user.role in workflow.OFFICE
+    villages = []
+    if can_bulk:
+        villages = (scope.scoped(request.user, Region).filter(level=Level.VILLAGE, pk__in=qs.filter(
+            state=AlertState.NEW).values("village_id")).order_by("code")[:300])
     return render(request, "screening/alert_list.html", {
         "form": form, "page": page, "counts": selectors.alert_counts(qs),
         "regions": selectors.alert_counts_by_region(request.user, qs), "states": dict(AlertState.choices),
-        "region_filter": region})
+        "region_filter": region, "can_bulk": can_bulk, "bulk_villages": villages})
 
 
 @staff_view()
@@ -68,14 +99,38 @@ def alert_export(request):
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(k, t.label) for k, t in workflow.TRANSITIONS.items()])
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="核实说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="说明（下发要求、核实说明或撤回原因）", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label="核实依据", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text="入户核实记录、佐证材料名称等")
 
 
+class NoteForm(forms.Form):
+    text = forms.CharField(label="留言（提问或答复）", max_length=NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _alert_note(request, alert):
+    note_form = NoteForm(request.POST)
+    if note_form.is_valid():
+        try:
+            services.alert_note_add(actor=request.user, alert=alert, text=note_form.cleaned_data["text"])
+            messages.success(request, "已留言")
+            return redirect("screening:alert", pk=alert.pk), note_form
+        except (ValidationError, PermissionDenied) as exc:
+            note_form.add_error(None, getattr(exc, "message", None) or str(exc))
+    return None, note_form
+
+
 @staff_view(model=Alert)
 def alert_detail(request, alert):
-    if request.method == "POST":
+    note_form = NoteForm()
+    if request.method == "POST" and "text" in request.POST:
+        done, note_form = _alert_note(request, alert)
+        if done is not None:
+            return done
+        form = TransitionForm(initial={"version": alert.version})
+    elif request.method == "POST":
         form = TransitionForm(request.POST)
         if form.is_valid():
             try:
@@ -93,7 +148,9 @@ def alert_detail(request, alert):
         village_households = scope.scoped(request.user, Household).filter(village=alert.village).order_by("number")[:500]
     return render(request, "screening/alert_detail.html", {
         "alert": alert, "form": form, "actions": workflow.available(alert, request.user),
-        "village_households": village_households, "rule": rules.RULES.get(alert.rule), "source_labels": SOURCE_LABELS})
+        "village_households": village_households, "rule": rules.RULES.get(alert.rule), "source_labels": SOURCE_LABELS,
+        "notes": alert.notes.select_related("author"), "corrections": alert.corrections.all(), "note_form": note_form,
+        "can_note": not request.user.is_read_only})
 
 
 class UploadForm(forms.Form):

@@ -42,6 +42,26 @@ class Inspection(models.Model):
         return self.title
 
 
+@scope.register(region="inspection__region", departments="region")
+class InspectionFollowUp(models.Model):
+    """A later look at an inspection's findings (督导回访): what the inspector found on that date."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="follow_ups",
+                                   verbose_name=_("督导检查"))
+    on = models.DateField(_("回访日期"))
+    text = models.TextField(_("回访情况"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督导回访")
+        verbose_name_plural = _("督导回访")
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.on}"
+
+
 class EscalationRule(models.Model):
     """One step of the escalation ladder, as data: when the system proposes it.
 

@@ -22,7 +22,7 @@ from .rectification import (  # noqa: F401
 )
 from .accountability import (  # noqa: F401
     escalation_decide, escalation_next, escalation_rule_update, inspection_create, inspection_finding_add,
-    rules_ensure,
+    inspection_follow_up_add, rules_ensure,
 )
 from .assessment import (  # noqa: F401
     TWO, _editable, _totals, indicator_score, results_notify, scheme_create, scheme_indicator_add, scheme_publish,

@@ -14,8 +14,8 @@ from zhenxing.regions.models import Region
 from .. import workflow
 from ..defaults import ESCALATION_RULES
 from ..models import (
-    DecisionOutcome, EscalationDecision, EscalationRule, Inspection, RectificationItem, RectificationType,
-    SourceKind, Unit,
+    DecisionOutcome, EscalationDecision, EscalationRule, Inspection, InspectionFollowUp, InspectionKind,
+    RectificationItem, RectificationType, SourceKind, Unit,
 )
 from .base import _require, _writer
 from .notices import notice_send
@@ -24,9 +24,12 @@ from .rectification import rectification_item_open, types_ensure
 
 def inspection_create(*, actor, kind: str, title: str, region: Region, started_on: dt.date, unit: Unit | None = None,
                       inspectors: str = "", summary: str = "") -> Inspection:
-    _writer(actor)
+    """An inspection (督导检查); inspectors record theirs too (workflow.may_inspect)."""
+    workflow.require_inspector(actor)
     _require(region.path.startswith(actor.region.path), "区划不在您的数据权限范围内", "region")
     _require(bool(title.strip()), "请填写名称", "title")
+    _require(kind in InspectionKind.values, "督导方式无效", "kind")
+    _require(started_on <= timezone.localdate(), "督导日期不能晚于今天", "started_on")
     with transaction.atomic(), acting(actor):
         return Inspection.objects.create(kind=kind, title=title.strip(), region=region, unit=unit,
                                          inspectors=inspectors, started_on=started_on, summary=summary,
@@ -37,7 +40,8 @@ def inspection_finding_add(*, actor, inspection: Inspection, region: Region, pro
                            type: RectificationType | None = None, deadline: dt.date | None = None,
                            household=None, responsible_unit: Unit | None = None,
                            responsible_person: str = "") -> RectificationItem:
-    """Each finding becomes a rectification item."""
+    """Each finding becomes a rectification item (for the responsible unit, when named)."""
+    workflow.require_inspector(actor)
     _require(region.path.startswith(inspection.region.path), "发现问题的区划须在被督导区划内", "region")
     rtype = type or types_ensure()["inspection"]
     return rectification_item_open(actor=actor, type=rtype, region=region, problem=problem,
@@ -45,6 +49,18 @@ def inspection_finding_add(*, actor, inspection: Inspection, region: Region, pro
                                    source_ref=f"INS-{inspection.pk}", found_on=inspection.started_on,
                                    deadline=deadline, household=household, responsible_unit=responsible_unit,
                                    responsible_person=responsible_person, inspection=inspection)
+
+
+def inspection_follow_up_add(*, actor, inspection: Inspection, text: str, on: dt.date | None = None
+                             ) -> InspectionFollowUp:
+    """督导回访: what a later look at the inspection's findings showed."""
+    workflow.require_inspector(actor)
+    _require(inspection.region.path.startswith(actor.region.path), "该督导检查不在您的数据权限范围内")
+    _require(bool(text.strip()), "请填写回访情况", "text")
+    on = on or timezone.localdate()
+    _require(inspection.started_on <= on <= timezone.localdate(), "回访日期须在督导日期之后、今天之前", "on")
+    with transaction.atomic(), acting(actor):
+        return InspectionFollowUp.objects.create(inspection=inspection, on=on, text=text.strip(), created_by=actor)
 
 
 def rules_ensure() -> list[EscalationRule]:

@@ -46,7 +46,10 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
                             source_label: str = "", source_ref: str = "", responsible_unit: Unit | None = None,
                             responsible_person: str = "", measures: str = "",
                             inspection: Inspection | None = None) -> RectificationItem:
-    _writer(actor)
+    if inspection is not None:  # a finding of an inspection: the inspector records it too
+        workflow.require_inspector(actor)
+    else:
+        _writer(actor)
     _require(actor.region is not None and region.path.startswith(actor.region.path), "区划不在您的数据权限范围内",
              "region")
     _require(bool(problem.strip()), "请填写问题描述", "problem")

@@ -12,7 +12,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role, User
 
-from .. import forms, selectors, services
+from .. import forms, selectors, services, workflow
 from ..models import EscalationDecision, EscalationRule, Inspection, RectificationItem, Unit
 from .base import _errors, _int
 
@@ -22,7 +22,7 @@ def inspection_list(request):
     user = request.user
     form = forms.InspectionForm(request.POST or None, user=user)
     if request.method == "POST":
-        if user.is_read_only:
+        if not workflow.may_inspect(user):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -34,15 +34,25 @@ def inspection_list(request):
                 return redirect("ledger:inspection", pk=ins.pk)
     qs = scope.scoped(user, Inspection).select_related("region", "unit").annotate(n=Count("findings"))
     return render(request, "ledger/inspections.html", {"inspections": qs[:500], "form": form,
-                                                       "can_create": not user.is_read_only})
+                                                       "can_create": workflow.may_inspect(user)})
 
 
 @staff_view(model=Inspection)
 def inspection_detail(request, ins):
     user = request.user
+    if request.method == "POST" and "follow_up" in request.POST:
+        if not workflow.may_inspect(user):
+            raise PermissionDenied
+        try:
+            services.inspection_follow_up_add(actor=user, inspection=ins, text=request.POST["follow_up"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "回访已登记。")
+        return redirect("ledger:inspection", pk=ins.pk)
     form = forms.FindingForm(request.POST or None, user=user, inspection=ins)
     if request.method == "POST":
-        if user.is_read_only:
+        if not workflow.may_inspect(user):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -54,7 +64,7 @@ def inspection_detail(request, ins):
                 return redirect("ledger:inspection", pk=ins.pk)
     findings = scope.scoped(user, RectificationItem).filter(inspection=ins).select_related("type", "region")
     today = timezone.localdate()
-    return render(request, "ledger/inspection.html", {"ins": ins, "form": form, "can_add": not user.is_read_only,
+    return render(request, "ledger/inspection.html", {"ins": ins, "form": form, "can_add": workflow.may_inspect(user),
                                                       "findings": [(f, f.is_overdue(today)) for f in findings]})
 
 
