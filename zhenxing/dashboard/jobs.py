@@ -1,5 +1,6 @@
 """The dashboard's job kinds (zhenxing/jobs): a report asked for on the page 报告, and the
 recount of today's figures asked for by the 刷新 button."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,13 @@ def report(job, ctx) -> dict:
 
     p = job.payload
     ctx.progress("汇总数据并生成文件", 0, 1)
-    made = reports.report_generate(actor=job.requested_by, region=job.region, kind=p["kind"],
-                                   start=dt.date.fromisoformat(p["start"]), end=dt.date.fromisoformat(p["end"]))
+    made = reports.report_generate(
+        actor=job.requested_by,
+        region=job.region,
+        kind=p["kind"],
+        start=dt.date.fromisoformat(p["start"]),
+        end=dt.date.fromisoformat(p["end"]),
+    )
     return {"report": made.pk, "name": str(Report.objects.get(pk=made.pk))}
 
 

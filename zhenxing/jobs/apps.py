@@ -21,8 +21,13 @@ def check_runner(app_configs, **kwargs):
 
 def check_runner_deploy(app_configs, **kwargs):
     if any(getattr(settings, name, "worker") != "worker" for name in RUNNER_SETTINGS):
-        return [checks.Warning("生产环境的后台任务应由 zhenxing worker 执行（JOB_RUNNER=worker，SCREENING_RUNNER 不设或为 "
-                               "worker）：网页进程内的线程会随服务重启中断", id="jobs.W001")]
+        return [
+            checks.Warning(
+                "生产环境的后台任务应由 zhenxing worker 执行（JOB_RUNNER=worker，SCREENING_RUNNER 不设或为 "
+                "worker）：网页进程内的线程会随服务重启中断",
+                id="jobs.W001",
+            )
+        ]
     return []
 
 

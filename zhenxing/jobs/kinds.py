@@ -18,6 +18,7 @@ exception fails the job with a Chinese message (``JobFailed`` carries one for th
 so the app can mark its own record (a screening run) failed too. ``runner_setting`` names the
 setting that chooses where jobs of the kind run (default ``JOB_RUNNER``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,15 +45,27 @@ class JobKind:
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(code: str, *, label: str, result_url: Callable | None = None, on_abandon: Callable | None = None,
-             runner_setting: str = "JOB_RUNNER"):
+def job_kind(
+    code: str,
+    *,
+    label: str,
+    result_url: Callable | None = None,
+    on_abandon: Callable | None = None,
+    runner_setting: str = "JOB_RUNNER",
+):
     """Decorator registering ``fn(job, ctx) -> dict`` as the handler of jobs of kind ``code``."""
 
     def deco(fn: Callable) -> Callable:
         if code in _KINDS and _KINDS[code].handler is not fn:
             raise ValueError(f"任务类型重复：{code}")
-        _KINDS[code] = JobKind(code=code, label=label, handler=fn, result_url=result_url, on_abandon=on_abandon,
-                               runner_setting=runner_setting)
+        _KINDS[code] = JobKind(
+            code=code,
+            label=label,
+            handler=fn,
+            result_url=result_url,
+            on_abandon=on_abandon,
+            runner_setting=runner_setting,
+        )
         return fn
 
     return deco

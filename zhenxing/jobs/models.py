@@ -1,4 +1,5 @@
 """The one job table: every piece of background work (imports, runs, reports, snapshot refreshes)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -30,8 +31,14 @@ class Job(models.Model):
     total = models.PositiveBigIntegerField(_("总量"), default=0)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     error = models.TextField(_("错误"), blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("发起人"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
     # The token of the uploaded file the job works on (jobs/storage.py); the file is deleted when
     # the job ends, the token stays so the page that started the job can find it again.

@@ -1,4 +1,5 @@
 """Job reads, scoped: a user's own jobs; administrators every job of their region's subtree."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet

@@ -13,6 +13,7 @@ through the handler's connection.) A job 运行中 whose heartbeat is older than
 its process and is marked failed ("处理进程中断") by the worker at start and on every pass, and
 by the job pages when they are shown.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,8 +70,17 @@ def _top_region() -> Region:
 
 # ---------------------------------------------------------------- enqueue and start
 
-def job_enqueue(*, actor, kind: str, payload: dict | None = None, label: str = "", region: Region | None = None,
-                upload: str = "", start: bool = True) -> Job:
+
+def job_enqueue(
+    *,
+    actor,
+    kind: str,
+    payload: dict | None = None,
+    label: str = "",
+    region: Region | None = None,
+    upload: str = "",
+    start: bool = True,
+) -> Job:
     """Queue a job of a registered kind for ``actor`` (None: the command line) and, with ``start``,
     hand it to its runner. ``upload`` is a token of ``storage.upload_save``: the job owns the file
     from now on and deletes it when it ends."""
@@ -78,8 +88,14 @@ def job_enqueue(*, actor, kind: str, payload: dict | None = None, label: str = "
     if region is None:
         region = actor.region if actor is not None and actor.region_id else _top_region()
     with transaction.atomic(), acting(actor):
-        job = Job.objects.create(kind=kind, label=(label or found.label)[:200], payload=payload or {},
-                                 requested_by=actor, region=region, upload=upload)
+        job = Job.objects.create(
+            kind=kind,
+            label=(label or found.label)[:200],
+            payload=payload or {},
+            requested_by=actor,
+            region=region,
+            upload=upload,
+        )
     if start:
         job_start(job)
         job.refresh_from_db()
@@ -109,12 +125,16 @@ def job_start(job: Job) -> None:
 
 # ---------------------------------------------------------------- claim
 
+
 def job_claim(job_id: int, *, worker: str) -> bool:
     """Take one queued job (排队中 → 运行中) unless another process already has: one conditional
     UPDATE, so a worker and a web thread never carry out the same job twice."""
     now = timezone.now()
-    return bool(Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, stage=gettext("开始"), started_at=now, heartbeat_at=now, worker=worker))
+    return bool(
+        Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+            state=JobState.RUNNING, stage=gettext("开始"), started_at=now, heartbeat_at=now, worker=worker
+        )
+    )
 
 
 def job_claim_next(*, worker: str) -> Job | None:
@@ -133,6 +153,7 @@ def job_claim_next(*, worker: str) -> Job | None:
 
 
 # ---------------------------------------------------------------- carry out
+
 
 class JobContext:
     """What a handler gets besides its job: ``progress(stage, done, total)`` and the upload."""
@@ -227,19 +248,30 @@ def job_execute(job_id: int) -> Job:
         if job.upload:
             storage.upload_delete(job.upload)
     now = timezone.now()
-    fields = {"state": state, "finished_at": now, "heartbeat_at": now, "error": error[:4000], "result": result,
-              "stage": gettext("完成") if state == JobState.DONE else gettext("失败")}
+    fields = {
+        "state": state,
+        "finished_at": now,
+        "heartbeat_at": now,
+        "error": error[:4000],
+        "result": result,
+        "stage": gettext("完成") if state == JobState.DONE else gettext("失败"),
+    }
     if state == JobState.DONE:
         fields["done"] = F("total")
     # by this process's name, not the state: a job wrongly taken for dead still records its outcome
     Job.objects.filter(pk=job.pk, worker=job.worker).update(**fields)
     job.refresh_from_db()
-    event_log(action="transition", actor=job.requested_by, obj=job,
-              extra={"from": JobState.RUNNING, "to": state, "kind": job.kind, **({"error": error} if error else {})})
+    event_log(
+        action="transition",
+        actor=job.requested_by,
+        obj=job,
+        extra={"from": JobState.RUNNING, "to": state, "kind": job.kind, **({"error": error} if error else {})},
+    )
     return job
 
 
 # ---------------------------------------------------------------- stale jobs
+
 
 def jobs_mark_stale(*, now: dt.datetime | None = None) -> list[int]:
     """Jobs 运行中 whose heartbeat is older than two heartbeat intervals lost their process (a
@@ -254,11 +286,22 @@ def jobs_mark_stale(*, now: dt.datetime | None = None) -> list[int]:
     marked = []
     with transaction.atomic():
         for job in Job.objects.filter(silent, state=JobState.RUNNING).select_for_update():
-            Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=reason, stage=gettext("已中断"),
-                                                 finished_at=now)
-            event_log(action="transition", actor=None, obj=job,
-                      extra={"from": JobState.RUNNING, "to": JobState.FAILED, "reason": reason, "kind": job.kind,
-                             "heartbeat_at": job.heartbeat_at, "worker": job.worker})
+            Job.objects.filter(pk=job.pk).update(
+                state=JobState.FAILED, error=reason, stage=gettext("已中断"), finished_at=now
+            )
+            event_log(
+                action="transition",
+                actor=None,
+                obj=job,
+                extra={
+                    "from": JobState.RUNNING,
+                    "to": JobState.FAILED,
+                    "reason": reason,
+                    "kind": job.kind,
+                    "heartbeat_at": job.heartbeat_at,
+                    "worker": job.worker,
+                },
+            )
             try:
                 found = kind_get(job.kind)
             except JobFailed:
@@ -283,6 +326,7 @@ def jobs_recover_for_page() -> list[int]:
 
 
 # ---------------------------------------------------------------- the worker
+
 
 def jobs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Event | None = None, log=None) -> int:
     """The worker's loop (``zhenxing worker``): mark dead jobs failed and drop expired uploads,

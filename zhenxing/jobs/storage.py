@@ -10,6 +10,7 @@ chunks under a key derived from the newest ``ID_ENCRYPTION_KEYS`` key (HKDF), so
 ID numbers of a household file never rest on disk. Nothing here needs a backup: an upload
 lives for hours at most.
 """
+
 from __future__ import annotations
 
 import base64
@@ -99,9 +100,9 @@ def _read(path: Path) -> Iterator[bytes]:
     with fh:
         head = fh.read(len(MAGIC) + 8)
         keys = dict(_keys())
-        if head[:len(MAGIC)] != MAGIC or head[len(MAGIC):] not in keys:
+        if head[: len(MAGIC)] != MAGIC or head[len(MAGIC) :] not in keys:
             raise UploadMissing("上传的文件无法解密（密钥已更换），请重新上传")
-        aes = AESGCM(keys[head[len(MAGIC):]])
+        aes = AESGCM(keys[head[len(MAGIC) :]])
         index, last = 0, False
         while size := fh.read(4):
             nonce, sealed = fh.read(12), fh.read(int.from_bytes(size, "big"))
@@ -127,8 +128,15 @@ def upload_save(*, user, filename: str, chunks: Iterable[bytes], meta: dict | No
     token = secrets.token_hex(16)
     data, info = _paths(token)
     size = _write(data, chunks)
-    _write(info, [json.dumps({**(meta or {}), "user": user.pk if user else None, "filename": filename,
-                              "size": size}, ensure_ascii=False).encode()])
+    _write(
+        info,
+        [
+            json.dumps(
+                {**(meta or {}), "user": user.pk if user else None, "filename": filename, "size": size},
+                ensure_ascii=False,
+            ).encode()
+        ],
+    )
     return token
 
 

@@ -34,6 +34,13 @@ def job_detail(request, job):
     found = kinds().get(job.kind)
     result_url = found.result_url(job) if found and found.result_url and job.state == JobState.DONE else ""
     template = "jobs/job_status.html" if request.headers.get("HX-Request") else "jobs/job_detail.html"
-    return render(request, template, {"job": job, "kind": found.label if found else job.kind,
-                                      "result_url": result_url, "runner": services.runner_for(job.kind)
-                                      if found else "worker"})
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "kind": found.label if found else job.kind,
+            "result_url": result_url,
+            "runner": services.runner_for(job.kind) if found else "worker",
+        },
+    )

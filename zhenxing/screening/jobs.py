@@ -1,5 +1,6 @@
 """Screening's job kinds (zhenxing/jobs): runs and simulations, and department files uploaded
 from the page 部门数据."""
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -47,11 +48,25 @@ def feed_import(job, ctx) -> dict:
     with temporary_folder() as tmp:
         path = ctx.upload_path(tmp, suffix=p.get("suffix", ".csv"))
         try:
-            result, record = services.feed_import(actor=job.requested_by, source=p["source"], path=path,
-                                                  file_name=p.get("file_name", ""), dry_run=bool(p.get("dry_run")))
+            result, record = services.feed_import(
+                actor=job.requested_by,
+                source=p["source"],
+                path=path,
+                file_name=p.get("file_name", ""),
+                dry_run=bool(p.get("dry_run")),
+            )
         except feeds.FeedUnreadable as exc:
             raise JobFailed(f"无法读取文件：{exc}") from None
-    out = {"ok": result.ok, "rows": result.rows, "new": result.new, "changed": result.changed,
-           "duplicates": result.duplicates, "unmatched": result.unmatched, "errors": [str(e) for e in result.errors[:200]],
-           "error_count": result.error_count, "dry_run": bool(p.get("dry_run")), "feed": record.pk if record else None}
+    out = {
+        "ok": result.ok,
+        "rows": result.rows,
+        "new": result.new,
+        "changed": result.changed,
+        "duplicates": result.duplicates,
+        "unmatched": result.unmatched,
+        "errors": [str(e) for e in result.errors[:200]],
+        "error_count": result.error_count,
+        "dry_run": bool(p.get("dry_run")),
+        "feed": record.pk if record else None,
+    }
     return out

@@ -1,4 +1,5 @@
 """Two job kinds of the tests' own, registered once: one that succeeds with progress, one that fails."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,12 @@ TEST_CRASH = "tests.crash"
 abandoned: list[int] = []
 
 
-@job_kind(TEST_OK, label="测试任务", result_url=lambda job: f"/result/{job.pk}/",
-          on_abandon=lambda job: abandoned.append(job.pk))
+@job_kind(
+    TEST_OK,
+    label="测试任务",
+    result_url=lambda job: f"/result/{job.pk}/",
+    on_abandon=lambda job: abandoned.append(job.pk),
+)
 def ok(job, ctx):
     ctx.progress("第一步", 1, 4)
     ctx.progress("第二步", 3, 4)

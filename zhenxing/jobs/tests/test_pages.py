@@ -1,5 +1,6 @@
 """The job pages: a user sees their own jobs, an administrator every job of their region; another
 region's or another user's job answers 404."""
+
 from __future__ import annotations
 
 from django.urls import reverse

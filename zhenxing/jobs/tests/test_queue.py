@@ -1,11 +1,12 @@
 """The one job queue: enqueue → the worker carries it out → done with its result or failed with a
 Chinese message; dead jobs are marked failed by the worker and by the pages."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import connection  # noqa: F401 - read by the skipif conditions
+from django.db import connection  # also read by the skipif conditions
 from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
@@ -123,7 +124,7 @@ def test_the_upload_is_encrypted_private_and_deleted_when_the_job_ends(w):
     data, meta = storage.folder() / f"{token}.data", storage.folder() / f"{token}.meta"
     assert data.stat().st_mode & 0o777 == 0o600 and meta.stat().st_mode & 0o777 == 0o600
     assert storage.folder().stat().st_mode & 0o777 == 0o700
-    assert b"230722199001011234" not in data.read_bytes() and "a.csv".encode() not in meta.read_bytes()
+    assert b"230722199001011234" not in data.read_bytes() and b"a.csv" not in meta.read_bytes()
     assert storage.upload_bytes(token) == secret
     assert storage.upload_meta(token, user=w.yongfeng) is None  # another account's upload
     job = services.job_enqueue(actor=w.fendou, kind=TEST_OK, upload=token)
@@ -135,7 +136,7 @@ def test_the_upload_is_encrypted_private_and_deleted_when_the_job_ends(w):
 def test_a_cut_short_upload_is_refused(w):
     token = storage.upload_save(user=w.fendou, filename="a.csv", chunks=[b"x" * (storage.CHUNK + 10)])
     path = storage.folder() / f"{token}.data"
-    path.write_bytes(path.read_bytes()[:storage.CHUNK // 2])
+    path.write_bytes(path.read_bytes()[: storage.CHUNK // 2])
     with pytest.raises(storage.UploadMissing):
         storage.upload_bytes(token)
 
@@ -156,7 +157,7 @@ def test_unconfirmed_uploads_expire_but_a_queued_jobs_does_not(w, settings):
 def test_two_workers_never_take_the_same_job(w):
     import threading
 
-    from django.db import connection, transaction
+    from django.db import transaction
 
     first = services.job_enqueue(actor=w.fendou, kind=TEST_OK)
     second = services.job_enqueue(actor=w.fendou, kind=TEST_OK)
@@ -193,7 +194,7 @@ def test_progress_reaches_the_page_while_the_handlers_transaction_is_open(w, set
 
     from zhenxing.jobs.kinds import job_kind
 
-    seen, go_on = threading.Event(), threading.Event()
+    seen = threading.Event()
     observed = {}
 
     @job_kind("tests.slow", label="慢任务")
@@ -204,8 +205,6 @@ def test_progress_reaches_the_page_while_the_handlers_transaction_is_open(w, set
         return {}
 
     def watch(pk):
-        from django.db import connection
-
         try:
             for _ in range(100):
                 row = Job.objects.get(pk=pk)

@@ -1,5 +1,6 @@
 """The import page's commit goes through the job queue: left to ``zhenxing worker`` in production,
 the page polls the job; the upload is stored encrypted and gone once the job ends."""
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,9 @@ def test_an_expired_upload_answers_404_and_a_failed_job_shows_its_error(login, w
     settings.JOB_RUNNER = "worker"
     settings.MEDIA_ROOT = tmp_path
     client = login(w.fendou)
-    job_url = client.post(reverse("registry:import"), {"file": SimpleUploadedFile("b.csv", to_csv(
-        household_rows("H1")))})["Location"]
+    job_url = client.post(
+        reverse("registry:import"), {"file": SimpleUploadedFile("b.csv", to_csv(household_rows("H1")))}
+    )["Location"]
     client.get(job_url)
     client.post(job_url)
     token = job_url.rstrip("/").rsplit("/", 1)[1]

@@ -7,6 +7,7 @@ exits); see docs/operations.md. Several workers may run side by side: each job i
 Jobs 运行中 whose heartbeat stopped for two heartbeat intervals are marked failed at start and on
 each pass. ``zhenxing screening-worker`` is the same command under its former name.
 """
+
 from __future__ import annotations
 
 import signal
@@ -19,7 +20,9 @@ from zhenxing.jobs import services
 
 
 class Command(BaseCommand):
-    help = "执行页面上发起、排队中的后台任务（导入、筛查运行、报告、指标刷新；--once：处理完当前队列后退出，供 cron 使用）"
+    help = (
+        "执行页面上发起、排队中的后台任务（导入、筛查运行、报告、指标刷新；--once：处理完当前队列后退出，供 cron 使用）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="处理完当前排队的任务后退出")
