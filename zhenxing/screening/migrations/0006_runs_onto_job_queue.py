@@ -20,7 +20,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0004_run_preview"),
+        ("screening", "0005_alert_item_ref_alter_alert_department_and_more"),
         ("jobs", "0001_initial"),
     ]
 
