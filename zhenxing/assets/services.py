@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -22,15 +22,11 @@ REGISTER_ROLES = {Role.COUNTY_STAFF}
 KEEP_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
 
 
-def _writable(actor, region, roles) -> None:
-    if actor is None:
-        return
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if actor.role not in roles:
-        raise PermissionDenied("您的角色无权办理此事项")
-    if not scope.region_in_scope(actor, region):
-        raise PermissionDenied("该记录不在您的数据权限范围内")
+# Who may write what (scope.require_write, with the read-only account and the data scope).
+WRITE_RULES = scope.write_rules({
+    "assets.asset.register": REGISTER_ROLES,
+    "assets.asset.keep": KEEP_ROLES,
+})
 
 
 def asset_register(*, actor, project: Project, code: str, name: str, asset_class: str, value, owner_kind: str,
@@ -38,7 +34,7 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
                    operator: str = "", maintainer: str = "", location: str = "", owner_household=None,
                    village=None) -> Asset:
     """Register an asset formed by a project. Only an accepted (验收) or handed-over project forms assets."""
-    _writable(actor, project.village, REGISTER_ROLES)
+    scope.require_write(actor, project, "assets.asset.register")
     errors: dict[str, list[str]] = {}
     if project.status not in {ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}:
         errors["project"] = ["项目验收后才能登记资产"]
@@ -55,6 +51,7 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
     if errors:
         raise ValidationError(errors)
     village = village or project.village
+    scope.require_write(actor, village, "assets.asset.register")
     with transaction.atomic(), acting(actor):
         return Asset.objects.create(
             project=project, county=project.county, village=village, code=code, name=name, asset_class=asset_class,
@@ -65,7 +62,7 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
 
 
 def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str) -> Asset:
-    _writable(actor, asset.village, REGISTER_ROLES)
+    scope.require_write(actor, asset, "assets.asset.register")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置，不能变更经营主体和管护主体"]})
     with transaction.atomic(), acting(actor):
@@ -76,7 +73,7 @@ def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str)
 
 def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, description: str, cost=0,
                        done_by: str = "") -> MaintenanceRecord:
-    _writable(actor, asset.village, KEEP_ROLES)
+    scope.require_write(actor, asset, "assets.asset.keep")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置"]})
     if kind not in MaintenanceKind.values:
@@ -93,7 +90,7 @@ def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, descrip
 
 
 def income_record(*, actor, asset: Asset, date: dt.date, amount, source: str) -> AssetIncome:
-    _writable(actor, asset.village, KEEP_ROLES)
+    scope.require_write(actor, asset, "assets.asset.keep")
     if asset.asset_class != AssetClass.INCOME_GENERATING:
         raise ValidationError({"asset": ["只有经营性资产登记收益"]})
     amount = money(amount)
@@ -110,7 +107,7 @@ def income_record(*, actor, asset: Asset, date: dt.date, amount, source: str) ->
 def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, meeting: str, date: dt.date,
                       household=None) -> IncomeDistribution:
     """Distribute part of an income (to whom, how much, decided by which meeting); never more than earned."""
-    _writable(actor, income.asset.village, KEEP_ROLES)
+    scope.require_write(actor, income, "assets.asset.keep")
     amount = money(amount)
     errors = []
     if amount <= 0:
@@ -134,7 +131,7 @@ def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, mee
 
 def asset_dispose(*, actor, asset: Asset, date: dt.date, method: str, reason: str, approval_document: str,
                   approved_by: str, proceeds=0) -> Disposal:
-    _writable(actor, asset.village, REGISTER_ROLES)
+    scope.require_write(actor, asset, "assets.asset.register")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置"]})
     if not approval_document.strip() or not approved_by.strip():

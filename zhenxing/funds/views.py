@@ -475,7 +475,7 @@ def parameters(request):
         year=year, county__in=counties)}
     plan_rows = [(c, [(m, plans.get((c.pk, m))) for m in range(1, 13)]) for c in counties]
     return render(request, "funds/parameters.html", {
-        "year": year, "param": param, "overrides": YearParameter.objects.filter(year=year, county__isnull=False),
+        "year": year, "param": param, "overrides": scope.scoped(request.user, YearParameter).filter(year=year, county__isnull=False),
         "plan_rows": plan_rows, "is_admin": request.user.role in services.ADMIN_ROLES,
         "is_county": request.user.role == Role.COUNTY_STAFF})
 

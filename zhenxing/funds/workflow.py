@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from zhenxing import workflow as engine
@@ -73,14 +72,6 @@ TRANSITIONS: tuple[engine.Transition, ...] = (
 )
 
 
-def _permit(actor, project: Project) -> None:
-    if actor is None:
-        raise PermissionDenied("流程步骤须由工作人员办理")
-    from .services import _writable  # services import this module
-
-    _writable(actor, project.village)
-
-
 def _record(move: engine.Move) -> ProjectTransition:
     return ProjectTransition.objects.create(
         project=move.obj, from_status=move.source, to_status=move.target, date=move.extra["date"],
@@ -89,7 +80,7 @@ def _record(move: engine.Move) -> ProjectTransition:
 
 
 MACHINE = engine.register(engine.Machine(
-    model=Project, transitions=TRANSITIONS, permit=_permit, history=_record,
+    model=Project, transitions=TRANSITIONS, write_action="funds.project.transition", history=_record,
     audit_extra=lambda move: {"date": move.extra["date"]},
     denied_message="“{t.label}”须由{t.roles_label}办理", evidence_message="须填写依据（文号、会议纪要或验收报告等）",
     error_field="to", stale_message="该项目已被他人修改，请刷新后重试"))

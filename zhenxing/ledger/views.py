@@ -401,7 +401,7 @@ def item_detail(request, item):
                 services.item_recheck_pass(actor=user, item=item, result=request.POST.get("note", ""))
                 messages.success(request, "回头看结果已记录。")
             elif action == "update":
-                unit = Unit.objects.filter(pk=_int(request.POST.get("responsible_unit"))).first()
+                unit = scope.get_choice(user, Unit, pk=_int(request.POST.get("responsible_unit")))
                 services.item_update(actor=user, item=item, measures=request.POST.get("measures", ""),
                                      responsible_person=request.POST.get("responsible_person", ""),
                                      responsible_unit=unit)

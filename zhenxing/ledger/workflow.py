@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
@@ -79,12 +79,6 @@ CHECKS = {
 }
 
 
-def require_writer(actor, obj=None) -> None:
-    """The ledger's write check: the inspector's account only reads."""
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户，不能修改数据")
-
-
 def missing_evidence(assignment: Assignment) -> list:
     done = set(assignment.evidence.exclude(text="").values_list("item_id", flat=True))
     return [c for c in assignment.task.checklist.all() if c.pk not in done]
@@ -133,7 +127,7 @@ TASK_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
 ]}
 
 ASSIGNMENTS = engine.register(engine.Machine(
-    model=Assignment, transitions=TASK_TRANSITIONS.values(), permit=require_writer,
+    model=Assignment, transitions=TASK_TRANSITIONS.values(), write_action="ledger.assignment.transition",
     history=lambda move: AssignmentEvent.objects.create(
         assignment=move.obj, action=move.code, from_status=move.source, to_status=move.target, on=_on(move),
         actor=move.actor, reason=move.reason),
@@ -195,7 +189,7 @@ def _item_event(move: engine.Move) -> ItemEvent | None:
 
 
 ITEMS = engine.register(engine.Machine(
-    model=RectificationItem, transitions=ITEM_TRANSITIONS.values(), permit=require_writer, history=_item_event,
+    model=RectificationItem, transitions=ITEM_TRANSITIONS.values(), write_action="ledger.item.transition", history=_item_event,
     audit_extra=lambda move: {"note": move.reason, "on": _on(move), **move.extra.get("details", {})},
     state_message="当前状态为{state}，不能{t.label}", denied_error=ValidationError, reason_field="note",
     evidence_refusal=_item_evidence_refusal, evidence_field="evidence",
@@ -233,7 +227,7 @@ SCHEME_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
 ]}
 
 SCHEMES = engine.register(engine.Machine(
-    model=AssessmentScheme, transitions=SCHEME_TRANSITIONS.values(), permit=require_writer,
+    model=AssessmentScheme, transitions=SCHEME_TRANSITIONS.values(), write_action="ledger.assessment.transition",
     audit_extra=lambda move: move.extra.get("details", {}),
     state_message="只有已计算并审核的考核才能发布", denied_message="考核结果由地区发布", denied_error=ValidationError,
     stale_message="该考核已被他人更新，请刷新后重试"))

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
@@ -27,8 +26,9 @@ from .pages import Cell, Section, cell, fmt, pct, render_page, wants_xlsx, xlsx_
 # ---------------------------------------------------------------- helpers
 
 
-def can_write(user, roles=services.LEDGER_ROLES) -> bool:
-    return not user.is_read_only and user.role in roles
+def can_write(user, action: str = "people.ledger.write") -> bool:
+    """Whether to show a write form: the service's own rule (scope.write_rules in services.py)."""
+    return scope.can_write(user, None, action)
 
 
 def _bind(request, key: str, form_cls, **kwargs):
@@ -57,11 +57,6 @@ def _run(request, form, fn: Callable[[dict], object], done: str) -> bool:
         return False
     messages.success(request, done)
     return True
-
-
-def _refuse_read_only(request) -> None:
-    if request.method == "POST" and request.user.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
 
 
 def _village_choice(request, qs=None):
@@ -129,7 +124,6 @@ def summary(request):
 
 @staff_view()
 def posts(request):
-    _refuse_read_only(request)
     user, today, region = request.user, _today(), scope.region_param(request)
     form = _bind(request, "post", f.PostForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记公益岗位"):
@@ -157,7 +151,6 @@ def posts(request):
 
 @staff_view(model=m.PublicPost)
 def post_detail(request, post):
-    _refuse_read_only(request)
     user, today = request.user, _today()
     holdings = post.holdings.select_related("member__household").order_by("-start")
     write = can_write(user)
@@ -196,7 +189,6 @@ def post_detail(request, post):
 def _end(request, record, back: str):
     if request.method != "POST":
         return redirect(back)
-    _refuse_read_only(request)
     form = f.EndForm(request.POST)
     if form.is_valid():
         try:
@@ -221,7 +213,6 @@ def worker_end(request, worker):
 
 def _edit(request, obj, form_cls, *, title: str, back: str, **form_kwargs):
     """Change a ledger record's own fields (its village and people stay as registered)."""
-    _refuse_read_only(request)
     user = request.user
     form = _bind(request, "edit", form_cls, user=user, instance=obj, **form_kwargs) if can_write(user) else None
     if form is not None and "village" in form.fields:
@@ -282,7 +273,6 @@ def item_edit(request, item):
 
 @staff_view()
 def workshops(request):
-    _refuse_read_only(request)
     user, today, region = request.user, _today(), scope.region_param(request)
     form = _bind(request, "workshop", f.WorkshopForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记帮扶车间"):
@@ -305,7 +295,6 @@ def workshops(request):
 
 @staff_view(model=m.Workshop)
 def workshop_detail(request, workshop):
-    _refuse_read_only(request)
     user, today = request.user, _today()
     form = _bind(request, "worker", f.WorkerForm, user=user, village=workshop.village) if can_write(user) else None
 
@@ -339,7 +328,6 @@ def workshop_detail(request, workshop):
 
 @staff_view()
 def labour(request):
-    _refuse_read_only(request)
     user = request.user
     form = _bind(request, "export", f.LabourExportForm, user=user) if can_write(user) else None
 
@@ -366,7 +354,6 @@ def labour(request):
 
 @staff_view(model=m.LabourExport)
 def labour_edit(request, record):
-    _refuse_read_only(request)
     user = request.user
     form = _bind(request, "export", f.LabourExportForm, user=user, instance=record) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)),
@@ -387,7 +374,6 @@ def _to_wage(record: m.LabourExport):
 @staff_view(model=Household)
 def wage(request, household):
     """The employment ledgers' wage figure for a year against the registry; applied only on confirmation."""
-    _refuse_read_only(request)
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or _today().year)
     except ValueError:
@@ -403,7 +389,7 @@ def wage(request, household):
     row = rows[0] if rows else selectors.WageRow(household.pk, year)
     income = household.incomes.filter(year=year).first()
     actions = []
-    may = can_write(request.user, {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF})
+    may = can_write(request.user, "people.wage.apply")
     if may and (income is None or income.wage_income != row.total):
         actions = [[Cell(f"确认将{year}年工资性收入更新为 {fmt(row.total)} 元", post=reverse("people:wage", args=[household.pk]),
                          fields={"confirm": "yes", "year": year})]]
@@ -424,7 +410,6 @@ def wage(request, household):
 
 @staff_view()
 def pairings(request):
-    _refuse_read_only(request)
     user, region = request.user, scope.region_param(request)
     form = _bind(request, "pairing", f.PairingForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记结对"):
@@ -452,7 +437,6 @@ def pairings(request):
 
 @staff_view(model=m.Pairing)
 def pairing_detail(request, pairing):
-    _refuse_read_only(request)
     user = request.user
     form = _bind(request, "delivery", f.DeliveryForm, user=user) if can_write(user) else None
 
@@ -483,7 +467,6 @@ def pairing_detail(request, pairing):
 
 @staff_view()
 def teams(request):
-    _refuse_read_only(request)
     user = request.user
     form = _bind(request, "team", f.TeamForm, user=user) if can_write(user) else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已登记工作队"):
@@ -503,7 +486,6 @@ def teams(request):
 
 @staff_view(model=m.WorkTeam)
 def team_detail(request, team):
-    _refuse_read_only(request)
     user = request.user
     form = _bind(request, "cadre", f.CadreForm, user=user) if can_write(user) else None
 
@@ -528,7 +510,6 @@ def team_detail(request, team):
 
 @staff_view(model=m.Cadre)
 def cadre_detail(request, cadre):
-    _refuse_read_only(request)
     user, today = request.user, _today()
     village = cadre.team.village
     write = can_write(user)
@@ -590,13 +571,12 @@ def cadre_days(request):
 
 @staff_view()
 def points_home(request):
-    _refuse_read_only(request)
     user, today = request.user, _today()
     village, filters = _village_choice(request)
     if village is None:
         return render_page(request, title="积分制", sections=[Section("积分制", [], empty="您的范围内没有村。")])
     url = f"{reverse('people:points')}?village={village.code}"
-    committee = can_write(user, points.VILLAGE_COMMITTEE)
+    committee = can_write(user, "people.points.committee")
     rform = _bind(request, "rule", f.RuleForm, user=user) if committee else None
     iform = _bind(request, "item", f.StoreItemForm, user=user) if committee else None
     pform = _bind(request, "propose", f.ProposeForm, user=user, village=village) if committee else None
@@ -605,7 +585,7 @@ def points_home(request):
         def go(d):
             x = form.save(commit=False)
             x.village = village
-            services.ledger_save(actor=user, instance=x, roles=points.VILLAGE_COMMITTEE)
+            services.ledger_save(actor=user, instance=x, action="people.points.committee")
         return go
 
     if (_run(request, rform, add_with_village(rform), "已添加积分规则")
@@ -649,7 +629,6 @@ def points_home(request):
 
 @staff_view(model=m.PointEntry)
 def entry_detail(request, entry):
-    _refuse_read_only(request)
     back = f"{reverse('people:points')}?village={entry.household.village.code}"
     if request.method == "POST":
         try:
@@ -674,9 +653,8 @@ def entry_detail(request, entry):
 
 @staff_view(model=Household)
 def household_points(request, household):
-    _refuse_read_only(request)
     user = request.user
-    committee = can_write(user, points.VILLAGE_COMMITTEE)
+    committee = can_write(user, "people.points.committee")
     form = _bind(request, "redeem", f.RedeemForm, user=user, village=household.village) if committee else None
     if _run(request, form, lambda d: points.redeem(actor=user, household=household, item=d["item"],
                                                    quantity=d["quantity"], request=request), "已兑换"):
@@ -696,9 +674,8 @@ def household_points(request, household):
 
 @staff_view(model=m.StoreItem)
 def item_detail(request, item):
-    _refuse_read_only(request)
     user = request.user
-    form = _bind(request, "restock", f.RestockForm) if can_write(user, points.VILLAGE_COMMITTEE) else None
+    form = _bind(request, "restock", f.RestockForm) if can_write(user, "people.points.committee") else None
     if _run(request, form, lambda d: points.restock(actor=user, item=item, add=d["add"]), "已更新库存"):
         return redirect("people:item", item.pk)
     reds = item.redemptions.select_related("household").order_by("-date", "-id")[:200]
@@ -717,11 +694,10 @@ def item_detail(request, item):
 
 @staff_view()
 def powers(request):
-    _refuse_read_only(request)
     user = request.user
-    form = _bind(request, "power", f.PowerForm, user=user) if can_write(user, lists.LIST_ROLES) else None
+    form = _bind(request, "power", f.PowerForm, user=user) if can_write(user, "people.list.write") else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False),
-                                                          roles=lists.LIST_ROLES), "已添加权力事项"):
+                                                          action="people.list.write"), "已添加权力事项"):
         return redirect("people:powers")
     qs = (scope.scoped(user, m.Power).select_related("village").order_by("village__path", "number")
           .annotate(n_steps=Count("steps", distinct=True),
@@ -739,9 +715,8 @@ def powers(request):
 
 @staff_view(model=m.Power)
 def power_detail(request, power):
-    _refuse_read_only(request)
     user = request.user
-    write = can_write(user, lists.LIST_ROLES)
+    write = can_write(user, "people.list.write")
     sform = _bind(request, "step", f.StepForm) if write else None
     cform = _bind(request, "case", f.CaseForm, initial={"opened": _today()}) if write else None
     if (_run(request, sform, lambda d: lists.step_append(actor=user, power=power, **d), "已添加步骤")
@@ -764,9 +739,8 @@ def power_detail(request, power):
 
 @staff_view(model=m.PowerCase)
 def case_detail(request, case):
-    _refuse_read_only(request)
     user = request.user
-    write = can_write(user, lists.LIST_ROLES)
+    write = can_write(user, "people.list.write")
     nxt = lists.next_step(case)
     rform = (_bind(request, "record", f.StepRecordForm, initial={"version": case.version, "done_on": _today()})
              if write and nxt else None)
@@ -808,7 +782,6 @@ def board(request):
 
 @staff_view(roles=services.SETTING_ROLES)
 def settings_page(request):
-    _refuse_read_only(request)
     user = request.user
     counties = list(scope.regions(user).filter(level=Level.COUNTY).order_by("code"))
     filters = []

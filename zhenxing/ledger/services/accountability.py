@@ -1,6 +1,8 @@
 """Inspections and accountability: findings, the escalation ladder and its decisions."""
 from __future__ import annotations
 
+from zhenxing.accounts import scope
+
 import datetime as dt
 
 from django.db import transaction
@@ -17,15 +19,14 @@ from ..models import (
     DecisionOutcome, EscalationDecision, EscalationRule, Inspection, RectificationItem, RectificationType,
     SourceKind, Unit,
 )
-from .base import _require, _writer
+from .base import _require
 from .notices import notice_send
 from .rectification import rectification_item_open, types_ensure
 
 
 def inspection_create(*, actor, kind: str, title: str, region: Region, started_on: dt.date, unit: Unit | None = None,
                       inspectors: str = "", summary: str = "") -> Inspection:
-    _writer(actor)
-    _require(region.path.startswith(actor.region.path), "区划不在您的数据权限范围内", "region")
+    scope.require_write(actor, region, "ledger.write")
     _require(bool(title.strip()), "请填写名称", "title")
     with transaction.atomic(), acting(actor):
         return Inspection.objects.create(kind=kind, title=title.strip(), region=region, unit=unit,
@@ -59,7 +60,7 @@ def rules_ensure() -> list[EscalationRule]:
 def escalation_rule_update(*, actor, rule: EscalationRule, min_overdue_days: int | None,
                            min_failed_checks: int | None) -> EscalationRule:
     """The prefecture sets when a step is proposed (the ladder's order stays fixed)."""
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "升级规则由地区制定")
     _require(min_overdue_days is not None or min_failed_checks is not None, "至少设置一个条件")
     with transaction.atomic(), acting(actor):
@@ -84,7 +85,7 @@ def escalation_next(item: RectificationItem, as_of: dt.date, rules: list[Escalat
 def escalation_decide(*, actor, item: RectificationItem, rule: EscalationRule, outcome: str,
                       unit: Unit | None = None, people: str = "", document: str = "", document_file=None,
                       note: str = "", on: dt.date | None = None) -> EscalationDecision:
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "问责决定由地区作出")
     on = on or timezone.localdate()
     proposed = escalation_next(item, on)

@@ -1,6 +1,8 @@
 """County assessment: schemes, indicators, computed and manual scores, publication."""
 from __future__ import annotations
 
+from zhenxing.accounts import scope
+
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,12 +16,12 @@ from zhenxing.regions.models import Region
 
 from .. import workflow
 from ..models import AssessmentIndicator, AssessmentResult, AssessmentScheme, AssessmentScore, SchemeStatus, Scoring
-from .base import _require, _writer, counties
+from .base import _require, counties
 from .notices import notice_send
 
 
 def scheme_create(*, actor, year: int, title: str, as_of: dt.date, region: Region | None = None) -> AssessmentScheme:
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "考核由地区组织")
     with transaction.atomic(), acting(actor):
         return AssessmentScheme.objects.create(year=year, title=title, as_of=as_of, region=region or actor.region)
@@ -83,7 +85,7 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
     Manual entries are kept. Allowed until published."""
     from zhenxing.core.modules import indicators
 
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "考核由地区组织")
     _editable(scheme)
     inds = list(scheme.indicators.all())
@@ -129,7 +131,7 @@ def _totals(scheme: AssessmentScheme) -> None:
 def score_enter(*, actor, scheme: AssessmentScheme, county: Region, indicator: AssessmentIndicator, score: Decimal,
                 evidence: str, value: Decimal | None = None, evidence_file=None) -> AssessmentScore:
     """An assessor's score for a manual indicator, with the evidence it rests on."""
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role in {Role.PREFECTURE_ADMIN}, "评审打分由地区考核组录入")
     _editable(scheme)
     _require(scheme.status == SchemeStatus.COMPUTED, "请先计算考核结果")

@@ -7,12 +7,12 @@ from typing import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department, Role, User
 from zhenxing.audit.context import acting
 from zhenxing.regions.models import Level, Region
 from zhenxing.regions.selectors import PLAN_COUNTIES
 
-from .. import workflow
 from ..models import Unit, UnitKind, UnitMember
 
 
@@ -34,7 +34,15 @@ def _require(cond: bool, message: str, field: str | None = None) -> None:
         raise ValidationError({field: [message]} if field else message)
 
 
-_writer = workflow.require_writer
+# The ledger's write actions (scope.require_write: the read-only account, the data scope). Who acts
+# in a step is the transition's own rule (workflow.py); the prefecture-only acts check the role
+# with a message of their own.
+WRITE_RULES = scope.write_rules({
+    "ledger.write": None,
+    "ledger.assignment.transition": None,
+    "ledger.item.transition": None,
+    "ledger.assessment.transition": None,
+})
 
 
 def prefecture() -> Region:
@@ -63,7 +71,7 @@ def unit_ensure(*, name: str, region: Region, kind: str | None = None, departmen
 
 
 def unit_create(*, actor, name: str, region: Region, kind: str, department: str = "") -> Unit:
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以维护单位")
     _require(bool(name.strip()), "请填写单位名称", "name")
     _require(not Unit.objects.filter(region=region, name=name.strip()).exists(), "该区划下已有同名单位", "name")
@@ -72,7 +80,7 @@ def unit_create(*, actor, name: str, region: Region, kind: str, department: str 
 
 
 def unit_member_set(*, actor, unit: Unit, user: User) -> UnitMember:
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以指定单位成员")
     same_branch = user.region_id is not None and (unit.region.path.startswith(user.region.path)
                                                   or user.region.path.startswith(unit.region.path))

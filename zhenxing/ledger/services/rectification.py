@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.regions.models import Region
@@ -14,7 +15,7 @@ from zhenxing.regions.models import Region
 from .. import workflow
 from ..defaults import RECTIFICATION_TYPES
 from ..models import Inspection, ItemStatus, RectificationItem, RectificationType, SourceKind, Unit
-from .base import _require, _writer
+from .base import _require
 from .notices import notice_send
 
 
@@ -29,7 +30,7 @@ def types_ensure() -> dict[str, RectificationType]:
 
 def rectification_type_create(*, actor, code: str, name: str, department: str = "", recheck_required: bool = False,
                               default_days: int = 30) -> RectificationType:
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以新增整改台账类型")
     _require(not RectificationType.objects.filter(code=code).exists(), "代码已存在", "code")
     with transaction.atomic(), acting(actor):
@@ -42,9 +43,7 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
                             source_label: str = "", source_ref: str = "", responsible_unit: Unit | None = None,
                             responsible_person: str = "", measures: str = "",
                             inspection: Inspection | None = None) -> RectificationItem:
-    _writer(actor)
-    _require(actor.region is not None and region.path.startswith(actor.region.path), "区划不在您的数据权限范围内",
-             "region")
+    scope.require_write(actor, region, "ledger.write")
     _require(bool(problem.strip()), "请填写问题描述", "problem")
     _require(source in SourceKind.values, "问题来源无效", "source")
     if actor.role == Role.DEPARTMENT_STAFF:
