@@ -268,7 +268,7 @@ def require_write(actor, target, action: str) -> None:
         if rule.system:
             return
         raise PermissionDenied("此事项须由工作人员办理")
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active or actor.region_id is None:
+    if not getattr(actor, "is_authenticated", False) or getattr(actor, "region_id", None) is None:
         raise PermissionDenied(SCOPE_REFUSAL)
     if actor.is_read_only:
         raise PermissionDenied(READ_ONLY_REFUSAL)

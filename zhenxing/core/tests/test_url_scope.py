@@ -7,6 +7,12 @@
   schema, so the 404 must come from the scoped lookup; every API read on a record must have
   been tried on a record outside someone's scope.
 - Every API operation declares its scope in the OpenAPI document (``x-scope``).
+- Writes: every page and API write on a record outside the caller's scope (a path id, PATCH as
+  well as POST) answers 404 (403 for a role its service refuses, ``staff_view(write=)``, and for the
+  inspector), and every API write whose body names a record (``household_id``, ``village_code``,
+  ...) refuses an id outside the caller's scope (404/403, or 422 naming the scope); in every case
+  nothing is written (the audit log does not grow). The walk runs as the test world's people and
+  as the demo's department account and inspector (demo-yibao, demo-ducha).
 
 It runs over the demo data of every module, so a module that adds a page is covered as soon as
 its demo has records in more than one village.
@@ -20,6 +26,8 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhenxing.accounts import scope, services
+from zhenxing.accounts.models import User
+from zhenxing.audit.models import AuditEntry
 from zhenxing.api import api
 from zhenxing.core.management.commands.demo import demo_load
 
@@ -48,8 +56,23 @@ def demo_world(w):
 
 
 def people(w):
+    demo = list(User.objects.filter(username__in=["demo-yibao", "demo-ducha"]).order_by("username"))
     return [w.diqu, w.tahe, w.huma, w.shibazhan, w.kaikukang_town, w.fendou, w.yongfeng, w.kaikukang,
-            w.yibao, w.minzheng, w.ducha]
+            w.yibao, w.minzheng, w.ducha, *demo]
+
+
+class nothing_written:
+    """Asserts that the block adds no audit entry (every write is audited, so none happened)."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        self.before = AuditEntry.objects.count()
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            assert AuditEntry.objects.count() == self.before, f"{self.what} 写入了数据"
 
 
 def test_every_page_declares_its_access():
@@ -64,6 +87,7 @@ def test_walk_every_url_over_the_demo_data(client, demo_world):
     check_list_pages_open_for_every_person(client, demo_world)
     check_api_detail_operations_answer_404_outside_scope(client, demo_world)
     check_api_write_operations_answer_404_outside_scope(client, demo_world)
+    check_api_writes_refuse_body_ids_outside_scope(client, demo_world)
 
 
 def check_staff_pages_require_login(client, demo_world):
@@ -91,6 +115,7 @@ def check_detail_pages_answer_404_outside_scope(client, demo_world):
         if p.callback.zx_access != "staff" or model is None:
             continue
         roles = p.callback.zx_roles
+        write = getattr(p.callback, "zx_write", None)
         kwarg = p.callback.zx_url_kwarg
         lookup_field = "code" if kwarg == "code" else "pk"
         for user in people(demo_world):
@@ -98,12 +123,21 @@ def check_detail_pages_answer_404_outside_scope(client, demo_world):
                 continue
             inside, outside = _pairs(model, user)
             client.force_login(user)
+            if write is not None and not scope.can_write(user, None, write):
+                # a page that only writes refuses a role its service refuses, before the lookup
+                target = outside or inside
+                if target is not None:
+                    url = reverse(f"{ns}{p.name}", kwargs={kwarg: getattr(target, lookup_field)})
+                    with nothing_written(f"{user.username} POST {url}"):
+                        assert client.post(url).status_code == 403, f"{user.username} 可提交 {url}"
+                continue
             if outside is not None:
                 url = reverse(f"{ns}{p.name}", kwargs={kwarg: getattr(outside, lookup_field)})
                 assert client.get(url).status_code == 404, f"{user.username} 可访问范围外的 {url}"
                 # a read-only inspector is refused any POST before the lookup (403 leaks nothing)
                 expected = {403, 404} if user.is_read_only else {404}
-                assert client.post(url).status_code in expected, f"{user.username} 可提交范围外的 {url}"
+                with nothing_written(f"{user.username} POST {url}"):
+                    assert client.post(url).status_code in expected, f"{user.username} 可提交范围外的 {url}"
                 checked += 1
             if inside is not None:
                 url = reverse(f"{ns}{p.name}", kwargs={kwarg: getattr(inside, lookup_field)})
@@ -217,8 +251,8 @@ def check_api_write_operations_answer_404_outside_scope(client, demo_world):
         for method, op in ops.items():
             label = op.get("x-scope")
             content = op.get("requestBody", {}).get("content", {})
-            if method != "post" or not params or label in {"public", "self"} or (content and "application/json"
-                                                                                  not in content):
+            if method not in {"post", "patch"} or not params or label in {"public", "self"} or (
+                    content and "application/json" not in content):
                 continue
             body = _json_body(path, method)
             model = apps.get_model(label)
@@ -228,10 +262,62 @@ def check_api_write_operations_answer_404_outside_scope(client, demo_world):
                 if outside is None:
                     continue
                 url = path.replace("{" + params[0] + "}", str(getattr(outside, field)))
-                response = client.post(url, body, content_type="application/json",
-                                       HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
+                with nothing_written(f"{user.username} {method.upper()} {url}"):
+                    response = getattr(client, method)(url, body, content_type="application/json",
+                                                       HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
                 expected = {403} if user.is_read_only else {404}
                 assert response.status_code in expected, (
                     f"{user.username} POST 范围外的 {url} → {response.status_code} {response.content[:200]!r}")
                 checked.add(path)
-    assert "/api/v1/screening/alerts/{alert_id}/transitions" in checked
+    assert {"/api/v1/screening/alerts/{alert_id}/transitions", "/api/v1/households/{id}"} <= checked
+
+
+# Body fields that name a record: the model, and the attribute the API takes (pk or code).
+BODY_IDS = {
+    "household_id": ("registry.household", "pk"),
+    "village_code": ("regions.region", "code"),
+    "county_code": ("regions.region", "code"),
+    "region": ("regions.region", "code"),
+    "helper_id": ("monitoring.helper", "pk"),
+    "project_id": ("funds.project", "pk"),
+    "rule_id": ("people.pointrule", "pk"),
+    "item_id": ("people.storeitem", "pk"),
+}
+
+
+def check_api_writes_refuse_body_ids_outside_scope(client, demo_world):
+    """An id in a write's body outside the caller's scope is refused like an unknown one, and nothing
+    is written: the body's choices come from the scope (``scope.choices``), not from the whole table."""
+    schema = api.get_openapi_schema()
+    tokens = {u.pk: services.api_token_issue(user=u)[0] for u in people(demo_world)}
+    checked = set()
+    for path, ops in schema["paths"].items():
+        params = re.findall(r"{(\w+)}", path)
+        for method, op in ops.items():
+            label = op.get("x-scope")
+            content = op.get("requestBody", {}).get("content", {})
+            if method not in {"post", "patch"} or label in {"public", "self"} or "application/json" not in content:
+                continue
+            body = _json_body(path, method)
+            for key in set(body) & set(BODY_IDS):
+                model_label, attr = BODY_IDS[key]
+                for user in people(demo_world):
+                    _, outside = _pairs(apps.get_model(model_label), user)
+                    url = path
+                    if params:  # the record of the path inside the scope, so the body's id is what is refused
+                        inside, _ = _pairs(apps.get_model(label), user)
+                        if inside is None:
+                            continue
+                        url = path.replace("{" + params[0] + "}", str(getattr(inside, op.get("x-scope-lookup", "pk"))))
+                    if outside is None:
+                        continue
+                    with nothing_written(f"{user.username} {method.upper()} {url} {key}"):
+                        response = getattr(client, method)(url, {**body, key: getattr(outside, attr)},
+                                                           content_type="application/json",
+                                                           HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
+                    status = response.status_code
+                    assert status in {403, 404} or (status == 422 and "权限" in response.content.decode()), (
+                        f"{user.username} {method.upper()} {url} {key}=范围外 → {status} {response.content[:200]!r}")
+                    checked.add((path, key))
+    assert {("/api/v1/households", "village_code"), ("/api/v1/cases", "household_id"),
+            ("/api/v1/funds/allocations/{id}/assignments", "project_id")} <= checked, sorted(checked)
