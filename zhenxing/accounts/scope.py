@@ -191,6 +191,10 @@ ROLE_REFUSAL = "您的角色无权办理此事项"
 DEPARTMENT_REFUSAL = "行业部门账户只能办理本行业的事项"
 
 
+class OutOfScope(PermissionDenied):
+    """The refusal of a target outside the actor's subtree or department (not of the role)."""
+
+
 @dataclass(frozen=True)
 class WriteRule:
     """Who may take one write action. ``roles`` None: every role that writes (the read-only
@@ -280,9 +284,9 @@ def require_write(actor, target, action: str) -> None:
         field = rule_for(type(target)).field
         if field and target.pk is not None and not scoped(actor, type(target)).filter(
                 pk=target.pk, **{field: actor.department}).exists():
-            raise PermissionDenied(DEPARTMENT_REFUSAL)
+            raise OutOfScope(DEPARTMENT_REFUSAL)
     if not region_in_scope(actor, region_of(target)):
-        raise PermissionDenied(SCOPE_REFUSAL)
+        raise OutOfScope(SCOPE_REFUSAL)
 
 
 def can_write(user, target, action: str) -> bool:

@@ -179,8 +179,6 @@ def task_detail(request, task):
     edit_form = forms.TaskEditForm(initial={"title": task.title,
                                             "measures": "\n".join(c.text for c in task.checklist.all())})
     if request.method == "POST":
-        if request.user.is_read_only:
-            raise PermissionDenied
         try:
             if request.POST.get("action") == "edit":
                 edit_form = forms.TaskEditForm(request.POST)
@@ -234,8 +232,6 @@ def assignment_detail(request, a):
     user = request.user
     task = a.task
     if request.method == "POST":
-        if user.is_read_only:
-            raise PermissionDenied
         action = request.POST.get("action", "")
         try:
             if action == "commit":
@@ -351,8 +347,7 @@ def item_export(request):
 @staff_view()
 def item_new(request):
     user = request.user
-    if user.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
+    scope.require_write(user, None, "ledger.write")
     services.types_ensure()
     form = forms.ItemForm(request.POST or None, user=user, initial={"found_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -383,8 +378,6 @@ def item_new(request):
 def item_detail(request, item):
     user = request.user
     if request.method == "POST":
-        if user.is_read_only:
-            raise PermissionDenied
         action = request.POST.get("action", "")
         try:
             if action in workflow.ITEM_TRANSITIONS:
@@ -461,8 +454,6 @@ def inspection_list(request):
     user = request.user
     form = forms.InspectionForm(request.POST or None, user=user)
     if request.method == "POST":
-        if user.is_read_only:
-            raise PermissionDenied
         if form.is_valid():
             try:
                 ins = services.inspection_create(actor=user, **form.cleaned_data)
@@ -481,8 +472,6 @@ def inspection_detail(request, ins):
     user = request.user
     form = forms.FindingForm(request.POST or None, user=user, inspection=ins)
     if request.method == "POST":
-        if user.is_read_only:
-            raise PermissionDenied
         if form.is_valid():
             try:
                 services.inspection_finding_add(actor=user, inspection=ins, **form.cleaned_data)

@@ -174,7 +174,13 @@ class Machine:
         if t is None:
             raise ValidationError(self.unknown_message)
         if self.write_action is not None:
-            scope.require_write(actor, obj, self.write_action)
+            try:
+                scope.require_write(actor, obj, self.write_action)
+            except scope.OutOfScope:
+                if self.denied_error is PermissionDenied:
+                    raise
+                # a machine that answers refusals as form errors says so for another region's record too
+                raise self.denied_error(self._say(self.denied_message, t, obj)) from None
         if self.state_of(obj) not in t.sources:
             raise ValidationError(self._say(self.state_message, t, obj))
         if not t.allows(actor, obj):

@@ -20,6 +20,7 @@ its demo has records in more than one village.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
@@ -88,6 +89,7 @@ def test_walk_every_url_over_the_demo_data(client, demo_world):
     check_api_detail_operations_answer_404_outside_scope(client, demo_world)
     check_api_write_operations_answer_404_outside_scope(client, demo_world)
     check_api_writes_refuse_body_ids_outside_scope(client, demo_world)
+    check_page_forms_refuse_ids_outside_scope(client, demo_world)
 
 
 def check_staff_pages_require_login(client, demo_world):
@@ -316,8 +318,110 @@ def check_api_writes_refuse_body_ids_outside_scope(client, demo_world):
                                                            content_type="application/json",
                                                            HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
                     status = response.status_code
-                    assert status in {403, 404} or (status == 422 and "权限" in response.content.decode()), (
+                    assert status in {403, 404} or (status == 422 and "权限" in str(response.json())), (
                         f"{user.username} {method.upper()} {url} {key}=范围外 → {status} {response.content[:200]!r}")
                     checked.add((path, key))
     assert {("/api/v1/households", "village_code"), ("/api/v1/cases", "household_id"),
             ("/api/v1/funds/allocations/{id}/assignments", "project_id")} <= checked, sorted(checked)
+
+
+# Form fields that pick a record, by name: the model (a select's values are pks, or region codes).
+FORM_IDS = {
+    "village": "regions.region", "region": "regions.region", "county": "regions.region",
+    "household": "registry.household", "member": "registry.member", "helper": "monitoring.helper",
+    "project": "funds.project", "unit": "ledger.unit", "lead_unit": "ledger.unit", "owner_unit": "ledger.unit",
+    "responsible_unit": "ledger.unit", "responsible_units": "ledger.unit", "rule": "people.pointrule",
+    "item": "people.storeitem",
+}
+SAMPLE = {"date": "2022-06-30", "number": "1", "email": "walk@example.com"}
+
+
+class PostForms(HTMLParser):
+    """The POST forms of a page: each as [[name, value]] with a plausible value in every field (the
+    first real option of a select, a sample for an empty input)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[list[list[str]]] = []
+        self.current: list[list[str]] | None = None
+        self.select: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.current = [] if a.get("method", "get").lower() == "post" else None
+            if self.current is not None:
+                self.forms.append(self.current)
+            return
+        if tag == "option" and self.select is not None and not self.select[1] and a.get("value"):
+            self.select[1] = a["value"]
+        if self.current is None or not a.get("name"):
+            return
+        kind = a.get("type", "text")
+        if tag == "input" and kind in {"checkbox", "radio"}:
+            if "checked" in a:
+                self.current.append([a["name"], a.get("value") or "on"])
+        elif tag == "input" and kind not in {"submit", "button", "file", "image", "reset"}:
+            self.current.append([a["name"], a.get("value") or SAMPLE.get(kind, "巡检")])
+        elif tag == "textarea":
+            self.current.append([a["name"], "巡检"])
+        elif tag == "select":
+            self.select = [a["name"], ""]
+            self.current.append(self.select)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.current = None
+
+
+def _post_forms(html: str) -> list[list[list[str]]]:
+    parser = PostForms()
+    parser.feed(html)
+    return [f for f in parser.forms if f]
+
+
+def check_page_forms_refuse_ids_outside_scope(client, demo_world):
+    """Every POST form of every page (lists, and detail pages on a record in scope), posted with a
+    field that picks a record set to one outside the poster's scope, writes nothing."""
+    w = demo_world
+    posters = [w.diqu, w.tahe, w.shibazhan, w.fendou, w.yibao]
+    tried = set()
+    for route, ns, p in page_patterns():
+        if p.callback.zx_access != "staff":
+            continue
+        model = getattr(p.callback, "zx_model", None)
+        if p.pattern.converters and model is None:
+            continue
+        for user in posters:
+            kwargs = {}
+            if model is not None:
+                inside, _ = _pairs(model, user)
+                if inside is None:
+                    continue
+                kwarg = p.callback.zx_url_kwarg
+                kwargs = {kwarg: getattr(inside, "code" if kwarg == "code" else "pk")}
+            url = reverse(f"{ns}{p.name}", kwargs=kwargs)
+            client.force_login(user)
+            response = client.get(url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            for form in _post_forms(response.content.decode()):
+                for i, (name, value) in enumerate(form):
+                    if name not in FORM_IDS:
+                        continue
+                    _, outside = _pairs(apps.get_model(FORM_IDS[name]), user)
+                    if outside is None:
+                        continue
+                    as_code = bool(re.fullmatch(r"\d{12}", value or ""))
+                    data: dict[str, list[str]] = {}
+                    for j, (n, v) in enumerate(form):
+                        data.setdefault(n, []).append(str(outside.code if as_code else outside.pk) if j == i else v)
+                    with nothing_written(f"{user.username} POST {url} {name}=范围外"):
+                        status = client.post(url, data).status_code
+                    assert status in {200, 302, 400, 403, 404}, f"{user.username} POST {url} {name} → {status}"
+                    tried.add((route, name))
+    # the walk reached the forms that pick a village, a household and a unit
+    names = {name for _, name in tried}
+    assert {"village", "household", "responsible_unit"} <= names, sorted(tried)

@@ -19,14 +19,14 @@ from ..models import (
     DecisionOutcome, EscalationDecision, EscalationRule, Inspection, RectificationItem, RectificationType,
     SourceKind, Unit,
 )
-from .base import _require
+from .base import _require, _require_region
 from .notices import notice_send
 from .rectification import rectification_item_open, types_ensure
 
 
 def inspection_create(*, actor, kind: str, title: str, region: Region, started_on: dt.date, unit: Unit | None = None,
                       inspectors: str = "", summary: str = "") -> Inspection:
-    scope.require_write(actor, region, "ledger.write")
+    _require_region(actor, region)
     _require(bool(title.strip()), "请填写名称", "title")
     with transaction.atomic(), acting(actor):
         return Inspection.objects.create(kind=kind, title=title.strip(), region=region, unit=unit,

@@ -29,6 +29,14 @@ UNIT_DEPARTMENTS = {
 PARTY_UNITS = {"组织部", "宣传部", "政法委", "文明办", "统战部"}
 
 
+def _require_region(actor, region: Region) -> None:
+    """``scope.require_write`` on the region a form picked: outside the scope is that field's error."""
+    try:
+        scope.require_write(actor, region, "ledger.write")
+    except scope.OutOfScope:
+        raise ValidationError({"region": ["区划不在您的数据权限范围内"]}) from None
+
+
 def _require(cond: bool, message: str, field: str | None = None) -> None:
     if not cond:
         raise ValidationError({field: [message]} if field else message)

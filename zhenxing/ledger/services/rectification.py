@@ -15,7 +15,7 @@ from zhenxing.regions.models import Region
 from .. import workflow
 from ..defaults import RECTIFICATION_TYPES
 from ..models import Inspection, ItemStatus, RectificationItem, RectificationType, SourceKind, Unit
-from .base import _require
+from .base import _require, _require_region
 from .notices import notice_send
 
 
@@ -43,7 +43,7 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
                             source_label: str = "", source_ref: str = "", responsible_unit: Unit | None = None,
                             responsible_person: str = "", measures: str = "",
                             inspection: Inspection | None = None) -> RectificationItem:
-    scope.require_write(actor, region, "ledger.write")
+    _require_region(actor, region)
     _require(bool(problem.strip()), "请填写问题描述", "problem")
     _require(source in SourceKind.values, "问题来源无效", "source")
     if actor.role == Role.DEPARTMENT_STAFF:
