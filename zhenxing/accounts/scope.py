@@ -214,10 +214,10 @@ def write_rules(table: Mapping[str, WriteRule | Iterable[str] | None]) -> dict[s
     a set of roles, None for every writing role, or a ``WriteRule``). Returns the table."""
     rules = {}
     for action, value in table.items():
-        if action in _WRITE_RULES:
-            raise ImproperlyConfigured(f"写权限动作 {action} 重复登记")
         if not isinstance(value, WriteRule):
             value = WriteRule(roles=None if value is None else frozenset(value))
+        if _WRITE_RULES.get(action, value) != value:
+            raise ImproperlyConfigured(f"写权限动作 {action} 重复登记且规则不同")
         rules[action] = _WRITE_RULES[action] = value
     return rules
 

@@ -208,7 +208,7 @@ def task_detail(request, task):
         "task": task, "form": form, "ms_form": ms_form, "edit_form": edit_form, "as_of": as_of,
         "assignments": [(a, a.status_label(as_of)) for a in assignments],
         "can_assign": request.user.role == Role.PREFECTURE_ADMIN, "can_milestone": workflow.is_lead(request.user, task)
-        and not request.user.is_read_only})
+        and scope.can_write(request.user, None, "ledger.write")})
 
 
 @staff_view()
@@ -275,7 +275,7 @@ def assignment_detail(request, a):
         "overdue_days": a.overdue_days(as_of), "checklist": checklist,
         "reports": a.reports.select_related("reporter", "unit"), "events": a.events.select_related("actor"),
         "milestones": task.milestones.all(), "transitions": workflow.allowed(workflow.TASK_TRANSITIONS, user, a),
-        "can_write": not user.is_read_only and workflow.is_owner(user, a),
+        "can_write": scope.can_write(user, None, "ledger.write") and workflow.is_owner(user, a),
         "commit_form": forms.CommitForm(user=user, initial={"owner_unit": a.owner_unit, "owner_person": a.owner_person,
                                                             "commitment": a.commitment}),
         "report_form": forms.ReportForm(), "missing": services.missing_evidence(a)})
@@ -327,7 +327,7 @@ def item_list(request):
         "items": [(i, i.is_overdue(today)) for i in page], "next_before": page[-1].pk if len(page) == PAGE else None,
         "types": RectificationType.objects.all(), "statuses": ItemStatus.choices, "type_code": type_code,
         "status": status, "overdue": overdue, "region": region, "node": node, "summary": summary, "total": total,
-        "as_of": as_of, "can_open": not user.is_read_only})
+        "as_of": as_of, "can_open": scope.can_write(user, None, "ledger.write")})
 
 
 @staff_view()
@@ -418,8 +418,9 @@ def item_detail(request, item):
         "item": item, "overdue_days": item.overdue_days(today), "events": item.events.select_related("actor"),
         "decisions": item.decisions.select_related("rule", "unit", "decided_by"),
         "transitions": workflow.allowed(workflow.ITEM_TRANSITIONS, user, item),
-        "can_recheck": item.status == ItemStatus.CLOSED and not user.is_read_only and workflow.is_checker(user, item),
-        "can_edit": not user.is_read_only and item.status != ItemStatus.CLOSED
+        "can_recheck": (item.status == ItemStatus.CLOSED and scope.can_write(user, None, "ledger.write")
+                        and workflow.is_checker(user, item)),
+        "can_edit": scope.can_write(user, None, "ledger.write") and item.status != ItemStatus.CLOSED
         and (workflow.is_handler(user, item) or workflow.is_checker(user, item)),
         "proposal": proposal, "can_decide": proposal is not None and user.role == Role.PREFECTURE_ADMIN,
         "decision_form": forms.DecisionForm(user=user, initial={"unit": item.responsible_unit}),
@@ -464,7 +465,7 @@ def inspection_list(request):
                 return redirect("ledger:inspection", pk=ins.pk)
     qs = scope.scoped(user, Inspection).select_related("region", "unit").annotate(n=Count("findings"))
     return render(request, "ledger/inspections.html", {"inspections": qs[:500], "form": form,
-                                                       "can_create": not user.is_read_only})
+                                                       "can_create": scope.can_write(user, None, "ledger.write")})
 
 
 @staff_view(model=Inspection)
@@ -482,7 +483,8 @@ def inspection_detail(request, ins):
                 return redirect("ledger:inspection", pk=ins.pk)
     findings = scope.scoped(user, RectificationItem).filter(inspection=ins).select_related("type", "region")
     today = timezone.localdate()
-    return render(request, "ledger/inspection.html", {"ins": ins, "form": form, "can_add": not user.is_read_only,
+    return render(request, "ledger/inspection.html", {"ins": ins, "form": form,
+                                                      "can_add": scope.can_write(user, None, "ledger.write"),
                                                       "findings": [(f, f.is_overdue(today)) for f in findings]})
 
 
