@@ -113,7 +113,7 @@ def summary(request):
              ("劳务输出", reverse("people:labour")), ("百企兴百村", reverse("people:pairings")),
              ("驻村工作队", reverse("people:teams")), ("驻村天数", reverse("people:cadre_days")),
              ("积分制", reverse("people:points")), ("小微权力清单", reverse("people:powers"))]
-    if request.user.role in services.SETTING_ROLES:
+    if can_write(request.user, "people.setting.set"):
         links.append(("县级要求设置", reverse("people:settings")))
     return render_page(request, title="就业帮扶与乡村治理", subtitle=request.user.region.full_name(), links=links,
                        sections=[table], export=True, region_filter=region)
@@ -780,7 +780,7 @@ def board(request):
 # ---------------------------------------------------------------- county settings
 
 
-@staff_view(roles=services.SETTING_ROLES)
+@staff_view(write="people.setting.set")
 def settings_page(request):
     user = request.user
     counties = list(scope.regions(user).filter(level=Level.COUNTY).order_by("code"))
