@@ -7,14 +7,17 @@ record outside the caller's scope.
 """
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja import errors as ninja_errors
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from zhenxing.accounts import services as account_services
 from zhenxing.core.modules import provided
+from zhenxing.lib.errors import StaleVersion
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -25,7 +28,7 @@ class BearerAuth(HttpBearer):
         if user is None:
             return None
         if user.is_read_only and request.method not in SAFE_METHODS:
-            raise HttpError(403, "督查账户为只读账户，不能修改数据")
+            raise PermissionDenied("督查账户为只读账户，不能修改数据")
         request.user = user  # audit and scope read request.user
         return user
 
@@ -38,27 +41,114 @@ class SessionAuth(NinjaSessionAuth):
         if user is None or not user.is_authenticated or user.must_change_password:
             return None
         if user.is_read_only and request.method not in SAFE_METHODS:
-            raise HttpError(403, "督查账户为只读账户，不能修改数据")
+            raise PermissionDenied("督查账户为只读账户，不能修改数据")
         return user
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON with Chinese kept readable (no \\u escapes) for every operation and error."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 api = NinjaAPI(
     title="振兴 API",
     version="1",
     description="巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作系统接口。认证：POST /api/v1/auth/token，"
-                "之后在请求头中携带 Authorization: Bearer <token>。",
+                "之后在请求头中携带 Authorization: Bearer <token>。错误一律为 {\"detail\": 中文说明}，"
+                "校验错误（422）另有 errors 列表 [{loc, field, msg}]；403 无权办理，404 记录不存在或不在数据权限范围内，"
+                "409 记录已被他人修改（请刷新后按新的 version 重试）。列表一律按 after + limit 分页（limit 最多 500），"
+                "有下一页时响应头 X-Next-Cursor 给出下一页的 after，Link 头给出下一页地址。",
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
     docs_url=None,  # the bundled docs page loads scripts from a CDN; the network has no internet
 )
 
+# ---------------------------------------------------------------- the error contract (one place)
+# Routers and services raise; these handlers choose the status and the body for every router.
+NOT_FOUND = "记录不存在或不在您的数据权限范围内"
+
+_PYDANTIC_MESSAGES = (  # pydantic error type (prefix) → Chinese message
+    ("missing", "必填"),
+    ("json_invalid", "请求内容不是有效的 JSON"),
+    ("int", "须为整数"),
+    ("decimal", "须为数字"),
+    ("float", "须为数字"),
+    ("bool", "须为是或否（true / false）"),
+    ("datetime", "须为日期时间（如 2024-05-01T08:00:00）"),
+    ("date", "须为日期（如 2024-05-01）"),
+    ("time", "须为时间"),
+    ("string_too_long", "过长"),
+    ("string_too_short", "过短"),
+    ("string", "须为文字"),
+    ("list", "须为列表"),
+    ("dict", "须为对象"),
+    ("model", "须为对象"),
+    ("too_long", "条目过多"),
+    ("too_short", "条目过少"),
+    ("greater_than", "数值过小"),
+    ("less_than", "数值过大"),
+    ("enum", "不是可选的值"),
+    ("literal", "不是可选的值"),
+    ("uuid", "须为 UUID"),
+)
+
+
+def _pydantic_message(kind: str) -> str:
+    return next((msg for prefix, msg in _PYDANTIC_MESSAGES if kind.startswith(prefix)), "格式不正确")
+
+
+def _invalid(request, errors: list[dict]):
+    detail = "；".join(f"{e['field']}：{e['msg']}" if e["field"] else e["msg"] for e in errors)
+    return api.create_response(request, {"detail": detail or "提交的内容有误", "errors": errors}, status=422)
+
+
+@api.exception_handler(ninja_errors.ValidationError)
+def request_invalid(request, exc: ninja_errors.ValidationError):
+    """A request that does not fit the operation's schema (types, required fields)."""
+    errors = []
+    for e in exc.errors:
+        loc = [str(x) if not isinstance(x, int) else x for x in e.get("loc", ())]
+        field = next((x for x in reversed(loc) if isinstance(x, str) and x not in {"body", "query", "path", "form",
+                                                                                   "file"}), "")
+        errors.append({"loc": loc, "field": field, "msg": _pydantic_message(e.get("type", ""))})
+    return _invalid(request, errors)
+
+
+@api.exception_handler(ValidationError)
+def service_refused(request, exc: ValidationError):
+    """A service (or the operation) refused the values: ``ValidationError({field: [messages]})`` or a message."""
+    if hasattr(exc, "error_dict"):
+        errors = [{"loc": [] if f == NON_FIELD_ERRORS else [f], "field": "" if f == NON_FIELD_ERRORS else f,
+                   "msg": m} for f, e in exc.error_dict.items() for m in ValidationError(e).messages]
+    else:
+        errors = [{"loc": [], "field": "", "msg": m} for m in exc.messages]
+    return _invalid(request, errors)
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request, exc: StaleVersion):
+    """A versioned write whose ``version`` is no longer current: nothing was written."""
+    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(ninja_errors.AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录，或在请求头中携带有效的接口令牌"}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "您无权进行此操作"}, status=403)
 
 
 @api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
 def not_found(request, exc):
     # Every 404 here is a record (or region) that does not exist or is outside the caller's data
     # scope (accounts.scope.get_object_or_404); ninja's default body is the English "Not Found".
-    return api.create_response(request, {"detail": "记录不存在或不在您的数据权限范围内"}, status=404)
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
 for _app, module in provided("api"):

@@ -48,7 +48,7 @@ def token(request, payload: TokenIn):
     if user is None:
         raise HttpError(401, "用户名或密码错误，或账户已锁定")
     if user.must_change_password:
-        raise HttpError(403, "首次登录须先在网页上修改密码")
+        raise PermissionDenied("首次登录须先在网页上修改密码")
     key, tok = services.api_token_issue(user=user, request=request)
     return {"token": key, "expires_at": tok.expires_at.isoformat()}
 

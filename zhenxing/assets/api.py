@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
 
 from zhenxing.accounts import scope
+from zhenxing.lib.pagination import Keyset, keyset_page, keyset_rows
 
 from . import selectors
 from .models import Asset
@@ -55,21 +57,22 @@ def _out(a: Asset, today: dt.date) -> dict:
 
 
 @router.get("/assets/inventory", response=list[InventoryOut], openapi_extra=S, summary="资产按县和类别汇总")
-def inventory(request):
-    return [{"county_code": r["county__code"], "county": r["county__name"], "asset_class": r["asset_class"],
+def inventory(request, response: HttpResponse, page: Keyset = Query(...)):
+    rows = [{"county_code": r["county__code"], "county": r["county__name"], "asset_class": r["asset_class"],
              "class_label": r["class_label"], "count": r["n"], "value": r["value"], "disposed": r["disposed"]}
             for r in selectors.inventory(selectors.assets(request.user))]
+    return keyset_rows(request, response, rows, page, key=lambda r: f"{r['county_code']}/{r['asset_class']}")
 
 
 @router.get("/assets", response=list[AssetOut], openapi_extra=S, summary="项目资产（可按类别、是否有风险筛选；after 游标分页）")
-def asset_list(request, asset_class: str = "", risk: bool = False, after: int = 0, limit: int = 200):
+def asset_list(request, response: HttpResponse, page: Keyset = Query(...), asset_class: str = "", risk: bool = False):
     today = dt.date.today()
-    qs = selectors.assets(request.user).filter(pk__gt=after).order_by("pk")
+    qs = selectors.assets(request.user)
     if asset_class:
         qs = qs.filter(asset_class=asset_class)
     if risk:
         qs = selectors.with_risks(qs, today)
-    return [_out(a, today) for a in qs[:min(max(limit, 1), 1000)]]
+    return [_out(a, today) for a in keyset_page(request, response, qs, page)]
 
 
 @router.get("/assets/{id}", response=AssetOut, openapi_extra=S, summary="一项资产")

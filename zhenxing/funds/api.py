@@ -2,32 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import File, Router, Schema, Status
-from ninja.errors import HttpError
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
-from zhenxing.regions.models import Region
+from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import leakage, selectors, services
 from .models import Allocation, LeakageFinding, MicroLoan, Payment, Project
 
 router = Router(tags=["衔接资金与项目"])
-
-
-@contextmanager
-def _service_errors():
-    try:
-        yield
-    except ValidationError as exc:
-        msgs = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
-        raise HttpError(400, "；".join(msgs)) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
 
 
 class ProjectOut(Schema):
@@ -83,7 +71,7 @@ class ProjectIn(Schema):
     benefit_mechanism: str = ""
 
 
-class TransitionIn(Schema):
+class ProjectTransitionIn(Schema):
     to: str
     date: dt.date
     evidence: str
@@ -208,18 +196,17 @@ P = {"x-scope": "funds.project"}
 
 
 @router.get("/funds/projects", response=list[ProjectOut], openapi_extra=P, summary="项目库（可按状态、类型、年度、县筛选；after 游标分页）")
-def project_list(request, status: str = "", type: str = "", year: int | None = None, county: str = "",
-                 after: int = 0, limit: int = 100):
-    qs = selectors.projects(request.user).filter(pk__gt=after).order_by("pk")
+def project_list(request, response: HttpResponse, page: Keyset = Query(...), status: str = "", type: str = "",
+                 year: int | None = None, county: str = ""):
+    qs = selectors.projects(request.user)
     if status:
         qs = qs.filter(status=status)
     if type:
         qs = qs.filter(type=type)
     if year:
         qs = qs.filter(year=year)
-    if county:
-        qs = qs.filter(county__code=county)
-    return [_project(p) for p in qs[:min(max(limit, 1), 1000)]]
+    qs = scope.within(qs, scope.region_by_code(request.user, county))
+    return [_project(p) for p in keyset_page(request, response, qs, page)]
 
 
 @router.post("/funds/projects", response={201: ProjectOut}, openapi_extra=P, summary="申报项目")
@@ -227,9 +214,8 @@ def project_create(request, data: ProjectIn):
     fields = data.dict()
     village = scope.regions(request.user).filter(code=fields.pop("village_code")).first()
     if village is None:
-        raise HttpError(400, "实施地点不存在或不在您的数据权限范围内")
-    with _service_errors():
-        p = services.project_create(actor=request.user, village=village, code=fields.pop("code"), **fields)
+        raise ValidationError({"village_code": ["实施地点不存在或不在您的数据权限范围内"]})
+    p = services.project_create(actor=request.user, village=village, code=fields.pop("code"), **fields)
     return Status(201, _project(p))
 
 
@@ -239,26 +225,23 @@ def project_detail(request, id: int):
 
 
 @router.post("/funds/projects/{id}/transition", response=ProjectOut, openapi_extra=P, summary="办理项目流程的下一步")
-def project_transition(request, id: int, data: TransitionIn):
+def project_transition(request, id: int, data: ProjectTransitionIn):
     p = scope.get_object_or_404(request.user, Project, pk=id)
-    with _service_errors():
-        p = services.project_transition(actor=request.user, project=p, to=data.to, date=data.date,
-                                        evidence=data.evidence, note=data.note, expected_version=data.version)
+    p = services.project_transition(actor=request.user, project=p, to=data.to, date=data.date,
+                                    evidence=data.evidence, note=data.note, expected_version=data.version)
     return _project(p)
 
 
 @router.get("/funds/projects/{id}/payments", response=list[PaymentOut], openapi_extra=P, summary="项目的支付")
-def project_payments(request, id: int, after: int = 0, limit: int = 500):
+def project_payments(request, response: HttpResponse, id: int, page: Keyset = Query(...)):
     p = scope.get_object_or_404(request.user, Project, pk=id)
-    qs = Payment.objects.filter(project=p, pk__gt=after).order_by("pk")[:min(max(limit, 1), 5000)]
-    return list(qs)
+    return keyset_page(request, response, Payment.objects.filter(project=p), page)
 
 
 @router.post("/funds/projects/{id}/payments", response={201: PaymentOut}, openapi_extra=P, summary="登记支付")
 def payment_create(request, id: int, data: PaymentIn):
     p = scope.get_object_or_404(request.user, Project, pk=id)
-    with _service_errors():
-        pay = services.payment_create(actor=request.user, project=p, **data.dict())
+    pay = services.payment_create(actor=request.user, project=p, **data.dict())
     return Status(201, pay)
 
 
@@ -266,13 +249,13 @@ A = {"x-scope": "funds.allocation"}
 
 
 @router.get("/funds/allocations", response=list[AllocationOut], openapi_extra=A, summary="资金下达")
-def allocation_list(request, year: int | None = None, county: str = ""):
-    qs = scope.scoped(request.user, Allocation).select_related("county").order_by("pk")
+def allocation_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None,
+                    county: str = ""):
+    qs = scope.scoped(request.user, Allocation).select_related("county")
     if year:
         qs = qs.filter(year=year)
-    if county:
-        qs = qs.filter(county__code=county)
-    return [_allocation(a) for a in qs[:5000]]
+    qs = scope.within(qs, scope.region_by_code(request.user, county))
+    return [_allocation(a) for a in keyset_page(request, response, qs, page)]
 
 
 @router.post("/funds/allocations", response={201: AllocationOut}, openapi_extra=A, summary="登记资金下达")
@@ -280,9 +263,8 @@ def allocation_create(request, data: AllocationIn):
     fields = data.dict()
     county = scope.regions(request.user).filter(code=fields.pop("county_code")).first()
     if county is None:
-        raise HttpError(400, "县不存在或不在您的数据权限范围内")
-    with _service_errors():
-        a = services.allocation_create(actor=request.user, county=county, **fields)
+        raise ValidationError({"county_code": ["县不存在或不在您的数据权限范围内"]})
+    a = services.allocation_create(actor=request.user, county=county, **fields)
     return Status(201, _allocation(a))
 
 
@@ -296,9 +278,8 @@ def allocation_detail(request, id: int):
 def assignment_create(request, id: int, data: AssignmentIn):
     a = scope.get_object_or_404(request.user, Allocation, pk=id)
     project = scope.get_object_or_404(request.user, Project, pk=data.project_id)
-    with _service_errors():
-        services.assignment_create(actor=request.user, allocation=a, project=project, amount=data.amount,
-                                   document_number=data.document_number, date=data.date)
+    services.assignment_create(actor=request.user, allocation=a, project=project, amount=data.amount,
+                               document_number=data.document_number, date=data.date)
     a.refresh_from_db()
     return Status(201, _allocation(a))
 
@@ -306,11 +287,9 @@ def assignment_create(request, id: int, data: AssignmentIn):
 @router.get("/funds/figures", response=FiguresOut, openapi_extra={"x-scope": "funds.countymonthfigure"},
             summary="县（或地区）年度资金数据：下达、安排、支付、逐月支出进度、产业占比")
 def figures(request, region: str, year: int):
-    node = Region.objects.filter(code=region).first()
-    allowed = node is not None and (scope.region_in_scope(request.user, node)
-                                    or node in selectors.counties(request.user))
-    if not allowed:
-        raise HttpError(404, "区划不存在或不在您的数据权限范围内")
+    # The user's own county is visible from below (a township reads its county's figures).
+    node = next((c for c in selectors.counties(request.user) if c.code == region), None) \
+        or scope.region_by_code(request.user, region)
     f = selectors.figures(node, year)
     return {"region_code": node.code, "year": year, "allocated": f.allocated, "assigned": f.assigned, "paid": f.paid,
             "disbursement_rate": f.disbursement_rate, "central_allocated": f.central_allocated,
@@ -323,31 +302,31 @@ F = {"x-scope": "funds.leakagefinding"}
 
 
 @router.get("/funds/findings", response=list[FindingOut], openapi_extra=F, summary="跑冒滴漏疑点")
-def finding_list(request, kind: str = "", present: bool = True):
-    qs = scope.scoped(request.user, LeakageFinding).order_by("pk")
+def finding_list(request, response: HttpResponse, page: Keyset = Query(...), kind: str = "", present: bool = True):
+    qs = scope.scoped(request.user, LeakageFinding)
     if kind:
         qs = qs.filter(kind=kind)
     if present:
         qs = qs.filter(still_present=True)
     return [{**{k: getattr(f, k) for k in FindingOut.model_fields if hasattr(f, k)},
-             "kind_label": str(f.get_kind_display())} for f in qs[:5000]]
+             "kind_label": str(f.get_kind_display())} for f in keyset_page(request, response, qs, page)]
 
 
 @router.post("/funds/leakage-runs", openapi_extra=F, summary="立即运行跑冒滴漏检查（本人数据权限范围）")
 def leakage_run(request):
-    with _service_errors():
-        result = leakage.leakage_run(actor=request.user)
+    result = leakage.leakage_run(actor=request.user)
     return {"found": result.found, "total": result.total, "new": result.new, "resolved": result.resolved}
 
 
 @router.get("/funds/loans", response=list[LoanOut], openapi_extra={"x-scope": "funds.microloan"}, summary="小额信贷")
-def loan_list(request, overdue: bool = False):
-    qs = scope.scoped(request.user, MicroLoan).select_related("household").order_by("pk")
+def loan_list(request, response: HttpResponse, page: Keyset = Query(...), overdue: bool = False):
+    qs = scope.scoped(request.user, MicroLoan).select_related("household")
     today = dt.date.today()
     if overdue:
         qs = qs.filter(settled_on__isnull=True, due_on__lt=today)
     return [{**{k: getattr(m, k) for k in LoanOut.model_fields if hasattr(m, k)},
-             "household_number": m.household.number, "overdue": m.is_overdue(today)} for m in qs[:5000]]
+             "household_number": m.household.number, "overdue": m.is_overdue(today)}
+            for m in keyset_page(request, response, qs, page)]
 
 
 @router.post("/funds/imports/{kind}", response=ImportReport, openapi_extra={"x-scope": "funds.project"},
@@ -356,9 +335,8 @@ def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: boo
     from .imports import IMPORTERS, run_import
 
     if kind not in IMPORTERS:
-        raise HttpError(404, "没有该导入类型")
-    with _service_errors():
-        report = run_import(kind, file.read(), actor=request.user, dry_run=dry_run, filename=file.name)
+        raise Http404
+    report = run_import(kind, file.read(), actor=request.user, dry_run=dry_run, filename=file.name)
     return report.as_dict()
 
 
@@ -374,12 +352,13 @@ class BeneficiaryOut(Schema):
 
 @router.get("/funds/projects/{id}/beneficiaries", response=list[BeneficiaryOut], openapi_extra=P,
             summary="项目的受益农户（联农带农）")
-def project_beneficiaries(request, id: int):
+def project_beneficiaries(request, response: HttpResponse, id: int, page: Keyset = Query(...)):
     p = scope.get_object_or_404(request.user, Project, pk=id)
+    rows = keyset_page(request, response, p.beneficiaries.select_related("household__village"), page)
     return [{"household_number": b.household.number, "village_code": b.household.village.code, "way": b.way,
              "amount": b.amount, "year": b.year, "formerly_poor": b.household.formerly_poor,
              "monitored": b.household.monitoring_status == "monitored"}
-            for b in p.beneficiaries.select_related("household__village").order_by("pk")]
+            for b in rows]
 
 
 class DisclosureOut(Schema):
@@ -398,16 +377,16 @@ class DisclosureOut(Schema):
 
 @router.get("/funds/disclosures", response=list[DisclosureOut], openapi_extra={"x-scope": "funds.disclosure"},
             summary="已发布的公告公示")
-def disclosure_list(request, year: int | None = None):
+def disclosure_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None):
     from django.urls import reverse
 
     from .models import Disclosure
 
-    qs = scope.scoped(request.user, Disclosure).select_related("county").defer("content").order_by("pk")
+    qs = scope.scoped(request.user, Disclosure).select_related("county").defer("content")
     if year:
         qs = qs.filter(year=year)
     return [{"id": d.id, "county_code": d.county.code, "year": d.year, "kind": d.kind, "board": d.board,
              "version": d.version, "correction_note": d.correction_note, "period_start": d.period_start,
              "period_end": d.period_end, "published_at": d.published_at,
              "public_url": reverse("funds_public:disclosure", args=[d.county.code, d.year, d.kind])}
-            for d in qs[:2000]]
+            for d in keyset_page(request, response, qs, page)]

@@ -7,12 +7,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Query, Router, Schema, Status
 
 from zhenxing.accounts import scope
-from zhenxing.regions.models import Region
+from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import selectors, services, workflow
 from .models import (
@@ -34,11 +34,6 @@ def _scope(label: str, lookup: str | None = None) -> dict:
     if lookup:
         extra["x-scope-lookup"] = lookup
     return extra
-
-
-def _invalid(exc: ValidationError):
-    messages = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
-    raise HttpError(400, "；".join(messages))
 
 
 class TaskOut(Schema):
@@ -64,12 +59,12 @@ def _task(t: Task) -> dict:
 
 @router.get("/ledger/tasks", response=list[TaskOut], openapi_extra=_scope("ledger.task"),
             summary="重点任务（行业部门只见其牵头或参与的任务）")
-def task_list(request, year: int | None = None):
+def task_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None):
     ledger = Ledger.objects.filter(year=year).first() if year else Ledger.objects.order_by("-year").first()
     if ledger is None:
         return []
-    return [_task(t) for t in selectors.tasks(request.user, ledger).select_related("ledger")
-            .prefetch_related("checklist")]
+    qs = selectors.tasks(request.user, ledger).select_related("ledger").prefetch_related("checklist")
+    return [_task(t) for t in keyset_page(request, response, qs, page)]
 
 
 @router.get("/ledger/tasks/{task_id}", response=TaskOut, openapi_extra=_scope("ledger.task"), summary="一项重点任务")
@@ -108,12 +103,13 @@ def _assignment(a: Assignment, today: dt.date) -> dict:
 
 @router.get("/ledger/assignments", response=list[AssignmentOut], openapi_extra=_scope("ledger.assignment"),
             summary="任务落实（按年度、区划、状态筛选；status=overdue 为逾期）")
-def assignment_list(request, year: int | None = None, region: str | None = None, status: str = ""):
+def assignment_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None,
+                    region: str = "", status: str = ""):
     ledger = Ledger.objects.filter(year=year).first() if year else None
-    node = scope.get_object_or_404(request.user, Region, code=region) if region else None
+    node = scope.region_by_code(request.user, region)
     today = timezone.localdate()
     qs = selectors.assignments(request.user, ledger=ledger, region=node, status=status, as_of=today)
-    return [_assignment(a, today) for a in qs[:2000]]
+    return [_assignment(a, today) for a in keyset_page(request, response, qs, page)]
 
 
 @router.get("/ledger/assignments/{assignment_id}", response=AssignmentOut,
@@ -148,21 +144,18 @@ def _report(r) -> dict:
 
 @router.get("/ledger/assignments/{assignment_id}/reports", response=list[ReportOut],
             openapi_extra=_scope("ledger.assignment"), summary="一项任务落实的进度报告")
-def report_list(request, assignment_id: int):
+def report_list(request, response: HttpResponse, assignment_id: int, page: Keyset = Query(...)):
     a = scope.get_object_or_404(request.user, Assignment, pk=assignment_id)
-    return [_report(r) for r in a.reports.select_related("reporter", "unit")]
+    return [_report(r) for r in keyset_page(request, response, a.reports.select_related("reporter", "unit"), page)]
 
 
 @router.post("/ledger/assignments/{assignment_id}/reports", response={201: ReportOut},
              openapi_extra=_scope("ledger.assignment"), summary="报送进度")
 def report_create(request, assignment_id: int, payload: ReportIn):
     a = scope.get_object_or_404(request.user, Assignment.objects.select_related("task", "region"), pk=assignment_id)
-    try:
-        r = services.report_add(actor=request.user, assignment=a, text=payload.text, figures=payload.figures,
-                                period=payload.period)
-    except ValidationError as exc:
-        _invalid(exc)
-    return 201, _report(r)
+    r = services.report_add(actor=request.user, assignment=a, text=payload.text, figures=payload.figures,
+                            period=payload.period)
+    return Status(201, _report(r))
 
 
 class ItemOut(Schema):
@@ -202,15 +195,13 @@ def _item(i: RectificationItem, today: dt.date) -> dict:
 
 
 @router.get("/ledger/items", response=list[ItemOut], openapi_extra=_scope("ledger.rectificationitem"),
-            summary="整改事项（按区划、类型、状态、逾期筛选；before=id 取下一页，每页500条）")
-def item_list(request, region: str | None = None, type: str = "", status: str = "", overdue: bool = False,
-              before: int | None = None):
-    node = scope.get_object_or_404(request.user, Region, code=region) if region else None
+            summary="整改事项（按区划、类型、状态、逾期筛选；按编号倒序，after 为上一页最后一条的 id，before 为其旧名）")
+def item_list(request, response: HttpResponse, page: Keyset = Query(...), region: str = "", type: str = "",
+              status: str = "", overdue: bool = False, before: str = ""):
+    node = scope.region_by_code(request.user, region)
     today = timezone.localdate()
     qs = selectors.items(request.user, region=node, type_code=type, status=status, overdue=overdue, as_of=today)
-    if before:
-        qs = qs.filter(pk__lt=before)
-    return [_item(i, today) for i in qs.order_by("-pk")[:500]]
+    return [_item(i, today) for i in keyset_page(request, response, qs, page, desc=True, after=before)]
 
 
 @router.get("/ledger/items/{item_id}", response=ItemOut, openapi_extra=_scope("ledger.rectificationitem"),
@@ -241,23 +232,22 @@ def item_create(request, payload: ItemIn):
 
     rtype = RectificationType.objects.filter(code=payload.type).first()
     if rtype is None:
-        raise HttpError(400, f"未知的整改台账类型：{payload.type}")
-    node = scope.get_object_or_404(request.user, Region, code=payload.region)
+        raise ValidationError({"type": [f"未知的整改台账类型：{payload.type}"]})
+    if not payload.region:
+        raise ValidationError({"region": ["请填写区划代码"]})
+    node = scope.region_by_code(request.user, payload.region)
     household = None
     if payload.household:
         household = scope.get_object_or_404(request.user, Household, number=payload.household)
-    try:
-        item = services.rectification_item_open(
-            actor=request.user, type=rtype, region=node, household=household, problem=payload.problem,
-            source=payload.source, source_label=payload.source_label, source_ref=payload.source_ref,
-            found_on=payload.found_on, deadline=payload.deadline, responsible_person=payload.responsible_person,
-            measures=payload.measures)
-    except ValidationError as exc:
-        _invalid(exc)
-    return 201, _item(item, timezone.localdate())
+    item = services.rectification_item_open(
+        actor=request.user, type=rtype, region=node, household=household, problem=payload.problem,
+        source=payload.source, source_label=payload.source_label, source_ref=payload.source_ref,
+        found_on=payload.found_on, deadline=payload.deadline, responsible_person=payload.responsible_person,
+        measures=payload.measures)
+    return Status(201, _item(item, timezone.localdate()))
 
 
-class TransitionIn(Schema):
+class ItemTransitionIn(Schema):
     action: str
     note: str = ""
     evidence: str = ""
@@ -268,16 +258,13 @@ class TransitionIn(Schema):
 @router.post("/ledger/items/{item_id}/transitions", response=ItemOut,
              openapi_extra=_scope("ledger.rectificationitem"),
              summary="办理整改事项：start / fix / verify / fail / recheck_fail")
-def item_transition(request, item_id: int, payload: TransitionIn):
+def item_transition(request, item_id: int, payload: ItemTransitionIn):
     item = scope.get_object_or_404(request.user, RectificationItem.objects.select_related("type", "region"),
                                    pk=item_id)
     if payload.action not in workflow.ITEM_TRANSITIONS:
-        raise HttpError(400, "未知操作")
-    try:
-        item = services.item_transition(actor=request.user, item=item, action=payload.action, note=payload.note,
-                                        evidence=payload.evidence, on=payload.on, expected_version=payload.version)
-    except ValidationError as exc:
-        _invalid(exc)
+        raise ValidationError({"action": ["未知操作"]})
+    item = services.item_transition(actor=request.user, item=item, action=payload.action, note=payload.note,
+                                    evidence=payload.evidence, on=payload.on, expected_version=payload.version)
     item.refresh_from_db()
     return _item(item, timezone.localdate())
 
@@ -330,8 +317,9 @@ def _scheme(s: AssessmentScheme) -> dict:
 
 @router.get("/ledger/assessments", response=list[SchemeOut], openapi_extra=_scope("ledger.assessmentscheme"),
             summary="县级考核（地区）")
-def assessment_list(request):
-    return [_scheme(s) for s in scope.scoped(request.user, AssessmentScheme)[:50]]
+def assessment_list(request, response: HttpResponse, page: Keyset = Query(...)):
+    return [_scheme(s) for s in keyset_page(request, response, scope.scoped(request.user, AssessmentScheme), page,
+                                            desc=True)]
 
 
 @router.get("/ledger/assessments/{scheme_id}", response=SchemeOut, openapi_extra=_scope("ledger.assessmentscheme"),
@@ -358,12 +346,12 @@ class NoticeOut(Schema):
 
 
 @router.get("/ledger/notices", response=list[NoticeOut], openapi_extra=_scope("self"), summary="我的通知")
-def notice_list(request, unread: bool = False):
+def notice_list(request, response: HttpResponse, page: Keyset = Query(...), unread: bool = False):
     qs = Notice.objects.filter(recipient=request.user)
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return [{"id": n.pk, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url, "created_at": n.created_at,
-             "read": n.read_at is not None} for n in qs[:200]]
+             "read": n.read_at is not None} for n in keyset_page(request, response, qs, page, desc=True)]
 
 
 @router.post("/ledger/notices/{notice_id}/read", response={204: None}, openapi_extra=_scope("self"),
@@ -371,6 +359,6 @@ def notice_list(request, unread: bool = False):
 def notice_read(request, notice_id: int):
     notice = Notice.objects.filter(recipient=request.user, pk=notice_id).first()
     if notice is None:
-        raise HttpError(404, "通知不存在")
+        raise Http404
     services.notice_mark_read(actor=request.user, notice=notice)
-    return 204, None
+    return Status(204, None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from django.http import HttpResponse
+from ninja import Query, Router, Schema, Status
 
 from zhenxing.accounts import scope
+from zhenxing.lib.pagination import Keyset, keyset_page
 from zhenxing.registry.models import Household
 
 from . import selectors, services, workflow
@@ -16,18 +16,6 @@ from .models import Helper, Measure, MonitoringCase
 
 router = Router(tags=["防返贫监测"])
 CASE = {"x-scope": "monitoring.monitoringcase"}
-MAX_LIMIT = 500
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except services.ConcurrentChange as exc:
-        raise HttpError(409, "；".join(exc.messages)) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "无权办理") from None
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from None
 
 
 class MeasureOut(Schema):
@@ -154,14 +142,12 @@ def _get(request, pk: int) -> MonitoringCase:
 
 @router.get("/cases", response=list[CaseOut], openapi_extra=CASE,
             summary="监测案件列表（数据权限范围内；按编号倒序，after 为上一页最后一条的 id）")
-def case_list(request, state: str = "", kind: str = "", risk_type: str = "", region: str = "", overdue: bool = False,
-              after: int | None = None, limit: int = 100):
+def case_list(request, response: HttpResponse, page: Keyset = Query(...), state: str = "", kind: str = "",
+              risk_type: str = "", region: str = "", overdue: bool = False):
     node = scope.region_by_code(request.user, region)
     qs = selectors.case_filter(request.user, kind=kind, risk_type=risk_type, state=state, region=node, overdue=overdue)
-    if after:
-        qs = qs.filter(id__lt=after)
     standards = selectors.Standards()
-    return [_case(c, standards) for c in qs.order_by("-id")[: max(1, min(limit, MAX_LIMIT))]]
+    return [_case(c, standards) for c in keyset_page(request, response, qs, page, desc=True)]
 
 
 class DiscoverIn(Schema):
@@ -176,10 +162,10 @@ class DiscoverIn(Schema):
 @router.post("/cases", response={201: CaseDetailOut}, openapi_extra=CASE, summary="登记发现（新建监测案件）")
 def case_create(request, payload: DiscoverIn):
     household = scope.get_object_or_404(request.user, Household, pk=payload.household_id)
-    case = _call(services.case_discover, actor=request.user, household=household, channel=payload.channel,
-                 risk_types=payload.risk_types, description=payload.description, source_ref=payload.source_ref,
-                 discovered_on=payload.discovered_on)
-    return 201, _detail(request, case)
+    case = services.case_discover(actor=request.user, household=household, channel=payload.channel,
+                                  risk_types=payload.risk_types, description=payload.description,
+                                  source_ref=payload.source_ref, discovered_on=payload.discovered_on)
+    return Status(201, _detail(request, case))
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, openapi_extra=CASE, summary="一个监测案件（含办理记录）")
@@ -194,7 +180,7 @@ def case_transitions(request, case_id: int):
     return [] if request.user.is_read_only else [_transition(t) for t in workflow.available(c, request.user)]
 
 
-class TransitionIn(Schema):
+class CaseTransitionIn(Schema):
     name: str
     version: int
     data: dict = {}
@@ -202,10 +188,10 @@ class TransitionIn(Schema):
 
 @router.post("/cases/{case_id}/transitions", response=CaseDetailOut, openapi_extra=CASE,
              summary="办理一个环节（version 为读取时的版本；他人已办理时返回 409）")
-def case_transition(request, case_id: int, payload: TransitionIn):
+def case_transition(request, case_id: int, payload: CaseTransitionIn):
     c = _get(request, case_id)
-    c = _call(services.case_transition, actor=request.user, case=c, name=payload.name, version=payload.version,
-              data=payload.data)
+    c = services.case_transition(actor=request.user, case=c, name=payload.name, version=payload.version,
+                                 data=payload.data)
     return _detail(request, c)
 
 
@@ -217,12 +203,12 @@ class HelperIn(Schema):
 def case_helper(request, case_id: int, payload: HelperIn):
     c = _get(request, case_id)
     helper = scope.get_object_or_404(request.user, Helper, pk=payload.helper_id)
-    return _detail(request, _call(services.case_assign_helper, actor=request.user, case=c, helper=helper))
+    return _detail(request, services.case_assign_helper(actor=request.user, case=c, helper=helper))
 
 
 @router.get("/cases/{case_id}/measures", response=list[MeasureOut], openapi_extra=CASE, summary="帮扶措施")
-def measure_list(request, case_id: int):
-    return [_measure(m) for m in _get(request, case_id).measures.all()]
+def measure_list(request, response: HttpResponse, case_id: int, page: Keyset = Query(...)):
+    return [_measure(m) for m in keyset_page(request, response, _get(request, case_id).measures.all(), page)]
 
 
 class MeasureIn(Schema):
@@ -239,7 +225,7 @@ class MeasureIn(Schema):
 @router.post("/cases/{case_id}/measures", response={201: MeasureOut}, openapi_extra=CASE, summary="登记帮扶措施")
 def measure_create(request, case_id: int, payload: MeasureIn):
     c = _get(request, case_id)
-    return 201, _measure(_call(services.measure_add, actor=request.user, case=c, **payload.dict()))
+    return Status(201, _measure(services.measure_add(actor=request.user, case=c, **payload.dict())))
 
 
 class StatusIn(Schema):
@@ -250,14 +236,18 @@ class StatusIn(Schema):
              summary="更新措施进展（计划、实施中、已完成）")
 def measure_status(request, measure_id: int, payload: StatusIn):
     m = scope.get_object_or_404(request.user, Measure, pk=measure_id)
-    return _measure(_call(services.measure_set_status, actor=request.user, measure=m, status=payload.status))
+    return _measure(services.measure_set_status(actor=request.user, measure=m, status=payload.status))
+
+
+def _visit(v) -> dict:
+    return {"id": v.id, "date": v.date, "helper": str(v.helper) if v.helper_id else None, "changes": v.changes,
+            "per_capita_income": v.per_capita_income}
 
 
 @router.get("/cases/{case_id}/visits", response=list[VisitOut], openapi_extra=CASE, summary="走访记录")
-def visit_list(request, case_id: int):
+def visit_list(request, response: HttpResponse, case_id: int, page: Keyset = Query(...)):
     c = _get(request, case_id)
-    return [{"id": v.id, "date": v.date, "helper": str(v.helper) if v.helper_id else None, "changes": v.changes,
-             "per_capita_income": v.per_capita_income} for v in c.visits.select_related("helper")]
+    return [_visit(v) for v in keyset_page(request, response, c.visits.select_related("helper"), page)]
 
 
 class VisitIn(Schema):
@@ -270,7 +260,6 @@ class VisitIn(Schema):
              summary="登记走访（照片请在网页上传）")
 def visit_create(request, case_id: int, payload: VisitIn):
     c = _get(request, case_id)
-    v = _call(services.visit_add, actor=request.user, case=c, date=payload.date, changes=payload.changes,
-              per_capita_income=payload.per_capita_income)
-    return 201, {"id": v.id, "date": v.date, "helper": str(v.helper) if v.helper_id else None, "changes": v.changes,
-                 "per_capita_income": v.per_capita_income}
+    v = services.visit_add(actor=request.user, case=c, date=payload.date, changes=payload.changes,
+                           per_capita_income=payload.per_capita_income)
+    return Status(201, _visit(v))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
-from zhenxing.lib.errors import StaleVersion
+from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind
 
@@ -198,6 +198,7 @@ def case_transition(*, actor, case: MonitoringCase, name: str, version: int, dat
     """Take one step of the procedure. ``version`` is the case version the actor saw: when someone
     else acted in between, ConcurrentChange is raised and nothing is written.
     ``files``: (kind, uploaded file) pairs stored as evidence of this step."""
+    require_current(version, case.version, "该案件已被他人办理或修改，请刷新页面查看最新情况后再操作")
     t = transition_check(actor=actor, case=case, name=name)
     clean = _normalise(t, data or {})
     on = clean.get("date") or _today()

@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Query, Router, Schema, Status
 
 from zhenxing.accounts import scope
+from zhenxing.lib.pagination import Keyset, keyset_page, keyset_rows
 from zhenxing.registry.models import Household
 
 from . import lists, points, selectors
@@ -20,15 +21,6 @@ router = Router(tags=["就业帮扶与乡村治理"])
 
 def _x(label: str, **more) -> dict:
     return {"x-scope": label, **more}
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except ValidationError as exc:
-        raise HttpError(400, "；".join(exc.messages)) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "无权办理") from None
 
 
 class VillageOut(Schema):
@@ -52,15 +44,16 @@ class VillageOut(Schema):
 
 @router.get("/people/summary", response=list[VillageOut], openapi_extra=_x("regions.region"),
             summary="各村：公益岗位脱贫人口、车间占比、结对兑现、驻村天数、积分活动")
-def summary(request, as_of: dt.date | None = None):
+def summary(request, response: HttpResponse, page: Keyset = Query(...), as_of: dt.date | None = None):
     rows = selectors.village_summary(request.user, as_of or timezone.localdate())
-    return [{"village_code": r.village.code, "village": r.village.name, "post_poor_holders": r.posts.now,
+    rows = [{"village_code": r.village.code, "village": r.village.name, "post_poor_holders": r.posts.now,
              "post_poor_holders_last_year": r.posts.last_year, "post_holders_falling": r.posts.falling,
              "workshops": r.workshops, "workshops_below_share": r.workshops_below, "workshop_workers": r.workers,
              "workshop_poor_workers": r.poor_workers, "pairing_committed_money": r.pairing.committed_money,
              "pairing_delivered_money": r.pairing.delivered_money, "cadres": r.cadres,
              "cadres_below_days": r.cadres_below, "points_credited": r.points.get("credited", 0),
              "points_waiting": r.points.get("waiting", 0), "open_list_cases": r.open_cases} for r in rows]
+    return keyset_rows(request, response, rows, page, key=lambda r: r["village_code"])
 
 
 # ---------------------------------------------------------------- employment
@@ -79,8 +72,9 @@ def _post(p: m.PublicPost) -> dict:
 
 
 @router.get("/people/posts", response=list[PostOut], openapi_extra=_x("people.publicpost"), summary="公益岗位")
-def post_list(request):
-    return [_post(p) for p in scope.scoped(request.user, m.PublicPost).select_related("village")[:5000]]
+def post_list(request, response: HttpResponse, page: Keyset = Query(...)):
+    qs = scope.scoped(request.user, m.PublicPost).select_related("village")
+    return [_post(p) for p in keyset_page(request, response, qs, page)]
 
 
 class HoldingOut(Schema):
@@ -130,8 +124,8 @@ def _shares(qs) -> list[dict]:
 
 @router.get("/people/workshops", response=list[WorkshopOut], openapi_extra=_x("people.workshop"),
             summary="帮扶车间及脱贫劳动力占比")
-def workshop_list(request):
-    return _shares(scope.scoped(request.user, m.Workshop))
+def workshop_list(request, response: HttpResponse, page: Keyset = Query(...)):
+    return keyset_rows(request, response, _shares(scope.scoped(request.user, m.Workshop)), page, key=lambda r: r["id"])
 
 
 @router.get("/people/workshops/{id}", response=WorkshopOut, openapi_extra=_x("people.workshop"), summary="一个帮扶车间")
@@ -151,10 +145,11 @@ class WageOut(Schema):
 
 @router.get("/people/wages", response=list[WageOut], openapi_extra=_x("registry.household"),
             summary="就业台账给出的各户年度工资性收入（劳务输出、公益岗位、帮扶车间）")
-def wages(request, year: int):
+def wages(request, response: HttpResponse, year: int, page: Keyset = Query(...)):
     rows = selectors.wage_figures(scope.scoped(request.user, Household), year)
     return [{"household_id": r.household_id, "year": r.year, "labour_export": r.labour_export,
-             "public_posts": r.public_posts, "workshops": r.workshops, "total": r.total} for r in rows]
+             "public_posts": r.public_posts, "workshops": r.workshops, "total": r.total}
+            for r in keyset_rows(request, response, rows, page, key=lambda r: r.household_id)]
 
 
 # ---------------------------------------------------------------- social help
@@ -184,8 +179,9 @@ def _pairings(qs) -> list[dict]:
 
 
 @router.get("/people/pairings", response=list[PairingOut], openapi_extra=_x("people.pairing"), summary="百企兴百村结对")
-def pairing_list(request):
-    return _pairings(scope.scoped(request.user, m.Pairing))
+def pairing_list(request, response: HttpResponse, page: Keyset = Query(...)):
+    return keyset_rows(request, response, _pairings(scope.scoped(request.user, m.Pairing)), page,
+                       key=lambda r: r["id"])
 
 
 @router.get("/people/pairings/{id}", response=PairingOut, openapi_extra=_x("people.pairing"), summary="一个结对")
@@ -219,8 +215,8 @@ def _cadres(qs) -> list[dict]:
 
 @router.get("/people/cadres", response=list[CadreOut], openapi_extra=_x("people.cadre"),
             summary="驻村干部及本年在村天数")
-def cadre_list(request):
-    return _cadres(scope.scoped(request.user, m.Cadre))
+def cadre_list(request, response: HttpResponse, page: Keyset = Query(...)):
+    return keyset_rows(request, response, _cadres(scope.scoped(request.user, m.Cadre)), page, key=lambda r: r["id"])
 
 
 @router.get("/people/cadres/{id}", response=CadreOut, openapi_extra=_x("people.cadre"), summary="一名驻村干部")
@@ -257,14 +253,12 @@ def _entry(e: m.PointEntry) -> dict:
 
 
 @router.get("/people/points/entries", response=list[EntryOut], openapi_extra=_x("people.pointentry"),
-            summary="积分申报（可按村代码、状态筛选）")
-def entry_list(request, village: str | None = None, state: str | None = None):
-    qs = scope.scoped(request.user, m.PointEntry).select_related("household", "rule")
-    if village:
-        qs = qs.filter(household__village__code=village)
+            summary="积分申报（可按区划代码（village，一个村或其上级）、状态筛选）")
+def entry_list(request, response: HttpResponse, page: Keyset = Query(...), village: str = "", state: str = ""):
+    qs = scope.within(scope.scoped(request.user, m.PointEntry), scope.region_by_code(request.user, village))
     if state:
         qs = qs.filter(state=state)
-    return [_entry(e) for e in qs[:5000]]
+    return [_entry(e) for e in keyset_page(request, response, qs.select_related("household", "rule"), page)]
 
 
 @router.get("/people/points/entries/{id}", response=EntryOut, openapi_extra=_x("people.pointentry"),
@@ -286,12 +280,12 @@ class ProposeIn(Schema):
 def entry_propose(request, data: ProposeIn):
     household = scope.get_object_or_404(request.user, Household, pk=data.household_id)
     rule = scope.get_object_or_404(request.user, m.PointRule, pk=data.rule_id)
-    e = _call(points.entry_propose, actor=request.user, household=household, rule=rule, date=data.date,
-              proposer_name=data.proposer_name, note=data.note)
-    return 201, _entry(e)
+    e = points.entry_propose(actor=request.user, household=household, rule=rule, date=data.date,
+                             proposer_name=data.proposer_name, note=data.note)
+    return Status(201, _entry(e))
 
 
-class TransitionIn(Schema):
+class PointTransitionIn(Schema):
     action: str  # confirm / post / credit / reject
     version: int
     reason: str = ""
@@ -299,10 +293,10 @@ class TransitionIn(Schema):
 
 @router.post("/people/points/entries/{id}/transition", response=EntryOut, openapi_extra=_x("people.pointentry"),
              summary="积分申报：确认、公示、入账或不予通过")
-def entry_transition(request, id: int, data: TransitionIn):
+def entry_transition(request, id: int, data: PointTransitionIn):
     e = scope.get_object_or_404(request.user, m.PointEntry, pk=id)
-    e = _call(points.entry_transition, actor=request.user, entry=e, action=data.action, version=data.version,
-              reason=data.reason, request=request)
+    e = points.entry_transition(actor=request.user, entry=e, action=data.action, version=data.version,
+                                reason=data.reason, request=request)
     return _entry(m.PointEntry.objects.select_related("household", "rule").get(pk=e.pk))
 
 
@@ -353,9 +347,9 @@ class RedemptionOut(Schema):
 def redeem(request, data: RedeemIn):
     h = scope.get_object_or_404(request.user, Household, pk=data.household_id)
     item = scope.get_object_or_404(request.user, m.StoreItem, pk=data.item_id)
-    r = _call(points.redeem, actor=request.user, household=h, item=item, quantity=data.quantity, request=request)
-    return 201, {"id": r.id, "household_id": r.household_id, "item_id": r.item_id, "quantity": r.quantity,
-                 "points": r.points, "date": r.date}
+    r = points.redeem(actor=request.user, household=h, item=item, quantity=data.quantity, request=request)
+    return Status(201, {"id": r.id, "household_id": r.household_id, "item_id": r.item_id, "quantity": r.quantity,
+                        "points": r.points, "date": r.date})
 
 
 # ---------------------------------------------------------------- list system
@@ -383,12 +377,11 @@ def _power(p: m.Power) -> dict:
 
 
 @router.get("/people/powers", response=list[PowerOut], openapi_extra=_x("people.power"),
-            summary="小微权力清单（可按村代码筛选）")
-def power_list(request, village: str | None = None):
-    qs = scope.scoped(request.user, m.Power).select_related("village").prefetch_related("steps")
-    if village:
-        qs = qs.filter(village__code=village)
-    return [_power(p) for p in qs[:5000]]
+            summary="小微权力清单（可按区划代码（village，一个村或其上级）筛选）")
+def power_list(request, response: HttpResponse, page: Keyset = Query(...), village: str = ""):
+    qs = scope.within(scope.scoped(request.user, m.Power), scope.region_by_code(request.user, village))
+    return [_power(p) for p in keyset_page(request, response, qs.select_related("village").prefetch_related("steps"),
+                                           page)]
 
 
 @router.get("/people/powers/{id}", response=PowerOut, openapi_extra=_x("people.power"), summary="一项小微权力及其流程")
@@ -404,7 +397,7 @@ class RecordOut(Schema):
     note: str
 
 
-class CaseOut(Schema):
+class PowerCaseOut(Schema):
     id: int
     power_id: int
     title: str
@@ -424,7 +417,7 @@ def _case(c: m.PowerCase) -> dict:
                          "note": r.note} for r in c.records.select_related("step")]}
 
 
-@router.get("/people/cases/{id}", response=CaseOut, openapi_extra=_x("people.powercase"), summary="一件小微权力办理事项")
+@router.get("/people/cases/{id}", response=PowerCaseOut, openapi_extra=_x("people.powercase"), summary="一件小微权力办理事项")
 def case_detail(request, id: int):
     return _case(scope.get_object_or_404(request.user, m.PowerCase.objects.select_related("power"), pk=id))
 
@@ -437,13 +430,13 @@ class StepRecordIn(Schema):
     version: int
 
 
-@router.post("/people/cases/{id}/steps", response=CaseOut, openapi_extra=_x("people.powercase"),
+@router.post("/people/cases/{id}/steps", response=PowerCaseOut, openapi_extra=_x("people.powercase"),
              summary="记录办理事项的下一步（不能跳步）")
 def case_step(request, id: int, data: StepRecordIn):
     c = scope.get_object_or_404(request.user, m.PowerCase.objects.select_related("power"), pk=id)
     step = m.PowerStep.objects.filter(power=c.power, order=data.step).first()
     if step is None:
-        raise HttpError(400, "该事项没有这一步骤")
-    c = _call(lists.case_step_record, actor=request.user, case=c, step=step, done_by=data.done_by,
-              done_on=data.done_on, note=data.note, version=data.version, request=request)
+        raise ValidationError({"step": ["该事项没有这一步骤"]})
+    c = lists.case_step_record(actor=request.user, case=c, step=step, done_by=data.done_by,
+                               done_on=data.done_on, note=data.note, version=data.version, request=request)
     return _case(c)

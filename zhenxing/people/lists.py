@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
+from zhenxing.lib.errors import require_current
 
 from . import workflow
 from .models import CaseState, Power, PowerCase, PowerStep
@@ -58,6 +59,7 @@ def case_open(*, actor, power: Power, title: str, applicant: str = "", opened: d
 def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, done_on: dt.date, note: str = "",
                      version: int | None = None, request=None) -> PowerCase:
     """Record that ``step`` of ``case`` was done by ``done_by`` on ``done_on``; it must be the next step."""
+    require_current(version, case.version, "该事项已被他人办理，请刷新后重试")
     scope.require_write(actor, case, "people.list.write")
     if case.state != CaseState.OPEN:
         raise ValidationError(f"该事项{case.get_state_display()}，不能再办理")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
 
 from zhenxing.accounts import scope
+from zhenxing.lib.pagination import Keyset, keyset_page
 
 from .models import Region
 
@@ -28,14 +30,14 @@ def _out(r: Region) -> dict:
 
 
 @router.get("/regions", response=list[RegionOut], openapi_extra={"x-scope": "regions.region"},
-            summary="数据权限范围内的区划（可按上级代码、层级筛选）")
-def region_list(request, parent: str | None = None, level: str | None = None):
+            summary="数据权限范围内的区划（可按上级代码、层级筛选；按区划树顺序，after 为上一页最后一条的 path）")
+def region_list(request, response: HttpResponse, page: Keyset = Query(...), parent: str = "", level: str = ""):
     qs = scope.regions(request.user).select_related("parent").annotate(n_children=Count("children"))
     if parent:
-        qs = qs.filter(parent__code=parent)
+        qs = qs.filter(parent=scope.region_by_code(request.user, parent))
     if level:
         qs = qs.filter(level=level)
-    return [_out(r) for r in qs.order_by("path")[:5000]]
+    return [_out(r) for r in keyset_page(request, response, qs, page, key="path")]
 
 
 @router.get("/regions/{code}", response=RegionOut,

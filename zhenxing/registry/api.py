@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import File, Form, Router, Schema
-from ninja.errors import HttpError
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.lib.pagination import Keyset, announce_next, page_size
 from zhenxing.regions.models import Region
 
 from . import selectors, services
@@ -76,7 +77,8 @@ class HouseholdDetailOut(HouseholdOut):
 
 class HouseholdPage(Schema):
     items: list[HouseholdOut]
-    next_cursor: str
+    next: str  # the next page's ``after`` ("" on the last page), as in the X-Next-Cursor header
+    next_cursor: str  # the same cursor under its earlier documented name
 
 
 class HouseholdIn(Schema):
@@ -128,45 +130,30 @@ def _out(h: Household) -> dict:
             "village_code": h.village.code, "village_name": h.village.display_name}
 
 
-def _writer(user, action: str) -> None:
-    """The service's own rule (scope.write_rules in registry/services.py), asked before the body's
-    region codes are looked up."""
-    try:
-        scope.require_write(user, None, action)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-
-
 def _village(user, code: str) -> Region:
     village = scope.regions(user).filter(code=code).first()
     if village is None:
-        raise HttpError(422, f"区划代码 {code} 不存在或不在您的数据权限范围内")
+        raise ValidationError({"village_code": [f"区划代码 {code} 不存在或不在您的数据权限范围内"]})
     return village
 
 
-def _validation(exc: ValidationError) -> HttpError:
-    messages = [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms] if hasattr(exc, "error_dict") \
-        else exc.messages
-    return HttpError(422, "；".join(messages))
-
-
 @router.get("/households", response=HouseholdPage, openapi_extra=SCOPE,
-            summary="农户列表（与页面相同的查询条件；游标分页，不统计总数）")
-def household_list(request, q: str = "", region: str = "", formerly_poor: bool | None = None,
-                   monitoring_status: str = "", income_min: Decimal | None = None, income_max: Decimal | None = None,
-                   labour: str = "", health: str = "", sort: str = "number", cursor: str = "", limit: int = 50):
-    node = None
-    if region:
-        node = scope.regions(request.user).filter(code=region).first()
-        if node is None:
-            return {"items": [], "next_cursor": ""}
+            summary="农户列表（与页面相同的查询条件；按 sort 排序的游标分页，不统计总数；cursor 为 after 的旧名）")
+def household_list(request, response: HttpResponse, page: Keyset = Query(...), q: str = "", region: str = "",
+                   formerly_poor: bool | None = None, monitoring_status: str = "", income_min: Decimal | None = None,
+                   income_max: Decimal | None = None, labour: str = "", health: str = "", sort: str = "number",
+                   cursor: str = ""):
+    node = scope.region_by_code(request.user, region)
     filters = selectors.HouseholdFilters(q=q, region=node, formerly_poor=formerly_poor,
                                          monitoring_status=monitoring_status, income_min=income_min,
                                          income_max=income_max, labour=labour, health=health, sort=sort)
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
-    rows, nxt = selectors.keyset_page(qs, sort=sort, cursor=cursor, size=max(1, min(limit, 200)),
+    # The sort-aware keyset of the registry's page (selectors.keyset_page), announced like every list.
+    size = page_size(page)
+    rows, nxt = selectors.keyset_page(qs, sort=sort, cursor=page.after or cursor, size=size,
                                        villages=filters.village_ids)
-    return {"items": [_out(h) for h in rows], "next_cursor": nxt}
+    announce_next(request, response, nxt, size)
+    return {"items": [_out(h) for h in rows], "next": nxt, "next_cursor": nxt}
 
 
 @router.get("/households/{id}", response=HouseholdDetailOut, openapi_extra=SCOPE, summary="一户的档案（身份证号脱敏）")
@@ -179,44 +166,34 @@ def household_detail(request, id: int):
 
 @router.post("/households", response={201: HouseholdOut}, openapi_extra=SCOPE, summary="新建农户")
 def household_create(request, payload: HouseholdIn):
-    _writer(request.user, "registry.household.create")
+    scope.require_write(request.user, None, "registry.household.create")  # before the body's codes
     data = payload.dict()
     village = _village(request.user, data.pop("village_code"))
-    try:
-        h = services.household_create(actor=request.user, village=village, **data)
-    except ValidationError as exc:
-        raise _validation(exc) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    return 201, _out(h)
+    h = services.household_create(actor=request.user, village=village, **data)
+    return Status(201, _out(h))
 
 
 @router.patch("/households/{id}", response=HouseholdOut, openapi_extra=SCOPE, summary="修改农户档案")
 def household_update(request, id: int, payload: HouseholdPatch):
     h = scope.get_object_or_404(request.user, Household.objects.select_related("village"), pk=id)
-    _writer(request.user, "registry.household.edit")
+    scope.require_write(request.user, None, "registry.household.edit")
     data = payload.dict(exclude_unset=True)
     if "village_code" in data:
         data["village"] = _village(request.user, data.pop("village_code"))
-    try:
-        services.household_update(actor=request.user, household=h, **data)
-    except ValidationError as exc:
-        raise _validation(exc) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
+    services.household_update(actor=request.user, household=h, **data)
     return _out(h)
 
 
-@router.post("/imports/households", response={200: ImportReportOut, 400: ImportReportOut}, openapi_extra=SCOPE,
-             summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告）")
+@router.post("/imports/households", response={200: ImportReportOut, 422: ImportReportOut}, openapi_extra=SCOPE,
+             summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）")
 def household_import(request, file: UploadedFile = File(...), dry_run: bool = Form(False),
                      only_valid: bool = Form(False)):
-    _writer(request.user, "registry.household.import")
+    scope.require_write(request.user, None, "registry.household.import")
     try:
         report = run_import(file.read(), filename=file.name or "", actor=request.user, dry_run=dry_run,
                             only_valid=only_valid, request=request)
     except Unreadable as exc:
         empty = {"created": 0, "updated": 0, "unchanged": 0}
-        return 400, {"committed": False, "households": empty, "members": empty,
-                     "errors": [{"row": None, "column": "", "message": str(exc)}]}
-    return 200, report.as_json()
+        return Status(422, {"committed": False, "households": empty, "members": empty,
+                            "errors": [{"row": None, "column": "", "message": str(exc)}]})
+    return report.as_json()

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
 
 from zhenxing.accounts import scope
+from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import rules, selectors, services, workflow
 from .models import Alert, AlertState, Run, RunStatus
@@ -18,7 +19,6 @@ from .models import Alert, AlertState, Run, RunStatus
 router = Router(tags=["部门筛查预警"])
 ALERT = {"x-scope": "screening.alert"}
 RUN = {"x-scope": "screening.run"}
-MAX_LIMIT = 500
 RULE_CODES = {*rules.RULES, *rules.EXTRA_CODES}
 
 
@@ -97,19 +97,17 @@ def _get(request, alert_id: int) -> Alert:
 
 @router.get("/screening/alerts", response=list[AlertOut], openapi_extra=ALERT,
             summary="预警列表（数据权限范围内；行业部门只见本部门数据触发的预警；按编号倒序，after 为上一页最后一条的 id）")
-def alert_list(request, rule: str = "", state: str = "", region: str = "", is_open: bool | None = None,
-               after: int | None = None, limit: int = 100):
+def alert_list(request, response: HttpResponse, page: Keyset = Query(...), rule: str = "", state: str = "",
+               region: str = "", is_open: bool | None = None):
     if rule and rule not in RULE_CODES:
-        raise HttpError(422, f"未知规则 {rule}（可用：{'、'.join(sorted(RULE_CODES))}）")
+        raise ValidationError({"rule": [f"未知规则 {rule}（可用：{'、'.join(sorted(RULE_CODES))}）"]})
     if state and state not in AlertState.values:
-        raise HttpError(422, f"未知状态 {state}（可用：{'、'.join(AlertState.values)}）")
+        raise ValidationError({"state": [f"未知状态 {state}（可用：{'、'.join(AlertState.values)}）"]})
     node = scope.region_by_code(request.user, region)
     qs = selectors.alerts_for(request.user, rule=rule, state=state, region=node)
     if is_open is not None:
         qs = qs.filter(is_open=is_open)
-    if after:
-        qs = qs.filter(id__lt=after)
-    return [_alert(a) for a in qs.order_by("-id")[: max(1, min(limit, MAX_LIMIT))]]
+    return [_alert(a) for a in keyset_page(request, response, qs, page, desc=True)]
 
 
 @router.get("/screening/alerts/{alert_id}", response=AlertDetailOut, openapi_extra=ALERT,
@@ -129,19 +127,9 @@ class AlertTransitionIn(Schema):
              summary="办理预警：issue 下发到村核实、start 开始入户核实、include 核实有风险纳入监测、"
                      "dismiss 核实无风险（version 为读取时的版本；他人已办理时返回 409）")
 def alert_transition(request, alert_id: int, payload: AlertTransitionIn):
-    alert = _get(request, alert_id)
-    if payload.version != alert.version:
-        raise HttpError(409, "该预警已被他人处理，请刷新后重试")
-    try:
-        alert = services.alert_transition(actor=request.user, alert=alert, action=payload.action,
-                                          reason=payload.reason, evidence=payload.evidence,
-                                          expected_version=payload.version)
-    except services.ConcurrentChange as exc:
-        raise HttpError(409, "；".join(exc.messages)) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "无权办理") from None
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from None
+    alert = services.alert_transition(actor=request.user, alert=_get(request, alert_id), action=payload.action,
+                                      reason=payload.reason, evidence=payload.evidence,
+                                      expected_version=payload.version)
     return _detail(request, _get(request, alert.pk))
 
 
@@ -182,16 +170,14 @@ def _run(r: Run) -> dict:
 
 @router.get("/screening/runs", response=list[RunOut], openapi_extra=RUN,
             summary="筛查运行与政策模拟（按编号倒序，after 为上一页最后一条的 id；中断的运行显示为失败）")
-def run_list(request, status: str = "", after: int | None = None, limit: int = 50):
+def run_list(request, response: HttpResponse, page: Keyset = Query(...), status: str = ""):
     if status and status not in RunStatus.values:
-        raise HttpError(422, f"未知状态 {status}（可用：{'、'.join(RunStatus.values)}）")
+        raise ValidationError({"status": [f"未知状态 {status}（可用：{'、'.join(RunStatus.values)}）"]})
     services.runs_mark_stale()
     qs = selectors.runs_for(request.user)
     if status:
         qs = qs.filter(status=status)
-    if after:
-        qs = qs.filter(id__lt=after)
-    return [_run(r) for r in qs.order_by("-id")[: max(1, min(limit, MAX_LIMIT))]]
+    return [_run(r) for r in keyset_page(request, response, qs, page, desc=True)]
 
 
 @router.get("/screening/runs/{run_id}", response=RunDetailOut, openapi_extra=RUN, summary="一次运行（含结果摘要）")

@@ -228,12 +228,12 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
     con.executemany("INSERT INTO rparams VALUES (?, ?, ?, ?, ?, ?)", rows)
     # The 50 most recent records per alert: ranked by a window (parallel), then sorted within each
     # short list; an ordered list() aggregate over all hits runs on one thread and was 3x slower.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE agg AS
+    con.execute("""CREATE OR REPLACE TEMP TABLE agg AS
         SELECT subject, rule, max(coalesce(sub, '')) AS sub, household_id, max(village_id) AS village_id,
                CAST(max(metric) AS DECIMAL(14,2)) AS metric, CAST(max(lim) AS DECIMAL(14,2)) AS lim,
-               CAST(to_json(list_transform(list_sort(list({{'k': k, 'source': source, 'key': rec_key,
-                   'date': CAST(rec_date AS VARCHAR), 'note': note}}) FILTER (WHERE k <= 50)),
-                   r -> {{'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note}})) AS VARCHAR) AS records,
+               CAST(to_json(list_transform(list_sort(list({'k': k, 'source': source, 'key': rec_key,
+                   'date': CAST(rec_date AS VARCHAR), 'note': note}) FILTER (WHERE k <= 50)),
+                   r -> {'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note})) AS VARCHAR) AS records,
                count(*) AS n_records
         FROM (SELECT *, row_number() OVER (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key) AS k
               FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
@@ -242,16 +242,16 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
     # The evidence holds what the department data showed; the rule set, as-of date and parameters are
     # the run's (Alert.citation). The digest covers the parameters too, so a run under other
     # parameters rewrites the alert while a later run on unchanged records (a new as-of date) does not.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
+    con.execute("""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
         FROM (SELECT p.params, a.subject, a.rule,
                CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
                CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
                     WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
                p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
-               '{{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
+               '{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
                || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
                || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
-                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}}' AS evidence
+                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}' AS evidence
         FROM agg a JOIN rparams p ON p.rule = a.rule) e""")
     now = timezone.now()
     rules_run = [r[0] for r in rows]

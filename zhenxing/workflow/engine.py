@@ -31,7 +31,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.lib.errors import StaleVersion
+from zhenxing.lib.errors import StaleVersion, require_current
 
 # A guard says why a step is refused (a Chinese sentence, or several) or None when it may go on.
 Guard = Callable[["Move"], "str | Sequence[str] | None"]
@@ -114,7 +114,7 @@ class Machine:
     transitions: Iterable[Transition]
     state_field: str = "status"
     version_field: str = "version"
-    # The write action checked before anything else: ``accounts.scope.require_write(actor, obj,
+    # The write action every step is checked against: ``accounts.scope.require_write(actor, obj,
     # write_action)`` (read-only account, the action's roles, department field, data scope).
     write_action: str | None = None
     # Writes the app's own history row for a move and returns it (each app keeps its history model).
@@ -214,7 +214,9 @@ class Machine:
     def apply(self, *, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None,
               **extra) -> Move:
         """Take the step ``code`` on ``obj``. ``version`` is the version the actor saw (default: the
-        one ``obj`` carries). Returns the move; ``obj`` is refreshed from the database."""
+        one ``obj`` carries). Returns the move; ``obj`` is refreshed from the database. A stale read
+        is refused before any other check (the user must reload first)."""
+        require_current(version, getattr(obj, self.version_field), self.stale_message)
         t = self.check(actor=actor, obj=obj, code=code)
         source = self.state_of(obj)
         move = Move(machine=self, actor=actor, obj=obj, code=t.code, label=t.label, source=source, target=t.target,

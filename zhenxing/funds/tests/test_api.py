@@ -39,13 +39,13 @@ def test_transition_through_the_api_by_level(w, api):
     assert r.status_code == 403
 
 
-def test_payment_over_assigned_is_a_400(w, api):
+def test_payment_over_assigned_is_a_422(w, api):
     p = make_project(w.r.fendou, status="planned")
     fund_project(p, amount=Decimal("100"))
     p = advance(p, "started")
     body = {"date": "2022-06-01", "amount": "100.01", "payee_name": "甲", "voucher_number": "V1"}
     r = api(w.tahe)("post", f"/api/v1/funds/projects/{p.pk}/payments", data=body)
-    assert r.status_code == 400 and "未支付" in r.json()["detail"]
+    assert r.status_code == 422 and "未支付" in r.json()["detail"]
     body["amount"] = "100"
     assert api(w.tahe)("post", f"/api/v1/funds/projects/{p.pk}/payments", data=body).status_code == 201
     assert len(api(w.tahe)("get", f"/api/v1/funds/projects/{p.pk}/payments").json()) == 1

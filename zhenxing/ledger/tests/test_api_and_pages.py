@@ -45,7 +45,7 @@ def test_items_through_the_api(w, types, client):
     item_id = response.json()["id"]
     response = client.post(f"/api/v1/ledger/items/{item_id}/transitions", {"action": "verify"},
                            content_type="application/json", **auth)
-    assert response.status_code == 400
+    assert response.status_code == 422
     response = client.post(f"/api/v1/ledger/items/{item_id}/transitions", {"action": "fix", "evidence": "已疏通"},
                            content_type="application/json", **auth)
     assert response.json()["status"] == "awaiting"

@@ -89,10 +89,10 @@ def test_stale_form_reports_the_conflict(w, login, new_case, drive):
     client = login(w.shibazhan)
     case.version, case.state = stale_version, "township_review"
     response = _post_act(client, case, "township_return", reason="x")
-    # the form is no longer offered: the case moved on; nothing changed
+    # the version the form was read at is no longer current: the conflict is named; nothing changed
     assert MonitoringCase.objects.get(pk=case.pk).state == "county_approval"
     assert response.status_code == 302
-    assert "当前环节" in client.get(response["Location"]).content.decode()
+    assert "已被他人办理或修改" in client.get(response["Location"]).content.decode()
 
 
 def test_other_village_gets_404(w, login, new_case):

@@ -160,7 +160,7 @@ def test_api_points_flow_and_scope(client, api, w, hh, rules):
     entry = r.json()
     r = client.post(f"/api/v1/people/points/entries/{entry['id']}/transition", {"action": "credit", "version": 1},
                     content_type="application/json", **auth)
-    assert r.status_code == 400  # not confirmed
+    assert r.status_code == 422  # not confirmed
     r = client.post(f"/api/v1/people/points/entries/{entry['id']}/transition", {"action": "confirm", "version": 1},
                     content_type="application/json", **auth)
     assert r.json()["state"] == "confirmed"
@@ -240,7 +240,7 @@ def test_api_case_steps_cannot_skip_and_wages_are_scoped(client, api, w, hh):
     auth = api(w.fendou)
     body = {"step": 2, "done_by": "会计", "done_on": TODAY.isoformat(), "version": 1}
     r = client.post(f"/api/v1/people/cases/{case.pk}/steps", body, content_type="application/json", **auth)
-    assert r.status_code == 400 and "第1步" in r.json()["detail"]
+    assert r.status_code == 422 and "第1步" in r.json()["detail"]
     r = client.post(f"/api/v1/people/cases/{case.pk}/steps", {**body, "step": 1}, content_type="application/json", **auth)
     assert r.status_code == 200 and r.json()["done_steps"] == 1 and r.json()["records"][0]["done_by"] == "会计"
     m.LabourExport.objects.create(member=hh.far_m[0], destination="北京", sector="物流", since=dt.date(TODAY.year, 1, 1),

@@ -75,4 +75,4 @@ def test_import_returns_the_cli_report(api, w):
     r = api(w.fendou, "post", "/api/v1/imports/households", data={"file": SimpleUploadedFile("a.csv", data)})
     assert r.json()["committed"] is True and Household.objects.filter(number="H1").exists()
     r = api(w.fendou, "post", "/api/v1/imports/households", data={"file": SimpleUploadedFile("a.csv", b"")})
-    assert r.status_code == 400 and r.json()["committed"] is False
+    assert r.status_code == 422 and r.json()["committed"] is False
