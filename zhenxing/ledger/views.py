@@ -5,7 +5,7 @@ import datetime as dt
 from collections import OrderedDict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404 as orm_get_or_404
@@ -431,8 +431,7 @@ def item_detail(request, item):
 def type_list(request):
     form = forms.TypeForm(request.POST or None)
     if request.method == "POST":
-        if request.user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("只有地区管理员可以新增整改台账类型")
+        scope.require_write(request.user, None, "ledger.type.create")
         if form.is_valid():
             try:
                 services.rectification_type_create(actor=request.user, **form.cleaned_data)
@@ -491,8 +490,7 @@ def inspection_detail(request, ins):
 @staff_view()
 def escalation_list(request):
     if request.method == "POST":
-        if request.user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("升级规则由地区制定")
+        scope.require_write(request.user, None, "ledger.escalation.rule")
         rule = orm_get_or_404(EscalationRule, pk=_int(request.POST.get("rule")))
         try:
             services.escalation_rule_update(actor=request.user, rule=rule,
@@ -517,8 +515,7 @@ def unit_list(request):
     user = request.user
     form = forms.UnitForm(request.POST or None, user=user)
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("只有地区管理员可以维护单位")
+        scope.require_write(user, None, "ledger.unit.manage")
         if form.is_valid():
             try:
                 services.unit_create(actor=user, **form.cleaned_data)
@@ -538,8 +535,7 @@ def unit_list(request):
 def unit_detail(request, unit):
     user = request.user
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("只有地区管理员可以指定单位成员")
+        scope.require_write(user, None, "ledger.unit.member")
         member = scope.scoped(user, User).filter(username=request.POST.get("username", "").strip()).first()
         if member is None:
             messages.error(request, "账户不存在或不在您的数据权限范围内")
@@ -570,8 +566,7 @@ def assessment_list(request):
     user = request.user
     form = forms.SchemeForm(request.POST or None)
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("考核由地区组织")
+        scope.require_write(user, None, "ledger.assessment.manage")
         if form.is_valid():
             try:
                 scheme = services.scheme_create(actor=user, **form.cleaned_data)
@@ -590,8 +585,7 @@ def assessment_list(request):
 def assessment_detail(request, scheme):
     user = request.user
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("考核由地区组织")
+        scope.require_write(user, None, "ledger.assessment.manage")
         action = request.POST.get("action", "")
         try:
             if action == "indicator":

@@ -45,11 +45,24 @@ def _require(cond: bool, message: str, field: str | None = None) -> None:
 # The ledger's write actions (scope.require_write: the read-only account, the data scope). Who acts
 # in a step is the transition's own rule (workflow.py); the prefecture-only acts check the role
 # with a message of their own.
+PREFECTURE = frozenset({Role.PREFECTURE_ADMIN})
 WRITE_RULES = scope.write_rules({
     "ledger.write": None,
     "ledger.assignment.transition": None,
     "ledger.item.transition": None,
     "ledger.assessment.transition": None,
+    # acts of the prefecture's office
+    "ledger.escalation.rule": scope.WriteRule(roles=PREFECTURE, refusal="升级规则由地区制定"),
+    "ledger.escalation.decide": scope.WriteRule(roles=PREFECTURE, refusal="问责决定由地区作出"),
+    "ledger.assessment.manage": scope.WriteRule(roles=PREFECTURE, refusal="考核由地区组织"),
+    "ledger.assessment.indicator": scope.WriteRule(roles=PREFECTURE, refusal="考核指标由地区制定"),
+    "ledger.assessment.score": scope.WriteRule(roles=PREFECTURE, refusal="评审打分由地区考核组录入"),
+    "ledger.unit.manage": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以维护单位"),
+    "ledger.unit.member": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以指定单位成员"),
+    "ledger.type.create": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新增整改台账类型"),
+    "ledger.plan.copy": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新建年度台账"),
+    "ledger.task.assign": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以确认任务分工"),
+    "ledger.task.edit": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以修改任务"),
 })
 
 
@@ -79,8 +92,7 @@ def unit_ensure(*, name: str, region: Region, kind: str | None = None, departmen
 
 
 def unit_create(*, actor, name: str, region: Region, kind: str, department: str = "") -> Unit:
-    scope.require_write(actor, None, "ledger.write")
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以维护单位")
+    scope.require_write(actor, None, "ledger.unit.manage")
     _require(bool(name.strip()), "请填写单位名称", "name")
     _require(not Unit.objects.filter(region=region, name=name.strip()).exists(), "该区划下已有同名单位", "name")
     with transaction.atomic(), acting(actor):
@@ -88,8 +100,7 @@ def unit_create(*, actor, name: str, region: Region, kind: str, department: str 
 
 
 def unit_member_set(*, actor, unit: Unit, user: User) -> UnitMember:
-    scope.require_write(actor, None, "ledger.write")
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以指定单位成员")
+    scope.require_write(actor, None, "ledger.unit.member")
     same_branch = user.region_id is not None and (unit.region.path.startswith(user.region.path)
                                                   or user.region.path.startswith(unit.region.path))
     _require(same_branch, "账户与单位不在同一区划", "user")

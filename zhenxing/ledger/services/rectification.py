@@ -30,8 +30,7 @@ def types_ensure() -> dict[str, RectificationType]:
 
 def rectification_type_create(*, actor, code: str, name: str, department: str = "", recheck_required: bool = False,
                               default_days: int = 30) -> RectificationType:
-    scope.require_write(actor, None, "ledger.write")
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以新增整改台账类型")
+    scope.require_write(actor, None, "ledger.type.create")
     _require(not RectificationType.objects.filter(code=code).exists(), "代码已存在", "code")
     with transaction.atomic(), acting(actor):
         return RectificationType.objects.create(code=code, name=name, department=department,

@@ -110,7 +110,7 @@ def _shift_year(iso: str, years: int) -> str:
 
 def ledger_copy(*, actor, source: Ledger, year: int, title: str = "") -> Ledger:
     """Next year's ledger: the same tasks, checklists and units, dates moved by the year gap; no progress."""
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以新建年度台账")
+    scope.require_write(actor, None, "ledger.plan.copy")
     data = ledger_as_data(source)
     gap = year - source.year
     data["year"] = year
@@ -126,8 +126,7 @@ def ledger_copy(*, actor, source: Ledger, year: int, title: str = "") -> Ledger:
 def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units: Iterable[Unit],
                 deadline: dt.date, rhythm: str) -> Task:
     """The prefecture admin confirms or edits the suggested division of work."""
-    scope.require_write(actor, None, "ledger.write")
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以确认任务分工")
+    scope.require_write(actor, None, "ledger.task.assign")
     with transaction.atomic(), acting(actor):
         old_deadline = task.deadline
         task.deadline = deadline
@@ -142,8 +141,7 @@ def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units:
 def task_edit(*, actor, task: Task, title: str, measures: list[str]) -> Task:
     """Edits a task's wording and checklist (e.g. in next year's copied ledger), while no county has
     given evidence against the checklist yet."""
-    scope.require_write(actor, None, "ledger.write")
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以修改任务")
+    scope.require_write(actor, None, "ledger.task.edit")
     _require(bool(title.strip()), "请填写任务名称", "title")
     measures = [m.strip() for m in measures if m.strip()]
     _require(bool(measures), "验收清单至少一项", "measures")
