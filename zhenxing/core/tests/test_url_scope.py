@@ -343,8 +343,8 @@ SAMPLE = {"date": "2022-06-30", "number": "1", "email": "walk@example.com"}
 
 
 class PostForms(HTMLParser):
-    """The POST forms of a page: each as [[name, value]] with a plausible value in every field (the
-    first real option of a select, a sample for an empty input)."""
+    """The POST forms of a page: each as [[name, value, tag]] with a plausible value in every field
+    (the first real option of a select, a sample for an empty input)."""
 
     def __init__(self):
         super().__init__()
@@ -366,13 +366,13 @@ class PostForms(HTMLParser):
         kind = a.get("type", "text")
         if tag == "input" and kind in {"checkbox", "radio"}:
             if "checked" in a:
-                self.current.append([a["name"], a.get("value") or "on"])
+                self.current.append([a["name"], a.get("value") or "on", tag])
         elif tag == "input" and kind not in {"submit", "button", "file", "image", "reset"}:
-            self.current.append([a["name"], a.get("value") or SAMPLE.get(kind, "巡检")])
+            self.current.append([a["name"], a.get("value") or SAMPLE.get(kind, "巡检"), tag])
         elif tag == "textarea":
-            self.current.append([a["name"], "巡检"])
+            self.current.append([a["name"], "巡检", tag])
         elif tag == "select":
-            self.select = [a["name"], ""]
+            self.select = [a["name"], "", tag]
             self.current.append(self.select)
 
     def handle_endtag(self, tag):
@@ -414,15 +414,15 @@ def check_page_forms_refuse_ids_outside_scope(client, demo_world):
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                 continue
             for form in _post_forms(response.content.decode()):
-                for i, (name, value) in enumerate(form):
-                    if name not in FORM_IDS:
+                for i, (name, value, tag) in enumerate(form):
+                    if name not in FORM_IDS or tag != "select":  # a record is picked from a list
                         continue
                     _, outside = _pairs(apps.get_model(FORM_IDS[name]), user)
                     if outside is None:
                         continue
                     as_code = bool(re.fullmatch(r"\d{12}", value or ""))
                     data: dict[str, list[str]] = {}
-                    for j, (n, v) in enumerate(form):
+                    for j, (n, v, _tag) in enumerate(form):
                         data.setdefault(n, []).append(str(outside.code if as_code else outside.pk) if j == i else v)
                     with nothing_written(f"{user.username} POST {url} {name}=范围外"):
                         status = client.post(url, data).status_code
