@@ -24,7 +24,9 @@ class AssetOut(Schema):
     asset_class: str
     county_code: str
     village_code: str
-    project_code: str
+    project_code: str  # "" for a historical asset, which names its project in source_project
+    source_project: str
+    source_year: int | None
     value: Decimal
     owner_kind: str
     owner_name: str
@@ -51,7 +53,7 @@ class InventoryOut(Schema):
 
 def _out(a: Asset, today: dt.date) -> dict:
     return {**{k: getattr(a, k) for k in AssetOut.model_fields if hasattr(a, k)}, "county_code": a.county.code,
-            "village_code": a.village.code, "project_code": a.project.code,
+            "village_code": a.village.code, "project_code": a.project_code,
             "owner_name": "受益农户" if a.owner_household_id else a.owner_name,
             "risks": selectors.risk_flags(a, today)}
 

@@ -1,4 +1,5 @@
-"""扶贫项目资产 (国办函〔2021〕51号): registered from an accepted project, with ownership (确权),
+"""扶贫项目资产 (国办函〔2021〕51号): registered from an accepted project (or, for an asset formed
+before the system, directly with its source project as text and year), with ownership (确权),
 operator, maintainer, a maintenance ledger, income and its distribution, and disposal."""
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ class AssetStatus(models.TextChoices):
 
 @scope.register(region="village", departments="none")
 class Asset(models.Model):
-    project = models.ForeignKey("funds.Project", on_delete=models.PROTECT, related_name="assets",
-                                verbose_name=_("形成资产的项目"))
+    # Null for a historical asset (formed before the system): its project is then named in text.
+    project = models.ForeignKey("funds.Project", on_delete=models.PROTECT, related_name="assets", null=True,
+                                blank=True, verbose_name=_("形成资产的项目"))
+    source_project = models.CharField(_("形成资产的项目（系统外）"), max_length=200, blank=True)
+    source_year = models.PositiveSmallIntegerField(_("项目年度（系统外）"), null=True, blank=True)
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在村"))
     code = models.CharField(_("资产编号"), max_length=40, unique=True)
@@ -65,10 +69,31 @@ class Asset(models.Model):
         verbose_name_plural = _("项目资产")
         ordering = ["county", "village", "code"]
         indexes = [models.Index(fields=["county", "asset_class", "status"], name="assets_county_class")]
-        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="assets_value_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="assets_value_not_negative"),
+            # Formed by a project of the system, or a historical asset naming its project and year.
+            models.CheckConstraint(condition=Q(project__isnull=False) | (~Q(source_project="") &
+                                                                          Q(source_year__isnull=False)),
+                                   name="assets_project_or_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def is_historical(self) -> bool:
+        return self.project_id is None
+
+    @property
+    def project_code(self) -> str:
+        return self.project.code if self.project_id else ""
+
+    @property
+    def project_label(self) -> str:
+        """The forming project as pages and exports show it."""
+        if self.project_id:
+            return f"{self.project.code} {self.project.name}"
+        return f"{self.source_project}（{self.source_year}年，历史资产）"
 
 
 class MaintenanceKind(models.TextChoices):

@@ -92,7 +92,8 @@ def handover_rows(*, county, year: int) -> tuple[list[str], list[list[str]]]:
           .order_by("code"))
     for a in qs:
         personal = a.owner_kind == OwnerKind.HOUSEHOLD
-        rows.append([a.code, a.name, str(a.get_asset_class_display()), a.village.name, str(a.value), a.project.code,
+        rows.append([a.code, a.name, str(a.get_asset_class_display()), a.village.name, str(a.value),
+                     a.project_code or a.source_project,
                      "受益农户" if personal else a.owner_name, "受益农户" if personal else a.maintainer,
                      str(a.handed_over_on)])
     return columns, rows

@@ -13,7 +13,8 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.funds.models import Project, ProjectStatus
-from zhenxing.funds.services import money
+from zhenxing.funds.services import county_of, money
+from zhenxing.regions.models import Level
 
 from .models import (Asset, AssetClass, AssetIncome, AssetStatus, Disposal, IncomeDistribution, MaintenanceKind,
                      MaintenanceRecord, OwnerKind)
@@ -35,19 +36,10 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
                    village=None) -> Asset:
     """Register an asset formed by a project. Only an accepted (验收) or handed-over project forms assets."""
     scope.require_write(actor, project, "assets.asset.register")
-    errors: dict[str, list[str]] = {}
+    errors = _asset_errors(code=code, asset_class=asset_class, owner_kind=owner_kind, owner_household=owner_household,
+                           title_document=title_document)
     if project.status not in {ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}:
         errors["project"] = ["项目验收后才能登记资产"]
-    if asset_class not in AssetClass.values:
-        errors["asset_class"] = ["资产类别须为公益性、经营性或到户类"]
-    if owner_kind not in OwnerKind.values:
-        errors["owner_kind"] = ["所有权人类型不正确"]
-    if owner_kind == OwnerKind.HOUSEHOLD and owner_household is None:
-        errors["owner_household"] = ["所有权人为农户时须选择农户"]
-    if not title_document.strip():
-        errors["title_document"] = ["须填写确权登记证书或文号"]
-    if Asset.objects.filter(code=code).exists():
-        errors["code"] = [f"资产编号 {code} 已存在"]
     if errors:
         raise ValidationError(errors)
     village = village or project.village
@@ -59,6 +51,54 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
             owner_household=owner_household, operator=operator, maintainer=maintainer,
             title_document=title_document.strip(), title_date=title_date, handed_over_on=handed_over_on,
             registered_by=actor)
+
+
+def asset_register_historical(*, actor, village, source_project: str, source_year: int, code: str, name: str,
+                              asset_class: str, value, owner_kind: str, owner_name: str, title_document: str,
+                              title_date: dt.date, handed_over_on: dt.date, operator: str = "",
+                              maintainer: str = "", location: str = "", owner_household=None) -> Asset:
+    """Register an asset formed before the system (历史资产) directly, naming its project and year in
+    text, without walking that project through the lifecycle. It joins the inventory like any other."""
+    scope.require_write(actor, village, "assets.asset.register")
+    errors = _asset_errors(code=code, asset_class=asset_class, owner_kind=owner_kind, owner_household=owner_household,
+                           title_document=title_document)
+    if village.level != Level.VILLAGE:
+        errors["village"] = ["资产所在地须具体到村"]
+    if not source_project.strip():
+        errors["source_project"] = ["须填写形成资产的项目名称"]
+    today = timezone.localdate()
+    if source_year is None or not 2000 <= int(source_year) <= today.year:
+        errors["source_year"] = [f"项目年度须在2000年至{today.year}年之间"]
+    if handed_over_on > today or title_date > today:
+        errors["handed_over_on"] = ["移交日期和确权日期不能晚于今天"]
+    if owner_household is not None and owner_household.village_id != village.pk:
+        errors["owner_household"] = ["所有权农户须为资产所在村的农户"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), acting(actor):
+        return Asset.objects.create(
+            project=None, source_project=source_project.strip(), source_year=int(source_year),
+            county=county_of(village), village=village, code=code,
+            name=name, asset_class=asset_class, value=money(value, "value"), location=location,
+            owner_kind=owner_kind, owner_name=owner_name, owner_household=owner_household, operator=operator,
+            maintainer=maintainer, title_document=title_document.strip(), title_date=title_date,
+            handed_over_on=handed_over_on, registered_by=actor)
+
+
+def _asset_errors(*, code: str, asset_class: str, owner_kind: str, owner_household, title_document: str,
+                  ) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if asset_class not in AssetClass.values:
+        errors["asset_class"] = ["资产类别须为公益性、经营性或到户类"]
+    if owner_kind not in OwnerKind.values:
+        errors["owner_kind"] = ["所有权人类型不正确"]
+    if owner_kind == OwnerKind.HOUSEHOLD and owner_household is None:
+        errors["owner_household"] = ["所有权人为农户时须选择农户"]
+    if not title_document.strip():
+        errors["title_document"] = ["须填写确权登记证书或文号"]
+    if Asset.objects.filter(code=code).exists():
+        errors["code"] = [f"资产编号 {code} 已存在"]
+    return errors
 
 
 def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str) -> Asset:

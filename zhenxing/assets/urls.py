@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/keepers/", views.keepers, name="keepers"),
     path("register/<int:pk>/", views.register, name="register"),
+    path("register/historical/", views.register_historical, name="register_historical"),
 ]

@@ -13,6 +13,7 @@ from zhenxing.core.xlsx import dated_title, export_response
 from zhenxing.funds.forms import add_service_errors
 from zhenxing.funds.models import Project
 from zhenxing.funds.views import _errors
+from zhenxing.regions.models import Level
 from zhenxing.registry.models import Household
 
 from . import selectors, services
@@ -40,7 +41,7 @@ def inventory(request):
             request, filename="扶贫项目资产.xlsx", title=dated_title(request.user.region, "扶贫项目资产台账"),
             audit_extra={"kind": "assets", "region": getattr(request.user.region, "code", "")},
             columns=EXPORT_COLUMNS, rows=([a.code, a.name, str(a.get_asset_class_display()), a.county.name,
-                                           a.village.name, a.project.code, float(a.value),
+                                           a.village.name, a.project_label, float(a.value),
                                            str(a.get_owner_kind_display()), a.owner_name, a.operator, a.maintainer,
                                            a.title_document, str(a.title_date), str(a.handed_over_on),
                                            str(a.get_status_display()), str(a.last_inspection or ""),
@@ -48,6 +49,7 @@ def inventory(request):
                                           for a in qs.order_by("county__code", "code")))
     rows = [(a, selectors.risk_flags(a, today)) for a in qs.order_by("county__code", "code")[:500]]
     return render(request, "assets/inventory.html", {
+        "can_register": request.user.role in services.REGISTER_ROLES and not request.user.is_read_only,
         "summary": selectors.inventory(selectors.assets(request.user)), "rows": rows,
         "risks": selectors.risk_counts(selectors.assets(request.user), today), "classes": AssetClass.choices})
 
@@ -191,3 +193,35 @@ def register(request, project):
             messages.success(request, f"资产 {asset.code} 已登记")
             return redirect("assets:detail", pk=asset.pk)
     return render(request, "assets/register.html", {"form": form, "p": project})
+
+
+class HistoricalForm(RegisterForm):
+    village = forms.ModelChoiceField(label="所在村", queryset=None, empty_label="请选择村")
+    source_project = forms.CharField(label="形成资产的项目（名称、文号）", max_length=200)
+    source_year = forms.IntegerField(label="项目年度", min_value=2000, max_value=2100)
+    field_order = ["village", "source_project", "source_year"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = scope.regions(user).filter(level=Level.VILLAGE).order_by("code")
+        self.order_fields(self.field_order)
+
+
+@staff_view(write="assets.asset.register")
+def register_historical(request):
+    """登记历史资产: an asset formed before the system, without its project's lifecycle."""
+    form = HistoricalForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        number = d.pop("owner_household_number")
+        household = scope.scoped(request.user, Household).filter(number=number).first() if number else None
+        try:
+            asset = services.asset_register_historical(actor=request.user, owner_household=household, **d)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"历史资产 {asset.code} 已登记")
+            return redirect("assets:detail", pk=asset.pk)
+    return render(request, "assets/register_historical.html", {"form": form})

@@ -15,6 +15,10 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
 - ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
                   by the county assessment, the dashboard and the reports alike
+- ``holds``    -- ``open_holds(household) -> list[str]``: open work an app keeps on a household
+                  (an unanswered alert, an unclosed rectification item), each named in Chinese;
+                  monitoring refuses a risk elimination while any is open (``household_holds``).
+                  So a lower layer asks the apps above it without importing them.
 """
 from __future__ import annotations
 
@@ -86,6 +90,7 @@ class Indicator:
 
     ``evidence(region, as_of) -> url`` gives the records behind the figure without computing it (the
     snapshot's link for the bulk form; it must be the ``evidence_url`` that ``compute`` gives).
+    ``measured`` (optional): see the field below.
     ``regional=False`` says the figure is the same for every node (its records have no region):
     the snapshot computes it once and stores it for every node.
     """
@@ -102,6 +107,10 @@ class Indicator:
     rollup: str = ""  # with by_region: "sum" or "ratio"
     evidence: object | None = None  # Callable[[Region, datetime.date], str]
     regional: bool = True
+    # For a count whose zero may mean "nothing recorded" (the value is then not None):
+    # ``measured(region, as_of) -> bool`` says whether the region had anything to measure; the
+    # county assessment scores the figure 不适用 where it had not (a ratio says so by value None).
+    measured: object | None = None
 
 
 FOUR_PLACES = Decimal("0.0001")
@@ -176,6 +185,11 @@ def nav_items(user) -> list[NavItem]:
 def portal_links() -> list[PortalLink]:
     links = [link for _, m in provided("public_urls") if hasattr(m, "portal_links") for link in m.portal_links()]
     return sorted(links, key=lambda i: i.order)
+
+
+def household_holds(household) -> list[str]:
+    """The names of every open alert, item, ... that the apps' ``holds`` modules report on a household."""
+    return [name for _, m in provided("holds") for name in m.open_holds(household)]
 
 
 def pending_items(user) -> list[PendingItem]:

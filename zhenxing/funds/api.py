@@ -72,9 +72,11 @@ class ProjectIn(Schema):
 
 
 class ProjectTransitionIn(Schema):
+    """``to``: the status the step leads to; ``returned`` (退回修改) and ``refused`` (不予入库) need
+    ``note`` as the reason and no ``evidence``."""
     to: str
     date: dt.date
-    evidence: str
+    evidence: str = ""
     note: str = ""
     version: int | None = None
 

@@ -158,10 +158,13 @@ def load(*, out) -> None:
             first = projects[0][0]
             services.assignment_create(actor=county_actor, allocation=own, project=first, amount=Decimal("50000"),
                                        document_number=f"{county.name[:2]}衔接办〔2022〕31号", date=dt.date(2022, 4, 5))
-            # Walk the rest of the lifecycle, then pay month by month.
+            # Walk the rest of the lifecycle up to 竣工, pay month by month (before 验收, which asks for it),
+            # then walk on.
+            built = STATUS_ORDER.index("completed")
             for idx, (p, state) in enumerate(projects):
                 if STATUS_ORDER.index(state) > STATUS_ORDER.index("planned"):
-                    projects[idx] = (_advance(Project.objects.get(pk=p.pk), state), state)
+                    leg = state if STATUS_ORDER.index(state) <= built else "completed"
+                    projects[idx] = (_advance(Project.objects.get(pk=p.pk), leg), state)
             voucher = 0
             for p, state in projects:
                 p.refresh_from_db()
@@ -177,6 +180,9 @@ def load(*, out) -> None:
                     services.payment_create(actor=None, project=p, date=dt.date(2022, m, 15), amount=amount,
                                             payee_name=f"{county.name[:2]}某建设工程有限公司",
                                             voucher_number=f"{code[2:6]}-2022-{voucher:04d}")
+            for idx, (p, state) in enumerate(projects):
+                if STATUS_ORDER.index(state) > built:
+                    projects[idx] = (_advance(Project.objects.get(pk=p.pk), state), state)
             _beneficiaries(projects, vs)
             _leaks(county, code, projects, vs)
             _loans(vs)

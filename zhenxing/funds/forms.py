@@ -36,8 +36,8 @@ class ProjectForm(forms.ModelForm):
 class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     date = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
-    evidence = forms.CharField(label="依据（文号、会议纪要、验收报告等）", max_length=300)
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(label="依据（文号、会议纪要、验收报告等）", max_length=300, required=False)
+    note = forms.CharField(label="说明（退回、不予入库须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

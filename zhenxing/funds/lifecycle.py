@@ -2,9 +2,14 @@
 lifecycle's steps (``workflow.py``) run before a project moves on."""
 from __future__ import annotations
 
+import datetime as dt
+from decimal import ROUND_CEILING, Decimal
+
+from django.db.models import Sum
+
 from zhenxing.accounts.models import Role
 
-from .models import Project
+from .models import Payment, Project, ProjectStatus
 
 # Fields a pool entry needs (the plan's 项目库 requirements); a project missing any of them
 # cannot be approved into the pool.
@@ -74,6 +79,35 @@ def check_has_asset(project: Project, **_) -> str:
     from zhenxing.assets.models import Asset
 
     return "" if Asset.objects.filter(project=project).exists() else "项目尚未登记资产，不能办理资产移交"
+
+
+def completed_on(project: Project) -> dt.date | None:
+    """The 竣工 date: recorded on the project, else (rows completed before it was) from the step's record."""
+    if project.completed_on is not None:
+        return project.completed_on
+    step = project.transitions.filter(to_status=ProjectStatus.COMPLETED).order_by("-id").first()
+    return step.date if step is not None else None
+
+
+def acceptance_refusal(project: Project, *, on: dt.date) -> str:
+    """验收 on ``on`` needs the year's minimum days after 竣工 and share of the budget paid by that day
+    (``YearParameter`` of the acceptance year, the county's own row first)."""
+    from .services import year_parameter  # services import the workflow, which imports this module
+
+    param = year_parameter(on.year, project.county)
+    errors = []
+    done = completed_on(project)
+    if done is None:
+        errors.append("项目尚未竣工，不能验收")
+    elif (on - done).days < param.acceptance_min_days:
+        errors.append(f"竣工后须满 {param.acceptance_min_days} 天方可验收：{done:%Y年%m月%d日}竣工，"
+                      f"{done + dt.timedelta(days=param.acceptance_min_days):%Y年%m月%d日}起可验收")
+    required = (project.budget * param.acceptance_min_paid_share).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    paid = Payment.objects.filter(project=project, date__lte=on).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    if paid < required:
+        errors.append(f"验收前已支付资金须不少于概算的 {param.acceptance_min_paid_share * 100:.0f}%（{required} 元）："
+                      f"截至{on:%Y年%m月%d日}已支付 {paid} 元")
+    return "；".join(errors)
 
 
 # Who may enter a new project (申报).

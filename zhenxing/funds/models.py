@@ -54,9 +54,13 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("竣工")
     ACCEPTED = "accepted", _("验收")
     HANDED_OVER = "handed_over", _("资产移交")
+    # Off the main line: sent back to the village for changes (it declares again), or refused.
+    RETURNED = "returned", _("退回修改")
+    REFUSED = "refused", _("不予入库")
 
 
-STATUS_ORDER = [s.value for s in ProjectStatus]
+OFF_LINE_STATUSES = (ProjectStatus.RETURNED, ProjectStatus.REFUSED)
+STATUS_ORDER = [s.value for s in ProjectStatus if s not in OFF_LINE_STATUSES]
 # In the county pool (入库) from approval on.
 POOL_STATUSES = STATUS_ORDER[STATUS_ORDER.index(ProjectStatus.APPROVED):]
 PLAN_STATUSES = STATUS_ORDER[STATUS_ORDER.index(ProjectStatus.PLANNED):]
@@ -90,6 +94,9 @@ class YearParameter(models.Model):
     industry_min_share = models.DecimalField(_("衔接资金用于产业最低比例"), max_digits=5, decimal_places=4,
                                              default=Decimal("0.55"))
     max_projects_per_household = models.PositiveSmallIntegerField(_("同一户受益项目数上限"), default=3)
+    acceptance_min_days = models.PositiveSmallIntegerField(_("竣工后至验收最少天数"), default=15)
+    acceptance_min_paid_share = models.DecimalField(_("验收前最低支付比例（占概算）"), max_digits=5, decimal_places=4,
+                                                    default=Decimal("0.50"))
 
     class Meta:
         verbose_name = _("年度参数")
@@ -99,6 +106,8 @@ class YearParameter(models.Model):
             models.UniqueConstraint(fields=["year"], condition=Q(county__isnull=True), name="funds_param_year_all"),
             models.CheckConstraint(condition=Q(industry_min_share__gte=0) & Q(industry_min_share__lte=1),
                                    name="funds_param_share_range"),
+            models.CheckConstraint(condition=Q(acceptance_min_paid_share__gte=0) & Q(acceptance_min_paid_share__lte=1),
+                                   name="funds_param_acceptance_share_range"),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +138,7 @@ class Project(models.Model):
     status = models.CharField(_("状态"), max_length=24, choices=ProjectStatus.choices, default=ProjectStatus.DECLARED)
     status_date = models.DateField(_("状态日期"), null=True, blank=True)
     started_on = models.DateField(_("实际开工日期"), null=True, blank=True)
+    completed_on = models.DateField(_("竣工日期"), null=True, blank=True)
     negative_flags = models.JSONField(_("负面清单提示"), default=list, blank=True)
     # Denormalised running totals, kept by the services with F() and checked by the database.
     assigned_total = models.DecimalField(_("已安排资金"), **MONEY, default=ZERO)

@@ -7,17 +7,17 @@ from zhenxing.accounts import scope
 from zhenxing.core.modules import PendingItem
 
 from . import workflow
-from .models import FindingStatus, LeakageFinding, Project
+from .models import OFF_LINE_STATUSES, FindingStatus, LeakageFinding, Project
 
 
 def pending(user) -> list[PendingItem]:
     items = []
-    sources = [t.source for t in workflow.TRANSITIONS if user.role in t.roles]
+    # 退回 and 不予入库 are alternatives to a step, not work of their own: one line per waiting step.
+    steps = [t for t in workflow.TRANSITIONS if user.role in t.roles and t.target not in OFF_LINE_STATUSES]
+    sources = [t.source for t in steps]
     if sources:
         qs = scope.scoped(user, Project).filter(status__in=sources)
-        for t in workflow.TRANSITIONS:
-            if user.role not in t.roles:
-                continue
+        for t in steps:
             n = qs.filter(status=t.source).count()
             if n:
                 items.append(PendingItem("项目库", f"待{t.label}的项目", f"{reverse('funds:projects')}?status={t.source}", n))

@@ -28,7 +28,8 @@ from .models import (POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyM
 MONEY_ROLES = {Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 LOAN_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
-EDITABLE_STATUSES = {ProjectStatus.DECLARED, ProjectStatus.TOWNSHIP_REVIEWED, ProjectStatus.APPRAISED}
+EDITABLE_STATUSES = {ProjectStatus.DECLARED, ProjectStatus.TOWNSHIP_REVIEWED, ProjectStatus.APPRAISED,
+                     ProjectStatus.RETURNED}
 PROJECT_FIELDS = ("name", "type", "build_type", "year", "start_planned", "end_planned", "responsible_unit", "tasks",
                   "budget", "funding_sources", "planned_households", "planned_people", "performance_targets",
                   "benefit_mechanism")
@@ -122,13 +123,15 @@ def project_update(*, actor, project: Project, **fields) -> Project:
     return project
 
 
-def project_transition(*, actor, project: Project, to: str, date: dt.date, evidence: str, note: str = "",
+def project_transition(*, actor, project: Project, to: str, date: dt.date, evidence: str = "", note: str = "",
                        expected_version: int | None = None) -> Project:
-    """Take one lifecycle step (see workflow.TRANSITIONS), through the one transition engine."""
+    """Take one lifecycle step (see workflow.TRANSITIONS), through the one transition engine.
+    ``note`` is the step's 说明; sending back (退回) and refusing (不予入库) need it as their reason."""
     step = workflow.find(project.status, to)
     if step is None:
-        raise ValidationError({"to": [f"不能从“{project.get_status_display()}”直接变更为“{ProjectStatus(to).label}”"]})
-    workflow.MACHINE.apply(actor=actor, obj=project, code=step.code, evidence=evidence or "",
+        target = ProjectStatus(to).label if to in ProjectStatus.values else to
+        raise ValidationError({"to": [f"不能从“{project.get_status_display()}”直接变更为“{target}”"]})
+    workflow.MACHINE.apply(actor=actor, obj=project, code=step.code, evidence=evidence or "", reason=note.strip(),
                            version=expected_version, date=date, note=note)
     return project
 
@@ -418,18 +421,32 @@ def disclosure_publish(*, actor, county: Region, year: int, kind: str, period_st
 # --- parameters -------------------------------------------------------------------------------
 
 def year_parameter_set(*, actor, year: int, industry_min_share, max_projects_per_household: int,
-                       county: Region | None = None) -> YearParameter:
-    """The prefecture sets a year's rules (county=None); a county row overrides them for that county."""
+                       county: Region | None = None, acceptance_min_days: int | None = None,
+                       acceptance_min_paid_share=None) -> YearParameter:
+    """The prefecture sets a year's rules (county=None); a county row overrides them for that county.
+    The two acceptance rules (None: keep the row's value, or the default) say how many days after 竣工
+    and what share of the budget paid 验收 needs at the least."""
     scope.require_write(actor, None, "funds.parameter.set")
     share = Decimal(str(industry_min_share))
+    errors: dict[str, list[str]] = {}
     if not (Decimal("0") <= share <= Decimal("1")):
-        raise ValidationError({"industry_min_share": ["比例须在0到1之间（如0.55）"]})
+        errors["industry_min_share"] = ["比例须在0到1之间（如0.55）"]
     if int(max_projects_per_household) < 1:
-        raise ValidationError({"max_projects_per_household": ["上限须至少为1"]})
+        errors["max_projects_per_household"] = ["上限须至少为1"]
+    defaults: dict = {"industry_min_share": share, "max_projects_per_household": int(max_projects_per_household)}
+    if acceptance_min_days is not None:
+        if not 0 <= int(acceptance_min_days) <= 365:
+            errors["acceptance_min_days"] = ["竣工后至验收最少天数须在0到365之间"]
+        defaults["acceptance_min_days"] = int(acceptance_min_days)
+    if acceptance_min_paid_share is not None:
+        paid_share = Decimal(str(acceptance_min_paid_share))
+        if not (Decimal("0") <= paid_share <= Decimal("1")):
+            errors["acceptance_min_paid_share"] = ["比例须在0到1之间（如0.5）"]
+        defaults["acceptance_min_paid_share"] = paid_share
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(), acting(actor):
-        item, _ = YearParameter.objects.update_or_create(
-            year=year, county=county, defaults={"industry_min_share": share,
-                                                "max_projects_per_household": int(max_projects_per_household)})
+        item, _ = YearParameter.objects.update_or_create(year=year, county=county, defaults=defaults)
     return item
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.utils import timezone
 
@@ -40,25 +40,50 @@ def actor_for(role: str, village) -> User:
 
 
 def advance(project: Project, to: str, *, date: dt.date | None = None, fund: bool = True) -> Project:
-    """Take a project step by step to ``to``, each step by an account of the right level."""
+    """Take a project step by step to ``to``, each step by an account of the right level. A walk
+    through 验收 dates the steps up to 竣工 the year's minimum days earlier and pays the minimum
+    share of the budget on the 竣工 day, as 验收 asks."""
     date = date or timezone.localdate()
+    accepted = STATUS_ORDER.index("accepted")
+    early = date
+    if STATUS_ORDER.index(project.status) < accepted <= STATUS_ORDER.index(to):
+        early = date - dt.timedelta(days=services.year_parameter(date.year, project.county).acceptance_min_days)
     while STATUS_ORDER.index(project.status) < STATUS_ORDER.index(to):
         step = workflow.next_step(project.status)
         if step.target == "started" and fund and project.assigned_total == 0:
             fund_project(project, amount=project.budget)
+        if step.target == "accepted":
+            pay_for_acceptance(project, on=early)
         if step.target == "handed_over" and not project.assets.exists():
             from zhenxing.assets.testing import make_asset
 
             make_asset(project)
         role = Role.TOWNSHIP_STAFF if Role.TOWNSHIP_STAFF in step.roles else Role.COUNTY_STAFF
+        day = date if STATUS_ORDER.index(step.target) >= accepted else early
         project = services.project_transition(actor=actor_for(role, project.village), project=project, to=step.target,
-                                              date=date, evidence=f"测试文号〔2022〕{next(_seq)}号")
+                                              date=day, evidence=f"测试文号〔2022〕{next(_seq)}号")
     return project
 
 
+def pay_for_acceptance(project: Project, *, on: dt.date) -> None:
+    """Pay what the year's minimum share of the budget asks, less what is paid already (if funded)."""
+    share = services.year_parameter(on.year, project.county).acceptance_min_paid_share
+    gap = min((project.budget * share).quantize(Decimal("0.01"), rounding=ROUND_CEILING) - project.paid_total,
+              project.assigned_total - project.paid_total)
+    if gap > 0:
+        services.payment_create(actor=None, project=project, date=on, amount=gap, payee_name="某建设工程有限公司",
+                                voucher_number=f"验收前支付-{next(_seq)}")
+        project.refresh_from_db()
+
+
 def make_project(village, *, status: str = "declared", code: str | None = None, **fields) -> Project:
-    project = services.project_create(actor=None,
-                                      village=village, code=code or f"XM{next(_seq):06d}", **complete_fields(**fields))
+    declared_on = None
+    if STATUS_ORDER.index(status) >= STATUS_ORDER.index("accepted"):  # declared before the early steps
+        today = timezone.localdate()
+        min_days = services.year_parameter(today.year, services.county_of(village)).acceptance_min_days
+        declared_on = today - dt.timedelta(days=min_days)
+    project = services.project_create(actor=None, village=village, code=code or f"XM{next(_seq):06d}",
+                                      declared_on=declared_on, **complete_fields(**fields))
     return advance(project, status) if status != "declared" else project
 
 

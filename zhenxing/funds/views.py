@@ -447,6 +447,7 @@ def parameters(request):
 
     year = _year(request)
     if request.method == "POST":
+        param_now = services.year_parameter(year)
         try:
             if request.POST.get("action") == "plan":
                 county = next((c for c in selectors.counties(request.user) if c.code == request.POST.get("county")),
@@ -460,7 +461,10 @@ def parameters(request):
                 services.year_parameter_set(
                     actor=request.user, year=year,
                     industry_min_share=Decimal(request.POST.get("industry_min_share", "55")) / 100,
-                    max_projects_per_household=int(request.POST.get("max_projects_per_household", "3")))
+                    max_projects_per_household=int(request.POST.get("max_projects_per_household", "3")),
+                    acceptance_min_days=int(request.POST.get("acceptance_min_days") or param_now.acceptance_min_days),
+                    acceptance_min_paid_share=Decimal(request.POST.get("acceptance_min_paid_share") or
+                                                      param_now.acceptance_min_paid_share * 100) / 100)
         except (ValidationError, PermissionDenied, InvalidOperation, ValueError) as exc:
             _errors(request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字"))
         else:

@@ -4,6 +4,7 @@ from django import forms
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
+from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES
 
 from .models import (
     DecisionOutcome,
@@ -169,7 +170,8 @@ class TypeForm(forms.Form):
     name = forms.CharField(label="名称", max_length=64)
     department = forms.ChoiceField(label="主管行业部门", choices=[("", "—")] + list(Department.choices), required=False)
     recheck_required = forms.BooleanField(label="销号后须回头看", required=False)
-    default_days = forms.IntegerField(label="默认整改时限（天）", min_value=1, max_value=720, initial=30)
+    default_days = forms.IntegerField(label="默认整改时限", min_value=1, max_value=720, initial=30)
+    default_days_unit = forms.ChoiceField(label="时限单位", choices=UNIT_CHOICES, initial=CALENDAR)
 
 
 class SchemeForm(forms.Form):

@@ -6,13 +6,13 @@ import dataclasses
 
 import datetime as dt
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from zhenxing.core.modules import Indicator, IndicatorValue, share
 from zhenxing.regions.models import Region
 
-from .models import Assignment, ItemStatus, RectificationItem, TaskStatus
+from .models import Assignment, AssignmentEvent, ItemStatus, RectificationItem, TaskStatus
 from .selectors import status_as_of
 
 
@@ -65,17 +65,27 @@ def rectification_overdue(region: Region, as_of: dt.date) -> IndicatorValue:
     return IndicatorValue(value=n, evidence_url=_overdue_url(region))
 
 
+def rectification_recorded(region: Region, as_of: dt.date) -> bool:
+    """Whether the region had found any item by the date: a county that records nothing has no
+    overdue item, which the assessment must not score as 达标."""
+    return RectificationItem.objects.filter(found_on__lte=as_of, region__path__startswith=region.path).exists()
+
+
 def rectification_overdue_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
     rows = _overdue_items(as_of).order_by().values("region_id").annotate(n=Count("pk"))
     return {r["region_id"]: IndicatorValue(r["n"]) for r in rows}
 
 
 def _assignments(as_of: dt.date):
-    return Assignment.objects.filter(task__ledger__year=as_of.year)
+    """The year's assignments with their status at the end of ``as_of`` (from the event log, so a
+    past-dated assessment sees the data of its date: a later close or reopen does not count)."""
+    last = (AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id")
+            .values("to_status")[:1])
+    return Assignment.objects.filter(task__ledger__year=as_of.year).annotate(st_as_of=Subquery(last))
 
 
 def _closed_counts(as_of: dt.date) -> dict:
-    return dict(den=Count("pk"), num=Count("pk", filter=Q(status=TaskStatus.CLOSED, closed_on__lte=as_of)))
+    return dict(den=Count("pk"), num=Count("pk", filter=Q(st_as_of=TaskStatus.CLOSED)))
 
 
 def tasks_closed(region: Region, as_of: dt.date) -> IndicatorValue:
@@ -97,11 +107,13 @@ INDICATORS = [
               unit="%", sources=("ledger.RectificationItem",), compute=rectification_on_time,
               by_region=rectification_on_time_by_region, rollup="ratio", evidence=_on_time_url),
     Indicator(code="ledger.rectification_overdue", name="逾期未整改事项数",
-              formula="截至统计日，状态为待整改或整改中、且已超过整改时限的整改事项数（动态清零目标为0）",
+              formula="截至统计日，状态为待整改或整改中、且已超过整改时限的整改事项数（动态清零目标为0）；"
+                      "统计日前未登记任何整改事项的地区为不适用",
               unit="项", sources=("ledger.RectificationItem", "ledger.ItemEvent"), compute=rectification_overdue,
-              higher_is_better=False, by_region=rectification_overdue_by_region, rollup="sum", evidence=_overdue_url),
+              higher_is_better=False, by_region=rectification_overdue_by_region, rollup="sum", evidence=_overdue_url,
+              measured=rectification_recorded),
     Indicator(code="ledger.tasks_closed", name="重点任务销号率",
-              formula="统计年度重点任务台账中本地区已验收销号的任务落实数 ÷ 本地区任务落实总数",
+              formula="统计年度重点任务台账中本地区截至统计日已验收销号的任务落实数 ÷ 本地区任务落实总数",
               unit="%", sources=("ledger.Assignment",), compute=tasks_closed, by_region=tasks_closed_by_region,
               rollup="ratio", evidence=_assignments_url),
 ]

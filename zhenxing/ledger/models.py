@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
+from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES
 
 
 def _file_names(*fields: str) -> dict:
@@ -311,7 +312,8 @@ class RectificationType(models.Model):
     task_number = models.PositiveSmallIntegerField(_("对应重点任务序号"), null=True, blank=True)
     department = models.CharField(_("主管行业部门"), max_length=32, choices=Department.choices, blank=True)
     recheck_required = models.BooleanField(_("销号后须回头看"), default=False)
-    default_days = models.PositiveSmallIntegerField(_("默认整改时限（天）"), default=30)
+    default_days = models.PositiveSmallIntegerField(_("默认整改时限"), default=30)
+    default_days_unit = models.CharField(_("默认整改时限单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     builtin = models.BooleanField(default=False)
 
     class Meta:
@@ -584,6 +586,8 @@ class AssessmentResult(models.Model):
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="results")
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）"))
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, default=0)
+    raw_total = models.DecimalField(_("适用系统指标得分合计"), max_digits=8, decimal_places=2, default=0)
+    applicable_weight = models.DecimalField(_("适用系统指标分值合计"), max_digits=8, decimal_places=2, default=0)
     rank = models.PositiveSmallIntegerField(_("名次"), null=True)
 
     class Meta:
@@ -606,6 +610,7 @@ class AssessmentScore(models.Model):
     numerator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
+    applicable = models.BooleanField(_("适用"), default=True, help_text=_("无应计量事项的指标为不适用，其分值按比例分配给适用指标"))
     evidence_url = models.CharField(_("数据来源"), max_length=500, blank=True)
     evidence = models.TextField(_("评审依据"), blank=True)
     evidence_file = models.FileField(_("佐证材料"), upload_to="ledger/assessment/%Y/", blank=True)

@@ -21,6 +21,7 @@ from zhenxing.core.xlsx import export_response
 from zhenxing.regions.models import Region
 
 from . import forms, selectors, services, workflow, xlsx
+from .services.assessment import NOT_APPLICABLE_RULE
 from .models import (
     Assignment,
     AssessmentResult,
@@ -630,7 +631,7 @@ def assessment_detail(request, scheme):
     return render(request, "ledger/assessment.html", {
         "scheme": scheme, "indicators": indicators, "table": table, "total_weight": total_weight,
         "is_admin": user.role == Role.PREFECTURE_ADMIN, "editable": scheme.status != SchemeStatus.PUBLISHED,
-        "indicator_form": forms.IndicatorForm()})
+        "indicator_form": forms.IndicatorForm(), "rule": NOT_APPLICABLE_RULE})
 
 
 @staff_view(model=AssessmentScheme, url_kwarg="pk")
@@ -645,7 +646,9 @@ def assessment_export(request, scheme):
 def result_detail(request, result):
     # Before publication a county sees its computed figures to check them (marked 未发布).
     scores = result.scores.select_related("indicator", "entered_by").order_by("indicator__order")
-    return render(request, "ledger/result.html", {"result": result, "scheme": result.scheme, "scores": scores})
+    computed_weight = sum((i.weight for i in result.scheme.indicators.all() if i.computed), 0)
+    return render(request, "ledger/result.html", {"result": result, "scheme": result.scheme, "scores": scores,
+                                                  "rule": NOT_APPLICABLE_RULE, "computed_weight": computed_weight})
 
 
 # ---------------------------------------------------------------- notices

@@ -201,7 +201,7 @@ ITEMS = engine.register(engine.Machine(
 def _publishable(move: engine.Move) -> list[str]:
     scheme = move.obj
     refusals = []
-    missing = AssessmentScore.objects.filter(result__scheme=scheme, score__isnull=True).count()
+    missing = AssessmentScore.objects.filter(result__scheme=scheme, score__isnull=True, applicable=True).count()
     if missing:
         refusals.append(f"尚有 {missing} 项评审指标未打分")
     total_weight = sum((i.weight for i in scheme.indicators.all()), Decimal("0"))

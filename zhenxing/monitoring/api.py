@@ -93,6 +93,8 @@ class CaseDetailOut(CaseOut):
     income_12m: Decimal | None
     spending_12m: Decimal | None
     per_capita_income: Decimal | None
+    coping: str  # 自身应对能力: able / partly / unable ("" before verification)
+    hardship: str  # 突发困难情况
     posting_start: dt.date | None
     closing_reason: str
     timeline: list[EventOut]
@@ -126,7 +128,7 @@ def _measure(m: Measure) -> dict:
 def _detail(request, c: MonitoringCase) -> dict:
     return {**_case(c), "description": c.description, "authorisation_signed": c.authorisation_signed,
             "income_12m": c.income_12m, "spending_12m": c.spending_12m, "per_capita_income": c.per_capita_income,
-            "posting_start": c.posting_start, "closing_reason": c.closing_reason,
+            "coping": c.coping, "hardship": c.hardship, "posting_start": c.posting_start, "closing_reason": c.closing_reason,
             "timeline": [{"transition": e.transition, "label": e.label, "from_state": e.from_state,
                           "to_state": e.to_state, "actor": e.actor_name, "actor_level": e.actor_level, "date": e.date,
                           "at": e.at, "decision": e.decision, "reason": e.reason, "warnings": e.warnings}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
 from zhenxing.regions.models import Region
 from zhenxing.registry import idnumber
-from zhenxing.registry.models import Household, MonitoringKind
+from zhenxing.registry.models import Household, Labour, Member, MemberStatus, MonitoringKind
 
 from . import services
 from .models import Application, MeasureCategory, MeasureStatus, MonitoringCase
@@ -59,7 +60,7 @@ PLAN = {
     ],
 }
 FAST_TRACK = ("232722200208", 6)  # a 突发严重困难户 helped first (plan entry 6 of 永丰村 is not used above)
-# States that pass the elimination checks: the household must have 三保障 and safe water.
+# States that pass the elimination checks: the household must have 三保障, safe water and labour.
 SECURE_STATES = {"elim_check", "elim_appraisal", "elim_posting", "elim_township_review", "elim_county_approval",
                  "eliminated"}
 
@@ -75,8 +76,10 @@ def _pick(village: Region, index: int, state: str) -> Household | None:
     if MonitoringCase.objects.filter(household__village=village, description__startswith=_marker(index)).exists():
         return None
     qs = Household.objects.filter(village=village, monitoring_cases__isnull=True).order_by("number")
-    if state in SECURE_STATES:
-        qs = qs.filter(housing_safe=True, schooling_secured=True, medical_insured=True, water_safe=True)
+    if state in SECURE_STATES:  # and someone able to work (a household without labour stays monitored)
+        qs = qs.filter(housing_safe=True, schooling_secured=True, medical_insured=True, water_safe=True).filter(
+            Exists(Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE,
+                                         labour__in=[Labour.NORMAL, Labour.WEAK])))
     return qs.first()
 LEVEL_ROLES = {4: Role.VILLAGE_CADRE, 3: Role.TOWNSHIP_STAFF, 2: Role.COUNTY_STAFF}
 
@@ -131,6 +134,7 @@ def _fast_track(village, actors, today) -> int:
     case = services.case_transition(actor=actors["village"], case=case, name="verify", version=case.version, data={
         "date": today - dt.timedelta(days=1), "kind": MonitoringKind.SUDDEN, "risk_types": ["05"],
         "authorisation_signed": True, "income_12m": "30000", "spending_12m": "26000", "fast_track": True,
+        "hardship": "家中失火，房屋和存粮受损", "coping": "unable",
         "reason": "突发火灾，先行救助"})
     help_case(case, actor=actors["village"])
     services.measure_add(actor=actors["village"], case=case, category=MeasureCategory.SAFETY_NET,

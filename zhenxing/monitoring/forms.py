@@ -6,7 +6,8 @@ from django.utils import timezone
 from zhenxing.registry.models import MonitoringKind
 
 from . import workflow
-from .models import RISK_CHOICES, Channel, ElimWay, EvidenceKind, MeasureCategory, MeasureStatus, YearStandard
+from .models import (MEASURE_CATEGORY_CHOICES, RISK_CHOICES, Channel, Coping, ElimWay, EvidenceKind, MeasureStatus,
+                     YearStandard)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 RISK_SELECT = forms.CheckboxSelectMultiple
@@ -42,6 +43,11 @@ def _field(name: str, required: bool, case) -> forms.Field:
         return forms.DecimalField(label=label, min_value=0, max_digits=12, decimal_places=2, required=required)
     if name in {"date", "posting_start"}:
         return forms.DateField(label=label, widget=DATE, required=required, initial=timezone.localdate)
+    if name == "coping":
+        return forms.ChoiceField(label=label, choices=[("", "请选择"), *Coping.choices], required=required)
+    if name == "hardship":
+        return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=required,
+                               help_text="突发严重困难户必填：发生了什么、何时、造成的支出或收入损失")
     if name == "elimination_way":
         return forms.ChoiceField(label=label, choices=ElimWay.choices, required=required)
     if name in {"reason", "objections"}:
@@ -76,7 +82,7 @@ class DiscoverForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    category = forms.ChoiceField(label="措施类别", choices=MeasureCategory.choices)
+    category = forms.ChoiceField(label="措施类别", choices=MEASURE_CATEGORY_CHOICES)
     content = forms.CharField(label="帮扶内容", max_length=300)
     unit = forms.CharField(label="实施单位", max_length=128)
     person = forms.CharField(label="责任人", max_length=64)
@@ -123,8 +129,10 @@ class EvidenceForm(forms.Form):
 class StandardForm(forms.ModelForm):
     class Meta:
         model = YearStandard
-        fields = ["year", "threshold", "reference_income", "decision_days", "home_check_days", "posting_days",
-                  "stable_months", "visit_interval_days", "is_demo", "note"]
+        fields = ["year", "threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
+                  "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
+                  "visit_interval_unit", "income_collection_closes", "is_demo", "note"]
+        widgets = {"income_collection_closes": forms.DateInput(attrs={"type": "date"})}
 
 
 class CaseFilterForm(forms.Form):

@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from zhenxing.core.modules import Indicator, IndicatorValue, share
 
+from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown
+
 from .models import Measure, MonitoringCase
 from .selectors import Standards
 
@@ -74,16 +76,37 @@ def _decided(as_of: dt.date):
     years = sorted(standards.by_year)
     has_standard = Q(pk__in=[])
     in_time = Q(pk__in=[])
+    qs = (MonitoringCase.objects.filter(decided_on__isnull=False, decided_on__lte=as_of,
+                                        decided_on__gte=dt.date(as_of.year, 1, 1))
+          .annotate(took=F("decided_on") - F("discovered_on")))
     for year, following in zip(years, [*years[1:], None]):
         span = Q(discovered_on__gte=dt.date(year, 1, 1))
         if following is not None:
             span &= Q(discovered_on__lt=dt.date(following, 1, 1))
         has_standard |= span
-        in_time |= span & Q(took__lte=dt.timedelta(days=standards.by_year[year].decision_days))
-    qs = (MonitoringCase.objects.filter(decided_on__isnull=False, decided_on__lte=as_of,
-                                        decided_on__gte=dt.date(as_of.year, 1, 1))
-          .annotate(took=F("decided_on") - F("discovered_on")))
+        days, unit = standards.by_year[year].limit("decision")
+        if unit == WORKDAYS:
+            in_time |= span & _decided_by_workdays(qs.filter(span), standards, days)
+        else:
+            in_time |= span & Q(took__lte=dt.timedelta(days=days))
     return qs, has_standard, in_time
+
+
+def _decided_by_workdays(qs, standards: Standards, days: int) -> Q:
+    """In time under a limit of ``days`` 工作日: one bound per distinct discovery date (a year has
+    at most 366), grouped by due date, so the count stays one query. A due date that reaches a
+    year not in the calendar counts as in time only once the decision lies before that year."""
+    by_due: dict[dt.date, list[dt.date]] = {}
+    for found in qs.order_by().values_list("discovered_on", flat=True).distinct():
+        try:
+            due = standards.cal.add(found, days)
+        except CalendarYearUnknown as exc:
+            due = dt.date(exc.year, 1, 1) - dt.timedelta(days=1)
+        by_due.setdefault(due, []).append(found)
+    q = Q(pk__in=[])
+    for due, founds in by_due.items():
+        q |= Q(discovered_on__in=founds, decided_on__lte=due)
+    return q
 
 
 def identified_in_time(region, as_of: dt.date) -> IndicatorValue:
@@ -110,7 +133,7 @@ INDICATORS = [
               unit="%", sources=("monitoring.MonitoringCase", "monitoring.Measure"), compute=help_coverage,
               by_region=help_coverage_by_region, rollup="ratio", evidence=_monitored_all_url),
     Indicator(code="monitoring.identified_in_time", name="监测对象按时认定率",
-              formula="本年度作出认定决定（纳入或不予纳入）且发现至决定不超过规定时限的件数 ÷ 本年度作出认定决定的件数",
+              formula="本年度作出认定决定（纳入或不予纳入）且发现至决定不超过规定时限（按年度标准的自然日或工作日）的件数 ÷ 本年度作出认定决定的件数",
               unit="%", sources=("monitoring.MonitoringCase", "monitoring.YearStandard"), compute=identified_in_time,
               by_region=identified_in_time_by_region, rollup="ratio", evidence=lambda region, as_of: _url(region)),
     Indicator(code="monitoring.without_help", name="未落实帮扶措施或帮扶责任人的监测对象户数",

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
+from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES, WORKDAYS
 from zhenxing.registry.models import MonitoringKind
 
 
@@ -22,11 +23,19 @@ class YearStandard(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     threshold = models.DecimalField(_("监测收入标准（元/人·年）"), max_digits=10, decimal_places=2)
     reference_income = models.DecimalField(_("上年农村居民人均可支配收入（元）"), max_digits=10, decimal_places=2)
-    decision_days = models.PositiveSmallIntegerField(_("发现至认定时限（天）"), default=15)
-    home_check_days = models.PositiveSmallIntegerField(_("入户核实时限（天）"), default=5)
+    # Each limit in days says whether it counts 自然日 or 工作日 (the calendar service, lib/workdays.py).
+    decision_days = models.PositiveSmallIntegerField(_("发现至认定时限"), default=15)
+    decision_unit = models.CharField(_("发现至认定时限单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
+    home_check_days = models.PositiveSmallIntegerField(_("入户核实时限"), default=5)
+    home_check_unit = models.CharField(_("入户核实时限单位"), max_length=10, choices=UNIT_CHOICES, default=WORKDAYS)
     posting_days = models.PositiveSmallIntegerField(_("公示天数（不少于）"), default=5)
+    posting_unit = models.CharField(_("公示天数单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     stable_months = models.PositiveSmallIntegerField(_("收入稳定月数（风险消除）"), default=6)
-    visit_interval_days = models.PositiveSmallIntegerField(_("走访间隔（天）"), default=30)
+    income_collection_closes = models.DateField(
+        _("本年度收入采集截止日期"), null=True, blank=True,
+        help_text=_("该日之后筛查才对本年度无收入记录的农户发出“收入缺失”预警；空则为次年3月31日"))
+    visit_interval_days = models.PositiveSmallIntegerField(_("走访间隔"), default=30)
+    visit_interval_unit = models.CharField(_("走访间隔单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     is_demo = models.BooleanField(_("演示数值"), default=False,
                                   help_text=_("演示用数值，正式使用前须由地区管理员按省年度标准修改"))
     note = models.CharField(_("依据或说明"), max_length=200, blank=True)
@@ -41,6 +50,14 @@ class YearStandard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年监测标准"
+
+    def limit(self, name: str) -> tuple[int, str]:
+        """(days, unit) of one limit: ``decision``, ``home_check``, ``posting`` or ``visit_interval``."""
+        return getattr(self, f"{name}_days"), getattr(self, f"{name}_unit")
+
+    def limit_label(self, name: str) -> str:
+        days, unit = self.limit(name)
+        return f"{days} 个工作日" if unit == WORKDAYS else f"{days} 天"
 
 
 class Channel(models.TextChoices):
@@ -72,6 +89,14 @@ RISK_CHOICES = list(RISK_TYPES.items())
 
 def risk_labels(codes) -> str:
     return "、".join(RISK_TYPES.get(c, c) for c in codes or [])
+
+
+class Coping(models.TextChoices):
+    """自身应对能力: one of the four identification factors."""
+
+    ABLE = "able", _("能够自行应对")
+    PARTLY = "partly", _("仅能部分应对")
+    UNABLE = "unable", _("无力应对")
 
 
 class ElimWay(models.TextChoices):
@@ -128,6 +153,9 @@ class MonitoringCase(models.Model):
                                        blank=True)
     per_capita_income = models.DecimalField(_("人均纯收入（扣除合规自付支出，元）"), max_digits=12, decimal_places=2,
                                             null=True, blank=True)
+    # The other two identification factors (income and 刚性支出 are the two amounts above).
+    hardship = models.TextField(_("突发困难情况"), blank=True)
+    coping = models.CharField(_("自身应对能力"), max_length=16, choices=Coping.choices, blank=True)
     helper = models.ForeignKey(Helper, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
                                verbose_name=_("帮扶责任人"))
     fast_track = models.BooleanField(_("先帮扶后认定"), default=False)
@@ -230,22 +258,44 @@ class Evidence(models.Model):
 
 
 class MeasureCategory(models.TextChoices):
-    """The 14 national assistance categories (code tables 100A39–100A55)."""
+    """The 14 national assistance categories, stored as the codes of their national code tables
+    (100A39–100A55, in the order of the national list; ``docs/monitoring.md`` §帮扶措施)."""
 
-    INDUSTRY = "industry", _("产业帮扶")
-    EMPLOYMENT = "employment", _("就业帮扶")
-    FINANCE = "finance", _("金融帮扶（小额信贷）")
-    PUBLIC_JOB = "public_job", _("公益岗位帮扶")
-    HEALTH = "health", _("健康帮扶")
-    COMPULSORY_EDUCATION = "compulsory_education", _("义务教育保障")
-    OTHER_EDUCATION = "other_education", _("其他教育帮扶")
-    SAFETY_NET = "safety_net", _("综合保障（低保、特困）")
-    HOUSING = "housing", _("住房安全保障")
-    WATER = "water", _("饮水安全保障")
-    SOCIAL = "social", _("社会帮扶")
-    RELOCATION = "relocation", _("易地搬迁")
-    LIVING = "living", _("生产生活条件改善")
-    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    INDUSTRY = "100A39", _("产业帮扶")
+    EMPLOYMENT = "100A40", _("就业帮扶")
+    FINANCE = "100A41", _("金融帮扶（小额信贷）")
+    PUBLIC_JOB = "100A42", _("公益岗位帮扶")
+    HEALTH = "100A43", _("健康帮扶")
+    COMPULSORY_EDUCATION = "100A44", _("义务教育保障")
+    OTHER_EDUCATION = "100A45", _("其他教育帮扶")
+    SAFETY_NET = "100A46", _("综合保障（低保、特困）")
+    HOUSING = "100A47", _("住房安全保障")
+    WATER = "100A48", _("饮水安全保障")
+    SOCIAL = "100A49", _("社会帮扶")
+    RELOCATION = "100A50", _("易地搬迁")
+    LIVING = "100A51", _("生产生活条件改善")
+    INFRASTRUCTURE = "100A52", _("基础设施")
+
+
+# The English slugs the categories were stored as before the national codes (migration 0002
+# converted the rows); the API still accepts them as input.
+LEGACY_CATEGORY_SLUGS: dict[str, str] = {
+    "industry": MeasureCategory.INDUSTRY, "employment": MeasureCategory.EMPLOYMENT,
+    "finance": MeasureCategory.FINANCE, "public_job": MeasureCategory.PUBLIC_JOB, "health": MeasureCategory.HEALTH,
+    "compulsory_education": MeasureCategory.COMPULSORY_EDUCATION, "other_education": MeasureCategory.OTHER_EDUCATION,
+    "safety_net": MeasureCategory.SAFETY_NET, "housing": MeasureCategory.HOUSING, "water": MeasureCategory.WATER,
+    "social": MeasureCategory.SOCIAL, "relocation": MeasureCategory.RELOCATION, "living": MeasureCategory.LIVING,
+    "infrastructure": MeasureCategory.INFRASTRUCTURE,
+}
+MEASURE_CATEGORY_CHOICES = [(c.value, f"{c.value} {c.label}") for c in MeasureCategory]
+
+
+def measure_category_code(value: str) -> str:
+    """The national code of a category given as its code or as its former English slug ("" if neither)."""
+    value = str(value or "").strip()
+    if value in MeasureCategory.values:
+        return value
+    return str(LEGACY_CATEGORY_SLUGS.get(value, ""))
 
 
 DEVELOPMENT_CATEGORIES = {MeasureCategory.INDUSTRY, MeasureCategory.EMPLOYMENT, MeasureCategory.FINANCE,
@@ -257,7 +307,7 @@ EDUCATION_CATEGORIES = {MeasureCategory.COMPULSORY_EDUCATION, MeasureCategory.OT
 class MeasureStatus(models.TextChoices):
     PLANNED = "planned", _("计划")
     UNDER_WAY = "under_way", _("实施中")
-    DONE = "done", _("已完成")
+    DONE = "done", _("已落实")
 
 
 @scope.register(region="case__village", departments="region")
@@ -282,6 +332,11 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}：{self.content}"
+
+    @property
+    def category_display(self) -> str:
+        """"代码 名称", as forms and pages show a category."""
+        return f"{self.category} {self.get_category_display()}"
 
 
 @scope.register(region="case__village", departments="region")

@@ -33,6 +33,9 @@ def pending(user) -> list[PendingItem]:
             if state.level == level and counts.get(code):
                 items.append(PendingItem(category="待办理", label=f"{state.label}", url=_list_url(state=code),
                                          count=counts[code]))
+    problem = selectors.calendar_problem(selectors.Standards(), timezone.localdate())
+    if problem:
+        items.append(PendingItem(category="工作日历", label=problem, url=reverse("calendar:home")))
     overdue = selectors.overdue_cases(user, limit=OVERDUE_SHOWN)
     for row in overdue:
         label = f"{row['household__head_name'] or row['number']}（{row['village__name']}）{workflow.STATES[row['state']].label}"

@@ -14,7 +14,9 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role, User
 from zhenxing.lib import fonts
 
-from . import selectors, workflow
+from zhenxing.lib.workdays import CalendarYearUnknown
+
+from . import rules, selectors, workflow
 
 HOTLINE = "12317"
 
@@ -31,8 +33,13 @@ def posting_data(user, village) -> dict:
           .order_by("state", "household__number"))
     for case in qs:
         standard = standards.for_year(case.posting_start.year) if case.posting_start else None
-        days = standard.posting_days if standard else 5
-        end = case.posting_start + dt.timedelta(days=days - 1) if case.posting_start else None
+        end = None
+        if case.posting_start:
+            try:  # the last day on the board: the day before the posting may close
+                end = (rules.posting_end(case, standard, standards.cal) if standard
+                       else case.posting_start + dt.timedelta(days=5)) - dt.timedelta(days=1)
+            except CalendarYearUnknown:
+                end = None
         elimination = case.state == "elim_posting"
         rows.append({
             "head_name": case.household.head_name,

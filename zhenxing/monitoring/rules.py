@@ -12,10 +12,20 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from zhenxing.calendar.services import work_calendar
+from zhenxing.core.modules import household_holds
+from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown, WorkCalendar, limit_due
 from zhenxing.registry.models import Labour, MemberStatus, MonitoringKind
 
-from .models import (DEVELOPMENT_CATEGORIES, EDUCATION_CATEGORIES, ILLNESS_CATEGORIES, RISK_TYPES, ElimWay,
-                     YearStandard)
+from .models import (
+    DEVELOPMENT_CATEGORIES,
+    EDUCATION_CATEGORIES,
+    ILLNESS_CATEGORIES,
+    RISK_TYPES,
+    ElimWay,
+    MeasureStatus,
+    YearStandard,
+)
 
 MAX_RISK_TYPES = 5
 
@@ -53,6 +63,34 @@ def kind_fits_household(case, data, ctx):
     return [], []
 
 
+def per_capita_net(household, income_12m: Decimal, spending_12m: Decimal) -> Decimal:
+    """Income factor: the last 12 months' net income less eligible out-of-pocket spending, per person."""
+    members = max(household.living_members, 1)
+    return ((income_12m - spending_12m) / members).quantize(Decimal("0.01"))
+
+
+def income_in_range(case, data, ctx):
+    """脱贫不稳定户 and 边缘易致贫户 are households whose income is within the monitoring range (not
+    above the year's threshold); above it only a 突发严重困难户 can be identified."""
+    if data.get("kind") not in (MonitoringKind.UNSTABLE, MonitoringKind.MARGINAL):
+        return [], []
+    if data.get("income_12m") is None or data.get("spending_12m") is None:
+        return [], []
+    figure = per_capita_net(case.household, data["income_12m"], data["spending_12m"])
+    threshold = ctx.standard.threshold
+    if figure > threshold:
+        return [f"{MonitoringKind(data['kind']).label}的家庭人均纯收入须在监测范围内：测算人均纯收入 {figure} 元，"
+                f"高于{ctx.standard.year}年监测标准 {threshold} 元；因突发困难支出骤增或收入骤减的，"
+                f"应认定为突发严重困难户"], []
+    return [], []
+
+
+def hardship_described(case, data, ctx):
+    if data.get("kind") == MonitoringKind.SUDDEN and not data.get("hardship"):
+        return ["认定突发严重困难户，须填写“突发困难情况”"], []
+    return [], []
+
+
 def risk_types_valid(case, data, ctx):
     codes = data.get("risk_types") or []
     errors = [f"风险类型代码 {c} 不在国家代码表中" for c in codes if c not in RISK_TYPES]
@@ -81,19 +119,26 @@ def posting_start_valid(case, data, ctx):
     return errors, []
 
 
-def posting_end(case, standard) -> dt.date | None:
-    """The first day the posting may be closed: start + the configured number of days."""
+def posting_end(case, standard, cal: WorkCalendar | None = None) -> dt.date | None:
+    """The first day the posting may be closed: start + the configured number of days (自然日 or
+    工作日; ``CalendarYearUnknown`` when a working-day count reaches a year not in the calendar)."""
     if case.posting_start is None:
         return None
-    return case.posting_start + dt.timedelta(days=standard.posting_days)
+    days, unit = standard.limit("posting")
+    if unit == WORKDAYS and cal is None:
+        cal = work_calendar()
+    return limit_due(cal, case.posting_start, days, unit)
 
 
 def posting_long_enough(case, data, ctx):
-    end = posting_end(case, ctx.standard)
+    try:
+        end = posting_end(case, ctx.standard)
+    except CalendarYearUnknown as exc:
+        return exc.messages, []
     if end is None:
         return ["未登记公示开始日期"], []
     if ctx.on < end:
-        return [f"公示不少于 {ctx.standard.posting_days} 天：{case.posting_start:%Y年%m月%d日}开始，"
+        return [f"公示不少于 {ctx.standard.limit_label('posting')}：{case.posting_start:%Y年%m月%d日}开始，"
                 f"{end:%Y年%m月%d日}起方可结束公示"], []
     return [], []
 
@@ -114,6 +159,11 @@ def measure_errors(case, *, elimination_way: str = "") -> list[str]:
         errors.append("因学纳入的，须落实教育帮扶措施")
     if elimination_way == ElimWay.ASSISTED and not categories & DEVELOPMENT_CATEGORIES:
         errors.append("帮扶消除的，须至少有一项产业、就业、金融或公益岗位等开发式帮扶措施")
+    if elimination_way == ElimWay.ASSISTED:
+        pending = [m for m in case.measures.all() if m.status != MeasureStatus.DONE]
+        if pending:
+            errors.append("帮扶消除的，帮扶措施须已落实，以下措施尚未落实："
+                          + "、".join(f"{m.category_display}“{m.content}”（{m.get_status_display()}）" for m in pending))
     return errors
 
 
@@ -169,14 +219,22 @@ def security_errors(household) -> list[str]:
 
 
 def labour_refusal(case) -> str:
-    """A household identified for lack of labour whose members still cannot work stays monitored."""
-    if "04" not in (case.risk_types or []):
-        return ""
+    """A household none of whose members can work stays monitored, whatever its risk types and even
+    when the safety net covers it (neither way of elimination applies)."""
     can_work = case.household.members.filter(status=MemberStatus.ACTIVE,
                                              labour__in=[Labour.NORMAL, Labour.WEAK]).exists()
     if can_work:
         return ""
-    return "该户因缺劳动力纳入监测，现仍无有劳动能力的成员：不得标注风险消除，应继续监测并落实综合保障等兜底措施"
+    return "该户家庭成员均无劳动能力：不得标注风险消除，应继续监测并落实综合保障等兜底措施"
+
+
+def open_holds(case) -> list[str]:
+    """Open alerts and rectification items on the household (reported by the apps above monitoring):
+    a risk is not gone while one of them is open."""
+    holds = household_holds(case.household)
+    if not holds:
+        return []
+    return ["该户尚有未办结事项，须办结后方可消除风险：" + "；".join(holds)]
 
 
 def elimination_rules(case, data, ctx):
@@ -188,6 +246,7 @@ def elimination_rules(case, data, ctx):
     if not evidence.stable:
         errors.append(evidence.message)
     errors += security_errors(case.household)
+    errors += open_holds(case)
     if "resolved_risks" in data:
         missing = [c for c in case.risk_types if c not in set(data.get("resolved_risks") or [])]
         if missing:
@@ -218,6 +277,8 @@ def paper_exit_warnings(case, data, ctx):
 CHECKS = {
     "kind_fits_household": kind_fits_household,
     "risk_types_valid": risk_types_valid,
+    "income_in_range": income_in_range,
+    "hardship_described": hardship_described,
     "fast_track_kind": fast_track_kind,
     "posting_start_valid": posting_start_valid,
     "posting_long_enough": posting_long_enough,

@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhenxing.accounts import scope
+from zhenxing.calendar.services import work_calendar
+from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown, WorkCalendar, limit_due, limit_late_before
 
 from . import workflow
 from .models import Application, ApplicationStatus, Measure, MonitoringCase, YearStandard
@@ -20,24 +22,36 @@ def cases(user) -> QuerySet[MonitoringCase]:
 
 @dataclass(frozen=True)
 class Due:
-    due: dt.date
-    overdue_days: int  # 0 when not late
+    due: dt.date | None
+    overdue_days: int  # 0 when not late (calendar days past the due date)
+    problem: str = ""  # why the due date is unknown (a working-day limit reaching a year not in the calendar)
 
 
 class Standards:
-    """The yearly standards, loaded once per request (a handful of rows)."""
+    """The yearly standards and the working-day calendar, loaded once per request (a handful of rows)."""
 
     def __init__(self):
         self.by_year = {s.year: s for s in YearStandard.objects.all()}
+        self._cal: WorkCalendar | None = None
+
+    @property
+    def cal(self) -> WorkCalendar:
+        if self._cal is None:
+            self._cal = work_calendar()
+        return self._cal
 
     def for_year(self, year: int) -> YearStandard | None:
         years = [y for y in self.by_year if y <= year]
         return self.by_year[max(years)] if years else None
 
 
+def _limit_name(deadline: str) -> str:
+    return "home_check" if deadline == "home_check" else "decision"
+
+
 def due_of(*, state: str, discovered_on: dt.date, elimination_proposed_on: dt.date | None,
            standards: Standards, today: dt.date | None = None) -> Due | None:
-    """The due date of the case's open step, from the configured time limits."""
+    """The due date of the case's open step, from the configured time limits (自然日 or 工作日)."""
     today = today or timezone.localdate()
     info = workflow.STATES[state]
     if not info.deadline:
@@ -46,8 +60,11 @@ def due_of(*, state: str, discovered_on: dt.date, elimination_proposed_on: dt.da
     standard = standards.for_year(start.year)
     if standard is None:
         return None
-    days = standard.home_check_days if info.deadline == "home_check" else standard.decision_days
-    due = start + dt.timedelta(days=days)
+    days, unit = standard.limit(_limit_name(info.deadline))
+    try:
+        due = limit_due(standards.cal, start, days, unit)
+    except CalendarYearUnknown as exc:
+        return Due(due=None, overdue_days=0, problem=exc.messages[0])
     return Due(due=due, overdue_days=max((today - due).days, 0))
 
 
@@ -58,7 +75,10 @@ def case_due(case: MonitoringCase, standards: Standards | None = None) -> Due | 
 
 def overdue_q(standards: Standards, today: dt.date) -> Q:
     """Set-based: open steps whose due date lies before ``today`` (due = start + the limit of the
-    standard in force for the start's year), as one Q over the case table."""
+    standard in force for the start's year), as one Q over the case table. A limit in 工作日 turns
+    into one date bound too (``lib.workdays.limit_late_before``). When today's year is not in the
+    working-day calendar, a working-day limit cannot be judged: its steps are left out and
+    ``calendar_problem`` says so on the home page."""
     groups: dict[tuple[str, str], list[str]] = {}
     for code, info in workflow.STATES.items():
         if info.deadline:
@@ -71,10 +91,22 @@ def overdue_q(standards: Standards, today: dt.date) -> Q:
         lo = dt.date(year, 1, 1)
         hi = dt.date(years[i + 1], 1, 1) if i + 1 < len(years) else dt.date.max
         for (deadline, field), states in groups.items():
-            days = s.home_check_days if deadline == "home_check" else s.decision_days
-            q |= Q(state__in=states, **{f"{field}__gte": lo,
-                                        f"{field}__lt": min(hi, today - dt.timedelta(days=days))})
+            days, unit = s.limit(_limit_name(deadline))
+            try:
+                bound = limit_late_before(standards.cal, today, days, unit)
+            except CalendarYearUnknown:
+                continue
+            q |= Q(state__in=states, **{f"{field}__gte": lo, f"{field}__lt": min(hi, bound)})
     return q
+
+
+def calendar_problem(standards: Standards, today: dt.date) -> str:
+    """The Chinese warning when a limit counts 工作日 and today's year is not in the calendar."""
+    uses_workdays = any(WORKDAYS in (s.decision_unit, s.home_check_unit, s.posting_unit, s.visit_interval_unit)
+                        for s in standards.by_year.values())
+    if uses_workdays and not standards.cal.knows(today.year):
+        return CalendarYearUnknown(today.year).messages[0]
+    return ""
 
 
 def overdue_count(user, *, today: dt.date | None = None) -> int:
@@ -105,10 +137,15 @@ def overdue_cases(user, *, states: list[str] | None = None, today: dt.date | Non
 def visits_due(user, *, today: dt.date | None = None) -> QuerySet[MonitoringCase]:
     """Monitored cases whose last visit (or entry into monitoring) is older than the visit interval."""
     today = today or timezone.localdate()
-    standard = Standards().for_year(today.year)
+    standards = Standards()
+    standard = standards.for_year(today.year)
     if standard is None:
         return MonitoringCase.objects.none()
-    limit = today - dt.timedelta(days=standard.visit_interval_days)
+    days, unit = standard.limit("visit_interval")
+    try:
+        limit = limit_late_before(standards.cal, today, days, unit)
+    except CalendarYearUnknown:
+        return MonitoringCase.objects.none()
     qs = cases(user).filter(state__in=workflow.MONITORED_STATES).annotate(last_visit=Max("visits__date"))
     return qs.filter(Q(last_visit__lt=limit) | Q(last_visit__isnull=True, identified_on__lt=limit))
 

@@ -22,9 +22,9 @@ from zhenxing.registry.models import Household, Member, MemberStatus, Monitoring
 
 from . import rules, workflow
 from .workflow import risk_codes
-from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, Channel, ElimWay, Evidence,
-                     EvidenceKind, Helper, Measure, MeasureCategory, MeasureStatus, MonitoringCase, PublicAttempt,
-                     Visit, YearStandard)
+from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, Channel, Coping, ElimWay, Evidence,
+                     EvidenceKind, Helper, Measure, MeasureStatus, MonitoringCase, PublicAttempt, Visit,
+                     YearStandard, measure_category_code)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # extension -> (content type, magic prefixes)
@@ -181,6 +181,8 @@ def _normalise(t: workflow.Transition, data: dict) -> dict:
         errors["authorisation_signed"] = ["须有农户签署的授权承诺书（同意查询家庭经济状况）方可核实认定"]
     if clean.get("kind") not in (None, "") and clean["kind"] not in MonitoringKind.values:
         errors["kind"] = ["监测对象类别不正确"]
+    if clean.get("coping") not in (None, "") and clean["coping"] not in Coping.values:
+        errors["coping"] = ["自身应对能力须为 能够自行应对、仅能部分应对 或 无力应对"]
     if clean.get("elimination_way") not in (None, "") and clean["elimination_way"] not in ElimWay.values:
         errors["elimination_way"] = ["风险消除方式须为帮扶消除或自然消除"]
     if errors:
@@ -298,9 +300,11 @@ def case_assign_helper(*, actor, case: MonitoringCase, helper: Helper) -> Monito
 def measure_add(*, actor, case: MonitoringCase, category: str, content: str, unit: str, person: str,
                 start_on: dt.date, end_on: dt.date | None = None, amount=Decimal("0"),
                 status: str = MeasureStatus.PLANNED) -> Measure:
+    """``category``: the national code (100A39–100A52); the former English slugs are accepted too."""
     scope.require_write(actor, case, "monitoring.case.help")
     errors = {}
-    if category not in MeasureCategory.values:
+    category = measure_category_code(category)
+    if not category:
         errors["category"] = ["请选择国家规定的帮扶措施类别"]
     if status not in MeasureStatus.values:
         errors["status"] = ["措施状态不正确"]
@@ -319,7 +323,7 @@ def measure_add(*, actor, case: MonitoringCase, category: str, content: str, uni
                                          person=person.strip(), start_on=start_on, end_on=end_on, amount=money,
                                          status=status, created_by=actor)
         _event(case=case, actor=actor, transition="measure", label="登记帮扶措施", on=_today(),
-               decision=measure.get_category_display(), reason=measure.content,
+               decision=measure.category_display, reason=measure.content,
                data={"measure": measure.pk, "status": status, "amount": money})
     return measure
 
@@ -364,8 +368,9 @@ def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_c
 
 # --- yearly standard -------------------------------------------------------------------------
 
-STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "home_check_days", "posting_days",
-                   "stable_months", "visit_interval_days", "is_demo", "note")
+STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
+                   "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
+                   "visit_interval_unit", "income_collection_closes", "is_demo", "note")
 
 
 def standard_save(*, actor, year: int, **fields) -> YearStandard:

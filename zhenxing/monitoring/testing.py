@@ -58,6 +58,12 @@ def help_case(case, *, actor, risk_types=None, way=ElimWay.ASSISTED) -> None:
                                  status=status)
 
 
+def measures_done(case, *, actor) -> None:
+    """Every measure of the case 已落实 (帮扶消除 asks for it)."""
+    for measure in case.measures.exclude(status=MeasureStatus.DONE):
+        services.measure_set_status(actor=actor, measure=measure, status=MeasureStatus.DONE)
+
+
 def income_history(case, *, actor, upto: dt.date, threshold: Decimal) -> None:
     """Visits with income figures above the threshold covering the stable period before ``upto``."""
     standard = rules.standard_for(upto.year)
@@ -84,7 +90,7 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
         data: dict = {"date": day}
         if name == "verify":
             data.update(kind=kind or default_kind(case), risk_types=risk_types or case.risk_types or ["07"],
-                        authorisation_signed=True, income_12m="9000", spending_12m="3000")
+                        authorisation_signed=True, income_12m="9000", spending_12m="3000", coping="partly")
         elif name in {"appraise", "elim_appraise"}:
             data.update(posting_start=day, reason="村民代表会议评议通过")
         elif name in {"finish_posting", "elim_finish_posting"}:
@@ -99,6 +105,7 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
             day = min(max(day, today - dt.timedelta(days=standard.posting_days + 5)), today)
             data["date"] = day
             help_case(case, actor=village)
+            measures_done(case, actor=village)
             income_history(case, actor=village, upto=day, threshold=standard.threshold)
             case.refresh_from_db()
             data.update(elimination_way=ElimWay.ASSISTED, resolved_risks=case.risk_types, accept_warnings=True,
@@ -108,3 +115,23 @@ def advance(case: MonitoringCase, *, to: str, village, township, county, kind: s
         case = services.case_transition(actor=county, case=case, name="county_reject", version=case.version,
                                         data={"reason": "经审定家庭收入明显高于监测范围，不予纳入"})
     return case
+
+
+def ready_to_eliminate(household, *, village, township, county, risk_types=("07",)) -> MonitoringCase:
+    """A monitored case for ``household`` that meets every elimination rule of its own (measures
+    已落实, income stable above the threshold): what is left to refuse it is what the test adds."""
+    today = timezone.localdate()
+    demo_standard()
+    case = services.case_discover(actor=village, household=household, channel="cadre_visit",
+                                  risk_types=list(risk_types), discovered_on=today - dt.timedelta(days=300))
+    case = advance(case, to="monitored", village=village, township=township, county=county)
+    measures_done(case, actor=village)
+    income_history(case, actor=village, upto=today, threshold=rules.standard_for(today.year).threshold)
+    case.refresh_from_db()
+    return case
+
+
+def propose_elimination(case, *, actor, way: str = ElimWay.NATURAL) -> MonitoringCase:
+    return services.case_transition(actor=actor, case=case, name="propose_elimination", version=case.version,
+                                    data={"elimination_way": way, "resolved_risks": case.risk_types,
+                                          "accept_warnings": True})

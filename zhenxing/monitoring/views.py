@@ -121,7 +121,8 @@ def _elimination_preview(case, standard):
         "income": rules.income_evidence(case, on=on, standard=standard),
         "security": rules.security_errors(case.household),
         "labour": rules.labour_refusal(case),
-        "measures": rules.measure_errors(case),
+        "holds": rules.open_holds(case),
+        "measures": rules.measure_errors(case, elimination_way="assisted"),
         "warnings": rules.paper_exit_warnings_for(case, on=on, way="assisted", standard=standard),
         "standard": standard,
     }

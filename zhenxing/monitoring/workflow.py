@@ -9,7 +9,6 @@ Plus 不予纳入 (with reason), 退回 one level (with reason) and 不予消除
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -83,11 +82,11 @@ def risk_codes(codes: list[str]) -> str:
 
 def _record_verification(move: engine.Move) -> dict:
     case, data = move.obj, move.extra["data"]
-    members = max(case.household.living_members, 1)
-    per_capita = ((data["income_12m"] - data["spending_12m"]) / members).quantize(Decimal("0.01"))
+    per_capita = rules.per_capita_net(case.household, data["income_12m"], data["spending_12m"])
     return {"kind": data["kind"], "risk_types": data["risk_types"], "risk_codes": risk_codes(data["risk_types"]),
             "authorisation_signed": True, "income_12m": data["income_12m"], "spending_12m": data["spending_12m"],
-            "per_capita_income": per_capita, "fast_track": bool(data.get("fast_track"))}
+            "per_capita_income": per_capita, "hardship": data.get("hardship") or "", "coping": data["coping"],
+            "fast_track": bool(data.get("fast_track"))}
 
 
 def _enter_monitoring(move: engine.Move) -> dict:
@@ -146,8 +145,9 @@ def T(name: str, label, source: str, target: str, level: str, *, checks: tuple[s
 TRANSITIONS: list[Transition] = [
     # --- identification, village ---
     T("verify", _("登记入户核实"), "discovered", "verified", VILLAGE,
-      required=("kind", "risk_types", "authorisation_signed", "income_12m", "spending_12m"),
-      optional=("fast_track", "reason", "date"), checks=("kind_fits_household", "risk_types_valid", "fast_track_kind"),
+      required=("kind", "risk_types", "authorisation_signed", "income_12m", "spending_12m", "coping"),
+      optional=("hardship", "fast_track", "reason", "date"),
+      checks=("kind_fits_household", "risk_types_valid", "fast_track_kind", "income_in_range", "hardship_described"),
       effects=("record_verification",), decision=_("核实属实"), evidence=True),
     T("verify_reject", _("核实不符，不予纳入"), "discovered", "not_admitted", VILLAGE,
       required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
@@ -163,21 +163,23 @@ TRANSITIONS: list[Transition] = [
       decision=_("公示无异议或异议已处理"), evidence=True),
     # --- identification, township ---
     T("township_approve", _("乡镇审核通过，报县审定"), "township_review", "county_approval", TOWNSHIP,
-      optional=("reason", "date"), decision=_("审核通过")),
+      optional=("reason", "date"), decision=_("审核通过"), evidence=True),
     T("township_return", _("退回村级重新核实"), "township_review", "discovered", TOWNSHIP,
-      required=("reason",), optional=("date",), effects=("clear_posting",), decision=_("退回"), style="return"),
+      required=("reason",), optional=("date",), effects=("clear_posting",), decision=_("退回"), style="return",
+      evidence=True),
     T("township_reject", _("乡镇审核不予纳入"), "township_review", "not_admitted", TOWNSHIP,
       required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
-      style="refuse"),
+      style="refuse", evidence=True),
     # --- identification, county ---
     T("county_approve", _("县级审定，纳入监测"), "county_approval", "monitored", COUNTY,
       optional=("reason", "date"), checks=("measure_rules",), effects=("enter_monitoring",),
-      decision=_("审定纳入")),
+      decision=_("审定纳入"), evidence=True),
     T("county_return", _("退回乡镇重新审核"), "county_approval", "township_review", COUNTY,
-      required=("reason",), optional=("date",), decision=_("退回"), style="return"),
+      required=("reason",), optional=("date",), decision=_("退回"), style="return",
+      evidence=True),
     T("county_reject", _("县级审定不予纳入"), "county_approval", "not_admitted", COUNTY,
       required=("reason",), optional=("date",), effects=("close_not_admitted",), decision=_("不予纳入"),
-      style="refuse"),
+      style="refuse", evidence=True),
     # --- elimination ---
     T("propose_elimination", _("提出风险消除"), "monitored", "elim_check", VILLAGE,
       required=("elimination_way", "resolved_risks"), optional=("reason", "date", "accept_warnings"),
@@ -195,20 +197,22 @@ TRANSITIONS: list[Transition] = [
       required=("objections",), optional=("reason", "date"), checks=("posting_long_enough",),
       decision=_("公示无异议或异议已处理"), evidence=True),
     T("elim_township_approve", _("乡镇审核通过，报县审定"), "elim_township_review", "elim_county_approval", TOWNSHIP,
-      optional=("reason", "date"), decision=_("审核通过")),
+      optional=("reason", "date"), decision=_("审核通过"), evidence=True),
     T("elim_township_return", _("退回村级重新核查"), "elim_township_review", "elim_check", TOWNSHIP,
-      required=("reason",), optional=("date",), effects=("clear_posting",), decision=_("退回"), style="return"),
+      required=("reason",), optional=("date",), effects=("clear_posting",), decision=_("退回"), style="return",
+      evidence=True),
     T("elim_township_reject", _("不同意消除，继续监测"), "elim_township_review", "monitored", TOWNSHIP,
       required=("reason",), optional=("date",), effects=("cancel_elimination",), decision=_("不予消除"),
-      style="refuse"),
+      style="refuse", evidence=True),
     T("elim_county_approve", _("县级审定，风险已消除"), "elim_county_approval", "eliminated", COUNTY,
       optional=("reason", "date"), checks=("measure_rules", "elimination_rules"), effects=("eliminate",),
-      decision=_("审定消除")),
+      decision=_("审定消除"), evidence=True),
     T("elim_county_return", _("退回乡镇重新审核"), "elim_county_approval", "elim_township_review", COUNTY,
-      required=("reason",), optional=("date",), decision=_("退回"), style="return"),
+      required=("reason",), optional=("date",), decision=_("退回"), style="return",
+      evidence=True),
     T("elim_county_reject", _("不同意消除，继续监测"), "elim_county_approval", "monitored", COUNTY,
       required=("reason",), optional=("date",), effects=("cancel_elimination",), decision=_("不予消除"),
-      style="refuse"),
+      style="refuse", evidence=True),
 ]
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
@@ -217,7 +221,9 @@ FIELD_LABELS = {
     "risk_types": _("风险类型"),
     "authorisation_signed": _("授权承诺书"),
     "income_12m": _("近12个月家庭纯收入"),
-    "spending_12m": _("近12个月合规自付支出"),
+    "spending_12m": _("近12个月合规自付支出（刚性支出）"),
+    "hardship": _("突发困难情况"),
+    "coping": _("自身应对能力"),
     "fast_track": _("先帮扶后认定"),
     "reason": _("意见或理由"),
     "date": _("办理日期"),

@@ -87,7 +87,7 @@ class SparkEngine:
 
 
 def evaluate(engine, *, params: dict[str, dict], enabled: list[str], as_of: dt.date, income_year: int,
-             progress: Callable[[str, int], None] | None = None) -> None:
+             progress: Callable[[str, int], None] | None = None, income_missing: bool = True) -> None:
     for name, sql in rules.base_views(as_of, income_year).items():
         engine.view(name, sql)
     for i, code in enumerate(enabled):
@@ -96,7 +96,7 @@ def evaluate(engine, *, params: dict[str, dict], enabled: list[str], as_of: dt.d
         p = dict(params[code])
         if code == "paper_exit":
             p["threshold"] = params["income"]["threshold"]
-        engine.add_hits(rules.rule_sql(code, p, as_of, income_year))
+        engine.add_hits(rules.rule_sql(code, p, as_of, income_year, income_missing=income_missing))
 
 
 def unmatched(engine) -> dict[str, int]:

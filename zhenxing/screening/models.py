@@ -107,6 +107,7 @@ class RunStatus(models.TextChoices):
 class RunKind(models.TextChoices):
     SCREEN = "screen", _("筛查")
     SIMULATE = "simulate", _("政策模拟")
+    PREVIEW = "preview", _("筛查预演")  # a dry run: per rule, how many alerts a screening would raise
 
 
 @scope.register(region="region", departments="region")

@@ -34,7 +34,8 @@ class RuleDef:
 RULES: dict[str, RuleDef] = {r.code: r for r in [
     RuleDef("income", "收入低于监测标准", (), "high", "", {"threshold": 6000},
             "收入年度（默认基准日上一年）人均纯收入 =（工资性+生产经营性+财产性+转移性−生产经营性支出）÷在户人数，严格低于监测标准时预警；"
-            "无该年度收入记录的农户单列为“收入缺失”。"),
+            "无该年度收入记录的农户单列为“收入缺失”：仅在该收入年度的收入采集截止后发出，每户每个收入年度只发一次"
+            "（核实后关闭的不再重复发出）。"),
     RuleDef("medical", "医疗负担过重", ("01",), "high", Department.MEDICAL_INSURANCE,
             {"reference_income": 17889, "ratio_poor": 0.5, "ratio_other": 1.0, "days": 365},
             "基准日前365天（不含当日）之后至基准日（含）结算的个人负担合计 ÷ 在户人数，严格高于 比例×上年农村居民人均可支配收入 时预警；"
@@ -177,8 +178,29 @@ def base_views(as_of: dt.date, income_year: int) -> dict[str, str]:
     }
 
 
-def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int) -> str:
-    """The SELECT for rule ``code`` with parameters ``p`` (portable DuckDB/Spark SQL)."""
+def income_collection_closes(income_year: int) -> dt.date:
+    """The day the income year's collection closes: the year's own standard, else the setting's
+    month and day of the following year."""
+    from django.conf import settings
+
+    from zhenxing.monitoring.models import YearStandard
+
+    own = YearStandard.objects.filter(year=income_year).values_list("income_collection_closes", flat=True).first()
+    if own:
+        return own
+    month, day = (int(x) for x in settings.SCREENING_INCOME_COLLECTION_CLOSES.split("-"))
+    return dt.date(income_year + 1, month, day)
+
+
+def income_missing_due(as_of: dt.date, income_year: int) -> bool:
+    """收入缺失 is raised only once the income year's collection has closed (after the closing day)."""
+    return as_of > income_collection_closes(income_year)
+
+
+def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int, *, income_missing: bool = True) -> str:
+    """The SELECT for rule ``code`` with parameters ``p`` (portable DuckDB/Spark SQL). The income
+    rule adds the 收入缺失 hits only with ``income_missing`` (the year's collection has closed);
+    their ``sub`` is the income year, which makes the alert's subject (one per household and year)."""
     A = _d(as_of)
 
     def since(days) -> str:
@@ -188,11 +210,13 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int) -> str:
         thr = p["threshold"]
         hit = _hit("h.household_id", "h.village_id", "income", "'income'", "CAST(t.net AS DOUBLE) / l.n", str(thr),
                    None, None, "NULL", f"'{income_year}年人均纯收入低于监测标准'")
-        missing = _hit("h.household_id", "h.village_id", "income_missing", "'missing'", "NULL", str(thr), None, None,
-                       "NULL", f"'无{income_year}年收入记录'")
-        return (f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
-                f"JOIN net t ON t.household_id = h.household_id WHERE t.net < {thr} * l.n "
-                f"UNION ALL {missing} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+        missing = _hit("h.household_id", "h.village_id", "income_missing", f"'{int(income_year)}'", "NULL", str(thr),
+                       None, None, "NULL", f"'无{income_year}年收入记录'")
+        low = (f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+               f"JOIN net t ON t.household_id = h.household_id WHERE t.net < {thr} * l.n")
+        if not income_missing:
+            return low
+        return (f"{low} UNION ALL {missing} FROM hh h JOIN liv l ON l.household_id = h.household_id "
                 f"LEFT JOIN net t ON t.household_id = h.household_id WHERE t.household_id IS NULL")
     if code == "medical":
         ref, rp, ro = p["reference_income"], p["ratio_poor"], p["ratio_other"]

@@ -140,15 +140,19 @@ def _enabled(ruleset: RuleSet) -> list[str]:
 
 
 def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, run: Run | None = None,
-           threads: int | None = None) -> dict:
-    """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``)."""
+           threads: int | None = None, preview: bool = False) -> dict:
+    """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``).
+    With ``preview`` nothing is written: the summary's ``preview`` lists per rule how many alerts
+    the run would raise, how many of them are new and how many are already open (a dry run)."""
     started = time.monotonic()
     ruleset = ruleset_current(as_of.year)
     params = rules.effective_parameters(ruleset.rules, overrides or {})
     enabled = _enabled(ruleset)
     income_year = as_of.year - 1
+    missing_due = rules.income_missing_due(as_of, income_year)
     if run is None:
-        run = Run.objects.create(region=top_region(), kind=RunKind.SCREEN, as_of=as_of, ruleset=ruleset,
+        run = Run.objects.create(region=top_region(), kind=RunKind.PREVIEW if preview else RunKind.SCREEN,
+                                 as_of=as_of, ruleset=ruleset,
                                  overrides=overrides or {}, status=RunStatus.RUNNING, started_by=actor)
     else:
         Run.objects.filter(pk=run.pk).update(ruleset=ruleset, status=RunStatus.RUNNING)
@@ -166,7 +170,7 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()
     engines.evaluate(duck, params=params, enabled=enabled, as_of=as_of, income_year=income_year,
-                     progress=lambda s, i: progress(s, i + 1))
+                     progress=lambda s, i: progress(s, i + 1), income_missing=missing_due)
     rule_seconds = time.monotonic() - t_rules
     progress("统计", len(enabled) + 1)
     counts = dict(duck.query("""SELECT rule, COUNT(DISTINCT household_id) FROM hits WHERE household_id IS NOT NULL
@@ -175,15 +179,38 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
         counts["water"] = duck.query("""SELECT COUNT(*) FROM hh WHERE village_id IN
                                         (SELECT village_id FROM hits WHERE rule = 'water')""")[0][0]
     alerts = {code: int(counts.get(code, 0)) for code in [*enabled, "income_missing"] if
-              code != "income_missing" or "income" in enabled}
+              code != "income_missing" or ("income" in enabled and missing_due)}
     households = duck.query("SELECT COUNT(*) FROM hh")[0][0]
+    missing_note = {"raised": missing_due, "income_year": income_year,
+                    "closes": rules.income_collection_closes(income_year).isoformat()}
+    if preview:
+        progress("预演统计", len(enabled) + 2)
+        _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=missing_due)
+        with tempfile.TemporaryDirectory(prefix="zx-preview-") as tmp:
+            _load_current(duck.con, Path(tmp))
+            rows = duck.query("""SELECT s.rule, count(*), count(*) FILTER (WHERE c.id IS NULL),
+                                        count(*) FILTER (WHERE c.is_open) FROM stage s
+                                 LEFT JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
+                                 GROUP BY s.rule""")
+        duck.con.close()
+        by_rule = {r[0]: r[1:] for r in rows}
+        summary = {"households": int(households), "as_of": as_of.isoformat(), "income_year": income_year,
+                   "income_missing": missing_note, "parameters": {code: params[code] for code in enabled},
+                   "preview": [{"rule": code, "name": rules.alert_name(code, ""), "alerts": int(by_rule.get(code, (0,))[0]),
+                                "new": int(by_rule.get(code, (0, 0))[1]), "open": int(by_rule.get(code, (0, 0, 0))[2])}
+                               for code in alerts],
+                   "seconds": round(time.monotonic() - started, 3)}
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="预演完成", summary=summary,
+                                             finished_at=timezone.now())
+        return summary
     # Unmatched records are counted on a second DuckDB connection while PostgreSQL takes the alerts.
     counter = ThreadPoolExecutor(1)
     unmatched_job = counter.submit(_count_unmatched, duck.con.cursor(), files)
     progress("写入预警", len(enabled) + 2)
     t_write = time.monotonic()
     try:
-        written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor)
+        written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor,
+                                income_missing=missing_due)
     finally:
         counter.shutdown()
     unmatched = unmatched_job.result()
@@ -194,7 +221,7 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
         "parameters": {code: params[code] for code in enabled}, "ruleset": ruleset.version,
         "as_of": as_of.isoformat(), "income_year": income_year, "snapshot_seconds": round(snapshot_seconds, 3),
         "rule_seconds": round(rule_seconds, 3), "write_seconds": round(write_seconds, 3),
-        "seconds": round(time.monotonic() - started, 3),
+        "seconds": round(time.monotonic() - started, 3), "income_missing": missing_note,
     }
     Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
                                          finished_at=timezone.now())
@@ -214,15 +241,25 @@ def _count_unmatched(con, files: dict[str, list[str]]) -> dict[str, int]:
         con.close()
 
 
-def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor) -> dict:
+def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor,
+                  income_missing: bool = True) -> dict:
     """Upsert alerts set-based: one open alert per subject and rule; re-runs update the evidence."""
+    rules_run = _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing)
+    now = timezone.now()
+    with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
+        return _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+
+
+def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_missing: bool) -> list[str]:
+    """The alerts the hits make, one row per rule and subject, in the DuckDB table ``stage``; the
+    rules whose alerts were computed (an open alert of such a rule that is not staged lapses)."""
     con = duck.con
     con.execute("CREATE OR REPLACE TEMP TABLE rparams (rule VARCHAR, name VARCHAR, risks VARCHAR, dept VARCHAR, "
                 "severity VARCHAR, params VARCHAR)")
     rows = []
     for code in [*enabled, "income_missing"]:
         base = "income" if code == "income_missing" else code
-        if base not in enabled:
+        if base not in enabled or (code == "income_missing" and not income_missing):
             continue
         p = dict(params[base])
         if code == "paper_exit":
@@ -242,6 +279,7 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
                count(*) AS n_records
         FROM (SELECT *, row_number() OVER (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key) AS k
               FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
+                                   WHEN rule = 'income_missing' THEN 'h' || CAST(household_id AS VARCHAR) || '/' || sub
                                    ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s) x
         GROUP BY rule, subject, household_id""")
     # The evidence holds what the department data showed; the rule set, as-of date and parameters are
@@ -258,10 +296,18 @@ def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: li
                || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
                        WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}' AS evidence
         FROM agg a JOIN rparams p ON p.rule = a.rule) e""")
-    now = timezone.now()
-    rules_run = [r[0] for r in rows]
-    with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
-        return _upsert(con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+    return [r[0] for r in rows]
+
+
+def _load_current(con, tmp: Path) -> None:
+    """The open alerts, and every 收入缺失 alert ever raised (raised once per household and income
+    year: a closed one is not raised again), as the DuckDB table ``cur``."""
+    current = tmp / "open.csv"
+    snapshot._export("""SELECT id, rule, subject, evidence_digest, ruleset_id, metric, state, is_open FROM screening_alert
+                        WHERE is_open OR rule = 'income_missing'""", current, {})
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM read_csv('{current}', header=false,
+        auto_detect=false, columns={{'id': 'BIGINT', 'rule': 'VARCHAR', 'subject': 'VARCHAR', 'digest': 'VARCHAR',
+        'ruleset_id': 'BIGINT', 'metric': 'DECIMAL(14,2)', 'state': 'VARCHAR', 'is_open': 'BOOLEAN'}})""")
 
 
 # Columns of a new alert row, in the order the staged CSV carries them.
@@ -280,15 +326,10 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
     with connection.cursor() as cur:
         if pg:  # two runs at once would both see an alert as new
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [SCREEN_LOCK])
-    current = tmp / "open.csv"
-    snapshot._export("""SELECT id, rule, subject, evidence_digest, ruleset_id, metric, state FROM screening_alert
-                        WHERE is_open""", current, {})
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM read_csv('{current}', header=false,
-        auto_detect=false, columns={{'id': 'BIGINT', 'rule': 'VARCHAR', 'subject': 'VARCHAR', 'digest': 'VARCHAR',
-        'ruleset_id': 'BIGINT', 'metric': 'DECIMAL(14,2)', 'state': 'VARCHAR'}})""")
+    _load_current(con, tmp)
     rule_list = ", ".join(f"'{r}'" for r in rules_run) or "''"
-    updated = con.execute("SELECT count(*) FROM stage s JOIN cur c ON c.rule = s.rule AND c.subject = s.subject"
-                          ).fetchone()[0]
+    updated = con.execute("""SELECT count(*) FROM stage s JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
+                             WHERE c.is_open""").fetchone()[0]
     stamp = now.isoformat() if pg else connection.ops.adapt_datetimefield_value(now)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_new AS SELECT s.rule, s.name, s.risks, s.severity, s.subject,
             s.household_id, s.village_id, coalesce(s.dept, ''), 'new', true, s.metric, s.lim, s.evidence, s.digest,
@@ -296,12 +337,12 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
         FROM stage s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.rule = s.rule AND c.subject = s.subject)""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_changed AS SELECT c.id, s.name, s.risks, s.metric, s.lim, s.evidence,
             s.digest FROM stage s JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
-        WHERE c.digest IS DISTINCT FROM s.digest OR c.ruleset_id IS DISTINCT FROM {ruleset.pk}
-           OR c.metric IS DISTINCT FROM s.metric""")
+        WHERE c.is_open AND (c.digest IS DISTINCT FROM s.digest OR c.ruleset_id IS DISTINCT FROM {ruleset.pk}
+           OR c.metric IS DISTINCT FROM s.metric)""")
     # Alerts not yet taken up by the village whose condition no longer holds lapse; those under
     # verification stay with the village.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_lapsed AS SELECT c.id FROM cur c
-        WHERE c.state IN ('new', 'issued') AND c.rule IN ({rule_list})
+        WHERE c.is_open AND c.state IN ('new', 'issued') AND c.rule IN ({rule_list})
           AND NOT EXISTS (SELECT 1 FROM stage s WHERE s.rule = c.rule AND s.subject = c.subject)""")
     new = _copy_in(con, "d_new", "screening_alert", NEW_COLS, tmp)
     with connection.cursor() as cur:
@@ -453,7 +494,8 @@ def run_execute(run_id: int) -> None:
             Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
                                                  finished_at=timezone.now())
         else:
-            screen(actor=run.started_by, as_of=run.as_of, overrides=run.overrides, run=run)
+            screen(actor=run.started_by, as_of=run.as_of, overrides=run.overrides, run=run,
+                   preview=run.kind == RunKind.PREVIEW)
     except Exception as exc:  # noqa: BLE001 - the failure is shown on the run's page
         Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         raise

@@ -149,7 +149,11 @@ def feed_template(request, source):
 
 
 class RunForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=RunKind.choices)
+    """筛查 from the page is previewed first (a 筛查预演 run); its page's confirm button posts the
+    same date and parameters with ``confirm`` to issue the alerts."""
+
+    kind = forms.ChoiceField(label="类型", choices=[(RunKind.SCREEN, "筛查（先预演）"),
+                                                  (RunKind.SIMULATE, RunKind.SIMULATE.label)])
     as_of = forms.DateField(label="筛查基准日", widget=forms.DateInput(attrs={"type": "date"}))
     threshold = forms.DecimalField(label="模拟监测标准（元/人·年）", required=False, min_value=0, decimal_places=2)
     params = forms.CharField(label="本次参数覆盖", required=False, help_text="每行一个，如 income.threshold=6500",
@@ -185,7 +189,10 @@ def run_list(request):
         form = RunForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            run = services.run_request(actor=request.user, kind=d["kind"], as_of=d["as_of"], overrides=d["overrides"],
+            kind = d["kind"]
+            if kind == RunKind.SCREEN and not request.POST.get("confirm"):
+                kind = RunKind.PREVIEW
+            run = services.run_request(actor=request.user, kind=kind, as_of=d["as_of"], overrides=d["overrides"],
                                        threshold=d["threshold"] if d["kind"] == RunKind.SIMULATE else None)
             services.run_start(run)
             return redirect("screening:run", pk=run.pk)
@@ -200,7 +207,9 @@ def run_detail(request, run):
     if run.status == RunStatus.RUNNING and services.runs_mark_stale():
         run.refresh_from_db()
     return render(request, "screening/run_detail.html", {"run": run, "runner": settings.SCREENING_RUNNER, "rule_names": {
-        **{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES}})
+        **{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES},
+        "can_confirm": request.user.role in ADMIN and run.kind == RunKind.PREVIEW and run.status == RunStatus.DONE,
+        "params_text": "\n".join(f"{k}={v}" for k, v in (run.overrides or {}).items())})
 
 
 class ParamsForm(forms.Form):

@@ -23,6 +23,7 @@ DOMAIN_APPS = [
     "zhenxing.regions",
     "zhenxing.accounts",
     "zhenxing.audit",
+    "zhenxing.calendar",
     "zhenxing.registry",
     "zhenxing.monitoring",
     "zhenxing.screening",
@@ -176,6 +177,10 @@ ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "development-id-hash-key-not-for-pro
 # SCREENING_RUN_STALE_MINUTES is marked failed so it can be started again.
 SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER", "thread")
 SCREENING_RUN_STALE_MINUTES = int(os.environ.get("SCREENING_RUN_STALE_MINUTES", "30"))
+# The 收入缺失 alert for income year Y is raised only after Y's income collection has closed: the
+# yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
+# and day of Y + 1.
+SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION_CLOSES", "03-31")
 
 LOGGING = {
     "version": 1,

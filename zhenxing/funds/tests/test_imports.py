@@ -171,10 +171,7 @@ def test_cli_exit_codes_and_json(w, tmp_path):
 
 
 def test_assets_import(w):
-    from zhenxing.funds.testing import advance
-
-    p = make_project(w.r.fendou, code="XM-A-1")
-    advance(p, "accepted")
+    make_project(w.r.fendou, code="XM-A-1", status="accepted")
     headers = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
                "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
     row = ["ZC-I-1", "光伏电站", "经营性", "XM-A-1", 500000, "村集体", "奋斗村股份经济合作社", "", "村集体", "村委会",

@@ -60,11 +60,18 @@ def scheme_indicator_add(*, actor, scheme: AssessmentScheme, weight: Decimal, sc
 TWO = Decimal("0.01")
 
 
+NOT_APPLICABLE_RULE = ("系统计算指标在本县无应计量事项（如统计期内未登记整改事项）的，为“不适用”，既不得分也不视为达标；"
+                       "其分值按比例分配给本县其他适用的系统计算指标：系统计算部分得分 = 适用系统指标得分之和 × "
+                       "系统指标分值合计 ÷ 适用系统指标分值之和；系统计算指标全部不适用的，该部分得0分。"
+                       "评审指标按实得分计入（未打分前按0分计）。总分 = 系统计算部分得分 + 评审得分。")
+
+
 def indicator_score(indicator: AssessmentIndicator, value) -> tuple[Decimal | None, str]:
-    """Score of one computed value: (score, note). Nothing to measure scores full marks."""
+    """Score of one computed value: (score, note). Nothing to measure is 不适用 (None): never full
+    marks; ``_totals`` spreads its weight over the applicable figures (NOT_APPLICABLE_RULE)."""
     w = indicator.weight
     if value is None:
-        return w, "无应计量事项，不扣分"
+        return None, "不适用：无应计量事项，分值分配给其他适用指标"
     v = Decimal(str(value))
     t = indicator.target if indicator.target is not None else Decimal("0")
     meets = v >= t if indicator.higher_is_better else v <= t
@@ -96,12 +103,18 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
                 if not ind.computed:
                     AssessmentScore.objects.get_or_create(result=result, indicator=ind)
                     continue
-                iv = registry[ind.code].compute(county, scheme.as_of)
-                score, note = indicator_score(ind, iv.value)
+                figure = registry[ind.code]
+                iv = figure.compute(county, scheme.as_of)
+                applicable = iv.value is not None and (figure.measured is None or figure.measured(county, scheme.as_of))
+                score, note = indicator_score(ind, iv.value if applicable else None)
+                if not applicable and iv.value is not None:
+                    note = "不适用：统计期内未登记应计量事项，分值分配给其他适用指标"
                 AssessmentScore.objects.update_or_create(result=result, indicator=ind, defaults={
                     "value": None if iv.value is None else Decimal(str(iv.value)).quantize(Decimal("0.000001")),
                     "numerator": iv.numerator, "denominator": iv.denominator, "score": score,
-                    "evidence_url": iv.evidence_url, "note": (iv.note or note)[:200]})
+                    "applicable": applicable,
+                    "evidence_url": iv.evidence_url,
+                    "note": (note if not applicable else (iv.note or note))[:200]})
         _totals(scheme)
         scheme.status = SchemeStatus.COMPUTED
         scheme.computed_at = timezone.now()
@@ -112,9 +125,18 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
 
 
 def _totals(scheme: AssessmentScheme) -> None:
-    results = list(scheme.results.prefetch_related("scores"))
+    """Totals by NOT_APPLICABLE_RULE: the applicable computed figures' scores scaled up to the weight
+    of all computed figures (0 when none applies: recording nothing earns nothing), plus the review
+    scores as entered (so a reviewer's score is never inflated by what a county did not record)."""
+    computed_weight = sum((i.weight for i in scheme.indicators.all() if i.computed), Decimal("0"))
+    results = list(scheme.results.prefetch_related("scores__indicator"))
     for r in results:
-        r.total = sum((s.score or Decimal("0") for s in r.scores.all()), Decimal("0"))
+        computed = [s for s in r.scores.all() if s.indicator.computed and s.applicable]
+        manual = sum((s.score or Decimal("0") for s in r.scores.all() if not s.indicator.computed), Decimal("0"))
+        r.raw_total = sum((s.score or Decimal("0") for s in computed), Decimal("0"))
+        r.applicable_weight = sum((s.indicator.weight for s in computed), Decimal("0"))
+        part = (r.raw_total * computed_weight / r.applicable_weight) if r.applicable_weight else Decimal("0")
+        r.total = (part + manual).quantize(TWO, ROUND_HALF_UP)
     ordered = sorted(results, key=lambda r: (-r.total, r.county.code))
     rank = 0
     previous = None

@@ -10,6 +10,8 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
+from zhenxing.calendar.services import work_calendar
+from zhenxing.lib.workdays import CALENDAR, WORKDAYS, limit_due
 from zhenxing.regions.models import Region
 
 from .. import workflow
@@ -29,12 +31,14 @@ def types_ensure() -> dict[str, RectificationType]:
 
 
 def rectification_type_create(*, actor, code: str, name: str, department: str = "", recheck_required: bool = False,
-                              default_days: int = 30) -> RectificationType:
+                              default_days: int = 30, default_days_unit: str = CALENDAR) -> RectificationType:
     scope.require_write(actor, None, "ledger.type.create")
     _require(not RectificationType.objects.filter(code=code).exists(), "代码已存在", "code")
+    _require(default_days_unit in (CALENDAR, WORKDAYS), "时限单位无效", "default_days_unit")
     with transaction.atomic(), acting(actor):
         return RectificationType.objects.create(code=code, name=name, department=department,
-                                                recheck_required=recheck_required, default_days=default_days)
+                                                recheck_required=recheck_required, default_days=default_days,
+                                                default_days_unit=default_days_unit)
 
 
 def rectification_item_open(*, actor, type: RectificationType, region: Region, problem: str, source: str,
@@ -51,7 +55,8 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
         _require(household.village.path.startswith(region.path), "农户不在所选区划内", "household")
         region = household.village
     found_on = found_on or timezone.localdate()
-    deadline = deadline or found_on + dt.timedelta(days=type.default_days)
+    if deadline is None:  # the type's default limit, in 自然日 or 工作日 (the calendar service)
+        deadline = limit_due(work_calendar(), found_on, type.default_days, type.default_days_unit)
     _require(deadline >= found_on, "整改时限不能早于发现日期", "deadline")
     with transaction.atomic(), acting(actor):
         item = RectificationItem.objects.create(

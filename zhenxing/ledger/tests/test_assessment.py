@@ -42,7 +42,7 @@ def test_scoring_at_the_target_and_below():
     assert services.indicator_score(_ind(target="0", higher=False, scoring=Scoring.PASS_FAIL), 0)[0] == Decimal("10")
     assert services.indicator_score(_ind(target="0", higher=False, scoring=Scoring.PASS_FAIL), 1)[0] == Decimal("0")
     assert services.indicator_score(_ind(target="2", higher=False), 4)[0] == Decimal("5.00")
-    assert services.indicator_score(_ind(), None) == (Decimal("10"), "无应计量事项，不扣分")
+    assert services.indicator_score(_ind(), None)[0] is None  # 不适用, never full marks
 
 
 def test_computed_manual_ranked_and_published(w, types, scheme):
@@ -64,10 +64,14 @@ def test_computed_manual_ranked_and_published(w, types, scheme):
                              evidence="座谈记录")
     services.scheme_publish(actor=w.diqu, scheme=scheme)
     results = {r.county.name: (r.total, r.rank) for r in scheme.results.select_related("county")}
-    # 塔河: 1 of 2 on time -> 30 + 30; 呼玛: 1 of 1 -> 60 + 30; others nothing to measure -> full 60 + 30
-    assert results["塔河县"] == (Decimal("60.00"), 4)
+    # 塔河: 1 of 2 on time -> 30 + 30; 呼玛: 1 of 1 -> 60 + 30; the others have nothing to measure:
+    # 不适用, no computed figure applies -> 0 + the review's 30 (not the full 60 + 30)
+    assert results["塔河县"] == (Decimal("60.00"), 2)
     assert results["呼玛县"] == (Decimal("90.00"), 1)
-    assert results["漠河市"] == (Decimal("90.00"), 1)
+    assert results["漠河市"] == (Decimal("30.00"), 3)
+    mohe = scheme.results.get(county=w.r.mohe)
+    assert (mohe.raw_total, mohe.applicable_weight) == (Decimal("0"), Decimal("0"))
+    assert not mohe.scores.get(indicator__code="ledger.rectification_on_time").applicable
     tahe = scheme.results.get(county=w.r.tahe).scores.get(indicator__code="ledger.rectification_on_time")
     assert (tahe.numerator, tahe.denominator, tahe.value) == (Decimal("1"), Decimal("2"), Decimal("0.5000"))
     assert Notice.objects.filter(recipient=w.tahe, kind="assessment").exists()
@@ -124,5 +128,6 @@ def test_every_registered_indicator_runs_in_a_scheme(w, types):
     services.scheme_run(actor=w.diqu, scheme=s)
     scores = AssessmentScore.objects.filter(result__scheme=s)
     assert scores.count() == 4 * len(registry)
-    assert not scores.filter(score__isnull=True).exists()
+    assert not scores.filter(score__isnull=True, applicable=True).exists()
+    assert not scores.filter(score__isnull=False, applicable=False).exists()
     assert {i.formula for i in s.indicators.all()} == {ind.formula for ind in registry.values()}

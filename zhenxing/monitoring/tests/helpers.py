@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from zhenxing.monitoring import rules, workflow
-from zhenxing.monitoring.testing import help_case, income_history
+from zhenxing.monitoring.testing import help_case, income_history, measures_done
 
 
 def prepare(case, t, village_actor) -> dict:
@@ -17,7 +17,7 @@ def prepare(case, t, village_actor) -> dict:
     data = {"date": day}
     if t.name == "verify":
         data.update(kind="100A03002", risk_types=case.risk_types or ["07"], authorisation_signed=True,
-                    income_12m="9000", spending_12m="1000")
+                    income_12m="9000", spending_12m="1000", coping="partly")
     elif t.name in {"appraise", "elim_appraise"}:
         data.update(posting_start=day)
     elif t.name in {"finish_posting", "elim_finish_posting"}:
@@ -26,6 +26,7 @@ def prepare(case, t, village_actor) -> dict:
         help_case(case, actor=village_actor)
     elif t.name == "propose_elimination":
         help_case(case, actor=village_actor)
+        measures_done(case, actor=village_actor)
         data["date"] = today
         income_history(case, actor=village_actor, upto=today, threshold=standard.threshold)
         data.update(elimination_way="assisted", resolved_risks=case.risk_types, accept_warnings=True)

@@ -40,7 +40,8 @@ def test_discovery_to_elimination_through_the_api(client, w, std):
 
     d = lambda n: (start + dt.timedelta(days=n)).isoformat()  # noqa: E731
     step(w.fendou, "verify", kind="100A03002", risk_types=["07"], authorisation_signed=True, income_12m="8000",
-         spending_12m="0", date=d(1))
+         spending_12m="0", coping="partly", date=d(1))
+    assert (case["coping"], case["hardship"], case["income_12m"]) == ("partly", "", "8000.00")
     step(w.fendou, "appraise", posting_start=d(2), date=d(2))
     step(w.fendou, "finish_posting", objections="无异议", date=d(7))
     # the county cannot act before the township
@@ -52,18 +53,26 @@ def test_discovery_to_elimination_through_the_api(client, w, std):
     r = client.post(f"/api/v1/cases/{cid}/measures", {"category": "employment", "content": "公益岗位转就业",
                                                        "unit": "乡人社所", "person": "李", "start_on": d(8)},
                     content_type="application/json", **_auth(w.fendou))
-    assert r.status_code == 201
+    # the former English slug is still accepted as input; the answer carries the national code
+    assert r.status_code == 201 and (r.json()["category"], r.json()["category_label"]) == ("100A40", "就业帮扶")
     case = step(w.tahe, "county_approve", date=d(9))
     assert case["state"] == "monitored"
     r = client.post(f"/api/v1/measures/{r.json()['id']}/status", {"status": "under_way"},
                     content_type="application/json", **_auth(w.fendou))
     assert r.status_code == 200 and r.json()["status"] == "under_way"
+    measure_id = r.json()["id"]
     window = rules.add_months(today - dt.timedelta(days=8), -6)
     r = client.post(f"/api/v1/cases/{cid}/visits", {"date": (window - dt.timedelta(days=1)).isoformat(),
                                                      "changes": "务工稳定", "per_capita_income": "12000"},
                     content_type="application/json", **_auth(w.fendou))
     assert r.status_code == 201
     assert len(client.get(f"/api/v1/cases/{cid}/visits", **_auth(w.tahe)).json()) == 1
+    # 帮扶消除 asks for every measure 已落实: under way is refused, done is accepted
+    response = _act(client, w.fendou, cid, "propose_elimination", case["version"], elimination_way="assisted",
+                    resolved_risks=["07"], date=(today - dt.timedelta(days=8)).isoformat())
+    assert response.status_code == 422 and "尚未落实" in response.content.decode()
+    assert client.post(f"/api/v1/measures/{measure_id}/status", {"status": "done"}, content_type="application/json",
+                       **_auth(w.fendou)).status_code == 200
     step(w.fendou, "propose_elimination", elimination_way="assisted", resolved_risks=["07"],
          date=(today - dt.timedelta(days=8)).isoformat())
     step(w.fendou, "elim_check", reason="核查属实", date=(today - dt.timedelta(days=8)).isoformat())

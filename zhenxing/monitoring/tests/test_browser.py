@@ -78,6 +78,7 @@ def test_self_application_to_monitoring_by_three_levels(live_server, browser_pag
     page.check("#id_verify-authorisation_signed")
     page.fill("#id_verify-income_12m", "12000")
     page.fill("#id_verify-spending_12m", "6000")
+    page.select_option("#id_verify-coping", "partly")
     page.fill("#id_verify-date", d(1))
     _submit(page, "act-verify")
     assert page.locator("#case-state").inner_text() == "待民主评议"
@@ -85,7 +86,7 @@ def test_self_application_to_monitoring_by_three_levels(live_server, browser_pag
     page.select_option("#helper-form select", label="周帮扶（奋斗村驻村工作队）")
     _submit(page, "helper-form")
     page.click("summary:has-text('登记帮扶措施')")
-    page.select_option("#id_m-category", "health")
+    page.select_option("#id_m-category", "100A43")
     page.fill("#id_m-content", "落实大病保险和医疗救助")
     page.fill("#id_m-unit", "塔河县医保局")
     page.fill("#id_m-person", "刘医保")

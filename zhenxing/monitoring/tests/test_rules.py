@@ -17,7 +17,7 @@ TODAY = timezone.localdate
 
 def _verify(w, case, **data):
     base = dict(kind="100A03002", risk_types=["07"], authorisation_signed=True, income_12m="9000",
-                spending_12m="1000", date=case.step_since)
+                spending_12m="1000", coping="partly", date=case.step_since)
     base.update(data)
     return services.case_transition(actor=w.fendou, case=case, name="verify", version=case.version, data=base)
 
@@ -35,7 +35,7 @@ def test_formerly_poor_household_cannot_be_marginal_but_can_be_sudden(w, new_cas
     case = new_case(formerly_poor=True)
     with pytest.raises(ValidationError, match="是脱贫户"):
         _verify(w, case, kind="100A03002")
-    _verify(w, case, kind="100A03003")
+    _verify(w, case, kind="100A03003", hardship="突发重病，医疗支出骤增")
 
 
 @pytest.mark.parametrize("risks,ok", [([], False), (["01"], True), (["01", "0201", "03", "05", "99"], True),
@@ -60,7 +60,7 @@ def test_fast_track_only_for_sudden_hardship(w, new_case):
     case = new_case()
     with pytest.raises(ValidationError, match="突发严重困难户"):
         _verify(w, case, fast_track=True)
-    case = _verify(w, case, kind="100A03003", fast_track=True)
+    case = _verify(w, case, kind="100A03003", fast_track=True, hardship="家中失火")
     assert case.fast_track
     # help may start (under way) before the paperwork finishes
     services.measure_add(actor=w.fendou, case=case, category="safety_net", content="临时救助", unit="民政办",
@@ -251,7 +251,7 @@ def test_no_labour_household_stays_monitored(w, std, new_case, drive):
                                                                          "labour": "none", "male": False}]
     case = _monitored(w, new_case, drive, risks=("04",), members=members, category="safety_net")
     _visit(w, case, rules.add_months(TODAY(), -7), std.threshold + 1000)
-    with pytest.raises(ValidationError, match="无有劳动能力"):
+    with pytest.raises(ValidationError, match="均无劳动能力"):
         _propose(w, case)
     case.refresh_from_db()
     assert case.state == "monitored"

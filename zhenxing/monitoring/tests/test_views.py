@@ -33,7 +33,8 @@ def test_village_verifies_through_the_page_with_evidence(w, login, new_case, set
     assert "登记入户核实" in page.content.decode()
     payload = {"verify-name": "verify", "verify-version": case.version, "name": "verify",
                "verify-kind": "100A03002", "verify-risk_types": ["07", "0201"], "verify-authorisation_signed": "on",
-               "verify-income_12m": "8000", "verify-spending_12m": "500", "verify-date": timezone.localdate().isoformat(),
+               "verify-income_12m": "8000", "verify-spending_12m": "500", "verify-coping": "partly",
+               "verify-date": timezone.localdate().isoformat(),
                "verify-photos": [SimpleUploadedFile("home.jpg", JPEG, "image/jpeg")],
                "verify-scans": [SimpleUploadedFile("authorisation.pdf", PDF, "application/pdf")]}
     response = client.post(reverse("monitoring:act", args=[case.pk]), payload)
@@ -173,12 +174,15 @@ def test_standard_page_only_for_prefecture_admin(w, login, std):
     html = client.get(reverse("monitoring:standards")).content.decode()
     assert "演示数值" in html
     response = client.post(reverse("monitoring:standards"), {
-        "year": 2023, "threshold": "7200", "reference_income": "18500", "decision_days": 15, "home_check_days": 5,
-        "posting_days": 5, "stable_months": 6, "visit_interval_days": 30, "note": "省2023年标准"})
+        "year": 2023, "threshold": "7200", "reference_income": "18500", "decision_days": 20, "decision_unit": "workdays",
+        "home_check_days": 5, "home_check_unit": "workdays", "posting_days": 5, "posting_unit": "calendar",
+        "stable_months": 6, "visit_interval_days": 30, "visit_interval_unit": "calendar", "note": "省2023年标准"})
     assert response.status_code == 302
     from zhenxing.monitoring.models import YearStandard
 
-    assert YearStandard.objects.get(year=2023).threshold == 7200
+    saved = YearStandard.objects.get(year=2023)
+    assert saved.threshold == 7200 and saved.limit("decision") == (20, "workdays")
+    assert "20工作日" in client.get(reverse("monitoring:standards")).content.decode()
 
 
 def test_visit_from_a_phone_page(w, login, new_case, drive, settings, tmp_path):

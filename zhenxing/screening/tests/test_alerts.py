@@ -230,7 +230,14 @@ def test_run_from_page_for_prefecture_admin_only(w, login, settings):
     response = client.post(reverse("screening:runs"), {"kind": "simulate", "as_of": "2022-06-30", "threshold": "6000"})
     run = Run.objects.get()
     assert response.status_code == 302 and run.status == "done" and run.summary["simulated"]["total"]["below"] == 1
-    client.post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"})
+    client.post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"})  # previewed first
+    preview = Run.objects.filter(kind="preview").get()
+    assert preview.status == "done" and not Alert.objects.exists()
+    page = client.get(reverse("screening:run", args=[preview.pk])).content.decode()
+    assert "确认发出预警" in page and "预演结果" in page
+    assert "确认发出预警" not in login(w.tahe).get(reverse("screening:run", args=[preview.pk])).content.decode()
+    client = login(w.diqu)
+    client.post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30", "confirm": "1"})
     run = Run.objects.filter(kind="screen").get()
     assert run.status == "done" and run.progress == 100 and run.summary["alerts"]["income"] == 1
     assert "100" in client.get(reverse("screening:run", args=[run.pk])).content.decode()

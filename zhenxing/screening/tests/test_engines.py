@@ -69,13 +69,14 @@ def mixed(w, feed):
 
 
 def _eliminated(h, *, identified, on, way, measures):
-    from zhenxing.monitoring.models import Measure, MonitoringCase
+    from zhenxing.monitoring.models import Measure, MonitoringCase, measure_category_code
 
     case = MonitoringCase.objects.create(number=f"C-{h.number}", household=h, village=h.village, channel="cadre_visit",
                                          state="eliminated", discovered_on=identified, step_since=on,
                                          identified_on=identified, eliminated_on=on, elimination_way=way)
     for category in measures:
-        Measure.objects.create(case=case, category=category, content="措施", unit="乡镇", person="张", start_on=on)
+        Measure.objects.create(case=case, category=measure_category_code(category), content="措施", unit="乡镇",
+                               person="张", start_on=on)
     Household.objects.filter(pk=h.pk).update(monitoring_status="eliminated")
 
 

@@ -214,15 +214,15 @@ def test_death_not_registered_and_lack_of_labour(w, feed):
 def eliminated(h: Household, *, identified: dt.date, on: dt.date, way: str, measures=()) -> None:
     """An eliminated monitoring case for ``h`` as imported data would hold it (the workflow itself refuses
     some of these, which is why screening looks for them)."""
-    from zhenxing.monitoring.models import Measure, MonitoringCase
+    from zhenxing.monitoring.models import Measure, MonitoringCase, measure_category_code
 
     case = MonitoringCase.objects.create(
         number=f"C-{h.number}", household=h, village=h.village, channel="cadre_visit", state="eliminated",
         risk_types=["07"], discovered_on=identified, step_since=on, identified_on=identified, eliminated_on=on,
         elimination_way=way)
     for category in measures:
-        Measure.objects.create(case=case, category=category, content="措施", unit="乡镇", person="张",
-                               start_on=identified)
+        Measure.objects.create(case=case, category=measure_category_code(category), content="措施", unit="乡镇",
+                               person="张", start_on=identified)
     Household.objects.filter(pk=h.pk).update(monitoring_status="eliminated")
 
 

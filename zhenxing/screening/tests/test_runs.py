@@ -47,7 +47,7 @@ def test_page_leaves_the_run_queued_for_the_worker_which_carries_it_out(w, login
     testing.make_household(village=w.r.fendou, income={"wage_income": 100})
     client = login(w.diqu)
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"})
+        response = client.post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30", "confirm": "1"})
     run = Run.objects.get()
     assert response.status_code == 302 and callbacks == [] and run.status == RunStatus.QUEUED
     assert "screening-worker" in client.get(reverse("screening:run", args=[run.pk])).content.decode()
@@ -131,7 +131,7 @@ def test_runs_page_and_worker_mark_a_dead_run_failed_so_it_can_be_started_again(
     assert dead.status == RunStatus.FAILED and "运行中断" in page
     assert REASON in login(w.diqu).get(reverse("screening:run", args=[dead.pk])).content.decode()
     # the same as-of date can be run again at once
-    login(w.diqu).post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30"})
+    login(w.diqu).post(reverse("screening:runs"), {"kind": "screen", "as_of": "2022-06-30", "confirm": "1"})
     assert Run.objects.exclude(pk=dead.pk).get().status == RunStatus.DONE
     other = running(heartbeat=timezone.now() - dt.timedelta(minutes=31))
     assert f"运行 #{other.pk} 已中断" in worker("--once")
