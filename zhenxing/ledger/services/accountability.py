@@ -1,7 +1,6 @@
 """Inspections and accountability: findings, the escalation ladder and its decisions."""
 from __future__ import annotations
 
-from zhenxing.accounts import scope
 
 import datetime as dt
 
@@ -19,7 +18,7 @@ from ..models import (
     DecisionOutcome, EscalationDecision, EscalationRule, Inspection, RectificationItem, RectificationType,
     SourceKind, Unit,
 )
-from .base import _require, _require_region
+from .base import _require, _require_act, _require_region
 from .notices import notice_send
 from .rectification import rectification_item_open, types_ensure
 
@@ -60,7 +59,7 @@ def rules_ensure() -> list[EscalationRule]:
 def escalation_rule_update(*, actor, rule: EscalationRule, min_overdue_days: int | None,
                            min_failed_checks: int | None) -> EscalationRule:
     """The prefecture sets when a step is proposed (the ladder's order stays fixed)."""
-    scope.require_write(actor, None, "ledger.escalation.rule")
+    _require_act(actor, "ledger.escalation.rule")
     _require(min_overdue_days is not None or min_failed_checks is not None, "至少设置一个条件")
     with transaction.atomic(), acting(actor):
         rule.min_overdue_days = min_overdue_days
@@ -84,7 +83,7 @@ def escalation_next(item: RectificationItem, as_of: dt.date, rules: list[Escalat
 def escalation_decide(*, actor, item: RectificationItem, rule: EscalationRule, outcome: str,
                       unit: Unit | None = None, people: str = "", document: str = "", document_file=None,
                       note: str = "", on: dt.date | None = None) -> EscalationDecision:
-    scope.require_write(actor, None, "ledger.escalation.decide")
+    _require_act(actor, "ledger.escalation.decide")
     on = on or timezone.localdate()
     proposed = escalation_next(item, on)
     _require(proposed is not None and proposed.pk == rule.pk, f"当前不具备“{rule.name}”的条件")

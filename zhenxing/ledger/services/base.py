@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from zhenxing.accounts import scope
@@ -35,6 +35,17 @@ def _require_region(actor, region: Region) -> None:
         scope.require_write(actor, region, "ledger.write")
     except scope.OutOfScope:
         raise ValidationError({"region": ["区划不在您的数据权限范围内"]}) from None
+
+
+def _require_act(actor, action: str) -> None:
+    """``scope.require_write`` for one of the prefecture's acts; the ledger answers a refused role as a
+    form error (its pages show it beside the form), the read-only account as 403."""
+    try:
+        scope.require_write(actor, None, action)
+    except PermissionDenied as exc:
+        if str(exc) == scope.READ_ONLY_REFUSAL:
+            raise
+        raise ValidationError(str(exc)) from None
 
 
 def _require(cond: bool, message: str, field: str | None = None) -> None:
@@ -92,7 +103,7 @@ def unit_ensure(*, name: str, region: Region, kind: str | None = None, departmen
 
 
 def unit_create(*, actor, name: str, region: Region, kind: str, department: str = "") -> Unit:
-    scope.require_write(actor, None, "ledger.unit.manage")
+    _require_act(actor, "ledger.unit.manage")
     _require(bool(name.strip()), "请填写单位名称", "name")
     _require(not Unit.objects.filter(region=region, name=name.strip()).exists(), "该区划下已有同名单位", "name")
     with transaction.atomic(), acting(actor):
@@ -100,7 +111,7 @@ def unit_create(*, actor, name: str, region: Region, kind: str, department: str 
 
 
 def unit_member_set(*, actor, unit: Unit, user: User) -> UnitMember:
-    scope.require_write(actor, None, "ledger.unit.member")
+    _require_act(actor, "ledger.unit.member")
     same_branch = user.region_id is not None and (unit.region.path.startswith(user.region.path)
                                                   or user.region.path.startswith(unit.region.path))
     _require(same_branch, "账户与单位不在同一区划", "user")

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.calendar.services import work_calendar
@@ -17,7 +16,7 @@ from zhenxing.regions.models import Region
 from .. import workflow
 from ..defaults import RECTIFICATION_TYPES
 from ..models import Inspection, ItemStatus, RectificationItem, RectificationType, SourceKind, Unit
-from .base import _require, _require_region
+from .base import _require, _require_act, _require_region
 from .notices import notice_send
 
 
@@ -32,7 +31,7 @@ def types_ensure() -> dict[str, RectificationType]:
 
 def rectification_type_create(*, actor, code: str, name: str, department: str = "", recheck_required: bool = False,
                               default_days: int = 30, default_days_unit: str = CALENDAR) -> RectificationType:
-    scope.require_write(actor, None, "ledger.type.create")
+    _require_act(actor, "ledger.type.create")
     _require(not RectificationType.objects.filter(code=code).exists(), "代码已存在", "code")
     _require(default_days_unit in (CALENDAR, WORKDAYS), "时限单位无效", "default_days_unit")
     with transaction.atomic(), acting(actor):

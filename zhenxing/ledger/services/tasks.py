@@ -21,7 +21,7 @@ from ..models import (
     Assignment, ChecklistEvidence, ChecklistItem, Ledger, Milestone, ProgressReport, Task, TaskKind, TaskStatus,
     Unit,
 )
-from .base import PLAN_2022, _require, counties, prefecture, unit_ensure
+from .base import PLAN_2022, _require, _require_act, counties, prefecture, unit_ensure
 from .notices import notice_send
 
 
@@ -110,7 +110,7 @@ def _shift_year(iso: str, years: int) -> str:
 
 def ledger_copy(*, actor, source: Ledger, year: int, title: str = "") -> Ledger:
     """Next year's ledger: the same tasks, checklists and units, dates moved by the year gap; no progress."""
-    scope.require_write(actor, None, "ledger.plan.copy")
+    _require_act(actor, "ledger.plan.copy")
     data = ledger_as_data(source)
     gap = year - source.year
     data["year"] = year
@@ -126,7 +126,7 @@ def ledger_copy(*, actor, source: Ledger, year: int, title: str = "") -> Ledger:
 def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units: Iterable[Unit],
                 deadline: dt.date, rhythm: str) -> Task:
     """The prefecture admin confirms or edits the suggested division of work."""
-    scope.require_write(actor, None, "ledger.task.assign")
+    _require_act(actor, "ledger.task.assign")
     with transaction.atomic(), acting(actor):
         old_deadline = task.deadline
         task.deadline = deadline
@@ -141,7 +141,7 @@ def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units:
 def task_edit(*, actor, task: Task, title: str, measures: list[str]) -> Task:
     """Edits a task's wording and checklist (e.g. in next year's copied ledger), while no county has
     given evidence against the checklist yet."""
-    scope.require_write(actor, None, "ledger.task.edit")
+    _require_act(actor, "ledger.task.edit")
     _require(bool(title.strip()), "请填写任务名称", "title")
     measures = [m.strip() for m in measures if m.strip()]
     _require(bool(measures), "验收清单至少一项", "measures")
