@@ -31,12 +31,25 @@ install: $(RUNTIME)
 demo: $(RUNTIME)
 	PORT=$(PORT) DATABASE_URL= $(VENV)/bin/zhenxing demo --port $(PORT)
 
-# On PostgreSQL when DATABASE_URL points at one, else on SQLite.
+# On PostgreSQL when DATABASE_URL points at one, else on SQLite; two workers (pytest-xdist), a
+# test file per worker at a time. PYTEST_ARGS="-n 0 -k name" runs in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: $(TESTING)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# ruff (lint and format check) and the import-linter layers contract (pyproject.toml).
+lint: $(TESTING)
+	$(VENV)/bin/ruff check zhenxing bench
+	$(VENV)/bin/ruff format --check zhenxing bench
+	$(VENV)/bin/lint-imports
+
+# lint, Django's system checks and no missing migration.
+check: lint
+	DATABASE_URL= $(VENV)/bin/zhenxing check
+	DATABASE_URL= $(VENV)/bin/zhenxing makemigrations --check --dry-run
 
 serve: $(RUNTIME)
 	$(VENV)/bin/zhenxing serve --port $(PORT)
 
 clean:
-	rm -rf $(VENV) var/zhenxing.sqlite3* var/test-media
+	rm -rf $(VENV) var/zhenxing.sqlite3* var/test-media*

@@ -23,9 +23,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from zhenxing.accounts.models import Role, User  # noqa: E402
-from zhenxing.core.modules import indicators  # noqa: E402
 from zhenxing.ledger import selectors, services  # noqa: E402
 from zhenxing.ledger.models import ItemEvent, ItemStatus, RectificationItem  # noqa: E402
+from zhenxing.lib.modules import indicators  # noqa: E402
 from zhenxing.regions.models import Level, Region  # noqa: E402
 from zhenxing.regions.services import regions_load_builtin  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1/. Each app contributes a ``router`` (see core/modules.py).
+"""The JSON API under /api/v1/. Each app contributes a ``router`` (see lib/modules.py).
 
 Every operation declares its data scope in ``openapi_extra["x-scope"]``: "public", "self",
 or the model label it reads (with "x-scope-lookup" for the path parameter). A test walks the
@@ -16,8 +16,8 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from zhenxing.accounts import services as account_services
-from zhenxing.core.modules import provided
 from zhenxing.lib.errors import StaleVersion
+from zhenxing.lib.modules import provided
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

@@ -1,14 +1,17 @@
-"""Root URLs. Each domain app's ``urls`` module is mounted at /<label>/ (see core/modules.py)."""
+"""Root URLs. Each domain app's ``urls`` module is mounted at /<label>/ (see lib/modules.py)."""
 from django.urls import include, path
 
 from zhenxing.api import api
+from zhenxing.core import urls as core_urls
 from zhenxing.core import views as core_views
-from zhenxing.core.modules import app_label, provided
+from zhenxing.lib.modules import app_label, provided
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("zhenxing.core.urls")),
+    path("regions/", include((core_urls.regions_urlpatterns, "regions"))),
+    path("audit/", include((core_urls.audit_urlpatterns, "audit"))),
 ]
 for _app, _module in provided("public_urls"):
     urlpatterns.append(path("public/", include((_module.urlpatterns, f"{app_label(_app)}_public"))))

@@ -43,6 +43,9 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.SYSTEM_ADMIN: {Level.PROVINCE, Level.PREFECTURE},
 }
 READ_ONLY_ROLES = {Role.INSPECTOR}
+# Who maintains the region tree's own data (a county office's public phone): regions asks the
+# actor (``manages_regions``) and so needs no import of accounts.
+REGION_ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 
 
 class User(AbstractUser):
@@ -69,6 +72,10 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role in READ_ONLY_ROLES
+
+    @property
+    def manages_regions(self) -> bool:
+        return self.role in REGION_ADMIN_ROLES
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

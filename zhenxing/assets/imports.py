@@ -1,10 +1,12 @@
-"""Asset rows for the shared import (zhenxing.funds.imports): upsert by 资产编号."""
+"""Asset rows for the shared import (zhenxing.funds.imports): upsert by 资产编号. The importer is
+registered with funds when Django loads this app (``AssetsConfig.ready``)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhenxing.accounts import scope
-from zhenxing.funds.imports import _cells, _service_error, choice, date, decimal, required_text, text
+from zhenxing.funds.imports import (Importer, choice, date, decimal, required_text, row_cells, row_service_error,
+                                   text)
 from zhenxing.funds.models import Project
 from zhenxing.lib.tabular import CellError
 from zhenxing.registry.models import Household
@@ -21,7 +23,7 @@ def apply_assets(rows, result, actor) -> None:
     visible = scope.scoped(actor, Project) if actor is not None else Project.objects.all()
     seen: dict[str, int] = {}
     for row_no, raw in rows:
-        cells = _cells(row_no, raw, spec, result)
+        cells = row_cells(row_no, raw, spec, result)
         if cells is None:
             continue
         code = cells["资产编号"]
@@ -61,6 +63,13 @@ def apply_assets(rows, result, actor) -> None:
                                               maintainer=cells["管护主体"])
                 result.updated += 1
         except (ValidationError, PermissionDenied) as exc:
-            _service_error(result, row_no, exc, "资产编号")
+            row_service_error(result, row_no, exc, "资产编号")
         except CellError as exc:
             result.error(row_no, "资产编号", str(exc))
+
+
+ASSET_HEADERS = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
+                 "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
+IMPORTER = Importer("assets", "项目资产", ASSET_HEADERS, ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值",
+                                                      "所有权人类型", "所有权人", "确权登记", "确权日期", "移交日期"],
+                    apply_assets)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from zhenxing.accounts.models import Role
-from zhenxing.core.modules import NavItem
+from zhenxing.lib.modules import NavItem
 
 
 def items(user):

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.core.xlsx import dated_title, export_response
-from zhenxing.funds.forms import add_service_errors
+from zhenxing.audit.exports import export_response
 from zhenxing.funds.models import Project
-from zhenxing.funds.views import _errors
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
 from zhenxing.registry.models import Household
 
@@ -113,7 +113,7 @@ def detail(request, asset):
             else:
                 raise ValidationError("未知操作")
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         else:
             messages.success(request, "已保存")
         return redirect("assets:detail", pk=asset.pk)
@@ -153,7 +153,7 @@ def keepers(request, asset):
         try:
             services.asset_update_keepers(actor=request.user, asset=asset, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            service_errors_to_form(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -188,7 +188,7 @@ def register(request, project):
         try:
             asset = services.asset_register(actor=request.user, project=project, owner_household=household, **d)
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         else:
             messages.success(request, f"资产 {asset.code} 已登记")
             return redirect("assets:detail", pk=asset.pk)
@@ -218,7 +218,7 @@ def register_historical(request):
         try:
             asset = services.asset_register_historical(actor=request.user, owner_household=household, **d)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            service_errors_to_form(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

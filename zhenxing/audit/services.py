@@ -104,14 +104,14 @@ def change_log(*, instance: models.Model, action: str, before: dict | None, afte
 
 
 def bulk_change_log(*, model: type[models.Model], rows: Iterable[tuple[Any, str, str, dict | None, dict | None]],
-                    extra=None) -> int:
+                    extra=None, actor=None) -> int:
     """Set-based audit for bulk writes: rows of (object_id, repr, action, before, after).
 
     Written with COPY on PostgreSQL, so an import can log every record it creates or changes."""
-    from zhenxing.core.bulk import insert_rows
+    from zhenxing.lib.bulk import insert_rows
 
     label = model._meta.label_lower
-    template = _entry(action="", model=label, extra=extra)
+    template = _entry(action="", actor=actor, model=label, extra=extra)
     now = timezone.now()
     common = {"at": now, "actor_id": template.actor_id, "actor_username": template.actor_username,
               "actor_region_path": template.actor_region_path, "ip": template.ip, "model": label,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .modules import nav_items
+from zhenxing.lib.modules import nav_items
 
 
 def shell(request):

@@ -1,7 +1,7 @@
 """公共服务首页: the public portal at /public/, no login, phone first.
 
 It links every public page the modules offer (``portal_links()`` of their ``public_urls``, see
-core/modules.py), and shows the national 12317 hotline and the office phones of the plan's four
+lib/modules.py), and shows the national 12317 hotline and the office phones of the plan's four
 county-level units (data on the region, set by a prefecture admin on the region page). Nothing
 personal is read here.
 """
@@ -10,12 +10,8 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from zhenxing.accounts.access import public_view
-from zhenxing.regions.selectors import plan_counties
-
-from .modules import portal_links
-
-# 全国防止返贫监测和帮扶热线 (also the supervision line shown on the public disclosures).
-HOTLINE = "12317"
+from zhenxing.lib.modules import portal_links
+from zhenxing.regions.selectors import HOTLINE, plan_counties
 
 
 @public_view

@@ -1,4 +1,4 @@
-"""The public portal, mounted at /public/ (namespace ``core_public``; see core/modules.py)."""
+"""The public portal, mounted at /public/ (namespace ``core_public``; see lib/modules.py)."""
 from django.urls import path
 
 from . import public

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from zhenxing.accounts.access import public_view, staff_view
+from zhenxing.lib.modules import pending_items
 
 from . import outage
-from .modules import pending_items
 
 logger = logging.getLogger(__name__)
 

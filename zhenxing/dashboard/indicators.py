@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from zhenxing.core.modules import Indicator, IndicatorValue, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, share
 from zhenxing.registry.models import Household, MonitoringKind, MonitoringStatus
 
 # The registry's household list (registry:list; GET filters: region (any node's code, a village's

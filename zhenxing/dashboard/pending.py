@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhenxing.core.modules import PendingItem
+from zhenxing.lib.modules import PendingItem
 
 from .models import IndicatorSnapshot
 from .services import REFRESH_ROLES

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
 from zhenxing.audit.context import acting
-from zhenxing.core.modules import Indicator, PendingItem, pending_items
 from zhenxing.lib import fonts
+from zhenxing.lib.modules import Indicator, PendingItem, pending_items
 from zhenxing.regions.models import Level, Region
 
 from . import selectors, services

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from zhenxing.accounts import scope
-from zhenxing.core.modules import Indicator, indicators
+from zhenxing.lib.modules import Indicator, indicators
 from zhenxing.regions.models import Region
 
 from .models import IndicatorSnapshot

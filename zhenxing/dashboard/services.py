@@ -12,7 +12,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.core.modules import Indicator, IndicatorValue, indicators, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, indicators, share
 from zhenxing.regions.models import Region
 
 from .models import IndicatorSnapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from zhenxing.core.modules import Indicator, IndicatorValue, indicators
+from zhenxing.lib.modules import Indicator, IndicatorValue, indicators
 from zhenxing.regions.models import Region
 
 from .services import compute_all

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit.services import event_log
-from zhenxing.core.modules import indicators
+from zhenxing.lib.modules import indicators
 from zhenxing.regions.models import Region
 
 from . import reports, selectors, services

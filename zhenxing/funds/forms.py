@@ -146,12 +146,3 @@ class MicroLoanForm(forms.Form):
 class RepaymentForm(forms.Form):
     amount = forms.DecimalField(label="还款本金（元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     date = forms.DateField(label="还款日期", widget=DATE, initial=timezone.localdate)
-
-
-def add_service_errors(form: forms.Form, exc) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, exc.messages)

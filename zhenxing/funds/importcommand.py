@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
 from zhenxing.accounts.models import User
-from zhenxing.core.xlsx import workbook_bytes
+from zhenxing.lib.xlsx import workbook_bytes
 
 from .imports import IMPORTERS, UnreadableFile, run_import
 

@@ -154,7 +154,7 @@ class Importer:
     apply: Callable  # (rows: list[(rownum, dict)], result, actor, dry_run) -> None
 
 
-def _cells(row_no: int, raw: dict, spec: dict, result: ImportResult) -> dict | None:
+def row_cells(row_no: int, raw: dict, spec: dict, result: ImportResult) -> dict | None:
     """Parse a row by {header: parser}; errors go to the result. None when the row had errors."""
     out, ok = {}, True
     for header, parser in spec.items():
@@ -206,7 +206,7 @@ def _apply_projects(rows, result: ImportResult, actor) -> None:
     seen: dict[str, int] = {}
     existing = {p.code: p for p in Project.objects.filter(code__in=[code_text(r.get("项目编号")) for _, r in rows])}
     for row_no, raw in rows:
-        cells = _cells(row_no, raw, spec, result)
+        cells = row_cells(row_no, raw, spec, result)
         if cells is None:
             continue
         code = cells["项目编号"]
@@ -244,10 +244,10 @@ def _apply_projects(rows, result: ImportResult, actor) -> None:
                 services.project_update(actor=actor, project=p, **changed)
                 result.updated += 1
         except (ValidationError, PermissionDenied) as exc:
-            _service_error(result, row_no, exc, "项目编号")
+            row_service_error(result, row_no, exc, "项目编号")
 
 
-def _service_error(result: ImportResult, row_no: int, exc: Exception, column: str) -> None:
+def row_service_error(result: ImportResult, row_no: int, exc: Exception, column: str) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for _, msgs in exc.message_dict.items():
             for m in msgs:
@@ -265,7 +265,7 @@ def _apply_allocations(rows, result: ImportResult, actor) -> None:
             "下达日期": date, "下达金额": decimal}
     seen: dict[tuple, int] = {}
     for row_no, raw in rows:
-        cells = _cells(row_no, raw, spec, result)
+        cells = row_cells(row_no, raw, spec, result)
         if cells is None:
             continue
         county, _ = _region(cells["县"], "", actor, row_no, result)
@@ -300,7 +300,7 @@ def _apply_allocations(rows, result: ImportResult, actor) -> None:
                         a.save(update_fields=["amount", "issued_on", "title"])
                     result.updated += 1
         except (ValidationError, PermissionDenied, IntegrityError) as exc:
-            _service_error(result, row_no, exc, "文号")
+            row_service_error(result, row_no, exc, "文号")
 
 
 PAYMENT_HEADERS = ["项目编号", "支付日期", "金额", "收款人", "收款人身份证号", "凭证号"]
@@ -323,7 +323,7 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
     seen: dict[tuple, int] = {}
     rownums: dict[int, list[int]] = defaultdict(list)
     for row_no, raw in rows:
-        cells = _cells(row_no, raw, spec, result)
+        cells = row_cells(row_no, raw, spec, result)
         if cells is None:
             continue
         p = projects.get(cells["项目编号"])
@@ -383,15 +383,6 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
     result.created += len(new)
 
 
-def _apply_assets(rows, result: ImportResult, actor) -> None:
-    from zhenxing.assets.imports import apply_assets
-
-    apply_assets(rows, result, actor)
-
-
-ASSET_HEADERS = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
-                 "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
-
 IMPORTERS: dict[str, Importer] = {
     "projects": Importer("projects", "项目", PROJECT_HEADERS, ["项目编号", "项目名称", "项目类型", "县", "村", "入库年度"],
                          _apply_projects),
@@ -399,10 +390,13 @@ IMPORTERS: dict[str, Importer] = {
                                                                        "下达金额"], _apply_allocations),
     "payments": Importer("payments", "资金支付", PAYMENT_HEADERS, ["项目编号", "支付日期", "金额", "收款人", "凭证号"],
                          _apply_payments),
-    "assets": Importer("assets", "项目资产", ASSET_HEADERS, ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值",
-                                                         "所有权人类型", "所有权人", "确权登记", "确权日期", "移交日期"],
-                       _apply_assets),
 }
+
+
+def importer_register(importer: Importer) -> None:
+    """Adds the importer of another app (assets registers "assets" when Django loads it), so that
+    ``run_import``, the upload API and the template page serve it without funds importing that app."""
+    IMPORTERS[importer.kind] = importer
 
 
 class _Rollback(Exception):
@@ -444,7 +438,7 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
 
 
 def template_bytes(kind: str) -> bytes:
-    from zhenxing.core.xlsx import workbook_bytes
+    from zhenxing.lib.xlsx import workbook_bytes
 
     imp = IMPORTERS[kind]
     return workbook_bytes(title=f"{imp.label}导入模板", columns=imp.headers, rows=[])

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from zhenxing.core.modules import Indicator, IndicatorValue, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, share
 
 from . import selectors
 from .models import Allocation, Assignment, CountyMonthFigure, FundSource, MicroLoan, ProjectType

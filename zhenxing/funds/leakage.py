@@ -31,6 +31,8 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.audit.writes import audited_bulk_create, audited_update
+from zhenxing.ledger import services as ledger
 from zhenxing.registry.models import Member, MemberStatus
 
 from .models import Beneficiary, FindingKind, FindingStatus, LeakageFinding, Payment, Project, StaffIdentity
@@ -147,12 +149,13 @@ def leakage_run(*, actor, trigger: str = "on_demand") -> LeakageResult:
         new = [LeakageFinding(key=k, kind=h["kind"], project_id=h["project_id"], payment_id=h["payment_id"],
                               household_id=h["household_id"], detail=h["detail"], amount=h["amount"])
                for k, h in hits.items() if k not in existing]
-        LeakageFinding.objects.bulk_create(new, batch_size=2000)
-        LeakageFinding.objects.filter(key__in=[k for k in hits if k in existing]).update(
-            still_present=True, last_checked_at=now)
+        audited_bulk_create(LeakageFinding, new, batch_size=2000)
+        present = LeakageFinding.objects.filter(key__in=[k for k in hits if k in existing])
+        audited_update(present.filter(still_present=False), still_present=True)
+        present.update(last_checked_at=now)  # when it was last seen: the leakage_check event covers it
         gone = [pk for k, pk in existing.items() if k not in hits]
-        result.resolved = LeakageFinding.objects.filter(pk__in=gone, still_present=True).update(
-            still_present=False, last_checked_at=now)
+        result.resolved = audited_update(LeakageFinding.objects.filter(pk__in=gone, still_present=True),
+                                         still_present=False, last_checked_at=now)
         result.new = len(new)
         audit.event_log(action="leakage_check", actor=actor, extra={
             "trigger": trigger, "found": result.found, "new": result.new, "resolved": result.resolved})
@@ -179,22 +182,15 @@ def finding_open_rectification(*, actor, finding: LeakageFinding):
     _check(actor, finding)
     if finding.rectification_ref:
         raise ValidationError({"finding": ["该疑点已转整改"]})
-    try:
-        from zhenxing.ledger import services as ledger
-    except ImportError:
-        ledger = None
-    opener = getattr(ledger, "rectification_item_open_from_source", None)
-    if opener is None:
-        raise ValidationError({"finding": ["整改台账模块尚未启用"]})
     with transaction.atomic(), acting(actor):
-        item = opener(**_rectification_kwargs(opener, actor=actor, finding=finding))
+        item = ledger.rectification_item_open_from_source(**_rectification_kwargs(actor=actor, finding=finding))
         finding.rectification_ref = str(getattr(item, "pk", item) or "")
         finding.status = FindingStatus.RECTIFYING
         finding.save(update_fields=["rectification_ref", "status"])
     return item
 
 
-def _rectification_kwargs(opener, *, actor, finding: LeakageFinding) -> dict:
+def _rectification_kwargs(*, actor, finding: LeakageFinding) -> dict:
     """Arguments for ``ledger.services.rectification_item_open_from_source``: an inspection-type item
     from the funds source, in the project's village, keyed by the finding so it is opened once."""
     project = finding.project

@@ -76,9 +76,7 @@ def check_funded(project: Project, **_) -> str:
 
 
 def check_has_asset(project: Project, **_) -> str:
-    from zhenxing.assets.models import Asset
-
-    return "" if Asset.objects.filter(project=project).exists() else "项目尚未登记资产，不能办理资产移交"
+    return "" if project.assets.exists() else "项目尚未登记资产，不能办理资产移交"
 
 
 def completed_on(project: Project) -> dt.date | None:

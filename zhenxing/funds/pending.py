@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from zhenxing.accounts import scope
-from zhenxing.core.modules import PendingItem
+from zhenxing.lib.modules import PendingItem
 
 from . import workflow
 from .models import OFF_LINE_STATUSES, FindingStatus, LeakageFinding, Project

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from zhenxing.accounts.access import public_view
-from zhenxing.core.public import HOTLINE
 from zhenxing.regions.models import Level, Region
+from zhenxing.regions.selectors import HOTLINE
 
 from .models import Disclosure, DisclosureKind
 

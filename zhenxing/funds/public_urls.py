@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import path, reverse
 
-from zhenxing.core.modules import PortalLink
+from zhenxing.lib.modules import PortalLink
 
 from . import public
 

@@ -7,13 +7,14 @@ are small tables.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from zhenxing.accounts import scope
-from zhenxing.core.modules import share
+from zhenxing.lib.modules import share
 from zhenxing.regions.models import LEVEL_DEPTH, Level, Region
 
 from .models import (PLAN_STATUSES, POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure,
@@ -151,6 +152,15 @@ def county_beneficiary_counts(region: Region, year: int) -> dict[str, int]:
 
 # --- disclosure content (what the public sees: counts, never names or ID numbers) -------------
 
+# Tables other apps publish under a disclosure kind: kind -> (county, year) -> (columns, rows).
+# The assets app registers DisclosureKind.ASSETS when Django loads it (AssetsConfig.ready).
+DISCLOSURE_TABLES: dict[str, Callable[..., tuple[list[str], list[list[str]]]]] = {}
+
+
+def disclosure_table_register(kind: str, table: Callable[..., tuple[list[str], list[list[str]]]]) -> None:
+    DISCLOSURE_TABLES[kind] = table
+
+
 def _d(value) -> str:
     return "" if value is None else str(value)
 
@@ -190,10 +200,8 @@ def disclosure_content(*, county: Region, year: int, kind: str) -> dict:
             c = counts.get(p.pk, {"households": 0, "poor": 0, "monitored": 0})
             rows.append([p.code, p.name, p.village.name, str(p.get_status_display()), _d(p.assigned_total),
                          _d(p.paid_total), _d(c["households"]), _d(c["poor"]), _d(c["monitored"])])
-    elif kind == DisclosureKind.ASSETS:
-        from zhenxing.assets.selectors import handover_rows
-
-        columns, rows = handover_rows(county=county, year=year)
+    elif kind in DISCLOSURE_TABLES:
+        columns, rows = DISCLOSURE_TABLES[kind](county=county, year=year)
     else:
         raise ValueError(kind)
     return {"columns": columns, "rows": rows}

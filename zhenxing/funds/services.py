@@ -17,6 +17,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
+from zhenxing.audit.writes import audited_update
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry import idnumber
 
@@ -149,7 +150,7 @@ def pool_roll_over(*, actor, from_year: int, to_year: int, county: Region | None
     with transaction.atomic(), acting(actor):
         rows = list(qs.select_for_update().values_list("pk", "code"))
         ids = [pk for pk, _ in rows]
-        Project.objects.filter(pk__in=ids).update(year=to_year, version=F("version") + 1)
+        audited_update(Project.objects.filter(pk__in=ids), year=to_year, version=F("version") + 1)
         for pk, code in rows:
             audit.event_log(action="transition", actor=actor, extra={
                 "project": code, "roll_over": True, "from_year": from_year, "to_year": to_year})

@@ -13,22 +13,15 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role, User
+from zhenxing.audit.exports import export_response
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.xlsx import dated_title
 from zhenxing.registry.models import Household
 
 from . import leakage, lifecycle, selectors, services, workflow
 from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, MicroLoanForm, PaymentForm,
-                    ProjectEditForm, ProjectForm, PublishForm, RepaymentForm, TransitionForm, add_service_errors)
+                    ProjectEditForm, ProjectForm, PublishForm, RepaymentForm, TransitionForm)
 from .models import (Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity)
-from zhenxing.core.xlsx import dated_title, export_response
-
-
-def _errors(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]):
-            for m in msgs:
-                messages.error(request, m)
-    else:
-        messages.error(request, str(exc))
 
 
 def _year(request) -> int:
@@ -105,7 +98,7 @@ def project_new(request):
             p = services.project_create(actor=request.user, village=data.pop("village"), code=data.pop("code"),
                                         **{k: v for k, v in data.items() if v is not None})
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         else:
             messages.success(request, f"项目 {p.code} 已申报")
             return redirect("funds:project", pk=p.pk)
@@ -148,7 +141,7 @@ def project_edit(request, project):
         try:
             services.project_update(actor=request.user, project=project, **fields)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            service_errors_to_form(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -170,7 +163,7 @@ def project_transition(request, project):
         services.project_transition(actor=request.user, project=project, to=d["to"], date=d["date"],
                                     evidence=d["evidence"], note=d["note"], expected_version=d["version"])
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        service_errors_to_messages(request, exc)
     else:
         messages.success(request, "已办理")
     return redirect("funds:project", pk=project.pk)
@@ -185,7 +178,7 @@ def project_payment(request, project):
         try:
             services.payment_create(actor=request.user, project=project, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         else:
             messages.success(request, "支付已登记")
     else:
@@ -208,7 +201,7 @@ def project_beneficiary(request, project):
                 services.beneficiary_add(actor=request.user, project=project, household=household, way=d["way"],
                                          year=d["year"], amount=d["amount"])
             except (ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                service_errors_to_messages(request, exc)
             else:
                 messages.success(request, "受益农户已登记")
     return redirect("funds:project", pk=project.pk)
@@ -225,7 +218,7 @@ def allocation_list(request):
             try:
                 a = services.allocation_create(actor=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                service_errors_to_messages(request, exc)
             else:
                 messages.success(request, f"资金 {a.document_number} 已登记")
                 return redirect("funds:allocation", pk=a.pk)
@@ -252,7 +245,7 @@ def allocation_detail(request, allocation):
             try:
                 services.assignment_create(actor=request.user, allocation=allocation, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                service_errors_to_messages(request, exc)
             else:
                 messages.success(request, "资金已安排到项目")
                 return redirect("funds:allocation", pk=allocation.pk)
@@ -315,7 +308,7 @@ def finding_action(request, finding):
             leakage.finding_open_rectification(actor=request.user, finding=finding)
             messages.success(request, "已转为整改事项")
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        service_errors_to_messages(request, exc)
     return redirect("funds:leakage")
 
 
@@ -329,7 +322,7 @@ def disclosure_list(request):
             try:
                 d = services.disclosure_publish(actor=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                service_errors_to_messages(request, exc)
             else:
                 messages.success(request, f"已发布：{d}")
                 return redirect("funds:disclosures")
@@ -379,7 +372,7 @@ def loan_new(request):
             try:
                 loan = services.micro_loan_create(actor=request.user, household=household, **d)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                service_errors_to_form(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -402,7 +395,7 @@ def loan_detail(request, loan):
             try:
                 services.micro_loan_repay(actor=request.user, loan=loan, **form.cleaned_data)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                service_errors_to_form(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -429,7 +422,7 @@ def staff_identities(request):
                 services.staff_identity_set(actor=request.user, user=user, name=request.POST.get("name", ""),
                                             id_number=request.POST.get("id_number", ""), household=household)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                service_errors_to_messages(request, exc)
             else:
                 messages.success(request, "已登记")
                 return redirect("funds:staff_identities")
@@ -466,7 +459,7 @@ def parameters(request):
                     acceptance_min_paid_share=Decimal(request.POST.get("acceptance_min_paid_share") or
                                                       param_now.acceptance_min_paid_share * 100) / 100)
         except (ValidationError, PermissionDenied, InvalidOperation, ValueError) as exc:
-            _errors(request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字"))
+            service_errors_to_messages(request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字"))
         else:
             messages.success(request, "已保存")
         return redirect(f"{reverse('funds:parameters')}?year={year}")

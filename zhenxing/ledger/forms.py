@@ -188,7 +188,7 @@ class IndicatorForm(forms.Form):
     target = forms.DecimalField(label="目标值（比例用小数，如0.95）", max_digits=14, decimal_places=4, required=False)
 
     def __init__(self, *args, **kwargs):
-        from zhenxing.core.modules import indicators
+        from zhenxing.lib.modules import indicators
 
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [("", "—")] + [(c, f"{i.name}（{i.unit}）") for c, i in indicators().items()]

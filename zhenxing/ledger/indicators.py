@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from zhenxing.core.modules import Indicator, IndicatorValue, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, share
 from zhenxing.regions.models import Region
 
 from .models import Assignment, AssignmentEvent, ItemStatus, RectificationItem, TaskStatus

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from zhenxing.core.modules import NavItem
+from zhenxing.lib.modules import NavItem
 
 from .models import Notice
 

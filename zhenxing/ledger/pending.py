@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhenxing.accounts.models import Role
-from zhenxing.core.modules import PendingItem
+from zhenxing.lib.modules import PendingItem
 
 from . import selectors
 from .models import OPEN_TASK_STATUSES, ItemStatus, Notice, TaskStatus

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from zhenxing.core.xlsx import Column, Heading, Sheet, workbook_bytes
 from zhenxing.lib import tabular
 from zhenxing.lib.tabular import RowError
+from zhenxing.lib.xlsx import Column, Heading, Sheet, workbook_bytes
 
 from .models import Rhythm, TaskKind, TaskStatus, cn_number
 

@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
 
-from zhenxing.core.xlsx import Column, export_response
+from zhenxing.audit.exports import export_response
+from zhenxing.lib.xlsx import Column
 
 from . import selectors
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
-from zhenxing.core.modules import Indicator, IndicatorValue, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, share
 
 from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown
 

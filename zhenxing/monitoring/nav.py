@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from zhenxing.accounts.models import Role
-from zhenxing.core.modules import NavItem
+from zhenxing.lib.modules import NavItem
 
 STAFF = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE, Role.INSPECTOR,
          Role.SYSTEM_ADMIN, Role.DEPARTMENT_STAFF}

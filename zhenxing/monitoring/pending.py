@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.urls import reverse
 
 from zhenxing.accounts.models import Role
-from zhenxing.core.modules import PendingItem
+from zhenxing.lib.modules import PendingItem
 
 from . import selectors, workflow
 

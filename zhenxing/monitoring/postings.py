@@ -13,12 +13,11 @@ from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
 from zhenxing.lib import fonts
+from zhenxing.regions.selectors import HOTLINE
 
 from zhenxing.lib.workdays import CalendarYearUnknown
 
 from . import rules, selectors, workflow
-
-HOTLINE = "12317"
 
 
 def village_phone(village) -> str:

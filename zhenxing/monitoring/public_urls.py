@@ -1,9 +1,9 @@
-"""Pages without login, mounted at /public/ (see core/modules.py)."""
+"""Pages without login, mounted at /public/ (see lib/modules.py)."""
 from __future__ import annotations
 
 from django.urls import path, reverse
 
-from zhenxing.core.modules import PortalLink
+from zhenxing.lib.modules import PortalLink
 
 from . import public
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from zhenxing.calendar.services import work_calendar
-from zhenxing.core.modules import household_holds
+from zhenxing.lib.modules import household_holds
 from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown, WorkCalendar, limit_due
 from zhenxing.registry.models import Labour, MemberStatus, MonitoringKind
 

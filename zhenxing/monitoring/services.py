@@ -16,6 +16,7 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
+from zhenxing.audit.writes import audited_update
 from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind
@@ -290,7 +291,7 @@ def case_assign_helper(*, actor, case: MonitoringCase, helper: Helper) -> Monito
     if helper.village_id != case.village_id or not helper.active:
         raise ValidationError({"helper": ["帮扶责任人须为本村在岗的帮扶责任人"]})
     with transaction.atomic(), acting(actor):
-        MonitoringCase.objects.filter(pk=case.pk).update(helper=helper, updated_at=timezone.now())
+        audited_update(MonitoringCase.objects.filter(pk=case.pk), helper=helper, updated_at=timezone.now())
         case.refresh_from_db()
         _event(case=case, actor=actor, transition="assign_helper", label="明确帮扶责任人", on=_today(),
                decision=str(helper), data={"helper": helper.pk})

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from zhenxing.core.modules import Indicator, IndicatorValue, distinct_leaves, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, distinct_leaves, share
 from zhenxing.regions.models import Region
 
 from . import models as m

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from zhenxing.accounts.models import Role
-from zhenxing.core.modules import NavItem
+from zhenxing.lib.modules import NavItem
 
 # Department accounts see none of these ledgers (their scope rule is "none").
 ROLES = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE, Role.INSPECTOR}

@@ -1,5 +1,5 @@
 """One page shape for every ledger (title, facts, sections of table + form), and the same sections
-as a government-style .xlsx (one sheet each, written by zhenxing.core.xlsx)."""
+as a government-style .xlsx (one sheet each, written by zhenxing.lib.xlsx)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from zhenxing.core.templatetags.zx import percent, yuan
-from zhenxing.core.xlsx import Sheet, export_response
+from zhenxing.audit.exports import export_response
+from zhenxing.lib.numbers import percent, yuan
+from zhenxing.lib.xlsx import Sheet
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
-from zhenxing.core.modules import PendingItem
+from zhenxing.lib.modules import PendingItem
 
 from . import models as m
 from . import selectors

@@ -9,6 +9,9 @@ from .models import Level, Region
 # government and report through it (they stay in the tree, out of the ledger and the portal).
 PLAN_COUNTIES = ["232701000000", "232721000000", "232722000000", "232761000000"]
 
+# 全国防止返贫监测和帮扶热线: shown on the public portal, the disclosures and the postings.
+HOTLINE = "12317"
+
 
 def plan_counties() -> QuerySet[Region]:
     """The plan's four county-level units present in the tree, by code."""

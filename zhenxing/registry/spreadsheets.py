@@ -1,5 +1,5 @@
 """The standard template (.xlsx with drop-down lists) and the export's sheet in the same layout
-(written by zhenxing.core.xlsx)."""
+(written by zhenxing.lib.xlsx)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from typing import Iterable
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from zhenxing.core.xlsx import Column, Sheet
+from zhenxing.lib.xlsx import Column, Sheet
 
 from .imports import CHOICE_LABELS, COLUMNS, HEADERS, MONEY_KEYS
 from .models import Health, Labour, Relation, Schooling, WorkStatus

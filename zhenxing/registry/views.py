@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit import services as audit
-from zhenxing.core.xlsx import export_response
+from zhenxing.audit.exports import export_response
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm

@@ -9,13 +9,14 @@ from pathlib import Path
 from zhenxing.accounts.models import User
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household
-from zhenxing.testing import REGION_CODES
 
 from . import feeds, services
 from .models import Alert, AlertState, FeedFile
 
 AS_OF = dt.date(2022, 6, 30)
-VILLAGES = [REGION_CODES["fendou"], REGION_CODES["yongfeng"], REGION_CODES["kaikukang"], REGION_CODES["huma_village"]]
+FENDOU = "232722200206"  # 奋斗村
+# 奋斗村、永丰村、开库康村（塔河县）和呼玛县的一个示例村
+VILLAGES = [FENDOU, "232722200208", "232722104201", "232721100201"]
 
 
 def _rows() -> dict[str, list[dict]]:
@@ -41,13 +42,13 @@ def _rows() -> dict[str, list[dict]]:
             else:
                 out["disaster"].append({"身份证号": first, "灾害类型": "洪涝", "损失金额": "30000.00",
                                         "发生日期": "2022-06-01"})
-    out["water"].append({"村代码": REGION_CODES["fendou"], "问题类型": "水质", "发现日期": "2022-05-01", "状态": "未整改"})
+    out["water"].append({"村代码": FENDOU, "问题类型": "水质", "发现日期": "2022-05-01", "状态": "未整改"})
     out["death"].append({"身份证号": idnumber.make(region="232799", seq=7), "姓名": "外地人员", "死亡日期": "2022-02-01"})
     return out
 
 
 def load(*, out) -> None:
-    if not Household.objects.filter(village__code=REGION_CODES["fendou"]).exists():
+    if not Household.objects.filter(village__code=FENDOU).exists():
         out.write("部门筛查：无户籍演示数据，跳过\n")
         return
     imported = 0
@@ -70,7 +71,7 @@ def load(*, out) -> None:
             for alert in Alert.objects.filter(state=AlertState.NEW, village__code__in=VILLAGES[:2])[:3]:
                 services.alert_transition(actor=tahe, alert=alert, action="issue")
             if fendou is not None:
-                alert = Alert.objects.filter(state=AlertState.ISSUED, village__code=REGION_CODES["fendou"]).first()
+                alert = Alert.objects.filter(state=AlertState.ISSUED, village__code=FENDOU).first()
                 if alert is not None:
                     services.alert_transition(actor=fendou, alert=alert, action="start")
     out.write(f"部门筛查：导入演示记录 {imported} 条，预警 {Alert.objects.count()} 条\n")

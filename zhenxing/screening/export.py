@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 
-from zhenxing.core.xlsx import Column, export_response
+from zhenxing.audit.exports import export_response
+from zhenxing.lib.xlsx import Column
 from zhenxing.regions.models import Level, Region
 
 from .models import AlertState

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
-from zhenxing.core.modules import Indicator, IndicatorValue, share
+from zhenxing.lib.modules import Indicator, IndicatorValue, share
 
 from .models import Alert, AlertState, FeedFile
 

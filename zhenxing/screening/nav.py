@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from zhenxing.core.modules import NavItem
+from zhenxing.lib.modules import NavItem
 
 from .services import ADMIN_ROLES
 

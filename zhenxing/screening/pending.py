@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from zhenxing.core.modules import PendingItem
+from zhenxing.lib.modules import PendingItem
 
 from . import selectors, workflow
 from .models import AlertState

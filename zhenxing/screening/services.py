@@ -25,6 +25,7 @@ from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.lib.errors import StaleVersion
+from zhenxing.monitoring import services as monitoring
 from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
@@ -573,12 +574,6 @@ def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evid
 
 
 def _open_case(*, actor, alert: Alert, reason: str) -> str:
-    try:
-        from zhenxing.monitoring import services as monitoring
-    except ImportError:
-        monitoring = None
-    if monitoring is None or not hasattr(monitoring, "case_discover"):
-        raise ValidationError("监测模块未启用，无法纳入监测")
     records = "；".join(r.get("note") or "" for r in alert.evidence.get("records", [])[:5])
     case = monitoring.case_discover(
         actor=actor, household=alert.household, channel="department_alert", risk_types=list(alert.risk_types),

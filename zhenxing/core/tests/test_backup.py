@@ -25,7 +25,7 @@ from django.db.utils import load_backend
 from zhenxing.audit.context import bulk_logged
 from zhenxing.audit.models import AuditEntry
 from zhenxing.core import backup
-from zhenxing.core.modules import provided
+from zhenxing.lib.modules import provided
 from zhenxing.registry.models import Household, Member
 from zhenxing.registry.testing import make_household
 

@@ -15,9 +15,9 @@ import pytest
 from django.utils import timezone
 
 from zhenxing.core.management.commands.demo import demo_load
-from zhenxing.core.modules import indicators
 from zhenxing.dashboard.models import IndicatorSnapshot
 from zhenxing.dashboard.services import snapshot_take
+from zhenxing.lib.modules import indicators
 from zhenxing.regions.models import Region
 
 # Figures the demo has nothing for on these dates (the modules' own tests cover them): no monitored

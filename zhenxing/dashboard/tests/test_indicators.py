@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from zhenxing.core.modules import indicators
 from zhenxing.dashboard.services import compute_all
+from zhenxing.lib.modules import indicators
 from zhenxing.monitoring.models import YearStandard
 from zhenxing.regions.models import Region
 from zhenxing.registry.models import Household

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
-from zhenxing.core.modules import indicators
 from zhenxing.dashboard import reports
 from zhenxing.dashboard.models import IndicatorSnapshot, Report, ReportKind
 from zhenxing.dashboard.services import snapshot_take
 from zhenxing.lib import fonts as cjk
+from zhenxing.lib.modules import indicators
 from zhenxing.registry.models import Household
 
 APRIL, MAY = dt.date(2022, 4, 30), dt.date(2022, 5, 31)
@@ -211,7 +211,7 @@ def test_generate_on_demand_from_the_page(login, w, hh, two_months):
 
 
 def test_overdue_work_is_what_the_region_office_has_overdue(monkeypatch, w, hh, two_months):
-    from zhenxing.core.modules import PendingItem
+    from zhenxing.lib.modules import PendingItem
 
     seen = []
 

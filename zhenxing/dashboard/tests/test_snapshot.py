@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
-from zhenxing.core.modules import indicators
 from zhenxing.dashboard.models import IndicatorSnapshot
 from zhenxing.dashboard.services import snapshot_take
+from zhenxing.lib.modules import indicators
 from zhenxing.regions.models import Region
 from zhenxing.registry.models import Household
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from zhenxing.funds.imports import run_import
 from zhenxing.funds.models import Allocation, CountyMonthFigure, LeakageFinding, Payment, Project
 from zhenxing.funds.testing import fund_project, make_project
-from zhenxing.core.xlsx import workbook_bytes
+from zhenxing.lib.xlsx import workbook_bytes
 from zhenxing.registry.testing import new_id
 
 PROJECT_HEADERS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "乡镇", "村", "入库年度", "计划开工", "计划完工",

@@ -182,15 +182,13 @@ def test_dismiss_needs_a_reason(w):
 
 
 def test_a_finding_opens_a_rectification_item(w):
-    ledger = pytest.importorskip("zhenxing.ledger.services")
-    if not hasattr(ledger, "rectification_item_open_from_source"):
-        pytest.skip("整改台账模块尚未提供 rectification_item_open_from_source")
     make_project(w.r.fendou, name="偿还债务")
     leakage.leakage_run(actor=None)
     f = LeakageFinding.objects.get()
     item = leakage.finding_open_rectification(actor=w.tahe, finding=f)
     f.refresh_from_db()
     assert f.status == FindingStatus.RECTIFYING and f.rectification_ref == str(item.pk)
+    assert (item.source, item.source_ref, item.region) == ("funds", f"funds.leakagefinding:{f.pk}", w.r.fendou)
     with pytest.raises(ValidationError, match="已转整改"):
         leakage.finding_open_rectification(actor=w.tahe, finding=f)
 
@@ -203,3 +201,23 @@ def test_leakage_page_lists_findings_for_an_inspector(w, login):
     assert login(w.ducha).post("/funds/leakage/").status_code == 403
     response = login(w.huma).get("/funds/leakage/")
     assert "偿还债务" not in response.content.decode()
+
+
+def test_new_and_resolved_findings_are_audited_row_by_row(w):
+    from zhenxing.audit.models import AuditEntry
+
+    p = make_project(w.r.fendou, name="偿还债务")
+    start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    leakage.leakage_run(actor=w.tahe)
+    f = LeakageFinding.objects.get()
+    (created,) = AuditEntry.objects.filter(id__gt=start, model="funds.leakagefinding")
+    assert (created.action, created.object_id, created.actor_id, created.after["kind"]) == (
+        "create", str(f.pk), w.tahe.pk, f.kind)
+    start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    leakage.leakage_run(actor=w.tahe)  # still there: nothing new to log for the finding
+    assert not AuditEntry.objects.filter(id__gt=start, model="funds.leakagefinding").exists()
+    services.project_update(actor=w.tahe, project=p, name="修建村道")
+    leakage.leakage_run(actor=w.tahe)
+    resolved = AuditEntry.objects.filter(id__gt=start, model="funds.leakagefinding").get()
+    assert (resolved.action, resolved.before["still_present"], resolved.after["still_present"]) == (
+        "update", True, False)

@@ -147,3 +147,16 @@ def test_unfunded_pool_entries_roll_over_to_next_year(w):
     assert Project.objects.get(pk=funded.pk).year == 2022
     assert Project.objects.get(pk=declared.pk).year == 2022
     assert services.pool_roll_over(actor=w.tahe, from_year=2022, to_year=2023) == 0
+
+
+def test_the_roll_over_is_audited_for_each_project_it_moves(w):
+    from zhenxing.audit.models import AuditEntry
+
+    unfunded = make_project(w.r.fendou, status="approved")
+    funded = make_project(w.r.fendou, status="approved")
+    fund_project(funded, amount=1000)
+    start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    services.pool_roll_over(actor=w.tahe, from_year=2022, to_year=2023)
+    (entry,) = AuditEntry.objects.filter(id__gt=start, model="funds.project", action="update")
+    assert (entry.object_id, entry.actor_id, entry.before["year"], entry.after["year"]) == (
+        str(unfunded.pk), w.tahe.pk, 2022, 2023)

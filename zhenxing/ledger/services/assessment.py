@@ -32,7 +32,7 @@ def _editable(scheme: AssessmentScheme) -> None:
 def scheme_indicator_add(*, actor, scheme: AssessmentScheme, weight: Decimal, scoring: str, code: str = "",
                          name: str = "", formula: str = "", unit: str = "", target: Decimal | None = None,
                          higher_is_better: bool | None = None) -> AssessmentIndicator:
-    from zhenxing.core.modules import indicators
+    from zhenxing.lib.modules import indicators
 
     _require_act(actor, "ledger.assessment.indicator")
     _editable(scheme)
@@ -88,7 +88,7 @@ def indicator_score(indicator: AssessmentIndicator, value) -> tuple[Decimal | No
 def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
     """Computes every system indicator for every county as of the scheme's date and stores it.
     Manual entries are kept. Allowed until published."""
-    from zhenxing.core.modules import indicators
+    from zhenxing.lib.modules import indicators
 
     _require_act(actor, "ledger.assessment.manage")
     _editable(scheme)

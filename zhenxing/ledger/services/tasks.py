@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role, User
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.audit.writes import audited_bulk_create, audited_update
 from zhenxing.regions.models import Region
 
 from .. import workflow
@@ -50,14 +51,14 @@ def ledger_build(*, actor, data: dict, region: Region | None = None) -> Ledger:
                 task = Task.objects.create(ledger=ledger, kind=kind, section=row.get("section"), number=row["number"],
                                            title=row["title"], text=row.get("text", ""), deadline=deadline,
                                            rhythm=row.get("rhythm") or ledger.rhythm)
-                ChecklistItem.objects.bulk_create(
-                    [ChecklistItem(task=task, number=i, text=m) for i, m in enumerate(row.get("measures", []), 1)])
+                audited_bulk_create(ChecklistItem, [ChecklistItem(task=task, number=i, text=m)
+                                                    for i, m in enumerate(row.get("measures", []), 1)])
                 for ms in row.get("milestones", []):
                     Milestone.objects.create(task=task, due=dt.date.fromisoformat(ms["due"]), title=ms["title"])
                 lead = unit_ensure(name=row["lead_unit"], region=region) if row.get("lead_unit") else None
                 resp = [unit_ensure(name=n, region=region) for n in row.get("responsible_units", [])]
                 _set_units(task, lead, resp)
-                Assignment.objects.bulk_create([Assignment(task=task, region=c, deadline=deadline) for c in county_list])
+                audited_bulk_create(Assignment, [Assignment(task=task, region=c, deadline=deadline) for c in county_list])
         event_log(action="import", actor=actor, obj=ledger,
                   extra={"tasks": len(data["tasks"]), "mechanisms": len(data.get("mechanisms", []))})
     return ledger
@@ -134,7 +135,7 @@ def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units:
         task.units_confirmed = True
         _set_units(task, lead_unit, list(responsible_units))
         if deadline != old_deadline:
-            task.assignments.filter(deadline=old_deadline).update(deadline=deadline)
+            audited_update(task.assignments.filter(deadline=old_deadline), deadline=deadline)
     return task
 
 
@@ -154,8 +155,8 @@ def task_edit(*, actor, task: Task, title: str, measures: list[str]) -> Task:
         task.save()
         if measures != current:
             task.checklist.all().delete()
-            ChecklistItem.objects.bulk_create([ChecklistItem(task=task, number=i, text=m)
-                                               for i, m in enumerate(measures, 1)])
+            audited_bulk_create(ChecklistItem, [ChecklistItem(task=task, number=i, text=m)
+                                                for i, m in enumerate(measures, 1)])
     return task
 
 

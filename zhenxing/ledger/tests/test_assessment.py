@@ -118,7 +118,7 @@ def test_only_the_prefecture_runs_the_assessment(w, scheme):
 
 
 def test_every_registered_indicator_runs_in_a_scheme(w, types):
-    from zhenxing.core.modules import indicators
+    from zhenxing.lib.modules import indicators
 
     s = services.scheme_create(actor=w.diqu, year=2022, title="全部系统指标", as_of=D(2022, 12, 31))
     registry = indicators()

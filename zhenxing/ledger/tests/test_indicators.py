@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zhenxing.core.modules import indicators
 from zhenxing.ledger import services
+from zhenxing.lib.modules import indicators
 
 from .conftest import D, assignment, give_all_evidence
 

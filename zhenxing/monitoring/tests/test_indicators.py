@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from zhenxing.core.modules import indicators
+from zhenxing.lib.modules import indicators
 from zhenxing.monitoring import indicators as ind
 from zhenxing.monitoring.models import MonitoringCase, YearStandard
 from zhenxing.monitoring.testing import advance

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from zhenxing.accounts import services as account_services
 from zhenxing.audit.models import AuditEntry
-from zhenxing.core.modules import pending_items
+from zhenxing.lib.modules import pending_items
 from zhenxing.people import lists, points
 from zhenxing.people import models as m
 from zhenxing.registry.models import HouseholdIncome

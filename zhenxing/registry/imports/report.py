@@ -45,7 +45,7 @@ class ImportReport:
 
 def report_xlsx(report: ImportReport, path_or_buffer) -> None:
     """The import report as .xlsx: a summary and every error with row, column and message."""
-    from zhenxing.core.xlsx import Column, Sheet, workbook_bytes
+    from zhenxing.lib.xlsx import Column, Sheet, workbook_bytes
 
     data = report.as_json()
     summary = Sheet(title="农户导入结果", name="导入结果",

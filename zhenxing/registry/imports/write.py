@@ -19,7 +19,7 @@ from .report import ImportReport
 
 def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: str,
                progress: Callable[[str, int, int], None]) -> None:
-    from zhenxing.core import bulk
+    from zhenxing.lib import bulk
 
     from ..services import household_recompute
 

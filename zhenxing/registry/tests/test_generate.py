@@ -47,11 +47,18 @@ def test_generate_is_deterministic_valid_and_realistic(tmp_path):
 def test_generate_command_and_feeds_message(tmp_path, capsys):
     call_command("generate", "--households", "30", "--seed", "1", "--out", str(tmp_path))
     assert (tmp_path / "households.csv").exists()
-    try:
-        import zhenxing.screening.generate  # noqa: F401
-    except ModuleNotFoundError:
-        with pytest.raises(CommandError, match="筛查模块"):
-            call_command("generate", "--households", "30", "--seed", "1", "--out", str(tmp_path), "--feeds")
+    call_command("generate", "--households", "30", "--seed", "1", "--out", str(tmp_path), "--feeds")
+    assert "已生成行业部门比对数据" in capsys.readouterr().out
+    assert list((tmp_path / "feeds").glob("*.csv"))
+
+
+def test_generate_feeds_without_the_screening_app_says_so(tmp_path, monkeypatch):
+    from zhenxing.registry.management.commands import generate as command
+
+    monkeypatch.setattr(command, "provided", lambda name: [])
+    with pytest.raises(CommandError, match="筛查模块"):
+        call_command("generate", "--households", "3", "--seed", "1", "--out", str(tmp_path), "--feeds")
+    assert not (tmp_path / "households.csv").exists()
 
 
 def test_demo_has_twelve_households_in_every_demo_village_and_is_idempotent(db):

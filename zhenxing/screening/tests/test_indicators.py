@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from zhenxing.core.modules import indicators
 from zhenxing.dashboard.services import compute_all
 from zhenxing.dashboard.testing import bulk_mismatches
+from zhenxing.lib.modules import indicators
 from zhenxing.regions.models import Region
 from zhenxing.screening.models import Alert, AlertState, FeedFile
 

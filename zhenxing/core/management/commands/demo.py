@@ -5,7 +5,7 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from zhenxing.core.modules import provided
+from zhenxing.lib.modules import provided
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
 """zhenxing generate --households N --seed S --out DIR [--feeds]"""
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhenxing.lib.modules import provided
 from zhenxing.registry.generate import generate
 
 
@@ -25,11 +25,12 @@ class Command(BaseCommand):
         out = Path(opts["out"])
         writer = None
         if opts["feeds"]:
-            try:
-                writer = importlib.import_module("zhenxing.screening.generate").write_feeds
-            except (ModuleNotFoundError, AttributeError):
-                raise CommandError("本系统未安装筛查模块的数据生成功能（zhenxing.screening.generate.write_feeds），"
-                                   "无法生成行业部门比对数据；请去掉 --feeds 或安装筛查模块") from None
+            # The screening app provides it (a ``generate`` module with ``write_feeds``, lib/modules.py).
+            writers = [m.write_feeds for _, m in provided("generate") if hasattr(m, "write_feeds")]
+            if not writers:
+                raise CommandError("本系统未安装筛查模块的数据生成功能，无法生成行业部门比对数据；"
+                                   "请去掉 --feeds 或安装筛查模块")
+            writer = writers[0]
         start = time.monotonic()
         path = generate(households=opts["households"], seed=opts["seed"], out_dir=out)
         self.stdout.write(f"已生成 {path}（{opts['households']} 户），用时 {time.monotonic() - start:.1f} 秒")

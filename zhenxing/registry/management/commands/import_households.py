@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhenxing.core.progress import Progress
+from zhenxing.lib.progress import Progress
 from zhenxing.registry.imports import Unreadable, report_xlsx, run_import
 
 

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from zhenxing.audit import services as audit
-from zhenxing.core.progress import Progress
+from zhenxing.lib.progress import Progress
 from zhenxing.registry.rotation import rotate_all
 
 

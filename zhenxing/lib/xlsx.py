@@ -5,7 +5,7 @@ header row (frozen, repeated on every printed page), then the data rows; a ``Hea
 becomes a merged section-heading row. Values are typed by the writer: numbers stay numbers, dates
 become date cells, everything else is written as a string (never as a formula or a link), and a
 ``text`` column carries the text number format so Excel does not turn an ID into 1.5E+17.
-``export_response`` adds the attachment headers and the one audit entry an export leaves.
+The download response with its one audit entry is ``zhenxing.audit.exports.export_response``.
 """
 from __future__ import annotations
 
@@ -16,11 +16,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 import xlsxwriter
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-
-from zhenxing.audit import services as audit
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "宋体"
@@ -179,7 +175,7 @@ def _write_sheet(book, f: _Formats, s: Sheet) -> None:
     s.written = written
 
 
-def _sheets(sheets: tuple[Sheet, ...], sheet: dict) -> tuple[Sheet, ...]:
+def sheets_of(sheets: tuple[Sheet, ...], sheet: dict) -> tuple[Sheet, ...]:
     """The sheets given, or the one sheet the keyword arguments describe (``sheet=`` is its name)."""
     if sheets:
         return sheets
@@ -191,7 +187,7 @@ def _sheets(sheets: tuple[Sheet, ...], sheet: dict) -> tuple[Sheet, ...]:
 def workbook_bytes(*sheets: Sheet, **sheet) -> bytes:
     """The workbook of ``sheets`` (or of the one sheet described by the keyword arguments, which
     are ``Sheet``'s fields, ``sheet=`` being accepted for its name)."""
-    sheets = _sheets(sheets, sheet)
+    sheets = sheets_of(sheets, sheet)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     f = _Formats(book)
@@ -199,18 +195,3 @@ def workbook_bytes(*sheets: Sheet, **sheet) -> bytes:
         _write_sheet(book, f, s)
     book.close()
     return buf.getvalue()
-
-
-def export_response(request, *sheets: Sheet, filename: str, audit_extra: dict, obj=None, rows_key: str | None = "rows",
-                    **sheet) -> HttpResponse:
-    """The workbook as a download, audited as one "export" entry with ``audit_extra`` (plus the
-    number of data rows under ``rows_key``, unless that is None)."""
-    sheets = _sheets(sheets, sheet)
-    data = workbook_bytes(*sheets)
-    extra = dict(audit_extra)
-    if rows_key:
-        extra[rows_key] = sum(s.written for s in sheets)
-    audit.event_log(action="export", actor=request.user, request=request, obj=obj, extra=extra)
-    response = HttpResponse(data, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response

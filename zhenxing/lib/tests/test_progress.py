@@ -1,6 +1,6 @@
 import io
 
-from zhenxing.core.progress import Progress
+from zhenxing.lib.progress import Progress
 
 
 class Tty(io.StringIO):

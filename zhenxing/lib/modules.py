@@ -13,6 +13,9 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
   account standing for the region (``user.pk`` is None, ``user.region`` set): a provider must
   work from the region and role only and skip anything personal (notices, "assigned to me").
 - ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
+- ``generate`` -- ``write_feeds(*, out_dir, households_csv, seed)``: simulated department data
+                for ``zhenxing generate --feeds`` (the screening app; a ``generate`` module without
+                ``write_feeds`` is the app's own generator and is passed over)
 - ``indicators`` -- ``INDICATORS``: a list of ``Indicator``; each figure is defined once and used
                   by the county assessment, the dashboard and the reports alike
 - ``holds``    -- ``open_holds(household) -> list[str]``: open work an app keeps on a household

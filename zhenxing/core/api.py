@@ -1,3 +1,4 @@
+"""The region tree in the API (the tree itself is ``zhenxing.regions``)."""
 from __future__ import annotations
 
 from django.db.models import Count
@@ -6,8 +7,7 @@ from ninja import Query, Router, Schema
 
 from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
-
-from .models import Region
+from zhenxing.regions.models import Region
 
 router = Router(tags=["行政区划"])
 

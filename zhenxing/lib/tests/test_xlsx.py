@@ -10,8 +10,9 @@ from decimal import Decimal
 from django.test import RequestFactory
 from python_calamine import CalamineWorkbook
 
+from zhenxing.audit.exports import export_response
 from zhenxing.audit.models import AuditEntry
-from zhenxing.core.xlsx import Column, Heading, Sheet, dated_title, export_response, workbook_bytes
+from zhenxing.lib.xlsx import Column, Heading, Sheet, dated_title, workbook_bytes
 
 COLUMNS = [Column("户编号", 20, "text"), Column("身份证号", 21, "text"), Column("发现日期", 12), Column("金额", 12, "money")]
 ROWS = [["00123", "232722199001011234", dt.date(2022, 5, 3), Decimal("1234.50")], Heading("（二）其他"),

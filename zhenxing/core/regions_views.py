@@ -1,3 +1,4 @@
+"""The region tree page (the tree itself is ``zhenxing.regions``)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -8,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-
-from . import services
-from .models import Level, Region
-from .selectors import PLAN_COUNTIES
+from zhenxing.accounts.models import REGION_ADMIN_ROLES
+from zhenxing.regions import services
+from zhenxing.regions.models import Level, Region
+from zhenxing.regions.selectors import PLAN_COUNTIES
 
 
 @staff_view()
@@ -24,7 +25,7 @@ def region_detail(request, node):
     return _render(request, node)
 
 
-@staff_view(model=Region, url_kwarg="code", lookup="code", roles=services.OFFICE_PHONE_ROLES)
+@staff_view(model=Region, url_kwarg="code", lookup="code", roles=REGION_ADMIN_ROLES)
 @require_POST
 def office_phone(request, node):
     """The county office's public phone (shown on the public portal), set by a prefecture admin."""
@@ -50,4 +51,4 @@ def _render(request, node):
     return render(request, "regions/node.html", {
         "node": node, "children": children, "chain": chain,
         "phones": node.level == Level.PREFECTURE, "on_portal": node.code in PLAN_COUNTIES,
-        "phone_editable": node.level == Level.COUNTY and request.user.role in services.OFFICE_PHONE_ROLES})
+        "phone_editable": node.level == Level.COUNTY and request.user.manages_regions})
