@@ -6,13 +6,21 @@ here how to reach its region (and, where it has one, its department field). Page
 and API operations obtain records only through ``scoped()`` / ``get_object_or_404()``;
 ``staff_view`` does the lookup for detail URLs so a view cannot forget it. A record outside the
 scope answers 404, never the data.
+
+Write permission lives here too, beside the read rule: ``require_write(actor, target, action)``
+is the one check every service calls before it changes anything. Each app declares its actions
+(``"registry.household.edit"`` → the roles that may take it) in a small table registered with
+``write_rules()``; the target's region must lie in the actor's subtree (never above it: a record
+visible from below is read, not written, by the lower levels), the inspector only reads, and a
+line-department account writes only its own field. ``choices()`` is the queryset a form or API
+input may pick an id from, so a posted id outside the scope is refused.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Iterable, Mapping, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -38,20 +46,26 @@ class ScopeRule:
     # ORM lookup to the account that owns the record (a background job's requester): accounts other
     # than administrators see only their own records within the region rule.
     owner: str | None = None
+    # "Visible from below": records owned by a node above the user, down to this depth (1: the
+    # prefecture), are read (never written) by the levels below it, whatever their department.
+    below: int | None = None
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
 
 
 def register(*, region: str | None = None, path: str | None = None, field: str | None = None,
-             departments: str | None = None, owner: str | None = None):
+             departments: str | None = None, below: int | None = None, owner: str | None = None):
     """Class decorator: ``@scope.register(region="village")`` on a model."""
     if (region is None) == (path is None):
         raise ImproperlyConfigured("scope.register needs exactly one of region= or path=")
 
     def deco(model: type[M]) -> type[M]:
+        if below is not None and not region:
+            raise ImproperlyConfigured("scope.register(below=) needs region=")
         _RULES[model] = ScopeRule(region=region, path=path, field=field,
-                                  departments=departments or ("field" if field else "none"), owner=owner)
+                                  departments=departments or ("field" if field else "none"), below=below,
+                                  owner=owner)
         return model
 
     return deco
@@ -94,7 +108,16 @@ def scoped(user, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M
             qs = qs.filter(**{rule.field: user.department})
         elif rule.departments != "region":
             qs = qs.none()
+    if rule.below is not None:
+        base = qs.model._default_manager.all() if not isinstance(model_or_qs, models.QuerySet) else model_or_qs
+        qs = qs | base.filter(**{f"{rule.region}__in": above_ids(node, rule.below)})
     return qs
+
+
+def above_ids(node: Region, depth: int) -> list[int]:
+    """The ids of the nodes strictly above ``node`` down to ``depth`` (0 is the root)."""
+    codes = [c for c in node.path.split("/") if c][:-1]
+    return list(Region.objects.filter(code__in=codes, depth__lte=depth).values_list("pk", flat=True))
 
 
 def get_object_or_404(user, model_or_qs: type[M] | models.QuerySet[M], **lookup) -> M:
@@ -109,8 +132,14 @@ def region_in_scope(user, region: Region | None) -> bool:
     return bool(node and region and region.path.startswith(node.path))
 
 
-def regions(user) -> models.QuerySet[Region]:
-    return scoped(user, Region)
+def regions(user, *, below: int | None = None) -> models.QuerySet[Region]:
+    """The region nodes in the user's scope; with ``below``, also the nodes above the user down to
+    that depth (a township user's county, read from below)."""
+    qs = scoped(user, Region)
+    node = getattr(user, "region", None)
+    if below is not None and node is not None and qs.exists():
+        qs = Region.objects.filter(models.Q(pk__in=qs.values("pk")) | models.Q(pk__in=above_ids(node, below)))
+    return qs
 
 
 def region_by_code(user, code: str | None) -> Region | None:
@@ -160,3 +189,134 @@ def _register_audit() -> None:
 
 
 _register_audit()
+
+
+# ------------------------------------------------------------------------------ write permission
+
+READ_ONLY_REFUSAL = "督查账户为只读账户"
+SCOPE_REFUSAL = "该记录不在您的数据权限范围内"
+ROLE_REFUSAL = "您的角色无权办理此事项"
+DEPARTMENT_REFUSAL = "行业部门账户只能办理本行业的事项"
+
+
+class OutOfScope(PermissionDenied):
+    """The refusal of a target outside the actor's subtree or department (not of the role)."""
+
+
+@dataclass(frozen=True)
+class WriteRule:
+    """Who may take one write action. ``roles`` None: every role that writes (the read-only
+    inspector never does). ``system``: a call without an actor (demo loader, an operator's
+    command) passes; False for actions only a person may take."""
+
+    roles: frozenset[str] | None = None
+    refusal: str = ROLE_REFUSAL
+    system: bool = True
+    # The read-only inspector's one kind of write: recording what they inspected (督导检查).
+    read_only_may: bool = False
+
+
+_WRITE_RULES: dict[str, WriteRule] = {}
+
+
+def write_rules(table: Mapping[str, WriteRule | Iterable[str] | None]) -> dict[str, WriteRule]:
+    """Register an app's write actions (``{"ledger.item.open": {Role.X, ...}, ...}``; a value may be
+    a set of roles, None for every writing role, or a ``WriteRule``). Returns the table."""
+    rules = {}
+    for action, value in table.items():
+        if not isinstance(value, WriteRule):
+            value = WriteRule(roles=None if value is None else frozenset(value))
+        if _WRITE_RULES.get(action, value) != value:
+            raise ImproperlyConfigured(f"写权限动作 {action} 重复登记且规则不同")
+        rules[action] = _WRITE_RULES[action] = value
+    return rules
+
+
+def write_rule(action: str) -> WriteRule:
+    """The rule of ``action``. An action ``<app>.<thing>.<verb>`` is declared by ``zhenxing.<app>.services``,
+    imported here on first use (so a transition taken before any page loaded finds it)."""
+    if action not in _WRITE_RULES:
+        import importlib
+
+        try:
+            importlib.import_module(f"zhenxing.{action.split('.', 1)[0]}.services")
+        except ImportError:
+            pass
+    try:
+        return _WRITE_RULES[action]
+    except KeyError:
+        raise ImproperlyConfigured(f"写权限动作 {action} 未登记 (accounts.scope.write_rules)") from None
+
+
+def write_actions() -> list[str]:
+    return sorted(_WRITE_RULES)
+
+
+def _follow(obj, lookup: str):
+    for part in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def region_of(obj) -> Region | None:
+    """The region node a record belongs to, reached the way its model is registered (a Region is
+    its own); None when it has none."""
+    if obj is None or isinstance(obj, Region):
+        return obj
+    rule = rule_for(type(obj))
+    if rule.path is not None:
+        path = getattr(obj, rule.path, "") or ""
+        codes = [c for c in path.split("/") if c]
+        return Region.objects.filter(code=codes[-1]).first() if codes else None
+    return _follow(obj, rule.region) if rule.region else None
+
+
+def require_write(actor, target, action: str) -> None:
+    """THE write check: raises PermissionDenied (with the Chinese reason) unless ``actor`` may take
+    ``action`` on ``target`` (a record, a Region, or None for an action with no region such as a
+    prefecture-wide setting). Order: read-only account, role, department field, region."""
+    rule = write_rule(action)
+    if actor is None:
+        if rule.system:
+            return
+        raise PermissionDenied("此事项须由工作人员办理")
+    if not getattr(actor, "is_authenticated", False) or getattr(actor, "region_id", None) is None:
+        raise PermissionDenied(SCOPE_REFUSAL)
+    if actor.is_read_only and not rule.read_only_may:
+        raise PermissionDenied(READ_ONLY_REFUSAL)
+    if rule.roles is not None and actor.role not in rule.roles:
+        raise PermissionDenied(rule.refusal)
+    if target is None:
+        return
+    if not isinstance(target, Region) and actor.role == Role.DEPARTMENT_STAFF:
+        field = rule_for(type(target)).field
+        if field and target.pk is not None and not scoped(actor, type(target)).filter(
+                pk=target.pk, **{field: actor.department}).exists():
+            raise OutOfScope(DEPARTMENT_REFUSAL)
+    if not region_in_scope(actor, region_of(target)):
+        raise OutOfScope(SCOPE_REFUSAL)
+
+
+def can_write(user, target, action: str) -> bool:
+    """``require_write`` as a yes/no, for pages that show or hide a form."""
+    try:
+        require_write(user, target, action)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def choices(user, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+    """The records a form field or an API input may pick (the user's scope, with what is visible
+    from below): a posted id outside it fails validation like an unknown one."""
+    return scoped(user, model_or_qs)
+
+
+def get_choice(user, model_or_qs: type[M] | models.QuerySet[M], **lookup) -> M | None:
+    """One record of ``choices`` (or None: outside the scope reads as unknown)."""
+    try:
+        return choices(user, model_or_qs).filter(**lookup).first()
+    except (ValueError, TypeError):
+        return None

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,15 +20,17 @@ from . import lockout, scope
 from .models import ROLE_LEVELS, ApiToken, Department, Role, User
 
 ACCOUNT_MANAGERS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+# The command line (an operator on the server, no actor) may create any account.
+WRITE_RULES = scope.write_rules({
+    "accounts.account.manage": scope.WriteRule(roles=frozenset(ACCOUNT_MANAGERS),
+                                               refusal="只有地区管理员或系统管理员可以管理账户"),
+    "accounts.lock.lift": scope.WriteRule(roles=frozenset(ACCOUNT_MANAGERS),
+                                          refusal="只有地区管理员或系统管理员可以解除登录锁定"),
+})
 
 
 def _check_manager(actor: User | None, region: Region) -> None:
-    if actor is None:  # the command line (an operator on the server) may create any account
-        return
-    if actor.role not in ACCOUNT_MANAGERS:
-        raise PermissionDenied("只有地区管理员或系统管理员可以管理账户")
-    if not scope.region_in_scope(actor, region):
-        raise PermissionDenied("不能在您的数据权限范围之外创建或修改账户")
+    scope.require_write(actor, region, "accounts.account.manage")
 
 
 def user_create(*, actor: User | None, username: str, password: str, region: Region, role: str,
@@ -93,8 +95,7 @@ def login_lock_lift(*, actor: User, username: str | None = None, ip: str | None 
     lift restarts that account's or that address's failure count and is audited."""
     if (username is None) == (ip is None):
         raise ValidationError("须指定一个账户或一个地址")
-    if actor.role not in ACCOUNT_MANAGERS:
-        raise PermissionDenied("只有地区管理员或系统管理员可以解除登录锁定")
+    scope.require_write(actor, None, "accounts.lock.lift")
     with transaction.atomic(), acting(actor):
         if username is not None:
             user = User.objects.select_related("region").filter(username__iexact=username).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -23,15 +23,11 @@ REGISTER_ROLES = {Role.COUNTY_STAFF}
 KEEP_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
 
 
-def _writable(actor, region, roles) -> None:
-    if actor is None:
-        return
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if actor.role not in roles:
-        raise PermissionDenied("您的角色无权办理此事项")
-    if not scope.region_in_scope(actor, region):
-        raise PermissionDenied("该记录不在您的数据权限范围内")
+# Who may write what (scope.require_write, with the read-only account and the data scope).
+WRITE_RULES = scope.write_rules({
+    "assets.asset.register": REGISTER_ROLES,
+    "assets.asset.keep": KEEP_ROLES,
+})
 
 
 def asset_register(*, actor, project: Project, code: str, name: str, asset_class: str, value, owner_kind: str,
@@ -39,7 +35,7 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
                    operator: str = "", maintainer: str = "", location: str = "", owner_household=None,
                    village=None) -> Asset:
     """Register an asset formed by a project. Only an accepted (验收) or handed-over project forms assets."""
-    _writable(actor, project.village, REGISTER_ROLES)
+    scope.require_write(actor, project, "assets.asset.register")
     errors = _asset_errors(code=code, asset_class=asset_class, owner_kind=owner_kind, owner_household=owner_household,
                            title_document=title_document)
     if project.status not in {ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}:
@@ -47,6 +43,7 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
     if errors:
         raise ValidationError(errors)
     village = village or project.village
+    scope.require_write(actor, village, "assets.asset.register")
     with transaction.atomic(), acting(actor):
         return Asset.objects.create(
             project=project, county=project.county, village=village, code=code, name=name, asset_class=asset_class,
@@ -62,7 +59,7 @@ def asset_register_historical(*, actor, village, source_project: str, source_yea
                               maintainer: str = "", location: str = "", owner_household=None) -> Asset:
     """Register an asset formed before the system (历史资产) directly, naming its project and year in
     text, without walking that project through the lifecycle. It joins the inventory like any other."""
-    _writable(actor, village, REGISTER_ROLES)
+    scope.require_write(actor, village, "assets.asset.register")
     errors = _asset_errors(code=code, asset_class=asset_class, owner_kind=owner_kind, owner_household=owner_household,
                            title_document=title_document)
     if village.level != Level.VILLAGE:
@@ -105,7 +102,7 @@ def _asset_errors(*, code: str, asset_class: str, owner_kind: str, owner_househo
 
 
 def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str) -> Asset:
-    _writable(actor, asset.village, REGISTER_ROLES)
+    scope.require_write(actor, asset, "assets.asset.register")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置，不能变更经营主体和管护主体"]})
     with transaction.atomic(), acting(actor):
@@ -116,7 +113,7 @@ def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str)
 
 def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, description: str, cost=0,
                        done_by: str = "") -> MaintenanceRecord:
-    _writable(actor, asset.village, KEEP_ROLES)
+    scope.require_write(actor, asset, "assets.asset.keep")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置"]})
     if kind not in MaintenanceKind.values:
@@ -133,7 +130,7 @@ def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, descrip
 
 
 def income_record(*, actor, asset: Asset, date: dt.date, amount, source: str) -> AssetIncome:
-    _writable(actor, asset.village, KEEP_ROLES)
+    scope.require_write(actor, asset, "assets.asset.keep")
     if asset.asset_class != AssetClass.INCOME_GENERATING:
         raise ValidationError({"asset": ["只有经营性资产登记收益"]})
     amount = money(amount)
@@ -150,7 +147,7 @@ def income_record(*, actor, asset: Asset, date: dt.date, amount, source: str) ->
 def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, meeting: str, date: dt.date,
                       household=None) -> IncomeDistribution:
     """Distribute part of an income (to whom, how much, decided by which meeting); never more than earned."""
-    _writable(actor, income.asset.village, KEEP_ROLES)
+    scope.require_write(actor, income, "assets.asset.keep")
     amount = money(amount)
     errors = []
     if amount <= 0:
@@ -174,7 +171,7 @@ def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, mee
 
 def asset_dispose(*, actor, asset: Asset, date: dt.date, method: str, reason: str, approval_document: str,
                   approved_by: str, proceeds=0) -> Disposal:
-    _writable(actor, asset.village, REGISTER_ROLES)
+    scope.require_write(actor, asset, "assets.asset.register")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置"]})
     if not approval_document.strip() or not approved_by.strip():

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
 from zhenxing.funds.models import Project
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
@@ -118,9 +117,9 @@ def detail(request, asset):
         else:
             messages.success(request, "已保存")
         return redirect("assets:detail", pk=asset.pk)
-    can_keep = request.user.role in services.KEEP_ROLES
-    can_dispose = request.user.role in services.REGISTER_ROLES and asset.status == "in_use"
-    can_change_keepers = request.user.role in services.REGISTER_ROLES and asset.status == "in_use"
+    can_keep = scope.can_write(request.user, asset, "assets.asset.keep")
+    can_dispose = scope.can_write(request.user, asset, "assets.asset.register") and asset.status == "in_use"
+    can_change_keepers = can_dispose
     incomes = list(asset.incomes.prefetch_related("distributions"))
     return render(request, "assets/detail.html", {
         "a": asset, "flags": selectors.risk_flags(asset), "maintenance": asset.maintenance.all(), "incomes": incomes,
@@ -146,7 +145,7 @@ class KeepersForm(forms.Form):
         return value
 
 
-@staff_view(model=Asset, roles=services.REGISTER_ROLES)
+@staff_view(model=Asset, write="assets.asset.register")
 def keepers(request, asset):
     """变更经营主体和管护主体."""
     form = KeepersForm(request.POST or None, initial={"operator": asset.operator, "maintainer": asset.maintainer})
@@ -179,7 +178,7 @@ class RegisterForm(forms.Form):
     handed_over_on = forms.DateField(label="移交日期", widget=DATE)
 
 
-@staff_view(model=Project, roles={Role.COUNTY_STAFF})
+@staff_view(model=Project, write="assets.asset.register")
 def register(request, project):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -208,7 +207,7 @@ class HistoricalForm(RegisterForm):
         self.order_fields(self.field_order)
 
 
-@staff_view(roles={Role.COUNTY_STAFF})
+@staff_view(write="assets.asset.register")
 def register_historical(request):
     """登记历史资产: an asset formed before the system, without its project's lifecycle."""
     form = HistoricalForm(request.POST or None, user=request.user)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.lib.workdays import PACKAGE_YEARS, CalendarYearUnknown, WorkCalendar
@@ -21,6 +22,10 @@ __all__ = ["CalendarYearUnknown", "work_calendar", "workdays_add", "workdays_bet
            "holiday_year_save", "holiday_day_save", "holiday_day_delete", "package_years"]
 
 EDITORS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+WRITE_RULES = scope.write_rules({
+    "calendar.year.edit": scope.WriteRule(roles=frozenset(EDITORS), system=False,
+                                          refusal="工作日历由地区管理员或系统管理员维护"),
+})
 
 
 def work_calendar() -> WorkCalendar:
@@ -44,14 +49,9 @@ def package_years() -> tuple[int, int]:
     return min(PACKAGE_YEARS), max(PACKAGE_YEARS)
 
 
-def _require_editor(actor) -> None:
-    if actor is None or actor.role not in EDITORS:
-        raise PermissionDenied("工作日历由地区管理员或系统管理员维护")
-
-
 def holiday_year_save(*, actor, year: int, notice: str) -> HolidayYear:
     """Declare a year's holiday notice entered: the year counts as known from now on."""
-    _require_editor(actor)
+    scope.require_write(actor, None, "calendar.year.edit")
     errors = {}
     if not 2000 <= int(year) <= 2100:
         errors["year"] = ["年度不正确"]
@@ -69,7 +69,7 @@ def holiday_year_save(*, actor, year: int, notice: str) -> HolidayYear:
 
 def holiday_day_save(*, actor, date: dt.date, is_workday: bool, name: str) -> HolidayDay:
     """Add or change one day: 放假 (``is_workday`` False) or 调休上班 (True)."""
-    _require_editor(actor)
+    scope.require_write(actor, None, "calendar.year.edit")
     errors = {}
     if not (name or "").strip():
         errors["name"] = ["请填写名称，如：春节、国庆节调休上班"]
@@ -89,6 +89,6 @@ def holiday_day_save(*, actor, date: dt.date, is_workday: bool, name: str) -> Ho
 
 
 def holiday_day_delete(*, actor, day: HolidayDay) -> None:
-    _require_editor(actor)
+    scope.require_write(actor, None, "calendar.year.edit")
     with transaction.atomic(), acting(actor):
         day.delete()

@@ -5,11 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
@@ -19,6 +18,9 @@ from zhenxing.regions.models import Region
 from .models import IndicatorSnapshot
 
 REFRESH_ROLES = {Role.PREFECTURE_ADMIN}
+WRITE_RULES = scope.write_rules({
+    "dashboard.snapshot.refresh": scope.WriteRule(roles=frozenset(REFRESH_ROLES), refusal="只有地区管理员可以刷新指标"),
+})
 
 
 def _dec(value) -> Decimal | None:
@@ -88,8 +90,7 @@ def compute_all(ind: Indicator, nodes: list[Region], as_of: dt.date) -> dict[int
 def snapshot_take(*, actor, date: dt.date | None = None) -> int:
     """Compute every indicator for every region node as of ``date`` and store them, replacing
     that date's figures. Returns the row count."""
-    if actor is not None and actor.role not in REFRESH_ROLES:
-        raise PermissionDenied(_("只有地区管理员可以刷新指标"))
+    scope.require_write(actor, None, "dashboard.snapshot.refresh")
     date = date or timezone.localdate()
     nodes = list(Region.objects.all())
     now = timezone.now()

@@ -294,7 +294,7 @@ def _apply_allocations(rows, result: ImportResult, actor) -> None:
                     if cells["下达金额"] < a.assigned_total:
                         result.error(row_no, "下达金额", f"已安排到项目 {a.assigned_total} 元，下达金额不能低于此数")
                         continue
-                    services._writable(actor, county, services.MONEY_ROLES)
+                    scope.require_write(actor, county, "funds.money.write")
                     with acting(actor):
                         a.amount, a.issued_on, a.title = cells["下达金额"], cells["下达日期"], cells["文件标题"]
                         a.save(update_fields=["amount", "issued_on", "title"])
@@ -317,8 +317,7 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
     projects = {p.code: p for p in visible.filter(code__in=codes)}
     existing = {(pid, v): (d, amt, name) for pid, v, d, amt, name in Payment.objects.filter(
         project__in=projects.values()).values_list("project_id", "voucher_number", "date", "amount", "payee_name")}
-    if actor is not None and (actor.is_read_only or actor.role not in services.MONEY_ROLES):
-        raise PermissionDenied("您的角色无权登记支付")
+    scope.require_write(actor, None, "funds.money.write")
     new: list[Payment] = []
     adding: dict[int, Decimal] = defaultdict(Decimal)
     seen: dict[tuple, int] = {}
@@ -407,8 +406,7 @@ class _Rollback(Exception):
 def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, filename: str = "") -> ImportResult:
     """Read, check and (when clean and not a dry run) commit a file. Raises UnreadableFile."""
     imp = IMPORTERS[kind]
-    if actor is not None and actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
+    scope.require_write(actor, None, "funds.import.run")
     table = tabular.read_table(data, tabular.Layout(headers=imp.headers), filename=filename, required=imp.required,
                                at_least=max(2, len(imp.required) // 2), within=HEADER_ROWS)
     result = ImportResult(kind=kind)

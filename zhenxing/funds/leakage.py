@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -137,8 +137,7 @@ def findings_compute(projects) -> dict[str, dict]:
 
 def leakage_run(*, actor, trigger: str = "on_demand") -> LeakageResult:
     """Run every check over the actor's scope (everything for a system run) and store the findings."""
-    if actor is not None and actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
+    scope.require_write(actor, None, "funds.leakage.check")
     projects = _projects(actor)
     hits = findings_compute(projects)
     result = LeakageResult()
@@ -175,10 +174,7 @@ def finding_dismiss(*, actor, finding: LeakageFinding, reason: str) -> LeakageFi
 
 
 def _check(actor, finding: LeakageFinding) -> None:
-    if actor is None or actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if not scope.scoped(actor, LeakageFinding).filter(pk=finding.pk).exists():
-        raise PermissionDenied("该记录不在您的数据权限范围内")
+    scope.require_write(actor, finding, "funds.leakage.dismiss")
 
 
 def finding_open_rectification(*, actor, finding: LeakageFinding):

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from zhenxing.accounts import scope
 from zhenxing.lib.modules import share
-from zhenxing.regions.models import Level, Region
+from zhenxing.regions.models import LEVEL_DEPTH, Level, Region
 
 from .models import (PLAN_STATUSES, POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure,
                      Disclosure, DisclosureKind, DisbursementPlan, FundSource, MicroLoan, Project, ProjectType)
@@ -35,14 +35,9 @@ def projects(user) -> QuerySet[Project]:
 
 
 def counties(user) -> list[Region]:
-    """County-level nodes the user may see figures for (their own county when below it)."""
-    node = user.region
-    if node is None:
-        return []
-    if node.level in {Level.PROVINCE, Level.PREFECTURE}:
-        return list(Region.objects.filter(level=Level.COUNTY, path__startswith=node.path).order_by("code"))
-    codes = [c for c in node.path.split("/") if c]
-    return list(Region.objects.filter(level=Level.COUNTY, code__in=codes))
+    """County-level nodes the user may see figures for: those in scope, or their own county read from
+    below (``scope.regions(below=)``)."""
+    return list(scope.regions(user, below=LEVEL_DEPTH[Level.COUNTY]).filter(level=Level.COUNTY).order_by("code"))
 
 
 @dataclass

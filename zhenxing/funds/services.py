@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -36,15 +36,23 @@ PROJECT_FIELDS = ("name", "type", "build_type", "year", "start_planned", "end_pl
                   "benefit_mechanism")
 
 
-def _writable(actor, region: Region, roles: set[str] | frozenset[str] | None = None) -> None:
-    if actor is None:
-        return  # system jobs (demo, imports run by an operator without an account)
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if roles is not None and actor.role not in roles:
-        raise PermissionDenied("您的角色无权办理此事项")
-    if not scope.region_in_scope(actor, region):
-        raise PermissionDenied("该记录不在您的数据权限范围内")
+# Who may write what (scope.require_write checks it with the read-only account and the data scope;
+# a call without an actor is a system job: the demo, an import run by an operator).
+WRITE_RULES = scope.write_rules({
+    "funds.project.declare": lifecycle.DECLARE_ROLES,
+    "funds.project.transition": scope.WriteRule(system=False, refusal="流程步骤须由工作人员办理"),
+    "funds.money.write": scope.WriteRule(roles=frozenset(MONEY_ROLES), refusal="您的角色无权登记资金"),
+    "funds.loan.write": scope.WriteRule(roles=frozenset(LOAN_ROLES), refusal="您的角色无权登记小额信贷"),
+    "funds.disclosure.publish": scope.WriteRule(roles=frozenset({Role.COUNTY_STAFF}),
+                                                refusal="只有县级工作人员可以发布公示"),
+    "funds.staff_identity.set": scope.WriteRule(roles=frozenset(ADMIN_ROLES), system=False,
+                                                refusal="仅地区管理员可登记工作人员身份信息"),
+    "funds.parameter.set": scope.WriteRule(roles=frozenset(ADMIN_ROLES), system=False,
+                                           refusal="仅地区管理员可设置年度参数"),
+    "funds.import.run": None,
+    "funds.leakage.check": None,
+    "funds.leakage.dismiss": scope.WriteRule(system=False),
+})
 
 
 def county_of(region: Region) -> Region:
@@ -76,7 +84,7 @@ def year_parameter(year: int, county: Region | None = None) -> YearParameter:
 # --- projects -------------------------------------------------------------------------------
 
 def project_create(*, actor, village: Region, code: str, declared_on: dt.date | None = None, **fields) -> Project:
-    _writable(actor, village, lifecycle.DECLARE_ROLES if actor is not None else None)
+    scope.require_write(actor, village, "funds.project.declare")
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": ["项目实施地点须具体到村"]})
     unknown = set(fields) - set(PROJECT_FIELDS)
@@ -98,7 +106,7 @@ def project_create(*, actor, village: Region, code: str, declared_on: dt.date | 
 
 def project_update(*, actor, project: Project, **fields) -> Project:
     """Edit a project's pool fields; only before county approval (an approved entry is locked)."""
-    _writable(actor, project.village, lifecycle.DECLARE_ROLES if actor is not None else None)
+    scope.require_write(actor, project, "funds.project.declare")
     if project.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": ["项目已审定入库，信息已锁定，不能修改"]})
     unknown = set(fields) - set(PROJECT_FIELDS)
@@ -135,7 +143,7 @@ def pool_roll_over(*, actor, from_year: int, to_year: int, county: Region | None
         raise ValidationError({"to_year": ["滚动年度须晚于原年度"]})
     qs = Project.objects.filter(year=from_year, status=ProjectStatus.APPROVED, assigned_total=0)
     if county is not None:
-        _writable(actor, county, MONEY_ROLES)
+        scope.require_write(actor, county, "funds.money.write")
         qs = qs.filter(county=county)
     elif actor is not None:
         qs = scope.scoped(actor, qs)
@@ -153,7 +161,7 @@ def pool_roll_over(*, actor, from_year: int, to_year: int, county: Region | None
 
 def allocation_create(*, actor, county: Region, year: int, source: str, document_number: str, amount,
                       issued_on: dt.date, title: str = "") -> Allocation:
-    _writable(actor, county, MONEY_ROLES)
+    scope.require_write(actor, county, "funds.money.write")
     if county.level != Level.COUNTY:
         raise ValidationError({"county": ["资金须下达到县"]})
     if source not in FundSource.values:
@@ -176,7 +184,7 @@ def assignment_create(*, actor, allocation: Allocation, project: Project, amount
                       date: dt.date) -> Assignment:
     """Put part of an allocation on a project. The totals move with F() in the same transaction;
     the database's CHECK constraints refuse over-assignment even under concurrent writes."""
-    _writable(actor, project.village, MONEY_ROLES)
+    scope.require_write(actor, project, "funds.money.write")
     amount = money(amount)
     errors = []
     if amount <= 0:
@@ -207,7 +215,7 @@ def assignment_create(*, actor, allocation: Allocation, project: Project, amount
 def assignment_withdraw(*, actor, assignment: Assignment) -> None:
     """Take an assignment back (e.g. the project was cancelled); refused when the money is spent."""
     project = assignment.project
-    _writable(actor, project.village, MONEY_ROLES)
+    scope.require_write(actor, project, "funds.money.write")
     try:
         with transaction.atomic(), acting(actor):
             Project.objects.filter(pk=project.pk).update(assigned_total=F("assigned_total") - assignment.amount)
@@ -247,7 +255,7 @@ def payee_identity(id_number: str) -> tuple[str, str]:
 
 def payment_create(*, actor, project: Project, date: dt.date, amount, payee_name: str, voucher_number: str,
                    payee_id_number: str = "") -> Payment:
-    _writable(actor, project.village, MONEY_ROLES)
+    scope.require_write(actor, project, "funds.money.write")
     amount = money(amount)
     errors = []
     if amount <= 0:
@@ -312,9 +320,8 @@ def payments_figures_add(payments: Iterable[Payment], types: dict[int, str], cou
 # --- beneficiaries, loans, staff identities -------------------------------------------------
 
 def beneficiary_add(*, actor, project: Project, household, way: str, year: int, amount=0) -> Beneficiary:
-    _writable(actor, project.village, lifecycle.DECLARE_ROLES if actor is not None else None)
-    if actor is not None and not scope.region_in_scope(actor, household.village):
-        raise PermissionDenied("该农户不在您的数据权限范围内")
+    scope.require_write(actor, project, "funds.project.declare")
+    scope.require_write(actor, household, "funds.project.declare")
     if household.village.path.split("/")[:3] != project.village.path.split("/")[:3]:
         raise ValidationError({"household": ["受益农户须为本县农户"]})
     try:
@@ -327,7 +334,7 @@ def beneficiary_add(*, actor, project: Project, household, way: str, year: int, 
 
 def micro_loan_create(*, actor, household, borrower_name: str, bank: str, contract_number: str, amount,
                       issued_on: dt.date, term_months: int, annual_rate, interest_subsidy=0, repaid=0) -> MicroLoan:
-    _writable(actor, household.village, LOAN_ROLES if actor is not None else None)
+    scope.require_write(actor, household, "funds.loan.write")
     from zhenxing.registry.models import MonitoringStatus
 
     if not household.formerly_poor and household.monitoring_status != MonitoringStatus.MONITORED:
@@ -347,7 +354,7 @@ def micro_loan_create(*, actor, household, borrower_name: str, bank: str, contra
 
 
 def micro_loan_repay(*, actor, loan: MicroLoan, amount, date: dt.date) -> MicroLoan:
-    _writable(actor, loan.household.village, LOAN_ROLES)
+    scope.require_write(actor, loan, "funds.loan.write")
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": ["还款金额须大于0"]})
@@ -365,8 +372,7 @@ def micro_loan_repay(*, actor, loan: MicroLoan, amount, date: dt.date) -> MicroL
 
 def staff_identity_set(*, actor, user, name: str, id_number: str, household=None) -> StaffIdentity:
     """Admins record a staff member's ID (hash and mask only) and registry household."""
-    if actor is None or actor.role not in ADMIN_ROLES or not scope.region_in_scope(actor, user.region):
-        raise PermissionDenied("仅地区管理员可登记工作人员身份信息")
+    scope.require_write(actor, user, "funds.staff_identity.set")
     try:
         number = idnumber.validate(id_number)
     except idnumber.IdNumberError as exc:
@@ -386,7 +392,7 @@ def disclosure_publish(*, actor, county: Region, year: int, kind: str, period_st
     the records changed is a correction of the previous version, with what changed."""
     from . import selectors
 
-    _writable(actor, county, {Role.COUNTY_STAFF})
+    scope.require_write(actor, county, "funds.disclosure.publish")
     if kind not in DisclosureKind.values:
         raise ValidationError({"kind": ["公示内容类型不正确"]})
     if board in {"village", "township"} and (period_end is None or (period_end - period_start).days + 1 < 10):
@@ -421,8 +427,7 @@ def year_parameter_set(*, actor, year: int, industry_min_share, max_projects_per
     """The prefecture sets a year's rules (county=None); a county row overrides them for that county.
     The two acceptance rules (None: keep the row's value, or the default) say how many days after 竣工
     and what share of the budget paid 验收 needs at the least."""
-    if actor is None or actor.role not in ADMIN_ROLES:
-        raise PermissionDenied("仅地区管理员可设置年度参数")
+    scope.require_write(actor, None, "funds.parameter.set")
     share = Decimal(str(industry_min_share))
     errors: dict[str, list[str]] = {}
     if not (Decimal("0") <= share <= Decimal("1")):
@@ -448,7 +453,7 @@ def year_parameter_set(*, actor, year: int, industry_min_share, max_projects_per
 
 def disbursement_plan_set(*, actor, county: Region, year: int, rates: dict[int, Decimal]) -> int:
     """A county's planned cumulative disbursement rate by month (never decreasing)."""
-    _writable(actor, county, MONEY_ROLES)
+    scope.require_write(actor, county, "funds.money.write")
     months = sorted(rates)
     errors = [f"{m}月" for m in months if not (1 <= m <= 12 and Decimal("0") <= Decimal(str(rates[m])) <= 1)]
     if errors:

@@ -72,7 +72,7 @@ def project_list(request):
             audit_extra={"kind": "projects", "region": getattr(request.user.region, "code", "")},
             columns=PROJECT_EXPORT_COLUMNS, rows=(project_row(p) for p in qs[:50000]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    can_declare = request.user.role in lifecycle.DECLARE_ROLES
+    can_declare = scope.can_write(request.user, None, "funds.project.declare")
     return render(request, "funds/project_list.html", {"form": form, "page": page, "can_declare": can_declare})
 
 
@@ -89,7 +89,7 @@ def project_row(p: Project) -> list:
             float(p.paid_total)]
 
 
-@staff_view(roles=set(lifecycle.DECLARE_ROLES))
+@staff_view(write="funds.project.declare")
 def project_new(request):
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +111,7 @@ def project_detail(request, project):
              for t in workflow.available(project, request.user)]
     missing = lifecycle.missing_fields(project)
     counts = selectors.beneficiary_counts(Project.objects.filter(pk=project.pk)).get(project.pk, {})
-    money_role = request.user.role in services.MONEY_ROLES
+    money_role = scope.can_write(request.user, None, "funds.money.write")
     return render(request, "funds/project_detail.html", {
         "p": project, "steps": steps, "missing": missing, "counts": counts,
         "next": workflow.next_step(project.status),
@@ -122,12 +122,13 @@ def project_detail(request, project):
         "findings": scope.scoped(request.user, LeakageFinding).filter(project=project),
         "assets": project.assets.all(),
         "payment_form": PaymentForm() if money_role else None,
-        "can_edit": request.user.role in lifecycle.DECLARE_ROLES and project.status in services.EDITABLE_STATUSES,
-        "beneficiary_form": BeneficiaryForm() if request.user.role in lifecycle.DECLARE_ROLES else None,
+        "can_edit": scope.can_write(request.user, project, "funds.project.declare")
+        and project.status in services.EDITABLE_STATUSES,
+        "beneficiary_form": BeneficiaryForm() if scope.can_write(request.user, project, "funds.project.declare") else None,
     })
 
 
-@staff_view(model=Project, roles=set(lifecycle.DECLARE_ROLES))
+@staff_view(model=Project, write="funds.project.declare")
 def project_edit(request, project):
     """修改项目信息: only while the project is editable (before county approval); the service decides."""
     if project.status not in services.EDITABLE_STATUSES and request.method != "POST":
@@ -209,11 +210,10 @@ def project_beneficiary(request, project):
 @staff_view()
 def allocation_list(request):
     qs = scope.scoped(request.user, Allocation).select_related("county").order_by("-year", "county__code", "issued_on")
-    can_add = request.user.role in services.MONEY_ROLES
+    can_add = scope.can_write(request.user, None, "funds.money.write")
     form = AllocationForm(request.POST or None, user=request.user) if can_add else None
     if request.method == "POST":
-        if not can_add:
-            raise PermissionDenied("您的角色无权登记资金")
+        scope.require_write(request.user, None, "funds.money.write")
         if form.is_valid():
             try:
                 a = services.allocation_create(actor=request.user, **form.cleaned_data)
@@ -237,11 +237,10 @@ ALLOCATION_COLUMNS = ["县", "年度", "资金来源", "文号", "文件标题",
 
 @staff_view(model=Allocation)
 def allocation_detail(request, allocation):
-    can_assign = request.user.role in services.MONEY_ROLES
+    can_assign = scope.can_write(request.user, allocation, "funds.money.write")
     form = AssignmentForm(request.POST or None, user=request.user, allocation=allocation) if can_assign else None
     if request.method == "POST":
-        if not can_assign:
-            raise PermissionDenied("您的角色无权安排资金")
+        scope.require_write(request.user, allocation, "funds.money.write")
         if form.is_valid():
             try:
                 services.assignment_create(actor=request.user, allocation=allocation, **form.cleaned_data)
@@ -292,7 +291,7 @@ def leakage_list(request):
                    str(f.get_status_display()), f.first_found_at.date().isoformat()] for f in qs))
     from .models import FindingKind
 
-    can_run = request.user.role in services.MONEY_ROLES
+    can_run = scope.can_write(request.user, None, "funds.money.write")
     return render(request, "funds/leakage.html", {"findings": qs[:500], "kinds": FindingKind.choices,
                                                   "can_run": can_run, "kind": kind})
 
@@ -315,11 +314,10 @@ def finding_action(request, finding):
 
 @staff_view()
 def disclosure_list(request):
-    can_publish = request.user.role == Role.COUNTY_STAFF
+    can_publish = scope.can_write(request.user, None, "funds.disclosure.publish")
     form = PublishForm(request.POST or None, user=request.user) if can_publish else None
     if request.method == "POST":
-        if not can_publish:
-            raise PermissionDenied("只有县级工作人员可以发布公示")
+        scope.require_write(request.user, None, "funds.disclosure.publish")
         if form.is_valid():
             try:
                 d = services.disclosure_publish(actor=request.user, **form.cleaned_data)
@@ -357,10 +355,10 @@ def loan_list(request):
                    float(m.repaid), "是" if m.is_overdue(today) else "否"] for m in qs))
     return render(request, "funds/loan_list.html", {"loans": qs[:500], "today": today, "overdue": overdue,
                                                     "current": current, "region_filter": region,
-                                                    "can_add": request.user.role in services.LOAN_ROLES})
+                                                    "can_add": scope.can_write(request.user, None, "funds.loan.write")})
 
 
-@staff_view(roles=services.LOAN_ROLES)
+@staff_view(write="funds.loan.write")
 def loan_new(request):
     """登记小额信贷: the household is picked by 户编号 within the user's scope."""
     form = MicroLoanForm(request.POST or None)
@@ -386,11 +384,10 @@ def loan_new(request):
 @staff_view(model=MicroLoan)
 def loan_detail(request, loan):
     """A loan and its repayment (登记还款 by county, township or village staff)."""
-    can_repay = request.user.role in services.LOAN_ROLES and loan.settled_on is None
+    can_repay = scope.can_write(request.user, loan, "funds.loan.write") and loan.settled_on is None
     form = RepaymentForm(request.POST or None) if can_repay else None
     if request.method == "POST":
-        if request.user.role not in services.LOAN_ROLES:
-            raise PermissionDenied("您的角色无权登记还款")
+        scope.require_write(request.user, loan, "funds.loan.write")
         if form is None:
             messages.error(request, "该贷款已结清")
             return redirect("funds:loan", pk=loan.pk)
@@ -472,7 +469,7 @@ def parameters(request):
         year=year, county__in=counties)}
     plan_rows = [(c, [(m, plans.get((c.pk, m))) for m in range(1, 13)]) for c in counties]
     return render(request, "funds/parameters.html", {
-        "year": year, "param": param, "overrides": YearParameter.objects.filter(year=year, county__isnull=False),
+        "year": year, "param": param, "overrides": scope.scoped(request.user, YearParameter).filter(year=year, county__isnull=False),
         "plan_rows": plan_rows, "is_admin": request.user.role in services.ADMIN_ROLES,
         "is_county": request.user.role == Role.COUNTY_STAFF})
 

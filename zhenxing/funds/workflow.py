@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from zhenxing import workflow as engine
@@ -99,14 +98,6 @@ TRANSITIONS: tuple[engine.Transition, ...] = (
 )
 
 
-def _permit(actor, project: Project) -> None:
-    if actor is None:
-        raise PermissionDenied("流程步骤须由工作人员办理")
-    from .services import _writable  # services import this module
-
-    _writable(actor, project.village)
-
-
 def _record(move: engine.Move) -> ProjectTransition:
     return ProjectTransition.objects.create(
         project=move.obj, from_status=move.source, to_status=move.target, date=move.extra["date"],
@@ -115,7 +106,7 @@ def _record(move: engine.Move) -> ProjectTransition:
 
 
 MACHINE = engine.register(engine.Machine(
-    model=Project, transitions=TRANSITIONS, permit=_permit, history=_record,
+    model=Project, transitions=TRANSITIONS, write_action="funds.project.transition", history=_record,
     audit_extra=lambda move: {"date": move.extra["date"]},
     denied_message="“{t.label}”须由{t.roles_label}办理", evidence_message="须填写依据（文号、会议纪要或验收报告等）",
     reason_message="退回或不予入库须在“说明”中写明理由",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
@@ -22,9 +21,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def unit_choices(user):
-    """Units a user may pick: those in scope plus the prefecture's own departments."""
-    visible = scope.scoped(user, Unit).values("pk")
-    return Unit.objects.filter(Q(pk__in=visible) | Q(region__depth__lte=1)).select_related("region")
+    """Units a user may pick: those in scope plus the prefecture's own departments (visible from below)."""
+    return scope.choices(user, Unit).select_related("region")
 
 
 class UnitField(forms.ModelChoiceField):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
 from zhenxing import workflow as engine
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.registry.models import Household
 from zhenxing.registry.services import household_flags_apply
@@ -83,21 +84,14 @@ CHECKS = {
 }
 
 
-def require_writer(actor, obj=None) -> None:
-    """The ledger's write check: the inspector's account only reads."""
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户，不能修改数据")
-
-
 def may_inspect(actor) -> bool:
     """Inspections, their findings and follow-ups: the inspector's one write (督查人员 record what
     they inspect; everything else stays read-only for them), and every writer's."""
-    return actor is not None and (actor.role == Role.INSPECTOR or not actor.is_read_only)
+    return actor is not None and scope.can_write(actor, None, "ledger.inspection.record")
 
 
 def require_inspector(actor) -> None:
-    if not may_inspect(actor):
-        raise PermissionDenied("您的账户不能登记督导检查")
+    scope.require_write(actor, None, "ledger.inspection.record")
 
 
 def missing_evidence(assignment: Assignment) -> list:
@@ -148,7 +142,7 @@ TASK_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
 ]}
 
 ASSIGNMENTS = engine.register(engine.Machine(
-    model=Assignment, transitions=TASK_TRANSITIONS.values(), permit=require_writer,
+    model=Assignment, transitions=TASK_TRANSITIONS.values(), write_action="ledger.assignment.transition",
     history=lambda move: AssignmentEvent.objects.create(
         assignment=move.obj, action=move.code, from_status=move.source, to_status=move.target, on=_on(move),
         actor=move.actor, reason=move.reason),
@@ -228,7 +222,7 @@ def _item_event(move: engine.Move) -> ItemEvent | None:
 
 
 ITEMS = engine.register(engine.Machine(
-    model=RectificationItem, transitions=ITEM_TRANSITIONS.values(), permit=require_writer, history=_item_event,
+    model=RectificationItem, transitions=ITEM_TRANSITIONS.values(), write_action="ledger.item.transition", history=_item_event,
     audit_extra=lambda move: {"note": move.reason, "on": _on(move), **move.extra.get("details", {})},
     state_message="当前状态为{state}，不能{t.label}", denied_error=ValidationError, reason_field="note",
     evidence_refusal=_item_evidence_refusal, evidence_field="evidence",
@@ -266,7 +260,7 @@ SCHEME_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
 ]}
 
 SCHEMES = engine.register(engine.Machine(
-    model=AssessmentScheme, transitions=SCHEME_TRANSITIONS.values(), permit=require_writer,
+    model=AssessmentScheme, transitions=SCHEME_TRANSITIONS.values(), write_action="ledger.assessment.transition",
     audit_extra=lambda move: move.extra.get("details", {}),
     state_message="只有已计算并审核的考核才能发布", denied_message="考核结果由地区发布", denied_error=ValidationError,
     stale_message="该考核已被他人更新，请刷新后重试"))

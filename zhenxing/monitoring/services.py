@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -59,13 +59,22 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _require_writer(actor, region) -> None:
-    if actor is None:
-        return
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if not scope.region_in_scope(actor, region):
-        raise PermissionDenied("该农户不在您的数据权限范围内")
+# Who may write what (scope.require_write checks it, with the read-only account and the data scope).
+# A line department raises alerts (screening) but does not open cases itself.
+CASE_OPENERS = frozenset(Role) - {Role.DEPARTMENT_STAFF, Role.INSPECTOR}
+WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
+WRITE_RULES = scope.write_rules({
+    "monitoring.case.create": scope.WriteRule(roles=CASE_OPENERS, refusal="行业部门账户不能新建监测案件，请通过部门预警推送"),
+    "monitoring.case.transition": scope.WriteRule(system=False),
+    "monitoring.case.help": scope.WriteRule(roles=frozenset(WRITER_ROLES), system=False,
+                                            refusal="只有村、乡镇、县级工作人员可以登记帮扶信息"),
+    "monitoring.helper.create": scope.WriteRule(roles=frozenset(WRITER_ROLES), system=False,
+                                                refusal="只有村、乡镇、县级工作人员可以登记帮扶责任人"),
+    "monitoring.standard.set": scope.WriteRule(roles=frozenset({Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}),
+                                               system=False, refusal="年度监测标准由地区管理员设置"),
+    "monitoring.application.handle": scope.WriteRule(roles=frozenset({Role.VILLAGE_CADRE}), system=False,
+                                                     refusal="自主申报由村级受理"),
+})
 
 
 def _event(*, case, actor, transition: str, label: str, to_state: str = "", on: dt.date, decision: str = "",
@@ -103,7 +112,7 @@ def case_discover(*, actor, household: Household, channel: str, risk_types: list
     application from the public page. Raises ValidationError when the household has an open case.
     With ``source_ref`` the signal heads the case's discovery list (``CaseSource``), with the
     三保障/饮水 flags it confirmed (``source_flags``)."""
-    _require_writer(actor, household.village)
+    scope.require_write(actor, household, "monitoring.case.create")
     if channel not in Channel.values:
         raise ValidationError({"channel": ["发现渠道须为 自主申报、干部排查 或 部门预警"]})
     codes = _clean_risks(risk_types)
@@ -135,7 +144,7 @@ def case_source_attach(*, actor, case: MonitoringCase, source_ref: str, label: s
                        note: str = "") -> CaseSource:
     """A later signal on a household that already has an open case joins the case's discovery list
     (an alert attached instead of a second case): a ``CaseSource`` row and a timeline entry."""
-    _require_writer(actor, case.village)
+    scope.require_write(actor, case, "monitoring.case.help")
     if not case.is_open:
         raise ValidationError(f"监测案件 {case.number} 已办结，不能并入")
     if not source_ref:
@@ -280,22 +289,12 @@ def _store_file(*, case, kind, f, actor, event=None, visit=None) -> Evidence:
 
 
 def evidence_add(*, actor, case: MonitoringCase, kind: str, f) -> Evidence:
-    _require_case_writer(actor, case)
+    scope.require_write(actor, case, "monitoring.case.help")
     with transaction.atomic(), acting(actor):
         return _store_file(case=case, kind=kind, f=f, actor=actor)
 
 
 # --- helpers, measures, visits ---------------------------------------------------------------
-
-WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
-
-
-def _require_case_writer(actor, case) -> None:
-    if actor is None or actor.is_read_only or actor.role not in WRITER_ROLES:
-        raise PermissionDenied("只有村、乡镇、县级工作人员可以登记帮扶信息")
-    if not scope.region_in_scope(actor, case.village):
-        raise PermissionDenied("该案件不在您的数据权限范围内")
-
 
 def _require_help_allowed(case, status: str = MeasureStatus.PLANNED) -> None:
     if not case.is_open:
@@ -308,9 +307,7 @@ def _require_help_allowed(case, status: str = MeasureStatus.PLANNED) -> None:
 
 def helper_create(*, actor, village, name: str, unit: str, position: str = "", phone: str = "",
                   user=None) -> Helper:
-    if actor is None or actor.role not in WRITER_ROLES:
-        raise PermissionDenied("只有村、乡镇、县级工作人员可以登记帮扶责任人")
-    _require_writer(actor, village)
+    scope.require_write(actor, village, "monitoring.helper.create")
     if village.level != "village":
         raise ValidationError({"village": ["帮扶责任人须明确负责的村"]})
     if not name.strip() or not unit.strip():
@@ -321,7 +318,7 @@ def helper_create(*, actor, village, name: str, unit: str, position: str = "", p
 
 
 def case_assign_helper(*, actor, case: MonitoringCase, helper: Helper) -> MonitoringCase:
-    _require_case_writer(actor, case)
+    scope.require_write(actor, case, "monitoring.case.help")
     _require_help_allowed(case)
     if helper.village_id != case.village_id or not helper.active:
         raise ValidationError({"helper": ["帮扶责任人须为本村在岗的帮扶责任人"]})
@@ -337,7 +334,7 @@ def measure_add(*, actor, case: MonitoringCase, category: str, content: str, uni
                 start_on: dt.date, end_on: dt.date | None = None, amount=Decimal("0"),
                 status: str = MeasureStatus.PLANNED) -> Measure:
     """``category``: the national code (100A39–100A52); the former English slugs are accepted too."""
-    _require_case_writer(actor, case)
+    scope.require_write(actor, case, "monitoring.case.help")
     errors = {}
     category = measure_category_code(category)
     if not category:
@@ -366,7 +363,7 @@ def measure_add(*, actor, case: MonitoringCase, category: str, content: str, uni
 
 def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
     case = measure.case
-    _require_case_writer(actor, case)
+    scope.require_write(actor, case, "monitoring.case.help")
     if status not in MeasureStatus.values:
         raise ValidationError({"status": ["措施状态不正确"]})
     _require_help_allowed(case, status)
@@ -380,7 +377,7 @@ def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
 
 def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_capita_income=None,
               files: Iterable[tuple[str, object]] = ()) -> Visit:
-    _require_case_writer(actor, case)
+    scope.require_write(actor, case, "monitoring.case.help")
     if not (case.state in workflow.MONITORED_STATES or (case.fast_track and case.is_open)):
         raise ValidationError("纳入监测（或先帮扶后认定）后方可登记走访")
     if date > _today():
@@ -410,8 +407,7 @@ STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "decision_u
 
 
 def standard_save(*, actor, year: int, **fields) -> YearStandard:
-    if actor is None or actor.role not in {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}:
-        raise PermissionDenied("年度监测标准由地区管理员设置")
+    scope.require_write(actor, None, "monitoring.standard.set")
     unknown = set(fields) - set(STANDARD_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
@@ -496,8 +492,7 @@ def application_submit(*, name: str, phone: str, id_number: str, village, risk_t
 
 def application_convert(*, actor, application: Application, household: Household) -> MonitoringCase:
     """The village links an application whose household was not matched automatically."""
-    if actor is None or actor.role != Role.VILLAGE_CADRE:
-        raise PermissionDenied("自主申报由村级受理")
+    scope.require_write(actor, household, "monitoring.application.handle")
     if application.status != ApplicationStatus.RECEIVED:
         raise ValidationError("该申请已处理")
     if household.village_id != application.village_id:
@@ -513,8 +508,7 @@ def application_convert(*, actor, application: Application, household: Household
 
 
 def application_close(*, actor, application: Application, note: str) -> Application:
-    if actor is None or actor.role != Role.VILLAGE_CADRE:
-        raise PermissionDenied("自主申报由村级受理")
+    scope.require_write(actor, application, "monitoring.application.handle")
     if application.status != ApplicationStatus.RECEIVED:
         raise ValidationError("该申请已处理")
     if not note.strip():

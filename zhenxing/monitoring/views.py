@@ -19,7 +19,6 @@ from .models import Application, ApplicationStatus, Evidence, Helper, Measure, M
     YearStandard
 
 PAGE = 50
-ADMINS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
@@ -101,7 +100,7 @@ def _detail_context(request, case, forms_by_name=None):
         standard_now = standards.for_year(timezone.localdate().year)
         if standard_now is not None:
             evidence_preview = _elimination_preview(case, standard_now)
-    writer = user.role in services.WRITER_ROLES and case.is_open and case.state != "discovered"
+    writer = scope.can_write(user, case, "monitoring.case.help") and case.is_open and case.state != "discovered"
     return {
         "case": case, "household": case.household, "due": selectors.case_due(case, standards),
         "standard": standard, "actions": actions, "events": case.events.select_related("actor").prefetch_related("evidence"),
@@ -273,7 +272,7 @@ def posting_page(request, village):
 @staff_view()
 def standard_list(request):
     form = None
-    if request.user.role in ADMINS:
+    if scope.can_write(request.user, None, "monitoring.standard.set"):
         year = request.GET.get("year") or request.POST.get("year")
         instance = YearStandard.objects.filter(year=year).first() if year and str(year).isdigit() else None
         form = forms.StandardForm(request.POST or None, instance=instance)
@@ -288,7 +287,7 @@ def standard_list(request):
                 messages.success(request, f"{year}年监测标准已保存。")
                 return redirect("monitoring:standards")
     elif request.method == "POST":
-        raise PermissionDenied("年度监测标准由地区管理员设置")
+        scope.require_write(request.user, None, "monitoring.standard.set")
     return render(request, "monitoring/standards.html", {"standards": YearStandard.objects.all(), "form": form})
 
 
@@ -308,7 +307,7 @@ def helper_list(request):
             return redirect("monitoring:helpers")
     helpers = scope.scoped(request.user, Helper).select_related("village").order_by("village__code", "name")[:500]
     return render(request, "monitoring/helpers.html", {"helpers": helpers, "form": form,
-                                                       "can_add": request.user.role in services.WRITER_ROLES})
+                                                       "can_add": scope.can_write(request.user, None, "monitoring.helper.create")})
 
 
 # --- self-applications inbox -------------------------------------------------------------------

@@ -16,13 +16,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.lib.errors import require_current
 
 from . import workflow
 from .models import CaseState, Power, PowerCase, PowerStep
-from .services import check_can_write
-from .workflow import LIST_ROLES
 
 CASE_TRANSITIONS = workflow.CASE_TRANSITIONS  # the flow is data (workflow.py)
 
@@ -35,7 +34,7 @@ def next_step(case: PowerCase) -> PowerStep | None:
 
 def step_append(*, actor, power: Power, name: str, actor_name: str, time_limit_days: int | None = None) -> PowerStep:
     """Add a step at the end of a power's procedure; not while cases are open under it."""
-    check_can_write(actor, power.village, LIST_ROLES)
+    scope.require_write(actor, power, "people.list.write")
     if power.cases.filter(state=CaseState.OPEN).exists():
         raise ValidationError("该事项有办理中的案件，不能修改办理流程")
     if not name.strip() or not actor_name.strip():
@@ -47,7 +46,7 @@ def step_append(*, actor, power: Power, name: str, actor_name: str, time_limit_d
 
 
 def case_open(*, actor, power: Power, title: str, applicant: str = "", opened: dt.date | None = None) -> PowerCase:
-    check_can_write(actor, power.village, LIST_ROLES)
+    scope.require_write(actor, power, "people.list.write")
     if not power.steps.exists():
         raise ValidationError("该权力事项尚未公布办理流程")
     if not title.strip():
@@ -61,7 +60,7 @@ def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, d
                      version: int | None = None, request=None) -> PowerCase:
     """Record that ``step`` of ``case`` was done by ``done_by`` on ``done_on``; it must be the next step."""
     require_current(version, case.version, "该事项已被他人办理，请刷新后重试")
-    check_can_write(actor, case.power.village, LIST_ROLES)
+    scope.require_write(actor, case, "people.list.write")
     if case.state != CaseState.OPEN:
         raise ValidationError(f"该事项{case.get_state_display()}，不能再办理")
     if step.power_id != case.power_id:

@@ -17,15 +17,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhenxing.accounts.models import Role
+from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
 from zhenxing.registry.models import Household
 
 from . import workflow
 from .models import PointAccount, PointEntry, PointRule, Redemption, StoreItem
-from .services import check_can_write
-from .workflow import VILLAGE_COMMITTEE
 
 TRANSITIONS = workflow.POINT_TRANSITIONS  # the flow is data (workflow.py)
 
@@ -36,7 +34,7 @@ def actions_for(user, entry: PointEntry) -> list[workflow.PointTransition]:
 
 def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date, proposer_name: str,
                   note: str = "") -> PointEntry:
-    check_can_write(actor, household.village, VILLAGE_COMMITTEE)
+    scope.require_write(actor, household, "people.points.committee")
     errors = {}
     if rule.village_id != household.village_id:
         errors["rule"] = ["须使用农户所在村的积分规则"]
@@ -66,7 +64,7 @@ def redeem(*, actor, household: Household, item: StoreItem, quantity: int = 1, d
            request=None) -> Redemption:
     """Spend points in the village store. Row locks on the item and the account serialise
     concurrent redemptions; the CHECK constraints (stock ≥ 0, balance ≥ 0) are the last guard."""
-    check_can_write(actor, household.village, {Role.VILLAGE_CADRE})
+    scope.require_write(actor, household, "people.points.store")
     if quantity < 1:
         raise ValidationError({"quantity": ["数量至少为1"]})
     with transaction.atomic(), acting(actor):
@@ -92,7 +90,7 @@ def redeem(*, actor, household: Household, item: StoreItem, quantity: int = 1, d
 
 
 def restock(*, actor, item: StoreItem, add: int) -> StoreItem:
-    check_can_write(actor, item.village, {Role.VILLAGE_CADRE})
+    scope.require_write(actor, item, "people.points.store")
     if add == 0:
         raise ValidationError({"add": ["请填写入库或出库数量"]})
     with transaction.atomic(), acting(actor):

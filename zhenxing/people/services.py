@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from zhenxing.accounts import scope
@@ -25,28 +25,23 @@ from . import models as m
 # Who keeps the village ledgers: the village itself, and the township and county above it.
 LEDGER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 SETTING_ROLES = {Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+VILLAGE_COMMITTEE = {Role.VILLAGE_CADRE}  # the village committee runs the points (积分制)
+LIST_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF}  # the village power lists (小微权力清单)
+
+# Who may write what (scope.require_write, with the read-only account and the data scope; a call
+# without an actor is the demo loader or a system job).
+WRITE_RULES = scope.write_rules({
+    "people.ledger.write": LEDGER_ROLES,
+    "people.setting.set": SETTING_ROLES,
+    "people.wage.apply": {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF},
+    "people.list.write": LIST_ROLES,
+    "people.points.committee": VILLAGE_COMMITTEE,
+    "people.points.store": {Role.VILLAGE_CADRE},
+})
 
 
-def region_of(instance: models.Model) -> Region | None:
-    """The region a record belongs to, following its scope rule (``post__village`` ...)."""
-    lookup = scope.rule_for(type(instance)).region or ""
-    obj = instance
-    for part in lookup.split("__"):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    return obj
 
-
-def check_can_write(actor, region: Region | None, roles: set[str] = LEDGER_ROLES) -> None:
-    if actor is None:  # demo loader and system jobs
-        return
-    if actor.is_read_only:
-        raise PermissionDenied("督查账户为只读账户")
-    if actor.role not in roles:
-        raise PermissionDenied("您的角色无权办理此事项")
-    if region is None or not scope.region_in_scope(actor, region):
-        raise PermissionDenied("该记录不在您的数据权限范围内")
+region_of = scope.region_of  # the region a record belongs to, following its scope rule
 
 
 def _village_of_member(member) -> Region:
@@ -73,16 +68,15 @@ def _check_links(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
-def ledger_save(*, actor, instance: models.Model, roles: set[str] = LEDGER_ROLES) -> models.Model:
+def ledger_save(*, actor, instance: models.Model, action: str = "people.ledger.write") -> models.Model:
     """Create or update one ledger record (a post, a holding, a month's pay, a workshop, a worker,
     a labour export, a pairing, a delivery, a team, a cadre, a log, a training, an assessment, a
     points rule, a store item, a power)."""
-    region = region_of(instance)
-    check_can_write(actor, region, roles)
+    scope.require_write(actor, instance, action)
     if instance.pk is not None:
         # The stored record must be in scope too (an edit cannot move a record into one's own scope).
         stored = type(instance)._default_manager.get(pk=instance.pk)
-        check_can_write(actor, region_of(stored), roles)
+        scope.require_write(actor, stored, action)
     instance.full_clean()
     _check_links(instance)
     with transaction.atomic(), acting(actor):
@@ -91,7 +85,7 @@ def ledger_save(*, actor, instance: models.Model, roles: set[str] = LEDGER_ROLES
 
 
 def ledger_delete(*, actor, instance: models.Model) -> None:
-    check_can_write(actor, region_of(instance))
+    scope.require_write(actor, instance, "people.ledger.write")
     with transaction.atomic(), acting(actor):
         instance.delete()
 
@@ -108,7 +102,7 @@ def record_end(*, actor, record: m.PostHolding | m.WorkshopWorker, end: dt.date)
 
 def setting_save(*, actor, county: Region, year: int, workshop_poor_share: Decimal, cadre_days_required: int,
                  points_posting_days: int) -> m.CountySetting:
-    check_can_write(actor, county, SETTING_ROLES)
+    scope.require_write(actor, county, "people.setting.set")
     if county.level != Level.COUNTY:
         raise ValidationError({"county": ["须为县级区划"]})
     with transaction.atomic(), acting(actor):
@@ -128,7 +122,7 @@ def labour_wage_apply(*, actor, household: Household, year: int, request=None) -
     """
     from .selectors import wage_figures
 
-    check_can_write(actor, household.village, {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF})
+    scope.require_write(actor, household, "people.wage.apply")
     rows = wage_figures(Household.objects.filter(pk=household.pk), year)
     total = rows[0].total if rows else Decimal("0")
     registry_services.income_set(actor=actor, household=household, year=year, wage_income=total)

@@ -9,13 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhenxing import workflow as engine
-from zhenxing.accounts.models import Role
 
 from .models import CaseState, CaseStep, EntryState, PointAccount, PointEntry, PowerCase
-from .services import check_can_write
 
-VILLAGE_COMMITTEE = {Role.VILLAGE_CADRE}
-LIST_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF}
+from .services import VILLAGE_COMMITTEE
 
 
 # ---------------------------------------------------------------- 积分制: point entries
@@ -65,7 +62,7 @@ POINT_TRANSITIONS: dict[str, PointTransition] = {t.code: t for t in [
 
 POINTS = engine.register(engine.Machine(
     model=PointEntry, transitions=POINT_TRANSITIONS.values(), state_field="state",
-    permit=lambda actor, entry: check_can_write(actor, entry.household.village),
+    write_action="people.ledger.write",
     audit_extra=lambda move: {"flow": "points"},
     state_message="当前状态为「{state}」，不能{t.label}", denied_message="须由村委会（村干部）办理",
     reason_message="请填写{t.label}的原因", stale_message="该记录已被他人处理，请刷新后重试"))
@@ -103,7 +100,7 @@ def _list_audit(move: engine.Move) -> dict:
 
 LIST_CASES = engine.register(engine.Machine(
     model=PowerCase, transitions=CASE_TRANSITIONS.values(), state_field="state",
-    permit=lambda actor, case: check_can_write(actor, case.power.village, LIST_ROLES),
+    write_action="people.list.write",
     history=_case_step, audit_extra=_list_audit,
     state_message="该事项{state}，不能{t.label}", reason_message="请填写{t.label}原因",
     stale_message="该事项已被他人办理，请刷新后重试"))

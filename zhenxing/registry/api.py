@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -130,11 +130,6 @@ def _out(h: Household) -> dict:
             "village_code": h.village.code, "village_name": h.village.display_name}
 
 
-def _writer(user) -> None:
-    if user.role not in services.WRITER_ROLES:
-        raise PermissionDenied("您的角色无权修改农户档案")
-
-
 def _village(user, code: str) -> Region:
     village = scope.regions(user).filter(code=code).first()
     if village is None:
@@ -171,7 +166,7 @@ def household_detail(request, id: int):
 
 @router.post("/households", response={201: HouseholdOut}, openapi_extra=SCOPE, summary="新建农户")
 def household_create(request, payload: HouseholdIn):
-    _writer(request.user)
+    scope.require_write(request.user, None, "registry.household.create")  # before the body's codes
     data = payload.dict()
     village = _village(request.user, data.pop("village_code"))
     h = services.household_create(actor=request.user, village=village, **data)
@@ -181,7 +176,7 @@ def household_create(request, payload: HouseholdIn):
 @router.patch("/households/{id}", response=HouseholdOut, openapi_extra=SCOPE, summary="修改农户档案")
 def household_update(request, id: int, payload: HouseholdPatch):
     h = scope.get_object_or_404(request.user, Household.objects.select_related("village"), pk=id)
-    _writer(request.user)
+    scope.require_write(request.user, None, "registry.household.edit")
     data = payload.dict(exclude_unset=True)
     if "village_code" in data:
         data["village"] = _village(request.user, data.pop("village_code"))
@@ -193,7 +188,7 @@ def household_update(request, id: int, payload: HouseholdPatch):
              summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）")
 def household_import(request, file: UploadedFile = File(...), dry_run: bool = Form(False),
                      only_valid: bool = Form(False)):
-    _writer(request.user)
+    scope.require_write(request.user, None, "registry.household.import")
     try:
         report = run_import(file.read(), filename=file.name or "", actor=request.user, dry_run=dry_run,
                             only_valid=only_valid, request=request)

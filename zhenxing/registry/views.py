@@ -22,7 +22,7 @@ from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
 from .imports import Unreadable, run_import
 from .models import Household, Member, MemberStatus
-from .services import ID_REVEAL_ROLES, WRITER_ROLES
+from .services import ID_REVEAL_ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 100_000  # households in one file; narrow the filter for more
@@ -72,7 +72,7 @@ def household_list(request):
     count, capped = selectors.count_capped(qs)
     return render(request, "registry/household_list.html", {
         "form": form, "households": rows, "next_cursor": nxt, "count": count, "capped": capped,
-        "can_write": request.user.role in WRITER_ROLES, "can_reveal": request.user.role in ID_REVEAL_ROLES,
+        "can_write": scope.can_write(request.user, None, "registry.household.create"), "can_reveal": request.user.role in ID_REVEAL_ROLES,
         "querystring": request.GET.urlencode(), "region_filter": filters.region})
 
 
@@ -106,11 +106,11 @@ def household_detail(request, household):
     timeline = selectors.household_timeline(user=request.user, household=household)
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members, "incomes": incomes, "changes": changes, "timeline": timeline,
-        "village": household.village, "can_write": request.user.role in WRITER_ROLES and not request.user.is_read_only,
+        "village": household.village, "can_write": scope.can_write(request.user, household, "registry.household.edit"),
         "can_reveal": request.user.role in ID_REVEAL_ROLES})
 
 
-@staff_view(roles=WRITER_ROLES)
+@staff_view(write="registry.household.create")
 def household_create(request):
     form = HouseholdForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +124,7 @@ def household_create(request):
     return render(request, "registry/form.html", {"form": form, "title": "新建农户档案"})
 
 
-@staff_view(model=Household, roles=WRITER_ROLES)
+@staff_view(model=Household, write="registry.household.edit")
 def household_edit(request, household):
     form = HouseholdForm(request.POST or None, instance=Household.objects.get(pk=household.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +140,7 @@ def household_edit(request, household):
                                                   "household": household})
 
 
-@staff_view(model=Household, roles=WRITER_ROLES)
+@staff_view(model=Household, write="registry.household.edit")
 def member_add(request, household):
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -155,7 +155,7 @@ def member_add(request, household):
                                                   "household": household})
 
 
-@staff_view(model=Household, roles=WRITER_ROLES)
+@staff_view(model=Household, write="registry.household.edit")
 def income_edit(request, household):
     latest = household.incomes.order_by("-year").first()
     initial = {"year": dt.date.today().year - 1}
@@ -176,7 +176,7 @@ def income_edit(request, household):
                                                   "household": household})
 
 
-@staff_view(model=Member, roles=WRITER_ROLES)
+@staff_view(model=Member, write="registry.household.edit")
 def member_change(request, member):
     form = MemberChangeForm(request.POST or None, user=request.user)
     if member.status != MemberStatus.ACTIVE:
@@ -215,7 +215,7 @@ def template_download(request):
     return response
 
 
-@staff_view(roles=WRITER_ROLES)
+@staff_view(write="registry.household.import")
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -226,7 +226,7 @@ def import_upload(request):
     return render(request, "registry/import_upload.html", {"form": form})
 
 
-@staff_view(roles=WRITER_ROLES)
+@staff_view(write="registry.household.import")
 def import_job(request, token):
     """GET: the preview (a dry run) or the job's progress/result. POST: queue the commit."""
     job = job_selectors.job_by_upload(request.user, token)

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
@@ -25,6 +26,11 @@ from . import feeds, rules, snapshot
 from .models import SOURCE_DEPARTMENT, FeedFile, Run, RunKind, RunStatus, RuleSet
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+# Who may write what (scope.require_write; a call without an actor is a system job).
+WRITE_RULES = scope.write_rules({
+    "screening.ruleset.update": scope.WriteRule(roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以修改筛查规则参数"),
+    "screening.run.request": scope.WriteRule(roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以发起筛查或政策模拟"),
+})
 
 
 def top_region() -> Region:
@@ -49,8 +55,7 @@ def ruleset_current(year: int) -> RuleSet:
 def ruleset_update(*, actor, year: int, changes: dict[str, object], enabled: dict[str, bool] | None = None,
                    note: str = "") -> RuleSet:
     """A new version with changed parameters (``RULE.NAME`` → value); the old version stays as it was."""
-    if actor is not None and actor.role not in ADMIN_ROLES:
-        raise PermissionDenied("只有地区管理员可以修改筛查规则参数")
+    scope.require_write(actor, None, "screening.ruleset.update")
     current = ruleset_current(year)
     data = json.loads(json.dumps(current.rules))
     for dotted, value in changes.items():
@@ -426,8 +431,7 @@ def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = No
 
     from .jobs import RUN
 
-    if actor is not None and actor.role not in ADMIN_ROLES:
-        raise PermissionDenied("只有地区管理员可以发起筛查或政策模拟")
+    scope.require_write(actor, None, "screening.run.request")
     if overrides:
         rules.effective_parameters(ruleset_current(as_of.year).rules, overrides)  # validates names and values
     with transaction.atomic(), acting(actor):

@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
@@ -113,8 +114,9 @@ class Machine:
     transitions: Iterable[Transition]
     state_field: str = "status"
     version_field: str = "version"
-    # The write check run before anything else: raises PermissionDenied (read-only account, data scope).
-    permit: Callable[[Any, Any], None] | None = None
+    # The write action every step is checked against: ``accounts.scope.require_write(actor, obj,
+    # write_action)`` (read-only account, the action's roles, department field, data scope).
+    write_action: str | None = None
     # Writes the app's own history row for a move and returns it (each app keeps its history model).
     history: Callable[[Move], Any] | None = None
     # Fields the app adds to the audit event's ``extra`` (which always has action, from, to, reason).
@@ -171,8 +173,14 @@ class Machine:
         t = self.get(code)
         if t is None:
             raise ValidationError(self.unknown_message)
-        if self.permit is not None:
-            self.permit(actor, obj)
+        if self.write_action is not None:
+            try:
+                scope.require_write(actor, obj, self.write_action)
+            except scope.OutOfScope:
+                if self.denied_error is PermissionDenied:
+                    raise
+                # a machine that answers refusals as form errors says so for another region's record too
+                raise self.denied_error(self._say(self.denied_message, t, obj)) from None
         if self.state_of(obj) not in t.sources:
             raise ValidationError(self._say(self.state_message, t, obj))
         if not t.allows(actor, obj):

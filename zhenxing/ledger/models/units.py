@@ -22,7 +22,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-@scope.register(region="region", field="department")
+@scope.register(region="region", field="department", below=1)  # the prefecture's departments: read by all
 class Unit(models.Model):
     """A 牵头单位 / 责任单位 / local owner: 地区水务局, 塔河县乡村振兴局, 十八站乡政府 ..."""
 

@@ -7,8 +7,9 @@ Services other modules call (documented in docs/ledger.md):
 """
 from __future__ import annotations
 
+
 from .base import (  # noqa: F401
-    PARTY_UNITS, PLAN_2022, PREFECTURE_CODE, UNIT_DEPARTMENTS, _require, _writer, counties, prefecture, unit_create,
+    PARTY_UNITS, PLAN_2022, PREFECTURE_CODE, UNIT_DEPARTMENTS, _require, counties, prefecture, unit_create,
     unit_ensure, unit_member_set, units_for,
 )
 from .tasks import (  # noqa: F401

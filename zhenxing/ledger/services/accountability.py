@@ -1,6 +1,7 @@
 """Inspections and accountability: findings, the escalation ladder and its decisions."""
 from __future__ import annotations
 
+
 import datetime as dt
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from ..models import (
     DecisionOutcome, EscalationDecision, EscalationRule, Inspection, InspectionFollowUp, InspectionKind,
     RectificationItem, RectificationType, SourceKind, Unit,
 )
-from .base import _require, _writer
+from .base import _require, _require_act, _require_region
 from .notices import notice_send
 from .rectification import rectification_item_open, types_ensure
 
@@ -25,8 +26,7 @@ from .rectification import rectification_item_open, types_ensure
 def inspection_create(*, actor, kind: str, title: str, region: Region, started_on: dt.date, unit: Unit | None = None,
                       inspectors: str = "", summary: str = "") -> Inspection:
     """An inspection (督导检查); inspectors record theirs too (workflow.may_inspect)."""
-    workflow.require_inspector(actor)
-    _require(region.path.startswith(actor.region.path), "区划不在您的数据权限范围内", "region")
+    _require_region(actor, region, "ledger.inspection.record")
     _require(bool(title.strip()), "请填写名称", "title")
     _require(kind in InspectionKind.values, "督导方式无效", "kind")
     _require(started_on <= timezone.localdate(), "督导日期不能晚于今天", "started_on")
@@ -75,8 +75,7 @@ def rules_ensure() -> list[EscalationRule]:
 def escalation_rule_update(*, actor, rule: EscalationRule, min_overdue_days: int | None,
                            min_failed_checks: int | None) -> EscalationRule:
     """The prefecture sets when a step is proposed (the ladder's order stays fixed)."""
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "升级规则由地区制定")
+    _require_act(actor, "ledger.escalation.rule")
     _require(min_overdue_days is not None or min_failed_checks is not None, "至少设置一个条件")
     with transaction.atomic(), acting(actor):
         rule.min_overdue_days = min_overdue_days
@@ -100,8 +99,7 @@ def escalation_next(item: RectificationItem, as_of: dt.date, rules: list[Escalat
 def escalation_decide(*, actor, item: RectificationItem, rule: EscalationRule, outcome: str,
                       unit: Unit | None = None, people: str = "", document: str = "", document_file=None,
                       note: str = "", on: dt.date | None = None) -> EscalationDecision:
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "问责决定由地区作出")
+    _require_act(actor, "ledger.escalation.decide")
     on = on or timezone.localdate()
     proposed = escalation_next(item, on)
     _require(proposed is not None and proposed.pk == rule.pk, f"当前不具备“{rule.name}”的条件")

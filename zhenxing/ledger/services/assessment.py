@@ -1,6 +1,7 @@
 """County assessment: schemes, indicators, computed and manual scores, publication."""
 from __future__ import annotations
 
+
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,13 +15,12 @@ from zhenxing.regions.models import Region
 
 from .. import workflow
 from ..models import AssessmentIndicator, AssessmentResult, AssessmentScheme, AssessmentScore, SchemeStatus, Scoring
-from .base import _require, _writer, counties
+from .base import _require, _require_act, counties
 from .notices import notice_send
 
 
 def scheme_create(*, actor, year: int, title: str, as_of: dt.date, region: Region | None = None) -> AssessmentScheme:
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "考核由地区组织")
+    _require_act(actor, "ledger.assessment.manage")
     with transaction.atomic(), acting(actor):
         return AssessmentScheme.objects.create(year=year, title=title, as_of=as_of, region=region or actor.region)
 
@@ -34,7 +34,7 @@ def scheme_indicator_add(*, actor, scheme: AssessmentScheme, weight: Decimal, sc
                          higher_is_better: bool | None = None) -> AssessmentIndicator:
     from zhenxing.lib.modules import indicators
 
-    _require(actor.role == Role.PREFECTURE_ADMIN, "考核指标由地区制定")
+    _require_act(actor, "ledger.assessment.indicator")
     _editable(scheme)
     _require(Decimal(weight) > 0, "分值须大于0", "weight")
     if code:
@@ -90,8 +90,7 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
     Manual entries are kept. Allowed until published."""
     from zhenxing.lib.modules import indicators
 
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "考核由地区组织")
+    _require_act(actor, "ledger.assessment.manage")
     _editable(scheme)
     inds = list(scheme.indicators.all())
     _require(bool(inds), "请先设置考核指标")
@@ -151,8 +150,7 @@ def _totals(scheme: AssessmentScheme) -> None:
 def score_enter(*, actor, scheme: AssessmentScheme, county: Region, indicator: AssessmentIndicator, score: Decimal,
                 evidence: str, value: Decimal | None = None, evidence_file=None) -> AssessmentScore:
     """An assessor's score for a manual indicator, with the evidence it rests on."""
-    _writer(actor)
-    _require(actor.role in {Role.PREFECTURE_ADMIN}, "评审打分由地区考核组录入")
+    _require_act(actor, "ledger.assessment.score")
     _editable(scheme)
     _require(scheme.status == SchemeStatus.COMPUTED, "请先计算考核结果")
     _require(not indicator.computed and indicator.scheme_id == scheme.pk, "该指标由系统计算，不能手工录入")

@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department, Role, User
 from zhenxing.audit.context import acting
 from zhenxing.regions.models import Level, Region
 from zhenxing.regions.selectors import PLAN_COUNTIES
 
-from .. import workflow
 from ..models import Unit, UnitKind, UnitMember
 
 
@@ -29,12 +29,54 @@ UNIT_DEPARTMENTS = {
 PARTY_UNITS = {"组织部", "宣传部", "政法委", "文明办", "统战部"}
 
 
+def _require_region(actor, region: Region, action: str = "ledger.write") -> None:
+    """``scope.require_write`` on the region a form picked: outside the scope is that field's error."""
+    try:
+        scope.require_write(actor, region, action)
+    except scope.OutOfScope:
+        raise ValidationError({"region": ["区划不在您的数据权限范围内"]}) from None
+
+
+def _require_act(actor, action: str) -> None:
+    """``scope.require_write`` for one of the prefecture's acts; the ledger answers a refused role as a
+    form error (its pages show it beside the form), the read-only account as 403."""
+    try:
+        scope.require_write(actor, None, action)
+    except PermissionDenied as exc:
+        if str(exc) == scope.READ_ONLY_REFUSAL:
+            raise
+        raise ValidationError(str(exc)) from None
+
+
 def _require(cond: bool, message: str, field: str | None = None) -> None:
     if not cond:
         raise ValidationError({field: [message]} if field else message)
 
 
-_writer = workflow.require_writer
+# The ledger's write actions (scope.require_write: the read-only account, the data scope). Who acts
+# in a step is the transition's own rule (workflow.py); the prefecture-only acts check the role
+# with a message of their own.
+PREFECTURE = frozenset({Role.PREFECTURE_ADMIN})
+WRITE_RULES = scope.write_rules({
+    "ledger.write": None,
+    # inspections, their findings and follow-ups: every writer's, and the inspector's one write
+    "ledger.inspection.record": scope.WriteRule(read_only_may=True, refusal="您的账户不能登记督导检查"),
+    "ledger.assignment.transition": None,
+    "ledger.item.transition": None,
+    "ledger.assessment.transition": None,
+    # acts of the prefecture's office
+    "ledger.escalation.rule": scope.WriteRule(roles=PREFECTURE, refusal="升级规则由地区制定"),
+    "ledger.escalation.decide": scope.WriteRule(roles=PREFECTURE, refusal="问责决定由地区作出"),
+    "ledger.assessment.manage": scope.WriteRule(roles=PREFECTURE, refusal="考核由地区组织"),
+    "ledger.assessment.indicator": scope.WriteRule(roles=PREFECTURE, refusal="考核指标由地区制定"),
+    "ledger.assessment.score": scope.WriteRule(roles=PREFECTURE, refusal="评审打分由地区考核组录入"),
+    "ledger.unit.manage": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以维护单位"),
+    "ledger.unit.member": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以指定单位成员"),
+    "ledger.type.create": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新增整改台账类型"),
+    "ledger.plan.copy": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新建年度台账"),
+    "ledger.task.assign": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以确认任务分工"),
+    "ledger.task.edit": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以修改任务"),
+})
 
 
 def prefecture() -> Region:
@@ -63,8 +105,7 @@ def unit_ensure(*, name: str, region: Region, kind: str | None = None, departmen
 
 
 def unit_create(*, actor, name: str, region: Region, kind: str, department: str = "") -> Unit:
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以维护单位")
+    _require_act(actor, "ledger.unit.manage")
     _require(bool(name.strip()), "请填写单位名称", "name")
     _require(not Unit.objects.filter(region=region, name=name.strip()).exists(), "该区划下已有同名单位", "name")
     with transaction.atomic(), acting(actor):
@@ -72,8 +113,7 @@ def unit_create(*, actor, name: str, region: Region, kind: str, department: str 
 
 
 def unit_member_set(*, actor, unit: Unit, user: User) -> UnitMember:
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以指定单位成员")
+    _require_act(actor, "ledger.unit.member")
     same_branch = user.region_id is not None and (unit.region.path.startswith(user.region.path)
                                                   or user.region.path.startswith(unit.region.path))
     _require(same_branch, "账户与单位不在同一区划", "user")

@@ -16,7 +16,7 @@ from zhenxing.regions.models import Region
 from .. import workflow
 from ..defaults import RECTIFICATION_TYPES
 from ..models import Inspection, ItemStatus, RectificationItem, RectificationType, SourceKind, Unit
-from .base import _require, _writer
+from .base import _require, _require_act, _require_region
 from .notices import notice_send
 
 
@@ -31,8 +31,7 @@ def types_ensure() -> dict[str, RectificationType]:
 
 def rectification_type_create(*, actor, code: str, name: str, department: str = "", recheck_required: bool = False,
                               default_days: int = 30, default_days_unit: str = CALENDAR) -> RectificationType:
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以新增整改台账类型")
+    _require_act(actor, "ledger.type.create")
     _require(not RectificationType.objects.filter(code=code).exists(), "代码已存在", "code")
     _require(default_days_unit in (CALENDAR, WORKDAYS), "时限单位无效", "default_days_unit")
     with transaction.atomic(), acting(actor):
@@ -46,12 +45,8 @@ def rectification_item_open(*, actor, type: RectificationType, region: Region, p
                             source_label: str = "", source_ref: str = "", responsible_unit: Unit | None = None,
                             responsible_person: str = "", measures: str = "",
                             inspection: Inspection | None = None) -> RectificationItem:
-    if inspection is not None:  # a finding of an inspection: the inspector records it too
-        workflow.require_inspector(actor)
-    else:
-        _writer(actor)
-    _require(actor.region is not None and region.path.startswith(actor.region.path), "区划不在您的数据权限范围内",
-             "region")
+    # a finding of an inspection: the inspector records it too
+    _require_region(actor, region, "ledger.inspection.record" if inspection is not None else "ledger.write")
     _require(bool(problem.strip()), "请填写问题描述", "problem")
     _require(source in SourceKind.values, "问题来源无效", "source")
     if actor.role == Role.DEPARTMENT_STAFF:

@@ -1,6 +1,8 @@
 """The key-task ledger: building a year's ledger, assigning, commitments, reports, evidence, transitions."""
 from __future__ import annotations
 
+from zhenxing.accounts import scope
+
 import datetime as dt
 import json
 from typing import Iterable
@@ -20,7 +22,7 @@ from ..models import (
     Assignment, ChecklistEvidence, ChecklistItem, Ledger, Milestone, ProgressReport, Task, TaskKind, TaskStatus,
     Unit,
 )
-from .base import PLAN_2022, _require, _writer, counties, prefecture, unit_ensure
+from .base import PLAN_2022, _require, _require_act, counties, prefecture, unit_ensure
 from .notices import notice_send
 
 
@@ -31,7 +33,7 @@ def plan_2022() -> dict:
 def ledger_build(*, actor, data: dict, region: Region | None = None) -> Ledger:
     """Creates a year's ledger from a plan dict (the 2022 JSON, a copy, or an imported .xlsx):
     tasks and mechanisms with checklists, suggested units, and one assignment per county."""
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     region = region or prefecture()
     year = int(data["year"])
     _require(not Ledger.objects.filter(year=year).exists(), f"{year}年度台账已存在", "year")
@@ -109,7 +111,7 @@ def _shift_year(iso: str, years: int) -> str:
 
 def ledger_copy(*, actor, source: Ledger, year: int, title: str = "") -> Ledger:
     """Next year's ledger: the same tasks, checklists and units, dates moved by the year gap; no progress."""
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以新建年度台账")
+    _require_act(actor, "ledger.plan.copy")
     data = ledger_as_data(source)
     gap = year - source.year
     data["year"] = year
@@ -125,8 +127,7 @@ def ledger_copy(*, actor, source: Ledger, year: int, title: str = "") -> Ledger:
 def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units: Iterable[Unit],
                 deadline: dt.date, rhythm: str) -> Task:
     """The prefecture admin confirms or edits the suggested division of work."""
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以确认任务分工")
+    _require_act(actor, "ledger.task.assign")
     with transaction.atomic(), acting(actor):
         old_deadline = task.deadline
         task.deadline = deadline
@@ -141,8 +142,7 @@ def task_assign(*, actor, task: Task, lead_unit: Unit | None, responsible_units:
 def task_edit(*, actor, task: Task, title: str, measures: list[str]) -> Task:
     """Edits a task's wording and checklist (e.g. in next year's copied ledger), while no county has
     given evidence against the checklist yet."""
-    _writer(actor)
-    _require(actor.role == Role.PREFECTURE_ADMIN, "只有地区管理员可以修改任务")
+    _require_act(actor, "ledger.task.edit")
     _require(bool(title.strip()), "请填写任务名称", "title")
     measures = [m.strip() for m in measures if m.strip()]
     _require(bool(measures), "验收清单至少一项", "measures")
@@ -170,7 +170,7 @@ def milestone_add(*, actor, task: Task, due: dt.date, title: str) -> Milestone:
 def assignment_commit(*, actor, assignment: Assignment, owner_unit: Unit | None, owner_person: str,
                       commitment: str) -> Assignment:
     """The local owner signs the commitment (承诺兑现制)."""
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(workflow.is_owner(actor, assignment), "您不是该任务的本地责任方")
     _require(bool(commitment.strip()), "请填写承诺事项", "commitment")
     _require(bool(owner_person.strip()), "请填写责任人", "owner_person")
@@ -189,7 +189,7 @@ def report_add(*, actor, assignment: Assignment, text: str, period: dt.date | No
                attachment=None, on: dt.date | None = None) -> ProgressReport:
     from ..dates import period_start
 
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(workflow.is_owner(actor, assignment), "您无权为该任务报送进度")
     _require(assignment.status != TaskStatus.CLOSED, "任务已销号，如需继续报送请先撤销销号")
     _require(bool(text.strip()), "请填写进展情况", "text")
@@ -205,7 +205,7 @@ def report_add(*, actor, assignment: Assignment, text: str, period: dt.date | No
 
 
 def evidence_set(*, actor, assignment: Assignment, item: ChecklistItem, text: str, attachment=None) -> ChecklistEvidence:
-    _writer(actor)
+    scope.require_write(actor, None, "ledger.write")
     _require(item.task_id == assignment.task_id, "清单项不属于该任务")
     _require(workflow.is_owner(actor, assignment), "您无权为该任务提交佐证")
     _require(assignment.status != TaskStatus.CLOSED, "任务已销号")

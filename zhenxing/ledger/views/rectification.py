@@ -118,7 +118,10 @@ def item_detail(request, item):
                 services.item_recheck_pass(actor=user, item=item, result=request.POST.get("note", ""))
                 messages.success(request, "回头看结果已记录。")
             elif action == "update":
-                unit = Unit.objects.filter(pk=_int(request.POST.get("responsible_unit"))).first()
+                posted = request.POST.get("responsible_unit", "")
+                unit = scope.get_choice(user, Unit, pk=_int(posted)) if posted else None
+                if posted and unit is None:  # another region's unit reads as unknown: refused, nothing saved
+                    raise ValidationError({"responsible_unit": ["所选责任单位不存在或不在您的数据权限范围内"]})
                 services.item_update(actor=user, item=item, measures=request.POST.get("measures", ""),
                                      responsible_person=request.POST.get("responsible_person", ""),
                                      responsible_unit=unit)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from zhenxing.accounts import scope
 from zhenxing.regions.models import Region
 
 from .. import forms as f
@@ -17,8 +18,9 @@ from .. import selectors, services
 from ..pages import Section, render_page
 
 
-def can_write(user, roles=services.LEDGER_ROLES) -> bool:
-    return not user.is_read_only and user.role in roles
+def can_write(user, action: str = "people.ledger.write") -> bool:
+    """Whether to show a write form: the service's own rule (scope.write_rules in services.py)."""
+    return scope.can_write(user, None, action)
 
 
 def _bind(request, key: str, form_cls, **kwargs):

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.registry.models import Household
 
 from .. import forms as f
@@ -226,7 +225,7 @@ def wage(request, household):
     row = rows[0] if rows else selectors.WageRow(household.pk, year)
     income = household.incomes.filter(year=year).first()
     actions = []
-    may = can_write(request.user, {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF})
+    may = can_write(request.user, "people.wage.apply")
     if may and (income is None or income.wage_income != row.total):
         actions = [[Cell(f"确认将{year}年工资性收入更新为 {fmt(row.total)} 元", post=reverse("people:wage", args=[household.pk]),
                          fields={"confirm": "yes", "year": year})]]

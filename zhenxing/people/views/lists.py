@@ -19,9 +19,9 @@ from .base import _bind, _refuse_read_only, _run, _today, _village_choice, can_w
 def powers(request):
     _refuse_read_only(request)
     user = request.user
-    form = _bind(request, "power", f.PowerForm, user=user) if can_write(user, lists.LIST_ROLES) else None
+    form = _bind(request, "power", f.PowerForm, user=user) if can_write(user, "people.list.write") else None
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False),
-                                                          roles=lists.LIST_ROLES), "已添加权力事项"):
+                                                          action="people.list.write"), "已添加权力事项"):
         return redirect("people:powers")
     qs = (scope.scoped(user, m.Power).select_related("village").order_by("village__path", "number")
           .annotate(n_steps=Count("steps", distinct=True),
@@ -41,7 +41,7 @@ def powers(request):
 def power_detail(request, power):
     _refuse_read_only(request)
     user = request.user
-    write = can_write(user, lists.LIST_ROLES)
+    write = can_write(user, "people.list.write")
     sform = _bind(request, "step", f.StepForm) if write else None
     cform = _bind(request, "case", f.CaseForm, initial={"opened": _today()}) if write else None
     if (_run(request, sform, lambda d: lists.step_append(actor=user, power=power, **d), "已添加步骤")
@@ -66,7 +66,7 @@ def power_detail(request, power):
 def case_detail(request, case):
     _refuse_read_only(request)
     user = request.user
-    write = can_write(user, lists.LIST_ROLES)
+    write = can_write(user, "people.list.write")
     nxt = lists.next_step(case)
     rform = (_bind(request, "record", f.StepRecordForm, initial={"version": case.version, "done_on": _today()})
              if write and nxt else None)

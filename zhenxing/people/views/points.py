@@ -37,7 +37,7 @@ def points_home(request):
     if village is None:
         return render_page(request, title="积分制", sections=[Section("积分制", [], empty="您的范围内没有村。")])
     url = f"{reverse('people:points')}?village={village.code}"
-    committee = can_write(user, points.VILLAGE_COMMITTEE)
+    committee = can_write(user, "people.points.committee")
     rform = _bind(request, "rule", f.RuleForm, user=user) if committee else None
     iform = _bind(request, "item", f.StoreItemForm, user=user) if committee else None
     pform = _bind(request, "propose", f.ProposeForm, user=user, village=village) if committee else None
@@ -46,7 +46,7 @@ def points_home(request):
         def go(d):
             x = form.save(commit=False)
             x.village = village
-            services.ledger_save(actor=user, instance=x, roles=points.VILLAGE_COMMITTEE)
+            services.ledger_save(actor=user, instance=x, action="people.points.committee")
         return go
 
     if (_run(request, rform, add_with_village(rform), "已添加积分规则")
@@ -117,7 +117,7 @@ def entry_detail(request, entry):
 def household_points(request, household):
     _refuse_read_only(request)
     user = request.user
-    committee = can_write(user, points.VILLAGE_COMMITTEE)
+    committee = can_write(user, "people.points.committee")
     form = _bind(request, "redeem", f.RedeemForm, user=user, village=household.village) if committee else None
     if _run(request, form, lambda d: points.redeem(actor=user, household=household, item=d["item"],
                                                    quantity=d["quantity"], request=request), "已兑换"):
@@ -139,7 +139,7 @@ def household_points(request, household):
 def item_detail(request, item):
     _refuse_read_only(request)
     user = request.user
-    form = _bind(request, "restock", f.RestockForm) if can_write(user, points.VILLAGE_COMMITTEE) else None
+    form = _bind(request, "restock", f.RestockForm) if can_write(user, "people.points.committee") else None
     if _run(request, form, lambda d: points.restock(actor=user, item=item, add=d["add"]), "已更新库存"):
         return redirect("people:item", item.pk)
     reds = item.redemptions.select_related("household").order_by("-date", "-id")[:200]

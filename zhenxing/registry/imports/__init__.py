@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 
 from .plan import Plan, plan_build
@@ -38,7 +39,9 @@ __all__ = [
 
 def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = False, only_valid: bool = False,
                request=None, progress: Callable[[str, int, int], None] | None = None) -> ImportReport:
-    """Validate and (unless ``dry_run`` or errors without ``only_valid``) commit. Raises Unreadable."""
+    """Validate and (unless ``dry_run`` or errors without ``only_valid``) commit. Raises Unreadable,
+    and PermissionDenied for an account that may not import (each row's village is checked too)."""
+    scope.require_write(actor, None, "registry.household.import")
     progress = progress or (lambda stage, done, total: None)
     report = ImportReport()
     table = read_table(data, filename)
