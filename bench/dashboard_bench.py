@@ -10,6 +10,7 @@ measures the server time of the prefecture dashboard, a county dashboard, a figu
 monthly report (Django's test client in-process: URL resolution, middleware, view, queries,
 template; no network), with a year of nightly snapshots kept. Prints one line per measurement: median and max over the runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,12 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--villages-per-township", type=int, default=10)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--history-days", type=int, default=365,
-                        help="copies of the snapshot kept for this many earlier days (a year of nightly runs)")
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=365,
+        help="copies of the snapshot kept for this many earlier days (a year of nightly runs)",
+    )
     args = parser.parse_args()
 
     import django
@@ -55,23 +60,38 @@ def main() -> None:
     from zhenxing.registry.models import Household
 
     regions_load_builtin()
-    YearStandard.objects.get_or_create(year=2021, defaults={"threshold": 6800, "reference_income": 17889, "is_demo": True})
+    YearStandard.objects.get_or_create(
+        year=2021, defaults={"threshold": 6800, "reference_income": 17889, "is_demo": True}
+    )
     with bulk_logged():
         new = []
         for town in Region.objects.filter(level=Level.TOWNSHIP, path__startswith="230000000000/232700000000/"):
             for i in range(1, args.villages_per_township + 1):
                 code = f"{town.code[:9]}{900 + i:03d}"
                 if not Region.objects.filter(code=code).exists():
-                    new.append(Region(code=code, name=f"示例{i}村", level=Level.VILLAGE, parent=town,
-                                      path=f"{town.path}{code}/", depth=town.depth + 1, is_sample=True))
+                    new.append(
+                        Region(
+                            code=code,
+                            name=f"示例{i}村",
+                            level=Level.VILLAGE,
+                            parent=town,
+                            path=f"{town.path}{code}/",
+                            depth=town.depth + 1,
+                            is_sample=True,
+                        )
+                    )
         Region.objects.bulk_create(new)
-    villages = list(Region.objects.filter(level=Level.VILLAGE, path__startswith="230000000000/232700000000/")
-                    .values_list("id", flat=True))
+    villages = list(
+        Region.objects.filter(level=Level.VILLAGE, path__startswith="230000000000/232700000000/").values_list(
+            "id", flat=True
+        )
+    )
     have = Household.objects.count()
     t = time.perf_counter()
     if have < args.households:
         with connection.cursor() as cur:
-            cur.execute("""
+            cur.execute(
+                """
                 INSERT INTO registry_household (number, village_id, address, phone, formerly_poor, exit_year,
                     monitoring_status, monitoring_kind, housing_safe, schooling_secured, medical_insured, water_safe,
                     head_name, living_members, income_year, per_capita_income, created_at, updated_at)
@@ -82,34 +102,48 @@ def main() -> None:
                     g %% 97 <> 0, g %% 101 <> 0, g %% 89 <> 0, g %% 83 <> 0,
                     '户主' || g, 1 + g %% 5, 2021, 3000 + (g::bigint * 7919) %% 40000, now(), now()
                 FROM generate_series(%s, %s) AS g
-            """, [villages, len(villages), have + 1, args.households])
+            """,
+                [villages, len(villages), have + 1, args.households],
+            )
         connection.commit() if not connection.get_autocommit() else None
         with connection.cursor() as cur:
             cur.execute("ANALYZE registry_household")
-    print(f"households: {Household.objects.count():,} in {len(villages)} villages "
-          f"(load {time.perf_counter() - t:.1f} s)")
+    print(
+        f"households: {Household.objects.count():,} in {len(villages)} villages (load {time.perf_counter() - t:.1f} s)"
+    )
 
     t = time.perf_counter()
     rows = snapshot_take(actor=None, date=timezone.localdate())
-    print(f"snapshot-indicators: {rows:,} figures for {Region.objects.count()} region nodes in "
-          f"{time.perf_counter() - t:.1f} s")
+    print(
+        f"snapshot-indicators: {rows:,} figures for {Region.objects.count()} region nodes in "
+        f"{time.perf_counter() - t:.1f} s"
+    )
 
     t = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("DELETE FROM dashboard_indicatorsnapshot WHERE date < %s", [timezone.localdate()])
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO dashboard_indicatorsnapshot (date, region_id, code, value, numerator, denominator,
                 evidence_url, computed_at)
             SELECT s.date - d, s.region_id, s.code, s.value, s.numerator, s.denominator, s.evidence_url, s.computed_at
             FROM dashboard_indicatorsnapshot s, generate_series(1, %s) AS d WHERE s.date = %s
-        """, [args.history_days, timezone.localdate()])
+        """,
+            [args.history_days, timezone.localdate()],
+        )
         cur.execute("ANALYZE dashboard_indicatorsnapshot")
         cur.execute("SELECT count(*) FROM dashboard_indicatorsnapshot")
         kept = cur.fetchone()[0]
     print(f"snapshot history: {kept:,} rows ({args.history_days} earlier days, {time.perf_counter() - t:.1f} s)")
 
-    user, _ = User.objects.get_or_create(username="bench-diqu", defaults={
-        "role": Role.PREFECTURE_ADMIN, "region": Region.objects.get(code="232700000000"), "full_name": "bench"})
+    user, _ = User.objects.get_or_create(
+        username="bench-diqu",
+        defaults={
+            "role": Role.PREFECTURE_ADMIN,
+            "region": Region.objects.get(code="232700000000"),
+            "full_name": "bench",
+        },
+    )
     client = Client()
     client.force_login(user)
 

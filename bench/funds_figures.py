@@ -15,6 +15,7 @@ services keep incrementally). Timed, server side through Django's test client:
 - one payment through the service (its F() updates and the aggregate upsert);
 - a leakage check run over one county.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,19 +64,41 @@ def main() -> None:
     from zhenxing.accounts.models import Role, User
     from zhenxing.audit.context import bulk_logged
     from zhenxing.funds import leakage, selectors, services
-    from zhenxing.funds.models import (Allocation, Assignment, CountyMonthFigure, Disclosure, LeakageFinding, Payment,
-                                       Project, ProjectTransition)
+    from zhenxing.funds.models import (
+        Allocation,
+        Assignment,
+        CountyMonthFigure,
+        Disclosure,
+        LeakageFinding,
+        Payment,
+        Project,
+        ProjectTransition,
+    )
     from zhenxing.regions.models import Level, Region
     from zhenxing.regions.services import regions_load_builtin
 
     regions_load_builtin()
     t0 = time.perf_counter()
     with connection.cursor() as cur:
-        tables = [m._meta.db_table for m in (LeakageFinding, Disclosure, Payment, Assignment, ProjectTransition,
-                                             CountyMonthFigure, Allocation, Project)]
+        tables = [
+            m._meta.db_table
+            for m in (
+                LeakageFinding,
+                Disclosure,
+                Payment,
+                Assignment,
+                ProjectTransition,
+                CountyMonthFigure,
+                Allocation,
+                Project,
+            )
+        ]
         cur.execute(f"TRUNCATE {', '.join(tables)}, assets_asset CASCADE")
-    counties = list(Region.objects.filter(code__in=["232722000000", "232721000000", "232701000000",
-                                                     "232761000000"]).order_by("code"))
+    counties = list(
+        Region.objects.filter(code__in=["232722000000", "232721000000", "232701000000", "232761000000"]).order_by(
+            "code"
+        )
+    )
     villages = {c.pk: list(Region.objects.filter(level=Level.VILLAGE, path__startswith=c.path)) for c in counties}
     types = ["industry", "industry", "industry", "infrastructure", "employment", "rural_construction"]
     statuses = ["planned", "started", "in_progress", "completed", "accepted"]
@@ -84,26 +107,54 @@ def main() -> None:
         c = counties[i % len(counties)]
         v = villages[c.pk][i % len(villages[c.pk])]
         budget = Decimal(200_000 + (i % 50) * 20_000)
-        projects.append(Project(
-            county=c, village=v, code=f"B{i:06d}", name=f"基准项目{i}", type=types[i % len(types)], build_type="new",
-            year=2022, plan_year=2022, responsible_unit="乡人民政府", tasks="建设任务", budget=budget,
-            funding_sources="中央衔接资金", planned_households=20, performance_targets="增收",
-            benefit_mechanism="务工带动", status=statuses[i % len(statuses)],
-            started_on=dt.date(2022, 3, 1), assigned_total=budget))
+        projects.append(
+            Project(
+                county=c,
+                village=v,
+                code=f"B{i:06d}",
+                name=f"基准项目{i}",
+                type=types[i % len(types)],
+                build_type="new",
+                year=2022,
+                plan_year=2022,
+                responsible_unit="乡人民政府",
+                tasks="建设任务",
+                budget=budget,
+                funding_sources="中央衔接资金",
+                planned_households=20,
+                performance_targets="增收",
+                benefit_mechanism="务工带动",
+                status=statuses[i % len(statuses)],
+                started_on=dt.date(2022, 3, 1),
+                assigned_total=budget,
+            )
+        )
     with bulk_logged(), transaction.atomic():
         Project.objects.bulk_create(projects, batch_size=5000)
         allocs = {}
         for c in counties:
-            allocs[c.pk] = Allocation.objects.create(county=c, year=2022, source="central", document_number="基准〔2022〕1号",
-                                                     issued_on=dt.date(2022, 2, 1),
-                                                     amount=Decimal("10000000000"))
+            allocs[c.pk] = Allocation.objects.create(
+                county=c,
+                year=2022,
+                source="central",
+                document_number="基准〔2022〕1号",
+                issued_on=dt.date(2022, 2, 1),
+                amount=Decimal("10000000000"),
+            )
         ids = list(Project.objects.values_list("pk", "county_id", "budget"))
-        Assignment.objects.bulk_create([Assignment(allocation=allocs[cid], project_id=pk, amount=b, document_number="基准",
-                                                   date=dt.date(2022, 2, 15)) for pk, cid, b in ids],
-                                       batch_size=5000)
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    allocation=allocs[cid], project_id=pk, amount=b, document_number="基准", date=dt.date(2022, 2, 15)
+                )
+                for pk, cid, b in ids
+            ],
+            batch_size=5000,
+        )
         for c in counties:
             Allocation.objects.filter(pk=allocs[c.pk].pk).update(
-                assigned_total=sum(b for _, cid, b in ids if cid == c.pk))
+                assigned_total=sum(b for _, cid, b in ids if cid == c.pk)
+            )
     lo = min(pk for pk, _, _ in ids)
     n = len(ids)
     with connection.cursor() as cur:
@@ -121,15 +172,17 @@ def main() -> None:
         cur.execute("ANALYZE")
     services.figures_rebuild()
     load_s = time.perf_counter() - t0
-    print(f"数据生成：{n} 个项目，{Payment.objects.count()} 笔支付，{CountyMonthFigure.objects.count()} 行月度汇总，"
-          f"{load_s:.1f} 秒")
+    print(
+        f"数据生成：{n} 个项目，{Payment.objects.count()} 笔支付，{CountyMonthFigure.objects.count()} 行月度汇总，"
+        f"{load_s:.1f} 秒"
+    )
 
     tahe = next(c for c in counties if c.code == "232722000000")
     staff = User.objects.filter(username="bench-tahe").first() or User.objects.create(
-        username="bench-tahe", role=Role.COUNTY_STAFF, region=tahe, must_change_password=False)
+        username="bench-tahe", role=Role.COUNTY_STAFF, region=tahe, must_change_password=False
+    )
     for kind in ("pool", "plan", "progress"):
-        services.disclosure_publish(actor=staff, county=tahe, year=2022, kind=kind,
-                                    period_start=dt.date(2022, 12, 1))
+        services.disclosure_publish(actor=staff, county=tahe, year=2022, kind=kind, period_start=dt.date(2022, 12, 1))
     staff_client = Client()
     staff_client.force_login(staff)
     public_client = Client()
@@ -140,28 +193,40 @@ def main() -> None:
 
     results["figures selector (塔河县 2022)"] = timed(lambda: selectors.figures(tahe, 2022), args.repeat)
     results["GET /funds/?region=塔河县&year=2022"] = timed(
-        lambda: check(staff_client.get("/funds/", {"region": tahe.code, "year": 2022})), args.repeat)
+        lambda: check(staff_client.get("/funds/", {"region": tahe.code, "year": 2022})), args.repeat
+    )
     results["GET /public/funds/塔河县/2022/progress/"] = timed(
-        lambda: check(public_client.get(f"/public/funds/{tahe.code}/2022/progress/")), args.repeat)
+        lambda: check(public_client.get(f"/public/funds/{tahe.code}/2022/progress/")), args.repeat
+    )
     results["GET /public/funds/塔河县/2022/pool/?page=5"] = timed(
-        lambda: check(public_client.get(f"/public/funds/{tahe.code}/2022/pool/", {"page": 5})), args.repeat)
-    results["GET /public/funds/塔河县/"] = timed(lambda: check(public_client.get(f"/public/funds/{tahe.code}/")),
-                                               args.repeat)
+        lambda: check(public_client.get(f"/public/funds/{tahe.code}/2022/pool/", {"page": 5})), args.repeat
+    )
+    results["GET /public/funds/塔河县/"] = timed(
+        lambda: check(public_client.get(f"/public/funds/{tahe.code}/")), args.repeat
+    )
     project = Project.objects.filter(county=tahe).first()
     Project.objects.filter(pk=project.pk).update(assigned_total=project.assigned_total + 1_000_000)
-    counter = iter(range(10 ** 6))
+    counter = iter(range(10**6))
 
     def pay():
-        services.payment_create(actor=None, project=Project.objects.get(pk=project.pk),
-                                date=dt.date(2022, 7, 1), amount="10", payee_name="基准",
-                                voucher_number=f"BX{next(counter)}")
+        services.payment_create(
+            actor=None,
+            project=Project.objects.get(pk=project.pk),
+            date=dt.date(2022, 7, 1),
+            amount="10",
+            payee_name="基准",
+            voucher_number=f"BX{next(counter)}",
+        )
 
     results["payment_create (service, incl. aggregate)"] = timed(pay, args.repeat)
     t = time.perf_counter()
     with bulk_logged():
         found = leakage.leakage_run(actor=staff)
-    results["leakage_run 塔河县 (250,000 payments, once)"] = {"p50": (time.perf_counter() - t) * 1000, "p95": 0,
-                                                             "max": 0}
+    results["leakage_run 塔河县 (250,000 payments, once)"] = {
+        "p50": (time.perf_counter() - t) * 1000,
+        "p95": 0,
+        "max": 0,
+    }
     print(f"疑点：{found.total}")
     print()
     print("| operation | p50 ms | p95 ms | max ms |")

@@ -5,6 +5,7 @@ first list page over N items (default 100,000) spread over every village of the 
 
 Writes into the database named by DATABASE_URL (creates its own items, marked BENCH-, and
 removes them at the end)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,7 +48,8 @@ def main(n: int) -> None:
     types = list(services.types_ensure().values())
     villages = list(Region.objects.filter(level=Level.VILLAGE))
     admin = User.objects.filter(username="bench-diqu").first() or User.objects.create_user(
-        username="bench-diqu", password="x", role=Role.PREFECTURE_ADMIN, region=Region.objects.get(code="232700000000"))
+        username="bench-diqu", password="x", role=Role.PREFECTURE_ADMIN, region=Region.objects.get(code="232700000000")
+    )
     rng = random.Random(7)
     start = dt.date(2022, 1, 1)
     t = time.perf_counter()
@@ -57,16 +59,32 @@ def main(n: int) -> None:
             found = start + dt.timedelta(days=rng.randrange(330))
             deadline = found + dt.timedelta(days=rng.choice([30, 60, 90]))
             closed = found + dt.timedelta(days=rng.randrange(120)) if rng.random() < 0.7 else None
-            items.append(RectificationItem(type=rng.choice(types), region=rng.choice(villages), source="self_check",
-                                           source_ref=f"BENCH-{i}", problem="基准测试事项", found_on=found,
-                                           deadline=deadline, closed_on=closed,
-                                           status=ItemStatus.CLOSED if closed else ItemStatus.IN_PROGRESS))
+            items.append(
+                RectificationItem(
+                    type=rng.choice(types),
+                    region=rng.choice(villages),
+                    source="self_check",
+                    source_ref=f"BENCH-{i}",
+                    problem="基准测试事项",
+                    found_on=found,
+                    deadline=deadline,
+                    closed_on=closed,
+                    status=ItemStatus.CLOSED if closed else ItemStatus.IN_PROGRESS,
+                )
+            )
         RectificationItem.objects.bulk_create(items, batch_size=5000)
         for it in items:
             events.append(ItemEvent(item=it, action="open", to_status=ItemStatus.PENDING, on=it.found_on))
             if it.closed_on:
-                events.append(ItemEvent(item=it, action="verify", from_status=ItemStatus.AWAITING_VERIFICATION,
-                                        to_status=ItemStatus.CLOSED, on=it.closed_on))
+                events.append(
+                    ItemEvent(
+                        item=it,
+                        action="verify",
+                        from_status=ItemStatus.AWAITING_VERIFICATION,
+                        to_status=ItemStatus.CLOSED,
+                        on=it.closed_on,
+                    )
+                )
         ItemEvent.objects.bulk_create(events, batch_size=10000)
     print(f"load {n} items, {len(events)} events: {time.perf_counter() - t:.1f} s")
     try:
@@ -78,7 +96,9 @@ def main(n: int) -> None:
         timed("zero summary, county node, as of a date", lambda: selectors.item_summary(qs, tahe, as_of))
         inds = indicators()
         for code in ("ledger.rectification_on_time", "ledger.rectification_overdue"):
-            timed(f"{code}, 4 counties", lambda c=code: [inds[c].compute(r, as_of) for r in services.counties(prefecture)])
+            timed(
+                f"{code}, 4 counties", lambda c=code: [inds[c].compute(r, as_of) for r in services.counties(prefecture)]
+            )
         timed("item list, first page of 100", lambda: list(qs.order_by("-id")[:100]))
         timed("escalation proposals (first 500)", lambda: selectors.escalation_proposals(admin, as_of), repeat=1)
     finally:

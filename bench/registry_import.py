@@ -9,6 +9,7 @@ the real importer (validation + commit, one transaction) and reports rows/s and 
 (max RSS of this process, which also holds the file). A second run of the same file measures
 the idempotent re-import (no change).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     regions_load_builtin()
     with connection.cursor() as c:
-        c.execute("TRUNCATE registry_memberchange, registry_householdincome, registry_member, registry_household CASCADE")
+        c.execute(
+            "TRUNCATE registry_memberchange, registry_householdincome, registry_member, registry_household CASCADE"
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         # about 2.99 members per household
@@ -92,15 +95,19 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         j = report.as_json()
         assert report.committed and not report.errors, j["errors"][:5]
-        print(f"首次导入：{t1 - t0:.1f} 秒（本进程 CPU {cpu:.1f} 秒，PostgreSQL 后端 CPU {pg_cpu:.1f} 秒），{members / (t1 - t0):,.0f} 行/秒，"
-              f"峰值内存 {peak:,.0f} MB；"
-              f"农户 {j['households']}，成员 {j['members']}")
+        print(
+            f"首次导入：{t1 - t0:.1f} 秒（本进程 CPU {cpu:.1f} 秒，PostgreSQL 后端 CPU {pg_cpu:.1f} 秒），{members / (t1 - t0):,.0f} 行/秒，"
+            f"峰值内存 {peak:,.0f} MB；"
+            f"农户 {j['households']}，成员 {j['members']}"
+        )
         t0 = time.perf_counter()
         again = run_import(data, filename="bench.xlsx")
         t1 = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"重复导入（无变化）：{t1 - t0:.1f} 秒，{members / (t1 - t0):,.0f} 行/秒，峰值内存 {peak:,.0f} MB；"
-              f"成员 {again.as_json()['members']}")
+        print(
+            f"重复导入（无变化）：{t1 - t0:.1f} 秒，{members / (t1 - t0):,.0f} 行/秒，峰值内存 {peak:,.0f} MB；"
+            f"成员 {again.as_json()['members']}"
+        )
 
 
 if __name__ == "__main__":

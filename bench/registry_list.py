@@ -10,6 +10,7 @@ RequestFactory (server time: view + queries + template rendering) for a prefectu
 village cadre: the first page, filtered pages, a name search and an exact-ID search. It prints
 p50/p95 per case and the EXPLAIN ANALYZE plans of the list queries.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,8 +90,10 @@ def main() -> None:
     print(f"农户 {Household.objects.count():,} 户，成员 {Member.objects.count():,} 人", flush=True)
 
     def user(name, role, code):
-        u, _ = User.objects.get_or_create(username=name, defaults={
-            "role": role, "region": Region.objects.get(code=code), "must_change_password": False})
+        u, _ = User.objects.get_or_create(
+            username=name,
+            defaults={"role": role, "region": Region.objects.get(code=code), "must_change_password": False},
+        )
         return u
 
     diqu = user("bench-diqu", Role.PREFECTURE_ADMIN, "232700000000")
@@ -99,8 +102,11 @@ def main() -> None:
     id_number = idnumber.decrypt(sample.id_cipher)
     cases = [
         ("地区账户 首页", diqu, {}),
-        ("地区账户 塔河县+脱贫户+人均纯收入≤10000", diqu,
-         {"region": "232722000000", "formerly_poor": "1", "income_max": "10000"}),
+        (
+            "地区账户 塔河县+脱贫户+人均纯收入≤10000",
+            diqu,
+            {"region": "232722000000", "formerly_poor": "1", "income_max": "10000"},
+        ),
         ("地区账户 人均纯收入<7000 按收入排序", diqu, {"income_max": "7000", "sort": "income"}),
         ("地区账户 有成员为大病", diqu, {"health": "serious"}),
         ("地区账户 按户主姓名查询", diqu, {"q": sample.household.head_name or sample.name}),

@@ -15,6 +15,7 @@ and the registry loaded. Measures, in one run:
   settlements each medical flag cites), and one giving only the count of flagged households;
 - the simulation (``zhenxing screen --simulate``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,9 +82,16 @@ def main() -> None:
         FeedFile.objects.all().delete()
         seconds, peak, out = child("import-feed", "medical", str(feeds_dir / "medical.csv"))
         rows = FeedFile.objects.get(source="medical").rows
-        results["medical_import"] = {"rows": rows, "seconds": round(seconds, 1), "rows_per_s": int(rows / seconds),
-                                     "cpu_s": CPU[-1], "rows_per_cpu_s": int(rows / CPU[-1]), "load_avg": os.getloadavg(),
-                                     "peak_rss_mib": peak, "output": out.strip()}
+        results["medical_import"] = {
+            "rows": rows,
+            "seconds": round(seconds, 1),
+            "rows_per_s": int(rows / seconds),
+            "cpu_s": CPU[-1],
+            "rows_per_cpu_s": int(rows / CPU[-1]),
+            "load_avg": os.getloadavg(),
+            "peak_rss_mib": peak,
+            "output": out.strip(),
+        }
         print(json.dumps(results["medical_import"], ensure_ascii=False), flush=True)
         # For the choice of store: the same validated rows COPYed into a PostgreSQL table.
         import duckdb
@@ -97,7 +105,10 @@ def main() -> None:
                 id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
                 serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
             t = time.monotonic()
-            with cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy, tmp_csv.open("rb") as fh:
+            with (
+                cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy,
+                tmp_csv.open("rb") as fh,
+            ):
                 while chunk := fh.read(1 << 22):
                     copy.write(chunk)
             copy_in = time.monotonic() - t
@@ -116,18 +127,24 @@ def main() -> None:
         t = time.monotonic()
         duckdb.connect().execute(f"SELECT sum(burden) FROM read_parquet('{parquet}')").fetchall()
         results["store_comparison"] = {
-            "postgres_copy_in_s": round(copy_in, 1), "postgres_unique_index_s": round(index, 1),
-            "postgres_copy_out_3_cols_s": round(copy_out, 1), "postgres_table_mib": size // 2**20,
+            "postgres_copy_in_s": round(copy_in, 1),
+            "postgres_unique_index_s": round(index, 1),
+            "postgres_copy_out_3_cols_s": round(copy_out, 1),
+            "postgres_table_mib": size // 2**20,
             "parquet_mib": Path(parquet).stat().st_size // 2**20,
-            "parquet_scan_sum_s": round(time.monotonic() - t, 2)}
+            "parquet_scan_sum_s": round(time.monotonic() - t, 2),
+        }
         print(json.dumps(results["store_comparison"]), flush=True)
         others = {}
         for source in feeds.SPECS:
             if source == "medical":
                 continue
             seconds, peak, _ = child("import-feed", source, str(feeds_dir / f"{source}.csv"))
-            others[source] = {"rows": FeedFile.objects.get(source=source).rows, "seconds": round(seconds, 1),
-                              "cpu_s": CPU[-1]}
+            others[source] = {
+                "rows": FeedFile.objects.get(source=source).rows,
+                "seconds": round(seconds, 1),
+                "cpu_s": CPU[-1],
+            }
         results["other_imports"] = others
         print(json.dumps(others), flush=True)
 
@@ -137,15 +154,27 @@ def main() -> None:
             cur.execute("TRUNCATE screening_alert")
     next_day = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
     # first run (every alert new), the same run again, and the next day's run (windows move by a day)
-    for as_of in ([] if args.skip_screen else [args.as_of, args.as_of, next_day]):
+    for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day]:
         seconds, peak, out = child("screen", "--as-of", as_of, "--json")
         summary = json.loads(out.strip().splitlines()[-1])
         summary.update(Run.objects.order_by("-id").first().summary)  # the stored summary has the breakdown
-        runs.append({"as_of": as_of, "wall_s": round(seconds, 1), "seconds": summary["seconds"], "new": summary["new"],
-                     "snapshot_s": summary.get("snapshot_seconds"), "rules_s": summary.get("rule_seconds"),
-                     "write_s": summary.get("write_seconds"),
-                     "updated": summary["updated"], "closed": summary["closed"], "alerts": summary["alerts"],
-                     "peak_rss_mib": peak, "cpu_s": CPU[-1], "load_avg": os.getloadavg()})
+        runs.append(
+            {
+                "as_of": as_of,
+                "wall_s": round(seconds, 1),
+                "seconds": summary["seconds"],
+                "new": summary["new"],
+                "snapshot_s": summary.get("snapshot_seconds"),
+                "rules_s": summary.get("rule_seconds"),
+                "write_s": summary.get("write_seconds"),
+                "updated": summary["updated"],
+                "closed": summary["closed"],
+                "alerts": summary["alerts"],
+                "peak_rss_mib": peak,
+                "cpu_s": CPU[-1],
+                "load_avg": os.getloadavg(),
+            }
+        )
         print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
     if runs:
         results["screen_runs"] = runs
@@ -202,19 +231,34 @@ def main() -> None:
     hand = duck.query(f"WITH {common}, flagged AS ({flags}) SELECT count(*) FROM flagged")[0][0]
     hand_s, hand_cpu = time.monotonic() - t, time.process_time() - c
     results["rule_evaluation"] = {
-        "snapshot_and_feeds_load_s": round(load_s, 2), "engine_s": round(engine_s, 2), "engine_cpu_s": round(engine_cpu, 2),
-        "engine_flagged": engine_n, "engine_hit_rows": duck.query("SELECT count(*) FROM hits")[0][0],
-        "hand_same_output_s": round(same_s, 2), "hand_same_output_cpu_s": round(same_cpu, 2),
-        "hand_same_output_flagged": same_n, "rows_differing": differ,
-        "ratio": round(engine_s / same_s, 2), "cpu_ratio": round(engine_cpu / same_cpu, 2),
-        "hand_flags_only_s": round(hand_s, 2), "hand_flags_only_cpu_s": round(hand_cpu, 2), "hand_flags_only": hand,
-        "ratio_to_flags_only": round(engine_s / hand_s, 2), "load_avg": os.getloadavg()}
+        "snapshot_and_feeds_load_s": round(load_s, 2),
+        "engine_s": round(engine_s, 2),
+        "engine_cpu_s": round(engine_cpu, 2),
+        "engine_flagged": engine_n,
+        "engine_hit_rows": duck.query("SELECT count(*) FROM hits")[0][0],
+        "hand_same_output_s": round(same_s, 2),
+        "hand_same_output_cpu_s": round(same_cpu, 2),
+        "hand_same_output_flagged": same_n,
+        "rows_differing": differ,
+        "ratio": round(engine_s / same_s, 2),
+        "cpu_ratio": round(engine_cpu / same_cpu, 2),
+        "hand_flags_only_s": round(hand_s, 2),
+        "hand_flags_only_cpu_s": round(hand_cpu, 2),
+        "hand_flags_only": hand,
+        "ratio_to_flags_only": round(engine_s / hand_s, 2),
+        "load_avg": os.getloadavg(),
+    }
     print(json.dumps(results["rule_evaluation"]), flush=True)
     duck.con.close()
 
     seconds, peak, out = child("screen", "--as-of", args.as_of, "--simulate", "--threshold", args.threshold, "--json")
     sim = json.loads(out.strip().splitlines()[-1])
-    results["simulation"] = {"wall_s": round(seconds, 1), "seconds": sim["seconds"], "cpu_s": CPU[-1], "total": sim["simulated"]["total"]}
+    results["simulation"] = {
+        "wall_s": round(seconds, 1),
+        "seconds": sim["seconds"],
+        "cpu_s": CPU[-1],
+        "total": sim["simulated"]["total"],
+    }
     print(json.dumps(results["simulation"]), flush=True)
     name = "results.json" if not (args.skip_import or args.skip_screen) else "results-partial.json"
     (args.data / name).write_text(json.dumps(results, ensure_ascii=False, indent=2))

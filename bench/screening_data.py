@@ -10,6 +10,7 @@ The loader is a benchmark tool, not the registry importer: ID numbers are stored
 hash (computed in SQL, as the registry does) and masked form; the ciphertext column holds a
 marker, since screening never decrypts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings.base")
 
-HEADERS = ["户编号", "县", "乡镇", "村", "姓名", "身份证号", "与户主关系", "劳动能力", "健康状况", "在校状况", "务工状况",
-           "是否参加医保", "是否脱贫户", "脱贫年度", "联系电话", "收入年度", "工资性收入", "生产经营性收入", "财产性收入",
-           "转移性收入", "生产经营性支出", "合规自付支出", "住房安全", "饮水安全"]
+HEADERS = [
+    "户编号",
+    "县",
+    "乡镇",
+    "村",
+    "姓名",
+    "身份证号",
+    "与户主关系",
+    "劳动能力",
+    "健康状况",
+    "在校状况",
+    "务工状况",
+    "是否参加医保",
+    "是否脱贫户",
+    "脱贫年度",
+    "联系电话",
+    "收入年度",
+    "工资性收入",
+    "生产经营性收入",
+    "财产性收入",
+    "转移性收入",
+    "生产经营性支出",
+    "合规自付支出",
+    "住房安全",
+    "饮水安全",
+]
 
 
 def generate(out: Path, households: int, seed: int) -> None:
@@ -37,13 +61,18 @@ def generate(out: Path, households: int, seed: int) -> None:
     from zhenxing.screening.generate import write_feeds
 
     regions_load_builtin()
-    villages = list(Region.objects.filter(level=Level.VILLAGE, path__startswith="230000000000/232700000000/")
-                    .select_related("parent__parent").order_by("code"))
+    villages = list(
+        Region.objects.filter(level=Level.VILLAGE, path__startswith="230000000000/232700000000/")
+        .select_related("parent__parent")
+        .order_by("code")
+    )
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute("CREATE TABLE vil (vi INTEGER, code VARCHAR, county VARCHAR, town VARCHAR, village VARCHAR)")
-    con.executemany("INSERT INTO vil VALUES (?, ?, ?, ?, ?)",
-                    [(i, v.code, v.parent.parent.name, v.parent.name, v.name) for i, v in enumerate(villages)])
+    con.executemany(
+        "INSERT INTO vil VALUES (?, ?, ?, ?, ?)",
+        [(i, v.code, v.parent.parent.name, v.parent.name, v.name) for i, v in enumerate(villages)],
+    )
     nv = len(villages)
 
     def r(expr, salt):
@@ -52,12 +81,12 @@ def generate(out: Path, households: int, seed: int) -> None:
     check = feeds._checksum_sql("f17")
     t = time.monotonic()
     con.execute(f"""CREATE TABLE hh AS SELECT i, i % {nv} AS vi,
-        1 + CAST(floor({r('i', 'size')} * 4.99) AS INTEGER) AS size,
-        {r('i', 'poor')} < 0.35 AS poor, {r('i', 'inc')} AS inc_r
+        1 + CAST(floor({r("i", "size")} * 4.99) AS INTEGER) AS size,
+        {r("i", "poor")} < 0.35 AS poor, {r("i", "inc")} AS inc_r
         FROM range({households}) t(i)""")
-    con.execute(f"""CREATE TABLE mem AS SELECT h.*, j, CAST(h.i * 5 + j AS BIGINT) AS g FROM hh h,
+    con.execute("""CREATE TABLE mem AS SELECT h.*, j, CAST(h.i * 5 + j AS BIGINT) AS g FROM hh h,
         LATERAL (SELECT unnest(range(h.size)) AS j)""")
-    con.execute(f"""CREATE TABLE p AS SELECT m.*, v.code, v.county, v.town, v.village,
+    con.execute("""CREATE TABLE p AS SELECT m.*, v.code, v.county, v.town, v.village,
         DATE '1940-01-01' + CAST(((g // 1000) * 37) % 29000 AS INTEGER) AS born,
         substr(v.code, 1, 6) AS area FROM mem m JOIN vil v ON v.vi = m.vi""")
     con.execute(f"""CREATE TABLE people AS SELECT *, f17 || {check} AS id FROM
@@ -67,25 +96,25 @@ def generate(out: Path, households: int, seed: int) -> None:
     con.execute(f"""COPY (SELECT
         'H' || lpad(CAST(i AS VARCHAR), 9, '0') AS "户编号", county AS "县", town AS "乡镇", village AS "村",
         '成员' || CAST(g AS VARCHAR) AS "姓名", id AS "身份证号", {relation} AS "与户主关系",
-        CASE WHEN {age} < 16 OR {age} > 70 THEN '无劳动力' WHEN {r('g', 'lab')} < 0.85 THEN '普通劳动力'
-             WHEN {r('g', 'lab')} < 0.95 THEN '弱劳动力' ELSE '丧失劳动力' END AS "劳动能力",
-        CASE WHEN {r('g', 'hl')} < 0.80 THEN '健康' WHEN {r('g', 'hl')} < 0.92 THEN '长期慢性病'
-             WHEN {r('g', 'hl')} < 0.96 THEN '大病' ELSE '残疾' END AS "健康状况",
+        CASE WHEN {age} < 16 OR {age} > 70 THEN '无劳动力' WHEN {r("g", "lab")} < 0.85 THEN '普通劳动力'
+             WHEN {r("g", "lab")} < 0.95 THEN '弱劳动力' ELSE '丧失劳动力' END AS "劳动能力",
+        CASE WHEN {r("g", "hl")} < 0.80 THEN '健康' WHEN {r("g", "hl")} < 0.92 THEN '长期慢性病'
+             WHEN {r("g", "hl")} < 0.96 THEN '大病' ELSE '残疾' END AS "健康状况",
         CASE WHEN {age} < 6 THEN '学龄前儿童' WHEN {age} <= 15 THEN
-             (CASE WHEN {r('g', 'drop')} < 0.003 THEN '辍学' ELSE '义务教育在校生' END)
+             (CASE WHEN {r("g", "drop")} < 0.003 THEN '辍学' ELSE '义务教育在校生' END)
              WHEN {age} <= 18 THEN '高中或中职在校生' ELSE '非在校生' END AS "在校状况",
-        CASE WHEN {age} BETWEEN 18 AND 60 AND {r('g', 'wk')} < 0.5 THEN '县内务工' ELSE '未务工' END AS "务工状况",
-        CASE WHEN {r('g', 'ins')} < 0.985 THEN '是' ELSE '否' END AS "是否参加医保",
+        CASE WHEN {age} BETWEEN 18 AND 60 AND {r("g", "wk")} < 0.5 THEN '县内务工' ELSE '未务工' END AS "务工状况",
+        CASE WHEN {r("g", "ins")} < 0.985 THEN '是' ELSE '否' END AS "是否参加医保",
         CASE WHEN poor THEN '是' ELSE '否' END AS "是否脱贫户", CASE WHEN poor THEN '2019' ELSE '' END AS "脱贫年度",
         '13900000000' AS "联系电话", 2021 AS "收入年度",
         CAST(round(inc_r * 40000 * size, 2) AS DECIMAL(12,2)) AS "工资性收入",
-        CAST(round({r('i', 'bus')} * 8000, 2) AS DECIMAL(12,2)) AS "生产经营性收入",
-        CAST(round({r('i', 'pro')} * 500, 2) AS DECIMAL(12,2)) AS "财产性收入",
-        CAST(round(500 + {r('i', 'tr')} * 3000, 2) AS DECIMAL(12,2)) AS "转移性收入",
-        CAST(round({r('i', 'bus')} * 2000, 2) AS DECIMAL(12,2)) AS "生产经营性支出",
-        CAST(round({r('i', 'sp')} * 3000, 2) AS DECIMAL(12,2)) AS "合规自付支出",
-        CASE WHEN {r('i', 'hs')} < 0.01 THEN '否' ELSE '是' END AS "住房安全",
-        CASE WHEN {r('vi', 'ws')} < 0.03 THEN '否' ELSE '是' END AS "饮水安全"
+        CAST(round({r("i", "bus")} * 8000, 2) AS DECIMAL(12,2)) AS "生产经营性收入",
+        CAST(round({r("i", "pro")} * 500, 2) AS DECIMAL(12,2)) AS "财产性收入",
+        CAST(round(500 + {r("i", "tr")} * 3000, 2) AS DECIMAL(12,2)) AS "转移性收入",
+        CAST(round({r("i", "bus")} * 2000, 2) AS DECIMAL(12,2)) AS "生产经营性支出",
+        CAST(round({r("i", "sp")} * 3000, 2) AS DECIMAL(12,2)) AS "合规自付支出",
+        CASE WHEN {r("i", "hs")} < 0.01 THEN '否' ELSE '是' END AS "住房安全",
+        CASE WHEN {r("vi", "ws")} < 0.03 THEN '否' ELSE '是' END AS "饮水安全"
         FROM people ORDER BY g) TO '{out / "households.csv"}' (HEADER, DELIMITER ',')""")
     members = con.execute("SELECT count(*) FROM people").fetchone()[0]
     print(f"households.csv: {households} households, {members} members, {time.monotonic() - t:.1f} s")
@@ -96,8 +125,14 @@ def generate(out: Path, households: int, seed: int) -> None:
 
 LABOUR = {"普通劳动力": "normal", "弱劳动力": "weak", "丧失劳动力": "lost", "无劳动力": "none"}
 HEALTH = {"健康": "healthy", "长期慢性病": "chronic", "大病": "serious", "残疾": "disabled"}
-SCHOOL = {"学龄前儿童": "preschool", "义务教育在校生": "compulsory", "高中或中职在校生": "high_school",
-          "高等教育在校生": "higher", "辍学": "dropout", "非在校生": "not_in_school"}
+SCHOOL = {
+    "学龄前儿童": "preschool",
+    "义务教育在校生": "compulsory",
+    "高中或中职在校生": "high_school",
+    "高等教育在校生": "higher",
+    "辍学": "dropout",
+    "非在校生": "not_in_school",
+}
 WORK = {"省外务工": "out_of_province", "省内县外务工": "in_province", "县内务工": "in_county", "未务工": "none"}
 RELATION = {"户主": "head", "配偶": "spouse", "之子": "son", "之女": "daughter", "之孙子": "grandson"}
 
@@ -122,12 +157,20 @@ def load(out: Path) -> None:
     regions_load_builtin()
     t = time.monotonic()
     con = duckdb.connect()
-    con.execute(f"CREATE TABLE src AS SELECT * FROM read_csv('{out / 'households.csv'}', header=true, all_varchar=true)")
-    codes = {(c, t_, v): code for code, v, t_, c in
-             Region.objects.filter(level=Level.VILLAGE).values_list("code", "name", "parent__name", "parent__parent__name")}
+    con.execute(
+        f"CREATE TABLE src AS SELECT * FROM read_csv('{out / 'households.csv'}', header=true, all_varchar=true)"
+    )
+    codes = {
+        (c, t_, v): code
+        for code, v, t_, c in Region.objects.filter(level=Level.VILLAGE).values_list(
+            "code", "name", "parent__name", "parent__parent__name"
+        )
+    }
     ids = dict(Region.objects.filter(level=Level.VILLAGE).values_list("code", "id"))
     con.execute("CREATE TABLE vmap (county VARCHAR, town VARCHAR, village VARCHAR, village_id BIGINT)")
-    con.executemany("INSERT INTO vmap VALUES (?, ?, ?, ?)", [(c, t_, v, ids[code]) for (c, t_, v), code in codes.items()])
+    con.executemany(
+        "INSERT INTO vmap VALUES (?, ?, ?, ?)", [(c, t_, v, ids[code]) for (c, t_, v), code in codes.items()]
+    )
     con.execute("""CREATE TABLE h AS SELECT row_number() OVER (ORDER BY "户编号") AS id, * FROM (
         SELECT "户编号", any_value("县") AS county, any_value("乡镇") AS town, any_value("村") AS village,
                any_value("是否脱贫户") = '是' AS poor, any_value("脱贫年度") AS exit_year,
@@ -143,36 +186,52 @@ def load(out: Path) -> None:
         round((CAST(h.wage AS DECIMAL(14,2)) + CAST(h.bus AS DECIMAL(14,2)) + CAST(h.pro AS DECIMAL(14,2))
                + CAST(h.tr AS DECIMAL(14,2)) - CAST(h.cost AS DECIMAL(14,2))) / h.n, 2), now(), now()
         FROM h JOIN vmap m ON m.county = h.county AND m.town = h.town AND m.village = h.village)
-        TO '{tmp / 'household.csv'}' (HEADER false)""")
+        TO '{tmp / "household.csv"}' (HEADER false)""")
     con.execute(f"""COPY (SELECT h.id, CAST(h.year AS INTEGER), h.wage, h.bus, h.pro, h.tr, h.cost, h.sp FROM h)
-        TO '{tmp / 'income.csv'}' (HEADER false)""")
+        TO '{tmp / "income.csv"}' (HEADER false)""")
     con.execute(f"""COPY (SELECT h.id, s."姓名", 'bench', {hmac_sql('s."身份证号"')},
         substr(s."身份证号", 1, 6) || '********' || substr(s."身份证号", 15, 4), {_case('s."与户主关系"', RELATION)},
         CASE WHEN CAST(substr(s."身份证号", 17, 1) AS INTEGER) % 2 = 1 THEN 'male' ELSE 'female' END,
         strptime(substr(s."身份证号", 7, 8), '%Y%m%d')::DATE, {_case('s."劳动能力"', LABOUR)},
         {_case('s."健康状况"', HEALTH)}, {_case('s."在校状况"', SCHOOL)}, {_case('s."务工状况"', WORK)},
         s."是否参加医保" = '是', 'active', NULL
-        FROM src s JOIN h USING ("户编号")) TO '{tmp / 'member.csv'}' (HEADER false)""")
+        FROM src s JOIN h USING ("户编号")) TO '{tmp / "member.csv"}' (HEADER false)""")
     print(f"prepared in {time.monotonic() - t:.1f} s")
     t = time.monotonic()
     tables = [
-        ("registry_household", "id, number, village_id, address, phone, formerly_poor, exit_year, monitoring_status, "
-         "monitoring_kind, housing_safe, schooling_secured, medical_insured, water_safe, head_name, living_members, "
-         "income_year, per_capita_income, created_at, updated_at", "household.csv"),
-        ("registry_householdincome", "household_id, year, wage_income, business_income, property_income, transfer_income, "
-         "business_cost, eligible_spending", "income.csv"),
-        ("registry_member", "household_id, name, id_cipher, id_hash, id_masked, relation, sex, birth_date, labour, health, "
-         "schooling, work_status, insured, status, death_date", "member.csv"),
+        (
+            "registry_household",
+            "id, number, village_id, address, phone, formerly_poor, exit_year, monitoring_status, "
+            "monitoring_kind, housing_safe, schooling_secured, medical_insured, water_safe, head_name, living_members, "
+            "income_year, per_capita_income, created_at, updated_at",
+            "household.csv",
+        ),
+        (
+            "registry_householdincome",
+            "household_id, year, wage_income, business_income, property_income, transfer_income, "
+            "business_cost, eligible_spending",
+            "income.csv",
+        ),
+        (
+            "registry_member",
+            "household_id, name, id_cipher, id_hash, id_masked, relation, sex, birth_date, labour, health, "
+            "schooling, work_status, insured, status, death_date",
+            "member.csv",
+        ),
     ]
     with connection.cursor() as cur:
         cur.execute("TRUNCATE registry_member, registry_householdincome, registry_household RESTART IDENTITY CASCADE")
         for table, cols, name in tables:
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy, \
-                    (tmp / name).open("rb") as fh:
+            with (
+                cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy,
+                (tmp / name).open("rb") as fh,
+            ):
                 while chunk := fh.read(1 << 22):
                     copy.write(chunk)
             print(f"{table}: loaded")
-        cur.execute("SELECT setval(pg_get_serial_sequence('registry_household', 'id'), (SELECT max(id) FROM registry_household))")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('registry_household', 'id'), (SELECT max(id) FROM registry_household))"
+        )
         cur.execute("ANALYZE registry_household; ANALYZE registry_member; ANALYZE registry_householdincome")
     print(f"COPY into PostgreSQL: {time.monotonic() - t:.1f} s")
 

@@ -5,6 +5,7 @@ or the model label it reads (with "x-scope-lookup" for the path parameter). A te
 OpenAPI document and checks that every operation with a path parameter answers 404 for a
 record outside the caller's scope.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -65,10 +66,10 @@ api = NinjaAPI(
     title="振兴 API",
     version="1",
     description="巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作系统接口。认证：POST /api/v1/auth/token，"
-                "之后在请求头中携带 Authorization: Bearer <token>。错误一律为 {\"detail\": 中文说明}，"
-                "校验错误（422）另有 errors 列表 [{loc, field, msg}]；403 无权办理，404 记录不存在或不在数据权限范围内，"
-                "409 记录已被他人修改（请刷新后按新的 version 重试）。列表一律按 after + limit 分页（limit 最多 500），"
-                "有下一页时响应头 X-Next-Cursor 给出下一页的 after，Link 头给出下一页地址。",
+    '之后在请求头中携带 Authorization: Bearer <token>。错误一律为 {"detail": 中文说明}，'
+    "校验错误（422）另有 errors 列表 [{loc, field, msg}]；403 无权办理，404 记录不存在或不在数据权限范围内，"
+    "409 记录已被他人修改（请刷新后按新的 version 重试）。列表一律按 after + limit 分页（limit 最多 500），"
+    "有下一页时响应头 X-Next-Cursor 给出下一页的 after，Link 头给出下一页地址。",
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
     renderer=ChineseJSONRenderer(),
@@ -120,8 +121,9 @@ def request_invalid(request, exc: ninja_errors.ValidationError):
     errors = []
     for e in exc.errors:
         loc = [str(x) if not isinstance(x, int) else x for x in e.get("loc", ())]
-        field = next((x for x in reversed(loc) if isinstance(x, str) and x not in {"body", "query", "path", "form",
-                                                                                   "file"}), "")
+        field = next(
+            (x for x in reversed(loc) if isinstance(x, str) and x not in {"body", "query", "path", "form", "file"}), ""
+        )
         errors.append({"loc": loc, "field": field, "msg": _pydantic_message(e.get("type", ""))})
     return _invalid(request, errors)
 
@@ -130,8 +132,11 @@ def request_invalid(request, exc: ninja_errors.ValidationError):
 def service_refused(request, exc: ValidationError):
     """A service (or the operation) refused the values: ``ValidationError({field: [messages]})`` or a message."""
     if hasattr(exc, "error_dict"):
-        errors = [{"loc": [] if f == NON_FIELD_ERRORS else [f], "field": "" if f == NON_FIELD_ERRORS else f,
-                   "msg": m} for f, e in exc.error_dict.items() for m in ValidationError(e).messages]
+        errors = [
+            {"loc": [] if f == NON_FIELD_ERRORS else [f], "field": "" if f == NON_FIELD_ERRORS else f, "msg": m}
+            for f, e in exc.error_dict.items()
+            for m in ValidationError(e).messages
+        ]
     else:
         errors = [{"loc": [], "field": "", "msg": m} for m in exc.messages]
     return _invalid(request, errors)

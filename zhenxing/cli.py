@@ -7,6 +7,7 @@ and every command a module adds (``zhenxing help`` lists them). Each run first c
 When the database cannot be reached, a command prints one line (数据库无法连接：…) and exits
 with status 3.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,11 @@ def var_dirs_create() -> None:
     try:
         var = getattr(settings, "VAR_DIR", None)
         paths = [settings.MEDIA_ROOT, settings.STATIC_ROOT]
-        paths += [Path(db["NAME"]).parent for db in settings.DATABASES.values()
-                  if db["ENGINE"].endswith("sqlite3") and db.get("NAME") and str(db["NAME"]) != ":memory:"]
+        paths += [
+            Path(db["NAME"]).parent
+            for db in settings.DATABASES.values()
+            if db["ENGINE"].endswith("sqlite3") and db.get("NAME") and str(db["NAME"]) != ":memory:"
+        ]
     except (ImproperlyConfigured, ImportError):
         return  # Django reports the settings' error itself when it runs the command
     if var is None:

@@ -14,6 +14,7 @@ test reads as a sentence about who may do what.
 - ``w.ducha``       inspector (read-only), prefecture level
 - ``w.r``           regions by short name: w.r.fendou, w.r.tahe, ...
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -59,8 +60,14 @@ def make_world() -> SimpleNamespace:
     by_code = {r.code: r for r in Region.objects.filter(code__in=REGION_CODES.values())}
     w = SimpleNamespace(r=SimpleNamespace(**{k: by_code[c] for k, c in REGION_CODES.items()}))
     for name, role, region, dept in PEOPLE:
-        user = User(username=f"t-{name}", role=role, region=by_code[REGION_CODES[region]], department=dept,
-                    full_name=name, must_change_password=False)
+        user = User(
+            username=f"t-{name}",
+            role=role,
+            region=by_code[REGION_CODES[region]],
+            department=dept,
+            full_name=name,
+            must_change_password=False,
+        )
         user.set_password(PASSWORD)
         user.save()
         setattr(w, name, user)

@@ -1,4 +1,5 @@
 """Root URLs. Each domain app's ``urls`` module is mounted at /<label>/ (see lib/modules.py)."""
+
 from django.urls import include, path
 
 from zhenxing.api import api

@@ -1,5 +1,6 @@
 """View decorators. Every URL pattern's view is either ``public_view`` or ``staff_view``;
 a test walks all URL patterns and fails on any other."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -15,8 +16,9 @@ def public_view(fn):
     return fn
 
 
-def staff_view(*, model=None, url_kwarg: str = "pk", lookup: str = "pk", roles: set[str] | None = None,
-               write: str | None = None):
+def staff_view(
+    *, model=None, url_kwarg: str = "pk", lookup: str = "pk", roles: set[str] | None = None, write: str | None = None
+):
     """Login required; optional role check; and for detail URLs the scoped lookup itself.
 
     With ``model``, the URL's ``url_kwarg`` is resolved through the data scope and the view

@@ -38,8 +38,13 @@ class MeOut(Schema):
     must_change_password: bool
 
 
-@router.post("/auth/token", auth=None, response=TokenOut, openapi_extra={"x-scope": "public"},
-             summary="用用户名和密码换取接口令牌")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response=TokenOut,
+    openapi_extra={"x-scope": "public"},
+    summary="用用户名和密码换取接口令牌",
+)
 def token(request, payload: TokenIn):
     try:
         user = authenticate(request, username=payload.username, password=payload.password)
@@ -58,7 +63,13 @@ def me(request):
     user = request.user
     chain = user.region.ancestors()
     ref = lambda r: {"code": r.code, "name": r.name, "level": r.level}  # noqa: E731
-    return {"username": user.username, "full_name": user.full_name, "role": user.role,
-            "role_label": str(user.get_role_display()), "department": user.department,
-            "region": ref(user.region), "region_path": [ref(r) for r in chain],
-            "must_change_password": user.must_change_password}
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "role_label": str(user.get_role_display()),
+        "department": user.department,
+        "region": ref(user.region),
+        "region_path": [ref(r) for r in chain],
+        "must_change_password": user.must_change_password,
+    }

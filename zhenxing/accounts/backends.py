@@ -19,8 +19,9 @@ def lock_refusing(request, username: str) -> lockout.Lock | None:
     asks first to tell the user which lock and until when; the backend asks again for the API."""
     lock = lockout.lock_for(username, client_ip(request))
     if lock:
-        audit.event_log(action="login_locked", actor=None, request=request,
-                        extra={"username": username, "lock": lock.kind})
+        audit.event_log(
+            action="login_locked", actor=None, request=request, extra={"username": username, "lock": lock.kind}
+        )
     return lock
 
 
@@ -45,9 +46,17 @@ class LockoutModelBackend(ModelBackend):
         audit.event_log(action="login_failed", actor=None, request=request, extra={"username": username})
         # Tries refused by a lock are not recorded, so a lock in force now began with this failure.
         if lock := lockout.account_lock(username):
-            audit.event_log(action="account_locked", actor=None, request=request,
-                            extra={"username": username, "failures": lock.failures, "until": lock.until})
+            audit.event_log(
+                action="account_locked",
+                actor=None,
+                request=request,
+                extra={"username": username, "failures": lock.failures, "until": lock.until},
+            )
         if lock := lockout.address_lock(ip):
-            audit.event_log(action="address_throttled", actor=None, request=request,
-                            extra={"ip": ip, "failures": lock.failures, "until": lock.until})
+            audit.event_log(
+                action="address_throttled",
+                actor=None,
+                request=request,
+                extra={"ip": ip, "failures": lock.failures, "until": lock.until},
+            )
         return None

@@ -1,4 +1,5 @@
 """Demo accounts. The password is printed in the README; never use these in production."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -37,8 +38,14 @@ def load(*, out) -> None:
         for username, role, code, dept, full_name in DEMO_ACCOUNTS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, role=role, region=regions[code], department=dept,
-                            full_name=full_name, must_change_password=False)
+                user = User(
+                    username=username,
+                    role=role,
+                    region=regions[code],
+                    department=dept,
+                    full_name=full_name,
+                    must_change_password=False,
+                )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 created += 1

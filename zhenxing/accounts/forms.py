@@ -27,16 +27,22 @@ class LoginForm(AuthenticationForm):
             lock = lock_refusing(self.request, username)
             if lock:
                 code = "locked" if lock.kind == lockout.ACCOUNT else "address_locked"
-                raise forms.ValidationError(self.error_messages[code], code=code,
-                                            params={"until": time_format(timezone.localtime(lock.until), "H:i")})
+                raise forms.ValidationError(
+                    self.error_messages[code],
+                    code=code,
+                    params={"until": time_format(timezone.localtime(lock.until), "H:i")},
+                )
         return super().clean()
 
 
 class PasswordChangeForm(SetPasswordForm):
     """Old password, then the new one twice; the policy comes from AUTH_PASSWORD_VALIDATORS."""
 
-    old_password = forms.CharField(label=_("原密码"), strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password", "autofocus": True}))
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
     field_order = ["old_password", "new_password1", "new_password2"]
 
     def clean_old_password(self):
@@ -54,8 +60,9 @@ class UserCreateForm(forms.Form):
     department = forms.ChoiceField(label=_("行业部门"), choices=[("", "—")] + list(Department.choices), required=False)
     unit = forms.CharField(label=_("工作单位"), max_length=128, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
-    password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput,
-                               help_text=_("用户首次登录时须修改密码。"))
+    password = forms.CharField(
+        label=_("初始密码"), strip=False, widget=forms.PasswordInput, help_text=_("用户首次登录时须修改密码。")
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)

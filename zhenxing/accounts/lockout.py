@@ -14,6 +14,7 @@ A lock lasts while the window still holds the threshold's number of failures: it
 by a lock are not counted. Lifts are rows of ``LoginAttempt`` with ``unlock=True``: an account's
 lift has the username and no address, an address's lift the address and no username.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -105,10 +106,20 @@ def current_locks(now: datetime | None = None) -> tuple[list[Lock], list[Lock]]:
     """Every account lock and every address throttle in force (account keys in lower case)."""
     now = now or timezone.now()
     recent = LoginAttempt.objects.filter(success=False, unlock=False, at__gte=_window_start(now))
-    names = (recent.annotate(name=Lower("username")).values("name").annotate(n=Count("id"))
-             .filter(n__gte=settings.LOGIN_MAX_FAILURES).values_list("name", flat=True))
-    ips = (recent.exclude(ip=None).values("ip").annotate(n=Count("id"))
-           .filter(n__gte=settings.LOGIN_ADDRESS_MAX_FAILURES).values_list("ip", flat=True))
+    names = (
+        recent.annotate(name=Lower("username"))
+        .values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gte=settings.LOGIN_MAX_FAILURES)
+        .values_list("name", flat=True)
+    )
+    ips = (
+        recent.exclude(ip=None)
+        .values("ip")
+        .annotate(n=Count("id"))
+        .filter(n__gte=settings.LOGIN_ADDRESS_MAX_FAILURES)
+        .values_list("ip", flat=True)
+    )
     accounts = [lock for name in names if (lock := account_lock(name, now))]
     addresses = [lock for ip in ips if (lock := address_lock(ip, now))]
     return (sorted(accounts, key=lambda lock: lock.key), sorted(addresses, key=lambda lock: lock.key))

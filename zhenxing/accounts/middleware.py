@@ -10,8 +10,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Pages that must work for a user who is forced to change the password or is read-only.
-ALWAYS_ALLOWED_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/password", "/static/", "/healthz",
-                           "/public/", "/api/")
+ALWAYS_ALLOWED_PREFIXES = (
+    "/accounts/login",
+    "/accounts/logout",
+    "/accounts/password",
+    "/static/",
+    "/healthz",
+    "/public/",
+    "/api/",
+)
 
 
 class IdleTimeoutMiddleware:
@@ -38,8 +45,7 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and user.must_change_password
-                and not request.path.startswith(ALWAYS_ALLOWED_PREFIXES)):
+        if user.is_authenticated and user.must_change_password and not request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
             return redirect("accounts:password_change")
         return self.get_response(request)
 
@@ -52,7 +58,11 @@ class ReadOnlyRoleMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and user.is_read_only and request.method not in ("GET", "HEAD", "OPTIONS")
-                and not request.path.startswith(("/accounts/", "/api/"))):
+        if (
+            user.is_authenticated
+            and user.is_read_only
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not request.path.startswith(("/accounts/", "/api/"))
+        ):
             return HttpResponseForbidden("督查账户为只读账户，不能修改数据。".encode())
         return self.get_response(request)

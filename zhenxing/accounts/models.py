@@ -55,8 +55,9 @@ REGION_ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, null=True, related_name="users",
-                               verbose_name=_("所属区划"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, related_name="users", verbose_name=_("所属区划")
+    )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     department = models.CharField(_("行业部门"), max_length=32, choices=Department.choices, blank=True)
     unit = models.CharField(_("工作单位"), max_length=128, blank=True)

@@ -15,10 +15,12 @@ visible from below is read, not written, by the lower levels), the inspector onl
 line-department account writes only its own field. ``choices()`` is the queryset a form or API
 input may pick an id from, so a posted id outside the scope is refused.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
@@ -54,8 +56,15 @@ class ScopeRule:
 _RULES: dict[type[models.Model], ScopeRule] = {}
 
 
-def register(*, region: str | None = None, path: str | None = None, field: str | None = None,
-             departments: str | None = None, below: int | None = None, owner: str | None = None):
+def register(
+    *,
+    region: str | None = None,
+    path: str | None = None,
+    field: str | None = None,
+    departments: str | None = None,
+    below: int | None = None,
+    owner: str | None = None,
+):
     """Class decorator: ``@scope.register(region="village")`` on a model."""
     if (region is None) == (path is None):
         raise ImproperlyConfigured("scope.register needs exactly one of region= or path=")
@@ -63,9 +72,14 @@ def register(*, region: str | None = None, path: str | None = None, field: str |
     def deco(model: type[M]) -> type[M]:
         if below is not None and not region:
             raise ImproperlyConfigured("scope.register(below=) needs region=")
-        _RULES[model] = ScopeRule(region=region, path=path, field=field,
-                                  departments=departments or ("field" if field else "none"), below=below,
-                                  owner=owner)
+        _RULES[model] = ScopeRule(
+            region=region,
+            path=path,
+            field=field,
+            departments=departments or ("field" if field else "none"),
+            below=below,
+            owner=owner,
+        )
         return model
 
     return deco
@@ -292,8 +306,11 @@ def require_write(actor, target, action: str) -> None:
         return
     if not isinstance(target, Region) and actor.role == Role.DEPARTMENT_STAFF:
         field = rule_for(type(target)).field
-        if field and target.pk is not None and not scoped(actor, type(target)).filter(
-                pk=target.pk, **{field: actor.department}).exists():
+        if (
+            field
+            and target.pk is not None
+            and not scoped(actor, type(target)).filter(pk=target.pk, **{field: actor.department}).exists()
+        ):
             raise OutOfScope(DEPARTMENT_REFUSAL)
     if not region_in_scope(actor, region_of(target)):
         raise OutOfScope(SCOPE_REFUSAL)

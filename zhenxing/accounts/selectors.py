@@ -1,4 +1,5 @@
 """Reads for the accounts pages, scoped like every read (accounts/scope.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ def login_locks(*, user: User) -> tuple[list[AccountLock], list[lockout.Lock]]:
     belongs to no region; only prefecture and system admins open the accounts page)."""
     accounts, addresses = lockout.current_locks()
     by_name = {lock.key: lock for lock in accounts}
-    users = (scope.scoped(user, User).select_related("region").annotate(lname=Lower("username"))
-             .filter(lname__in=list(by_name)).order_by("username"))
+    users = (
+        scope.scoped(user, User)
+        .select_related("region")
+        .annotate(lname=Lower("username"))
+        .filter(lname__in=list(by_name))
+        .order_by("username")
+    )
     return [AccountLock(user=u, lock=by_name[u.lname]) for u in users], addresses

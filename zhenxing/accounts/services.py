@@ -1,4 +1,5 @@
 """Writes to accounts. Every function takes the acting user and owns its transaction."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,21 +22,35 @@ from .models import ROLE_LEVELS, ApiToken, Department, Role, User
 
 ACCOUNT_MANAGERS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 # The command line (an operator on the server, no actor) may create any account.
-WRITE_RULES = scope.write_rules({
-    "accounts.account.manage": scope.WriteRule(roles=frozenset(ACCOUNT_MANAGERS),
-                                               refusal="只有地区管理员或系统管理员可以管理账户"),
-    "accounts.lock.lift": scope.WriteRule(roles=frozenset(ACCOUNT_MANAGERS),
-                                          refusal="只有地区管理员或系统管理员可以解除登录锁定"),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "accounts.account.manage": scope.WriteRule(
+            roles=frozenset(ACCOUNT_MANAGERS), refusal="只有地区管理员或系统管理员可以管理账户"
+        ),
+        "accounts.lock.lift": scope.WriteRule(
+            roles=frozenset(ACCOUNT_MANAGERS), refusal="只有地区管理员或系统管理员可以解除登录锁定"
+        ),
+    }
+)
 
 
 def _check_manager(actor: User | None, region: Region) -> None:
     scope.require_write(actor, region, "accounts.account.manage")
 
 
-def user_create(*, actor: User | None, username: str, password: str, region: Region, role: str,
-                full_name: str = "", department: str = "", unit: str = "", phone: str = "",
-                must_change_password: bool = True) -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    region: Region,
+    role: str,
+    full_name: str = "",
+    department: str = "",
+    unit: str = "",
+    phone: str = "",
+    must_change_password: bool = True,
+) -> User:
     """Create a staff account. Accounts an admin creates must change the password at first login."""
     _check_manager(actor, region)
     errors: dict[str, list[str]] = {}
@@ -43,7 +58,8 @@ def user_create(*, actor: User | None, username: str, password: str, region: Reg
         errors.setdefault("role", []).append("未知角色")
     elif region.level not in ROLE_LEVELS[role]:
         errors.setdefault("region", []).append(
-            f"{Role(role).label}只能设在{'、'.join(sorted(str(lv) for lv in ROLE_LEVELS[role]))}层级")
+            f"{Role(role).label}只能设在{'、'.join(sorted(str(lv) for lv in ROLE_LEVELS[role]))}层级"
+        )
     if role == Role.DEPARTMENT_STAFF and department not in Department.values:
         errors.setdefault("department", []).append("行业部门账户须选择所属行业")
     if role != Role.DEPARTMENT_STAFF and department:
@@ -58,9 +74,18 @@ def user_create(*, actor: User | None, username: str, password: str, region: Reg
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), acting(actor):
-        user = User(username=username, full_name=full_name, region=region, role=role, department=department,
-                    unit=unit, phone=phone, must_change_password=must_change_password,
-                    is_staff=False, is_superuser=False)
+        user = User(
+            username=username,
+            full_name=full_name,
+            region=region,
+            role=role,
+            department=department,
+            unit=unit,
+            phone=phone,
+            must_change_password=must_change_password,
+            is_staff=False,
+            is_superuser=False,
+        )
         user.set_password(password)
         user.save()
     return user
@@ -103,8 +128,13 @@ def login_lock_lift(*, actor: User, username: str | None = None, ip: str | None 
                 raise ValidationError("账户不存在")
             _check_manager(actor, user.region)
             lockout.account_unlock(user.username)
-            audit.event_log(action="lock_lift", actor=actor, request=request, obj=user,
-                            extra={"kind": lockout.ACCOUNT, "username": user.username})
+            audit.event_log(
+                action="lock_lift",
+                actor=actor,
+                request=request,
+                obj=user,
+                extra={"kind": lockout.ACCOUNT, "username": user.username},
+            )
         else:
             try:
                 ip = str(ipaddress.ip_address(ip.strip()))
@@ -121,15 +151,22 @@ def _token_hash(key: str) -> str:
 def api_token_issue(*, user: User, request=None) -> tuple[str, ApiToken]:
     key = "zx_" + secrets.token_urlsafe(32)
     with transaction.atomic(), acting(user):
-        token = ApiToken.objects.create(user=user, key_hash=_token_hash(key), prefix=key[3:11],
-                                        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS))
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=_token_hash(key),
+            prefix=key[3:11],
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+        )
         audit.event_log(action="token", actor=user, request=request, extra={"prefix": token.prefix})
     return key, token
 
 
 def api_token_user(key: str) -> User | None:
-    token = (ApiToken.objects.select_related("user", "user__region")
-             .filter(key_hash=_token_hash(key), expires_at__gt=timezone.now()).first())
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=_token_hash(key), expires_at__gt=timezone.now())
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

@@ -43,8 +43,9 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_set_password(actor=request.user, user=request.user,
-                                       new_password=form.cleaned_data["new_password1"], request=request)
+            services.user_set_password(
+                actor=request.user, user=request.user, new_password=form.cleaned_data["new_password1"], request=request
+            )
         except ValidationError as exc:
             for msg in exc.messages:
                 form.add_error("new_password1", msg)
@@ -59,9 +60,16 @@ def password_change(request):
 def user_list(request):
     users = scope.scoped(request.user, User).select_related("region").order_by("region__path", "username")
     account_locks, address_locks = selectors.login_locks(user=request.user)
-    return render(request, "accounts/user_list.html", {
-        "users": users, "account_locks": account_locks, "address_locks": address_locks,
-        "locked_ids": {a.user.pk for a in account_locks}})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "users": users,
+            "account_locks": account_locks,
+            "address_locks": address_locks,
+            "locked_ids": {a.user.pk for a in account_locks},
+        },
+    )
 
 
 @staff_view(roles=MANAGERS)
@@ -70,9 +78,17 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.user_create(actor=request.user, username=data["username"], password=data["password"],
-                                 region=data["region"], role=data["role"], full_name=data["full_name"],
-                                 department=data["department"], unit=data["unit"], phone=data["phone"])
+            services.user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password"],
+                region=data["region"],
+                role=data["role"],
+                full_name=data["full_name"],
+                department=data["department"],
+                unit=data["unit"],
+                phone=data["phone"],
+            )
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 for msg in msgs:
@@ -90,8 +106,11 @@ def user_unlock(request, user):
         services.login_lock_lift(actor=request.user, username=user.username, request=request)
         messages.success(request, f"账户 {user.username} 的登录锁定已解除。")
         return redirect("accounts:user_list")
-    return render(request, "accounts/lock_lift_confirm.html", {
-        "target": f"账户 {user.username}（{user}）", "lock": lockout.account_lock(user.username)})
+    return render(
+        request,
+        "accounts/lock_lift_confirm.html",
+        {"target": f"账户 {user.username}（{user}）", "lock": lockout.account_lock(user.username)},
+    )
 
 
 @staff_view(roles=MANAGERS)
@@ -110,8 +129,9 @@ def address_unlock(request):
         ip = str(ipaddress.ip_address(ip))
     except ValueError:
         return redirect("accounts:user_list")
-    return render(request, "accounts/lock_lift_confirm.html", {
-        "target": f"地址 {ip}", "ip": ip, "lock": lockout.address_lock(ip)})
+    return render(
+        request, "accounts/lock_lift_confirm.html", {"target": f"地址 {ip}", "ip": ip, "lock": lockout.address_lock(ip)}
+    )
 
 
 @staff_view(model=User, roles=MANAGERS)

@@ -1,4 +1,5 @@
 """API for project assets (under the data scope)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,21 +53,36 @@ class InventoryOut(Schema):
 
 
 def _out(a: Asset, today: dt.date) -> dict:
-    return {**{k: getattr(a, k) for k in AssetOut.model_fields if hasattr(a, k)}, "county_code": a.county.code,
-            "village_code": a.village.code, "project_code": a.project_code,
-            "owner_name": "受益农户" if a.owner_household_id else a.owner_name,
-            "risks": selectors.risk_flags(a, today)}
+    return {
+        **{k: getattr(a, k) for k in AssetOut.model_fields if hasattr(a, k)},
+        "county_code": a.county.code,
+        "village_code": a.village.code,
+        "project_code": a.project_code,
+        "owner_name": "受益农户" if a.owner_household_id else a.owner_name,
+        "risks": selectors.risk_flags(a, today),
+    }
 
 
 @router.get("/assets/inventory", response=list[InventoryOut], openapi_extra=S, summary="资产按县和类别汇总")
 def inventory(request, response: HttpResponse, page: Keyset = Query(...)):
-    rows = [{"county_code": r["county__code"], "county": r["county__name"], "asset_class": r["asset_class"],
-             "class_label": r["class_label"], "count": r["n"], "value": r["value"], "disposed": r["disposed"]}
-            for r in selectors.inventory(selectors.assets(request.user))]
+    rows = [
+        {
+            "county_code": r["county__code"],
+            "county": r["county__name"],
+            "asset_class": r["asset_class"],
+            "class_label": r["class_label"],
+            "count": r["n"],
+            "value": r["value"],
+            "disposed": r["disposed"],
+        }
+        for r in selectors.inventory(selectors.assets(request.user))
+    ]
     return keyset_rows(request, response, rows, page, key=lambda r: f"{r['county_code']}/{r['asset_class']}")
 
 
-@router.get("/assets", response=list[AssetOut], openapi_extra=S, summary="项目资产（可按类别、是否有风险筛选；after 游标分页）")
+@router.get(
+    "/assets", response=list[AssetOut], openapi_extra=S, summary="项目资产（可按类别、是否有风险筛选；after 游标分页）"
+)
 def asset_list(request, response: HttpResponse, page: Keyset = Query(...), asset_class: str = "", risk: bool = False):
     today = dt.date.today()
     qs = selectors.assets(request.user)

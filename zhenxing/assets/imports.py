@@ -1,12 +1,12 @@
 """Asset rows for the shared import (zhenxing.funds.imports): upsert by 资产编号. The importer is
 registered with funds when Django loads this app (``AssetsConfig.ready``)."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhenxing.accounts import scope
-from zhenxing.funds.imports import (Importer, choice, date, decimal, required_text, row_cells, row_service_error,
-                                   text)
+from zhenxing.funds.imports import Importer, choice, date, decimal, required_text, row_cells, row_service_error, text
 from zhenxing.funds.models import Project
 from zhenxing.lib.tabular import CellError
 from zhenxing.registry.models import Household
@@ -16,10 +16,22 @@ from .models import Asset, AssetClass, OwnerKind
 
 
 def apply_assets(rows, result, actor) -> None:
-    spec = {"资产编号": required_text, "资产名称": required_text, "资产类别": lambda v: choice(v, AssetClass.choices),
-            "项目编号": required_text, "资产价值": decimal, "所有权人类型": lambda v: choice(v, OwnerKind.choices),
-            "所有权人": required_text, "所有权农户户编号": text, "经营主体": text, "管护主体": text,
-            "确权登记": required_text, "确权日期": date, "移交日期": date, "坐落位置": text}
+    spec = {
+        "资产编号": required_text,
+        "资产名称": required_text,
+        "资产类别": lambda v: choice(v, AssetClass.choices),
+        "项目编号": required_text,
+        "资产价值": decimal,
+        "所有权人类型": lambda v: choice(v, OwnerKind.choices),
+        "所有权人": required_text,
+        "所有权农户户编号": text,
+        "经营主体": text,
+        "管护主体": text,
+        "确权登记": required_text,
+        "确权日期": date,
+        "移交日期": date,
+        "坐落位置": text,
+    }
     visible = scope.scoped(actor, Project) if actor is not None else Project.objects.all()
     seen: dict[str, int] = {}
     for row_no, raw in rows:
@@ -46,11 +58,22 @@ def apply_assets(rows, result, actor) -> None:
         try:
             if existing is None:
                 services.asset_register(
-                    actor=actor, project=project, code=code, name=cells["资产名称"], asset_class=cells["资产类别"],
-                    value=cells["资产价值"], owner_kind=cells["所有权人类型"], owner_name=cells["所有权人"],
-                    owner_household=household, operator=cells["经营主体"], maintainer=cells["管护主体"],
-                    title_document=cells["确权登记"], title_date=cells["确权日期"], handed_over_on=cells["移交日期"],
-                    location=cells["坐落位置"])
+                    actor=actor,
+                    project=project,
+                    code=code,
+                    name=cells["资产名称"],
+                    asset_class=cells["资产类别"],
+                    value=cells["资产价值"],
+                    owner_kind=cells["所有权人类型"],
+                    owner_name=cells["所有权人"],
+                    owner_household=household,
+                    operator=cells["经营主体"],
+                    maintainer=cells["管护主体"],
+                    title_document=cells["确权登记"],
+                    title_date=cells["确权日期"],
+                    handed_over_on=cells["移交日期"],
+                    location=cells["坐落位置"],
+                )
                 result.created += 1
                 continue
             if existing.project_id != project.pk:
@@ -59,8 +82,9 @@ def apply_assets(rows, result, actor) -> None:
             if (existing.operator, existing.maintainer) == (cells["经营主体"], cells["管护主体"]):
                 result.unchanged += 1
             else:
-                services.asset_update_keepers(actor=actor, asset=existing, operator=cells["经营主体"],
-                                              maintainer=cells["管护主体"])
+                services.asset_update_keepers(
+                    actor=actor, asset=existing, operator=cells["经营主体"], maintainer=cells["管护主体"]
+                )
                 result.updated += 1
         except (ValidationError, PermissionDenied) as exc:
             row_service_error(result, row_no, exc, "资产编号")
@@ -68,8 +92,37 @@ def apply_assets(rows, result, actor) -> None:
             result.error(row_no, "资产编号", str(exc))
 
 
-ASSET_HEADERS = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
-                 "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
-IMPORTER = Importer("assets", "项目资产", ASSET_HEADERS, ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值",
-                                                      "所有权人类型", "所有权人", "确权登记", "确权日期", "移交日期"],
-                    apply_assets)
+ASSET_HEADERS = [
+    "资产编号",
+    "资产名称",
+    "资产类别",
+    "项目编号",
+    "资产价值",
+    "所有权人类型",
+    "所有权人",
+    "所有权农户户编号",
+    "经营主体",
+    "管护主体",
+    "确权登记",
+    "确权日期",
+    "移交日期",
+    "坐落位置",
+]
+IMPORTER = Importer(
+    "assets",
+    "项目资产",
+    ASSET_HEADERS,
+    [
+        "资产编号",
+        "资产名称",
+        "资产类别",
+        "项目编号",
+        "资产价值",
+        "所有权人类型",
+        "所有权人",
+        "确权登记",
+        "确权日期",
+        "移交日期",
+    ],
+    apply_assets,
+)

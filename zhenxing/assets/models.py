@@ -1,6 +1,7 @@
 """扶贫项目资产 (国办函〔2021〕51号): registered from an accepted project (or, for an asset formed
 before the system, directly with its source project as text and year), with ownership (确权),
 operator, maintainer, a maintenance ledger, income and its distribution, and disposal."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -36,8 +37,14 @@ class AssetStatus(models.TextChoices):
 @scope.register(region="village", departments="none")
 class Asset(models.Model):
     # Null for a historical asset (formed before the system): its project is then named in text.
-    project = models.ForeignKey("funds.Project", on_delete=models.PROTECT, related_name="assets", null=True,
-                                blank=True, verbose_name=_("形成资产的项目"))
+    project = models.ForeignKey(
+        "funds.Project",
+        on_delete=models.PROTECT,
+        related_name="assets",
+        null=True,
+        blank=True,
+        verbose_name=_("形成资产的项目"),
+    )
     source_project = models.CharField(_("形成资产的项目（系统外）"), max_length=200, blank=True)
     source_year = models.PositiveSmallIntegerField(_("项目年度（系统外）"), null=True, blank=True)
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
@@ -49,8 +56,14 @@ class Asset(models.Model):
     location = models.CharField(_("坐落位置"), max_length=200, blank=True)
     owner_kind = models.CharField(_("所有权人类型"), max_length=24, choices=OwnerKind.choices)
     owner_name = models.CharField(_("所有权人"), max_length=100)
-    owner_household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+", verbose_name=_("所有权农户"))
+    owner_household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所有权农户"),
+    )
     operator = models.CharField(_("经营主体"), max_length=100, blank=True)
     maintainer = models.CharField(_("管护主体"), max_length=100, blank=True)
     title_document = models.CharField(_("确权登记（证书或文号）"), max_length=100)
@@ -60,8 +73,9 @@ class Asset(models.Model):
     # Kept by the services so risk flags and the inventory are single indexed queries.
     last_inspection = models.DateField(_("最近巡查"), null=True, blank=True)
     last_income = models.DateField(_("最近收益"), null=True, blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                      related_name="+", verbose_name=_("登记人"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
     registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -72,9 +86,10 @@ class Asset(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="assets_value_not_negative"),
             # Formed by a project of the system, or a historical asset naming its project and year.
-            models.CheckConstraint(condition=Q(project__isnull=False) | (~Q(source_project="") &
-                                                                          Q(source_year__isnull=False)),
-                                   name="assets_project_or_source"),
+            models.CheckConstraint(
+                condition=Q(project__isnull=False) | (~Q(source_project="") & Q(source_year__isnull=False)),
+                name="assets_project_or_source",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,18 +147,22 @@ class AssetIncome(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="assets_income_positive"),
-            models.CheckConstraint(condition=Q(distributed_total__gte=0) & Q(distributed_total__lte=F("amount")),
-                                   name="assets_income_not_over_distributed"),
+            models.CheckConstraint(
+                condition=Q(distributed_total__gte=0) & Q(distributed_total__lte=F("amount")),
+                name="assets_income_not_over_distributed",
+            ),
         ]
 
 
 @scope.register(region="income__asset__village", departments="none")
 class IncomeDistribution(models.Model):
-    income = models.ForeignKey(AssetIncome, on_delete=models.PROTECT, related_name="distributions",
-                               verbose_name=_("收益"))
+    income = models.ForeignKey(
+        AssetIncome, on_delete=models.PROTECT, related_name="distributions", verbose_name=_("收益")
+    )
     recipient = models.CharField(_("分配对象"), max_length=100)
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("农户"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("农户")
+    )
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     meeting = models.CharField(_("决策会议（名称、日期）"), max_length=200)
     date = models.DateField(_("分配日期"))
@@ -164,8 +183,9 @@ class Disposal(models.Model):
     approval_document = models.CharField(_("批准文号"), max_length=100)
     approved_by = models.CharField(_("批准机关"), max_length=100)
     proceeds = models.DecimalField(_("处置收入（元）"), **MONEY, default=ZERO)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    related_name="+", verbose_name=_("记录人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
+    )
 
     class Meta:
         verbose_name = _("资产处置")

@@ -1,4 +1,5 @@
 """Reads for project assets: scoped lists, risk flags, the inventory and the handover table."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,8 @@ def risk_q(as_of: dt.date) -> dict[str, Q]:
     """Each risk as a filter. A boundary is inclusive of safety: income exactly 12 months ago is not late."""
     year_ago = months_back(as_of, 12)
     return {
-        "no_income": Q(asset_class=AssetClass.INCOME_GENERATING) & (
-            Q(last_income__lt=year_ago) | Q(last_income__isnull=True, handed_over_on__lt=year_ago)),
+        "no_income": Q(asset_class=AssetClass.INCOME_GENERATING)
+        & (Q(last_income__lt=year_ago) | Q(last_income__isnull=True, handed_over_on__lt=year_ago)),
         "no_maintainer": Q(maintainer=""),
         "no_inspection": Q(last_inspection__lt=year_ago) | Q(last_inspection__isnull=True, handed_over_on__lt=year_ago),
     }
@@ -77,9 +78,11 @@ def risk_counts(qs: QuerySet[Asset], as_of: dt.date | None = None) -> dict[str, 
 
 def inventory(qs: QuerySet[Asset]) -> list[dict]:
     """Count and value by county and class (one grouped query)."""
-    rows = (qs.values("county__name", "county__code", "asset_class")
-            .annotate(n=Count("id"), value=Sum("value"), disposed=Count("id", filter=Q(status=AssetStatus.DISPOSED)))
-            .order_by("county__code", "asset_class"))
+    rows = (
+        qs.values("county__name", "county__code", "asset_class")
+        .annotate(n=Count("id"), value=Sum("value"), disposed=Count("id", filter=Q(status=AssetStatus.DISPOSED)))
+        .order_by("county__code", "asset_class")
+    )
     labels = dict(AssetClass.choices)
     return [{**r, "class_label": str(labels[r["asset_class"]])} for r in rows]
 
@@ -88,12 +91,24 @@ def handover_rows(*, county, year: int) -> tuple[list[str], list[list[str]]]:
     """The public handover table: no household names (an asset given to a household shows 农户)."""
     columns = ["资产编号", "资产名称", "类别", "所在村", "价值（元）", "形成项目", "所有权人", "管护主体", "移交日期"]
     rows = []
-    qs = (Asset.objects.filter(county=county, handed_over_on__year=year).select_related("village", "project")
-          .order_by("code"))
+    qs = (
+        Asset.objects.filter(county=county, handed_over_on__year=year)
+        .select_related("village", "project")
+        .order_by("code")
+    )
     for a in qs:
         personal = a.owner_kind == OwnerKind.HOUSEHOLD
-        rows.append([a.code, a.name, str(a.get_asset_class_display()), a.village.name, str(a.value),
-                     a.project_code or a.source_project,
-                     "受益农户" if personal else a.owner_name, "受益农户" if personal else a.maintainer,
-                     str(a.handed_over_on)])
+        rows.append(
+            [
+                a.code,
+                a.name,
+                str(a.get_asset_class_display()),
+                a.village.name,
+                str(a.value),
+                a.project_code or a.source_project,
+                "受益农户" if personal else a.owner_name,
+                "受益农户" if personal else a.maintainer,
+                str(a.handed_over_on),
+            ]
+        )
     return columns, rows

@@ -1,5 +1,6 @@
 """Writes for project assets: registration from an accepted project, maintenance, income and its
 distribution, disposal. Each takes the acting user and owns its transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,28 +17,59 @@ from zhenxing.funds.models import Project, ProjectStatus
 from zhenxing.funds.services import county_of, money
 from zhenxing.regions.models import Level
 
-from .models import (Asset, AssetClass, AssetIncome, AssetStatus, Disposal, IncomeDistribution, MaintenanceKind,
-                     MaintenanceRecord, OwnerKind)
+from .models import (
+    Asset,
+    AssetClass,
+    AssetIncome,
+    AssetStatus,
+    Disposal,
+    IncomeDistribution,
+    MaintenanceKind,
+    MaintenanceRecord,
+    OwnerKind,
+)
 
 REGISTER_ROLES = {Role.COUNTY_STAFF}
 KEEP_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
 
 
 # Who may write what (scope.require_write, with the read-only account and the data scope).
-WRITE_RULES = scope.write_rules({
-    "assets.asset.register": REGISTER_ROLES,
-    "assets.asset.keep": KEEP_ROLES,
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "assets.asset.register": REGISTER_ROLES,
+        "assets.asset.keep": KEEP_ROLES,
+    }
+)
 
 
-def asset_register(*, actor, project: Project, code: str, name: str, asset_class: str, value, owner_kind: str,
-                   owner_name: str, title_document: str, title_date: dt.date, handed_over_on: dt.date,
-                   operator: str = "", maintainer: str = "", location: str = "", owner_household=None,
-                   village=None) -> Asset:
+def asset_register(
+    *,
+    actor,
+    project: Project,
+    code: str,
+    name: str,
+    asset_class: str,
+    value,
+    owner_kind: str,
+    owner_name: str,
+    title_document: str,
+    title_date: dt.date,
+    handed_over_on: dt.date,
+    operator: str = "",
+    maintainer: str = "",
+    location: str = "",
+    owner_household=None,
+    village=None,
+) -> Asset:
     """Register an asset formed by a project. Only an accepted (验收) or handed-over project forms assets."""
     scope.require_write(actor, project, "assets.asset.register")
-    errors = _asset_errors(code=code, asset_class=asset_class, owner_kind=owner_kind, owner_household=owner_household,
-                           title_document=title_document)
+    errors = _asset_errors(
+        code=code,
+        asset_class=asset_class,
+        owner_kind=owner_kind,
+        owner_household=owner_household,
+        title_document=title_document,
+    )
     if project.status not in {ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER}:
         errors["project"] = ["项目验收后才能登记资产"]
     if errors:
@@ -46,22 +78,56 @@ def asset_register(*, actor, project: Project, code: str, name: str, asset_class
     scope.require_write(actor, village, "assets.asset.register")
     with transaction.atomic(), acting(actor):
         return Asset.objects.create(
-            project=project, county=project.county, village=village, code=code, name=name, asset_class=asset_class,
-            value=money(value, "value"), location=location, owner_kind=owner_kind, owner_name=owner_name,
-            owner_household=owner_household, operator=operator, maintainer=maintainer,
-            title_document=title_document.strip(), title_date=title_date, handed_over_on=handed_over_on,
-            registered_by=actor)
+            project=project,
+            county=project.county,
+            village=village,
+            code=code,
+            name=name,
+            asset_class=asset_class,
+            value=money(value, "value"),
+            location=location,
+            owner_kind=owner_kind,
+            owner_name=owner_name,
+            owner_household=owner_household,
+            operator=operator,
+            maintainer=maintainer,
+            title_document=title_document.strip(),
+            title_date=title_date,
+            handed_over_on=handed_over_on,
+            registered_by=actor,
+        )
 
 
-def asset_register_historical(*, actor, village, source_project: str, source_year: int, code: str, name: str,
-                              asset_class: str, value, owner_kind: str, owner_name: str, title_document: str,
-                              title_date: dt.date, handed_over_on: dt.date, operator: str = "",
-                              maintainer: str = "", location: str = "", owner_household=None) -> Asset:
+def asset_register_historical(
+    *,
+    actor,
+    village,
+    source_project: str,
+    source_year: int,
+    code: str,
+    name: str,
+    asset_class: str,
+    value,
+    owner_kind: str,
+    owner_name: str,
+    title_document: str,
+    title_date: dt.date,
+    handed_over_on: dt.date,
+    operator: str = "",
+    maintainer: str = "",
+    location: str = "",
+    owner_household=None,
+) -> Asset:
     """Register an asset formed before the system (历史资产) directly, naming its project and year in
     text, without walking that project through the lifecycle. It joins the inventory like any other."""
     scope.require_write(actor, village, "assets.asset.register")
-    errors = _asset_errors(code=code, asset_class=asset_class, owner_kind=owner_kind, owner_household=owner_household,
-                           title_document=title_document)
+    errors = _asset_errors(
+        code=code,
+        asset_class=asset_class,
+        owner_kind=owner_kind,
+        owner_household=owner_household,
+        title_document=title_document,
+    )
     if village.level != Level.VILLAGE:
         errors["village"] = ["资产所在地须具体到村"]
     if not source_project.strip():
@@ -77,16 +143,36 @@ def asset_register_historical(*, actor, village, source_project: str, source_yea
         raise ValidationError(errors)
     with transaction.atomic(), acting(actor):
         return Asset.objects.create(
-            project=None, source_project=source_project.strip(), source_year=int(source_year),
-            county=county_of(village), village=village, code=code,
-            name=name, asset_class=asset_class, value=money(value, "value"), location=location,
-            owner_kind=owner_kind, owner_name=owner_name, owner_household=owner_household, operator=operator,
-            maintainer=maintainer, title_document=title_document.strip(), title_date=title_date,
-            handed_over_on=handed_over_on, registered_by=actor)
+            project=None,
+            source_project=source_project.strip(),
+            source_year=int(source_year),
+            county=county_of(village),
+            village=village,
+            code=code,
+            name=name,
+            asset_class=asset_class,
+            value=money(value, "value"),
+            location=location,
+            owner_kind=owner_kind,
+            owner_name=owner_name,
+            owner_household=owner_household,
+            operator=operator,
+            maintainer=maintainer,
+            title_document=title_document.strip(),
+            title_date=title_date,
+            handed_over_on=handed_over_on,
+            registered_by=actor,
+        )
 
 
-def _asset_errors(*, code: str, asset_class: str, owner_kind: str, owner_household, title_document: str,
-                  ) -> dict[str, list[str]]:
+def _asset_errors(
+    *,
+    code: str,
+    asset_class: str,
+    owner_kind: str,
+    owner_household,
+    title_document: str,
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if asset_class not in AssetClass.values:
         errors["asset_class"] = ["资产类别须为公益性、经营性或到户类"]
@@ -111,8 +197,9 @@ def asset_update_keepers(*, actor, asset: Asset, operator: str, maintainer: str)
     return asset
 
 
-def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, description: str, cost=0,
-                       done_by: str = "") -> MaintenanceRecord:
+def maintenance_record(
+    *, actor, asset: Asset, date: dt.date, kind: str, description: str, cost=0, done_by: str = ""
+) -> MaintenanceRecord:
     scope.require_write(actor, asset, "assets.asset.keep")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置"]})
@@ -121,8 +208,9 @@ def maintenance_record(*, actor, asset: Asset, date: dt.date, kind: str, descrip
     if date > timezone.localdate():
         raise ValidationError({"date": ["日期不能晚于今天"]})
     with transaction.atomic(), acting(actor):
-        rec = MaintenanceRecord.objects.create(asset=asset, date=date, kind=kind, description=description,
-                                               cost=money(cost, "cost"), done_by=done_by)
+        rec = MaintenanceRecord.objects.create(
+            asset=asset, date=date, kind=kind, description=description, cost=money(cost, "cost"), done_by=done_by
+        )
         last = asset.maintenance.aggregate(m=Max("date"))["m"]
         Asset.objects.filter(pk=asset.pk).update(last_inspection=last)
     asset.refresh_from_db()
@@ -144,8 +232,9 @@ def income_record(*, actor, asset: Asset, date: dt.date, amount, source: str) ->
     return income
 
 
-def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, meeting: str, date: dt.date,
-                      household=None) -> IncomeDistribution:
+def income_distribute(
+    *, actor, income: AssetIncome, recipient: str, amount, meeting: str, date: dt.date, household=None
+) -> IncomeDistribution:
     """Distribute part of an income (to whom, how much, decided by which meeting); never more than earned."""
     scope.require_write(actor, income, "assets.asset.keep")
     amount = money(amount)
@@ -160,8 +249,14 @@ def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, mee
         raise ValidationError({"amount": errors})
     try:
         with transaction.atomic(), acting(actor):
-            item = IncomeDistribution.objects.create(income=income, recipient=recipient, household=household,
-                                                     amount=amount, meeting=meeting.strip(), date=date)
+            item = IncomeDistribution.objects.create(
+                income=income,
+                recipient=recipient,
+                household=household,
+                amount=amount,
+                meeting=meeting.strip(),
+                date=date,
+            )
             AssetIncome.objects.filter(pk=income.pk).update(distributed_total=F("distributed_total") + amount)
     except IntegrityError:
         raise ValidationError({"amount": ["分配总额超过收益（数据库拒绝）"]}) from None
@@ -169,17 +264,33 @@ def income_distribute(*, actor, income: AssetIncome, recipient: str, amount, mee
     return item
 
 
-def asset_dispose(*, actor, asset: Asset, date: dt.date, method: str, reason: str, approval_document: str,
-                  approved_by: str, proceeds=0) -> Disposal:
+def asset_dispose(
+    *,
+    actor,
+    asset: Asset,
+    date: dt.date,
+    method: str,
+    reason: str,
+    approval_document: str,
+    approved_by: str,
+    proceeds=0,
+) -> Disposal:
     scope.require_write(actor, asset, "assets.asset.register")
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError({"asset": ["资产已处置"]})
     if not approval_document.strip() or not approved_by.strip():
         raise ValidationError({"approval_document": ["资产处置须经批准：请填写批准机关和批准文号"]})
     with transaction.atomic(), acting(actor):
-        item = Disposal.objects.create(asset=asset, date=date, method=method, reason=reason,
-                                       approval_document=approval_document.strip(), approved_by=approved_by.strip(),
-                                       proceeds=money(proceeds, "proceeds"), recorded_by=actor)
+        item = Disposal.objects.create(
+            asset=asset,
+            date=date,
+            method=method,
+            reason=reason,
+            approval_document=approval_document.strip(),
+            approved_by=approved_by.strip(),
+            proceeds=money(proceeds, "proceeds"),
+            recorded_by=actor,
+        )
         asset.status = AssetStatus.DISPOSED
         asset.save(update_fields=["status"])
     return item

@@ -1,4 +1,5 @@
 """Staff pages for project assets: inventory with risk flags, an asset's ledgers, registration."""
+
 from __future__ import annotations
 
 from django import forms
@@ -20,8 +21,26 @@ from . import selectors, services
 from .models import Asset, AssetClass, AssetIncome, MaintenanceKind, OwnerKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
-EXPORT_COLUMNS = ["资产编号", "资产名称", "类别", "县", "村", "形成项目", "价值（元）", "所有权人类型", "所有权人",
-                  "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "状态", "最近巡查", "最近收益", "风险"]
+EXPORT_COLUMNS = [
+    "资产编号",
+    "资产名称",
+    "类别",
+    "县",
+    "村",
+    "形成项目",
+    "价值（元）",
+    "所有权人类型",
+    "所有权人",
+    "经营主体",
+    "管护主体",
+    "确权登记",
+    "确权日期",
+    "移交日期",
+    "状态",
+    "最近巡查",
+    "最近收益",
+    "风险",
+]
 
 
 @staff_view()
@@ -38,20 +57,47 @@ def inventory(request):
         qs = selectors.with_risks(qs, today)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="扶贫项目资产.xlsx", title=dated_title(request.user.region, "扶贫项目资产台账"),
+            request,
+            filename="扶贫项目资产.xlsx",
+            title=dated_title(request.user.region, "扶贫项目资产台账"),
             audit_extra={"kind": "assets", "region": getattr(request.user.region, "code", "")},
-            columns=EXPORT_COLUMNS, rows=([a.code, a.name, str(a.get_asset_class_display()), a.county.name,
-                                           a.village.name, a.project_label, float(a.value),
-                                           str(a.get_owner_kind_display()), a.owner_name, a.operator, a.maintainer,
-                                           a.title_document, str(a.title_date), str(a.handed_over_on),
-                                           str(a.get_status_display()), str(a.last_inspection or ""),
-                                           str(a.last_income or ""), "、".join(selectors.risk_flags(a, today))]
-                                          for a in qs.order_by("county__code", "code")))
+            columns=EXPORT_COLUMNS,
+            rows=(
+                [
+                    a.code,
+                    a.name,
+                    str(a.get_asset_class_display()),
+                    a.county.name,
+                    a.village.name,
+                    a.project_label,
+                    float(a.value),
+                    str(a.get_owner_kind_display()),
+                    a.owner_name,
+                    a.operator,
+                    a.maintainer,
+                    a.title_document,
+                    str(a.title_date),
+                    str(a.handed_over_on),
+                    str(a.get_status_display()),
+                    str(a.last_inspection or ""),
+                    str(a.last_income or ""),
+                    "、".join(selectors.risk_flags(a, today)),
+                ]
+                for a in qs.order_by("county__code", "code")
+            ),
+        )
     rows = [(a, selectors.risk_flags(a, today)) for a in qs.order_by("county__code", "code")[:500]]
-    return render(request, "assets/inventory.html", {
-        "can_register": request.user.role in services.REGISTER_ROLES and not request.user.is_read_only,
-        "summary": selectors.inventory(selectors.assets(request.user)), "rows": rows,
-        "risks": selectors.risk_counts(selectors.assets(request.user), today), "classes": AssetClass.choices})
+    return render(
+        request,
+        "assets/inventory.html",
+        {
+            "can_register": request.user.role in services.REGISTER_ROLES and not request.user.is_read_only,
+            "summary": selectors.inventory(selectors.assets(request.user)),
+            "rows": rows,
+            "risks": selectors.risk_counts(selectors.assets(request.user), today),
+            "classes": AssetClass.choices,
+        },
+    )
 
 
 class MaintenanceForm(forms.Form):
@@ -85,9 +131,11 @@ class DisposalForm(forms.Form):
     proceeds = forms.DecimalField(label="处置收入（元）", max_digits=14, decimal_places=2, initial=0)
 
 
-ACTIONS = {"maintenance": (MaintenanceForm, services.maintenance_record),
-           "income": (IncomeForm, services.income_record),
-           "dispose": (DisposalForm, services.asset_dispose)}
+ACTIONS = {
+    "maintenance": (MaintenanceForm, services.maintenance_record),
+    "income": (IncomeForm, services.income_record),
+    "dispose": (DisposalForm, services.asset_dispose),
+}
 
 
 @staff_view(model=Asset)
@@ -121,19 +169,31 @@ def detail(request, asset):
     can_dispose = scope.can_write(request.user, asset, "assets.asset.register") and asset.status == "in_use"
     can_change_keepers = can_dispose
     incomes = list(asset.incomes.prefetch_related("distributions"))
-    return render(request, "assets/detail.html", {
-        "a": asset, "flags": selectors.risk_flags(asset), "maintenance": asset.maintenance.all(), "incomes": incomes,
-        "maintenance_form": MaintenanceForm() if can_keep else None,
-        "income_form": IncomeForm() if can_keep and asset.asset_class == AssetClass.INCOME_GENERATING else None,
-        "distribution_forms": [(i, DistributionForm(initial={"income": i.pk})) for i in incomes] if can_keep else [],
-        "disposal_form": DisposalForm() if can_dispose else None, "can_change_keepers": can_change_keepers,
-        "disposal": getattr(asset, "disposal", None) if hasattr(asset, "disposal") else None})
+    return render(
+        request,
+        "assets/detail.html",
+        {
+            "a": asset,
+            "flags": selectors.risk_flags(asset),
+            "maintenance": asset.maintenance.all(),
+            "incomes": incomes,
+            "maintenance_form": MaintenanceForm() if can_keep else None,
+            "income_form": IncomeForm() if can_keep and asset.asset_class == AssetClass.INCOME_GENERATING else None,
+            "distribution_forms": [(i, DistributionForm(initial={"income": i.pk})) for i in incomes]
+            if can_keep
+            else [],
+            "disposal_form": DisposalForm() if can_dispose else None,
+            "can_change_keepers": can_change_keepers,
+            "disposal": getattr(asset, "disposal", None) if hasattr(asset, "disposal") else None,
+        },
+    )
 
 
 class KeepersForm(forms.Form):
     operator = forms.CharField(label="经营主体", max_length=100, required=False)
-    maintainer = forms.CharField(label="管护主体", max_length=100,
-                                 error_messages={"required": "须明确管护主体（管护责任不能空缺）"})
+    maintainer = forms.CharField(
+        label="管护主体", max_length=100, error_messages={"required": "须明确管护主体（管护责任不能空缺）"}
+    )
 
     def clean_operator(self):
         return self.cleaned_data["operator"].strip()

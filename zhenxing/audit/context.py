@@ -1,4 +1,5 @@
 """Who is acting right now: set per request by middleware, or by ``acting()`` in commands."""
+
 from __future__ import annotations
 
 import contextvars

@@ -3,6 +3,7 @@
 The only way past them is ``purge_allowed()``, used by the test database's flush (see
 core/management/commands/flush.py, which refuses unless settings.ALLOW_FLUSH is set).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

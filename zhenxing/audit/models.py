@@ -43,8 +43,14 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     # No FK constraint: nothing about a user may ever update an audit row.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-                              null=True, related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     actor_username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
     actor_region_path = models.CharField(max_length=255, blank=True)
     ip = models.GenericIPAddressField(_("地址"), null=True)

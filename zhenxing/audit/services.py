@@ -1,15 +1,17 @@
 """Writing the audit log. Record changes are captured automatically (signals.py); events
 (logins, exports, ID reveals, imports, workflow transitions) are logged here explicitly."""
+
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from .context import current_actor, current_request
 from .models import AuditEntry
@@ -54,8 +56,18 @@ def _request_meta(request) -> tuple[str | None, Any]:
     return request.META.get("REMOTE_ADDR"), getattr(request, "user", None)
 
 
-def _entry(*, action: str, actor=None, request=None, model: str = "", object_id: Any = "", object_repr: str = "",
-           before=None, after=None, extra=None) -> AuditEntry:
+def _entry(
+    *,
+    action: str,
+    actor=None,
+    request=None,
+    model: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    before=None,
+    after=None,
+    extra=None,
+) -> AuditEntry:
     request = request if request is not None else current_request()
     ip, request_user = _request_meta(request)
     if actor is None:
@@ -78,8 +90,9 @@ def _entry(*, action: str, actor=None, request=None, model: str = "", object_id:
     )
 
 
-def event_log(*, action: str, actor=None, request=None, obj: models.Model | None = None, extra=None,
-              using: str | None = None) -> AuditEntry:
+def event_log(
+    *, action: str, actor=None, request=None, obj: models.Model | None = None, extra=None, using: str | None = None
+) -> AuditEntry:
     """``using``: another database than the default (a restore writes its entry into the restored one)."""
     kwargs = {}
     if obj is not None:
@@ -89,22 +102,31 @@ def event_log(*, action: str, actor=None, request=None, obj: models.Model | None
     return entry
 
 
-def change_log(*, instance: models.Model, action: str, before: dict | None, after: dict | None,
-               extra=None) -> AuditEntry | None:
+def change_log(
+    *, instance: models.Model, action: str, before: dict | None, after: dict | None, extra=None
+) -> AuditEntry | None:
     if action == "update" and before is not None and after is not None:
         changed = {k for k in after if before.get(k) != after.get(k)}
         if not changed:
             return None
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    entry = _entry(action=action, model=instance._meta.label_lower, object_id=instance.pk,
-                   object_repr=str(instance), before=before, after=after, extra=extra)
+    entry = _entry(
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=instance.pk,
+        object_repr=str(instance),
+        before=before,
+        after=after,
+        extra=extra,
+    )
     entry.save()
     return entry
 
 
-def bulk_change_log(*, model: type[models.Model], rows: Iterable[tuple[Any, str, str, dict | None, dict | None]],
-                    extra=None, actor=None) -> int:
+def bulk_change_log(
+    *, model: type[models.Model], rows: Iterable[tuple[Any, str, str, dict | None, dict | None]], extra=None, actor=None
+) -> int:
     """Set-based audit for bulk writes: rows of (object_id, repr, action, before, after).
 
     Written with COPY on PostgreSQL, so an import can log every record it creates or changes."""
@@ -113,10 +135,25 @@ def bulk_change_log(*, model: type[models.Model], rows: Iterable[tuple[Any, str,
     label = model._meta.label_lower
     template = _entry(action="", actor=actor, model=label, extra=extra)
     now = timezone.now()
-    common = {"at": now, "actor_id": template.actor_id, "actor_username": template.actor_username,
-              "actor_region_path": template.actor_region_path, "ip": template.ip, "model": label,
-              "extra": template.extra}
-    entries = [{**common, "action": action, "object_id": str(oid)[:64], "object_repr": str(rep)[:200],
-                "before": _jsonable(b), "after": _jsonable(a)} for oid, rep, action, b, a in rows]
+    common = {
+        "at": now,
+        "actor_id": template.actor_id,
+        "actor_username": template.actor_username,
+        "actor_region_path": template.actor_region_path,
+        "ip": template.ip,
+        "model": label,
+        "extra": template.extra,
+    }
+    entries = [
+        {
+            **common,
+            "action": action,
+            "object_id": str(oid)[:64],
+            "object_repr": str(rep)[:200],
+            "before": _jsonable(b),
+            "after": _jsonable(a),
+        }
+        for oid, rep, action, b, a in rows
+    ]
     insert_rows(AuditEntry, entries)
     return len(entries)

@@ -3,6 +3,7 @@
 Bulk writes (imports) switch this off with ``context.bulk_logged()`` and log set-based
 through ``services.bulk_change_log`` instead.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -33,8 +34,12 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
     if raw or suspended() or not _audited(sender):
         return
     before = getattr(instance, "_zx_audit_before", None)
-    services.change_log(instance=instance, action="create" if created else "update",
-                        before=None if created else before, after=services.snapshot(instance))
+    services.change_log(
+        instance=instance,
+        action="create" if created else "update",
+        before=None if created else before,
+        after=services.snapshot(instance),
+    )
 
 
 def _post_delete(sender, instance, **kwargs):

@@ -8,9 +8,11 @@ not see is ``QuerySet.update()`` and ``bulk_create()``: an app writes those thro
 ``actor``. The exceptions (derived totals, job progress, transitions logged as events, imports that
 write their own set-based entries) are listed in docs/architecture.md.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable, TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -46,18 +48,24 @@ def audited_update(qs: models.QuerySet, *, actor=None, extra=None, **values) -> 
                 continue
             changed = [a for a in logged if old[a] != new[a]]
             if changed:
-                rows.append((pk, _label(model, pk), "update", {a: old[a] for a in changed},
-                             {a: new[a] for a in changed}))
+                rows.append(
+                    (pk, _label(model, pk), "update", {a: old[a] for a in changed}, {a: new[a] for a in changed})
+                )
         if rows:
             bulk_change_log(model=model, rows=rows, extra=extra, actor=actor)
     return count
 
 
-def audited_bulk_create(model: type[M], objs: Iterable[M], *, actor=None, extra=None,
-                        batch_size: int | None = None) -> list[M]:
+def audited_bulk_create(
+    model: type[M], objs: Iterable[M], *, actor=None, extra=None, batch_size: int | None = None
+) -> list[M]:
     """``bulk_create`` plus a "create" entry for every new row (its values, as the capture logs them)."""
     with transaction.atomic():
         created = model._default_manager.bulk_create(list(objs), batch_size=batch_size)
-        bulk_change_log(model=model, actor=actor, extra=extra,
-                        rows=[(o.pk, _label(model, o.pk), "create", None, snapshot(o)) for o in created])
+        bulk_change_log(
+            model=model,
+            actor=actor,
+            extra=extra,
+            rows=[(o.pk, _label(model, o.pk), "create", None, snapshot(o)) for o in created],
+        )
     return created

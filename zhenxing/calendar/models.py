@@ -1,5 +1,6 @@
 """The administrators' calendar table: a year entered by hand and its days that differ from the
 ordinary week. It overrides the ``chinesecalendar`` package for its dates (see lib/workdays.py)."""
+
 from __future__ import annotations
 
 from django.db import models

@@ -4,6 +4,7 @@
 ``lib.workdays.WorkCalendar``; pass it around in loops. ``workdays_add``, ``workdays_between`` and
 ``is_workday`` are the single-use shortcuts. A date in a year neither the package nor the table
 knows raises ``CalendarYearUnknown`` (a ValidationError with the Chinese message)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,19 +19,33 @@ from zhenxing.lib.workdays import PACKAGE_YEARS, CalendarYearUnknown, WorkCalend
 
 from .models import HolidayDay, HolidayYear
 
-__all__ = ["CalendarYearUnknown", "work_calendar", "workdays_add", "workdays_between", "is_workday",
-           "holiday_year_save", "holiday_day_save", "holiday_day_delete", "package_years"]
+__all__ = [
+    "CalendarYearUnknown",
+    "work_calendar",
+    "workdays_add",
+    "workdays_between",
+    "is_workday",
+    "holiday_year_save",
+    "holiday_day_save",
+    "holiday_day_delete",
+    "package_years",
+]
 
 EDITORS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
-WRITE_RULES = scope.write_rules({
-    "calendar.year.edit": scope.WriteRule(roles=frozenset(EDITORS), system=False,
-                                          refusal="工作日历由地区管理员或系统管理员维护"),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "calendar.year.edit": scope.WriteRule(
+            roles=frozenset(EDITORS), system=False, refusal="工作日历由地区管理员或系统管理员维护"
+        ),
+    }
+)
 
 
 def work_calendar() -> WorkCalendar:
-    return WorkCalendar(overrides=dict(HolidayDay.objects.values_list("date", "is_workday")),
-                        table_years=frozenset(HolidayYear.objects.values_list("year", flat=True)))
+    return WorkCalendar(
+        overrides=dict(HolidayDay.objects.values_list("date", "is_workday")),
+        table_years=frozenset(HolidayYear.objects.values_list("year", flat=True)),
+    )
 
 
 def workdays_add(start: dt.date, n: int) -> dt.date:

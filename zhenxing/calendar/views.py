@@ -1,4 +1,5 @@
 """工作日历 page: every staff member reads it; prefecture and system administrators edit it."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -47,10 +48,19 @@ def calendar_home(request):
             messages.success(request, f"已保存：{row}")
             return redirect("calendar:home")
     first, last = services.package_years()
-    return render(request, "calendar/home.html", {
-        "editor": editor, "years": HolidayYear.objects.all(), "days": HolidayDay.objects.all(),
-        "package_first": first, "package_last": last, "year_form": year_form if editor else None,
-        "day_form": day_form if editor else None})
+    return render(
+        request,
+        "calendar/home.html",
+        {
+            "editor": editor,
+            "years": HolidayYear.objects.all(),
+            "days": HolidayDay.objects.all(),
+            "package_first": first,
+            "package_last": last,
+            "year_form": year_form if editor else None,
+            "day_form": day_form if editor else None,
+        },
+    )
 
 
 @staff_view()

@@ -1,4 +1,5 @@
 """The audit log page (the log itself, its capture and its events are ``zhenxing.audit``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,16 @@ PAGE = 50
 AUDIT_READERS = {Role.PREFECTURE_ADMIN, Role.INSPECTOR, Role.SYSTEM_ADMIN}
 
 
-def audit_search(*, user, username: str = "", model: str = "", object_id: str = "", action: str = "",
-                 since: dt.date | None = None, until: dt.date | None = None) -> QuerySet[AuditEntry]:
+def audit_search(
+    *,
+    user,
+    username: str = "",
+    model: str = "",
+    object_id: str = "",
+    action: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
     qs = scope.scoped(user, AuditEntry)
     if username:
         qs = qs.filter(actor_username__iexact=username)
@@ -38,7 +47,9 @@ class AuditFilterForm(forms.Form):
     username = forms.CharField(label="用户名", required=False)
     model = forms.CharField(label="对象类型", required=False, help_text="如 registry.household")
     object_id = forms.CharField(label="对象编号", required=False)
-    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部")] + [(k, str(v)) for k, v in ACTION_LABELS.items()])
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部")] + [(k, str(v)) for k, v in ACTION_LABELS.items()]
+    )
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

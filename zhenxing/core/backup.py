@@ -23,6 +23,7 @@ It then unpacks into a staging folder inside MEDIA_ROOT (checking again), restor
 that the configured ID keys read a sample of the restored ID numbers, and logs a "restore" entry
 in the restored audit log.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,11 +34,12 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -74,14 +76,17 @@ class RestoreResult:
 
 # --- what the manifest records ---------------------------------------------------------------
 
+
 def key_fingerprint(key: str) -> str:
     """16 hex digits that tell keys apart without revealing them."""
     return hashlib.sha256(f"zhenxing-key-fingerprint:{key}".encode()).hexdigest()[:16]
 
 
 def key_fingerprints() -> dict[str, Any]:
-    return {"id_encryption_keys": [key_fingerprint(k) for k in settings.ID_ENCRYPTION_KEYS],
-            "id_hash_key": key_fingerprint(settings.ID_HASH_KEY)}
+    return {
+        "id_encryption_keys": [key_fingerprint(k) for k in settings.ID_ENCRYPTION_KEYS],
+        "id_hash_key": key_fingerprint(settings.ID_HASH_KEY),
+    }
 
 
 def app_version() -> str:
@@ -110,6 +115,7 @@ def applied_migrations(using: str = "default") -> dict[str, list[str]]:
 
 # --- backup ------------------------------------------------------------------------------------
 
+
 class _HashingReader:
     """Passes a file through to tarfile while hashing exactly what was written."""
 
@@ -126,14 +132,24 @@ class _HashingReader:
 def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
     """libpq's environment for pg_dump/pg_restore: the password never appears on a command line."""
     env = dict(os.environ)
-    for var, value in (("PGHOST", settings_dict.get("HOST")), ("PGPORT", settings_dict.get("PORT")),
-                       ("PGUSER", settings_dict.get("USER")), ("PGPASSWORD", settings_dict.get("PASSWORD")),
-                       ("PGDATABASE", settings_dict.get("NAME"))):
+    for var, value in (
+        ("PGHOST", settings_dict.get("HOST")),
+        ("PGPORT", settings_dict.get("PORT")),
+        ("PGUSER", settings_dict.get("USER")),
+        ("PGPASSWORD", settings_dict.get("PASSWORD")),
+        ("PGDATABASE", settings_dict.get("NAME")),
+    ):
         if value:
             env[var] = str(value)
     options = settings_dict.get("OPTIONS") or {}
-    for option, var in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"), ("sslcert", "PGSSLCERT"),
-                        ("sslkey", "PGSSLKEY"), ("connect_timeout", "PGCONNECT_TIMEOUT"), ("options", "PGOPTIONS")):
+    for option, var in (
+        ("sslmode", "PGSSLMODE"),
+        ("sslrootcert", "PGSSLROOTCERT"),
+        ("sslcert", "PGSSLCERT"),
+        ("sslkey", "PGSSLKEY"),
+        ("connect_timeout", "PGCONNECT_TIMEOUT"),
+        ("options", "PGOPTIONS"),
+    ):
         if options.get(option):
             env[var] = str(options[option])
     return env
@@ -141,8 +157,10 @@ def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
 
 def _run_pg(argv: list[str], env: dict[str, str], what: str, after: str = "") -> None:
     if shutil.which(argv[0]) is None:
-        raise BackupError(f"找不到 {argv[0]} 命令：请安装 PostgreSQL 客户端（Debian 软件包 postgresql-client，"
-                          f"主版本不低于数据库服务器）")
+        raise BackupError(
+            f"找不到 {argv[0]} 命令：请安装 PostgreSQL 客户端（Debian 软件包 postgresql-client，"
+            f"主版本不低于数据库服务器）"
+        )
     result = subprocess.run(argv, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = "\n".join(result.stderr.strip().splitlines()[-5:])
@@ -251,11 +269,12 @@ class _BytesReader:
 
     def read(self, size: int = -1) -> bytes:
         end = len(self.data) if size < 0 else self.pos + size
-        chunk, self.pos = self.data[self.pos:end], min(end, len(self.data))
+        chunk, self.pos = self.data[self.pos : end], min(end, len(self.data))
         return chunk
 
 
 # --- restore -----------------------------------------------------------------------------------
+
 
 def manifest_read(archive: Path) -> dict[str, Any]:
     try:
@@ -266,11 +285,17 @@ def manifest_read(archive: Path) -> dict[str, Any]:
         raise BackupError(f"找不到备份文件：{archive}") from None
     except (tarfile.TarError, KeyError, OSError, ValueError):
         raise BackupError(f"{archive} 不是完整的振兴备份文件（无法读取其中的 manifest.json）") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("members"), dict):
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("members"), dict)
+    ):
         raise BackupError(f"{archive} 不是振兴备份文件（清单格式不符）")
     if not isinstance(manifest.get("format_version"), int) or manifest["format_version"] > FORMAT_VERSION:
-        raise BackupError(f"备份格式版本 {manifest.get('format_version')} 高于本程序支持的版本 {FORMAT_VERSION}，"
-                          f"请先升级程序（备份由 {manifest.get('app_version', '未知')} 版生成）")
+        raise BackupError(
+            f"备份格式版本 {manifest.get('format_version')} 高于本程序支持的版本 {FORMAT_VERSION}，"
+            f"请先升级程序（备份由 {manifest.get('app_version', '未知')} 版生成）"
+        )
     return manifest
 
 
@@ -291,8 +316,10 @@ def database_tables(using: str = "default") -> list[str]:
             return []
         reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = reader.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-                                  "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+            rows = reader.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).fetchall()
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"无法读取目标数据库 {path}：{exc}") from None
         finally:
@@ -312,14 +339,16 @@ def media_files_present(media_root: Path) -> list[str]:
 
 
 def _safe_media_name(name: str) -> str:
-    rel = name[len(MEDIA_PREFIX):]
+    rel = name[len(MEDIA_PREFIX) :]
     parts = rel.split("/")
     if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel or "\0" in rel:
         raise BackupError(f"备份文件含有不安全的路径：{name}；未作任何修改")
     return rel
 
 
-def _stage(archive: Path, manifest: dict[str, Any], db_dest: Path | None = None, media_dest: Path | None = None) -> None:
+def _stage(
+    archive: Path, manifest: dict[str, Any], db_dest: Path | None = None, media_dest: Path | None = None
+) -> None:
     """Check every member's SHA-256 and size against the manifest (BackupError at the first mismatch)
     and, when given destinations, unpack the database member to ``db_dest`` and the media files
     under ``media_dest``."""
@@ -353,7 +382,9 @@ def _stage(archive: Path, manifest: dict[str, Any], db_dest: Path | None = None,
                         digest.update(chunk)
                         if out is not None:
                             out.write(chunk)
-                if digest.hexdigest() != expected[info.name].get("sha256") or info.size != expected[info.name].get("size"):
+                if digest.hexdigest() != expected[info.name].get("sha256") or info.size != expected[info.name].get(
+                    "size"
+                ):
                     raise BackupError(corrupt.format(f"{info.name} 的 SHA-256 校验值与清单不符"))
                 seen.add(info.name)
     except (tarfile.TarError, OSError, EOFError) as exc:
@@ -373,8 +404,12 @@ def _restore_database(using: str, staged: Path, force: bool) -> None:
         argv = ["pg_restore", "--dbname=", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
         if force:
             argv += ["--clean", "--if-exists"]
-        _run_pg([*argv, str(staged)], _pg_env(connection.settings_dict), "恢复数据库",
-                after="（单一事务，已整体回滚）；未作任何修改")
+        _run_pg(
+            [*argv, str(staged)],
+            _pg_env(connection.settings_dict),
+            "恢复数据库",
+            after="（单一事务，已整体回滚）；未作任何修改",
+        )
     else:
         path = _sqlite_path(using)
         # Stale write-ahead files of the replaced database must not be applied to the new one.
@@ -404,8 +439,10 @@ def _migration_notes(result: RestoreResult, using: str) -> None:
     unknown = sorted(f"{app}.{name}" for app, name in applied - on_disk if app in loader.migrated_apps)
     pending = sorted(f"{app}.{name}" for app, name in on_disk - applied)
     if unknown:
-        result.warnings.append(f"备份来自更新的程序版本（{result.manifest.get('app_version')}），含本程序没有的迁移 "
-                               f"{'、'.join(unknown[:3])} 等 {len(unknown)} 个：请先把程序升级到同一版本")
+        result.warnings.append(
+            f"备份来自更新的程序版本（{result.manifest.get('app_version')}），含本程序没有的迁移 "
+            f"{'、'.join(unknown[:3])} 等 {len(unknown)} 个：请先把程序升级到同一版本"
+        )
     if pending:
         result.notes.append(f"本程序比备份多 {len(pending)} 个数据库迁移：请运行 zhenxing migrate")
 
@@ -417,22 +454,31 @@ def _key_warnings(result: RestoreResult, using: str) -> None:
     now = key_fingerprints()
     missing = [fp for fp in then.get("id_encryption_keys", []) if fp not in now["id_encryption_keys"]]
     if missing:
-        result.warnings.append(f"备份时使用的身份证号加密密钥（指纹 {'、'.join(missing)}）不在当前的 ID_ENCRYPTION_KEYS 中")
+        result.warnings.append(
+            f"备份时使用的身份证号加密密钥（指纹 {'、'.join(missing)}）不在当前的 ID_ENCRYPTION_KEYS 中"
+        )
     if then.get("id_hash_key") and then["id_hash_key"] != now["id_hash_key"]:
-        result.warnings.append(f"备份时的 ID_HASH_KEY（指纹 {then['id_hash_key']}）与当前的（指纹 {now['id_hash_key']}）不同："
-                               "按身份证号查找、去重和部门数据比对将找不到已有人员")
+        result.warnings.append(
+            f"备份时的 ID_HASH_KEY（指纹 {then['id_hash_key']}）与当前的（指纹 {now['id_hash_key']}）不同："
+            "按身份证号查找、去重和部门数据比对将找不到已有人员"
+        )
     checked, undecryptable, mismatched = keys_check(using=using)
     if undecryptable:
-        result.warnings.append(f"当前的 ID_ENCRYPTION_KEYS 无法解密恢复后的身份证号（抽查 {checked} 条，{undecryptable} 条无法解密）："
-                               "请把备份时使用的密钥加入 ID_ENCRYPTION_KEYS（新密钥在前，旧密钥在后）后重启服务，"
-                               "再运行 zhenxing rotate-id-key")
+        result.warnings.append(
+            f"当前的 ID_ENCRYPTION_KEYS 无法解密恢复后的身份证号（抽查 {checked} 条，{undecryptable} 条无法解密）："
+            "请把备份时使用的密钥加入 ID_ENCRYPTION_KEYS（新密钥在前，旧密钥在后）后重启服务，"
+            "再运行 zhenxing rotate-id-key"
+        )
     if mismatched:
-        result.warnings.append(f"当前的 ID_HASH_KEY 与恢复后的身份证号索引不符（抽查 {checked} 条，{mismatched} 条不符）："
-                               "请改回备份时使用的 ID_HASH_KEY")
+        result.warnings.append(
+            f"当前的 ID_HASH_KEY 与恢复后的身份证号索引不符（抽查 {checked} 条，{mismatched} 条不符）："
+            "请改回备份时使用的 ID_HASH_KEY"
+        )
 
 
-def backup_restore(*, archive: Path, using: str = "default", media_root: Path | None = None,
-                   force: bool = False) -> RestoreResult:
+def backup_restore(
+    *, archive: Path, using: str = "default", media_root: Path | None = None, force: bool = False
+) -> RestoreResult:
     """Restore ``archive`` into the database ``using`` and ``media_root``. BackupError (nothing changed)
     for a damaged file, another database engine, or a non-empty target without ``force``."""
     from zhenxing.audit.services import event_log
@@ -447,8 +493,10 @@ def backup_restore(*, archive: Path, using: str = "default", media_root: Path | 
         raise BackupError("备份清单中的数据库信息无效；未作任何修改")
     _stage(archive, manifest)  # the whole file is checked before anything else is looked at
     if engine != connection.vendor:
-        raise BackupError(f"备份来自 {ENGINE_NAMES[engine]} 数据库，当前配置的是 "
-                          f"{ENGINE_NAMES.get(connection.vendor, connection.vendor)}：不同数据库之间不能直接恢复；未作任何修改")
+        raise BackupError(
+            f"备份来自 {ENGINE_NAMES[engine]} 数据库，当前配置的是 "
+            f"{ENGINE_NAMES.get(connection.vendor, connection.vendor)}：不同数据库之间不能直接恢复；未作任何修改"
+        )
     if not force:
         problems = []
         tables = database_tables(using)
@@ -480,9 +528,18 @@ def backup_restore(*, archive: Path, using: str = "default", media_root: Path | 
     try:
         _migration_notes(result, using)
         _key_warnings(result, using)
-        event_log(action="restore", using=using, extra={
-            "file": archive.name, "created_at": manifest.get("created_at"), "app_version": manifest.get("app_version"),
-            "media_files": manifest.get("media_files"), "force": force, "warnings": result.warnings})
+        event_log(
+            action="restore",
+            using=using,
+            extra={
+                "file": archive.name,
+                "created_at": manifest.get("created_at"),
+                "app_version": manifest.get("app_version"),
+                "media_files": manifest.get("media_files"),
+                "force": force,
+                "warnings": result.warnings,
+            },
+        )
     except DatabaseError as exc:  # a database older than this program's tables (migrations pending)
         result.warnings.append(f"数据已恢复，但恢复后的检查或审计记录未能完成（{exc}）：请运行 zhenxing migrate 后核对")
     return result

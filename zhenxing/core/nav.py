@@ -1,4 +1,5 @@
 """Navigation entries of the pages the shell serves for the foundation apps (regions, audit)."""
+
 from __future__ import annotations
 
 from django.urls import reverse

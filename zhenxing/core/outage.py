@@ -6,6 +6,7 @@ and ``/healthz`` answer 503 (``core.views.server_error``, the site's handler500)
 command prints one line and exits with ``EXIT_CODE`` (``zhenxing.cli``), so cron's next tick or
 systemd's ``Restart=on-failure`` is the retry.
 """
+
 from __future__ import annotations
 
 from django.db.utils import InterfaceError, OperationalError

@@ -5,6 +5,7 @@ lib/modules.py), and shows the national 12317 hotline and the office phones of t
 county-level units (data on the region, set by a prefecture admin on the region page). Nothing
 personal is read here.
 """
+
 from __future__ import annotations
 
 from django.shortcuts import render
@@ -17,5 +18,4 @@ from zhenxing.regions.selectors import HOTLINE, plan_counties
 @public_view
 def portal(request):
     counties = plan_counties().only("code", "name", "is_sample", "office_phone", "office_phone_is_sample")
-    return render(request, "core/portal.html",
-                  {"links": portal_links(), "counties": counties, "hotline": HOTLINE})
+    return render(request, "core/portal.html", {"links": portal_links(), "counties": counties, "hotline": HOTLINE})

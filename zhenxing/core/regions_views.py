@@ -1,4 +1,5 @@
 """The region tree page (the tree itself is ``zhenxing.regions``)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -30,8 +31,7 @@ def region_detail(request, node):
 def office_phone(request, node):
     """The county office's public phone (shown on the public portal), set by a prefecture admin."""
     try:
-        services.region_office_phone_set(actor=request.user, region=node,
-                                         phone=request.POST.get("office_phone", ""))
+        services.region_office_phone_set(actor=request.user, region=node, phone=request.POST.get("office_phone", ""))
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -48,7 +48,15 @@ def region_node(request, code):
 def _render(request, node):
     children = scope.regions(request.user).filter(parent=node).annotate(n_children=Count("children"))
     chain = [r for r in node.ancestors() if scope.region_in_scope(request.user, r)]
-    return render(request, "regions/node.html", {
-        "node": node, "children": children, "chain": chain,
-        "phones": node.level == Level.PREFECTURE, "on_portal": node.code in PLAN_COUNTIES,
-        "phone_editable": node.level == Level.COUNTY and request.user.manages_regions})
+    return render(
+        request,
+        "regions/node.html",
+        {
+            "node": node,
+            "children": children,
+            "chain": chain,
+            "phones": node.level == Level.PREFECTURE,
+            "on_portal": node.code in PLAN_COUNTIES,
+            "phone_editable": node.level == Level.COUNTY and request.user.manages_regions,
+        },
+    )

@@ -1,6 +1,7 @@
 """The shell's pages: the home page, and the pages of the foundation apps (the region tree, the
 audit log), which need accounts' data scope that those apps sit below. ``zhenxing/urls.py``
 mounts ``regions_urlpatterns`` at /regions/ and ``audit_urlpatterns`` at /audit/."""
+
 from django.urls import path
 
 from . import audit_views, regions_views, views

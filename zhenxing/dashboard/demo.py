@@ -1,5 +1,6 @@
 """Demo: today's and last month-end's indicator snapshots, and last month's report for two
 counties. Idempotent. (The monitoring standard the income figures use is monitoring's demo.)"""
+
 from __future__ import annotations
 
 from django.utils import timezone

@@ -1,6 +1,7 @@
 """The dashboard's own tables: nightly snapshots of every indicator for every region node and the
 periodic reports. The yearly monitoring income standard the registry figures compare with is
 monitoring's ``YearStandard`` (the single source)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -43,7 +44,7 @@ class ReportKind(models.TextChoices):
     YEAR = "year", _("年度总结")
 
 
-def report_upload_to(instance: "Report", filename: str) -> str:
+def report_upload_to(instance: Report, filename: str) -> str:
     return f"reports/{instance.region.code}/{filename}"
 
 
@@ -57,8 +58,14 @@ class Report(models.Model):
     period_end = models.DateField(_("期间止"))
     snapshot_date = models.DateField(_("数据截至"), null=True)
     previous_snapshot_date = models.DateField(_("上期数据截至"), null=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("生成人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("生成人"),
+    )
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     docx = models.FileField(_("Word 文件"), upload_to=report_upload_to, max_length=300, blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to=report_upload_to, max_length=300, blank=True)

@@ -1,4 +1,5 @@
 """Home page: tell the prefecture admin when the nightly snapshot has stopped running."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,10 +23,19 @@ def pending(user) -> list[PendingItem]:
     if latest is not None and latest >= yesterday:
         return []
     if latest is None:
-        return [PendingItem(category=_("提醒"),
-                            label=_("尚无指标快照：驾驶舱和报告没有数据，请运行 zhenxing snapshot-indicators 或在驾驶舱点“刷新”"),
-                            url=reverse("dashboard:home"))]
+        return [
+            PendingItem(
+                category=_("提醒"),
+                label=_("尚无指标快照：驾驶舱和报告没有数据，请运行 zhenxing snapshot-indicators 或在驾驶舱点“刷新”"),
+                url=reverse("dashboard:home"),
+            )
+        ]
     days = (yesterday - latest).days
-    return [PendingItem(category=_("提醒"),
-                        label=_("指标快照已停止更新（最近一次 %(date)s），请检查每晚的定时任务") % {"date": f"{latest:%Y-%m-%d}"},
-                        url=reverse("dashboard:home"), overdue_days=days)]
+    return [
+        PendingItem(
+            category=_("提醒"),
+            label=_("指标快照已停止更新（最近一次 %(date)s），请检查每晚的定时任务") % {"date": f"{latest:%Y-%m-%d}"},
+            url=reverse("dashboard:home"),
+            overdue_days=days,
+        )
+    ]

@@ -4,6 +4,7 @@ Every figure comes from the indicator snapshots (the same numbers the dashboard 
 figures with the change since the previous period, the lagging regions, the children ranked on
 every figure, the overdue work (from the modules' pending lists), and charts.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -27,12 +28,17 @@ from . import selectors, services
 from .models import Report, ReportKind
 from .templatetags.dashboard_tags import format_change, format_figure
 
-LEVEL_ROLE = {Level.PROVINCE: Role.PREFECTURE_ADMIN, Level.PREFECTURE: Role.PREFECTURE_ADMIN,
-              Level.COUNTY: Role.COUNTY_STAFF, Level.TOWNSHIP: Role.TOWNSHIP_STAFF, Level.VILLAGE: Role.VILLAGE_CADRE}
+LEVEL_ROLE = {
+    Level.PROVINCE: Role.PREFECTURE_ADMIN,
+    Level.PREFECTURE: Role.PREFECTURE_ADMIN,
+    Level.COUNTY: Role.COUNTY_STAFF,
+    Level.TOWNSHIP: Role.TOWNSHIP_STAFF,
+    Level.VILLAGE: Role.VILLAGE_CADRE,
+}
 
 
 def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
-    """"2022-05" is May 2022's monthly report; "2022" is the 2022 yearly summary."""
+    """ "2022-05" is May 2022's monthly report; "2022" is the 2022 yearly summary."""
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", (text or "").strip())
     try:
         if match is None:
@@ -53,8 +59,12 @@ def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
 def region_reader(region: Region) -> User:
     """An unsaved account standing for the region's own office: what the report of a region may
     contain is exactly what that office may see."""
-    return User(username=f"report-{region.code}", role=LEVEL_ROLE.get(region.level, Role.INSPECTOR), region=region,
-                is_active=True)
+    return User(
+        username=f"report-{region.code}",
+        role=LEVEL_ROLE.get(region.level, Role.INSPECTOR),
+        region=region,
+        is_active=True,
+    )
 
 
 @dataclass
@@ -71,7 +81,9 @@ class ReportData:
     def title(self) -> str:
         if self.kind == ReportKind.YEAR:
             return f"{self.region.name}{self.start.year}年巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作年度总结"
-        return f"{self.region.name}{self.start.year}年{self.start.month}月巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作月报"
+        return (
+            f"{self.region.name}{self.start.year}年{self.start.month}月巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作月报"
+        )
 
     @property
     def as_of_text(self) -> str:
@@ -85,8 +97,16 @@ class ReportData:
         for section, items in self.board.sections:
             for r in items:
                 u = r.indicator.unit
-                rows.append([section, r.indicator.name, u, format_figure(r.cell.value, u),
-                             format_figure(r.previous.value if r.previous else None, u), format_change(r.change, u)])
+                rows.append(
+                    [
+                        section,
+                        r.indicator.name,
+                        u,
+                        format_figure(r.cell.value, u),
+                        format_figure(r.previous.value if r.previous else None, u),
+                        format_change(r.change, u),
+                    ]
+                )
         return rows
 
     def lagging_rows(self) -> list[list[str]]:
@@ -94,16 +114,25 @@ class ReportData:
         for ind, child, cell in self.board.lagging():
             ranking = self.board.ranking(ind)
             best = ranking[0] if ranking else None
-            rows.append([ind.name, child.name, format_figure(cell.value, ind.unit),
-                         best[1].name if best else "", format_figure(best[2].value if best else None, ind.unit)])
+            rows.append(
+                [
+                    ind.name,
+                    child.name,
+                    format_figure(cell.value, ind.unit),
+                    best[1].name if best else "",
+                    format_figure(best[2].value if best else None, ind.unit),
+                ]
+            )
         return rows
 
     def child_tables(self) -> list[tuple[str, list[Indicator], list[list[str]]]]:
         out = []
         for section, items in self.board.sections:
             inds = [r.indicator for r in items]
-            rows = [[c.name] + [format_figure(cell.value, i.unit) for i, cell in cells]
-                    for c, cells in self.board.child_rows(inds)]
+            rows = [
+                [c.name] + [format_figure(cell.value, i.unit) for i, cell in cells]
+                for c, cells in self.board.child_rows(inds)
+            ]
             out.append((section, inds, rows))
         return out
 
@@ -116,8 +145,10 @@ class ReportData:
         for _, items in self.board.sections:
             for r in items:
                 i = r.indicator
-                rows.append([i.name] + [format_figure(cells.get(i.code, selectors.Cell()).value, i.unit)
-                                        for _, cells in self.months])
+                rows.append(
+                    [i.name]
+                    + [format_figure(cells.get(i.code, selectors.Cell()).value, i.unit) for _, cells in self.months]
+                )
         return head, rows
 
     def chart_specs(self) -> list[tuple[str, Indicator, list[tuple[str, float]]]]:
@@ -155,6 +186,7 @@ def collect(region: Region, kind: str, start: dt.date, end: dt.date) -> ReportDa
 
 # ---- charts (PNG, drawn with Pillow in the embedded Chinese font) ----------------------------
 
+
 def bar_chart_png(title: str, points: list[tuple[str, float]], *, percent: bool, unit: str) -> bytes:
     from PIL import Image, ImageDraw
 
@@ -181,6 +213,7 @@ def bar_chart_png(title: str, points: list[tuple[str, float]], *, percent: bool,
 
 # ---- .docx ------------------------------------------------------------------------------------
 
+
 def render_docx(data: ReportData) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -202,13 +235,13 @@ def render_docx(data: ReportData) -> bytes:
     def table(head: list[str], rows: list[list[str]]):
         t = doc.add_table(rows=1, cols=len(head))
         t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, head):
+        for cell, text in zip(t.rows[0].cells, head, strict=False):
             cell.text = text
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
             cells = t.add_row().cells
-            for cell, text in zip(cells, row):
+            for cell, text in zip(cells, row, strict=False):
                 cell.text = text
         if not rows:
             t.add_row().cells[0].text = "无"
@@ -239,6 +272,7 @@ def render_docx(data: ReportData) -> bytes:
 
 # ---- PDF --------------------------------------------------------------------------------------
 
+
 def render_pdf(data: ReportData) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -257,11 +291,20 @@ def render_pdf(data: ReportData) -> bytes:
 
     def table(head: list[str], rows: list[list[str]]):
         rows = rows or [["无"] + [""] * (len(head) - 1)]
-        t = Table([[Paragraph(h, cell) for h in head]] + [[Paragraph(str(v), cell) for v in r] for r in rows],
-                  colWidths=[page_w / len(head)] * len(head), repeatRows=1)
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        t = Table(
+            [[Paragraph(h, cell) for h in head]] + [[Paragraph(str(v), cell) for v in r] for r in rows],
+            colWidths=[page_w / len(head)] * len(head),
+            repeatRows=1,
+        )
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         story.append(t)
 
     story.append(Paragraph("一、主要指标", h1))
@@ -287,30 +330,50 @@ def render_pdf(data: ReportData) -> bytes:
         head, rows = data.month_rows()
         table(head, rows)
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
-                      bottomMargin=1.5 * cm, title=data.title, author="振兴").build(story)
+    SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=data.title,
+        author="振兴",
+    ).build(story)
     return buf.getvalue()
 
 
 # ---- .xlsx (the layout offices exchange: title row with region and date, frozen header) --------
+
 
 def render_xlsx(data: ReportData) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    title_f = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
-                             "font_name": fonts.FAMILY})
+    title_f = wb.add_format(
+        {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": fonts.FAMILY}
+    )
     note_f = wb.add_format({"font_size": 9, "font_name": fonts.FAMILY})
-    head_f = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "align": "center", "valign": "vcenter",
-                            "text_wrap": True, "font_name": fonts.FAMILY})
+    head_f = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#F2F2F2",
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "font_name": fonts.FAMILY,
+        }
+    )
     cell_f = wb.add_format({"border": 1, "font_name": fonts.FAMILY})
     num_f = wb.add_format({"border": 1, "align": "right", "font_name": fonts.FAMILY})
 
     def sheet(name: str, head: list[str], rows: list[list[str]], widths: list[int] | None = None):
         ws = wb.add_worksheet(name[:31])
-        ws.merge_range(0, 0, 0, max(len(head) - 1, 1), data.title if name == "主要指标" else f"{data.region.name}{name}",
-                       title_f)
+        ws.merge_range(
+            0, 0, 0, max(len(head) - 1, 1), data.title if name == "主要指标" else f"{data.region.name}{name}", title_f
+        )
         ws.set_row(0, 28)
         ws.merge_range(1, 0, 1, max(len(head) - 1, 1), data.as_of_text, note_f)
         ws.write_row(2, 0, head, head_f)
@@ -318,9 +381,13 @@ def render_xlsx(data: ReportData) -> bytes:
             for c, v in enumerate(row):
                 ws.write_string(r, c, str(v), num_f if c and _looks_numeric(v) else cell_f)
         ws.freeze_panes(3, 1)
-        for c, w in enumerate(widths or [max(10, min(30, max([len(str(h)) * 2] + [len(str(r[c])) * 2 for r in rows
-                                                                                   if c < len(r)])))
-                                         for c, h in enumerate(head)]):
+        for c, w in enumerate(
+            widths
+            or [
+                max(10, min(30, max([len(str(h)) * 2] + [len(str(r[c])) * 2 for r in rows if c < len(r)])))
+                for c, h in enumerate(head)
+            ]
+        ):
             ws.set_column(c, c, w)
         ws.set_landscape()
         ws.set_paper(9)
@@ -344,10 +411,15 @@ def render_xlsx(data: ReportData) -> bytes:
                     ws.write_string(r, col, name)
                     ws.write_number(r, col + 1, v * 100 if ind.unit == "%" else v)
                 chart = wb.add_chart({"type": "bar"})
-                chart.add_series({"name": ind.name + ("（%）" if ind.unit == "%" else f"（{ind.unit}）"),
-                                  "categories": [ws.name, 3, col, 2 + len(points), col],
-                                  "values": [ws.name, 3, col + 1, 2 + len(points), col + 1],
-                                  "data_labels": {"value": True}, "fill": {"color": "#B4232A"}})
+                chart.add_series(
+                    {
+                        "name": ind.name + ("（%）" if ind.unit == "%" else f"（{ind.unit}）"),
+                        "categories": [ws.name, 3, col, 2 + len(points), col],
+                        "values": [ws.name, 3, col + 1, 2 + len(points), col + 1],
+                        "data_labels": {"value": True},
+                        "fill": {"color": "#B4232A"},
+                    }
+                )
                 chart.set_legend({"none": True})
                 chart.set_title({"name": f"{section_name}：{ind.name}"})
                 chart.set_y_axis({"reverse": True})
@@ -374,8 +446,15 @@ def report_generate(*, actor, region: Region, kind: str, start: dt.date, end: dt
     stem = f"{region.code}-{start:%Y%m}-{kind}-{timezone.now():%Y%m%d%H%M%S}"
     files = {"docx": render_docx(data), "pdf": render_pdf(data), "xlsx": render_xlsx(data)}
     with transaction.atomic(), acting(actor):
-        report = Report(kind=kind, region=region, period_start=start, period_end=end, snapshot_date=data.board.date,
-                        previous_snapshot_date=data.board.previous_date, created_by=actor)
+        report = Report(
+            kind=kind,
+            region=region,
+            period_start=start,
+            period_end=end,
+            snapshot_date=data.board.date,
+            previous_snapshot_date=data.board.previous_date,
+            created_by=actor,
+        )
         for fmt, content in files.items():
             getattr(report, fmt).save(f"{stem}.{fmt}", ContentFile(content), save=False)
         report.save()

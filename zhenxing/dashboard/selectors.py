@@ -1,5 +1,6 @@
 """Reads of the dashboard: figures come from the stored snapshots only (never recounted per request),
 for whatever ``core.modules.indicators()`` returns, grouped by section."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,17 @@ from zhenxing.regions.models import Region
 from .models import IndicatorSnapshot
 
 # Known sections first, in the plan's order; a section a module adds later follows, then 其他.
-SECTION_ORDER = ["农户底数", "防返贫监测", "两不愁三保障", "部门筛查预警", "重点任务台账", "衔接资金", "项目资产",
-                 "就业帮扶", "乡村治理"]
+SECTION_ORDER = [
+    "农户底数",
+    "防返贫监测",
+    "两不愁三保障",
+    "部门筛查预警",
+    "重点任务台账",
+    "衔接资金",
+    "项目资产",
+    "就业帮扶",
+    "乡村治理",
+]
 OTHER = "其他"
 
 
@@ -148,10 +158,13 @@ def board(user, node: Region, on: dt.date, *, previous_on: dt.date | None = None
             b.child_cells.setdefault(s.region_id, {})[s.code] = _cell(s)
     before: dict[str, Cell] = {}
     if previous_date is not None:
-        before = {s.code: _cell(s) for s in scope.scoped(user, IndicatorSnapshot).filter(date=previous_date, region=node)}
-    b.sections = [(name, [Row(i, here.get(i.code, Cell()), before.get(i.code)) for i in inds])
-                  for name, inds in sections()]
-    for ind, child, cell in b.lagging():
+        before = {
+            s.code: _cell(s) for s in scope.scoped(user, IndicatorSnapshot).filter(date=previous_date, region=node)
+        }
+    b.sections = [
+        (name, [Row(i, here.get(i.code, Cell()), before.get(i.code)) for i in inds]) for name, inds in sections()
+    ]
+    for _ind, _child, cell in b.lagging():
         cell.lagging = True
     return b
 
@@ -159,8 +172,11 @@ def board(user, node: Region, on: dt.date, *, previous_on: dt.date | None = None
 def history(user, node: Region, ind: Indicator, *, until: dt.date, months: int = 13) -> list[tuple[dt.date, Cell]]:
     """Month-end figures (the latest snapshot of each month) up to ``until``."""
     start = (until.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    snaps = (scope.scoped(user, IndicatorSnapshot).filter(region=node, code=ind.code, date__gte=start, date__lte=until)
-             .order_by("date"))
+    snaps = (
+        scope.scoped(user, IndicatorSnapshot)
+        .filter(region=node, code=ind.code, date__gte=start, date__lte=until)
+        .order_by("date")
+    )
     by_month: dict[tuple[int, int], tuple[dt.date, Cell]] = {}
     for s in snaps:
         by_month[(s.date.year, s.date.month)] = (s.date, _cell(s))

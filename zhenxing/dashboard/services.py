@@ -1,4 +1,5 @@
 """Writes of the dashboard: the indicator snapshot (nightly, or 刷新 by the prefecture admin)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,9 +19,13 @@ from zhenxing.regions.models import Region
 from .models import IndicatorSnapshot
 
 REFRESH_ROLES = {Role.PREFECTURE_ADMIN}
-WRITE_RULES = scope.write_rules({
-    "dashboard.snapshot.refresh": scope.WriteRule(roles=frozenset(REFRESH_ROLES), refusal="只有地区管理员可以刷新指标"),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "dashboard.snapshot.refresh": scope.WriteRule(
+            roles=frozenset(REFRESH_ROLES), refusal="只有地区管理员可以刷新指标"
+        ),
+    }
+)
 
 
 def _dec(value) -> Decimal | None:
@@ -63,11 +68,15 @@ def rollup(ind: Indicator, leaves: dict[int, IndicatorValue] | None, nodes: list
     out: dict[int, IndicatorValue] = {}
     for rid, a in acc.items():
         if ind.rollup == "ratio":
-            out[rid] = IndicatorValue(share(a.numerator, a.denominator), numerator=a.numerator,
-                                      denominator=a.denominator)
+            out[rid] = IndicatorValue(
+                share(a.numerator, a.denominator), numerator=a.numerator, denominator=a.denominator
+            )
         else:
-            out[rid] = IndicatorValue(a.value, numerator=a.numerator if a.seen_ratio else None,
-                                      denominator=a.denominator if a.seen_ratio else None)
+            out[rid] = IndicatorValue(
+                a.value,
+                numerator=a.numerator if a.seen_ratio else None,
+                denominator=a.denominator if a.seen_ratio else None,
+            )
     return out
 
 
@@ -77,9 +86,15 @@ def compute_all(ind: Indicator, nodes: list[Region], as_of: dt.date) -> dict[int
     if ind.by_region is not None and ind.rollup in {"sum", "ratio"}:
         figures = rollup(ind, ind.by_region(as_of), nodes)
         if ind.evidence is not None:
-            return {node.pk: IndicatorValue(figures[node.pk].value, figures[node.pk].numerator,
-                                            figures[node.pk].denominator, evidence_url=ind.evidence(node, as_of))
-                    for node in nodes}
+            return {
+                node.pk: IndicatorValue(
+                    figures[node.pk].value,
+                    figures[node.pk].numerator,
+                    figures[node.pk].denominator,
+                    evidence_url=ind.evidence(node, as_of),
+                )
+                for node in nodes
+            }
         return figures
     if not ind.regional and nodes:
         figure = ind.compute(nodes[0], as_of)
@@ -97,12 +112,22 @@ def snapshot_take(*, actor, date: dt.date | None = None) -> int:
     rows = []
     for ind in indicators().values():
         for rid, v in compute_all(ind, nodes, date).items():
-            rows.append(IndicatorSnapshot(
-                date=date, region_id=rid, code=ind.code, value=_dec(v.value), numerator=_dec(v.numerator),
-                denominator=_dec(v.denominator), evidence_url=(v.evidence_url or "")[:500], computed_at=now))
+            rows.append(
+                IndicatorSnapshot(
+                    date=date,
+                    region_id=rid,
+                    code=ind.code,
+                    value=_dec(v.value),
+                    numerator=_dec(v.numerator),
+                    denominator=_dec(v.denominator),
+                    evidence_url=(v.evidence_url or "")[:500],
+                    computed_at=now,
+                )
+            )
     with transaction.atomic(), acting(actor):
         IndicatorSnapshot.objects.filter(date=date).delete()
         IndicatorSnapshot.objects.bulk_create(rows, batch_size=5000)
-        event_log(action="snapshot", actor=actor,
-                  extra={"date": date.isoformat(), "regions": len(nodes), "rows": len(rows)})
+        event_log(
+            action="snapshot", actor=actor, extra={"date": date.isoformat(), "regions": len(nodes), "rows": len(rows)}
+        )
     return len(rows)

@@ -1,5 +1,6 @@
 """For tests of any module's indicators: does the snapshot's set-based form give every region node
 what ``compute`` gives?"""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -48,17 +48,30 @@ def _chart_data(b: selectors.Board, on_param: str) -> list[dict]:
         series = []
         for ind in inds:
             if b.children:
-                points = [{"name": c.display_name, "value": _num(b.child_cells.get(c.pk, {}).get(ind.code)),
-                           "url": reverse("dashboard:region", args=[c.code]) + suffix,
-                           "label": format_figure(getattr(b.child_cells.get(c.pk, {}).get(ind.code), "value", None),
-                                                  ind.unit)}
-                          for c in b.children]
+                points = [
+                    {
+                        "name": c.display_name,
+                        "value": _num(b.child_cells.get(c.pk, {}).get(ind.code)),
+                        "url": reverse("dashboard:region", args=[c.code]) + suffix,
+                        "label": format_figure(
+                            getattr(b.child_cells.get(c.pk, {}).get(ind.code), "value", None), ind.unit
+                        ),
+                    }
+                    for c in b.children
+                ]
             else:
                 row = next(r for r in rows if r.indicator is ind)
-                points = [{"name": b.node.display_name, "value": _num(row.cell), "url": row.cell.evidence_url,
-                           "label": format_figure(row.cell.value, ind.unit)}]
-            series.append({"code": ind.code, "name": ind.name, "unit": ind.unit, "percent": ind.unit == "%",
-                           "points": points})
+                points = [
+                    {
+                        "name": b.node.display_name,
+                        "value": _num(row.cell),
+                        "url": row.cell.evidence_url,
+                        "label": format_figure(row.cell.value, ind.unit),
+                    }
+                ]
+            series.append(
+                {"code": ind.code, "name": ind.name, "unit": ind.unit, "percent": ind.unit == "%", "points": points}
+            )
         charts.append({"section": name, "series": series})
     return charts
 
@@ -73,12 +86,21 @@ def _render_board(request, node: Region):
     on = _on(request)
     b = selectors.board(request.user, node, on)
     on_param = request.GET.get("date", "") if b.date and b.date < timezone.localdate() else ""
-    return render(request, "dashboard/board.html", {
-        "b": b, "node": node, "chain": _chain(request.user, node), "on": on, "on_param": on_param,
-        "charts": _chart_data(b, on_param), "lagging": b.lagging(),
-        "can_refresh": request.user.role in services.REFRESH_ROLES,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "dashboard/board.html",
+        {
+            "b": b,
+            "node": node,
+            "chain": _chain(request.user, node),
+            "on": on,
+            "on_param": on_param,
+            "charts": _chart_data(b, on_param),
+            "lagging": b.lagging(),
+            "can_refresh": request.user.role in services.REFRESH_ROLES,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_view()
@@ -101,22 +123,55 @@ def figure(request, node):
     b = selectors.board(request.user, node, on)
     row = next((r for _, rows in b.sections for r in rows if r.indicator.code == ind.code), None)
     hist = selectors.history(request.user, node, ind, until=b.date or on)
-    chart = [{"section": ind.name, "series": [{
-        "code": ind.code, "name": ind.name, "unit": ind.unit, "percent": ind.unit == "%",
-        "points": [{"name": f"{d.year}年{d.month}月", "value": float(c.value) if c.value is not None else None,
-                    "label": format_figure(c.value, ind.unit), "url": ""} for d, c in hist]}]}]
-    return render(request, "dashboard/figure.html", {
-        "ind": ind, "node": node, "b": b, "row": row, "history": hist, "chart": chart,
-        "ranking": b.ranking(ind) if b.children else [], "chain": _chain(request.user, node),
-        "ranked": selectors.ranked(ind)})
+    chart = [
+        {
+            "section": ind.name,
+            "series": [
+                {
+                    "code": ind.code,
+                    "name": ind.name,
+                    "unit": ind.unit,
+                    "percent": ind.unit == "%",
+                    "points": [
+                        {
+                            "name": f"{d.year}年{d.month}月",
+                            "value": float(c.value) if c.value is not None else None,
+                            "label": format_figure(c.value, ind.unit),
+                            "url": "",
+                        }
+                        for d, c in hist
+                    ],
+                }
+            ],
+        }
+    ]
+    return render(
+        request,
+        "dashboard/figure.html",
+        {
+            "ind": ind,
+            "node": node,
+            "b": b,
+            "row": row,
+            "history": hist,
+            "chart": chart,
+            "ranking": b.ranking(ind) if b.children else [],
+            "chain": _chain(request.user, node),
+            "ranked": selectors.ranked(ind),
+        },
+    )
 
 
 @staff_view(roles=services.REFRESH_ROLES)
 @require_POST
 def refresh(request):
     today = timezone.localdate()
-    job = job_services.job_enqueue(actor=request.user, kind=jobs.SNAPSHOT, payload={"date": today.isoformat()},
-                                   label=_("刷新 %(date)s 全部指标") % {"date": today.isoformat()})
+    job = job_services.job_enqueue(
+        actor=request.user,
+        kind=jobs.SNAPSHOT,
+        payload={"date": today.isoformat()},
+        label=_("刷新 %(date)s 全部指标") % {"date": today.isoformat()},
+    )
     _job_message(request, job, done=lambda: _("已重新计算今日全部指标（%(n)s 项）") % {"n": job.result["rows"]})
     return redirect(request.POST.get("next") or reverse("dashboard:home"))
 
@@ -132,6 +187,7 @@ def _job_message(request, job, *, done) -> None:
 
 
 # ---- reports -----------------------------------------------------------------------------------
+
 
 @staff_view()
 def report_list(request):
@@ -149,16 +205,28 @@ def report_list(request):
             messages.error(request, "；".join(exc.messages))
             return redirect("dashboard:reports")
         job = job_services.job_enqueue(
-            actor=request.user, kind=jobs.REPORT, region=node,
+            actor=request.user,
+            kind=jobs.REPORT,
+            region=node,
             payload={"kind": kind, "start": start.isoformat(), "end": end.isoformat()},
-            label=_("生成报告：%(region)s %(period)s") % {"region": node.name, "period": request.POST.get("period", "")})
+            label=_("生成报告：%(region)s %(period)s")
+            % {"region": node.name, "period": request.POST.get("period", "")},
+        )
         _job_message(request, job, done=lambda: _("已生成：%(report)s") % {"report": job.result["name"]})
         return redirect("dashboard:reports")
     today = timezone.localdate()
     last_month = selectors.month_end_before(today)
-    return render(request, "dashboard/reports.html", {
-        "reports": qs[:200], "regions": regions, "default_period": f"{last_month:%Y-%m}",
-        "read_only": request.user.is_read_only, "kinds": ReportKind})
+    return render(
+        request,
+        "dashboard/reports.html",
+        {
+            "reports": qs[:200],
+            "regions": regions,
+            "default_period": f"{last_month:%Y-%m}",
+            "read_only": request.user.is_read_only,
+            "kinds": ReportKind,
+        },
+    )
 
 
 @staff_view(model=Report)

@@ -1,4 +1,5 @@
 """API for projects, funds, payments, figures, leakage findings and small loans (under the data scope)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,12 @@ class ProjectOut(Schema):
 
 
 def _project(p: Project) -> dict:
-    return {**{f: getattr(p, f) for f in ProjectOut.model_fields if hasattr(p, f)},
-            "county_code": p.county.code, "village_code": p.village.code, "status_label": str(p.get_status_display())}
+    return {
+        **{f: getattr(p, f) for f in ProjectOut.model_fields if hasattr(p, f)},
+        "county_code": p.county.code,
+        "village_code": p.village.code,
+        "status_label": str(p.get_status_display()),
+    }
 
 
 class ProjectIn(Schema):
@@ -74,6 +79,7 @@ class ProjectIn(Schema):
 class ProjectTransitionIn(Schema):
     """``to``: the status the step leads to; ``returned`` (退回修改) and ``refused`` (不予入库) need
     ``note`` as the reason and no ``evidence``."""
+
     to: str
     date: dt.date
     evidence: str = ""
@@ -112,9 +118,17 @@ class AllocationOut(Schema):
 
 
 def _allocation(a: Allocation) -> dict:
-    return {"id": a.id, "county_code": a.county.code, "year": a.year, "source": a.source,
-            "document_number": a.document_number, "title": a.title, "issued_on": a.issued_on, "amount": a.amount,
-            "assigned_total": a.assigned_total}
+    return {
+        "id": a.id,
+        "county_code": a.county.code,
+        "year": a.year,
+        "source": a.source,
+        "document_number": a.document_number,
+        "title": a.title,
+        "issued_on": a.issued_on,
+        "amount": a.amount,
+        "assigned_total": a.assigned_total,
+    }
 
 
 class AllocationIn(Schema):
@@ -197,9 +211,21 @@ class ImportReport(Schema):
 P = {"x-scope": "funds.project"}
 
 
-@router.get("/funds/projects", response=list[ProjectOut], openapi_extra=P, summary="项目库（可按状态、类型、年度、县筛选；after 游标分页）")
-def project_list(request, response: HttpResponse, page: Keyset = Query(...), status: str = "", type: str = "",
-                 year: int | None = None, county: str = ""):
+@router.get(
+    "/funds/projects",
+    response=list[ProjectOut],
+    openapi_extra=P,
+    summary="项目库（可按状态、类型、年度、县筛选；after 游标分页）",
+)
+def project_list(
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    status: str = "",
+    type: str = "",
+    year: int | None = None,
+    county: str = "",
+):
     qs = selectors.projects(request.user)
     if status:
         qs = qs.filter(status=status)
@@ -229,8 +255,15 @@ def project_detail(request, id: int):
 @router.post("/funds/projects/{id}/transition", response=ProjectOut, openapi_extra=P, summary="办理项目流程的下一步")
 def project_transition(request, id: int, data: ProjectTransitionIn):
     p = scope.get_object_or_404(request.user, Project, pk=id)
-    p = services.project_transition(actor=request.user, project=p, to=data.to, date=data.date,
-                                    evidence=data.evidence, note=data.note, expected_version=data.version)
+    p = services.project_transition(
+        actor=request.user,
+        project=p,
+        to=data.to,
+        date=data.date,
+        evidence=data.evidence,
+        note=data.note,
+        expected_version=data.version,
+    )
     return _project(p)
 
 
@@ -251,8 +284,9 @@ A = {"x-scope": "funds.allocation"}
 
 
 @router.get("/funds/allocations", response=list[AllocationOut], openapi_extra=A, summary="资金下达")
-def allocation_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None,
-                    county: str = ""):
+def allocation_list(
+    request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None, county: str = ""
+):
     qs = scope.scoped(request.user, Allocation).select_related("county")
     if year:
         qs = qs.filter(year=year)
@@ -275,29 +309,50 @@ def allocation_detail(request, id: int):
     return _allocation(scope.get_object_or_404(request.user, Allocation.objects.select_related("county"), pk=id))
 
 
-@router.post("/funds/allocations/{id}/assignments", response={201: AllocationOut}, openapi_extra=A,
-             summary="把资金安排到项目")
+@router.post(
+    "/funds/allocations/{id}/assignments", response={201: AllocationOut}, openapi_extra=A, summary="把资金安排到项目"
+)
 def assignment_create(request, id: int, data: AssignmentIn):
     a = scope.get_object_or_404(request.user, Allocation, pk=id)
     project = scope.get_object_or_404(request.user, Project, pk=data.project_id)
-    services.assignment_create(actor=request.user, allocation=a, project=project, amount=data.amount,
-                               document_number=data.document_number, date=data.date)
+    services.assignment_create(
+        actor=request.user,
+        allocation=a,
+        project=project,
+        amount=data.amount,
+        document_number=data.document_number,
+        date=data.date,
+    )
     a.refresh_from_db()
     return Status(201, _allocation(a))
 
 
-@router.get("/funds/figures", response=FiguresOut, openapi_extra={"x-scope": "funds.countymonthfigure"},
-            summary="县（或地区）年度资金数据：下达、安排、支付、逐月支出进度、产业占比")
+@router.get(
+    "/funds/figures",
+    response=FiguresOut,
+    openapi_extra={"x-scope": "funds.countymonthfigure"},
+    summary="县（或地区）年度资金数据：下达、安排、支付、逐月支出进度、产业占比",
+)
 def figures(request, region: str, year: int):
     # The user's own county is visible from below (a township reads its county's figures).
-    node = next((c for c in selectors.counties(request.user) if c.code == region), None) \
-        or scope.region_by_code(request.user, region)
+    node = next((c for c in selectors.counties(request.user) if c.code == region), None) or scope.region_by_code(
+        request.user, region
+    )
     f = selectors.figures(node, year)
-    return {"region_code": node.code, "year": year, "allocated": f.allocated, "assigned": f.assigned, "paid": f.paid,
-            "disbursement_rate": f.disbursement_rate, "central_allocated": f.central_allocated,
-            "central_industry": f.central_industry, "industry_share": f.industry_share,
-            "industry_min_share": f.industry_min_share, "industry_warning": f.industry_warning,
-            "months": [m.__dict__ for m in f.months]}
+    return {
+        "region_code": node.code,
+        "year": year,
+        "allocated": f.allocated,
+        "assigned": f.assigned,
+        "paid": f.paid,
+        "disbursement_rate": f.disbursement_rate,
+        "central_allocated": f.central_allocated,
+        "central_industry": f.central_industry,
+        "industry_share": f.industry_share,
+        "industry_min_share": f.industry_min_share,
+        "industry_warning": f.industry_warning,
+        "months": [m.__dict__ for m in f.months],
+    }
 
 
 F = {"x-scope": "funds.leakagefinding"}
@@ -310,8 +365,13 @@ def finding_list(request, response: HttpResponse, page: Keyset = Query(...), kin
         qs = qs.filter(kind=kind)
     if present:
         qs = qs.filter(still_present=True)
-    return [{**{k: getattr(f, k) for k in FindingOut.model_fields if hasattr(f, k)},
-             "kind_label": str(f.get_kind_display())} for f in keyset_page(request, response, qs, page)]
+    return [
+        {
+            **{k: getattr(f, k) for k in FindingOut.model_fields if hasattr(f, k)},
+            "kind_label": str(f.get_kind_display()),
+        }
+        for f in keyset_page(request, response, qs, page)
+    ]
 
 
 @router.post("/funds/leakage-runs", openapi_extra=F, summary="立即运行跑冒滴漏检查（本人数据权限范围）")
@@ -326,13 +386,22 @@ def loan_list(request, response: HttpResponse, page: Keyset = Query(...), overdu
     today = dt.date.today()
     if overdue:
         qs = qs.filter(settled_on__isnull=True, due_on__lt=today)
-    return [{**{k: getattr(m, k) for k in LoanOut.model_fields if hasattr(m, k)},
-             "household_number": m.household.number, "overdue": m.is_overdue(today)}
-            for m in keyset_page(request, response, qs, page)]
+    return [
+        {
+            **{k: getattr(m, k) for k in LoanOut.model_fields if hasattr(m, k)},
+            "household_number": m.household.number,
+            "overdue": m.is_overdue(today),
+        }
+        for m in keyset_page(request, response, qs, page)
+    ]
 
 
-@router.post("/funds/imports/{kind}", response=ImportReport, openapi_extra={"x-scope": "funds.project"},
-             summary="导入项目（projects）、资金下达（allocations）、支付（payments）或资产（assets）的 .xlsx")
+@router.post(
+    "/funds/imports/{kind}",
+    response=ImportReport,
+    openapi_extra={"x-scope": "funds.project"},
+    summary="导入项目（projects）、资金下达（allocations）、支付（payments）或资产（assets）的 .xlsx",
+)
 def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: bool = False):
     from .imports import IMPORTERS, run_import
 
@@ -352,15 +421,27 @@ class BeneficiaryOut(Schema):
     monitored: bool
 
 
-@router.get("/funds/projects/{id}/beneficiaries", response=list[BeneficiaryOut], openapi_extra=P,
-            summary="项目的受益农户（联农带农）")
+@router.get(
+    "/funds/projects/{id}/beneficiaries",
+    response=list[BeneficiaryOut],
+    openapi_extra=P,
+    summary="项目的受益农户（联农带农）",
+)
 def project_beneficiaries(request, response: HttpResponse, id: int, page: Keyset = Query(...)):
     p = scope.get_object_or_404(request.user, Project, pk=id)
     rows = keyset_page(request, response, p.beneficiaries.select_related("household__village"), page)
-    return [{"household_number": b.household.number, "village_code": b.household.village.code, "way": b.way,
-             "amount": b.amount, "year": b.year, "formerly_poor": b.household.formerly_poor,
-             "monitored": b.household.monitoring_status == "monitored"}
-            for b in rows]
+    return [
+        {
+            "household_number": b.household.number,
+            "village_code": b.household.village.code,
+            "way": b.way,
+            "amount": b.amount,
+            "year": b.year,
+            "formerly_poor": b.household.formerly_poor,
+            "monitored": b.household.monitoring_status == "monitored",
+        }
+        for b in rows
+    ]
 
 
 class DisclosureOut(Schema):
@@ -377,8 +458,12 @@ class DisclosureOut(Schema):
     public_url: str
 
 
-@router.get("/funds/disclosures", response=list[DisclosureOut], openapi_extra={"x-scope": "funds.disclosure"},
-            summary="已发布的公告公示")
+@router.get(
+    "/funds/disclosures",
+    response=list[DisclosureOut],
+    openapi_extra={"x-scope": "funds.disclosure"},
+    summary="已发布的公告公示",
+)
 def disclosure_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None):
     from django.urls import reverse
 
@@ -387,8 +472,19 @@ def disclosure_list(request, response: HttpResponse, page: Keyset = Query(...), 
     qs = scope.scoped(request.user, Disclosure).select_related("county").defer("content")
     if year:
         qs = qs.filter(year=year)
-    return [{"id": d.id, "county_code": d.county.code, "year": d.year, "kind": d.kind, "board": d.board,
-             "version": d.version, "correction_note": d.correction_note, "period_start": d.period_start,
-             "period_end": d.period_end, "published_at": d.published_at,
-             "public_url": reverse("funds_public:disclosure", args=[d.county.code, d.year, d.kind])}
-            for d in keyset_page(request, response, qs, page)]
+    return [
+        {
+            "id": d.id,
+            "county_code": d.county.code,
+            "year": d.year,
+            "kind": d.kind,
+            "board": d.board,
+            "version": d.version,
+            "correction_note": d.correction_note,
+            "period_start": d.period_start,
+            "period_end": d.period_end,
+            "published_at": d.published_at,
+            "public_url": reverse("funds_public:disclosure", args=[d.county.code, d.year, d.kind]),
+        }
+        for d in keyset_page(request, response, qs, page)
+    ]

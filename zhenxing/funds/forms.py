@@ -8,7 +8,7 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.regions.models import Level, Region
 
-from .models import BenefitWay, DisclosureKind, BoardLevel, FundSource, Project, ProjectType
+from .models import BenefitWay, BoardLevel, DisclosureKind, FundSource, Project, ProjectType
 from .services import PROJECT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -18,15 +18,27 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["code", "village", *PROJECT_FIELDS]
-        widgets = {"start_planned": DATE, "end_planned": DATE, "tasks": forms.Textarea(attrs={"rows": 3}),
-                   "performance_targets": forms.Textarea(attrs={"rows": 2}),
-                   "benefit_mechanism": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "start_planned": DATE,
+            "end_planned": DATE,
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "performance_targets": forms.Textarea(attrs={"rows": 2}),
+            "benefit_mechanism": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope.regions(user).filter(level=Level.VILLAGE).order_by("code")
-        for name in ("build_type", "start_planned", "end_planned", "responsible_unit", "tasks", "funding_sources",
-                     "performance_targets", "benefit_mechanism"):
+        for name in (
+            "build_type",
+            "start_planned",
+            "end_planned",
+            "responsible_unit",
+            "tasks",
+            "funding_sources",
+            "performance_targets",
+            "benefit_mechanism",
+        ):
             self.fields[name].required = False  # completeness is checked when the project enters the pool
 
     def validate_unique(self):
@@ -37,7 +49,9 @@ class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     date = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
     evidence = forms.CharField(label="依据（文号、会议纪要、验收报告等）", max_length=300, required=False)
-    note = forms.CharField(label="说明（退回、不予入库须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="说明（退回、不予入库须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -65,8 +79,9 @@ class AssignmentForm(forms.Form):
         from .models import POOL_STATUSES
 
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = scope.scoped(user, Project).filter(
-            county=allocation.county, status__in=POOL_STATUSES).order_by("code")
+        self.fields["project"].queryset = (
+            scope.scoped(user, Project).filter(county=allocation.county, status__in=POOL_STATUSES).order_by("code")
+        )
 
 
 class PaymentForm(forms.Form):
@@ -121,8 +136,16 @@ class ProjectEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("build_type", "start_planned", "end_planned", "responsible_unit", "tasks", "funding_sources",
-                     "performance_targets", "benefit_mechanism"):
+        for name in (
+            "build_type",
+            "start_planned",
+            "end_planned",
+            "responsible_unit",
+            "tasks",
+            "funding_sources",
+            "performance_targets",
+            "benefit_mechanism",
+        ):
             self.fields[name].required = False  # completeness is checked when the project enters the pool
 
     def validate_unique(self):
@@ -137,10 +160,12 @@ class MicroLoanForm(forms.Form):
     amount = forms.DecimalField(label="贷款金额（元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     issued_on = forms.DateField(label="放款日期", widget=DATE)
     term_months = forms.IntegerField(label="期限（月）", min_value=1, max_value=120, initial=36)
-    annual_rate = forms.DecimalField(label="年利率（如0.0435）", max_digits=6, decimal_places=4, min_value=0,
-                                     max_value=1)
-    interest_subsidy = forms.DecimalField(label="贴息金额（元）", max_digits=14, decimal_places=2, min_value=0,
-                                          initial=0)
+    annual_rate = forms.DecimalField(
+        label="年利率（如0.0435）", max_digits=6, decimal_places=4, min_value=0, max_value=1
+    )
+    interest_subsidy = forms.DecimalField(
+        label="贴息金额（元）", max_digits=14, decimal_places=2, min_value=0, initial=0
+    )
 
 
 class RepaymentForm(forms.Form):

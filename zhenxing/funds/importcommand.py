@@ -1,4 +1,5 @@
 """The shared shape of ``zhenxing import-projects|import-allocations|import-payments|import-assets``."""
+
 from __future__ import annotations
 
 import json
@@ -38,9 +39,18 @@ class ImportCommand(BaseCommand):
         except (OSError, UnreadableFile) as exc:
             self.stderr.write(f"无法读取文件：{exc}")
             if opts["json"]:
-                self.stdout.write(json.dumps({"committed": False, "created": 0, "updated": 0, "unchanged": 0,
-                                              "errors": [{"row": 0, "column": "", "message": str(exc)}]},
-                                             ensure_ascii=False))
+                self.stdout.write(
+                    json.dumps(
+                        {
+                            "committed": False,
+                            "created": 0,
+                            "updated": 0,
+                            "unchanged": 0,
+                            "errors": [{"row": 0, "column": "", "message": str(exc)}],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
             sys.exit(2)
         except PermissionDenied as exc:
             self.stderr.write(str(exc))
@@ -48,14 +58,20 @@ class ImportCommand(BaseCommand):
         for e in result.errors[:200]:
             self.stdout.write(f"第{e['row']}行 {e['column']}：{e['message']}")
         state = "已提交" if result.committed else ("仅检查，未写入" if not result.errors else "有错误，未写入任何数据")
-        self.stdout.write(f"{imp.label}导入：{state}；新增 {result.created}，更新 {result.updated}，"
-                          f"未变 {result.unchanged}，错误 {len(result.errors)}")
+        self.stdout.write(
+            f"{imp.label}导入：{state}；新增 {result.created}，更新 {result.updated}，"
+            f"未变 {result.unchanged}，错误 {len(result.errors)}"
+        )
         if result.leakage is not None:
             self.stdout.write(f"跑冒滴漏检查：疑点 {result.leakage['found']} 条，新增 {result.leakage['new']} 条")
         if opts["report"] and result.errors:
-            Path(opts["report"]).write_bytes(workbook_bytes(
-                title=f"{imp.label}导入错误清单", columns=["行", "列", "问题"],
-                rows=[[e["row"], e["column"], e["message"]] for e in result.errors]))
+            Path(opts["report"]).write_bytes(
+                workbook_bytes(
+                    title=f"{imp.label}导入错误清单",
+                    columns=["行", "列", "问题"],
+                    rows=[[e["row"], e["column"], e["message"]] for e in result.errors],
+                )
+            )
         if opts["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
         if result.errors:

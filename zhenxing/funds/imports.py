@@ -12,13 +12,14 @@ import's contract:
 
 After a payment import that committed, the leakage check runs over the importer's scope.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,8 +33,7 @@ from zhenxing.lib.tabular import CellError, RowErrors
 from zhenxing.regions.models import Level
 
 from . import services
-from .models import (POOL_STATUSES, Allocation, BuildType, FundSource, Payment, Project, ProjectStatus, ProjectType)
-
+from .models import POOL_STATUSES, Allocation, BuildType, FundSource, Payment, Project, ProjectStatus, ProjectType
 
 UnreadableFile = tabular.Unreadable  # the file could not be read at all (exit code 2)
 HEADER_ROWS = 5  # the header row is looked for in the first 5 rows
@@ -58,8 +58,13 @@ class ImportResult:
         self.problems.add(row, column, message)
 
     def as_dict(self) -> dict:
-        out = {"committed": self.committed, "created": self.created, "updated": self.updated,
-               "unchanged": self.unchanged, "errors": self.errors}
+        out = {
+            "committed": self.committed,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+        }
         if self.leakage is not None:
             out["leakage"] = self.leakage
         return out
@@ -145,6 +150,7 @@ def choice(v, choices, *, required=True) -> str:
 
 # --- the importers ------------------------------------------------------------------------------
 
+
 @dataclass
 class Importer:
     kind: str
@@ -185,24 +191,64 @@ def _region(county_name: str, village_name: str, actor, row_no: int, result: Imp
     return county, village
 
 
-PROJECT_HEADERS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "乡镇", "村", "入库年度", "计划开工", "计划完工",
-                   "责任单位", "建设任务", "概算投资", "资金来源", "计划受益户数", "计划受益人数", "绩效目标", "利益联结机制"]
-PROJECT_MAP = {"项目名称": "name", "项目类型": "type", "建设性质": "build_type", "入库年度": "year",
-               "计划开工": "start_planned", "计划完工": "end_planned", "责任单位": "responsible_unit", "建设任务": "tasks",
-               "概算投资": "budget", "资金来源": "funding_sources", "计划受益户数": "planned_households",
-               "计划受益人数": "planned_people", "绩效目标": "performance_targets", "利益联结机制": "benefit_mechanism"}
+PROJECT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "项目类型",
+    "建设性质",
+    "县",
+    "乡镇",
+    "村",
+    "入库年度",
+    "计划开工",
+    "计划完工",
+    "责任单位",
+    "建设任务",
+    "概算投资",
+    "资金来源",
+    "计划受益户数",
+    "计划受益人数",
+    "绩效目标",
+    "利益联结机制",
+]
+PROJECT_MAP = {
+    "项目名称": "name",
+    "项目类型": "type",
+    "建设性质": "build_type",
+    "入库年度": "year",
+    "计划开工": "start_planned",
+    "计划完工": "end_planned",
+    "责任单位": "responsible_unit",
+    "建设任务": "tasks",
+    "概算投资": "budget",
+    "资金来源": "funding_sources",
+    "计划受益户数": "planned_households",
+    "计划受益人数": "planned_people",
+    "绩效目标": "performance_targets",
+    "利益联结机制": "benefit_mechanism",
+}
 
 
 def _apply_projects(rows, result: ImportResult, actor) -> None:
-    spec = {"项目编号": code_cell,
-            "项目名称": required_text,
-            "项目类型": lambda v: choice(v, ProjectType.choices),
-            "建设性质": lambda v: choice(v, BuildType.choices, required=False),
-            "县": text, "村": text, "入库年度": integer,
-            "计划开工": lambda v: date(v, required=False), "计划完工": lambda v: date(v, required=False),
-            "责任单位": text, "建设任务": text, "概算投资": lambda v: decimal(v, required=False) or Decimal("0"),
-            "资金来源": text, "计划受益户数": lambda v: integer(v, required=False) or 0,
-            "计划受益人数": lambda v: integer(v, required=False) or 0, "绩效目标": text, "利益联结机制": text}
+    spec = {
+        "项目编号": code_cell,
+        "项目名称": required_text,
+        "项目类型": lambda v: choice(v, ProjectType.choices),
+        "建设性质": lambda v: choice(v, BuildType.choices, required=False),
+        "县": text,
+        "村": text,
+        "入库年度": integer,
+        "计划开工": lambda v: date(v, required=False),
+        "计划完工": lambda v: date(v, required=False),
+        "责任单位": text,
+        "建设任务": text,
+        "概算投资": lambda v: decimal(v, required=False) or Decimal("0"),
+        "资金来源": text,
+        "计划受益户数": lambda v: integer(v, required=False) or 0,
+        "计划受益人数": lambda v: integer(v, required=False) or 0,
+        "绩效目标": text,
+        "利益联结机制": text,
+    }
     seen: dict[str, int] = {}
     existing = {p.code: p for p in Project.objects.filter(code__in=[code_text(r.get("项目编号")) for _, r in rows])}
     for row_no, raw in rows:
@@ -231,7 +277,8 @@ def _apply_projects(rows, result: ImportResult, actor) -> None:
                     result.error(row_no, "项目编号", f"项目编号 {code} 已被其他地区使用")
                     continue
                 changed = {k: v for k, v in fields.items() if getattr(p, k) != v} | (
-                    {} if p.village_id == village.pk else {"village": village})
+                    {} if p.village_id == village.pk else {"village": village}
+                )
                 if not changed:
                     result.unchanged += 1
                     continue
@@ -260,9 +307,15 @@ ALLOCATION_HEADERS = ["县", "年度", "资金来源", "文号", "文件标题",
 
 
 def _apply_allocations(rows, result: ImportResult, actor) -> None:
-    spec = {"县": text, "年度": integer, "资金来源": lambda v: choice(v, FundSource.choices),
-            "文号": required_text, "文件标题": text,
-            "下达日期": date, "下达金额": decimal}
+    spec = {
+        "县": text,
+        "年度": integer,
+        "资金来源": lambda v: choice(v, FundSource.choices),
+        "文号": required_text,
+        "文件标题": text,
+        "下达日期": date,
+        "下达金额": decimal,
+    }
     seen: dict[tuple, int] = {}
     for row_no, raw in rows:
         cells = row_cells(row_no, raw, spec, result)
@@ -279,14 +332,22 @@ def _apply_allocations(rows, result: ImportResult, actor) -> None:
         if cells["下达金额"] <= 0:
             result.error(row_no, "下达金额", "下达金额须大于0")
             continue
-        a = Allocation.objects.filter(county=county, year=cells["年度"], source=cells["资金来源"],
-                                      document_number=cells["文号"]).first()
+        a = Allocation.objects.filter(
+            county=county, year=cells["年度"], source=cells["资金来源"], document_number=cells["文号"]
+        ).first()
         try:
             with transaction.atomic():
                 if a is None:
-                    services.allocation_create(actor=actor, county=county, year=cells["年度"], source=cells["资金来源"],
-                                               document_number=cells["文号"], amount=cells["下达金额"],
-                                               issued_on=cells["下达日期"], title=cells["文件标题"])
+                    services.allocation_create(
+                        actor=actor,
+                        county=county,
+                        year=cells["年度"],
+                        source=cells["资金来源"],
+                        document_number=cells["文号"],
+                        amount=cells["下达金额"],
+                        issued_on=cells["下达日期"],
+                        title=cells["文件标题"],
+                    )
                     result.created += 1
                 elif (a.amount, a.issued_on, a.title) == (cells["下达金额"], cells["下达日期"], cells["文件标题"]):
                     result.unchanged += 1
@@ -309,14 +370,23 @@ PAYMENT_HEADERS = ["项目编号", "支付日期", "金额", "收款人", "收�
 def _apply_payments(rows, result: ImportResult, actor) -> None:
     """Set-based: parse and check all rows, then one bulk insert, totals by F() per project and the
     county-month figures once per month. The database still refuses any overpayment."""
-    spec = {"项目编号": code_cell, "支付日期": date, "金额": decimal,
-            "收款人": required_text, "收款人身份证号": text,
-            "凭证号": code_cell}
+    spec = {
+        "项目编号": code_cell,
+        "支付日期": date,
+        "金额": decimal,
+        "收款人": required_text,
+        "收款人身份证号": text,
+        "凭证号": code_cell,
+    }
     codes = {code_text(r.get("项目编号")) for _, r in rows}
     visible = scope.scoped(actor, Project) if actor is not None else Project.objects.all()
     projects = {p.code: p for p in visible.filter(code__in=codes)}
-    existing = {(pid, v): (d, amt, name) for pid, v, d, amt, name in Payment.objects.filter(
-        project__in=projects.values()).values_list("project_id", "voucher_number", "date", "amount", "payee_name")}
+    existing = {
+        (pid, v): (d, amt, name)
+        for pid, v, d, amt, name in Payment.objects.filter(project__in=projects.values()).values_list(
+            "project_id", "voucher_number", "date", "amount", "payee_name"
+        )
+    }
     scope.require_write(actor, None, "funds.money.write")
     new: list[Payment] = []
     adding: dict[int, Decimal] = defaultdict(Decimal)
@@ -354,14 +424,26 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
             continue
         adding[p.pk] += cells["金额"]
         rownums[p.pk].append(row_no)
-        new.append(Payment(project=p, date=cells["支付日期"], amount=cells["金额"], payee_name=cells["收款人"],
-                           payee_id_hash=id_hash, payee_id_masked=masked, voucher_number=cells["凭证号"]))
+        new.append(
+            Payment(
+                project=p,
+                date=cells["支付日期"],
+                amount=cells["金额"],
+                payee_name=cells["收款人"],
+                payee_id_hash=id_hash,
+                payee_id_masked=masked,
+                voucher_number=cells["凭证号"],
+            )
+        )
     by_pk = {p.pk: p for p in projects.values()}
     for pk, amount in adding.items():
         p = by_pk[pk]
         if p.paid_total + amount > p.assigned_total:
-            result.error(rownums[pk][-1], "金额",
-                         f"项目 {p.code} 本次导入支付合计 {amount} 元，超出已安排未支付的 {p.assigned_total - p.paid_total} 元")
+            result.error(
+                rownums[pk][-1],
+                "金额",
+                f"项目 {p.code} 本次导入支付合计 {amount} 元，超出已安排未支付的 {p.assigned_total - p.paid_total} 元",
+            )
     if result.problems or not new:
         return
     try:
@@ -369,14 +451,30 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
             created = Payment.objects.bulk_create(new, batch_size=5000)
             for pk, amount in adding.items():
                 Project.objects.filter(pk=pk).update(paid_total=F("paid_total") + amount)
-            services.payments_figures_add(created, {pk: p.type for pk, p in by_pk.items()},
-                                          {pk: p.county_id for pk, p in by_pk.items()})
-            audit.bulk_change_log(model=Payment, rows=[
-                (pay.pk, str(pay), "create", None, {"project_id": pay.project_id, "date": pay.date,
-                                                     "amount": pay.amount, "payee_name": pay.payee_name,
-                                                     "payee_id_masked": pay.payee_id_masked,
-                                                     "voucher_number": pay.voucher_number}) for pay in created],
-                extra={"import": "payments"})
+            services.payments_figures_add(
+                created, {pk: p.type for pk, p in by_pk.items()}, {pk: p.county_id for pk, p in by_pk.items()}
+            )
+            audit.bulk_change_log(
+                model=Payment,
+                rows=[
+                    (
+                        pay.pk,
+                        str(pay),
+                        "create",
+                        None,
+                        {
+                            "project_id": pay.project_id,
+                            "date": pay.date,
+                            "amount": pay.amount,
+                            "payee_name": pay.payee_name,
+                            "payee_id_masked": pay.payee_id_masked,
+                            "voucher_number": pay.voucher_number,
+                        },
+                    )
+                    for pay in created
+                ],
+                extra={"import": "payments"},
+            )
     except IntegrityError:
         result.error(0, "金额", "数据库拒绝：支付超过已安排资金或凭证号重复（可能有他人同时登记），请重新导入")
         return
@@ -384,12 +482,23 @@ def _apply_payments(rows, result: ImportResult, actor) -> None:
 
 
 IMPORTERS: dict[str, Importer] = {
-    "projects": Importer("projects", "项目", PROJECT_HEADERS, ["项目编号", "项目名称", "项目类型", "县", "村", "入库年度"],
-                         _apply_projects),
-    "allocations": Importer("allocations", "资金下达", ALLOCATION_HEADERS, ["县", "年度", "资金来源", "文号", "下达日期",
-                                                                       "下达金额"], _apply_allocations),
-    "payments": Importer("payments", "资金支付", PAYMENT_HEADERS, ["项目编号", "支付日期", "金额", "收款人", "凭证号"],
-                         _apply_payments),
+    "projects": Importer(
+        "projects",
+        "项目",
+        PROJECT_HEADERS,
+        ["项目编号", "项目名称", "项目类型", "县", "村", "入库年度"],
+        _apply_projects,
+    ),
+    "allocations": Importer(
+        "allocations",
+        "资金下达",
+        ALLOCATION_HEADERS,
+        ["县", "年度", "资金来源", "文号", "下达日期", "下达金额"],
+        _apply_allocations,
+    ),
+    "payments": Importer(
+        "payments", "资金支付", PAYMENT_HEADERS, ["项目编号", "支付日期", "金额", "收款人", "凭证号"], _apply_payments
+    ),
 }
 
 
@@ -407,8 +516,14 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
     """Read, check and (when clean and not a dry run) commit a file. Raises UnreadableFile."""
     imp = IMPORTERS[kind]
     scope.require_write(actor, None, "funds.import.run")
-    table = tabular.read_table(data, tabular.Layout(headers=imp.headers), filename=filename, required=imp.required,
-                               at_least=max(2, len(imp.required) // 2), within=HEADER_ROWS)
+    table = tabular.read_table(
+        data,
+        tabular.Layout(headers=imp.headers),
+        filename=filename,
+        required=imp.required,
+        at_least=max(2, len(imp.required) // 2),
+        within=HEADER_ROWS,
+    )
     result = ImportResult(kind=kind)
     for h in table.missing(imp.required):
         result.error(table.header_row, h, "缺少此列")
@@ -421,9 +536,17 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
             if result.problems or dry_run:
                 raise _Rollback
             result.committed = True
-            audit.event_log(action="import", actor=actor, extra={
-                "kind": kind, "file": filename, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged})
+            audit.event_log(
+                action="import",
+                actor=actor,
+                extra={
+                    "kind": kind,
+                    "file": filename,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
     except _Rollback:
         result.committed = False
         if result.problems:
@@ -431,8 +554,9 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
     if result.committed and kind == "payments" and result.created:
         from .leakage import leakage_run
 
-        run = leakage_run(actor=actor if actor is not None and not actor.is_read_only else None,
-                          trigger="payment_import")
+        run = leakage_run(
+            actor=actor if actor is not None and not actor.is_read_only else None, trigger="payment_import"
+        )
         result.leakage = {"found": run.total, "new": run.new}
     return result
 
@@ -442,4 +566,3 @@ def template_bytes(kind: str) -> bytes:
 
     imp = IMPORTERS[kind]
     return workbook_bytes(title=f"{imp.label}导入模板", columns=imp.headers, rows=[])
-

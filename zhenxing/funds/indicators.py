@@ -4,10 +4,10 @@ the reports read them from here, computed by ``selectors.figures``.
 Allocations, payments and assignments hang on a county; loans on a household, hence on one village.
 The bulk forms group by those nodes with the same filters as ``selectors.figures`` and
 ``selectors.loans_current``."""
+
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 from decimal import Decimal
 
@@ -28,25 +28,37 @@ def _url(region, as_of: dt.date) -> str:
 
 def disbursement_rate(region, as_of: dt.date) -> IndicatorValue:
     f = selectors.figures(region, as_of.year, as_of=as_of)
-    return IndicatorValue(value=f.disbursement_rate, numerator=f.paid, denominator=f.allocated,
-                          evidence_url=_url(region, as_of))
+    return IndicatorValue(
+        value=f.disbursement_rate, numerator=f.paid, denominator=f.allocated, evidence_url=_url(region, as_of)
+    )
 
 
 def _ratios(num: dict, den: dict) -> dict[int, IndicatorValue]:
-    return {k: IndicatorValue(share(num.get(k, ZERO), den.get(k, ZERO)), num.get(k, ZERO), den.get(k, ZERO))
-            for k in num.keys() | den.keys()}
+    return {
+        k: IndicatorValue(share(num.get(k, ZERO), den.get(k, ZERO)), num.get(k, ZERO), den.get(k, ZERO))
+        for k in num.keys() | den.keys()
+    }
 
 
 def _allocated(as_of: dt.date, **where) -> dict[int, Decimal]:
     """Per county: allocated for the year of ``as_of``, issued by then (as ``selectors.figures``)."""
-    rows = (Allocation.objects.filter(year=as_of.year, issued_on__lte=as_of, **where).order_by()
-            .values("county_id").annotate(s=Sum("amount")))
+    rows = (
+        Allocation.objects.filter(year=as_of.year, issued_on__lte=as_of, **where)
+        .order_by()
+        .values("county_id")
+        .annotate(s=Sum("amount"))
+    )
     return {r["county_id"]: r["s"] or ZERO for r in rows}
 
 
 def disbursement_rate_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    paid = {r["county_id"]: r["s"] or ZERO for r in CountyMonthFigure.objects.filter(
-        year=as_of.year, month__lte=as_of.month).order_by().values("county_id").annotate(s=Sum("paid"))}
+    paid = {
+        r["county_id"]: r["s"] or ZERO
+        for r in CountyMonthFigure.objects.filter(year=as_of.year, month__lte=as_of.month)
+        .order_by()
+        .values("county_id")
+        .annotate(s=Sum("paid"))
+    }
     return _ratios(paid, _allocated(as_of))
 
 
@@ -54,14 +66,28 @@ def industry_share(region, as_of: dt.date) -> IndicatorValue:
     f = selectors.figures(region, as_of.year, as_of=as_of)
     minimum = f"{f.industry_min_share * 100:.0f}%"
     note = f"低于{as_of.year}年最低比例{minimum}" if f.industry_warning else f"{as_of.year}年最低比例{minimum}"
-    return IndicatorValue(value=f.industry_share, numerator=f.central_industry, denominator=f.central_allocated,
-                          evidence_url=_url(region, as_of), note=note)
+    return IndicatorValue(
+        value=f.industry_share,
+        numerator=f.central_industry,
+        denominator=f.central_allocated,
+        evidence_url=_url(region, as_of),
+        note=note,
+    )
 
 
 def industry_share_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    industry = {r["allocation__county_id"]: r["s"] or ZERO for r in Assignment.objects.filter(
-        allocation__year=as_of.year, date__lte=as_of, allocation__source=FundSource.CENTRAL,
-        project__type=ProjectType.INDUSTRY).order_by().values("allocation__county_id").annotate(s=Sum("amount"))}
+    industry = {
+        r["allocation__county_id"]: r["s"] or ZERO
+        for r in Assignment.objects.filter(
+            allocation__year=as_of.year,
+            date__lte=as_of,
+            allocation__source=FundSource.CENTRAL,
+            project__type=ProjectType.INDUSTRY,
+        )
+        .order_by()
+        .values("allocation__county_id")
+        .annotate(s=Sum("amount"))
+    }
     return _ratios(industry, _allocated(as_of, source=FundSource.CENTRAL))
 
 
@@ -79,24 +105,49 @@ def micro_loan_households(region, as_of: dt.date) -> IndicatorValue:
 
 def micro_loan_households_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
     # A household lives in one village, so its distinct count per village adds up without double counting.
-    rows = (selectors.loans_current(MicroLoan.objects.all(), as_of).order_by().values("household__village_id")
-            .annotate(n=Count("household", distinct=True)))
+    rows = (
+        selectors.loans_current(MicroLoan.objects.all(), as_of)
+        .order_by()
+        .values("household__village_id")
+        .annotate(n=Count("household", distinct=True))
+    )
     return {r["household__village_id"]: IndicatorValue(r["n"]) for r in rows}
 
 
 INDICATORS = [
-    Indicator(code="funds.disbursement_rate", name="衔接资金支出进度",
-              formula="当年已支付资金 ÷ 当年下达资金", unit="%",
-              sources=("funds.CountyMonthFigure", "funds.Allocation"), compute=disbursement_rate,
-              by_region=disbursement_rate_by_region, rollup="ratio", evidence=_url),
-    Indicator(code="funds.industry_share", name="中央衔接资金用于产业比例",
-              formula="中央衔接资金安排到产业项目的金额 ÷ 中央衔接资金下达金额", unit="%",
-              sources=("funds.Assignment", "funds.Allocation", "funds.Project"), compute=industry_share,
-              by_region=industry_share_by_region, rollup="ratio", evidence=_url),
-    Indicator(code="funds.micro_loan_households", name="小额信贷支持户数（金融帮扶）",
-              formula="截至当日在贷或当年结清的脱贫人口小额信贷所涉农户数", unit="户", sources=("funds.MicroLoan",),
-              compute=micro_loan_households, by_region=micro_loan_households_by_region, rollup="sum",
-              evidence=_loans_url),
+    Indicator(
+        code="funds.disbursement_rate",
+        name="衔接资金支出进度",
+        formula="当年已支付资金 ÷ 当年下达资金",
+        unit="%",
+        sources=("funds.CountyMonthFigure", "funds.Allocation"),
+        compute=disbursement_rate,
+        by_region=disbursement_rate_by_region,
+        rollup="ratio",
+        evidence=_url,
+    ),
+    Indicator(
+        code="funds.industry_share",
+        name="中央衔接资金用于产业比例",
+        formula="中央衔接资金安排到产业项目的金额 ÷ 中央衔接资金下达金额",
+        unit="%",
+        sources=("funds.Assignment", "funds.Allocation", "funds.Project"),
+        compute=industry_share,
+        by_region=industry_share_by_region,
+        rollup="ratio",
+        evidence=_url,
+    ),
+    Indicator(
+        code="funds.micro_loan_households",
+        name="小额信贷支持户数（金融帮扶）",
+        formula="截至当日在贷或当年结清的脱贫人口小额信贷所涉农户数",
+        unit="户",
+        sources=("funds.MicroLoan",),
+        compute=micro_loan_households,
+        by_region=micro_loan_households_by_region,
+        rollup="sum",
+        evidence=_loans_url,
+    ),
 ]
 
 

@@ -1,5 +1,6 @@
 """What a project pool entry must be: its required fields, the negative list, and the checks the
 lifecycle's steps (``workflow.py``) run before a project moves on."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,6 +62,7 @@ def negative_hits(project: Project) -> list[str]:
 
 # --- checks: each returns an error message (Chinese) or "" ------------------------------------
 
+
 def check_complete(project: Project, **_) -> str:
     missing = missing_fields(project)
     return f"项目信息不完整，不能入库：缺少{'、'.join(missing)}" if missing else ""
@@ -98,13 +100,17 @@ def acceptance_refusal(project: Project, *, on: dt.date) -> str:
     if done is None:
         errors.append("项目尚未竣工，不能验收")
     elif (on - done).days < param.acceptance_min_days:
-        errors.append(f"竣工后须满 {param.acceptance_min_days} 天方可验收：{done:%Y年%m月%d日}竣工，"
-                      f"{done + dt.timedelta(days=param.acceptance_min_days):%Y年%m月%d日}起可验收")
+        errors.append(
+            f"竣工后须满 {param.acceptance_min_days} 天方可验收：{done:%Y年%m月%d日}竣工，"
+            f"{done + dt.timedelta(days=param.acceptance_min_days):%Y年%m月%d日}起可验收"
+        )
     required = (project.budget * param.acceptance_min_paid_share).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     paid = Payment.objects.filter(project=project, date__lte=on).aggregate(s=Sum("amount"))["s"] or Decimal("0")
     if paid < required:
-        errors.append(f"验收前已支付资金须不少于概算的 {param.acceptance_min_paid_share * 100:.0f}%（{required} 元）："
-                      f"截至{on:%Y年%m月%d日}已支付 {paid} 元")
+        errors.append(
+            f"验收前已支付资金须不少于概算的 {param.acceptance_min_paid_share * 100:.0f}%（{required} 元）："
+            f"截至{on:%Y年%m月%d日}已支付 {paid} 元"
+        )
     return "；".join(errors)
 
 

@@ -7,6 +7,7 @@ kept with F() updates in the same transaction as the row that changes them, and 
 constraints refuse any write that would assign more than was allocated or pay more than was
 assigned, whoever writes it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +63,8 @@ class ProjectStatus(models.TextChoices):
 OFF_LINE_STATUSES = (ProjectStatus.RETURNED, ProjectStatus.REFUSED)
 STATUS_ORDER = [s.value for s in ProjectStatus if s not in OFF_LINE_STATUSES]
 # In the county pool (入库) from approval on.
-POOL_STATUSES = STATUS_ORDER[STATUS_ORDER.index(ProjectStatus.APPROVED):]
-PLAN_STATUSES = STATUS_ORDER[STATUS_ORDER.index(ProjectStatus.PLANNED):]
+POOL_STATUSES = STATUS_ORDER[STATUS_ORDER.index(ProjectStatus.APPROVED) :]
+PLAN_STATUSES = STATUS_ORDER[STATUS_ORDER.index(ProjectStatus.PLANNED) :]
 
 
 class FundSource(models.TextChoices):
@@ -89,14 +90,22 @@ class YearParameter(models.Model):
     no county is the prefecture's rule; a county row overrides it."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("县（空为全地区）"))
-    industry_min_share = models.DecimalField(_("衔接资金用于产业最低比例"), max_digits=5, decimal_places=4,
-                                             default=Decimal("0.55"))
+    county = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县（空为全地区）"),
+    )
+    industry_min_share = models.DecimalField(
+        _("衔接资金用于产业最低比例"), max_digits=5, decimal_places=4, default=Decimal("0.55")
+    )
     max_projects_per_household = models.PositiveSmallIntegerField(_("同一户受益项目数上限"), default=3)
     acceptance_min_days = models.PositiveSmallIntegerField(_("竣工后至验收最少天数"), default=15)
-    acceptance_min_paid_share = models.DecimalField(_("验收前最低支付比例（占概算）"), max_digits=5, decimal_places=4,
-                                                    default=Decimal("0.50"))
+    acceptance_min_paid_share = models.DecimalField(
+        _("验收前最低支付比例（占概算）"), max_digits=5, decimal_places=4, default=Decimal("0.50")
+    )
 
     class Meta:
         verbose_name = _("年度参数")
@@ -104,10 +113,13 @@ class YearParameter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "county"], name="funds_param_year_county"),
             models.UniqueConstraint(fields=["year"], condition=Q(county__isnull=True), name="funds_param_year_all"),
-            models.CheckConstraint(condition=Q(industry_min_share__gte=0) & Q(industry_min_share__lte=1),
-                                   name="funds_param_share_range"),
-            models.CheckConstraint(condition=Q(acceptance_min_paid_share__gte=0) & Q(acceptance_min_paid_share__lte=1),
-                                   name="funds_param_acceptance_share_range"),
+            models.CheckConstraint(
+                condition=Q(industry_min_share__gte=0) & Q(industry_min_share__lte=1), name="funds_param_share_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(acceptance_min_paid_share__gte=0) & Q(acceptance_min_paid_share__lte=1),
+                name="funds_param_acceptance_share_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,8 +129,9 @@ class YearParameter(models.Model):
 @scope.register(region="village", departments="none")
 class Project(models.Model):
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="funds_projects",
-                                verbose_name=_("实施地点（村）"))
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="funds_projects", verbose_name=_("实施地点（村）")
+    )
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
     type = models.CharField(_("项目类型"), max_length=24, choices=ProjectType.choices)
@@ -144,22 +157,31 @@ class Project(models.Model):
     assigned_total = models.DecimalField(_("已安排资金"), **MONEY, default=ZERO)
     paid_total = models.DecimalField(_("已支付"), **MONEY, default=ZERO)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("申报人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申报人"),
+    )
     created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
         ordering = ["-year", "code"]
-        indexes = [models.Index(fields=["county", "year", "status"], name="funds_project_county_year"),
-                   models.Index(fields=["village", "status"], name="funds_project_village")]
+        indexes = [
+            models.Index(fields=["county", "year", "status"], name="funds_project_county_year"),
+            models.Index(fields=["village", "status"], name="funds_project_village"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="funds_project_budget_not_negative"),
             models.CheckConstraint(condition=Q(assigned_total__gte=0), name="funds_project_assigned_not_negative"),
             models.CheckConstraint(condition=Q(paid_total__gte=0), name="funds_project_paid_not_negative"),
-            models.CheckConstraint(condition=Q(paid_total__lte=F("assigned_total")),
-                                   name="funds_project_paid_within_assigned"),
+            models.CheckConstraint(
+                condition=Q(paid_total__lte=F("assigned_total")), name="funds_project_paid_within_assigned"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,15 +196,15 @@ class Project(models.Model):
 class ProjectTransition(models.Model):
     """Insert-only: every lifecycle step, by whom, when, on what evidence."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="transitions",
-                                verbose_name=_("项目"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("项目"))
     from_status = models.CharField(_("原状态"), max_length=24, choices=ProjectStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=24, choices=ProjectStatus.choices)
     date = models.DateField(_("日期"))
     evidence = models.CharField(_("依据（文号、会议纪要等）"), max_length=300)
     note = models.TextField(_("说明"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
     actor_level = models.CharField(_("层级"), max_length=32, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -214,12 +236,12 @@ class Allocation(models.Model):
         ordering = ["-year", "county", "issued_on", "id"]
         indexes = [models.Index(fields=["county", "year", "source"], name="funds_alloc_county_year")]
         constraints = [
-            models.UniqueConstraint(fields=["county", "year", "source", "document_number"],
-                                    name="funds_alloc_unique_document"),
+            models.UniqueConstraint(
+                fields=["county", "year", "source", "document_number"], name="funds_alloc_unique_document"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="funds_alloc_amount_positive"),
             models.CheckConstraint(condition=Q(assigned_total__gte=0), name="funds_alloc_assigned_not_negative"),
-            models.CheckConstraint(condition=Q(assigned_total__lte=F("amount")),
-                                   name="funds_alloc_not_over_assigned"),
+            models.CheckConstraint(condition=Q(assigned_total__lte=F("amount")), name="funds_alloc_not_over_assigned"),
         ]
 
     def __str__(self) -> str:
@@ -234,8 +256,9 @@ class Allocation(models.Model):
 class Assignment(models.Model):
     """Part of an allocation put on a project (资金安排到项目), with its document number."""
 
-    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="assignments",
-                                   verbose_name=_("资金下达"))
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("资金下达")
+    )
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("项目"))
     amount = models.DecimalField(_("安排金额（元）"), **MONEY)
     document_number = models.CharField(_("文号"), max_length=100)
@@ -247,8 +270,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("资金安排")
         ordering = ["date", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["allocation", "project", "document_number"],
-                                    name="funds_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["allocation", "project", "document_number"], name="funds_assignment_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="funds_assignment_amount_positive"),
         ]
 
@@ -328,10 +352,10 @@ class DisbursementPlan(models.Model):
 class Beneficiary(models.Model):
     """联农带农: a registry household that benefits from a project, and how."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="beneficiaries",
-                                verbose_name=_("项目"))
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("农户"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="beneficiaries", verbose_name=_("项目"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户")
+    )
     way = models.CharField(_("带动方式"), max_length=16, choices=BenefitWay.choices)
     amount = models.DecimalField(_("受益金额（元）"), **MONEY, default=ZERO)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -349,8 +373,9 @@ class Beneficiary(models.Model):
 class MicroLoan(models.Model):
     """小额信贷: a small loan to a formerly-poor or monitored household (a 金融 measure)."""
 
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("农户"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户")
+    )
     borrower_name = models.CharField(_("借款人"), max_length=64)
     bank = models.CharField(_("贷款银行"), max_length=100)
     contract_number = models.CharField(_("合同编号"), max_length=60, unique=True)
@@ -369,8 +394,9 @@ class MicroLoan(models.Model):
         ordering = ["-issued_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="funds_loan_amount_positive"),
-            models.CheckConstraint(condition=Q(repaid__gte=0) & Q(repaid__lte=F("amount")),
-                                   name="funds_loan_repaid_within_amount"),
+            models.CheckConstraint(
+                condition=Q(repaid__gte=0) & Q(repaid__lte=F("amount")), name="funds_loan_repaid_within_amount"
+            ),
             models.CheckConstraint(condition=Q(interest_subsidy__gte=0), name="funds_loan_subsidy"),
         ]
 
@@ -391,13 +417,23 @@ class StaffIdentity(models.Model):
     """A staff member's ID (keyed hash only) and registry household, entered by admins, so that
     payments to staff or their households can be found. Accounts themselves hold no ID number."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_identity",
-                                verbose_name=_("工作人员账户"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="staff_identity",
+        verbose_name=_("工作人员账户"),
+    )
     name = models.CharField(_("姓名"), max_length=64)
     id_hash = models.CharField(_("身份证号索引"), max_length=64, unique=True)
     id_masked = models.CharField(_("身份证号"), max_length=18)
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("所在农户"))
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所在农户"),
+    )
 
     audit_exclude = {"id_hash"}
 
@@ -432,10 +468,12 @@ class LeakageFinding(models.Model):
     kind = models.CharField(_("问题类型"), max_length=24, choices=FindingKind.choices)
     key = models.CharField(max_length=120, unique=True)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="findings", verbose_name=_("项目"))
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                verbose_name=_("支付"))
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("农户"))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("支付")
+    )
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("农户")
+    )
     detail = models.CharField(_("情况"), max_length=300)
     amount = models.DecimalField(_("涉及金额（元）"), **MONEY, default=ZERO)
     status = models.CharField(_("处理状态"), max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN)
@@ -477,15 +515,17 @@ class Disclosure(models.Model):
     kind = models.CharField(_("公示内容"), max_length=16, choices=DisclosureKind.choices)
     board = models.CharField(_("公示渠道"), max_length=16, choices=BoardLevel.choices, default=BoardLevel.COUNTY)
     version = models.PositiveSmallIntegerField(_("版次"), default=1)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("更正的公示"))
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("更正的公示")
+    )
     correction_note = models.TextField(_("更正说明"), blank=True)
     content = models.JSONField(_("公示内容快照"))
     period_start = models.DateField(_("公示开始"))
     period_end = models.DateField(_("公示结束"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     related_name="+", verbose_name=_("发布人"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("发布人")
+    )
 
     class Meta:
         verbose_name = _("公告公示")
@@ -493,8 +533,10 @@ class Disclosure(models.Model):
         ordering = ["-published_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["county", "year", "kind", "version"], name="funds_disclosure_version"),
-            models.CheckConstraint(condition=Q(period_end__isnull=True) | Q(period_end__gte=F("period_start")),
-                                   name="funds_disclosure_period"),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__gte=F("period_start")),
+                name="funds_disclosure_period",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 """Home-page work: projects waiting for this user's step, open leakage findings."""
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -20,7 +21,9 @@ def pending(user) -> list[PendingItem]:
         for t in steps:
             n = qs.filter(status=t.source).count()
             if n:
-                items.append(PendingItem("项目库", f"待{t.label}的项目", f"{reverse('funds:projects')}?status={t.source}", n))
+                items.append(
+                    PendingItem("项目库", f"待{t.label}的项目", f"{reverse('funds:projects')}?status={t.source}", n)
+                )
     n = scope.scoped(user, LeakageFinding).filter(status=FindingStatus.OPEN, still_present=True).count()
     if n:
         items.append(PendingItem("跑冒滴漏", "待处理的资金疑点", reverse("funds:leakage"), n))

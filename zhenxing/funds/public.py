@@ -4,6 +4,7 @@ Every page shows the frozen copy stored when the county published it (``Disclosu
 its posting period, corrections, the 12317 supervision phone, a print layout and a QR code
 that opens the same page on a phone.
 """
+
 from __future__ import annotations
 
 import io
@@ -65,9 +66,19 @@ def disclosure(request, county, year, kind):
     versions = _latest(county, year, kind)
     current = versions[0]
     page = Paginator(current.content.get("rows", []), PAGE_ROWS).get_page(request.GET.get("page"))
-    return render(request, "funds/public/disclosure.html", {
-        "county": county, "d": current, "corrections": versions[1:], "versions": versions, "page": page,
-        "phone": SUPERVISION_PHONE, "qr_url": reverse("funds_public:qr", args=[county.code, year, kind])})
+    return render(
+        request,
+        "funds/public/disclosure.html",
+        {
+            "county": county,
+            "d": current,
+            "corrections": versions[1:],
+            "versions": versions,
+            "page": page,
+            "phone": SUPERVISION_PHONE,
+            "qr_url": reverse("funds_public:qr", args=[county.code, year, kind]),
+        },
+    )
 
 
 @public_view

@@ -1,4 +1,5 @@
 """Public disclosure pages, mounted at /public/ (namespace ``funds_public``)."""
+
 from __future__ import annotations
 
 from django.urls import path, reverse
@@ -16,5 +17,11 @@ urlpatterns = [
 
 
 def portal_links() -> list[PortalLink]:
-    return [PortalLink("项目资金公告公示", reverse("funds_public:index"),
-                       "各县衔接资金分配、项目库、年度项目计划和实施进度公告公示。", order=30)]
+    return [
+        PortalLink(
+            "项目资金公告公示",
+            reverse("funds_public:index"),
+            "各县衔接资金分配、项目库、年度项目计划和实施进度公告公示。",
+            order=30,
+        )
+    ]

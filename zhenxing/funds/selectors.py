@@ -4,6 +4,7 @@ The figures never sum raw payments: paid money comes from ``CountyMonthFigure``,
 payment services and the import (one row per county and month), allocations and assignments
 are small tables.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,21 @@ from zhenxing.accounts import scope
 from zhenxing.lib.modules import share
 from zhenxing.regions.models import LEVEL_DEPTH, Level, Region
 
-from .models import (PLAN_STATUSES, POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure,
-                     Disclosure, DisclosureKind, DisbursementPlan, FundSource, MicroLoan, Project, ProjectType)
+from .models import (
+    PLAN_STATUSES,
+    POOL_STATUSES,
+    Allocation,
+    Assignment,
+    Beneficiary,
+    CountyMonthFigure,
+    DisbursementPlan,
+    Disclosure,
+    DisclosureKind,
+    FundSource,
+    MicroLoan,
+    Project,
+    ProjectType,
+)
 
 ZERO = Decimal("0")
 
@@ -109,8 +123,10 @@ def figures(region: Region, year: int, as_of: dt.date | None = None) -> Figures:
     f.by_source = [(str(FundSource(k).label), v) for k, v in sorted(by_source.items())]
     f.allocated = sum(by_source.values(), ZERO)
     f.central_allocated = by_source.get(FundSource.CENTRAL, ZERO)
-    agg = assigns.aggregate(total=Sum("amount"), industry=Sum(
-        "amount", filter=Q(allocation__source=FundSource.CENTRAL, project__type=ProjectType.INDUSTRY)))
+    agg = assigns.aggregate(
+        total=Sum("amount"),
+        industry=Sum("amount", filter=Q(allocation__source=FundSource.CENTRAL, project__type=ProjectType.INDUSTRY)),
+    )
     f.assigned = agg["total"] or ZERO
     f.central_industry = agg["industry"] or ZERO
     paid_by_month = {r["month"]: r["s"] for r in month_rows.values("month").annotate(s=Sum("paid")).order_by()}
@@ -125,29 +141,37 @@ def figures(region: Region, year: int, as_of: dt.date | None = None) -> Figures:
     for m in range(1, last_month + 1):
         paid = paid_by_month.get(m, ZERO)
         cumulative += paid
-        f.months.append(MonthFigure(month=m, paid=paid, cumulative=cumulative, rate=share(cumulative, f.allocated),
-                                    target=targets.get(m)))
+        f.months.append(
+            MonthFigure(
+                month=m, paid=paid, cumulative=cumulative, rate=share(cumulative, f.allocated), target=targets.get(m)
+            )
+        )
     return f
 
 
 def beneficiary_counts(project_qs: QuerySet[Project]) -> dict[int, dict[str, int]]:
     """Per project: households reached, of them formerly poor, of them monitored."""
-    rows = (Beneficiary.objects.filter(project__in=project_qs).values("project")
-            .annotate(households=Count("household", distinct=True),
-                      poor=Count("household", distinct=True, filter=Q(household__formerly_poor=True)),
-                      monitored=Count("household", distinct=True, filter=Q(household__monitoring_status="monitored")))
-            .order_by())
-    return {r["project"]: {"households": r["households"], "poor": r["poor"], "monitored": r["monitored"]}
-            for r in rows}
+    rows = (
+        Beneficiary.objects.filter(project__in=project_qs)
+        .values("project")
+        .annotate(
+            households=Count("household", distinct=True),
+            poor=Count("household", distinct=True, filter=Q(household__formerly_poor=True)),
+            monitored=Count("household", distinct=True, filter=Q(household__monitoring_status="monitored")),
+        )
+        .order_by()
+    )
+    return {r["project"]: {"households": r["households"], "poor": r["poor"], "monitored": r["monitored"]} for r in rows}
 
 
 def county_beneficiary_counts(region: Region, year: int) -> dict[str, int]:
     """Households reached in a county (or every county below a prefecture) and year."""
     qs = Beneficiary.objects.filter(project__county__path__startswith=region.path, year=year)
-    return qs.aggregate(households=Count("household", distinct=True),
-                        poor=Count("household", distinct=True, filter=Q(household__formerly_poor=True)),
-                        monitored=Count("household", distinct=True,
-                                        filter=Q(household__monitoring_status="monitored")))
+    return qs.aggregate(
+        households=Count("household", distinct=True),
+        poor=Count("household", distinct=True, filter=Q(household__formerly_poor=True)),
+        monitored=Count("household", distinct=True, filter=Q(household__monitoring_status="monitored")),
+    )
 
 
 # --- disclosure content (what the public sees: counts, never names or ID numbers) -------------
@@ -171,14 +195,46 @@ def disclosure_content(*, county: Region, year: int, kind: str) -> dict:
     if kind == DisclosureKind.POOL:
         qs = projects_qs.filter(year=year, status__in=POOL_STATUSES).order_by("code")
         columns = ["项目编号", "项目名称", "类型", "实施地点", "概算投资（元）", "计划受益户数", "利益联结机制", "状态"]
-        rows = [[p.code, p.name, str(p.get_type_display()), p.village.name, _d(p.budget), _d(p.planned_households),
-                 p.benefit_mechanism, str(p.get_status_display())] for p in qs]
+        rows = [
+            [
+                p.code,
+                p.name,
+                str(p.get_type_display()),
+                p.village.name,
+                _d(p.budget),
+                _d(p.planned_households),
+                p.benefit_mechanism,
+                str(p.get_status_display()),
+            ]
+            for p in qs
+        ]
     elif kind == DisclosureKind.PLAN:
         qs = projects_qs.filter(plan_year=year, status__in=PLAN_STATUSES).order_by("code")
-        columns = ["项目编号", "项目名称", "类型", "实施地点", "责任单位", "概算投资（元）", "已安排资金（元）",
-                   "计划开工", "计划完工"]
-        rows = [[p.code, p.name, str(p.get_type_display()), p.village.name, p.responsible_unit, _d(p.budget),
-                 _d(p.assigned_total), _d(p.start_planned), _d(p.end_planned)] for p in qs]
+        columns = [
+            "项目编号",
+            "项目名称",
+            "类型",
+            "实施地点",
+            "责任单位",
+            "概算投资（元）",
+            "已安排资金（元）",
+            "计划开工",
+            "计划完工",
+        ]
+        rows = [
+            [
+                p.code,
+                p.name,
+                str(p.get_type_display()),
+                p.village.name,
+                p.responsible_unit,
+                _d(p.budget),
+                _d(p.assigned_total),
+                _d(p.start_planned),
+                _d(p.end_planned),
+            ]
+            for p in qs
+        ]
     elif kind == DisclosureKind.ALLOCATIONS:
         columns = ["下达文号", "资金来源", "日期", "下达金额（元）", "安排到项目", "安排文号", "安排金额（元）"]
         rows, keys = [], []
@@ -186,20 +242,41 @@ def disclosure_content(*, county: Region, year: int, kind: str) -> dict:
             rows.append([a.document_number, str(a.get_source_display()), _d(a.issued_on), _d(a.amount), "", "", ""])
             keys.append(f"{a.get_source_display()} {a.document_number}")
             for s in a.assignments.select_related("project").order_by("date", "id"):
-                rows.append(["", "", _d(s.date), "", f"{s.project.code} {s.project.name}", s.document_number,
-                             _d(s.amount)])
+                rows.append(
+                    ["", "", _d(s.date), "", f"{s.project.code} {s.project.name}", s.document_number, _d(s.amount)]
+                )
                 keys.append(f"{a.document_number} → {s.project.code}（{s.document_number}）")
         return {"columns": columns, "rows": rows, "keys": keys}
     elif kind == DisclosureKind.PROGRESS:
         qs = projects_qs.filter(plan_year=year, status__in=PLAN_STATUSES).order_by("code")
         counts = beneficiary_counts(qs)
-        columns = ["项目编号", "项目名称", "实施地点", "进度", "已安排资金（元）", "已支付（元）", "受益户数",
-                   "其中脱贫户", "其中监测户"]
+        columns = [
+            "项目编号",
+            "项目名称",
+            "实施地点",
+            "进度",
+            "已安排资金（元）",
+            "已支付（元）",
+            "受益户数",
+            "其中脱贫户",
+            "其中监测户",
+        ]
         rows = []
         for p in qs:
             c = counts.get(p.pk, {"households": 0, "poor": 0, "monitored": 0})
-            rows.append([p.code, p.name, p.village.name, str(p.get_status_display()), _d(p.assigned_total),
-                         _d(p.paid_total), _d(c["households"]), _d(c["poor"]), _d(c["monitored"])])
+            rows.append(
+                [
+                    p.code,
+                    p.name,
+                    p.village.name,
+                    str(p.get_status_display()),
+                    _d(p.assigned_total),
+                    _d(p.paid_total),
+                    _d(c["households"]),
+                    _d(c["poor"]),
+                    _d(c["monitored"]),
+                ]
+            )
     elif kind in DISCLOSURE_TABLES:
         columns, rows = DISCLOSURE_TABLES[kind](county=county, year=year)
     else:
@@ -209,9 +286,10 @@ def disclosure_content(*, county: Region, year: int, kind: str) -> dict:
 
 def disclosure_diff(old: dict, new: dict) -> list[str]:
     """What changed between two published tables, in words (rows keyed by ``keys`` or the first column)."""
+
     def keyed(content: dict) -> dict:
         rows = content.get("rows", [])
-        return dict(zip(content.get("keys") or [r[0] for r in rows], rows))
+        return dict(zip(content.get("keys") or [r[0] for r in rows], rows, strict=False))
 
     before, after = keyed(old), keyed(new)
     cols = new.get("columns", [])
@@ -219,7 +297,7 @@ def disclosure_diff(old: dict, new: dict) -> list[str]:
     changes += [f"删除 {k}" for k in before if k not in after]
     for k, row in after.items():
         if k in before and before[k] != row:
-            fields = [cols[i] for i, (a, b) in enumerate(zip(before[k], row)) if a != b and i < len(cols)]
+            fields = [cols[i] for i, (a, b) in enumerate(zip(before[k], row, strict=False)) if a != b and i < len(cols)]
             changes.append(f"{k} 的{'、'.join(fields)}有变化")
     return changes
 

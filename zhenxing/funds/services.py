@@ -1,11 +1,12 @@
 """Writes for projects and funds. Every function takes the acting user, validates, owns its
 transaction and is audited (record changes automatically, steps and imports as events)."""
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,37 +23,74 @@ from zhenxing.regions.models import Level, Region
 from zhenxing.registry import idnumber
 
 from . import lifecycle, workflow
-from .models import (POOL_STATUSES, Allocation, Assignment, Beneficiary, CountyMonthFigure, Disclosure,
-                     DisclosureKind, FundSource, MicroLoan, Payment, Project, ProjectStatus, ProjectTransition,
-                     ProjectType, StaffIdentity, YearParameter)
+from .models import (
+    POOL_STATUSES,
+    Allocation,
+    Assignment,
+    Beneficiary,
+    CountyMonthFigure,
+    Disclosure,
+    DisclosureKind,
+    FundSource,
+    MicroLoan,
+    Payment,
+    Project,
+    ProjectStatus,
+    ProjectTransition,
+    ProjectType,
+    StaffIdentity,
+    YearParameter,
+)
 
 MONEY_ROLES = {Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 LOAN_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
-EDITABLE_STATUSES = {ProjectStatus.DECLARED, ProjectStatus.TOWNSHIP_REVIEWED, ProjectStatus.APPRAISED,
-                     ProjectStatus.RETURNED}
-PROJECT_FIELDS = ("name", "type", "build_type", "year", "start_planned", "end_planned", "responsible_unit", "tasks",
-                  "budget", "funding_sources", "planned_households", "planned_people", "performance_targets",
-                  "benefit_mechanism")
+EDITABLE_STATUSES = {
+    ProjectStatus.DECLARED,
+    ProjectStatus.TOWNSHIP_REVIEWED,
+    ProjectStatus.APPRAISED,
+    ProjectStatus.RETURNED,
+}
+PROJECT_FIELDS = (
+    "name",
+    "type",
+    "build_type",
+    "year",
+    "start_planned",
+    "end_planned",
+    "responsible_unit",
+    "tasks",
+    "budget",
+    "funding_sources",
+    "planned_households",
+    "planned_people",
+    "performance_targets",
+    "benefit_mechanism",
+)
 
 
 # Who may write what (scope.require_write checks it with the read-only account and the data scope;
 # a call without an actor is a system job: the demo, an import run by an operator).
-WRITE_RULES = scope.write_rules({
-    "funds.project.declare": lifecycle.DECLARE_ROLES,
-    "funds.project.transition": scope.WriteRule(system=False, refusal="流程步骤须由工作人员办理"),
-    "funds.money.write": scope.WriteRule(roles=frozenset(MONEY_ROLES), refusal="您的角色无权登记资金"),
-    "funds.loan.write": scope.WriteRule(roles=frozenset(LOAN_ROLES), refusal="您的角色无权登记小额信贷"),
-    "funds.disclosure.publish": scope.WriteRule(roles=frozenset({Role.COUNTY_STAFF}),
-                                                refusal="只有县级工作人员可以发布公示"),
-    "funds.staff_identity.set": scope.WriteRule(roles=frozenset(ADMIN_ROLES), system=False,
-                                                refusal="仅地区管理员可登记工作人员身份信息"),
-    "funds.parameter.set": scope.WriteRule(roles=frozenset(ADMIN_ROLES), system=False,
-                                           refusal="仅地区管理员可设置年度参数"),
-    "funds.import.run": None,
-    "funds.leakage.check": None,
-    "funds.leakage.dismiss": scope.WriteRule(system=False),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "funds.project.declare": lifecycle.DECLARE_ROLES,
+        "funds.project.transition": scope.WriteRule(system=False, refusal="流程步骤须由工作人员办理"),
+        "funds.money.write": scope.WriteRule(roles=frozenset(MONEY_ROLES), refusal="您的角色无权登记资金"),
+        "funds.loan.write": scope.WriteRule(roles=frozenset(LOAN_ROLES), refusal="您的角色无权登记小额信贷"),
+        "funds.disclosure.publish": scope.WriteRule(
+            roles=frozenset({Role.COUNTY_STAFF}), refusal="只有县级工作人员可以发布公示"
+        ),
+        "funds.staff_identity.set": scope.WriteRule(
+            roles=frozenset(ADMIN_ROLES), system=False, refusal="仅地区管理员可登记工作人员身份信息"
+        ),
+        "funds.parameter.set": scope.WriteRule(
+            roles=frozenset(ADMIN_ROLES), system=False, refusal="仅地区管理员可设置年度参数"
+        ),
+        "funds.import.run": None,
+        "funds.leakage.check": None,
+        "funds.leakage.dismiss": scope.WriteRule(system=False),
+    }
+)
 
 
 def county_of(region: Region) -> Region:
@@ -83,6 +121,7 @@ def year_parameter(year: int, county: Region | None = None) -> YearParameter:
 
 # --- projects -------------------------------------------------------------------------------
 
+
 def project_create(*, actor, village: Region, code: str, declared_on: dt.date | None = None, **fields) -> Project:
     scope.require_write(actor, village, "funds.project.declare")
     if village.level != Level.VILLAGE:
@@ -98,9 +137,15 @@ def project_create(*, actor, village: Region, code: str, declared_on: dt.date | 
     project.negative_flags = lifecycle.negative_hits(project)
     with transaction.atomic(), acting(actor):
         project.save()
-        ProjectTransition.objects.create(project=project, from_status="", to_status=ProjectStatus.DECLARED,
-                                         date=declared_on or timezone.localdate(), evidence="项目申报", actor=actor,
-                                         actor_level=getattr(actor, "role", "") or "")
+        ProjectTransition.objects.create(
+            project=project,
+            from_status="",
+            to_status=ProjectStatus.DECLARED,
+            date=declared_on or timezone.localdate(),
+            evidence="项目申报",
+            actor=actor,
+            actor_level=getattr(actor, "role", "") or "",
+        )
     return project
 
 
@@ -124,16 +169,32 @@ def project_update(*, actor, project: Project, **fields) -> Project:
     return project
 
 
-def project_transition(*, actor, project: Project, to: str, date: dt.date, evidence: str = "", note: str = "",
-                       expected_version: int | None = None) -> Project:
+def project_transition(
+    *,
+    actor,
+    project: Project,
+    to: str,
+    date: dt.date,
+    evidence: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Project:
     """Take one lifecycle step (see workflow.TRANSITIONS), through the one transition engine.
     ``note`` is the step's 说明; sending back (退回) and refusing (不予入库) need it as their reason."""
     step = workflow.find(project.status, to)
     if step is None:
         target = ProjectStatus(to).label if to in ProjectStatus.values else to
         raise ValidationError({"to": [f"不能从“{project.get_status_display()}”直接变更为“{target}”"]})
-    workflow.MACHINE.apply(actor=actor, obj=project, code=step.code, evidence=evidence or "", reason=note.strip(),
-                           version=expected_version, date=date, note=note)
+    workflow.MACHINE.apply(
+        actor=actor,
+        obj=project,
+        code=step.code,
+        evidence=evidence or "",
+        reason=note.strip(),
+        version=expected_version,
+        date=date,
+        note=note,
+    )
     return project
 
 
@@ -151,16 +212,21 @@ def pool_roll_over(*, actor, from_year: int, to_year: int, county: Region | None
         rows = list(qs.select_for_update().values_list("pk", "code"))
         ids = [pk for pk, _ in rows]
         audited_update(Project.objects.filter(pk__in=ids), year=to_year, version=F("version") + 1)
-        for pk, code in rows:
-            audit.event_log(action="transition", actor=actor, extra={
-                "project": code, "roll_over": True, "from_year": from_year, "to_year": to_year})
+        for _pk, code in rows:
+            audit.event_log(
+                action="transition",
+                actor=actor,
+                extra={"project": code, "roll_over": True, "from_year": from_year, "to_year": to_year},
+            )
     return len(rows)
 
 
 # --- allocations, assignments, payments -------------------------------------------------------
 
-def allocation_create(*, actor, county: Region, year: int, source: str, document_number: str, amount,
-                      issued_on: dt.date, title: str = "") -> Allocation:
+
+def allocation_create(
+    *, actor, county: Region, year: int, source: str, document_number: str, amount, issued_on: dt.date, title: str = ""
+) -> Allocation:
     scope.require_write(actor, county, "funds.money.write")
     if county.level != Level.COUNTY:
         raise ValidationError({"county": ["资金须下达到县"]})
@@ -173,15 +239,22 @@ def allocation_create(*, actor, county: Region, year: int, source: str, document
         raise ValidationError({"document_number": ["须填写文号"]})
     try:
         with transaction.atomic(), acting(actor):
-            return Allocation.objects.create(county=county, year=year, source=source,
-                                             document_number=document_number.strip(), amount=amount,
-                                             issued_on=issued_on, title=title)
+            return Allocation.objects.create(
+                county=county,
+                year=year,
+                source=source,
+                document_number=document_number.strip(),
+                amount=amount,
+                issued_on=issued_on,
+                title=title,
+            )
     except IntegrityError:
         raise ValidationError({"document_number": [f"文号 {document_number} 已登记"]}) from None
 
 
-def assignment_create(*, actor, allocation: Allocation, project: Project, amount, document_number: str,
-                      date: dt.date) -> Assignment:
+def assignment_create(
+    *, actor, allocation: Allocation, project: Project, amount, document_number: str, date: dt.date
+) -> Assignment:
     """Put part of an allocation on a project. The totals move with F() in the same transaction;
     the database's CHECK constraints refuse over-assignment even under concurrent writes."""
     scope.require_write(actor, project, "funds.money.write")
@@ -201,8 +274,13 @@ def assignment_create(*, actor, allocation: Allocation, project: Project, amount
         raise ValidationError({"amount": errors})
     try:
         with transaction.atomic(), acting(actor):
-            item = Assignment.objects.create(allocation=allocation, project=project, amount=amount,
-                                             document_number=document_number.strip(), date=date)
+            item = Assignment.objects.create(
+                allocation=allocation,
+                project=project,
+                amount=amount,
+                document_number=document_number.strip(),
+                date=date,
+            )
             Allocation.objects.filter(pk=allocation.pk).update(assigned_total=F("assigned_total") + amount)
             Project.objects.filter(pk=project.pk).update(assigned_total=F("assigned_total") + amount)
     except IntegrityError:
@@ -220,7 +298,8 @@ def assignment_withdraw(*, actor, assignment: Assignment) -> None:
         with transaction.atomic(), acting(actor):
             Project.objects.filter(pk=project.pk).update(assigned_total=F("assigned_total") - assignment.amount)
             Allocation.objects.filter(pk=assignment.allocation_id).update(
-                assigned_total=F("assigned_total") - assignment.amount)
+                assigned_total=F("assigned_total") - assignment.amount
+            )
             assignment.delete()
     except IntegrityError:
         raise ValidationError({"amount": ["该项目已支付的资金超过撤回后的安排额，不能撤回"]}) from None
@@ -230,14 +309,18 @@ def _figures_add(deltas: dict[tuple[int, int, int], list]) -> None:
     """Add (paid, industry_paid, count) to the county-month aggregate, creating rows as needed."""
     for (county_id, year, month), (paid, industry, count) in deltas.items():
         qs = CountyMonthFigure.objects.filter(county_id=county_id, year=year, month=month)
-        changes = {"paid": F("paid") + paid, "industry_paid": F("industry_paid") + industry,
-                   "payments": F("payments") + count}
+        changes = {
+            "paid": F("paid") + paid,
+            "industry_paid": F("industry_paid") + industry,
+            "payments": F("payments") + count,
+        }
         if qs.update(**changes):
             continue
         try:
             with transaction.atomic():
-                CountyMonthFigure.objects.create(county_id=county_id, year=year, month=month, paid=paid,
-                                                 industry_paid=industry, payments=count)
+                CountyMonthFigure.objects.create(
+                    county_id=county_id, year=year, month=month, paid=paid, industry_paid=industry, payments=count
+                )
         except IntegrityError:  # created meanwhile by a concurrent payment
             qs.update(**changes)
 
@@ -253,8 +336,9 @@ def payee_identity(id_number: str) -> tuple[str, str]:
     return idnumber.id_hash(number), idnumber.mask(number)
 
 
-def payment_create(*, actor, project: Project, date: dt.date, amount, payee_name: str, voucher_number: str,
-                   payee_id_number: str = "") -> Payment:
+def payment_create(
+    *, actor, project: Project, date: dt.date, amount, payee_name: str, voucher_number: str, payee_id_number: str = ""
+) -> Payment:
     scope.require_write(actor, project, "funds.money.write")
     amount = money(amount)
     errors = []
@@ -273,9 +357,15 @@ def payment_create(*, actor, project: Project, date: dt.date, amount, payee_name
     id_hash, masked = payee_identity(payee_id_number)
     try:
         with transaction.atomic(), acting(actor):
-            payment = Payment.objects.create(project=project, date=date, amount=amount, payee_name=payee_name.strip(),
-                                             payee_id_hash=id_hash, payee_id_masked=masked,
-                                             voucher_number=voucher_number.strip())
+            payment = Payment.objects.create(
+                project=project,
+                date=date,
+                amount=amount,
+                payee_name=payee_name.strip(),
+                payee_id_hash=id_hash,
+                payee_id_masked=masked,
+                voucher_number=voucher_number.strip(),
+            )
             Project.objects.filter(pk=project.pk).update(paid_total=F("paid_total") + amount)
             industry = amount if project.type == ProjectType.INDUSTRY else Decimal("0")
             _figures_add({(project.county_id, date.year, date.month): [amount, industry, 1]})
@@ -290,17 +380,30 @@ def figures_rebuild(*, county: Region | None = None) -> int:
     payments = Payment.objects.all()
     if county is not None:
         payments = payments.filter(project__county=county)
-    rows = (payments.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
-            .values("project__county", "y", "m")
-            .annotate(paid=Sum("amount"), industry=Sum("amount", filter=Q(project__type=ProjectType.INDUSTRY)),
-                      n=Count("id")).order_by())
+    rows = (
+        payments.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+        .values("project__county", "y", "m")
+        .annotate(
+            paid=Sum("amount"), industry=Sum("amount", filter=Q(project__type=ProjectType.INDUSTRY)), n=Count("id")
+        )
+        .order_by()
+    )
     with transaction.atomic():
         old = CountyMonthFigure.objects.all()
         if county is not None:
             old = old.filter(county=county)
         old.delete()
-        objs = [CountyMonthFigure(county_id=r["project__county"], year=r["y"], month=r["m"], paid=r["paid"],
-                                  industry_paid=r["industry"] or 0, payments=r["n"]) for r in rows]
+        objs = [
+            CountyMonthFigure(
+                county_id=r["project__county"],
+                year=r["y"],
+                month=r["m"],
+                paid=r["paid"],
+                industry_paid=r["industry"] or 0,
+                payments=r["n"],
+            )
+            for r in rows
+        ]
         CountyMonthFigure.objects.bulk_create(objs, batch_size=5000)
     return len(objs)
 
@@ -319,6 +422,7 @@ def payments_figures_add(payments: Iterable[Payment], types: dict[int, str], cou
 
 # --- beneficiaries, loans, staff identities -------------------------------------------------
 
+
 def beneficiary_add(*, actor, project: Project, household, way: str, year: int, amount=0) -> Beneficiary:
     scope.require_write(actor, project, "funds.project.declare")
     scope.require_write(actor, household, "funds.project.declare")
@@ -326,29 +430,53 @@ def beneficiary_add(*, actor, project: Project, household, way: str, year: int, 
         raise ValidationError({"household": ["受益农户须为本县农户"]})
     try:
         with transaction.atomic(), acting(actor):
-            return Beneficiary.objects.create(project=project, household=household, way=way, year=year,
-                                              amount=money(amount))
+            return Beneficiary.objects.create(
+                project=project, household=household, way=way, year=year, amount=money(amount)
+            )
     except IntegrityError:
         raise ValidationError({"household": ["该农户已以此方式登记为受益农户"]}) from None
 
 
-def micro_loan_create(*, actor, household, borrower_name: str, bank: str, contract_number: str, amount,
-                      issued_on: dt.date, term_months: int, annual_rate, interest_subsidy=0, repaid=0) -> MicroLoan:
+def micro_loan_create(
+    *,
+    actor,
+    household,
+    borrower_name: str,
+    bank: str,
+    contract_number: str,
+    amount,
+    issued_on: dt.date,
+    term_months: int,
+    annual_rate,
+    interest_subsidy=0,
+    repaid=0,
+) -> MicroLoan:
     scope.require_write(actor, household, "funds.loan.write")
     from zhenxing.registry.models import MonitoringStatus
 
     if not household.formerly_poor and household.monitoring_status != MonitoringStatus.MONITORED:
         raise ValidationError({"household": ["小额信贷仅面向脱贫户和监测对象"]})
     months = int(term_months)
-    due = dt.date(issued_on.year + (issued_on.month - 1 + months) // 12, (issued_on.month - 1 + months) % 12 + 1,
-                  min(issued_on.day, 28))
+    due = dt.date(
+        issued_on.year + (issued_on.month - 1 + months) // 12,
+        (issued_on.month - 1 + months) % 12 + 1,
+        min(issued_on.day, 28),
+    )
     try:
         with transaction.atomic(), acting(actor):
-            return MicroLoan.objects.create(household=household, borrower_name=borrower_name, bank=bank,
-                                            contract_number=contract_number, amount=money(amount),
-                                            issued_on=issued_on, term_months=term_months, due_on=due,
-                                            annual_rate=Decimal(str(annual_rate)),
-                                            interest_subsidy=money(interest_subsidy), repaid=money(repaid))
+            return MicroLoan.objects.create(
+                household=household,
+                borrower_name=borrower_name,
+                bank=bank,
+                contract_number=contract_number,
+                amount=money(amount),
+                issued_on=issued_on,
+                term_months=term_months,
+                due_on=due,
+                annual_rate=Decimal(str(annual_rate)),
+                interest_subsidy=money(interest_subsidy),
+                repaid=money(repaid),
+            )
     except IntegrityError:
         raise ValidationError({"contract_number": ["合同编号重复或还款超过贷款金额"]}) from None
 
@@ -379,15 +507,31 @@ def staff_identity_set(*, actor, user, name: str, id_number: str, household=None
         raise ValidationError({"id_number": [str(exc)]}) from None
     with transaction.atomic(), acting(actor):
         identity, _ = StaffIdentity.objects.update_or_create(
-            user=user, defaults={"name": name, "id_hash": idnumber.id_hash(number), "id_masked": idnumber.mask(number),
-                                 "household": household})
+            user=user,
+            defaults={
+                "name": name,
+                "id_hash": idnumber.id_hash(number),
+                "id_masked": idnumber.mask(number),
+                "household": household,
+            },
+        )
     return identity
 
 
 # --- public disclosure ------------------------------------------------------------------------
 
-def disclosure_publish(*, actor, county: Region, year: int, kind: str, period_start: dt.date,
-                       period_end: dt.date | None = None, board: str = "county", note: str = "") -> Disclosure:
+
+def disclosure_publish(
+    *,
+    actor,
+    county: Region,
+    year: int,
+    kind: str,
+    period_start: dt.date,
+    period_end: dt.date | None = None,
+    board: str = "county",
+    note: str = "",
+) -> Disclosure:
     """Publish (a frozen copy of) the county's current records of one kind. Publishing again after
     the records changed is a correction of the previous version, with what changed."""
     from . import selectors
@@ -411,19 +555,37 @@ def disclosure_publish(*, actor, county: Region, year: int, kind: str, period_st
             correction = f"{note}。{correction}"
     with transaction.atomic(), acting(actor):
         item = Disclosure.objects.create(
-            county=county, year=year, kind=kind, board=board, version=(previous.version + 1) if previous else 1,
-            corrects=previous, correction_note=correction, content=content, period_start=period_start,
-            period_end=period_end, published_by=actor)
-        audit.event_log(action="publish", actor=actor, obj=item, extra={"kind": kind, "year": year,
-                                                                         "version": item.version})
+            county=county,
+            year=year,
+            kind=kind,
+            board=board,
+            version=(previous.version + 1) if previous else 1,
+            corrects=previous,
+            correction_note=correction,
+            content=content,
+            period_start=period_start,
+            period_end=period_end,
+            published_by=actor,
+        )
+        audit.event_log(
+            action="publish", actor=actor, obj=item, extra={"kind": kind, "year": year, "version": item.version}
+        )
     return item
 
 
 # --- parameters -------------------------------------------------------------------------------
 
-def year_parameter_set(*, actor, year: int, industry_min_share, max_projects_per_household: int,
-                       county: Region | None = None, acceptance_min_days: int | None = None,
-                       acceptance_min_paid_share=None) -> YearParameter:
+
+def year_parameter_set(
+    *,
+    actor,
+    year: int,
+    industry_min_share,
+    max_projects_per_household: int,
+    county: Region | None = None,
+    acceptance_min_days: int | None = None,
+    acceptance_min_paid_share=None,
+) -> YearParameter:
     """The prefecture sets a year's rules (county=None); a county row overrides them for that county.
     The two acceptance rules (None: keep the row's value, or the default) say how many days after 竣工
     and what share of the budget paid 验收 needs at the least."""
@@ -459,13 +621,14 @@ def disbursement_plan_set(*, actor, county: Region, year: int, rates: dict[int, 
     if errors:
         raise ValidationError({"rates": [f"计划进度须在0到1之间：{'、'.join(errors)}"]})
     values = [Decimal(str(rates[m])) for m in months]
-    if any(b < a for a, b in zip(values, values[1:])):
+    if any(b < a for a, b in zip(values, values[1:], strict=False)):
         raise ValidationError({"rates": ["累计计划进度不能逐月减少"]})
     from .models import DisbursementPlan
 
     with transaction.atomic(), acting(actor):
         DisbursementPlan.objects.filter(county=county, year=year).exclude(month__in=months).delete()
         for m in months:
-            DisbursementPlan.objects.update_or_create(county=county, year=year, month=m,
-                                                      defaults={"target_rate": Decimal(str(rates[m]))})
+            DisbursementPlan.objects.update_or_create(
+                county=county, year=year, month=m, defaults={"target_rate": Decimal(str(rates[m]))}
+            )
     return len(months)

@@ -1,4 +1,5 @@
 """Factories for tests of funds and assets: real projects taken through the real lifecycle."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,19 @@ _seq = itertools.count(1)
 
 def complete_fields(**over) -> dict:
     fields = {
-        "name": "特色中药材种植基地", "type": "industry", "build_type": "new", "year": 2022,
-        "start_planned": dt.date(2022, 5, 1), "end_planned": dt.date(2022, 10, 31), "responsible_unit": "十八站乡人民政府",
-        "tasks": "种植中药材200亩，建设晾晒场1处", "budget": Decimal("500000"), "funding_sources": "中央衔接资金",
-        "planned_households": 30, "planned_people": 80, "performance_targets": "带动30户增收，户均增收2000元",
+        "name": "特色中药材种植基地",
+        "type": "industry",
+        "build_type": "new",
+        "year": 2022,
+        "start_planned": dt.date(2022, 5, 1),
+        "end_planned": dt.date(2022, 10, 31),
+        "responsible_unit": "十八站乡人民政府",
+        "tasks": "种植中药材200亩，建设晾晒场1处",
+        "budget": Decimal("500000"),
+        "funding_sources": "中央衔接资金",
+        "planned_households": 30,
+        "planned_people": 80,
+        "performance_targets": "带动30户增收，户均增收2000元",
         "benefit_mechanism": "务工带动、土地流转、收益分红",
     }
     fields.update(over)
@@ -30,12 +40,15 @@ def complete_fields(**over) -> dict:
 
 def actor_for(role: str, village) -> User:
     """A staff account of ``role`` whose region contains ``village`` (created when missing)."""
-    level = {Role.VILLAGE_CADRE: Level.VILLAGE, Role.TOWNSHIP_STAFF: Level.TOWNSHIP,
-             Role.COUNTY_STAFF: Level.COUNTY}[role]
+    level = {Role.VILLAGE_CADRE: Level.VILLAGE, Role.TOWNSHIP_STAFF: Level.TOWNSHIP, Role.COUNTY_STAFF: Level.COUNTY}[
+        role
+    ]
     node = next(r for r in village.ancestors() if r.level == level)
     user = User.objects.filter(role=role, region=node, is_active=True).order_by("id").first()
     if user is None:
-        user = User.objects.create(username=f"f-{role}-{node.code}", role=role, region=node, full_name=f"{node.name}工作人员")
+        user = User.objects.create(
+            username=f"f-{role}-{node.code}", role=role, region=node, full_name=f"{node.name}工作人员"
+        )
     return user
 
 
@@ -60,19 +73,32 @@ def advance(project: Project, to: str, *, date: dt.date | None = None, fund: boo
             make_asset(project)
         role = Role.TOWNSHIP_STAFF if Role.TOWNSHIP_STAFF in step.roles else Role.COUNTY_STAFF
         day = date if STATUS_ORDER.index(step.target) >= accepted else early
-        project = services.project_transition(actor=actor_for(role, project.village), project=project, to=step.target,
-                                              date=day, evidence=f"测试文号〔2022〕{next(_seq)}号")
+        project = services.project_transition(
+            actor=actor_for(role, project.village),
+            project=project,
+            to=step.target,
+            date=day,
+            evidence=f"测试文号〔2022〕{next(_seq)}号",
+        )
     return project
 
 
 def pay_for_acceptance(project: Project, *, on: dt.date) -> None:
     """Pay what the year's minimum share of the budget asks, less what is paid already (if funded)."""
     share = services.year_parameter(on.year, project.county).acceptance_min_paid_share
-    gap = min((project.budget * share).quantize(Decimal("0.01"), rounding=ROUND_CEILING) - project.paid_total,
-              project.assigned_total - project.paid_total)
+    gap = min(
+        (project.budget * share).quantize(Decimal("0.01"), rounding=ROUND_CEILING) - project.paid_total,
+        project.assigned_total - project.paid_total,
+    )
     if gap > 0:
-        services.payment_create(actor=None, project=project, date=on, amount=gap, payee_name="某建设工程有限公司",
-                                voucher_number=f"验收前支付-{next(_seq)}")
+        services.payment_create(
+            actor=None,
+            project=project,
+            date=on,
+            amount=gap,
+            payee_name="某建设工程有限公司",
+            voucher_number=f"验收前支付-{next(_seq)}",
+        )
         project.refresh_from_db()
 
 
@@ -82,19 +108,42 @@ def make_project(village, *, status: str = "declared", code: str | None = None, 
         today = timezone.localdate()
         min_days = services.year_parameter(today.year, services.county_of(village)).acceptance_min_days
         declared_on = today - dt.timedelta(days=min_days)
-    project = services.project_create(actor=None, village=village, code=code or f"XM{next(_seq):06d}",
-                                      declared_on=declared_on, **complete_fields(**fields))
+    project = services.project_create(
+        actor=None,
+        village=village,
+        code=code or f"XM{next(_seq):06d}",
+        declared_on=declared_on,
+        **complete_fields(**fields),
+    )
     return advance(project, status) if status != "declared" else project
 
 
-def make_allocation(county, *, amount=Decimal("1000000"), source: str = FundSource.CENTRAL, year: int = 2022,
-                    document_number: str | None = None) -> Allocation:
-    return services.allocation_create(actor=None, county=county, year=year, source=source,
-                                      document_number=document_number or f"黑财农〔2022〕{next(_seq)}号",
-                                      amount=amount, issued_on=dt.date(2022, 3, 1))
+def make_allocation(
+    county,
+    *,
+    amount=Decimal("1000000"),
+    source: str = FundSource.CENTRAL,
+    year: int = 2022,
+    document_number: str | None = None,
+) -> Allocation:
+    return services.allocation_create(
+        actor=None,
+        county=county,
+        year=year,
+        source=source,
+        document_number=document_number or f"黑财农〔2022〕{next(_seq)}号",
+        amount=amount,
+        issued_on=dt.date(2022, 3, 1),
+    )
 
 
 def fund_project(project: Project, *, amount, allocation: Allocation | None = None):
     allocation = allocation or make_allocation(project.county, amount=max(Decimal(amount), Decimal("1")))
-    return services.assignment_create(actor=None, allocation=allocation, project=project, amount=amount,
-                                      document_number=f"塔财〔2022〕{next(_seq)}号", date=dt.date(2022, 4, 1))
+    return services.assignment_create(
+        actor=None,
+        allocation=allocation,
+        project=project,
+        amount=amount,
+        document_number=f"塔财〔2022〕{next(_seq)}号",
+        date=dt.date(2022, 4, 1),
+    )

@@ -1,4 +1,5 @@
 """Staff pages for projects and funds. Thin: parse, call a service or selector, render."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -19,9 +20,20 @@ from zhenxing.lib.xlsx import dated_title
 from zhenxing.registry.models import Household
 
 from . import leakage, lifecycle, selectors, services, workflow
-from .forms import (AllocationForm, AssignmentForm, BeneficiaryForm, FilterForm, MicroLoanForm, PaymentForm,
-                    ProjectEditForm, ProjectForm, PublishForm, RepaymentForm, TransitionForm)
-from .models import (Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity)
+from .forms import (
+    AllocationForm,
+    AssignmentForm,
+    BeneficiaryForm,
+    FilterForm,
+    MicroLoanForm,
+    PaymentForm,
+    ProjectEditForm,
+    ProjectForm,
+    PublishForm,
+    RepaymentForm,
+    TransitionForm,
+)
+from .models import Allocation, Disclosure, LeakageFinding, MicroLoan, Payment, Project, StaffIdentity
 
 
 def _year(request) -> int:
@@ -49,7 +61,9 @@ def figures(request):
         region = node if node is not None and node.depth <= 1 else (counties[0] if counties else None)
     f = selectors.figures(region, year) if region is not None else None
     counts = selectors.county_beneficiary_counts(region, year) if region is not None else {}
-    return render(request, "funds/figures.html", {"f": f, "counties": counties, "year": year, "region": region, "counts": counts})
+    return render(
+        request, "funds/figures.html", {"f": f, "counties": counties, "year": year, "region": region, "counts": counts}
+    )
 
 
 @staff_view()
@@ -68,25 +82,67 @@ def project_list(request):
             qs = qs.filter(year=d["year"])
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="项目库.xlsx", title=dated_title(request.user.region, "巩固衔接项目库"),
+            request,
+            filename="项目库.xlsx",
+            title=dated_title(request.user.region, "巩固衔接项目库"),
             audit_extra={"kind": "projects", "region": getattr(request.user.region, "code", "")},
-            columns=PROJECT_EXPORT_COLUMNS, rows=(project_row(p) for p in qs[:50000]))
+            columns=PROJECT_EXPORT_COLUMNS,
+            rows=(project_row(p) for p in qs[:50000]),
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     can_declare = scope.can_write(request.user, None, "funds.project.declare")
     return render(request, "funds/project_list.html", {"form": form, "page": page, "can_declare": can_declare})
 
 
-PROJECT_EXPORT_COLUMNS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "村", "入库年度", "计划年度", "计划开工",
-                          "计划完工", "责任单位", "建设任务", "概算投资", "资金来源", "计划受益户数", "计划受益人数",
-                          "绩效目标", "利益联结机制", "状态", "已安排资金", "已支付"]
+PROJECT_EXPORT_COLUMNS = [
+    "项目编号",
+    "项目名称",
+    "项目类型",
+    "建设性质",
+    "县",
+    "村",
+    "入库年度",
+    "计划年度",
+    "计划开工",
+    "计划完工",
+    "责任单位",
+    "建设任务",
+    "概算投资",
+    "资金来源",
+    "计划受益户数",
+    "计划受益人数",
+    "绩效目标",
+    "利益联结机制",
+    "状态",
+    "已安排资金",
+    "已支付",
+]
 
 
 def project_row(p: Project) -> list:
-    return [p.code, p.name, str(p.get_type_display()), str(p.get_build_type_display() or ""), p.county.name,
-            p.village.name, p.year, p.plan_year or "", str(p.start_planned or ""), str(p.end_planned or ""),
-            p.responsible_unit, p.tasks, float(p.budget), p.funding_sources, p.planned_households, p.planned_people,
-            p.performance_targets, p.benefit_mechanism, str(p.get_status_display()), float(p.assigned_total),
-            float(p.paid_total)]
+    return [
+        p.code,
+        p.name,
+        str(p.get_type_display()),
+        str(p.get_build_type_display() or ""),
+        p.county.name,
+        p.village.name,
+        p.year,
+        p.plan_year or "",
+        str(p.start_planned or ""),
+        str(p.end_planned or ""),
+        p.responsible_unit,
+        p.tasks,
+        float(p.budget),
+        p.funding_sources,
+        p.planned_households,
+        p.planned_people,
+        p.performance_targets,
+        p.benefit_mechanism,
+        str(p.get_status_display()),
+        float(p.assigned_total),
+        float(p.paid_total),
+    ]
 
 
 @staff_view(write="funds.project.declare")
@@ -95,8 +151,12 @@ def project_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            p = services.project_create(actor=request.user, village=data.pop("village"), code=data.pop("code"),
-                                        **{k: v for k, v in data.items() if v is not None})
+            p = services.project_create(
+                actor=request.user,
+                village=data.pop("village"),
+                code=data.pop("code"),
+                **{k: v for k, v in data.items() if v is not None},
+            )
         except (ValidationError, PermissionDenied) as exc:
             service_errors_to_messages(request, exc)
         else:
@@ -107,25 +167,37 @@ def project_new(request):
 
 @staff_view(model=Project)
 def project_detail(request, project):
-    steps = [(t, TransitionForm(initial={"to": t.target, "version": project.version}))
-             for t in workflow.available(project, request.user)]
+    steps = [
+        (t, TransitionForm(initial={"to": t.target, "version": project.version}))
+        for t in workflow.available(project, request.user)
+    ]
     missing = lifecycle.missing_fields(project)
     counts = selectors.beneficiary_counts(Project.objects.filter(pk=project.pk)).get(project.pk, {})
     money_role = scope.can_write(request.user, None, "funds.money.write")
-    return render(request, "funds/project_detail.html", {
-        "p": project, "steps": steps, "missing": missing, "counts": counts,
-        "next": workflow.next_step(project.status),
-        "transitions": project.transitions.select_related("actor"),
-        "assignments": project.assignments.select_related("allocation"),
-        "payments": project.payments.all()[:100], "payment_count": project.payments.count(),
-        "beneficiaries": project.beneficiaries.select_related("household__village"),
-        "findings": scope.scoped(request.user, LeakageFinding).filter(project=project),
-        "assets": project.assets.all(),
-        "payment_form": PaymentForm() if money_role else None,
-        "can_edit": scope.can_write(request.user, project, "funds.project.declare")
-        and project.status in services.EDITABLE_STATUSES,
-        "beneficiary_form": BeneficiaryForm() if scope.can_write(request.user, project, "funds.project.declare") else None,
-    })
+    return render(
+        request,
+        "funds/project_detail.html",
+        {
+            "p": project,
+            "steps": steps,
+            "missing": missing,
+            "counts": counts,
+            "next": workflow.next_step(project.status),
+            "transitions": project.transitions.select_related("actor"),
+            "assignments": project.assignments.select_related("allocation"),
+            "payments": project.payments.all()[:100],
+            "payment_count": project.payments.count(),
+            "beneficiaries": project.beneficiaries.select_related("household__village"),
+            "findings": scope.scoped(request.user, LeakageFinding).filter(project=project),
+            "assets": project.assets.all(),
+            "payment_form": PaymentForm() if money_role else None,
+            "can_edit": scope.can_write(request.user, project, "funds.project.declare")
+            and project.status in services.EDITABLE_STATUSES,
+            "beneficiary_form": BeneficiaryForm()
+            if scope.can_write(request.user, project, "funds.project.declare")
+            else None,
+        },
+    )
 
 
 @staff_view(model=Project, write="funds.project.declare")
@@ -160,8 +232,15 @@ def project_transition(request, project):
         return redirect("funds:project", pk=project.pk)
     d = form.cleaned_data
     try:
-        services.project_transition(actor=request.user, project=project, to=d["to"], date=d["date"],
-                                    evidence=d["evidence"], note=d["note"], expected_version=d["version"])
+        services.project_transition(
+            actor=request.user,
+            project=project,
+            to=d["to"],
+            date=d["date"],
+            evidence=d["evidence"],
+            note=d["note"],
+            expected_version=d["version"],
+        )
     except (ValidationError, PermissionDenied) as exc:
         service_errors_to_messages(request, exc)
     else:
@@ -198,8 +277,14 @@ def project_beneficiary(request, project):
             messages.error(request, f"户编号 {d['household_number']} 不在农户库或不在您的数据权限范围内")
         else:
             try:
-                services.beneficiary_add(actor=request.user, project=project, household=household, way=d["way"],
-                                         year=d["year"], amount=d["amount"])
+                services.beneficiary_add(
+                    actor=request.user,
+                    project=project,
+                    household=household,
+                    way=d["way"],
+                    year=d["year"],
+                    amount=d["amount"],
+                )
             except (ValidationError, PermissionDenied) as exc:
                 service_errors_to_messages(request, exc)
             else:
@@ -224,11 +309,25 @@ def allocation_list(request):
                 return redirect("funds:allocation", pk=a.pk)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="资金下达.xlsx", title=dated_title(request.user.region, "衔接资金下达情况"),
+            request,
+            filename="资金下达.xlsx",
+            title=dated_title(request.user.region, "衔接资金下达情况"),
             audit_extra={"kind": "allocations", "region": getattr(request.user.region, "code", "")},
-            columns=ALLOCATION_COLUMNS, rows=([a.county.name, a.year, str(a.get_source_display()), a.document_number,
-                                               a.title, str(a.issued_on), float(a.amount), float(a.assigned_total)]
-                                              for a in qs))
+            columns=ALLOCATION_COLUMNS,
+            rows=(
+                [
+                    a.county.name,
+                    a.year,
+                    str(a.get_source_display()),
+                    a.document_number,
+                    a.title,
+                    str(a.issued_on),
+                    float(a.amount),
+                    float(a.assigned_total),
+                ]
+                for a in qs
+            ),
+        )
     return render(request, "funds/allocation_list.html", {"allocations": qs, "form": form})
 
 
@@ -260,11 +359,24 @@ def payment_export(request):
     if year and year.isdigit():
         qs = qs.filter(date__year=int(year))
     return export_response(
-        request, filename="资金支付.xlsx", title=dated_title(request.user.region, "衔接资金支付明细"),
+        request,
+        filename="资金支付.xlsx",
+        title=dated_title(request.user.region, "衔接资金支付明细"),
         audit_extra={"kind": "payments", "region": getattr(request.user.region, "code", "")},
         columns=["项目编号", "项目名称", "支付日期", "金额", "收款人", "收款人身份证号", "凭证号"],
-        rows=([p.project.code, p.project.name, str(p.date), float(p.amount), p.payee_name, p.payee_id_masked,
-               p.voucher_number] for p in qs.iterator(chunk_size=5000)))
+        rows=(
+            [
+                p.project.code,
+                p.project.name,
+                str(p.date),
+                float(p.amount),
+                p.payee_name,
+                p.payee_id_masked,
+                p.voucher_number,
+            ]
+            for p in qs.iterator(chunk_size=5000)
+        ),
+    )
 
 
 @staff_view()
@@ -274,7 +386,9 @@ def leakage_list(request):
             result = leakage.leakage_run(actor=request.user)
         except PermissionDenied as exc:
             raise exc
-        messages.success(request, f"检查完成：发现疑点 {result.total} 条，其中新增 {result.new} 条，已消除 {result.resolved} 条")
+        messages.success(
+            request, f"检查完成：发现疑点 {result.total} 条，其中新增 {result.new} 条，已消除 {result.resolved} 条"
+        )
         return redirect("funds:leakage")
     qs = scope.scoped(request.user, LeakageFinding).select_related("project", "household")
     kind = request.GET.get("kind")
@@ -284,16 +398,32 @@ def leakage_list(request):
         qs = qs.filter(still_present=True)
     if request.GET.get("export") == "xlsx":
         return export_response(
-            request, filename="跑冒滴漏疑点.xlsx", title=dated_title(request.user.region, "衔接资金跑冒滴漏疑点清单"),
+            request,
+            filename="跑冒滴漏疑点.xlsx",
+            title=dated_title(request.user.region, "衔接资金跑冒滴漏疑点清单"),
             audit_extra={"kind": "leakage", "region": getattr(request.user.region, "code", "")},
             columns=["问题类型", "项目编号", "项目名称", "情况", "涉及金额", "处理状态", "首次发现"],
-            rows=([str(f.get_kind_display()), f.project.code, f.project.name, f.detail, float(f.amount),
-                   str(f.get_status_display()), f.first_found_at.date().isoformat()] for f in qs))
+            rows=(
+                [
+                    str(f.get_kind_display()),
+                    f.project.code,
+                    f.project.name,
+                    f.detail,
+                    float(f.amount),
+                    str(f.get_status_display()),
+                    f.first_found_at.date().isoformat(),
+                ]
+                for f in qs
+            ),
+        )
     from .models import FindingKind
 
     can_run = scope.can_write(request.user, None, "funds.money.write")
-    return render(request, "funds/leakage.html", {"findings": qs[:500], "kinds": FindingKind.choices,
-                                                  "can_run": can_run, "kind": kind})
+    return render(
+        request,
+        "funds/leakage.html",
+        {"findings": qs[:500], "kinds": FindingKind.choices, "can_run": can_run, "kind": kind},
+    )
 
 
 @staff_view(model=LeakageFinding)
@@ -334,8 +464,11 @@ def disclosure_list(request):
 def loan_list(request):
     """?region=<code> (a node's subtree in scope), ?current=1 (在贷或本年结清), ?overdue=1."""
     region = scope.region_param(request)
-    qs = (scope.within(scope.scoped(request.user, MicroLoan), region).select_related("household__village")
-          .order_by("-issued_on"))
+    qs = (
+        scope.within(scope.scoped(request.user, MicroLoan), region)
+        .select_related("household__village")
+        .order_by("-issued_on")
+    )
     today = timezone.localdate()
     current = request.GET.get("current") == "1"
     if current:
@@ -346,16 +479,54 @@ def loan_list(request):
     if request.GET.get("export") == "xlsx":
         node = region or request.user.region
         return export_response(
-            request, filename="小额信贷.xlsx", title=dated_title(node, "脱贫人口小额信贷台账"),
+            request,
+            filename="小额信贷.xlsx",
+            title=dated_title(node, "脱贫人口小额信贷台账"),
             audit_extra={"kind": "loans", "region": getattr(node, "code", "")},
-            columns=["户编号", "村", "借款人", "贷款银行", "合同编号", "贷款金额", "放款日期", "期限（月）", "到期日",
-                     "贴息", "已还本金", "是否逾期"],
-            rows=([m.household.number, m.household.village.name, m.borrower_name, m.bank, m.contract_number,
-                   float(m.amount), str(m.issued_on), m.term_months, str(m.due_on), float(m.interest_subsidy),
-                   float(m.repaid), "是" if m.is_overdue(today) else "否"] for m in qs))
-    return render(request, "funds/loan_list.html", {"loans": qs[:500], "today": today, "overdue": overdue,
-                                                    "current": current, "region_filter": region,
-                                                    "can_add": scope.can_write(request.user, None, "funds.loan.write")})
+            columns=[
+                "户编号",
+                "村",
+                "借款人",
+                "贷款银行",
+                "合同编号",
+                "贷款金额",
+                "放款日期",
+                "期限（月）",
+                "到期日",
+                "贴息",
+                "已还本金",
+                "是否逾期",
+            ],
+            rows=(
+                [
+                    m.household.number,
+                    m.household.village.name,
+                    m.borrower_name,
+                    m.bank,
+                    m.contract_number,
+                    float(m.amount),
+                    str(m.issued_on),
+                    m.term_months,
+                    str(m.due_on),
+                    float(m.interest_subsidy),
+                    float(m.repaid),
+                    "是" if m.is_overdue(today) else "否",
+                ]
+                for m in qs
+            ),
+        )
+    return render(
+        request,
+        "funds/loan_list.html",
+        {
+            "loans": qs[:500],
+            "today": today,
+            "overdue": overdue,
+            "current": current,
+            "region_filter": region,
+            "can_add": scope.can_write(request.user, None, "funds.loan.write"),
+        },
+    )
 
 
 @staff_view(write="funds.loan.write")
@@ -402,9 +573,17 @@ def loan_detail(request, loan):
                 messages.success(request, "还款已登记")
                 return redirect("funds:loan", pk=loan.pk)
     today = timezone.localdate()
-    return render(request, "funds/loan_detail.html", {"m": loan, "form": form, "today": today,
-                                                      "balance": loan.amount - loan.repaid,
-                                                      "overdue": loan.is_overdue(today)})
+    return render(
+        request,
+        "funds/loan_detail.html",
+        {
+            "m": loan,
+            "form": form,
+            "today": today,
+            "balance": loan.amount - loan.repaid,
+            "overdue": loan.is_overdue(today),
+        },
+    )
 
 
 @staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN})
@@ -419,8 +598,13 @@ def staff_identities(request):
             messages.error(request, "账户或户编号不存在")
         else:
             try:
-                services.staff_identity_set(actor=request.user, user=user, name=request.POST.get("name", ""),
-                                            id_number=request.POST.get("id_number", ""), household=household)
+                services.staff_identity_set(
+                    actor=request.user,
+                    user=user,
+                    name=request.POST.get("name", ""),
+                    id_number=request.POST.get("id_number", ""),
+                    household=household,
+                )
             except (ValidationError, PermissionDenied) as exc:
                 service_errors_to_messages(request, exc)
             else:
@@ -428,7 +612,6 @@ def staff_identities(request):
                 return redirect("funds:staff_identities")
     qs = scope.scoped(request.user, StaffIdentity).select_related("user", "household")
     return render(request, "funds/staff_identities.html", {"items": qs})
-
 
 
 @staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF})
@@ -443,35 +626,54 @@ def parameters(request):
         param_now = services.year_parameter(year)
         try:
             if request.POST.get("action") == "plan":
-                county = next((c for c in selectors.counties(request.user) if c.code == request.POST.get("county")),
-                              None)
+                county = next(
+                    (c for c in selectors.counties(request.user) if c.code == request.POST.get("county")), None
+                )
                 if county is None:
                     raise ValidationError("请选择县")
-                rates = {m: Decimal(request.POST[f"m{m}"]) / 100 for m in range(1, 13)
-                         if request.POST.get(f"m{m}", "").strip()}
+                rates = {
+                    m: Decimal(request.POST[f"m{m}"]) / 100
+                    for m in range(1, 13)
+                    if request.POST.get(f"m{m}", "").strip()
+                }
                 services.disbursement_plan_set(actor=request.user, county=county, year=year, rates=rates)
             else:
                 services.year_parameter_set(
-                    actor=request.user, year=year,
+                    actor=request.user,
+                    year=year,
                     industry_min_share=Decimal(request.POST.get("industry_min_share", "55")) / 100,
                     max_projects_per_household=int(request.POST.get("max_projects_per_household", "3")),
                     acceptance_min_days=int(request.POST.get("acceptance_min_days") or param_now.acceptance_min_days),
-                    acceptance_min_paid_share=Decimal(request.POST.get("acceptance_min_paid_share") or
-                                                      param_now.acceptance_min_paid_share * 100) / 100)
+                    acceptance_min_paid_share=Decimal(
+                        request.POST.get("acceptance_min_paid_share") or param_now.acceptance_min_paid_share * 100
+                    )
+                    / 100,
+                )
         except (ValidationError, PermissionDenied, InvalidOperation, ValueError) as exc:
-            service_errors_to_messages(request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字"))
+            service_errors_to_messages(
+                request, exc if isinstance(exc, (ValidationError, PermissionDenied)) else ValidationError("请输入数字")
+            )
         else:
             messages.success(request, "已保存")
         return redirect(f"{reverse('funds:parameters')}?year={year}")
     param = services.year_parameter(year)
     counties = selectors.counties(request.user)
-    plans = {(p.county_id, p.month): p.target_rate for p in DisbursementPlan.objects.filter(
-        year=year, county__in=counties)}
+    plans = {
+        (p.county_id, p.month): p.target_rate for p in DisbursementPlan.objects.filter(year=year, county__in=counties)
+    }
     plan_rows = [(c, [(m, plans.get((c.pk, m))) for m in range(1, 13)]) for c in counties]
-    return render(request, "funds/parameters.html", {
-        "year": year, "param": param, "overrides": scope.scoped(request.user, YearParameter).filter(year=year, county__isnull=False),
-        "plan_rows": plan_rows, "is_admin": request.user.role in services.ADMIN_ROLES,
-        "is_county": request.user.role == Role.COUNTY_STAFF})
+    return render(
+        request,
+        "funds/parameters.html",
+        {
+            "year": year,
+            "param": param,
+            "overrides": scope.scoped(request.user, YearParameter).filter(year=year, county__isnull=False),
+            "plan_rows": plan_rows,
+            "is_admin": request.user.role in services.ADMIN_ROLES,
+            "is_county": request.user.role == Role.COUNTY_STAFF,
+        },
+    )
 
 
 @staff_view()
@@ -483,8 +685,9 @@ def import_template(request, kind):
 
     if kind not in IMPORTERS:
         raise Http404("没有该导入模板")
-    response = HttpResponse(template_bytes(kind),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        template_bytes(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(IMPORTERS[kind].label + '导入模板.xlsx')}"

@@ -13,18 +13,26 @@ data scope, the evidence, the date and the step's checks (``lifecycle.py``), the
 an optimistic lock, the step's record (``ProjectTransition``, insert-only) and an audit event
 ``transition``.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.utils import timezone
 
 from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
 
-from .lifecycle import (DECLARE_ROLES, acceptance_refusal, check_complete, check_funded, check_has_asset,
-                        check_not_negative)
-from .models import OFF_LINE_STATUSES, Project, ProjectStatus as S, ProjectTransition
+from .lifecycle import (
+    DECLARE_ROLES,
+    acceptance_refusal,
+    check_complete,
+    check_funded,
+    check_has_asset,
+    check_not_negative,
+)
+from .models import OFF_LINE_STATUSES, Project, ProjectTransition
+from .models import ProjectStatus as S
 
 COUNTY = frozenset({Role.COUNTY_STAFF})
 TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
@@ -62,21 +70,47 @@ def _dated(move: engine.Move) -> dict:
     return changes
 
 
-def Step(source: str, target: str, label: str, roles: frozenset[str],
-         checks: tuple[Callable[..., str], ...] = (), guards: tuple[engine.Guard, ...] = ()) -> engine.Transition:
+def Step(
+    source: str,
+    target: str,
+    label: str,
+    roles: frozenset[str],
+    checks: tuple[Callable[..., str], ...] = (),
+    guards: tuple[engine.Guard, ...] = (),
+) -> engine.Transition:
     """A step of the main line is named by the status it leads to (reached from one status only)."""
-    return engine.Transition(code=str(target), label=label, sources=(source,), target=target, roles=roles,
-                             needs_evidence=True,
-                             guards=(_not_future, _not_before_last, *(_project_check(c) for c in checks), *guards),
-                             effects=(_dated,))
+    return engine.Transition(
+        code=str(target),
+        label=label,
+        sources=(source,),
+        target=target,
+        roles=roles,
+        needs_evidence=True,
+        guards=(_not_future, _not_before_last, *(_project_check(c) for c in checks), *guards),
+        effects=(_dated,),
+    )
 
 
-def Back(code: str, sources: str | tuple[str, ...], target: str, label: str, roles: frozenset[str], *,
-         needs_reason: bool = True) -> engine.Transition:
+def Back(
+    code: str,
+    sources: str | tuple[str, ...],
+    target: str,
+    label: str,
+    roles: frozenset[str],
+    *,
+    needs_reason: bool = True,
+) -> engine.Transition:
     """A step off the main line (退回, 不予入库, 重新申报), named by its code."""
-    return engine.Transition(code=code, label=label, sources=(sources,) if isinstance(sources, str) else sources,
-                             target=target, roles=roles, needs_reason=needs_reason,
-                             guards=(_not_future, _not_before_last), effects=(_dated,))
+    return engine.Transition(
+        code=code,
+        label=label,
+        sources=(sources,) if isinstance(sources, str) else sources,
+        target=target,
+        roles=roles,
+        needs_reason=needs_reason,
+        guards=(_not_future, _not_before_last),
+        effects=(_dated,),
+    )
 
 
 TRANSITIONS: tuple[engine.Transition, ...] = (
@@ -100,17 +134,31 @@ TRANSITIONS: tuple[engine.Transition, ...] = (
 
 def _record(move: engine.Move) -> ProjectTransition:
     return ProjectTransition.objects.create(
-        project=move.obj, from_status=move.source, to_status=move.target, date=move.extra["date"],
-        evidence=move.evidence.strip(), note=move.extra.get("note", ""), actor=move.actor,
-        actor_level=move.actor.role)
+        project=move.obj,
+        from_status=move.source,
+        to_status=move.target,
+        date=move.extra["date"],
+        evidence=move.evidence.strip(),
+        note=move.extra.get("note", ""),
+        actor=move.actor,
+        actor_level=move.actor.role,
+    )
 
 
-MACHINE = engine.register(engine.Machine(
-    model=Project, transitions=TRANSITIONS, write_action="funds.project.transition", history=_record,
-    audit_extra=lambda move: {"date": move.extra["date"]},
-    denied_message="“{t.label}”须由{t.roles_label}办理", evidence_message="须填写依据（文号、会议纪要或验收报告等）",
-    reason_message="退回或不予入库须在“说明”中写明理由",
-    error_field="to", stale_message="该项目已被他人修改，请刷新后重试"))
+MACHINE = engine.register(
+    engine.Machine(
+        model=Project,
+        transitions=TRANSITIONS,
+        write_action="funds.project.transition",
+        history=_record,
+        audit_extra=lambda move: {"date": move.extra["date"]},
+        denied_message="“{t.label}”须由{t.roles_label}办理",
+        evidence_message="须填写依据（文号、会议纪要或验收报告等）",
+        reason_message="退回或不予入库须在“说明”中写明理由",
+        error_field="to",
+        stale_message="该项目已被他人修改，请刷新后重试",
+    )
+)
 
 
 def find(source: str, target: str) -> engine.Transition | None:

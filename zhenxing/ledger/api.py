@@ -1,6 +1,7 @@
 """JSON API of the ledger: tasks, assignments and their progress reports, rectification items,
 assessments, notices. Everything is read through the data scope; a line department sees the
 tasks where it is lead or responsible."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,9 @@ from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import selectors, services, workflow
 from .models import (
-    Assignment,
     AssessmentResult,
     AssessmentScheme,
+    Assignment,
     Inspection,
     Ledger,
     Notice,
@@ -53,14 +54,27 @@ class TaskOut(Schema):
 
 
 def _task(t: Task) -> dict:
-    return {"id": t.pk, "year": t.ledger.year, "kind": t.kind, "section": t.section, "number": t.number,
-            "title": t.title, "lead_unit": t.lead_unit.name if t.lead_unit else None,
-            "responsible_units": [u.name for u in t.responsible_units.all()], "deadline": t.deadline,
-            "rhythm": t.rhythm, "checklist": [c.text for c in t.checklist.all()]}
+    return {
+        "id": t.pk,
+        "year": t.ledger.year,
+        "kind": t.kind,
+        "section": t.section,
+        "number": t.number,
+        "title": t.title,
+        "lead_unit": t.lead_unit.name if t.lead_unit else None,
+        "responsible_units": [u.name for u in t.responsible_units.all()],
+        "deadline": t.deadline,
+        "rhythm": t.rhythm,
+        "checklist": [c.text for c in t.checklist.all()],
+    }
 
 
-@router.get("/ledger/tasks", response=list[TaskOut], openapi_extra=_scope("ledger.task"),
-            summary="重点任务（行业部门只见其牵头或参与的任务）")
+@router.get(
+    "/ledger/tasks",
+    response=list[TaskOut],
+    openapi_extra=_scope("ledger.task"),
+    summary="重点任务（行业部门只见其牵头或参与的任务）",
+)
 def task_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None):
     ledger = Ledger.objects.filter(year=year).first() if year else Ledger.objects.order_by("-year").first()
     if ledger is None:
@@ -95,18 +109,40 @@ class AssignmentOut(Schema):
 
 
 def _assignment(a: Assignment, today: dt.date) -> dict:
-    return {"id": a.pk, "task_id": a.task_id, "task_number": a.task.number, "task_kind": a.task.kind,
-            "task_title": a.task.title, "region_code": a.region.code, "region_name": a.region.name,
-            "owner_unit": a.owner_unit.name if a.owner_unit else None, "owner_person": a.owner_person,
-            "deadline": a.deadline, "status": a.effective_status(today), "status_label": a.status_label(today),
-            "overdue_days": a.overdue_days(today), "committed": a.committed_at is not None,
-            "closed_on": a.closed_on, "version": a.version}
+    return {
+        "id": a.pk,
+        "task_id": a.task_id,
+        "task_number": a.task.number,
+        "task_kind": a.task.kind,
+        "task_title": a.task.title,
+        "region_code": a.region.code,
+        "region_name": a.region.name,
+        "owner_unit": a.owner_unit.name if a.owner_unit else None,
+        "owner_person": a.owner_person,
+        "deadline": a.deadline,
+        "status": a.effective_status(today),
+        "status_label": a.status_label(today),
+        "overdue_days": a.overdue_days(today),
+        "committed": a.committed_at is not None,
+        "closed_on": a.closed_on,
+        "version": a.version,
+    }
 
 
-@router.get("/ledger/assignments", response=list[AssignmentOut], openapi_extra=_scope("ledger.assignment"),
-            summary="任务落实（按年度、区划、状态筛选；status=overdue 为逾期）")
-def assignment_list(request, response: HttpResponse, page: Keyset = Query(...), year: int | None = None,
-                    region: str = "", status: str = ""):
+@router.get(
+    "/ledger/assignments",
+    response=list[AssignmentOut],
+    openapi_extra=_scope("ledger.assignment"),
+    summary="任务落实（按年度、区划、状态筛选；status=overdue 为逾期）",
+)
+def assignment_list(
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    year: int | None = None,
+    region: str = "",
+    status: str = "",
+):
     ledger = Ledger.objects.filter(year=year).first() if year else None
     node = scope.region_by_code(request.user, region)
     today = timezone.localdate()
@@ -114,8 +150,12 @@ def assignment_list(request, response: HttpResponse, page: Keyset = Query(...), 
     return [_assignment(a, today) for a in keyset_page(request, response, qs, page)]
 
 
-@router.get("/ledger/assignments/{assignment_id}", response=AssignmentOut,
-            openapi_extra=_scope("ledger.assignment"), summary="一项任务落实")
+@router.get(
+    "/ledger/assignments/{assignment_id}",
+    response=AssignmentOut,
+    openapi_extra=_scope("ledger.assignment"),
+    summary="一项任务落实",
+)
 def assignment_detail(request, assignment_id: int):
     qs = Assignment.objects.select_related("task", "region", "owner_unit")
     return _assignment(scope.get_object_or_404(request.user, qs, pk=assignment_id), timezone.localdate())
@@ -139,24 +179,40 @@ class ReportIn(Schema):
 
 
 def _report(r) -> dict:
-    return {"id": r.pk, "period": r.period, "reported_on": r.reported_on, "reporter": str(r.reporter),
-            "unit": r.unit.name if r.unit_id else None, "text": r.text, "figures": r.figures,
-            "attachment": r.attachment.url if r.attachment else None}
+    return {
+        "id": r.pk,
+        "period": r.period,
+        "reported_on": r.reported_on,
+        "reporter": str(r.reporter),
+        "unit": r.unit.name if r.unit_id else None,
+        "text": r.text,
+        "figures": r.figures,
+        "attachment": r.attachment.url if r.attachment else None,
+    }
 
 
-@router.get("/ledger/assignments/{assignment_id}/reports", response=list[ReportOut],
-            openapi_extra=_scope("ledger.assignment"), summary="一项任务落实的进度报告")
+@router.get(
+    "/ledger/assignments/{assignment_id}/reports",
+    response=list[ReportOut],
+    openapi_extra=_scope("ledger.assignment"),
+    summary="一项任务落实的进度报告",
+)
 def report_list(request, response: HttpResponse, assignment_id: int, page: Keyset = Query(...)):
     a = scope.get_object_or_404(request.user, Assignment, pk=assignment_id)
     return [_report(r) for r in keyset_page(request, response, a.reports.select_related("reporter", "unit"), page)]
 
 
-@router.post("/ledger/assignments/{assignment_id}/reports", response={201: ReportOut},
-             openapi_extra=_scope("ledger.assignment"), summary="报送进度")
+@router.post(
+    "/ledger/assignments/{assignment_id}/reports",
+    response={201: ReportOut},
+    openapi_extra=_scope("ledger.assignment"),
+    summary="报送进度",
+)
 def report_create(request, assignment_id: int, payload: ReportIn):
     a = scope.get_object_or_404(request.user, Assignment.objects.select_related("task", "region"), pk=assignment_id)
-    r = services.report_add(actor=request.user, assignment=a, text=payload.text, figures=payload.figures,
-                            period=payload.period)
+    r = services.report_add(
+        actor=request.user, assignment=a, text=payload.text, figures=payload.figures, period=payload.period
+    )
     return Status(201, _report(r))
 
 
@@ -186,28 +242,60 @@ class ItemOut(Schema):
 
 
 def _item(i: RectificationItem, today: dt.date) -> dict:
-    return {"id": i.pk, "type": i.type.code, "type_name": i.type.name, "region_code": i.region.code,
-            "region_name": i.region.name, "household": i.household.number if i.household_id else None,
-            "source": i.source, "source_label": i.source_label, "source_ref": i.source_ref, "problem": i.problem,
-            "found_on": i.found_on, "deadline": i.deadline,
-            "responsible_unit": i.responsible_unit.name if i.responsible_unit_id else None,
-            "responsible_person": i.responsible_person, "measures": i.measures, "status": i.status,
-            "overdue_days": i.overdue_days(today), "failed_checks": i.failed_checks, "fixed_on": i.fixed_on,
-            "closed_on": i.closed_on, "recheck_result": i.recheck_result, "version": i.version}
+    return {
+        "id": i.pk,
+        "type": i.type.code,
+        "type_name": i.type.name,
+        "region_code": i.region.code,
+        "region_name": i.region.name,
+        "household": i.household.number if i.household_id else None,
+        "source": i.source,
+        "source_label": i.source_label,
+        "source_ref": i.source_ref,
+        "problem": i.problem,
+        "found_on": i.found_on,
+        "deadline": i.deadline,
+        "responsible_unit": i.responsible_unit.name if i.responsible_unit_id else None,
+        "responsible_person": i.responsible_person,
+        "measures": i.measures,
+        "status": i.status,
+        "overdue_days": i.overdue_days(today),
+        "failed_checks": i.failed_checks,
+        "fixed_on": i.fixed_on,
+        "closed_on": i.closed_on,
+        "recheck_result": i.recheck_result,
+        "version": i.version,
+    }
 
 
-@router.get("/ledger/items", response=list[ItemOut], openapi_extra=_scope("ledger.rectificationitem"),
-            summary="整改事项（按区划、类型、状态、逾期筛选；按编号倒序，after 为上一页最后一条的 id，before 为其旧名）")
-def item_list(request, response: HttpResponse, page: Keyset = Query(...), region: str = "", type: str = "",
-              status: str = "", overdue: bool = False, before: str = ""):
+@router.get(
+    "/ledger/items",
+    response=list[ItemOut],
+    openapi_extra=_scope("ledger.rectificationitem"),
+    summary="整改事项（按区划、类型、状态、逾期筛选；按编号倒序，after 为上一页最后一条的 id，before 为其旧名）",
+)
+def item_list(
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    region: str = "",
+    type: str = "",
+    status: str = "",
+    overdue: bool = False,
+    before: str = "",
+):
     node = scope.region_by_code(request.user, region)
     today = timezone.localdate()
     qs = selectors.items(request.user, region=node, type_code=type, status=status, overdue=overdue, as_of=today)
     return [_item(i, today) for i in keyset_page(request, response, qs, page, desc=True, after=before)]
 
 
-@router.get("/ledger/items/{item_id}", response=ItemOut, openapi_extra=_scope("ledger.rectificationitem"),
-            summary="一项整改事项")
+@router.get(
+    "/ledger/items/{item_id}",
+    response=ItemOut,
+    openapi_extra=_scope("ledger.rectificationitem"),
+    summary="一项整改事项",
+)
 def item_detail(request, item_id: int):
     qs = RectificationItem.objects.select_related("type", "region", "household", "responsible_unit")
     return _item(scope.get_object_or_404(request.user, qs, pk=item_id), timezone.localdate())
@@ -227,8 +315,9 @@ class ItemIn(Schema):
     measures: str = ""
 
 
-@router.post("/ledger/items", response={201: ItemOut}, openapi_extra=_scope("ledger.rectificationitem"),
-             summary="登记整改事项")
+@router.post(
+    "/ledger/items", response={201: ItemOut}, openapi_extra=_scope("ledger.rectificationitem"), summary="登记整改事项"
+)
 def item_create(request, payload: ItemIn):
     from zhenxing.registry.models import Household
 
@@ -242,10 +331,19 @@ def item_create(request, payload: ItemIn):
     if payload.household:
         household = scope.get_object_or_404(request.user, Household, number=payload.household)
     item = services.rectification_item_open(
-        actor=request.user, type=rtype, region=node, household=household, problem=payload.problem,
-        source=payload.source, source_label=payload.source_label, source_ref=payload.source_ref,
-        found_on=payload.found_on, deadline=payload.deadline, responsible_person=payload.responsible_person,
-        measures=payload.measures)
+        actor=request.user,
+        type=rtype,
+        region=node,
+        household=household,
+        problem=payload.problem,
+        source=payload.source,
+        source_label=payload.source_label,
+        source_ref=payload.source_ref,
+        found_on=payload.found_on,
+        deadline=payload.deadline,
+        responsible_person=payload.responsible_person,
+        measures=payload.measures,
+    )
     return Status(201, _item(item, timezone.localdate()))
 
 
@@ -257,21 +355,31 @@ class ItemTransitionIn(Schema):
     version: int | None = None
 
 
-@router.post("/ledger/items/{item_id}/transitions", response=ItemOut,
-             openapi_extra=_scope("ledger.rectificationitem"),
-             summary="办理整改事项：start / fix / verify / fail / recheck_fail")
+@router.post(
+    "/ledger/items/{item_id}/transitions",
+    response=ItemOut,
+    openapi_extra=_scope("ledger.rectificationitem"),
+    summary="办理整改事项：start / fix / verify / fail / recheck_fail",
+)
 def item_transition(request, item_id: int, payload: ItemTransitionIn):
-    item = scope.get_object_or_404(request.user, RectificationItem.objects.select_related("type", "region"),
-                                   pk=item_id)
+    item = scope.get_object_or_404(request.user, RectificationItem.objects.select_related("type", "region"), pk=item_id)
     if payload.action not in workflow.ITEM_TRANSITIONS:
         raise ValidationError({"action": ["未知操作"]})
-    item = services.item_transition(actor=request.user, item=item, action=payload.action, note=payload.note,
-                                    evidence=payload.evidence, on=payload.on, expected_version=payload.version)
+    item = services.item_transition(
+        actor=request.user,
+        item=item,
+        action=payload.action,
+        note=payload.note,
+        evidence=payload.evidence,
+        on=payload.on,
+        expected_version=payload.version,
+    )
     item.refresh_from_db()
     return _item(item, timezone.localdate())
 
 
 # ---------------------------------------------------------------- inspections (督导检查)
+
 
 class FindingIn(Schema):
     text: str
@@ -319,13 +427,27 @@ class InspectionOut(Schema):
 
 def _inspection(request, ins: Inspection) -> dict:
     today = timezone.localdate()
-    items = scope.scoped(request.user, RectificationItem).filter(inspection=ins).select_related(
-        "type", "region", "household", "responsible_unit").order_by("pk")
-    return {"id": ins.pk, "kind": ins.kind, "subject": ins.title, "region_code": ins.region.code,
-            "region_name": ins.region.name, "date": ins.started_on, "inspectors": ins.inspectors,
-            "summary": ins.summary, "findings": [_item(i, today) for i in items],
-            "follow_ups": [{"date": f.on, "text": f.text, "by": f.created_by.username if f.created_by_id else None}
-                           for f in ins.follow_ups.select_related("created_by")]}
+    items = (
+        scope.scoped(request.user, RectificationItem)
+        .filter(inspection=ins)
+        .select_related("type", "region", "household", "responsible_unit")
+        .order_by("pk")
+    )
+    return {
+        "id": ins.pk,
+        "kind": ins.kind,
+        "subject": ins.title,
+        "region_code": ins.region.code,
+        "region_name": ins.region.name,
+        "date": ins.started_on,
+        "inspectors": ins.inspectors,
+        "summary": ins.summary,
+        "findings": [_item(i, today) for i in items],
+        "follow_ups": [
+            {"date": f.on, "text": f.text, "by": f.created_by.username if f.created_by_id else None}
+            for f in ins.follow_ups.select_related("created_by")
+        ],
+    }
 
 
 def _finding(request, ins: Inspection, f: FindingIn) -> RectificationItem:
@@ -341,31 +463,51 @@ def _finding(request, ins: Inspection, f: FindingIn) -> RectificationItem:
     unit = Unit.objects.filter(pk=f.responsible_unit).first() if f.responsible_unit else None
     if f.responsible_unit and unit is None:
         raise ValidationError({"responsible_unit": ["责任单位不存在"]})
-    return services.inspection_finding_add(actor=request.user, inspection=ins, region=node, problem=f.text,
-                                           type=rtype, deadline=f.deadline, household=household,
-                                           responsible_unit=unit, responsible_person=f.responsible_person)
+    return services.inspection_finding_add(
+        actor=request.user,
+        inspection=ins,
+        region=node,
+        problem=f.text,
+        type=rtype,
+        deadline=f.deadline,
+        household=household,
+        responsible_unit=unit,
+        responsible_person=f.responsible_person,
+    )
 
 
 def _may_inspect(request) -> None:
     workflow.require_inspector(request.user)
 
 
-@router.get("/ledger/inspections", response=list[InspectionOut], openapi_extra=_scope("ledger.inspection"),
-            summary="督导检查（含发现问题转成的整改事项和回访；按编号倒序，after 为上一页最后一条的 id）")
+@router.get(
+    "/ledger/inspections",
+    response=list[InspectionOut],
+    openapi_extra=_scope("ledger.inspection"),
+    summary="督导检查（含发现问题转成的整改事项和回访；按编号倒序，after 为上一页最后一条的 id）",
+)
 def inspection_list(request, response: HttpResponse, page: Keyset = Query(...)):
     qs = scope.scoped(request.user, Inspection).select_related("region")
     return [_inspection(request, i) for i in keyset_page(request, response, qs, page, desc=True)]
 
 
-@router.get("/ledger/inspections/{inspection_id}", response=InspectionOut, openapi_extra=_scope("ledger.inspection"),
-            summary="一次督导检查")
+@router.get(
+    "/ledger/inspections/{inspection_id}",
+    response=InspectionOut,
+    openapi_extra=_scope("ledger.inspection"),
+    summary="一次督导检查",
+)
 def inspection_detail(request, inspection_id: int):
     return _inspection(request, scope.get_object_or_404(request.user, Inspection, pk=inspection_id))
 
 
-@router.post("/ledger/inspections", response={201: InspectionOut}, openapi_extra=_scope("ledger.inspection"),
-             summary="登记督导检查（督查人员可登记）：region 被督导区划代码、date 督导日期、subject 名称，"
-                     "findings 为发现的问题 [{text, region}]，每个问题转为责任单位的整改事项")
+@router.post(
+    "/ledger/inspections",
+    response={201: InspectionOut},
+    openapi_extra=_scope("ledger.inspection"),
+    summary="登记督导检查（督查人员可登记）：region 被督导区划代码、date 督导日期、subject 名称，"
+    "findings 为发现的问题 [{text, region}]，每个问题转为责任单位的整改事项",
+)
 def inspection_create(request, payload: InspectionIn):
     from django.db import transaction
 
@@ -374,24 +516,38 @@ def inspection_create(request, payload: InspectionIn):
     if node is None:
         raise ValidationError({"region": ["请填写被督导区划代码"]})
     with transaction.atomic():  # the inspection and its findings, or nothing
-        ins = services.inspection_create(actor=request.user, kind=payload.kind, title=payload.subject, region=node,
-                                         started_on=payload.date, inspectors=payload.inspectors,
-                                         summary=payload.summary)
+        ins = services.inspection_create(
+            actor=request.user,
+            kind=payload.kind,
+            title=payload.subject,
+            region=node,
+            started_on=payload.date,
+            inspectors=payload.inspectors,
+            summary=payload.summary,
+        )
         for f in payload.findings:
             _finding(request, ins, f)
     return Status(201, _inspection(request, ins))
 
 
-@router.post("/ledger/inspections/{inspection_id}/findings", response={201: ItemOut},
-             openapi_extra=_scope("ledger.inspection"), summary="督导检查发现的问题（转为整改事项）")
+@router.post(
+    "/ledger/inspections/{inspection_id}/findings",
+    response={201: ItemOut},
+    openapi_extra=_scope("ledger.inspection"),
+    summary="督导检查发现的问题（转为整改事项）",
+)
 def inspection_finding(request, inspection_id: int, payload: FindingIn):
     ins = scope.get_object_or_404(request.user, Inspection, pk=inspection_id)
     _may_inspect(request)
     return Status(201, _item(_finding(request, ins, payload), timezone.localdate()))
 
 
-@router.post("/ledger/inspections/{inspection_id}/follow-ups", response={201: InspectionOut},
-             openapi_extra=_scope("ledger.inspection"), summary="督导回访")
+@router.post(
+    "/ledger/inspections/{inspection_id}/follow-ups",
+    response={201: InspectionOut},
+    openapi_extra=_scope("ledger.inspection"),
+    summary="督导回访",
+)
 def inspection_follow_up(request, inspection_id: int, payload: FollowUpIn):
     ins = scope.get_object_or_404(request.user, Inspection, pk=inspection_id)
     _may_inspect(request)
@@ -432,37 +588,75 @@ class SchemeOut(Schema):
 
 
 def _result(r: AssessmentResult) -> dict:
-    return {"id": r.pk, "county_code": r.county.code, "county_name": r.county.name, "total": r.total, "rank": r.rank,
-            "scores": [{"indicator": s.indicator.name, "code": s.indicator.code, "weight": s.indicator.weight,
-                        "value": s.value, "numerator": s.numerator, "denominator": s.denominator, "score": s.score,
-                        "evidence_url": s.evidence_url, "evidence": s.evidence, "note": s.note}
-                       for s in r.scores.select_related("indicator").order_by("indicator__order")]}
+    return {
+        "id": r.pk,
+        "county_code": r.county.code,
+        "county_name": r.county.name,
+        "total": r.total,
+        "rank": r.rank,
+        "scores": [
+            {
+                "indicator": s.indicator.name,
+                "code": s.indicator.code,
+                "weight": s.indicator.weight,
+                "value": s.value,
+                "numerator": s.numerator,
+                "denominator": s.denominator,
+                "score": s.score,
+                "evidence_url": s.evidence_url,
+                "evidence": s.evidence,
+                "note": s.note,
+            }
+            for s in r.scores.select_related("indicator").order_by("indicator__order")
+        ],
+    }
 
 
 def _scheme(s: AssessmentScheme) -> dict:
-    return {"id": s.pk, "year": s.year, "title": s.title, "as_of": s.as_of, "status": s.status,
-            "published_at": s.published_at,
-            "results": [_result(r) for r in s.results.select_related("county").order_by("rank", "county__code")]}
+    return {
+        "id": s.pk,
+        "year": s.year,
+        "title": s.title,
+        "as_of": s.as_of,
+        "status": s.status,
+        "published_at": s.published_at,
+        "results": [_result(r) for r in s.results.select_related("county").order_by("rank", "county__code")],
+    }
 
 
-@router.get("/ledger/assessments", response=list[SchemeOut], openapi_extra=_scope("ledger.assessmentscheme"),
-            summary="县级考核（地区）")
+@router.get(
+    "/ledger/assessments",
+    response=list[SchemeOut],
+    openapi_extra=_scope("ledger.assessmentscheme"),
+    summary="县级考核（地区）",
+)
 def assessment_list(request, response: HttpResponse, page: Keyset = Query(...)):
-    return [_scheme(s) for s in keyset_page(request, response, scope.scoped(request.user, AssessmentScheme), page,
-                                            desc=True)]
+    return [
+        _scheme(s)
+        for s in keyset_page(request, response, scope.scoped(request.user, AssessmentScheme), page, desc=True)
+    ]
 
 
-@router.get("/ledger/assessments/{scheme_id}", response=SchemeOut, openapi_extra=_scope("ledger.assessmentscheme"),
-            summary="一次县级考核及其排名")
+@router.get(
+    "/ledger/assessments/{scheme_id}",
+    response=SchemeOut,
+    openapi_extra=_scope("ledger.assessmentscheme"),
+    summary="一次县级考核及其排名",
+)
 def assessment_detail(request, scheme_id: int):
     return _scheme(scope.get_object_or_404(request.user, AssessmentScheme, pk=scheme_id))
 
 
-@router.get("/ledger/assessment-results/{result_id}", response=ResultOut,
-            openapi_extra=_scope("ledger.assessmentresult"), summary="一个县（市、区）的考核结果及依据")
+@router.get(
+    "/ledger/assessment-results/{result_id}",
+    response=ResultOut,
+    openapi_extra=_scope("ledger.assessmentresult"),
+    summary="一个县（市、区）的考核结果及依据",
+)
 def assessment_result(request, result_id: int):
-    return _result(scope.get_object_or_404(request.user, AssessmentResult.objects.select_related("county"),
-                                           pk=result_id))
+    return _result(
+        scope.get_object_or_404(request.user, AssessmentResult.objects.select_related("county"), pk=result_id)
+    )
 
 
 class NoticeOut(Schema):
@@ -480,12 +674,21 @@ def notice_list(request, response: HttpResponse, page: Keyset = Query(...), unre
     qs = Notice.objects.filter(recipient=request.user)
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    return [{"id": n.pk, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url, "created_at": n.created_at,
-             "read": n.read_at is not None} for n in keyset_page(request, response, qs, page, desc=True)]
+    return [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in keyset_page(request, response, qs, page, desc=True)
+    ]
 
 
-@router.post("/ledger/notices/{notice_id}/read", response={204: None}, openapi_extra=_scope("self"),
-             summary="标为已读")
+@router.post("/ledger/notices/{notice_id}/read", response={204: None}, openapi_extra=_scope("self"), summary="标为已读")
 def notice_read(request, notice_id: int):
     notice = Notice.objects.filter(recipient=request.user, pk=notice_id).first()
     if notice is None:

@@ -1,4 +1,5 @@
 """Calendar arithmetic the ledgers need: month steps that clamp at month ends, report periods."""
+
 from __future__ import annotations
 
 import calendar

@@ -1,5 +1,6 @@
 """Seed data the prefecture starts from and may edit: the escalation ladder and the built-in
 rectification ledger types. Used by the data migration and by ``services.types_ensure``."""
+
 from __future__ import annotations
 
 # order, code, name, min overdue days, min failed verifications, description
@@ -23,5 +24,9 @@ RECTIFICATION_TYPES = [
 
 # The household flag (registry.Household) a closed item of the type secures again: closing a
 # household's item sets it; closing a village's water item sets it for the village's households.
-TYPE_FLAGS = {"housing": "housing_safe", "water": "water_safe", "schooling": "schooling_secured",
-              "insurance": "medical_insured"}
+TYPE_FLAGS = {
+    "housing": "housing_safe",
+    "water": "water_safe",
+    "schooling": "schooling_secured",
+    "insurance": "medical_insured",
+}

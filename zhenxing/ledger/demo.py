@@ -1,6 +1,7 @@
 """Demo: the 2022 ledger with progress for some tasks, rectification items in several states in
 several villages and counties, an inspection with findings and an escalation, and a published
 2022 county assessment. Idempotent: each part is skipped when its records already exist."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,9 +34,23 @@ def load(*, out) -> None:
         return
     services.types_ensure()
     services.rules_ensure()
-    regions = {r.code: r for r in Region.objects.filter(code__in=[
-        "232700000000", "232722000000", "232721000000", "232701000000", "232722200206", "232722200208",
-        "232722104201", "232721100201", "232701104201", "232722200000"])}
+    regions = {
+        r.code: r
+        for r in Region.objects.filter(
+            code__in=[
+                "232700000000",
+                "232722000000",
+                "232721000000",
+                "232701000000",
+                "232722200206",
+                "232722200208",
+                "232722104201",
+                "232721100201",
+                "232701104201",
+                "232722200000",
+            ]
+        )
+    }
     ledger = Ledger.objects.filter(year=2022).first()
     created_ledger = ledger is None
     if ledger is None:
@@ -54,8 +69,11 @@ def load(*, out) -> None:
 def _units_and_members(admin, regions) -> None:
     tahe = regions["232722000000"]
     county_office = services.unit_ensure(name="塔河县乡村振兴局", region=tahe)
-    links = [("demo-tahe", county_office), ("demo-yibao", Unit.objects.get(name="医保局", region__code="232700000000")),
-             ("demo-diqu", Unit.objects.get(name="乡村振兴局", region__code="232700000000"))]
+    links = [
+        ("demo-tahe", county_office),
+        ("demo-yibao", Unit.objects.get(name="医保局", region__code="232700000000")),
+        ("demo-diqu", Unit.objects.get(name="乡村振兴局", region__code="232700000000")),
+    ]
     for username, unit in links:
         user = User.objects.filter(username=username).first()
         if user is not None and not hasattr(user, "ledger_unit"):
@@ -71,27 +89,42 @@ def _progress(admin, ledger, regions) -> None:
     # The prefecture confirms the suggested division of work for the first section.
     for n in (1, 2):
         t = tasks[n]
-        services.task_assign(actor=admin, task=t, lead_unit=t.lead_unit, responsible_units=t.responsible_units.all(),
-                             deadline=D(2022, 12, 31), rhythm=t.rhythm)
+        services.task_assign(
+            actor=admin,
+            task=t,
+            lead_unit=t.lead_unit,
+            responsible_units=t.responsible_units.all(),
+            deadline=D(2022, 12, 31),
+            rhythm=t.rhythm,
+        )
     services.milestone_add(actor=admin, task=tasks[1], due=D(2022, 6, 30), title="完成上半年农村低收入人口排查")
     services.milestone_add(actor=admin, task=tasks[1], due=D(2022, 11, 30), title="完成年度集中排查和信息系统录入")
     # 塔河县 signs, reports monthly and closes out task 1; task 6 is in progress; task 7 awaits acceptance.
     a1 = Assignment.objects.get(task=tasks[1], region=tahe)
-    services.assignment_commit(actor=admin, assignment=a1, owner_unit=county_office, owner_person="塔河县乡村振兴局局长（示例）",
-                               commitment="按全省年度监测标准完成排查，应纳尽纳，11月底前全部录入信息系统。")
-    for month, text, fig in ((5, "启动农村低收入人口排查，组织乡村两级培训。", "培训 6 场"),
-                             (6, "完成上半年排查，新识别监测对象已录入系统。", "排查 1,326 户"),
-                             (11, "完成年度集中排查。", "排查 2,918 户，新纳入 12 户")):
+    services.assignment_commit(
+        actor=admin,
+        assignment=a1,
+        owner_unit=county_office,
+        owner_person="塔河县乡村振兴局局长（示例）",
+        commitment="按全省年度监测标准完成排查，应纳尽纳，11月底前全部录入信息系统。",
+    )
+    for month, text, fig in (
+        (5, "启动农村低收入人口排查，组织乡村两级培训。", "培训 6 场"),
+        (6, "完成上半年排查，新识别监测对象已录入系统。", "排查 1,326 户"),
+        (11, "完成年度集中排查。", "排查 2,918 户，新纳入 12 户"),
+    ):
         services.report_add(actor=admin, assignment=a1, text=text, figures=fig, on=D(2022, month, 28))
     for item in tasks[1].checklist.all():
-        services.evidence_set(actor=admin, assignment=a1, item=item,
-                              text="排查台账及系统录入截图已归档（塔河县乡村振兴局 2022-11）")
+        services.evidence_set(
+            actor=admin, assignment=a1, item=item, text="排查台账及系统录入截图已归档（塔河县乡村振兴局 2022-11）"
+        )
     services.assignment_transition(actor=admin, assignment=a1, action="submit", on=D(2022, 12, 5))
     services.assignment_transition(actor=admin, assignment=a1, action="close", on=D(2022, 12, 20))
     for number, region_code in ((6, "232722000000"), (6, "232721000000"), (5, "232701000000")):
         a = Assignment.objects.get(task=tasks[number], region=regions[region_code])
-        services.report_add(actor=admin, assignment=a, text="开展动态监测，发现问题即时整改。", figures="",
-                            on=D(2022, 7, 25))
+        services.report_add(
+            actor=admin, assignment=a, text="开展动态监测，发现问题即时整改。", figures="", on=D(2022, 7, 25)
+        )
     a7 = Assignment.objects.get(task=tasks[7], region=tahe)
     services.report_add(actor=admin, assignment=a7, text="住房安全排查完成，建立整改台账。", on=D(2022, 8, 30))
     for item in tasks[7].checklist.all():
@@ -101,63 +134,149 @@ def _progress(admin, ledger, regions) -> None:
 
 ITEMS = [
     # ref, type, village code, problem, found, deadline, steps
-    ("DEMO-1", "housing", "232722200206", "一户脱贫户住房墙体开裂，鉴定为C级危房（示例）", D(2022, 5, 10), D(2022, 7, 10),
-     ["start", "fix", "verify"]),
-    ("DEMO-2", "water", "232722200208", "冬季供水管线冻堵，3户饮水不稳定（示例）", D(2022, 11, 20), D(2022, 12, 20),
-     ["start"]),
-    ("DEMO-3", "toilet", "232722104201", "户厕冬季无法使用，需改造为室内水冲式（示例）", D(2022, 6, 1), D(2022, 9, 1),
-     ["start", "fix"]),
+    (
+        "DEMO-1",
+        "housing",
+        "232722200206",
+        "一户脱贫户住房墙体开裂，鉴定为C级危房（示例）",
+        D(2022, 5, 10),
+        D(2022, 7, 10),
+        ["start", "fix", "verify"],
+    ),
+    (
+        "DEMO-2",
+        "water",
+        "232722200208",
+        "冬季供水管线冻堵，3户饮水不稳定（示例）",
+        D(2022, 11, 20),
+        D(2022, 12, 20),
+        ["start"],
+    ),
+    (
+        "DEMO-3",
+        "toilet",
+        "232722104201",
+        "户厕冬季无法使用，需改造为室内水冲式（示例）",
+        D(2022, 6, 1),
+        D(2022, 9, 1),
+        ["start", "fix"],
+    ),
     ("DEMO-4", "water", "232721100201", "水质检测浑浊度超标（示例）", D(2022, 8, 3), D(2022, 9, 3), []),
-    ("DEMO-5", "housing", "232701104201", "一户边缘户住房屋面漏雨（示例）", D(2022, 9, 15), D(2022, 11, 15),
-     ["start", "fix", "fail", "fix", "fail"]),
-    ("DEMO-6", "assessment", "232722200206", "省考核反馈：部分监测对象帮扶措施针对性不强（示例）", D(2022, 3, 2),
-     D(2022, 5, 2), ["start", "fix", "verify"]),
-    ("DEMO-7", "toilet", "232722200208", "回头看发现户厕粪污清掏不及时（示例）", D(2022, 4, 2), D(2022, 6, 2),
-     ["start", "fix", "verify", "recheck_fail"]),
+    (
+        "DEMO-5",
+        "housing",
+        "232701104201",
+        "一户边缘户住房屋面漏雨（示例）",
+        D(2022, 9, 15),
+        D(2022, 11, 15),
+        ["start", "fix", "fail", "fix", "fail"],
+    ),
+    (
+        "DEMO-6",
+        "assessment",
+        "232722200206",
+        "省考核反馈：部分监测对象帮扶措施针对性不强（示例）",
+        D(2022, 3, 2),
+        D(2022, 5, 2),
+        ["start", "fix", "verify"],
+    ),
+    (
+        "DEMO-7",
+        "toilet",
+        "232722200208",
+        "回头看发现户厕粪污清掏不及时（示例）",
+        D(2022, 4, 2),
+        D(2022, 6, 2),
+        ["start", "fix", "verify", "recheck_fail"],
+    ),
 ]
 
 
 def _items(admin, regions) -> int:
     types = services.types_ensure()
-    existing = set(RectificationItem.objects.filter(source_ref__startswith="DEMO-").values_list("source_ref",
-                                                                                              flat=True))
+    existing = set(
+        RectificationItem.objects.filter(source_ref__startswith="DEMO-").values_list("source_ref", flat=True)
+    )
     created = 0
     for ref, code, village, problem, found, deadline, steps in ITEMS:
         if ref in existing:
             continue
-        unit = Unit.objects.filter(department=types[code].department, region__code="232700000000").first() \
-            if types[code].department else None
+        unit = (
+            Unit.objects.filter(department=types[code].department, region__code="232700000000").first()
+            if types[code].department
+            else None
+        )
         # housing items name a household when the registry demo has one in that village
-        household = (Household.objects.filter(village=regions[village]).order_by("number").first()
-                     if code == "housing" else None)
+        household = (
+            Household.objects.filter(village=regions[village]).order_by("number").first() if code == "housing" else None
+        )
         item = services.rectification_item_open(
-            actor=admin, type=types[code], region=regions[village], household=household, problem=problem,
+            actor=admin,
+            type=types[code],
+            region=regions[village],
+            household=household,
+            problem=problem,
             source=SourceKind.SELF_CHECK,
-            source_label="2022年排查（演示）", source_ref=ref, found_on=found, deadline=deadline, responsible_unit=unit,
-            responsible_person="村党支部书记（示例）", measures="制定整改方案，明确责任人和时限。")
+            source_label="2022年排查（演示）",
+            source_ref=ref,
+            found_on=found,
+            deadline=deadline,
+            responsible_unit=unit,
+            responsible_person="村党支部书记（示例）",
+            measures="制定整改方案，明确责任人和时限。",
+        )
         day = found
         for step in steps:
             day = day + dt.timedelta(days=10)
-            services.item_transition(actor=admin, item=item, action=step, note="演示办理" if step in (
-                "fail", "recheck_fail") else "", evidence="整改前后照片、验收单（示例）" if step == "fix" else "", on=day)
+            services.item_transition(
+                actor=admin,
+                item=item,
+                action=step,
+                note="演示办理" if step in ("fail", "recheck_fail") else "",
+                evidence="整改前后照片、验收单（示例）" if step == "fix" else "",
+                on=day,
+            )
         created += 1
     if not Inspection.objects.filter(title__startswith="2022年地级抽查").exists():
-        ins = services.inspection_create(actor=admin, kind=InspectionKind.PREFECTURE_SPOT, title="2022年地级抽查（塔河县）",
-                                         region=regions["232722000000"], started_on=D(2022, 10, 12),
-                                         unit=Unit.objects.get(name="督查室", region__code="232700000000"),
-                                         inspectors="地区督查组（示例）", summary="抽查十八站乡、开库康镇4个村。")
-        services.inspection_finding_add(actor=admin, inspection=ins, region=regions["232722200206"],
-                                        problem="帮扶责任人走访记录不全（示例）", deadline=D(2022, 10, 31))
-        services.inspection_finding_add(actor=admin, inspection=ins, region=regions["232722104201"],
-                                        problem="村级公示栏未及时更新监测对象帮扶措施（示例）", deadline=D(2022, 11, 12))
+        ins = services.inspection_create(
+            actor=admin,
+            kind=InspectionKind.PREFECTURE_SPOT,
+            title="2022年地级抽查（塔河县）",
+            region=regions["232722000000"],
+            started_on=D(2022, 10, 12),
+            unit=Unit.objects.get(name="督查室", region__code="232700000000"),
+            inspectors="地区督查组（示例）",
+            summary="抽查十八站乡、开库康镇4个村。",
+        )
+        services.inspection_finding_add(
+            actor=admin,
+            inspection=ins,
+            region=regions["232722200206"],
+            problem="帮扶责任人走访记录不全（示例）",
+            deadline=D(2022, 10, 31),
+        )
+        services.inspection_finding_add(
+            actor=admin,
+            inspection=ins,
+            region=regions["232722104201"],
+            problem="村级公示栏未及时更新监测对象帮扶措施（示例）",
+            deadline=D(2022, 11, 12),
+        )
         created += 2
     item = RectificationItem.objects.filter(source_ref="DEMO-4").first()
     if item is not None and not item.decisions.exists():
         rules = services.rules_ensure()
-        services.escalation_decide(actor=admin, item=item, rule=rules[0], outcome="applied",
-                                   unit=Unit.objects.get(name="水务局", region__code="232700000000"),
-                                   people="呼玛县水务局分管负责人（示例）", document="大振督〔2022〕3号（示例）",
-                                   note="逾期未整改，约谈提醒。", on=D(2022, 9, 20))
+        services.escalation_decide(
+            actor=admin,
+            item=item,
+            rule=rules[0],
+            outcome="applied",
+            unit=Unit.objects.get(name="水务局", region__code="232700000000"),
+            people="呼玛县水务局分管负责人（示例）",
+            document="大振督〔2022〕3号（示例）",
+            note="逾期未整改，约谈提醒。",
+            on=D(2022, 9, 20),
+        )
     return created
 
 
@@ -175,11 +294,13 @@ def _alert_chain() -> RectificationItem | None:
     alert = Alert.objects.filter(rule="housing", state=AlertState.NEW, village__code="232722104201").first()
     if alert is None or tahe is None or village is None:
         return None
-    screening.alert_transition(actor=tahe, alert=alert, action="issue",
-                               reason="请于5个工作日内入户核实房屋状况（演示）")
+    screening.alert_transition(
+        actor=tahe, alert=alert, action="issue", reason="请于5个工作日内入户核实房屋状况（演示）"
+    )
     screening.alert_transition(actor=village, alert=alert, action="start")
-    screening.alert_transition(actor=village, alert=alert, action="rectify",
-                               reason="入户核实：房屋墙体开裂，鉴定C级（演示）")
+    screening.alert_transition(
+        actor=village, alert=alert, action="rectify", reason="入户核实：房屋墙体开裂，鉴定C级（演示）"
+    )
     item = RectificationItem.objects.get(pk=int(alert.item_ref))
     services.item_transition(actor=village, item=item, action="fix", evidence="危房改造完成，竣工验收单（示例）")
     item.refresh_from_db()
@@ -190,18 +311,44 @@ def _alert_chain() -> RectificationItem | None:
 def _assessment(admin) -> None:
     if AssessmentScheme.objects.filter(year=2022).exists():
         return
-    scheme = services.scheme_create(actor=admin, year=2022, title="2022年度县（市、区）巩固拓展脱贫攻坚成果考核",
-                                    as_of=D(2022, 12, 31))
-    services.scheme_indicator_add(actor=admin, scheme=scheme, code="ledger.tasks_closed", weight=Decimal("30"),
-                                  scoring=Scoring.PROPORTIONAL, target=Decimal("0.9"))
-    services.scheme_indicator_add(actor=admin, scheme=scheme, code="ledger.rectification_on_time",
-                                  weight=Decimal("30"), scoring=Scoring.PROPORTIONAL, target=Decimal("0.95"))
-    services.scheme_indicator_add(actor=admin, scheme=scheme, code="ledger.rectification_overdue",
-                                  weight=Decimal("20"), scoring=Scoring.PASS_FAIL, target=Decimal("0"))
-    manual = services.scheme_indicator_add(actor=admin, scheme=scheme, name="群众满意度及工作成效（评审）",
-                                           weight=Decimal("20"), scoring=Scoring.MANUAL)
+    scheme = services.scheme_create(
+        actor=admin, year=2022, title="2022年度县（市、区）巩固拓展脱贫攻坚成果考核", as_of=D(2022, 12, 31)
+    )
+    services.scheme_indicator_add(
+        actor=admin,
+        scheme=scheme,
+        code="ledger.tasks_closed",
+        weight=Decimal("30"),
+        scoring=Scoring.PROPORTIONAL,
+        target=Decimal("0.9"),
+    )
+    services.scheme_indicator_add(
+        actor=admin,
+        scheme=scheme,
+        code="ledger.rectification_on_time",
+        weight=Decimal("30"),
+        scoring=Scoring.PROPORTIONAL,
+        target=Decimal("0.95"),
+    )
+    services.scheme_indicator_add(
+        actor=admin,
+        scheme=scheme,
+        code="ledger.rectification_overdue",
+        weight=Decimal("20"),
+        scoring=Scoring.PASS_FAIL,
+        target=Decimal("0"),
+    )
+    manual = services.scheme_indicator_add(
+        actor=admin, scheme=scheme, name="群众满意度及工作成效（评审）", weight=Decimal("20"), scoring=Scoring.MANUAL
+    )
     services.scheme_run(actor=admin, scheme=scheme)
     for i, result in enumerate(scheme.results.select_related("county").order_by("county__code")):
-        services.score_enter(actor=admin, scheme=scheme, county=result.county, indicator=manual,
-                             score=Decimal(18 - i), evidence=f"{result.county.name}入户抽查问卷及座谈记录（示例）")
+        services.score_enter(
+            actor=admin,
+            scheme=scheme,
+            county=result.county,
+            indicator=manual,
+            score=Decimal(18 - i),
+            evidence=f"{result.county.name}入户抽查问卷及座谈记录（示例）",
+        )
     services.scheme_publish(actor=admin, scheme=scheme)

@@ -32,8 +32,9 @@ class UnitField(forms.ModelChoiceField):
 
 class TaskAssignForm(forms.Form):
     lead_unit = UnitField(label="牵头单位", queryset=Unit.objects.none(), required=False)
-    responsible_units = forms.ModelMultipleChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False,
-                                                       widget=forms.SelectMultiple(attrs={"size": 8}))
+    responsible_units = forms.ModelMultipleChoiceField(
+        label="责任单位", queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     deadline = forms.DateField(label="完成时限", widget=DATE)
     rhythm = forms.ChoiceField(label="进度报送频次", choices=Rhythm.choices)
 

@@ -1,5 +1,6 @@
 """The home page's ledger lines: tasks and items due within 7 days or overdue, work waiting for
 the user's acceptance or verification, unread notices."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,20 +26,32 @@ def pending(user, as_of: dt.date | None = None) -> list[PendingItem]:
     out: list[PendingItem] = []
 
     tasks = selectors.assignments(user).filter(status__in=OPEN_TASK_STATUSES, deadline__lte=soon)
-    out += _lines(tasks, today, "重点任务", lambda a: f"{a.task.label}{a.task.title}（{a.region.name}）",
-                  lambda a: reverse("ledger:assignment", args=[a.pk]),
-                  f"{reverse('ledger:assignments')}?status=overdue")
+    out += _lines(
+        tasks,
+        today,
+        "重点任务",
+        lambda a: f"{a.task.label}{a.task.title}（{a.region.name}）",
+        lambda a: reverse("ledger:assignment", args=[a.pk]),
+        f"{reverse('ledger:assignments')}?status=overdue",
+    )
 
     if not user.is_read_only:
         missing = selectors.reports_missing(user, today).filter(region__path__startswith=user.region.path)
         n = missing.count()
         if n:
-            out.append(PendingItem("进度未报", "上期进度报告未报送", f"{reverse('ledger:assignments')}?report=missing", n))
+            out.append(
+                PendingItem("进度未报", "上期进度报告未报送", f"{reverse('ledger:assignments')}?report=missing", n)
+            )
 
     items = selectors.items(user).filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS], deadline__lte=soon)
-    out += _lines(items.order_by("deadline", "pk"), today, "整改事项",
-                  lambda i: f"{i.type.name}：{i.problem[:24]}（{i.region.name}）",
-                  lambda i: reverse("ledger:item", args=[i.pk]), f"{reverse('ledger:items')}?overdue=1")
+    out += _lines(
+        items.order_by("deadline", "pk"),
+        today,
+        "整改事项",
+        lambda i: f"{i.type.name}：{i.problem[:24]}（{i.region.name}）",
+        lambda i: reverse("ledger:item", args=[i.pk]),
+        f"{reverse('ledger:items')}?overdue=1",
+    )
 
     if not user.is_read_only:
         awaiting = selectors.assignments(user).filter(status=TaskStatus.AWAITING_ACCEPTANCE)
@@ -47,7 +60,9 @@ def pending(user, as_of: dt.date | None = None) -> list[PendingItem]:
             awaiting = awaiting.filter(task__lead_unit_id=unit) if unit else awaiting.none()
         n = awaiting.count()
         if n:
-            out.append(PendingItem("待验收", "重点任务待验收销号", f"{reverse('ledger:assignments')}?status=awaiting", n))
+            out.append(
+                PendingItem("待验收", "重点任务待验收销号", f"{reverse('ledger:assignments')}?status=awaiting", n)
+            )
         verify = selectors.items(user).filter(status=ItemStatus.AWAITING_VERIFICATION)
         if user.role not in (Role.PREFECTURE_ADMIN, Role.DEPARTMENT_STAFF):
             verify = verify.filter(~Q(region=user.region))  # the level above verifies
@@ -63,7 +78,7 @@ def pending(user, as_of: dt.date | None = None) -> list[PendingItem]:
 
 
 def _lines(qs, today, noun, label, url, list_url) -> list[PendingItem]:
-    rows = list(qs.order_by("deadline", "pk")[:LIST_AT_MOST + 1])
+    rows = list(qs.order_by("deadline", "pk")[: LIST_AT_MOST + 1])
     if len(rows) > LIST_AT_MOST:
         overdue = qs.filter(deadline__lt=today).count()
         total = qs.count()

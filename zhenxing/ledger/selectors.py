@@ -1,4 +1,5 @@
 """Reads of the ledger app: always through the data scope, set-based."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,14 +26,22 @@ SEGMENT = 13  # one region code plus "/" in Region.path
 
 
 def tasks(user, ledger) -> QuerySet[Task]:
-    return (scope.scoped(user, Task).filter(ledger=ledger).select_related("lead_unit")
-            .prefetch_related("responsible_units").order_by("-kind", "number"))
+    return (
+        scope.scoped(user, Task)
+        .filter(ledger=ledger)
+        .select_related("lead_unit")
+        .prefetch_related("responsible_units")
+        .order_by("-kind", "number")
+    )
 
 
-def assignments(user, *, ledger=None, region: Region | None = None, status: str = "",
-                as_of: dt.date | None = None) -> QuerySet[Assignment]:
+def assignments(
+    user, *, ledger=None, region: Region | None = None, status: str = "", as_of: dt.date | None = None
+) -> QuerySet[Assignment]:
     as_of = as_of or dt.date.today()
-    qs = scope.scoped(user, Assignment).select_related("task", "task__ledger", "task__lead_unit", "region", "owner_unit")
+    qs = scope.scoped(user, Assignment).select_related(
+        "task", "task__ledger", "task__lead_unit", "region", "owner_unit"
+    )
     if ledger is not None:
         qs = qs.filter(task__ledger=ledger)
     if region is not None:
@@ -60,13 +69,20 @@ def without_report(qs: QuerySet[Assignment], as_of: dt.date) -> QuerySet[Assignm
     for rhythm in Rhythm.values:
         period = last_closed_period(as_of, rhythm)
         reported = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period)
-        where |= (Q(task__rhythm=rhythm, deadline__gte=period, task__ledger__year__lte=period.year)
-                  & ~Exists(reported))
+        where |= Q(task__rhythm=rhythm, deadline__gte=period, task__ledger__year__lte=period.year) & ~Exists(reported)
     return qs.filter(status__in=OPEN_TASK_STATUSES).filter(where).select_related("task", "region")
 
 
-def items(user, *, region: Region | None = None, type_code: str = "", status: str = "", overdue: bool = False,
-          due_by: dt.date | None = None, as_of: dt.date | None = None) -> QuerySet[RectificationItem]:
+def items(
+    user,
+    *,
+    region: Region | None = None,
+    type_code: str = "",
+    status: str = "",
+    overdue: bool = False,
+    due_by: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> QuerySet[RectificationItem]:
     as_of = as_of or dt.date.today()
     qs = scope.scoped(user, RectificationItem).select_related("type", "region", "responsible_unit", "household")
     if region is not None:
@@ -84,8 +100,9 @@ def items(user, *, region: Region | None = None, type_code: str = "", status: st
 
 def status_as_of(as_of: dt.date) -> Subquery:
     """The status an item had at the end of ``as_of`` (from its insert-only event log)."""
-    return Subquery(ItemEvent.objects.filter(item=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id")
-                    .values("to_status")[:1])
+    return Subquery(
+        ItemEvent.objects.filter(item=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id").values("to_status")[:1]
+    )
 
 
 @dataclass
@@ -104,12 +121,17 @@ def item_summary(qs: QuerySet[RectificationItem], node: Region, as_of: dt.date) 
     """Per child of ``node``: items open, overdue and closed as of a date, and whether at zero."""
     open_q = Q(st__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS, ItemStatus.AWAITING_VERIFICATION])
     overdue_q = Q(st__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS], deadline__lt=as_of)
-    rows = (qs.filter(region__path__startswith=node.path, found_on__lte=as_of)
-            .annotate(st=status_as_of(as_of), child=Substr("region__path", 1, len(node.path) + SEGMENT))
-            .values("child")
-            .annotate(n_open=Count("pk", filter=open_q), n_overdue=Count("pk", filter=overdue_q),
-                      n_closed=Count("pk", filter=Q(st=ItemStatus.CLOSED)))
-            .order_by())
+    rows = (
+        qs.filter(region__path__startswith=node.path, found_on__lte=as_of)
+        .annotate(st=status_as_of(as_of), child=Substr("region__path", 1, len(node.path) + SEGMENT))
+        .values("child")
+        .annotate(
+            n_open=Count("pk", filter=open_q),
+            n_overdue=Count("pk", filter=overdue_q),
+            n_closed=Count("pk", filter=Q(st=ItemStatus.CLOSED)),
+        )
+        .order_by()
+    )
     by_path = {r["child"]: r for r in rows}
     out = []
     for child in Region.objects.filter(parent=node).order_by("code"):
@@ -129,10 +151,16 @@ def escalation_proposals(user, as_of: dt.date) -> list[tuple[RectificationItem, 
     rules = list(EscalationRule.objects.order_by("order"))
     if not rules:
         return []
-    candidates = (items(user).exclude(status=ItemStatus.CLOSED)
-                  .filter(Q(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS], deadline__lt=as_of)
-                          | Q(failed_checks__gte=min(r.min_failed_checks or 32767 for r in rules)))
-                  .prefetch_related("decisions").order_by("deadline", "pk"))
+    candidates = (
+        items(user)
+        .exclude(status=ItemStatus.CLOSED)
+        .filter(
+            Q(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS], deadline__lt=as_of)
+            | Q(failed_checks__gte=min(r.min_failed_checks or 32767 for r in rules))
+        )
+        .prefetch_related("decisions")
+        .order_by("deadline", "pk")
+    )
     out = []
     for item in candidates[:500]:
         decided = {d.rule_id for d in item.decisions.all()}
@@ -156,4 +184,3 @@ def unit_record(unit):
 
 def overdue_assignments_count(qs: QuerySet[Assignment], as_of: dt.date) -> int:
     return qs.filter(status__in=OPEN_TASK_STATUSES, deadline__lt=as_of).count()
-

@@ -1,6 +1,7 @@
 """The state machines of the ledger, as data: which transition leads where, who may take it and
 what must hold first; the one transition engine (zhenxing.workflow) takes the steps. Services look
 transitions up here; views only offer what ``allowed`` returns, so a rule lives in exactly one place."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,17 @@ from zhenxing.registry.models import Household
 from zhenxing.registry.services import household_flags_apply
 
 from .defaults import TYPE_FLAGS
-
-from .models import (AssessmentScheme, AssessmentScore, Assignment, AssignmentEvent, ItemEvent, ItemStatus,
-                     RectificationItem, SchemeStatus, TaskStatus)
+from .models import (
+    AssessmentScheme,
+    AssessmentScore,
+    Assignment,
+    AssignmentEvent,
+    ItemEvent,
+    ItemStatus,
+    RectificationItem,
+    SchemeStatus,
+    TaskStatus,
+)
 
 # Who, in words the checks below understand:
 #   "owner"   -- the county (or a unit of the task) that carries the assignment out
@@ -54,8 +63,7 @@ def is_owner(user, assignment) -> bool:
     if unit is None:
         return False
     task = assignment.task
-    return (unit in (assignment.owner_unit_id, task.lead_unit_id)
-            or task.responsible_units.filter(pk=unit).exists())
+    return unit in (assignment.owner_unit_id, task.lead_unit_id) or task.responsible_units.filter(pk=unit).exists()
 
 
 def is_handler(user, item) -> bool:
@@ -105,6 +113,7 @@ def _on(move: engine.Move) -> dt.date:
 
 # ---------------------------------------------------------------- key-task assignments
 
+
 def _checklist_refusal(move: engine.Move) -> str | None:
     missing = missing_evidence(move.obj)
     return "验收清单尚有未提供佐证的事项：" + "；".join(f"第{c.number}项" for c in missing) if missing else None
@@ -126,32 +135,79 @@ def _notify_owner(move: engine.Move) -> None:
 
 
 def _task(code: str, label: str, sources, target, who: str, *, notify: bool = False, **kw) -> engine.Transition:
-    return engine.Transition(code=code, label=label, sources=tuple(sources), target=target, who=CHECKS[who],
-                             effects=(_task_dates, *((_notify_owner,) if notify else ())), **kw)
+    return engine.Transition(
+        code=code,
+        label=label,
+        sources=tuple(sources),
+        target=target,
+        who=CHECKS[who],
+        effects=(_task_dates, *((_notify_owner,) if notify else ())),
+        **kw,
+    )
 
 
-TASK_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
-    _task("start", "开始推进", (TaskStatus.NOT_STARTED,), TaskStatus.IN_PROGRESS, "owner"),
-    _task("submit", "报请验收", (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS), TaskStatus.AWAITING_ACCEPTANCE,
-          "owner", needs_evidence=True),
-    _task("close", "验收销号", (TaskStatus.AWAITING_ACCEPTANCE,), TaskStatus.CLOSED, "lead", needs_evidence=True,
-          notify=True),
-    _task("reject", "验收不通过", (TaskStatus.AWAITING_ACCEPTANCE,), TaskStatus.IN_PROGRESS, "lead",
-          needs_reason=True, notify=True),
-    _task("reopen", "撤销销号", (TaskStatus.CLOSED,), TaskStatus.IN_PROGRESS, "lead", needs_reason=True, notify=True),
-]}
+TASK_TRANSITIONS: dict[str, engine.Transition] = {
+    t.code: t
+    for t in [
+        _task("start", "开始推进", (TaskStatus.NOT_STARTED,), TaskStatus.IN_PROGRESS, "owner"),
+        _task(
+            "submit",
+            "报请验收",
+            (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS),
+            TaskStatus.AWAITING_ACCEPTANCE,
+            "owner",
+            needs_evidence=True,
+        ),
+        _task(
+            "close",
+            "验收销号",
+            (TaskStatus.AWAITING_ACCEPTANCE,),
+            TaskStatus.CLOSED,
+            "lead",
+            needs_evidence=True,
+            notify=True,
+        ),
+        _task(
+            "reject",
+            "验收不通过",
+            (TaskStatus.AWAITING_ACCEPTANCE,),
+            TaskStatus.IN_PROGRESS,
+            "lead",
+            needs_reason=True,
+            notify=True,
+        ),
+        _task(
+            "reopen", "撤销销号", (TaskStatus.CLOSED,), TaskStatus.IN_PROGRESS, "lead", needs_reason=True, notify=True
+        ),
+    ]
+}
 
-ASSIGNMENTS = engine.register(engine.Machine(
-    model=Assignment, transitions=TASK_TRANSITIONS.values(), write_action="ledger.assignment.transition",
-    history=lambda move: AssignmentEvent.objects.create(
-        assignment=move.obj, action=move.code, from_status=move.source, to_status=move.target, on=_on(move),
-        actor=move.actor, reason=move.reason),
-    audit_extra=lambda move: {"on": _on(move)},
-    state_message="当前状态为{state}，不能{t.label}", denied_error=ValidationError, reason_field="reason",
-    evidence_refusal=_checklist_refusal, stale_message="该任务已被他人更新，请刷新后重试"))
+ASSIGNMENTS = engine.register(
+    engine.Machine(
+        model=Assignment,
+        transitions=TASK_TRANSITIONS.values(),
+        write_action="ledger.assignment.transition",
+        history=lambda move: AssignmentEvent.objects.create(
+            assignment=move.obj,
+            action=move.code,
+            from_status=move.source,
+            to_status=move.target,
+            on=_on(move),
+            actor=move.actor,
+            reason=move.reason,
+        ),
+        audit_extra=lambda move: {"on": _on(move)},
+        state_message="当前状态为{state}，不能{t.label}",
+        denied_error=ValidationError,
+        reason_field="reason",
+        evidence_refusal=_checklist_refusal,
+        stale_message="该任务已被他人更新，请刷新后重试",
+    )
+)
 
 
 # ---------------------------------------------------------------- rectification items
+
 
 def _item_evidence_refusal(move: engine.Move) -> str | None:
     return None if (move.evidence or "").strip() or move.obj.evidence.strip() else "请填写整改佐证"
@@ -182,8 +238,13 @@ def _flags_secured(move: engine.Move) -> None:
     else:
         return
     for household in households.select_related("village"):
-        household_flags_apply(actor=move.actor, household=household, changes={flag: True},
-                              source=f"ledger.item:{item.pk}", source_label=f"整改事项 {item.pk} 销号：{item.type.name}")
+        household_flags_apply(
+            actor=move.actor,
+            household=household,
+            changes={flag: True},
+            source=f"ledger.item:{item.pk}",
+            source_label=f"整改事项 {item.pk} 销号：{item.type.name}",
+        )
 
 
 def _failed(move: engine.Move) -> dict:
@@ -194,22 +255,54 @@ def _failed(move: engine.Move) -> dict:
 
 
 def _item(code: str, label: str, sources, target, who: str, *effects: engine.Effect, **kw) -> engine.Transition:
-    return engine.Transition(code=code, label=label, sources=tuple(sources), target=target, who=CHECKS[who],
-                             effects=effects, **kw)
+    return engine.Transition(
+        code=code, label=label, sources=tuple(sources), target=target, who=CHECKS[who], effects=effects, **kw
+    )
 
 
-ITEM_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
-    _item("start", "开始整改", (ItemStatus.PENDING,), ItemStatus.IN_PROGRESS, "handler"),
-    _item("fix", "整改完成，报请核验", (ItemStatus.PENDING, ItemStatus.IN_PROGRESS), ItemStatus.AWAITING_VERIFICATION,
-          "handler", _fixed, needs_evidence=True),
-    _item("verify", "核验通过，销号", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.CLOSED, "checker",
-          lambda move: {"closed_on": _on(move)}, _flags_secured),
-    _item("fail", "核验不通过，退回整改", (ItemStatus.AWAITING_VERIFICATION,), ItemStatus.IN_PROGRESS, "checker",
-          _failed, needs_reason=True),
-    # 回头看: a closed item found not fixed after all goes back, and counts as fixed badly.
-    _item("recheck_fail", "回头看发现问题，重新整改", (ItemStatus.CLOSED,), ItemStatus.IN_PROGRESS, "checker",
-          _failed, needs_reason=True),
-]}
+ITEM_TRANSITIONS: dict[str, engine.Transition] = {
+    t.code: t
+    for t in [
+        _item("start", "开始整改", (ItemStatus.PENDING,), ItemStatus.IN_PROGRESS, "handler"),
+        _item(
+            "fix",
+            "整改完成，报请核验",
+            (ItemStatus.PENDING, ItemStatus.IN_PROGRESS),
+            ItemStatus.AWAITING_VERIFICATION,
+            "handler",
+            _fixed,
+            needs_evidence=True,
+        ),
+        _item(
+            "verify",
+            "核验通过，销号",
+            (ItemStatus.AWAITING_VERIFICATION,),
+            ItemStatus.CLOSED,
+            "checker",
+            lambda move: {"closed_on": _on(move)},
+            _flags_secured,
+        ),
+        _item(
+            "fail",
+            "核验不通过，退回整改",
+            (ItemStatus.AWAITING_VERIFICATION,),
+            ItemStatus.IN_PROGRESS,
+            "checker",
+            _failed,
+            needs_reason=True,
+        ),
+        # 回头看: a closed item found not fixed after all goes back, and counts as fixed badly.
+        _item(
+            "recheck_fail",
+            "回头看发现问题，重新整改",
+            (ItemStatus.CLOSED,),
+            ItemStatus.IN_PROGRESS,
+            "checker",
+            _failed,
+            needs_reason=True,
+        ),
+    ]
+}
 
 
 def _item_event(move: engine.Move) -> ItemEvent | None:
@@ -217,19 +310,36 @@ def _item_event(move: engine.Move) -> ItemEvent | None:
     status (回头看 passed, an escalation decision) are only audited."""
     if not move.target:
         return None
-    return ItemEvent.objects.create(item=move.obj, action=move.code, from_status=move.source, to_status=move.target,
-                                    on=_on(move), actor=move.actor, note=move.reason or move.extra.get("note", ""))
+    return ItemEvent.objects.create(
+        item=move.obj,
+        action=move.code,
+        from_status=move.source,
+        to_status=move.target,
+        on=_on(move),
+        actor=move.actor,
+        note=move.reason or move.extra.get("note", ""),
+    )
 
 
-ITEMS = engine.register(engine.Machine(
-    model=RectificationItem, transitions=ITEM_TRANSITIONS.values(), write_action="ledger.item.transition", history=_item_event,
-    audit_extra=lambda move: {"note": move.reason, "on": _on(move), **move.extra.get("details", {})},
-    state_message="当前状态为{state}，不能{t.label}", denied_error=ValidationError, reason_field="note",
-    evidence_refusal=_item_evidence_refusal, evidence_field="evidence",
-    stale_message="该事项已被他人更新，请刷新后重试"))
+ITEMS = engine.register(
+    engine.Machine(
+        model=RectificationItem,
+        transitions=ITEM_TRANSITIONS.values(),
+        write_action="ledger.item.transition",
+        history=_item_event,
+        audit_extra=lambda move: {"note": move.reason, "on": _on(move), **move.extra.get("details", {})},
+        state_message="当前状态为{state}，不能{t.label}",
+        denied_error=ValidationError,
+        reason_field="note",
+        evidence_refusal=_item_evidence_refusal,
+        evidence_field="evidence",
+        stale_message="该事项已被他人更新，请刷新后重试",
+    )
+)
 
 
 # ---------------------------------------------------------------- assessment schemes
+
 
 def _publishable(move: engine.Move) -> list[str]:
     scheme = move.obj
@@ -253,17 +363,33 @@ def _notify_counties(move: engine.Move) -> None:
     results_notify(move.obj)
 
 
-SCHEME_TRANSITIONS: dict[str, engine.Transition] = {t.code: t for t in [
-    engine.Transition(code="publish", label="发布考核结果", sources=(SchemeStatus.COMPUTED,),
-                      target=SchemeStatus.PUBLISHED, roles=frozenset({Role.PREFECTURE_ADMIN}),
-                      guards=(_publishable,), effects=(_published, _notify_counties)),
-]}
+SCHEME_TRANSITIONS: dict[str, engine.Transition] = {
+    t.code: t
+    for t in [
+        engine.Transition(
+            code="publish",
+            label="发布考核结果",
+            sources=(SchemeStatus.COMPUTED,),
+            target=SchemeStatus.PUBLISHED,
+            roles=frozenset({Role.PREFECTURE_ADMIN}),
+            guards=(_publishable,),
+            effects=(_published, _notify_counties),
+        ),
+    ]
+}
 
-SCHEMES = engine.register(engine.Machine(
-    model=AssessmentScheme, transitions=SCHEME_TRANSITIONS.values(), write_action="ledger.assessment.transition",
-    audit_extra=lambda move: move.extra.get("details", {}),
-    state_message="只有已计算并审核的考核才能发布", denied_message="考核结果由地区发布", denied_error=ValidationError,
-    stale_message="该考核已被他人更新，请刷新后重试"))
+SCHEMES = engine.register(
+    engine.Machine(
+        model=AssessmentScheme,
+        transitions=SCHEME_TRANSITIONS.values(),
+        write_action="ledger.assessment.transition",
+        audit_extra=lambda move: move.extra.get("details", {}),
+        state_message="只有已计算并审核的考核才能发布",
+        denied_message="考核结果由地区发布",
+        denied_error=ValidationError,
+        stale_message="该考核已被他人更新，请刷新后重试",
+    )
+)
 
 
 def allowed(transitions: dict[str, engine.Transition], user, obj) -> list[engine.Transition]:

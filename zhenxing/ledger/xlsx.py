@@ -1,5 +1,6 @@
 """The ledgers as .xlsx in the layout offices exchange (title, unit, date, numbered rows, merged
 section headings), and the importer that reads the key-task layout back into a year's ledger."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,9 @@ from .models import Rhythm, TaskKind, TaskStatus, cn_number
 TASK_HEADERS = ["序号", "重点任务", "工作措施（验收清单）", "牵头单位", "责任单位", "完成时限", "报送频次", "落实情况"]
 TASK_WIDTHS = [7, 26, 70, 14, 30, 13, 9, 26]
 TASK_CENTERED = {0, 3, 5, 6}
-TASK_COLUMNS = [Column(h, w, center=i in TASK_CENTERED) for i, (h, w) in enumerate(zip(TASK_HEADERS, TASK_WIDTHS))]
+TASK_COLUMNS = [
+    Column(h, w, center=i in TASK_CENTERED) for i, (h, w) in enumerate(zip(TASK_HEADERS, TASK_WIDTHS, strict=False))
+]
 MECHANISM_HEADING = "推进机制"
 RHYTHM_BY_LABEL = {str(label): value for value, label in Rhythm.choices}
 
@@ -27,12 +30,19 @@ def _cn_date(d: dt.date) -> str:
 
 
 def _sheet(name: str, title: str, unit: str, columns, rows, as_of: dt.date | None = None) -> Sheet:
-    return Sheet(name=name, title=title, subtitle=f"填报单位：{unit}　　　　日期：{_cn_date(as_of or timezone.localdate())}",
-                 columns=columns, rows=rows, landscape=True)
+    return Sheet(
+        name=name,
+        title=title,
+        subtitle=f"填报单位：{unit}　　　　日期：{_cn_date(as_of or timezone.localdate())}",
+        columns=columns,
+        rows=rows,
+        landscape=True,
+    )
 
 
 def ledger_sheet(ledger, tasks, progress: dict[int, str], unit: str) -> Sheet:
     """``tasks``: the ledger's tasks (with units and checklist); ``progress``: task id -> 落实情况 text."""
+
     def rows():
         current_section = None
         mechanisms_started = False
@@ -43,10 +53,16 @@ def ledger_sheet(ledger, tasks, progress: dict[int, str], unit: str) -> Sheet:
             if t.kind == TaskKind.MECHANISM and not mechanisms_started:
                 mechanisms_started = True
                 yield Heading(MECHANISM_HEADING)
-            yield [t.number if t.kind == TaskKind.TASK else f"（{cn_number(t.number)}）", t.title,
-                   "\n".join(f"{c.number}. {c.text}" for c in t.checklist.all()),
-                   t.lead_unit.name if t.lead_unit else "", "、".join(u.name for u in t.responsible_units.all()),
-                   t.deadline, t.get_rhythm_display(), progress.get(t.pk, "")]
+            yield [
+                t.number if t.kind == TaskKind.TASK else f"（{cn_number(t.number)}）",
+                t.title,
+                "\n".join(f"{c.number}. {c.text}" for c in t.checklist.all()),
+                t.lead_unit.name if t.lead_unit else "",
+                "、".join(u.name for u in t.responsible_units.all()),
+                t.deadline,
+                t.get_rhythm_display(),
+                progress.get(t.pk, ""),
+            ]
 
     return _sheet(f"{ledger.year}年重点任务台账", ledger.title, unit, TASK_COLUMNS, rows())
 
@@ -122,7 +138,7 @@ def parse_ledger(rows: list[list], *, year: int | None = None) -> ParsedLedger:
             errors.append(RowError(1, "A", "标题中未找到年度（如“2022年”），请在导入时指定年度"))
             return ParsedLedger(None, errors)
         year = int(m.group(1))
-    header = [tabular.cell_text(c) for c in rows[2][:len(TASK_HEADERS)]]
+    header = [tabular.cell_text(c) for c in rows[2][: len(TASK_HEADERS)]]
     if header != TASK_HEADERS:
         return ParsedLedger(None, [RowError(3, "A", "表头与台账格式不符，应为：" + "、".join(TASK_HEADERS))])
     sections, tasks, mechanisms = [], [], []
@@ -176,10 +192,17 @@ def parse_ledger(rows: list[list], *, year: int | None = None) -> ParsedLedger:
         rhythm = RHYTHM_BY_LABEL.get(row[6] or "每月")
         if rhythm is None:
             errors.append(RowError(i, "G", f"报送频次应为：{'、'.join(RHYTHM_BY_LABEL)}"))
-        entry = {"number": number, "title": row[1], "text": "", "measures": measures, "lead_unit": row[3],
-                 "responsible_units": [u.strip() for u in re.split(r"[、,，;；]", row[4]) if u.strip()],
-                 "deadline": deadline.isoformat() if deadline else None, "rhythm": rhythm or "monthly",
-                 "milestones": []}
+        entry = {
+            "number": number,
+            "title": row[1],
+            "text": "",
+            "measures": measures,
+            "lead_unit": row[3],
+            "responsible_units": [u.strip() for u in re.split(r"[、,，;；]", row[4]) if u.strip()],
+            "deadline": deadline.isoformat() if deadline else None,
+            "rhythm": rhythm or "monthly",
+            "milestones": [],
+        }
         if in_mechanisms:
             mechanisms.append(entry)
         else:
@@ -194,20 +217,45 @@ def parse_ledger(rows: list[list], *, year: int | None = None) -> ParsedLedger:
         errors.append(RowError(4, "A", "没有任务行"))
     if errors:
         return ParsedLedger(None, errors)
-    return ParsedLedger({"year": year, "title": title, "document": "", "deadline": f"{year}-12-31",
-                         "sections": sections, "tasks": tasks, "mechanisms": mechanisms}, [])
+    return ParsedLedger(
+        {
+            "year": year,
+            "title": title,
+            "document": "",
+            "deadline": f"{year}-12-31",
+            "sections": sections,
+            "tasks": tasks,
+            "mechanisms": mechanisms,
+        },
+        [],
+    )
 
 
 # ---------------------------------------------------------------- rectification and assessment exports
 
-ITEM_HEADERS = ["序号", "所在区划", "农户", "问题来源", "问题描述", "发现日期", "责任单位", "责任人", "整改时限",
-                "整改措施", "状态", "销号日期", "回头看结果"]
+ITEM_HEADERS = [
+    "序号",
+    "所在区划",
+    "农户",
+    "问题来源",
+    "问题描述",
+    "发现日期",
+    "责任单位",
+    "责任人",
+    "整改时限",
+    "整改措施",
+    "状态",
+    "销号日期",
+    "回头看结果",
+]
 ITEM_WIDTHS = [6, 24, 16, 14, 40, 12, 16, 10, 12, 30, 12, 12, 20]
 
 
 ITEM_CENTERED = {0, 5, 8, 10, 11}
-ITEM_COLUMNS = [Column(h, w, "text" if i == 2 else "", center=i in ITEM_CENTERED)
-                for i, (h, w) in enumerate(zip(ITEM_HEADERS, ITEM_WIDTHS))]
+ITEM_COLUMNS = [
+    Column(h, w, "text" if i == 2 else "", center=i in ITEM_CENTERED)
+    for i, (h, w) in enumerate(zip(ITEM_HEADERS, ITEM_WIDTHS, strict=False))
+]
 
 
 def items_sheet(items, *, title: str, unit: str, as_of: dt.date) -> Sheet:
@@ -228,28 +276,44 @@ def items_sheet(items, *, title: str, unit: str, as_of: dt.date) -> Sheet:
                 n = 0
                 yield Heading(it.type.name)
             n += 1
-            yield [n, place(it.region), str(it.household.number) if it.household_id else "",
-                   it.get_source_display() + (f"（{it.source_label}）" if it.source_label else ""), it.problem,
-                   it.found_on, it.responsible_unit.name if it.responsible_unit_id else "", it.responsible_person,
-                   it.deadline, it.measures, it.get_status_display() + ("（逾期）" if it.is_overdue(as_of) else ""),
-                   it.closed_on, it.recheck_result]
+            yield [
+                n,
+                place(it.region),
+                str(it.household.number) if it.household_id else "",
+                it.get_source_display() + (f"（{it.source_label}）" if it.source_label else ""),
+                it.problem,
+                it.found_on,
+                it.responsible_unit.name if it.responsible_unit_id else "",
+                it.responsible_person,
+                it.deadline,
+                it.measures,
+                it.get_status_display() + ("（逾期）" if it.is_overdue(as_of) else ""),
+                it.closed_on,
+                it.recheck_result,
+            ]
 
     return _sheet("整改台账", title, unit, ITEM_COLUMNS, rows(), as_of)
 
 
 def assessment_sheet(scheme, indicators, results) -> Sheet:
-    columns = ([Column("名次", 6, center=True), Column("县（市、区）", 14)]
-               + [Column(f"{i.order}. {i.name}（{i.weight}分）", 16, "decimal") for i in indicators]
-               + [Column("总分", 10, "decimal")])
+    columns = (
+        [Column("名次", 6, center=True), Column("县（市、区）", 14)]
+        + [Column(f"{i.order}. {i.name}（{i.weight}分）", 16, "decimal") for i in indicators]
+        + [Column("总分", 10, "decimal")]
+    )
 
     def rows():
         yield Heading("得分")
         for r in results:
             scores = {s.indicator_id: s for s in r.scores.all()}
-            yield ([r.rank, r.county.name]
-                   + [float(s.score) if s is not None and s.score is not None else ""
-                      for s in (scores.get(ind.pk) for ind in indicators)]
-                   + [float(r.total)])
+            yield (
+                [r.rank, r.county.name]
+                + [
+                    float(s.score) if s is not None and s.score is not None else ""
+                    for s in (scores.get(ind.pk) for ind in indicators)
+                ]
+                + [float(r.total)]
+            )
         yield Heading("指标值及依据")
         for r in results:
             scores = {s.indicator_id: s for s in r.scores.all()}
@@ -259,8 +323,15 @@ def assessment_sheet(scheme, indicators, results) -> Sheet:
                 text = ""
                 if s is not None:
                     if ind.computed:
-                        value = "—" if s.value is None else (f"{float(s.value) * 100:.1f}%" if ind.unit == "%" else
-                                                              f"{s.value.normalize()}{ind.unit}")
+                        value = (
+                            "—"
+                            if s.value is None
+                            else (
+                                f"{float(s.value) * 100:.1f}%"
+                                if ind.unit == "%"
+                                else f"{s.value.normalize()}{ind.unit}"
+                            )
+                        )
                         ratio = f"（{s.numerator}/{s.denominator}）" if s.denominator else ""
                         text = f"{value}{ratio} {s.note}".strip()
                     else:

@@ -1,6 +1,7 @@
 """Fast inserts from plain dicts of column values (no model instances), for imports and the
 set-based audit log: PostgreSQL COPY with ids drawn from the table's sequence; other databases
 bulk_create."""
+
 from __future__ import annotations
 
 from django.db import connection, models
@@ -22,18 +23,18 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     if connection.vendor != "postgresql":
         objs = [model(**{a: r.get(a, defaults[a]) for a in attnames}) for r in rows]
         for start in range(0, len(objs), BATCH):
-            model.objects.bulk_create(objs[start:start + BATCH])
+            model.objects.bulk_create(objs[start : start + BATCH])
         missing = [o for o in objs if o.pk is None]
         if missing:
             raise RuntimeError("数据库未返回新记录的编号")
-        for r, o in zip(rows, objs):
+        for r, o in zip(rows, objs, strict=False):
             r["id"] = o.pk
         return
     table = model._meta.db_table
     qn = connection.ops.quote_name
     with connection.cursor() as c:
         c.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)])
-        for r, (pk,) in zip(rows, c.fetchall()):
+        for r, (pk,) in zip(rows, c.fetchall(), strict=False):
             r["id"] = pk
         cols = ", ".join(qn(x) for x in ["id", *[f.column for f in fields]])
         # JSON columns need the database adapter; everything else COPY takes as it is.

@@ -1,4 +1,5 @@
 """Errors that services raise and every interface (pages, API, commands) understands the same way."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError

@@ -5,6 +5,7 @@ The package ships WenQuanYi Micro Hei, subset to GBK and the shipped region name
 (environment variable ``ZHENXING_CJK_FONT``) names another TrueType file (.ttf, or the first face
 of a .ttc) to use instead.
 """
+
 from __future__ import annotations
 
 import threading
@@ -26,7 +27,9 @@ def font_path() -> Path:
     """The font file in use: the setting's, else the vendored one."""
     path = Path(getattr(settings, "CJK_FONT_PATH", "") or VENDORED_FONT)
     if not path.is_file():
-        raise ImproperlyConfigured(f"中文字体文件不存在：{path}（请检查设置 CJK_FONT_PATH 或环境变量 ZHENXING_CJK_FONT）")
+        raise ImproperlyConfigured(
+            f"中文字体文件不存在：{path}（请检查设置 CJK_FONT_PATH 或环境变量 ZHENXING_CJK_FONT）"
+        )
     return path
 
 

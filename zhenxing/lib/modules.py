@@ -25,6 +25,7 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
                   monitoring refuses a risk elimination while any is open (``household_holds``).
                   So a lower layer asks the apps above it without importing them.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -138,10 +139,10 @@ def distinct_leaves(paths_of_units: Iterable[Iterable[str]]) -> dict[str, int]:
     for paths in paths_of_units:
         nodes: set[str] = set()
         for path in paths:  # every ancestor's path is a prefix of the path ending in "/"
-            nodes.update(path[:i + 1] for i, ch in enumerate(path) if ch == "/")
+            nodes.update(path[: i + 1] for i, ch in enumerate(path) if ch == "/")
         children: dict[str, int] = {}
         for node in nodes:
-            parent = node[:node.rstrip("/").rfind("/") + 1]
+            parent = node[: node.rstrip("/").rfind("/") + 1]
             if parent:
                 children[parent] = children.get(parent, 0) + 1
         for node in nodes:

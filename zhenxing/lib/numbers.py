@@ -1,5 +1,6 @@
 """How money and shares are written on pages and in exports (the template filters ``yuan`` and
 ``percent`` of ``core/templatetags/zx.py`` are these functions)."""
+
 from __future__ import annotations
 
 from decimal import Decimal

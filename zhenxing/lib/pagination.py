@@ -7,6 +7,7 @@ pages never overlap and no OFFSET or COUNT is run. When there is a next page the
 its cursor in the ``X-Next-Cursor`` header and the whole next address in ``Link: <…>; rel="next"``;
 list bodies that are objects carry it in their ``next`` field as well. No header means last page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -54,8 +55,16 @@ def announce_next(request: HttpRequest, response: HttpResponse, cursor: str, lim
     response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'
 
 
-def keyset_page(request: HttpRequest, response: HttpResponse, qs: QuerySet[Any], page: Keyset, *,
-                key: str = "pk", desc: bool = False, after: str = "") -> list[Any]:
+def keyset_page(
+    request: HttpRequest,
+    response: HttpResponse,
+    qs: QuerySet[Any],
+    page: Keyset,
+    *,
+    key: str = "pk",
+    desc: bool = False,
+    after: str = "",
+) -> list[Any]:
     """One page of ``qs`` ordered by the unique column ``key`` (descending when ``desc``), starting
     after ``page.after`` (or ``after``, a documented older name of the cursor)."""
     size = page_size(page)
@@ -74,8 +83,9 @@ def keyset_page(request: HttpRequest, response: HttpResponse, qs: QuerySet[Any],
     return rows
 
 
-def keyset_rows(request: HttpRequest, response: HttpResponse, rows: Iterable[T], page: Keyset, *,
-                key: Callable[[T], int | str]) -> list[T]:
+def keyset_rows(
+    request: HttpRequest, response: HttpResponse, rows: Iterable[T], page: Keyset, *, key: Callable[[T], int | str]
+) -> list[T]:
     """The same page over rows computed in memory (grouped figures): ordered by ``key(row)``,
     which is unique per row and an int or a str."""
     ordered = sorted(rows, key=key)

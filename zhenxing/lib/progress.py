@@ -1,4 +1,5 @@
 """Progress reporting for long commands: a bar on a terminal, plain lines in a pipe."""
+
 from __future__ import annotations
 
 import sys
@@ -43,7 +44,7 @@ class Progress:
         self.stream.write(f"{self.label}: 完成 {self.done} 项，用时 {seconds:.1f} 秒\n")
         self.stream.flush()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -16,6 +16,7 @@
 
 Imports no app of the project.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
@@ -45,6 +46,7 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 # --- problems ----------------------------------------------------------------------------------
+
 
 class Unreadable(Exception):
     """The file could not be read at all (exit code 2). The message is Chinese."""
@@ -125,8 +127,9 @@ class RowErrors:
 
 # --- bytes to rows -----------------------------------------------------------------------------
 
+
 def sniff_encoding(head: bytes, *, complete: bool = True) -> str:
-    """"utf-8-sig", "utf-8" or "gb18030" for CSV bytes. ``complete=False``: ``head`` is the start
+    """ "utf-8-sig", "utf-8" or "gb18030" for CSV bytes. ``complete=False``: ``head`` is the start
     of a longer file, so a multi-byte character cut at its end does not count against UTF-8."""
     if head.startswith(BOM):
         return "utf-8-sig"
@@ -169,7 +172,7 @@ def utf8_path(path: Path, workdir: Path, *, name: str = "data.csv") -> Path:
 
 def is_spreadsheet(data: bytes, filename: str = "") -> bool:
     """An .xlsx/.xls file, by its first bytes or (for a damaged one) its name."""
-    return (data[:4] in (XLSX_MAGIC, XLS_MAGIC) or filename.lower().endswith(SPREADSHEET_SUFFIXES))
+    return data[:4] in (XLSX_MAGIC, XLS_MAGIC) or filename.lower().endswith(SPREADSHEET_SUFFIXES)
 
 
 def read_sheet(source: bytes | Path) -> list[list]:
@@ -178,8 +181,11 @@ def read_sheet(source: bytes | Path) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     try:
-        book = (CalamineWorkbook.from_path(str(source)) if isinstance(source, Path)
-                else CalamineWorkbook.from_filelike(io.BytesIO(source)))
+        book = (
+            CalamineWorkbook.from_path(str(source))
+            if isinstance(source, Path)
+            else CalamineWorkbook.from_filelike(io.BytesIO(source))
+        )
         return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
         raise Unreadable(f"无法读取 Excel 文件：{exc}") from None
@@ -201,6 +207,7 @@ def read_rows(data: bytes, filename: str = "") -> list[list]:
 
 
 # --- cells -------------------------------------------------------------------------------------
+
 
 def cell_text(value, *, nfkc: bool = False) -> str:
     """Any cell as stripped text: None → "", 12.0 → "12", True → "是", a date → 2022-05-01 (with the
@@ -233,7 +240,7 @@ def looks_mangled(text: str) -> bool:
 def is_mangled_number(value) -> bool:
     """A cell that once held a long number Excel could not keep exactly (beyond 15 digits)."""
     if is_number(value):
-        return abs(value) >= 10 ** EXACT_DIGITS
+        return abs(value) >= 10**EXACT_DIGITS
     return isinstance(value, str) and looks_mangled(unicodedata.normalize("NFKC", value).strip())
 
 
@@ -304,6 +311,7 @@ def cell_date(value) -> dt.date | None:
 
 # --- headers and layouts -----------------------------------------------------------------------
 
+
 def normalise_header(value) -> str:
     """A header cell as compared: full-width folded, no spaces, no required-marks (*), no notes in
     brackets (“工资性收入（元）” → “工资性收入”)."""
@@ -367,8 +375,9 @@ class Table:
             yield index + 1, values
 
 
-def find_header(rows: list[list], layout: Layout, *, required: Sequence[str], at_least: int | None = None,
-                within: int = 15) -> Table:
+def find_header(
+    rows: list[list], layout: Layout, *, required: Sequence[str], at_least: int | None = None, within: int = 15
+) -> Table:
     """The first of the first ``within`` rows holding ``at_least`` (default: all) of the ``required``
     headers is the header row; rows above it (titles, units, dates) are skipped. Raises Unreadable."""
     need = len(required) if at_least is None else at_least
@@ -386,8 +395,20 @@ def find_header(rows: list[list], layout: Layout, *, required: Sequence[str], at
     raise Unreadable(f"找不到表头行：前{within}行中没有表头（应包含：{'、'.join(required)}），请使用标准模板")
 
 
-def read_table(data: bytes, layout: Layout, *, filename: str = "", required: Sequence[str] | None = None,
-               at_least: int | None = None, within: int = 15) -> Table:
+def read_table(
+    data: bytes,
+    layout: Layout,
+    *,
+    filename: str = "",
+    required: Sequence[str] | None = None,
+    at_least: int | None = None,
+    within: int = 15,
+) -> Table:
     """Read a file and find its header row: ``read_rows`` then ``find_header``."""
-    return find_header(read_rows(data, filename), layout, required=layout.headers if required is None else required,
-                       at_least=at_least, within=within)
+    return find_header(
+        read_rows(data, filename),
+        layout,
+        required=layout.headers if required is None else required,
+        at_least=at_least,
+        within=within,
+    )

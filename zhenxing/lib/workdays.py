@@ -15,6 +15,7 @@ Counting rules (the same everywhere):
   started on s with a limit of n working days is late on ``today`` exactly when
   ``s < back(today, n)`` — one date bound, so overdue lists stay a single filter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,9 +41,11 @@ class CalendarYearUnknown(ValidationError):
 
     def __init__(self, year: int):
         self.year = year
-        super().__init__(f"{year}年的法定节假日和调休安排尚未录入工作日历，无法按工作日计算期限；"
-                         f"请系统管理员或地区管理员在“工作日历”中录入{year}年的节假日和调休上班日。",
-                         code="calendar_year_unknown")
+        super().__init__(
+            f"{year}年的法定节假日和调休安排尚未录入工作日历，无法按工作日计算期限；"
+            f"请系统管理员或地区管理员在“工作日历”中录入{year}年的节假日和调休上班日。",
+            code="calendar_year_unknown",
+        )
 
 
 @dataclass(frozen=True)

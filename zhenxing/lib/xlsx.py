@@ -7,13 +7,15 @@ become date cells, everything else is written as a string (never as a formula or
 ``text`` column carries the text number format so Excel does not turn an ID into 1.5E+17.
 The download response with its one audit entry is ``zhenxing.audit.exports.export_response``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import xlsxwriter
 from django.utils import timezone
@@ -58,7 +60,7 @@ class Sheet:
 
 
 def dated_title(region, title: str, today: dt.date | None = None) -> str:
-    """"<region full name> <title>（2024年5月1日）", the title most list exports carry."""
+    """ "<region full name> <title>（2024年5月1日）", the title most list exports carry."""
     today = today or timezone.localdate()
     return f"{region.full_name() if region else ''} {title}（{today.year}年{today.month}月{today.day}日）".strip()
 
@@ -79,10 +81,20 @@ class _Formats:
         base = {"font_name": FONT}
         self.title = book.add_format({**base, "bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
         self.subtitle = book.add_format({**base, "font_size": 10, "align": "left"})
-        self.header = book.add_format({**base, "bold": True, "border": 1, "align": "center", "valign": "vcenter",
-                                       "text_wrap": True, "bg_color": "#D9D9D9"})
-        self.heading = book.add_format({**base, "bold": True, "border": 1, "align": "left", "valign": "vcenter",
-                                        "bg_color": "#F2F2F2"})
+        self.header = book.add_format(
+            {
+                **base,
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "bg_color": "#D9D9D9",
+            }
+        )
+        self.heading = book.add_format(
+            {**base, "bold": True, "border": 1, "align": "left", "valign": "vcenter", "bg_color": "#F2F2F2"}
+        )
         self.column_text = book.add_format({"num_format": "@"})
         self._cells: dict[tuple, Any] = {}
 
@@ -165,7 +177,7 @@ def _write_sheet(book, f: _Formats, s: Sheet) -> None:
                 widths[c] = min(50, max(widths[c], length * 2 + 2))
         row += 1
         written += 1
-    for c, (col, width) in enumerate(zip(columns, widths)):
+    for c, (col, width) in enumerate(zip(columns, widths, strict=False)):
         ws.set_column(c, c, width, f.column_text if col.kind == "text" else None)
     ws.freeze_panes(header_row + 1, s.freeze_cols)
     ws.repeat_rows(header_row)

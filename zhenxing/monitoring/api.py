@@ -1,4 +1,5 @@
 """JSON API for cases, transitions, measures and visits (mounted under /api/v1/), under the data scope."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -104,48 +105,113 @@ class CaseDetailOut(CaseOut):
 
 def _case(c: MonitoringCase, standards=None) -> dict:
     due = selectors.case_due(c, standards)
-    return {"id": c.id, "number": c.number, "household_id": c.household_id, "household_number": c.household.number,
-            "head_name": c.household.head_name, "village_code": c.village.code, "village_name": c.village.name,
-            "channel": c.channel, "source_ref": c.source_ref, "state": c.state, "state_label": c.state_label,
-            "version": c.version, "kind": c.kind, "risk_types": c.risk_types, "fast_track": c.fast_track,
-            "helper": str(c.helper) if c.helper_id else None, "discovered_on": c.discovered_on,
-            "identified_on": c.identified_on, "due": due.due if due else None,
-            "overdue_days": due.overdue_days if due else 0, "elimination_way": c.elimination_way,
-            "eliminated_on": c.eliminated_on}
+    return {
+        "id": c.id,
+        "number": c.number,
+        "household_id": c.household_id,
+        "household_number": c.household.number,
+        "head_name": c.household.head_name,
+        "village_code": c.village.code,
+        "village_name": c.village.name,
+        "channel": c.channel,
+        "source_ref": c.source_ref,
+        "state": c.state,
+        "state_label": c.state_label,
+        "version": c.version,
+        "kind": c.kind,
+        "risk_types": c.risk_types,
+        "fast_track": c.fast_track,
+        "helper": str(c.helper) if c.helper_id else None,
+        "discovered_on": c.discovered_on,
+        "identified_on": c.identified_on,
+        "due": due.due if due else None,
+        "overdue_days": due.overdue_days if due else 0,
+        "elimination_way": c.elimination_way,
+        "eliminated_on": c.eliminated_on,
+    }
 
 
 def _transition(t) -> dict:
-    return {"name": t.name, "label": str(t.label), "target": t.target, "level": t.level,
-            "required": list(t.required), "optional": list(t.optional)}
+    return {
+        "name": t.name,
+        "label": str(t.label),
+        "target": t.target,
+        "level": t.level,
+        "required": list(t.required),
+        "optional": list(t.optional),
+    }
 
 
 def _measure(m: Measure) -> dict:
-    return {"id": m.id, "category": m.category, "category_label": m.get_category_display(), "content": m.content,
-            "unit": m.unit, "person": m.person, "start_on": m.start_on, "end_on": m.end_on, "amount": m.amount,
-            "status": m.status}
+    return {
+        "id": m.id,
+        "category": m.category,
+        "category_label": m.get_category_display(),
+        "content": m.content,
+        "unit": m.unit,
+        "person": m.person,
+        "start_on": m.start_on,
+        "end_on": m.end_on,
+        "amount": m.amount,
+        "status": m.status,
+    }
 
 
 def _detail(request, c: MonitoringCase) -> dict:
-    return {**_case(c), "description": c.description, "authorisation_signed": c.authorisation_signed,
-            "income_12m": c.income_12m, "spending_12m": c.spending_12m, "per_capita_income": c.per_capita_income,
-            "coping": c.coping, "hardship": c.hardship, "posting_start": c.posting_start, "closing_reason": c.closing_reason,
-            "timeline": [{"transition": e.transition, "label": e.label, "from_state": e.from_state,
-                          "to_state": e.to_state, "actor": e.actor_name, "actor_level": e.actor_level, "date": e.date,
-                          "at": e.at, "decision": e.decision, "reason": e.reason, "warnings": e.warnings}
-                         for e in c.events.all()],
-            "measures": [_measure(m) for m in c.measures.all()],
-            "available_transitions": [] if request.user.is_read_only else
-            [_transition(t) for t in workflow.available(c, request.user)]}
+    return {
+        **_case(c),
+        "description": c.description,
+        "authorisation_signed": c.authorisation_signed,
+        "income_12m": c.income_12m,
+        "spending_12m": c.spending_12m,
+        "per_capita_income": c.per_capita_income,
+        "coping": c.coping,
+        "hardship": c.hardship,
+        "posting_start": c.posting_start,
+        "closing_reason": c.closing_reason,
+        "timeline": [
+            {
+                "transition": e.transition,
+                "label": e.label,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor_name,
+                "actor_level": e.actor_level,
+                "date": e.date,
+                "at": e.at,
+                "decision": e.decision,
+                "reason": e.reason,
+                "warnings": e.warnings,
+            }
+            for e in c.events.all()
+        ],
+        "measures": [_measure(m) for m in c.measures.all()],
+        "available_transitions": []
+        if request.user.is_read_only
+        else [_transition(t) for t in workflow.available(c, request.user)],
+    }
 
 
 def _get(request, pk: int) -> MonitoringCase:
     return scope.get_object_or_404(request.user, selectors.cases(request.user), pk=pk)
 
 
-@router.get("/cases", response=list[CaseOut], openapi_extra=CASE,
-            summary="监测案件列表（数据权限范围内；按编号倒序，after 为上一页最后一条的 id）")
-def case_list(request, response: HttpResponse, page: Keyset = Query(...), state: str = "", kind: str = "",
-              risk_type: str = "", region: str = "", overdue: bool = False):
+@router.get(
+    "/cases",
+    response=list[CaseOut],
+    openapi_extra=CASE,
+    summary="监测案件列表（数据权限范围内；按编号倒序，after 为上一页最后一条的 id）",
+)
+def case_list(
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    state: str = "",
+    kind: str = "",
+    risk_type: str = "",
+    region: str = "",
+    overdue: bool = False,
+):
     node = scope.region_by_code(request.user, region)
     qs = selectors.case_filter(request.user, kind=kind, risk_type=risk_type, state=state, region=node, overdue=overdue)
     standards = selectors.Standards()
@@ -164,9 +230,15 @@ class DiscoverIn(Schema):
 @router.post("/cases", response={201: CaseDetailOut}, openapi_extra=CASE, summary="登记发现（新建监测案件）")
 def case_create(request, payload: DiscoverIn):
     household = scope.get_object_or_404(request.user, Household, pk=payload.household_id)
-    case = services.case_discover(actor=request.user, household=household, channel=payload.channel,
-                                  risk_types=payload.risk_types, description=payload.description,
-                                  source_ref=payload.source_ref, discovered_on=payload.discovered_on)
+    case = services.case_discover(
+        actor=request.user,
+        household=household,
+        channel=payload.channel,
+        risk_types=payload.risk_types,
+        description=payload.description,
+        source_ref=payload.source_ref,
+        discovered_on=payload.discovered_on,
+    )
     return Status(201, _detail(request, case))
 
 
@@ -175,8 +247,9 @@ def case_detail(request, case_id: int):
     return _detail(request, _get(request, case_id))
 
 
-@router.get("/cases/{case_id}/transitions", response=list[TransitionOut], openapi_extra=CASE,
-            summary="当前用户可以办理的操作")
+@router.get(
+    "/cases/{case_id}/transitions", response=list[TransitionOut], openapi_extra=CASE, summary="当前用户可以办理的操作"
+)
 def case_transitions(request, case_id: int):
     c = _get(request, case_id)
     return [] if request.user.is_read_only else [_transition(t) for t in workflow.available(c, request.user)]
@@ -188,12 +261,17 @@ class CaseTransitionIn(Schema):
     data: dict = {}
 
 
-@router.post("/cases/{case_id}/transitions", response=CaseDetailOut, openapi_extra=CASE,
-             summary="办理一个环节（version 为读取时的版本；他人已办理时返回 409）")
+@router.post(
+    "/cases/{case_id}/transitions",
+    response=CaseDetailOut,
+    openapi_extra=CASE,
+    summary="办理一个环节（version 为读取时的版本；他人已办理时返回 409）",
+)
 def case_transition(request, case_id: int, payload: CaseTransitionIn):
     c = _get(request, case_id)
-    c = services.case_transition(actor=request.user, case=c, name=payload.name, version=payload.version,
-                                 data=payload.data)
+    c = services.case_transition(
+        actor=request.user, case=c, name=payload.name, version=payload.version, data=payload.data
+    )
     return _detail(request, c)
 
 
@@ -234,16 +312,25 @@ class StatusIn(Schema):
     status: str
 
 
-@router.post("/measures/{measure_id}/status", response=MeasureOut, openapi_extra={"x-scope": "monitoring.measure"},
-             summary="更新措施进展（计划、实施中、已完成）")
+@router.post(
+    "/measures/{measure_id}/status",
+    response=MeasureOut,
+    openapi_extra={"x-scope": "monitoring.measure"},
+    summary="更新措施进展（计划、实施中、已完成）",
+)
 def measure_status(request, measure_id: int, payload: StatusIn):
     m = scope.get_object_or_404(request.user, Measure, pk=measure_id)
     return _measure(services.measure_set_status(actor=request.user, measure=m, status=payload.status))
 
 
 def _visit(v) -> dict:
-    return {"id": v.id, "date": v.date, "helper": str(v.helper) if v.helper_id else None, "changes": v.changes,
-            "per_capita_income": v.per_capita_income}
+    return {
+        "id": v.id,
+        "date": v.date,
+        "helper": str(v.helper) if v.helper_id else None,
+        "changes": v.changes,
+        "per_capita_income": v.per_capita_income,
+    }
 
 
 @router.get("/cases/{case_id}/visits", response=list[VisitOut], openapi_extra=CASE, summary="走访记录")
@@ -258,10 +345,16 @@ class VisitIn(Schema):
     per_capita_income: Decimal | None = None
 
 
-@router.post("/cases/{case_id}/visits", response={201: VisitOut}, openapi_extra=CASE,
-             summary="登记走访（照片请在网页上传）")
+@router.post(
+    "/cases/{case_id}/visits", response={201: VisitOut}, openapi_extra=CASE, summary="登记走访（照片请在网页上传）"
+)
 def visit_create(request, case_id: int, payload: VisitIn):
     c = _get(request, case_id)
-    v = services.visit_add(actor=request.user, case=c, date=payload.date, changes=payload.changes,
-                           per_capita_income=payload.per_capita_income)
+    v = services.visit_add(
+        actor=request.user,
+        case=c,
+        date=payload.date,
+        changes=payload.changes,
+        per_capita_income=payload.per_capita_income,
+    )
     return Status(201, _visit(v))

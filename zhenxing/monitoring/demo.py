@@ -1,5 +1,6 @@
 """Demo monitoring cases in every state across the demo villages, made through the real services
 by actors of the right level. Idempotent: a household that already has a case is left alone."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,14 @@ PLAN = {
 }
 FAST_TRACK = ("232722200208", 6)  # a 突发严重困难户 helped first (plan entry 6 of 永丰村 is not used above)
 # States that pass the elimination checks: the household must have 三保障, safe water and labour.
-SECURE_STATES = {"elim_check", "elim_appraisal", "elim_posting", "elim_township_review", "elim_county_approval",
-                 "eliminated"}
+SECURE_STATES = {
+    "elim_check",
+    "elim_appraisal",
+    "elim_posting",
+    "elim_township_review",
+    "elim_county_approval",
+    "eliminated",
+}
 
 
 def _marker(index: int) -> str:
@@ -78,22 +85,39 @@ def _pick(village: Region, index: int, state: str) -> Household | None:
     qs = Household.objects.filter(village=village, monitoring_cases__isnull=True).order_by("number")
     if state in SECURE_STATES:  # and someone able to work (a household without labour stays monitored)
         qs = qs.filter(housing_safe=True, schooling_secured=True, medical_insured=True, water_safe=True).filter(
-            Exists(Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE,
-                                         labour__in=[Labour.NORMAL, Labour.WEAK])))
+            Exists(
+                Member.objects.filter(
+                    household=OuterRef("pk"), status=MemberStatus.ACTIVE, labour__in=[Labour.NORMAL, Labour.WEAK]
+                )
+            )
+        )
     return qs.first()
+
+
 LEVEL_ROLES = {4: Role.VILLAGE_CADRE, 3: Role.TOWNSHIP_STAFF, 2: Role.COUNTY_STAFF}
 
 
 def _actor(region: Region) -> User:
     """The demo account of that region if there is one, else an inactive demo actor (cannot log in)."""
     role = LEVEL_ROLES[region.depth]
-    user = User.objects.filter(region=region, role=role, username__startswith="demo-", is_active=True).order_by("id").first()
+    user = (
+        User.objects.filter(region=region, role=role, username__startswith="demo-", is_active=True)
+        .order_by("id")
+        .first()
+    )
     if user is not None:
         return user
     user, _ = User.objects.get_or_create(
         username=f"yanshi-{region.code}",
-        defaults=dict(role=role, region=region, full_name=f"{region.name}演示办理人", is_active=False,
-                      password=make_password(None), must_change_password=False))
+        defaults=dict(
+            role=role,
+            region=region,
+            full_name=f"{region.name}演示办理人",
+            is_active=False,
+            password=make_password(None),
+            must_change_password=False,
+        ),
+    )
     return user
 
 
@@ -112,10 +136,15 @@ def load(*, out) -> None:
             household = _pick(village, index, state)
             if household is None:
                 continue
-            case = services.case_discover(actor=actors["village"], household=household, channel=channel,
-                                          risk_types=risks, description=_marker(index) + "、".join(risks),
-                                          source_ref="演示预警" if channel == "department_alert" else "",
-                                          discovered_on=today - dt.timedelta(days=days))
+            case = services.case_discover(
+                actor=actors["village"],
+                household=household,
+                channel=channel,
+                risk_types=risks,
+                description=_marker(index) + "、".join(risks),
+                source_ref="演示预警" if channel == "department_alert" else "",
+                discovered_on=today - dt.timedelta(days=days),
+            )
             advance(case, to=state, risk_types=risks, **actors)
             created += 1
         if code == FAST_TRACK[0]:
@@ -128,18 +157,44 @@ def _fast_track(village, actors, today) -> int:
     household = _pick(village, FAST_TRACK[1], "discovered")
     if household is None:
         return 0
-    case = services.case_discover(actor=actors["village"], household=household, channel="cadre_visit",
-                                  risk_types=["05"], description=_marker(FAST_TRACK[1]) + "家中失火，房屋受损",
-                                  discovered_on=today - dt.timedelta(days=2))
-    case = services.case_transition(actor=actors["village"], case=case, name="verify", version=case.version, data={
-        "date": today - dt.timedelta(days=1), "kind": MonitoringKind.SUDDEN, "risk_types": ["05"],
-        "authorisation_signed": True, "income_12m": "30000", "spending_12m": "26000", "fast_track": True,
-        "hardship": "家中失火，房屋和存粮受损", "coping": "unable",
-        "reason": "突发火灾，先行救助"})
+    case = services.case_discover(
+        actor=actors["village"],
+        household=household,
+        channel="cadre_visit",
+        risk_types=["05"],
+        description=_marker(FAST_TRACK[1]) + "家中失火，房屋受损",
+        discovered_on=today - dt.timedelta(days=2),
+    )
+    case = services.case_transition(
+        actor=actors["village"],
+        case=case,
+        name="verify",
+        version=case.version,
+        data={
+            "date": today - dt.timedelta(days=1),
+            "kind": MonitoringKind.SUDDEN,
+            "risk_types": ["05"],
+            "authorisation_signed": True,
+            "income_12m": "30000",
+            "spending_12m": "26000",
+            "fast_track": True,
+            "hardship": "家中失火，房屋和存粮受损",
+            "coping": "unable",
+            "reason": "突发火灾，先行救助",
+        },
+    )
     help_case(case, actor=actors["village"])
-    services.measure_add(actor=actors["village"], case=case, category=MeasureCategory.SAFETY_NET,
-                         content="临时救助", unit="乡民政办", person="李干部", start_on=today, amount="3000",
-                         status=MeasureStatus.UNDER_WAY)
+    services.measure_add(
+        actor=actors["village"],
+        case=case,
+        category=MeasureCategory.SAFETY_NET,
+        content="临时救助",
+        unit="乡民政办",
+        person="李干部",
+        start_on=today,
+        amount="3000",
+        status=MeasureStatus.UNDER_WAY,
+    )
     return 1
 
 
@@ -148,7 +203,13 @@ def _applications(village) -> None:
     if Application.objects.filter(village=village).exists():
         return
     services.application_submit(
-        name="演示申请人", phone="13900000000", id_number=idnumber.make(region=village.code[:6],
-                                                                      born=dt.date(1970, 5, 5) + dt.timedelta(days=int(village.code[-5:]) % 997),
-                                                                      seq=777),
-        village=village, risk_type="01", description="家中老人住院，医疗费用负担重", ip=None)
+        name="演示申请人",
+        phone="13900000000",
+        id_number=idnumber.make(
+            region=village.code[:6], born=dt.date(1970, 5, 5) + dt.timedelta(days=int(village.code[-5:]) % 997), seq=777
+        ),
+        village=village,
+        risk_type="01",
+        description="家中老人住院，医疗费用负担重",
+        ip=None,
+    )

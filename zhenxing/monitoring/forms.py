@@ -6,8 +6,16 @@ from django.utils import timezone
 from zhenxing.registry.models import MonitoringKind
 
 from . import workflow
-from .models import (MEASURE_CATEGORY_CHOICES, RISK_CHOICES, Channel, Coping, ElimWay, EvidenceKind, MeasureStatus,
-                     YearStandard)
+from .models import (
+    MEASURE_CATEGORY_CHOICES,
+    RISK_CHOICES,
+    Channel,
+    Coping,
+    ElimWay,
+    EvidenceKind,
+    MeasureStatus,
+    YearStandard,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 RISK_SELECT = forms.CheckboxSelectMultiple
@@ -31,13 +39,22 @@ def _field(name: str, required: bool, case) -> forms.Field:
     if name == "kind":
         return forms.ChoiceField(label=label, choices=MonitoringKind.choices, required=required)
     if name in {"risk_types", "resolved_risks"}:
-        choices = RISK_CHOICES if name == "risk_types" else [(c, l) for c, l in RISK_CHOICES if c in case.risk_types]
-        return forms.MultipleChoiceField(label=label, choices=choices, widget=RISK_SELECT, required=required,
-                                         initial=case.risk_types if name == "risk_types" else None)
+        choices = (
+            RISK_CHOICES if name == "risk_types" else [(c, text) for c, text in RISK_CHOICES if c in case.risk_types]
+        )
+        return forms.MultipleChoiceField(
+            label=label,
+            choices=choices,
+            widget=RISK_SELECT,
+            required=required,
+            initial=case.risk_types if name == "risk_types" else None,
+        )
     if name in {"authorisation_signed", "fast_track", "accept_warnings"}:
-        help_text = {"authorisation_signed": "农户已签署授权承诺书，同意查询家庭经济状况",
-                     "fast_track": "突发严重困难户：先落实帮扶，再补齐认定程序",
-                     "accept_warnings": "已核实上述“数字脱贫”风险提示，确认提出"}[name]
+        help_text = {
+            "authorisation_signed": "农户已签署授权承诺书，同意查询家庭经济状况",
+            "fast_track": "突发严重困难户：先落实帮扶，再补齐认定程序",
+            "accept_warnings": "已核实上述“数字脱贫”风险提示，确认提出",
+        }[name]
         return forms.BooleanField(label=label, required=False, help_text=help_text)
     if name in {"income_12m", "spending_12m"}:
         return forms.DecimalField(label=label, min_value=0, max_digits=12, decimal_places=2, required=required)
@@ -46,8 +63,12 @@ def _field(name: str, required: bool, case) -> forms.Field:
     if name == "coping":
         return forms.ChoiceField(label=label, choices=[("", "请选择"), *Coping.choices], required=required)
     if name == "hardship":
-        return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=required,
-                               help_text="突发严重困难户必填：发生了什么、何时、造成的支出或收入损失")
+        return forms.CharField(
+            label=label,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=required,
+            help_text="突发严重困难户必填：发生了什么、何时、造成的支出或收入损失",
+        )
     if name == "elimination_way":
         return forms.ChoiceField(label=label, choices=ElimWay.choices, required=required)
     if name in {"reason", "objections"}:
@@ -68,17 +89,22 @@ def transition_form(t: workflow.Transition, case, data=None, files=None) -> form
 
 class DiscoverForm(forms.Form):
     household = forms.ModelChoiceField(label="农户", queryset=None, empty_label="请选择农户")
-    channel = forms.ChoiceField(label="发现渠道", choices=[(Channel.CADRE_VISIT, Channel.CADRE_VISIT.label),
-                                                       (Channel.SELF_APPLICATION, "农户到村申报")])
-    risk_types = forms.MultipleChoiceField(label="初步风险类型", choices=RISK_CHOICES, widget=RISK_SELECT,
-                                           required=False)
+    channel = forms.ChoiceField(
+        label="发现渠道",
+        choices=[(Channel.CADRE_VISIT, Channel.CADRE_VISIT.label), (Channel.SELF_APPLICATION, "农户到村申报")],
+    )
+    risk_types = forms.MultipleChoiceField(
+        label="初步风险类型", choices=RISK_CHOICES, widget=RISK_SELECT, required=False
+    )
     discovered_on = forms.DateField(label="发现日期", widget=DATE, initial=timezone.localdate)
     description = forms.CharField(label="情况描述", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, households=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
-        self.fields["household"].label_from_instance = lambda h: f"{h.head_name or '（未登记户主）'} · {h.number} · {h.village.name}"
+        self.fields["household"].label_from_instance = (
+            lambda h: f"{h.head_name or '（未登记户主）'} · {h.number} · {h.village.name}"
+        )
 
 
 class MeasureForm(forms.Form):
@@ -115,10 +141,14 @@ class HelperForm(forms.Form):
 class VisitForm(forms.Form):
     date = forms.DateField(label="走访日期", widget=DATE, initial=timezone.localdate)
     changes = forms.CharField(label="家庭变化情况", widget=forms.Textarea(attrs={"rows": 3}))
-    per_capita_income = forms.DecimalField(label="人均纯收入测算（元/年，可不填）", min_value=0, max_digits=12,
-                                           decimal_places=2, required=False)
-    photos = MultiFileField(label="照片（jpg、png）", required=False,
-                            widget=MultiFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
+    per_capita_income = forms.DecimalField(
+        label="人均纯收入测算（元/年，可不填）", min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    photos = MultiFileField(
+        label="照片（jpg、png）",
+        required=False,
+        widget=MultiFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+    )
 
 
 class EvidenceForm(forms.Form):
@@ -129,9 +159,23 @@ class EvidenceForm(forms.Form):
 class StandardForm(forms.ModelForm):
     class Meta:
         model = YearStandard
-        fields = ["year", "threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
-                  "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
-                  "visit_interval_unit", "income_collection_closes", "is_demo", "note"]
+        fields = [
+            "year",
+            "threshold",
+            "reference_income",
+            "decision_days",
+            "decision_unit",
+            "home_check_days",
+            "home_check_unit",
+            "posting_days",
+            "posting_unit",
+            "stable_months",
+            "visit_interval_days",
+            "visit_interval_unit",
+            "income_collection_closes",
+            "is_demo",
+            "note",
+        ]
         widgets = {"income_collection_closes": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -145,9 +189,12 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = ([("", "全部"), ("open", "未办结"), ("monitored_all", "监测对象（含消除中）")]
-                                        + [(c, s.label) for c, s in workflow.STATES.items()])
-        self.fields["region"].choices = [("", "全部")] + [(r.code, ("　" * max(r.depth - 2, 0)) + r.name) for r in regions]
+        self.fields["state"].choices = [("", "全部"), ("open", "未办结"), ("monitored_all", "监测对象（含消除中）")] + [
+            (c, s.label) for c, s in workflow.STATES.items()
+        ]
+        self.fields["region"].choices = [("", "全部")] + [
+            (r.code, ("　" * max(r.depth - 2, 0)) + r.name) for r in regions
+        ]
 
 
 class ApplyForm(forms.Form):

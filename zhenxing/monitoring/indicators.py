@@ -2,10 +2,10 @@
 the dashboard and the reports all use these.
 
 Every figure counts cases, and a case hangs on one village: the bulk forms group by village."""
+
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -13,7 +13,6 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from zhenxing.lib.modules import Indicator, IndicatorValue, share
-
 from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown
 
 from .models import Measure, MonitoringCase
@@ -31,7 +30,8 @@ def _monitored_all_url(region, as_of=None) -> str:
 def _monitored_as_of(as_of: dt.date):
     """Cases under monitoring on ``as_of``: entered on or before it, not eliminated by then."""
     return MonitoringCase.objects.filter(identified_on__isnull=False, identified_on__lte=as_of).filter(
-        Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=as_of))
+        Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=as_of)
+    )
 
 
 def _helped(as_of: dt.date) -> Q:
@@ -44,19 +44,30 @@ def _help_counts(qs, as_of: dt.date) -> dict:
 
 
 def _help_by_village(as_of: dt.date):
-    return (_monitored_as_of(as_of).order_by().values("village_id")
-            .annotate(total=Count("id"), helped=Count("id", filter=_helped(as_of))))
+    return (
+        _monitored_as_of(as_of)
+        .order_by()
+        .values("village_id")
+        .annotate(total=Count("id"), helped=Count("id", filter=_helped(as_of)))
+    )
 
 
 def help_coverage(region, as_of: dt.date) -> IndicatorValue:
     c = _help_counts(_monitored_as_of(as_of).filter(village__path__startswith=region.path), as_of)
-    return IndicatorValue(value=share(c["helped"], c["total"]), numerator=c["helped"], denominator=c["total"],
-                          evidence_url=_monitored_all_url(region), note="" if c["total"] else "无监测对象")
+    return IndicatorValue(
+        value=share(c["helped"], c["total"]),
+        numerator=c["helped"],
+        denominator=c["total"],
+        evidence_url=_monitored_all_url(region),
+        note="" if c["total"] else "无监测对象",
+    )
 
 
 def help_coverage_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    return {r["village_id"]: IndicatorValue(share(r["helped"], r["total"]), r["helped"], r["total"])
-            for r in _help_by_village(as_of)}
+    return {
+        r["village_id"]: IndicatorValue(share(r["helped"], r["total"]), r["helped"], r["total"])
+        for r in _help_by_village(as_of)
+    }
 
 
 def without_help(region, as_of: dt.date) -> IndicatorValue:
@@ -76,10 +87,10 @@ def _decided(as_of: dt.date):
     years = sorted(standards.by_year)
     has_standard = Q(pk__in=[])
     in_time = Q(pk__in=[])
-    qs = (MonitoringCase.objects.filter(decided_on__isnull=False, decided_on__lte=as_of,
-                                        decided_on__gte=dt.date(as_of.year, 1, 1))
-          .annotate(took=F("decided_on") - F("discovered_on")))
-    for year, following in zip(years, [*years[1:], None]):
+    qs = MonitoringCase.objects.filter(
+        decided_on__isnull=False, decided_on__lte=as_of, decided_on__gte=dt.date(as_of.year, 1, 1)
+    ).annotate(took=F("decided_on") - F("discovered_on"))
+    for year, following in zip(years, [*years[1:], None], strict=False):
         span = Q(discovered_on__gte=dt.date(year, 1, 1))
         if following is not None:
             span &= Q(discovered_on__lt=dt.date(following, 1, 1))
@@ -115,31 +126,62 @@ def identified_in_time(region, as_of: dt.date) -> IndicatorValue:
     has no standard is not counted."""
     qs, has_standard, in_time = _decided(as_of)
     c = qs.filter(village__path__startswith=region.path).aggregate(
-        total=Count("id", filter=has_standard), in_time=Count("id", filter=in_time))
-    return IndicatorValue(value=share(c["in_time"], c["total"]), numerator=c["in_time"], denominator=c["total"],
-                          evidence_url=_url(region), note="" if c["total"] else "本年度尚无认定决定")
+        total=Count("id", filter=has_standard), in_time=Count("id", filter=in_time)
+    )
+    return IndicatorValue(
+        value=share(c["in_time"], c["total"]),
+        numerator=c["in_time"],
+        denominator=c["total"],
+        evidence_url=_url(region),
+        note="" if c["total"] else "本年度尚无认定决定",
+    )
 
 
 def identified_in_time_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
     qs, has_standard, in_time = _decided(as_of)
-    rows = qs.order_by().values("village_id").annotate(total=Count("id", filter=has_standard),
-                                                       in_time=Count("id", filter=in_time))
+    rows = (
+        qs.order_by()
+        .values("village_id")
+        .annotate(total=Count("id", filter=has_standard), in_time=Count("id", filter=in_time))
+    )
     return {r["village_id"]: IndicatorValue(share(r["in_time"], r["total"]), r["in_time"], r["total"]) for r in rows}
 
 
 INDICATORS = [
-    Indicator(code="monitoring.help_coverage", name="监测对象帮扶措施和帮扶责任人落实率",
-              formula="有至少一项帮扶措施且已明确帮扶责任人的监测对象户数 ÷ 监测对象户数（截至统计日，含风险消除程序中）",
-              unit="%", sources=("monitoring.MonitoringCase", "monitoring.Measure"), compute=help_coverage,
-              by_region=help_coverage_by_region, rollup="ratio", evidence=_monitored_all_url),
-    Indicator(code="monitoring.identified_in_time", name="监测对象按时认定率",
-              formula="本年度作出认定决定（纳入或不予纳入）且发现至决定不超过规定时限（按年度标准的自然日或工作日）的件数 ÷ 本年度作出认定决定的件数",
-              unit="%", sources=("monitoring.MonitoringCase", "monitoring.YearStandard"), compute=identified_in_time,
-              by_region=identified_in_time_by_region, rollup="ratio", evidence=lambda region, as_of: _url(region)),
-    Indicator(code="monitoring.without_help", name="未落实帮扶措施或帮扶责任人的监测对象户数",
-              formula="监测对象中无帮扶措施或未明确帮扶责任人的户数（截至统计日）", unit="户",
-              sources=("monitoring.MonitoringCase", "monitoring.Measure"), compute=without_help,
-              higher_is_better=False, by_region=without_help_by_region, rollup="sum", evidence=_monitored_all_url),
+    Indicator(
+        code="monitoring.help_coverage",
+        name="监测对象帮扶措施和帮扶责任人落实率",
+        formula="有至少一项帮扶措施且已明确帮扶责任人的监测对象户数 ÷ 监测对象户数（截至统计日，含风险消除程序中）",
+        unit="%",
+        sources=("monitoring.MonitoringCase", "monitoring.Measure"),
+        compute=help_coverage,
+        by_region=help_coverage_by_region,
+        rollup="ratio",
+        evidence=_monitored_all_url,
+    ),
+    Indicator(
+        code="monitoring.identified_in_time",
+        name="监测对象按时认定率",
+        formula="本年度作出认定决定（纳入或不予纳入）且发现至决定不超过规定时限（按年度标准的自然日或工作日）的件数 ÷ 本年度作出认定决定的件数",
+        unit="%",
+        sources=("monitoring.MonitoringCase", "monitoring.YearStandard"),
+        compute=identified_in_time,
+        by_region=identified_in_time_by_region,
+        rollup="ratio",
+        evidence=lambda region, as_of: _url(region),
+    ),
+    Indicator(
+        code="monitoring.without_help",
+        name="未落实帮扶措施或帮扶责任人的监测对象户数",
+        formula="监测对象中无帮扶措施或未明确帮扶责任人的户数（截至统计日）",
+        unit="户",
+        sources=("monitoring.MonitoringCase", "monitoring.Measure"),
+        compute=without_help,
+        higher_is_better=False,
+        by_region=without_help_by_region,
+        rollup="sum",
+        evidence=_monitored_all_url,
+    ),
 ]
 
 

@@ -3,6 +3,7 @@
 The procedure itself (which step follows which, who may take it, what it needs) lives in
 ``workflow.py``; the rules checked on the way in ``rules.py``; every write in ``services.py``.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -32,12 +33,16 @@ class YearStandard(models.Model):
     posting_unit = models.CharField(_("公示天数单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
     stable_months = models.PositiveSmallIntegerField(_("收入稳定月数（风险消除）"), default=6)
     income_collection_closes = models.DateField(
-        _("本年度收入采集截止日期"), null=True, blank=True,
-        help_text=_("该日之后筛查才对本年度无收入记录的农户发出“收入缺失”预警；空则为次年3月31日"))
+        _("本年度收入采集截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("该日之后筛查才对本年度无收入记录的农户发出“收入缺失”预警；空则为次年3月31日"),
+    )
     visit_interval_days = models.PositiveSmallIntegerField(_("走访间隔"), default=30)
     visit_interval_unit = models.CharField(_("走访间隔单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
-    is_demo = models.BooleanField(_("演示数值"), default=False,
-                                  help_text=_("演示用数值，正式使用前须由地区管理员按省年度标准修改"))
+    is_demo = models.BooleanField(
+        _("演示数值"), default=False, help_text=_("演示用数值，正式使用前须由地区管理员按省年度标准修改")
+    )
     note = models.CharField(_("依据或说明"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -45,8 +50,9 @@ class YearStandard(models.Model):
         ordering = ["-year"]
         verbose_name = _("年度监测标准")
         verbose_name_plural = _("年度监测标准")
-        constraints = [models.CheckConstraint(condition=Q(threshold__gt=0) & Q(reference_income__gt=0),
-                                              name="standard_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gt=0) & Q(reference_income__gt=0), name="standard_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年监测标准"
@@ -112,10 +118,15 @@ class Helper(models.Model):
     unit = models.CharField(_("工作单位"), max_length=128)
     position = models.CharField(_("职务"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("负责村"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("系统账户"))
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("负责村"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("系统账户"),
+    )
     active = models.BooleanField(_("在岗"), default=True)
 
     class Meta:
@@ -132,13 +143,13 @@ class MonitoringCase(models.Model):
     """One household's monitoring file. ``state`` moves only through services.case_transition."""
 
     number = models.CharField(_("案件编号"), max_length=24, unique=True)
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="monitoring_cases",
-                                  verbose_name=_("农户"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="monitoring_cases", verbose_name=_("农户")
+    )
     # Denormalised from the household (a household never changes village): the scope and indexes use it.
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在村"))
     channel = models.CharField(_("发现渠道"), max_length=24, choices=Channel.choices)
-    source_ref = models.CharField(_("来源编号"), max_length=64, blank=True,
-                                  help_text=_("部门预警编号或自主申报受理号"))
+    source_ref = models.CharField(_("来源编号"), max_length=64, blank=True, help_text=_("部门预警编号或自主申报受理号"))
     description = models.TextField(_("情况描述"), blank=True)
     state = models.CharField(_("当前环节"), max_length=32, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -148,16 +159,21 @@ class MonitoringCase(models.Model):
     # every back end (kept by the services together with risk_types).
     risk_codes = models.CharField(max_length=40, blank=True)
     authorisation_signed = models.BooleanField(_("已签署授权承诺书"), default=False)
-    income_12m = models.DecimalField(_("近12个月家庭纯收入（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
-    spending_12m = models.DecimalField(_("近12个月合规自付支出（元）"), max_digits=12, decimal_places=2, null=True,
-                                       blank=True)
-    per_capita_income = models.DecimalField(_("人均纯收入（扣除合规自付支出，元）"), max_digits=12, decimal_places=2,
-                                            null=True, blank=True)
+    income_12m = models.DecimalField(
+        _("近12个月家庭纯收入（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    spending_12m = models.DecimalField(
+        _("近12个月合规自付支出（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    per_capita_income = models.DecimalField(
+        _("人均纯收入（扣除合规自付支出，元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     # The other two identification factors (income and 刚性支出 are the two amounts above).
     hardship = models.TextField(_("突发困难情况"), blank=True)
     coping = models.CharField(_("自身应对能力"), max_length=16, choices=Coping.choices, blank=True)
-    helper = models.ForeignKey(Helper, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
-                               verbose_name=_("帮扶责任人"))
+    helper = models.ForeignKey(
+        Helper, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("帮扶责任人")
+    )
     fast_track = models.BooleanField(_("先帮扶后认定"), default=False)
     discovered_on = models.DateField(_("发现日期"))
     step_since = models.DateField(_("本环节开始日期"))
@@ -168,8 +184,14 @@ class MonitoringCase(models.Model):
     elimination_way = models.CharField(_("风险消除方式"), max_length=16, choices=ElimWay.choices, blank=True)
     eliminated_on = models.DateField(_("风险消除日期"), null=True, blank=True)
     closing_reason = models.CharField(_("不予纳入原因"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("登记人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -179,8 +201,11 @@ class MonitoringCase(models.Model):
         verbose_name_plural = _("监测对象案件")
         constraints = [
             # A household has at most one open case (the service says so in Chinese first).
-            models.UniqueConstraint(fields=["household"], condition=~Q(state__in=["eliminated", "not_admitted"]),
-                                    name="case_one_open_per_household"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~Q(state__in=["eliminated", "not_admitted"]),
+                name="case_one_open_per_household",
+            ),
         ]
         indexes = [models.Index(fields=["village", "state"], name="case_village_state")]
 
@@ -211,8 +236,9 @@ class CaseEvent(models.Model):
     label = models.CharField(_("操作名称"), max_length=64)
     from_state = models.CharField(_("原环节"), max_length=32, blank=True)
     to_state = models.CharField(_("新环节"), max_length=32, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
     actor_level = models.CharField(_("操作层级"), max_length=16, blank=True)
     at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -280,11 +306,19 @@ class MeasureCategory(models.TextChoices):
 # The English slugs the categories were stored as before the national codes (migration 0002
 # converted the rows); the API still accepts them as input.
 LEGACY_CATEGORY_SLUGS: dict[str, str] = {
-    "industry": MeasureCategory.INDUSTRY, "employment": MeasureCategory.EMPLOYMENT,
-    "finance": MeasureCategory.FINANCE, "public_job": MeasureCategory.PUBLIC_JOB, "health": MeasureCategory.HEALTH,
-    "compulsory_education": MeasureCategory.COMPULSORY_EDUCATION, "other_education": MeasureCategory.OTHER_EDUCATION,
-    "safety_net": MeasureCategory.SAFETY_NET, "housing": MeasureCategory.HOUSING, "water": MeasureCategory.WATER,
-    "social": MeasureCategory.SOCIAL, "relocation": MeasureCategory.RELOCATION, "living": MeasureCategory.LIVING,
+    "industry": MeasureCategory.INDUSTRY,
+    "employment": MeasureCategory.EMPLOYMENT,
+    "finance": MeasureCategory.FINANCE,
+    "public_job": MeasureCategory.PUBLIC_JOB,
+    "health": MeasureCategory.HEALTH,
+    "compulsory_education": MeasureCategory.COMPULSORY_EDUCATION,
+    "other_education": MeasureCategory.OTHER_EDUCATION,
+    "safety_net": MeasureCategory.SAFETY_NET,
+    "housing": MeasureCategory.HOUSING,
+    "water": MeasureCategory.WATER,
+    "social": MeasureCategory.SOCIAL,
+    "relocation": MeasureCategory.RELOCATION,
+    "living": MeasureCategory.LIVING,
     "infrastructure": MeasureCategory.INFRASTRUCTURE,
 }
 MEASURE_CATEGORY_CHOICES = [(c.value, f"{c.value} {c.label}") for c in MeasureCategory]
@@ -298,8 +332,12 @@ def measure_category_code(value: str) -> str:
     return str(LEGACY_CATEGORY_SLUGS.get(value, ""))
 
 
-DEVELOPMENT_CATEGORIES = {MeasureCategory.INDUSTRY, MeasureCategory.EMPLOYMENT, MeasureCategory.FINANCE,
-                          MeasureCategory.PUBLIC_JOB}
+DEVELOPMENT_CATEGORIES = {
+    MeasureCategory.INDUSTRY,
+    MeasureCategory.EMPLOYMENT,
+    MeasureCategory.FINANCE,
+    MeasureCategory.PUBLIC_JOB,
+}
 ILLNESS_CATEGORIES = {MeasureCategory.HEALTH, MeasureCategory.SOCIAL, MeasureCategory.SAFETY_NET}
 EDUCATION_CATEGORIES = {MeasureCategory.COMPULSORY_EDUCATION, MeasureCategory.OTHER_EDUCATION}
 
@@ -335,7 +373,7 @@ class Measure(models.Model):
 
     @property
     def category_display(self) -> str:
-        """"代码 名称", as forms and pages show a category."""
+        """ "代码 名称", as forms and pages show a category."""
         return f"{self.category} {self.get_category_display()}"
 
 
@@ -345,11 +383,13 @@ class Visit(models.Model):
 
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="visits", verbose_name=_("案件"))
     date = models.DateField(_("走访日期"))
-    helper = models.ForeignKey(Helper, on_delete=models.PROTECT, null=True, blank=True, related_name="visits",
-                               verbose_name=_("走访人"))
+    helper = models.ForeignKey(
+        Helper, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("走访人")
+    )
     changes = models.TextField(_("家庭变化情况"))
-    per_capita_income = models.DecimalField(_("人均纯收入测算（元/年）"), max_digits=12, decimal_places=2, null=True,
-                                            blank=True)
+    per_capita_income = models.DecimalField(
+        _("人均纯收入测算（元/年）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -377,10 +417,12 @@ class Application(models.Model):
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在村"))
     risk_type = models.CharField(_("风险类型"), max_length=4, choices=RISK_CHOICES)
     description = models.TextField(_("遇到的困难"))
-    status = models.CharField(_("办理状态"), max_length=16, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.RECEIVED)
-    case = models.ForeignKey(MonitoringCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                             verbose_name=_("监测案件"))
+    status = models.CharField(
+        _("办理状态"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED
+    )
+    case = models.ForeignKey(
+        MonitoringCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("监测案件")
+    )
     closing_note = models.CharField(_("办结说明"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
 
@@ -406,8 +448,10 @@ class PublicAttempt(models.Model):
     audit_skip = True
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "ip", "at"], name="publicattempt_ip"),
-                   models.Index(fields=["kind", "id_hash", "at"], name="publicattempt_id")]
+        indexes = [
+            models.Index(fields=["kind", "ip", "at"], name="publicattempt_ip"),
+            models.Index(fields=["kind", "id_hash", "at"], name="publicattempt_id"),
+        ]
 
 
 @scope.register(region="case__village", departments="region")
@@ -422,8 +466,9 @@ class CaseSource(models.Model):
     label = models.CharField(_("来源"), max_length=200)
     flags = models.JSONField(_("确认未保障的项目"), default=list, blank=True)
     added_on = models.DateField(_("并入日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
 
     class Meta:
         ordering = ["added_on", "id"]

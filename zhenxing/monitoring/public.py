@@ -3,6 +3,7 @@
 No login. Rate limited per address and per ID number (services.RATE_LIMITS, kept in the database).
 The progress check shows the reference, the stage and a date — nothing else.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -29,14 +30,23 @@ def _village(code: str) -> Region | None:
 def apply(request):
     form = forms.ApplyForm(request.POST or None)
     counties = Region.objects.filter(level=Level.COUNTY, path__startswith=ROOT_PREFIX).order_by("code")
-    selected = {"county": request.POST.get("county", ""), "township": request.POST.get("township", ""),
-                "village": request.POST.get("village", "")}
+    selected = {
+        "county": request.POST.get("county", ""),
+        "township": request.POST.get("township", ""),
+        "village": request.POST.get("village", ""),
+    }
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             application = services.application_submit(
-                name=d["name"], phone=d["phone"], id_number=d["id_number"], village=_village(d["village"] or ""),
-                risk_type=d["risk_type"], description=d["description"], ip=client_ip(request))
+                name=d["name"],
+                phone=d["phone"],
+                id_number=d["id_number"],
+                village=_village(d["village"] or ""),
+                risk_type=d["risk_type"],
+                description=d["description"],
+                ip=client_ip(request),
+            )
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -47,9 +57,12 @@ def apply(request):
             return render(request, "monitoring/public_applied.html", {"reference": application.reference})
     townships = _children(selected["county"], Level.TOWNSHIP) if selected["county"] else []
     villages = _children(selected["township"], Level.VILLAGE) if selected["township"] else []
-    return render(request, "monitoring/public_apply.html",
-                  {"form": form, "counties": counties, "townships": townships, "villages": villages,
-                   "selected": selected}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "monitoring/public_apply.html",
+        {"form": form, "counties": counties, "townships": townships, "villages": villages, "selected": selected},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @public_view
@@ -58,8 +71,11 @@ def apply_regions(request):
     parent = request.GET.get("county") or request.GET.get("township") or ""
     level = Level.TOWNSHIP if request.GET.get("county") else Level.VILLAGE
     target = "township" if level == Level.TOWNSHIP else "village"
-    return render(request, "monitoring/public_options.html",
-                  {"options": _children(parent, level) if parent else [], "target": target})
+    return render(
+        request,
+        "monitoring/public_options.html",
+        {"options": _children(parent, level) if parent else [], "target": target},
+    )
 
 
 @public_view
@@ -68,8 +84,11 @@ def apply_status(request):
     result, not_found = None, False
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.application_progress(reference=form.cleaned_data["reference"],
-                                                   id_number=form.cleaned_data["id_number"], ip=client_ip(request))
+            result = services.application_progress(
+                reference=form.cleaned_data["reference"],
+                id_number=form.cleaned_data["id_number"],
+                ip=client_ip(request),
+            )
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
         else:

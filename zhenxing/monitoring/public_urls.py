@@ -1,4 +1,5 @@
 """Pages without login, mounted at /public/ (see lib/modules.py)."""
+
 from __future__ import annotations
 
 from django.urls import path, reverse
@@ -16,8 +17,16 @@ urlpatterns = [
 
 def portal_links() -> list[PortalLink]:
     return [
-        PortalLink("防返贫监测帮扶自主申报", reverse("monitoring_public:apply"),
-                   "家中因病、因灾、因意外等遇到困难，可能返贫致贫的，用手机即可申报，村里入户核实。", order=10),
-        PortalLink("查询申报办理进度", reverse("monitoring_public:apply_status"),
-                   "凭受理号和身份证号查询办理到哪一步。", order=20),
+        PortalLink(
+            "防返贫监测帮扶自主申报",
+            reverse("monitoring_public:apply"),
+            "家中因病、因灾、因意外等遇到困难，可能返贫致贫的，用手机即可申报，村里入户核实。",
+            order=10,
+        ),
+        PortalLink(
+            "查询申报办理进度",
+            reverse("monitoring_public:apply_status"),
+            "凭受理号和身份证号查询办理到哪一步。",
+            order=20,
+        ),
     ]

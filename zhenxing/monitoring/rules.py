@@ -3,6 +3,7 @@
 A check gets ``(case, data, ctx)`` and returns ``(errors, warnings)`` (lists of Chinese messages).
 ``ctx`` holds ``on`` (the date of the act), ``standard`` (the year's YearStandard) and ``actor``.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -80,9 +81,11 @@ def income_in_range(case, data, ctx):
     figure = per_capita_net(case.household, data["income_12m"], data["spending_12m"])
     threshold = ctx.standard.threshold
     if figure > threshold:
-        return [f"{MonitoringKind(data['kind']).label}的家庭人均纯收入须在监测范围内：测算人均纯收入 {figure} 元，"
-                f"高于{ctx.standard.year}年监测标准 {threshold} 元；因突发困难支出骤增或收入骤减的，"
-                f"应认定为突发严重困难户"], []
+        return [
+            f"{MonitoringKind(data['kind']).label}的家庭人均纯收入须在监测范围内：测算人均纯收入 {figure} 元，"
+            f"高于{ctx.standard.year}年监测标准 {threshold} 元；因突发困难支出骤增或收入骤减的，"
+            f"应认定为突发严重困难户"
+        ], []
     return [], []
 
 
@@ -139,8 +142,10 @@ def posting_long_enough(case, data, ctx):
     if end is None:
         return ["未登记公示开始日期"], []
     if ctx.on < end:
-        return [f"公示不少于 {ctx.standard.limit_label('posting')}：{case.posting_start:%Y年%m月%d日}开始，"
-                f"{end:%Y年%m月%d日}起方可结束公示"], []
+        return [
+            f"公示不少于 {ctx.standard.limit_label('posting')}：{case.posting_start:%Y年%m月%d日}开始，"
+            f"{end:%Y年%m月%d日}起方可结束公示"
+        ], []
     return [], []
 
 
@@ -163,8 +168,10 @@ def measure_errors(case, *, elimination_way: str = "") -> list[str]:
     if elimination_way == ElimWay.ASSISTED:
         pending = [m for m in case.measures.all() if m.status != MeasureStatus.DONE]
         if pending:
-            errors.append("帮扶消除的，帮扶措施须已落实，以下措施尚未落实："
-                          + "、".join(f"{m.category_display}“{m.content}”（{m.get_status_display()}）" for m in pending))
+            errors.append(
+                "帮扶消除的，帮扶措施须已落实，以下措施尚未落实："
+                + "、".join(f"{m.category_display}“{m.content}”（{m.get_status_display()}）" for m in pending)
+            )
     return errors
 
 
@@ -193,30 +200,43 @@ def income_evidence(case, *, on: dt.date, standard: YearStandard) -> IncomeEvide
     points = [v for v in visits if v.date > window_start]
     threshold = standard.threshold
     if baseline is None:
-        msg = (f"缺少 {window_start:%Y年%m月%d日} 或更早的收入测算（走访记录），无法证明收入连续 "
-               f"{standard.stable_months} 个月稳定高于监测标准")
+        msg = (
+            f"缺少 {window_start:%Y年%m月%d日} 或更早的收入测算（走访记录），无法证明收入连续 "
+            f"{standard.stable_months} 个月稳定高于监测标准"
+        )
         return IncomeEvidence(window_start, None, points, False, msg)
     low = [v for v in [baseline, *points] if v.per_capita_income <= threshold]
     if low:
         v = low[0]
-        msg = (f"{v.date:%Y年%m月%d日}走访测算人均纯收入 {v.per_capita_income} 元，未高于监测标准 {threshold} 元，"
-               f"收入尚未连续 {standard.stable_months} 个月稳定")
+        msg = (
+            f"{v.date:%Y年%m月%d日}走访测算人均纯收入 {v.per_capita_income} 元，未高于监测标准 {threshold} 元，"
+            f"收入尚未连续 {standard.stable_months} 个月稳定"
+        )
         return IncomeEvidence(window_start, baseline, points, False, msg)
-    return IncomeEvidence(window_start, baseline, points, True,
-                          f"自 {window_start:%Y年%m月%d日} 起人均纯收入均高于监测标准 {threshold} 元")
+    return IncomeEvidence(
+        window_start,
+        baseline,
+        points,
+        True,
+        f"自 {window_start:%Y年%m月%d日} 起人均纯收入均高于监测标准 {threshold} 元",
+    )
 
 
 # A completed measure of these categories secures the household's flag: eliminating the risk
 # records it on the household (workflow._eliminate → registry.services.household_flags_apply).
-MEASURE_FLAGS = {MeasureCategory.HOUSING: "housing_safe", MeasureCategory.WATER: "water_safe",
-                 MeasureCategory.COMPULSORY_EDUCATION: "schooling_secured"}
+MEASURE_FLAGS = {
+    MeasureCategory.HOUSING: "housing_safe",
+    MeasureCategory.WATER: "water_safe",
+    MeasureCategory.COMPULSORY_EDUCATION: "schooling_secured",
+}
 
 
 def flags_secured_by_measures(case) -> set[str]:
     if case is None:
         return set()
     done = case.measures.filter(status=MeasureStatus.DONE, category__in=list(MEASURE_FLAGS)).values_list(
-        "category", flat=True)
+        "category", flat=True
+    )
     return {MEASURE_FLAGS[c] for c in done}
 
 
@@ -238,8 +258,9 @@ def security_errors(household, case=None) -> list[str]:
 def labour_refusal(case) -> str:
     """A household none of whose members can work stays monitored, whatever its risk types and even
     when the safety net covers it (neither way of elimination applies)."""
-    can_work = case.household.members.filter(status=MemberStatus.ACTIVE,
-                                             labour__in=[Labour.NORMAL, Labour.WEAK]).exists()
+    can_work = case.household.members.filter(
+        status=MemberStatus.ACTIVE, labour__in=[Labour.NORMAL, Labour.WEAK]
+    ).exists()
     if can_work:
         return ""
     return "该户家庭成员均无劳动能力：不得标注风险消除，应继续监测并落实综合保障等兜底措施"
@@ -279,8 +300,9 @@ def paper_exit_warnings_for(case, *, on: dt.date, way: str, standard: YearStanda
             warnings.append(f"疑似“数字脱贫”：{case.identified_on:%Y年%m月}纳入监测，当月或次月即提出风险消除")
     income = case.household.per_capita_income
     if way == ElimWay.ASSISTED and income is not None and Decimal(income) < standard.threshold:
-        warnings.append(f"疑似“数字脱贫”：帮扶消除，但农户信息中人均纯收入 {income} 元低于监测标准 "
-                        f"{standard.threshold} 元")
+        warnings.append(
+            f"疑似“数字脱贫”：帮扶消除，但农户信息中人均纯收入 {income} 元低于监测标准 {standard.threshold} 元"
+        )
     return warnings
 
 

@@ -1,4 +1,5 @@
 """Reads of the monitoring module: always through the data scope."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,14 @@ def _limit_name(deadline: str) -> str:
     return "home_check" if deadline == "home_check" else "decision"
 
 
-def due_of(*, state: str, discovered_on: dt.date, elimination_proposed_on: dt.date | None,
-           standards: Standards, today: dt.date | None = None) -> Due | None:
+def due_of(
+    *,
+    state: str,
+    discovered_on: dt.date,
+    elimination_proposed_on: dt.date | None,
+    standards: Standards,
+    today: dt.date | None = None,
+) -> Due | None:
     """The due date of the case's open step, from the configured time limits (自然日 or 工作日)."""
     today = today or timezone.localdate()
     info = workflow.STATES[state]
@@ -69,8 +76,12 @@ def due_of(*, state: str, discovered_on: dt.date, elimination_proposed_on: dt.da
 
 
 def case_due(case: MonitoringCase, standards: Standards | None = None) -> Due | None:
-    return due_of(state=case.state, discovered_on=case.discovered_on,
-                  elimination_proposed_on=case.elimination_proposed_on, standards=standards or Standards())
+    return due_of(
+        state=case.state,
+        discovered_on=case.discovered_on,
+        elimination_proposed_on=case.elimination_proposed_on,
+        standards=standards or Standards(),
+    )
 
 
 def overdue_q(standards: Standards, today: dt.date) -> Q:
@@ -102,8 +113,10 @@ def overdue_q(standards: Standards, today: dt.date) -> Q:
 
 def calendar_problem(standards: Standards, today: dt.date) -> str:
     """The Chinese warning when a limit counts 工作日 and today's year is not in the calendar."""
-    uses_workdays = any(WORKDAYS in (s.decision_unit, s.home_check_unit, s.posting_unit, s.visit_interval_unit)
-                        for s in standards.by_year.values())
+    uses_workdays = any(
+        WORKDAYS in (s.decision_unit, s.home_check_unit, s.posting_unit, s.visit_interval_unit)
+        for s in standards.by_year.values()
+    )
     if uses_workdays and not standards.cal.knows(today.year):
         return CalendarYearUnknown(today.year).messages[0]
     return ""
@@ -113,8 +126,9 @@ def overdue_count(user, *, today: dt.date | None = None) -> int:
     return cases(user).filter(overdue_q(Standards(), today or timezone.localdate())).count()
 
 
-def overdue_cases(user, *, states: list[str] | None = None, today: dt.date | None = None,
-                  limit: int | None = None) -> list[dict]:
+def overdue_cases(
+    user, *, states: list[str] | None = None, today: dt.date | None = None, limit: int | None = None
+) -> list[dict]:
     """Open steps past their due date in the user's scope, most days late first: dicts with the case's
     id, number, head name, village name, state, due and days late (the filter is set-based). With
     ``limit``, the cases whose step started earliest are taken first."""
@@ -126,10 +140,16 @@ def overdue_cases(user, *, states: list[str] | None = None, today: dt.date | Non
     if limit is not None:
         qs = qs.order_by(Coalesce("elimination_proposed_on", "discovered_on"), "id")[:limit]
     rows = []
-    for row in qs.values("id", "number", "state", "discovered_on", "elimination_proposed_on",
-                         "household__head_name", "village__name"):
-        due = due_of(state=row["state"], discovered_on=row["discovered_on"],
-                     elimination_proposed_on=row["elimination_proposed_on"], standards=standards, today=today)
+    for row in qs.values(
+        "id", "number", "state", "discovered_on", "elimination_proposed_on", "household__head_name", "village__name"
+    ):
+        due = due_of(
+            state=row["state"],
+            discovered_on=row["discovered_on"],
+            elimination_proposed_on=row["elimination_proposed_on"],
+            standards=standards,
+            today=today,
+        )
         rows.append({**row, "due": due.due, "overdue_days": due.overdue_days})
     return sorted(rows, key=lambda r: -r["overdue_days"])
 
@@ -158,8 +178,9 @@ def applications_inbox(user) -> QuerySet[Application]:
     return scope.scoped(user, Application).filter(status=ApplicationStatus.RECEIVED).select_related("village")
 
 
-def case_filter(user, *, kind: str = "", risk_type: str = "", state: str = "", region=None, overdue: bool = False,
-                q: str = "") -> QuerySet[MonitoringCase]:
+def case_filter(
+    user, *, kind: str = "", risk_type: str = "", state: str = "", region=None, overdue: bool = False, q: str = ""
+) -> QuerySet[MonitoringCase]:
     qs = cases(user)
     if kind:
         qs = qs.filter(kind=kind)

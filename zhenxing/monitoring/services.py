@@ -1,13 +1,14 @@
 """Every write of the monitoring module. Each function takes the acting user (keyword-only),
 validates, owns its transaction, and leaves an audit trail. ``case_transition`` is the only way a
 case changes state; it does what ``workflow.TRANSITIONS`` says and nothing else."""
+
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,10 +23,27 @@ from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Member, MemberStatus, MonitoringKind
 
 from . import rules, workflow
+from .models import (
+    RISK_TYPES,
+    Application,
+    ApplicationStatus,
+    CaseEvent,
+    CaseSource,
+    Channel,
+    Coping,
+    ElimWay,
+    Evidence,
+    EvidenceKind,
+    Helper,
+    Measure,
+    MeasureStatus,
+    MonitoringCase,
+    PublicAttempt,
+    Visit,
+    YearStandard,
+    measure_category_code,
+)
 from .workflow import risk_codes
-from .models import (RISK_TYPES, Application, ApplicationStatus, CaseEvent, CaseSource, Channel, Coping, ElimWay,
-                     Evidence, EvidenceKind, Helper, Measure, MeasureStatus, MonitoringCase, PublicAttempt, Visit,
-                     YearStandard, measure_category_code)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # extension -> (content type, magic prefixes)
@@ -63,26 +81,55 @@ def _today() -> dt.date:
 # A line department raises alerts (screening) but does not open cases itself.
 CASE_OPENERS = frozenset(Role) - {Role.DEPARTMENT_STAFF, Role.INSPECTOR}
 WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
-WRITE_RULES = scope.write_rules({
-    "monitoring.case.create": scope.WriteRule(roles=CASE_OPENERS, refusal="行业部门账户不能新建监测案件，请通过部门预警推送"),
-    "monitoring.case.transition": scope.WriteRule(system=False),
-    "monitoring.case.help": scope.WriteRule(roles=frozenset(WRITER_ROLES), system=False,
-                                            refusal="只有村、乡镇、县级工作人员可以登记帮扶信息"),
-    "monitoring.helper.create": scope.WriteRule(roles=frozenset(WRITER_ROLES), system=False,
-                                                refusal="只有村、乡镇、县级工作人员可以登记帮扶责任人"),
-    "monitoring.standard.set": scope.WriteRule(roles=frozenset({Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}),
-                                               system=False, refusal="年度监测标准由地区管理员设置"),
-    "monitoring.application.handle": scope.WriteRule(roles=frozenset({Role.VILLAGE_CADRE}), system=False,
-                                                     refusal="自主申报由村级受理"),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "monitoring.case.create": scope.WriteRule(
+            roles=CASE_OPENERS, refusal="行业部门账户不能新建监测案件，请通过部门预警推送"
+        ),
+        "monitoring.case.transition": scope.WriteRule(system=False),
+        "monitoring.case.help": scope.WriteRule(
+            roles=frozenset(WRITER_ROLES), system=False, refusal="只有村、乡镇、县级工作人员可以登记帮扶信息"
+        ),
+        "monitoring.helper.create": scope.WriteRule(
+            roles=frozenset(WRITER_ROLES), system=False, refusal="只有村、乡镇、县级工作人员可以登记帮扶责任人"
+        ),
+        "monitoring.standard.set": scope.WriteRule(
+            roles=frozenset({Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}),
+            system=False,
+            refusal="年度监测标准由地区管理员设置",
+        ),
+        "monitoring.application.handle": scope.WriteRule(
+            roles=frozenset({Role.VILLAGE_CADRE}), system=False, refusal="自主申报由村级受理"
+        ),
+    }
+)
 
 
-def _event(*, case, actor, transition: str, label: str, to_state: str = "", on: dt.date, decision: str = "",
-           reason: str = "", data: dict | None = None) -> CaseEvent:
+def _event(
+    *,
+    case,
+    actor,
+    transition: str,
+    label: str,
+    to_state: str = "",
+    on: dt.date,
+    decision: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
     """An act on the case that is not a step (opening, helper, measure, visit): the timeline row and
     the audit event, written by the one transition engine."""
-    return workflow.MACHINE.record(actor=actor, obj=case, code=transition, label=label, target=to_state,
-                                   reason=reason, on=on, decision=decision, data=data or {}).history
+    return workflow.MACHINE.record(
+        actor=actor,
+        obj=case,
+        code=transition,
+        label=label,
+        target=to_state,
+        reason=reason,
+        on=on,
+        decision=decision,
+        data=data or {},
+    ).history
 
 
 def _new_number(prefix: str, model, field: str) -> str:
@@ -105,9 +152,19 @@ def _clean_risks(risk_types: Iterable[str]) -> list[str]:
 
 # --- discovery -------------------------------------------------------------------------------
 
-def case_discover(*, actor, household: Household, channel: str, risk_types: list[str], description: str = "",
-                  source_ref: str = "", discovered_on: dt.date | None = None, source_label: str = "",
-                  source_flags: Iterable[str] = ()) -> MonitoringCase:
+
+def case_discover(
+    *,
+    actor,
+    household: Household,
+    channel: str,
+    risk_types: list[str],
+    description: str = "",
+    source_ref: str = "",
+    discovered_on: dt.date | None = None,
+    source_label: str = "",
+    source_flags: Iterable[str] = (),
+) -> MonitoringCase:
     """Open a monitoring case (发现) for a household. ``actor`` None only for a villager's own
     application from the public page. Raises ValidationError when the household has an open case.
     With ``source_ref`` the signal heads the case's discovery list (``CaseSource``), with the
@@ -125,23 +182,47 @@ def case_discover(*, actor, household: Household, channel: str, risk_types: list
     try:
         with transaction.atomic(), acting(actor):
             case = MonitoringCase.objects.create(
-                number=_new_number("JC", MonitoringCase, "number"), household=household, village=household.village,
-                channel=channel, source_ref=source_ref, description=description, state="discovered",
-                risk_types=codes, risk_codes=risk_codes(codes), discovered_on=on, step_since=on, created_by=actor)
-            _event(case=case, actor=actor, transition="discover", label="发现登记", to_state="discovered", on=on,
-                   decision=str(Channel(channel).label), reason=description,
-                   data={"channel": channel, "source_ref": source_ref, "risk_types": codes})
+                number=_new_number("JC", MonitoringCase, "number"),
+                household=household,
+                village=household.village,
+                channel=channel,
+                source_ref=source_ref,
+                description=description,
+                state="discovered",
+                risk_types=codes,
+                risk_codes=risk_codes(codes),
+                discovered_on=on,
+                step_since=on,
+                created_by=actor,
+            )
+            _event(
+                case=case,
+                actor=actor,
+                transition="discover",
+                label="发现登记",
+                to_state="discovered",
+                on=on,
+                decision=str(Channel(channel).label),
+                reason=description,
+                data={"channel": channel, "source_ref": source_ref, "risk_types": codes},
+            )
             if source_ref:
-                CaseSource.objects.create(case=case, source_ref=source_ref[:64], actor=actor, added_on=on,
-                                          label=(source_label or str(Channel(channel).label))[:200],
-                                          flags=list(source_flags))
+                CaseSource.objects.create(
+                    case=case,
+                    source_ref=source_ref[:64],
+                    actor=actor,
+                    added_on=on,
+                    label=(source_label or str(Channel(channel).label))[:200],
+                    flags=list(source_flags),
+                )
     except IntegrityError:
         raise ValidationError("该户已有未办结的监测案件，不能重复登记") from None
     return case
 
 
-def case_source_attach(*, actor, case: MonitoringCase, source_ref: str, label: str, flags: Iterable[str] = (),
-                       note: str = "") -> CaseSource:
+def case_source_attach(
+    *, actor, case: MonitoringCase, source_ref: str, label: str, flags: Iterable[str] = (), note: str = ""
+) -> CaseSource:
     """A later signal on a household that already has an open case joins the case's discovery list
     (an alert attached instead of a second case): a ``CaseSource`` row and a timeline entry."""
     scope.require_write(actor, case, "monitoring.case.help")
@@ -153,10 +234,19 @@ def case_source_attach(*, actor, case: MonitoringCase, source_ref: str, label: s
         raise ValidationError(f"该来源已并入监测案件 {case.number}")
     on = _today()
     with transaction.atomic(), acting(actor):
-        source = CaseSource.objects.create(case=case, source_ref=source_ref[:64], label=label[:200], flags=list(flags),
-                                           added_on=on, actor=actor)
-        _event(case=case, actor=actor, transition="attach_source", label="并入发现来源", on=on, decision=label[:64],
-               reason=note, data={"source_ref": source_ref, "flags": list(flags)})
+        source = CaseSource.objects.create(
+            case=case, source_ref=source_ref[:64], label=label[:200], flags=list(flags), added_on=on, actor=actor
+        )
+        _event(
+            case=case,
+            actor=actor,
+            transition="attach_source",
+            label="并入发现来源",
+            on=on,
+            decision=label[:64],
+            reason=note,
+            data={"source_ref": source_ref, "flags": list(flags)},
+        )
     return source
 
 
@@ -166,6 +256,7 @@ def case_open_for(household: Household) -> MonitoringCase | None:
 
 
 # --- the state machine -----------------------------------------------------------------------
+
 
 def _parse_date(value, label: str) -> dt.date | None:
     if value in (None, ""):
@@ -203,8 +294,11 @@ def _normalise(t: workflow.Transition, data: dict) -> dict:
         elif name in {"authorisation_signed", "fast_track", "accept_warnings"}:
             value = value in (True, "true", "on", "1", 1, "yes")
         elif name in {"risk_types", "resolved_risks"}:
-            value = [str(v) for v in (value or [])] if isinstance(value, (list, tuple)) else (
-                [v for v in str(value).split(",") if v] if value else [])
+            value = (
+                [str(v) for v in (value or [])]
+                if isinstance(value, (list, tuple))
+                else ([v for v in str(value).split(",") if v] if value else [])
+            )
         elif isinstance(value, str):
             value = value.strip()
         if name in t.required and (value is None or value is False or value == "" or value == []):
@@ -228,8 +322,15 @@ def transition_check(*, actor, case: MonitoringCase, name: str) -> workflow.Tran
     return workflow.MACHINE.check(actor=actor, obj=case, code=name)
 
 
-def case_transition(*, actor, case: MonitoringCase, name: str, version: int, data: dict | None = None,
-                    files: Iterable[tuple[str, object]] = ()) -> MonitoringCase:
+def case_transition(
+    *,
+    actor,
+    case: MonitoringCase,
+    name: str,
+    version: int,
+    data: dict | None = None,
+    files: Iterable[tuple[str, object]] = (),
+) -> MonitoringCase:
     """Take one step of the procedure. ``version`` is the case version the actor saw: when someone
     else acted in between, ConcurrentChange is raised and nothing is written.
     ``files``: (kind, uploaded file) pairs stored as evidence of this step."""
@@ -247,8 +348,16 @@ def case_transition(*, actor, case: MonitoringCase, name: str, version: int, dat
     for kind, f in files:
         _check_file(kind, f)
     with transaction.atomic():
-        move = workflow.MACHINE.apply(actor=actor, obj=case, code=name, reason=clean.get("reason") or "",
-                                      version=version, data=clean, ctx=ctx, on=on)
+        move = workflow.MACHINE.apply(
+            actor=actor,
+            obj=case,
+            code=name,
+            reason=clean.get("reason") or "",
+            version=version,
+            data=clean,
+            ctx=ctx,
+            on=on,
+        )
         with acting(actor):
             for kind, f in files:
                 _store_file(case=case, kind=kind, f=f, actor=actor, event=move.history)
@@ -256,6 +365,7 @@ def case_transition(*, actor, case: MonitoringCase, name: str, version: int, dat
 
 
 # --- evidence files --------------------------------------------------------------------------
+
 
 def _check_file(kind: str, f) -> str:
     if kind not in KIND_EXTENSIONS:
@@ -281,8 +391,16 @@ def _check_file(kind: str, f) -> str:
 def _store_file(*, case, kind, f, actor, event=None, visit=None) -> Evidence:
     content_type = _check_file(kind, f)
     ext = f.name.rsplit(".", 1)[-1].lower()
-    evidence = Evidence(case=case, event=event, visit=visit, kind=kind, original_name=f.name[:200],
-                        content_type=content_type, size=f.size, uploaded_by=actor)
+    evidence = Evidence(
+        case=case,
+        event=event,
+        visit=visit,
+        kind=kind,
+        original_name=f.name[:200],
+        content_type=content_type,
+        size=f.size,
+        uploaded_by=actor,
+    )
     evidence.file.save(f"{case.number}-{secrets.token_hex(8)}.{ext}", f, save=False)
     evidence.save()
     return evidence
@@ -296,6 +414,7 @@ def evidence_add(*, actor, case: MonitoringCase, kind: str, f) -> Evidence:
 
 # --- helpers, measures, visits ---------------------------------------------------------------
 
+
 def _require_help_allowed(case, status: str = MeasureStatus.PLANNED) -> None:
     if not case.is_open:
         raise ValidationError("案件已办结，不能再登记帮扶信息")
@@ -305,16 +424,16 @@ def _require_help_allowed(case, status: str = MeasureStatus.PLANNED) -> None:
         raise ValidationError("尚未纳入监测，措施只能登记为“计划”；突发严重困难户可“先帮扶后认定”")
 
 
-def helper_create(*, actor, village, name: str, unit: str, position: str = "", phone: str = "",
-                  user=None) -> Helper:
+def helper_create(*, actor, village, name: str, unit: str, position: str = "", phone: str = "", user=None) -> Helper:
     scope.require_write(actor, village, "monitoring.helper.create")
     if village.level != "village":
         raise ValidationError({"village": ["帮扶责任人须明确负责的村"]})
     if not name.strip() or not unit.strip():
         raise ValidationError({"name": ["请填写姓名和工作单位"]})
     with transaction.atomic(), acting(actor):
-        return Helper.objects.create(village=village, name=name.strip(), unit=unit.strip(), position=position,
-                                     phone=phone, user=user)
+        return Helper.objects.create(
+            village=village, name=name.strip(), unit=unit.strip(), position=position, phone=phone, user=user
+        )
 
 
 def case_assign_helper(*, actor, case: MonitoringCase, helper: Helper) -> MonitoringCase:
@@ -325,14 +444,31 @@ def case_assign_helper(*, actor, case: MonitoringCase, helper: Helper) -> Monito
     with transaction.atomic(), acting(actor):
         audited_update(MonitoringCase.objects.filter(pk=case.pk), helper=helper, updated_at=timezone.now())
         case.refresh_from_db()
-        _event(case=case, actor=actor, transition="assign_helper", label="明确帮扶责任人", on=_today(),
-               decision=str(helper), data={"helper": helper.pk})
+        _event(
+            case=case,
+            actor=actor,
+            transition="assign_helper",
+            label="明确帮扶责任人",
+            on=_today(),
+            decision=str(helper),
+            data={"helper": helper.pk},
+        )
     return case
 
 
-def measure_add(*, actor, case: MonitoringCase, category: str, content: str, unit: str, person: str,
-                start_on: dt.date, end_on: dt.date | None = None, amount=Decimal("0"),
-                status: str = MeasureStatus.PLANNED) -> Measure:
+def measure_add(
+    *,
+    actor,
+    case: MonitoringCase,
+    category: str,
+    content: str,
+    unit: str,
+    person: str,
+    start_on: dt.date,
+    end_on: dt.date | None = None,
+    amount=Decimal("0"),
+    status: str = MeasureStatus.PLANNED,
+) -> Measure:
     """``category``: the national code (100A39–100A52); the former English slugs are accepted too."""
     scope.require_write(actor, case, "monitoring.case.help")
     errors = {}
@@ -352,12 +488,28 @@ def measure_add(*, actor, case: MonitoringCase, category: str, content: str, uni
     money = _parse_money(amount, "amount") or Decimal("0")
     _require_help_allowed(case, status)
     with transaction.atomic(), acting(actor):
-        measure = Measure.objects.create(case=case, category=category, content=content.strip(), unit=unit.strip(),
-                                         person=person.strip(), start_on=start_on, end_on=end_on, amount=money,
-                                         status=status, created_by=actor)
-        _event(case=case, actor=actor, transition="measure", label="登记帮扶措施", on=_today(),
-               decision=measure.category_display, reason=measure.content,
-               data={"measure": measure.pk, "status": status, "amount": money})
+        measure = Measure.objects.create(
+            case=case,
+            category=category,
+            content=content.strip(),
+            unit=unit.strip(),
+            person=person.strip(),
+            start_on=start_on,
+            end_on=end_on,
+            amount=money,
+            status=status,
+            created_by=actor,
+        )
+        _event(
+            case=case,
+            actor=actor,
+            transition="measure",
+            label="登记帮扶措施",
+            on=_today(),
+            decision=measure.category_display,
+            reason=measure.content,
+            data={"measure": measure.pk, "status": status, "amount": money},
+        )
     return measure
 
 
@@ -370,13 +522,28 @@ def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
     with transaction.atomic(), acting(actor):
         measure.status = status
         measure.save(update_fields=["status"])
-        _event(case=case, actor=actor, transition="measure_status", label="更新措施进展", on=_today(),
-               decision=measure.get_status_display(), reason=str(measure), data={"measure": measure.pk})
+        _event(
+            case=case,
+            actor=actor,
+            transition="measure_status",
+            label="更新措施进展",
+            on=_today(),
+            decision=measure.get_status_display(),
+            reason=str(measure),
+            data={"measure": measure.pk},
+        )
     return measure
 
 
-def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_capita_income=None,
-              files: Iterable[tuple[str, object]] = ()) -> Visit:
+def visit_add(
+    *,
+    actor,
+    case: MonitoringCase,
+    date: dt.date,
+    changes: str,
+    per_capita_income=None,
+    files: Iterable[tuple[str, object]] = (),
+) -> Visit:
     scope.require_write(actor, case, "monitoring.case.help")
     if not (case.state in workflow.MONITORED_STATES or (case.fast_track and case.is_open)):
         raise ValidationError("纳入监测（或先帮扶后认定）后方可登记走访")
@@ -390,20 +557,41 @@ def visit_add(*, actor, case: MonitoringCase, date: dt.date, changes: str, per_c
         _check_file(kind, f)
     helper = Helper.objects.filter(user=actor, village=case.village).first() or case.helper
     with transaction.atomic(), acting(actor):
-        visit = Visit.objects.create(case=case, date=date, helper=helper, changes=changes.strip(),
-                                     per_capita_income=income, recorded_by=actor)
+        visit = Visit.objects.create(
+            case=case, date=date, helper=helper, changes=changes.strip(), per_capita_income=income, recorded_by=actor
+        )
         for kind, f in files:
             _store_file(case=case, kind=kind, f=f, actor=actor, visit=visit)
-        _event(case=case, actor=actor, transition="visit", label="走访", on=date, reason=visit.changes,
-               data={"visit": visit.pk, "per_capita_income": income})
+        _event(
+            case=case,
+            actor=actor,
+            transition="visit",
+            label="走访",
+            on=date,
+            reason=visit.changes,
+            data={"visit": visit.pk, "per_capita_income": income},
+        )
     return visit
 
 
 # --- yearly standard -------------------------------------------------------------------------
 
-STANDARD_FIELDS = ("threshold", "reference_income", "decision_days", "decision_unit", "home_check_days",
-                   "home_check_unit", "posting_days", "posting_unit", "stable_months", "visit_interval_days",
-                   "visit_interval_unit", "income_collection_closes", "is_demo", "note")
+STANDARD_FIELDS = (
+    "threshold",
+    "reference_income",
+    "decision_days",
+    "decision_unit",
+    "home_check_days",
+    "home_check_unit",
+    "posting_days",
+    "posting_unit",
+    "stable_months",
+    "visit_interval_days",
+    "visit_interval_unit",
+    "income_collection_closes",
+    "is_demo",
+    "note",
+)
 
 
 def standard_save(*, actor, year: int, **fields) -> YearStandard:
@@ -432,6 +620,7 @@ def standard_save(*, actor, year: int, **fields) -> YearStandard:
 
 # --- self-application (public) ---------------------------------------------------------------
 
+
 def _rate_check(kind: str, *, ip: str | None, id_hash: str = "") -> None:
     now = timezone.now()
     for (k, key), (limit, window) in RATE_LIMITS.items():
@@ -446,8 +635,9 @@ def _rate_check(kind: str, *, ip: str | None, id_hash: str = "") -> None:
             raise RateLimited("该身份证号今日已提交过申请，请勿重复提交；如需补充情况请联系村委会或拨打12317")
 
 
-def application_submit(*, name: str, phone: str, id_number: str, village, risk_type: str, description: str,
-                       ip: str | None) -> Application:
+def application_submit(
+    *, name: str, phone: str, id_number: str, village, risk_type: str, description: str, ip: str | None
+) -> Application:
     """A villager's own application: validated, rate limited per address and per ID number, stored,
     and placed in the village's inbox (as a new case when the applicant's household is registered)."""
     _rate_check("apply", ip=ip)
@@ -477,14 +667,32 @@ def application_submit(*, name: str, phone: str, id_number: str, village, risk_t
     with transaction.atomic():
         PublicAttempt.objects.create(kind="apply", ip=None, id_hash=digest)
         application = Application.objects.create(
-            reference=_new_number("SQ", Application, "reference"), name=name, phone=phone, id_hash=digest,
-            id_masked=idnumber.mask(number), village=village, risk_type=risk_type, description=description)
-        member = Member.objects.filter(id_hash=digest, status=MemberStatus.ACTIVE,
-                                       household__village=village).select_related("household").first()
-        if member is not None and not MonitoringCase.objects.filter(
-                household=member.household, state__in=workflow.OPEN_STATES).exists():
-            case = case_discover(actor=None, household=member.household, channel=Channel.SELF_APPLICATION,
-                                 risk_types=[risk_type], description=description, source_ref=application.reference)
+            reference=_new_number("SQ", Application, "reference"),
+            name=name,
+            phone=phone,
+            id_hash=digest,
+            id_masked=idnumber.mask(number),
+            village=village,
+            risk_type=risk_type,
+            description=description,
+        )
+        member = (
+            Member.objects.filter(id_hash=digest, status=MemberStatus.ACTIVE, household__village=village)
+            .select_related("household")
+            .first()
+        )
+        if (
+            member is not None
+            and not MonitoringCase.objects.filter(household=member.household, state__in=workflow.OPEN_STATES).exists()
+        ):
+            case = case_discover(
+                actor=None,
+                household=member.household,
+                channel=Channel.SELF_APPLICATION,
+                risk_types=[risk_type],
+                description=description,
+                source_ref=application.reference,
+            )
             application.case, application.status = case, ApplicationStatus.CASE
             application.save(update_fields=["case", "status"])
     return application
@@ -498,10 +706,15 @@ def application_convert(*, actor, application: Application, household: Household
     if household.village_id != application.village_id:
         raise ValidationError({"household": ["须选择申请人所在村的农户"]})
     with transaction.atomic(), acting(actor):
-        case = case_discover(actor=actor, household=household, channel=Channel.SELF_APPLICATION,
-                             risk_types=[application.risk_type], description=application.description,
-                             source_ref=application.reference,
-                             discovered_on=timezone.localtime(application.created_at).date())
+        case = case_discover(
+            actor=actor,
+            household=household,
+            channel=Channel.SELF_APPLICATION,
+            risk_types=[application.risk_type],
+            description=application.description,
+            source_ref=application.reference,
+            discovered_on=timezone.localtime(application.created_at).date(),
+        )
         application.case, application.status = case, ApplicationStatus.CASE
         application.save(update_fields=["case", "status"])
     return case

@@ -1,4 +1,5 @@
 """Pages of the monitoring module: thin — parse, call a service or selector, render."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -15,8 +16,16 @@ from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from . import exports, forms, postings, rules, selectors, services, workflow
-from .models import Application, ApplicationStatus, Evidence, Helper, Measure, MeasureStatus, MonitoringCase, \
-    YearStandard
+from .models import (
+    Application,
+    ApplicationStatus,
+    Evidence,
+    Helper,
+    Measure,
+    MeasureStatus,
+    MonitoringCase,
+    YearStandard,
+)
 
 PAGE = 50
 
@@ -38,6 +47,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 # --- case list and export --------------------------------------------------------------------
 
+
 @staff_view()
 def case_list(request):
     # ?region= first: a code outside the scope (or unknown, or above the user) answers 404 rather
@@ -47,9 +57,15 @@ def case_list(request):
     region = scope.region_param(request)
     form = forms.CaseFilterForm(request.GET or None, regions=scope.regions(request.user))
     f = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.case_filter(request.user, kind=f.get("kind", ""), risk_type=f.get("risk_type", ""),
-                               state=f.get("state", ""), region=region, overdue=bool(f.get("overdue")),
-                               q=f.get("q", ""))
+    qs = selectors.case_filter(
+        request.user,
+        kind=f.get("kind", ""),
+        risk_type=f.get("risk_type", ""),
+        state=f.get("state", ""),
+        region=region,
+        overdue=bool(f.get("overdue")),
+        q=f.get("q", ""),
+    )
     if request.GET.get("export") == "xlsx":
         return exports.cases_xlsx(request, qs, region=region or request.user.region)
     after = request.GET.get("after")  # keyset pagination on id (newest first)
@@ -62,22 +78,40 @@ def case_list(request):
         c.due_info = selectors.case_due(c, standards)
     next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
     can_discover = request.user.role == Role.VILLAGE_CADRE
-    return render(request, "monitoring/case_list.html", {"form": form, "cases": rows[:PAGE], "next_after": next_after,
-                                                         "total": qs.count(), "can_discover": can_discover,
-                                                         "region_filter": region})
+    return render(
+        request,
+        "monitoring/case_list.html",
+        {
+            "form": form,
+            "cases": rows[:PAGE],
+            "next_after": next_after,
+            "total": qs.count(),
+            "can_discover": can_discover,
+            "region_filter": region,
+        },
+    )
 
 
 @staff_view(roles={Role.VILLAGE_CADRE})
 def case_new(request):
-    households = (scope.scoped(request.user, Household).select_related("village")
-                  .exclude(monitoring_cases__state__in=workflow.OPEN_STATES).order_by("village__code", "number"))
+    households = (
+        scope.scoped(request.user, Household)
+        .select_related("village")
+        .exclude(monitoring_cases__state__in=workflow.OPEN_STATES)
+        .order_by("village__code", "number")
+    )
     form = forms.DiscoverForm(request.POST or None, households=households)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            case = services.case_discover(actor=request.user, household=d["household"], channel=d["channel"],
-                                          risk_types=d["risk_types"], description=d["description"],
-                                          discovered_on=d["discovered_on"])
+            case = services.case_discover(
+                actor=request.user,
+                household=d["household"],
+                channel=d["channel"],
+                risk_types=d["risk_types"],
+                description=d["description"],
+                discovered_on=d["discovered_on"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -87,6 +121,7 @@ def case_new(request):
 
 
 # --- case detail and its actions -------------------------------------------------------------
+
 
 def _detail_context(request, case, forms_by_name=None):
     user = request.user
@@ -102,14 +137,21 @@ def _detail_context(request, case, forms_by_name=None):
             evidence_preview = _elimination_preview(case, standard_now)
     writer = scope.can_write(user, case, "monitoring.case.help") and case.is_open and case.state != "discovered"
     return {
-        "case": case, "household": case.household, "due": selectors.case_due(case, standards),
-        "standard": standard, "actions": actions, "events": case.events.select_related("actor").prefetch_related("evidence"),
-        "measures": case.measures.all(), "visits": case.visits.select_related("helper").prefetch_related("evidence")[:20],
+        "case": case,
+        "household": case.household,
+        "due": selectors.case_due(case, standards),
+        "standard": standard,
+        "actions": actions,
+        "events": case.events.select_related("actor").prefetch_related("evidence"),
+        "measures": case.measures.all(),
+        "visits": case.visits.select_related("helper").prefetch_related("evidence")[:20],
         "evidence": case.evidence.filter(event__isnull=True, visit__isnull=True),
         "members": case.household.members.filter(status="active"),
-        "writer": writer, "measure_form": forms.MeasureForm(prefix="m"),
+        "writer": writer,
+        "measure_form": forms.MeasureForm(prefix="m"),
         "helper_form": forms.HelperAssignForm(helpers=Helper.objects.filter(village=case.village, active=True)),
-        "evidence_form": forms.EvidenceForm(prefix="e"), "elimination": evidence_preview,
+        "evidence_form": forms.EvidenceForm(prefix="e"),
+        "elimination": evidence_preview,
         "measure_statuses": MeasureStatus.choices,
         "can_visit": writer and (case.state in workflow.MONITORED_STATES or case.fast_track),
     }
@@ -192,7 +234,11 @@ def case_measure(request, case):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.error(request, "帮扶措施填写不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items() if k in form.fields))
+        messages.error(
+            request,
+            "帮扶措施填写不完整："
+            + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items() if k in form.fields),
+        )
     return redirect("monitoring:detail", pk=case.pk)
 
 
@@ -213,8 +259,9 @@ def case_evidence(request, case):
     form = forms.EvidenceForm(request.POST, request.FILES, prefix="e")
     if form.is_valid():
         try:
-            services.evidence_add(actor=request.user, case=case, kind=form.cleaned_data["kind"],
-                                  f=form.cleaned_data["file"])
+            services.evidence_add(
+                actor=request.user, case=case, kind=form.cleaned_data["kind"], f=form.cleaned_data["file"]
+            )
             messages.success(request, "已上传佐证材料。")
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
@@ -230,8 +277,14 @@ def case_visit(request, case):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.visit_add(actor=request.user, case=case, date=d["date"], changes=d["changes"],
-                               per_capita_income=d["per_capita_income"], files=[("photo", f) for f in d["photos"]])
+            services.visit_add(
+                actor=request.user,
+                case=case,
+                date=d["date"],
+                changes=d["changes"],
+                per_capita_income=d["per_capita_income"],
+                files=[("photo", f) for f in d["photos"]],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -242,17 +295,25 @@ def case_visit(request, case):
 
 @staff_view(model=Evidence)
 def evidence_file(request, evidence):
-    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
-                        filename=evidence.original_name, as_attachment=evidence.content_type == "application/pdf")
+    return FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        filename=evidence.original_name,
+        as_attachment=evidence.content_type == "application/pdf",
+    )
 
 
 # --- postings (公示) ---------------------------------------------------------------------------
 
+
 @staff_view()
 def posting_index(request):
-    villages = (scope.regions(request.user).filter(level=Level.VILLAGE)
-                .filter(pk__in=selectors.cases(request.user).filter(state__in=workflow.POSTING_STATES)
-                        .values("village")).order_by("code"))
+    villages = (
+        scope.regions(request.user)
+        .filter(level=Level.VILLAGE)
+        .filter(pk__in=selectors.cases(request.user).filter(state__in=workflow.POSTING_STATES).values("village"))
+        .order_by("code")
+    )
     return render(request, "monitoring/posting_index.html", {"villages": villages})
 
 
@@ -268,6 +329,7 @@ def posting_page(request, village):
 
 
 # --- yearly standard (prefecture admin) --------------------------------------------------------
+
 
 @staff_view()
 def standard_list(request):
@@ -293,6 +355,7 @@ def standard_list(request):
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 @staff_view()
 def helper_list(request):
     villages = scope.regions(request.user).filter(level=Level.VILLAGE).order_by("code")
@@ -306,11 +369,15 @@ def helper_list(request):
             messages.success(request, "已登记帮扶责任人。")
             return redirect("monitoring:helpers")
     helpers = scope.scoped(request.user, Helper).select_related("village").order_by("village__code", "name")[:500]
-    return render(request, "monitoring/helpers.html", {"helpers": helpers, "form": form,
-                                                       "can_add": scope.can_write(request.user, None, "monitoring.helper.create")})
+    return render(
+        request,
+        "monitoring/helpers.html",
+        {"helpers": helpers, "form": form, "can_add": scope.can_write(request.user, None, "monitoring.helper.create")},
+    )
 
 
 # --- self-applications inbox -------------------------------------------------------------------
+
 
 @staff_view()
 def application_list(request):
@@ -320,13 +387,18 @@ def application_list(request):
 
 @staff_view(model=Application)
 def application_detail(request, application):
-    households = scope.scoped(request.user, Household).filter(village=application.village).exclude(
-        monitoring_cases__state__in=workflow.OPEN_STATES).order_by("number")
+    households = (
+        scope.scoped(request.user, Household)
+        .filter(village=application.village)
+        .exclude(monitoring_cases__state__in=workflow.OPEN_STATES)
+        .order_by("number")
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "close":
-                services.application_close(actor=request.user, application=application,
-                                           note=request.POST.get("note", ""))
+                services.application_close(
+                    actor=request.user, application=application, note=request.POST.get("note", "")
+                )
                 messages.success(request, "已办结。")
             else:
                 household = households.filter(pk=request.POST.get("household") or 0).first()
@@ -341,5 +413,8 @@ def application_detail(request, application):
             _errors_to_messages(request, exc)
         return redirect("monitoring:application", pk=application.pk)
     can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
-    return render(request, "monitoring/application_detail.html",
-                  {"a": application, "households": households[:500] if can_act else [], "can_act": can_act})
+    return render(
+        request,
+        "monitoring/application_detail.html",
+        {"a": application, "households": households[:500] if can_act else [], "can_act": can_act},
+    )

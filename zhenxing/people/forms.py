@@ -1,4 +1,5 @@
 """Forms for the village ledgers; every choice list is limited to the user's data scope."""
+
 from __future__ import annotations
 
 from django import forms
@@ -39,16 +40,21 @@ class ScopedForm(forms.ModelForm):
     def __init__(self, *args, user, village=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             if isinstance(f, forms.DateField):
                 f.widget = DateInput()
         if "village" in self.fields:
             qs = villages(user)
-            self.fields["village"] = VillageChoice(queryset=qs, label=self.fields["village"].label,
-                                                   initial=qs.first() if qs.count() == 1 else None)
+            self.fields["village"] = VillageChoice(
+                queryset=qs, label=self.fields["village"].label, initial=qs.first() if qs.count() == 1 else None
+            )
         if "member" in self.fields:
-            qs = (scope.scoped(user, Member).filter(status=MemberStatus.ACTIVE).select_related("household")
-                  .order_by("household__number", "id"))
+            qs = (
+                scope.scoped(user, Member)
+                .filter(status=MemberStatus.ACTIVE)
+                .select_related("household")
+                .order_by("household__number", "id")
+            )
             if village is not None:
                 qs = qs.filter(household__village=village)
             self.fields["member"] = MemberChoice(queryset=qs, label=self.fields["member"].label)
@@ -107,8 +113,17 @@ class LabourExportForm(ScopedForm):
 class PairingForm(ScopedForm):
     class Meta:
         model = m.Pairing
-        fields = ["village", "partner", "partner_kind", "since", "committed_projects", "committed_money",
-                  "committed_jobs", "committed_purchases", "note"]
+        fields = [
+            "village",
+            "partner",
+            "partner_kind",
+            "since",
+            "committed_projects",
+            "committed_money",
+            "committed_jobs",
+            "committed_purchases",
+            "note",
+        ]
 
 
 class DeliveryForm(ScopedForm):
@@ -199,8 +214,7 @@ class RedeemForm(forms.Form):
 
     def __init__(self, *args, user, village, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = scope.scoped(user, m.StoreItem).filter(village=village, active=True,
-                                                                                stock__gt=0)
+        self.fields["item"].queryset = scope.scoped(user, m.StoreItem).filter(village=village, active=True, stock__gt=0)
 
 
 class RestockForm(forms.Form):

@@ -1,8 +1,8 @@
 """The module's main figures, defined once (core.modules.Indicator)."""
+
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -49,8 +49,13 @@ def _post_holders(region: Region, as_of: dt.date) -> IndicatorValue:
 def _spanning(holdings, on: dt.date) -> list[set[str]]:
     """The village paths of each person holding posts in more than one village on ``on``."""
     active = holdings.filter(selectors.active_on(on))
-    several = (active.order_by().values("member").annotate(n=Count("post__village", distinct=True))
-               .filter(n__gt=1).values("member"))
+    several = (
+        active.order_by()
+        .values("member")
+        .annotate(n=Count("post__village", distinct=True))
+        .filter(n__gt=1)
+        .values("member")
+    )
     paths: dict[int, set[str]] = {}
     for member, path in active.filter(member__in=several).values_list("member", "post__village__path").distinct():
         paths.setdefault(member, set()).add(path)
@@ -101,8 +106,10 @@ def _workshops_by_village(as_of: dt.date) -> dict[int, list[int]]:
 
 
 def _workshop_share_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    return {v: IndicatorValue(share(poor, workers), poor, workers)
-            for v, (poor, workers, _, _) in _workshops_by_village(as_of).items()}
+    return {
+        v: IndicatorValue(share(poor, workers), poor, workers)
+        for v, (poor, workers, _, _) in _workshops_by_village(as_of).items()
+    }
 
 
 def _workshops_below(region: Region, as_of: dt.date) -> IndicatorValue:
@@ -124,20 +131,34 @@ def _pairings_url(region: Region, as_of: dt.date | None = None) -> str:
 def _pairing_delivery(region: Region, as_of: dt.date) -> IndicatorValue:
     pairings = m.Pairing.objects.filter(_in(region, "village"), since__lte=as_of)
     committed = pairings.aggregate(s=Sum("committed_money"))["s"] or Decimal("0")
-    delivered = (m.Delivery.objects.filter(pairing__in=pairings.values("pk"), kind=m.DeliveryKind.MONEY,
-                                           date__lte=as_of).aggregate(s=Sum("amount"))["s"] or Decimal("0"))
+    delivered = m.Delivery.objects.filter(
+        pairing__in=pairings.values("pk"), kind=m.DeliveryKind.MONEY, date__lte=as_of
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
     return IndicatorValue(share(delivered, committed), delivered, committed, _pairings_url(region))
 
 
 def _pairing_delivery_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    committed = {r["village_id"]: r["s"] or Decimal("0") for r in m.Pairing.objects.filter(since__lte=as_of)
-                 .order_by().values("village_id").annotate(s=Sum("committed_money"))}
-    delivered = {r["pairing__village_id"]: r["s"] or Decimal("0") for r in m.Delivery.objects.filter(
-        pairing__since__lte=as_of, kind=m.DeliveryKind.MONEY, date__lte=as_of)
-        .order_by().values("pairing__village_id").annotate(s=Sum("amount"))}
+    committed = {
+        r["village_id"]: r["s"] or Decimal("0")
+        for r in m.Pairing.objects.filter(since__lte=as_of)
+        .order_by()
+        .values("village_id")
+        .annotate(s=Sum("committed_money"))
+    }
+    delivered = {
+        r["pairing__village_id"]: r["s"] or Decimal("0")
+        for r in m.Delivery.objects.filter(pairing__since__lte=as_of, kind=m.DeliveryKind.MONEY, date__lte=as_of)
+        .order_by()
+        .values("pairing__village_id")
+        .annotate(s=Sum("amount"))
+    }
     zero = Decimal("0")
-    return {v: IndicatorValue(share(delivered.get(v, zero), committed.get(v, zero)), delivered.get(v, zero),
-                              committed.get(v, zero)) for v in committed.keys() | delivered.keys()}
+    return {
+        v: IndicatorValue(
+            share(delivered.get(v, zero), committed.get(v, zero)), delivered.get(v, zero), committed.get(v, zero)
+        )
+        for v in committed.keys() | delivered.keys()
+    }
 
 
 def _cadre_days_url(region: Region, as_of: dt.date | None = None) -> str:
@@ -167,8 +188,9 @@ def _points_url(region: Region, as_of: dt.date | None = None) -> str:
 
 
 def _credited(as_of: dt.date):
-    return m.PointEntry.objects.filter(state=m.EntryState.CREDITED, credited_at__year=as_of.year,
-                                       credited_at__date__lte=as_of)
+    return m.PointEntry.objects.filter(
+        state=m.EntryState.CREDITED, credited_at__year=as_of.year, credited_at__date__lte=as_of
+    )
 
 
 def _points_credited(region: Region, as_of: dt.date) -> IndicatorValue:
@@ -183,28 +205,74 @@ def _points_credited_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
 
 
 INDICATORS = [
-    Indicator("people.post_poor_holders", "公益岗位脱贫人口在岗人数",
-              "当日在岗的脱贫户成员人数（去重）；与上年同日相比下降时预警", "人",
-              ("people.PostHolding", "registry.Household"), _post_holders, by_region=_post_holders_by_region,
-              rollup="sum", evidence=_posts_url),
-    Indicator("people.workshop_poor_share", "帮扶车间脱贫劳动力占比",
-              "当日在岗的脱贫户成员人数 ÷ 当日在岗务工人数（全部帮扶车间）", "%",
-              ("people.WorkshopWorker", "registry.Household"), _workshop_share,
-              by_region=_workshop_share_by_region, rollup="ratio", evidence=_workshops_url),
-    Indicator("people.workshops_below_share", "脱贫劳动力占比低于县定要求的帮扶车间数",
-              "车间当日脱贫劳动力占比 < 所在县当年要求（people.CountySetting）的车间个数", "个",
-              ("people.WorkshopWorker", "people.CountySetting"), _workshops_below, higher_is_better=False,
-              by_region=_workshops_below_by_region, rollup="sum", evidence=_workshops_below_url),
-    Indicator("people.pairing_money_delivered", "百企兴百村资金兑现率",
-              "截至当日已兑现资金 ÷ 结对承诺资金", "%", ("people.Pairing", "people.Delivery"), _pairing_delivery,
-              by_region=_pairing_delivery_by_region, rollup="ratio", evidence=_pairings_url),
-    Indicator("people.cadres_below_days", "在村天数不足的驻村干部人数",
-              "当年截至当日在村天数 < 县定每年天数 × 当年在岗天数 ÷ 全年天数（向下取整）的驻村干部人数", "人",
-              ("people.WorkLog", "people.CountySetting"), _cadres_below, higher_is_better=False,
-              by_region=_cadres_below_by_region, rollup="sum", evidence=_cadre_days_url),
-    Indicator("people.points_credited", "积分入账分值",
-              "当年截至当日经确认、公示后入账的积分合计（扣分为负）", "分", ("people.PointEntry",), _points_credited,
-              by_region=_points_credited_by_region, rollup="sum", evidence=_points_url),
+    Indicator(
+        "people.post_poor_holders",
+        "公益岗位脱贫人口在岗人数",
+        "当日在岗的脱贫户成员人数（去重）；与上年同日相比下降时预警",
+        "人",
+        ("people.PostHolding", "registry.Household"),
+        _post_holders,
+        by_region=_post_holders_by_region,
+        rollup="sum",
+        evidence=_posts_url,
+    ),
+    Indicator(
+        "people.workshop_poor_share",
+        "帮扶车间脱贫劳动力占比",
+        "当日在岗的脱贫户成员人数 ÷ 当日在岗务工人数（全部帮扶车间）",
+        "%",
+        ("people.WorkshopWorker", "registry.Household"),
+        _workshop_share,
+        by_region=_workshop_share_by_region,
+        rollup="ratio",
+        evidence=_workshops_url,
+    ),
+    Indicator(
+        "people.workshops_below_share",
+        "脱贫劳动力占比低于县定要求的帮扶车间数",
+        "车间当日脱贫劳动力占比 < 所在县当年要求（people.CountySetting）的车间个数",
+        "个",
+        ("people.WorkshopWorker", "people.CountySetting"),
+        _workshops_below,
+        higher_is_better=False,
+        by_region=_workshops_below_by_region,
+        rollup="sum",
+        evidence=_workshops_below_url,
+    ),
+    Indicator(
+        "people.pairing_money_delivered",
+        "百企兴百村资金兑现率",
+        "截至当日已兑现资金 ÷ 结对承诺资金",
+        "%",
+        ("people.Pairing", "people.Delivery"),
+        _pairing_delivery,
+        by_region=_pairing_delivery_by_region,
+        rollup="ratio",
+        evidence=_pairings_url,
+    ),
+    Indicator(
+        "people.cadres_below_days",
+        "在村天数不足的驻村干部人数",
+        "当年截至当日在村天数 < 县定每年天数 × 当年在岗天数 ÷ 全年天数（向下取整）的驻村干部人数",
+        "人",
+        ("people.WorkLog", "people.CountySetting"),
+        _cadres_below,
+        higher_is_better=False,
+        by_region=_cadres_below_by_region,
+        rollup="sum",
+        evidence=_cadre_days_url,
+    ),
+    Indicator(
+        "people.points_credited",
+        "积分入账分值",
+        "当年截至当日经确认、公示后入账的积分合计（扣分为负）",
+        "分",
+        ("people.PointEntry",),
+        _points_credited,
+        by_region=_points_credited_by_region,
+        rollup="sum",
+        evidence=_points_url,
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ recorded it are kept in ``CaseStep`` (insert-only). The case's states are data i
 two people acting on one case at once are serialised by the transition engine (row lock and
 version check).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,9 @@ def step_append(*, actor, power: Power, name: str, actor_name: str, time_limit_d
         raise ValidationError("请填写环节名称和责任主体")
     with transaction.atomic(), acting(actor):
         last = power.steps.aggregate(n=Max("order"))["n"] or 0
-        return PowerStep.objects.create(power=power, order=last + 1, name=name.strip(), actor=actor_name.strip(),
-                                        time_limit_days=time_limit_days)
+        return PowerStep.objects.create(
+            power=power, order=last + 1, name=name.strip(), actor=actor_name.strip(), time_limit_days=time_limit_days
+        )
 
 
 def case_open(*, actor, power: Power, title: str, applicant: str = "", opened: dt.date | None = None) -> PowerCase:
@@ -52,12 +54,26 @@ def case_open(*, actor, power: Power, title: str, applicant: str = "", opened: d
     if not title.strip():
         raise ValidationError({"title": ["请填写事项名称"]})
     with transaction.atomic(), acting(actor):
-        return PowerCase.objects.create(power=power, title=title.strip(), applicant=applicant,
-                                        opened=opened or timezone.localdate(), opened_by=actor)
+        return PowerCase.objects.create(
+            power=power,
+            title=title.strip(),
+            applicant=applicant,
+            opened=opened or timezone.localdate(),
+            opened_by=actor,
+        )
 
 
-def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, done_on: dt.date, note: str = "",
-                     version: int | None = None, request=None) -> PowerCase:
+def case_step_record(
+    *,
+    actor,
+    case: PowerCase,
+    step: PowerStep,
+    done_by: str,
+    done_on: dt.date,
+    note: str = "",
+    version: int | None = None,
+    request=None,
+) -> PowerCase:
     """Record that ``step`` of ``case`` was done by ``done_by`` on ``done_on``; it must be the next step."""
     require_current(version, case.version, "该事项已被他人办理，请刷新后重试")
     scope.require_write(actor, case, "people.list.write")
@@ -67,8 +83,9 @@ def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, d
         raise ValidationError("该步骤不属于此权力事项")
     expected = next_step(case)
     if expected is None or step.order != expected.order:
-        raise ValidationError(f"须按流程办理：下一步为第{expected.order}步「{expected.name}」" if expected
-                              else "该事项已无待办步骤")
+        raise ValidationError(
+            f"须按流程办理：下一步为第{expected.order}步「{expected.name}」" if expected else "该事项已无待办步骤"
+        )
     if not done_by.strip():
         raise ValidationError({"done_by": ["请填写办理人"]})
     if done_on > timezone.localdate():
@@ -78,8 +95,17 @@ def case_step_record(*, actor, case: PowerCase, step: PowerStep, done_by: str, d
     if done_on < floor:
         raise ValidationError({"done_on": [f"办理日期不能早于上一环节（{floor:%Y年%m月%d日}）"]})
     is_last = not case.power.steps.filter(order__gt=step.order).exists()
-    workflow.LIST_CASES.apply(actor=actor, obj=case, code="finish" if is_last else "step", version=version,
-                              step=step, done_by=done_by.strip(), done_on=done_on, note=note, request=request)
+    workflow.LIST_CASES.apply(
+        actor=actor,
+        obj=case,
+        code="finish" if is_last else "step",
+        version=version,
+        step=step,
+        done_by=done_by.strip(),
+        done_on=done_on,
+        note=note,
+        request=request,
+    )
     return case
 
 

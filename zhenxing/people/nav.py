@@ -10,6 +10,8 @@ ROLES = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VIL
 def items(user):
     if user.role not in ROLES:
         return []
-    return [NavItem("就业帮扶与乡村治理", reverse("people:home"), order=500),
-            NavItem("积分制", reverse("people:points"), order=510),
-            NavItem("小微权力清单", reverse("people:powers"), order=520)]
+    return [
+        NavItem("就业帮扶与乡村治理", reverse("people:home"), order=500),
+        NavItem("积分制", reverse("people:points"), order=510),
+        NavItem("小微权力清单", reverse("people:powers"), order=520),
+    ]

@@ -1,5 +1,6 @@
 """One page shape for every ledger (title, facts, sections of table + form), and the same sections
 as a government-style .xlsx (one sheet each, written by zhenxing.lib.xlsx)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,10 +74,27 @@ class Section:
         self.rows = [[c if isinstance(c, list) else [cell(c)] for c in row] for row in self.rows]
 
 
-def render_page(request, *, title: str, subtitle: str = "", facts=(), links=(), sections=(), export: bool = False,
-                template: str = "people/page.html", **extra):
-    ctx = {"title": title, "subtitle": subtitle, "facts": [(k, fmt(v) if not isinstance(v, str) else v) for k, v in facts],
-           "links": links, "sections": sections, "export": export, **extra}
+def render_page(
+    request,
+    *,
+    title: str,
+    subtitle: str = "",
+    facts=(),
+    links=(),
+    sections=(),
+    export: bool = False,
+    template: str = "people/page.html",
+    **extra,
+):
+    ctx = {
+        "title": title,
+        "subtitle": subtitle,
+        "facts": [(k, fmt(v) if not isinstance(v, str) else v) for k, v in facts],
+        "links": links,
+        "sections": sections,
+        "export": export,
+        **extra,
+    }
     return render(request, template, ctx)
 
 
@@ -89,9 +107,20 @@ def xlsx_response(request, *, title: str, sections, filename: str, region=None) 
     or the user's region; audited as an export."""
     region = region or request.user.region
     subtitle = f"导出日期：{date_format(timezone.localdate(), 'DATE_FORMAT')}  导出人：{request.user}"
-    sheets = [Sheet(name=s.title[:28] or f"表{i + 1}", title=f"{region.full_name() if region else ''} {title}—{s.title}",
-                    subtitle=subtitle, columns=s.columns, auto_width=True,
-                    rows=[[" ".join(x.text for x in cells if not x.post) for cells in row] for row in s.rows])
-              for i, s in enumerate(sections)]
-    return export_response(request, *sheets, filename=f"{filename}-{timezone.localdate():%Y%m%d}.xlsx",
-                           audit_extra={"page": request.path, "title": title, "format": "xlsx"})
+    sheets = [
+        Sheet(
+            name=s.title[:28] or f"表{i + 1}",
+            title=f"{region.full_name() if region else ''} {title}—{s.title}",
+            subtitle=subtitle,
+            columns=s.columns,
+            auto_width=True,
+            rows=[[" ".join(x.text for x in cells if not x.post) for cells in row] for row in s.rows],
+        )
+        for i, s in enumerate(sections)
+    ]
+    return export_response(
+        request,
+        *sheets,
+        filename=f"{filename}-{timezone.localdate():%Y%m%d}.xlsx",
+        audit_extra={"page": request.path, "title": title, "format": "xlsx"},
+    )

@@ -1,5 +1,6 @@
 """Work waiting on the home page: points to confirm, post or credit; list cases in progress;
 warnings (workshop shares, cadre days, public-welfare posts held by formerly-poor people)."""
+
 from __future__ import annotations
 
 from django.db.models import Count
@@ -13,8 +14,11 @@ from zhenxing.lib.modules import PendingItem
 from . import models as m
 from . import selectors
 
-LABELS = {m.EntryState.PROPOSED: "积分申报待村委会确认", m.EntryState.CONFIRMED: "积分待张榜公示",
-          m.EntryState.POSTED: "积分公示中（期满后入账）"}
+LABELS = {
+    m.EntryState.PROPOSED: "积分申报待村委会确认",
+    m.EntryState.CONFIRMED: "积分待张榜公示",
+    m.EntryState.POSTED: "积分公示中（期满后入账）",
+}
 
 
 def pending(user) -> list[PendingItem]:
@@ -23,8 +27,13 @@ def pending(user) -> list[PendingItem]:
     today = timezone.localdate()
     items: list[PendingItem] = []
     if user.role == Role.VILLAGE_CADRE:
-        counts = (scope.scoped(user, m.PointEntry).filter(state__in=list(LABELS)).order_by()
-                  .values("state").annotate(n=Count("id")))
+        counts = (
+            scope.scoped(user, m.PointEntry)
+            .filter(state__in=list(LABELS))
+            .order_by()
+            .values("state")
+            .annotate(n=Count("id"))
+        )
         for r in counts:
             items.append(PendingItem("积分制", LABELS[r["state"]], reverse("people:points"), r["n"]))
         open_cases = scope.scoped(user, m.PowerCase).filter(state=m.CaseState.OPEN).count()

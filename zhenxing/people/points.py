@@ -8,6 +8,7 @@ never goes below zero: a redemption needs the full price in balance (checked und
 and by the database's CHECK constraint), and a deduction larger than the balance takes the
 balance to zero (the entry records what was actually applied).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,9 @@ def actions_for(user, entry: PointEntry) -> list[workflow.PointTransition]:
     return workflow.POINTS.available(entry, user)
 
 
-def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date, proposer_name: str,
-                  note: str = "") -> PointEntry:
+def entry_propose(
+    *, actor, household: Household, rule: PointRule, date: dt.date, proposer_name: str, note: str = ""
+) -> PointEntry:
     scope.require_write(actor, household, "people.points.committee")
     errors = {}
     if rule.village_id != household.village_id:
@@ -48,20 +50,43 @@ def entry_propose(*, actor, household: Household, rule: PointRule, date: dt.date
         raise ValidationError(errors)
     with transaction.atomic(), acting(actor):
         PointAccount.objects.get_or_create(household=household)
-        return PointEntry.objects.create(household=household, rule=rule, points=rule.points, date=date,
-                                         proposer_name=proposer_name.strip(), note=note, entered_by=actor)
+        return PointEntry.objects.create(
+            household=household,
+            rule=rule,
+            points=rule.points,
+            date=date,
+            proposer_name=proposer_name.strip(),
+            note=note,
+            entered_by=actor,
+        )
 
 
-def entry_transition(*, actor, entry: PointEntry, action: str, version: int | None = None,
-                     today: dt.date | None = None, reason: str = "", request=None) -> PointEntry:
+def entry_transition(
+    *,
+    actor,
+    entry: PointEntry,
+    action: str,
+    version: int | None = None,
+    today: dt.date | None = None,
+    reason: str = "",
+    request=None,
+) -> PointEntry:
     """Apply one transition; ``version`` (as shown to the user) guards against two people acting at once."""
-    workflow.POINTS.apply(actor=actor, obj=entry, code=action, reason=reason, version=version,
-                          today=today or timezone.localdate(), request=request)
+    workflow.POINTS.apply(
+        actor=actor,
+        obj=entry,
+        code=action,
+        reason=reason,
+        version=version,
+        today=today or timezone.localdate(),
+        request=request,
+    )
     return entry
 
 
-def redeem(*, actor, household: Household, item: StoreItem, quantity: int = 1, date: dt.date | None = None,
-           request=None) -> Redemption:
+def redeem(
+    *, actor, household: Household, item: StoreItem, quantity: int = 1, date: dt.date | None = None, request=None
+) -> Redemption:
     """Spend points in the village store. Row locks on the item and the account serialise
     concurrent redemptions; the CHECK constraints (stock ≥ 0, balance ≥ 0) are the last guard."""
     scope.require_write(actor, household, "people.points.store")
@@ -79,13 +104,21 @@ def redeem(*, actor, household: Household, item: StoreItem, quantity: int = 1, d
         cost = item.price * quantity
         account = PointAccount.objects.select_for_update().filter(household=household).first()
         if account is None or account.balance < cost:
-            raise ValidationError({"quantity": [f"积分余额不足（需{cost}分，余额{account.balance if account else 0}分）"]})
+            raise ValidationError(
+                {"quantity": [f"积分余额不足（需{cost}分，余额{account.balance if account else 0}分）"]}
+            )
         StoreItem.objects.filter(pk=item.pk).update(stock=F("stock") - quantity)
         PointAccount.objects.filter(pk=account.pk).update(balance=F("balance") - cost, spent=F("spent") + cost)
-        redemption = Redemption.objects.create(household=household, item=item, quantity=quantity, points=cost,
-                                               date=date or timezone.localdate(), by=actor)
-        audit.event_log(action="people.redeem", actor=actor, request=request, obj=redemption,
-                        extra={"item": item.name, "quantity": quantity, "points": cost})
+        redemption = Redemption.objects.create(
+            household=household, item=item, quantity=quantity, points=cost, date=date or timezone.localdate(), by=actor
+        )
+        audit.event_log(
+            action="people.redeem",
+            actor=actor,
+            request=request,
+            obj=redemption,
+            extra={"item": item.name, "quantity": quantity, "points": cost},
+        )
     return redemption
 
 

@@ -3,6 +3,7 @@
 Every figure here is computed by grouped queries over a queryset the caller passes in (already
 scoped to a user, or restricted to a region for the indicators): never one query per record.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -35,8 +36,10 @@ def county_setting(region: Region, year: int) -> m.CountySetting:
 
 
 def settings_for(county_codes: set[str], year: int) -> dict[str, m.CountySetting]:
-    found = {s.county.code: s for s in m.CountySetting.objects.filter(county__code__in=county_codes, year=year)
-             .select_related("county")}
+    found = {
+        s.county.code: s
+        for s in m.CountySetting.objects.filter(county__code__in=county_codes, year=year).select_related("county")
+    }
     return {c: found.get(c) or m.CountySetting(year=year) for c in county_codes}
 
 
@@ -71,16 +74,23 @@ def post_holders(holdings: QuerySet[m.PostHolding], as_of: dt.date) -> dict[int,
     the same day a year earlier. ``falling`` is the warning (fewer than a year ago)."""
     before = year_ago(as_of)
     poor = holdings.filter(member__household__formerly_poor=True)
-    rows = (poor.order_by().values("post__village")
-            .annotate(now=Count("member", filter=active_on(as_of), distinct=True),
-                      last=Count("member", filter=active_on(before), distinct=True)))
+    rows = (
+        poor.order_by()
+        .values("post__village")
+        .annotate(
+            now=Count("member", filter=active_on(as_of), distinct=True),
+            last=Count("member", filter=active_on(before), distinct=True),
+        )
+    )
     return {r["post__village"]: PostStability(r["now"], r["last"]) for r in rows}
 
 
 def post_holders_total(holdings: QuerySet[m.PostHolding], as_of: dt.date) -> PostStability:
     poor = holdings.filter(member__household__formerly_poor=True).order_by()
-    agg = poor.aggregate(now=Count("member", filter=active_on(as_of), distinct=True),
-                         last=Count("member", filter=active_on(year_ago(as_of)), distinct=True))
+    agg = poor.aggregate(
+        now=Count("member", filter=active_on(as_of), distinct=True),
+        last=Count("member", filter=active_on(year_ago(as_of)), distinct=True),
+    )
     return PostStability(agg["now"], agg["last"])
 
 
@@ -104,10 +114,16 @@ class WorkshopShare:
 
 def workshop_shares(workshops: QuerySet[m.Workshop], as_of: dt.date) -> list[WorkshopShare]:
     active = active_on(as_of, "workers__")
-    qs = (workshops.select_related("village").order_by("village__path", "name")
-          .annotate(n_workers=Count("workers__member", filter=active, distinct=True),
-                    n_poor=Count("workers__member", filter=active & Q(workers__member__household__formerly_poor=True),
-                                 distinct=True)))
+    qs = (
+        workshops.select_related("village")
+        .order_by("village__path", "name")
+        .annotate(
+            n_workers=Count("workers__member", filter=active, distinct=True),
+            n_poor=Count(
+                "workers__member", filter=active & Q(workers__member__household__formerly_poor=True), distinct=True
+            ),
+        )
+    )
     rows = list(qs)
     settings = settings_for({county_code(w.village) for w in rows}, as_of.year)
     return [WorkshopShare(w, w.n_workers, w.n_poor, settings[county_code(w.village)].workshop_poor_share) for w in rows]
@@ -140,13 +156,23 @@ def required_days(per_year: int, start: dt.date, end: dt.date | None, year: int,
 def cadre_days(cadres: QuerySet[m.Cadre], year: int, as_of: dt.date) -> list[CadreDays]:
     """Days each cadre logged in the village in ``year`` up to ``as_of`` (one grouped query)."""
     in_year = Q(logs__in_village=True, logs__date__year=year, logs__date__lte=as_of)
-    qs = (cadres.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1)))
-          .select_related("team__village").order_by("team__village__path", "name")
-          .annotate(n_days=Count("logs__date", filter=in_year, distinct=True)))
+    qs = (
+        cadres.filter(start__lte=as_of)
+        .filter(Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1)))
+        .select_related("team__village")
+        .order_by("team__village__path", "name")
+        .annotate(n_days=Count("logs__date", filter=in_year, distinct=True))
+    )
     rows = list(qs)
     settings = settings_for({county_code(c.team.village) for c in rows}, year)
-    return [CadreDays(c, c.n_days, required_days(settings[county_code(c.team.village)].cadre_days_required,
-                                                   c.start, c.end, year, as_of)) for c in rows]
+    return [
+        CadreDays(
+            c,
+            c.n_days,
+            required_days(settings[county_code(c.team.village)].cadre_days_required, c.start, c.end, year, as_of),
+        )
+        for c in rows
+    ]
 
 
 # ---------------------------------------------------------------- 百企兴百村
@@ -157,11 +183,16 @@ def _sum(kind: str, fld: str):
 
 def pairings_summary(pairings: QuerySet[m.Pairing]) -> QuerySet[m.Pairing]:
     """Each pairing with what it delivered, by kind, next to what it committed."""
-    return (pairings.select_related("village").order_by("village__path", "partner")
-            .annotate(delivered_money=_sum(m.DeliveryKind.MONEY, "amount"),
-                      delivered_purchases=_sum(m.DeliveryKind.PURCHASE, "amount"),
-                      delivered_jobs=_sum(m.DeliveryKind.JOBS, "count"),
-                      delivered_projects=_sum(m.DeliveryKind.PROJECT, "count")))
+    return (
+        pairings.select_related("village")
+        .order_by("village__path", "partner")
+        .annotate(
+            delivered_money=_sum(m.DeliveryKind.MONEY, "amount"),
+            delivered_purchases=_sum(m.DeliveryKind.PURCHASE, "amount"),
+            delivered_jobs=_sum(m.DeliveryKind.JOBS, "count"),
+            delivered_projects=_sum(m.DeliveryKind.PROJECT, "count"),
+        )
+    )
 
 
 @dataclass
@@ -185,15 +216,28 @@ def pairing_totals(pairings: QuerySet[m.Pairing], group: str) -> dict[object, Pa
     """Totals grouped by ``group`` (``"village"`` or ``"county"``); two grouped queries."""
     key = "village" if group == "village" else "village__parent__parent"
     out: dict[object, PairingTotals] = {}
-    committed = (pairings.order_by().values(key).annotate(
-        n=Count("id"), money=Sum("committed_money"), purchases=Sum("committed_purchases"),
-        jobs=Sum("committed_jobs"), projects=Sum("committed_projects")))
+    committed = (
+        pairings.order_by()
+        .values(key)
+        .annotate(
+            n=Count("id"),
+            money=Sum("committed_money"),
+            purchases=Sum("committed_purchases"),
+            jobs=Sum("committed_jobs"),
+            projects=Sum("committed_projects"),
+        )
+    )
     for r in committed:
-        out[r[key]] = PairingTotals(r["n"], r["money"] or ZERO, ZERO, r["purchases"] or ZERO, ZERO, r["jobs"] or 0, 0,
-                                    r["projects"] or 0, 0)
+        out[r[key]] = PairingTotals(
+            r["n"], r["money"] or ZERO, ZERO, r["purchases"] or ZERO, ZERO, r["jobs"] or 0, 0, r["projects"] or 0, 0
+        )
     dkey = f"pairing__{key}"
-    delivered = (m.Delivery.objects.filter(pairing__in=pairings.values("pk")).order_by().values(dkey, "kind")
-                 .annotate(amount=Sum("amount"), count=Sum("count")))
+    delivered = (
+        m.Delivery.objects.filter(pairing__in=pairings.values("pk"))
+        .order_by()
+        .values(dkey, "kind")
+        .annotate(amount=Sum("amount"), count=Sum("count"))
+    )
     for r in delivered:
         t = out.setdefault(r[dkey], PairingTotals())
         if r["kind"] == m.DeliveryKind.MONEY:
@@ -212,26 +256,42 @@ def points_activity(entries: QuerySet[m.PointEntry], redemptions: QuerySet[m.Red
     """Per village: points credited in the year, entries waiting, points spent in the year."""
     out: dict[int, dict] = {}
     waiting = [m.EntryState.PROPOSED, m.EntryState.CONFIRMED, m.EntryState.POSTED]
-    for r in (entries.order_by().values("household__village").annotate(
+    for r in (
+        entries.order_by()
+        .values("household__village")
+        .annotate(
             credited=Coalesce(Sum("applied", filter=Q(state=m.EntryState.CREDITED, credited_at__year=year)), 0),
             entries=Count("id", filter=Q(state=m.EntryState.CREDITED, credited_at__year=year)),
-            waiting=Count("id", filter=Q(state__in=waiting)))):
-        out[r["household__village"]] = {"credited": r["credited"], "entries": r["entries"], "waiting": r["waiting"],
-                                        "spent": 0}
-    for r in (redemptions.filter(date__year=year).order_by().values("household__village")
-              .annotate(spent=Sum("points"))):
+            waiting=Count("id", filter=Q(state__in=waiting)),
+        )
+    ):
+        out[r["household__village"]] = {
+            "credited": r["credited"],
+            "entries": r["entries"],
+            "waiting": r["waiting"],
+            "spent": 0,
+        }
+    for r in redemptions.filter(date__year=year).order_by().values("household__village").annotate(spent=Sum("points")):
         out.setdefault(r["household__village"], {"credited": 0, "entries": 0, "waiting": 0, "spent": 0})
         out[r["household__village"]]["spent"] = r["spent"] or 0
     return out
 
 
-def ranking(accounts: QuerySet[m.PointAccount], entries: QuerySet[m.PointEntry], village: Region, year: int) -> list[dict]:
+def ranking(
+    accounts: QuerySet[m.PointAccount], entries: QuerySet[m.PointEntry], village: Region, year: int
+) -> list[dict]:
     """A village's households by points credited in the year (then by balance)."""
-    earned = {r["household"]: r["n"] for r in entries.filter(
-        household__village=village, state=m.EntryState.CREDITED, credited_at__year=year)
-        .order_by().values("household").annotate(n=Sum("applied"))}
-    rows = [{"household": a.household, "balance": a.balance, "year_points": earned.get(a.household_id, 0)}
-            for a in accounts.filter(household__village=village).select_related("household")]
+    earned = {
+        r["household"]: r["n"]
+        for r in entries.filter(household__village=village, state=m.EntryState.CREDITED, credited_at__year=year)
+        .order_by()
+        .values("household")
+        .annotate(n=Sum("applied"))
+    }
+    rows = [
+        {"household": a.household, "balance": a.balance, "year_points": earned.get(a.household_id, 0)}
+        for a in accounts.filter(household__village=village).select_related("household")
+    ]
     rows.sort(key=lambda r: (-r["year_points"], -r["balance"], r["household"].number))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
@@ -240,13 +300,28 @@ def ranking(accounts: QuerySet[m.PointAccount], entries: QuerySet[m.PointEntry],
 
 def household_history(user, household: Household) -> list[dict]:
     """Every points entry (any state) and redemption of one household, newest first."""
-    rows = [{"date": e.date, "kind": "entry", "what": f"{e.rule.get_category_display()}：{e.rule.name}",
-             "points": e.applied if e.state == m.EntryState.CREDITED else e.points, "state": e.get_state_display(),
-             "obj": e}
-            for e in scope.scoped(user, m.PointEntry).filter(household=household).select_related("rule")]
-    rows += [{"date": r.date, "kind": "redemption", "what": f"兑换 {r.item.name}×{r.quantity}", "points": -r.points,
-              "state": "已兑换", "obj": r}
-             for r in scope.scoped(user, m.Redemption).filter(household=household).select_related("item")]
+    rows = [
+        {
+            "date": e.date,
+            "kind": "entry",
+            "what": f"{e.rule.get_category_display()}：{e.rule.name}",
+            "points": e.applied if e.state == m.EntryState.CREDITED else e.points,
+            "state": e.get_state_display(),
+            "obj": e,
+        }
+        for e in scope.scoped(user, m.PointEntry).filter(household=household).select_related("rule")
+    ]
+    rows += [
+        {
+            "date": r.date,
+            "kind": "redemption",
+            "what": f"兑换 {r.item.name}×{r.quantity}",
+            "points": -r.points,
+            "state": "已兑换",
+            "obj": r,
+        }
+        for r in scope.scoped(user, m.Redemption).filter(household=household).select_related("item")
+    ]
     rows.sort(key=lambda r: (r["date"], r["obj"].pk), reverse=True)
     return rows
 
@@ -284,18 +359,24 @@ def wage_figures(households: QuerySet[Household], year: int) -> list[WageRow]:
     out: dict[int, WageRow] = {}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     overlap = Q(since__lte=end) & (Q(until__isnull=True) | Q(until__gte=start))
-    for r in (m.LabourExport.objects.filter(overlap, member__household__in=households.values("pk"))
-              .values("member__household", "member", "since", "until", "monthly_income")):
+    for r in m.LabourExport.objects.filter(overlap, member__household__in=households.values("pk")).values(
+        "member__household", "member", "since", "until", "monthly_income"
+    ):
         row = out.setdefault(r["member__household"], WageRow(r["member__household"], year))
         row.labour_export += r["monthly_income"] * months_in_year(r["since"], r["until"], year)
         row.people.add(r["member"])
-    for r in (m.PostPay.objects.filter(month__year=year, holding__member__household__in=households.values("pk"))
-              .order_by().values("holding__member__household").annotate(total=Sum("pay"))):
+    for r in (
+        m.PostPay.objects.filter(month__year=year, holding__member__household__in=households.values("pk"))
+        .order_by()
+        .values("holding__member__household")
+        .annotate(total=Sum("pay"))
+    ):
         row = out.setdefault(r["holding__member__household"], WageRow(r["holding__member__household"], year))
         row.public_posts += r["total"] or ZERO
     w_overlap = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
-    for r in (m.WorkshopWorker.objects.filter(w_overlap, member__household__in=households.values("pk"))
-              .values("member__household", "member", "start", "end", "monthly_wage")):
+    for r in m.WorkshopWorker.objects.filter(w_overlap, member__household__in=households.values("pk")).values(
+        "member__household", "member", "start", "end", "monthly_wage"
+    ):
         row = out.setdefault(r["member__household"], WageRow(r["member__household"], year))
         row.workshops += r["monthly_wage"] * months_in_year(r["start"], r["end"], year)
         row.people.add(r["member"])
@@ -331,6 +412,7 @@ class VillageRow:
 
 def village_summary(user, as_of: dt.date, *, region: Region | None = None) -> list[VillageRow]:
     """One row per village in the user's scope (within ``region``'s subtree when given)."""
+
     def mine(model):
         return scope.within(scope.scoped(user, model), region)
 
@@ -357,8 +439,9 @@ def village_summary(user, as_of: dt.date, *, region: Region | None = None) -> li
     for vid, a in activity.items():
         if vid in rows:
             rows[vid].points = a
-    for r in (mine(m.PowerCase).filter(state=m.CaseState.OPEN).order_by()
-              .values("power__village").annotate(n=Count("id"))):
+    for r in (
+        mine(m.PowerCase).filter(state=m.CaseState.OPEN).order_by().values("power__village").annotate(n=Count("id"))
+    ):
         if r["power__village"] in rows:
             rows[r["power__village"]].open_cases = r["n"]
     return list(rows.values())

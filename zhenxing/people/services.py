@@ -4,6 +4,7 @@ The points workflow lives in ``points.py`` and the list-case workflow in ``lists
 explicit state machines. Everything here takes the acting user, checks the data scope and role,
 and owns its transaction.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,15 +31,16 @@ LIST_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF}  # the village power list
 
 # Who may write what (scope.require_write, with the read-only account and the data scope; a call
 # without an actor is the demo loader or a system job).
-WRITE_RULES = scope.write_rules({
-    "people.ledger.write": LEDGER_ROLES,
-    "people.setting.set": SETTING_ROLES,
-    "people.wage.apply": {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF},
-    "people.list.write": LIST_ROLES,
-    "people.points.committee": VILLAGE_COMMITTEE,
-    "people.points.store": {Role.VILLAGE_CADRE},
-})
-
+WRITE_RULES = scope.write_rules(
+    {
+        "people.ledger.write": LEDGER_ROLES,
+        "people.setting.set": SETTING_ROLES,
+        "people.wage.apply": {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF},
+        "people.list.write": LIST_ROLES,
+        "people.points.committee": VILLAGE_COMMITTEE,
+        "people.points.store": {Role.VILLAGE_CADRE},
+    }
+)
 
 
 region_of = scope.region_of  # the region a record belongs to, following its scope rule
@@ -52,12 +54,16 @@ def _village_of_member(member) -> Region:
 def _check_links(instance: models.Model) -> None:
     errors: dict[str, list[str]] = {}
     village = region_of(instance)
-    if hasattr(instance, "village_id") and isinstance(instance, (m.PublicPost, m.Workshop, m.Pairing, m.WorkTeam,
-                                                                   m.PointRule, m.StoreItem, m.Power)):
+    if hasattr(instance, "village_id") and isinstance(
+        instance, (m.PublicPost, m.Workshop, m.Pairing, m.WorkTeam, m.PointRule, m.StoreItem, m.Power)
+    ):
         if instance.village.level != Level.VILLAGE:
             errors["village"] = ["须选择村级区划"]
-    member = getattr(instance, "member", None) if isinstance(
-        instance, (m.PostHolding, m.WorkshopWorker, m.LabourExport)) else None
+    member = (
+        getattr(instance, "member", None)
+        if isinstance(instance, (m.PostHolding, m.WorkshopWorker, m.LabourExport))
+        else None
+    )
     if member is not None and not isinstance(instance, m.LabourExport) and _village_of_member(member) != village:
         errors["member"] = ["该人员不是本村农户成员"]
     if isinstance(instance, m.CadreHousehold) and instance.household.village_id != village.pk:
@@ -100,16 +106,28 @@ def record_end(*, actor, record: m.PostHolding | m.WorkshopWorker, end: dt.date)
     return ledger_save(actor=actor, instance=record)
 
 
-def setting_save(*, actor, county: Region, year: int, workshop_poor_share: Decimal, cadre_days_required: int,
-                 points_posting_days: int) -> m.CountySetting:
+def setting_save(
+    *,
+    actor,
+    county: Region,
+    year: int,
+    workshop_poor_share: Decimal,
+    cadre_days_required: int,
+    points_posting_days: int,
+) -> m.CountySetting:
     scope.require_write(actor, county, "people.setting.set")
     if county.level != Level.COUNTY:
         raise ValidationError({"county": ["须为县级区划"]})
     with transaction.atomic(), acting(actor):
         setting, _ = m.CountySetting.objects.update_or_create(
-            county=county, year=year, defaults={"workshop_poor_share": workshop_poor_share,
-                                                "cadre_days_required": cadre_days_required,
-                                                "points_posting_days": points_posting_days})
+            county=county,
+            year=year,
+            defaults={
+                "workshop_poor_share": workshop_poor_share,
+                "cadre_days_required": cadre_days_required,
+                "points_posting_days": points_posting_days,
+            },
+        )
     return setting
 
 
@@ -126,6 +144,11 @@ def labour_wage_apply(*, actor, household: Household, year: int, request=None) -
     rows = wage_figures(Household.objects.filter(pk=household.pk), year)
     total = rows[0].total if rows else Decimal("0")
     registry_services.income_set(actor=actor, household=household, year=year, wage_income=total)
-    audit.event_log(action="people.wage_apply", actor=actor, request=request, obj=household,
-                    extra={"year": year, "wage_income": total})
+    audit.event_log(
+        action="people.wage_apply",
+        actor=actor,
+        request=request,
+        obj=household,
+        extra={"year": year, "wage_income": total},
+    )
     return total

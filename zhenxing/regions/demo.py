@@ -5,7 +5,9 @@ from .services import region_office_phones_sample, regions_load_builtin
 
 # Sample office phones for the public portal: the real numbers are not known to us, so these are
 # shown with 示例 until a prefecture admin enters the real ones on the region page.
-SAMPLE_OFFICE_PHONES = dict(zip(PLAN_COUNTIES, ["0457-2900001", "0457-3500001", "0457-3600001", "0457-2100001"]))
+SAMPLE_OFFICE_PHONES = dict(
+    zip(PLAN_COUNTIES, ["0457-2900001", "0457-3500001", "0457-3600001", "0457-2100001"], strict=False)
+)
 
 
 def load(*, out) -> None:

@@ -25,18 +25,24 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name=_("上级"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
     path = models.CharField(_("路径"), max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField(_("深度"))
     aliases = models.JSONField(_("别名"), default=list, blank=True)
-    is_sample = models.BooleanField(_("示例数据"), default=False,
-                                    help_text=_("名称或代码为演示用示例，非官方区划"))
+    is_sample = models.BooleanField(_("示例数据"), default=False, help_text=_("名称或代码为演示用示例，非官方区划"))
     # The county office's public phone, shown on the public portal (/public/); county level only.
-    office_phone = models.CharField(_("办公电话"), max_length=32, blank=True, default="",
-                                    help_text=_("县级乡村振兴部门对外公布的联系电话，留空则显示“暂未公布”"))
-    office_phone_is_sample = models.BooleanField(_("办公电话为示例"), default=False,
-                                                 help_text=_("演示数据填入的示例号码，非真实电话"))
+    office_phone = models.CharField(
+        _("办公电话"),
+        max_length=32,
+        blank=True,
+        default="",
+        help_text=_("县级乡村振兴部门对外公布的联系电话，留空则显示“暂未公布”"),
+    )
+    office_phone_is_sample = models.BooleanField(
+        _("办公电话为示例"), default=False, help_text=_("演示数据填入的示例号码，非真实电话")
+    )
 
     class Meta:
         ordering = ["path"]
@@ -51,13 +57,13 @@ class Region(models.Model):
     def display_name(self) -> str:
         return f"{self.name}（示例）" if self.is_sample else self.name
 
-    def ancestors(self) -> list["Region"]:
+    def ancestors(self) -> list[Region]:
         """Root first, this node last (one query)."""
         codes = [c for c in self.path.split("/") if c]
         nodes = {r.code: r for r in Region.objects.filter(code__in=codes)}
         return [nodes[c] for c in codes if c in nodes]
 
-    def full_name(self, *, below: "Region | None" = None) -> str:
+    def full_name(self, *, below: Region | None = None) -> str:
         """黑龙江省大兴安岭地区塔河县… , starting under ``below`` when given."""
         names = []
         for node in self.ancestors():
@@ -66,8 +72,8 @@ class Region(models.Model):
             names.append(node.display_name)
         return " ".join(names)
 
-    def contains(self, other: "Region") -> bool:
+    def contains(self, other: Region) -> bool:
         return other.path.startswith(self.path)
 
-    def subtree(self) -> models.QuerySet["Region"]:
+    def subtree(self) -> models.QuerySet[Region]:
         return Region.objects.filter(path__startswith=self.path)

@@ -1,4 +1,5 @@
 """Writes to the region tree. Loading a new edition of the division codes is an import."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,14 @@ SHIPPED_FILES = ["regions-2327.csv", "aliases-2327.csv"]
 # Production villages come from the county's own import-regions file.
 DEMO_FILES = ["villages-2327.csv"]
 BUILTIN_FILES = [*SHIPPED_FILES, *DEMO_FILES]
-LEVEL_NAMES = {**{lv.value: lv.value for lv in Level}, **{str(lv.label): lv.value for lv in Level},
-               "县": Level.COUNTY, "市": Level.PREFECTURE, "镇": Level.TOWNSHIP, "乡": Level.TOWNSHIP}
+LEVEL_NAMES = {
+    **{lv.value: lv.value for lv in Level},
+    **{str(lv.label): lv.value for lv in Level},
+    "县": Level.COUNTY,
+    "市": Level.PREFECTURE,
+    "镇": Level.TOWNSHIP,
+    "乡": Level.TOWNSHIP,
+}
 
 
 class RegionImportError(Exception):
@@ -79,9 +86,15 @@ def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> Re
             errors.add(i, "name", "名称不能为空")
             continue
         aliases = [a for a in row.get("aliases", "").replace("；", ";").split(";") if a]
-        parsed[code] = {"row": i, "code": code, "name": row["name"], "level": level,
-                        "parent_code": row.get("parent_code", ""), "aliases": aliases,
-                        "is_sample": row.get("is_sample", "").lower() in {"1", "true", "是", "yes"}}
+        parsed[code] = {
+            "row": i,
+            "code": code,
+            "name": row["name"],
+            "level": level,
+            "parent_code": row.get("parent_code", ""),
+            "aliases": aliases,
+            "is_sample": row.get("is_sample", "").lower() in {"1", "true", "是", "yes"},
+        }
 
     existing = {r.code: r for r in model.objects.all()}
     paths: dict[str, str] = {}
@@ -109,7 +122,8 @@ def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> Re
             errors.add(item["row"], "parent_code", f"上级代码 {item['parent_code']} 不存在")
             continue
         parent_level = (parsed.get(item["parent_code"]) or {}).get("level") or (
-            existing[item["parent_code"]].level if item["parent_code"] in existing else None)
+            existing[item["parent_code"]].level if item["parent_code"] in existing else None
+        )
         if parent_level and LEVEL_DEPTH[Level(parent_level)] >= LEVEL_DEPTH[Level(item["level"])]:
             errors.add(item["row"], "level", "层级须低于上级")
 
@@ -122,9 +136,13 @@ def regions_import(*, text: str, actor=None, model: type[Region] = Region) -> Re
         by_code = dict(existing)
         for code in sorted(parsed, key=lambda c: paths[c].count("/")):
             item = parsed[code]
-            values = {"name": item["name"], "level": item["level"], "path": paths[code],
-                      "depth": paths[code].count("/") - 1,
-                      "parent": by_code.get(item["parent_code"]) if item["parent_code"] else None}
+            values = {
+                "name": item["name"],
+                "level": item["level"],
+                "path": paths[code],
+                "depth": paths[code].count("/") - 1,
+                "parent": by_code.get(item["parent_code"]) if item["parent_code"] else None,
+            }
             # A file without these columns leaves them as they are (an official edition
             # does not know our aliases for the plan's older names).
             if "aliases" in columns:

@@ -1,5 +1,6 @@
 """Registry API: households (list with the page's filters and cursor pagination, detail, create,
 update) and the household import. Everything through the data scope; ID numbers masked."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -126,8 +127,11 @@ class ImportReportOut(Schema):
 
 
 def _out(h: Household) -> dict:
-    return {**{f: getattr(h, f) for f in HouseholdOut.model_fields if hasattr(h, f)},
-            "village_code": h.village.code, "village_name": h.village.display_name}
+    return {
+        **{f: getattr(h, f) for f in HouseholdOut.model_fields if hasattr(h, f)},
+        "village_code": h.village.code,
+        "village_name": h.village.display_name,
+    }
 
 
 def _village(user, code: str) -> Region:
@@ -137,21 +141,45 @@ def _village(user, code: str) -> Region:
     return village
 
 
-@router.get("/households", response=HouseholdPage, openapi_extra=SCOPE,
-            summary="农户列表（与页面相同的查询条件；按 sort 排序的游标分页，不统计总数；cursor 为 after 的旧名）")
-def household_list(request, response: HttpResponse, page: Keyset = Query(...), q: str = "", region: str = "",
-                   formerly_poor: bool | None = None, monitoring_status: str = "", income_min: Decimal | None = None,
-                   income_max: Decimal | None = None, labour: str = "", health: str = "", sort: str = "number",
-                   cursor: str = ""):
+@router.get(
+    "/households",
+    response=HouseholdPage,
+    openapi_extra=SCOPE,
+    summary="农户列表（与页面相同的查询条件；按 sort 排序的游标分页，不统计总数；cursor 为 after 的旧名）",
+)
+def household_list(
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    q: str = "",
+    region: str = "",
+    formerly_poor: bool | None = None,
+    monitoring_status: str = "",
+    income_min: Decimal | None = None,
+    income_max: Decimal | None = None,
+    labour: str = "",
+    health: str = "",
+    sort: str = "number",
+    cursor: str = "",
+):
     node = scope.region_by_code(request.user, region)
-    filters = selectors.HouseholdFilters(q=q, region=node, formerly_poor=formerly_poor,
-                                         monitoring_status=monitoring_status, income_min=income_min,
-                                         income_max=income_max, labour=labour, health=health, sort=sort)
+    filters = selectors.HouseholdFilters(
+        q=q,
+        region=node,
+        formerly_poor=formerly_poor,
+        monitoring_status=monitoring_status,
+        income_min=income_min,
+        income_max=income_max,
+        labour=labour,
+        health=health,
+        sort=sort,
+    )
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
     # The sort-aware keyset of the registry's page (selectors.keyset_page), announced like every list.
     size = page_size(page)
-    rows, nxt = selectors.keyset_page(qs, sort=sort, cursor=page.after or cursor, size=size,
-                                       villages=filters.village_ids)
+    rows, nxt = selectors.keyset_page(
+        qs, sort=sort, cursor=page.after or cursor, size=size, villages=filters.village_ids
+    )
     announce_next(request, response, nxt, size)
     return {"items": [_out(h) for h in rows], "next": nxt, "next_cursor": nxt}
 
@@ -159,9 +187,14 @@ def household_list(request, response: HttpResponse, page: Keyset = Query(...), q
 @router.get("/households/{id}", response=HouseholdDetailOut, openapi_extra=SCOPE, summary="一户的档案（身份证号脱敏）")
 def household_detail(request, id: int):
     h = scope.get_object_or_404(request.user, Household.objects.select_related("village"), pk=id)
-    return {**_out(h), "members": list(h.members.order_by("pk")),
-            "incomes": [{**{f: getattr(i, f) for f in IncomeOut.model_fields if f != "net_income"},
-                         "net_income": i.net_income} for i in h.incomes.order_by("-year")]}
+    return {
+        **_out(h),
+        "members": list(h.members.order_by("pk")),
+        "incomes": [
+            {**{f: getattr(i, f) for f in IncomeOut.model_fields if f != "net_income"}, "net_income": i.net_income}
+            for i in h.incomes.order_by("-year")
+        ],
+    }
 
 
 @router.post("/households", response={201: HouseholdOut}, openapi_extra=SCOPE, summary="新建农户")
@@ -184,16 +217,34 @@ def household_update(request, id: int, payload: HouseholdPatch):
     return _out(h)
 
 
-@router.post("/imports/households", response={200: ImportReportOut, 422: ImportReportOut}, openapi_extra=SCOPE,
-             summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）")
-def household_import(request, file: UploadedFile = File(...), dry_run: bool = Form(False),
-                     only_valid: bool = Form(False)):
+@router.post(
+    "/imports/households",
+    response={200: ImportReportOut, 422: ImportReportOut},
+    openapi_extra=SCOPE,
+    summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）",
+)
+def household_import(
+    request, file: UploadedFile = File(...), dry_run: bool = Form(False), only_valid: bool = Form(False)
+):
     scope.require_write(request.user, None, "registry.household.import")
     try:
-        report = run_import(file.read(), filename=file.name or "", actor=request.user, dry_run=dry_run,
-                            only_valid=only_valid, request=request)
+        report = run_import(
+            file.read(),
+            filename=file.name or "",
+            actor=request.user,
+            dry_run=dry_run,
+            only_valid=only_valid,
+            request=request,
+        )
     except Unreadable as exc:
         empty = {"created": 0, "updated": 0, "unchanged": 0}
-        return Status(422, {"committed": False, "households": empty, "members": empty,
-                            "errors": [{"row": None, "column": "", "message": str(exc)}]})
+        return Status(
+            422,
+            {
+                "committed": False,
+                "households": empty,
+                "members": empty,
+                "errors": [{"row": None, "column": "", "message": str(exc)}],
+            },
+        )
     return report.as_json()

@@ -21,16 +21,19 @@ class HouseholdFilterForm(forms.Form):
     idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
     region = forms.ChoiceField(label="区划", required=False)
     formerly_poor = forms.ChoiceField(label="脱贫户", required=False, choices=YES_NO_ANY)
-    monitoring_status = forms.ChoiceField(label="监测状态", required=False,
-                                          choices=[("", "全部")] + list(MonitoringStatus.choices))
+    monitoring_status = forms.ChoiceField(
+        label="监测状态", required=False, choices=[("", "全部")] + list(MonitoringStatus.choices)
+    )
     income_min = forms.DecimalField(label="人均纯收入≥", required=False, min_value=0, max_digits=12, decimal_places=2)
     income_max = forms.DecimalField(label="人均纯收入≤", required=False, min_value=0, max_digits=12, decimal_places=2)
     labour = forms.ChoiceField(label="有成员劳动能力为", required=False, choices=[("", "全部")] + list(Labour.choices))
     health = forms.ChoiceField(label="有成员健康状况为", required=False, choices=[("", "全部")] + list(Health.choices))
-    monitoring_kind = forms.ChoiceField(label="监测对象类别", required=False,
-                                        choices=[("", "全部")] + list(MonitoringKind.choices))
-    income_below = forms.DecimalField(label="人均纯收入低于", required=False, min_value=0, max_digits=12,
-                                      decimal_places=2)
+    monitoring_kind = forms.ChoiceField(
+        label="监测对象类别", required=False, choices=[("", "全部")] + list(MonitoringKind.choices)
+    )
+    income_below = forms.DecimalField(
+        label="人均纯收入低于", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     housing_safe = forms.ChoiceField(label="住房安全", required=False, choices=YES_NO_ANY)
     water_safe = forms.ChoiceField(label="饮水安全", required=False, choices=YES_NO_ANY)
     medical_insured = forms.ChoiceField(label="全员参加基本医保", required=False, choices=YES_NO_ANY)
@@ -46,34 +49,57 @@ class HouseholdFilterForm(forms.Form):
         nodes = scope.regions(user).exclude(level=Level.VILLAGE).order_by("path")
         villages = scope.regions(user).filter(level=Level.VILLAGE).order_by("path")
         self.fields["region"].choices = [("", "全部")] + [
-            (r.code, "　" * max(r.depth - user.region.depth, 0) + r.display_name) for r in list(nodes) + list(villages)]
+            (r.code, "　" * max(r.depth - user.region.depth, 0) + r.display_name) for r in list(nodes) + list(villages)
+        ]
 
     def filters(self) -> HouseholdFilters:
         if not self.is_bound or not self.is_valid():
             return HouseholdFilters(region=self.region)
         d = self.cleaned_data
         return HouseholdFilters(
-            q=d["q"], id_hash=d["idh"], region=self.region,
+            q=d["q"],
+            id_hash=d["idh"],
+            region=self.region,
             formerly_poor={"1": True, "0": False}.get(d["formerly_poor"]),
-            monitoring_status=d["monitoring_status"], income_min=d["income_min"], income_max=d["income_max"],
-            labour=d["labour"], health=d["health"], monitoring_kind=d["monitoring_kind"],
+            monitoring_status=d["monitoring_status"],
+            income_min=d["income_min"],
+            income_max=d["income_max"],
+            labour=d["labour"],
+            health=d["health"],
+            monitoring_kind=d["monitoring_kind"],
             income_below=d["income_below"],
-            **{flag: {"1": True, "0": False}.get(d[flag])
-               for flag in ("housing_safe", "water_safe", "medical_insured", "schooling_secured")},
-            sort=d["sort"] or "number")
+            **{
+                flag: {"1": True, "0": False}.get(d[flag])
+                for flag in ("housing_safe", "water_safe", "medical_insured", "schooling_secured")
+            },
+            sort=d["sort"] or "number",
+        )
 
 
 def _village_field(user, initial=None) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(label="所在村", queryset=scope.regions(user).filter(level=Level.VILLAGE).order_by("path"),
-                                  initial=initial, error_messages={"required": "请选择所在村",
-                                                                   "invalid_choice": "所选村不在您的数据权限范围内"})
+    return forms.ModelChoiceField(
+        label="所在村",
+        queryset=scope.regions(user).filter(level=Level.VILLAGE).order_by("path"),
+        initial=initial,
+        error_messages={"required": "请选择所在村", "invalid_choice": "所选村不在您的数据权限范围内"},
+    )
 
 
 class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
-        fields = ["number", "village", "address", "phone", "formerly_poor", "exit_year", "housing_safe",
-                  "schooling_secured", "medical_insured", "water_safe"]
+        fields = [
+            "number",
+            "village",
+            "address",
+            "phone",
+            "formerly_poor",
+            "exit_year",
+            "housing_safe",
+            "schooling_secured",
+            "medical_insured",
+            "water_safe",
+        ]
         error_messages = {"number": {"required": "请填写户编号", "unique": "该户编号已存在"}}
 
     def __init__(self, *args, user, **kwargs):
@@ -117,8 +143,11 @@ class MemberForm(forms.Form):
 class MemberChangeForm(forms.Form):
     KINDS = [("death", "死亡"), ("leave", "迁出（离开本系统管辖）"), ("move", "迁入本系统中的另一户")]
     kind = forms.ChoiceField(label="变动类型", choices=KINDS, widget=forms.RadioSelect)
-    date = forms.DateField(label="变动日期", widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={"required": "请填写变动日期", "invalid": "日期格式不正确"})
+    date = forms.DateField(
+        label="变动日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写变动日期", "invalid": "日期格式不正确"},
+    )
     reason = forms.CharField(label="原因", max_length=200, required=False)
     to_number = forms.CharField(label="迁入户的户编号（户间迁移时填写）", max_length=32, required=False)
     relation = forms.ChoiceField(label="在迁入户中与户主关系", choices=Relation.choices, required=False)
@@ -149,18 +178,32 @@ class MemberChangeForm(forms.Form):
 
 
 class IncomeForm(forms.Form):
-    year = forms.IntegerField(label="收入年度", min_value=2013, max_value=dt.date.today().year,
-                              error_messages={"min_value": "收入年度不能早于2013年", "max_value": "收入年度不能晚于今年"})
+    year = forms.IntegerField(
+        label="收入年度",
+        min_value=2013,
+        max_value=dt.date.today().year,
+        error_messages={"min_value": "收入年度不能早于2013年", "max_value": "收入年度不能晚于今年"},
+    )
     wage_income = forms.DecimalField(label="工资性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
-    business_income = forms.DecimalField(label="生产经营性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
-    property_income = forms.DecimalField(label="财产性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
-    transfer_income = forms.DecimalField(label="转移性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
-    business_cost = forms.DecimalField(label="生产经营性支出（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
-    eligible_spending = forms.DecimalField(label="合规自付支出（元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    business_income = forms.DecimalField(
+        label="生产经营性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
+    property_income = forms.DecimalField(
+        label="财产性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
+    transfer_income = forms.DecimalField(
+        label="转移性收入（元）", min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
+    business_cost = forms.DecimalField(
+        label="生产经营性支出（元）", min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
+    eligible_spending = forms.DecimalField(
+        label="合规自付支出（元）", min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             if isinstance(f, forms.DecimalField):
                 f.error_messages["min_value"] = "金额不能为负数"
 

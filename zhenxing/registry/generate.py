@@ -6,6 +6,7 @@ per-capita net income log-normal (median ≈ 15,000 yuan) with a Pareto right ta
 percent fall below a 7,000 yuan threshold. ID numbers are valid (GB 11643) and unique: the county
 prefix, the birth date and a per-(prefix, date, sex) sequence.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,9 +19,11 @@ from . import idnumber
 from .imports import HEADERS
 
 REGION_DATA = Path(__file__).resolve().parent.parent / "regions" / "data"
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
-            "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
-            "关吴孟于")
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
+    "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+    "关吴孟于"
+)
 GIVEN_M = "振华建国志强海军春生明德文彬晓东立新宝山长青国庆永福德胜玉林俊杰子轩浩然宇航金龙铁柱福生"
 GIVEN_F = "秀英桂兰玉梅海燕淑珍丽娟永红凤兰雪梅春梅玉兰金凤桂芝淑华秀云丽华欣怡紫涵雨萱梦琪佳怡"
 YEAR = 2021
@@ -40,8 +43,15 @@ def villages() -> list[dict]:
             if row["level"] != "village":
                 continue
             town_name, county_code = names[row["parent_code"]]
-            out.append({"code": row["code"], "village": row["name"], "township": town_name,
-                        "county": names[county_code][0], "prefix": row["code"][:6]})
+            out.append(
+                {
+                    "code": row["code"],
+                    "village": row["name"],
+                    "township": town_name,
+                    "county": names[county_code][0],
+                    "prefix": row["code"][:6],
+                }
+            )
     return out
 
 
@@ -86,8 +96,15 @@ def _member(rng, ids, prefix, relation, age, male) -> list[str]:
     else:
         labour = _pick(rng, [("普通劳动力", 85), ("弱劳动力", 9), ("丧失劳动力", 6)])
     old = age > 55
-    health = _pick(rng, [("健康", 62 if old else 88), ("长期慢性病", 28 if old else 7), ("大病", 5 if old else 2),
-                         ("残疾", 5 if old else 3)])
+    health = _pick(
+        rng,
+        [
+            ("健康", 62 if old else 88),
+            ("长期慢性病", 28 if old else 7),
+            ("大病", 5 if old else 2),
+            ("残疾", 5 if old else 3),
+        ],
+    )
     if health in ("大病", "残疾") and labour == "普通劳动力" and rng.random() < 0.6:
         labour = "丧失劳动力" if health == "残疾" else "弱劳动力"
     if age < 6:
@@ -103,10 +120,21 @@ def _member(rng, ids, prefix, relation, age, male) -> list[str]:
     work = "未务工"
     if labour == "普通劳动力" and school == "非在校生":
         work = _pick(rng, [("省外务工", 20), ("省内县外务工", 20), ("县内务工", 30), ("未务工", 30)])
-    name = rng.choice(SURNAMES) + rng.choice(GIVEN_M if male else GIVEN_F) + (
-        rng.choice(GIVEN_M if male else GIVEN_F) if rng.random() < 0.7 else "")
-    return [name, ids.make(prefix, born, male), relation, labour, health, school, work,
-            "是" if rng.random() < 0.985 else "否"]
+    name = (
+        rng.choice(SURNAMES)
+        + rng.choice(GIVEN_M if male else GIVEN_F)
+        + (rng.choice(GIVEN_M if male else GIVEN_F) if rng.random() < 0.7 else "")
+    )
+    return [
+        name,
+        ids.make(prefix, born, male),
+        relation,
+        labour,
+        health,
+        school,
+        work,
+        "是" if rng.random() < 0.985 else "否",
+    ]
 
 
 def _household_members(rng, ids, prefix) -> list[list[str]]:
@@ -120,7 +148,9 @@ def _household_members(rng, ids, prefix) -> list[list[str]]:
         k = len(members)
         if head_age < 55 and k >= 4 and rng.random() < 0.5:
             male = rng.random() < 0.5
-            members.append(_member(rng, ids, prefix, "之父" if male else "之母", head_age + rng.randrange(22, 32), male))
+            members.append(
+                _member(rng, ids, prefix, "之父" if male else "之母", head_age + rng.randrange(22, 32), male)
+            )
             continue
         child_age = head_age - rng.randrange(20, 36)
         if child_age >= 0:
@@ -131,8 +161,9 @@ def _household_members(rng, ids, prefix) -> list[list[str]]:
             members.append(_member(rng, ids, prefix, "兄弟姐妹", head_age + rng.randrange(-6, 7), male))
         if child_age > 45 and len(members) < size:
             male = rng.random() < 0.5
-            members.append(_member(rng, ids, prefix, "之孙子" if male else "之孙女", child_age - rng.randrange(20, 30),
-                                   male))
+            members.append(
+                _member(rng, ids, prefix, "之孙子" if male else "之孙女", child_age - rng.randrange(20, 30), male)
+            )
     return members
 
 
@@ -175,10 +206,16 @@ def generate(*, households: int, seed: int, out_dir: Path, min_per_village: int 
             members = _household_members(rng, ids, v["prefix"])
             poor = rng.random() < 0.25
             workers = sum(1 for m in members if m[3] == "普通劳动力")
-            household = (["是" if poor else "否", str(rng.randrange(2016, 2021)) if poor else "",
-                          f"1{rng.choice('3578')}{rng.randrange(10 ** 9):09d}", str(YEAR)]
-                         + _income(rng, len(members), workers)
-                         + ["是" if rng.random() < 0.985 else "否", "是" if rng.random() < 0.99 else "否"])
+            household = (
+                [
+                    "是" if poor else "否",
+                    str(rng.randrange(2016, 2021)) if poor else "",
+                    f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                    str(YEAR),
+                ]
+                + _income(rng, len(members), workers)
+                + ["是" if rng.random() < 0.985 else "否", "是" if rng.random() < 0.99 else "否"]
+            )
             for j, m in enumerate(members):
                 # 户编号 县 乡镇 村 | 姓名 身份证号 关系 劳动 健康 在校 务工 医保 | household columns (户主 row only)
                 row = [number, v["county"], v["township"], v["village"], *m]

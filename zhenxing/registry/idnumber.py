@@ -4,6 +4,7 @@ A database dump alone reveals no ID number: members store a Fernet ciphertext (k
 settings.ID_ENCRYPTION_KEYS, newest first, so ``zhenxing rotate-id-key`` can re-encrypt), an
 HMAC-SHA256 keyed hash for exact lookup, and the masked form for display.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,42 @@ from zhenxing.lib import tabular
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # GB/T 2260 province-level codes.
-PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-             "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"}
+PROVINCES = {
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+}
 
 
 class IdNumberError(ValueError):
@@ -30,7 +65,7 @@ class IdNumberError(ValueError):
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=False)) % 11]
 
 
 def normalise(raw: object) -> str:
@@ -55,8 +90,10 @@ def validate(raw: object) -> str:
     """The normalised 18-character number, or IdNumberError with a Chinese message."""
     text = normalise(raw)
     if re.fullmatch(r"\d{15}", text):
-        raise IdNumberError("15位旧身份证号须先升级为18位：在第6位后插入“19”，再按 GB 11643 计算第18位校验码"
-                            "（或以公安机关核发的18位号码为准）")
+        raise IdNumberError(
+            "15位旧身份证号须先升级为18位：在第6位后插入“19”，再按 GB 11643 计算第18位校验码"
+            "（或以公安机关核发的18位号码为准）"
+        )
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise IdNumberError("身份证号须为18位：前17位为数字，最后一位为数字或X")
     if text[:2] not in PROVINCES:

@@ -1,4 +1,5 @@
 """The household registry: the ground truth that monitoring, screening and projects read."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -83,15 +84,17 @@ class MemberStatus(models.TextChoices):
 @scope.register(region="village", departments="region")
 class Household(models.Model):
     number = models.CharField(_("户编号"), max_length=32, unique=True)
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="households",
-                                verbose_name=_("所在村"))
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="households", verbose_name=_("所在村")
+    )
     address = models.CharField(_("住址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     formerly_poor = models.BooleanField(_("是否脱贫户"), default=False)
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
     # Written by the monitoring module, shown here.
-    monitoring_status = models.CharField(_("监测状态"), max_length=16, choices=MonitoringStatus.choices,
-                                         default=MonitoringStatus.NONE)
+    monitoring_status = models.CharField(
+        _("监测状态"), max_length=16, choices=MonitoringStatus.choices, default=MonitoringStatus.NONE
+    )
     monitoring_kind = models.CharField(_("监测对象类别"), max_length=16, choices=MonitoringKind.choices, blank=True)
     # 三保障和饮水安全
     housing_safe = models.BooleanField(_("住房安全"), default=True)
@@ -143,9 +146,15 @@ class HouseholdIncome(models.Model):
         ordering = ["household", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["household", "year"], name="income_household_year"),
-            models.CheckConstraint(condition=Q(wage_income__gte=0) & Q(business_income__gte=0) & Q(property_income__gte=0)
-                                   & Q(transfer_income__gte=0) & Q(business_cost__gte=0) & Q(eligible_spending__gte=0),
-                                   name="income_not_negative"),
+            models.CheckConstraint(
+                condition=Q(wage_income__gte=0)
+                & Q(business_income__gte=0)
+                & Q(property_income__gte=0)
+                & Q(transfer_income__gte=0)
+                & Q(business_cost__gte=0)
+                & Q(eligible_spending__gte=0),
+                name="income_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,8 +162,9 @@ class HouseholdIncome(models.Model):
 
     @property
     def net_income(self) -> Decimal:
-        return (self.wage_income + self.business_income + self.property_income + self.transfer_income
-                - self.business_cost)
+        return (
+            self.wage_income + self.business_income + self.property_income + self.transfer_income - self.business_cost
+        )
 
 
 @scope.register(region="household__village", departments="region")
@@ -171,8 +181,9 @@ class Member(models.Model):
     birth_date = models.DateField(_("出生日期"))
     labour = models.CharField(_("劳动能力"), max_length=16, choices=Labour.choices, default=Labour.NORMAL)
     health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, default=Health.HEALTHY)
-    schooling = models.CharField(_("在校状况"), max_length=16, choices=Schooling.choices,
-                                 default=Schooling.NOT_IN_SCHOOL)
+    schooling = models.CharField(
+        _("在校状况"), max_length=16, choices=Schooling.choices, default=Schooling.NOT_IN_SCHOOL
+    )
     work_status = models.CharField(_("务工状况"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.NONE)
     insured = models.BooleanField(_("是否参加医保"), default=True)
     status = models.CharField(_("状态"), max_length=8, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
@@ -184,8 +195,10 @@ class Member(models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "id"]
-        indexes = [models.Index(fields=["household", "status"], name="member_household_status"),
-                   models.Index(fields=["name"], name="member_name")]
+        indexes = [
+            models.Index(fields=["household", "status"], name="member_household_status"),
+            models.Index(fields=["name"], name="member_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
@@ -208,14 +221,17 @@ class MemberChange(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes", verbose_name=_("成员"))
     kind = models.CharField(_("变动类型"), max_length=8, choices=MemberChangeKind.choices)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="member_changes",
-                                  verbose_name=_("农户"))
-    from_household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+", verbose_name=_("原农户"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="member_changes", verbose_name=_("农户")
+    )
+    from_household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("原农户")
+    )
     date = models.DateField(_("变动日期"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+",
-                                    verbose_name=_("记录人"))
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
+    )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -233,15 +249,17 @@ class HouseholdFlagChange(models.Model):
     """One change of a household's 三保障/饮水 flag made by the work of another module (an alert
     included, a rectification item closed, a risk eliminated): insert-only, with its source."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="flag_changes",
-                                  verbose_name=_("农户"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="flag_changes", verbose_name=_("农户")
+    )
     field = models.CharField(_("项目"), max_length=24)
     old_value = models.BooleanField(_("原值"))
     new_value = models.BooleanField(_("新值"))
     source = models.CharField(_("来源编号"), max_length=64)
     source_label = models.CharField(_("来源"), max_length=200, blank=True)
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

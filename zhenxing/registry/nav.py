@@ -1,8 +1,7 @@
 from django.urls import reverse
 
-from zhenxing.lib.modules import NavItem
-
 from zhenxing.accounts import scope
+from zhenxing.lib.modules import NavItem
 
 
 def items(user):

@@ -1,7 +1,8 @@
 """Key rotation for the encrypted ID numbers (``zhenxing rotate-id-key``), batched and restartable."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -13,8 +14,9 @@ from . import idnumber
 from .models import Member
 
 
-def rotate_all(*, batch: int = 5000, dry_run: bool = False,
-               progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+def rotate_all(
+    *, batch: int = 5000, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
     """(re-encrypted, already under the newest key). Each batch commits on its own: an interrupted
     run leaves every row readable (old keys stay configured until the check reports zero)."""
     newest = Fernet(settings.ID_ENCRYPTION_KEYS[0].encode())

@@ -4,6 +4,7 @@ The household list stays fast at 1,000,000 households: filters are indexed colum
 subqueries on indexed member columns, the order is a keyset (sort column, id), and nothing
 counts the whole set (``count_capped`` counts at most a thousand and one rows).
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,8 +33,13 @@ SORTS = {
     "-income": ("per_capita_income", True),
     "name": ("head_name", False),
 }
-SORT_LABELS = {"number": "户编号", "-number": "户编号（倒序）", "income": "人均纯收入（从低到高）",
-               "-income": "人均纯收入（从高到低）", "name": "户主姓名"}
+SORT_LABELS = {
+    "number": "户编号",
+    "-number": "户编号（倒序）",
+    "income": "人均纯收入（从低到高）",
+    "-income": "人均纯收入（从高到低）",
+    "name": "户主姓名",
+}
 
 
 @dataclass
@@ -124,8 +130,14 @@ def _decode(cursor: str):
         return None
 
 
-def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = "", size: int = PAGE,
-                villages: list[int] | None = None):
+def keyset_page(
+    qs: QuerySet[Household],
+    *,
+    sort: str = "number",
+    cursor: str = "",
+    size: int = PAGE,
+    villages: list[int] | None = None,
+):
     """(rows, next cursor or ""): ordered by (sort column, id), NULLs last, no OFFSET and no COUNT.
 
     The condition after a cursor is ``col >= v AND (col > v OR (col = v AND id > pk))`` so the
@@ -150,7 +162,8 @@ def keyset_page(qs: QuerySet[Household], *, sort: str = "number", cursor: str = 
         if decoded is not None:
             value, pk = decoded
             main = main.filter(**{f"{field}__{op_eq}": value}).filter(
-                Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+                Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+            )
         if field == "number" and villages is not None and 1 < len(villages) <= PER_VILLAGE_MAX:
             # Household numbers follow village codes, so matches of a few villages sit in a few
             # stretches of the number index that the planner cannot foresee: read each village's
@@ -183,15 +196,18 @@ def household_timeline(*, user, household: Household, limit: int = 200):
     entries = []
     entries += list(record_history(user=user, model="registry.household", object_ids=[household.pk]))
     member_ids = list(Member.objects.filter(household=household).values_list("pk", flat=True))
-    moved = MemberChange.objects.filter(Q(household=household) | Q(from_household=household)).values_list("member_id", flat=True)
+    moved = MemberChange.objects.filter(Q(household=household) | Q(from_household=household)).values_list(
+        "member_id", flat=True
+    )
     member_ids = sorted(set(member_ids) | set(moved))
     if member_ids:
         entries += list(record_history(user=user, model="registry.member", object_ids=member_ids))
     income_ids = list(HouseholdIncome.objects.filter(household=household).values_list("pk", flat=True))
     if income_ids:
         entries += list(record_history(user=user, model="registry.householdincome", object_ids=income_ids))
-    change_ids = list(MemberChange.objects.filter(Q(household=household) | Q(from_household=household))
-                      .values_list("pk", flat=True))
+    change_ids = list(
+        MemberChange.objects.filter(Q(household=household) | Q(from_household=household)).values_list("pk", flat=True)
+    )
     if change_ids:
         entries += list(record_history(user=user, model="registry.memberchange", object_ids=change_ids))
     entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
@@ -203,35 +219,57 @@ def export_rows(qs: QuerySet[Household], *, limit: int | None = None):
     from .imports import MONEY_KEYS
     from .models import Health, Labour, Relation, Schooling, WorkStatus
 
-    labels = {"relation": dict(Relation.choices), "labour": dict(Labour.choices), "health": dict(Health.choices),
-              "schooling": dict(Schooling.choices), "work_status": dict(WorkStatus.choices)}
+    labels = {
+        "relation": dict(Relation.choices),
+        "labour": dict(Labour.choices),
+        "health": dict(Health.choices),
+        "schooling": dict(Schooling.choices),
+        "work_status": dict(WorkStatus.choices),
+    }
     ids = qs.order_by("number").values_list("pk", flat=True)
     if limit:
         ids = ids[:limit]
     ids = list(ids)
     yes = lambda b: "是" if b else "否"  # noqa: E731
     for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        households = {h.pk: h for h in Household.objects.filter(pk__in=chunk).select_related(
-            "village__parent__parent")}
+        chunk = ids[start : start + 2000]
+        households = {h.pk: h for h in Household.objects.filter(pk__in=chunk).select_related("village__parent__parent")}
         incomes = {(i.household_id, i.year): i for i in HouseholdIncome.objects.filter(household_id__in=chunk)}
         members: dict[int, list[Member]] = {}
-        for m in Member.objects.filter(household_id__in=chunk, status=MemberStatus.ACTIVE).order_by("household_id", "pk"):
+        for m in Member.objects.filter(household_id__in=chunk, status=MemberStatus.ACTIVE).order_by(
+            "household_id", "pk"
+        ):
             members.setdefault(m.household_id, []).append(m)
         for pk in chunk:
             h = households[pk]
             inc = incomes.get((pk, h.income_year))
             ordered = sorted(members.get(pk, []), key=lambda m: (m.relation != "head", m.pk))
             for m in ordered:
-                row = {"number": h.number, "county": h.village.parent.parent.name, "township": h.village.parent.name,
-                       "village": h.village.name, "name": m.name, "id_number": m.id_masked, "id_cipher": m.id_cipher,
-                       "relation": str(labels["relation"].get(m.relation, "")),
-                       "labour": str(labels["labour"].get(m.labour, "")), "health": str(labels["health"].get(m.health, "")),
-                       "schooling": str(labels["schooling"].get(m.schooling, "")),
-                       "work_status": str(labels["work_status"].get(m.work_status, "")), "insured": yes(m.insured)}
+                row = {
+                    "number": h.number,
+                    "county": h.village.parent.parent.name,
+                    "township": h.village.parent.name,
+                    "village": h.village.name,
+                    "name": m.name,
+                    "id_number": m.id_masked,
+                    "id_cipher": m.id_cipher,
+                    "relation": str(labels["relation"].get(m.relation, "")),
+                    "labour": str(labels["labour"].get(m.labour, "")),
+                    "health": str(labels["health"].get(m.health, "")),
+                    "schooling": str(labels["schooling"].get(m.schooling, "")),
+                    "work_status": str(labels["work_status"].get(m.work_status, "")),
+                    "insured": yes(m.insured),
+                }
                 if m.relation == "head":
-                    row.update({"formerly_poor": yes(h.formerly_poor), "exit_year": h.exit_year or "",
-                                "phone": h.phone, "housing_safe": yes(h.housing_safe), "water_safe": yes(h.water_safe)})
+                    row.update(
+                        {
+                            "formerly_poor": yes(h.formerly_poor),
+                            "exit_year": h.exit_year or "",
+                            "phone": h.phone,
+                            "housing_safe": yes(h.housing_safe),
+                            "water_safe": yes(h.water_safe),
+                        }
+                    )
                     if inc is not None:
                         row["income_year"] = inc.year
                         row.update({k: getattr(inc, k) for k in MONEY_KEYS})

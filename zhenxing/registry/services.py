@@ -1,13 +1,14 @@
 """Writes to the registry. Every function takes the acting user and owns its transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, FloatField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Round
 
 from zhenxing.accounts import scope
@@ -17,34 +18,71 @@ from zhenxing.audit.context import acting
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
-from .models import (HOUSEHOLD_FLAGS, Household, HouseholdFlagChange, HouseholdIncome, Member, MemberChange,
-                     MemberChangeKind, MemberStatus, Relation)
+from .models import (
+    HOUSEHOLD_FLAGS,
+    Household,
+    HouseholdFlagChange,
+    HouseholdIncome,
+    Member,
+    MemberChange,
+    MemberChangeKind,
+    MemberStatus,
+    Relation,
+)
 
 # Roles whose work needs the full number (home verification, review, approval).
 ID_REVEAL_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 # Roles that write the registry (department staff and inspectors read it).
 WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
-HOUSEHOLD_EDITABLE = ("village", "address", "phone", "formerly_poor", "exit_year", "housing_safe",
-                      "schooling_secured", "medical_insured", "water_safe")
-INCOME_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_cost",
-                 "eligible_spending")
+HOUSEHOLD_EDITABLE = (
+    "village",
+    "address",
+    "phone",
+    "formerly_poor",
+    "exit_year",
+    "housing_safe",
+    "schooling_secured",
+    "medical_insured",
+    "water_safe",
+)
+INCOME_FIELDS = (
+    "wage_income",
+    "business_income",
+    "property_income",
+    "transfer_income",
+    "business_cost",
+    "eligible_spending",
+)
 
 
 # Who writes the registry (accounts/scope.py checks them: scope.require_write). Department staff and
 # inspectors only read it.
-WRITE_RULES = scope.write_rules({
-    "registry.household.create": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权修改农户档案"),
-    "registry.household.edit": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权修改农户档案"),
-    "registry.household.import": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权导入农户档案"),
-    # The 三保障/饮水 flags follow the work of another module (an alert included, an item closed, a
-    # risk eliminated): that module checked the act; here only the household's region is checked.
-    "registry.household.flags": None,
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "registry.household.create": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权修改农户档案"),
+        "registry.household.edit": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权修改农户档案"),
+        "registry.household.import": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权导入农户档案"),
+        # The 三保障/饮水 flags follow the work of another module (an alert included, an item closed, a
+        # risk eliminated): that module checked the act; here only the household's region is checked.
+        "registry.household.flags": None,
+    }
+)
 
 
-def household_create(*, actor, number: str, village: Region, address: str = "", phone: str = "",
-                     formerly_poor: bool = False, exit_year: int | None = None, housing_safe: bool = True,
-                     schooling_secured: bool = True, medical_insured: bool = True, water_safe: bool = True) -> Household:
+def household_create(
+    *,
+    actor,
+    number: str,
+    village: Region,
+    address: str = "",
+    phone: str = "",
+    formerly_poor: bool = False,
+    exit_year: int | None = None,
+    housing_safe: bool = True,
+    schooling_secured: bool = True,
+    medical_insured: bool = True,
+    water_safe: bool = True,
+) -> Household:
     scope.require_write(actor, village, "registry.household.create")
     errors = {}
     if village.level != Level.VILLAGE:
@@ -59,9 +97,17 @@ def household_create(*, actor, number: str, village: Region, address: str = "", 
         raise ValidationError(errors)
     with transaction.atomic(), acting(actor):
         return Household.objects.create(
-            number=number, village=village, address=address, phone=phone, formerly_poor=formerly_poor,
-            exit_year=exit_year, housing_safe=housing_safe, schooling_secured=schooling_secured,
-            medical_insured=medical_insured, water_safe=water_safe)
+            number=number,
+            village=village,
+            address=address,
+            phone=phone,
+            formerly_poor=formerly_poor,
+            exit_year=exit_year,
+            housing_safe=housing_safe,
+            schooling_secured=schooling_secured,
+            medical_insured=medical_insured,
+            water_safe=water_safe,
+        )
 
 
 def household_update(*, actor, household: Household, **fields) -> Household:
@@ -90,8 +136,9 @@ def household_update(*, actor, household: Household, **fields) -> Household:
     return household
 
 
-def household_flags_apply(*, actor, household: Household, changes: dict[str, bool], source: str,
-                          source_label: str = "") -> list[HouseholdFlagChange]:
+def household_flags_apply(
+    *, actor, household: Household, changes: dict[str, bool], source: str, source_label: str = ""
+) -> list[HouseholdFlagChange]:
     """The household's 三保障/饮水 flags follow the work done in other modules: an alert included
     in monitoring (the problem is confirmed), a rectification item closed or a risk eliminated
     (the problem is solved). The calling module has already decided that its actor may do that
@@ -109,9 +156,18 @@ def household_flags_apply(*, actor, household: Household, changes: dict[str, boo
         moved = {f: bool(v) for f, v in changes.items() if getattr(locked, f) != bool(v)}
         if not moved:
             return []
-        rows = [HouseholdFlagChange.objects.create(household=locked, field=f, old_value=getattr(locked, f), new_value=v,
-                                                   source=source[:64], source_label=source_label[:200], actor=actor)
-                for f, v in moved.items()]
+        rows = [
+            HouseholdFlagChange.objects.create(
+                household=locked,
+                field=f,
+                old_value=getattr(locked, f),
+                new_value=v,
+                source=source[:64],
+                source_label=source_label[:200],
+                actor=actor,
+            )
+            for f, v in moved.items()
+        ]
         for f, v in moved.items():
             setattr(locked, f, v)
             setattr(household, f, v)
@@ -119,9 +175,21 @@ def household_flags_apply(*, actor, household: Household, changes: dict[str, boo
     return rows
 
 
-def member_add(*, actor, household: Household, name: str, id_number: str, relation: str, labour: str = "normal",
-               health: str = "healthy", schooling: str = "not_in_school", work_status: str = "none",
-               insured: bool = True, date: dt.date | None = None, reason: str = "") -> Member:
+def member_add(
+    *,
+    actor,
+    household: Household,
+    name: str,
+    id_number: str,
+    relation: str,
+    labour: str = "normal",
+    health: str = "healthy",
+    schooling: str = "not_in_school",
+    work_status: str = "none",
+    insured: bool = True,
+    date: dt.date | None = None,
+    reason: str = "",
+) -> Member:
     scope.require_write(actor, household, "registry.household.edit")
     try:
         number = idnumber.validate(id_number)
@@ -131,16 +199,35 @@ def member_add(*, actor, household: Household, name: str, id_number: str, relati
     other = Member.objects.filter(id_hash=digest).select_related("household").first()
     if other is not None:
         raise ValidationError({"id_number": [f"该身份证号已登记在户编号 {other.household.number} 中"]})
-    if relation == Relation.HEAD and household.members.filter(relation=Relation.HEAD, status=MemberStatus.ACTIVE).exists():
+    if (
+        relation == Relation.HEAD
+        and household.members.filter(relation=Relation.HEAD, status=MemberStatus.ACTIVE).exists()
+    ):
         raise ValidationError({"relation": ["该户已有户主"]})
     with transaction.atomic(), acting(actor):
         member = Member.objects.create(
-            household=household, name=name, id_cipher=idnumber.encrypt(number), id_hash=digest,
-            id_masked=idnumber.mask(number), relation=relation, sex=idnumber.sex(number),
-            birth_date=idnumber.birth_date(number), labour=labour, health=health, schooling=schooling,
-            work_status=work_status, insured=insured)
-        MemberChange.objects.create(member=member, kind=MemberChangeKind.JOIN, household=household,
-                                    date=date or dt.date.today(), reason=reason, recorded_by=actor)
+            household=household,
+            name=name,
+            id_cipher=idnumber.encrypt(number),
+            id_hash=digest,
+            id_masked=idnumber.mask(number),
+            relation=relation,
+            sex=idnumber.sex(number),
+            birth_date=idnumber.birth_date(number),
+            labour=labour,
+            health=health,
+            schooling=schooling,
+            work_status=work_status,
+            insured=insured,
+        )
+        MemberChange.objects.create(
+            member=member,
+            kind=MemberChangeKind.JOIN,
+            household=household,
+            date=date or dt.date.today(),
+            reason=reason,
+            recorded_by=actor,
+        )
         household_recompute([household.pk])
     return member
 
@@ -156,7 +243,8 @@ def income_set(*, actor, household: Household, year: int, **amounts: Decimal) ->
         raise ValidationError(errors)
     with transaction.atomic(), acting(actor):
         income = HouseholdIncome.objects.filter(household=household, year=year).first() or HouseholdIncome(
-            household=household, year=year)
+            household=household, year=year
+        )
         for k, v in amounts.items():
             setattr(income, k, Decimal(v))
         income.save()
@@ -172,11 +260,19 @@ def member_record_leave(*, actor, member: Member, date: dt.date, reason: str) ->
     return _member_change(actor=actor, member=member, kind=MemberChangeKind.LEAVE, date=date, reason=reason)
 
 
-def member_move(*, actor, member: Member, to_household: Household, date: dt.date, reason: str = "",
-                relation: str = Relation.OTHER) -> Member:
+def member_move(
+    *, actor, member: Member, to_household: Household, date: dt.date, reason: str = "", relation: str = Relation.OTHER
+) -> Member:
     scope.require_write(actor, to_household, "registry.household.edit")
-    return _member_change(actor=actor, member=member, kind=MemberChangeKind.MOVE, date=date, reason=reason,
-                          to_household=to_household, relation=relation)
+    return _member_change(
+        actor=actor,
+        member=member,
+        kind=MemberChangeKind.MOVE,
+        date=date,
+        reason=reason,
+        to_household=to_household,
+        relation=relation,
+    )
 
 
 def _member_change(*, actor, member, kind, date, reason, to_household=None, relation=None) -> Member:
@@ -190,14 +286,22 @@ def _member_change(*, actor, member, kind, date, reason, to_household=None, rela
         elif kind == MemberChangeKind.LEAVE:
             member.status = MemberStatus.LEFT
         else:
-            if relation == Relation.HEAD and to_household.members.filter(
-                    relation=Relation.HEAD, status=MemberStatus.ACTIVE).exists():
+            if (
+                relation == Relation.HEAD
+                and to_household.members.filter(relation=Relation.HEAD, status=MemberStatus.ACTIVE).exists()
+            ):
                 raise ValidationError({"relation": ["迁入户已有户主"]})
             member.household, member.relation = to_household, relation
         member.save()
-        MemberChange.objects.create(member=member, kind=kind, household=to_household or source,
-                                    from_household=source if to_household else None, date=date, reason=reason,
-                                    recorded_by=actor)
+        MemberChange.objects.create(
+            member=member,
+            kind=kind,
+            household=to_household or source,
+            from_household=source if to_household else None,
+            date=date,
+            reason=reason,
+            recorded_by=actor,
+        )
         household_recompute([source.pk] + ([to_household.pk] if to_household else []))
     return member
 
@@ -222,25 +326,49 @@ def household_recompute(household_ids: Iterable[int]) -> None:
         _recompute_pg(ids)
         return
     for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        living = (Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE)
-                  .order_by().values("household").annotate(c=Count("id")).values("c"))
-        head = Member.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD,
-                                     status=MemberStatus.ACTIVE).values("name")[:1]
+        chunk = ids[start : start + 5000]
+        living = (
+            Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE)
+            .order_by()
+            .values("household")
+            .annotate(c=Count("id"))
+            .values("c")
+        )
+        head = Member.objects.filter(
+            household=OuterRef("pk"), relation=Relation.HEAD, status=MemberStatus.ACTIVE
+        ).values("name")[:1]
         latest = HouseholdIncome.objects.filter(household=OuterRef("pk")).order_by("-year").values("year")[:1]
         Household.objects.filter(pk__in=chunk).update(
-            living_members=Coalesce(Subquery(living), 0), head_name=Coalesce(Subquery(head), Value("")),
-            income_year=Subquery(latest))
+            living_members=Coalesce(Subquery(living), 0),
+            head_name=Coalesce(Subquery(head), Value("")),
+            income_year=Subquery(latest),
+        )
         money = DecimalField(max_digits=14, decimal_places=2)
-        net = (HouseholdIncome.objects.filter(household=OuterRef("pk"), year=OuterRef("income_year"))
-               .annotate(net=ExpressionWrapper(F("wage_income") + F("business_income") + F("property_income")
-                                               + F("transfer_income") - F("business_cost"), output_field=money))
-               .values("net")[:1])
+        net = (
+            HouseholdIncome.objects.filter(household=OuterRef("pk"), year=OuterRef("income_year"))
+            .annotate(
+                net=ExpressionWrapper(
+                    F("wage_income")
+                    + F("business_income")
+                    + F("property_income")
+                    + F("transfer_income")
+                    - F("business_cost"),
+                    output_field=money,
+                )
+            )
+            .values("net")[:1]
+        )
         Household.objects.filter(pk__in=chunk, living_members__gt=0).update(
-            per_capita_income=Round(ExpressionWrapper(Cast(Subquery(net, output_field=money), FloatField())
-                                                      / F("living_members"), output_field=money), 2))
+            per_capita_income=Round(
+                ExpressionWrapper(
+                    Cast(Subquery(net, output_field=money), FloatField()) / F("living_members"), output_field=money
+                ),
+                2,
+            )
+        )
         Household.objects.filter(Q(pk__in=chunk) & (Q(living_members=0) | Q(income_year__isnull=True))).update(
-            per_capita_income=None)
+            per_capita_income=None
+        )
 
 
 _RECOMPUTE_PG = """
@@ -271,4 +399,4 @@ def _recompute_pg(ids: list[int]) -> None:
     """The same computation as one set-based statement per 50,000 households (PostgreSQL)."""
     with connection.cursor() as c:
         for start in range(0, len(ids), 50000):
-            c.execute(_RECOMPUTE_PG, {"ids": ids[start:start + 50000]})
+            c.execute(_RECOMPUTE_PG, {"ids": ids[start : start + 50000]})

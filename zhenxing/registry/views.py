@@ -67,13 +67,25 @@ def household_list(request):
         return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
     form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
-    rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=request.GET.get("cursor", ""),
-                                     villages=filters.village_ids)
+    rows, nxt = selectors.keyset_page(
+        qs, sort=filters.sort, cursor=request.GET.get("cursor", ""), villages=filters.village_ids
+    )
     count, capped = selectors.count_capped(qs)
-    return render(request, "registry/household_list.html", {
-        "form": form, "households": rows, "next_cursor": nxt, "count": count, "capped": capped,
-        "can_write": scope.can_write(request.user, None, "registry.household.create"), "can_reveal": request.user.role in ID_REVEAL_ROLES,
-        "querystring": request.GET.urlencode(), "region_filter": filters.region})
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "households": rows,
+            "next_cursor": nxt,
+            "count": count,
+            "capped": capped,
+            "can_write": scope.can_write(request.user, None, "registry.household.create"),
+            "can_reveal": request.user.role in ID_REVEAL_ROLES,
+            "querystring": request.GET.urlencode(),
+            "region_filter": filters.region,
+        },
+    )
 
 
 @staff_view()
@@ -88,13 +100,23 @@ def household_export(request):
         return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
     region = filters.region or request.user.region
     title = spreadsheets.export_title(region.full_name())
-    sheet = spreadsheets.export_sheet(title=title, rows=selectors.export_rows(qs),
-                                      reveal=idnumber.decrypt if reveal else None)
-    response = export_response(request, sheet, filename=f"households-{dt.date.today():%Y%m%d}.xlsx", rows_key=None,
-                               audit_extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal})
+    sheet = spreadsheets.export_sheet(
+        title=title, rows=selectors.export_rows(qs), reveal=idnumber.decrypt if reveal else None
+    )
+    response = export_response(
+        request,
+        sheet,
+        filename=f"households-{dt.date.today():%Y%m%d}.xlsx",
+        rows_key=None,
+        audit_extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal},
+    )
     if reveal:
-        audit.event_log(action="reveal_id", actor=request.user, request=request,
-                        extra={"what": "导出完整身份证号", "filters": request.GET.dict()})
+        audit.event_log(
+            action="reveal_id",
+            actor=request.user,
+            request=request,
+            extra={"what": "导出完整身份证号", "filters": request.GET.dict()},
+        )
     return response
 
 
@@ -104,10 +126,20 @@ def household_detail(request, household):
     incomes = list(household.incomes.order_by("-year"))
     changes = list(household.member_changes.select_related("member", "from_household").order_by("-date", "-pk")[:100])
     timeline = selectors.household_timeline(user=request.user, household=household)
-    return render(request, "registry/household_detail.html", {
-        "household": household, "members": members, "incomes": incomes, "changes": changes, "timeline": timeline,
-        "village": household.village, "can_write": scope.can_write(request.user, household, "registry.household.edit"),
-        "can_reveal": request.user.role in ID_REVEAL_ROLES})
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "incomes": incomes,
+            "changes": changes,
+            "timeline": timeline,
+            "village": household.village,
+            "can_write": scope.can_write(request.user, household, "registry.household.edit"),
+            "can_reveal": request.user.role in ID_REVEAL_ROLES,
+        },
+    )
 
 
 @staff_view(write="registry.household.create")
@@ -136,8 +168,11 @@ def household_edit(request, household):
         else:
             messages.success(request, "已保存。")
             return redirect("registry:household", pk=household.pk)
-    return render(request, "registry/form.html", {"form": form, "title": f"修改农户档案 {household.number}",
-                                                  "household": household})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": f"修改农户档案 {household.number}", "household": household},
+    )
 
 
 @staff_view(model=Household, write="registry.household.edit")
@@ -151,8 +186,11 @@ def member_add(request, household):
         else:
             messages.success(request, "已添加家庭成员。")
             return redirect("registry:household", pk=household.pk)
-    return render(request, "registry/form.html", {"form": form, "title": f"添加家庭成员（户编号 {household.number}）",
-                                                  "household": household})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": f"添加家庭成员（户编号 {household.number}）", "household": household},
+    )
 
 
 @staff_view(model=Household, write="registry.household.edit")
@@ -172,8 +210,11 @@ def income_edit(request, household):
         else:
             messages.success(request, f"已保存{year}年收入。")
             return redirect("registry:household", pk=household.pk)
-    return render(request, "registry/form.html", {"form": form, "title": f"填报家庭收入（户编号 {household.number}）",
-                                                  "household": household})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": f"填报家庭收入（户编号 {household.number}）", "household": household},
+    )
 
 
 @staff_view(model=Member, write="registry.household.edit")
@@ -190,15 +231,24 @@ def member_change(request, member):
             elif d["kind"] == "leave":
                 services.member_record_leave(actor=request.user, member=member, date=d["date"], reason=d["reason"])
             else:
-                services.member_move(actor=request.user, member=member, to_household=d["to_household"], date=d["date"],
-                                     reason=d["reason"], relation=d["relation"])
+                services.member_move(
+                    actor=request.user,
+                    member=member,
+                    to_household=d["to_household"],
+                    date=d["date"],
+                    reason=d["reason"],
+                    relation=d["relation"],
+                )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, "已记录成员变动。")
             return redirect("registry:household", pk=member.household_id)
-    return render(request, "registry/form.html", {"form": form, "title": f"成员变动：{member.name}",
-                                                  "household": member.household})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": f"成员变动：{member.name}", "household": member.household},
+    )
 
 
 @staff_view(model=Member, roles=ID_REVEAL_ROLES)
@@ -220,8 +270,9 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        token = storage.upload_save(user=request.user, filename=f.name, chunks=f.chunks(),
-                                    meta={"only_valid": form.cleaned_data["only_valid"]})
+        token = storage.upload_save(
+            user=request.user, filename=f.name, chunks=f.chunks(), meta={"only_valid": form.cleaned_data["only_valid"]}
+        )
         return redirect("registry:import_job", token=token)
     return render(request, "registry/import_upload.html", {"form": form})
 
@@ -235,15 +286,20 @@ def import_job(request, token):
         raise Http404("导入任务不存在或已过期，请重新上传")
     if request.method == "POST":
         if job is None:
-            job_services.job_enqueue(actor=request.user, kind=jobs.IMPORT, label=f"导入农户：{meta['filename']}",
-                                     payload={"filename": meta["filename"], "only_valid": meta["only_valid"]},
-                                     upload=token)
+            job_services.job_enqueue(
+                actor=request.user,
+                kind=jobs.IMPORT,
+                label=f"导入农户：{meta['filename']}",
+                payload={"filename": meta["filename"], "only_valid": meta["only_valid"]},
+                upload=token,
+            )
         return redirect("registry:import_job", token=token)
     if job is None:
         if meta.get("preview") is None:
             try:
-                meta["preview"] = run_import(storage.upload_bytes(token), filename=meta["filename"],
-                                             actor=request.user, dry_run=True).as_json()
+                meta["preview"] = run_import(
+                    storage.upload_bytes(token), filename=meta["filename"], actor=request.user, dry_run=True
+                ).as_json()
             except Unreadable as exc:
                 meta["preview"] = {"unreadable": str(exc), "errors": []}
             storage.upload_meta_save(token, meta)
@@ -252,9 +308,23 @@ def import_job(request, token):
         if job.state == JobState.RUNNING and job_services.jobs_recover_for_page():
             job.refresh_from_db()
         report = job.result.get("report") or (jobs.failed_report(job.error) if job.error else None)
-        view = {"state": job.state, "filename": job.payload.get("filename", ""), "stage": job.stage,
-                "done": job.done, "total": job.total, "report": report, "job": job}
+        view = {
+            "state": job.state,
+            "filename": job.payload.get("filename", ""),
+            "stage": job.stage,
+            "done": job.done,
+            "total": job.total,
+            "report": report,
+            "job": job,
+        }
     template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
-    return render(request, template, {"job": view, "token": token,
-                                      "percent": job.percent if job is not None else 0,
-                                      "list_url": reverse("registry:list")})
+    return render(
+        request,
+        template,
+        {
+            "job": view,
+            "token": token,
+            "percent": job.percent if job is not None else 0,
+            "list_url": reverse("registry:list"),
+        },
+    )

@@ -1,5 +1,6 @@
 """Alert writes: a step of the alert workflow, the outcomes that carry the work into monitoring
 and the ledger (and the household's record), the alert's thread and the township's bulk hand-on."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +20,13 @@ from .models import Alert, AlertNote, NoteKind
 ConcurrentChange = StaleVersion
 
 
-def alert_transition(*, actor, alert: Alert, action: str, reason: str = "", evidence: str = "",
-                     expected_version: int | None = None) -> Alert:
+def alert_transition(
+    *, actor, alert: Alert, action: str, reason: str = "", evidence: str = "", expected_version: int | None = None
+) -> Alert:
     """One step of the alert workflow (workflow.TRANSITIONS), through the one transition engine."""
-    workflow.MACHINE.apply(actor=actor, obj=alert, code=action, reason=reason, evidence=evidence,
-                           version=expected_version)
+    workflow.MACHINE.apply(
+        actor=actor, obj=alert, code=action, reason=reason, evidence=evidence, version=expected_version
+    )
     return alert
 
 
@@ -36,18 +39,28 @@ def _flags_confirmed(*, actor, alert: Alert) -> list[str]:
     flag = bridges.RULE_FLAGS.get(alert.rule)
     if flag is None or alert.household_id is None:
         return []
-    household_flags_apply(actor=actor, household=alert.household, changes={flag: False},
-                          source=f"screening.alert:{alert.pk}", source_label=f"预警 {alert.pk} {alert.rule_name}")
+    household_flags_apply(
+        actor=actor,
+        household=alert.household,
+        changes={flag: False},
+        source=f"screening.alert:{alert.pk}",
+        source_label=f"预警 {alert.pk} {alert.rule_name}",
+    )
     return [flag]
 
 
 def _open_case(*, actor, alert: Alert, reason: str) -> str:
     flags = _flags_confirmed(actor=actor, alert=alert)
     case = monitoring.case_discover(
-        actor=actor, household=alert.household, channel="department_alert", risk_types=list(alert.risk_types),
+        actor=actor,
+        household=alert.household,
+        channel="department_alert",
+        risk_types=list(alert.risk_types),
         description=f"部门筛查预警：{alert.rule_name}。{_records_text(alert)}。核实说明：{reason.strip()}",
-        source_ref=f"screening.alert:{alert.pk}", source_label=f"部门筛查预警 {alert.pk}：{alert.rule_name}",
-        source_flags=flags)
+        source_ref=f"screening.alert:{alert.pk}",
+        source_label=f"部门筛查预警 {alert.pk}：{alert.rule_name}",
+        source_flags=flags,
+    )
     return str(getattr(case, "pk", case))[:64]
 
 
@@ -58,9 +71,14 @@ def _attach_case(*, actor, alert: Alert, reason: str) -> str:
     if case is None:
         raise ValidationError("该户没有未办结的监测案件")
     flags = _flags_confirmed(actor=actor, alert=alert)
-    monitoring.case_source_attach(actor=actor, case=case, source_ref=f"screening.alert:{alert.pk}",
-                                  label=f"部门筛查预警 {alert.pk}：{alert.rule_name}", flags=flags,
-                                  note=reason or _records_text(alert))
+    monitoring.case_source_attach(
+        actor=actor,
+        case=case,
+        source_ref=f"screening.alert:{alert.pk}",
+        label=f"部门筛查预警 {alert.pk}：{alert.rule_name}",
+        flags=flags,
+        note=reason or _records_text(alert),
+    )
     return str(case.pk)
 
 
@@ -79,8 +97,15 @@ def _open_item(*, actor, alert: Alert, reason: str) -> str:
     problem = f"{alert.rule_name}（预警 {alert.pk}）：{_records_text(alert) or alert.rule_name}"
     if reason.strip():
         problem += f"。{reason.strip()}"
-    item = opener(actor=actor, kind=kind, region=alert.village, household=household,
-                  source_label=f"部门筛查预警 {alert.pk}：{alert.rule_name}", source_ref=ref, problem=problem)
+    item = opener(
+        actor=actor,
+        kind=kind,
+        region=alert.village,
+        household=household,
+        source_label=f"部门筛查预警 {alert.pk}：{alert.rule_name}",
+        source_ref=ref,
+        problem=problem,
+    )
     return str(item.pk)
 
 

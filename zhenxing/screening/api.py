@@ -1,6 +1,7 @@
 """JSON API of department screening (mounted under /api/v1/): alerts with their evidence and state
 transitions, and runs. Everything is read through the data scope: regions see their subtree, a line
 department only the alerts its own data raised; a record outside the scope answers 404."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,49 +89,106 @@ class AlertDetailOut(AlertOut):
 
 
 def _alert(a: Alert) -> dict:
-    return {"id": a.pk, "rule": a.rule, "rule_name": a.rule_name, "risk_types": list(a.risk_types or []),
-            "severity": a.severity, "state": a.state, "state_label": a.get_state_display(), "is_open": a.is_open,
-            "household_id": a.household_id, "household_number": a.household.number if a.household_id else None,
-            "village_code": a.village.code, "village_name": a.village.name, "department": a.department,
-            "metric": a.metric, "limit_value": a.limit_value, "raised_at": a.raised_at, "updated_at": a.updated_at,
-            "issued_at": a.issued_at, "verify_due": a.verify_due, "closed_at": a.closed_at, "case_ref": a.case_ref,
-            "item_ref": a.item_ref, "version": a.version}
+    return {
+        "id": a.pk,
+        "rule": a.rule,
+        "rule_name": a.rule_name,
+        "risk_types": list(a.risk_types or []),
+        "severity": a.severity,
+        "state": a.state,
+        "state_label": a.get_state_display(),
+        "is_open": a.is_open,
+        "household_id": a.household_id,
+        "household_number": a.household.number if a.household_id else None,
+        "village_code": a.village.code,
+        "village_name": a.village.name,
+        "department": a.department,
+        "metric": a.metric,
+        "limit_value": a.limit_value,
+        "raised_at": a.raised_at,
+        "updated_at": a.updated_at,
+        "issued_at": a.issued_at,
+        "verify_due": a.verify_due,
+        "closed_at": a.closed_at,
+        "case_ref": a.case_ref,
+        "item_ref": a.item_ref,
+        "version": a.version,
+    }
 
 
 def _actions(request, a: Alert) -> list[dict]:
     if request.user.is_read_only:
         return []
-    return [{"action": t.code, "label": t.label, "target": t.target, "needs_reason": t.needs_reason,
-             "needs_evidence": t.needs_evidence} for t in workflow.available(a, request.user)]
+    return [
+        {
+            "action": t.code,
+            "label": t.label,
+            "target": t.target,
+            "needs_reason": t.needs_reason,
+            "needs_evidence": t.needs_evidence,
+        }
+        for t in workflow.available(a, request.user)
+    ]
 
 
 def _detail(request, a: Alert) -> dict:
     rule = rules.RULES.get(a.rule)
-    return {**_alert(a), "rule_description": rule.description if rule else "",
-            "head_name": a.household.head_name if a.household_id else None,
-            "evidence": {**a.citation, **(a.evidence or {})},
-            "outcome_reason": a.outcome_reason, "outcome_evidence": a.outcome_evidence,
-            "available_actions": _actions(request, a),
-            "notes": [_note(n) for n in a.notes.select_related("author")],
-            "corrections": [{"department": c.department, "source": c.source, "record_key": c.record_key, "note": c.note,
-                             "reason": c.reason, "created_at": c.created_at} for c in a.corrections.all()]}
+    return {
+        **_alert(a),
+        "rule_description": rule.description if rule else "",
+        "head_name": a.household.head_name if a.household_id else None,
+        "evidence": {**a.citation, **(a.evidence or {})},
+        "outcome_reason": a.outcome_reason,
+        "outcome_evidence": a.outcome_evidence,
+        "available_actions": _actions(request, a),
+        "notes": [_note(n) for n in a.notes.select_related("author")],
+        "corrections": [
+            {
+                "department": c.department,
+                "source": c.source,
+                "record_key": c.record_key,
+                "note": c.note,
+                "reason": c.reason,
+                "created_at": c.created_at,
+            }
+            for c in a.corrections.all()
+        ],
+    }
 
 
 def _note(n) -> dict:
-    return {"id": n.pk, "kind": n.kind, "kind_label": n.get_kind_display(), "text": n.text,
-            "author": n.author.full_name or n.author.username if n.author_id else None,
-            "author_role": n.author.get_role_display() if n.author_id else "", "created_at": n.created_at}
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "kind_label": n.get_kind_display(),
+        "text": n.text,
+        "author": n.author.full_name or n.author.username if n.author_id else None,
+        "author_role": n.author.get_role_display() if n.author_id else "",
+        "created_at": n.created_at,
+    }
 
 
 def _get(request, alert_id: int) -> Alert:
-    return scope.get_object_or_404(request.user, Alert.objects.select_related("household", "village", "ruleset",
-                                                                              "last_run"), pk=alert_id)
+    return scope.get_object_or_404(
+        request.user, Alert.objects.select_related("household", "village", "ruleset", "last_run"), pk=alert_id
+    )
 
 
-@router.get("/screening/alerts", response=list[AlertOut], openapi_extra=ALERT,
-            summary="预警列表（数据权限范围内；行业部门只见本部门数据触发的预警；按编号倒序，after 为上一页最后一条的 id）")
-def alert_list(request, response: HttpResponse, page: Keyset = Query(...), rule: str = "", state: str = "",
-               region: str = "", is_open: bool | None = None):
+@router.get(
+    "/screening/alerts",
+    response=list[AlertOut],
+    openapi_extra=ALERT,
+    summary="预警列表（数据权限范围内；行业部门只见本部门数据触发的预警；按编号倒序，after 为上一页最后一条的 id）",
+)
+def alert_list(
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    rule: str = "",
+    state: str = "",
+    region: str = "",
+    is_open: bool | None = None,
+):
     if rule and rule not in RULE_CODES:
         raise ValidationError({"rule": [f"未知规则 {rule}（可用：{'、'.join(sorted(RULE_CODES))}）"]})
     if state and state not in AlertState.values:
@@ -153,9 +211,13 @@ class BulkIssueOut(Schema):
     refused: dict[str, str]
 
 
-@router.post("/screening/alerts/bulk-issue", response=BulkIssueOut, openapi_extra=ALERT,
-             summary="乡镇批量下发预警：ids 为所选预警，或 village 为村代码（下发该村全部新预警）；"
-                     "instruction 为下发要求；每条预警各记一条审计记录")
+@router.post(
+    "/screening/alerts/bulk-issue",
+    response=BulkIssueOut,
+    openapi_extra=ALERT,
+    summary="乡镇批量下发预警：ids 为所选预警，或 village 为村代码（下发该村全部新预警）；"
+    "instruction 为下发要求；每条预警各记一条审计记录",
+)
 def alert_bulk_issue(request, payload: BulkIssueIn):
     if bool(payload.ids) == bool(payload.village):
         raise ValidationError("请提供所选预警编号 ids 或村代码 village 之一")
@@ -171,8 +233,12 @@ def alert_bulk_issue(request, payload: BulkIssueIn):
     return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
-@router.get("/screening/alerts/{alert_id}", response=AlertDetailOut, openapi_extra=ALERT,
-            summary="一条预警及其依据（规则、参数、规则集版本、部门记录）和当前用户可办理的操作")
+@router.get(
+    "/screening/alerts/{alert_id}",
+    response=AlertDetailOut,
+    openapi_extra=ALERT,
+    summary="一条预警及其依据（规则、参数、规则集版本、部门记录）和当前用户可办理的操作",
+)
 def alert_detail(request, alert_id: int):
     return _detail(request, _get(request, alert_id))
 
@@ -184,16 +250,25 @@ class AlertTransitionIn(Schema):
     evidence: str = ""
 
 
-@router.post("/screening/alerts/{alert_id}/transitions", response=AlertDetailOut, openapi_extra=ALERT,
-             summary="办理预警：issue 下发到村核实（reason 为下发要求）、start 开始入户核实、"
-                     "include 核实有风险纳入监测、"
-                     "dismiss 核实无风险、attach 并入该户未办结的监测案件、rectify 转整改台账（住房、饮水、义务教育、"
-                     "基本医保）、withdraw 行业部门撤回本部门数据有误的预警（须填 reason）"
-                     "（version 为读取时的版本；他人已办理时返回 409）")
+@router.post(
+    "/screening/alerts/{alert_id}/transitions",
+    response=AlertDetailOut,
+    openapi_extra=ALERT,
+    summary="办理预警：issue 下发到村核实（reason 为下发要求）、start 开始入户核实、"
+    "include 核实有风险纳入监测、"
+    "dismiss 核实无风险、attach 并入该户未办结的监测案件、rectify 转整改台账（住房、饮水、义务教育、"
+    "基本医保）、withdraw 行业部门撤回本部门数据有误的预警（须填 reason）"
+    "（version 为读取时的版本；他人已办理时返回 409）",
+)
 def alert_transition(request, alert_id: int, payload: AlertTransitionIn):
-    alert = services.alert_transition(actor=request.user, alert=_get(request, alert_id), action=payload.action,
-                                      reason=payload.reason, evidence=payload.evidence,
-                                      expected_version=payload.version)
+    alert = services.alert_transition(
+        actor=request.user,
+        alert=_get(request, alert_id),
+        action=payload.action,
+        reason=payload.reason,
+        evidence=payload.evidence,
+        expected_version=payload.version,
+    )
     return _detail(request, _get(request, alert.pk))
 
 
@@ -201,8 +276,12 @@ class AlertNoteIn(Schema):
     text: str
 
 
-@router.post("/screening/alerts/{alert_id}/comments", response={201: AlertNoteOut}, openapi_extra=ALERT,
-             summary="在预警下留言（提问或行业部门答复；乡镇、村和本领域行业部门均可见）")
+@router.post(
+    "/screening/alerts/{alert_id}/comments",
+    response={201: AlertNoteOut},
+    openapi_extra=ALERT,
+    summary="在预警下留言（提问或行业部门答复；乡镇、村和本领域行业部门均可见）",
+)
 def alert_comment(request, alert_id: int, payload: AlertNoteIn):
     alert = _get(request, alert_id)
     note = services.alert_note_add(actor=request.user, alert=alert, text=payload.text)
@@ -235,17 +314,34 @@ class RunDetailOut(RunOut):
 
 
 def _run(r: Run) -> dict:
-    return {"id": r.pk, "kind": r.kind, "kind_label": r.get_kind_display(), "as_of": r.as_of, "status": r.status,
-            "status_label": r.get_status_display(), "progress": r.progress, "stage": r.stage,
-            "ruleset_year": r.ruleset.year if r.ruleset_id else None,
-            "ruleset_version": r.ruleset.version if r.ruleset_id else None, "overrides": r.overrides or {},
-            "threshold": r.threshold, "started_by": r.started_by.username if r.started_by_id else None,
-            "created_at": r.created_at, "started_at": r.started_at, "heartbeat_at": r.heartbeat_at,
-            "finished_at": r.finished_at, "error": r.error}
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "kind_label": r.get_kind_display(),
+        "as_of": r.as_of,
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "progress": r.progress,
+        "stage": r.stage,
+        "ruleset_year": r.ruleset.year if r.ruleset_id else None,
+        "ruleset_version": r.ruleset.version if r.ruleset_id else None,
+        "overrides": r.overrides or {},
+        "threshold": r.threshold,
+        "started_by": r.started_by.username if r.started_by_id else None,
+        "created_at": r.created_at,
+        "started_at": r.started_at,
+        "heartbeat_at": r.heartbeat_at,
+        "finished_at": r.finished_at,
+        "error": r.error,
+    }
 
 
-@router.get("/screening/runs", response=list[RunOut], openapi_extra=RUN,
-            summary="筛查运行与政策模拟（按编号倒序，after 为上一页最后一条的 id；中断的运行显示为失败）")
+@router.get(
+    "/screening/runs",
+    response=list[RunOut],
+    openapi_extra=RUN,
+    summary="筛查运行与政策模拟（按编号倒序，after 为上一页最后一条的 id；中断的运行显示为失败）",
+)
 def run_list(request, response: HttpResponse, page: Keyset = Query(...), status: str = ""):
     if status and status not in RunStatus.values:
         raise ValidationError({"status": [f"未知状态 {status}（可用：{'、'.join(RunStatus.values)}）"]})

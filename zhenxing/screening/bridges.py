@@ -3,15 +3,24 @@
 Screening sits below the ledger (docs/architecture.md, layers), so it never imports it: the ledger
 hands its opener over when it starts (``ledger.apps``), and ``rectify`` refuses while none is set.
 Monitoring is on screening's own layer and is called directly."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 # alert rule -> (rectification ledger type code, the household flag the problem is about)
-RECTIFY_KINDS: dict[str, str] = {"housing": "housing", "water": "water", "dropout": "schooling",
-                                 "uninsured": "insurance"}
-RULE_FLAGS: dict[str, str] = {"housing": "housing_safe", "water": "water_safe", "dropout": "schooling_secured",
-                              "uninsured": "medical_insured"}
+RECTIFY_KINDS: dict[str, str] = {
+    "housing": "housing",
+    "water": "water",
+    "dropout": "schooling",
+    "uninsured": "insurance",
+}
+RULE_FLAGS: dict[str, str] = {
+    "housing": "housing_safe",
+    "water": "water_safe",
+    "dropout": "schooling_secured",
+    "uninsured": "medical_insured",
+}
 
 _openers: dict[str, Callable] = {}
 

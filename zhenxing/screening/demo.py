@@ -1,4 +1,5 @@
 """Demo: small department feeds for demo households in several villages and counties, one run."""
+
 from __future__ import annotations
 
 import csv
@@ -31,19 +32,40 @@ def _rows() -> dict[str, list[dict]]:
             first = idnumber.decrypt(members[0].id_cipher)
             if i == 0:
                 serial += 1
-                out["medical"].append({"结算流水号": f"DEMO{serial:06d}", "身份证号": first, "姓名": members[0].name,
-                                       "结算日期": "2022-05-10", "医疗总费用": "80000.00", "基本医保支付": "30000.00",
-                                       "大病保险支付": "8000.00", "医疗救助支付": "2000.00", "个人负担": "40000.00"})
+                out["medical"].append(
+                    {
+                        "结算流水号": f"DEMO{serial:06d}",
+                        "身份证号": first,
+                        "姓名": members[0].name,
+                        "结算日期": "2022-05-10",
+                        "医疗总费用": "80000.00",
+                        "基本医保支付": "30000.00",
+                        "大病保险支付": "8000.00",
+                        "医疗救助支付": "2000.00",
+                        "个人负担": "40000.00",
+                    }
+                )
             elif i == 1:
                 out["housing"].append({"身份证号": first, "鉴定日期": "2022-03-15", "鉴定等级": "C"})
             elif i == 2:
-                out["civil"].append({"身份证号": first, "姓名": members[0].name, "救助类型": "低保", "状态": "在保",
-                                     "开始日期": "2022-05-20", "金额": "350.00"})
+                out["civil"].append(
+                    {
+                        "身份证号": first,
+                        "姓名": members[0].name,
+                        "救助类型": "低保",
+                        "状态": "在保",
+                        "开始日期": "2022-05-20",
+                        "金额": "350.00",
+                    }
+                )
             else:
-                out["disaster"].append({"身份证号": first, "灾害类型": "洪涝", "损失金额": "30000.00",
-                                        "发生日期": "2022-06-01"})
+                out["disaster"].append(
+                    {"身份证号": first, "灾害类型": "洪涝", "损失金额": "30000.00", "发生日期": "2022-06-01"}
+                )
     out["water"].append({"村代码": FENDOU, "问题类型": "水质", "发现日期": "2022-05-01", "状态": "未整改"})
-    out["death"].append({"身份证号": idnumber.make(region="232799", seq=7), "姓名": "外地人员", "死亡日期": "2022-02-01"})
+    out["death"].append(
+        {"身份证号": idnumber.make(region="232799", seq=7), "姓名": "外地人员", "死亡日期": "2022-02-01"}
+    )
     return out
 
 

@@ -4,11 +4,12 @@ Both engines get the same inputs: the registry snapshot tables ``hh``, ``mem``, 
 and one table per feed source, ``f_<source>``, holding its current records. ``evaluate`` creates
 the shared views and runs every enabled rule's SELECT (rules.py) into one "hits" result.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import feeds, rules, snapshot
 
@@ -58,7 +59,7 @@ class SparkEngine:
         self._frames = []
 
     @classmethod
-    def from_duck(cls, spark, duck: DuckEngine, workdir: Path, partitions: int = 4) -> "SparkEngine":
+    def from_duck(cls, spark, duck: DuckEngine, workdir: Path, partitions: int = 4) -> SparkEngine:
         engine = cls(spark)
         tables = [*snapshot.TABLES, "vil"] + [f"f_{s}" for s in feeds.SPECS]
         for name in tables:
@@ -86,8 +87,16 @@ class SparkEngine:
         return out
 
 
-def evaluate(engine, *, params: dict[str, dict], enabled: list[str], as_of: dt.date, income_year: int,
-             progress: Callable[[str, int], None] | None = None, income_missing: bool = True) -> None:
+def evaluate(
+    engine,
+    *,
+    params: dict[str, dict],
+    enabled: list[str],
+    as_of: dt.date,
+    income_year: int,
+    progress: Callable[[str, int], None] | None = None,
+    income_missing: bool = True,
+) -> None:
     for name, sql in rules.base_views(as_of, income_year).items():
         engine.view(name, sql)
     for i, code in enumerate(enabled):

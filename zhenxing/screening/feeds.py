@@ -5,6 +5,7 @@ errors), its ID numbers are matched by the registry's keyed hash computed in SQL
 no per-row Python), and only new or changed records (by natural key) are written to a Parquet
 file catalogued by ``FeedFile``. Clear ID numbers are never stored: the hash and the masked form.
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,52 +62,142 @@ class FeedSpec:
         return any(c.kind == "id" for c in self.cols)
 
 
-SPECS: dict[str, FeedSpec] = {s.source: s for s in [
-    FeedSpec("medical", "医保结算", (
-        Col("结算流水号", "serial", "text"), Col("身份证号", "id", "id"), Col("姓名", "name", "text"),
-        Col("结算日期", "rec_date", "date"), Col("医疗总费用", "total", "money"), Col("基本医保支付", "basic", "money"),
-        Col("大病保险支付", "serious", "money"), Col("医疗救助支付", "aid", "money"), Col("个人负担", "burden", "money"),
-    ), key=("serial",), date_col="rec_date",
-        extra_check="abs(total - basic - serious - aid - burden) <= 0.01",
-        extra_message="个人负担应等于医疗总费用减去基本医保、大病保险、医疗救助支付（相差不超过0.01元）",
-        extra_col="个人负担"),
-    FeedSpec("insurance", "医保参保", (
-        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("参保年度", "year", "year"),
-        Col("参保状态", "status", "enum", ("已参保", "未参保", "中断")),
-    ), key=("id", "year"), date_col=""),
-    FeedSpec("civil", "民政救助", (
-        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("救助类型", "kind", "enum", ("低保", "特困", "临时救助")),
-        Col("状态", "status", "enum", ("在保", "停保", "已发放")), Col("开始日期", "rec_date", "date"),
-        Col("金额", "amount", "money"),
-    ), key=("id", "kind", "rec_date"), date_col="rec_date"),
-    FeedSpec("disability", "残联", (
-        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("残疾类别", "category", "text"),
-        Col("残疾等级", "grade", "enum", ("一级", "二级", "三级", "四级")), Col("发证日期", "rec_date", "date"),
-    ), key=("id", "rec_date"), date_col="rec_date"),
-    FeedSpec("education", "教育", (
-        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("学段", "stage", "text"),
-        Col("在校状态", "status", "enum", ("在校", "辍学", "休学", "毕业")), Col("日期", "rec_date", "date"),
-    ), key=("id", "rec_date"), date_col="rec_date"),
-    FeedSpec("housing", "住建", (
-        Col("身份证号", "id", "id"), Col("鉴定日期", "rec_date", "date"),
-        Col("鉴定等级", "grade", "enum", ("A", "B", "C", "D")),
-    ), key=("id", "rec_date"), date_col="rec_date"),
-    FeedSpec("water", "水务", (
-        Col("村代码", "village_code", "village"), Col("问题类型", "kind", "enum", ("水量", "水质", "方便程度", "供水保障率")),
-        Col("发现日期", "rec_date", "date"), Col("状态", "status", "enum", ("未整改", "已整改")),
-    ), key=("village_code", "kind", "rec_date"), date_col="rec_date"),
-    FeedSpec("employment", "人社", (
-        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("就业状态", "status", "enum", ("在岗", "失业", "务工中断")),
-        Col("月收入", "income", "money"), Col("日期", "rec_date", "date"),
-    ), key=("id", "rec_date"), date_col="rec_date"),
-    FeedSpec("disaster", "应急", (
-        Col("身份证号", "id", "id"), Col("灾害类型", "kind", "enum", ("洪涝", "地质", "旱灾", "生物", "气象", "地震", "其他")),
-        Col("损失金额", "loss", "money"), Col("发生日期", "rec_date", "date"),
-    ), key=("id", "rec_date", "kind"), date_col="rec_date"),
-    FeedSpec("death", "公安", (
-        Col("身份证号", "id", "id"), Col("姓名", "name", "text"), Col("死亡日期", "rec_date", "date"),
-    ), key=("id",), date_col="rec_date"),
-]}
+SPECS: dict[str, FeedSpec] = {
+    s.source: s
+    for s in [
+        FeedSpec(
+            "medical",
+            "医保结算",
+            (
+                Col("结算流水号", "serial", "text"),
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("结算日期", "rec_date", "date"),
+                Col("医疗总费用", "total", "money"),
+                Col("基本医保支付", "basic", "money"),
+                Col("大病保险支付", "serious", "money"),
+                Col("医疗救助支付", "aid", "money"),
+                Col("个人负担", "burden", "money"),
+            ),
+            key=("serial",),
+            date_col="rec_date",
+            extra_check="abs(total - basic - serious - aid - burden) <= 0.01",
+            extra_message="个人负担应等于医疗总费用减去基本医保、大病保险、医疗救助支付（相差不超过0.01元）",
+            extra_col="个人负担",
+        ),
+        FeedSpec(
+            "insurance",
+            "医保参保",
+            (
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("参保年度", "year", "year"),
+                Col("参保状态", "status", "enum", ("已参保", "未参保", "中断")),
+            ),
+            key=("id", "year"),
+            date_col="",
+        ),
+        FeedSpec(
+            "civil",
+            "民政救助",
+            (
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("救助类型", "kind", "enum", ("低保", "特困", "临时救助")),
+                Col("状态", "status", "enum", ("在保", "停保", "已发放")),
+                Col("开始日期", "rec_date", "date"),
+                Col("金额", "amount", "money"),
+            ),
+            key=("id", "kind", "rec_date"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "disability",
+            "残联",
+            (
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("残疾类别", "category", "text"),
+                Col("残疾等级", "grade", "enum", ("一级", "二级", "三级", "四级")),
+                Col("发证日期", "rec_date", "date"),
+            ),
+            key=("id", "rec_date"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "education",
+            "教育",
+            (
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("学段", "stage", "text"),
+                Col("在校状态", "status", "enum", ("在校", "辍学", "休学", "毕业")),
+                Col("日期", "rec_date", "date"),
+            ),
+            key=("id", "rec_date"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "housing",
+            "住建",
+            (
+                Col("身份证号", "id", "id"),
+                Col("鉴定日期", "rec_date", "date"),
+                Col("鉴定等级", "grade", "enum", ("A", "B", "C", "D")),
+            ),
+            key=("id", "rec_date"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "water",
+            "水务",
+            (
+                Col("村代码", "village_code", "village"),
+                Col("问题类型", "kind", "enum", ("水量", "水质", "方便程度", "供水保障率")),
+                Col("发现日期", "rec_date", "date"),
+                Col("状态", "status", "enum", ("未整改", "已整改")),
+            ),
+            key=("village_code", "kind", "rec_date"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "employment",
+            "人社",
+            (
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("就业状态", "status", "enum", ("在岗", "失业", "务工中断")),
+                Col("月收入", "income", "money"),
+                Col("日期", "rec_date", "date"),
+            ),
+            key=("id", "rec_date"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "disaster",
+            "应急",
+            (
+                Col("身份证号", "id", "id"),
+                Col("灾害类型", "kind", "enum", ("洪涝", "地质", "旱灾", "生物", "气象", "地震", "其他")),
+                Col("损失金额", "loss", "money"),
+                Col("发生日期", "rec_date", "date"),
+            ),
+            key=("id", "rec_date", "kind"),
+            date_col="rec_date",
+        ),
+        FeedSpec(
+            "death",
+            "公安",
+            (
+                Col("身份证号", "id", "id"),
+                Col("姓名", "name", "text"),
+                Col("死亡日期", "rec_date", "date"),
+            ),
+            key=("id",),
+            date_col="rec_date",
+        ),
+    ]
+}
 
 
 FeedUnreadable = tabular.Unreadable  # the file cannot be read at all (exit code 2)
@@ -179,19 +270,27 @@ def _col_error_sql(col: Col) -> str:
     if col.kind == "text":
         return f"CASE {empty} END"
     if col.kind == "date":
-        return (f"CASE {empty} WHEN NOT regexp_full_match({v}, '{DATE_RE}') OR try_strptime({v}, '%Y-%m-%d') IS NULL "
-                f"THEN '日期“' || {v} || '”无效，应为 YYYY-MM-DD' END")
+        return (
+            f"CASE {empty} WHEN NOT regexp_full_match({v}, '{DATE_RE}') OR try_strptime({v}, '%Y-%m-%d') IS NULL "
+            f"THEN '日期“' || {v} || '”无效，应为 YYYY-MM-DD' END"
+        )
     if col.kind == "money":
-        return (f"CASE {empty} WHEN NOT regexp_full_match({v}, '{MONEY_RE}') "
-                f"THEN '金额“' || {v} || '”无效：应为不小于0的元数，最多两位小数' END")
+        return (
+            f"CASE {empty} WHEN NOT regexp_full_match({v}, '{MONEY_RE}') "
+            f"THEN '金额“' || {v} || '”无效：应为不小于0的元数，最多两位小数' END"
+        )
     if col.kind == "year":
-        return f"CASE {empty} WHEN NOT regexp_full_match({v}, '\\d{{4}}') THEN '年度“' || {v} || '”无效，应为四位年份' END"
+        return (
+            f"CASE {empty} WHEN NOT regexp_full_match({v}, '\\d{{4}}') THEN '年度“' || {v} || '”无效，应为四位年份' END"
+        )
     if col.kind == "village":
         return f"CASE {empty} WHEN NOT regexp_full_match({v}, '\\d{{12}}') THEN '村代码“' || {v} || '”无效，应为12位数字' END"
     if col.kind == "enum":
         allowed = ", ".join(f"'{c}'" for c in col.choices)
-        return (f"CASE {empty} WHEN {v} NOT IN ({allowed}) THEN '“' || {v} || '”不是有效取值（可选："
-                f"{'/'.join(col.choices)}）' END")
+        return (
+            f"CASE {empty} WHEN {v} NOT IN ({allowed}) THEN '“' || {v} || '”不是有效取值（可选："
+            f"{'/'.join(col.choices)}）' END"
+        )
     raise ValueError(col.kind)
 
 
@@ -228,8 +327,12 @@ def to_utf8_csv(path: Path, spec: FeedSpec, workdir: Path) -> tuple[Path, list[s
             for row in rows[1:]:
                 if all(c in (None, "") for c in row):
                     continue
-                writer.writerow(["#EXCEL_NUMBER#" if i in id_idx and tabular.is_number(c) else tabular.cell_text(c)
-                                 for i, c in enumerate(row)])
+                writer.writerow(
+                    [
+                        "#EXCEL_NUMBER#" if i in id_idx and tabular.is_number(c) else tabular.cell_text(c)
+                        for i, c in enumerate(row)
+                    ]
+                )
         return out, headers
     out = tabular.utf8_path(path, workdir)
     with out.open("rb") as fh:
@@ -240,15 +343,20 @@ def to_utf8_csv(path: Path, spec: FeedSpec, workdir: Path) -> tuple[Path, list[s
 def current_files(source: str) -> list[str]:
     from .models import FeedFile
 
-    return [p for p in FeedFile.objects.filter(source=source).order_by("id").values_list("path", flat=True)
-            if p and Path(p).is_file()]
+    return [
+        p
+        for p in FeedFile.objects.filter(source=source).order_by("id").values_list("path", flat=True)
+        if p and Path(p).is_file()
+    ]
 
 
 def current_view_sql(spec: FeedSpec, table: str) -> str:
     """Portable SQL (DuckDB and Spark): the latest version of each record by natural key."""
     key = ", ".join("id_hash" if k == "id" else k for k in spec.key)
-    return (f"SELECT * FROM (SELECT t.*, row_number() OVER (PARTITION BY {key} ORDER BY file_id DESC, row_no DESC) "
-            f"AS zx_rn FROM {table} t) v WHERE zx_rn = 1")
+    return (
+        f"SELECT * FROM (SELECT t.*, row_number() OVER (PARTITION BY {key} ORDER BY file_id DESC, row_no DESC) "
+        f"AS zx_rn FROM {table} t) v WHERE zx_rn = 1"
+    )
 
 
 def register_current(con, spec: FeedSpec, name: str, files: list[str] | None = None) -> None:
@@ -262,7 +370,9 @@ def register_current(con, spec: FeedSpec, name: str, files: list[str] | None = N
     if len(files) == 1:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}_all")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (zx_rn) FROM ({current_view_sql(spec, name + '_all')})")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (zx_rn) FROM ({current_view_sql(spec, name + '_all')})"
+        )
 
 
 def empty_select(spec: FeedSpec) -> str:
@@ -304,51 +414,66 @@ def _fast_row_check(spec: FeedSpec) -> str:
     money = [f"c_{c.name}" for c in spec.cols if c.kind == "money"]
     if money:  # one regular expression over all amounts of the row instead of one per column
         one = MONEY_RE[1:-1]
-        parts.append(f"regexp_full_match(concat_ws('|', {', '.join(money)}), "
-                     f"'({one}\\|){{{len(money) - 1}}}{one}')")
+        parts.append(f"regexp_full_match(concat_ws('|', {', '.join(money)}), '({one}\\|){{{len(money) - 1}}}{one}')")
     if spec.extra_check:
         typed = {c.name: f"TRY_CAST(c_{c.name} AS DECIMAL(14,2))" for c in spec.cols if c.kind == "money"}
-        parts.append("(" + re.sub(r"\b(" + "|".join(typed) + r")\b", lambda m: typed[m.group(1)], spec.extra_check) + ")")
+        parts.append(
+            "(" + re.sub(r"\b(" + "|".join(typed) + r")\b", lambda m: typed[m.group(1)], spec.extra_check) + ")"
+        )
     return "coalesce(" + " AND ".join(f"({p})" for p in parts) + ", false)"
 
 
 def _detailed_errors(con, spec: FeedSpec) -> int:
     """The slow path: canonicalise (trim, upper-case IDs) into ``src`` and collect every row error
     with its Chinese message into ``errs``; returns how many there are."""
-    select = ", ".join((f"upper(trim(c_{c.name})) AS c_{c.name}" if c.kind == "id" else f"trim(c_{c.name}) AS c_{c.name}")
-                       for c in spec.cols)
+    select = ", ".join(
+        (f"upper(trim(c_{c.name})) AS c_{c.name}" if c.kind == "id" else f"trim(c_{c.name}) AS c_{c.name}")
+        for c in spec.cols
+    )
     con.execute("DROP VIEW IF EXISTS src")
     con.execute(f"CREATE TEMP TABLE src AS SELECT rowid + 2 AS row_no, {select} FROM raw")
     checks = " UNION ALL ".join(
-        f"SELECT row_no, '{c.header}' AS col, {_col_error_sql(c)} AS msg FROM src" for c in spec.cols if c.kind != "id")
+        f"SELECT row_no, '{c.header}' AS col, {_col_error_sql(c)} AS msg FROM src" for c in spec.cols if c.kind != "id"
+    )
     key_cols = ", ".join(f"c_{k}" for k in spec.key)
     con.execute(f"CREATE TEMP TABLE errs AS SELECT * FROM ({checks}) e WHERE msg IS NOT NULL")
     if spec.has_id:
         con.execute("DROP TABLE IF EXISTS idmap")
         # ID checks and the keyed hash once per distinct person, not per row (10M settlements, ~3M people).
-        con.execute(f"""CREATE TEMP TABLE idmap AS SELECT c_id, count(*) AS n, {id_error_sql('c_id')} AS err,
-            {hmac_sql('c_id')} AS h FROM src GROUP BY c_id""")
+        con.execute(f"""CREATE TEMP TABLE idmap AS SELECT c_id, count(*) AS n, {id_error_sql("c_id")} AS err,
+            {hmac_sql("c_id")} AS h FROM src GROUP BY c_id""")
         if con.execute("SELECT count(*) FROM idmap WHERE err IS NOT NULL").fetchone()[0]:
             con.execute("""INSERT INTO errs SELECT s.row_no, '身份证号', i.err FROM src s
                 JOIN idmap i ON i.c_id IS NOT DISTINCT FROM s.c_id WHERE i.err IS NOT NULL""")
     # Duplicate natural keys within the file: a cheap aggregate first, row numbers only when there are any.
-    con.execute(f"CREATE TEMP TABLE dups AS SELECT {key_cols}, min(row_no) AS first_row FROM src "
-                f"GROUP BY {key_cols} HAVING count(*) > 1")
+    con.execute(
+        f"CREATE TEMP TABLE dups AS SELECT {key_cols}, min(row_no) AS first_row FROM src "
+        f"GROUP BY {key_cols} HAVING count(*) > 1"
+    )
     if con.execute("SELECT count(*) FROM dups").fetchone()[0]:
         on = " AND ".join(f"s.c_{k} IS NOT DISTINCT FROM d.c_{k}" for k in spec.key)
-        con.execute(f"""INSERT INTO errs SELECT s.row_no, '{'、'.join(spec.col(k).header for k in spec.key)}',
+        con.execute(f"""INSERT INTO errs SELECT s.row_no, '{"、".join(spec.col(k).header for k in spec.key)}',
             '与第' || CAST(d.first_row AS VARCHAR) || '行重复（同一记录在文件中出现多次）'
             FROM src s JOIN dups d ON {on} WHERE s.row_no > d.first_row""")
     if spec.extra_check:
-        typed_money = ", ".join(f"TRY_CAST(c_{c.name} AS DECIMAL(14,2)) AS {c.name}" for c in spec.cols if c.kind == "money")
+        typed_money = ", ".join(
+            f"TRY_CAST(c_{c.name} AS DECIMAL(14,2)) AS {c.name}" for c in spec.cols if c.kind == "money"
+        )
         con.execute(f"""INSERT INTO errs SELECT row_no, '{spec.extra_col}', '{spec.extra_message}' FROM
             (SELECT row_no, {typed_money} FROM src WHERE row_no NOT IN (SELECT row_no FROM errs)) m
             WHERE NOT ({spec.extra_check})""")
     return con.execute("SELECT count(*) FROM errs").fetchone()[0]
 
 
-def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None = None,
-                dry_run: bool = False, max_errors: int = 200) -> ImportResult:
+def import_file(
+    *,
+    source: str,
+    path: Path,
+    registry_hashes,
+    file_id: int | None = None,
+    dry_run: bool = False,
+    max_errors: int = 200,
+) -> ImportResult:
     """Validate and stage one file. ``registry_hashes``: callable(con, table_name) creating a table
     of the registry's member id_hash values (or village codes for water) to count unmatched records.
 
@@ -384,7 +509,7 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         try:
             # Insertion order is the file's order even when read in parallel, so a row's number is
             # its rowid + 2 (the header is row 1).
-            raw = ", ".join(f"\"{c.header}\" AS c_{c.name}" for c in spec.cols)
+            raw = ", ".join(f'"{c.header}" AS c_{c.name}' for c in spec.cols)
             con.execute(f"""CREATE TEMP TABLE raw AS SELECT {raw}
                 FROM read_csv('{csv_path}', header=true, auto_detect=false, columns={cols}, delim=',', quote='"',
                               escape='"', null_padding=true, strict_mode=false)""")
@@ -394,19 +519,25 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         con.execute("CREATE TEMP VIEW src AS SELECT rowid + 2 AS row_no, * FROM raw")
         fast = True
         if spec.has_id:
-            con.execute(f"""CREATE TEMP TABLE idmap AS SELECT c_id, count(*) AS n, {id_error_sql('c_id')} AS err,
-                {hmac_sql('c_id')} AS h FROM raw GROUP BY c_id""")
+            con.execute(f"""CREATE TEMP TABLE idmap AS SELECT c_id, count(*) AS n, {id_error_sql("c_id")} AS err,
+                {hmac_sql("c_id")} AS h FROM raw GROUP BY c_id""")
             fast = not con.execute("SELECT count(*) FROM idmap WHERE err IS NOT NULL").fetchone()[0]
         if fast:
             key = ", ".join(f"c_{k}" for k in spec.key)
-            bad, dup = con.execute(f"SELECT count(*) FILTER (WHERE NOT {_fast_row_check(spec)}), "
-                                   f"count(*) - count(DISTINCT ({key})) FROM raw").fetchone()
+            bad, dup = con.execute(
+                f"SELECT count(*) FILTER (WHERE NOT {_fast_row_check(spec)}), "
+                f"count(*) - count(DISTINCT ({key})) FROM raw"
+            ).fetchone()
             fast = not bad and not dup
         if not fast:
             result.error_count = _detailed_errors(con, spec)
             if result.error_count:
-                result.errors = [RowError(r, c, m) for r, c, m in con.execute(
-                    f"SELECT row_no, col, msg FROM errs ORDER BY row_no, col LIMIT {max_errors}").fetchall()]
+                result.errors = [
+                    RowError(r, c, m)
+                    for r, c, m in con.execute(
+                        f"SELECT row_no, col, msg FROM errs ORDER BY row_no, col LIMIT {max_errors}"
+                    ).fetchall()
+                ]
                 return result
         con.execute("SET preserve_insertion_order = false")  # row numbers are fixed; let writes run in parallel
         typed = ", ".join(_typed_sql(c) for c in spec.cols)
@@ -416,8 +547,10 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
             join = "JOIN idmap USING (c_id)"
             typed = typed.replace(f"{hmac_sql('c_id')} AS id_hash", "idmap.h AS id_hash")
         names = [n for c in spec.cols for n in (("id_hash", "id_masked") if c.kind == "id" else (c.name,))]
-        staged = (f"SELECT CAST({fid} AS BIGINT) AS file_id, CAST(row_no AS BIGINT) AS row_no, {', '.join(names)} "
-                  f"FROM (SELECT row_no, {typed} FROM src {join}) t")
+        staged = (
+            f"SELECT CAST({fid} AS BIGINT) AS file_id, CAST(row_no AS BIGINT) AS row_no, {', '.join(names)} "
+            f"FROM (SELECT row_no, {typed} FROM src {join}) t"
+        )
         existing = current_files(source)
         if existing:
             con.execute(f"CREATE TEMP TABLE staged AS {staged}")
@@ -435,12 +568,18 @@ def import_file(*, source: str, path: Path, registry_hashes, file_id: int | None
         else:  # the source's first file: every record is new, written straight from the file's rows
             counts = {"new": result.rows}
             to_write = staged
-        result.new, result.changed, result.duplicates = counts.get("new", 0), counts.get("changed", 0), counts.get("same", 0)
+        result.new, result.changed, result.duplicates = (
+            counts.get("new", 0),
+            counts.get("changed", 0),
+            counts.get("same", 0),
+        )
         registry_hashes(con, "reg")
         if spec.has_id:  # per distinct ID number, weighted by its rows
-            result.unmatched = int(con.execute(
-                "SELECT coalesce(sum(n), 0) FROM idmap i WHERE NOT EXISTS (SELECT 1 FROM reg r WHERE r.k = i.h)"
-            ).fetchone()[0])
+            result.unmatched = int(
+                con.execute(
+                    "SELECT coalesce(sum(n), 0) FROM idmap i WHERE NOT EXISTS (SELECT 1 FROM reg r WHERE r.k = i.h)"
+                ).fetchone()[0]
+            )
         else:
             result.unmatched = con.execute(
                 "SELECT count(*) FROM src s WHERE NOT EXISTS (SELECT 1 FROM reg r WHERE r.k = s.c_village_code)"

@@ -7,6 +7,7 @@ insurance for every member, 低保/特困 mostly in formerly-poor households, ce
 disabled, dropouts, unsafe housing and water where the registry says so, job loss, disasters,
 deaths the registry has not recorded, and about 0.5% records whose ID matches nobody.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,10 @@ def _r(expr: str, salt: str, seed: int) -> str:
 def _fake_id(n: str, seed: int) -> str:
     """Valid ID numbers (GB 11643 checksum) from a region nobody in the registry is from."""
     k = f"({n} + {int(seed) % 1000} * 20011)"
-    first = (f"('232799' || strftime(DATE '1950-01-01' + CAST(({k} // 1000) % 20000 AS INTEGER), '%Y%m%d') "
-             f"|| lpad(CAST({k} % 1000 AS VARCHAR), 3, '0'))")
+    first = (
+        f"('232799' || strftime(DATE '1950-01-01' + CAST(({k} // 1000) % 20000 AS INTEGER), '%Y%m%d') "
+        f"|| lpad(CAST({k} % 1000 AS VARCHAR), 3, '0'))"
+    )
     check = feeds._checksum_sql("x.f17").replace("x.f17", first)
     return f"({first} || {check})"
 
@@ -75,7 +78,7 @@ def write_feeds(*, out_dir: Path, households_csv: Path, seed: int) -> dict[str, 
     is_poor = "p.poor IN ('是', '1', 'true', 'True', 'Y')"
     sql = {
         "medical": f"""
-            WITH m AS (SELECT p.*, CAST(floor({r('mk')} * (CASE p.health {health_max} ELSE 6 END + 1)) AS INTEGER) AS k
+            WITH m AS (SELECT p.*, CAST(floor({r("mk")} * (CASE p.health {health_max} ELSE 6 END + 1)) AS INTEGER) AS k
                        FROM p),
                  s AS (SELECT m.*, unnest(range(m.k)) AS j FROM m WHERE m.k > 0),
                  t AS (SELECT s.*, CAST(round(CASE WHEN s.health = '大病' THEN 3000 + {_r("s.id || s.j", "amt", seed)} * 60000
@@ -85,49 +88,49 @@ def write_feeds(*, out_dir: Path, households_csv: Path, seed: int) -> dict[str, 
                    name AS "姓名", {start} + CAST(floor(dr * {span}) AS INTEGER) AS "结算日期", total AS "医疗总费用",
                    CAST(round(total * 0.55, 2) AS DECIMAL(12,2)) AS "基本医保支付",
                    CAST(CASE WHEN total > 20000 THEN round(total * 0.15, 2) ELSE 0 END AS DECIMAL(12,2)) AS "大病保险支付",
-                   CAST(CASE WHEN {is_poor.replace('p.', '')} THEN round(total * 0.1, 2) ELSE 0 END AS DECIMAL(12,2))
+                   CAST(CASE WHEN {is_poor.replace("p.", "")} THEN round(total * 0.1, 2) ELSE 0 END AS DECIMAL(12,2))
                        AS "医疗救助支付",
                    total - CAST(round(total * 0.55, 2) AS DECIMAL(12,2))
                          - CAST(CASE WHEN total > 20000 THEN round(total * 0.15, 2) ELSE 0 END AS DECIMAL(12,2))
-                         - CAST(CASE WHEN {is_poor.replace('p.', '')} THEN round(total * 0.1, 2) ELSE 0 END AS DECIMAL(12,2))
+                         - CAST(CASE WHEN {is_poor.replace("p.", "")} THEN round(total * 0.1, 2) ELSE 0 END AS DECIMAL(12,2))
                        AS "个人负担"
             FROM t
             UNION ALL
-            SELECT 'YBX{seed}-' || lpad(CAST(n AS VARCHAR), 9, '0'), {_fake_id('n', seed)}, '外地人员',
+            SELECT 'YBX{seed}-' || lpad(CAST(n AS VARCHAR), 9, '0'), {_fake_id("n", seed)}, '外地人员',
                    {start} + CAST(n % {span} AS INTEGER), CAST(1000 AS DECIMAL(12,2)), CAST(550 AS DECIMAL(12,2)),
                    CAST(0 AS DECIMAL(12,2)), CAST(0 AS DECIMAL(12,2)), CAST(450 AS DECIMAL(12,2))
             FROM p WHERE {_r("p.id", "xm", seed)} < 0.01""",
         "insurance": f"""
             SELECT id AS "身份证号", name AS "姓名", {year} AS "参保年度",
                    CASE WHEN p.insured IN ('否', '0', 'false', 'N') THEN
-                        CASE WHEN {r('ins')} < 0.5 THEN '未参保' ELSE '中断' END ELSE '已参保' END AS "参保状态"
+                        CASE WHEN {r("ins")} < 0.5 THEN '未参保' ELSE '中断' END ELSE '已参保' END AS "参保状态"
             FROM p""",
         "civil": f"""
             SELECT id AS "身份证号", name AS "姓名",
-                   CASE WHEN {r('cv')} < 0.7 THEN '低保' WHEN {r('cv')} < 0.85 THEN '特困' ELSE '临时救助' END AS "救助类型",
-                   CASE WHEN {r('cv')} < 0.85 THEN (CASE WHEN {r('cs')} < 0.9 THEN '在保' ELSE '停保' END) ELSE '已发放' END
+                   CASE WHEN {r("cv")} < 0.7 THEN '低保' WHEN {r("cv")} < 0.85 THEN '特困' ELSE '临时救助' END AS "救助类型",
+                   CASE WHEN {r("cv")} < 0.85 THEN (CASE WHEN {r("cs")} < 0.9 THEN '在保' ELSE '停保' END) ELSE '已发放' END
                        AS "状态",
-                   {day('cd')} AS "开始日期", CAST(round(200 + {r('ca')} * 600, 2) AS DECIMAL(12,2)) AS "金额"
-            FROM p WHERE p.relation IN ('户主', 'head') AND {r('civ')} < CASE WHEN {is_poor} THEN 0.12 ELSE 0.02 END""",
+                   {day("cd")} AS "开始日期", CAST(round(200 + {r("ca")} * 600, 2) AS DECIMAL(12,2)) AS "金额"
+            FROM p WHERE p.relation IN ('户主', 'head') AND {r("civ")} < CASE WHEN {is_poor} THEN 0.12 ELSE 0.02 END""",
         "disability": f"""
             SELECT id AS "身份证号", name AS "姓名",
-                   CASE WHEN {r('dc')} < 0.5 THEN '肢体' WHEN {r('dc')} < 0.7 THEN '视力' WHEN {r('dc')} < 0.85 THEN '听力'
+                   CASE WHEN {r("dc")} < 0.5 THEN '肢体' WHEN {r("dc")} < 0.7 THEN '视力' WHEN {r("dc")} < 0.85 THEN '听力'
                         ELSE '智力' END AS "残疾类别",
-                   CASE WHEN {r('dg')} < 0.15 THEN '一级' WHEN {r('dg')} < 0.35 THEN '二级' WHEN {r('dg')} < 0.65 THEN '三级'
+                   CASE WHEN {r("dg")} < 0.15 THEN '一级' WHEN {r("dg")} < 0.35 THEN '二级' WHEN {r("dg")} < 0.65 THEN '三级'
                         ELSE '四级' END AS "残疾等级",
-                   DATE '{year - 3}-01-01' + CAST(floor({r('dd')} * 1460) AS INTEGER) AS "发证日期"
-            FROM p WHERE p.health = '残疾' OR {r('dis')} < 0.005""",
+                   DATE '{year - 3}-01-01' + CAST(floor({r("dd")} * 1460) AS INTEGER) AS "发证日期"
+            FROM p WHERE p.health = '残疾' OR {r("dis")} < 0.005""",
         "education": f"""
             SELECT id AS "身份证号", name AS "姓名", '义务教育' AS "学段", '在校' AS "在校状态",
                    DATE '{year - 1}-09-01' AS "日期" FROM p WHERE p.school LIKE '%义务教育%' OR p.school = '辍学'
             UNION ALL
-            SELECT id, name, '义务教育', '辍学', DATE '{year}-01-01' + CAST(floor({r('ed')} * 300) AS INTEGER) FROM p
-            WHERE p.school = '辍学' OR (p.school LIKE '%义务教育%' AND {r('drop')} < 0.004)""",
+            SELECT id, name, '义务教育', '辍学', DATE '{year}-01-01' + CAST(floor({r("ed")} * 300) AS INTEGER) FROM p
+            WHERE p.school = '辍学' OR (p.school LIKE '%义务教育%' AND {r("drop")} < 0.004)""",
         "housing": f"""
-            SELECT id AS "身份证号", {day('hd')} AS "鉴定日期",
-                   CASE WHEN p.housing_safe IN ('否', '0', 'false', 'N') THEN (CASE WHEN {r('hg')} < 0.6 THEN 'C' ELSE 'D' END)
-                        WHEN {r('hg')} < 0.6 THEN 'A' ELSE 'B' END AS "鉴定等级"
-            FROM p WHERE p.relation IN ('户主', 'head') AND (p.housing_safe IN ('否', '0', 'false', 'N') OR {r('hs')} < 0.08)""",
+            SELECT id AS "身份证号", {day("hd")} AS "鉴定日期",
+                   CASE WHEN p.housing_safe IN ('否', '0', 'false', 'N') THEN (CASE WHEN {r("hg")} < 0.6 THEN 'C' ELSE 'D' END)
+                        WHEN {r("hg")} < 0.6 THEN 'A' ELSE 'B' END AS "鉴定等级"
+            FROM p WHERE p.relation IN ('户主', 'head') AND (p.housing_safe IN ('否', '0', 'false', 'N') OR {r("hs")} < 0.08)""",
         "water": f"""
             SELECT code AS "村代码", CASE WHEN {_r("code", "wk", seed)} < 0.4 THEN '水质' WHEN {_r("code", "wk", seed)} < 0.7
                         THEN '水量' WHEN {_r("code", "wk", seed)} < 0.9 THEN '方便程度' ELSE '供水保障率' END AS "问题类型",
@@ -139,21 +142,21 @@ def write_feeds(*, out_dir: Path, households_csv: Path, seed: int) -> dict[str, 
             WHERE unsafe OR {_r("code", "wf", seed)} < 0.1""",
         "employment": f"""
             SELECT id AS "身份证号", name AS "姓名", '在岗' AS "就业状态",
-                   CAST(round(1500 + {r('ei')} * 4000, 2) AS DECIMAL(12,2)) AS "月收入", DATE '{year - 1}-07-01' AS "日期"
+                   CAST(round(1500 + {r("ei")} * 4000, 2) AS DECIMAL(12,2)) AS "月收入", DATE '{year - 1}-07-01' AS "日期"
             FROM p WHERE p.work IS NOT NULL AND p.work NOT IN ('', '未务工', 'none')
             UNION ALL
-            SELECT id, name, CASE WHEN {r('el')} < 0.5 THEN '失业' ELSE '务工中断' END, CAST(0 AS DECIMAL(12,2)),
-                   DATE '{year}-01-01' + CAST(floor({r('ed')} * 300) AS INTEGER)
-            FROM p WHERE p.work IS NOT NULL AND p.work NOT IN ('', '未务工', 'none') AND {r('job')} < 0.06""",
+            SELECT id, name, CASE WHEN {r("el")} < 0.5 THEN '失业' ELSE '务工中断' END, CAST(0 AS DECIMAL(12,2)),
+                   DATE '{year}-01-01' + CAST(floor({r("ed")} * 300) AS INTEGER)
+            FROM p WHERE p.work IS NOT NULL AND p.work NOT IN ('', '未务工', 'none') AND {r("job")} < 0.06""",
         "disaster": f"""
             SELECT id AS "身份证号",
-                   CASE WHEN {r('dt')} < 0.45 THEN '洪涝' WHEN {r('dt')} < 0.6 THEN '气象' WHEN {r('dt')} < 0.75 THEN '旱灾'
-                        WHEN {r('dt')} < 0.85 THEN '生物' WHEN {r('dt')} < 0.93 THEN '地质' WHEN {r('dt')} < 0.96 THEN '地震'
+                   CASE WHEN {r("dt")} < 0.45 THEN '洪涝' WHEN {r("dt")} < 0.6 THEN '气象' WHEN {r("dt")} < 0.75 THEN '旱灾'
+                        WHEN {r("dt")} < 0.85 THEN '生物' WHEN {r("dt")} < 0.93 THEN '地质' WHEN {r("dt")} < 0.96 THEN '地震'
                         ELSE '其他' END AS "灾害类型",
-                   CAST(round(500 + {r('dl')} * 30000, 2) AS DECIMAL(12,2)) AS "损失金额", {day('dd')} AS "发生日期"
-            FROM p WHERE p.relation IN ('户主', 'head') AND {r('dis')} < 0.02""",
+                   CAST(round(500 + {r("dl")} * 30000, 2) AS DECIMAL(12,2)) AS "损失金额", {day("dd")} AS "发生日期"
+            FROM p WHERE p.relation IN ('户主', 'head') AND {r("dis")} < 0.02""",
         "death": f"""
-            SELECT id AS "身份证号", name AS "姓名", {day('dx')} AS "死亡日期" FROM p WHERE {r('die')} < 0.004""",
+            SELECT id AS "身份证号", name AS "姓名", {day("dx")} AS "死亡日期" FROM p WHERE {r("die")} < 0.004""",
     }
     id_sources = {"insurance", "civil", "disability", "education", "housing", "employment", "disaster", "death"}
     written = {}
@@ -179,6 +182,8 @@ def write_feeds(*, out_dir: Path, households_csv: Path, seed: int) -> dict[str, 
             query += f" UNION ALL SELECT {', '.join(cols)} FROM p WHERE {_r('p.id', 'x' + source, seed)} < 0.002"
         target = out / f"{source}.csv"
         con.execute(f"COPY ({query}) TO '{target}' (HEADER, DELIMITER ',')")
-        written[source] = con.execute(f"SELECT count(*) FROM read_csv('{target}', header=true, all_varchar=true)").fetchone()[0]
+        written[source] = con.execute(
+            f"SELECT count(*) FROM read_csv('{target}', header=true, all_varchar=true)"
+        ).fetchone()[0]
     con.close()
     return written

@@ -1,4 +1,5 @@
 """Open alerts on a household, for the risk elimination check (core.modules ``holds``)."""
+
 from __future__ import annotations
 
 from .models import Alert

@@ -3,6 +3,7 @@
 An alert hangs on one village: the bulk forms group alerts by village (one query over all alerts
 instead of one per region node). 未匹配记录 has no region at all (department records that match no
 registry member): it is the same for every node, computed once."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,26 +41,38 @@ def _verified_in_time(as_of: dt.date) -> Q:
 
 
 def verified_in_time(region, as_of: dt.date) -> IndicatorValue:
-    c = _due(as_of).filter(village__path__startswith=region.path).aggregate(
-        den=Count("id"), num=Count("id", filter=_verified_in_time(as_of)))
+    c = (
+        _due(as_of)
+        .filter(village__path__startswith=region.path)
+        .aggregate(den=Count("id"), num=Count("id", filter=_verified_in_time(as_of)))
+    )
     return IndicatorValue(share(c["num"], c["den"]), c["num"], c["den"], evidence_url=_alerts_url(region))
 
 
 def verified_in_time_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    rows = _due(as_of).order_by().values("village_id").annotate(den=Count("id"),
-                                                                num=Count("id", filter=_verified_in_time(as_of)))
+    rows = (
+        _due(as_of)
+        .order_by()
+        .values("village_id")
+        .annotate(den=Count("id"), num=Count("id", filter=_verified_in_time(as_of)))
+    )
     return {r["village_id"]: IndicatorValue(share(r["num"], r["den"]), r["num"], r["den"]) for r in rows}
 
 
 def converted(region, as_of: dt.date) -> IndicatorValue:
     c = Alert.objects.filter(_done(as_of), village__path__startswith=region.path).aggregate(
-        den=Count("id"), num=Count("id", filter=Q(state=AlertState.MONITORED)))
+        den=Count("id"), num=Count("id", filter=Q(state=AlertState.MONITORED))
+    )
     return IndicatorValue(share(c["num"], c["den"]), c["num"], c["den"], evidence_url=_converted_url(region))
 
 
 def converted_by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
-    rows = (Alert.objects.filter(_done(as_of)).order_by().values("village_id")
-            .annotate(den=Count("id"), num=Count("id", filter=Q(state=AlertState.MONITORED))))
+    rows = (
+        Alert.objects.filter(_done(as_of))
+        .order_by()
+        .values("village_id")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(state=AlertState.MONITORED)))
+    )
     return {r["village_id"]: IndicatorValue(share(r["num"], r["den"]), r["num"], r["den"]) for r in rows}
 
 
@@ -73,14 +86,39 @@ def unmatched(region, as_of: dt.date) -> IndicatorValue:
 
 
 INDICATORS = [
-    Indicator("screening.alerts_verified_in_time", "部门预警按期核实率",
-              "已下发且到期（或已办结）的预警中，在核实期限内办结（纳入监测或核实无风险）的比例", "%",
-              ("screening_alert",), verified_in_time, section="部门筛查预警", by_region=verified_in_time_by_region,
-              rollup="ratio", evidence=_alerts_url),
-    Indicator("screening.alerts_converted", "部门预警纳入监测率",
-              "已核实办结的预警中，核实有风险并纳入监测的比例", "%", ("screening_alert",), converted,
-              section="部门筛查预警", by_region=converted_by_region, rollup="ratio", evidence=_converted_url),
-    Indicator("screening.unmatched_records", "部门数据未匹配记录数",
-              "各部门已导入数据中，身份证号（水务为村代码）未匹配到户籍库的记录数，按来源列示", "条",
-              ("screening_feedfile",), unmatched, higher_is_better=False, section="部门筛查预警", regional=False),
+    Indicator(
+        "screening.alerts_verified_in_time",
+        "部门预警按期核实率",
+        "已下发且到期（或已办结）的预警中，在核实期限内办结（纳入监测或核实无风险）的比例",
+        "%",
+        ("screening_alert",),
+        verified_in_time,
+        section="部门筛查预警",
+        by_region=verified_in_time_by_region,
+        rollup="ratio",
+        evidence=_alerts_url,
+    ),
+    Indicator(
+        "screening.alerts_converted",
+        "部门预警纳入监测率",
+        "已核实办结的预警中，核实有风险并纳入监测的比例",
+        "%",
+        ("screening_alert",),
+        converted,
+        section="部门筛查预警",
+        by_region=converted_by_region,
+        rollup="ratio",
+        evidence=_converted_url,
+    ),
+    Indicator(
+        "screening.unmatched_records",
+        "部门数据未匹配记录数",
+        "各部门已导入数据中，身份证号（水务为村代码）未匹配到户籍库的记录数，按来源列示",
+        "条",
+        ("screening_feedfile",),
+        unmatched,
+        higher_is_better=False,
+        section="部门筛查预警",
+        regional=False,
+    ),
 ]

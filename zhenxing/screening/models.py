@@ -1,4 +1,5 @@
 """Department screening: feed files, rule sets, runs and alerts."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -58,8 +59,9 @@ class FeedFile(models.Model):
     changed_records = models.PositiveIntegerField(_("更新记录"), default=0)
     duplicate_records = models.PositiveIntegerField(_("重复记录"), default=0)
     unmatched = models.PositiveIntegerField(_("未匹配记录"), default=0)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    related_name="+", verbose_name=_("导入人"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("导入人")
+    )
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     seconds = models.FloatField(_("用时（秒）"), default=0)
 
@@ -83,8 +85,9 @@ class RuleSet(models.Model):
     # rule code -> {"enabled": bool, "severity": str, "params": {name: value}}
     rules = models.JSONField(_("规则与参数"))
     note = models.CharField(_("修改说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   related_name="+", verbose_name=_("修改人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("修改人")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -115,8 +118,9 @@ class Run(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
     kind = models.CharField(_("类型"), max_length=16, choices=RunKind.choices, default=RunKind.SCREEN)
     as_of = models.DateField(_("筛查基准日"))
-    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, related_name="runs",
-                                verbose_name=_("规则集"))
+    ruleset = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, related_name="runs", verbose_name=_("规则集")
+    )
     overrides = models.JSONField(_("本次参数覆盖"), default=dict, blank=True)
     threshold = models.DecimalField(_("模拟标准"), max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -124,8 +128,9 @@ class Run(models.Model):
     stage = models.CharField(_("当前步骤"), max_length=100, blank=True)
     summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
     error = models.TextField(_("错误"), blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   related_name="+", verbose_name=_("发起人"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("发起人")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     # Refreshed at every progress step (shown on the page). Whether the process still lives is the
@@ -169,11 +174,18 @@ class Alert(models.Model):
     severity = models.CharField(_("严重程度"), max_length=16, blank=True)
     # "h<household id>" or "v<village id>": the subject the one-open-alert rule applies to.
     subject = models.CharField(_("预警对象"), max_length=32)
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="screening_alerts", verbose_name=_("农户"))
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="screening_alerts",
+        verbose_name=_("农户"),
+    )
     # indexed by alert_village_state (village first)
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False,
-                                verbose_name=_("所在村"))
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("所在村")
+    )
     department = models.CharField(_("数据来源部门"), max_length=32, choices=Department.choices, blank=True)
     state = models.CharField(_("状态"), max_length=16, choices=AlertState.choices, default=AlertState.NEW)
     is_open = models.BooleanField(_("未办结"), default=True)
@@ -187,12 +199,33 @@ class Alert(models.Model):
     # The run and rule-set references are written only by the set-based screening write, never
     # queried by them, and runs and rule sets are never deleted: no database constraint and no
     # index, so writing 300,000 alerts does not cost 900,000 trigger lookups (docs/benchmarks.md).
-    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, related_name="+",
-                                db_constraint=False, db_index=False, verbose_name=_("规则集"))
-    first_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",
-                                  db_constraint=False, db_index=False, verbose_name=_("首次触发运行"))
-    last_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="+",
-                                 db_constraint=False, db_index=False, verbose_name=_("最近更新依据的运行"))
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("规则集"),
+    )
+    first_run = models.ForeignKey(
+        Run,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("首次触发运行"),
+    )
+    last_run = models.ForeignKey(
+        Run,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("最近更新依据的运行"),
+    )
     raised_at = models.DateTimeField(_("预警时间"))
     updated_at = models.DateTimeField(_("更新时间"))
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
@@ -208,11 +241,16 @@ class Alert(models.Model):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         ordering = ["-raised_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["rule", "subject"], condition=Q(is_open=True),
-                                               name="alert_one_open_per_subject_rule")]
-        indexes = [models.Index(fields=["village", "state"], name="alert_village_state"),
-                   models.Index(fields=["rule", "state"], name="alert_rule_state"),
-                   models.Index(fields=["department", "state"], name="alert_department_state")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject"], condition=Q(is_open=True), name="alert_one_open_per_subject_rule"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["village", "state"], name="alert_village_state"),
+            models.Index(fields=["rule", "state"], name="alert_rule_state"),
+            models.Index(fields=["department", "state"], name="alert_department_state"),
+        ]
 
     @cached_property
     def citation(self) -> dict:
@@ -227,8 +265,12 @@ class Alert(models.Model):
         own = dict(params.get("income" if self.rule == "income_missing" else self.rule, {}))
         if self.rule == "paper_exit":
             own["threshold"] = params["income"]["threshold"]
-        return {"ruleset_year": ruleset.year, "ruleset_version": ruleset.version,
-                "as_of": run.as_of.isoformat() if run else None, "parameters": own}
+        return {
+            "ruleset_year": ruleset.year,
+            "ruleset_version": ruleset.version,
+            "as_of": run.as_of.isoformat() if run else None,
+            "parameters": own,
+        }
 
     def __str__(self) -> str:
         who = self.household.number if self.household_id else self.village.name
@@ -250,8 +292,9 @@ class AlertNote(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notes", verbose_name=_("预警"))
     kind = models.CharField(_("类别"), max_length=16, choices=NoteKind.choices, default=NoteKind.COMMENT)
     text = models.TextField(_("内容"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                               verbose_name=_("填写人"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("填写人")
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -274,8 +317,9 @@ class RecordCorrection(models.Model):
     record_key = models.CharField(_("记录"), max_length=100, blank=True)
     note = models.CharField(_("记录内容"), max_length=300, blank=True)
     reason = models.TextField(_("更正原因"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   verbose_name=_("标记人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("标记人")
+    )
     created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ Each rule yields "hits": one row per flagged subject and cited department record
 Comparisons avoid division (``net < threshold × n``) so a value equal to the limit is never
 flagged in either engine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,43 +32,128 @@ class RuleDef:
     description: str
 
 
-RULES: dict[str, RuleDef] = {r.code: r for r in [
-    RuleDef("income", "收入低于监测标准", (), "high", "", {"threshold": 6000},
+RULES: dict[str, RuleDef] = {
+    r.code: r
+    for r in [
+        RuleDef(
+            "income",
+            "收入低于监测标准",
+            (),
+            "high",
+            "",
+            {"threshold": 6000},
             "收入年度（默认基准日上一年）人均纯收入 =（工资性+生产经营性+财产性+转移性−生产经营性支出）÷在户人数，严格低于监测标准时预警；"
             "无该年度收入记录的农户单列为“收入缺失”：仅在该收入年度的收入采集截止后发出，每户每个收入年度只发一次"
-            "（核实后关闭的不再重复发出）。"),
-    RuleDef("medical", "医疗负担过重", ("01",), "high", Department.MEDICAL_INSURANCE,
+            "（核实后关闭的不再重复发出）。",
+        ),
+        RuleDef(
+            "medical",
+            "医疗负担过重",
+            ("01",),
+            "high",
+            Department.MEDICAL_INSURANCE,
             {"reference_income": 17889, "ratio_poor": 0.5, "ratio_other": 1.0, "days": 365},
             "基准日前365天（不含当日）之后至基准日（含）结算的个人负担合计 ÷ 在户人数，严格高于 比例×上年农村居民人均可支配收入 时预警；"
-            "脱贫户比例0.5，其他农户1.0。"),
-    RuleDef("uninsured", "未参加基本医保", (), "medium", Department.MEDICAL_INSURANCE, {},
-            "在户成员在基准日所在年度无“已参保”记录（该年度有参保数据时才判定）。"),
-    RuleDef("civil", "新纳入低保特困", (), "medium", Department.CIVIL_AFFAIRS, {"days": 90},
-            "成员的低保或特困开始日期在近90天内（基准日前90天之后至基准日），且农户未纳入监测。"),
-    RuleDef("disability", "新增重度残疾", ("03",), "high", Department.DISABLED_FEDERATION, {"days": 365},
-            "近365天内核发一级或二级残疾证。"),
-    RuleDef("dropout", "义务教育辍学", ("09",), "high", Department.EDUCATION, {"age_min": 6, "age_max": 15},
-            "基准日年满6周岁至15周岁的在户成员，最新在校状态为“辍学”。"),
-    RuleDef("housing", "住房安全", (), "high", Department.HOUSING, {},
-            "户主最新住房安全鉴定等级为C级或D级。"),
-    RuleDef("water", "饮水安全", (), "high", Department.WATER, {},
-            "农户所在村有未整改的饮水问题（每村一条预警，列出该村农户）。"),
-    RuleDef("jobloss", "务工就业不稳", ("07",), "medium", Department.HUMAN_RESOURCES, {"wage_share": 0.5},
-            "成员最新就业状态为失业或务工中断，且工资性收入超过家庭纯收入的一半。"),
-    RuleDef("disaster", "因灾", ("02",), "high", Department.EMERGENCY, {"share": 0.3, "days": 365},
-            "近365天内灾害损失合计超过家庭年纯收入的30%；风险类型按损失最大的灾害类型取细分代码。"),
-    RuleDef("death", "死亡未销户", (), "medium", Department.PUBLIC_SECURITY, {},
-            "公安有死亡记录而户籍库仍显示在世；无劳动能力成员剩余时提示“缺劳动力”（风险04）。"),
-    RuleDef("paper_exit", "虚假消除风险", (), "high", "", {},
+            "脱贫户比例0.5，其他农户1.0。",
+        ),
+        RuleDef(
+            "uninsured",
+            "未参加基本医保",
+            (),
+            "medium",
+            Department.MEDICAL_INSURANCE,
+            {},
+            "在户成员在基准日所在年度无“已参保”记录（该年度有参保数据时才判定）。",
+        ),
+        RuleDef(
+            "civil",
+            "新纳入低保特困",
+            (),
+            "medium",
+            Department.CIVIL_AFFAIRS,
+            {"days": 90},
+            "成员的低保或特困开始日期在近90天内（基准日前90天之后至基准日），且农户未纳入监测。",
+        ),
+        RuleDef(
+            "disability",
+            "新增重度残疾",
+            ("03",),
+            "high",
+            Department.DISABLED_FEDERATION,
+            {"days": 365},
+            "近365天内核发一级或二级残疾证。",
+        ),
+        RuleDef(
+            "dropout",
+            "义务教育辍学",
+            ("09",),
+            "high",
+            Department.EDUCATION,
+            {"age_min": 6, "age_max": 15},
+            "基准日年满6周岁至15周岁的在户成员，最新在校状态为“辍学”。",
+        ),
+        RuleDef("housing", "住房安全", (), "high", Department.HOUSING, {}, "户主最新住房安全鉴定等级为C级或D级。"),
+        RuleDef(
+            "water",
+            "饮水安全",
+            (),
+            "high",
+            Department.WATER,
+            {},
+            "农户所在村有未整改的饮水问题（每村一条预警，列出该村农户）。",
+        ),
+        RuleDef(
+            "jobloss",
+            "务工就业不稳",
+            ("07",),
+            "medium",
+            Department.HUMAN_RESOURCES,
+            {"wage_share": 0.5},
+            "成员最新就业状态为失业或务工中断，且工资性收入超过家庭纯收入的一半。",
+        ),
+        RuleDef(
+            "disaster",
+            "因灾",
+            ("02",),
+            "high",
+            Department.EMERGENCY,
+            {"share": 0.3, "days": 365},
+            "近365天内灾害损失合计超过家庭年纯收入的30%；风险类型按损失最大的灾害类型取细分代码。",
+        ),
+        RuleDef(
+            "death",
+            "死亡未销户",
+            (),
+            "medium",
+            Department.PUBLIC_SECURITY,
+            {},
+            "公安有死亡记录而户籍库仍显示在世；无劳动能力成员剩余时提示“缺劳动力”（风险04）。",
+        ),
+        RuleDef(
+            "paper_exit",
+            "虚假消除风险",
+            (),
+            "high",
+            "",
+            {},
             "已标注风险消除的农户（按其最近一次风险消除记录）出现“数字脱贫”警示之一：纳入监测当月或次月即消除；"
             "帮扶消除但无产业、就业、金融、公益岗位等开发式帮扶措施；帮扶消除（或无消除记录）但收入年度人均纯收入"
-            "严格低于监测标准。每户一条预警，依据中列明命中的警示。"),
-]}
+            "严格低于监测标准。每户一条预警，依据中列明命中的警示。",
+        ),
+    ]
+}
 
 # Alert codes that are not rules of their own.
 EXTRA_CODES = {"income_missing": "收入缺失"}
-DISASTER_SUBCODES = {"洪涝": "0201", "地质": "0202", "旱灾": "0203", "生物": "0204", "气象": "0205", "地震": "0206",
-                     "其他": "0299"}
+DISASTER_SUBCODES = {
+    "洪涝": "0201",
+    "地质": "0202",
+    "旱灾": "0203",
+    "生物": "0204",
+    "气象": "0205",
+    "地震": "0206",
+    "其他": "0299",
+}
 SUB_RISKS = {("death", "no_labour"): ("04",)}
 SUB_NAMES = {("death", "no_labour"): "死亡未销户·缺劳动力"}
 
@@ -159,22 +245,36 @@ def _years_before(date: dt.date, years: int) -> dt.date:
 HIT_COLUMNS = "household_id, village_id, rule, sub, metric, lim, source, rec_key, rec_date, note"
 
 
-def _hit(household: str, village: str, rule: str, sub: str, metric: str, lim: str, source: str, key: str,
-         date: str, note: str) -> str:
+def _hit(
+    household: str,
+    village: str,
+    rule: str,
+    sub: str,
+    metric: str,
+    lim: str,
+    source: str,
+    key: str,
+    date: str,
+    note: str,
+) -> str:
     def s(v):
         return "CAST(NULL AS STRING)" if v is None else v
 
-    return (f"SELECT CAST({household} AS BIGINT) AS household_id, CAST({village} AS BIGINT) AS village_id, "
-            f"'{rule}' AS rule, CAST({s(sub)} AS STRING) AS sub, CAST({metric} AS DOUBLE) AS metric, "
-            f"CAST({lim} AS DOUBLE) AS lim, CAST({s(source)} AS STRING) AS source, CAST({s(key)} AS STRING) AS rec_key, "
-            f"CAST({date} AS DATE) AS rec_date, CAST({s(note)} AS STRING) AS note")
+    return (
+        f"SELECT CAST({household} AS BIGINT) AS household_id, CAST({village} AS BIGINT) AS village_id, "
+        f"'{rule}' AS rule, CAST({s(sub)} AS STRING) AS sub, CAST({metric} AS DOUBLE) AS metric, "
+        f"CAST({lim} AS DOUBLE) AS lim, CAST({s(source)} AS STRING) AS source, CAST({s(key)} AS STRING) AS rec_key, "
+        f"CAST({date} AS DATE) AS rec_date, CAST({s(note)} AS STRING) AS note"
+    )
 
 
 def base_views(as_of: dt.date, income_year: int) -> dict[str, str]:
     return {
         "liv": "SELECT household_id, COUNT(*) AS n FROM mem WHERE status = 'active' GROUP BY household_id",
-        "net": (f"SELECT household_id, (wage + business + property + transfer - cost) AS net, wage FROM inc "
-                f"WHERE year = {int(income_year)}"),
+        "net": (
+            f"SELECT household_id, (wage + business + property + transfer - cost) AS net, wage FROM inc "
+            f"WHERE year = {int(income_year)}"
+        ),
     }
 
 
@@ -208,21 +308,55 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int, *, income_mis
 
     if code == "income":
         thr = p["threshold"]
-        hit = _hit("h.household_id", "h.village_id", "income", "'income'", "CAST(t.net AS DOUBLE) / l.n", str(thr),
-                   None, None, "NULL", f"'{income_year}年人均纯收入低于监测标准'")
-        missing = _hit("h.household_id", "h.village_id", "income_missing", f"'{int(income_year)}'", "NULL", str(thr),
-                       None, None, "NULL", f"'无{income_year}年收入记录'")
-        low = (f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
-               f"JOIN net t ON t.household_id = h.household_id WHERE t.net < {thr} * l.n")
+        hit = _hit(
+            "h.household_id",
+            "h.village_id",
+            "income",
+            "'income'",
+            "CAST(t.net AS DOUBLE) / l.n",
+            str(thr),
+            None,
+            None,
+            "NULL",
+            f"'{income_year}年人均纯收入低于监测标准'",
+        )
+        missing = _hit(
+            "h.household_id",
+            "h.village_id",
+            "income_missing",
+            f"'{int(income_year)}'",
+            "NULL",
+            str(thr),
+            None,
+            None,
+            "NULL",
+            f"'无{income_year}年收入记录'",
+        )
+        low = (
+            f"{hit} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+            f"JOIN net t ON t.household_id = h.household_id WHERE t.net < {thr} * l.n"
+        )
         if not income_missing:
             return low
-        return (f"{low} UNION ALL {missing} FROM hh h JOIN liv l ON l.household_id = h.household_id "
-                f"LEFT JOIN net t ON t.household_id = h.household_id WHERE t.household_id IS NULL")
+        return (
+            f"{low} UNION ALL {missing} FROM hh h JOIN liv l ON l.household_id = h.household_id "
+            f"LEFT JOIN net t ON t.household_id = h.household_id WHERE t.household_id IS NULL"
+        )
     if code == "medical":
         ref, rp, ro = p["reference_income"], p["ratio_poor"], p["ratio_other"]
         window = f"f.rec_date > {since(p['days'])} AND f.rec_date <= {A}"
-        hit = _hit("x.household_id", "x.village_id", "medical", "NULL", "x.burden / x.n", "x.lim", "'medical'",
-                   "f.serial", "f.rec_date", "'个人负担 ' || CAST(f.burden AS STRING) || ' 元'")
+        hit = _hit(
+            "x.household_id",
+            "x.village_id",
+            "medical",
+            "NULL",
+            "x.burden / x.n",
+            "x.lim",
+            "'medical'",
+            "f.serial",
+            "f.rec_date",
+            "'个人负担 ' || CAST(f.burden AS STRING) || ' 元'",
+        )
         # The window's settlements are joined to members once (w) and used twice: summed per
         # household, then cited as the evidence of the households flagged.
         return f"""WITH w AS (SELECT m.household_id, f.serial, f.rec_date, f.burden FROM f_medical f
@@ -235,8 +369,18 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int, *, income_mis
               {hit} FROM x JOIN w f ON f.household_id = x.household_id"""
     if code == "uninsured":
         year = as_of.year
-        hit = _hit("m.household_id", "h.village_id", "uninsured", "NULL", "NULL", "NULL", "'insurance'", "r.rec_key",
-                   "NULL", f"'成员 ' || m.member_key || ' 无{year}年已参保记录'")
+        hit = _hit(
+            "m.household_id",
+            "h.village_id",
+            "uninsured",
+            "NULL",
+            "NULL",
+            "NULL",
+            "'insurance'",
+            "r.rec_key",
+            "NULL",
+            f"'成员 ' || m.member_key || ' 无{year}年已参保记录'",
+        )
         return f"""WITH ok AS (SELECT DISTINCT id_hash FROM f_insurance WHERE year = {year} AND status = '已参保'),
               have AS (SELECT COUNT(*) AS c FROM f_insurance WHERE year = {year}),
               m AS (SELECT mm.household_id, mm.id_hash, CAST(mm.member_id AS STRING) AS member_key FROM mem mm
@@ -245,70 +389,147 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int, *, income_mis
               {hit} FROM m CROSS JOIN have JOIN hh h ON h.household_id = m.household_id
               LEFT JOIN r ON r.id_hash = m.id_hash WHERE have.c > 0"""
     if code == "civil":
-        hit = _hit("m.household_id", "h.village_id", "civil", "NULL", "NULL", "NULL", "'civil'",
-                   "f.id_masked || '/' || f.kind || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
-                   "f.kind || '（' || f.status || '）开始于 ' || CAST(f.rec_date AS STRING)")
-        return (f"{hit} FROM f_civil f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id "
-                f"WHERE f.kind IN ('低保', '特困') AND f.rec_date > {since(p['days'])} AND f.rec_date <= {A} "
-                f"AND h.monitoring_status <> 'monitored' AND m.status <> 'dead'")
+        hit = _hit(
+            "m.household_id",
+            "h.village_id",
+            "civil",
+            "NULL",
+            "NULL",
+            "NULL",
+            "'civil'",
+            "f.id_masked || '/' || f.kind || '/' || CAST(f.rec_date AS STRING)",
+            "f.rec_date",
+            "f.kind || '（' || f.status || '）开始于 ' || CAST(f.rec_date AS STRING)",
+        )
+        return (
+            f"{hit} FROM f_civil f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id "
+            f"WHERE f.kind IN ('低保', '特困') AND f.rec_date > {since(p['days'])} AND f.rec_date <= {A} "
+            f"AND h.monitoring_status <> 'monitored' AND m.status <> 'dead'"
+        )
     if code == "disability":
-        hit = _hit("m.household_id", "h.village_id", "disability", "NULL", "NULL", "NULL", "'disability'",
-                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
-                   "f.category || '残疾' || f.grade || '，发证于 ' || CAST(f.rec_date AS STRING)")
-        return (f"{hit} FROM f_disability f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id "
-                f"WHERE f.grade IN ('一级', '二级') AND f.rec_date > {since(p['days'])} AND f.rec_date <= {A} "
-                f"AND m.status <> 'dead'")
+        hit = _hit(
+            "m.household_id",
+            "h.village_id",
+            "disability",
+            "NULL",
+            "NULL",
+            "NULL",
+            "'disability'",
+            "f.id_masked || '/' || CAST(f.rec_date AS STRING)",
+            "f.rec_date",
+            "f.category || '残疾' || f.grade || '，发证于 ' || CAST(f.rec_date AS STRING)",
+        )
+        return (
+            f"{hit} FROM f_disability f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id "
+            f"WHERE f.grade IN ('一级', '二级') AND f.rec_date > {since(p['days'])} AND f.rec_date <= {A} "
+            f"AND m.status <> 'dead'"
+        )
     if code == "dropout":
         oldest = _years_before(as_of, int(p["age_max"]) + 1)  # born after this: not yet age_max + 1
         youngest = _years_before(as_of, int(p["age_min"]))  # born on or before this: at least age_min
-        hit = _hit("m.household_id", "h.village_id", "dropout", "NULL", "NULL", "NULL", "'education'",
-                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
-                   "f.stage || ' ' || f.status || '（' || CAST(f.rec_date AS STRING) || '）'")
+        hit = _hit(
+            "m.household_id",
+            "h.village_id",
+            "dropout",
+            "NULL",
+            "NULL",
+            "NULL",
+            "'education'",
+            "f.id_masked || '/' || CAST(f.rec_date AS STRING)",
+            "f.rec_date",
+            "f.stage || ' ' || f.status || '（' || CAST(f.rec_date AS STRING) || '）'",
+        )
         return f"""WITH f AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY id_hash
                       ORDER BY rec_date DESC, row_no DESC) AS k FROM f_education e WHERE rec_date <= {A}) z WHERE k = 1)
               {hit} FROM f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id
               WHERE f.status = '辍学' AND m.status = 'active'
                 AND m.birth_date > {_d(oldest)} AND m.birth_date <= {_d(youngest)}"""
     if code == "housing":
-        hit = _hit("f.household_id", "h.village_id", "housing", "NULL", "NULL", "NULL", "'housing'",
-                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
-                   "'鉴定等级 ' || f.grade || '（' || CAST(f.rec_date AS STRING) || '）'")
+        hit = _hit(
+            "f.household_id",
+            "h.village_id",
+            "housing",
+            "NULL",
+            "NULL",
+            "NULL",
+            "'housing'",
+            "f.id_masked || '/' || CAST(f.rec_date AS STRING)",
+            "f.rec_date",
+            "'鉴定等级 ' || f.grade || '（' || CAST(f.rec_date AS STRING) || '）'",
+        )
         return f"""WITH f AS (SELECT * FROM (SELECT e.*, m.household_id, row_number() OVER (PARTITION BY m.household_id
                       ORDER BY e.rec_date DESC, e.row_no DESC) AS k FROM f_housing e JOIN mem m ON m.id_hash = e.id_hash
                       WHERE e.rec_date <= {A}) z WHERE k = 1)
               {hit} FROM f JOIN hh h ON h.household_id = f.household_id WHERE f.grade IN ('C', 'D')"""
     if code == "water":
-        hit = _hit("NULL", "v.village_id", "water", "NULL", "NULL", "NULL", "'water'",
-                   "f.village_code || '/' || f.kind || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
-                   "f.kind || '问题，发现于 ' || CAST(f.rec_date AS STRING) || '，' || f.status")
-        return (f"{hit} FROM f_water f JOIN vil v ON v.village_code = f.village_code "
-                f"WHERE f.status = '未整改' AND f.rec_date <= {A}")
+        hit = _hit(
+            "NULL",
+            "v.village_id",
+            "water",
+            "NULL",
+            "NULL",
+            "NULL",
+            "'water'",
+            "f.village_code || '/' || f.kind || '/' || CAST(f.rec_date AS STRING)",
+            "f.rec_date",
+            "f.kind || '问题，发现于 ' || CAST(f.rec_date AS STRING) || '，' || f.status",
+        )
+        return (
+            f"{hit} FROM f_water f JOIN vil v ON v.village_code = f.village_code "
+            f"WHERE f.status = '未整改' AND f.rec_date <= {A}"
+        )
     if code == "jobloss":
-        hit = _hit("m.household_id", "h.village_id", "jobloss", "NULL", "CAST(t.wage AS DOUBLE)",
-                   f"CAST(t.net AS DOUBLE) * {p['wage_share']}", "'employment'",
-                   "f.id_masked || '/' || CAST(f.rec_date AS STRING)", "f.rec_date",
-                   "f.status || '（' || CAST(f.rec_date AS STRING) || '）'")
+        hit = _hit(
+            "m.household_id",
+            "h.village_id",
+            "jobloss",
+            "NULL",
+            "CAST(t.wage AS DOUBLE)",
+            f"CAST(t.net AS DOUBLE) * {p['wage_share']}",
+            "'employment'",
+            "f.id_masked || '/' || CAST(f.rec_date AS STRING)",
+            "f.rec_date",
+            "f.status || '（' || CAST(f.rec_date AS STRING) || '）'",
+        )
         return f"""WITH f AS (SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY id_hash
                       ORDER BY rec_date DESC, row_no DESC) AS k FROM f_employment e WHERE rec_date <= {A}) z WHERE k = 1)
               {hit} FROM f JOIN mem m ON m.id_hash = f.id_hash JOIN hh h ON h.household_id = m.household_id
               JOIN net t ON t.household_id = m.household_id
-              WHERE f.status IN ('失业', '务工中断') AND m.status = 'active' AND t.wage > {p['wage_share']} * t.net"""
+              WHERE f.status IN ('失业', '务工中断') AND m.status = 'active' AND t.wage > {p["wage_share"]} * t.net"""
     if code == "disaster":
         window = f"f.rec_date > {since(p['days'])} AND f.rec_date <= {A}"
-        hit = _hit("x.household_id", "h.village_id", "disaster", "x.sub", "x.loss", f"CAST(t.net AS DOUBLE) * {p['share']}",
-                   "'disaster'", "f.id_masked || '/' || CAST(f.rec_date AS STRING) || '/' || f.kind", "f.rec_date",
-                   "f.kind || '灾害损失 ' || CAST(f.loss AS STRING) || ' 元'")
+        hit = _hit(
+            "x.household_id",
+            "h.village_id",
+            "disaster",
+            "x.sub",
+            "x.loss",
+            f"CAST(t.net AS DOUBLE) * {p['share']}",
+            "'disaster'",
+            "f.id_masked || '/' || CAST(f.rec_date AS STRING) || '/' || f.kind",
+            "f.rec_date",
+            "f.kind || '灾害损失 ' || CAST(f.loss AS STRING) || ' 元'",
+        )
         codes = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in DISASTER_SUBCODES.items())
         return f"""WITH d AS (SELECT m.household_id, f.id_hash, f.id_masked, f.kind, f.loss, f.rec_date FROM f_disaster f
                       JOIN mem m ON m.id_hash = f.id_hash WHERE {window}),
               x AS (SELECT household_id, SUM(loss) AS loss_sum, CAST(SUM(loss) AS DOUBLE) AS loss,
                            CASE max_by(kind, loss) {codes} ELSE '0299' END AS sub FROM d GROUP BY household_id)
               {hit} FROM x JOIN hh h ON h.household_id = x.household_id JOIN net t ON t.household_id = x.household_id
-              JOIN d f ON f.household_id = x.household_id WHERE x.loss_sum > {p['share']} * t.net"""
+              JOIN d f ON f.household_id = x.household_id WHERE x.loss_sum > {p["share"]} * t.net"""
     if code == "death":
-        hit = _hit("m.household_id", "h.village_id", "death",
-                   "CASE WHEN c.capable IS NULL THEN 'no_labour' ELSE 'unregistered' END", "NULL", "NULL", "'death'",
-                   "f.id_masked", "f.rec_date", "'公安记录死亡于 ' || CAST(f.rec_date AS STRING) || '，户籍库仍为在世'")
+        hit = _hit(
+            "m.household_id",
+            "h.village_id",
+            "death",
+            "CASE WHEN c.capable IS NULL THEN 'no_labour' ELSE 'unregistered' END",
+            "NULL",
+            "NULL",
+            "'death'",
+            "f.id_masked",
+            "f.rec_date",
+            "'公安记录死亡于 ' || CAST(f.rec_date AS STRING) || '，户籍库仍为在世'",
+        )
         return f"""WITH dead AS (SELECT f.id_hash, f.id_masked, f.rec_date, m.household_id FROM f_death f
                       JOIN mem m ON m.id_hash = f.id_hash WHERE m.status <> 'dead' AND f.rec_date <= {A}),
               c AS (SELECT mm.household_id, COUNT(*) AS capable FROM mem mm LEFT JOIN dead d ON d.id_hash = mm.id_hash
@@ -322,21 +543,36 @@ def rule_sql(code: str, p: dict, as_of: dt.date, income_year: int, *, income_mis
         # only its income is judged. Each warning sign of DOMAIN.md is one code in ``sub`` and one sentence
         # in the note, so a household raises one alert however many signs hit.
         thr = p.get("threshold", 0)
-        quick = ("e.identified_on IS NOT NULL AND (year(e.eliminated_on) * 12 + month(e.eliminated_on)) "
-                 "- (year(e.identified_on) * 12 + month(e.identified_on)) <= 1")
+        quick = (
+            "e.identified_on IS NOT NULL AND (year(e.eliminated_on) * 12 + month(e.eliminated_on)) "
+            "- (year(e.identified_on) * 12 + month(e.identified_on)) <= 1"
+        )
         no_dev = "e.way = 'assisted' AND e.dev_measures = 0"
         low = f"(e.way = 'assisted' OR e.case_id IS NULL) AND t.net < {thr} * l.n"
-        sub = (f"concat_ws(',', CASE WHEN {quick} THEN 'quick' END, CASE WHEN {no_dev} THEN 'no_development' END, "
-               f"CASE WHEN {low} THEN 'low_income' END)")
-        note = (f"concat_ws('；', CASE WHEN {quick} THEN '当月或次月即消除：' || substr(CAST(e.identified_on AS STRING), 1, 7)"
-                f" || ' 纳入监测，' || substr(CAST(e.eliminated_on AS STRING), 1, 7) || ' 风险消除' END, "
-                f"CASE WHEN {no_dev} THEN '帮扶消除但无产业、就业、金融、公益岗位等开发式帮扶措施（登记措施 ' "
-                f"|| CAST(e.measures AS STRING) || ' 项）' END, "
-                f"CASE WHEN {low} THEN CASE WHEN e.case_id IS NULL THEN '已标注风险消除（无消除记录）' "
-                f"ELSE '帮扶消除' END || '，但{income_year}年人均纯收入低于监测标准' END)")
-        hit = _hit("h.household_id", "h.village_id", "paper_exit", sub, "CAST(t.net AS DOUBLE) / l.n", str(thr),
-                   "CASE WHEN e.case_id IS NULL THEN NULL ELSE 'monitoring' END", "e.case_number", "e.eliminated_on",
-                   note)
+        sub = (
+            f"concat_ws(',', CASE WHEN {quick} THEN 'quick' END, CASE WHEN {no_dev} THEN 'no_development' END, "
+            f"CASE WHEN {low} THEN 'low_income' END)"
+        )
+        note = (
+            f"concat_ws('；', CASE WHEN {quick} THEN '当月或次月即消除：' || substr(CAST(e.identified_on AS STRING), 1, 7)"
+            f" || ' 纳入监测，' || substr(CAST(e.eliminated_on AS STRING), 1, 7) || ' 风险消除' END, "
+            f"CASE WHEN {no_dev} THEN '帮扶消除但无产业、就业、金融、公益岗位等开发式帮扶措施（登记措施 ' "
+            f"|| CAST(e.measures AS STRING) || ' 项）' END, "
+            f"CASE WHEN {low} THEN CASE WHEN e.case_id IS NULL THEN '已标注风险消除（无消除记录）' "
+            f"ELSE '帮扶消除' END || '，但{income_year}年人均纯收入低于监测标准' END)"
+        )
+        hit = _hit(
+            "h.household_id",
+            "h.village_id",
+            "paper_exit",
+            sub,
+            "CAST(t.net AS DOUBLE) / l.n",
+            str(thr),
+            "CASE WHEN e.case_id IS NULL THEN NULL ELSE 'monitoring' END",
+            "e.case_number",
+            "e.eliminated_on",
+            note,
+        )
         return f"""WITH e AS (SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY household_id
                       ORDER BY eliminated_on DESC, case_id DESC) AS k FROM elim c WHERE eliminated_on <= {A}) z
                       WHERE k = 1)
@@ -353,11 +589,15 @@ def unmatched_sql(sources) -> str:
     with_id = [s for s in sources if s != "water"]
     if with_id:
         ids = " UNION ALL ".join(f"SELECT '{s}' AS source, id_hash FROM f_{s}" for s in with_id)
-        parts.append(f"SELECT source, COUNT(*) AS n FROM ({ids}) f "
-                     f"WHERE NOT EXISTS (SELECT 1 FROM mem m WHERE m.id_hash = f.id_hash) GROUP BY source")
+        parts.append(
+            f"SELECT source, COUNT(*) AS n FROM ({ids}) f "
+            f"WHERE NOT EXISTS (SELECT 1 FROM mem m WHERE m.id_hash = f.id_hash) GROUP BY source"
+        )
     if "water" in sources:
-        parts.append("SELECT 'water' AS source, COUNT(*) AS n FROM f_water f "
-                     "LEFT JOIN vil v ON v.village_code = f.village_code WHERE v.village_code IS NULL")
+        parts.append(
+            "SELECT 'water' AS source, COUNT(*) AS n FROM f_water f "
+            "LEFT JOIN vil v ON v.village_code = f.village_code WHERE v.village_code IS NULL"
+        )
     return " UNION ALL ".join(parts)
 
 

@@ -1,11 +1,12 @@
 """Screening reads: always through the data scope."""
+
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
 from zhenxing.accounts import scope
 
-from .models import Alert, FeedFile, Run, RuleSet
+from .models import Alert, FeedFile, RuleSet, Run
 
 
 def alerts_for(user, *, rule: str = "", state: str = "", region=None, open_only: bool = False) -> QuerySet[Alert]:

@@ -1,4 +1,5 @@
 """Screening writes: rule-set versions, feed imports, runs (alerts written set-based), alert transitions."""
+
 from __future__ import annotations
 
 import csv
@@ -23,22 +24,31 @@ from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
 from . import feeds, rules, snapshot
-from .models import SOURCE_DEPARTMENT, FeedFile, Run, RunKind, RunStatus, RuleSet
+from .models import SOURCE_DEPARTMENT, FeedFile, RuleSet, Run, RunKind, RunStatus
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
 # Who may write what (scope.require_write; a call without an actor is a system job).
-WRITE_RULES = scope.write_rules({
-    "screening.ruleset.update": scope.WriteRule(roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以修改筛查规则参数"),
-    "screening.run.request": scope.WriteRule(roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以发起筛查或政策模拟"),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "screening.ruleset.update": scope.WriteRule(
+            roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以修改筛查规则参数"
+        ),
+        "screening.run.request": scope.WriteRule(
+            roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以发起筛查或政策模拟"
+        ),
+    }
+)
 
 
 def top_region() -> Region:
-    return (Region.objects.filter(level=Level.PREFECTURE).order_by("code").first()
-            or Region.objects.order_by("depth", "code").first())
+    return (
+        Region.objects.filter(level=Level.PREFECTURE).order_by("code").first()
+        or Region.objects.order_by("depth", "code").first()
+    )
 
 
 # ---------------------------------------------------------------- rule sets
+
 
 def ruleset_current(year: int) -> RuleSet:
     """The latest version of the year's rule set (version 1 = the defaults, created on first use:
@@ -48,12 +58,14 @@ def ruleset_current(year: int) -> RuleSet:
     if found is not None:
         return found
     with transaction.atomic():
-        return RuleSet.objects.create(region=top_region(), year=year, version=1, rules=rules.default_rules(year),
-                                      note="默认规则")
+        return RuleSet.objects.create(
+            region=top_region(), year=year, version=1, rules=rules.default_rules(year), note="默认规则"
+        )
 
 
-def ruleset_update(*, actor, year: int, changes: dict[str, object], enabled: dict[str, bool] | None = None,
-                   note: str = "") -> RuleSet:
+def ruleset_update(
+    *, actor, year: int, changes: dict[str, object], enabled: dict[str, bool] | None = None, note: str = ""
+) -> RuleSet:
     """A new version with changed parameters (``RULE.NAME`` → value); the old version stays as it was."""
     scope.require_write(actor, None, "screening.ruleset.update")
     current = ruleset_current(year)
@@ -69,11 +81,13 @@ def ruleset_update(*, actor, year: int, changes: dict[str, object], enabled: dic
     if data == current.rules:
         return current
     with transaction.atomic(), acting(actor):
-        return RuleSet.objects.create(region=current.region, year=year, version=current.version + 1, rules=data,
-                                      note=note, created_by=actor)
+        return RuleSet.objects.create(
+            region=current.region, year=year, version=current.version + 1, rules=data, note=note, created_by=actor
+        )
 
 
 # ---------------------------------------------------------------- feeds
+
 
 def may_upload(user, source: str) -> bool:
     if user is None:
@@ -91,8 +105,9 @@ def _registry_keys(source: str):
     return snapshot.village_codes if source == "water" else snapshot.member_hashes
 
 
-def feed_import(*, actor, source: str, path: Path, file_name: str = "", dry_run: bool = False
-                ) -> tuple[feeds.ImportResult, FeedFile | None]:
+def feed_import(
+    *, actor, source: str, path: Path, file_name: str = "", dry_run: bool = False
+) -> tuple[feeds.ImportResult, FeedFile | None]:
     """Validate and store one department file, atomically: either every row or none."""
     if source not in feeds.SPECS:
         raise ValidationError(f"未知数据来源 {source}（可用：{', '.join(feeds.SPECS)}）")
@@ -105,21 +120,46 @@ def feed_import(*, actor, source: str, path: Path, file_name: str = "", dry_run:
     result = None
     try:
         with transaction.atomic(), acting(actor):
-            record = FeedFile.objects.create(source=source, department=SOURCE_DEPARTMENT[source], region=region,
-                                             file_name=file_name[:255], path="", sha256="", imported_by=actor)
-            result = feeds.import_file(source=source, path=path, registry_hashes=_registry_keys(source),
-                                       file_id=record.pk)
+            record = FeedFile.objects.create(
+                source=source,
+                department=SOURCE_DEPARTMENT[source],
+                region=region,
+                file_name=file_name[:255],
+                path="",
+                sha256="",
+                imported_by=actor,
+            )
+            result = feeds.import_file(
+                source=source, path=path, registry_hashes=_registry_keys(source), file_id=record.pk
+            )
             if not result.ok:
                 transaction.set_rollback(True)
                 return result, None
             FeedFile.objects.filter(pk=record.pk).update(
-                path=str(result.parquet or ""), sha256=result.sha256, rows=result.rows, new_records=result.new,
-                changed_records=result.changed, duplicate_records=result.duplicates, unmatched=result.unmatched,
-                seconds=result.seconds)
+                path=str(result.parquet or ""),
+                sha256=result.sha256,
+                rows=result.rows,
+                new_records=result.new,
+                changed_records=result.changed,
+                duplicate_records=result.duplicates,
+                unmatched=result.unmatched,
+                seconds=result.seconds,
+            )
             record.refresh_from_db()
-            event_log(action="import", actor=actor, obj=record,
-                      extra={"source": source, "file": file_name, "rows": result.rows, "new": result.new,
-                             "changed": result.changed, "duplicates": result.duplicates, "unmatched": result.unmatched})
+            event_log(
+                action="import",
+                actor=actor,
+                obj=record,
+                extra={
+                    "source": source,
+                    "file": file_name,
+                    "rows": result.rows,
+                    "new": result.new,
+                    "changed": result.changed,
+                    "duplicates": result.duplicates,
+                    "unmatched": result.unmatched,
+                },
+            )
             return result, record
     except BaseException:
         if result is not None:
@@ -129,12 +169,21 @@ def feed_import(*, actor, source: str, path: Path, file_name: str = "", dry_run:
 
 # ---------------------------------------------------------------- runs
 
+
 def _enabled(ruleset: RuleSet) -> list[str]:
     return [code for code in rules.RULES if ruleset.rules.get(code, {}).get("enabled", True)]
 
 
-def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, run: Run | None = None,
-           threads: int | None = None, report=None, preview: bool = False) -> dict:
+def screen(
+    *,
+    actor,
+    as_of: dt.date,
+    overrides: dict[str, str] | None = None,
+    run: Run | None = None,
+    threads: int | None = None,
+    report=None,
+    preview: bool = False,
+) -> dict:
     """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``).
     With ``preview`` nothing is written: the summary's ``preview`` lists per rule how many alerts
     the run would raise, how many of them are new and how many are already open (a dry run).
@@ -146,16 +195,23 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     income_year = as_of.year - 1
     missing_due = rules.income_missing_due(as_of, income_year)
     if run is None:
-        run = Run.objects.create(region=top_region(), kind=RunKind.PREVIEW if preview else RunKind.SCREEN,
-                                 as_of=as_of, ruleset=ruleset,
-                                 overrides=overrides or {}, status=RunStatus.RUNNING, started_by=actor)
+        run = Run.objects.create(
+            region=top_region(),
+            kind=RunKind.PREVIEW if preview else RunKind.SCREEN,
+            as_of=as_of,
+            ruleset=ruleset,
+            overrides=overrides or {},
+            status=RunStatus.RUNNING,
+            started_by=actor,
+        )
     else:
         Run.objects.filter(pk=run.pk).update(ruleset=ruleset, status=RunStatus.RUNNING)
     steps = len(enabled) + 3
 
     def progress(stage: str, step: int) -> None:
-        Run.objects.filter(pk=run.pk).update(stage=stage[:100], progress=min(99, int(100 * step / steps)),
-                                             heartbeat_at=timezone.now())
+        Run.objects.filter(pk=run.pk).update(
+            stage=stage[:100], progress=min(99, int(100 * step / steps)), heartbeat_at=timezone.now()
+        )
         if report is not None:  # the run's job (zhenxing/jobs)
             report(stage, step, steps)
 
@@ -166,20 +222,35 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     duck.load_feeds(files)
     snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()
-    engines.evaluate(duck, params=params, enabled=enabled, as_of=as_of, income_year=income_year,
-                     progress=lambda s, i: progress(s, i + 1), income_missing=missing_due)
+    engines.evaluate(
+        duck,
+        params=params,
+        enabled=enabled,
+        as_of=as_of,
+        income_year=income_year,
+        progress=lambda s, i: progress(s, i + 1),
+        income_missing=missing_due,
+    )
     rule_seconds = time.monotonic() - t_rules
     progress("统计", len(enabled) + 1)
-    counts = dict(duck.query("""SELECT rule, COUNT(DISTINCT household_id) FROM hits WHERE household_id IS NOT NULL
-                               GROUP BY rule"""))
+    counts = dict(
+        duck.query("""SELECT rule, COUNT(DISTINCT household_id) FROM hits WHERE household_id IS NOT NULL
+                               GROUP BY rule""")
+    )
     if "water" in enabled:
         counts["water"] = duck.query("""SELECT COUNT(*) FROM hh WHERE village_id IN
                                         (SELECT village_id FROM hits WHERE rule = 'water')""")[0][0]
-    alerts = {code: int(counts.get(code, 0)) for code in [*enabled, "income_missing"] if
-              code != "income_missing" or ("income" in enabled and missing_due)}
+    alerts = {
+        code: int(counts.get(code, 0))
+        for code in [*enabled, "income_missing"]
+        if code != "income_missing" or ("income" in enabled and missing_due)
+    }
     households = duck.query("SELECT COUNT(*) FROM hh")[0][0]
-    missing_note = {"raised": missing_due, "income_year": income_year,
-                    "closes": rules.income_collection_closes(income_year).isoformat()}
+    missing_note = {
+        "raised": missing_due,
+        "income_year": income_year,
+        "closes": rules.income_collection_closes(income_year).isoformat(),
+    }
     if preview:
         progress("预演统计", len(enabled) + 2)
         _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=missing_due)
@@ -191,14 +262,27 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
                                  GROUP BY s.rule""")
         duck.con.close()
         by_rule = {r[0]: r[1:] for r in rows}
-        summary = {"households": int(households), "as_of": as_of.isoformat(), "income_year": income_year,
-                   "income_missing": missing_note, "parameters": {code: params[code] for code in enabled},
-                   "preview": [{"rule": code, "name": rules.alert_name(code, ""), "alerts": int(by_rule.get(code, (0,))[0]),
-                                "new": int(by_rule.get(code, (0, 0))[1]), "open": int(by_rule.get(code, (0, 0, 0))[2])}
-                               for code in alerts],
-                   "seconds": round(time.monotonic() - started, 3)}
-        Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="预演完成", summary=summary,
-                                             finished_at=timezone.now())
+        summary = {
+            "households": int(households),
+            "as_of": as_of.isoformat(),
+            "income_year": income_year,
+            "income_missing": missing_note,
+            "parameters": {code: params[code] for code in enabled},
+            "preview": [
+                {
+                    "rule": code,
+                    "name": rules.alert_name(code, ""),
+                    "alerts": int(by_rule.get(code, (0,))[0]),
+                    "new": int(by_rule.get(code, (0, 0))[1]),
+                    "open": int(by_rule.get(code, (0, 0, 0))[2]),
+                }
+                for code in alerts
+            ],
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        Run.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE, progress=100, stage="预演完成", summary=summary, finished_at=timezone.now()
+        )
         return summary
     # Unmatched records are counted on a second DuckDB connection while PostgreSQL takes the alerts.
     counter = ThreadPoolExecutor(1)
@@ -206,25 +290,39 @@ def screen(*, actor, as_of: dt.date, overrides: dict[str, str] | None = None, ru
     progress("写入预警", len(enabled) + 2)
     t_write = time.monotonic()
     try:
-        written = _write_alerts(duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor,
-                                income_missing=missing_due)
+        written = _write_alerts(
+            duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor, income_missing=missing_due
+        )
     finally:
         counter.shutdown()
     unmatched = unmatched_job.result()
     write_seconds = time.monotonic() - t_write
     duck.con.close()
     summary = {
-        "households": int(households), "alerts": alerts, **written, "unmatched": unmatched,
-        "parameters": {code: params[code] for code in enabled}, "ruleset": ruleset.version,
-        "as_of": as_of.isoformat(), "income_year": income_year, "snapshot_seconds": round(snapshot_seconds, 3),
-        "rule_seconds": round(rule_seconds, 3), "write_seconds": round(write_seconds, 3),
-        "seconds": round(time.monotonic() - started, 3), "income_missing": missing_note,
+        "households": int(households),
+        "alerts": alerts,
+        **written,
+        "unmatched": unmatched,
+        "parameters": {code: params[code] for code in enabled},
+        "ruleset": ruleset.version,
+        "as_of": as_of.isoformat(),
+        "income_year": income_year,
+        "snapshot_seconds": round(snapshot_seconds, 3),
+        "rule_seconds": round(rule_seconds, 3),
+        "write_seconds": round(write_seconds, 3),
+        "seconds": round(time.monotonic() - started, 3),
+        "income_missing": missing_note,
     }
-    Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
-                                         finished_at=timezone.now())
+    Run.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, progress=100, stage="完成", summary=summary, finished_at=timezone.now()
+    )
     with acting(actor):
-        event_log(action="screen", actor=actor, obj=run, extra={k: summary[k] for k in ("households", "new", "updated",
-                                                                                       "closed")})
+        event_log(
+            action="screen",
+            actor=actor,
+            obj=run,
+            extra={k: summary[k] for k in ("households", "new", "updated", "closed")},
+        )
     return summary
 
 
@@ -238,8 +336,9 @@ def _count_unmatched(con, files: dict[str, list[str]]) -> dict[str, int]:
         con.close()
 
 
-def _write_alerts(duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor,
-                  income_missing: bool = True) -> dict:
+def _write_alerts(
+    duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor, income_missing: bool = True
+) -> dict:
     """Upsert alerts set-based: one open alert per subject and rule; re-runs update the evidence."""
     rules_run = _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing)
     now = timezone.now()
@@ -251,8 +350,10 @@ def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_m
     """The alerts the hits make, one row per rule and subject, in the DuckDB table ``stage``; the
     rules whose alerts were computed (an open alert of such a rule that is not staged lapses)."""
     con = duck.con
-    con.execute("CREATE OR REPLACE TEMP TABLE rparams (rule VARCHAR, name VARCHAR, risks VARCHAR, dept VARCHAR, "
-                "severity VARCHAR, params VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rparams (rule VARCHAR, name VARCHAR, risks VARCHAR, dept VARCHAR, "
+        "severity VARCHAR, params VARCHAR)"
+    )
     rows = []
     for code in [*enabled, "income_missing"]:
         base = "income" if code == "income_missing" else code
@@ -261,9 +362,16 @@ def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_m
         p = dict(params[base])
         if code == "paper_exit":
             p["threshold"] = params["income"]["threshold"]
-        rows.append((code, rules.alert_name(code, ""), json.dumps(rules.alert_risks(code, "")),
-                     rules.alert_department(base), ruleset.rules.get(base, {}).get("severity", rules.RULES[base].severity),
-                     json.dumps(p, ensure_ascii=False)))
+        rows.append(
+            (
+                code,
+                rules.alert_name(code, ""),
+                json.dumps(rules.alert_risks(code, "")),
+                rules.alert_department(base),
+                ruleset.rules.get(base, {}).get("severity", rules.RULES[base].severity),
+                json.dumps(p, ensure_ascii=False),
+            )
+        )
     con.executemany("INSERT INTO rparams VALUES (?, ?, ?, ?, ?, ?)", rows)
     # The 50 most recent records per alert: ranked by a window (parallel), then sorted within each
     # short list; an ordered list() aggregate over all hits runs on one thread and was 3x slower.
@@ -300,18 +408,44 @@ def _load_current(con, tmp: Path) -> None:
     """The open alerts, and every 收入缺失 alert ever raised (raised once per household and income
     year: a closed one is not raised again), as the DuckDB table ``cur``."""
     current = tmp / "open.csv"
-    snapshot._export("""SELECT id, rule, subject, evidence_digest, ruleset_id, metric, state, is_open FROM screening_alert
-                        WHERE is_open OR rule = 'income_missing'""", current, {})
+    snapshot._export(
+        """SELECT id, rule, subject, evidence_digest, ruleset_id, metric, state, is_open FROM screening_alert
+                        WHERE is_open OR rule = 'income_missing'""",
+        current,
+        {},
+    )
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM read_csv('{current}', header=false,
         auto_detect=false, columns={{'id': 'BIGINT', 'rule': 'VARCHAR', 'subject': 'VARCHAR', 'digest': 'VARCHAR',
         'ruleset_id': 'BIGINT', 'metric': 'DECIMAL(14,2)', 'state': 'VARCHAR', 'is_open': 'BOOLEAN'}})""")
 
 
 # Columns of a new alert row, in the order the staged CSV carries them.
-NEW_COLS = ["rule", "rule_name", "risk_types", "severity", "subject", "household_id", "village_id", "department", "state",
-            "is_open", "metric", "limit_value", "evidence", "evidence_digest", "ruleset_id", "first_run_id",
-            "last_run_id", "raised_at", "updated_at", "outcome_reason", "outcome_evidence", "case_ref", "item_ref",
-            "version"]
+NEW_COLS = [
+    "rule",
+    "rule_name",
+    "risk_types",
+    "severity",
+    "subject",
+    "household_id",
+    "village_id",
+    "department",
+    "state",
+    "is_open",
+    "metric",
+    "limit_value",
+    "evidence",
+    "evidence_digest",
+    "ruleset_id",
+    "first_run_id",
+    "last_run_id",
+    "raised_at",
+    "updated_at",
+    "outcome_reason",
+    "outcome_evidence",
+    "case_ref",
+    "item_ref",
+    "version",
+]
 CHANGED_COLS = ["id", "rule_name", "risk_types", "metric", "limit_value", "evidence", "evidence_digest"]
 SCREEN_LOCK = 72_600_001  # pg_advisory_xact_lock key: one screening write at a time
 
@@ -345,22 +479,33 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
     new = _copy_in(con, "d_new", "screening_alert", NEW_COLS, tmp)
     with connection.cursor() as cur:
         if con.execute("SELECT count(*) FROM d_changed").fetchone()[0]:
-            _copy_in(con, "d_changed", "zx_alert_changed", CHANGED_COLS, tmp, temp_table="""id bigint, rule_name varchar(64),
-                risk_types text, metric numeric(14,2), limit_value numeric(14,2), evidence text, evidence_digest varchar(32)""")
+            _copy_in(
+                con,
+                "d_changed",
+                "zx_alert_changed",
+                CHANGED_COLS,
+                tmp,
+                temp_table="""id bigint, rule_name varchar(64),
+                risk_types text, metric numeric(14,2), limit_value numeric(14,2), evidence text, evidence_digest varchar(32)""",
+            )
             js = "::jsonb" if pg else ""
-            cur.execute(f"""UPDATE screening_alert SET rule_name = c.rule_name, risk_types = c.risk_types{js},
+            cur.execute(
+                f"""UPDATE screening_alert SET rule_name = c.rule_name, risk_types = c.risk_types{js},
                     metric = c.metric, limit_value = c.limit_value, evidence = c.evidence{js},
                     evidence_digest = c.evidence_digest, last_run_id = %s, ruleset_id = %s, updated_at = %s
                 FROM zx_alert_changed c WHERE screening_alert.id = c.id AND screening_alert.is_open""",
-                        [run.pk, ruleset.pk, now])
+                [run.pk, ruleset.pk, now],
+            )
             cur.execute("DROP TABLE zx_alert_changed")
         closed = 0
         if con.execute("SELECT count(*) FROM d_lapsed").fetchone()[0]:
             _copy_in(con, "d_lapsed", "zx_alert_lapsed", ["id"], tmp, temp_table="id bigint")
-            cur.execute(f"""UPDATE screening_alert SET state = 'lapsed', is_open = {'false' if pg else '0'},
+            cur.execute(
+                f"""UPDATE screening_alert SET state = 'lapsed', is_open = {"false" if pg else "0"},
                     closed_at = %s, updated_at = %s, last_run_id = %s, version = version + 1
                 WHERE id IN (SELECT id FROM zx_alert_lapsed) AND is_open AND state IN ('new', 'issued')""",
-                        [now, now, run.pk])
+                [now, now, run.pk],
+            )
             closed = cur.rowcount
             cur.execute("DROP TABLE zx_alert_lapsed")
     return {"new": new, "updated": int(updated), "closed": closed}
@@ -376,17 +521,24 @@ def _copy_in(con, source: str, table: str, columns: list[str], tmp: Path, *, tem
             cur.execute(f"DROP TABLE IF EXISTS {table}")
             cur.execute(f"CREATE TEMP TABLE {table} ({temp_table})")
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy, \
-                    out.open("rb") as fh:
+            with (
+                cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy,
+                out.open("rb") as fh,
+            ):
                 while chunk := fh.read(1 << 20):
                     copy.write(chunk)
             return con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
         # SQLite (tests, demo): small sets; an empty unquoted field is NULL as in PostgreSQL's CSV.
         with out.open(encoding="utf-8", newline="") as fh:
-            data = [[None if v == "" else True if v == "true" else False if v == "false" else v for v in r]
-                    for r in csv.reader(fh)]
-        text = [i for i, c in enumerate(columns)
-                if c in ("department", "outcome_reason", "outcome_evidence", "case_ref", "item_ref")]
+            data = [
+                [None if v == "" else True if v == "true" else False if v == "false" else v for v in r]
+                for r in csv.reader(fh)
+            ]
+        text = [
+            i
+            for i, c in enumerate(columns)
+            if c in ("department", "outcome_reason", "outcome_evidence", "case_ref", "item_ref")
+        ]
         for r in data:
             for i in text:
                 r[i] = r[i] or ""
@@ -414,17 +566,40 @@ def simulate(*, as_of: dt.date, threshold) -> dict:
         cur.execute(sql, [x, x, x, income_year])
         rows = cur.fetchall()
     names = dict(Region.objects.filter(code__in=[r[0] + "000000" for r in rows]).values_list("code", "name"))
-    counties = [{"county": r[0] + "000000", "name": names.get(r[0] + "000000", r[0]), "below": int(r[1] or 0),
-                 "below_not_monitored": int(r[2] or 0), "monitored_above": int(r[3] or 0), "households": int(r[4])}
-                for r in rows]
+    counties = [
+        {
+            "county": r[0] + "000000",
+            "name": names.get(r[0] + "000000", r[0]),
+            "below": int(r[1] or 0),
+            "below_not_monitored": int(r[2] or 0),
+            "monitored_above": int(r[3] or 0),
+            "households": int(r[4]),
+        }
+        for r in rows
+    ]
     total = {k: sum(c[k] for c in counties) for k in ("below", "below_not_monitored", "monitored_above", "households")}
-    return {"simulated": {"threshold": float(x), "as_of": as_of.isoformat(), "income_year": income_year,
-                          "counties": counties, "total": total},
-            "seconds": round(time.monotonic() - started, 3)}
+    return {
+        "simulated": {
+            "threshold": float(x),
+            "as_of": as_of.isoformat(),
+            "income_year": income_year,
+            "counties": counties,
+            "total": total,
+        },
+        "seconds": round(time.monotonic() - started, 3),
+    }
 
 
-def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = None, threshold=None,
-                threads: int | None = None, start: bool = True) -> Run:
+def run_request(
+    *,
+    actor,
+    kind: str,
+    as_of: dt.date,
+    overrides: dict | None = None,
+    threshold=None,
+    threads: int | None = None,
+    start: bool = True,
+) -> Run:
     """Queue a run (排队中) and its job on the job queue (kind ``screening.run``); with ``start``
     the job goes to its runner (``SCREENING_RUNNER``: the worker, a thread, or inline)."""
     from zhenxing.jobs.services import job_enqueue, job_start
@@ -435,10 +610,22 @@ def run_request(*, actor, kind: str, as_of: dt.date, overrides: dict | None = No
     if overrides:
         rules.effective_parameters(ruleset_current(as_of.year).rules, overrides)  # validates names and values
     with transaction.atomic(), acting(actor):
-        run = Run.objects.create(region=actor.region if actor else top_region(), kind=kind, as_of=as_of,
-                                 overrides=overrides or {}, threshold=threshold, started_by=actor)
-        job = job_enqueue(actor=actor, kind=RUN, region=run.region, payload={"run": run.pk, "threads": threads},
-                          label=f"{run.get_kind_display()}（基准日 {as_of:%Y-%m-%d}）", start=False)
+        run = Run.objects.create(
+            region=actor.region if actor else top_region(),
+            kind=kind,
+            as_of=as_of,
+            overrides=overrides or {},
+            threshold=threshold,
+            started_by=actor,
+        )
+        job = job_enqueue(
+            actor=actor,
+            kind=RUN,
+            region=run.region,
+            payload={"run": run.pk, "threads": threads},
+            label=f"{run.get_kind_display()}（基准日 {as_of:%Y-%m-%d}）",
+            start=False,
+        )
     if start:
         job_start(job)
         run.refresh_from_db()
@@ -455,8 +642,7 @@ def run_here(*, actor, as_of: dt.date, overrides: dict | None = None, threads: i
 
     from .jobs import RUN
 
-    run = run_request(actor=actor, kind=RunKind.SCREEN, as_of=as_of, overrides=overrides, threads=threads,
-                      start=False)
+    run = run_request(actor=actor, kind=RunKind.SCREEN, as_of=as_of, overrides=overrides, threads=threads, start=False)
     job = job_run_now(Job.objects.get(kind=RUN, payload__run=run.pk))
     run.refresh_from_db()
     if job.state != JobState.DONE:
@@ -467,8 +653,11 @@ def run_here(*, actor, as_of: dt.date, overrides: dict | None = None, threads: i
 def run_claim(run_id: int, *, worker: str) -> bool:
     """Mark a queued run 运行中 for the job that carries it out (one conditional UPDATE)."""
     now = timezone.now()
-    return bool(Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, stage=gettext("开始"), progress=1, started_at=now, heartbeat_at=now, worker=worker))
+    return bool(
+        Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, stage=gettext("开始"), progress=1, started_at=now, heartbeat_at=now, worker=worker
+        )
+    )
 
 
 RUN_ABANDONED = "运行中断（服务重启或进程退出），请重新发起"
@@ -481,11 +670,21 @@ def run_abandon(*, run_id: int, job_heartbeat=None, worker: str = "") -> bool:
     run = Run.objects.select_for_update().filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
     if run is None:
         return False
-    Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=reason, stage=gettext("已中断"),
-                                         finished_at=timezone.now())
-    event_log(action="transition", actor=None, obj=run,
-              extra={"from": run.status, "to": RunStatus.FAILED, "reason": reason,
-                     "heartbeat_at": job_heartbeat or run.heartbeat_at, "worker": worker or run.worker})
+    Run.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, error=reason, stage=gettext("已中断"), finished_at=timezone.now()
+    )
+    event_log(
+        action="transition",
+        actor=None,
+        obj=run,
+        extra={
+            "from": run.status,
+            "to": RunStatus.FAILED,
+            "reason": reason,
+            "heartbeat_at": job_heartbeat or run.heartbeat_at,
+            "worker": worker or run.worker,
+        },
+    )
     return True
 
 
@@ -497,11 +696,19 @@ def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None
         Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat_at=timezone.now())
         if run.kind == RunKind.SIMULATE:
             summary = simulate(as_of=run.as_of, threshold=run.threshold)
-            Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, stage="完成", summary=summary,
-                                                 finished_at=timezone.now())
+            Run.objects.filter(pk=run.pk).update(
+                status=RunStatus.DONE, progress=100, stage="完成", summary=summary, finished_at=timezone.now()
+            )
         else:
-            screen(actor=run.started_by, as_of=run.as_of, overrides=run.overrides, run=run, threads=threads,
-                   report=report, preview=run.kind == RunKind.PREVIEW)
+            screen(
+                actor=run.started_by,
+                as_of=run.as_of,
+                overrides=run.overrides,
+                run=run,
+                threads=threads,
+                report=report,
+                preview=run.kind == RunKind.PREVIEW,
+            )
     except Exception as exc:  # noqa: BLE001 - the failure is shown on the run's page
         Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         raise
@@ -510,5 +717,9 @@ def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None
 # ---------------------------------------------------------------- alerts (alerts.py)
 
 from .alerts import (  # noqa: E402,F401  the alert writes live in alerts.py
-    ConcurrentChange, alert_note_add, alert_transition, alerts_bulk_issue, alerts_of_village,
+    ConcurrentChange,
+    alert_note_add,
+    alert_transition,
+    alerts_bulk_issue,
+    alerts_of_village,
 )

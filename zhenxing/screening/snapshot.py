@@ -3,6 +3,7 @@
 On PostgreSQL the tables are streamed with ``COPY ... TO STDOUT`` (no ORM objects); on SQLite
 (tests, demo) through a plain cursor. The engine then reads the CSV in parallel.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,28 +20,64 @@ _DEVELOPMENT = ", ".join(f"'{c}'" for c in sorted(DEVELOPMENT_CATEGORIES))
 
 # name -> (SELECT over the registry tables, DuckDB column types)
 TABLES = {
-    "hh": ("""SELECT h.id, h.village_id, v.code, substr(v.code, 1, 6) || '000000',
+    "hh": (
+        """SELECT h.id, h.village_id, v.code, substr(v.code, 1, 6) || '000000',
                      CASE WHEN h.formerly_poor THEN 'true' ELSE 'false' END,
                      h.monitoring_status, h.number
               FROM registry_household h JOIN regions_region v ON v.id = h.village_id""",
-           {"household_id": "BIGINT", "village_id": "BIGINT", "village_code": "VARCHAR", "county_code": "VARCHAR",
-            "formerly_poor": "BOOLEAN", "monitoring_status": "VARCHAR", "number": "VARCHAR"}),
-    "mem": ("""SELECT id, household_id, id_hash, birth_date, status, labour FROM registry_member""",
-            {"member_id": "BIGINT", "household_id": "BIGINT", "id_hash": "VARCHAR", "birth_date": "DATE",
-             "status": "VARCHAR", "labour": "VARCHAR"}),
-    "inc": ("""SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost
+        {
+            "household_id": "BIGINT",
+            "village_id": "BIGINT",
+            "village_code": "VARCHAR",
+            "county_code": "VARCHAR",
+            "formerly_poor": "BOOLEAN",
+            "monitoring_status": "VARCHAR",
+            "number": "VARCHAR",
+        },
+    ),
+    "mem": (
+        """SELECT id, household_id, id_hash, birth_date, status, labour FROM registry_member""",
+        {
+            "member_id": "BIGINT",
+            "household_id": "BIGINT",
+            "id_hash": "VARCHAR",
+            "birth_date": "DATE",
+            "status": "VARCHAR",
+            "labour": "VARCHAR",
+        },
+    ),
+    "inc": (
+        """SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost
                FROM registry_householdincome WHERE year = %(year)s""",
-            {"household_id": "BIGINT", "year": "INTEGER", "wage": "DECIMAL(14,2)", "business": "DECIMAL(14,2)",
-             "property": "DECIMAL(14,2)", "transfer": "DECIMAL(14,2)", "cost": "DECIMAL(14,2)"}),
+        {
+            "household_id": "BIGINT",
+            "year": "INTEGER",
+            "wage": "DECIMAL(14,2)",
+            "business": "DECIMAL(14,2)",
+            "property": "DECIMAL(14,2)",
+            "transfer": "DECIMAL(14,2)",
+            "cost": "DECIMAL(14,2)",
+        },
+    ),
     # Eliminated monitoring cases (the paper_exit rule): dates, way, and how many of the case's measures
     # are development-type (monitoring.models.DEVELOPMENT_CATEGORIES, the set its own workflow checks).
-    "elim": (f"""SELECT c.id, c.household_id, c.number, c.identified_on, c.eliminated_on, c.elimination_way,
+    "elim": (
+        f"""SELECT c.id, c.household_id, c.number, c.identified_on, c.eliminated_on, c.elimination_way,
                        COUNT(m.id), COALESCE(SUM(CASE WHEN m.category IN ({_DEVELOPMENT}) THEN 1 ELSE 0 END), 0)
                 FROM monitoring_monitoringcase c LEFT JOIN monitoring_measure m ON m.case_id = c.id
                 WHERE c.state = 'eliminated' AND c.eliminated_on IS NOT NULL
                 GROUP BY c.id, c.household_id, c.number, c.identified_on, c.eliminated_on, c.elimination_way""",
-             {"case_id": "BIGINT", "household_id": "BIGINT", "case_number": "VARCHAR", "identified_on": "DATE",
-              "eliminated_on": "DATE", "way": "VARCHAR", "measures": "INTEGER", "dev_measures": "INTEGER"}),
+        {
+            "case_id": "BIGINT",
+            "household_id": "BIGINT",
+            "case_number": "VARCHAR",
+            "identified_on": "DATE",
+            "eliminated_on": "DATE",
+            "way": "VARCHAR",
+            "measures": "INTEGER",
+            "dev_measures": "INTEGER",
+        },
+    ),
 }
 
 

@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
-from zhenxing.regions.models import Level, Region
-from zhenxing.registry.models import Household
-
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
+from zhenxing.regions.models import Level, Region
+from zhenxing.registry.models import Household
 
 from . import export, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
@@ -81,12 +80,25 @@ def alert_list(request):
     can_bulk = not request.user.is_read_only and request.user.role in workflow.OFFICE
     villages = []
     if can_bulk:
-        villages = (scope.scoped(request.user, Region).filter(level=Level.VILLAGE, pk__in=qs.filter(
-            state=AlertState.NEW).values("village_id")).order_by("code")[:300])
-    return render(request, "screening/alert_list.html", {
-        "form": form, "page": page, "counts": selectors.alert_counts(qs),
-        "regions": selectors.alert_counts_by_region(request.user, qs), "states": dict(AlertState.choices),
-        "region_filter": region, "can_bulk": can_bulk, "bulk_villages": villages})
+        villages = (
+            scope.scoped(request.user, Region)
+            .filter(level=Level.VILLAGE, pk__in=qs.filter(state=AlertState.NEW).values("village_id"))
+            .order_by("code")[:300]
+        )
+    return render(
+        request,
+        "screening/alert_list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": selectors.alert_counts(qs),
+            "regions": selectors.alert_counts_by_region(request.user, qs),
+            "states": dict(AlertState.choices),
+            "region_filter": region,
+            "can_bulk": can_bulk,
+            "bulk_villages": villages,
+        },
+    )
 
 
 @staff_view()
@@ -99,15 +111,19 @@ def alert_export(request):
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(k, t.label) for k, t in workflow.TRANSITIONS.items()])
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="说明（下发要求、核实说明或撤回原因）", required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label="核实依据", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text="入户核实记录、佐证材料名称等")
+    reason = forms.CharField(
+        label="说明（下发要求、核实说明或撤回原因）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label="核实依据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="入户核实记录、佐证材料名称等",
+    )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="留言（提问或答复）", max_length=NOTE_MAX,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="留言（提问或答复）", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _alert_note(request, alert):
@@ -134,9 +150,14 @@ def alert_detail(request, alert):
         form = TransitionForm(request.POST)
         if form.is_valid():
             try:
-                services.alert_transition(actor=request.user, alert=alert, action=form.cleaned_data["action"],
-                                          reason=form.cleaned_data["reason"], evidence=form.cleaned_data["evidence"],
-                                          expected_version=form.cleaned_data["version"])
+                services.alert_transition(
+                    actor=request.user,
+                    alert=alert,
+                    action=form.cleaned_data["action"],
+                    reason=form.cleaned_data["reason"],
+                    evidence=form.cleaned_data["evidence"],
+                    expected_version=form.cleaned_data["version"],
+                )
                 messages.success(request, "已办理")
                 return redirect("screening:alert", pk=alert.pk)
             except (ValidationError, PermissionDenied) as exc:
@@ -145,12 +166,25 @@ def alert_detail(request, alert):
         form = TransitionForm(initial={"version": alert.version})
     village_households = None
     if alert.household_id is None:
-        village_households = scope.scoped(request.user, Household).filter(village=alert.village).order_by("number")[:500]
-    return render(request, "screening/alert_detail.html", {
-        "alert": alert, "form": form, "actions": workflow.available(alert, request.user),
-        "village_households": village_households, "rule": rules.RULES.get(alert.rule), "source_labels": SOURCE_LABELS,
-        "notes": alert.notes.select_related("author"), "corrections": alert.corrections.all(), "note_form": note_form,
-        "can_note": not request.user.is_read_only})
+        village_households = (
+            scope.scoped(request.user, Household).filter(village=alert.village).order_by("number")[:500]
+        )
+    return render(
+        request,
+        "screening/alert_detail.html",
+        {
+            "alert": alert,
+            "form": form,
+            "actions": workflow.available(alert, request.user),
+            "village_households": village_households,
+            "rule": rules.RULES.get(alert.rule),
+            "source_labels": SOURCE_LABELS,
+            "notes": alert.notes.select_related("author"),
+            "corrections": alert.corrections.all(),
+            "note_form": note_form,
+            "can_note": not request.user.is_read_only,
+        },
+    )
 
 
 class UploadForm(forms.Form):
@@ -180,10 +214,17 @@ def feed_list(request):
                 suffix = Path(upload.name).suffix.lower()
                 token = storage.upload_save(user=request.user, filename=upload.name, chunks=upload.chunks())
                 job = job_services.job_enqueue(
-                    actor=request.user, kind=jobs.FEED_IMPORT, upload=token,
+                    actor=request.user,
+                    kind=jobs.FEED_IMPORT,
+                    upload=token,
                     label=f"{'校验' if d['dry_run'] else '导入'}{feeds.SPECS[d['source']].title}：{upload.name}",
-                    payload={"source": d["source"], "file_name": upload.name, "dry_run": d["dry_run"],
-                             "suffix": suffix if suffix in {".csv", ".xlsx"} else ".csv"})
+                    payload={
+                        "source": d["source"],
+                        "file_name": upload.name,
+                        "dry_run": d["dry_run"],
+                        "suffix": suffix if suffix in {".csv", ".xlsx"} else ".csv",
+                    },
+                )
                 if job.state == JobState.FAILED:
                     form.add_error("file", job.error)
                 elif job.state != JobState.DONE:
@@ -192,12 +233,18 @@ def feed_list(request):
                 else:
                     result = job.result
                     if result["ok"] and not d["dry_run"]:
-                        messages.success(request, f"导入完成：新增 {result['new']}，更新 {result['changed']}，"
-                                                  f"重复 {result['duplicates']}，未匹配 {result['unmatched']}")
+                        messages.success(
+                            request,
+                            f"导入完成：新增 {result['new']}，更新 {result['changed']}，"
+                            f"重复 {result['duplicates']}，未匹配 {result['unmatched']}",
+                        )
                         return redirect("screening:feeds")
     files = selectors.feeds_for(request.user)[:100]
-    return render(request, "screening/feeds.html", {
-        "form": form, "files": files, "result": result, "specs": [feeds.SPECS[s] for s in sources]})
+    return render(
+        request,
+        "screening/feeds.html",
+        {"form": form, "files": files, "result": result, "specs": [feeds.SPECS[s] for s in sources]},
+    )
 
 
 @staff_view()
@@ -215,12 +262,17 @@ class RunForm(forms.Form):
     """筛查 from the page is previewed first (a 筛查预演 run); its page's confirm button posts the
     same date and parameters with ``confirm`` to issue the alerts."""
 
-    kind = forms.ChoiceField(label="类型", choices=[(RunKind.SCREEN, "筛查（先预演）"),
-                                                  (RunKind.SIMULATE, RunKind.SIMULATE.label)])
+    kind = forms.ChoiceField(
+        label="类型", choices=[(RunKind.SCREEN, "筛查（先预演）"), (RunKind.SIMULATE, RunKind.SIMULATE.label)]
+    )
     as_of = forms.DateField(label="筛查基准日", widget=forms.DateInput(attrs={"type": "date"}))
     threshold = forms.DecimalField(label="模拟监测标准（元/人·年）", required=False, min_value=0, decimal_places=2)
-    params = forms.CharField(label="本次参数覆盖", required=False, help_text="每行一个，如 income.threshold=6500",
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    params = forms.CharField(
+        label="本次参数覆盖",
+        required=False,
+        help_text="每行一个，如 income.threshold=6500",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -255,23 +307,42 @@ def run_list(request):
             kind = d["kind"]
             if kind == RunKind.SCREEN and not request.POST.get("confirm"):
                 kind = RunKind.PREVIEW
-            run = services.run_request(actor=request.user, kind=kind, as_of=d["as_of"], overrides=d["overrides"],
-                                       threshold=d["threshold"] if d["kind"] == RunKind.SIMULATE else None)
+            run = services.run_request(
+                actor=request.user,
+                kind=kind,
+                as_of=d["as_of"],
+                overrides=d["overrides"],
+                threshold=d["threshold"] if d["kind"] == RunKind.SIMULATE else None,
+            )
             return redirect("screening:run", pk=run.pk)
     job_services.jobs_recover_for_page()  # a run whose process died shows as 失败 here, so it can be started again
-    return render(request, "screening/runs.html", {"form": form, "runs": selectors.runs_for(request.user)[:50],
-                                                   "can_start": request.user.role in ADMIN,
-                                                   "runner": settings.SCREENING_RUNNER})
+    return render(
+        request,
+        "screening/runs.html",
+        {
+            "form": form,
+            "runs": selectors.runs_for(request.user)[:50],
+            "can_start": request.user.role in ADMIN,
+            "runner": settings.SCREENING_RUNNER,
+        },
+    )
 
 
 @staff_view(model=Run)
 def run_detail(request, run):
     if run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and job_services.jobs_recover_for_page():
         run.refresh_from_db()
-    return render(request, "screening/run_detail.html", {"run": run, "runner": settings.SCREENING_RUNNER, "rule_names": {
-        **{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES},
-        "can_confirm": request.user.role in ADMIN and run.kind == RunKind.PREVIEW and run.status == RunStatus.DONE,
-        "params_text": "\n".join(f"{k}={v}" for k, v in (run.overrides or {}).items())})
+    return render(
+        request,
+        "screening/run_detail.html",
+        {
+            "run": run,
+            "runner": settings.SCREENING_RUNNER,
+            "rule_names": {**{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES},
+            "can_confirm": request.user.role in ADMIN and run.kind == RunKind.PREVIEW and run.status == RunStatus.DONE,
+            "params_text": "\n".join(f"{k}={v}" for k, v in (run.overrides or {}).items()),
+        },
+    )
 
 
 class ParamsForm(forms.Form):
@@ -281,12 +352,14 @@ class ParamsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, rule in rules.RULES.items():
             spec = ruleset.rules.get(code, {})
-            self.fields[f"{code}__enabled"] = forms.BooleanField(label=f"启用：{rule.name}", required=False,
-                                                                 initial=spec.get("enabled", True))
+            self.fields[f"{code}__enabled"] = forms.BooleanField(
+                label=f"启用：{rule.name}", required=False, initial=spec.get("enabled", True)
+            )
             for name in rule.params:
                 value = spec.get("params", {}).get(name, rule.params[name])
-                self.fields[f"{code}.{name}"] = forms.DecimalField(label=f"{rule.name} · {code}.{name}", initial=value,
-                                                                   min_value=0, decimal_places=4)
+                self.fields[f"{code}.{name}"] = forms.DecimalField(
+                    label=f"{rule.name} · {code}.{name}", initial=value, min_value=0, decimal_places=4
+                )
 
 
 @staff_view()
@@ -301,13 +374,21 @@ def ruleset_view(request):
         if form.is_valid():
             changes = {k: v for k, v in form.cleaned_data.items() if "." in k}
             enabled = {k.split("__")[0]: v for k, v in form.cleaned_data.items() if k.endswith("__enabled")}
-            new = services.ruleset_update(actor=request.user, year=year, changes=changes, enabled=enabled,
-                                          note=form.cleaned_data["note"])
+            new = services.ruleset_update(
+                actor=request.user, year=year, changes=changes, enabled=enabled, note=form.cleaned_data["note"]
+            )
             messages.success(request, f"已保存为第 {new.version} 版")
             return redirect(f"{reverse('screening:rules')}?year={year}")
     versions = selectors.rulesets_for(request.user).filter(year=year)[:20]
-    return render(request, "screening/rules.html", {"ruleset": ruleset, "form": form, "versions": versions,
-                                                    "rules": rules.RULES, "year": year,
-                                                    "can_edit": request.user.role in ADMIN})
-
-
+    return render(
+        request,
+        "screening/rules.html",
+        {
+            "ruleset": ruleset,
+            "form": form,
+            "versions": versions,
+            "rules": rules.RULES,
+            "year": year,
+            "can_edit": request.user.role in ADMIN,
+        },
+    )

@@ -3,6 +3,7 @@ that carry the work on in another module: 并入监测案件 (``attach``: the ho
 the alert), 转整改台账 (``rectify``: one ledger item of the matching type), 部门撤回
 (``withdraw``: the department's own record was wrong). ``services.alert_transition`` takes a step
 through the one transition engine (zhenxing.workflow)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,12 @@ def _issued(move: engine.Move) -> dict:
 
 
 def _closed(move: engine.Move) -> dict:
-    return {"is_open": False, "closed_at": timezone.now(), "outcome_reason": move.reason,
-            "outcome_evidence": (move.evidence or "").strip()}
+    return {
+        "is_open": False,
+        "closed_at": timezone.now(),
+        "outcome_reason": move.reason,
+        "outcome_evidence": (move.evidence or "").strip(),
+    }
 
 
 def _open_case(move: engine.Move) -> dict:
@@ -103,10 +108,20 @@ def _flag_records(move: engine.Move) -> None:
     """The department's records the alert cites are flagged for correction; its reason joins the thread."""
     alert = move.obj
     records = (alert.evidence or {}).get("records") or [{}]
-    RecordCorrection.objects.bulk_create([
-        RecordCorrection(alert=alert, department=alert.department, source=str(r.get("source") or "")[:16],
-                         record_key=str(r.get("key") or "")[:100], note=str(r.get("note") or "")[:300],
-                         reason=move.reason, created_by=move.actor) for r in records])
+    RecordCorrection.objects.bulk_create(
+        [
+            RecordCorrection(
+                alert=alert,
+                department=alert.department,
+                source=str(r.get("source") or "")[:16],
+                record_key=str(r.get("key") or "")[:100],
+                note=str(r.get("note") or "")[:300],
+                reason=move.reason,
+                created_by=move.actor,
+            )
+            for r in records
+        ]
+    )
     AlertNote.objects.create(alert=alert, kind=NoteKind.WITHDRAWAL, text=move.reason, author=move.actor)
 
 
@@ -115,39 +130,101 @@ def _not_before_issue(actor, alert) -> bool:
     return actor.role != Role.VILLAGE_CADRE or alert.state != AlertState.NEW
 
 
-TRANSITIONS: dict[str, Transition] = {t.code: t for t in [
-    Transition(code="issue", label="下发到村核实", sources=(AlertState.NEW,), target=AlertState.ISSUED,
-               roles=frozenset(OFFICE), effects=(_issued,)),
-    Transition(code="start", label="开始入户核实", sources=(AlertState.ISSUED,), target=AlertState.VERIFYING,
-               roles=frozenset(FIELD)),
-    Transition(code="include", label="核实有风险，纳入监测", sources=(AlertState.VERIFYING,),
-               target=AlertState.MONITORED, roles=frozenset(FIELD), needs_reason=True, opens_case=True,
-               household_only=True, guards=(_household_alert, _no_open_case), effects=(_closed, _open_case)),
-    Transition(code="dismiss", label="核实无风险", sources=(AlertState.VERIFYING,), target=AlertState.NO_RISK,
-               roles=frozenset(FIELD), needs_reason=True, needs_evidence=True, effects=(_closed,)),
-    Transition(code="attach", label="并入该户未办结的监测案件", sources=OPEN_STATES, target=AlertState.ATTACHED,
-               roles=frozenset(OFFICE | FIELD), who=_not_before_issue, household_only=True,
-               guards=(_has_open_case,), effects=(_closed, _attach)),
-    Transition(code="rectify", label="转整改台账", sources=OPEN_STATES, target=AlertState.RECTIFYING,
-               roles=frozenset(OFFICE | FIELD), who=_not_before_issue, rectifiable_only=True,
-               guards=(_rectifiable,), effects=(_closed, _rectify)),
-    Transition(code="withdraw", label="部门数据有误，撤回预警", sources=OPEN_STATES, target=AlertState.WITHDRAWN,
-               roles=frozenset({Role.DEPARTMENT_STAFF}), who=_own_field, guards=(_withdraw_reason,),
-               effects=(_closed, _flag_records)),
-]}
+TRANSITIONS: dict[str, Transition] = {
+    t.code: t
+    for t in [
+        Transition(
+            code="issue",
+            label="下发到村核实",
+            sources=(AlertState.NEW,),
+            target=AlertState.ISSUED,
+            roles=frozenset(OFFICE),
+            effects=(_issued,),
+        ),
+        Transition(
+            code="start",
+            label="开始入户核实",
+            sources=(AlertState.ISSUED,),
+            target=AlertState.VERIFYING,
+            roles=frozenset(FIELD),
+        ),
+        Transition(
+            code="include",
+            label="核实有风险，纳入监测",
+            sources=(AlertState.VERIFYING,),
+            target=AlertState.MONITORED,
+            roles=frozenset(FIELD),
+            needs_reason=True,
+            opens_case=True,
+            household_only=True,
+            guards=(_household_alert, _no_open_case),
+            effects=(_closed, _open_case),
+        ),
+        Transition(
+            code="dismiss",
+            label="核实无风险",
+            sources=(AlertState.VERIFYING,),
+            target=AlertState.NO_RISK,
+            roles=frozenset(FIELD),
+            needs_reason=True,
+            needs_evidence=True,
+            effects=(_closed,),
+        ),
+        Transition(
+            code="attach",
+            label="并入该户未办结的监测案件",
+            sources=OPEN_STATES,
+            target=AlertState.ATTACHED,
+            roles=frozenset(OFFICE | FIELD),
+            who=_not_before_issue,
+            household_only=True,
+            guards=(_has_open_case,),
+            effects=(_closed, _attach),
+        ),
+        Transition(
+            code="rectify",
+            label="转整改台账",
+            sources=OPEN_STATES,
+            target=AlertState.RECTIFYING,
+            roles=frozenset(OFFICE | FIELD),
+            who=_not_before_issue,
+            rectifiable_only=True,
+            guards=(_rectifiable,),
+            effects=(_closed, _rectify),
+        ),
+        Transition(
+            code="withdraw",
+            label="部门数据有误，撤回预警",
+            sources=OPEN_STATES,
+            target=AlertState.WITHDRAWN,
+            roles=frozenset({Role.DEPARTMENT_STAFF}),
+            who=_own_field,
+            guards=(_withdraw_reason,),
+            effects=(_closed, _flag_records),
+        ),
+    ]
+}
 
-MACHINE = engine.register(engine.Machine(
-    model=Alert, transitions=TRANSITIONS.values(), state_field="state",
-    state_message="预警当前状态为“{state}”，不能“{t.label}”", denied_message="您的角色不能执行此操作",
-    reason_message="请填写核实说明", evidence_message="请填写核实依据（如入户核实记录、佐证材料）",
-    stale_message="该预警已被他人处理，请刷新后重试"))
+MACHINE = engine.register(
+    engine.Machine(
+        model=Alert,
+        transitions=TRANSITIONS.values(),
+        state_field="state",
+        state_message="预警当前状态为“{state}”，不能“{t.label}”",
+        denied_message="您的角色不能执行此操作",
+        reason_message="请填写核实说明",
+        evidence_message="请填写核实依据（如入户核实记录、佐证材料）",
+        stale_message="该预警已被他人处理，请刷新后重试",
+    )
+)
 
 
 def _offered(t: Transition, alert) -> bool:
     if t.household_only and alert.household_id is None:
         return False
-    if t.rectifiable_only and (alert.rule not in bridges.RECTIFY_KINDS
-                               or (alert.household_id is None and alert.rule != "water")):
+    if t.rectifiable_only and (
+        alert.rule not in bridges.RECTIFY_KINDS or (alert.household_id is None and alert.rule != "water")
+    ):
         return False
     if t.code in ("attach", "include"):
         return (bridges.open_case(alert.household) is None) == (t.code == "include")
@@ -157,5 +234,6 @@ def _offered(t: Transition, alert) -> bool:
 def available(alert, user) -> list[Transition]:
     if user is None or getattr(user, "is_read_only", False):
         return []
-    return [t for t in TRANSITIONS.values()
-            if alert.state in t.sources and t.allows(user, alert) and _offered(t, alert)]
+    return [
+        t for t in TRANSITIONS.values() if alert.state in t.sources and t.allows(user, alert) and _offered(t, alert)
+    ]

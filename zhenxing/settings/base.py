@@ -1,4 +1,5 @@
 """Settings shared by every environment. Production overrides in production.py."""
+
 from __future__ import annotations
 
 import os
@@ -94,7 +95,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -168,7 +171,9 @@ UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
 # while `zhenxing rotate-id-key` re-encrypts them.
-ID_ENCRYPTION_KEYS = [k for k in os.environ.get("ID_ENCRYPTION_KEYS", "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE=").split(",") if k]
+ID_ENCRYPTION_KEYS = [
+    k for k in os.environ.get("ID_ENCRYPTION_KEYS", "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE=").split(",") if k
+]
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "development-id-hash-key-not-for-production")
 
 # Background jobs (zhenxing/jobs: imports, screening runs, reports, snapshot refreshes) started

@@ -2,6 +2,7 @@
 
 Run `DJANGO_SETTINGS_MODULE=zhenxing.settings.production zhenxing check --deploy`.
 """
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -10,11 +11,13 @@ from .base import *  # noqa: F401,F403
 
 DEBUG = False
 
+
 def _required(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
         raise ImproperlyConfigured(f"环境变量 {name} 未设置")
     return value
+
 
 SECRET_KEY = _required("SECRET_KEY")
 ID_ENCRYPTION_KEYS = [k for k in _required("ID_ENCRYPTION_KEYS").split(",") if k]

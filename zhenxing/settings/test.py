@@ -1,4 +1,5 @@
 """Test settings: the same as base, with a fast password hasher (Argon2 itself is tested)."""
+
 import os
 
 from .base import *  # noqa: F401,F403

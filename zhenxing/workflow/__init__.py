@@ -1,11 +1,33 @@
 """The one transition engine (see ``engine.py``). A plain package without models, at the level of
 regions/accounts/audit: it imports accounts and audit, and the apps' ``workflow.py`` import it."""
+
 from __future__ import annotations
 
 from zhenxing.lib.errors import StaleVersion
 
-from .engine import (Effect, Guard, Machine, Move, Transition, available, machine_for, register, transition_apply,
-                     transition_check)
+from .engine import (
+    Effect,
+    Guard,
+    Machine,
+    Move,
+    Transition,
+    available,
+    machine_for,
+    register,
+    transition_apply,
+    transition_check,
+)
 
-__all__ = ["Effect", "Guard", "Machine", "Move", "StaleVersion", "Transition", "available", "machine_for", "register",
-           "transition_apply", "transition_check"]
+__all__ = [
+    "Effect",
+    "Guard",
+    "Machine",
+    "Move",
+    "StaleVersion",
+    "Transition",
+    "available",
+    "machine_for",
+    "register",
+    "transition_apply",
+    "transition_check",
+]

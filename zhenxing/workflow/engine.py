@@ -16,11 +16,13 @@ app, in this order:
 
 An effect or hook that raises rolls the whole step back.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -81,6 +83,7 @@ class Transition:
 @dataclass
 class Move:
     """One step being taken: what guards, effects and hooks are given."""
+
     machine: Machine
     actor: Any
     obj: Any
@@ -211,16 +214,28 @@ class Machine:
             errors.setdefault(f or NON_FIELD_ERRORS, []).append(message)
         raise ValidationError(errors)
 
-    def apply(self, *, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None,
-              **extra) -> Move:
+    def apply(
+        self, *, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None, **extra
+    ) -> Move:
         """Take the step ``code`` on ``obj``. ``version`` is the version the actor saw (default: the
         one ``obj`` carries). Returns the move; ``obj`` is refreshed from the database. A stale read
         is refused before any other check (the user must reload first)."""
         require_current(version, getattr(obj, self.version_field), self.stale_message)
         t = self.check(actor=actor, obj=obj, code=code)
         source = self.state_of(obj)
-        move = Move(machine=self, actor=actor, obj=obj, code=t.code, label=t.label, source=source, target=t.target,
-                    reason=(reason or "").strip(), evidence=evidence, extra=extra, transition=t)
+        move = Move(
+            machine=self,
+            actor=actor,
+            obj=obj,
+            code=t.code,
+            label=t.label,
+            source=source,
+            target=t.target,
+            reason=(reason or "").strip(),
+            evidence=evidence,
+            extra=extra,
+            transition=t,
+        )
         self._refuse(move)
         expected = getattr(obj, self.version_field) if version is None else version
         manager = self.model._default_manager
@@ -241,13 +256,23 @@ class Machine:
             self._record(move)
         return move
 
-    def record(self, *, actor, obj, code: str, label: str, source: str = "", target: str = "", reason: str = "",
-               **extra) -> Move:
+    def record(
+        self, *, actor, obj, code: str, label: str, source: str = "", target: str = "", reason: str = "", **extra
+    ) -> Move:
         """An event in a record's history that changes no state (a visit, a measure, the opening):
         the same history row and audit event as a step, without the lock. Runs in the caller's
         transaction."""
-        move = Move(machine=self, actor=actor, obj=obj, code=code, label=str(label), source=source, target=target,
-                    reason=(reason or "").strip(), extra=extra)
+        move = Move(
+            machine=self,
+            actor=actor,
+            obj=obj,
+            code=code,
+            label=str(label),
+            source=source,
+            target=target,
+            reason=(reason or "").strip(),
+            extra=extra,
+        )
         with transaction.atomic(), acting(actor):
             self._record(move)
         return move
@@ -260,8 +285,7 @@ class Machine:
             details["evidence"] = move.evidence.strip()
         if self.audit_extra is not None:
             details.update(self.audit_extra(move))
-        event_log(action="transition", actor=move.actor, request=move.extra.get("request"), obj=move.obj,
-                  extra=details)
+        event_log(action="transition", actor=move.actor, request=move.extra.get("request"), obj=move.obj, extra=details)
 
 
 _MACHINES: dict[type[models.Model], Machine] = {}
@@ -297,11 +321,13 @@ def transition_check(*, actor, obj, code: str) -> Transition:
     return machine_for(obj).check(actor=actor, obj=obj, code=code)
 
 
-def transition_apply(*, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None,
-                     **extra) -> Move:
+def transition_apply(
+    *, actor, obj, code: str, reason: str = "", evidence=None, version: int | None = None, **extra
+) -> Move:
     """Take one step on ``obj`` with its model's registered machine (see the module docstring)."""
-    return machine_for(obj).apply(actor=actor, obj=obj, code=code, reason=reason, evidence=evidence,
-                                  version=version, **extra)
+    return machine_for(obj).apply(
+        actor=actor, obj=obj, code=code, reason=reason, evidence=evidence, version=version, **extra
+    )
 
 
 def available(obj, user) -> list[Transition]:

@@ -49,5 +49,7 @@ def test_openapi_document(client, db):
 def test_account_forced_to_change_password_gets_no_token(client, w):
     w.fendou.must_change_password = True
     w.fendou.save()
-    r = client.post("/api/v1/auth/token", {"username": "t-fendou", "password": PASSWORD}, content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token", {"username": "t-fendou", "password": PASSWORD}, content_type="application/json"
+    )
     assert r.status_code == 403

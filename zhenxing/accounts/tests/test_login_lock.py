@@ -1,4 +1,5 @@
 """The login lock: an account after 5 failures, an address only after 50, admins lift either."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -105,7 +106,9 @@ def test_a_success_by_another_account_does_not_reset_the_address_count(client, w
 def test_api_token_endpoint_honours_the_lockout(client, w):
     for _ in range(5):
         client.post("/api/v1/auth/token", {"username": "t-fendou", "password": "bad"}, content_type="application/json")
-    r = client.post("/api/v1/auth/token", {"username": "t-fendou", "password": PASSWORD}, content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token", {"username": "t-fendou", "password": PASSWORD}, content_type="application/json"
+    )
     assert r.status_code == 401
     assert LoginAttempt.objects.filter(username="t-fendou", success=False).count() == 5
 
@@ -122,8 +125,11 @@ def test_prefecture_admin_sees_and_lifts_an_account_lock(client, w):
     assert response.status_code == 302
     assert login("t-fendou").status_code == 302
     lift = events("lock_lift")
-    assert len(lift) == 1 and lift[0].actor_id == w.diqu.pk and lift[0].extra == {"kind": "account",
-                                                                                  "username": "t-fendou"}
+    assert (
+        len(lift) == 1
+        and lift[0].actor_id == w.diqu.pk
+        and lift[0].extra == {"kind": "account", "username": "t-fendou"}
+    )
 
 
 def test_prefecture_admin_sees_and_lifts_an_address_throttle_and_the_count_restarts(client, w):

@@ -23,15 +23,19 @@ def test_base_settings_hash_passwords_with_argon2():
         assert make_password("Zhenxing@2022").startswith("argon2$")
 
 
-@pytest.mark.parametrize("password,message", [
-    ("Ab1!short", "至少"),          # 9 characters
-    ("alllowercase1", "至少3类"),   # two classes
-    ("1234567890", "只包含数字"),
-])
+@pytest.mark.parametrize(
+    "password,message",
+    [
+        ("Ab1!short", "至少"),  # 9 characters
+        ("alllowercase1", "至少3类"),  # two classes
+        ("1234567890", "只包含数字"),
+    ],
+)
 def test_password_policy_on_new_accounts(w, password, message):
     with pytest.raises(ValidationError) as exc:
-        services.user_create(actor=w.diqu, username="t-new", password=password, region=w.r.fendou,
-                             role=Role.VILLAGE_CADRE)
+        services.user_create(
+            actor=w.diqu, username="t-new", password=password, region=w.r.fendou, role=Role.VILLAGE_CADRE
+        )
     assert any(message in m for m in exc.value.messages), exc.value.messages
 
 
@@ -42,20 +46,29 @@ def test_password_may_not_contain_the_user_name(w):
 
 
 def test_password_of_exactly_ten_characters_with_three_classes_is_accepted(w):
-    user = services.user_create(actor=w.diqu, username="new-cadre", password="Abcdefgh1!"[:10], region=w.r.fendou,
-                                role=Role.VILLAGE_CADRE)
+    user = services.user_create(
+        actor=w.diqu, username="new-cadre", password="Abcdefgh1!"[:10], region=w.r.fendou, role=Role.VILLAGE_CADRE
+    )
     assert user.check_password("Abcdefgh1!")
 
 
 def test_admin_created_account_must_change_password_first(client, w):
-    user = services.user_create(actor=w.diqu, username="xinren", password="Chushi#2022a", region=w.r.fendou,
-                                role=Role.VILLAGE_CADRE, full_name="新人")
+    user = services.user_create(
+        actor=w.diqu,
+        username="xinren",
+        password="Chushi#2022a",
+        region=w.r.fendou,
+        role=Role.VILLAGE_CADRE,
+        full_name="新人",
+    )
     assert user.must_change_password
     client.post(LOGIN, {"username": "xinren", "password": "Chushi#2022a"})
     assert client.get("/").url == "/accounts/password/"
     assert client.get("/regions/").status_code == 302
-    r = client.post("/accounts/password/", {"old_password": "Chushi#2022a", "new_password1": "Xinmima#2023b",
-                                            "new_password2": "Xinmima#2023b"})
+    r = client.post(
+        "/accounts/password/",
+        {"old_password": "Chushi#2022a", "new_password1": "Xinmima#2023b", "new_password2": "Xinmima#2023b"},
+    )
     assert r.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
@@ -64,8 +77,9 @@ def test_admin_created_account_must_change_password_first(client, w):
 
 def test_wrong_level_for_role_is_refused(w):
     with pytest.raises(ValidationError) as exc:
-        services.user_create(actor=w.diqu, username="x1", password="Chushi#2022a", region=w.r.tahe,
-                             role=Role.VILLAGE_CADRE)
+        services.user_create(
+            actor=w.diqu, username="x1", password="Chushi#2022a", region=w.r.tahe, role=Role.VILLAGE_CADRE
+        )
     assert "region" in exc.value.message_dict
 
 
@@ -73,8 +87,9 @@ def test_county_staff_cannot_create_accounts(w):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=w.tahe, username="x2", password="Chushi#2022a", region=w.r.fendou,
-                             role=Role.VILLAGE_CADRE)
+        services.user_create(
+            actor=w.tahe, username="x2", password="Chushi#2022a", region=w.r.fendou, role=Role.VILLAGE_CADRE
+        )
 
 
 def test_session_expires_after_thirty_idle_minutes(client, w):

@@ -2,6 +2,7 @@
 allowed, a sibling or the level above refused, a wrong role refused, the inspector only reads,
 a line department neither opens cases nor edits households (service and API), and what is
 visible from below is read, never written, by the lower levels."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,24 +59,26 @@ def test_the_inspector_only_reads(w, household):
 def test_department_may_neither_create_a_case_nor_edit_a_household(w, household):
     assert "行业部门" in refusal(w.yibao, household, "monitoring.case.create")
     with pytest.raises(PermissionDenied):
-        monitoring.case_discover(actor=w.yibao, household=household, channel="department_alert",
-                                 risk_types=["01"])
+        monitoring.case_discover(actor=w.yibao, household=household, channel="department_alert", risk_types=["01"])
     with pytest.raises(PermissionDenied):
         registry.household_update(actor=w.yibao, household=household, phone="1")
     with pytest.raises(PermissionDenied):
         registry.household_create(actor=w.minzheng, number="WP-2", village=w.r.fendou)
     assert Household.objects.get(pk=household.pk).phone == "" and not Household.objects.filter(number="WP-2").exists()
     # the village cadre of the household still opens the case
-    assert monitoring.case_discover(actor=w.fendou, household=household, channel="cadre_visit",
-                                    risk_types=["01"]).pk
+    assert monitoring.case_discover(actor=w.fendou, household=household, channel="cadre_visit", risk_types=["01"]).pk
 
 
 def test_department_is_refused_through_the_api(client, w, household):
     from zhenxing.accounts.services import api_token_issue
 
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=w.yibao)[0]}"}
-    r = client.post("/api/v1/cases", {"household_id": household.pk, "channel": "department_alert",
-                                      "risk_types": ["01"]}, content_type="application/json", **auth)
+    r = client.post(
+        "/api/v1/cases",
+        {"household_id": household.pk, "channel": "department_alert", "risk_types": ["01"]},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 403, r.content
     r = client.patch(f"/api/v1/households/{household.pk}", {"phone": "1"}, content_type="application/json", **auth)
     assert r.status_code == 403 and Household.objects.get(pk=household.pk).phone == ""
@@ -92,12 +95,15 @@ def test_an_unknown_action_is_a_programming_error(w):
 
 
 def test_visible_from_below_is_read_not_written(w):
-    prefecture_unit = Unit.objects.create(name="地区医保局", region=w.r.diqu, kind=UnitKind.GOVERNMENT,
-                                          department="medical_insurance")
-    county_unit = Unit.objects.create(name="塔河县民政局", region=w.r.tahe, kind=UnitKind.GOVERNMENT,
-                                      department="civil_affairs")
-    huma_unit = Unit.objects.create(name="呼玛县民政局", region=w.r.huma, kind=UnitKind.GOVERNMENT,
-                                    department="civil_affairs")
+    prefecture_unit = Unit.objects.create(
+        name="地区医保局", region=w.r.diqu, kind=UnitKind.GOVERNMENT, department="medical_insurance"
+    )
+    county_unit = Unit.objects.create(
+        name="塔河县民政局", region=w.r.tahe, kind=UnitKind.GOVERNMENT, department="civil_affairs"
+    )
+    huma_unit = Unit.objects.create(
+        name="呼玛县民政局", region=w.r.huma, kind=UnitKind.GOVERNMENT, department="civil_affairs"
+    )
     seen = set(scope.scoped(w.tahe, Unit).values_list("pk", flat=True))
     assert {prefecture_unit.pk, county_unit.pk} <= seen and huma_unit.pk not in seen
     # a township sees the prefecture's (depth 1) but not its county's units from below

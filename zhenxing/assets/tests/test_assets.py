@@ -1,4 +1,5 @@
 """Assets: registration from an accepted project, ledgers, distribution limits, disposal, risk flags."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +25,18 @@ def accepted(w):
 
 
 def register(project, actor=None, **kw):
-    values = {"code": kw.pop("code", "ZC1"), "name": "光伏电站", "asset_class": "income_generating", "value": 500000,
-              "owner_kind": "village_collective", "owner_name": "奋斗村股份经济合作社", "title_document": "塔资确〔2022〕3号",
-              "title_date": dt.date(2022, 11, 1), "handed_over_on": dt.date(2022, 11, 1), "maintainer": "奋斗村村委会"}
+    values = {
+        "code": kw.pop("code", "ZC1"),
+        "name": "光伏电站",
+        "asset_class": "income_generating",
+        "value": 500000,
+        "owner_kind": "village_collective",
+        "owner_name": "奋斗村股份经济合作社",
+        "title_document": "塔资确〔2022〕3号",
+        "title_date": dt.date(2022, 11, 1),
+        "handed_over_on": dt.date(2022, 11, 1),
+        "maintainer": "奋斗村村委会",
+    }
     values.update(kw)
     return services.asset_register(actor=actor, project=project, **values)
 
@@ -65,15 +75,30 @@ def test_handover_completes_the_lifecycle(w, accepted):
 
 def test_income_distribution_never_exceeds_income(w, accepted):
     asset = register(accepted)
-    income = services.income_record(actor=w.fendou, asset=asset, date=dt.date(2023, 12, 1), amount="1000", source="租金")
-    services.income_distribute(actor=w.fendou, income=income, recipient="脱贫户分红", amount="600",
-                               meeting="村民代表大会（2023年12月5日）", date=dt.date(2023, 12, 6))
+    income = services.income_record(
+        actor=w.fendou, asset=asset, date=dt.date(2023, 12, 1), amount="1000", source="租金"
+    )
+    services.income_distribute(
+        actor=w.fendou,
+        income=income,
+        recipient="脱贫户分红",
+        amount="600",
+        meeting="村民代表大会（2023年12月5日）",
+        date=dt.date(2023, 12, 6),
+    )
     with pytest.raises(ValidationError, match="尚未分配"):
-        services.income_distribute(actor=w.fendou, income=income, recipient="集体", amount="400.01",
-                                   meeting="村民代表大会", date=dt.date(2023, 12, 6))
+        services.income_distribute(
+            actor=w.fendou,
+            income=income,
+            recipient="集体",
+            amount="400.01",
+            meeting="村民代表大会",
+            date=dt.date(2023, 12, 6),
+        )
     with pytest.raises(ValidationError, match="会议"):
-        services.income_distribute(actor=w.fendou, income=income, recipient="集体", amount="1", meeting=" ",
-                                   date=dt.date(2023, 12, 6))
+        services.income_distribute(
+            actor=w.fendou, income=income, recipient="集体", amount="1", meeting=" ", date=dt.date(2023, 12, 6)
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         AssetIncome.objects.filter(pk=income.pk).update(distributed_total=F("amount") + 1)
 
@@ -87,17 +112,33 @@ def test_income_only_for_income_generating_assets(w, accepted):
 def test_disposal_needs_approval(w, accepted):
     asset = register(accepted)
     with pytest.raises(ValidationError, match="批准"):
-        services.asset_dispose(actor=w.tahe, asset=asset, date=dt.date(2024, 1, 1), method="报废", reason="损毁",
-                               approval_document="", approved_by="")
-    services.asset_dispose(actor=w.tahe, asset=asset, date=dt.date(2024, 1, 1), method="报废", reason="损毁",
-                           approval_document="塔政复〔2024〕2号", approved_by="塔河县人民政府")
+        services.asset_dispose(
+            actor=w.tahe,
+            asset=asset,
+            date=dt.date(2024, 1, 1),
+            method="报废",
+            reason="损毁",
+            approval_document="",
+            approved_by="",
+        )
+    services.asset_dispose(
+        actor=w.tahe,
+        asset=asset,
+        date=dt.date(2024, 1, 1),
+        method="报废",
+        reason="损毁",
+        approval_document="塔政复〔2024〕2号",
+        approved_by="塔河县人民政府",
+    )
     asset.refresh_from_db()
     assert asset.status == AssetStatus.DISPOSED and selectors.risk_flags(asset, AS_OF) == []
 
 
 def test_risk_flags_at_the_twelve_month_boundary(w, accepted):
     asset = register(accepted)
-    services.maintenance_record(actor=None, asset=asset, date=dt.date(2023, 6, 30), kind="inspection", description="巡查")
+    services.maintenance_record(
+        actor=None, asset=asset, date=dt.date(2023, 6, 30), kind="inspection", description="巡查"
+    )
     services.income_record(actor=None, asset=asset, date=dt.date(2023, 6, 30), amount=100, source="租金")
     asset.refresh_from_db()
     assert selectors.risk_flags(asset, AS_OF) == []  # exactly 12 months ago: not late
@@ -119,13 +160,15 @@ def test_inventory_by_county_and_class_and_export(w, accepted, login):
     register(accepted, code="A")
     register(accepted, code="B", asset_class="public_benefit", value=100)
     rows = selectors.inventory(selectors.assets(w.tahe))
-    assert sorted((r["county__name"], r["class_label"], r["n"]) for r in rows) == [("塔河县", "公益性", 1),
-                                                                                ("塔河县", "经营性", 1)]
+    assert sorted((r["county__name"], r["class_label"], r["n"]) for r in rows) == [
+        ("塔河县", "公益性", 1),
+        ("塔河县", "经营性", 1),
+    ]
     response = login(w.tahe).get("/assets/?export=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
-    from python_calamine import CalamineWorkbook
-
     import io
+
+    from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     assert "塔河县" in sheet[0][0] and sheet[1][0] == "资产编号" and {r[0] for r in sheet[2:]} == {"A", "B"}

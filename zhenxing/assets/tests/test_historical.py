@@ -1,5 +1,6 @@
 """An asset formed before the system registered directly (its project named in text, with the year),
 without walking the project through the lifecycle; it joins the 资产 inventory like any other."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,11 +18,20 @@ from zhenxing.funds.models import Project
 
 
 def historical(actor, village, **kw):
-    values = {"code": kw.pop("code", "ZC-LS-1"), "name": "村级光伏电站", "asset_class": "income_generating",
-              "value": Decimal("800000"), "owner_kind": "village_collective", "owner_name": "奋斗村股份经济合作社",
-              "title_document": "塔资确〔2019〕12号", "title_date": dt.date(2019, 12, 1),
-              "handed_over_on": dt.date(2019, 12, 1), "maintainer": "奋斗村村委会",
-              "source_project": "2018年奋斗村光伏扶贫电站项目", "source_year": 2018}
+    values = {
+        "code": kw.pop("code", "ZC-LS-1"),
+        "name": "村级光伏电站",
+        "asset_class": "income_generating",
+        "value": Decimal("800000"),
+        "owner_kind": "village_collective",
+        "owner_name": "奋斗村股份经济合作社",
+        "title_document": "塔资确〔2019〕12号",
+        "title_date": dt.date(2019, 12, 1),
+        "handed_over_on": dt.date(2019, 12, 1),
+        "maintainer": "奋斗村村委会",
+        "source_project": "2018年奋斗村光伏扶贫电站项目",
+        "source_year": 2018,
+    }
     values.update(kw)
     return services.asset_register_historical(actor=actor, village=village, **values)
 
@@ -34,13 +44,20 @@ def test_a_historical_asset_is_registered_without_a_project_and_counted_in_the_i
     assert not Project.objects.exists()
     rows = selectors.inventory(selectors.assets(w.tahe))
     assert [(r["county__code"], r["asset_class"], r["n"], r["value"]) for r in rows] == [
-        (w.r.tahe.code, "income_generating", 1, Decimal("800000"))]
+        (w.r.tahe.code, "income_generating", 1, Decimal("800000"))
+    ]
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("source_project", "  ", "项目名称"), ("source_year", 1999, "项目年度"), ("source_year", None, "项目年度"),
-    ("title_document", "", "确权"), ("asset_class", "roads", "资产类别"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("source_project", "  ", "项目名称"),
+        ("source_year", 1999, "项目年度"),
+        ("source_year", None, "项目年度"),
+        ("title_document", "", "确权"),
+        ("asset_class", "roads", "资产类别"),
+    ],
+)
 def test_what_a_historical_asset_must_say(w, field, value, message):
     with pytest.raises(ValidationError, match=message):
         historical(w.tahe, w.r.fendou, **{field: value})
@@ -72,11 +89,24 @@ def test_the_page_registers_and_the_inventory_and_api_show_it(w, login):
     client = login(w.tahe)
     inventory = client.get(reverse("assets:inventory")).content.decode()
     assert "登记历史资产" in inventory
-    response = client.post(reverse("assets:register_historical"), {
-        "village": w.r.fendou.pk, "source_project": "2017年奋斗村村道硬化项目", "source_year": 2017,
-        "code": "ZC-LS-9", "name": "奋斗村村道", "asset_class": "public_benefit", "value": "1200000",
-        "owner_kind": "village_collective", "owner_name": "奋斗村村民委员会", "maintainer": "奋斗村村委会",
-        "title_document": "塔资确〔2018〕3号", "title_date": "2018-06-01", "handed_over_on": "2018-06-01"})
+    response = client.post(
+        reverse("assets:register_historical"),
+        {
+            "village": w.r.fendou.pk,
+            "source_project": "2017年奋斗村村道硬化项目",
+            "source_year": 2017,
+            "code": "ZC-LS-9",
+            "name": "奋斗村村道",
+            "asset_class": "public_benefit",
+            "value": "1200000",
+            "owner_kind": "village_collective",
+            "owner_name": "奋斗村村民委员会",
+            "maintainer": "奋斗村村委会",
+            "title_document": "塔资确〔2018〕3号",
+            "title_date": "2018-06-01",
+            "handed_over_on": "2018-06-01",
+        },
+    )
     asset = Asset.objects.get(code="ZC-LS-9")
     assert response.status_code == 302 and asset.source_year == 2017
     assert "2017年奋斗村村道硬化项目（2017年，历史资产）" in client.get(reverse("assets:inventory")).content.decode()
@@ -92,4 +122,7 @@ def test_the_api_answers_the_source_project_of_a_historical_asset(client, w):
     token = account_services.api_token_issue(user=w.tahe)[0]
     body = client.get(f"/api/v1/assets/{asset.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert (body["project_code"], body["source_project"], body["source_year"]) == (
-        "", "2018年奋斗村光伏扶贫电站项目", 2018)
+        "",
+        "2018年奋斗村光伏扶贫电站项目",
+        2018,
+    )

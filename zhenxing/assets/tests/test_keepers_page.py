@@ -1,4 +1,5 @@
 """变更经营主体和管护主体 from the asset page: county staff only, in scope, maintainer never blank."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,9 @@ from zhenxing.funds.testing import make_project
 
 
 def asset_in(village, **kw) -> Asset:
-    return make_asset(make_project(village, status="accepted"), asset_class="income_generating",
-                      maintainer="奋斗村村委会", **kw)
+    return make_asset(
+        make_project(village, status="accepted"), asset_class="income_generating", maintainer="奋斗村村委会", **kw
+    )
 
 
 def test_county_staff_changes_operator_and_maintainer(w, login):
@@ -19,7 +21,9 @@ def test_county_staff_changes_operator_and_maintainer(w, login):
     c = login(w.tahe)
     assert f"/assets/{a.pk}/keepers/" in c.get(f"/assets/{a.pk}/").content.decode()
     assert "奋斗村村委会" in c.get(f"/assets/{a.pk}/keepers/").content.decode()  # the current values
-    response = c.post(f"/assets/{a.pk}/keepers/", {"operator": " 塔河县某合作社 ", "maintainer": "十八站乡农业服务中心"})
+    response = c.post(
+        f"/assets/{a.pk}/keepers/", {"operator": " 塔河县某合作社 ", "maintainer": "十八站乡农业服务中心"}
+    )
     a.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == f"/assets/{a.pk}/"
     assert (a.operator, a.maintainer) == ("塔河县某合作社", "十八站乡农业服务中心")
@@ -36,8 +40,16 @@ def test_blank_maintainer_is_refused_in_chinese(w, login):
 
 def test_disposed_asset_keepers_cannot_change(w, login):
     a = asset_in(w.r.fendou)
-    services.asset_dispose(actor=None, asset=a, date=dt.date(2023, 5, 1), method="拍卖", reason="报废",
-                           approved_by="塔河县人民政府", approval_document="塔政〔2023〕1号", proceeds=0)
+    services.asset_dispose(
+        actor=None,
+        asset=a,
+        date=dt.date(2023, 5, 1),
+        method="拍卖",
+        reason="报废",
+        approved_by="塔河县人民政府",
+        approval_document="塔政〔2023〕1号",
+        proceeds=0,
+    )
     c = login(w.tahe)
     assert f"/assets/{a.pk}/keepers/" not in c.get(f"/assets/{a.pk}/").content.decode()
     response = c.post(f"/assets/{a.pk}/keepers/", {"operator": "甲", "maintainer": "乙"})

@@ -38,8 +38,9 @@ def test_password_hashes_never_reach_the_log(w):
 
 
 def test_creation_is_logged_with_the_acting_admin(w):
-    user = services.user_create(actor=w.diqu, username="xin", password="Chushi#2022a", region=w.r.fendou,
-                                role=Role.VILLAGE_CADRE)
+    user = services.user_create(
+        actor=w.diqu, username="xin", password="Chushi#2022a", region=w.r.fendou, role=Role.VILLAGE_CADRE
+    )
     entry = AuditEntry.objects.get(model="accounts.user", object_id=str(user.pk), action="create")
     assert entry.actor_username == "t-diqu" and entry.before is None and entry.after["username"] == "xin"
 

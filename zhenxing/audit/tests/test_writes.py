@@ -1,4 +1,5 @@
 """audited_update / audited_bulk_create: queryset writes leave one entry per row."""
+
 from __future__ import annotations
 
 from django.db.models import F
@@ -35,12 +36,29 @@ def test_a_filter_on_the_updated_field_and_an_f_expression_are_logged_as_they_ha
 
 def test_bulk_create_logs_every_new_row(w):
     start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    made = audited_bulk_create(Region, [
-        Region(code=f"23272220099{i}", name=f"新村{i}", level=Level.VILLAGE, parent=w.r.shibazhan,
-               path=f"{w.r.shibazhan.path}9{i}/", depth=w.r.shibazhan.depth + 1) for i in (7, 9)], actor=w.diqu)
+    made = audited_bulk_create(
+        Region,
+        [
+            Region(
+                code=f"23272220099{i}",
+                name=f"新村{i}",
+                level=Level.VILLAGE,
+                parent=w.r.shibazhan,
+                path=f"{w.r.shibazhan.path}9{i}/",
+                depth=w.r.shibazhan.depth + 1,
+            )
+            for i in (7, 9)
+        ],
+        actor=w.diqu,
+    )
     entries = {e.object_id: e for e in AuditEntry.objects.filter(id__gt=start)}
     assert set(entries) == {str(r.pk) for r in made}
     for r in made:
         e = entries[str(r.pk)]
         assert (e.action, e.model, e.before, e.after["name"], e.actor_id) == (
-            "create", "regions.region", None, r.name, w.diqu.pk)
+            "create",
+            "regions.region",
+            None,
+            r.name,
+            w.diqu.pk,
+        )

@@ -1,4 +1,5 @@
 """The calendar service and its page: administrators add a year the package does not know."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,10 @@ def test_only_prefecture_and_system_admins_edit(w):
 
 def test_page_adds_a_day_and_a_year_and_deletes(w, login):
     c = login(w.diqu)
-    r = c.post(reverse("calendar:home"), {"form": "day", "d-date": "2027-02-06", "d-name": "春节调休上班",
-                                           "d-is_workday": "on"})
+    r = c.post(
+        reverse("calendar:home"),
+        {"form": "day", "d-date": "2027-02-06", "d-name": "春节调休上班", "d-is_workday": "on"},
+    )
     assert r.status_code == 302
     day = HolidayDay.objects.get(date=D(2027, 2, 6))
     assert day.is_workday

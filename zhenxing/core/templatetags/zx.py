@@ -1,4 +1,5 @@
 """Template helpers available in every template (registered as a builtin)."""
+
 from __future__ import annotations
 
 from django import template

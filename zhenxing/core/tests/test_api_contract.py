@@ -2,6 +2,7 @@
 every router: one error body per status (422 with the field list, 403, 404 in Chinese, 409 for a
 stale version on every versioned write), one keyset pagination, one region-code lookup, Chinese
 kept readable, and an OpenAPI document whose schema names are unique and correct."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,9 +47,13 @@ def call(client):
 
 def _case(w):
     demo_standard(timezone.localdate().year)
-    return monitoring_services.case_discover(actor=w.fendou, household=make_household(village=w.r.fendou),
-                                             channel="cadre_visit", risk_types=["07"],
-                                             discovered_on=timezone.localdate() - dt.timedelta(days=5))
+    return monitoring_services.case_discover(
+        actor=w.fendou,
+        household=make_household(village=w.r.fendou),
+        channel="cadre_visit",
+        risk_types=["07"],
+        discovered_on=timezone.localdate() - dt.timedelta(days=5),
+    )
 
 
 # ---------------------------------------------------------------- errors
@@ -69,12 +74,17 @@ def test_a_service_refusal_is_the_same_422_in_every_router(call, w):
     r = call(w.fendou, "patch", f"/households/{h.pk}", {"formerly_poor": True})  # registry (was 422)
     assert r.status_code == 422 and "脱贫户须填写脱贫年度" in r.json()["detail"] and r.json()["errors"]
     p = make_project(w.r.fendou)
-    r = call(w.tahe, "post", f"/funds/projects/{p.pk}/payments",  # funds (was 400)
-             {"date": "2022-06-01", "amount": "1", "payee_name": "甲", "voucher_number": "V1"})
+    r = call(
+        w.tahe,
+        "post",
+        f"/funds/projects/{p.pk}/payments",  # funds (was 400)
+        {"date": "2022-06-01", "amount": "1", "payee_name": "甲", "voucher_number": "V1"},
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["msg"]
     r = call(w.fendou, "post", "/ledger/items", {"type": "没有这种台账", "region": w.r.fendou.code, "problem": "p"})
     assert r.status_code == 422 and r.json()["errors"] == [  # ledger (was 400)
-        {"loc": ["type"], "field": "type", "msg": "未知的整改台账类型：没有这种台账"}]
+        {"loc": ["type"], "field": "type", "msg": "未知的整改台账类型：没有这种台账"}
+    ]
 
 
 def test_forbidden_is_a_403_with_the_reason(call, w):
@@ -87,19 +97,40 @@ def test_forbidden_is_a_403_with_the_reason(call, w):
     assert r.status_code == 403 and r.json() == {"detail": "您的角色不能执行此操作"}
 
 
-@pytest.mark.parametrize("path", ["/households/0", "/cases/0", "/screening/alerts/0", "/ledger/items/0",
-                                  "/funds/projects/0", "/people/points/entries/0", "/people/cases/0",
-                                  "/assets/0", "/regions/000000000000"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/households/0",
+        "/cases/0",
+        "/screening/alerts/0",
+        "/ledger/items/0",
+        "/funds/projects/0",
+        "/people/points/entries/0",
+        "/people/cases/0",
+        "/assets/0",
+        "/regions/000000000000",
+    ],
+)
 def test_an_unknown_record_is_a_404_in_chinese(call, w, path):
     r = call(w.tahe, "get", path)
     assert r.status_code == 404 and r.json() == {"detail": NOT_FOUND}
 
 
-@pytest.mark.parametrize("path,param", [("/households", "region"), ("/cases", "region"),
-                                        ("/screening/alerts", "region"), ("/ledger/items", "region"),
-                                        ("/ledger/assignments", "region"), ("/funds/projects", "county"),
-                                        ("/funds/allocations", "county"), ("/people/points/entries", "village"),
-                                        ("/people/powers", "village"), ("/regions", "parent")])
+@pytest.mark.parametrize(
+    "path,param",
+    [
+        ("/households", "region"),
+        ("/cases", "region"),
+        ("/screening/alerts", "region"),
+        ("/ledger/items", "region"),
+        ("/ledger/assignments", "region"),
+        ("/funds/projects", "county"),
+        ("/funds/allocations", "county"),
+        ("/people/points/entries", "village"),
+        ("/people/powers", "village"),
+        ("/regions", "parent"),
+    ],
+)
 def test_a_region_code_outside_the_scope_or_unknown_is_a_404_everywhere(call, w, path, param):
     assert call(w.fendou, "get", path, **{param: w.r.fendou.code}).status_code == 200
     for code in (w.r.kaikukang.code, w.r.huma.code, "999999999999"):
@@ -115,29 +146,47 @@ def _stale_case(w):
 
 def _stale_alert(w):
     now = timezone.now()
-    alert = Alert.objects.create(rule="medical", rule_name="医疗负担", subject="x", village=w.r.fendou,
-                                 household=make_household(village=w.r.fendou), raised_at=now, updated_at=now)
+    alert = Alert.objects.create(
+        rule="medical",
+        rule_name="医疗负担",
+        subject="x",
+        village=w.r.fendou,
+        household=make_household(village=w.r.fendou),
+        raised_at=now,
+        updated_at=now,
+    )
     return alert, f"/screening/alerts/{alert.pk}", f"/screening/alerts/{alert.pk}/transitions", {"action": "issue"}
 
 
 def _stale_item(w):
     types_ = ledger_services.types_ensure()
-    item = ledger_services.rectification_item_open(actor=w.fendou, type=types_["water"], region=w.r.fendou,
-                                                   problem="管线冻堵", source="self_check")
+    item = ledger_services.rectification_item_open(
+        actor=w.fendou, type=types_["water"], region=w.r.fendou, problem="管线冻堵", source="self_check"
+    )
     return item, f"/ledger/items/{item.pk}", f"/ledger/items/{item.pk}/transitions", {"action": "start"}
 
 
 def _stale_project(w):
     p = make_project(w.r.fendou)
-    return p, f"/funds/projects/{p.pk}", f"/funds/projects/{p.pk}/transition", {
-        "to": "township_reviewed", "date": timezone.localdate().isoformat(), "evidence": "乡镇审核意见"}
+    return (
+        p,
+        f"/funds/projects/{p.pk}",
+        f"/funds/projects/{p.pk}/transition",
+        {"to": "township_reviewed", "date": timezone.localdate().isoformat(), "evidence": "乡镇审核意见"},
+    )
 
 
 def _stale_entry(w):
-    rule = pm.PointRule.objects.create(village=w.r.fendou, category=pm.PointCategory.PUBLIC_WORKS, name="义务劳动",
-                                       points=10)
-    e = points.entry_propose(actor=w.fendou, household=make_household(village=w.r.fendou), rule=rule,
-                             date=timezone.localdate(), proposer_name="一组组长")
+    rule = pm.PointRule.objects.create(
+        village=w.r.fendou, category=pm.PointCategory.PUBLIC_WORKS, name="义务劳动", points=10
+    )
+    e = points.entry_propose(
+        actor=w.fendou,
+        household=make_household(village=w.r.fendou),
+        rule=rule,
+        date=timezone.localdate(),
+        proposer_name="一组组长",
+    )
     return e, f"/people/points/entries/{e.pk}", f"/people/points/entries/{e.pk}/transition", {"action": "confirm"}
 
 
@@ -145,14 +194,26 @@ def _stale_power_case(w):
     power = pm.Power.objects.create(village=w.r.fendou, number=1, name="补贴申请", category="subsidy")
     lists.step_append(actor=w.fendou, power=power, name="申请", actor_name="村委会")
     c = lists.case_open(actor=w.fendou, power=power, title="耕地补贴", opened=timezone.localdate())
-    return c, f"/people/cases/{c.pk}", f"/people/cases/{c.pk}/steps", {
-        "step": 1, "done_by": "会计", "done_on": timezone.localdate().isoformat()}
+    return (
+        c,
+        f"/people/cases/{c.pk}",
+        f"/people/cases/{c.pk}/steps",
+        {"step": 1, "done_by": "会计", "done_on": timezone.localdate().isoformat()},
+    )
 
 
-@pytest.mark.parametrize("make,actor", [(_stale_case, "fendou"), (_stale_alert, "tahe"), (_stale_item, "fendou"),
-                                        (_stale_project, "shibazhan"), (_stale_entry, "fendou"),
-                                        (_stale_power_case, "fendou")],
-                         ids=["monitoring", "screening", "ledger", "funds", "points", "lists"])
+@pytest.mark.parametrize(
+    "make,actor",
+    [
+        (_stale_case, "fendou"),
+        (_stale_alert, "tahe"),
+        (_stale_item, "fendou"),
+        (_stale_project, "shibazhan"),
+        (_stale_entry, "fendou"),
+        (_stale_power_case, "fendou"),
+    ],
+    ids=["monitoring", "screening", "ledger", "funds", "points", "lists"],
+)
 def test_a_write_from_a_stale_read_is_a_409_and_writes_nothing(call, w, make, actor):
     obj, detail, write, body = make(w)
     seen = call(getattr(w, actor), "get", detail).json()
@@ -211,8 +272,9 @@ def test_lists_computed_in_memory_page_the_same_way(call, w):
     r = call(w.tahe, "get", "/regions", limit=2, after=r.headers["X-Next-Cursor"])
     assert [x["code"] for x in call(w.tahe, "get", "/regions", limit=4).json()] == first + [x["code"] for x in r.json()]
     for i in range(3):
-        pm.Pairing.objects.create(village=w.r.fendou, partner=f"企业{i}", partner_kind="private",
-                                  since=dt.date(2022, 1, 1))
+        pm.Pairing.objects.create(
+            village=w.r.fendou, partner=f"企业{i}", partner_kind="private", since=dt.date(2022, 1, 1)
+        )
     r = call(w.tahe, "get", "/people/pairings", limit=2)
     page2 = call(w.tahe, "get", "/people/pairings", limit=2, after=r.headers["X-Next-Cursor"]).json()
     assert len(r.json()) == 2 and len(page2) == 1 and page2[0]["id"] > r.json()[1]["id"]
@@ -259,10 +321,14 @@ def test_openapi_schema_names_are_unique_and_each_operation_refers_to_its_own(cl
     by_name: dict[str, set[type]] = defaultdict(set)
     pending = []
     for _path, op in _operations():
-        pending += [f.annotation for p in op.models if p.__ninja_param_source__ == "body"
-                    for f in p.model_fields.values()]
-        pending += [r.model_fields["response"].annotation for r in op.response_models.values()
-                    if isinstance(r, type) and issubclass(r, BaseModel)]
+        pending += [
+            f.annotation for p in op.models if p.__ninja_param_source__ == "body" for f in p.model_fields.values()
+        ]
+        pending += [
+            r.model_fields["response"].annotation
+            for r in op.response_models.values()
+            if isinstance(r, type) and issubclass(r, BaseModel)
+        ]
     done: set[type] = set()
     while pending:
         for model in _models(pending.pop()):
@@ -285,7 +351,9 @@ def test_openapi_schema_names_are_unique_and_each_operation_refers_to_its_own(cl
                 assert set(components[model.__name__]["properties"]) == set(model.model_fields), path
                 checked += 1
     assert checked >= 20
-    transitions = {p: doc["paths"][p]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-                   for p in doc["paths"] if p.endswith(("/transition", "/transitions")) and "post" in doc["paths"][p]}
+    transitions = {
+        p: doc["paths"][p]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for p in doc["paths"]
+        if p.endswith(("/transition", "/transitions")) and "post" in doc["paths"][p]
+    }
     assert len(transitions) == 5 and len(set(transitions.values())) == 5
-

@@ -1,6 +1,7 @@
 """zhenxing backup / zhenxing restore (core/backup.py): a round trip into a second database and a
 second media folder is exact; damaged files, foreign engines and non-empty targets are refused
 with nothing changed; other ID keys are warned about."""
+
 from __future__ import annotations
 
 import hashlib
@@ -54,8 +55,16 @@ def target(tmp_path):
         import psycopg
 
         name = f"{source['NAME']}_restore"
-        params = {k: v for k, v in {"host": source["HOST"], "port": source["PORT"], "user": source["USER"],
-                                    "password": source["PASSWORD"]}.items() if v}
+        params = {
+            k: v
+            for k, v in {
+                "host": source["HOST"],
+                "port": source["PORT"],
+                "user": source["USER"],
+                "password": source["PASSWORD"],
+            }.items()
+            if v
+        }
         admin = psycopg.connect(dbname="postgres", autocommit=True, **params)
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -113,8 +122,10 @@ def test_round_trip_of_the_demo_data_is_exact(w, media, target, tmp_path):
     assert {"evidence/2024/photo.jpg", "扫描件/低保证明.pdf"} < set(uploads)
     assert manifest["media_files"] == len(uploads)
     assert set(manifest["members"]) == {manifest["database"]["member"], *("media/" + name for name in uploads)}
-    assert manifest["members"]["media/扫描件/低保证明.pdf"]["sha256"] == hashlib.sha256(
-        (media / "扫描件" / "低保证明.pdf").read_bytes()).hexdigest()
+    assert (
+        manifest["members"]["media/扫描件/低保证明.pdf"]["sha256"]
+        == hashlib.sha256((media / "扫描件" / "低保证明.pdf").read_bytes()).hexdigest()
+    )
     assert manifest["migrations"]["registry"][0] == "0001_initial"
     assert manifest["id_keys"]["id_hash_key"] == backup.key_fingerprint(settings.ID_HASH_KEY)
     text = out.read_bytes()
@@ -158,9 +169,13 @@ def test_a_damaged_file_is_refused_and_nothing_changes(w, media, target, tmp_pat
     assert not restored_media.exists()
     # The command says so in Chinese, exits non-zero, and creates no database.
     cli_db = tmp_path / "cli.sqlite3"
-    result = subprocess.run([sys.executable, "-m", "zhenxing", "restore", str(out)], capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "DATABASE_URL": f"sqlite:///{cli_db}",
-                                              "ZHENXING_HOME": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-m", "zhenxing", "restore", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{cli_db}", "ZHENXING_HOME": str(tmp_path)},
+    )
     assert result.returncode == 1
     assert "恢复失败：备份文件校验失败" in result.stderr and "Traceback" not in result.stderr
     assert not cli_db.exists() and not (tmp_path / "var" / "media").exists()
@@ -218,11 +233,16 @@ def test_the_restore_command_refuses_the_live_non_empty_database(w, media, tmp_p
 def test_a_backup_of_another_engine_is_refused(media, target, tmp_path):
     other = "sqlite" if connections["default"].vendor == "postgresql" else "postgresql"
     payload = b"not a database of this engine"
-    manifest = {"format": backup.FORMAT, "format_version": 1, "app_version": "0.1.0",
-                "database": {"engine": other, "member": backup.DB_MEMBERS[other]}, "id_keys": {},
-                "migrations": {}, "media_files": 0,
-                "members": {backup.DB_MEMBERS[other]: {"sha256": hashlib.sha256(payload).hexdigest(),
-                                                       "size": len(payload)}}}
+    manifest = {
+        "format": backup.FORMAT,
+        "format_version": 1,
+        "app_version": "0.1.0",
+        "database": {"engine": other, "member": backup.DB_MEMBERS[other]},
+        "id_keys": {},
+        "migrations": {},
+        "media_files": 0,
+        "members": {backup.DB_MEMBERS[other]: {"sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)}},
+    }
     out = tmp_path / "other.tar"
     with tarfile.open(out, "w") as tar:
         for name, data in ((backup.DB_MEMBERS[other], payload), ("manifest.json", json.dumps(manifest).encode())):

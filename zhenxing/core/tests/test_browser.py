@@ -1,4 +1,5 @@
 """End-to-end in a real browser: Playwright driving Debian's Chromium."""
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """The files of deploy/: the systemd units, the environment file, the nginx site and the cron table
 are read as the machine reads them and checked against the project (commands, settings, ports)."""
+
 from __future__ import annotations
 
 import configparser
@@ -28,8 +29,7 @@ UNITS = {"zhenxing-web.service": "serve", "zhenxing-worker.service": "worker"}
 
 
 def unit(name: str) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(interpolation=None, strict=True, delimiters=("=",),
-                                       comment_prefixes=("#", ";"))
+    parser = configparser.ConfigParser(interpolation=None, strict=True, delimiters=("=",), comment_prefixes=("#", ";"))
     parser.optionxform = str  # systemd keys are case-sensitive
     parser.read_string((DEPLOY / name).read_text(encoding="utf-8"))
     return parser
@@ -81,8 +81,7 @@ def test_environment_file_names_every_variable_production_requires():
 
 
 def _verify(units: list[Path]) -> subprocess.CompletedProcess:
-    return subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="本机没有 systemd-analyze")
@@ -137,8 +136,11 @@ def directives(items: list, name: str) -> list[list[str]]:
 
 
 def test_nginx_site_redirects_to_https_and_proxies_to_the_web_unit():
-    servers = [children for name, _, children in nginx_parse((DEPLOY / "nginx-zhenxing.conf").read_text("utf-8"))
-               if name == "server"]
+    servers = [
+        children
+        for name, _, children in nginx_parse((DEPLOY / "nginx-zhenxing.conf").read_text("utf-8"))
+        if name == "server"
+    ]
     plain = [s for s in servers if ["80"] in directives(s, "listen")]
     https = [s for s in servers if ["443", "ssl", "http2"] in directives(s, "listen")]
     assert len(plain) == 1 and len(https) == 1
@@ -155,8 +157,7 @@ def test_nginx_site_redirects_to_https_and_proxies_to_the_web_unit():
     proxy = locations["/"]
     assert directives(proxy, "proxy_pass") == [[f"http://{host}:{port}"]]
     headers = {args[0]: args[1] for args in directives(proxy, "proxy_set_header")}
-    assert headers == {"Host": "$host", "X-Forwarded-Proto": "$scheme",
-                       "X-Forwarded-For": "$proxy_add_x_forwarded_for"}
+    assert headers == {"Host": "$host", "X-Forwarded-Proto": "$scheme", "X-Forwarded-For": "$proxy_add_x_forwarded_for"}
     assert directives(proxy, "proxy_read_timeout") == [[f"{GUNICORN_TIMEOUT}s"]]
     # collectstatic's folder under the environment file's ZHENXING_HOME (settings: HOME/var/static)
     assert directives(locations["/static/"], "alias") == [[f"{env['ZHENXING_HOME']}/var/static/"]]
@@ -164,8 +165,11 @@ def test_nginx_site_redirects_to_https_and_proxies_to_the_web_unit():
 
 
 def test_cron_lines_run_real_commands_with_the_environment_file():
-    lines = [line for line in (DEPLOY / "zhenxing.cron").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#") and not re.match(r"[A-Z_]+=", line)]
+    lines = [
+        line
+        for line in (DEPLOY / "zhenxing.cron").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#") and not re.match(r"[A-Z_]+=", line)
+    ]
     run = []
     for line in lines:
         fields = line.split(None, 6)
@@ -183,10 +187,19 @@ def test_cron_lines_run_real_commands_with_the_environment_file():
 def _check_deploy(env: dict[str, str], home: Path) -> subprocess.CompletedProcess:
     # Everything as in the example except ZHENXING_HOME: the test must not write to /var/lib.
     child = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    child.update(env, ZHENXING_HOME=str(home),
-                 PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    return subprocess.run([sys.executable, "-m", "zhenxing", "check", "--deploy", "--fail-level", "WARNING"],
-                          capture_output=True, text=True, env=child, cwd=home, timeout=120)
+    child.update(
+        env,
+        ZHENXING_HOME=str(home),
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "zhenxing", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=child,
+        cwd=home,
+        timeout=120,
+    )
 
 
 def test_check_deploy_passes_with_the_example_environment_filled_in(tmp_path):

@@ -116,13 +116,19 @@ print(json.dumps({p: [r.status_code, r.content.decode()] for p, r in out.items()
 
 def test_a_real_unreachable_postgresql_answers_503_everywhere():
     """psycopg's own connection error, as Django wraps it (nothing listens on port 1)."""
-    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x",
-           "DJANGO_SETTINGS_MODULE": "zhenxing.settings.test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x",
+        "DJANGO_SETTINGS_MODULE": "zhenxing.settings.test",
+    }
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout)
-    assert {p: status for p, (status, _) in answers.items()} == {"/public/apply": 503, "/healthz": 503,
-                                                                  "/api/v1/me": 503}
+    assert {p: status for p, (status, _) in answers.items()} == {
+        "/public/apply": 503,
+        "/healthz": 503,
+        "/api/v1/me": 503,
+    }
     assert "系统暂停服务" in answers["/public/apply"][1]
     assert "数据库暂时无法连接" in json.loads(answers["/api/v1/me"][1])["detail"]
     for _, body in answers.values():

@@ -5,6 +5,7 @@ function. Left out: test packages (``tests/``) and test factories (``testing.py`
 records of any app to exercise the layers above them (a module's snapshot test uses the dashboard).
 Modules directly in ``zhenxing/`` (root URLs, the API, the CLI) belong to the shell.
 """
+
 from __future__ import annotations
 
 import ast
@@ -50,7 +51,7 @@ def _imported(path: Path, tree: ast.AST) -> list[tuple[str, int]]:
             found += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1]
+                base = package[: len(package) - node.level + 1]
                 name = ".".join(base + ([node.module] if node.module else []))
             else:
                 name = node.module or ""
@@ -89,7 +90,7 @@ def _cycle(graph) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, {})):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -103,10 +104,16 @@ def _cycle(graph) -> list[str] | None:
 
 
 def test_the_graph_sees_imports_inside_functions_and_relative_ones():
-    tree = ast.parse("from ..lib import xlsx\nfrom . import models\n"
-                     "def f():\n    from zhenxing.audit import services\n    import zhenxing.ledger.models\n")
+    tree = ast.parse(
+        "from ..lib import xlsx\nfrom . import models\n"
+        "def f():\n    from zhenxing.audit import services\n    import zhenxing.ledger.models\n"
+    )
     assert _imported(ROOT / "funds" / "views.py", tree) == [
-        ("zhenxing.lib", 1), ("zhenxing.funds", 2), ("zhenxing.audit", 4), ("zhenxing.ledger.models", 5)]
+        ("zhenxing.lib", 1),
+        ("zhenxing.funds", 2),
+        ("zhenxing.audit", 4),
+        ("zhenxing.ledger.models", 5),
+    ]
     graph = import_graph()
     assert graph["accounts"]["audit"]  # accounts.scope imports audit's model inside a function
     assert "urls.py:5" in graph[SHELL]["core"]
@@ -115,8 +122,12 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones():
 def test_no_import_cycle_between_top_level_packages():
     graph = import_graph()
     cycle = _cycle(graph)
-    assert cycle is None, "导入环：" + " → ".join(cycle) + "\n" + "\n".join(
-        f"{a} → {b}: {', '.join(graph[a][b][:3])}" for a, b in zip(cycle, cycle[1:]))
+    assert cycle is None, (
+        "导入环："
+        + " → ".join(cycle)
+        + "\n"
+        + "\n".join(f"{a} → {b}: {', '.join(graph[a][b][:3])}" for a, b in zip(cycle, cycle[1:], strict=False))
+    )
 
 
 def test_the_cycle_finder_finds_a_cycle():
@@ -132,6 +143,10 @@ def test_every_package_has_a_layer_and_imports_only_downwards():
     graph = import_graph()
     level = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
     assert not set(graph) - set(level), f"请在 LAYERS 中为新包定层：{sorted(set(graph) - set(level))}"
-    upward = [f"{a} → {b}: {', '.join(where[:3])}" for a, targets in graph.items() for b, where in targets.items()
-              if level[b] < level[a]]
+    upward = [
+        f"{a} → {b}: {', '.join(where[:3])}"
+        for a, targets in graph.items()
+        for b, where in targets.items()
+        if level[b] < level[a]
+    ]
     assert not upward, "向上层的导入：\n" + "\n".join(upward)

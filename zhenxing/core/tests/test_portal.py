@@ -1,5 +1,6 @@
 """公共服务首页 /public/: open without login, links every public page, the 12317 hotline and the
 plan counties' office phones from the region data, nothing personal."""
+
 from __future__ import annotations
 
 import io
@@ -9,11 +10,11 @@ import pytest
 from django.urls import reverse
 
 from zhenxing.monitoring import services as monitoring_services
-from zhenxing.registry import idnumber
-from zhenxing.registry.testing import make_household, members_of, new_id
 from zhenxing.regions import demo as regions_demo
 from zhenxing.regions.models import Region
 from zhenxing.regions.services import region_office_phone_set
+from zhenxing.registry import idnumber
+from zhenxing.registry.testing import make_household, members_of, new_id
 
 PORTAL = "/public/"
 HREF = re.compile(r'href="([^"#]+)"')
@@ -77,16 +78,35 @@ def test_demo_sample_phones_are_marked_and_a_real_one_is_not(client, w):
 
 def test_no_personal_data_on_the_portal(client, w):
     id_number = new_id()
-    household = make_household(village=w.r.fendou, members=[
-        {"name": "赵铁柱", "relation": "head", "id_number": id_number}, {"name": "钱桂芝", "relation": "spouse"}])
+    household = make_household(
+        village=w.r.fendou,
+        members=[
+            {"name": "赵铁柱", "relation": "head", "id_number": id_number},
+            {"name": "钱桂芝", "relation": "spouse"},
+        ],
+    )
     monitoring_services.application_submit(
-        name="孙大勇", phone="13904571234", id_number=new_id(), village=w.r.kaikukang, risk_type="01",
-        description="住院花费很多", ip="10.0.0.9")
+        name="孙大勇",
+        phone="13904571234",
+        id_number=new_id(),
+        village=w.r.kaikukang,
+        risk_type="01",
+        description="住院花费很多",
+        ip="10.0.0.9",
+    )
     region_office_phone_set(actor=w.diqu, region=w.r.tahe, phone="0457-3612345")
     html = _html(client)
     spouse = members_of(household)[1]
-    for secret in (id_number, idnumber.decrypt(spouse.id_cipher), spouse.id_masked, "赵铁柱", "钱桂芝",
-                   "孙大勇", "13904571234", household.number):
+    for secret in (
+        id_number,
+        idnumber.decrypt(spouse.id_cipher),
+        spouse.id_masked,
+        "赵铁柱",
+        "钱桂芝",
+        "孙大勇",
+        "13904571234",
+        household.number,
+    ):
         assert secret not in html, secret
     assert not re.search(r"\d{17}[\dXx]|\d{6}\*{4,}", html)
     assert Region.objects.get(pk=w.r.tahe.pk).office_phone in html  # the page did render the data

@@ -17,6 +17,7 @@
 It runs over the demo data of every module, so a module that adds a page is covered as soon as
 its demo has records in more than one village.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhenxing.accounts import scope, services
 from zhenxing.accounts.models import User
-from zhenxing.audit.models import AuditEntry
 from zhenxing.api import api
+from zhenxing.audit.models import AuditEntry
 from zhenxing.core.management.commands.demo import demo_load
 
 API_PREFIX = "api/v1/"
@@ -58,8 +59,20 @@ def demo_world(w):
 
 def people(w):
     demo = list(User.objects.filter(username__in=["demo-yibao", "demo-ducha"]).order_by("username"))
-    return [w.diqu, w.tahe, w.huma, w.shibazhan, w.kaikukang_town, w.fendou, w.yongfeng, w.kaikukang,
-            w.yibao, w.minzheng, w.ducha, *demo]
+    return [
+        w.diqu,
+        w.tahe,
+        w.huma,
+        w.shibazhan,
+        w.kaikukang_town,
+        w.fendou,
+        w.yongfeng,
+        w.kaikukang,
+        w.yibao,
+        w.minzheng,
+        w.ducha,
+        *demo,
+    ]
 
 
 class nothing_written:
@@ -77,7 +90,9 @@ class nothing_written:
 
 
 def test_every_page_declares_its_access():
-    undeclared = [route for route, _, p in page_patterns() if getattr(p.callback, "zx_access", None) not in {"public", "staff"}]
+    undeclared = [
+        route for route, _, p in page_patterns() if getattr(p.callback, "zx_access", None) not in {"public", "staff"}
+    ]
     assert undeclared == [], f"这些页面未声明 public_view 或 staff_view：{undeclared}"
 
 
@@ -94,7 +109,7 @@ def test_walk_every_url_over_the_demo_data(client, demo_world):
 
 def check_staff_pages_require_login(client, demo_world):
     client.logout()
-    for route, ns, p in page_patterns():
+    for _route, ns, p in page_patterns():
         if p.callback.zx_access != "staff" or p.pattern.converters:
             continue
         url = reverse(f"{ns}{p.name}")
@@ -112,7 +127,7 @@ def _pairs(model, user):
 
 def check_detail_pages_answer_404_outside_scope(client, demo_world):
     checked = 0
-    for route, ns, p in page_patterns():
+    for _route, ns, p in page_patterns():
         model = getattr(p.callback, "zx_model", None)
         if p.callback.zx_access != "staff" or model is None:
             continue
@@ -149,7 +164,7 @@ def check_detail_pages_answer_404_outside_scope(client, demo_world):
 
 def check_list_pages_open_for_every_person(client, demo_world):
     """Every parameterless staff page renders (or refuses by role) for every person."""
-    for route, ns, p in page_patterns():
+    for _route, ns, p in page_patterns():
         if p.callback.zx_access != "staff" or p.pattern.converters:
             continue
         url = reverse(f"{ns}{p.name}")
@@ -161,8 +176,12 @@ def check_list_pages_open_for_every_person(client, demo_world):
 
 def test_every_api_operation_declares_its_scope():
     schema = api.get_openapi_schema()
-    missing = [f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method, op in ops.items()
-               if "x-scope" not in op]
+    missing = [
+        f"{method.upper()} {path}"
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if "x-scope" not in op
+    ]
     assert missing == [], f"这些接口未声明 x-scope：{missing}"
 
 
@@ -194,8 +213,11 @@ def check_api_detail_operations_answer_404_outside_scope(client, demo_world):
     assert checked > 0
     # every record-reading operation was tried on a record outside someone's scope: a new one needs
     # demo data in more than one region to be covered
-    readers = {p for p, ops in schema["paths"].items() if re.search(r"{\w+}", p) and "get" in ops
-               and ops["get"].get("x-scope") not in {"public", "self"}}
+    readers = {
+        p
+        for p, ops in schema["paths"].items()
+        if re.search(r"{\w+}", p) and "get" in ops and ops["get"].get("x-scope") not in {"public", "self"}
+    }
     assert readers - walked == set(), f"这些接口未在演示数据上验证数据权限：{sorted(readers - walked)}"
 
 
@@ -211,8 +233,11 @@ def _placeholder(schema: dict, defs: dict):
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
-        return {name: _placeholder(sub, defs) for name, sub in schema.get("properties", {}).items()
-                if name in schema.get("required", [])}
+        return {
+            name: _placeholder(sub, defs)
+            for name, sub in schema.get("properties", {}).items()
+            if name in schema.get("required", [])
+        }
     if schema.get("format") == "date":
         return "2022-06-30"
     return {"integer": 1, "number": 1, "boolean": False, "array": [], "string": "x"}.get(kind, "x")
@@ -235,8 +260,11 @@ def _json_body(path: str, method: str):
                     defs = schema.get("$defs", {})
                     fields = list(schema.get("properties", {}))
                     # one body parameter: the request body is that parameter itself
-                    value = _placeholder(schema, defs) if len(fields) != 1 else _placeholder(
-                        schema["properties"][fields[0]], defs)
+                    value = (
+                        _placeholder(schema, defs)
+                        if len(fields) != 1
+                        else _placeholder(schema["properties"][fields[0]], defs)
+                    )
                     return value
                 return {}
     raise AssertionError(f"找不到接口 {method.upper()} {path}")
@@ -253,8 +281,12 @@ def check_api_write_operations_answer_404_outside_scope(client, demo_world):
         for method, op in ops.items():
             label = op.get("x-scope")
             content = op.get("requestBody", {}).get("content", {})
-            if method not in {"post", "patch"} or not params or label in {"public", "self"} or (
-                    content and "application/json" not in content):
+            if (
+                method not in {"post", "patch"}
+                or not params
+                or label in {"public", "self"}
+                or (content and "application/json" not in content)
+            ):
                 continue
             body = _json_body(path, method)
             model = apps.get_model(label)
@@ -265,11 +297,13 @@ def check_api_write_operations_answer_404_outside_scope(client, demo_world):
                     continue
                 url = path.replace("{" + params[0] + "}", str(getattr(outside, field)))
                 with nothing_written(f"{user.username} {method.upper()} {url}"):
-                    response = getattr(client, method)(url, body, content_type="application/json",
-                                                       HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
+                    response = getattr(client, method)(
+                        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}"
+                    )
                 expected = {403} if user.is_read_only else {404}
                 assert response.status_code in expected, (
-                    f"{user.username} POST 范围外的 {url} → {response.status_code} {response.content[:200]!r}")
+                    f"{user.username} POST 范围外的 {url} → {response.status_code} {response.content[:200]!r}"
+                )
                 checked.add(path)
     assert {"/api/v1/screening/alerts/{alert_id}/transitions", "/api/v1/households/{id}"} <= checked
 
@@ -320,23 +354,39 @@ def check_api_writes_refuse_body_ids_outside_scope(client, demo_world):
                     if outside is None:
                         continue
                     with nothing_written(f"{user.username} {method.upper()} {url} {key}"):
-                        response = getattr(client, method)(url, {**body, key: getattr(outside, attr)},
-                                                           content_type="application/json",
-                                                           HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}")
+                        response = getattr(client, method)(
+                            url,
+                            {**body, key: getattr(outside, attr)},
+                            content_type="application/json",
+                            HTTP_AUTHORIZATION=f"Bearer {tokens[user.pk]}",
+                        )
                     status = response.status_code
                     assert status in {403, 404} or (status in {400, 422} and "权限" in str(response.json())), (
-                        f"{user.username} {method.upper()} {url} {key}=范围外 → {status} {response.content[:200]!r}")
+                        f"{user.username} {method.upper()} {url} {key}=范围外 → {status} {response.content[:200]!r}"
+                    )
                     checked.add((path, key))
-    assert {("/api/v1/households", "village_code"), ("/api/v1/cases", "household_id"),
-            ("/api/v1/funds/allocations/{id}/assignments", "project_id")} <= checked, sorted(checked)
+    assert {
+        ("/api/v1/households", "village_code"),
+        ("/api/v1/cases", "household_id"),
+        ("/api/v1/funds/allocations/{id}/assignments", "project_id"),
+    } <= checked, sorted(checked)
 
 
 # Form fields that pick a record, by name: the model (a select's values are pks, or region codes).
 FORM_IDS = {
-    "village": "regions.region", "region": "regions.region", "county": "regions.region",
-    "household": "registry.household", "member": "registry.member", "helper": "monitoring.helper",
-    "project": "funds.project", "unit": "ledger.unit", "lead_unit": "ledger.unit", "owner_unit": "ledger.unit",
-    "responsible_unit": "ledger.unit", "responsible_units": "ledger.unit", "rule": "people.pointrule",
+    "village": "regions.region",
+    "region": "regions.region",
+    "county": "regions.region",
+    "household": "registry.household",
+    "member": "registry.member",
+    "helper": "monitoring.helper",
+    "project": "funds.project",
+    "unit": "ledger.unit",
+    "lead_unit": "ledger.unit",
+    "owner_unit": "ledger.unit",
+    "responsible_unit": "ledger.unit",
+    "responsible_units": "ledger.unit",
+    "rule": "people.pointrule",
     "item": "people.storeitem",
 }
 SAMPLE = {"date": "2022-06-30", "number": "1", "email": "walk@example.com"}

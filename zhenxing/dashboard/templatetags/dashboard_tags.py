@@ -1,4 +1,5 @@
 """How a figure is written: shares as percentages, counts with thousands separators."""
+
 from __future__ import annotations
 
 from decimal import Decimal

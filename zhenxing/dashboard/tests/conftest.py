@@ -15,6 +15,7 @@
 Monitoring standard (monitoring.YearStandard, the single source): 2021 threshold 6,800.
 Members: 2 per household except f4 (3): 9 + ... see MEMBERS.
 """
+
 from __future__ import annotations
 
 import datetime as dt

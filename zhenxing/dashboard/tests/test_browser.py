@@ -1,12 +1,12 @@
 """In a real browser (a phone-sized window): the prefecture leader clicks from the prefecture down
 to a village and on to the records behind a figure: the registry's household list filtered to
 that village."""
+
 from __future__ import annotations
 
 import io
 
 import pytest
-
 
 
 @pytest.mark.browser

@@ -5,6 +5,7 @@ every region node equals ``compute(node, as_of)``: value, numerator, denominator
 The demo's dates: monitoring and people are relative to today, screening issues alerts today with a
 verification due in 15 days, ledger and funds are 2022. Edges the demo does not reach are tested in
 each module (``test_indicators.py``, ``test_loans.py``, ``test_ratios.py``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,12 @@ from zhenxing.regions.models import Region
 
 # Figures the demo has nothing for on these dates (the modules' own tests cover them): no monitored
 # case lacks help, no alert is verified yet, no 突发严重困难户, no schooling gap.
-NOT_IN_DEMO = {"monitoring.without_help", "screening.alerts_converted", "registry.monitored.100A03003",
-               "registry.schooling_unsecured"}
+NOT_IN_DEMO = {
+    "monitoring.without_help",
+    "screening.alerts_converted",
+    "registry.monitored.100A03003",
+    "registry.schooling_unsecured",
+}
 
 
 def _dec(x):
@@ -50,8 +55,11 @@ def test_snapshot_of_every_bulk_figure_equals_compute_at_every_node(demo):
                 one = ind.compute(node, day)
                 s = stored[ind.code, node.pk]
                 assert (s.value, s.numerator, s.denominator, s.evidence_url) == (
-                    _dec(one.value), _dec(one.numerator), _dec(one.denominator), one.evidence_url), \
-                    (ind.code, node.name, day)
+                    _dec(one.value),
+                    _dec(one.numerator),
+                    _dec(one.denominator),
+                    one.evidence_url,
+                ), (ind.code, node.name, day)
                 if one.value not in (None, 0) or one.denominator:
                     measured.add(ind.code)
     # the comparison means something only where the demo has records behind the figure

@@ -1,6 +1,7 @@
 """Each registry indicator on the hand-made households (conftest.py) against hand-computed values,
 at a village, a township, a county and the prefecture; and the set-based roll-up used by the
 nightly snapshot gives exactly what ``compute`` gives for every node."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The nightly snapshot, the 刷新 action, and the as-of-date view read from it."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The dashboard pages: scope, drill-down, the table under each chart, evidence links."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,23 +57,35 @@ def test_people_and_loan_figures_link_to_the_records_that_make_them(login, w):
     today = timezone.localdate()
     terms = {"bank": "农村信用社", "amount": 50000, "term_months": 12, "annual_rate": "0.0435"}
     for village, actor in ((w.r.fendou, w.fendou), (w.r.yongfeng, w.yongfeng)):
-        micro_loan_create(actor=actor, household=make_household(village=village, formerly_poor=True),
-                          borrower_name="借款人", contract_number=f"XD-{village.code}",
-                          issued_on=today - dt.timedelta(days=30), **terms)
-    old = micro_loan_create(actor=w.fendou, household=make_household(village=w.r.fendou, formerly_poor=True),
-                            borrower_name="借款人", contract_number="XD-OLD", issued_on=dt.date(today.year - 3, 1, 1),
-                            **terms)
+        micro_loan_create(
+            actor=actor,
+            household=make_household(village=village, formerly_poor=True),
+            borrower_name="借款人",
+            contract_number=f"XD-{village.code}",
+            issued_on=today - dt.timedelta(days=30),
+            **terms,
+        )
+    old = micro_loan_create(
+        actor=w.fendou,
+        household=make_household(village=w.r.fendou, formerly_poor=True),
+        borrower_name="借款人",
+        contract_number="XD-OLD",
+        issued_on=dt.date(today.year - 3, 1, 1),
+        **terms,
+    )
     micro_loan_repay(actor=w.fendou, loan=old, amount=old.amount, date=dt.date(today.year - 1, 12, 31))
     _snap()
     client = login(w.shibazhan)
     page = client.get(f"/dashboard/{w.r.fendou.code}/").content.decode()
-    figures = {code: (html.unescape(href), text) for href, code, text in
-               re.findall(r'class="fig" href="([^"]+)" data-code="([^"]+)">([^<]+)</a>', page)}
+    figures = {
+        code: (html.unescape(href), text)
+        for href, code, text in re.findall(r'class="fig" href="([^"]+)" data-code="([^"]+)">([^<]+)</a>', page)
+    }
 
     def listed(code: str, section: str) -> list[dict[str, str]]:
         r = client.get(figures[code][0])
         [s] = [s for s in r.context["sections"] if s.title == section]
-        return [dict(zip(s.columns, (cells[0].text for cells in row))) for row in s.rows]
+        return [dict(zip(s.columns, (cells[0].text for cells in row), strict=False)) for row in s.rows]
 
     def total(rows, column) -> Decimal:
         return sum(Decimal(r[column].replace(",", "")) for r in rows)
@@ -83,13 +96,19 @@ def test_people_and_loan_figures_link_to_the_records_that_make_them(login, w):
     rows = listed("people.post_poor_holders", "脱贫人口在岗人数同比")
     assert figure("people.post_poor_holders") == format_figure(total(rows, "当前（人）")) == "1"
     rows = listed("people.workshop_poor_share", "帮扶车间")
-    assert (figure("people.workshop_poor_share")
-            == format_figure(total(rows, "其中脱贫劳动力") / total(rows, "在岗务工（人）"), "%") == "50.0%")
+    assert (
+        figure("people.workshop_poor_share")
+        == format_figure(total(rows, "其中脱贫劳动力") / total(rows, "在岗务工（人）"), "%")
+        == "50.0%"
+    )
     rows = listed("people.workshops_below_share", "帮扶车间")
     assert figure("people.workshops_below_share") == format_figure(len(rows)) == "1"
     rows = listed("people.pairing_money_delivered", "结对帮扶")
-    assert (figure("people.pairing_money_delivered")
-            == format_figure(total(rows, "已兑现资金") / total(rows, "承诺资金"), "%") == "60.0%")
+    assert (
+        figure("people.pairing_money_delivered")
+        == format_figure(total(rows, "已兑现资金") / total(rows, "承诺资金"), "%")
+        == "60.0%"
+    )
     rows = listed("people.cadres_below_days", "驻村干部在村天数")
     assert figure("people.cadres_below_days") == format_figure(len(rows)) == "1"
     rows = listed("people.points_credited", "各村情况")

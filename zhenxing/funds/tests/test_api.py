@@ -1,4 +1,5 @@
 """The API: scoped reads, writes through the services, errors in Chinese."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,9 @@ def api(client):
     def _as(user):
         token = account_services.api_token_issue(user=user)[0]
         return lambda method, url, **kw: getattr(client, method)(
-            url, HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json", **kw)
+            url, HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json", **kw
+        )
+
     return _as
 
 
@@ -82,8 +85,17 @@ def test_beneficiaries_and_disclosures(w, api):
     h = make_household(village=w.r.fendou, formerly_poor=True)
     services.beneficiary_add(actor=None, project=p, household=h, way="wages", year=2022, amount=100)
     got = api(w.tahe)("get", f"/api/v1/funds/projects/{p.pk}/beneficiaries").json()
-    assert got == [{"household_number": h.number, "village_code": w.r.fendou.code, "way": "wages", "amount": "100.00",
-                    "year": 2022, "formerly_poor": True, "monitored": False}]
+    assert got == [
+        {
+            "household_number": h.number,
+            "village_code": w.r.fendou.code,
+            "way": "wages",
+            "amount": "100.00",
+            "year": 2022,
+            "formerly_poor": True,
+            "monitored": False,
+        }
+    ]
     services.disclosure_publish(actor=w.tahe, county=w.r.tahe, year=2022, kind="pool", period_start=dt.date(2022, 5, 1))
     got = api(w.tahe)("get", "/api/v1/funds/disclosures").json()
     assert got[0]["public_url"] == "/public/funds/232722000000/2022/pool/"

@@ -1,4 +1,5 @@
 """County figures against hand-computed numbers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,19 +20,32 @@ def tahe_2022(w):
     central = make_allocation(w.r.tahe, amount=Decimal("1000000"), source="central")
     county = make_allocation(w.r.tahe, amount=Decimal("200000"), source="county")
     industry = make_project(w.r.fendou, status="planned", type="industry", budget=Decimal("800000"))
-    infra = make_project(w.r.yongfeng, status="planned", type="infrastructure", budget=Decimal("300000"),
-                         name="村内道路硬化")
-    for alloc, project, amount in [(central, industry, "540000"), (central, infra, "300000"),
-                                   (county, industry, "100000")]:
-        services.assignment_create(actor=None, allocation=alloc, project=project, amount=amount,
-                                   document_number=f"塔财〔2022〕{amount}号", date=dt.date(2022, 3, 10))
+    infra = make_project(
+        w.r.yongfeng, status="planned", type="infrastructure", budget=Decimal("300000"), name="村内道路硬化"
+    )
+    for alloc, project, amount in [
+        (central, industry, "540000"),
+        (central, infra, "300000"),
+        (county, industry, "100000"),
+    ]:
+        services.assignment_create(
+            actor=None,
+            allocation=alloc,
+            project=project,
+            amount=amount,
+            document_number=f"塔财〔2022〕{amount}号",
+            date=dt.date(2022, 3, 10),
+        )
     industry.refresh_from_db()
     infra.refresh_from_db()
-    for project, d, amount, v in [(industry, dt.date(2022, 3, 15), "100000", "V1"),
-                                  (industry, dt.date(2022, 5, 1), "150000", "V2"),
-                                  (infra, dt.date(2022, 5, 31), "50000", "V3")]:
-        services.payment_create(actor=None, project=project, date=d, amount=amount, payee_name="施工单位",
-                                voucher_number=v)
+    for project, d, amount, v in [
+        (industry, dt.date(2022, 3, 15), "100000", "V1"),
+        (industry, dt.date(2022, 5, 1), "150000", "V2"),
+        (infra, dt.date(2022, 5, 31), "50000", "V3"),
+    ]:
+        services.payment_create(
+            actor=None, project=project, date=d, amount=amount, payee_name="施工单位", voucher_number=v
+        )
     DisbursementPlan.objects.create(county=w.r.tahe, year=2022, month=3, target_rate=Decimal("0.1"))
     DisbursementPlan.objects.create(county=w.r.tahe, year=2022, month=5, target_rate=Decimal("0.3"))
     return w
@@ -51,7 +65,12 @@ def test_monthly_disbursement_against_plan(tahe_2022):
     f = selectors.figures(tahe_2022.r.tahe, 2022)
     m3, m4, m5 = f.months[2], f.months[3], f.months[4]
     assert (m3.paid, m3.cumulative, m3.rate, m3.target, m3.behind) == (
-        Decimal("100000"), Decimal("100000"), Decimal("0.0833"), Decimal("0.1"), True)
+        Decimal("100000"),
+        Decimal("100000"),
+        Decimal("0.0833"),
+        Decimal("0.1"),
+        True,
+    )
     assert (m4.paid, m4.cumulative, m4.target) == (Decimal("0"), Decimal("100000"), None)
     assert (m5.cumulative, m5.rate, m5.behind) == (Decimal("300000"), Decimal("0.2500"), True)
 
@@ -110,7 +129,12 @@ def test_snapshot_gives_every_node_the_figures_compute_gives(tahe_2022):
     v = by_code["funds.industry_share"].compute(w.r.diqu, dt.date(2022, 5, 1))
     assert (v.value, v.numerator, v.denominator) == (Decimal("0.3000"), Decimal("540000"), Decimal("1800000"))
     assert by_code["funds.industry_share"].compute(w.r.fendou, dt.date(2022, 5, 1)).value is None
-    for day in (dt.date(2022, 3, 9), dt.date(2022, 4, 30), dt.date(2022, 5, 1), dt.date(2022, 12, 31),
-                dt.date(2023, 1, 1)):
+    for day in (
+        dt.date(2022, 3, 9),
+        dt.date(2022, 4, 30),
+        dt.date(2022, 5, 1),
+        dt.date(2022, 12, 31),
+        dt.date(2023, 1, 1),
+    ):
         for code in ("funds.disbursement_rate", "funds.industry_share"):
             assert bulk_mismatches(code, day) == [], (code, day)

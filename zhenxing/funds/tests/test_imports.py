@@ -1,4 +1,5 @@
 """Imports: row/column errors in Chinese, atomic, idempotent, exit codes 0/1/2, round trip of exports."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,15 +16,49 @@ from zhenxing.funds.testing import fund_project, make_project
 from zhenxing.lib.xlsx import workbook_bytes
 from zhenxing.registry.testing import new_id
 
-PROJECT_HEADERS = ["项目编号", "项目名称", "项目类型", "建设性质", "县", "乡镇", "村", "入库年度", "计划开工", "计划完工",
-                   "责任单位", "建设任务", "概算投资", "资金来源", "计划受益户数", "计划受益人数", "绩效目标", "利益联结机制"]
+PROJECT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "项目类型",
+    "建设性质",
+    "县",
+    "乡镇",
+    "村",
+    "入库年度",
+    "计划开工",
+    "计划完工",
+    "责任单位",
+    "建设任务",
+    "概算投资",
+    "资金来源",
+    "计划受益户数",
+    "计划受益人数",
+    "绩效目标",
+    "利益联结机制",
+]
 
 
 def project_row(code="XM-I-1", **over):
-    row = {"项目编号": code, "项目名称": "大豆种植基地", "项目类型": "产业", "建设性质": "新建", "县": "塔河县",
-           "乡镇": "十八站鄂伦春族乡", "村": "奋斗村", "入库年度": 2022, "计划开工": "2022-05-01", "计划完工": "2022年10月31日",
-           "责任单位": "十八站乡人民政府", "建设任务": "种植大豆500亩", "概算投资": "300,000", "资金来源": "中央衔接资金",
-           "计划受益户数": 25, "计划受益人数": 60, "绩效目标": "户均增收1500元", "利益联结机制": "土地流转、务工"}
+    row = {
+        "项目编号": code,
+        "项目名称": "大豆种植基地",
+        "项目类型": "产业",
+        "建设性质": "新建",
+        "县": "塔河县",
+        "乡镇": "十八站鄂伦春族乡",
+        "村": "奋斗村",
+        "入库年度": 2022,
+        "计划开工": "2022-05-01",
+        "计划完工": "2022年10月31日",
+        "责任单位": "十八站乡人民政府",
+        "建设任务": "种植大豆500亩",
+        "概算投资": "300,000",
+        "资金来源": "中央衔接资金",
+        "计划受益户数": 25,
+        "计划受益人数": 60,
+        "绩效目标": "户均增收1500元",
+        "利益联结机制": "土地流转、务工",
+    }
     row.update(over)
     return [row[h] for h in PROJECT_HEADERS]
 
@@ -37,17 +72,26 @@ def test_projects_import_creates_then_is_idempotent(w):
     r = run_import("projects", data, actor=w.tahe, filename="p.xlsx")
     assert (r.committed, r.created, r.errors) == (True, 2, [])
     p = Project.objects.get(code="XM-I-1")
-    assert (p.village, p.budget, p.type, p.end_planned) == (w.r.fendou, Decimal("300000"), "industry",
-                                                             dt.date(2022, 10, 31))
+    assert (p.village, p.budget, p.type, p.end_planned) == (
+        w.r.fendou,
+        Decimal("300000"),
+        "industry",
+        dt.date(2022, 10, 31),
+    )
     r = run_import("projects", data, actor=w.tahe, filename="p.xlsx")
     assert (r.committed, r.created, r.updated, r.unchanged) == (True, 0, 0, 2)
     assert Project.objects.count() == 2
 
 
 def test_every_error_has_row_column_and_message_and_nothing_is_written(w):
-    rows = [project_row("XM-I-1"), project_row("XM-I-1"), project_row("XM-I-3", 村="不存在村"),
-            project_row("XM-I-4", 项目类型="奖金"), project_row("XM-I-5", 概算投资="-5"),
-            project_row("XM-I-6", 计划开工="2022-13-01")]
+    rows = [
+        project_row("XM-I-1"),
+        project_row("XM-I-1"),
+        project_row("XM-I-3", 村="不存在村"),
+        project_row("XM-I-4", 项目类型="奖金"),
+        project_row("XM-I-5", 概算投资="-5"),
+        project_row("XM-I-6", 计划开工="2022-13-01"),
+    ]
     r = run_import("projects", xlsx(PROJECT_HEADERS, rows), actor=w.tahe, filename="p.xlsx")
     assert not r.committed and Project.objects.count() == 0
     got = {(e["row"], e["column"]) for e in r.errors}
@@ -57,8 +101,12 @@ def test_every_error_has_row_column_and_message_and_nothing_is_written(w):
 
 
 def test_another_county_is_refused(w):
-    r = run_import("projects", xlsx(PROJECT_HEADERS, [project_row(县="呼玛县", 村="呼玛示例一村")]), actor=w.tahe,
-                   filename="p.xlsx")
+    r = run_import(
+        "projects",
+        xlsx(PROJECT_HEADERS, [project_row(县="呼玛县", 村="呼玛示例一村")]),
+        actor=w.tahe,
+        filename="p.xlsx",
+    )
     assert r.errors == [{"row": 3, "column": "村", "message": "不在您的数据权限范围内"}]
 
 
@@ -94,7 +142,9 @@ ALLOC_HEADERS = ["县", "年度", "资金来源", "文号", "文件标题", "下
 
 
 def test_allocations_import_and_amount_below_assigned_refused(w):
-    data = xlsx(ALLOC_HEADERS, [["塔河县", 2022, "中央衔接资金", "黑财农〔2022〕1号", "中央资金", "2022-03-01", 1000000]])
+    data = xlsx(
+        ALLOC_HEADERS, [["塔河县", 2022, "中央衔接资金", "黑财农〔2022〕1号", "中央资金", "2022-03-01", 1000000]]
+    )
     assert run_import("allocations", data, actor=w.tahe, filename="a.xlsx").created == 1
     assert run_import("allocations", data, actor=w.tahe, filename="a.xlsx").unchanged == 1
     p = make_project(w.r.fendou, status="approved")
@@ -118,8 +168,10 @@ def funded(w):
 
 def test_payments_import_keeps_totals_figures_and_runs_the_leakage_check(w, funded):
     today = dt.date.today()
-    rows = [["XM-P-1", today.isoformat(), 4000, "某公司", "", "V1"],
-            ["XM-P-1", today.isoformat(), 1000, "外来人员", new_id(region="230102"), "V2"]]
+    rows = [
+        ["XM-P-1", today.isoformat(), 4000, "某公司", "", "V1"],
+        ["XM-P-1", today.isoformat(), 1000, "外来人员", new_id(region="230102"), "V2"],
+    ]
     r = run_import("payments", xlsx(PAY_HEADERS, rows), actor=w.tahe, filename="pay.xlsx")
     assert (r.committed, r.created, r.errors) == (True, 2, [])
     assert Project.objects.get(pk=funded.pk).paid_total == Decimal("5000")
@@ -172,18 +224,47 @@ def test_cli_exit_codes_and_json(w, tmp_path):
 
 def test_assets_import(w):
     make_project(w.r.fendou, code="XM-A-1", status="accepted")
-    headers = ["资产编号", "资产名称", "资产类别", "项目编号", "资产价值", "所有权人类型", "所有权人", "所有权农户户编号",
-               "经营主体", "管护主体", "确权登记", "确权日期", "移交日期", "坐落位置"]
-    row = ["ZC-I-1", "光伏电站", "经营性", "XM-A-1", 500000, "村集体", "奋斗村股份经济合作社", "", "村集体", "村委会",
-           "塔资确〔2022〕9号", "2022-11-01", "2022-11-01", "奋斗村东"]
+    headers = [
+        "资产编号",
+        "资产名称",
+        "资产类别",
+        "项目编号",
+        "资产价值",
+        "所有权人类型",
+        "所有权人",
+        "所有权农户户编号",
+        "经营主体",
+        "管护主体",
+        "确权登记",
+        "确权日期",
+        "移交日期",
+        "坐落位置",
+    ]
+    row = [
+        "ZC-I-1",
+        "光伏电站",
+        "经营性",
+        "XM-A-1",
+        500000,
+        "村集体",
+        "奋斗村股份经济合作社",
+        "",
+        "村集体",
+        "村委会",
+        "塔资确〔2022〕9号",
+        "2022-11-01",
+        "2022-11-01",
+        "奋斗村东",
+    ]
     assert run_import("assets", xlsx(headers, [row]), actor=w.tahe, filename="a.xlsx").created == 1
     assert run_import("assets", xlsx(headers, [row]), actor=w.tahe, filename="a.xlsx").unchanged == 1
     row2 = row[:]
     row2[9] = ""
     assert run_import("assets", xlsx(headers, [row2]), actor=w.tahe, filename="a.xlsx").updated == 1
     declared = make_project(w.r.fendou, code="XM-A-2")
-    r = run_import("assets", xlsx(headers, [["ZC-I-2", *row[1:3], declared.code, *row[4:]]]), actor=w.tahe,
-                   filename="a.xlsx")
+    r = run_import(
+        "assets", xlsx(headers, [["ZC-I-2", *row[1:3], declared.code, *row[4:]]]), actor=w.tahe, filename="a.xlsx"
+    )
     assert r.errors[0]["row"] == 3 and "验收后" in r.errors[0]["message"]
 
 

@@ -1,4 +1,5 @@
 """Each leakage check on hand-made data, and no false hit on a clean set."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,8 @@ from django.utils import timezone
 from zhenxing.funds import leakage, services
 from zhenxing.funds.models import FindingStatus, LeakageFinding, Payment, Project, YearParameter
 from zhenxing.funds.testing import fund_project, make_project
-from zhenxing.registry import idnumber, services as registry_services
+from zhenxing.registry import idnumber
+from zhenxing.registry import services as registry_services
 from zhenxing.registry.testing import make_household, members_of, new_id
 
 TODAY = timezone.localdate
@@ -29,9 +31,15 @@ def started(w):
 
 def pay(project, amount="1000", payee="某公司", id_number="", date=None, voucher=None):
     project.refresh_from_db()
-    return services.payment_create(actor=None, project=project, date=date or TODAY(), amount=amount,
-                                   payee_name=payee, payee_id_number=id_number,
-                                   voucher_number=voucher or f"V{Payment.objects.count() + 1}")
+    return services.payment_create(
+        actor=None,
+        project=project,
+        date=date or TODAY(),
+        amount=amount,
+        payee_name=payee,
+        payee_id_number=id_number,
+        voucher_number=voucher or f"V{Payment.objects.count() + 1}",
+    )
 
 
 def kinds(user=None):
@@ -107,8 +115,9 @@ def test_payee_with_staff_id_but_another_name_is_not_a_staff_hit(w, started):
 def test_payee_is_in_a_staff_members_household(w, started):
     h = make_household(village=w.r.fendou)
     head, spouse = members_of(h)
-    services.staff_identity_set(actor=w.diqu, user=w.fendou, name=head.name,
-                                id_number=idnumber.decrypt(head.id_cipher), household=h)
+    services.staff_identity_set(
+        actor=w.diqu, user=w.fendou, name=head.name, id_number=idnumber.decrypt(head.id_cipher), household=h
+    )
     pay(started, payee=spouse.name, id_number=idnumber.decrypt(spouse.id_cipher))
     assert kinds() == ["staff_payee"]
 
@@ -212,7 +221,11 @@ def test_new_and_resolved_findings_are_audited_row_by_row(w):
     f = LeakageFinding.objects.get()
     (created,) = AuditEntry.objects.filter(id__gt=start, model="funds.leakagefinding")
     assert (created.action, created.object_id, created.actor_id, created.after["kind"]) == (
-        "create", str(f.pk), w.tahe.pk, f.kind)
+        "create",
+        str(f.pk),
+        w.tahe.pk,
+        f.kind,
+    )
     start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     leakage.leakage_run(actor=w.tahe)  # still there: nothing new to log for the finding
     assert not AuditEntry.objects.filter(id__gt=start, model="funds.leakagefinding").exists()
@@ -220,4 +233,7 @@ def test_new_and_resolved_findings_are_audited_row_by_row(w):
     leakage.leakage_run(actor=w.tahe)
     resolved = AuditEntry.objects.filter(id__gt=start, model="funds.leakagefinding").get()
     assert (resolved.action, resolved.before["still_present"], resolved.after["still_present"]) == (
-        "update", True, False)
+        "update",
+        True,
+        False,
+    )

@@ -1,4 +1,5 @@
 """The project lifecycle: order, levels, evidence, completeness, negative list, roll-over."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,16 +21,24 @@ def step(actor, project, to, evidence="十八站乡审核意见〔2022〕3号", 
 
 
 def test_village_declares_township_reviews_county_approves(w):
-    p = services.project_create(actor=w.fendou, village=w.r.fendou, code="XM-1",
-                                **__import__("zhenxing.funds.testing", fromlist=["x"]).complete_fields())
+    p = services.project_create(
+        actor=w.fendou,
+        village=w.r.fendou,
+        code="XM-1",
+        **__import__("zhenxing.funds.testing", fromlist=["x"]).complete_fields(),
+    )
     assert p.status == ProjectStatus.DECLARED and p.county == w.r.tahe
     p = step(w.shibazhan, p, "township_reviewed")
     p = step(w.tahe, p, "appraised", "论证会纪要")
     p = step(w.tahe, p, "approved", "塔河县项目库审定会议纪要〔2022〕1号")
     assert p.status == ProjectStatus.APPROVED and p.in_pool
     steps = list(ProjectTransition.objects.filter(project=p).values_list("to_status", "actor__username"))
-    assert steps == [("declared", "t-fendou"), ("township_reviewed", "t-shibazhan"), ("appraised", "t-tahe"),
-                     ("approved", "t-tahe")]
+    assert steps == [
+        ("declared", "t-fendou"),
+        ("township_reviewed", "t-shibazhan"),
+        ("appraised", "t-tahe"),
+        ("approved", "t-tahe"),
+    ]
     assert AuditEntry.objects.filter(action="transition", object_id=str(p.pk)).count() == 3
 
 
@@ -77,10 +86,17 @@ def test_evidence_and_date_are_required(w):
     assert step(w.shibazhan, p, "township_reviewed", date=TODAY()).status == "township_reviewed"
 
 
-@pytest.mark.parametrize("field,empty,label", [
-    ("benefit_mechanism", "", "利益联结机制"), ("performance_targets", "", "绩效目标"), ("budget", 0, "概算投资"),
-    ("responsible_unit", "", "责任单位"), ("planned_households", 0, "计划受益户数"), ("start_planned", None, "计划开工"),
-])
+@pytest.mark.parametrize(
+    "field,empty,label",
+    [
+        ("benefit_mechanism", "", "利益联结机制"),
+        ("performance_targets", "", "绩效目标"),
+        ("budget", 0, "概算投资"),
+        ("responsible_unit", "", "责任单位"),
+        ("planned_households", 0, "计划受益户数"),
+        ("start_planned", None, "计划开工"),
+    ],
+)
 def test_incomplete_project_is_refused_from_the_pool(w, field, empty, label):
     p = make_project(w.r.fendou, **{field: empty})
     with pytest.raises(ValidationError, match=label):
@@ -127,8 +143,9 @@ def test_stale_version_is_refused(w):
     step(w.shibazhan, Project.objects.get(pk=p.pk), "township_reviewed")
     p2 = Project.objects.get(pk=p.pk)
     with pytest.raises(ValidationError, match="他人修改"):
-        services.project_transition(actor=w.tahe, project=p2, to="appraised", date=TODAY(), evidence="x",
-                                    expected_version=stale)
+        services.project_transition(
+            actor=w.tahe, project=p2, to="appraised", date=TODAY(), evidence="x", expected_version=stale
+        )
 
 
 def test_approved_entry_is_locked(w):
@@ -159,4 +176,8 @@ def test_the_roll_over_is_audited_for_each_project_it_moves(w):
     services.pool_roll_over(actor=w.tahe, from_year=2022, to_year=2023)
     (entry,) = AuditEntry.objects.filter(id__gt=start, model="funds.project", action="update")
     assert (entry.object_id, entry.actor_id, entry.before["year"], entry.after["year"]) == (
-        str(unfunded.pk), w.tahe.pk, 2022, 2023)
+        str(unfunded.pk),
+        w.tahe.pk,
+        2022,
+        2023,
+    )

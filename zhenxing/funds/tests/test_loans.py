@@ -1,4 +1,5 @@
 """小额信贷: only formerly-poor or monitored households; repayment never above the loan; overdue."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,15 @@ from zhenxing.registry.testing import make_household
 
 
 def loan(w, household, actor=None, **kw):
-    values = {"borrower_name": "户主甲", "bank": "农村信用社", "contract_number": f"XD{household.pk}",
-              "amount": 50000, "issued_on": dt.date(2022, 1, 31), "term_months": 12, "annual_rate": "0.0435"}
+    values = {
+        "borrower_name": "户主甲",
+        "bank": "农村信用社",
+        "contract_number": f"XD{household.pk}",
+        "amount": 50000,
+        "issued_on": dt.date(2022, 1, 31),
+        "term_months": 12,
+        "annual_rate": "0.0435",
+    }
     values.update(kw)
     return services.micro_loan_create(actor=actor or w.fendou, household=household, **values)
 
@@ -56,13 +64,29 @@ def test_loan_households_indicator(w):
 def test_loan_list_filters_to_a_region_and_to_the_figures_loans(login, w):
     """?region= narrows to a node's subtree in scope; ?current=1 keeps what the figure counts."""
     today = timezone.localdate()
-    loan(w, make_household(village=w.r.fendou, formerly_poor=True), contract_number="XD-F", borrower_name="奋斗借款人",
-         issued_on=today - dt.timedelta(days=30))
-    old = loan(w, make_household(village=w.r.fendou, formerly_poor=True), contract_number="XD-OLD",
-               borrower_name="奋斗已结清", issued_on=dt.date(today.year - 3, 1, 1))
+    loan(
+        w,
+        make_household(village=w.r.fendou, formerly_poor=True),
+        contract_number="XD-F",
+        borrower_name="奋斗借款人",
+        issued_on=today - dt.timedelta(days=30),
+    )
+    old = loan(
+        w,
+        make_household(village=w.r.fendou, formerly_poor=True),
+        contract_number="XD-OLD",
+        borrower_name="奋斗已结清",
+        issued_on=dt.date(today.year - 3, 1, 1),
+    )
     services.micro_loan_repay(actor=w.fendou, loan=old, amount=old.amount, date=dt.date(today.year - 1, 12, 31))
-    loan(w, make_household(village=w.r.yongfeng, formerly_poor=True), actor=w.yongfeng, contract_number="XD-Y",
-         borrower_name="永丰借款人", issued_on=today - dt.timedelta(days=30))
+    loan(
+        w,
+        make_household(village=w.r.yongfeng, formerly_poor=True),
+        actor=w.yongfeng,
+        contract_number="XD-Y",
+        borrower_name="永丰借款人",
+        issued_on=today - dt.timedelta(days=30),
+    )
     client = login(w.shibazhan)
     url = reverse("funds:loans")
 
@@ -97,11 +121,20 @@ def test_loan_households_in_the_snapshot(w):
     h = make_household(village=w.r.fendou, formerly_poor=True)
     loan(w, h, issued_on=dt.date(2021, 1, 1))
     loan(w, h, contract_number="XD-2", issued_on=dt.date(2022, 2, 1))
-    old = loan(w, make_household(village=w.r.fendou, formerly_poor=True), contract_number="XD-OLD",
-               issued_on=dt.date(2020, 1, 1))
+    old = loan(
+        w,
+        make_household(village=w.r.fendou, formerly_poor=True),
+        contract_number="XD-OLD",
+        issued_on=dt.date(2020, 1, 1),
+    )
     services.micro_loan_repay(actor=w.fendou, loan=old, amount=old.amount, date=dt.date(2021, 12, 31))
-    loan(w, make_household(village=w.r.kaikukang, formerly_poor=True), actor=w.kaikukang, contract_number="XD-K",
-         issued_on=dt.date(2022, 7, 1))
+    loan(
+        w,
+        make_household(village=w.r.kaikukang, formerly_poor=True),
+        actor=w.kaikukang,
+        contract_number="XD-K",
+        issued_on=dt.date(2022, 7, 1),
+    )
     assert micro_loan_households(w.r.tahe, dt.date(2022, 6, 30)).value == 1
     assert micro_loan_households(w.r.tahe, dt.date(2022, 7, 1)).value == 2
     assert micro_loan_households(w.r.tahe, dt.date(2021, 12, 31)).value == 2

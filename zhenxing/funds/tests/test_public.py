@@ -1,4 +1,5 @@
 """Public disclosure: no login, only published records, nothing personal, corrections visible."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,9 @@ START = dt.date(2022, 11, 1)
 
 
 def publish(w, kind, **kw):
-    return services.disclosure_publish(actor=w.tahe, county=w.r.tahe, year=2022, kind=kind,
-                                       period_start=kw.pop("period_start", START), **kw)
+    return services.disclosure_publish(
+        actor=w.tahe, county=w.r.tahe, year=2022, kind=kind, period_start=kw.pop("period_start", START), **kw
+    )
 
 
 @pytest.fixture
@@ -31,8 +33,15 @@ def tahe(w):
     h = make_household(village=w.r.fendou, members=[{"name": "赵铁柱", "relation": "head"}], formerly_poor=True)
     head = members_of(h)[0]
     services.beneficiary_add(actor=None, project=p, household=h, way="wages", year=2022, amount=3000)
-    services.payment_create(actor=None, project=p, date=dt.date(2022, 6, 1), amount="3000", payee_name="赵铁柱",
-                            payee_id_number=idnumber.decrypt(head.id_cipher), voucher_number="V1")
+    services.payment_create(
+        actor=None,
+        project=p,
+        date=dt.date(2022, 6, 1),
+        amount="3000",
+        payee_name="赵铁柱",
+        payee_id_number=idnumber.decrypt(head.id_cipher),
+        voucher_number="V1",
+    )
     w.project, w.head = p, head
     return w
 

@@ -1,5 +1,6 @@
 """Sending a project back (退回修改) or refusing it (不予入库) at the township and county, with a
 reason; 验收 only after 竣工 with the year's minimum days passed and share of the budget paid."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,18 @@ TODAY = timezone.localdate
 
 
 def step(actor, project, to, *, note="", evidence="审核意见〔2022〕3号", date=None):
-    return services.project_transition(actor=actor, project=Project.objects.get(pk=project.pk), to=to,
-                                       date=date or TODAY(), evidence=evidence, note=note)
+    return services.project_transition(
+        actor=actor,
+        project=Project.objects.get(pk=project.pk),
+        to=to,
+        date=date or TODAY(),
+        evidence=evidence,
+        note=note,
+    )
 
 
 # --- 退回 and 不予入库 ----------------------------------------------------------------------------------
+
 
 def test_the_township_sends_back_with_a_reason_and_the_village_declares_again(w):
     p = make_project(w.r.fendou)
@@ -32,8 +40,9 @@ def test_the_township_sends_back_with_a_reason_and_the_village_declares_again(w)
     assert p.status == ProjectStatus.RETURNED
     record = ProjectTransition.objects.filter(project=p).order_by("-id").first()
     assert (record.to_status, record.note) == ("returned", "利益联结机制不具体，请补充带动脱贫户的方式")
-    assert AuditEntry.objects.filter(action="transition", object_id=str(p.pk),
-                                     extra__reason="利益联结机制不具体，请补充带动脱贫户的方式").exists()
+    assert AuditEntry.objects.filter(
+        action="transition", object_id=str(p.pk), extra__reason="利益联结机制不具体，请补充带动脱贫户的方式"
+    ).exists()
     # the village edits the returned project and declares it again; the township may then review it
     p = services.project_update(actor=w.fendou, project=p, benefit_mechanism="务工带动30户，收益分红到户")
     p = step(w.fendou, p, "declared")
@@ -81,24 +90,40 @@ def test_the_api_sends_back_with_a_note(client, w):
     url = f"/api/v1/funds/projects/{p.pk}/transition"
     r = client.post(url, {"to": "returned", "date": TODAY().isoformat()}, content_type="application/json", **auth)
     assert r.status_code == 422 and "理由" in r.content.decode()
-    r = client.post(url, {"to": "returned", "date": TODAY().isoformat(), "note": "缺少实施方案"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        url,
+        {"to": "returned", "date": TODAY().isoformat(), "note": "缺少实施方案"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 200 and r.json()["status"] == "returned"
 
 
 # --- 验收 ------------------------------------------------------------------------------------------------
 
+
 def _completed(w, *, days_ago: int, budget=Decimal("100000")) -> Project:
     """A project declared, funded (its budget) and built ``days_ago`` days ago (竣工 that day), nothing paid."""
     on = TODAY() - dt.timedelta(days=days_ago)
-    p = services.project_create(actor=None, village=w.r.fendou, code=f"YS-{days_ago}-{budget}", declared_on=on,
-                                **__import__("zhenxing.funds.testing", fromlist=["x"]).complete_fields(budget=budget))
+    p = services.project_create(
+        actor=None,
+        village=w.r.fendou,
+        code=f"YS-{days_ago}-{budget}",
+        declared_on=on,
+        **__import__("zhenxing.funds.testing", fromlist=["x"]).complete_fields(budget=budget),
+    )
     return advance(Project.objects.get(pk=p.pk), "completed", date=on)
 
 
 def _pay(p, amount, on):
-    services.payment_create(actor=None, project=Project.objects.get(pk=p.pk), date=on, amount=amount,
-                            payee_name="某公司", voucher_number=f"V-{p.pk}-{amount}-{on}")
+    services.payment_create(
+        actor=None,
+        project=Project.objects.get(pk=p.pk),
+        date=on,
+        amount=amount,
+        payee_name="某公司",
+        voucher_number=f"V-{p.pk}-{amount}-{on}",
+    )
 
 
 def test_acceptance_needs_completion_first(w):
@@ -146,24 +171,37 @@ def test_nothing_paid_same_day_is_refused_with_both_reasons(w):
 
 
 def test_the_rules_are_yearly_parameters_and_a_county_may_set_its_own(w):
-    services.year_parameter_set(actor=w.diqu, year=TODAY().year, industry_min_share="0.55",
-                                max_projects_per_household=3, acceptance_min_days=30, acceptance_min_paid_share="0.8")
+    services.year_parameter_set(
+        actor=w.diqu,
+        year=TODAY().year,
+        industry_min_share="0.55",
+        max_projects_per_household=3,
+        acceptance_min_days=30,
+        acceptance_min_paid_share="0.8",
+    )
     p = _completed(w, days_ago=20)
     _pay(p, Decimal("60000"), p.completed_on)
     with pytest.raises(ValidationError, match="满 30 天"):
         step(w.tahe, p, "accepted")
-    YearParameter.objects.create(year=TODAY().year, county=w.r.tahe, acceptance_min_days=0,
-                                 acceptance_min_paid_share=Decimal("0.6"))
+    YearParameter.objects.create(
+        year=TODAY().year, county=w.r.tahe, acceptance_min_days=0, acceptance_min_paid_share=Decimal("0.6")
+    )
     assert step(w.tahe, p, "accepted").status == ProjectStatus.ACCEPTED
 
 
 def test_parameter_values_are_checked(w):
     with pytest.raises(ValidationError, match="0到1之间"):
-        services.year_parameter_set(actor=w.diqu, year=2022, industry_min_share="0.55", max_projects_per_household=3,
-                                    acceptance_min_paid_share="1.5")
+        services.year_parameter_set(
+            actor=w.diqu,
+            year=2022,
+            industry_min_share="0.55",
+            max_projects_per_household=3,
+            acceptance_min_paid_share="1.5",
+        )
     with pytest.raises(ValidationError, match="0到365"):
-        services.year_parameter_set(actor=w.diqu, year=2022, industry_min_share="0.55", max_projects_per_household=3,
-                                    acceptance_min_days=400)
+        services.year_parameter_set(
+            actor=w.diqu, year=2022, industry_min_share="0.55", max_projects_per_household=3, acceptance_min_days=400
+        )
 
 
 def test_the_page_sends_back_and_the_village_finds_it_in_its_work(w, login):
@@ -177,9 +215,12 @@ def test_the_page_sends_back_and_the_village_finds_it_in_its_work(w, login):
     client = login(w.shibazhan)
     page = client.get(reverse("funds:project", args=[p.pk])).content.decode()
     assert "退回村级修改" in page and "乡镇审核不予入库" in page
-    response = client.post(reverse("funds:project_transition", args=[p.pk]), {
-        "to": "returned", "date": TODAY().isoformat(), "evidence": "", "note": "请补充绩效目标", "version": p.version})
+    response = client.post(
+        reverse("funds:project_transition", args=[p.pk]),
+        {"to": "returned", "date": TODAY().isoformat(), "evidence": "", "note": "请补充绩效目标", "version": p.version},
+    )
     assert response.status_code == 302 and Project.objects.get(pk=p.pk).status == ProjectStatus.RETURNED
     assert [(i.label, i.count) for i in pending.pending(w.fendou) if i.category == "项目库"] == [
-        ("待修改后重新申报的项目", 1)]
+        ("待修改后重新申报的项目", 1)
+    ]
     assert "请补充绩效目标" in login(w.fendou).get(reverse("funds:project", args=[p.pk])).content.decode()

@@ -1,6 +1,7 @@
 """Pages for writes that had only services: 小额信贷 (new loan, repayment) and editing a project
 before county approval. Each: the right role succeeds, a wrong role is refused, another region's
 record answers 404, and the service's refusal is shown in Chinese on the form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,20 +16,37 @@ from zhenxing.registry.testing import make_household
 
 
 def loan_body(household, **over) -> dict:
-    body = {"household_number": household.number, "borrower_name": "户主甲", "bank": "塔河农村信用社",
-            "contract_number": "XD-2022-001", "amount": "50000", "issued_on": "2022-03-01", "term_months": "36",
-            "annual_rate": "0.0435", "interest_subsidy": "2175"}
+    body = {
+        "household_number": household.number,
+        "borrower_name": "户主甲",
+        "bank": "塔河农村信用社",
+        "contract_number": "XD-2022-001",
+        "amount": "50000",
+        "issued_on": "2022-03-01",
+        "term_months": "36",
+        "annual_rate": "0.0435",
+        "interest_subsidy": "2175",
+    }
     body.update(over)
     return body
 
 
 def make_loan(household, amount=50000, contract_number="XD-9") -> MicroLoan:
-    return services.micro_loan_create(actor=None, household=household, borrower_name="户主甲", bank="农村信用社",
-                                      contract_number=contract_number, amount=amount, issued_on=dt.date(2022, 3, 1),
-                                      term_months=12, annual_rate="0.0435")
+    return services.micro_loan_create(
+        actor=None,
+        household=household,
+        borrower_name="户主甲",
+        bank="农村信用社",
+        contract_number=contract_number,
+        amount=amount,
+        issued_on=dt.date(2022, 3, 1),
+        term_months=12,
+        annual_rate="0.0435",
+    )
 
 
 # --- 小额信贷: new loan --------------------------------------------------------------------------
+
 
 def test_village_cadre_registers_a_loan_for_a_formerly_poor_household(w, login):
     h = make_household(village=w.r.fendou, formerly_poor=True)
@@ -85,6 +103,7 @@ def test_roles_outside_the_village_township_county_chain_cannot_register_loans(w
 
 # --- 小额信贷: repayment -------------------------------------------------------------------------
 
+
 def test_repayment_up_to_the_balance_settles_the_loan(w, login):
     m = make_loan(make_household(village=w.r.fendou, formerly_poor=True), amount=50000)
     c = login(w.fendou)
@@ -131,6 +150,7 @@ def test_loan_of_another_region_is_404(w, login):
 
 # --- editing a project before approval ----------------------------------------------------------
 
+
 def edit_body(p: Project, **over) -> dict:
     body = {k: getattr(p, k) for k in services.PROJECT_FIELDS}
     body.update(start_planned=p.start_planned.isoformat(), end_planned=p.end_planned.isoformat())
@@ -146,8 +166,11 @@ def test_project_edited_before_approval(w, login, status):
     assert c.get(f"/funds/projects/{p.pk}/edit/").status_code == 200
     response = c.post(f"/funds/projects/{p.pk}/edit/", edit_body(p, name="中药材晾晒场", budget="480000"))
     q = Project.objects.get(pk=p.pk)
-    assert response.status_code == 302 and (q.name, q.budget, q.version) == ("中药材晾晒场", Decimal("480000"),
-                                                                            p.version + 1)
+    assert response.status_code == 302 and (q.name, q.budget, q.version) == (
+        "中药材晾晒场",
+        Decimal("480000"),
+        p.version + 1,
+    )
 
 
 def test_project_locked_after_approval(w, login):

@@ -7,6 +7,7 @@ measures = the remaining sentences, split at 。 and ；); the four mechanisms o
 The suggested lead and responsible units are the ones the plan's wording implies; the prefecture
 admin confirms and edits them in the system.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,7 @@ def parse(plan: str) -> dict:
     start = lines.index("二、重点任务")
     mech = lines.index("三、推进机制")
     sections, tasks, mechanisms = [], [], []
-    for ln in lines[start + 1:mech]:
+    for ln in lines[start + 1 : mech]:
         m = re.match(r"^（([一二三四五六七八九十]+)）(.+)$", ln) or re.match(r"^\(([一二三四五六七八九十]+)\)(.+)$", ln)
         if m:
             sections.append({"number": NUMERALS.index(m.group(1)) + 1, "title": m.group(2).strip()})
@@ -69,19 +70,42 @@ def parse(plan: str) -> dict:
             n = int(m.group(1))
             title, measures = split(m.group(2))
             lead, resp = LEADS[n]
-            tasks.append({"number": n, "section": sections[-1]["number"], "title": title, "text": m.group(2),
-                          "measures": measures, "lead_unit": lead, "responsible_units": resp})
-    for ln in lines[mech + 1:]:
+            tasks.append(
+                {
+                    "number": n,
+                    "section": sections[-1]["number"],
+                    "title": title,
+                    "text": m.group(2),
+                    "measures": measures,
+                    "lead_unit": lead,
+                    "responsible_units": resp,
+                }
+            )
+    for ln in lines[mech + 1 :]:
         m = re.match(r"^[（(]([一二三四])[）)](.+)$", ln)
         if m:
             n = NUMERALS.index(m.group(1)) + 1
             title, measures = split(m.group(2))
             lead, resp = MECHANISM_LEADS[n]
-            mechanisms.append({"number": n, "title": title, "text": m.group(2), "measures": measures,
-                               "lead_unit": lead, "responsible_units": resp})
-    return {"year": 2022, "title": "大兴安岭地区2022年巩固拓展脱贫攻坚成果同乡村振兴有效衔接重点任务台账",
-            "document": "大署办〔2022〕21号", "deadline": "2022-12-31", "sections": sections, "tasks": tasks,
-            "mechanisms": mechanisms}
+            mechanisms.append(
+                {
+                    "number": n,
+                    "title": title,
+                    "text": m.group(2),
+                    "measures": measures,
+                    "lead_unit": lead,
+                    "responsible_units": resp,
+                }
+            )
+    return {
+        "year": 2022,
+        "title": "大兴安岭地区2022年巩固拓展脱贫攻坚成果同乡村振兴有效衔接重点任务台账",
+        "document": "大署办〔2022〕21号",
+        "deadline": "2022-12-31",
+        "sections": sections,
+        "tasks": tasks,
+        "mechanisms": mechanisms,
+    }
 
 
 if __name__ == "__main__":

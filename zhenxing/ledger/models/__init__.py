@@ -7,21 +7,75 @@ State machines (which status may follow which, who may act, what is checked) liv
 One module per section; every model is imported here (Django finds them through the package)
 and the names stay importable from ``models`` as before.
 """
+
 from __future__ import annotations
 
-from .units import UnitKind, Unit, UnitMember
-from .tasks import (Rhythm, RHYTHM_MONTHS, Ledger, TaskKind, CN_NUMERALS, cn_number, Task, ChecklistItem, Milestone,
-                    TaskStatus, OPEN_TASK_STATUSES, Assignment, ProgressReport, ChecklistEvidence, AssignmentEvent)
-from .rectification import RectificationType, SourceKind, ItemStatus, OPEN_ITEM_STATUSES, RectificationItem, ItemEvent
-from .accountability import InspectionKind, Inspection, InspectionFollowUp, EscalationRule, DecisionOutcome, EscalationDecision
-from .assessment import SchemeStatus, AssessmentScheme, Scoring, AssessmentIndicator, AssessmentResult, AssessmentScore
+from .accountability import (
+    DecisionOutcome,
+    EscalationDecision,
+    EscalationRule,
+    Inspection,
+    InspectionFollowUp,
+    InspectionKind,
+)
+from .assessment import AssessmentIndicator, AssessmentResult, AssessmentScheme, AssessmentScore, SchemeStatus, Scoring
 from .notices import Notice
+from .rectification import OPEN_ITEM_STATUSES, ItemEvent, ItemStatus, RectificationItem, RectificationType, SourceKind
+from .tasks import (
+    CN_NUMERALS,
+    OPEN_TASK_STATUSES,
+    RHYTHM_MONTHS,
+    Assignment,
+    AssignmentEvent,
+    ChecklistEvidence,
+    ChecklistItem,
+    Ledger,
+    Milestone,
+    ProgressReport,
+    Rhythm,
+    Task,
+    TaskKind,
+    TaskStatus,
+    cn_number,
+)
+from .units import Unit, UnitKind, UnitMember
 
 __all__ = [
-    "AssessmentIndicator", "AssessmentResult", "AssessmentScheme", "AssessmentScore", "Assignment", "AssignmentEvent",
-    "CN_NUMERALS", "ChecklistEvidence", "ChecklistItem", "DecisionOutcome", "EscalationDecision", "EscalationRule",
-    "Inspection", "InspectionFollowUp", "InspectionKind", "ItemEvent", "ItemStatus", "Ledger", "Milestone", "Notice", "OPEN_ITEM_STATUSES",
-    "OPEN_TASK_STATUSES", "ProgressReport", "RHYTHM_MONTHS", "RectificationItem", "RectificationType", "Rhythm",
-    "SchemeStatus", "Scoring", "SourceKind", "Task", "TaskKind", "TaskStatus", "Unit", "UnitKind", "UnitMember",
+    "AssessmentIndicator",
+    "AssessmentResult",
+    "AssessmentScheme",
+    "AssessmentScore",
+    "Assignment",
+    "AssignmentEvent",
+    "CN_NUMERALS",
+    "ChecklistEvidence",
+    "ChecklistItem",
+    "DecisionOutcome",
+    "EscalationDecision",
+    "EscalationRule",
+    "Inspection",
+    "InspectionFollowUp",
+    "InspectionKind",
+    "ItemEvent",
+    "ItemStatus",
+    "Ledger",
+    "Milestone",
+    "Notice",
+    "OPEN_ITEM_STATUSES",
+    "OPEN_TASK_STATUSES",
+    "ProgressReport",
+    "RHYTHM_MONTHS",
+    "RectificationItem",
+    "RectificationType",
+    "Rhythm",
+    "SchemeStatus",
+    "Scoring",
+    "SourceKind",
+    "Task",
+    "TaskKind",
+    "TaskStatus",
+    "Unit",
+    "UnitKind",
+    "UnitMember",
     "cn_number",
 ]

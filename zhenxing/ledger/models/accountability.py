@@ -1,4 +1,5 @@
 """Ledger models: inspection and accountability."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,10 +25,12 @@ class InspectionKind(models.TextChoices):
 class Inspection(models.Model):
     kind = models.CharField(_("督导方式"), max_length=20, choices=InspectionKind.choices)
     title = models.CharField(_("名称"), max_length=200)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="ledger_inspections",
-                               verbose_name=_("被督导区划"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections",
-                             verbose_name=_("督导单位"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="ledger_inspections", verbose_name=_("被督导区划")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name=_("督导单位")
+    )
     inspectors = models.CharField(_("督导人员"), max_length=200, blank=True)
     started_on = models.DateField(_("督导日期"))
     summary = models.TextField(_("总体情况"), blank=True)
@@ -46,8 +49,9 @@ class Inspection(models.Model):
 class InspectionFollowUp(models.Model):
     """A later look at an inspection's findings (督导回访): what the inspector found on that date."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="follow_ups",
-                                   verbose_name=_("督导检查"))
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("督导检查")
+    )
     on = models.DateField(_("回访日期"))
     text = models.TextField(_("回访情况"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -87,7 +91,11 @@ class EscalationRule(models.Model):
     def met_by(self, item: RectificationItem, as_of: dt.date) -> bool:
         if item.status == ItemStatus.CLOSED:
             return False
-        if self.min_overdue_days is not None and item.is_overdue(as_of) and item.overdue_days(as_of) >= self.min_overdue_days:
+        if (
+            self.min_overdue_days is not None
+            and item.is_overdue(as_of)
+            and item.overdue_days(as_of) >= self.min_overdue_days
+        ):
             return True
         return self.min_failed_checks is not None and item.failed_checks >= self.min_failed_checks
 
@@ -101,12 +109,14 @@ class DecisionOutcome(models.TextChoices):
 class EscalationDecision(models.Model):
     """The prefecture's decision on a proposed step, against the unit and the people."""
 
-    item = models.ForeignKey(RectificationItem, on_delete=models.PROTECT, related_name="decisions",
-                             verbose_name=_("整改事项"))
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("整改事项")
+    )
     rule = models.ForeignKey(EscalationRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("措施"))
     outcome = models.CharField(_("决定"), max_length=16, choices=DecisionOutcome.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
-                             verbose_name=_("被问责单位"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("被问责单位")
+    )
     people = models.CharField(_("相关责任人"), max_length=200, blank=True)
     document = models.CharField(_("文件文号"), max_length=100, blank=True)
     document_file = models.FileField(_("文件"), upload_to="ledger/decisions/%Y/", blank=True)

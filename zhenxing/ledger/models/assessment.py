@@ -1,4 +1,5 @@
 """Ledger models: county assessment."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -22,14 +23,14 @@ class AssessmentScheme(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("名称"), max_length=200)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("考核区划"))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("考核区划"))
     as_of = models.DateField(_("数据截止日期"))
     status = models.CharField(_("状态"), max_length=16, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -76,7 +77,9 @@ class AssessmentResult(models.Model):
     """One county's line of a scheme: the total and its rank (frozen once published)."""
 
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="results")
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）"))
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）")
+    )
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, default=0)
     raw_total = models.DecimalField(_("适用系统指标得分合计"), max_digits=8, decimal_places=2, default=0)
     applicable_weight = models.DecimalField(_("适用系统指标分值合计"), max_digits=8, decimal_places=2, default=0)
@@ -102,14 +105,17 @@ class AssessmentScore(models.Model):
     numerator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
-    applicable = models.BooleanField(_("适用"), default=True, help_text=_("无应计量事项的指标为不适用，其分值按比例分配给适用指标"))
+    applicable = models.BooleanField(
+        _("适用"), default=True, help_text=_("无应计量事项的指标为不适用，其分值按比例分配给适用指标")
+    )
     evidence_url = models.CharField(_("数据来源"), max_length=500, blank=True)
     evidence = models.TextField(_("评审依据"), blank=True)
     evidence_file = models.FileField(_("佐证材料"), upload_to="ledger/assessment/%Y/", blank=True)
     audit_masked = _file_names("evidence_file")
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["result", "indicator__order"]

@@ -1,4 +1,5 @@
 """Ledger models: notice centre."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -23,8 +24,9 @@ class Notice(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="ledger_notice_unread")]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], condition=~models.Q(key=""),
-                                               name="ledger_notice_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], condition=~models.Q(key=""), name="ledger_notice_once")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,4 +1,5 @@
 """Ledger models: rectification ledgers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,21 +58,36 @@ OPEN_ITEM_STATUSES = (ItemStatus.PENDING, ItemStatus.IN_PROGRESS, ItemStatus.AWA
 
 @scope.register(region="region", field="type__department")
 class RectificationItem(models.Model):
-    type = models.ForeignKey(RectificationType, on_delete=models.PROTECT, related_name="items",
-                             verbose_name=_("台账类型"))
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="ledger_items",
-                               verbose_name=_("所在区划"))
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="ledger_items", verbose_name=_("农户"))
+    type = models.ForeignKey(
+        RectificationType, on_delete=models.PROTECT, related_name="items", verbose_name=_("台账类型")
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="ledger_items", verbose_name=_("所在区划")
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_items",
+        verbose_name=_("农户"),
+    )
     source = models.CharField(_("问题来源"), max_length=16, choices=SourceKind.choices)
     source_label = models.CharField(_("来源说明"), max_length=200, blank=True)
     source_ref = models.CharField(_("来源编号"), max_length=64, blank=True, db_index=True)
-    inspection = models.ForeignKey("Inspection", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="findings", verbose_name=_("督导检查"))
+    inspection = models.ForeignKey(
+        "Inspection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("督导检查"),
+    )
     problem = models.TextField(_("问题描述"))
     found_on = models.DateField(_("发现日期"))
-    responsible_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="items", verbose_name=_("责任单位"))
+    responsible_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="items", verbose_name=_("责任单位")
+    )
     responsible_person = models.CharField(_("责任人"), max_length=64, blank=True)
     deadline = models.DateField(_("整改时限"))
     measures = models.TextField(_("整改措施"), blank=True)
@@ -91,8 +107,10 @@ class RectificationItem(models.Model):
         verbose_name = _("整改事项")
         verbose_name_plural = _("整改事项")
         ordering = ["-found_on", "-id"]
-        indexes = [models.Index(fields=["status", "deadline"], name="ledger_item_status_deadline"),
-                   models.Index(fields=["source", "source_ref"], name="ledger_item_source")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="ledger_item_status_deadline"),
+            models.Index(fields=["source", "source_ref"], name="ledger_item_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type.name if self.type_id else ''}：{self.problem[:30]}"

@@ -1,4 +1,5 @@
 """Ledger models: key-task ledger."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,7 @@ class Ledger(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     title = models.CharField(_("标题"), max_length=200)
     document = models.CharField(_("依据文件"), max_length=100, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("制定区划"))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("制定区划"))
     rhythm = models.CharField(_("进度报送频次"), max_length=16, choices=Rhythm.choices, default=Rhythm.MONTHLY)
     sections = models.JSONField(_("任务分类"), default=list, help_text=_("[{number, title}]"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,8 +76,9 @@ class Task(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("任务"), max_length=200)
     text = models.TextField(_("方案原文"), blank=True)
-    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="led_tasks",
-                                  verbose_name=_("牵头单位"))
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="led_tasks", verbose_name=_("牵头单位")
+    )
     responsible_units = models.ManyToManyField(Unit, blank=True, related_name="tasks", verbose_name=_("责任单位"))
     units_confirmed = models.BooleanField(_("分工已确认"), default=False)
     deadline = models.DateField(_("完成时限"))
@@ -143,16 +144,24 @@ class Assignment(models.Model):
     """A task as one county carries it out (任务落实): local owner, commitment, reports, close-out."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("任务"))
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="ledger_assignments",
-                               verbose_name=_("落实区划"))
-    owner_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="owned",
-                                   verbose_name=_("本地责任单位"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="ledger_assignments", verbose_name=_("落实区划")
+    )
+    owner_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="owned", verbose_name=_("本地责任单位")
+    )
     owner_person = models.CharField(_("责任人"), max_length=64, blank=True)
     deadline = models.DateField(_("完成时限"))
     status = models.CharField(_("状态"), max_length=16, choices=TaskStatus.choices[:4], default=TaskStatus.NOT_STARTED)
     commitment = models.TextField(_("承诺事项"), blank=True)
-    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("承诺人"))
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承诺人"),
+    )
     committed_at = models.DateTimeField(_("承诺时间"), null=True, blank=True)
     submitted_on = models.DateField(_("报请验收日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
@@ -183,14 +192,17 @@ class Assignment(models.Model):
 
 @scope.register(region="assignment__region", field="assignment__task__dept_codes__contains")
 class ProgressReport(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reports",
-                                   verbose_name=_("任务落实"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务落实")
+    )
     period = models.DateField(_("报送期"), help_text=_("期初日（每月1日）"))
     reported_on = models.DateField(_("报送日期"))
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("报送人"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("报送单位"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("报送单位")
+    )
     text = models.TextField(_("进展情况"))
     figures = models.CharField(_("数据"), max_length=500, blank=True, help_text=_("如：完成排查 326 户"))
     attachment = models.FileField(_("附件"), upload_to="ledger/reports/%Y/", blank=True)
@@ -208,10 +220,12 @@ class ProgressReport(models.Model):
 class ChecklistEvidence(models.Model):
     """The evidence a county gives for one checklist item of its assignment."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence",
-                                   verbose_name=_("任务落实"))
-    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="evidence",
-                             verbose_name=_("验收清单项"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("任务落实")
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("验收清单项")
+    )
     text = models.TextField(_("完成情况及佐证"))
     attachment = models.FileField(_("佐证材料"), upload_to="ledger/evidence/%Y/", blank=True)
     audit_masked = _file_names("attachment")

@@ -1,4 +1,5 @@
 """Ledger models: units (牵头单位、责任单位) and their members."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -28,8 +29,9 @@ class Unit(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=64)
     kind = models.CharField(_("单位类别"), max_length=16, choices=UnitKind.choices, default=UnitKind.GOVERNMENT)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="ledger_units",
-                               verbose_name=_("所在区划"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="ledger_units", verbose_name=_("所在区划")
+    )
     department = models.CharField(_("对应行业部门"), max_length=32, choices=Department.choices, blank=True)
 
     class Meta:
@@ -46,8 +48,9 @@ class UnitMember(models.Model):
     """Links a staff account to the unit it acts for (one unit per account)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="members", verbose_name=_("单位"))
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_unit",
-                                verbose_name=_("账户"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_unit", verbose_name=_("账户")
+    )
 
     class Meta:
         verbose_name = _("单位成员")

@@ -1,6 +1,6 @@
 """County assessment: schemes, indicators, computed and manual scores, publication."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,9 +29,19 @@ def _editable(scheme: AssessmentScheme) -> None:
     _require(scheme.status != SchemeStatus.PUBLISHED, "考核结果已发布，不能再修改")
 
 
-def scheme_indicator_add(*, actor, scheme: AssessmentScheme, weight: Decimal, scoring: str, code: str = "",
-                         name: str = "", formula: str = "", unit: str = "", target: Decimal | None = None,
-                         higher_is_better: bool | None = None) -> AssessmentIndicator:
+def scheme_indicator_add(
+    *,
+    actor,
+    scheme: AssessmentScheme,
+    weight: Decimal,
+    scoring: str,
+    code: str = "",
+    name: str = "",
+    formula: str = "",
+    unit: str = "",
+    target: Decimal | None = None,
+    higher_is_better: bool | None = None,
+) -> AssessmentIndicator:
     from zhenxing.lib.modules import indicators
 
     _require_act(actor, "ledger.assessment.indicator")
@@ -51,18 +61,29 @@ def scheme_indicator_add(*, actor, scheme: AssessmentScheme, weight: Decimal, sc
     _require(not scheme.indicators.filter(code=code).exists() if code else True, "该指标已在考核体系中", "code")
     with transaction.atomic(), acting(actor):
         order = (scheme.indicators.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-        return AssessmentIndicator.objects.create(scheme=scheme, order=order, code=code, name=name.strip(),
-                                                  formula=formula, unit=unit, weight=Decimal(weight),
-                                                  scoring=scoring, target=target, higher_is_better=higher)
+        return AssessmentIndicator.objects.create(
+            scheme=scheme,
+            order=order,
+            code=code,
+            name=name.strip(),
+            formula=formula,
+            unit=unit,
+            weight=Decimal(weight),
+            scoring=scoring,
+            target=target,
+            higher_is_better=higher,
+        )
 
 
 TWO = Decimal("0.01")
 
 
-NOT_APPLICABLE_RULE = ("系统计算指标在本县无应计量事项（如统计期内未登记整改事项）的，为“不适用”，既不得分也不视为达标；"
-                       "其分值按比例分配给本县其他适用的系统计算指标：系统计算部分得分 = 适用系统指标得分之和 × "
-                       "系统指标分值合计 ÷ 适用系统指标分值之和；系统计算指标全部不适用的，该部分得0分。"
-                       "评审指标按实得分计入（未打分前按0分计）。总分 = 系统计算部分得分 + 评审得分。")
+NOT_APPLICABLE_RULE = (
+    "系统计算指标在本县无应计量事项（如统计期内未登记整改事项）的，为“不适用”，既不得分也不视为达标；"
+    "其分值按比例分配给本县其他适用的系统计算指标：系统计算部分得分 = 适用系统指标得分之和 × "
+    "系统指标分值合计 ÷ 适用系统指标分值之和；系统计算指标全部不适用的，该部分得0分。"
+    "评审指标按实得分计入（未打分前按0分计）。总分 = 系统计算部分得分 + 评审得分。"
+)
 
 
 def indicator_score(indicator: AssessmentIndicator, value) -> tuple[Decimal | None, str]:
@@ -108,12 +129,19 @@ def scheme_run(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
                 score, note = indicator_score(ind, iv.value if applicable else None)
                 if not applicable and iv.value is not None:
                     note = "不适用：统计期内未登记应计量事项，分值分配给其他适用指标"
-                AssessmentScore.objects.update_or_create(result=result, indicator=ind, defaults={
-                    "value": None if iv.value is None else Decimal(str(iv.value)).quantize(Decimal("0.000001")),
-                    "numerator": iv.numerator, "denominator": iv.denominator, "score": score,
-                    "applicable": applicable,
-                    "evidence_url": iv.evidence_url,
-                    "note": (note if not applicable else (iv.note or note))[:200]})
+                AssessmentScore.objects.update_or_create(
+                    result=result,
+                    indicator=ind,
+                    defaults={
+                        "value": None if iv.value is None else Decimal(str(iv.value)).quantize(Decimal("0.000001")),
+                        "numerator": iv.numerator,
+                        "denominator": iv.denominator,
+                        "score": score,
+                        "applicable": applicable,
+                        "evidence_url": iv.evidence_url,
+                        "note": (note if not applicable else (iv.note or note))[:200],
+                    },
+                )
         _totals(scheme)
         scheme.status = SchemeStatus.COMPUTED
         scheme.computed_at = timezone.now()
@@ -147,8 +175,17 @@ def _totals(scheme: AssessmentScheme) -> None:
         r.save()
 
 
-def score_enter(*, actor, scheme: AssessmentScheme, county: Region, indicator: AssessmentIndicator, score: Decimal,
-                evidence: str, value: Decimal | None = None, evidence_file=None) -> AssessmentScore:
+def score_enter(
+    *,
+    actor,
+    scheme: AssessmentScheme,
+    county: Region,
+    indicator: AssessmentIndicator,
+    score: Decimal,
+    evidence: str,
+    value: Decimal | None = None,
+    evidence_file=None,
+) -> AssessmentScore:
     """An assessor's score for a manual indicator, with the evidence it rests on."""
     _require_act(actor, "ledger.assessment.score")
     _editable(scheme)
@@ -178,7 +215,11 @@ def scheme_publish(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
 
 def results_notify(scheme: AssessmentScheme) -> None:
     for r in scheme.results.select_related("county"):
-        notice_send(region=r.county, roles={Role.COUNTY_STAFF}, title=f"考核结果已发布：{scheme.title}",
-                    body=f"{r.county.name}总分 {r.total}，第 {r.rank} 名。",
-                    url=reverse("ledger:result", args=[r.pk]), kind="assessment")
-
+        notice_send(
+            region=r.county,
+            roles={Role.COUNTY_STAFF},
+            title=f"考核结果已发布：{scheme.title}",
+            body=f"{r.county.name}总分 {r.total}，第 {r.rank} 名。",
+            url=reverse("ledger:result", args=[r.pk]),
+            kind="assessment",
+        )

@@ -1,8 +1,9 @@
 """Shared helpers of the ledger's writes, and the units (单位) that carry tasks."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,15 +16,20 @@ from zhenxing.regions.selectors import PLAN_COUNTIES
 
 from ..models import Unit, UnitKind, UnitMember
 
-
 PLAN_2022 = Path(__file__).resolve().parent.parent / "data" / "plan-2022.json"
 PREFECTURE_CODE = "232700000000"
 
 # The departments behind the unit names the plan implies (for the line-department data scope).
 UNIT_DEPARTMENTS = {
-    "医保局": Department.MEDICAL_INSURANCE, "民政局": Department.CIVIL_AFFAIRS, "教育局": Department.EDUCATION,
-    "住建局": Department.HOUSING, "水务局": Department.WATER, "人社局": Department.HUMAN_RESOURCES,
-    "残联": Department.DISABLED_FEDERATION, "应急管理局": Department.EMERGENCY, "卫健局": Department.HEALTH,
+    "医保局": Department.MEDICAL_INSURANCE,
+    "民政局": Department.CIVIL_AFFAIRS,
+    "教育局": Department.EDUCATION,
+    "住建局": Department.HOUSING,
+    "水务局": Department.WATER,
+    "人社局": Department.HUMAN_RESOURCES,
+    "残联": Department.DISABLED_FEDERATION,
+    "应急管理局": Department.EMERGENCY,
+    "卫健局": Department.HEALTH,
     "公安局": Department.PUBLIC_SECURITY,
 }
 PARTY_UNITS = {"组织部", "宣传部", "政法委", "文明办", "统战部"}
@@ -57,26 +63,28 @@ def _require(cond: bool, message: str, field: str | None = None) -> None:
 # in a step is the transition's own rule (workflow.py); the prefecture-only acts check the role
 # with a message of their own.
 PREFECTURE = frozenset({Role.PREFECTURE_ADMIN})
-WRITE_RULES = scope.write_rules({
-    "ledger.write": None,
-    # inspections, their findings and follow-ups: every writer's, and the inspector's one write
-    "ledger.inspection.record": scope.WriteRule(read_only_may=True, refusal="您的账户不能登记督导检查"),
-    "ledger.assignment.transition": None,
-    "ledger.item.transition": None,
-    "ledger.assessment.transition": None,
-    # acts of the prefecture's office
-    "ledger.escalation.rule": scope.WriteRule(roles=PREFECTURE, refusal="升级规则由地区制定"),
-    "ledger.escalation.decide": scope.WriteRule(roles=PREFECTURE, refusal="问责决定由地区作出"),
-    "ledger.assessment.manage": scope.WriteRule(roles=PREFECTURE, refusal="考核由地区组织"),
-    "ledger.assessment.indicator": scope.WriteRule(roles=PREFECTURE, refusal="考核指标由地区制定"),
-    "ledger.assessment.score": scope.WriteRule(roles=PREFECTURE, refusal="评审打分由地区考核组录入"),
-    "ledger.unit.manage": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以维护单位"),
-    "ledger.unit.member": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以指定单位成员"),
-    "ledger.type.create": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新增整改台账类型"),
-    "ledger.plan.copy": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新建年度台账"),
-    "ledger.task.assign": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以确认任务分工"),
-    "ledger.task.edit": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以修改任务"),
-})
+WRITE_RULES = scope.write_rules(
+    {
+        "ledger.write": None,
+        # inspections, their findings and follow-ups: every writer's, and the inspector's one write
+        "ledger.inspection.record": scope.WriteRule(read_only_may=True, refusal="您的账户不能登记督导检查"),
+        "ledger.assignment.transition": None,
+        "ledger.item.transition": None,
+        "ledger.assessment.transition": None,
+        # acts of the prefecture's office
+        "ledger.escalation.rule": scope.WriteRule(roles=PREFECTURE, refusal="升级规则由地区制定"),
+        "ledger.escalation.decide": scope.WriteRule(roles=PREFECTURE, refusal="问责决定由地区作出"),
+        "ledger.assessment.manage": scope.WriteRule(roles=PREFECTURE, refusal="考核由地区组织"),
+        "ledger.assessment.indicator": scope.WriteRule(roles=PREFECTURE, refusal="考核指标由地区制定"),
+        "ledger.assessment.score": scope.WriteRule(roles=PREFECTURE, refusal="评审打分由地区考核组录入"),
+        "ledger.unit.manage": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以维护单位"),
+        "ledger.unit.member": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以指定单位成员"),
+        "ledger.type.create": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新增整改台账类型"),
+        "ledger.plan.copy": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以新建年度台账"),
+        "ledger.task.assign": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以确认任务分工"),
+        "ledger.task.edit": scope.WriteRule(roles=PREFECTURE, refusal="只有地区管理员可以修改任务"),
+    }
+)
 
 
 def prefecture() -> Region:
@@ -99,8 +107,12 @@ def unit_ensure(*, name: str, region: Region, kind: str | None = None, departmen
     if unit is None:
         if kind is None:
             kind = UnitKind.PARTY if name in PARTY_UNITS else UnitKind.GOVERNMENT
-        unit = Unit.objects.create(name=name, region=region, kind=kind,
-                                   department=department if department is not None else UNIT_DEPARTMENTS.get(name, ""))
+        unit = Unit.objects.create(
+            name=name,
+            region=region,
+            kind=kind,
+            department=department if department is not None else UNIT_DEPARTMENTS.get(name, ""),
+        )
     return unit
 
 
@@ -114,8 +126,9 @@ def unit_create(*, actor, name: str, region: Region, kind: str, department: str 
 
 def unit_member_set(*, actor, unit: Unit, user: User) -> UnitMember:
     _require_act(actor, "ledger.unit.member")
-    same_branch = user.region_id is not None and (unit.region.path.startswith(user.region.path)
-                                                  or user.region.path.startswith(unit.region.path))
+    same_branch = user.region_id is not None and (
+        unit.region.path.startswith(user.region.path) or user.region.path.startswith(unit.region.path)
+    )
     _require(same_branch, "账户与单位不在同一区划", "user")
     with transaction.atomic(), acting(actor):
         link, _ = UnitMember.objects.update_or_create(user=user, defaults={"unit": unit})
@@ -126,4 +139,3 @@ def units_for(names: Iterable[str]) -> list[Unit]:
     names = list(names)
     found = {u.name: u for u in Unit.objects.filter(name__in=names, region__code=PREFECTURE_CODE)}
     return [found[n] for n in names if n in found]
-

@@ -1,8 +1,9 @@
 """The notice centre: in-app notices and the daily reminders."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from django.db.models import Q
 from django.urls import reverse
@@ -14,9 +15,19 @@ from zhenxing.regions.models import Region
 from ..models import Assignment, ItemStatus, Notice, RectificationItem, TaskStatus
 
 
-def notice_send(*, title: str, body: str = "", url: str = "", recipients=None, region: Region | None = None,
-                roles: Iterable[str] | None = None, kind: str = "", key: str = "", exclude=None,
-                above: bool = False) -> int:
+def notice_send(
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    recipients=None,
+    region: Region | None = None,
+    roles: Iterable[str] | None = None,
+    kind: str = "",
+    key: str = "",
+    exclude=None,
+    above: bool = False,
+) -> int:
     """Sends an in-app notice to ``recipients`` (users or a queryset), or to the active staff of
     ``region``'s subtree (optionally only ``roles``); with ``above``, also to the staff placed on
     the nodes above it (the township and county offices of a village). With ``key``, a recipient
@@ -36,8 +47,9 @@ def notice_send(*, title: str, body: str = "", url: str = "", recipients=None, r
         ids.discard(exclude.pk)
     if key:
         ids -= set(Notice.objects.filter(recipient_id__in=ids, key=key).values_list("recipient_id", flat=True))
-    Notice.objects.bulk_create([Notice(recipient_id=i, kind=kind, title=title[:200], body=body, url=url, key=key)
-                                for i in sorted(ids)])
+    Notice.objects.bulk_create(
+        [Notice(recipient_id=i, kind=kind, title=title[:200], body=body, url=url, key=key) for i in sorted(ids)]
+    )
     return len(ids)
 
 
@@ -64,14 +76,22 @@ def reminders_send(*, as_of: dt.date | None = None) -> int:
         return [r for k, r in keys.items() if k not in sent]
 
     count = 0
-    assignments = list(Assignment.objects.filter(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS],
-                                                 deadline__lte=soon).select_related("task", "region"))
+    assignments = list(
+        Assignment.objects.filter(
+            status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], deadline__lte=soon
+        ).select_related("task", "region")
+    )
     for a in unsent("a", assignments):
         overdue = a.deadline < as_of
-        count += notice_send(region=a.region, roles={Role.COUNTY_STAFF},
-                             title=f"{'已逾期' if overdue else '即将到期'}：{a.task.title}（{a.region.name}）",
-                             body=f"完成时限 {a.deadline:%Y年%m月%d日}", url=reverse("ledger:assignment", args=[a.pk]),
-                             kind="reminder", key=key("a", a))
+        count += notice_send(
+            region=a.region,
+            roles={Role.COUNTY_STAFF},
+            title=f"{'已逾期' if overdue else '即将到期'}：{a.task.title}（{a.region.name}）",
+            body=f"完成时限 {a.deadline:%Y年%m月%d日}",
+            url=reverse("ledger:assignment", args=[a.pk]),
+            kind="reminder",
+            key=key("a", a),
+        )
     from ..dates import last_closed_period
     from ..selectors import without_report
 
@@ -82,16 +102,30 @@ def reminders_send(*, as_of: dt.date | None = None) -> int:
         if k in sent:
             continue
         period = last_closed_period(as_of, a.task.rhythm)
-        count += notice_send(region=a.region, roles={Role.COUNTY_STAFF},
-                             title=f"进度未报送：{a.task.title}（{period:%Y年%m月}起的报送期）",
-                             body=f"请报送{a.task.get_rhythm_display()}进度。",
-                             url=reverse("ledger:assignment", args=[a.pk]), kind="reminder", key=k)
-    items = list(RectificationItem.objects.filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS],
-                                                  deadline__lte=soon).select_related("type", "region"))
+        count += notice_send(
+            region=a.region,
+            roles={Role.COUNTY_STAFF},
+            title=f"进度未报送：{a.task.title}（{period:%Y年%m月}起的报送期）",
+            body=f"请报送{a.task.get_rhythm_display()}进度。",
+            url=reverse("ledger:assignment", args=[a.pk]),
+            kind="reminder",
+            key=k,
+        )
+    items = list(
+        RectificationItem.objects.filter(
+            status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS], deadline__lte=soon
+        ).select_related("type", "region")
+    )
     for i in unsent("i", items):
         overdue = i.deadline < as_of
-        count += notice_send(region=i.region, roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE},
-                             title=f"{'整改已逾期' if overdue else '整改即将到期'}：{i.type.name}",
-                             body=i.problem[:200], url=reverse("ledger:item", args=[i.pk]), kind="reminder",
-                             key=key("i", i), above=True)
+        count += notice_send(
+            region=i.region,
+            roles={Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE},
+            title=f"{'整改已逾期' if overdue else '整改即将到期'}：{i.type.name}",
+            body=i.problem[:200],
+            url=reverse("ledger:item", args=[i.pk]),
+            kind="reminder",
+            key=key("i", i),
+            above=True,
+        )
     return count

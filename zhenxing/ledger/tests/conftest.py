@@ -29,8 +29,14 @@ def water_lead(w, ledger):
     """A prefecture 水务局 account, member of the lead unit of task 6."""
     from zhenxing.accounts.models import Department, Role, User
 
-    user = User.objects.create_user(username="t-shuiwu", password="x", role=Role.DEPARTMENT_STAFF, region=w.r.diqu,
-                                    department=Department.WATER, full_name="水务局")
+    user = User.objects.create_user(
+        username="t-shuiwu",
+        password="x",
+        role=Role.DEPARTMENT_STAFF,
+        region=w.r.diqu,
+        department=Department.WATER,
+        full_name="水务局",
+    )
     UnitMember.objects.create(unit=Unit.objects.get(name="水务局", region=w.r.diqu), user=user)
     return user
 

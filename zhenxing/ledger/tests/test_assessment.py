@@ -1,4 +1,5 @@
 """County assessment: computed and manual indicators, ranking, and a published result that does not move."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,8 +14,15 @@ from .conftest import D
 
 
 def _item(w, types, region, deadline, closed=None):
-    item = services.rectification_item_open(actor=w.diqu, type=types["water"], region=region, problem="p",
-                                            source="self_check", found_on=D(2022, 3, 1), deadline=deadline)
+    item = services.rectification_item_open(
+        actor=w.diqu,
+        type=types["water"],
+        region=region,
+        problem="p",
+        source="self_check",
+        found_on=D(2022, 3, 1),
+        deadline=deadline,
+    )
     if closed:
         services.item_transition(actor=w.diqu, item=item, action="fix", evidence="e", on=closed)
         services.item_transition(actor=w.diqu, item=item, action="verify", on=closed)
@@ -24,10 +32,17 @@ def _item(w, types, region, deadline, closed=None):
 @pytest.fixture
 def scheme(w, types):
     s = services.scheme_create(actor=w.diqu, year=2022, title="2022年度考核", as_of=D(2022, 12, 31))
-    services.scheme_indicator_add(actor=w.diqu, scheme=s, code="ledger.rectification_on_time", weight=Decimal("60"),
-                                  scoring=Scoring.PROPORTIONAL, target=Decimal("1"))
-    services.scheme_indicator_add(actor=w.diqu, scheme=s, name="工作成效评审", weight=Decimal("40"),
-                                  scoring=Scoring.MANUAL)
+    services.scheme_indicator_add(
+        actor=w.diqu,
+        scheme=s,
+        code="ledger.rectification_on_time",
+        weight=Decimal("60"),
+        scoring=Scoring.PROPORTIONAL,
+        target=Decimal("1"),
+    )
+    services.scheme_indicator_add(
+        actor=w.diqu, scheme=s, name="工作成效评审", weight=Decimal("40"), scoring=Scoring.MANUAL
+    )
     return s
 
 
@@ -54,14 +69,17 @@ def test_computed_manual_ranked_and_published(w, types, scheme):
     with pytest.raises(ValidationError, match="未打分"):
         services.scheme_publish(actor=w.diqu, scheme=scheme)
     with pytest.raises(ValidationError, match="依据"):
-        services.score_enter(actor=w.diqu, scheme=scheme, county=w.r.tahe, indicator=manual, score=Decimal("30"),
-                             evidence="")
+        services.score_enter(
+            actor=w.diqu, scheme=scheme, county=w.r.tahe, indicator=manual, score=Decimal("30"), evidence=""
+        )
     with pytest.raises(ValidationError, match="0到40"):
-        services.score_enter(actor=w.diqu, scheme=scheme, county=w.r.tahe, indicator=manual, score=Decimal("40.01"),
-                             evidence="座谈")
+        services.score_enter(
+            actor=w.diqu, scheme=scheme, county=w.r.tahe, indicator=manual, score=Decimal("40.01"), evidence="座谈"
+        )
     for county in (w.r.tahe, w.r.huma, w.r.mohe, w.r.jiagedaqi):
-        services.score_enter(actor=w.diqu, scheme=scheme, county=county, indicator=manual, score=Decimal("30"),
-                             evidence="座谈记录")
+        services.score_enter(
+            actor=w.diqu, scheme=scheme, county=county, indicator=manual, score=Decimal("30"), evidence="座谈记录"
+        )
     services.scheme_publish(actor=w.diqu, scheme=scheme)
     results = {r.county.name: (r.total, r.rank) for r in scheme.results.select_related("county")}
     # 塔河: 1 of 2 on time -> 30 + 30; 呼玛: 1 of 1 -> 60 + 30; the others have nothing to measure:
@@ -82,21 +100,29 @@ def test_a_published_assessment_does_not_move_when_data_changes(w, types, scheme
     services.scheme_run(actor=w.diqu, scheme=scheme)
     manual = scheme.indicators.get(code="")
     for county in (w.r.tahe, w.r.huma, w.r.mohe, w.r.jiagedaqi):
-        services.score_enter(actor=w.diqu, scheme=scheme, county=county, indicator=manual, score=Decimal("20"),
-                             evidence="评审")
+        services.score_enter(
+            actor=w.diqu, scheme=scheme, county=county, indicator=manual, score=Decimal("20"), evidence="评审"
+        )
     services.scheme_publish(actor=w.diqu, scheme=scheme)
-    before = list(AssessmentScore.objects.filter(result__scheme=scheme).order_by("pk")
-                  .values_list("value", "score", "numerator", "denominator"))
+    before = list(
+        AssessmentScore.objects.filter(result__scheme=scheme)
+        .order_by("pk")
+        .values_list("value", "score", "numerator", "denominator")
+    )
     # the late item is closed within the deadline window in the data after publication
     services.item_transition(actor=w.diqu, item=open_item, action="fix", evidence="e", on=D(2022, 4, 20))
     services.item_transition(actor=w.diqu, item=open_item, action="verify", on=D(2022, 4, 21))
     with pytest.raises(ValidationError, match="已发布"):
         services.scheme_run(actor=w.diqu, scheme=scheme)
     with pytest.raises(ValidationError, match="已发布"):
-        services.score_enter(actor=w.diqu, scheme=scheme, county=w.r.tahe, indicator=manual, score=Decimal("40"),
-                             evidence="改")
-    after = list(AssessmentScore.objects.filter(result__scheme=scheme).order_by("pk")
-                 .values_list("value", "score", "numerator", "denominator"))
+        services.score_enter(
+            actor=w.diqu, scheme=scheme, county=w.r.tahe, indicator=manual, score=Decimal("40"), evidence="改"
+        )
+    after = list(
+        AssessmentScore.objects.filter(result__scheme=scheme)
+        .order_by("pk")
+        .values_list("value", "score", "numerator", "denominator")
+    )
     assert after == before
     scheme.refresh_from_db()
     assert scheme.status == SchemeStatus.PUBLISHED
@@ -105,8 +131,14 @@ def test_a_published_assessment_does_not_move_when_data_changes(w, types, scheme
 
 def test_weights_must_total_100_to_publish(w, types):
     s = services.scheme_create(actor=w.diqu, year=2022, title="考核", as_of=D(2022, 12, 31))
-    services.scheme_indicator_add(actor=w.diqu, scheme=s, code="ledger.tasks_closed", weight=Decimal("99"),
-                                  scoring=Scoring.PASS_FAIL, target=Decimal("1"))
+    services.scheme_indicator_add(
+        actor=w.diqu,
+        scheme=s,
+        code="ledger.tasks_closed",
+        weight=Decimal("99"),
+        scoring=Scoring.PASS_FAIL,
+        target=Decimal("1"),
+    )
     services.scheme_run(actor=w.diqu, scheme=s)
     with pytest.raises(ValidationError, match="须为100"):
         services.scheme_publish(actor=w.diqu, scheme=s)
@@ -123,8 +155,9 @@ def test_every_registered_indicator_runs_in_a_scheme(w, types):
     s = services.scheme_create(actor=w.diqu, year=2022, title="全部系统指标", as_of=D(2022, 12, 31))
     registry = indicators()
     for code in registry:
-        services.scheme_indicator_add(actor=w.diqu, scheme=s, code=code, weight=Decimal("1"),
-                                      scoring=Scoring.PASS_FAIL, target=Decimal("0"))
+        services.scheme_indicator_add(
+            actor=w.diqu, scheme=s, code=code, weight=Decimal("1"), scoring=Scoring.PASS_FAIL, target=Decimal("0")
+        )
     services.scheme_run(actor=w.diqu, scheme=s)
     scores = AssessmentScore.objects.filter(result__scheme=s)
     assert scores.count() == 4 * len(registry)

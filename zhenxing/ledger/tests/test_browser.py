@@ -1,10 +1,10 @@
 """A village cadre on a phone reports an inspection finding fixed."""
+
 from __future__ import annotations
 
 import io
 
 import pytest
-
 
 
 @pytest.mark.browser

@@ -1,4 +1,5 @@
 """Close-out (销号) is the lead unit's check against the checklist with evidence; it can be reopened."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,8 +41,9 @@ def test_only_the_lead_unit_closes_out(w, ledger, water_lead):
     services.assignment_transition(actor=water_lead, assignment=a, action="close", on=D(2022, 12, 2))
     a.refresh_from_db()
     assert (a.status, a.closed_on) == (TaskStatus.CLOSED, D(2022, 12, 2))
-    assert AuditEntry.objects.filter(action="transition", model="ledger.assignment", object_id=str(a.pk),
-                                     extra__action="close").exists()
+    assert AuditEntry.objects.filter(
+        action="transition", model="ledger.assignment", object_id=str(a.pk), extra__action="close"
+    ).exists()
 
 
 def test_reopening_needs_a_reason_and_clears_the_close_out(w, ledger):

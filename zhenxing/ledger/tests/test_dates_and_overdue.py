@@ -1,4 +1,5 @@
 """Overdue computation, including across month ends."""
+
 from __future__ import annotations
 
 from zhenxing.ledger.dates import add_months, last_closed_period, period_end, period_start
@@ -43,8 +44,14 @@ def test_a_task_waiting_for_acceptance_is_not_overdue(w, ledger):
 def test_an_items_default_deadline_crosses_the_month_end(w, types):
     from zhenxing.ledger import services
 
-    item = services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="断水",
-                                            source="self_check", found_on=D(2022, 1, 31))
+    item = services.rectification_item_open(
+        actor=w.tahe,
+        type=types["water"],
+        region=w.r.fendou,
+        problem="断水",
+        source="self_check",
+        found_on=D(2022, 1, 31),
+    )
     assert item.deadline == D(2022, 3, 2)  # 30 days after 31 January
     assert not item.is_overdue(D(2022, 3, 2))
     assert item.overdue_days(D(2022, 3, 3)) == 1

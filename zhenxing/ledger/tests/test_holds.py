@@ -1,5 +1,6 @@
 """An open rectification item on a household blocks its risk elimination (monitoring asks through
 the ``holds`` hook, so it never imports the ledger); a closed one does not."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,13 +12,18 @@ from zhenxing.registry.testing import make_household
 
 
 def _case(w):
-    return ready_to_eliminate(make_household(village=w.r.fendou), village=w.fendou, township=w.shibazhan,
-                              county=w.tahe)
+    return ready_to_eliminate(make_household(village=w.r.fendou), village=w.fendou, township=w.shibazhan, county=w.tahe)
 
 
 def _item(w, types, household):
-    return services.rectification_item_open(actor=w.shibazhan, type=types["housing"], region=w.r.fendou,
-                                            household=household, problem="房屋鉴定为C级危房", source="self_check")
+    return services.rectification_item_open(
+        actor=w.shibazhan,
+        type=types["housing"],
+        region=w.r.fendou,
+        household=household,
+        problem="房屋鉴定为C级危房",
+        source="self_check",
+    )
 
 
 def test_an_open_item_on_the_household_blocks_elimination_and_is_named(w, types):

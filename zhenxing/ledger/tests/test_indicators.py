@@ -1,4 +1,5 @@
 """The ledger's computed indicators against hand-made data."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,8 +11,15 @@ from .conftest import D, assignment, give_all_evidence
 
 
 def _item(w, types, region, found, deadline, closed=None):
-    item = services.rectification_item_open(actor=w.diqu, type=types["housing"], region=region, problem="p",
-                                            source="self_check", found_on=found, deadline=deadline)
+    item = services.rectification_item_open(
+        actor=w.diqu,
+        type=types["housing"],
+        region=region,
+        problem="p",
+        source="self_check",
+        found_on=found,
+        deadline=deadline,
+    )
     if closed:
         services.item_transition(actor=w.diqu, item=item, action="fix", evidence="e", on=closed)
         services.item_transition(actor=w.diqu, item=item, action="verify", on=closed)
@@ -25,10 +33,10 @@ def test_the_ledger_indicators_are_registered_once():
 
 def test_items_closed_on_time(w, types):
     compute = indicators()["ledger.rectification_on_time"].compute
-    _item(w, types, w.r.fendou, D(2022, 3, 1), D(2022, 4, 30), closed=D(2022, 4, 30))   # on the last day: on time
+    _item(w, types, w.r.fendou, D(2022, 3, 1), D(2022, 4, 30), closed=D(2022, 4, 30))  # on the last day: on time
     _item(w, types, w.r.kaikukang, D(2022, 3, 1), D(2022, 4, 30), closed=D(2022, 5, 1))  # a day late
-    _item(w, types, w.r.yongfeng, D(2022, 3, 1), D(2022, 5, 31))                          # open
-    _item(w, types, w.r.yongfeng, D(2022, 3, 1), D(2023, 1, 31))                          # not yet due
+    _item(w, types, w.r.yongfeng, D(2022, 3, 1), D(2022, 5, 31))  # open
+    _item(w, types, w.r.yongfeng, D(2022, 3, 1), D(2023, 1, 31))  # not yet due
     v = compute(w.r.tahe, D(2022, 12, 31))
     assert (v.numerator, v.denominator, v.value) == (1, 3, Decimal("0.3333"))
     assert "region=232722000000" in v.evidence_url
@@ -68,10 +76,10 @@ def test_items_on_every_level_and_the_deadline_day_in_the_snapshot(w, types):
     and gives every node what ``compute`` gives, on the deadline day and the day after."""
     from zhenxing.dashboard.testing import bulk_mismatches
 
-    _item(w, types, w.r.tahe, D(2022, 3, 1), D(2022, 4, 30))                              # county, open
+    _item(w, types, w.r.tahe, D(2022, 3, 1), D(2022, 4, 30))  # county, open
     _item(w, types, w.r.shibazhan, D(2022, 3, 1), D(2022, 4, 30), closed=D(2022, 4, 30))  # township, on time
-    _item(w, types, w.r.fendou, D(2022, 3, 1), D(2022, 5, 31), closed=D(2022, 6, 2))      # village, late
-    _item(w, types, w.r.huma, D(2022, 5, 1), D(2022, 5, 31))                              # other county, open
+    _item(w, types, w.r.fendou, D(2022, 3, 1), D(2022, 5, 31), closed=D(2022, 6, 2))  # village, late
+    _item(w, types, w.r.huma, D(2022, 5, 1), D(2022, 5, 31))  # other county, open
     inds = indicators()
     overdue = inds["ledger.rectification_overdue"].compute
     assert overdue(w.r.tahe, D(2022, 4, 30)).value == 0  # on the deadline day it is not overdue yet

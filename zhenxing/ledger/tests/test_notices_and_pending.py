@@ -1,4 +1,5 @@
 """The notice centre, daily reminders and the home page's due and overdue lines."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,11 @@ from .conftest import D
 def test_notice_send_to_a_region_and_roles(w):
     n = services.notice_send(region=w.r.tahe, roles={Role.VILLAGE_CADRE}, title="请核实", url="/ledger/items/")
     assert n == 3  # 奋斗村, 永丰村, 开库康村
-    assert set(Notice.objects.values_list("recipient__username", flat=True)) == {"t-fendou", "t-yongfeng",
-                                                                               "t-kaikukang"}
+    assert set(Notice.objects.values_list("recipient__username", flat=True)) == {
+        "t-fendou",
+        "t-yongfeng",
+        "t-kaikukang",
+    }
 
 
 def test_a_keyed_notice_arrives_once(w):
@@ -45,24 +49,43 @@ def test_reminders_are_sent_once_per_state(w, ledger, types):
     a.deadline = D(2022, 6, 17)
     a.save()
     services.report_add(actor=w.tahe, assignment=a, text="五月进展", on=D(2022, 5, 31))  # May's report is in
-    assert services.reminders_send(as_of=D(2022, 6, 9)) == 0   # 8 days before the deadline
+    assert services.reminders_send(as_of=D(2022, 6, 9)) == 0  # 8 days before the deadline
     assert services.reminders_send(as_of=D(2022, 6, 10)) == 1  # 7 days before: 塔河县 county staff
     assert Notice.objects.get(kind="reminder").title.startswith("即将到期")
     assert services.reminders_send(as_of=D(2022, 6, 17)) == 0  # same state, already reminded
     assert services.reminders_send(as_of=D(2022, 6, 18)) == 1  # now overdue
-    assert services.reminders_send(as_of=D(2022, 7, 1)) == 1   # and June's report is missing
+    assert services.reminders_send(as_of=D(2022, 7, 1)) == 1  # and June's report is missing
 
 
 def test_home_lists_what_is_due_within_7_days_and_overdue(w, types, login):
     today = timezone.localdate()
-    due_7 = services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="七天",
-                                             source="self_check", found_on=today - dt.timedelta(days=30),
-                                             deadline=today + dt.timedelta(days=7))
-    services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="八天",
-                                     source="self_check", found_on=today, deadline=today + dt.timedelta(days=8))
-    late = services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="逾期",
-                                            source="self_check", found_on=today - dt.timedelta(days=30),
-                                            deadline=today - dt.timedelta(days=2))
+    due_7 = services.rectification_item_open(
+        actor=w.tahe,
+        type=types["water"],
+        region=w.r.fendou,
+        problem="七天",
+        source="self_check",
+        found_on=today - dt.timedelta(days=30),
+        deadline=today + dt.timedelta(days=7),
+    )
+    services.rectification_item_open(
+        actor=w.tahe,
+        type=types["water"],
+        region=w.r.fendou,
+        problem="八天",
+        source="self_check",
+        found_on=today,
+        deadline=today + dt.timedelta(days=8),
+    )
+    late = services.rectification_item_open(
+        actor=w.tahe,
+        type=types["water"],
+        region=w.r.fendou,
+        problem="逾期",
+        source="self_check",
+        found_on=today - dt.timedelta(days=30),
+        deadline=today - dt.timedelta(days=2),
+    )
     lines = pending.pending(w.fendou)
     by_url = {p.url: p for p in lines}
     assert by_url[f"/ledger/items/{due_7.pk}/"].category == "7天内到期"
@@ -74,8 +97,15 @@ def test_home_lists_what_is_due_within_7_days_and_overdue(w, types, login):
 
 def test_many_overdue_items_collapse_into_one_line(w, types):
     for i in range(pending.LIST_AT_MOST + 1):
-        services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem=f"问题{i}",
-                                         source="self_check", found_on=D(2022, 1, 1), deadline=D(2022, 1, 31))
+        services.rectification_item_open(
+            actor=w.tahe,
+            type=types["water"],
+            region=w.r.fendou,
+            problem=f"问题{i}",
+            source="self_check",
+            found_on=D(2022, 1, 1),
+            deadline=D(2022, 1, 31),
+        )
     lines = [p for p in pending.pending(w.tahe) if p.category == "逾期"]
     assert [(p.label, p.count) for p in lines] == [("逾期整改事项", pending.LIST_AT_MOST + 1)]
 
@@ -88,7 +118,7 @@ def test_a_missing_monthly_report_is_asked_for_after_the_month_ends(w, ledger):
     services.report_add(actor=w.tahe, assignment=a, text="一月进展", on=D(2022, 1, 31))
     missing = selectors.reports_missing(w.tahe, D(2022, 2, 28))  # January ended, reported
     assert a.pk not in set(missing.values_list("pk", flat=True))
-    missing = selectors.reports_missing(w.tahe, D(2022, 3, 1))   # February ended on the 28th, not reported
+    missing = selectors.reports_missing(w.tahe, D(2022, 3, 1))  # February ended on the 28th, not reported
     assert a.pk in set(missing.values_list("pk", flat=True))
     assert missing.count() == 27
     services.report_add(actor=w.tahe, assignment=a, text="二月进展", period=D(2022, 2, 10), on=D(2022, 3, 1))
@@ -102,7 +132,8 @@ def test_a_missing_report_is_reminded_once_per_period(w, ledger):
     from zhenxing.ledger.models import Assignment as A
 
     A.objects.filter(task__ledger=ledger).exclude(task__number=4, task__kind="task", region=w.r.tahe).update(
-        status="closed")
+        status="closed"
+    )
     assert services.reminders_send(as_of=D(2022, 3, 1)) == 1  # 塔河县, task 4, February's report
     assert services.reminders_send(as_of=D(2022, 3, 20)) == 0
     assert services.reminders_send(as_of=D(2022, 4, 1)) == 1  # March's report

@@ -1,4 +1,5 @@
 """The plan's ten sections, 23 numbered tasks and four mechanisms are the 2022 ledger."""
+
 from __future__ import annotations
 
 from zhenxing.ledger.models import Assignment, Task, TaskKind
@@ -19,15 +20,36 @@ def test_tasks_sit_in_the_plans_ten_sections(ledger):
     assert [s["number"] for s in ledger.sections] == list(range(1, 11))
     assert ledger.section_title(3) == "持续巩固医疗、饮水和住房保障成果"
     sections = dict(Task.objects.filter(ledger=ledger, kind=TaskKind.TASK).values_list("number", "section"))
-    assert [sections[n] for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 23)] == \
-        [1, 1, 2, 2, 3, 3, 4, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10]
+    assert [sections[n] for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 23)] == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        5,
+        6,
+        6,
+        7,
+        7,
+        8,
+        8,
+        9,
+        9,
+        10,
+        10,
+    ]
 
 
 def test_the_four_mechanisms_are_loaded(ledger):
     mechanisms = Task.objects.filter(ledger=ledger, kind=TaskKind.MECHANISM).order_by("number")
     assert [(m.number, m.title, m.label) for m in mechanisms] == [
-        (1, "建立健全领导责任体系", "（一）"), (2, "建立健全工作推进体系", "（二）"),
-        (3, "建立健全考核评价体系", "（三）"), (4, "建立健全督导问责体系", "（四）")]
+        (1, "建立健全领导责任体系", "（一）"),
+        (2, "建立健全工作推进体系", "（二）"),
+        (3, "建立健全考核评价体系", "（三）"),
+        (4, "建立健全督导问责体系", "（四）"),
+    ]
 
 
 def test_measures_are_split_into_checklist_items(ledger):
@@ -43,5 +65,9 @@ def test_suggested_units_and_one_assignment_per_county(ledger, w):
     assert t6.lead_unit.name == "水务局" and t6.lead_unit.department == "water"
     assert not t6.units_confirmed
     assert set(Assignment.objects.filter(task=t6).values_list("region__name", flat=True)) == {
-        "漠河市", "呼玛县", "塔河县", "加格达奇区"}
+        "漠河市",
+        "呼玛县",
+        "塔河县",
+        "加格达奇区",
+    }
     assert Assignment.objects.filter(task__ledger=ledger).count() == 27 * 4

@@ -1,4 +1,5 @@
 """Find, fix, close: one mechanism for every rectification ledger, tracked to zero as of any date."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,13 +13,25 @@ from .conftest import D
 
 
 def _open(w, types, region, *, kind="water", found=D(2022, 1, 10), deadline=D(2022, 1, 31), actor=None):
-    return services.rectification_item_open(actor=actor or w.tahe, type=types[kind], region=region, problem="问题",
-                                            source="self_check", found_on=found, deadline=deadline)
+    return services.rectification_item_open(
+        actor=actor or w.tahe,
+        type=types[kind],
+        region=region,
+        problem="问题",
+        source="self_check",
+        found_on=found,
+        deadline=deadline,
+    )
 
 
 def test_a_screening_alert_opens_an_item_once(w, types):
-    kwargs = dict(kind="housing", region=w.r.fendou, source_label="住建部门危房预警", source_ref="ALERT-17",
-                  problem="房屋鉴定为C级")
+    kwargs = dict(
+        kind="housing",
+        region=w.r.fendou,
+        source_label="住建部门危房预警",
+        source_ref="ALERT-17",
+        problem="房屋鉴定为C级",
+    )
     first = services.rectification_item_open_from_source(actor=w.shibazhan, **kwargs)
     again = services.rectification_item_open_from_source(actor=w.shibazhan, **kwargs)
     assert first.pk == again.pk
@@ -37,8 +50,9 @@ def test_a_new_alert_after_close_opens_a_new_item(w, types):
 
 def test_an_unknown_kind_is_refused(w, types):
     with pytest.raises(ValidationError, match="未知的整改台账类型"):
-        services.rectification_item_open_from_source(actor=w.tahe, kind="roads", region=w.r.fendou, source_label="",
-                                                     source_ref="X1", problem="路")
+        services.rectification_item_open_from_source(
+            actor=w.tahe, kind="roads", region=w.r.fendou, source_label="", source_ref="X1", problem="路"
+        )
 
 
 def test_the_village_fixes_and_the_level_above_verifies(w, types):
@@ -72,7 +86,11 @@ def test_the_toilet_recheck_reopens_a_closed_item(w, types):
     services.item_transition(actor=w.tahe, item=item, action="recheck_fail", note="回头看：冬季冻堵", on=D(2022, 3, 1))
     item.refresh_from_db()
     assert (item.status, item.closed_on, item.failed_checks, item.recheck_result) == (
-        ItemStatus.IN_PROGRESS, None, 1, "回头看：冬季冻堵")
+        ItemStatus.IN_PROGRESS,
+        None,
+        1,
+        "回头看：冬季冻堵",
+    )
 
 
 def test_open_overdue_closed_and_zero_as_of_any_date(w, types):
@@ -86,9 +104,9 @@ def test_open_overdue_closed_and_zero_as_of_any_date(w, types):
         rows, total = selectors.item_summary(qs, node, day)
         return {r.region.name: (r.open, r.overdue, r.closed, r.at_zero) for r in rows}[child], total
 
-    assert row(w.r.shibazhan, D(2022, 1, 31), "奋斗村")[0] == (1, 0, 0, False)   # due today: not overdue
+    assert row(w.r.shibazhan, D(2022, 1, 31), "奋斗村")[0] == (1, 0, 0, False)  # due today: not overdue
     assert row(w.r.shibazhan, D(2022, 2, 1), "奋斗村")[0] == (1, 1, 0, False)
-    assert row(w.r.shibazhan, D(2022, 2, 20), "奋斗村")[0] == (1, 0, 0, False)   # fixed, awaiting verification
+    assert row(w.r.shibazhan, D(2022, 2, 20), "奋斗村")[0] == (1, 0, 0, False)  # fixed, awaiting verification
     assert row(w.r.shibazhan, D(2022, 3, 5), "奋斗村")[0] == (0, 0, 1, True)
     assert row(w.r.shibazhan, D(2022, 3, 5), "永丰村")[0] == (0, 0, 0, True)
     tahe_rows, total = row(w.r.tahe, D(2022, 3, 5), "开库康镇")
@@ -110,16 +128,22 @@ def test_an_item_outside_the_actors_region_is_refused(w, types):
 
 
 def test_an_inspection_finding_becomes_an_item(w, types):
-    ins = services.inspection_create(actor=w.diqu, kind="prefecture_spot", title="地级抽查", region=w.r.tahe,
-                                     started_on=D(2022, 10, 1))
+    ins = services.inspection_create(
+        actor=w.diqu, kind="prefecture_spot", title="地级抽查", region=w.r.tahe, started_on=D(2022, 10, 1)
+    )
     item = services.inspection_finding_add(actor=w.diqu, inspection=ins, region=w.r.kaikukang, problem="公示未更新")
     assert (item.source, item.inspection_id, item.type.code, item.found_on) == (
-        "inspection", ins.pk, "inspection", D(2022, 10, 1))
+        "inspection",
+        ins.pk,
+        "inspection",
+        D(2022, 10, 1),
+    )
     with pytest.raises(ValidationError, match="被督导区划"):
         services.inspection_finding_add(actor=w.diqu, inspection=ins, region=w.r.huma_village, problem="x")
 
 
 def test_a_line_department_opens_only_its_own_fields_items(w, types):
     with pytest.raises(ValidationError, match="本行业"):
-        services.rectification_item_open(actor=w.yibao, type=types["water"], region=w.r.fendou, problem="p",
-                                         source="self_check")
+        services.rectification_item_open(
+            actor=w.yibao, type=types["water"], region=w.r.fendou, problem="p", source="self_check"
+        )

@@ -1,4 +1,5 @@
 """The key-task ledger as .xlsx round-trips through the importer; errors carry row and column."""
+
 from __future__ import annotations
 
 import io
@@ -15,22 +16,34 @@ from .conftest import D
 
 
 def _export(ledger) -> bytes:
-    tasks = (Task.objects.filter(ledger=ledger).select_related("lead_unit")
-             .prefetch_related("responsible_units", "checklist").order_by("-kind", "number"))
+    tasks = (
+        Task.objects.filter(ledger=ledger)
+        .select_related("lead_unit")
+        .prefetch_related("responsible_units", "checklist")
+        .order_by("-kind", "number")
+    )
     return xlsx.ledger_xlsx(ledger, tasks, {}, "大兴安岭地区乡村振兴局")
 
 
 def _comparable(data: dict) -> dict:
     keep = ("number", "section", "title", "measures", "lead_unit", "responsible_units", "deadline", "rhythm")
-    return {"sections": data["sections"],
-            "tasks": [{k: t.get(k) for k in keep} for t in data["tasks"]],
-            "mechanisms": [{k: t.get(k) for k in keep if k != "section"} for t in data["mechanisms"]]}
+    return {
+        "sections": data["sections"],
+        "tasks": [{k: t.get(k) for k in keep} for t in data["tasks"]],
+        "mechanisms": [{k: t.get(k) for k in keep if k != "section"} for t in data["mechanisms"]],
+    }
 
 
 def test_export_round_trips_through_the_importer(w, ledger):
     t = Task.objects.get(ledger=ledger, kind="task", number=6)
-    services.task_assign(actor=w.diqu, task=t, lead_unit=t.lead_unit, responsible_units=t.responsible_units.all(),
-                         deadline=D(2022, 10, 31), rhythm="quarterly")
+    services.task_assign(
+        actor=w.diqu,
+        task=t,
+        lead_unit=t.lead_unit,
+        responsible_units=t.responsible_units.all(),
+        deadline=D(2022, 10, 31),
+        rhythm="quarterly",
+    )
     parsed = xlsx.parse_ledger(xlsx.read_rows(_export(ledger)))
     assert parsed.errors == []
     assert parsed.data["year"] == 2022 and parsed.data["title"] == ledger.title
@@ -54,15 +67,21 @@ def _sheet(rows) -> bytes:
 
 
 def test_errors_name_the_row_and_column():
-    rows = [["2024年重点任务台账"], ["填报单位："], xlsx.TASK_HEADERS,
-            ["（一）做好防返贫监测帮扶"],
-            ["1", "实施动态监测", "1. 排查", "乡村振兴局", "民政局", "2024-12-31", "每月", ""],
-            ["2", "落实帮扶措施", "", "乡村振兴局", "", "明年", "每旬", ""]]
+    rows = [
+        ["2024年重点任务台账"],
+        ["填报单位："],
+        xlsx.TASK_HEADERS,
+        ["（一）做好防返贫监测帮扶"],
+        ["1", "实施动态监测", "1. 排查", "乡村振兴局", "民政局", "2024-12-31", "每月", ""],
+        ["2", "落实帮扶措施", "", "乡村振兴局", "", "明年", "每旬", ""],
+    ]
     parsed = xlsx.parse_ledger(xlsx.read_rows(_sheet(rows)))
     assert parsed.data is None
     assert [str(e) for e in parsed.errors] == [
-        "第6行 C列：工作措施（验收清单）不能为空", "第6行 F列：完成时限“明年”不是有效日期",
-        "第6行 G列：报送频次应为：每月、每季度、每半年"]
+        "第6行 C列：工作措施（验收清单）不能为空",
+        "第6行 F列：完成时限“明年”不是有效日期",
+        "第6行 G列：报送频次应为：每月、每季度、每半年",
+    ]
 
 
 def test_a_wrong_header_is_refused():
@@ -104,11 +123,20 @@ def test_the_command_exit_codes(w, ledger, tmp_path):
 
 def test_the_items_export_has_a_merged_heading_per_type_and_numbered_rows(w, types, login):
     for region, kind in ((w.r.fendou, "water"), (w.r.yongfeng, "water"), (w.r.kaikukang, "toilet")):
-        services.rectification_item_open(actor=w.tahe, type=types[kind], region=region, problem=f"{kind}问题",
-                                         source="self_check", found_on=D(2022, 3, 1))
+        services.rectification_item_open(
+            actor=w.tahe,
+            type=types[kind],
+            region=region,
+            problem=f"{kind}问题",
+            source="self_check",
+            found_on=D(2022, 3, 1),
+        )
     rows = xlsx.read_rows(login(w.shibazhan).get("/ledger/items/export.xlsx").content)
     assert rows[0][0] == "十八站鄂伦春族乡排查整改台账" and rows[2][:2] == ["序号", "所在区划"]
     assert rows[3][0] == "饮水安全排查整改" and not any(rows[3][1:])
-    assert [(r[0], r[1]) for r in rows[4:6]] == [(1.0, "塔河县十八站鄂伦春族乡奋斗村"), (2.0, "塔河县十八站鄂伦春族乡永丰村")]
+    assert [(r[0], r[1]) for r in rows[4:6]] == [
+        (1.0, "塔河县十八站鄂伦春族乡奋斗村"),
+        (2.0, "塔河县十八站鄂伦春族乡永丰村"),
+    ]
     assert len(rows) == 6  # 开库康村 is outside the township's scope
     assert AuditEntry.objects.filter(action="export", extra__what="rectification_items").exists()

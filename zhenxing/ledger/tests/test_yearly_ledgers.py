@@ -1,4 +1,5 @@
 """The prefecture confirms the suggested assignment; next year's ledger is copied and edited."""
+
 from __future__ import annotations
 
 import io
@@ -27,16 +28,23 @@ def test_confirming_units_moves_the_line_departments_view(w, ledger):
     t = Task.objects.get(ledger=ledger, kind="task", number=13)
     assert not scope.scoped(w.minzheng, Task).filter(pk=t.pk).exists()
     civil = Unit.objects.get(name="民政局", region=w.r.diqu)
-    services.task_assign(actor=w.diqu, task=t, lead_unit=t.lead_unit, responsible_units=[civil],
-                         deadline=D(2022, 11, 30), rhythm="quarterly")
+    services.task_assign(
+        actor=w.diqu,
+        task=t,
+        lead_unit=t.lead_unit,
+        responsible_units=[civil],
+        deadline=D(2022, 11, 30),
+        rhythm="quarterly",
+    )
     t.refresh_from_db()
     assert t.units_confirmed and t.dept_codes == ",civil_affairs,"
     assert scope.scoped(w.minzheng, Task).filter(pk=t.pk).exists()
     assert scope.scoped(w.minzheng, Assignment).filter(task=t).count() == 4
     assert set(Assignment.objects.filter(task=t).values_list("deadline", flat=True)) == {D(2022, 11, 30)}
     with pytest.raises(ValidationError):
-        services.task_assign(actor=w.tahe, task=t, lead_unit=None, responsible_units=[], deadline=D(2022, 1, 1),
-                             rhythm="monthly")
+        services.task_assign(
+            actor=w.tahe, task=t, lead_unit=None, responsible_units=[], deadline=D(2022, 1, 1), rhythm="monthly"
+        )
 
 
 def test_next_years_ledger_is_a_copy_without_progress(w, ledger):
@@ -47,7 +55,10 @@ def test_next_years_ledger_is_a_copy_without_progress(w, ledger):
     assert copy.title == ledger.title.replace("2022", "2023")
     t1 = Task.objects.get(ledger=copy, kind="task", number=1)
     assert (t1.title, t1.deadline, list(t1.milestones.values_list("due", flat=True))) == (
-        "实施动态监测", D(2023, 12, 31), [D(2023, 6, 30)])
+        "实施动态监测",
+        D(2023, 12, 31),
+        [D(2023, 6, 30)],
+    )
     assert Assignment.objects.filter(task__ledger=copy, status="not_started").count() == 27 * 4
     assert not Assignment.objects.filter(task__ledger=copy, reports__isnull=False).exists()
     with pytest.raises(ValidationError, match="已存在"):
@@ -70,22 +81,44 @@ def test_the_demo_loads_twice_without_duplicates(w):
 
     accounts_demo(out=io.StringIO())
     demo_load(out=io.StringIO())
-    counts = (Ledger.objects.count(), RectificationItem.objects.count(), AssessmentScheme.objects.count(),
-              Notice.objects.count())
+    counts = (
+        Ledger.objects.count(),
+        RectificationItem.objects.count(),
+        AssessmentScheme.objects.count(),
+        Notice.objects.count(),
+    )
     demo_load(out=io.StringIO())
-    assert (Ledger.objects.count(), RectificationItem.objects.count(), AssessmentScheme.objects.count(),
-            Notice.objects.count()) == counts
+    assert (
+        Ledger.objects.count(),
+        RectificationItem.objects.count(),
+        AssessmentScheme.objects.count(),
+        Notice.objects.count(),
+    ) == counts
     assert counts[:3] == (1, 9, 1)
-    assert set(RectificationItem.objects.values_list("status", flat=True)) == {"pending", "in_progress", "awaiting",
-                                                                                "closed"}
+    assert set(RectificationItem.objects.values_list("status", flat=True)) == {
+        "pending",
+        "in_progress",
+        "awaiting",
+        "closed",
+    }
     assert AssessmentScheme.objects.get().status == "published"
 
 
 def test_the_reminder_command(w, types):
-    services.rectification_item_open(actor=w.tahe, type=types["water"], region=w.r.fendou, problem="p",
-                                     source="self_check", found_on=D(2022, 1, 1), deadline=D(2022, 1, 31))
+    services.rectification_item_open(
+        actor=w.tahe,
+        type=types["water"],
+        region=w.r.fendou,
+        problem="p",
+        source="self_check",
+        found_on=D(2022, 1, 1),
+        deadline=D(2022, 1, 31),
+    )
     out = io.StringIO()
     call_command("ledger_remind", date="2022-02-01", stdout=out)
     assert "已发送提醒 3 条" in out.getvalue()
     assert set(Notice.objects.filter(kind="reminder").values_list("recipient__username", flat=True)) == {
-        "t-fendou", "t-shibazhan", "t-tahe"}  # the village, and the township and county offices above it
+        "t-fendou",
+        "t-shibazhan",
+        "t-tahe",
+    }  # the village, and the township and county offices above it

@@ -1,4 +1,5 @@
 """Ledger pages: inspection and accountability."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -33,8 +34,11 @@ def inspection_list(request):
                 messages.success(request, "督导检查已登记，请录入发现的问题。")
                 return redirect("ledger:inspection", pk=ins.pk)
     qs = scope.scoped(user, Inspection).select_related("region", "unit").annotate(n=Count("findings"))
-    return render(request, "ledger/inspections.html", {"inspections": qs[:500], "form": form,
-                                                       "can_create": workflow.may_inspect(user)})
+    return render(
+        request,
+        "ledger/inspections.html",
+        {"inspections": qs[:500], "form": form, "can_create": workflow.may_inspect(user)},
+    )
 
 
 @staff_view(model=Inspection)
@@ -64,8 +68,16 @@ def inspection_detail(request, ins):
                 return redirect("ledger:inspection", pk=ins.pk)
     findings = scope.scoped(user, RectificationItem).filter(inspection=ins).select_related("type", "region")
     today = timezone.localdate()
-    return render(request, "ledger/inspection.html", {"ins": ins, "form": form, "can_add": workflow.may_inspect(user),
-                                                      "findings": [(f, f.is_overdue(today)) for f in findings]})
+    return render(
+        request,
+        "ledger/inspection.html",
+        {
+            "ins": ins,
+            "form": form,
+            "can_add": workflow.may_inspect(user),
+            "findings": [(f, f.is_overdue(today)) for f in findings],
+        },
+    )
 
 
 @staff_view()
@@ -75,9 +87,12 @@ def escalation_list(request):
             raise PermissionDenied("升级规则由地区制定")
         rule = orm_get_or_404(EscalationRule, pk=_int(request.POST.get("rule")))
         try:
-            services.escalation_rule_update(actor=request.user, rule=rule,
-                                            min_overdue_days=_int(request.POST.get("min_overdue_days")),
-                                            min_failed_checks=_int(request.POST.get("min_failed_checks")))
+            services.escalation_rule_update(
+                actor=request.user,
+                rule=rule,
+                min_overdue_days=_int(request.POST.get("min_overdue_days")),
+                min_failed_checks=_int(request.POST.get("min_failed_checks")),
+            )
         except ValidationError as exc:
             _errors(request, exc)
         else:
@@ -86,10 +101,18 @@ def escalation_list(request):
     as_of = timezone.localdate()
     proposals = selectors.escalation_proposals(request.user, as_of)
     decisions = scope.scoped(request.user, EscalationDecision).select_related(
-        "rule", "item", "item__type", "item__region", "unit")[:200]
-    return render(request, "ledger/escalations.html", {
-        "proposals": [(i, r, i.overdue_days(as_of)) for i, r in proposals], "decisions": decisions,
-        "rules": EscalationRule.objects.all(), "is_admin": request.user.role == Role.PREFECTURE_ADMIN})
+        "rule", "item", "item__type", "item__region", "unit"
+    )[:200]
+    return render(
+        request,
+        "ledger/escalations.html",
+        {
+            "proposals": [(i, r, i.overdue_days(as_of)) for i, r in proposals],
+            "decisions": decisions,
+            "rules": EscalationRule.objects.all(),
+            "is_admin": request.user.role == Role.PREFECTURE_ADMIN,
+        },
+    )
 
 
 @staff_view()
@@ -107,11 +130,18 @@ def unit_list(request):
             else:
                 messages.success(request, "单位已新增。")
                 return redirect("ledger:units")
-    units = (scope.scoped(user, Unit).select_related("region")
-             .annotate(n_led=Count("led_tasks", distinct=True), n_items=Count("items", distinct=True),
-                       n_decisions=Count("decisions", distinct=True)))
-    return render(request, "ledger/units.html", {"units": units, "form": form,
-                                                 "is_admin": user.role == Role.PREFECTURE_ADMIN})
+    units = (
+        scope.scoped(user, Unit)
+        .select_related("region")
+        .annotate(
+            n_led=Count("led_tasks", distinct=True),
+            n_items=Count("items", distinct=True),
+            n_decisions=Count("decisions", distinct=True),
+        )
+    )
+    return render(
+        request, "ledger/units.html", {"units": units, "form": form, "is_admin": user.role == Role.PREFECTURE_ADMIN}
+    )
 
 
 @staff_view(model=Unit)
@@ -134,9 +164,17 @@ def unit_detail(request, unit):
     record = selectors.unit_record(unit)
     visible_items = scope.scoped(user, RectificationItem).filter(responsible_unit=unit).select_related("type", "region")
     today = timezone.localdate()
-    return render(request, "ledger/unit.html", {
-        "unit": unit, "members": unit.members.select_related("user"), "led": record["led"][:100],
-        "shared": record["shared"][:100], "items": [(i, i.is_overdue(today)) for i in visible_items[:200]],
-        "decisions": scope.scoped(user, EscalationDecision).filter(unit=unit).select_related("rule", "item"),
-        "inspections": scope.scoped(user, Inspection).filter(unit=unit),
-        "is_admin": user.role == Role.PREFECTURE_ADMIN})
+    return render(
+        request,
+        "ledger/unit.html",
+        {
+            "unit": unit,
+            "members": unit.members.select_related("user"),
+            "led": record["led"][:100],
+            "shared": record["shared"][:100],
+            "items": [(i, i.is_overdue(today)) for i in visible_items[:200]],
+            "decisions": scope.scoped(user, EscalationDecision).filter(unit=unit).select_related("rule", "item"),
+            "inspections": scope.scoped(user, Inspection).filter(unit=unit),
+            "is_admin": user.role == Role.PREFECTURE_ADMIN,
+        },
+    )

@@ -1,4 +1,5 @@
 """Ledger pages: county assessment."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -33,10 +34,16 @@ def assessment_list(request):
             else:
                 return redirect("ledger:assessment", pk=scheme.pk)
     schemes = scope.scoped(user, AssessmentScheme)
-    results = scope.scoped(user, AssessmentResult).filter(scheme__status=SchemeStatus.PUBLISHED).select_related(
-        "scheme", "county")
-    return render(request, "ledger/assessments.html", {"schemes": schemes, "results": results, "form": form,
-                                                       "is_admin": user.role == Role.PREFECTURE_ADMIN})
+    results = (
+        scope.scoped(user, AssessmentResult)
+        .filter(scheme__status=SchemeStatus.PUBLISHED)
+        .select_related("scheme", "county")
+    )
+    return render(
+        request,
+        "ledger/assessments.html",
+        {"schemes": schemes, "results": results, "form": form, "is_admin": user.role == Role.PREFECTURE_ADMIN},
+    )
 
 
 @staff_view(model=AssessmentScheme)
@@ -63,8 +70,15 @@ def assessment_detail(request, scheme):
                     d = f.cleaned_data
                     county = orm_get_or_404(Region, pk=d["county"], parent=scheme.region)
                     ind = orm_get_or_404(scheme.indicators, pk=d["indicator"])
-                    services.score_enter(actor=user, scheme=scheme, county=county, indicator=ind, score=d["score"],
-                                         evidence=d["evidence"], evidence_file=d["evidence_file"])
+                    services.score_enter(
+                        actor=user,
+                        scheme=scheme,
+                        county=county,
+                        indicator=ind,
+                        score=d["score"],
+                        evidence=d["evidence"],
+                        evidence_file=d["evidence_file"],
+                    )
                     messages.success(request, "评审得分已保存。")
                 else:
                     _form_messages(request, f)
@@ -83,18 +97,34 @@ def assessment_detail(request, scheme):
         scores = {s.indicator_id: s for s in r.scores.all()}
         table.append((r, [(ind, scores.get(ind.pk)) for ind in indicators]))
     total_weight = sum((i.weight for i in indicators), 0)
-    return render(request, "ledger/assessment.html", {
-        "scheme": scheme, "indicators": indicators, "table": table, "total_weight": total_weight,
-        "is_admin": user.role == Role.PREFECTURE_ADMIN, "editable": scheme.status != SchemeStatus.PUBLISHED,
-        "indicator_form": forms.IndicatorForm(), "rule": NOT_APPLICABLE_RULE})
+    return render(
+        request,
+        "ledger/assessment.html",
+        {
+            "scheme": scheme,
+            "indicators": indicators,
+            "table": table,
+            "total_weight": total_weight,
+            "is_admin": user.role == Role.PREFECTURE_ADMIN,
+            "editable": scheme.status != SchemeStatus.PUBLISHED,
+            "indicator_form": forms.IndicatorForm(),
+            "rule": NOT_APPLICABLE_RULE,
+        },
+    )
 
 
 @staff_view(model=AssessmentScheme, url_kwarg="pk")
 def assessment_export(request, scheme):
     indicators = list(scheme.indicators.all())
     results = list(scheme.results.select_related("county").prefetch_related("scores").order_by("rank", "county__code"))
-    return export_response(request, xlsx.assessment_sheet(scheme, indicators, results), filename=f"{scheme.title}.xlsx",
-                           obj=scheme, audit_extra={"format": "xlsx"}, rows_key=None)
+    return export_response(
+        request,
+        xlsx.assessment_sheet(scheme, indicators, results),
+        filename=f"{scheme.title}.xlsx",
+        obj=scheme,
+        audit_extra={"format": "xlsx"},
+        rows_key=None,
+    )
 
 
 @staff_view(model=AssessmentResult)
@@ -102,5 +132,14 @@ def result_detail(request, result):
     # Before publication a county sees its computed figures to check them (marked 未发布).
     scores = result.scores.select_related("indicator", "entered_by").order_by("indicator__order")
     computed_weight = sum((i.weight for i in result.scheme.indicators.all() if i.computed), 0)
-    return render(request, "ledger/result.html", {"result": result, "scheme": result.scheme, "scores": scores,
-                                                  "rule": NOT_APPLICABLE_RULE, "computed_weight": computed_weight})
+    return render(
+        request,
+        "ledger/result.html",
+        {
+            "result": result,
+            "scheme": result.scheme,
+            "scores": scores,
+            "rule": NOT_APPLICABLE_RULE,
+            "computed_weight": computed_weight,
+        },
+    )

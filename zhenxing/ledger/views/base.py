@@ -1,4 +1,5 @@
 """Ledger pages: helpers shared by the sections."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhenxing.accounts.models import Role
-
 
 ADMIN = {Role.PREFECTURE_ADMIN}
 PAGE = 100

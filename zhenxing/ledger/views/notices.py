@@ -1,4 +1,5 @@
 """Ledger pages: the notice centre."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -23,9 +24,15 @@ def notice_list(request):
     if before:
         qs = qs.filter(id__lt=before)
     page = list(qs.order_by("-id")[:PAGE])
-    return render(request, "ledger/notices.html", {
-        "notices": page, "next_before": page[-1].pk if len(page) == PAGE else None,
-        "unread": Notice.objects.filter(recipient=request.user, read_at__isnull=True).count()})
+    return render(
+        request,
+        "ledger/notices.html",
+        {
+            "notices": page,
+            "next_before": page[-1].pk if len(page) == PAGE else None,
+            "unread": Notice.objects.filter(recipient=request.user, read_at__isnull=True).count(),
+        },
+    )
 
 
 @staff_view()

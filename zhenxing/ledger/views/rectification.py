@@ -1,4 +1,5 @@
 """Ledger pages: rectification ledgers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,15 @@ def item_list(request):
             due_by = dt.date.fromisoformat(request.GET["due_by"])
         except ValueError:
             due_by = None
-    qs = selectors.items(user, region=region, type_code=type_code, status=status, overdue=overdue, due_by=due_by,
-                         as_of=timezone.localdate())
+    qs = selectors.items(
+        user,
+        region=region,
+        type_code=type_code,
+        status=status,
+        overdue=overdue,
+        due_by=due_by,
+        as_of=timezone.localdate(),
+    )
     base = selectors.items(user, type_code=type_code)
     summary, total = selectors.item_summary(base, node, as_of)
     before = _int(request.GET.get("before"))
@@ -44,11 +52,25 @@ def item_list(request):
         page_qs = page_qs.filter(id__lt=before)
     page = list(page_qs[:PAGE])
     today = timezone.localdate()
-    return render(request, "ledger/items.html", {
-        "items": [(i, i.is_overdue(today)) for i in page], "next_before": page[-1].pk if len(page) == PAGE else None,
-        "types": RectificationType.objects.all(), "statuses": ItemStatus.choices, "type_code": type_code,
-        "status": status, "overdue": overdue, "region": region, "node": node, "summary": summary, "total": total,
-        "as_of": as_of, "can_open": not user.is_read_only})
+    return render(
+        request,
+        "ledger/items.html",
+        {
+            "items": [(i, i.is_overdue(today)) for i in page],
+            "next_before": page[-1].pk if len(page) == PAGE else None,
+            "types": RectificationType.objects.all(),
+            "statuses": ItemStatus.choices,
+            "type_code": type_code,
+            "status": status,
+            "overdue": overdue,
+            "region": region,
+            "node": node,
+            "summary": summary,
+            "total": total,
+            "as_of": as_of,
+            "can_open": not user.is_read_only,
+        },
+    )
 
 
 @staff_view()
@@ -56,13 +78,22 @@ def item_export(request):
     user = request.user
     region = scope.region_param(request)
     today = timezone.localdate()
-    qs = (selectors.items(user, region=region, type_code=request.GET.get("type", ""),
-                          status=request.GET.get("status", ""), overdue=request.GET.get("overdue") == "1", as_of=today)
-          .order_by("type_id", "region__path", "found_on", "id"))
+    qs = selectors.items(
+        user,
+        region=region,
+        type_code=request.GET.get("type", ""),
+        status=request.GET.get("status", ""),
+        overdue=request.GET.get("overdue") == "1",
+        as_of=today,
+    ).order_by("type_id", "region__path", "found_on", "id")
     node = region or user.region
     sheet = xlsx.items_sheet(qs, title=f"{node.name}排查整改台账", unit=node.name, as_of=today)
-    return export_response(request, sheet, filename=f"{node.name}排查整改台账.xlsx",
-                           audit_extra={"format": "xlsx", "what": "rectification_items", "region": node.code})
+    return export_response(
+        request,
+        sheet,
+        filename=f"{node.name}排查整改台账.xlsx",
+        audit_extra={"format": "xlsx", "what": "rectification_items", "region": node.code},
+    )
 
 
 @staff_view()
@@ -84,10 +115,19 @@ def item_new(request):
         if form.is_valid():
             try:
                 item = services.rectification_item_open(
-                    actor=user, type=d["type"], region=d["region"], household=household, problem=d["problem"],
-                    source=d["source"], source_label=d["source_label"], found_on=d["found_on"],
-                    deadline=d["deadline"], responsible_unit=d["responsible_unit"],
-                    responsible_person=d["responsible_person"], measures=d["measures"])
+                    actor=user,
+                    type=d["type"],
+                    region=d["region"],
+                    household=household,
+                    problem=d["problem"],
+                    source=d["source"],
+                    source_label=d["source_label"],
+                    found_on=d["found_on"],
+                    deadline=d["deadline"],
+                    responsible_unit=d["responsible_unit"],
+                    responsible_person=d["responsible_person"],
+                    measures=d["measures"],
+                )
             except ValidationError as exc:
                 _errors(request, exc, form)
             else:
@@ -108,9 +148,16 @@ def item_detail(request, item):
                 f = forms.ItemActionForm(request.POST, request.FILES)
                 if f.is_valid():
                     d = f.cleaned_data
-                    services.item_transition(actor=user, item=item, action=action, note=d["note"],
-                                             evidence=d["evidence"], evidence_file=d["evidence_file"],
-                                             on=d["on"], expected_version=_int(request.POST.get("version")))
+                    services.item_transition(
+                        actor=user,
+                        item=item,
+                        action=action,
+                        note=d["note"],
+                        evidence=d["evidence"],
+                        evidence_file=d["evidence_file"],
+                        on=d["on"],
+                        expected_version=_int(request.POST.get("version")),
+                    )
                     messages.success(request, f"已{workflow.ITEM_TRANSITIONS[action].label}。")
                 else:
                     _form_messages(request, f)
@@ -122,9 +169,13 @@ def item_detail(request, item):
                 unit = scope.get_choice(user, Unit, pk=_int(posted)) if posted else None
                 if posted and unit is None:  # another region's unit reads as unknown: refused, nothing saved
                     raise ValidationError({"responsible_unit": ["所选责任单位不存在或不在您的数据权限范围内"]})
-                services.item_update(actor=user, item=item, measures=request.POST.get("measures", ""),
-                                     responsible_person=request.POST.get("responsible_person", ""),
-                                     responsible_unit=unit)
+                services.item_update(
+                    actor=user,
+                    item=item,
+                    measures=request.POST.get("measures", ""),
+                    responsible_person=request.POST.get("responsible_person", ""),
+                    responsible_unit=unit,
+                )
                 messages.success(request, "已保存。")
             elif action == "decide":
                 f = forms.DecisionForm(request.POST, request.FILES, user=user)
@@ -141,16 +192,28 @@ def item_detail(request, item):
         return redirect("ledger:item", pk=item.pk)
     today = timezone.localdate()
     proposal = services.escalation_next(item, today)
-    return render(request, "ledger/item.html", {
-        "item": item, "overdue_days": item.overdue_days(today), "events": item.events.select_related("actor"),
-        "decisions": item.decisions.select_related("rule", "unit", "decided_by"),
-        "transitions": workflow.allowed(workflow.ITEM_TRANSITIONS, user, item),
-        "can_recheck": item.status == ItemStatus.CLOSED and not user.is_read_only and workflow.is_checker(user, item),
-        "can_edit": not user.is_read_only and item.status != ItemStatus.CLOSED
-        and (workflow.is_handler(user, item) or workflow.is_checker(user, item)),
-        "proposal": proposal, "can_decide": proposal is not None and user.role == Role.PREFECTURE_ADMIN,
-        "decision_form": forms.DecisionForm(user=user, initial={"unit": item.responsible_unit}),
-        "action_form": forms.ItemActionForm(), "units": forms.unit_choices(user)})
+    return render(
+        request,
+        "ledger/item.html",
+        {
+            "item": item,
+            "overdue_days": item.overdue_days(today),
+            "events": item.events.select_related("actor"),
+            "decisions": item.decisions.select_related("rule", "unit", "decided_by"),
+            "transitions": workflow.allowed(workflow.ITEM_TRANSITIONS, user, item),
+            "can_recheck": item.status == ItemStatus.CLOSED
+            and not user.is_read_only
+            and workflow.is_checker(user, item),
+            "can_edit": not user.is_read_only
+            and item.status != ItemStatus.CLOSED
+            and (workflow.is_handler(user, item) or workflow.is_checker(user, item)),
+            "proposal": proposal,
+            "can_decide": proposal is not None and user.role == Role.PREFECTURE_ADMIN,
+            "decision_form": forms.DecisionForm(user=user, initial={"unit": item.responsible_unit}),
+            "action_form": forms.ItemActionForm(),
+            "units": forms.unit_choices(user),
+        },
+    )
 
 
 @staff_view()
@@ -169,5 +232,8 @@ def type_list(request):
                 return redirect("ledger:types")
     services.types_ensure()
     types = RectificationType.objects.annotate(n=Count("items"))
-    return render(request, "ledger/types.html", {"types": types, "form": form,
-                                                 "is_admin": request.user.role == Role.PREFECTURE_ADMIN})
+    return render(
+        request,
+        "ledger/types.html",
+        {"types": types, "form": form, "is_admin": request.user.role == Role.PREFECTURE_ADMIN},
+    )

@@ -1,4 +1,5 @@
 """Ledger pages: the key-task ledger."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -44,22 +45,35 @@ def _year_context(request, year: int) -> dict:
     assignments = list(selectors.assignments(request.user, ledger=ledger))
     visible = {t.pk for t in tasks}
     if not tasks:  # a county sees the tasks behind its assignments (the ledger text is not restricted)
-        tasks = list(Task.objects.filter(pk__in={a.task_id for a in assignments}).select_related("lead_unit")
-                     .prefetch_related("responsible_units", "checklist").order_by("-kind", "number"))
+        tasks = list(
+            Task.objects.filter(pk__in={a.task_id for a in assignments})
+            .select_related("lead_unit")
+            .prefetch_related("responsible_units", "checklist")
+            .order_by("-kind", "number")
+        )
     progress = xlsx.assignment_progress(assignments, as_of)
     own = {a.task_id: a.pk for a in assignments}
     groups: OrderedDict[str, list] = OrderedDict()
     for t in tasks:
-        key = (f"（{cn_number(t.section)}）{ledger.section_title(t.section)}" if t.kind == TaskKind.TASK
-               else xlsx.MECHANISM_HEADING)
+        key = (
+            f"（{cn_number(t.section)}）{ledger.section_title(t.section)}"
+            if t.kind == TaskKind.TASK
+            else xlsx.MECHANISM_HEADING
+        )
         if t.pk in visible:
             link = reverse("ledger:task", args=[t.pk])
         else:
             link = reverse("ledger:assignment", args=[own[t.pk]])
         groups.setdefault(key, []).append((t, progress.get(t.pk, ""), link))
-    return {"ledger": ledger, "groups": groups, "tasks": tasks, "assignments": assignments, "as_of": as_of,
-            "years": Ledger.objects.order_by("-year").values_list("year", flat=True),
-            "is_admin": request.user.role == Role.PREFECTURE_ADMIN}
+    return {
+        "ledger": ledger,
+        "groups": groups,
+        "tasks": tasks,
+        "assignments": assignments,
+        "as_of": as_of,
+        "years": Ledger.objects.order_by("-year").values_list("year", flat=True),
+        "is_admin": request.user.role == Role.PREFECTURE_ADMIN,
+    }
 
 
 @staff_view()
@@ -80,10 +94,17 @@ def year_export(request, year: int):
     ledger = ctx["ledger"]
     link = getattr(request.user, "ledger_unit", None)
     unit_name = link.unit.name if link is not None else request.user.region.name
-    sheet = xlsx.ledger_sheet(ledger, ctx["tasks"], xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]),
-                              unit_name)
-    return export_response(request, sheet, filename=f"{ledger.year}年重点任务台账.xlsx", obj=ledger,
-                           audit_extra={"format": "xlsx", "tasks": len(ctx["tasks"])}, rows_key=None)
+    sheet = xlsx.ledger_sheet(
+        ledger, ctx["tasks"], xlsx.assignment_progress(ctx["assignments"], ctx["as_of"]), unit_name
+    )
+    return export_response(
+        request,
+        sheet,
+        filename=f"{ledger.year}年重点任务台账.xlsx",
+        obj=ledger,
+        audit_extra={"format": "xlsx", "tasks": len(ctx["tasks"])},
+        rows_key=None,
+    )
 
 
 @staff_view(roles=ADMIN)
@@ -125,12 +146,20 @@ def ledger_import(request):
 
 @staff_view(model=Task)
 def task_detail(request, task):
-    form = forms.TaskAssignForm(request.POST or None, user=request.user, initial={
-        "lead_unit": task.lead_unit, "responsible_units": list(task.responsible_units.all()),
-        "deadline": task.deadline, "rhythm": task.rhythm})
+    form = forms.TaskAssignForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "lead_unit": task.lead_unit,
+            "responsible_units": list(task.responsible_units.all()),
+            "deadline": task.deadline,
+            "rhythm": task.rhythm,
+        },
+    )
     ms_form = forms.MilestoneForm(None)
-    edit_form = forms.TaskEditForm(initial={"title": task.title,
-                                            "measures": "\n".join(c.text for c in task.checklist.all())})
+    edit_form = forms.TaskEditForm(
+        initial={"title": task.title, "measures": "\n".join(c.text for c in task.checklist.all())}
+    )
     if request.method == "POST":
         if request.user.is_read_only:
             raise PermissionDenied
@@ -138,8 +167,12 @@ def task_detail(request, task):
             if request.POST.get("action") == "edit":
                 edit_form = forms.TaskEditForm(request.POST)
                 if edit_form.is_valid():
-                    services.task_edit(actor=request.user, task=task, title=edit_form.cleaned_data["title"],
-                                       measures=edit_form.cleaned_data["measures"].splitlines())
+                    services.task_edit(
+                        actor=request.user,
+                        task=task,
+                        title=edit_form.cleaned_data["title"],
+                        measures=edit_form.cleaned_data["measures"].splitlines(),
+                    )
                     messages.success(request, "任务已修改。")
                     return redirect("ledger:task", pk=task.pk)
             elif request.POST.get("action") == "milestone":
@@ -150,20 +183,34 @@ def task_detail(request, task):
                     return redirect("ledger:task", pk=task.pk)
             elif form.is_valid():
                 d = form.cleaned_data
-                services.task_assign(actor=request.user, task=task, lead_unit=d["lead_unit"],
-                                     responsible_units=d["responsible_units"], deadline=d["deadline"],
-                                     rhythm=d["rhythm"])
+                services.task_assign(
+                    actor=request.user,
+                    task=task,
+                    lead_unit=d["lead_unit"],
+                    responsible_units=d["responsible_units"],
+                    deadline=d["deadline"],
+                    rhythm=d["rhythm"],
+                )
                 messages.success(request, "任务分工已确认。")
                 return redirect("ledger:task", pk=task.pk)
         except ValidationError as exc:
             _errors(request, exc, form)
     as_of = timezone.localdate()
     assignments = selectors.assignments(request.user).filter(task=task)
-    return render(request, "ledger/task.html", {
-        "task": task, "form": form, "ms_form": ms_form, "edit_form": edit_form, "as_of": as_of,
-        "assignments": [(a, a.status_label(as_of)) for a in assignments],
-        "can_assign": request.user.role == Role.PREFECTURE_ADMIN, "can_milestone": workflow.is_lead(request.user, task)
-        and not request.user.is_read_only})
+    return render(
+        request,
+        "ledger/task.html",
+        {
+            "task": task,
+            "form": form,
+            "ms_form": ms_form,
+            "edit_form": edit_form,
+            "as_of": as_of,
+            "assignments": [(a, a.status_label(as_of)) for a in assignments],
+            "can_assign": request.user.role == Role.PREFECTURE_ADMIN,
+            "can_milestone": workflow.is_lead(request.user, task) and not request.user.is_read_only,
+        },
+    )
 
 
 @staff_view()
@@ -178,8 +225,11 @@ def assignment_list(request):
     if request.GET.get("report") == "missing":
         qs = qs.filter(pk__in=selectors.reports_missing(request.user, as_of).values("pk"))
     rows = [(a, a.status_label(as_of), a.overdue_days(as_of)) for a in qs[:1000]]
-    return render(request, "ledger/assignments.html", {"rows": rows, "statuses": TaskStatus.choices,
-                                                       "status": status, "region": region, "ledger": ledger})
+    return render(
+        request,
+        "ledger/assignments.html",
+        {"rows": rows, "statuses": TaskStatus.choices, "status": status, "region": region, "ledger": ledger},
+    )
 
 
 @staff_view(model=Assignment)
@@ -209,15 +259,24 @@ def assignment_detail(request, a):
                 f = forms.EvidenceForm(request.POST, request.FILES)
                 if f.is_valid():
                     item = orm_get_or_404(task.checklist, pk=f.cleaned_data["item"])
-                    services.evidence_set(actor=user, assignment=a, item=item, text=f.cleaned_data["text"],
-                                          attachment=f.cleaned_data["attachment"])
+                    services.evidence_set(
+                        actor=user,
+                        assignment=a,
+                        item=item,
+                        text=f.cleaned_data["text"],
+                        attachment=f.cleaned_data["attachment"],
+                    )
                     messages.success(request, f"第{item.number}项佐证已保存。")
                 else:
                     _form_messages(request, f)
             elif action in workflow.TASK_TRANSITIONS:
-                services.assignment_transition(actor=user, assignment=a, action=action,
-                                               reason=request.POST.get("reason", ""),
-                                               expected_version=_int(request.POST.get("version")))
+                services.assignment_transition(
+                    actor=user,
+                    assignment=a,
+                    action=action,
+                    reason=request.POST.get("reason", ""),
+                    expected_version=_int(request.POST.get("version")),
+                )
                 messages.success(request, f"已{workflow.TASK_TRANSITIONS[action].label}。")
             else:
                 messages.error(request, "未知操作")
@@ -227,12 +286,26 @@ def assignment_detail(request, a):
     as_of = timezone.localdate()
     evidence = {e.item_id: e for e in a.evidence.all()}
     checklist = [(c, evidence.get(c.pk)) for c in task.checklist.all()]
-    return render(request, "ledger/assignment.html", {
-        "a": a, "task": task, "as_of": as_of, "status_label": a.status_label(as_of),
-        "overdue_days": a.overdue_days(as_of), "checklist": checklist,
-        "reports": a.reports.select_related("reporter", "unit"), "events": a.events.select_related("actor"),
-        "milestones": task.milestones.all(), "transitions": workflow.allowed(workflow.TASK_TRANSITIONS, user, a),
-        "can_write": not user.is_read_only and workflow.is_owner(user, a),
-        "commit_form": forms.CommitForm(user=user, initial={"owner_unit": a.owner_unit, "owner_person": a.owner_person,
-                                                            "commitment": a.commitment}),
-        "report_form": forms.ReportForm(), "missing": services.missing_evidence(a)})
+    return render(
+        request,
+        "ledger/assignment.html",
+        {
+            "a": a,
+            "task": task,
+            "as_of": as_of,
+            "status_label": a.status_label(as_of),
+            "overdue_days": a.overdue_days(as_of),
+            "checklist": checklist,
+            "reports": a.reports.select_related("reporter", "unit"),
+            "events": a.events.select_related("actor"),
+            "milestones": task.milestones.all(),
+            "transitions": workflow.allowed(workflow.TASK_TRANSITIONS, user, a),
+            "can_write": not user.is_read_only and workflow.is_owner(user, a),
+            "commit_form": forms.CommitForm(
+                user=user,
+                initial={"owner_unit": a.owner_unit, "owner_person": a.owner_person, "commitment": a.commitment},
+            ),
+            "report_form": forms.ReportForm(),
+            "missing": services.missing_evidence(a),
+        },
+    )

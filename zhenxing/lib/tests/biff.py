@@ -1,5 +1,6 @@
 """A minimal .xls (BIFF8 in an OLE2 compound file) writer for tests: XlsxWriter writes only .xlsx,
 and the offices still send .xls. One sheet; cells are text (LABEL) or numbers (NUMBER)."""
+
 from __future__ import annotations
 
 import struct
@@ -28,8 +29,12 @@ def _sheet(rows: list[list]) -> bytes:
 
 def _entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
     raw = (name + "\0").encode("utf-16-le") if name else b""
-    return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, NOSTREAM, NOSTREAM, child)
-            + b"\0" * 16 + struct.pack("<IQQIQ", 0, 0, 0, start, size))
+    return (
+        raw.ljust(64, b"\0")
+        + struct.pack("<HBBIII", len(raw), kind, 1, NOSTREAM, NOSTREAM, child)
+        + b"\0" * 16
+        + struct.pack("<IQQIQ", 0, 0, 0, start, size)
+    )
 
 
 def xls_bytes(rows: list[list], sheet: str = "Sheet1") -> bytes:
@@ -42,9 +47,18 @@ def xls_bytes(rows: list[list], sheet: str = "Sheet1") -> bytes:
     # sector 0: the FAT; 1…n: the Workbook stream; n + 1: the directory
     fat = [FATSECT, *range(2, sectors + 1), ENDOFCHAIN, ENDOFCHAIN]
     fat += [FREESECT] * (128 - len(fat))
-    directory = (_entry("Root Entry", 5, 1, ENDOFCHAIN, 0) + _entry("Workbook", 2, NOSTREAM, 1, len(book))
-                 + _entry("", 0, NOSTREAM, NOSTREAM, 0) * 2)
-    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 6 + struct.pack("<9I", 0, 1, sectors + 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
-              + struct.pack("<I", 0) + struct.pack("<I", FREESECT) * 108)
+    directory = (
+        _entry("Root Entry", 5, 1, ENDOFCHAIN, 0)
+        + _entry("Workbook", 2, NOSTREAM, 1, len(book))
+        + _entry("", 0, NOSTREAM, NOSTREAM, 0) * 2
+    )
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<9I", 0, 1, sectors + 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", FREESECT) * 108
+    )
     return header + struct.pack("<128I", *fat) + book + directory

@@ -1,4 +1,5 @@
 """The shipped Chinese font: used unless the setting names another file, registered once."""
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,15 @@ def test_the_shipped_font_has_the_region_names_and_gbk_hanzi():
 
     font = ImageFont.truetype(str(fonts.VENDORED_FONT), 20)
     notdef = font.getmask("\uffff").getbbox()  # a code point the font surely lacks: the empty box
-    for text in ("十八站鄂伦春族乡", "奋斗村", "漠河市", "防返贫监测", "（公示）", "鑫", "龘"):  # 鑫, 龘: GBK, not GB 2312's level 1
+    for text in (
+        "十八站鄂伦春族乡",
+        "奋斗村",
+        "漠河市",
+        "防返贫监测",
+        "（公示）",
+        "鑫",
+        "龘",
+    ):  # 鑫, 龘: GBK, not GB 2312's level 1
         for char in text:
             assert font.getmask(char).getbbox() != notdef, char
     assert font.getmask("☉").getbbox() == notdef  # GBK, but not in WenQuanYi Micro Hei: the check sees a gap
@@ -61,11 +70,18 @@ def test_a_missing_override_is_refused_in_chinese(settings, tmp_path):
 @pytest.mark.parametrize("value", ["/srv/fonts/wqy-microhei.ttc", None])
 def test_the_environment_variable_sets_the_setting(value):
     env = {k: v for k, v in os.environ.items() if k != "ZHENXING_CJK_FONT"}
-    env.update(DJANGO_SETTINGS_MODULE="zhenxing.settings.base",
-               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p))
+    env.update(
+        DJANGO_SETTINGS_MODULE="zhenxing.settings.base",
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    )
     if value:
         env["ZHENXING_CJK_FONT"] = value
-    result = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.CJK_FONT_PATH)"],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CJK_FONT_PATH)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (value or str(fonts.VENDORED_FONT))

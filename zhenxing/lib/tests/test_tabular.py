@@ -1,5 +1,6 @@
 """The one tabular reader: encodings, title rows, aliases and value maps, Excel-mangled numbers,
 dates in every format, row errors with the row and column the user sees, real .xlsx files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,12 +15,17 @@ from zhenxing.lib import tabular
 from zhenxing.lib.tabular import CellError, Layout, RowError, RowErrors, Unreadable
 from zhenxing.lib.tests.biff import xls_bytes
 
-LAYOUT = Layout(headers=("户编号", "姓名", "身份证号", "金额", "性别"),
-                aliases={"户号": "户编号", "身份证号码": "身份证号", "公民身份号码": "身份证号"})
-CSV = "塔河县农户信息表\n填报日期：2022年5月1日\n户编号,姓名,身份证号码,金额（元）\nH001,王振华,232722199001011234,1000\n"
+LAYOUT = Layout(
+    headers=("户编号", "姓名", "身份证号", "金额", "性别"),
+    aliases={"户号": "户编号", "身份证号码": "身份证号", "公民身份号码": "身份证号"},
+)
+CSV = (
+    "塔河县农户信息表\n填报日期：2022年5月1日\n户编号,姓名,身份证号码,金额（元）\nH001,王振华,232722199001011234,1000\n"
+)
 
 
 # --- encodings -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_csv_in_each_encoding_reads_the_same(encoding):
@@ -27,18 +33,22 @@ def test_csv_in_each_encoding_reads_the_same(encoding):
     assert data.startswith(tabular.BOM) == (encoding == "utf-8-sig")
     table = tabular.read_table(data, LAYOUT, filename="a.csv", required=("户编号", "身份证号"))
     assert table.header_row == 3
-    assert list(table.records()) == [(4, {"户编号": "H001", "姓名": "王振华", "身份证号": "232722199001011234",
-                                          "金额": "1000"})]
+    assert list(table.records()) == [
+        (4, {"户编号": "H001", "姓名": "王振华", "身份证号": "232722199001011234", "金额": "1000"})
+    ]
 
 
 def test_bom_is_not_part_of_the_first_header():
-    table = tabular.find_header(tabular.csv_rows(tabular.decode_text("户编号,姓名\nH1,张三\n".encode("utf-8-sig"))),
-                                LAYOUT, required=("户编号",))
+    table = tabular.find_header(
+        tabular.csv_rows(tabular.decode_text("户编号,姓名\nH1,张三\n".encode("utf-8-sig"))),
+        LAYOUT,
+        required=("户编号",),
+    )
     assert table.header_row == 1 and table.columns == {"户编号": 0, "姓名": 1}
 
 
 def test_sniffing_a_head_cut_inside_a_character():
-    head = "王".encode("utf-8") * 30 + "王".encode("utf-8")[:2]  # ends inside a three-byte character
+    head = "王".encode() * 30 + "王".encode()[:2]  # ends inside a three-byte character
     assert tabular.sniff_encoding(head, complete=False) == "utf-8"
     assert tabular.sniff_encoding(head) == "gb18030"  # the whole file: a cut character is not UTF-8
     assert tabular.sniff_encoding("王振华".encode("gb18030"), complete=False) == "gb18030"
@@ -55,7 +65,7 @@ def test_undecodable_bytes_are_unreadable_in_chinese():
 
 def test_utf8_path_hands_over_the_file_itself_or_one_utf8_copy(tmp_path):
     plain = tmp_path / "plain.csv"
-    plain.write_bytes("姓名\n王振华\n".encode("utf-8"))
+    plain.write_bytes("姓名\n王振华\n".encode())
     assert tabular.utf8_path(plain, tmp_path) == plain  # no copy: DuckDB reads it in place
     for encoding in ("gb18030", "utf-8-sig"):
         source = tmp_path / f"{encoding}.csv"
@@ -63,12 +73,13 @@ def test_utf8_path_hands_over_the_file_itself_or_one_utf8_copy(tmp_path):
         work = tmp_path / encoding
         work.mkdir()
         out = tabular.utf8_path(source, work)
-        assert out.parent == work and out.read_bytes() == "姓名\n王振华\n".encode("utf-8")
+        assert out.parent == work and out.read_bytes() == "姓名\n王振华\n".encode()
     with pytest.raises(Unreadable, match="无法打开文件"):
         tabular.utf8_path(tmp_path / "missing.csv", tmp_path)
 
 
 # --- header row, aliases, value maps ---------------------------------------------------------------
+
 
 def test_title_rows_are_skipped_up_to_the_limit():
     rows = [["标题"]] * 14 + [["户编号", "身份证号"], ["H1", "x"]]
@@ -81,7 +92,9 @@ def test_title_rows_are_skipped_up_to_the_limit():
 def test_at_least_some_of_the_required_headers():
     rows = [["户编号", "姓名"], ["H1", "张三"]]
     assert tabular.find_header(rows, LAYOUT, required=("户编号", "姓名", "身份证号"), at_least=2).columns == {
-        "户编号": 0, "姓名": 1}
+        "户编号": 0,
+        "姓名": 1,
+    }
     with pytest.raises(Unreadable, match="应包含：户编号、姓名、身份证号、金额"):
         tabular.find_header(rows, LAYOUT, required=("户编号", "姓名", "身份证号", "金额"), at_least=3)
     with pytest.raises(Unreadable, match="同时包含“户编号”“姓名”“身份证号”"):
@@ -114,6 +127,7 @@ def test_blank_rows_are_skipped_but_keep_the_numbering():
 
 # --- cells ---------------------------------------------------------------------------------------
 
+
 def test_cell_text():
     assert tabular.cell_text(None) == "" and tabular.cell_text(12.0) == "12" and tabular.cell_text(12.5) == "12.5"
     assert tabular.cell_text(True) == "是" and tabular.cell_text(dt.datetime(2022, 5, 1)) == "2022-05-01"
@@ -145,10 +159,25 @@ def test_numbers_stored_as_text():
             tabular.cell_number(bad)
 
 
-@pytest.mark.parametrize("value", [
-    dt.date(2022, 5, 1), dt.datetime(2022, 5, 1, 9, 15), 44682, 44682.0, "44682", "2022-05-01", "2022/5/1",
-    "2022.5.1", "2022年5月1日", "2022 年 5 月 1 日", "20220501", 20220501.0, "2022-05-01 08:30", "２０２２-０５-０１",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2022, 5, 1),
+        dt.datetime(2022, 5, 1, 9, 15),
+        44682,
+        44682.0,
+        "44682",
+        "2022-05-01",
+        "2022/5/1",
+        "2022.5.1",
+        "2022年5月1日",
+        "2022 年 5 月 1 日",
+        "20220501",
+        20220501.0,
+        "2022-05-01 08:30",
+        "２０２２-０５-０１",
+    ],
+)
 def test_a_date_in_each_format(value):
     assert tabular.cell_date(value) == dt.date(2022, 5, 1)
 
@@ -162,6 +191,7 @@ def test_dates_that_are_not():
 
 
 # --- row errors ----------------------------------------------------------------------------------
+
 
 def test_row_error_names_row_and_column_as_the_user_sees_them():
     assert str(RowError(4, "金额", "金额不能为负数")) == "第4行【金额】金额不能为负数"
@@ -191,16 +221,27 @@ def test_error_collection_keeps_a_limit_and_counts_all():
     assert len(errors) == 3 and len(errors.items) == 2 and errors.more == 1 and errors
     assert [(e["row"], e["column"]) for e in errors.dicts()] == [(5, "金额"), (3, "姓名")]
     everything = RowErrors()
-    everything.extend([RowError(5, "金额", "错"), RowError(3, "姓名", "错"), RowError(3, "户编号", "错"),
-                       RowError(None, "其他", "错")])
+    everything.extend(
+        [
+            RowError(5, "金额", "错"),
+            RowError(3, "姓名", "错"),
+            RowError(3, "户编号", "错"),
+            RowError(None, "其他", "错"),
+        ]
+    )
     assert [(e["row"], e["column"]) for e in everything.dicts(order=("户编号", "姓名", "金额"))] == [
-        (None, "其他"), (3, "户编号"), (3, "姓名"), (5, "金额")]
+        (None, "其他"),
+        (3, "户编号"),
+        (3, "姓名"),
+        (5, "金额"),
+    ]
     found_by_sql = RowErrors(limit=200)
     found_by_sql.extend([RowError(2, "金额", "错")], total=1000)
     assert found_by_sql.count == 1000 and found_by_sql.more == 999
 
 
 # --- real spreadsheets ---------------------------------------------------------------------------
+
 
 def _workbook() -> bytes:
     buf = io.BytesIO()
@@ -226,7 +267,13 @@ def test_a_real_workbook_is_read_by_content(filename):
     table = tabular.read_table(_workbook(), layout, filename=filename, required=("户编号", "身份证号"))
     assert table.header_row == 2
     (first_no, first), (second_no, second) = table.records()
-    assert (first_no, first["户编号"], first["姓名"], first["金额"], first["性别"]) == (3, "H001", "王振华", 1234.5, "男")
+    assert (first_no, first["户编号"], first["姓名"], first["金额"], first["性别"]) == (
+        3,
+        "H001",
+        "王振华",
+        1234.5,
+        "男",
+    )
     assert tabular.cell_number(first["金额"]) == Decimal("1234.5")
     assert second_no == 5 and tabular.cell_code(second["户编号"]) == "12"
     assert tabular.cell_date(second["金额"]) == dt.date(2022, 5, 1)
@@ -245,8 +292,15 @@ def test_a_workbook_from_a_path_and_a_damaged_one(tmp_path):
 
 
 def test_a_real_xls_workbook():
-    data = xls_bytes([["塔河县农户信息表"], ["户号", "姓名", "身份证号码", "金额（元）"],
-                      ["H001", "王振华", "232722199001011234", 1234.5], [None], [12.0, "李四", 232722199001011234, "abc"]])
+    data = xls_bytes(
+        [
+            ["塔河县农户信息表"],
+            ["户号", "姓名", "身份证号码", "金额（元）"],
+            ["H001", "王振华", "232722199001011234", 1234.5],
+            [None],
+            [12.0, "李四", 232722199001011234, "abc"],
+        ]
+    )
     assert data[:4] == tabular.XLS_MAGIC
     table = tabular.read_table(data, LAYOUT, filename="农户.xls", required=("户编号", "身份证号"))
     assert table.header_row == 2

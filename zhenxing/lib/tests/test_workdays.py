@@ -1,12 +1,20 @@
 """The pure working-day arithmetic against the State Council's 2026 notice (in chinesecalendar)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from zhenxing.lib.workdays import (CALENDAR, PACKAGE_YEARS, WORKDAYS, CalendarYearUnknown, WorkCalendar, limit_due,
-                                   limit_late_before)
+from zhenxing.lib.workdays import (
+    CALENDAR,
+    PACKAGE_YEARS,
+    WORKDAYS,
+    CalendarYearUnknown,
+    WorkCalendar,
+    limit_due,
+    limit_late_before,
+)
 
 D = dt.date
 CAL = WorkCalendar()

@@ -1,4 +1,5 @@
 """The shared .xlsx writer, read back as a user's spreadsheet program would see it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,17 @@ from zhenxing.audit.exports import export_response
 from zhenxing.audit.models import AuditEntry
 from zhenxing.lib.xlsx import Column, Heading, Sheet, dated_title, workbook_bytes
 
-COLUMNS = [Column("户编号", 20, "text"), Column("身份证号", 21, "text"), Column("发现日期", 12), Column("金额", 12, "money")]
-ROWS = [["00123", "232722199001011234", dt.date(2022, 5, 3), Decimal("1234.50")], Heading("（二）其他"),
-        ["00124", None, None, 7]]
+COLUMNS = [
+    Column("户编号", 20, "text"),
+    Column("身份证号", 21, "text"),
+    Column("发现日期", 12),
+    Column("金额", 12, "money"),
+]
+ROWS = [
+    ["00123", "232722199001011234", dt.date(2022, 5, 3), Decimal("1234.50")],
+    Heading("（二）其他"),
+    ["00124", None, None, 7],
+]
 
 
 def _rows(data: bytes, index: int = 0) -> list[list]:
@@ -72,8 +81,10 @@ def test_strings_are_never_formulas_and_auto_width_grows_with_the_values():
 
 
 def test_several_sheets():
-    data = workbook_bytes(Sheet(name="甲", title="一", columns=["a"], rows=[["x"]]),
-                          Sheet(name="乙", title="二", columns=["a"], rows=[["y"]]))
+    data = workbook_bytes(
+        Sheet(name="甲", title="一", columns=["a"], rows=[["x"]]),
+        Sheet(name="乙", title="二", columns=["a"], rows=[["y"]]),
+    )
     assert _rows(data, 0)[2] == ["x"] and _rows(data, 1) == [["二"], ["a"], ["y"]]
 
 
@@ -81,8 +92,14 @@ def test_export_response_is_one_audited_download(w):
     request = RequestFactory().get("/x/?region=1")
     request.user = w.tahe
     before = AuditEntry.objects.filter(action="export").count()
-    response = export_response(request, filename="项目库.xlsx", title=dated_title(w.tahe.region, "项目库"),
-                               columns=COLUMNS, rows=ROWS, audit_extra={"kind": "projects"})
+    response = export_response(
+        request,
+        filename="项目库.xlsx",
+        title=dated_title(w.tahe.region, "项目库"),
+        columns=COLUMNS,
+        rows=ROWS,
+        audit_extra={"kind": "projects"},
+    )
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E9%A1%B9%E7%9B%AE%E5%BA%93.xlsx"
     assert _rows(response.content)[0][0].startswith(f"{w.tahe.region.full_name()} 项目库（")
     entries = AuditEntry.objects.filter(action="export")

@@ -31,12 +31,18 @@ def household(w):
 def new_case(w, std):
     """``new_case(village=..., days_ago=40, **kw)``: a freshly discovered case in that village."""
 
-    def _make(*, village=None, days_ago: int = 40, formerly_poor: bool = False, risk_types=("07",),
-              members=None, actor=None):
+    def _make(
+        *, village=None, days_ago: int = 40, formerly_poor: bool = False, risk_types=("07",), members=None, actor=None
+    ):
         village = village or w.r.fendou
         h = make_household(village=village, formerly_poor=formerly_poor, members=members)
-        return services.case_discover(actor=actor, household=h, channel="cadre_visit", risk_types=list(risk_types),
-                                      discovered_on=timezone.localdate() - dt.timedelta(days=days_ago))
+        return services.case_discover(
+            actor=actor,
+            household=h,
+            channel="cadre_visit",
+            risk_types=list(risk_types),
+            discovered_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        )
 
     return _make
 

@@ -1,4 +1,5 @@
 """Valid input for each transition, so tests can vary one thing at a time."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,14 @@ def prepare(case, t, village_actor) -> dict:
     day = min(case.step_since + dt.timedelta(days=1), today)
     data = {"date": day}
     if t.name == "verify":
-        data.update(kind="100A03002", risk_types=case.risk_types or ["07"], authorisation_signed=True,
-                    income_12m="9000", spending_12m="1000", coping="partly")
+        data.update(
+            kind="100A03002",
+            risk_types=case.risk_types or ["07"],
+            authorisation_signed=True,
+            income_12m="9000",
+            spending_12m="1000",
+            coping="partly",
+        )
     elif t.name in {"appraise", "elim_appraise"}:
         data.update(posting_start=day)
     elif t.name in {"finish_posting", "elim_finish_posting"}:

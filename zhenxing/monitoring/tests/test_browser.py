@@ -1,5 +1,6 @@
 """End to end in Chromium: a villager applies on the public page; 奋斗村 registers the home
 verification and the appraisal, 十八站乡 reviews, 塔河县 approves; all three home pages show 监测中."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,6 @@ import io
 
 import pytest
 from django.utils import timezone
-
 
 PASSWORD = "Zhenxing@2022"
 
@@ -44,8 +44,9 @@ def test_self_application_to_monitoring_by_three_levels(live_server, browser_pag
     fendou = Region.objects.get(code="232722200206")
     id_number = new_id()
     household = make_household(village=fendou, members=[{"name": "孙自申", "relation": "head", "id_number": id_number}])
-    services.helper_create(actor=User.objects.get(username="demo-fendou"), village=fendou, name="周帮扶",
-                           unit="奋斗村驻村工作队")
+    services.helper_create(
+        actor=User.objects.get(username="demo-fendou"), village=fendou, name="周帮扶", unit="奋斗村驻村工作队"
+    )
     page, base = browser_page, live_server.url
 
     # 1. the villager applies from a phone, choosing the village in cascading selects

@@ -1,4 +1,5 @@
 """Two people acting at once on the same case: only one succeeds (optimistic locking)."""
+
 from __future__ import annotations
 
 import threading
@@ -16,8 +17,9 @@ def test_second_transition_on_a_stale_version_fails_cleanly(w, new_case, drive):
     second = MonitoringCase.objects.get(pk=case.pk)  # opened by another person at the same time
     services.case_transition(actor=w.shibazhan, case=first, name="township_approve", version=first.version, data={})
     with pytest.raises(services.ConcurrentChange, match="已被他人办理"):
-        services.case_transition(actor=w.shibazhan, case=second, name="township_return", version=second.version,
-                                 data={"reason": "退回"})
+        services.case_transition(
+            actor=w.shibazhan, case=second, name="township_return", version=second.version, data={"reason": "退回"}
+        )
     case.refresh_from_db()
     assert case.state == "county_approval" and case.version == first.version
     assert CaseEvent.objects.filter(case=case, transition__in=["township_approve", "township_return"]).count() == 1
@@ -51,11 +53,15 @@ def test_parallel_threads_only_one_wins(w, std, new_case, drive):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=act, args=("township_approve", {})),
-               threading.Thread(target=act, args=("township_reject", {"reason": "不符合"}))]
+    threads = [
+        threading.Thread(target=act, args=("township_approve", {})),
+        threading.Thread(target=act, args=("township_reject", {"reason": "不符合"})),
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(results) == ["conflict", "ok"]
-    assert CaseEvent.objects.filter(case_id=case.pk, transition__in=["township_approve", "township_reject"]).count() == 1
+    assert (
+        CaseEvent.objects.filter(case_id=case.pk, transition__in=["township_approve", "township_reject"]).count() == 1
+    )

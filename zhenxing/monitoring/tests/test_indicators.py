@@ -21,8 +21,9 @@ def test_help_coverage_and_without_help(w, std, new_case, drive):
     helped = drive(new_case(), "monitored")
     bare = drive(new_case(), "monitored")
     MonitoringCase.objects.filter(pk=bare.pk).update(helper=None)
-    advance(new_case(village=w.r.kaikukang), to="monitored", village=w.kaikukang, township=w.kaikukang_town,
-            county=w.tahe)
+    advance(
+        new_case(village=w.r.kaikukang), to="monitored", village=w.kaikukang, township=w.kaikukang_town, county=w.tahe
+    )
     value = ind.help_coverage(w.r.shibazhan, today)
     assert (value.numerator, value.denominator, value.value) == (1, 2, Decimal("0.5000"))
     assert ind.without_help(w.r.shibazhan, today).value == 1
@@ -49,8 +50,9 @@ def test_a_measure_starting_after_the_day_is_not_help_yet_and_the_snapshot_agree
     drive(new_case(), "monitored")
     later = drive(new_case(), "monitored")
     Measure.objects.filter(case=later).update(start_on=today + dt.timedelta(days=1))
-    bare = advance(new_case(village=w.r.kaikukang), to="monitored", village=w.kaikukang,
-                   township=w.kaikukang_town, county=w.tahe)
+    bare = advance(
+        new_case(village=w.r.kaikukang), to="monitored", village=w.kaikukang, township=w.kaikukang_town, county=w.tahe
+    )
     MonitoringCase.objects.filter(pk=bare.pk).update(helper=None)
     assert ind.without_help(w.r.fendou, today).value == 1
     assert ind.without_help(w.r.tahe, today).value == 2
@@ -72,12 +74,12 @@ def test_identified_in_time_takes_the_standard_of_the_discovery_year(w, std, new
     YearStandard.objects.filter(pk=demo_standard(2026).pk).update(decision_days=10)
     D = dt.date
     for village, discovered, decided in [
-        (w.r.fendou, D(2025, 12, 20), D(2026, 1, 4)),      # 15 days under 2022's standard: in time
-        (w.r.fendou, D(2026, 3, 1), D(2026, 3, 12)),       # 11 days under 2026's: late
-        (w.r.kaikukang, D(2026, 3, 1), D(2026, 3, 11)),    # 10 days: in time, at the limit
-        (w.r.kaikukang, D(2021, 6, 1), D(2026, 1, 10)),    # 2021: no standard yet, not counted
-        (w.r.fendou, D(2025, 12, 1), D(2025, 12, 31)),     # decided the year before
-        (w.r.yongfeng, D(2026, 6, 20), D(2026, 7, 1)),     # decided after the day
+        (w.r.fendou, D(2025, 12, 20), D(2026, 1, 4)),  # 15 days under 2022's standard: in time
+        (w.r.fendou, D(2026, 3, 1), D(2026, 3, 12)),  # 11 days under 2026's: late
+        (w.r.kaikukang, D(2026, 3, 1), D(2026, 3, 11)),  # 10 days: in time, at the limit
+        (w.r.kaikukang, D(2021, 6, 1), D(2026, 1, 10)),  # 2021: no standard yet, not counted
+        (w.r.fendou, D(2025, 12, 1), D(2025, 12, 31)),  # decided the year before
+        (w.r.yongfeng, D(2026, 6, 20), D(2026, 7, 1)),  # decided after the day
     ]:
         case = new_case(village=village)
         MonitoringCase.objects.filter(pk=case.pk).update(discovered_on=discovered, decided_on=decided)

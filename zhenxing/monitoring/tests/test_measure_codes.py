@@ -1,5 +1,6 @@
 """Measures carry the national codes 100A39–100A52: the data migration converts the former English
 slugs (and back), pages show "代码 名称", the service still accepts a slug as input."""
+
 from __future__ import annotations
 
 import importlib
@@ -19,13 +20,23 @@ MIGRATION = importlib.import_module("zhenxing.monitoring.migrations.0003_nationa
 
 
 def _apps():
-    return MigrationExecutor(connection).loader.project_state(
-        ("monitoring", "0003_national_measure_codes_identification_factors")).apps
+    return (
+        MigrationExecutor(connection)
+        .loader.project_state(("monitoring", "0003_national_measure_codes_identification_factors"))
+        .apps
+    )
 
 
 def _measure(w, case, category):
-    return services.measure_add(actor=w.fendou, case=case, category=category, content="措施", unit="单位", person="人",
-                                start_on=timezone.localdate())
+    return services.measure_add(
+        actor=w.fendou,
+        case=case,
+        category=category,
+        content="措施",
+        unit="单位",
+        person="人",
+        start_on=timezone.localdate(),
+    )
 
 
 def test_the_migration_converts_every_slug_to_its_code_and_back(w, new_case, drive):
@@ -39,7 +50,8 @@ def test_the_migration_converts_every_slug_to_its_code_and_back(w, new_case, dri
     assert sorted(stored.values()) == [f"100A{n}" for n in range(39, 53)]
     MIGRATION.codes_to_slugs(_apps(), None)
     assert dict(Measure.objects.filter(pk__in=rows.values()).values_list("pk", "category")) == {
-        pk: slug for slug, pk in rows.items()}
+        pk: slug for slug, pk in rows.items()
+    }
 
 
 def test_a_slug_is_accepted_as_input_and_stored_as_the_code(w, new_case, drive):

@@ -1,4 +1,5 @@
 """Deadlines and the home pages: the responsible level and every level above see overdue steps."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,11 +71,13 @@ def test_home_page_shows_overdue_with_days_late(w, std, login, new_case):
 def test_set_based_overdue_agrees_with_the_due_dates(w, std, new_case, drive):
     from zhenxing.monitoring.models import YearStandard
 
-    cases = [new_case(days_ago=n) for n in (4, 5, 6)] + [drive(new_case(days_ago=n), "county_approval")
-                                                        for n in (14, 15, 16)]
+    cases = [new_case(days_ago=n) for n in (4, 5, 6)] + [
+        drive(new_case(days_ago=n), "county_approval") for n in (14, 15, 16)
+    ]
     # a later year with a shorter limit applies to cases discovered from that year on
-    YearStandard.objects.create(year=timezone.localdate().year, threshold=7000, reference_income=18000,
-                                home_check_days=2, decision_days=10)
+    YearStandard.objects.create(
+        year=timezone.localdate().year, threshold=7000, reference_income=18000, home_check_days=2, decision_days=10
+    )
     found = {r["id"] for r in selectors.overdue_cases(w.tahe)}
     expected = {c.pk for c in cases if selectors.case_due(c).overdue_days > 0}
     assert found == expected and len(expected) >= 2

@@ -1,4 +1,5 @@
 """自主申报 on the public page: validation, rate limits, the inbox, and what the progress check reveals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,16 @@ STATUS = "/public/apply/status"
 
 
 def _form(village, id_number, **kw):
-    data = {"name": "张三", "phone": "13900001111", "id_number": id_number, "county": village.parent.parent.code,
-            "township": village.parent.code, "village": village.code, "risk_type": "01",
-            "description": "老伴住院花了很多钱"}
+    data = {
+        "name": "张三",
+        "phone": "13900001111",
+        "id_number": id_number,
+        "county": village.parent.parent.code,
+        "township": village.parent.code,
+        "village": village.code,
+        "risk_type": "01",
+        "description": "老伴住院花了很多钱",
+    }
     data.update(kw)
     return data
 
@@ -43,8 +51,9 @@ def test_cascading_selects(client, w):
 
 def test_registered_applicant_becomes_a_case_in_the_village_inbox(client, w, std):
     id_number = new_id()
-    household = make_household(village=w.r.fendou, members=[{"name": "张三", "relation": "head",
-                                                              "id_number": id_number}])
+    household = make_household(
+        village=w.r.fendou, members=[{"name": "张三", "relation": "head", "id_number": id_number}]
+    )
     response = client.post(APPLY, _form(w.r.fendou, id_number), REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 200
     application = Application.objects.get()
@@ -68,9 +77,16 @@ def test_unregistered_applicant_waits_in_the_inbox(client, w, login, std):
     assert application.case.household == household and application.case.channel == "self_application"
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("id_number", "232722198001011234", "校验"), ("phone", "12", "电话"), ("village", "", "村"),
-    ("description", "难", "至少"), ("name", "", "姓名")])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("id_number", "232722198001011234", "校验"),
+        ("phone", "12", "电话"),
+        ("village", "", "村"),
+        ("description", "难", "至少"),
+        ("name", "", "姓名"),
+    ],
+)
 def test_validation_messages_in_chinese(client, w, std, field, value, message):
     data = _form(w.r.fendou, new_id())
     data[field] = value
@@ -94,11 +110,25 @@ def test_rate_limit_per_address(client, w, std):
 def test_rate_limit_window_is_rolling(w, std):
     limit, window = services.RATE_LIMITS[("apply", "ip")]
     for _ in range(limit):
-        services.application_submit(name="甲", phone="13900001111", id_number=new_id(), village=w.r.fendou,
-                                    risk_type="01", description="情况说明五个字", ip="10.0.1.1")
+        services.application_submit(
+            name="甲",
+            phone="13900001111",
+            id_number=new_id(),
+            village=w.r.fendou,
+            risk_type="01",
+            description="情况说明五个字",
+            ip="10.0.1.1",
+        )
     PublicAttempt.objects.update(at=timezone.now() - window - dt.timedelta(seconds=1))
-    services.application_submit(name="甲", phone="13900001111", id_number=new_id(), village=w.r.fendou,
-                                risk_type="01", description="情况说明五个字", ip="10.0.1.1")
+    services.application_submit(
+        name="甲",
+        phone="13900001111",
+        id_number=new_id(),
+        village=w.r.fendou,
+        risk_type="01",
+        description="情况说明五个字",
+        ip="10.0.1.1",
+    )
 
 
 def test_rate_limit_per_id_number(client, w, std):
@@ -112,8 +142,9 @@ def test_rate_limit_per_id_number(client, w, std):
 
 def test_progress_check_reveals_only_the_stage(client, w, std, drive):
     id_number = new_id()
-    household = make_household(village=w.r.fendou, members=[{"name": "张三", "relation": "head",
-                                                              "id_number": id_number}])
+    household = make_household(
+        village=w.r.fendou, members=[{"name": "张三", "relation": "head", "id_number": id_number}]
+    )
     client.post(APPLY, _form(w.r.fendou, id_number, description="老伴住院花了很多钱，秘密细节"), REMOTE_ADDR="10.0.3.1")
     application = Application.objects.get()
     html = client.post(STATUS, {"reference": application.reference, "id_number": id_number}).content.decode()

@@ -1,4 +1,5 @@
 """The measure, elimination and posting rules, one by one, at their boundaries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,13 +17,21 @@ TODAY = timezone.localdate
 
 
 def _verify(w, case, **data):
-    base = dict(kind="100A03002", risk_types=["07"], authorisation_signed=True, income_12m="9000",
-                spending_12m="1000", coping="partly", date=case.step_since)
+    base = dict(
+        kind="100A03002",
+        risk_types=["07"],
+        authorisation_signed=True,
+        income_12m="9000",
+        spending_12m="1000",
+        coping="partly",
+        date=case.step_since,
+    )
     base.update(data)
     return services.case_transition(actor=w.fendou, case=case, name="verify", version=case.version, data=base)
 
 
 # --- verification -------------------------------------------------------------------------------
+
 
 def test_never_poor_household_cannot_be_unstable(w, new_case):
     case = new_case(formerly_poor=False)
@@ -38,9 +47,17 @@ def test_formerly_poor_household_cannot_be_marginal_but_can_be_sudden(w, new_cas
     _verify(w, case, kind="100A03003", hardship="突发重病，医疗支出骤增")
 
 
-@pytest.mark.parametrize("risks,ok", [([], False), (["01"], True), (["01", "0201", "03", "05", "99"], True),
-                                      (["01", "0201", "03", "05", "99", "09"], False), (["02"], False),
-                                      (["01", "01"], False)])
+@pytest.mark.parametrize(
+    "risks,ok",
+    [
+        ([], False),
+        (["01"], True),
+        (["01", "0201", "03", "05", "99"], True),
+        (["01", "0201", "03", "05", "99", "09"], False),
+        (["02"], False),
+        (["01", "01"], False),
+    ],
+)
 def test_one_to_five_national_risk_codes(w, new_case, risks, ok):
     case = new_case()
     if ok:
@@ -63,29 +80,64 @@ def test_fast_track_only_for_sudden_hardship(w, new_case):
     case = _verify(w, case, kind="100A03003", fast_track=True, hardship="家中失火")
     assert case.fast_track
     # help may start (under way) before the paperwork finishes
-    services.measure_add(actor=w.fendou, case=case, category="safety_net", content="临时救助", unit="民政办",
-                         person="李", start_on=TODAY(), status="under_way")
+    services.measure_add(
+        actor=w.fendou,
+        case=case,
+        category="safety_net",
+        content="临时救助",
+        unit="民政办",
+        person="李",
+        start_on=TODAY(),
+        status="under_way",
+    )
 
 
 def test_without_fast_track_measures_before_monitoring_are_only_planned(w, new_case):
     case = _verify(w, new_case())
     with pytest.raises(ValidationError, match="计划"):
-        services.measure_add(actor=w.fendou, case=case, category="employment", content="岗位", unit="人社",
-                             person="李", start_on=TODAY(), status="under_way")
-    services.measure_add(actor=w.fendou, case=case, category="employment", content="岗位", unit="人社",
-                         person="李", start_on=TODAY(), status="planned")
+        services.measure_add(
+            actor=w.fendou,
+            case=case,
+            category="employment",
+            content="岗位",
+            unit="人社",
+            person="李",
+            start_on=TODAY(),
+            status="under_way",
+        )
+    services.measure_add(
+        actor=w.fendou,
+        case=case,
+        category="employment",
+        content="岗位",
+        unit="人社",
+        person="李",
+        start_on=TODAY(),
+        status="planned",
+    )
 
 
 # --- posting ------------------------------------------------------------------------------------
+
 
 def test_posting_lasts_at_least_the_configured_days(w, std, new_case, drive):
     case = drive(new_case(days_ago=20), "posting")
     start = case.posting_start
     with pytest.raises(ValidationError, match="公示不少于 5 天"):
-        services.case_transition(actor=w.fendou, case=case, name="finish_posting", version=case.version,
-                                 data={"objections": "无异议", "date": start + dt.timedelta(days=4)})
-    services.case_transition(actor=w.fendou, case=case, name="finish_posting", version=case.version,
-                             data={"objections": "无异议", "date": start + dt.timedelta(days=5)})
+        services.case_transition(
+            actor=w.fendou,
+            case=case,
+            name="finish_posting",
+            version=case.version,
+            data={"objections": "无异议", "date": start + dt.timedelta(days=4)},
+        )
+    services.case_transition(
+        actor=w.fendou,
+        case=case,
+        name="finish_posting",
+        version=case.version,
+        data={"objections": "无异议", "date": start + dt.timedelta(days=5)},
+    )
 
 
 def test_posting_days_come_from_the_yearly_standard(w, std, new_case, drive):
@@ -93,8 +145,13 @@ def test_posting_days_come_from_the_yearly_standard(w, std, new_case, drive):
     std.save()
     case = drive(new_case(days_ago=20), "posting")
     with pytest.raises(ValidationError, match="公示不少于 7 天"):
-        services.case_transition(actor=w.fendou, case=case, name="finish_posting", version=case.version,
-                                 data={"objections": "无异议", "date": case.posting_start + dt.timedelta(days=6)})
+        services.case_transition(
+            actor=w.fendou,
+            case=case,
+            name="finish_posting",
+            version=case.version,
+            data={"objections": "无异议", "date": case.posting_start + dt.timedelta(days=6)},
+        )
 
 
 def test_dates_cannot_be_in_the_future_or_before_the_previous_step(w, new_case):
@@ -106,6 +163,7 @@ def test_dates_cannot_be_in_the_future_or_before_the_previous_step(w, new_case):
 
 
 # --- measures on entering monitoring --------------------------------------------------------------
+
 
 def _at_county(w, new_case, drive, risks):
     return drive(new_case(risk_types=risks), "county_approval", risk_types=risks)
@@ -121,8 +179,9 @@ def _helper(w, case):
 
 
 def _measure(w, case, category):
-    services.measure_add(actor=w.fendou, case=case, category=category, content="措施", unit="单位", person="人",
-                         start_on=TODAY())
+    services.measure_add(
+        actor=w.fendou, case=case, category=category, content="措施", unit="单位", person="人", start_on=TODAY()
+    )
 
 
 def test_entering_monitoring_needs_a_measure(w, new_case, drive):
@@ -145,8 +204,9 @@ def test_entering_monitoring_needs_a_helper(w, new_case, drive):
     _approve(w, case)
 
 
-@pytest.mark.parametrize("category,ok", [("employment", False), ("health", True), ("social", True),
-                                         ("safety_net", True)])
+@pytest.mark.parametrize(
+    "category,ok", [("employment", False), ("health", True), ("social", True), ("safety_net", True)]
+)
 def test_illness_needs_health_social_or_safety_net(w, new_case, drive, category, ok):
     case = _at_county(w, new_case, drive, ["01"])
     _helper(w, case)
@@ -159,8 +219,7 @@ def test_illness_needs_health_social_or_safety_net(w, new_case, drive, category,
             _approve(w, case)
 
 
-@pytest.mark.parametrize("category,ok", [("health", False), ("compulsory_education", True),
-                                         ("other_education", True)])
+@pytest.mark.parametrize("category,ok", [("health", False), ("compulsory_education", True), ("other_education", True)])
 def test_schooling_needs_education(w, new_case, drive, category, ok):
     case = _at_county(w, new_case, drive, ["09"])
     _helper(w, case)
@@ -174,6 +233,7 @@ def test_schooling_needs_education(w, new_case, drive, category, ok):
 
 
 # --- elimination --------------------------------------------------------------------------------
+
 
 def _monitored(w, new_case, drive, risks=("07",), members=None, category="social"):
     case = drive(new_case(risk_types=risks, days_ago=300, members=members), "county_approval", risk_types=list(risks))
@@ -190,8 +250,9 @@ def _visit(w, case, day, income):
 def _propose(w, case, **data):
     base = dict(elimination_way="natural", resolved_risks=case.risk_types, accept_warnings=True)
     base.update(data)
-    return services.case_transition(actor=w.fendou, case=case, name="propose_elimination", version=case.version,
-                                    data=base)
+    return services.case_transition(
+        actor=w.fendou, case=case, name="propose_elimination", version=case.version, data=base
+    )
 
 
 def test_assisted_elimination_needs_a_development_measure(w, std, new_case, drive):
@@ -247,8 +308,10 @@ def test_each_risk_type_must_be_resolved(w, std, new_case, drive):
 
 
 def test_no_labour_household_stays_monitored(w, std, new_case, drive):
-    members = [{"name": "老人甲", "relation": "head", "labour": "lost"}, {"name": "老人乙", "relation": "spouse",
-                                                                         "labour": "none", "male": False}]
+    members = [
+        {"name": "老人甲", "relation": "head", "labour": "lost"},
+        {"name": "老人乙", "relation": "spouse", "labour": "none", "male": False},
+    ]
     case = _monitored(w, new_case, drive, risks=("04",), members=members, category="safety_net")
     _visit(w, case, rules.add_months(TODAY(), -7), std.threshold + 1000)
     with pytest.raises(ValidationError, match="均无劳动能力"):
@@ -258,8 +321,10 @@ def test_no_labour_household_stays_monitored(w, std, new_case, drive):
 
 
 def test_lack_of_labour_resolved_when_a_member_can_work(w, std, new_case, drive):
-    members = [{"name": "老人甲", "relation": "head", "labour": "lost"}, {"name": "儿子", "relation": "son",
-                                                                         "labour": "normal", "born": dt.date(1995, 1, 1)}]
+    members = [
+        {"name": "老人甲", "relation": "head", "labour": "lost"},
+        {"name": "儿子", "relation": "son", "labour": "normal", "born": dt.date(1995, 1, 1)},
+    ]
     case = _monitored(w, new_case, drive, risks=("04",), members=members, category="safety_net")
     _visit(w, case, rules.add_months(TODAY(), -7), std.threshold + 1000)
     _propose(w, case)
@@ -292,8 +357,10 @@ def test_assisted_with_registry_income_below_threshold_warns(w, std, new_case, d
     case = _monitored(w, new_case, drive, category="employment")
     type(case.household).objects.filter(pk=case.household_id).update(per_capita_income=std.threshold - 1)
     case.household.refresh_from_db()
-    assert any("低于监测标准" in x for x in rules.paper_exit_warnings_for(case, on=TODAY() + dt.timedelta(days=90),
-                                                                      way="assisted", standard=std))
+    assert any(
+        "低于监测标准" in x
+        for x in rules.paper_exit_warnings_for(case, on=TODAY() + dt.timedelta(days=90), way="assisted", standard=std)
+    )
     assert not rules.paper_exit_warnings_for(case, on=TODAY() + dt.timedelta(days=90), way="natural", standard=std)
 
 

@@ -1,10 +1,12 @@
 """Pages: the procedure through the browser forms, refusals, evidence files, postings, export."""
+
 from __future__ import annotations
 
 import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +33,20 @@ def test_village_verifies_through_the_page_with_evidence(w, login, new_case, set
     client = login(w.fendou)
     page = client.get(reverse("monitoring:detail", args=[case.pk]))
     assert "登记入户核实" in page.content.decode()
-    payload = {"verify-name": "verify", "verify-version": case.version, "name": "verify",
-               "verify-kind": "100A03002", "verify-risk_types": ["07", "0201"], "verify-authorisation_signed": "on",
-               "verify-income_12m": "8000", "verify-spending_12m": "500", "verify-coping": "partly",
-               "verify-date": timezone.localdate().isoformat(),
-               "verify-photos": [SimpleUploadedFile("home.jpg", JPEG, "image/jpeg")],
-               "verify-scans": [SimpleUploadedFile("authorisation.pdf", PDF, "application/pdf")]}
+    payload = {
+        "verify-name": "verify",
+        "verify-version": case.version,
+        "name": "verify",
+        "verify-kind": "100A03002",
+        "verify-risk_types": ["07", "0201"],
+        "verify-authorisation_signed": "on",
+        "verify-income_12m": "8000",
+        "verify-spending_12m": "500",
+        "verify-coping": "partly",
+        "verify-date": timezone.localdate().isoformat(),
+        "verify-photos": [SimpleUploadedFile("home.jpg", JPEG, "image/jpeg")],
+        "verify-scans": [SimpleUploadedFile("authorisation.pdf", PDF, "application/pdf")],
+    }
     response = client.post(reverse("monitoring:act", args=[case.pk]), payload)
     assert response.status_code == 302
     case.refresh_from_db()
@@ -48,12 +58,15 @@ def test_village_verifies_through_the_page_with_evidence(w, login, new_case, set
     assert download.status_code == 200
 
 
-@pytest.mark.parametrize("name,content,kind,message", [
-    ("x.exe", JPEG, "photo", "只接受"),
-    ("x.jpg", b"MZ" + b"0" * 100, "photo", "内容与扩展名不符"),
-    ("x.pdf", PDF, "photo", "只接受"),
-    ("x.jpg", b"", "photo", "为空"),
-])
+@pytest.mark.parametrize(
+    "name,content,kind,message",
+    [
+        ("x.exe", JPEG, "photo", "只接受"),
+        ("x.jpg", b"MZ" + b"0" * 100, "photo", "内容与扩展名不符"),
+        ("x.pdf", PDF, "photo", "只接受"),
+        ("x.jpg", b"", "photo", "为空"),
+    ],
+)
 def test_evidence_type_checks(w, new_case, drive, name, content, kind, message):
     case = drive(new_case(), "verified")
     with pytest.raises(Exception, match=message):
@@ -106,22 +119,40 @@ def test_other_village_gets_404(w, login, new_case):
 def test_timeline_shows_every_step(w, login, new_case, drive):
     case = drive(new_case(), "monitored")
     html = login(w.tahe).get(reverse("monitoring:detail", args=[case.pk])).content.decode()
-    for label in ["发现登记", "登记入户核实", "登记民主评议并开始公示", "公示期满，报乡镇审核", "乡镇审核通过，报县审定",
-                  "县级审定，纳入监测"]:
+    for label in [
+        "发现登记",
+        "登记入户核实",
+        "登记民主评议并开始公示",
+        "公示期满，报乡镇审核",
+        "乡镇审核通过，报县审定",
+        "县级审定，纳入监测",
+    ]:
         assert label in html
 
 
 def test_posting_page_and_pdf_have_no_forbidden_fields(w, login, new_case, drive):
-    members = [{"name": "赵大山", "relation": "head", "health": "serious"},
-               {"name": "钱配偶", "relation": "spouse", "male": False, "health": "disabled"}]
+    members = [
+        {"name": "赵大山", "relation": "head", "health": "serious"},
+        {"name": "钱配偶", "relation": "spouse", "male": False, "health": "disabled"},
+    ]
     case = drive(new_case(risk_types=("01", "03"), members=members), "posting", risk_types=["01", "03"])
     type(case.household).objects.filter(pk=case.household_id).update(phone="13812345678", address="奋斗村8号")
     client = login(w.fendou)
     html = client.get(reverse("monitoring:posting", args=[case.village.code])).content.decode()
     assert "赵大山" in html and "12317" in html
     member = Member.objects.filter(household=case.household).first()
-    forbidden = ["13812345678", member.id_masked, member.id_masked[:6] + "*", "因病", "因残", "大病", "残疾",
-                 "银行", "账号", "健康"]
+    forbidden = [
+        "13812345678",
+        member.id_masked,
+        member.id_masked[:6] + "*",
+        "因病",
+        "因残",
+        "大病",
+        "残疾",
+        "银行",
+        "账号",
+        "健康",
+    ]
     for text in forbidden:
         assert text not in html, text
     pdf = client.get(reverse("monitoring:posting", args=[case.village.code]) + "?format=pdf")
@@ -173,10 +204,24 @@ def test_standard_page_only_for_prefecture_admin(w, login, std):
     client = login(w.diqu)
     html = client.get(reverse("monitoring:standards")).content.decode()
     assert "演示数值" in html
-    response = client.post(reverse("monitoring:standards"), {
-        "year": 2023, "threshold": "7200", "reference_income": "18500", "decision_days": 20, "decision_unit": "workdays",
-        "home_check_days": 5, "home_check_unit": "workdays", "posting_days": 5, "posting_unit": "calendar",
-        "stable_months": 6, "visit_interval_days": 30, "visit_interval_unit": "calendar", "note": "省2023年标准"})
+    response = client.post(
+        reverse("monitoring:standards"),
+        {
+            "year": 2023,
+            "threshold": "7200",
+            "reference_income": "18500",
+            "decision_days": 20,
+            "decision_unit": "workdays",
+            "home_check_days": 5,
+            "home_check_unit": "workdays",
+            "posting_days": 5,
+            "posting_unit": "calendar",
+            "stable_months": 6,
+            "visit_interval_days": 30,
+            "visit_interval_unit": "calendar",
+            "note": "省2023年标准",
+        },
+    )
     assert response.status_code == 302
     from zhenxing.monitoring.models import YearStandard
 
@@ -190,9 +235,15 @@ def test_visit_from_a_phone_page(w, login, new_case, drive, settings, tmp_path):
     case = drive(new_case(), "monitored")
     client = login(w.fendou)
     assert client.get(reverse("monitoring:visit", args=[case.pk])).status_code == 200
-    response = client.post(reverse("monitoring:visit", args=[case.pk]), {
-        "date": timezone.localdate().isoformat(), "changes": "儿子外出务工", "per_capita_income": "9000",
-        "photos": [SimpleUploadedFile("v.jpg", JPEG, "image/jpeg")]})
+    response = client.post(
+        reverse("monitoring:visit", args=[case.pk]),
+        {
+            "date": timezone.localdate().isoformat(),
+            "changes": "儿子外出务工",
+            "per_capita_income": "9000",
+            "photos": [SimpleUploadedFile("v.jpg", JPEG, "image/jpeg")],
+        },
+    )
     assert response.status_code == 302
     visit = case.visits.get(changes="儿子外出务工")
     assert visit.evidence.count() == 1 and visit.per_capita_income == 9000
@@ -200,8 +251,13 @@ def test_visit_from_a_phone_page(w, login, new_case, drive, settings, tmp_path):
 
 def test_discover_page_and_open_case_refusal(w, login, household, std):
     client = login(w.fendou)
-    data = {"household": household.pk, "channel": "cadre_visit", "risk_types": ["01"],
-            "discovered_on": timezone.localdate().isoformat(), "description": "大病住院"}
+    data = {
+        "household": household.pk,
+        "channel": "cadre_visit",
+        "risk_types": ["01"],
+        "discovered_on": timezone.localdate().isoformat(),
+        "description": "大病住院",
+    }
     assert client.post(reverse("monitoring:new"), data).status_code == 302
     assert MonitoringCase.objects.filter(household=household).count() == 1
     with pytest.raises(Exception, match="已有未办结的监测案件"):
@@ -213,14 +269,20 @@ def test_discover_contract(w, household, std):
         services.case_discover(actor=w.fendou, household=household, channel="phone", risk_types=["01"])
     with pytest.raises(Exception, match="代码表"):
         services.case_discover(actor=w.fendou, household=household, channel="cadre_visit", risk_types=["8"])
-    case = services.case_discover(actor=w.shibazhan, household=household, channel="department_alert",
-                                  risk_types=["01", "0201"], source_ref="YJ-2022-0001")
+    case = services.case_discover(
+        actor=w.shibazhan,
+        household=household,
+        channel="department_alert",
+        risk_types=["01", "0201"],
+        source_ref="YJ-2022-0001",
+    )
     assert (case.state, case.source_ref, case.channel) == ("discovered", "YJ-2022-0001", "department_alert")
     with pytest.raises(Exception, match="数据权限"):
         services.case_discover(actor=w.kaikukang, household=household, channel="cadre_visit", risk_types=[])
     later = timezone.localdate() + dt.timedelta(days=1)
     other = type(household).objects.exclude(pk=household.pk).first()
     assert other is None or other.pk != household.pk
-    with pytest.raises(Exception):
-        services.case_discover(actor=w.fendou, household=household, channel="cadre_visit", risk_types=[],
-                               discovered_on=later)
+    with pytest.raises(ValidationError):
+        services.case_discover(
+            actor=w.fendou, household=household, channel="cadre_visit", risk_types=[], discovered_on=later
+        )

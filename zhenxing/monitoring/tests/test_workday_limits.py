@@ -1,4 +1,5 @@
 """Limits in 工作日 on fixed dates of the 2026 calendar (国庆 1–7 October, Saturday 10 October worked)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,13 @@ def test_home_check_in_working_days_across_national_day(w, std, new_case):
     std.save()
     case = _case_found_on(new_case, D(2026, 9, 30))  # Wednesday before 国庆
     standards = selectors.Standards()
-    due = selectors.due_of(state=case.state, discovered_on=case.discovered_on, elimination_proposed_on=None,
-                           standards=standards, today=D(2026, 10, 13))
+    due = selectors.due_of(
+        state=case.state,
+        discovered_on=case.discovered_on,
+        elimination_proposed_on=None,
+        standards=standards,
+        today=D(2026, 10, 13),
+    )
     assert due.due == D(2026, 10, 13) and due.overdue_days == 0  # 8, 9, 10 (Sat, 调休), 12, 13 October
     assert case.pk not in _overdue(w.fendou, D(2026, 10, 13))  # the last day of the window
     assert selectors.overdue_count(w.fendou, today=D(2026, 10, 13)) == 0

@@ -8,20 +8,51 @@ writes registry tables (see ``services.labour_wage_apply``).
 One module per section; every model is imported here (Django finds them through the package)
 and the names stay importable from ``models`` as before.
 """
+
 from __future__ import annotations
 
 from .base import MONEY
+from .cadres import AssessmentResult, Cadre, CadreAssessment, CadreHousehold, CadrePosition, Training, WorkLog, WorkTeam
 from .county import CountySetting
-from .employment import PostKind, Funding, PublicPost, PostHolding, PostPay, Workshop, WorkshopWorker, LabourExport
-from .pairing import PartnerKind, Pairing, DeliveryKind, Delivery
-from .cadres import WorkTeam, CadrePosition, Cadre, WorkLog, CadreHousehold, Training, AssessmentResult, CadreAssessment
-from .points import PointCategory, PointRule, EntryState, PointEntry, PointAccount, StoreItem, Redemption
-from .lists import PowerCategory, Power, PowerStep, CaseState, PowerCase, CaseStep
+from .employment import Funding, LabourExport, PostHolding, PostKind, PostPay, PublicPost, Workshop, WorkshopWorker
+from .lists import CaseState, CaseStep, Power, PowerCase, PowerCategory, PowerStep
+from .pairing import Delivery, DeliveryKind, Pairing, PartnerKind
+from .points import EntryState, PointAccount, PointCategory, PointEntry, PointRule, Redemption, StoreItem
 
 __all__ = [
-    "AssessmentResult", "Cadre", "CadreAssessment", "CadreHousehold", "CadrePosition", "CaseState", "CaseStep",
-    "CountySetting", "Delivery", "DeliveryKind", "EntryState", "Funding", "LabourExport", "MONEY", "Pairing",
-    "PartnerKind", "PointAccount", "PointCategory", "PointEntry", "PointRule", "PostHolding", "PostKind", "PostPay",
-    "Power", "PowerCase", "PowerCategory", "PowerStep", "PublicPost", "Redemption", "StoreItem", "Training",
-    "WorkLog", "WorkTeam", "Workshop", "WorkshopWorker",
+    "AssessmentResult",
+    "Cadre",
+    "CadreAssessment",
+    "CadreHousehold",
+    "CadrePosition",
+    "CaseState",
+    "CaseStep",
+    "CountySetting",
+    "Delivery",
+    "DeliveryKind",
+    "EntryState",
+    "Funding",
+    "LabourExport",
+    "MONEY",
+    "Pairing",
+    "PartnerKind",
+    "PointAccount",
+    "PointCategory",
+    "PointEntry",
+    "PointRule",
+    "PostHolding",
+    "PostKind",
+    "PostPay",
+    "Power",
+    "PowerCase",
+    "PowerCategory",
+    "PowerStep",
+    "PublicPost",
+    "Redemption",
+    "StoreItem",
+    "Training",
+    "WorkLog",
+    "WorkTeam",
+    "Workshop",
+    "WorkshopWorker",
 ]

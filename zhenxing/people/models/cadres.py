@@ -1,4 +1,5 @@
 """Village ledger models: resident cadres (驻村工作队)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -46,9 +47,13 @@ class Cadre(models.Model):
         verbose_name = _("驻村干部")
         verbose_name_plural = _("驻村干部")
         ordering = ["team", "position", "name"]
-        constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                                              name="people_cadre_dates",
-                               violation_error_message="离村日期不能早于驻村日期")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="people_cadre_dates",
+                violation_error_message="离村日期不能早于驻村日期",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_position_display()}）"
@@ -65,8 +70,11 @@ class WorkLog(models.Model):
         verbose_name = _("驻村工作日志")
         verbose_name_plural = _("驻村工作日志")
         ordering = ["-date"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="people_log_cadre_date",
-                                violation_error_message="该干部当天已有工作日志")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "date"], name="people_log_cadre_date", violation_error_message="该干部当天已有工作日志"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.date}"
@@ -75,13 +83,20 @@ class WorkLog(models.Model):
 @scope.register(region="cadre__team__village")
 class CadreHousehold(models.Model):
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="households", verbose_name=_("驻村干部"))
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("帮扶户"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("帮扶户")
+    )
 
     class Meta:
         verbose_name = _("驻村干部帮扶户")
         verbose_name_plural = _("驻村干部帮扶户")
-        constraints = [models.UniqueConstraint(fields=["cadre", "household"], name="people_cadre_household",
-                                violation_error_message="已是该干部的帮扶户")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "household"],
+                name="people_cadre_household",
+                violation_error_message="已是该干部的帮扶户",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.cadre.name} · {self.household}"
@@ -121,8 +136,13 @@ class CadreAssessment(models.Model):
         verbose_name = _("驻村干部年度考核")
         verbose_name_plural = _("驻村干部年度考核")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="people_assessment_cadre_year",
-                                violation_error_message="该干部该年度已有考核结果")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "year"],
+                name="people_assessment_cadre_year",
+                violation_error_message="该干部该年度已有考核结果",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.year}年 {self.get_result_display()}"

@@ -1,4 +1,5 @@
 """Village ledger models: employment."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -45,8 +46,13 @@ class PublicPost(models.Model):
         verbose_name = _("公益岗位")
         verbose_name_plural = _("公益岗位")
         ordering = ["village", "name", "id"]
-        constraints = [models.CheckConstraint(condition=Q(monthly_pay__gte=0), name="people_post_pay_nonneg",
-                               violation_error_message="月补贴标准不能为负数")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_pay__gte=0),
+                name="people_post_pay_nonneg",
+                violation_error_message="月补贴标准不能为负数",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -55,7 +61,9 @@ class PublicPost(models.Model):
 @scope.register(region="post__village")
 class PostHolding(models.Model):
     post = models.ForeignKey(PublicPost, on_delete=models.PROTECT, related_name="holdings", verbose_name=_("岗位"))
-    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("上岗人员"))
+    member = models.ForeignKey(
+        "registry.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("上岗人员")
+    )
     start = models.DateField(_("上岗日期"))
     end = models.DateField(_("离岗日期"), null=True, blank=True)
 
@@ -63,9 +71,13 @@ class PostHolding(models.Model):
         verbose_name = _("公益岗位上岗")
         verbose_name_plural = _("公益岗位上岗")
         ordering = ["-start", "id"]
-        constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                                              name="people_holding_dates",
-                               violation_error_message="离岗日期不能早于上岗日期")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="people_holding_dates",
+                violation_error_message="离岗日期不能早于上岗日期",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.post} · {self.member.name}"
@@ -85,10 +97,16 @@ class PostPay(models.Model):
         verbose_name_plural = _("公益岗位考勤发放")
         ordering = ["-month"]
         constraints = [
-            models.UniqueConstraint(fields=["holding", "month"], name="people_pay_holding_month",
-                                violation_error_message="该人员该月已登记考勤发放"),
-            models.CheckConstraint(condition=Q(pay__gte=0) & Q(days_worked__lte=31), name="people_pay_valid",
-                               violation_error_message="出勤天数不能超过31天，实发金额不能为负数"),
+            models.UniqueConstraint(
+                fields=["holding", "month"],
+                name="people_pay_holding_month",
+                violation_error_message="该人员该月已登记考勤发放",
+            ),
+            models.CheckConstraint(
+                condition=Q(pay__gte=0) & Q(days_worked__lte=31),
+                name="people_pay_valid",
+                violation_error_message="出勤天数不能超过31天，实发金额不能为负数",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,7 +136,9 @@ class Workshop(models.Model):
 @scope.register(region="workshop__village")
 class WorkshopWorker(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="workers", verbose_name=_("车间"))
-    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("务工人员"))
+    member = models.ForeignKey(
+        "registry.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("务工人员")
+    )
     start = models.DateField(_("入职日期"))
     end = models.DateField(_("离职日期"), null=True, blank=True)
     monthly_wage = models.DecimalField(_("月工资（元）"), default=Decimal("0"), **MONEY)
@@ -127,9 +147,13 @@ class WorkshopWorker(models.Model):
         verbose_name = _("车间务工人员")
         verbose_name_plural = _("车间务工人员")
         ordering = ["-start", "id"]
-        constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                                              name="people_worker_dates",
-                               violation_error_message="离职日期不能早于入职日期")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="people_worker_dates",
+                violation_error_message="离职日期不能早于入职日期",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.workshop} · {self.member.name}"
@@ -139,7 +163,9 @@ class WorkshopWorker(models.Model):
 class LabourExport(models.Model):
     """劳务输出: a person gone out to work."""
 
-    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("务工人员"))
+    member = models.ForeignKey(
+        "registry.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("务工人员")
+    )
     destination = models.CharField(_("务工地点"), max_length=100)
     sector = models.CharField(_("从事行业"), max_length=64)
     since = models.DateField(_("外出日期"))
@@ -152,10 +178,16 @@ class LabourExport(models.Model):
         verbose_name_plural = _("劳务输出")
         ordering = ["-since", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="people_export_dates",
-                               violation_error_message="返乡日期不能早于外出日期"),
-            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="people_export_income_nonneg",
-                               violation_error_message="月收入不能为负数"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="people_export_dates",
+                violation_error_message="返乡日期不能早于外出日期",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_income__gte=0),
+                name="people_export_income_nonneg",
+                violation_error_message="月收入不能为负数",
+            ),
         ]
 
     def __str__(self) -> str:

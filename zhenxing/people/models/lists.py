@@ -1,4 +1,5 @@
 """Village ledger models: list system (清单制)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -32,8 +33,13 @@ class Power(models.Model):
         verbose_name = _("小微权力事项")
         verbose_name_plural = _("小微权力事项")
         ordering = ["village", "number"]
-        constraints = [models.UniqueConstraint(fields=["village", "number"], name="people_power_village_number",
-                                violation_error_message="本村已有该序号的权力事项")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "number"],
+                name="people_power_village_number",
+                violation_error_message="本村已有该序号的权力事项",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -51,10 +57,14 @@ class PowerStep(models.Model):
         verbose_name = _("办理步骤")
         verbose_name_plural = _("办理步骤")
         ordering = ["power", "order"]
-        constraints = [models.UniqueConstraint(fields=["power", "order"], name="people_step_power_order",
-                                violation_error_message="该步骤序号已存在"),
-                       models.CheckConstraint(condition=Q(order__gte=1), name="people_step_order_pos",
-                               violation_error_message="步骤序号须从1开始")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["power", "order"], name="people_step_power_order", violation_error_message="该步骤序号已存在"
+            ),
+            models.CheckConstraint(
+                condition=Q(order__gte=1), name="people_step_order_pos", violation_error_message="步骤序号须从1开始"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
@@ -75,8 +85,9 @@ class PowerCase(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
     done_steps = models.PositiveSmallIntegerField(_("已完成步骤"), default=0)
     version = models.PositiveIntegerField(default=1)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                  verbose_name=_("登记人"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         verbose_name = _("小微权力办理事项")
@@ -96,16 +107,20 @@ class CaseStep(models.Model):
     done_by = models.CharField(_("办理人"), max_length=64)
     done_on = models.DateField(_("办理日期"))
     note = models.CharField(_("办理情况"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                    verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["case", "step__order"]
-        constraints = [models.UniqueConstraint(fields=["case", "step"], name="people_casestep_case_step",
-                                violation_error_message="该步骤已办理")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step"], name="people_casestep_case_step", violation_error_message="该步骤已办理"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.step}"

@@ -1,4 +1,5 @@
 """Village ledger models: social help (百企兴百村)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -58,8 +59,13 @@ class Delivery(models.Model):
         verbose_name = _("结对兑现")
         verbose_name_plural = _("结对兑现")
         ordering = ["-date", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="people_delivery_amount_nonneg",
-                               violation_error_message="金额不能为负数")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="people_delivery_amount_nonneg",
+                violation_error_message="金额不能为负数",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.pairing} {self.get_kind_display()}"

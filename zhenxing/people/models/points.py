@@ -1,4 +1,5 @@
 """Village ledger models: points system (积分制)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -31,8 +32,11 @@ class PointRule(models.Model):
         verbose_name = _("积分规则")
         verbose_name_plural = _("积分规则")
         ordering = ["village", "category", "-points", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(points=0), name="people_rule_points_nonzero",
-                               violation_error_message="分值不能为0")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(points=0), name="people_rule_points_nonzero", violation_error_message="分值不能为0"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.points:+d}分）"
@@ -50,22 +54,30 @@ class EntryState(models.TextChoices):
 class PointEntry(models.Model):
     """One proposal of points for a household; moves through ``points.TRANSITIONS``."""
 
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户")
+    )
     rule = models.ForeignKey(PointRule, on_delete=models.PROTECT, related_name="entries", verbose_name=_("积分事项"))
     points = models.IntegerField(_("分值"))
     date = models.DateField(_("事项日期"))
     note = models.CharField(_("事由"), max_length=300, blank=True)
     proposer_name = models.CharField(_("提议人（村民小组长）"), max_length=64)
     state = models.CharField(_("状态"), max_length=16, choices=EntryState.choices, default=EntryState.PROPOSED)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   verbose_name=_("录入人"))
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("确认人"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     posted_on = models.DateField(_("公示日期"), null=True, blank=True)
     credited_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
-    applied = models.IntegerField(_("实际入账分值"), null=True, blank=True,
-                                  help_text=_("扣分超过余额时余额扣至零"))
+    applied = models.IntegerField(_("实际入账分值"), null=True, blank=True, help_text=_("扣分超过余额时余额扣至零"))
     rejected_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("提议时间"), auto_now_add=True)
@@ -84,8 +96,9 @@ class PointEntry(models.Model):
 class PointAccount(models.Model):
     """A household's balance: carries over from year to year; never below zero."""
 
-    household = models.OneToOneField("registry.Household", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("农户"))
+    household = models.OneToOneField(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户")
+    )
     balance = models.IntegerField(_("积分余额"), default=0)
     earned = models.IntegerField(_("累计入账"), default=0)
     spent = models.IntegerField(_("累计兑换"), default=0)
@@ -93,8 +106,13 @@ class PointAccount(models.Model):
     class Meta:
         verbose_name = _("积分账户")
         verbose_name_plural = _("积分账户")
-        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="people_account_balance_nonneg",
-                               violation_error_message="积分余额不能为负数")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0),
+                name="people_account_balance_nonneg",
+                violation_error_message="积分余额不能为负数",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} {self.balance}分"
@@ -114,10 +132,14 @@ class StoreItem(models.Model):
         verbose_name = _("积分超市商品")
         verbose_name_plural = _("积分超市商品")
         ordering = ["village", "price", "name"]
-        constraints = [models.CheckConstraint(condition=Q(stock__gte=0), name="people_item_stock_nonneg",
-                               violation_error_message="库存不能为负数"),
-                       models.CheckConstraint(condition=Q(price__gt=0), name="people_item_price_pos",
-                               violation_error_message="兑换积分须大于0")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="people_item_stock_nonneg", violation_error_message="库存不能为负数"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gt=0), name="people_item_price_pos", violation_error_message="兑换积分须大于0"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.price}分）"
@@ -125,20 +147,26 @@ class StoreItem(models.Model):
 
 @scope.register(region="household__village")
 class Redemption(models.Model):
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户"))
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("农户")
+    )
     item = models.ForeignKey(StoreItem, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("商品"))
     quantity = models.PositiveIntegerField(_("数量"))
     points = models.PositiveIntegerField(_("消耗积分"))
     date = models.DateField(_("兑换日期"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                           verbose_name=_("经办人"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("经办人")
+    )
 
     class Meta:
         verbose_name = _("积分兑换")
         verbose_name_plural = _("积分兑换")
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="people_redemption_qty_pos",
-                               violation_error_message="数量须大于0")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="people_redemption_qty_pos", violation_error_message="数量须大于0"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} {self.item.name}×{self.quantity}"

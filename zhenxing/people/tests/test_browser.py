@@ -1,4 +1,5 @@
 """On a phone: the 奋斗村 cadre proposes points and confirms them (Playwright + Debian's Chromium)."""
+
 from __future__ import annotations
 
 import io
@@ -6,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-
 
 
 @pytest.mark.browser

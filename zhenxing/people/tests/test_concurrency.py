@@ -4,6 +4,7 @@ Real concurrent transactions: each thread has its own database connection and co
 PostgreSQL; skipped on SQLite, whose in-memory test database cannot be shared between threads'
 connections and which serialises all writers anyway (the CHECK constraints still apply there).
 """
+
 from __future__ import annotations
 
 import threading
@@ -16,7 +17,9 @@ from zhenxing.people import models as m
 from zhenxing.people import points
 from zhenxing.registry.testing import make_household
 
-pytestmark = pytest.mark.skipif(connection.vendor == "sqlite", reason="需要 PostgreSQL 的并发事务（SQLite 测试库不能跨线程共享）")
+pytestmark = pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="需要 PostgreSQL 的并发事务（SQLite 测试库不能跨线程共享）"
+)
 
 
 def _race(n, work):
@@ -58,7 +61,12 @@ def test_last_item_in_stock_is_not_oversold(w):
     item.refresh_from_db()
     assert item.stock == 0
     assert m.Redemption.objects.filter(item=item).count() == 1
-    assert sorted(m.PointAccount.objects.filter(household__in=households).values_list("balance", flat=True)) == [60, 100, 100, 100]
+    assert sorted(m.PointAccount.objects.filter(household__in=households).values_list("balance", flat=True)) == [
+        60,
+        100,
+        100,
+        100,
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

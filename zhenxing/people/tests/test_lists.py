@@ -1,4 +1,5 @@
 """清单制: a case follows its power's published steps in order; none can be skipped or repeated."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,10 +44,15 @@ def test_a_case_cannot_skip_a_step(w, power):
 def test_the_last_step_closes_the_case_and_records_who_did_each(w, power):
     case = lists.case_open(actor=w.fendou, power=power, title="购置桌椅", opened=D)
     for order, who in ((1, "报账员"), (2, "书记"), (3, "监委会主任")):
-        case = lists.case_step_record(actor=w.fendou, case=case, step=_step(power, order), done_by=who,
-                                      done_on=D + dt.timedelta(days=order))
+        case = lists.case_step_record(
+            actor=w.fendou, case=case, step=_step(power, order), done_by=who, done_on=D + dt.timedelta(days=order)
+        )
     assert case.state == m.CaseState.DONE and case.done_steps == 3
-    assert list(case.records.order_by("step__order").values_list("done_by", flat=True)) == ["报账员", "书记", "监委会主任"]
+    assert list(case.records.order_by("step__order").values_list("done_by", flat=True)) == [
+        "报账员",
+        "书记",
+        "监委会主任",
+    ]
     assert set(case.records.values_list("recorded_by", flat=True)) == {w.fendou.pk}
     assert lists.next_step(case) is None
     with pytest.raises(ValidationError):
@@ -56,10 +62,13 @@ def test_the_last_step_closes_the_case_and_records_who_did_each(w, power):
 def test_a_step_cannot_be_dated_before_the_previous_one(w, power):
     case = lists.case_open(actor=w.fendou, power=power, title="购置桌椅", opened=D)
     with pytest.raises(ValidationError, match="不能早于"):
-        lists.case_step_record(actor=w.fendou, case=case, step=_step(power, 1), done_by="报账员",
-                               done_on=D - dt.timedelta(days=1))
+        lists.case_step_record(
+            actor=w.fendou, case=case, step=_step(power, 1), done_by="报账员", done_on=D - dt.timedelta(days=1)
+        )
     case = lists.case_step_record(actor=w.fendou, case=case, step=_step(power, 1), done_by="报账员", done_on=D)
-    lists.case_step_record(actor=w.fendou, case=case, step=_step(power, 2), done_by="书记", done_on=D)  # same day is fine
+    lists.case_step_record(
+        actor=w.fendou, case=case, step=_step(power, 2), done_by="书记", done_on=D
+    )  # same day is fine
 
 
 def test_stale_page_cannot_record_twice(w, power):

@@ -1,4 +1,5 @@
 """The ledgers kept through the pages and the API, as a village cadre on a phone would."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,17 @@ def test_every_list_page_renders_for_the_village_and_the_county(login, w, hh, ru
 
 def test_cadre_keeps_a_post_and_its_holders(login, w, hh):
     client = login(w.fendou)
-    r = client.post(reverse("people:posts"), {"form": "post", "village": w.r.fendou.pk, "name": "保洁员",
-                                              "kind": "sanitation", "monthly_pay": "800", "funding": "linkage"})
+    r = client.post(
+        reverse("people:posts"),
+        {
+            "form": "post",
+            "village": w.r.fendou.pk,
+            "name": "保洁员",
+            "kind": "sanitation",
+            "monthly_pay": "800",
+            "funding": "linkage",
+        },
+    )
     assert r.status_code == 302
     post = m.PublicPost.objects.get(village=w.r.fendou)
     url = reverse("people:post", args=[post.pk])
@@ -53,14 +63,24 @@ def test_cadre_keeps_a_post_and_its_holders(login, w, hh):
 
 def test_inspector_reads_but_cannot_write(login, w, hh):
     client = login(w.ducha)
-    r = client.post(reverse("people:posts"), {"form": "post", "village": w.r.fendou.pk, "name": "保洁员",
-                                              "kind": "sanitation", "monthly_pay": "800", "funding": "linkage"})
+    r = client.post(
+        reverse("people:posts"),
+        {
+            "form": "post",
+            "village": w.r.fendou.pk,
+            "name": "保洁员",
+            "kind": "sanitation",
+            "monthly_pay": "800",
+            "funding": "linkage",
+        },
+    )
     assert r.status_code == 403 and not m.PublicPost.objects.exists()
 
 
 def test_another_villages_record_answers_404(login, w, hh):
-    post = m.PublicPost.objects.create(village=w.r.kaikukang, name="护林员", kind="forest", monthly_pay=1000,
-                                       funding="county")
+    post = m.PublicPost.objects.create(
+        village=w.r.kaikukang, name="护林员", kind="forest", monthly_pay=1000, funding="county"
+    )
     assert login(w.fendou).get(reverse("people:post", args=[post.pk])).status_code == 404
     assert login(w.kaikukang).get(reverse("people:post", args=[post.pk])).status_code == 200
 
@@ -68,9 +88,18 @@ def test_another_villages_record_answers_404(login, w, hh):
 def test_wage_income_reaches_the_registry_only_on_confirmation(login, w, hh):
     client = login(w.fendou)
     year = TODAY.year
-    r = client.post(reverse("people:labour"), {"form": "export", "member": hh.plain_m[0].pk, "destination": "哈尔滨市",
-                                               "sector": "建筑业", "since": f"{year}-01-01", "until": f"{year}-02-10",
-                                               "monthly_income": "5000"})
+    r = client.post(
+        reverse("people:labour"),
+        {
+            "form": "export",
+            "member": hh.plain_m[0].pk,
+            "destination": "哈尔滨市",
+            "sector": "建筑业",
+            "since": f"{year}-01-01",
+            "until": f"{year}-02-10",
+            "monthly_income": "5000",
+        },
+    )
     assert r.status_code == 302 and r["Location"].startswith(reverse("people:wage", args=[hh.plain.pk]))
     assert not HouseholdIncome.objects.filter(household=hh.plain, year=year).exists()
     page = client.get(r["Location"]).content.decode()
@@ -84,8 +113,16 @@ def test_wage_income_reaches_the_registry_only_on_confirmation(login, w, hh):
 def test_points_flow_through_the_pages(login, w, hh, rules):
     client = login(w.fendou)
     url = reverse("people:points")
-    r = client.post(url, {"form": "propose", "household": hh.poor.pk, "rule": rules["frugal"].pk,
-                          "date": TODAY.isoformat(), "proposer_name": "二组组长"})
+    r = client.post(
+        url,
+        {
+            "form": "propose",
+            "household": hh.poor.pk,
+            "rule": rules["frugal"].pk,
+            "date": TODAY.isoformat(),
+            "proposer_name": "二组组长",
+        },
+    )
     assert r.status_code == 302
     entry = m.PointEntry.objects.get()
     assert [i.label for i in pending_items(w.fendou) if i.category == "积分制"] == ["积分申报待村委会确认"]
@@ -100,7 +137,9 @@ def test_points_flow_through_the_pages(login, w, hh, rules):
 
 
 def test_exports_are_xlsx_with_title_and_audited(login, w, hh):
-    m.PublicPost.objects.create(village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800, funding="linkage")
+    m.PublicPost.objects.create(
+        village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800, funding="linkage"
+    )
     r = login(w.tahe).get(reverse("people:posts") + "?format=xlsx")
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     book = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
@@ -127,8 +166,10 @@ def test_list_case_page_offers_only_the_next_step(login, w):
     case = lists.case_open(actor=w.fendou, power=p, title="修水井", opened=TODAY)
     client = login(w.fendou)
     assert "记录第1步「申请」" in client.get(reverse("people:case", args=[case.pk])).content.decode()
-    client.post(reverse("people:case", args=[case.pk]), {"form": "record", "done_by": "张会计",
-                                                        "done_on": TODAY.isoformat(), "version": case.version})
+    client.post(
+        reverse("people:case", args=[case.pk]),
+        {"form": "record", "done_by": "张会计", "done_on": TODAY.isoformat(), "version": case.version},
+    )
     case.refresh_from_db()
     assert case.done_steps == 1
     assert "记录第2步「商议」" in client.get(reverse("people:case", args=[case.pk])).content.decode()
@@ -137,8 +178,16 @@ def test_list_case_page_offers_only_the_next_step(login, w):
 def test_county_settings_only_for_county_staff(login, w):
     assert login(w.fendou).get(reverse("people:settings")).status_code == 403
     client = login(w.tahe)
-    client.post(reverse("people:settings"), {"form": "setting", "year": 2026, "workshop_poor_share": "0.4",
-                                             "cadre_days_required": 200, "points_posting_days": 5})
+    client.post(
+        reverse("people:settings"),
+        {
+            "form": "setting",
+            "year": 2026,
+            "workshop_poor_share": "0.4",
+            "cadre_days_required": 200,
+            "points_posting_days": 5,
+        },
+    )
     s = m.CountySetting.objects.get(county=w.r.tahe, year=2026)
     assert (s.workshop_poor_share, s.cadre_days_required) == (Decimal("0.400"), 200)
 
@@ -148,38 +197,61 @@ def api(client):
     def _api(user):
         token, _ = account_services.api_token_issue(user=user)
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
     return _api
 
 
 def test_api_points_flow_and_scope(client, api, w, hh, rules):
     auth = api(w.fendou)
-    r = client.post("/api/v1/people/points/entries", {"household_id": hh.poor.pk, "rule_id": rules["work"].pk,
-                                                      "date": TODAY.isoformat(), "proposer_name": "一组组长"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        "/api/v1/people/points/entries",
+        {
+            "household_id": hh.poor.pk,
+            "rule_id": rules["work"].pk,
+            "date": TODAY.isoformat(),
+            "proposer_name": "一组组长",
+        },
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 201, r.content
     entry = r.json()
-    r = client.post(f"/api/v1/people/points/entries/{entry['id']}/transition", {"action": "credit", "version": 1},
-                    content_type="application/json", **auth)
+    r = client.post(
+        f"/api/v1/people/points/entries/{entry['id']}/transition",
+        {"action": "credit", "version": 1},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 422  # not confirmed
-    r = client.post(f"/api/v1/people/points/entries/{entry['id']}/transition", {"action": "confirm", "version": 1},
-                    content_type="application/json", **auth)
+    r = client.post(
+        f"/api/v1/people/points/entries/{entry['id']}/transition",
+        {"action": "confirm", "version": 1},
+        content_type="application/json",
+        **auth,
+    )
     assert r.json()["state"] == "confirmed"
     assert client.get(f"/api/v1/people/points/entries/{entry['id']}", **api(w.kaikukang)).status_code == 404
-    r = client.post("/api/v1/people/points/entries", {"household_id": hh.poor.pk, "rule_id": rules["work"].pk,
-                                                      "date": TODAY.isoformat(), "proposer_name": "x"},
-                    content_type="application/json", **api(w.ducha))
+    r = client.post(
+        "/api/v1/people/points/entries",
+        {"household_id": hh.poor.pk, "rule_id": rules["work"].pk, "date": TODAY.isoformat(), "proposer_name": "x"},
+        content_type="application/json",
+        **api(w.ducha),
+    )
     assert r.status_code == 403
 
 
 def test_api_summary_per_village(client, api, w, hh):
-    post = m.PublicPost.objects.create(village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800,
-                                       funding="linkage")
+    post = m.PublicPost.objects.create(
+        village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800, funding="linkage"
+    )
     m.PostHolding.objects.create(post=post, member=hh.poor_m[0], start=TODAY - dt.timedelta(days=400))
     rows = {r["village_code"]: r for r in client.get("/api/v1/people/summary", **api(w.tahe)).json()}
     assert rows["232722200206"]["post_poor_holders"] == 1 and rows["232722200206"]["post_poor_holders_last_year"] == 1
     assert "232721100201" not in rows
-    assert all(r["village_code"].startswith("232722200") for r in client.get("/api/v1/people/summary",
-                                                                               **api(w.shibazhan)).json())
+    assert all(
+        r["village_code"].startswith("232722200")
+        for r in client.get("/api/v1/people/summary", **api(w.shibazhan)).json()
+    )
 
 
 def test_demo_is_idempotent_and_gives_pilots_their_governance(w):
@@ -214,20 +286,34 @@ def test_worker_leaves_and_the_share_follows(login, w, hh):
     client.post(reverse("people:worker_end", args=[worker.pk]), {"end": TODAY.isoformat()})  # already left
     worker.refresh_from_db()
     assert worker.end == TODAY - dt.timedelta(days=1)
-    assert login(w.kaikukang).post(reverse("people:worker_end", args=[worker.pk]), {"end": TODAY.isoformat()}).status_code == 404
+    assert (
+        login(w.kaikukang).post(reverse("people:worker_end", args=[worker.pk]), {"end": TODAY.isoformat()}).status_code
+        == 404
+    )
 
 
 def test_edit_keeps_the_village(login, w, hh, rules):
-    post = m.PublicPost.objects.create(village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800,
-                                       funding="linkage")
+    post = m.PublicPost.objects.create(
+        village=w.r.fendou, name="保洁员", kind="sanitation", monthly_pay=800, funding="linkage"
+    )
     client = login(w.fendou)
-    client.post(reverse("people:post_edit", args=[post.pk]), {"form": "edit", "name": "保洁员", "kind": "sanitation",
-                                                              "monthly_pay": "900", "funding": "linkage",
-                                                              "village": w.r.kaikukang.pk})
+    client.post(
+        reverse("people:post_edit", args=[post.pk]),
+        {
+            "form": "edit",
+            "name": "保洁员",
+            "kind": "sanitation",
+            "monthly_pay": "900",
+            "funding": "linkage",
+            "village": w.r.kaikukang.pk,
+        },
+    )
     post.refresh_from_db()
     assert post.monthly_pay == Decimal("900") and post.village == w.r.fendou
-    client.post(reverse("people:rule_edit", args=[rules["work"].pk]), {"form": "edit", "category": "public_works",
-                                                                       "name": "义务劳动"})
+    client.post(
+        reverse("people:rule_edit", args=[rules["work"].pk]),
+        {"form": "edit", "category": "public_works", "name": "义务劳动"},
+    )
     rules["work"].refresh_from_db()
     assert rules["work"].active is False and rules["work"].points == 10
 
@@ -241,10 +327,18 @@ def test_api_case_steps_cannot_skip_and_wages_are_scoped(client, api, w, hh):
     body = {"step": 2, "done_by": "会计", "done_on": TODAY.isoformat(), "version": 1}
     r = client.post(f"/api/v1/people/cases/{case.pk}/steps", body, content_type="application/json", **auth)
     assert r.status_code == 422 and "第1步" in r.json()["detail"]
-    r = client.post(f"/api/v1/people/cases/{case.pk}/steps", {**body, "step": 1}, content_type="application/json", **auth)
+    r = client.post(
+        f"/api/v1/people/cases/{case.pk}/steps", {**body, "step": 1}, content_type="application/json", **auth
+    )
     assert r.status_code == 200 and r.json()["done_steps"] == 1 and r.json()["records"][0]["done_by"] == "会计"
-    m.LabourExport.objects.create(member=hh.far_m[0], destination="北京", sector="物流", since=dt.date(TODAY.year, 1, 1),
-                                  until=dt.date(TODAY.year, 1, 31), monthly_income=Decimal("5000"))
+    m.LabourExport.objects.create(
+        member=hh.far_m[0],
+        destination="北京",
+        sector="物流",
+        since=dt.date(TODAY.year, 1, 1),
+        until=dt.date(TODAY.year, 1, 31),
+        monthly_income=Decimal("5000"),
+    )
     assert client.get(f"/api/v1/people/wages?year={TODAY.year}", **auth).json() == []
     rows = client.get(f"/api/v1/people/wages?year={TODAY.year}", **api(w.kaikukang)).json()
     assert [(r["household_id"], r["labour_export"]) for r in rows] == [(hh.far.pk, "5000.00")]
@@ -252,8 +346,17 @@ def test_api_case_steps_cannot_skip_and_wages_are_scoped(client, api, w, hh):
 
 def test_form_errors_are_in_chinese(login, w, hh):
     client = login(w.fendou)
-    r = client.post(reverse("people:labour"), {"form": "export", "member": hh.plain_m[0].pk, "destination": "哈尔滨市",
-                                               "sector": "建筑业", "since": "2026-03-01", "until": "2026-02-01",
-                                               "monthly_income": "5000"})
+    r = client.post(
+        reverse("people:labour"),
+        {
+            "form": "export",
+            "member": hh.plain_m[0].pk,
+            "destination": "哈尔滨市",
+            "sector": "建筑业",
+            "since": "2026-03-01",
+            "until": "2026-02-01",
+            "monthly_income": "5000",
+        },
+    )
     assert r.status_code == 200 and "返乡日期不能早于外出日期" in r.content.decode()
     assert not m.LabourExport.objects.exists()

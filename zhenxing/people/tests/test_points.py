@@ -1,4 +1,5 @@
 """积分制: nothing credited without confirmation and posting; balances carry over and never go negative."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,9 @@ from .conftest import TODAY
 
 
 def _credited(w, household, rule, *, posted=TODAY - dt.timedelta(days=10)):
-    e = points.entry_propose(actor=w.fendou, household=household, rule=rule, date=posted - dt.timedelta(days=2),
-                             proposer_name="一组组长")
+    e = points.entry_propose(
+        actor=w.fendou, household=household, rule=rule, date=posted - dt.timedelta(days=2), proposer_name="一组组长"
+    )
     e = points.entry_transition(actor=w.fendou, entry=e, action="confirm", today=posted)
     e = points.entry_transition(actor=w.fendou, entry=e, action="post", today=posted)
     return points.entry_transition(actor=w.fendou, entry=e, action="credit", today=posted + dt.timedelta(days=3))
@@ -27,8 +29,9 @@ def balance(household) -> int:
 
 
 def test_points_are_credited_only_after_confirmation_and_posting(w, hh, rules):
-    e = points.entry_propose(actor=w.fendou, household=hh.poor, rule=rules["work"], date=TODAY,
-                             proposer_name="一组组长")
+    e = points.entry_propose(
+        actor=w.fendou, household=hh.poor, rule=rules["work"], date=TODAY, proposer_name="一组组长"
+    )
     assert e.state == m.EntryState.PROPOSED and balance(hh.poor) == 0
     with pytest.raises(ValidationError):  # cannot post or credit before confirmation
         points.entry_transition(actor=w.fendou, entry=e, action="post", today=TODAY)
@@ -113,8 +116,8 @@ def test_deduction_larger_than_balance_stops_at_zero(w, hh, rules):
 def test_balance_carries_over_while_ranking_counts_the_year(w, hh, rules):
     _credited(w, hh.poor, rules["frugal"], posted=dt.date(2025, 12, 1))  # credited in 2025
     e = _credited(w, hh.plain, rules["work"], posted=TODAY - dt.timedelta(days=10))
-    m.PointEntry.objects.filter(pk=e.pk).update(credited_at=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
-    m.PointEntry.objects.filter(household=hh.poor).update(credited_at=dt.datetime(2025, 12, 5, tzinfo=dt.timezone.utc))
+    m.PointEntry.objects.filter(pk=e.pk).update(credited_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    m.PointEntry.objects.filter(household=hh.poor).update(credited_at=dt.datetime(2025, 12, 5, tzinfo=dt.UTC))
     rows = selectors.ranking(m.PointAccount.objects.all(), m.PointEntry.objects.all(), w.r.fendou, 2026)
     by = {r["household"].pk: r for r in rows}
     assert by[hh.poor.pk]["balance"] == 30 and by[hh.poor.pk]["year_points"] == 0

@@ -1,4 +1,5 @@
 """Ratios and warnings on hand-made data: boundaries included."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,13 @@ AS_OF = dt.date(2026, 6, 30)
 
 
 def _post(village):
-    return m.PublicPost.objects.create(village=village, name="保洁员", kind=m.PostKind.SANITATION,
-                                       monthly_pay=Decimal("800"), funding=m.Funding.LINKAGE)
+    return m.PublicPost.objects.create(
+        village=village,
+        name="保洁员",
+        kind=m.PostKind.SANITATION,
+        monthly_pay=Decimal("800"),
+        funding=m.Funding.LINKAGE,
+    )
 
 
 def test_post_holders_year_on_year_warns_only_when_falling(w, hh):
@@ -70,7 +76,9 @@ def test_each_county_sets_its_own_share_and_default_applies(w, hh):
 
 def test_workers_who_left_or_not_yet_started_do_not_count(w, hh):
     shop = _workshop(w.r.fendou, [hh.poor_m[0]], [])
-    m.WorkshopWorker.objects.create(workshop=shop, member=hh.plain_m[0], start=dt.date(2026, 1, 1), end=AS_OF - dt.timedelta(days=1))
+    m.WorkshopWorker.objects.create(
+        workshop=shop, member=hh.plain_m[0], start=dt.date(2026, 1, 1), end=AS_OF - dt.timedelta(days=1)
+    )
     m.WorkshopWorker.objects.create(workshop=shop, member=hh.plain_m[1], start=AS_OF + dt.timedelta(days=1))
     [s] = selectors.workshop_shares(m.Workshop.objects.all(), AS_OF)
     assert (s.workers, s.poor, s.below) == (1, 1, False)
@@ -79,12 +87,14 @@ def test_workers_who_left_or_not_yet_started_do_not_count(w, hh):
 def test_required_days_are_pro_rata_and_equal_is_enough(w):
     m.CountySetting.objects.create(county=w.r.tahe, year=2026, cadre_days_required=365)
     team = m.WorkTeam.objects.create(village=w.r.fendou, unit="地区某局", start=dt.date(2025, 1, 1))
-    cadre = m.Cadre.objects.create(team=team, name="张书记", position=m.CadrePosition.FIRST_SECRETARY, home_unit="某局",
-                                   start=dt.date(2026, 6, 21))
+    cadre = m.Cadre.objects.create(
+        team=team, name="张书记", position=m.CadrePosition.FIRST_SECRETARY, home_unit="某局", start=dt.date(2026, 6, 21)
+    )
     # served 21..30 June = 10 days → 365 × 10 ÷ 365 = 10 required
     for i in range(10):
-        m.WorkLog.objects.create(cadre=cadre, date=dt.date(2026, 6, 21) + dt.timedelta(days=i), content="走访",
-                                 in_village=i != 9)
+        m.WorkLog.objects.create(
+            cadre=cadre, date=dt.date(2026, 6, 21) + dt.timedelta(days=i), content="走访", in_village=i != 9
+        )
     [r] = selectors.cadre_days(m.Cadre.objects.all(), 2026, AS_OF)
     assert (r.days, r.required, r.below) == (9, 10, True)
     m.WorkLog.objects.filter(cadre=cadre).update(in_village=True)
@@ -99,12 +109,28 @@ def test_required_days_formula():
 
 
 def test_pairing_delivered_per_pairing_and_county(w):
-    p = m.Pairing.objects.create(village=w.r.fendou, partner="某公司", partner_kind=m.PartnerKind.ENTERPRISE,
-                                 since=dt.date(2025, 1, 1), committed_money=Decimal("100000"), committed_jobs=5)
-    q = m.Pairing.objects.create(village=w.r.kaikukang, partner="某协会", partner_kind=m.PartnerKind.SOCIAL_ORG,
-                                 since=dt.date(2025, 1, 1), committed_money=Decimal("50000"))
-    m.Pairing.objects.create(village=w.r.huma_village, partner="外县企业", partner_kind=m.PartnerKind.ENTERPRISE,
-                             since=dt.date(2025, 1, 1), committed_money=Decimal("10"))
+    p = m.Pairing.objects.create(
+        village=w.r.fendou,
+        partner="某公司",
+        partner_kind=m.PartnerKind.ENTERPRISE,
+        since=dt.date(2025, 1, 1),
+        committed_money=Decimal("100000"),
+        committed_jobs=5,
+    )
+    q = m.Pairing.objects.create(
+        village=w.r.kaikukang,
+        partner="某协会",
+        partner_kind=m.PartnerKind.SOCIAL_ORG,
+        since=dt.date(2025, 1, 1),
+        committed_money=Decimal("50000"),
+    )
+    m.Pairing.objects.create(
+        village=w.r.huma_village,
+        partner="外县企业",
+        partner_kind=m.PartnerKind.ENTERPRISE,
+        since=dt.date(2025, 1, 1),
+        committed_money=Decimal("10"),
+    )
     m.Delivery.objects.create(pairing=p, date=dt.date(2025, 5, 1), kind=m.DeliveryKind.MONEY, amount=Decimal("60000"))
     m.Delivery.objects.create(pairing=p, date=dt.date(2025, 6, 1), kind=m.DeliveryKind.JOBS, count=3)
     m.Delivery.objects.create(pairing=q, date=dt.date(2025, 6, 1), kind=m.DeliveryKind.MONEY, amount=Decimal("15000"))
@@ -120,21 +146,37 @@ def test_pairing_delivered_per_pairing_and_county(w):
 def test_wage_figures_count_months_away_and_pay_paid(w, hh):
     a, b = hh.poor_m
     # away Nov 2025 – Mar 2026: 3 months of 2026 (Jan, Feb, Mar)
-    m.LabourExport.objects.create(member=a, destination="哈尔滨", sector="建筑", since=dt.date(2025, 11, 20),
-                                  until=dt.date(2026, 3, 1), monthly_income=Decimal("4000"))
+    m.LabourExport.objects.create(
+        member=a,
+        destination="哈尔滨",
+        sector="建筑",
+        since=dt.date(2025, 11, 20),
+        until=dt.date(2026, 3, 1),
+        monthly_income=Decimal("4000"),
+    )
     post = _post(w.r.fendou)
     h = m.PostHolding.objects.create(post=post, member=b, start=dt.date(2025, 1, 1))
     m.PostPay.objects.create(holding=h, month=dt.date(2026, 1, 1), days_worked=20, pay=Decimal("800"))
     m.PostPay.objects.create(holding=h, month=dt.date(2025, 12, 1), days_worked=20, pay=Decimal("800"))
     [row] = selectors.wage_figures(Household.objects.all(), 2026)
     assert (row.household_id, row.labour_export, row.public_posts, row.total) == (
-        hh.poor.pk, Decimal("12000"), Decimal("800"), Decimal("12800.00"))
+        hh.poor.pk,
+        Decimal("12000"),
+        Decimal("800"),
+        Decimal("12800.00"),
+    )
     assert selectors.months_in_year(dt.date(2025, 11, 20), dt.date(2026, 3, 1), 2025) == 2
 
 
 def test_labour_returns_window_is_inclusive(w, hh):
-    e = m.LabourExport.objects.create(member=hh.poor_m[0], destination="大连", sector="餐饮", since=dt.date(2025, 3, 1),
-                                      until=dt.date(2026, 6, 1), monthly_income=Decimal("3000"))
+    e = m.LabourExport.objects.create(
+        member=hh.poor_m[0],
+        destination="大连",
+        sector="餐饮",
+        since=dt.date(2025, 3, 1),
+        until=dt.date(2026, 6, 1),
+        monthly_income=Decimal("3000"),
+    )
     qs = m.LabourExport.objects.all()
     assert list(selectors.labour_returns(qs, dt.date(2026, 6, 1), dt.date(2026, 6, 30))) == [e]
     assert list(selectors.labour_returns(qs, dt.date(2026, 6, 2), dt.date(2026, 6, 30))) == []
@@ -166,8 +208,9 @@ def test_a_person_on_posts_in_two_villages_counts_once_in_the_snapshot(w, hh):
     m.PostHolding.objects.create(post=_post(w.r.fendou), member=a, start=dt.date(2025, 1, 1))
     m.PostHolding.objects.create(post=_post(w.r.kaikukang), member=a, start=dt.date(2026, 1, 1))
     m.PostHolding.objects.create(post=_post(w.r.kaikukang), member=far, start=dt.date(2025, 1, 1))
-    m.PostHolding.objects.create(post=_post(w.r.huma_village), member=far, start=dt.date(2025, 1, 1),
-                                 end=dt.date(2025, 12, 31))  # last year also in another county
+    m.PostHolding.objects.create(
+        post=_post(w.r.huma_village), member=far, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+    )  # last year also in another county
     compute = {i.code: i for i in INDICATORS}["people.post_poor_holders"].compute
 
     def now_and_last(region, day=AS_OF):
@@ -188,8 +231,9 @@ def test_workshops_without_workers_and_regions_without_workshops_in_the_snapshot
     from zhenxing.dashboard.testing import bulk_mismatches
 
     shop = _workshop(w.r.fendou, [hh.poor_m[0]], [hh.plain_m[0], hh.plain_m[1]])
-    m.WorkshopWorker.objects.create(workshop=shop, member=hh.poor_m[1], start=dt.date(2026, 1, 1),
-                                    end=dt.date(2026, 3, 1))  # left: 1 of 3 now
+    m.WorkshopWorker.objects.create(
+        workshop=shop, member=hh.poor_m[1], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 1)
+    )  # left: 1 of 3 now
     m.CountySetting.objects.create(county=w.r.tahe, year=2026, workshop_poor_share=Decimal("0.400"))
     m.Workshop.objects.create(village=w.r.yongfeng, name="空车间", owner="合作社")  # no workers: not below
     ind = {i.code: i for i in INDICATORS}

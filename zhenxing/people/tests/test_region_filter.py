@@ -1,5 +1,6 @@
 """?region=<code> on the people pages the dashboard's figures link to: the node's subtree within the
 user's scope, never more; a code outside the scope (or unknown) answers 404."""
+
 from __future__ import annotations
 
 import io

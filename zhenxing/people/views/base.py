@@ -1,8 +1,9 @@
 """Village ledger pages: helpers shared by the sections."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,8 +62,18 @@ def _village_choice(request, qs=None):
     vs = list(qs if qs is not None else selectors.villages(request.user))
     code = request.GET.get("village") or request.POST.get("village_code")
     village = _chosen(vs, code) if code else (vs[0] if vs else None)
-    filters = [("village", "村", [(v.code, v.full_name(below=request.user.region) or v.display_name) for v in vs],
-                village.code if village else "")] if len(vs) > 1 else []
+    filters = (
+        [
+            (
+                "village",
+                "村",
+                [(v.code, v.full_name(below=request.user.region) or v.display_name) for v in vs],
+                village.code if village else "",
+            )
+        ]
+        if len(vs) > 1
+        else []
+    )
     return village, filters
 
 
@@ -77,7 +88,9 @@ def _chosen(nodes: list[Region], code: str) -> Region:
 
 
 def _active(start, end, today) -> str:
-    return "在岗" if start <= today and (end is None or end >= today) else ("已离岗" if end and end < today else "未到岗")
+    return (
+        "在岗" if start <= today and (end is None or end >= today) else ("已离岗" if end and end < today else "未到岗")
+    )
 
 
 def _today() -> dt.date:
@@ -109,9 +122,13 @@ def _edit(request, obj, form_cls, *, title: str, back: str, **form_kwargs):
         del form.fields["village"]
     if _run(request, form, lambda d: services.ledger_save(actor=user, instance=form.save(commit=False)), "已保存修改"):
         return redirect(back)
-    return render_page(request, title=title, subtitle=region_of_display(obj),
-                       sections=[Section("修改", [], form=form, form_key="edit", form_title="修改信息",
-                                         empty="您的角色只能查看。")], crumbs=[("返回", back)])
+    return render_page(
+        request,
+        title=title,
+        subtitle=region_of_display(obj),
+        sections=[Section("修改", [], form=form, form_key="edit", form_title="修改信息", empty="您的角色只能查看。")],
+        crumbs=[("返回", back)],
+    )
 
 
 def region_of_display(obj) -> str:

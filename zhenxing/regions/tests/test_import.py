@@ -35,11 +35,13 @@ def test_another_province_is_an_import(db):
 def test_errors_name_row_and_column_and_change_nothing(db):
     regions_load_builtin()
     before = Region.objects.count()
-    text = ("code,name,level,parent_code\n"
-            "232722200299,新村,village,232722200000\n"
-            "12345,坏代码,village,232722200000\n"
-            "232722200298,孤村,village,999999999999\n"
-            "232722200297,错层,county,232722200000\n")
+    text = (
+        "code,name,level,parent_code\n"
+        "232722200299,新村,village,232722200000\n"
+        "12345,坏代码,village,232722200000\n"
+        "232722200298,孤村,village,999999999999\n"
+        "232722200297,错层,county,232722200000\n"
+    )
     with pytest.raises(RegionImportError) as exc:
         regions_import(text=text)
     errors = {(e["row"], e["column"]) for e in exc.value.errors}

@@ -1,4 +1,5 @@
 """County office phones (shown on the public portal): set by a prefecture admin, audited, checked."""
+
 from __future__ import annotations
 
 import io
@@ -37,9 +38,19 @@ def test_only_county_level_nodes_have_an_office_phone(w, level):
         region_office_phone_set(actor=w.diqu, region=getattr(w.r, level), phone="0457-3612345")
 
 
-@pytest.mark.parametrize("phone,ok", [("0457-3612345", True), ("(0457)3612345", True), ("12317", True),
-                                      ("1231", False), ("0457-361234a", False), ("电话待定", False),
-                                      ("0" * 32, True), ("0" * 33, False)])
+@pytest.mark.parametrize(
+    "phone,ok",
+    [
+        ("0457-3612345", True),
+        ("(0457)3612345", True),
+        ("12317", True),
+        ("1231", False),
+        ("0457-361234a", False),
+        ("电话待定", False),
+        ("0" * 32, True),
+        ("0" * 33, False),
+    ],
+)
 def test_phone_format(w, phone, ok):
     if ok:
         region_office_phone_set(actor=w.diqu, region=w.r.tahe, phone=phone)

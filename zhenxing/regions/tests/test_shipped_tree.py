@@ -6,6 +6,7 @@ content types come back twice). So each test starts from the tree as the migrati
 one the migrations built, or, after a flush left the table empty, the migration's own function
 run again with its historical model, as `migrate` runs it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -22,8 +23,15 @@ from zhenxing.regions.services import DATA_DIR, regions_load_builtin
 
 migrated = pytest.mark.usefixtures("tree_as_migrated")
 
-COUNTIES = {"232701000000": "漠河市", "232721000000": "呼玛县", "232722000000": "塔河县", "232761000000": "加格达奇区",
-            "232762000000": "松岭区", "232763000000": "新林区", "232764000000": "呼中区"}
+COUNTIES = {
+    "232701000000": "漠河市",
+    "232721000000": "呼玛县",
+    "232722000000": "塔河县",
+    "232761000000": "加格达奇区",
+    "232762000000": "松岭区",
+    "232763000000": "新林区",
+    "232764000000": "呼中区",
+}
 
 
 def _run_migration() -> None:
@@ -49,8 +57,7 @@ def test_migrated_database_has_the_prefecture_its_seven_counties_and_their_towns
     townships = Region.objects.filter(level="township")
     assert townships.count() == 43
     assert {t.parent.code for t in townships.select_related("parent")} == set(COUNTIES)
-    assert Region.objects.get(name="十八站鄂伦春族乡").path == (
-        "230000000000/232700000000/232722000000/232722200000/")
+    assert Region.objects.get(name="十八站鄂伦春族乡").path == ("230000000000/232700000000/232722000000/232722200000/")
     assert Region.objects.get(code="232722104000").aliases == ["开库康乡"]  # the plan's name still matches
 
 
@@ -64,8 +71,17 @@ def test_migrated_database_has_no_demo_villages():
 @migrated
 def test_first_prefecture_admin_can_be_created_right_after_migrate():
     out = io.StringIO()
-    call_command("createuser", "admin", "--role", Role.PREFECTURE_ADMIN, "--region", "232700000000",
-                 "--password", "Chushi#2022ab", stdout=out)
+    call_command(
+        "createuser",
+        "admin",
+        "--role",
+        Role.PREFECTURE_ADMIN,
+        "--region",
+        "232700000000",
+        "--password",
+        "Chushi#2022ab",
+        stdout=out,
+    )
     admin = User.objects.get(username="admin")
     assert admin.region.code == "232700000000" and admin.role == Role.PREFECTURE_ADMIN
     assert admin.must_change_password
@@ -98,4 +114,3 @@ def test_migration_on_an_existing_tree_adds_nothing_and_restores_the_aliases():
     assert Region.objects.count() == count
     assert Region.objects.get(code="232722104000").aliases == ["开库康乡"]
     assert Region.objects.filter(level="village").count() == 22  # the demo's villages are left alone
-

@@ -12,33 +12,105 @@ The steps live in their own modules: ``read`` (template columns, the file's head
 ``validate`` (cells, rows, households within the file), ``plan`` (against the database) and
 ``write`` (the set-based commit); ``report`` holds the report and its .xlsx form.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 
 from .plan import Plan, plan_build
-from .read import (BATCH, COLUMNS, HEADER_ALIASES, HEADER_OF, HEADERS, HOUSEHOLD_FIELDS, HOUSEHOLD_KEYS, KEY_OF,
-                   LAYOUT, MEMBER_FIELDS, MONEY_KEYS, Unreadable, normalise_header, read_table)
+from .read import (
+    BATCH,
+    COLUMNS,
+    HEADER_ALIASES,
+    HEADER_OF,
+    HEADERS,
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_KEYS,
+    KEY_OF,
+    LAYOUT,
+    MEMBER_FIELDS,
+    MONEY_KEYS,
+    Unreadable,
+    normalise_header,
+    read_table,
+)
 from .report import Counts, ImportReport, report_xlsx
-from .validate import (CHOICE_LABELS, CHOICES, NO, YES, CellError, Households, Row, households_check, parse_bool,
-                       parse_choice, parse_id, parse_money, parse_number, parse_phone, parse_row, parse_year,
-                       rows_parse)
+from .validate import (
+    CHOICE_LABELS,
+    CHOICES,
+    NO,
+    YES,
+    CellError,
+    Households,
+    Row,
+    households_check,
+    parse_bool,
+    parse_choice,
+    parse_id,
+    parse_money,
+    parse_number,
+    parse_phone,
+    parse_row,
+    parse_year,
+    rows_parse,
+)
 from .write import plan_write
 
 __all__ = [
-    "BATCH", "CHOICES", "CHOICE_LABELS", "COLUMNS", "HEADERS", "HEADER_ALIASES", "HEADER_OF", "HOUSEHOLD_FIELDS",
-    "HOUSEHOLD_KEYS", "KEY_OF", "LAYOUT", "MEMBER_FIELDS", "MONEY_KEYS", "NO", "YES", "CellError", "Counts",
-    "Households", "ImportReport", "Plan", "Row", "Unreadable", "households_check", "normalise_header", "parse_bool",
-    "parse_choice", "parse_id", "parse_money", "parse_number", "parse_phone", "parse_row", "parse_year", "plan_build",
-    "plan_write", "read_table", "report_xlsx", "rows_parse", "run_import",
+    "BATCH",
+    "CHOICES",
+    "CHOICE_LABELS",
+    "COLUMNS",
+    "HEADERS",
+    "HEADER_ALIASES",
+    "HEADER_OF",
+    "HOUSEHOLD_FIELDS",
+    "HOUSEHOLD_KEYS",
+    "KEY_OF",
+    "LAYOUT",
+    "MEMBER_FIELDS",
+    "MONEY_KEYS",
+    "NO",
+    "YES",
+    "CellError",
+    "Counts",
+    "Households",
+    "ImportReport",
+    "Plan",
+    "Row",
+    "Unreadable",
+    "households_check",
+    "normalise_header",
+    "parse_bool",
+    "parse_choice",
+    "parse_id",
+    "parse_money",
+    "parse_number",
+    "parse_phone",
+    "parse_row",
+    "parse_year",
+    "plan_build",
+    "plan_write",
+    "read_table",
+    "report_xlsx",
+    "rows_parse",
+    "run_import",
 ]
 
 
-def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = False, only_valid: bool = False,
-               request=None, progress: Callable[[str, int, int], None] | None = None) -> ImportReport:
+def run_import(
+    data: bytes,
+    *,
+    filename: str = "",
+    actor=None,
+    dry_run: bool = False,
+    only_valid: bool = False,
+    request=None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportReport:
     """Validate and (unless ``dry_run`` or errors without ``only_valid``) commit. Raises Unreadable,
     and PermissionDenied for an account that may not import (each row's village is checked too)."""
     scope.require_write(actor, None, "registry.household.import")
@@ -59,8 +131,12 @@ def run_import(data: bytes, *, filename: str = "", actor=None, dry_run: bool = F
         return report
     if plan.empty:
         report.committed = True  # nothing differs: re-importing the same file is a no-op
-        audit.event_log(action="import", actor=actor, request=request,
-                        extra={"file": filename, **report.as_json(), "errors": report.errors[:100]})
+        audit.event_log(
+            action="import",
+            actor=actor,
+            request=request,
+            extra={"file": filename, **report.as_json(), "errors": report.errors[:100]},
+        )
         return report
     plan_write(plan, report=report, actor=actor, request=request, filename=filename, progress=progress)
     return report

@@ -1,11 +1,12 @@
 """Household import, step 3 — plan: compare the valid households with the database (by 户编号 and by
 the members' keyed ID hashes, refusing what belongs to another household or lies outside the
 importer's scope) and work out what to insert and update. Reads only; nothing is written here."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.utils import timezone
 
@@ -48,27 +49,44 @@ def _plan_household_values(head: Row, rows: list[Row]) -> dict:
     }
 
 
-def plan_build(households: Households, rows: list[Row], bad: set[str], report: ImportReport, actor,
-               progress: Callable[[str, int, int], None]) -> Plan:
+def plan_build(
+    households: Households,
+    rows: list[Row],
+    bad: set[str],
+    report: ImportReport,
+    actor,
+    progress: Callable[[str, int, int], None],
+) -> Plan:
     groups, heads, villages = households.groups, households.heads, households.villages
     # Against the database: households by number, members by keyed hash.
     progress("比对", 0, len(groups))
     numbers = list(groups)
     existing_h: dict[str, Household] = {}
     for start in range(0, len(numbers), BATCH):
-        for h in Household.objects.filter(number__in=numbers[start:start + BATCH]):
+        for h in Household.objects.filter(number__in=numbers[start : start + BATCH]):
             existing_h[h.number] = h
-    hashes = {r.values["id_number"]: idnumber.id_hash(r.values["id_number"])
-              for r in rows if "id_number" in r.values}
+    hashes = {r.values["id_number"]: idnumber.id_hash(r.values["id_number"]) for r in rows if "id_number" in r.values}
     hash_list = list(set(hashes.values()))
     existing_m: dict[str, dict] = {}  # plain values: no model instances for 100,000 unchanged rows
-    member_cols = ("pk", "id_hash", "id_masked", "household_id", "household__number", "household__village_id",
-                   *MEMBER_FIELDS)
+    member_cols = (
+        "pk",
+        "id_hash",
+        "id_masked",
+        "household_id",
+        "household__number",
+        "household__village_id",
+        *MEMBER_FIELDS,
+    )
     for start in range(0, len(hash_list), BATCH):
-        for m in Member.objects.filter(id_hash__in=hash_list[start:start + BATCH]).values(*member_cols):
+        for m in Member.objects.filter(id_hash__in=hash_list[start : start + BATCH]).values(*member_cols):
             existing_m[m["id_hash"]] = m
-    region_cache = {r.pk: r for r in Region.objects.filter(
-        pk__in={h.village_id for h in existing_h.values()} | {m["household__village_id"] for m in existing_m.values()})}
+    region_cache = {
+        r.pk: r
+        for r in Region.objects.filter(
+            pk__in={h.village_id for h in existing_h.values()}
+            | {m["household__village_id"] for m in existing_m.values()}
+        )
+    }
     visible = None
     if actor is not None:
         visible = lambda village_id: scope.region_in_scope(actor, region_cache[village_id])  # noqa: E731
@@ -78,8 +96,9 @@ def plan_build(households: Households, rows: list[Row], bad: set[str], report: I
     db_heads: dict[int, Member] = {}
     existing_ids = [h.pk for h in existing_h.values()]
     for start in range(0, len(existing_ids), BATCH):
-        for m in Member.objects.filter(household_id__in=existing_ids[start:start + BATCH], relation=Relation.HEAD,
-                                       status=MemberStatus.ACTIVE).only("pk", "name", "id_hash", "household_id"):
+        for m in Member.objects.filter(
+            household_id__in=existing_ids[start : start + BATCH], relation=Relation.HEAD, status=MemberStatus.ACTIVE
+        ).only("pk", "name", "id_hash", "household_id"):
             db_heads[m.household_id] = m
     for number, members in groups.items():
         h = existing_h.get(number)
@@ -99,15 +118,21 @@ def plan_build(households: Households, rows: list[Row], bad: set[str], report: I
                 continue
             m = existing_m.get(hashes[n])
             if m is not None and m["household__number"] != number:
-                where = (f"户编号 {m['household__number']}" if visible is None or visible(m["household__village_id"])
-                         else "其他地区的农户")
+                where = (
+                    f"户编号 {m['household__number']}"
+                    if visible is None or visible(m["household__village_id"])
+                    else "其他地区的农户"
+                )
                 report.error(r.row, "身份证号", f"该身份证号已登记在{where} 中；成员迁户请办理“户间迁移”")
                 bad.add(number)
         if h is not None and head is not None and "id_number" in head.values:
             db_head = db_heads.get(h.pk)
             if db_head is not None and db_head.id_hash != hashes[head.values["id_number"]]:
-                report.error(head.row, "与户主关系",
-                             f"该户在系统中的户主是{db_head.name}；更换户主请先办理成员变动（死亡、迁出）")
+                report.error(
+                    head.row,
+                    "与户主关系",
+                    f"该户在系统中的户主是{db_head.name}；更换户主请先办理成员变动（死亡、迁出）",
+                )
                 bad.add(number)
 
     # The plan for the households without errors.
@@ -117,7 +142,7 @@ def plan_build(households: Households, rows: list[Row], bad: set[str], report: I
     existing_income: dict[tuple[int, int], HouseholdIncome] = {}
     known_ids = [existing_h[n].pk for n in good if n in existing_h]
     for start in range(0, len(known_ids), BATCH):
-        for inc in HouseholdIncome.objects.filter(household_id__in=known_ids[start:start + BATCH]):
+        for inc in HouseholdIncome.objects.filter(household_id__in=known_ids[start : start + BATCH]):
             existing_income[(inc.household_id, inc.year)] = inc
     plan = Plan(now=now, good=good, existing_h=existing_h)
     new_h, changed_h, new_m, changed_m, incomes = plan.new_h, plan.changed_h, plan.new_m, plan.changed_m, plan.incomes
@@ -157,14 +182,24 @@ def plan_build(households: Households, rows: list[Row], bad: set[str], report: I
             mv = {f: r.values[f] for f in MEMBER_FIELDS}
             m = existing_m.get(digest)
             if m is None:
-                new_m.append({**mv, "id_hash": digest, "id_masked": idnumber.mask(n), "sex": idnumber.sex(n),
-                              "birth_date": idnumber.birth_date(n), "_number": number, "_plain": n})
+                new_m.append(
+                    {
+                        **mv,
+                        "id_hash": digest,
+                        "id_masked": idnumber.mask(n),
+                        "sex": idnumber.sex(n),
+                        "birth_date": idnumber.birth_date(n),
+                        "_number": number,
+                        "_plain": n,
+                    }
+                )
                 report.members.created += 1
             else:
                 before = {f: m[f] for f in MEMBER_FIELDS}
                 if before != mv:
-                    changed_m.append((Member(pk=m["pk"], household_id=m["household_id"], id_masked=m["id_masked"],
-                                             **mv), before))
+                    changed_m.append(
+                        (Member(pk=m["pk"], household_id=m["household_id"], id_masked=m["id_masked"], **mv), before)
+                    )
                     report.members.updated += 1
                 else:
                     report.members.unchanged += 1

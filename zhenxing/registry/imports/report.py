@@ -1,4 +1,5 @@
 """Household import: the report (counts and row errors) and its .xlsx form."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ class ImportReport:
 
     def as_json(self) -> dict:
         """Exactly the CLI/API report: committed, households, members, errors."""
-        return {"committed": self.committed, "households": self.households.as_dict(),
-                "members": self.members.as_dict(), "errors": self.problems.dicts(order=HEADERS)}
+        return {
+            "committed": self.committed,
+            "households": self.households.as_dict(),
+            "members": self.members.as_dict(),
+            "errors": self.problems.dicts(order=HEADERS),
+        }
 
 
 def report_xlsx(report: ImportReport, path_or_buffer) -> None:
@@ -48,12 +53,19 @@ def report_xlsx(report: ImportReport, path_or_buffer) -> None:
     from zhenxing.lib.xlsx import Column, Sheet, workbook_bytes
 
     data = report.as_json()
-    summary = Sheet(title="农户导入结果", name="导入结果",
-                    subtitle="已提交" if data["committed"] else "未提交（数据库未作任何修改）",
-                    columns=[Column("项目", 30), "新增", "修改", "未变"],
-                    rows=[["农户", *data["households"].values()], ["成员", *data["members"].values()]])
-    errors = Sheet(title="错误清单", name="错误清单", columns=[Column("行号", 8), Column("列", 16), Column("问题", 80)],
-                   rows=[[e["row"], e["column"], e["message"]] for e in data["errors"]])
+    summary = Sheet(
+        title="农户导入结果",
+        name="导入结果",
+        subtitle="已提交" if data["committed"] else "未提交（数据库未作任何修改）",
+        columns=[Column("项目", 30), "新增", "修改", "未变"],
+        rows=[["农户", *data["households"].values()], ["成员", *data["members"].values()]],
+    )
+    errors = Sheet(
+        title="错误清单",
+        name="错误清单",
+        columns=[Column("行号", 8), Column("列", 16), Column("问题", 80)],
+        rows=[[e["row"], e["column"], e["message"]] for e in data["errors"]],
+    )
     content = workbook_bytes(summary, errors)
     if hasattr(path_or_buffer, "write"):
         path_or_buffer.write(content)

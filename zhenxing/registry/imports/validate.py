@@ -1,12 +1,13 @@
 """Household import, step 2 — validate: each cell, each row, then each household within the file
 (one 户主, household columns agreeing, the village found and within the importer's scope)."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from zhenxing.accounts import scope
 from zhenxing.lib import tabular
@@ -21,12 +22,34 @@ from .report import ImportReport
 YES = {"是", "Y", "YES", "TRUE", "1", "有", "安全", "已参加", "参加", "√"}
 NO = {"否", "N", "NO", "FALSE", "0", "无", "不安全", "未参加", "不参加", "×"}
 
-_EXTRA_RELATIONS = {"本人": "head", "户主本人": "head", "妻": "spouse", "妻子": "spouse", "丈夫": "spouse",
-                    "夫": "spouse", "子": "son", "儿子": "son", "长子": "son", "次子": "son", "女": "daughter",
-                    "女儿": "daughter", "长女": "daughter", "次女": "daughter", "儿媳": "daughter_in_law",
-                    "女婿": "son_in_law", "孙子": "grandson", "孙女": "granddaughter", "父亲": "father",
-                    "父": "father", "母亲": "mother", "母": "mother", "兄": "sibling", "弟": "sibling",
-                    "姐": "sibling", "妹": "sibling"}
+_EXTRA_RELATIONS = {
+    "本人": "head",
+    "户主本人": "head",
+    "妻": "spouse",
+    "妻子": "spouse",
+    "丈夫": "spouse",
+    "夫": "spouse",
+    "子": "son",
+    "儿子": "son",
+    "长子": "son",
+    "次子": "son",
+    "女": "daughter",
+    "女儿": "daughter",
+    "长女": "daughter",
+    "次女": "daughter",
+    "儿媳": "daughter_in_law",
+    "女婿": "son_in_law",
+    "孙子": "grandson",
+    "孙女": "granddaughter",
+    "父亲": "father",
+    "父": "father",
+    "母亲": "mother",
+    "母": "mother",
+    "兄": "sibling",
+    "弟": "sibling",
+    "姐": "sibling",
+    "妹": "sibling",
+}
 
 
 def _choice_map(choices, extra=None) -> dict[str, str]:
@@ -44,15 +67,33 @@ CHOICES = {
     "relation": _choice_map(Relation, _EXTRA_RELATIONS),
     "labour": _choice_map(Labour, {"劳动力": "normal", "普通": "normal", "弱": "weak", "丧失": "lost", "无": "none"}),
     "health": _choice_map(Health, {"慢性病": "chronic", "患慢性病": "chronic", "患大病": "serious"}),
-    "schooling": _choice_map(Schooling, {"学前": "preschool", "义务教育": "compulsory", "在校生": "compulsory",
-                                        "高中": "high_school", "中职": "high_school", "大学": "higher", "非在校": "not_in_school"}),
-    "work_status": _choice_map(WorkStatus, {"无": "none", "否": "none", "省外": "out_of_province",
-                                            "省内": "in_province", "县内": "in_county"}),
+    "schooling": _choice_map(
+        Schooling,
+        {
+            "学前": "preschool",
+            "义务教育": "compulsory",
+            "在校生": "compulsory",
+            "高中": "high_school",
+            "中职": "high_school",
+            "大学": "higher",
+            "非在校": "not_in_school",
+        },
+    ),
+    "work_status": _choice_map(
+        WorkStatus, {"无": "none", "否": "none", "省外": "out_of_province", "省内": "in_province", "县内": "in_county"}
+    ),
 }
 # Labels for the template's drop-down lists.
-CHOICE_LABELS = {key: [str(label) for _, label in model.choices]
-                 for key, model in (("relation", Relation), ("labour", Labour), ("health", Health),
-                                    ("schooling", Schooling), ("work_status", WorkStatus))}
+CHOICE_LABELS = {
+    key: [str(label) for _, label in model.choices]
+    for key, model in (
+        ("relation", Relation),
+        ("labour", Labour),
+        ("health", Health),
+        ("schooling", Schooling),
+        ("work_status", WorkStatus),
+    )
+}
 
 
 def _text(value) -> str:
@@ -68,7 +109,6 @@ def parse_bool(text: str, default: bool) -> bool:
     if up in NO:
         return False
     raise CellError(f"“{text}”不是有效的是/否值，请填“是”或“否”")
-
 
 
 def parse_money(text: str) -> Decimal:
@@ -133,8 +173,10 @@ def parse_id(raw) -> str:
     except idnumber.IdNumberError as exc:
         text = _text(raw) if not isinstance(raw, (int, float)) else ""
         if str(exc).startswith("身份证号校验码") and re.fullmatch(r"\d{15}000", text):
-            raise CellError("身份证号末三位为“000”且校验码不正确，疑似被 Excel 当作数字截断（末几位已丢失）；"
-                            "请把该列设为“文本”格式后重新填写") from None
+            raise CellError(
+                "身份证号末三位为“000”且校验码不正确，疑似被 Excel 当作数字截断（末几位已丢失）；"
+                "请把该列设为“文本”格式后重新填写"
+            ) from None
         raise CellError(str(exc)) from None
 
 
@@ -207,12 +249,12 @@ def parse_row(row_no: int, raw: dict) -> Row:
     return Row(row=row_no, values=values, given=given, errors=errors)
 
 
-
-
 # --- the file as a whole -----------------------------------------------------------------------
 
-def rows_parse(table: tabular.Table, report: ImportReport,
-               progress: Callable[[str, int, int], None]) -> tuple[list[Row], set[str]]:
+
+def rows_parse(
+    table: tabular.Table, report: ImportReport, progress: Callable[[str, int, int], None]
+) -> tuple[list[Row], set[str]]:
     """Every non-blank row parsed; (rows, household numbers with any error)."""
     progress("校验", 0, len(table.rows))
     rows: list[Row] = []
@@ -245,6 +287,7 @@ def rows_parse(table: tabular.Table, report: ImportReport,
 @dataclass
 class Households:
     """The file's rows grouped into households, with each household's 户主 row and village."""
+
     groups: dict[str, list[Row]] = field(default_factory=dict)
     heads: dict[str, Row] = field(default_factory=dict)
     villages: dict[str, Region] = field(default_factory=dict)
@@ -276,7 +319,6 @@ def _known(index, level: int, *names) -> bool:
     return any(k[:level] == names for k in index)
 
 
-
 def households_check(rows: list[Row], bad: set[str], report: ImportReport, actor) -> Households:
     """Group by 户编号 and check each household; numbers with errors are added to ``bad``."""
     out = Households()
@@ -294,8 +336,9 @@ def households_check(rows: list[Row], bad: set[str], report: ImportReport, actor
             continue
         if len(head_rows) > 1:
             for extra in head_rows[1:]:
-                report.error(extra.row, "与户主关系",
-                             f"户编号 {number} 有两个户主（第{head_rows[0].row}行和第{extra.row}行）")
+                report.error(
+                    extra.row, "与户主关系", f"户编号 {number} 有两个户主（第{head_rows[0].row}行和第{extra.row}行）"
+                )
             bad.add(number)
         head = heads[number] = head_rows[0]
         for r in members:
@@ -303,8 +346,7 @@ def households_check(rows: list[Row], bad: set[str], report: ImportReport, actor
                 continue
             for key in HOUSEHOLD_KEYS:
                 if key in r.given and key in r.values and key in head.values and r.values[key] != head.values[key]:
-                    report.error(r.row, HEADER_OF[key],
-                                 f"与同户户主行（第{head.row}行）的“{HEADER_OF[key]}”不一致")
+                    report.error(r.row, HEADER_OF[key], f"与同户户主行（第{head.row}行）的“{HEADER_OF[key]}”不一致")
                     bad.add(number)
         hv = head.values
         if hv.get("formerly_poor") and not hv.get("exit_year") and "exit_year" in hv:

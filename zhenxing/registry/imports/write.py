@@ -1,9 +1,10 @@
 """Household import, step 4 — write: one transaction of set-based inserts and updates, one set-based
 recompute, set-based audit entries and one ``import`` event."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -17,8 +18,9 @@ from .read import BATCH, HOUSEHOLD_FIELDS, MEMBER_FIELDS, MONEY_KEYS
 from .report import ImportReport
 
 
-def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: str,
-               progress: Callable[[str, int, int], None]) -> None:
+def plan_write(
+    plan: Plan, *, report: ImportReport, actor, request, filename: str, progress: Callable[[str, int, int], None]
+) -> None:
     from zhenxing.lib import bulk
 
     from ..services import household_recompute
@@ -34,8 +36,9 @@ def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: st
         ids: dict[str, int] = {n: h.pk for n, h in existing_h.items()}
         ids.update({h["number"]: h["id"] for h in new_h})
         if changed_h:
-            Household.objects.bulk_update([h for h, _ in changed_h], [*HOUSEHOLD_FIELDS, "updated_at"],
-                                          batch_size=BATCH)
+            Household.objects.bulk_update(
+                [h for h, _ in changed_h], [*HOUSEHOLD_FIELDS, "updated_at"], batch_size=BATCH
+            )
             done += len(changed_h)
         progress("写入成员", done, total)
         fernet = idnumber.fernet()
@@ -43,8 +46,8 @@ def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: st
             m["household_id"] = ids[m["_number"]]
             m["id_cipher"] = fernet.encrypt(m["_plain"].encode()).decode()
         for start in range(0, len(new_m), 20000):
-            bulk.insert_rows(Member, new_m[start:start + 20000])
-            done += len(new_m[start:start + 20000])
+            bulk.insert_rows(Member, new_m[start : start + 20000])
+            done += len(new_m[start : start + 20000])
             progress("写入成员", done, total)
         if changed_m:
             Member.objects.bulk_update([m for m, _ in changed_m], list(MEMBER_FIELDS), batch_size=BATCH)
@@ -52,12 +55,27 @@ def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: st
         today = dt.date.today()
         reason = f"批量导入：{filename}"[:200]
         recorder = actor.pk if actor is not None and actor.pk else None
-        bulk.insert_rows(MemberChange, [{"member_id": m["id"], "kind": MemberChangeKind.JOIN,
-                                         "household_id": m["household_id"], "from_household_id": None, "date": today,
-                                         "reason": reason, "recorded_by_id": recorder, "recorded_at": now}
-                                        for m in new_m])
-        fresh = [{"household_id": ids[number], "year": v["year"], **{k: v[k] for k in MONEY_KEYS}}
-                 for number, v in incomes if v["_before"] is None]
+        bulk.insert_rows(
+            MemberChange,
+            [
+                {
+                    "member_id": m["id"],
+                    "kind": MemberChangeKind.JOIN,
+                    "household_id": m["household_id"],
+                    "from_household_id": None,
+                    "date": today,
+                    "reason": reason,
+                    "recorded_by_id": recorder,
+                    "recorded_at": now,
+                }
+                for m in new_m
+            ],
+        )
+        fresh = [
+            {"household_id": ids[number], "year": v["year"], **{k: v[k] for k in MONEY_KEYS}}
+            for number, v in incomes
+            if v["_before"] is None
+        ]
         bulk.insert_rows(HouseholdIncome, fresh)
         changed_incomes = []
         for number, v in incomes:
@@ -65,8 +83,9 @@ def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: st
                 for k in MONEY_KEYS:
                     setattr(v["_before"], k, v[k])
                 changed_incomes.append((number, v))
-        HouseholdIncome.objects.bulk_update([v["_before"] for _, v in changed_incomes], list(MONEY_KEYS),
-                                            batch_size=BATCH)
+        HouseholdIncome.objects.bulk_update(
+            [v["_before"] for _, v in changed_incomes], list(MONEY_KEYS), batch_size=BATCH
+        )
         done += len(incomes)
         progress("汇总", done, total)
         touched = [ids[n] for n in good]
@@ -78,25 +97,90 @@ def plan_write(plan: Plan, *, report: ImportReport, actor, request, filename: st
         for m in new_m:
             counts[m["household_id"]] = counts.get(m["household_id"], 0) + 1
         extra = {"import": filename}
-        keep = ("number", "village_id", "phone", "formerly_poor", "exit_year", "housing_safe", "schooling_secured",
-                "medical_insured", "water_safe")
-        audit.bulk_change_log(model=Household, extra=extra, rows=(
-            [(h["id"], h["number"], "create", None, {**{k: h[k] for k in keep}, "members": counts.get(h["id"], 0)})
-             for h in new_h]
-            + [(h.pk, str(h), "update", {k: b[k] for k in b if b[k] != getattr(h, k)},
-                {k: getattr(h, k) for k in b if b[k] != getattr(h, k)}) for h, b in changed_h]))
-        audit.bulk_change_log(model=Member, extra=extra, rows=(
-            [(m["id"], f"{m['name']}（{m['id_masked']}）", "create", None,
-              {k: m[k] for k in ("household_id", *MEMBER_FIELDS, "id_masked", "sex", "birth_date")})
-             for m in new_m]
-            + [(m.pk, str(m), "update", {k: b[k] for k in b if b[k] != getattr(m, k)},
-                {k: getattr(m, k) for k in b if b[k] != getattr(m, k)}) for m, b in changed_m]))
-        audit.bulk_change_log(model=HouseholdIncome, extra=extra, rows=(
-            [(i["id"], f"{i['household_id']} {i['year']}年收入", "create", None, i) for i in fresh]
-            + [(v["_before"].pk, f"{number} {v['year']}年收入", "update", None, {k: v[k] for k in MONEY_KEYS})
-               for number, v in changed_incomes]))
+        keep = (
+            "number",
+            "village_id",
+            "phone",
+            "formerly_poor",
+            "exit_year",
+            "housing_safe",
+            "schooling_secured",
+            "medical_insured",
+            "water_safe",
+        )
+        audit.bulk_change_log(
+            model=Household,
+            extra=extra,
+            rows=(
+                [
+                    (
+                        h["id"],
+                        h["number"],
+                        "create",
+                        None,
+                        {**{k: h[k] for k in keep}, "members": counts.get(h["id"], 0)},
+                    )
+                    for h in new_h
+                ]
+                + [
+                    (
+                        h.pk,
+                        str(h),
+                        "update",
+                        {k: b[k] for k in b if b[k] != getattr(h, k)},
+                        {k: getattr(h, k) for k in b if b[k] != getattr(h, k)},
+                    )
+                    for h, b in changed_h
+                ]
+            ),
+        )
+        audit.bulk_change_log(
+            model=Member,
+            extra=extra,
+            rows=(
+                [
+                    (
+                        m["id"],
+                        f"{m['name']}（{m['id_masked']}）",
+                        "create",
+                        None,
+                        {k: m[k] for k in ("household_id", *MEMBER_FIELDS, "id_masked", "sex", "birth_date")},
+                    )
+                    for m in new_m
+                ]
+                + [
+                    (
+                        m.pk,
+                        str(m),
+                        "update",
+                        {k: b[k] for k in b if b[k] != getattr(m, k)},
+                        {k: getattr(m, k) for k in b if b[k] != getattr(m, k)},
+                    )
+                    for m, b in changed_m
+                ]
+            ),
+        )
+        audit.bulk_change_log(
+            model=HouseholdIncome,
+            extra=extra,
+            rows=(
+                [(i["id"], f"{i['household_id']} {i['year']}年收入", "create", None, i) for i in fresh]
+                + [
+                    (v["_before"].pk, f"{number} {v['year']}年收入", "update", None, {k: v[k] for k in MONEY_KEYS})
+                    for number, v in changed_incomes
+                ]
+            ),
+        )
         report.committed = True
-        audit.event_log(action="import", actor=actor, request=request,
-                        extra={"file": filename, **report.as_json(), "errors": report.errors[:100],
-                               "skipped_households": report.skipped_households})
+        audit.event_log(
+            action="import",
+            actor=actor,
+            request=request,
+            extra={
+                "file": filename,
+                **report.as_json(),
+                "errors": report.errors[:100],
+                "skipped_households": report.skipped_households,
+            },
+        )
     progress("完成", total, total)

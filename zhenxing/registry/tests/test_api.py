@@ -45,22 +45,53 @@ def test_detail_masks_ids_and_answers_404_outside_scope(api, w):
 
 
 def test_create_and_update(api, w):
-    r = api(w.fendou, "post", "/api/v1/households", data={"number": "N1", "village_code": w.r.fendou.code},
-            content_type="application/json")
+    r = api(
+        w.fendou,
+        "post",
+        "/api/v1/households",
+        data={"number": "N1", "village_code": w.r.fendou.code},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
-    r = api(w.fendou, "patch", f"/api/v1/households/{pk}", data={"formerly_poor": True},
-            content_type="application/json")
+    r = api(
+        w.fendou, "patch", f"/api/v1/households/{pk}", data={"formerly_poor": True}, content_type="application/json"
+    )
     assert r.status_code == 422 and "脱贫户须填写脱贫年度" in r.json()["detail"]
-    r = api(w.fendou, "patch", f"/api/v1/households/{pk}", data={"formerly_poor": True, "exit_year": 2018},
-            content_type="application/json")
+    r = api(
+        w.fendou,
+        "patch",
+        f"/api/v1/households/{pk}",
+        data={"formerly_poor": True, "exit_year": 2018},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and Household.objects.get(pk=pk).exit_year == 2018
-    assert api(w.fendou, "post", "/api/v1/households", data={"number": "N2", "village_code": w.r.yongfeng.code},
-               content_type="application/json").status_code == 422
-    assert api(w.yibao, "post", "/api/v1/households", data={"number": "N3", "village_code": w.r.fendou.code},
-               content_type="application/json").status_code == 403
-    assert api(w.yongfeng, "patch", f"/api/v1/households/{pk}", data={"phone": "1"},
-               content_type="application/json").status_code == 404
+    assert (
+        api(
+            w.fendou,
+            "post",
+            "/api/v1/households",
+            data={"number": "N2", "village_code": w.r.yongfeng.code},
+            content_type="application/json",
+        ).status_code
+        == 422
+    )
+    assert (
+        api(
+            w.yibao,
+            "post",
+            "/api/v1/households",
+            data={"number": "N3", "village_code": w.r.fendou.code},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert (
+        api(
+            w.yongfeng, "patch", f"/api/v1/households/{pk}", data={"phone": "1"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_import_returns_the_cli_report(api, w):
@@ -68,9 +99,12 @@ def test_import_returns_the_cli_report(api, w):
     r = api(w.fendou, "post", "/api/v1/imports/households", data={"file": SimpleUploadedFile("a.csv", data)})
     assert r.status_code == 200
     # counts cover the error-free households (none here); nothing was committed
-    assert r.json() == {"committed": False, "households": {"created": 0, "updated": 0, "unchanged": 0},
-                        "members": {"created": 0, "updated": 0, "unchanged": 0},
-                        "errors": [{"row": 2, "column": "工资性收入", "message": "金额不能为负数"}]}
+    assert r.json() == {
+        "committed": False,
+        "households": {"created": 0, "updated": 0, "unchanged": 0},
+        "members": {"created": 0, "updated": 0, "unchanged": 0},
+        "errors": [{"row": 2, "column": "工资性收入", "message": "金额不能为负数"}],
+    }
     data = to_csv(household_rows("H1"))
     r = api(w.fendou, "post", "/api/v1/imports/households", data={"file": SimpleUploadedFile("a.csv", data)})
     assert r.json()["committed"] is True and Household.objects.filter(number="H1").exists()

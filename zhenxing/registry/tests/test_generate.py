@@ -35,8 +35,14 @@ def test_generate_is_deterministic_valid_and_realistic(tmp_path):
     assert len(per_village) == len(villages()) and min(per_village.values()) >= 12
     size = Counter(r["户编号"] for r in rows)
     assert 2.5 < statistics.mean(size.values()) < 3.5
-    net = {h["户编号"]: (sum(float(h[k]) for k in ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入"))
-                        - float(h["生产经营性支出"])) / size[h["户编号"]] for h in heads}
+    net = {
+        h["户编号"]: (
+            sum(float(h[k]) for k in ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入"))
+            - float(h["生产经营性支出"])
+        )
+        / size[h["户编号"]]
+        for h in heads
+    }
     below = sum(1 for v in net.values() if v < 7000) / len(net)
     assert 0.01 < below < 0.12
     assert max(net.values()) > 3 * statistics.median(net.values())  # a long right tail

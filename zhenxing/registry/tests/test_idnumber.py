@@ -36,7 +36,9 @@ def test_fifteen_digits_say_how_to_convert():
         idnumber.validate("232722850615071")
 
 
-@pytest.mark.parametrize("excel", [2.32722198506151e17, "2.32722198506151E+17", 232722198506150710, "232722198506150710.0"])
+@pytest.mark.parametrize(
+    "excel", [2.32722198506151e17, "2.32722198506151E+17", 232722198506150710, "232722198506150710.0"]
+)
 def test_numbers_mangled_by_excel_are_refused_not_guessed(excel):
     with pytest.raises(idnumber.IdNumberError, match="Excel"):
         idnumber.validate(excel)

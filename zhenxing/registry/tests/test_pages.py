@@ -19,9 +19,14 @@ from .conftest import household_rows, to_csv
 @pytest.fixture
 def fendou_household(w):
     number = new_id()
-    h = make_household(village=w.r.fendou, number="F001",
-                       members=[{"name": "赵振华", "relation": "head", "id_number": number},
-                                {"name": "钱秀英", "relation": "spouse", "male": False, "health": "serious"}])
+    h = make_household(
+        village=w.r.fendou,
+        number="F001",
+        members=[
+            {"name": "赵振华", "relation": "head", "id_number": number},
+            {"name": "钱秀英", "relation": "spouse", "male": False, "health": "serious"},
+        ],
+    )
     h.id_number = number
     return h
 
@@ -129,30 +134,53 @@ def test_template_download_has_headers_and_drop_downs(login, w):
 
 def test_create_edit_and_member_change_forms_speak_chinese(login, w):
     client = login(w.fendou)
-    response = client.post(reverse("registry:create"), {"number": "", "village": w.r.yongfeng.pk,
-                                                        "formerly_poor": "on"})
+    response = client.post(
+        reverse("registry:create"), {"number": "", "village": w.r.yongfeng.pk, "formerly_poor": "on"}
+    )
     page = response.content.decode()
     assert "请填写户编号" in page and "所选村不在您的数据权限范围内" in page and "脱贫户须填写脱贫年度" in page
-    response = client.post(reverse("registry:create"), {"number": "N1", "village": w.r.fendou.pk,
-                                                        "housing_safe": "on", "water_safe": "on"})
+    response = client.post(
+        reverse("registry:create"), {"number": "N1", "village": w.r.fendou.pk, "housing_safe": "on", "water_safe": "on"}
+    )
     h = Household.objects.get(number="N1")
     assert response.status_code == 302
-    response = client.post(reverse("registry:member_add", args=[h.pk]),
-                           {"name": "李四", "id_number": "232722800101001", "relation": "head", "labour": "normal",
-                            "health": "healthy", "schooling": "not_in_school", "work_status": "none"})
+    response = client.post(
+        reverse("registry:member_add", args=[h.pk]),
+        {
+            "name": "李四",
+            "id_number": "232722800101001",
+            "relation": "head",
+            "labour": "normal",
+            "health": "healthy",
+            "schooling": "not_in_school",
+            "work_status": "none",
+        },
+    )
     assert "15位旧身份证号须先升级为18位" in response.content.decode()
     number = new_id()
-    client.post(reverse("registry:member_add", args=[h.pk]),
-                {"name": "李四", "id_number": f" {number.lower()} ", "relation": "head", "labour": "normal",
-                 "health": "healthy", "schooling": "not_in_school", "work_status": "none", "insured": "on"})
+    client.post(
+        reverse("registry:member_add", args=[h.pk]),
+        {
+            "name": "李四",
+            "id_number": f" {number.lower()} ",
+            "relation": "head",
+            "labour": "normal",
+            "health": "healthy",
+            "schooling": "not_in_school",
+            "work_status": "none",
+            "insured": "on",
+        },
+    )
     member = Member.objects.get(household=h)
     response = client.post(reverse("registry:member_change", args=[member.pk]), {"kind": "leave", "date": "2022-01-01"})
     assert "迁出须填写原因" in response.content.decode()
     client.post(reverse("registry:member_change", args=[member.pk]), {"kind": "death", "date": "2022-01-01"})
     member.refresh_from_db()
     assert member.status == "dead"
-    response = client.post(reverse("registry:edit", args=[h.pk]), {"village": w.r.fendou.pk, "formerly_poor": "on",
-                                                                  "exit_year": "2019", "phone": "13900000000"})
+    response = client.post(
+        reverse("registry:edit", args=[h.pk]),
+        {"village": w.r.fendou.pk, "formerly_poor": "on", "exit_year": "2019", "phone": "13900000000"},
+    )
     assert response.status_code == 302
     h.refresh_from_db()
     assert h.exit_year == 2019 and not h.housing_safe
@@ -192,8 +220,13 @@ def _upload(name, data):
 def test_region_filter_pages_merge_villages_in_number_order(w):
     from zhenxing.registry import selectors
 
-    for number, village in [("A1", w.r.yongfeng), ("B1", w.r.fendou), ("A2", w.r.fendou), ("B2", w.r.yongfeng),
-                            ("C1", w.r.kaikukang)]:
+    for number, village in [
+        ("A1", w.r.yongfeng),
+        ("B1", w.r.fendou),
+        ("A2", w.r.fendou),
+        ("B2", w.r.yongfeng),
+        ("C1", w.r.kaikukang),
+    ]:
         make_household(village=village, number=number)
     filters = selectors.HouseholdFilters(region=w.r.shibazhan)
     qs = selectors.household_search(user=w.shibazhan, filters=filters)
@@ -213,8 +246,9 @@ def test_list_filters_the_dashboard_links_with(login, w):
     三保障/饮水 flags; always within the user's scope."""
     make_household(village=w.r.fendou, number="F-LOW", income={"wage_income": 13599.98})  # 6,799.99 each
     make_household(village=w.r.fendou, number="F-AT", income={"wage_income": 13600}, housing_safe=False)
-    make_household(village=w.r.fendou, number="F-WATER", water_safe=False, medical_insured=False,
-                   schooling_secured=False)
+    make_household(
+        village=w.r.fendou, number="F-WATER", water_safe=False, medical_insured=False, schooling_secured=False
+    )
     k = make_household(village=w.r.fendou, number="F-KIND")
     Household.objects.filter(pk=k.pk).update(monitoring_status="monitored", monitoring_kind="100A03002")
     make_household(village=w.r.yongfeng, number="Y-LOW", income={"wage_income": 100}, housing_safe=False)
@@ -236,5 +270,7 @@ def test_list_filters_the_dashboard_links_with(login, w):
     assert listed(w.shibazhan, monitoring_kind="100A03001") == []
     # another village's cadre never sees 永丰村's household, whatever the filter
     assert listed(w.fendou, income_below="6800") == ["F-LOW"]
-    assert login(w.fendou).get(reverse("registry:list"), {"region": w.r.yongfeng.code,
-                                                        "housing_safe": "0"}).status_code == 404
+    assert (
+        login(w.fendou).get(reverse("registry:list"), {"region": w.r.yongfeng.code, "housing_safe": "0"}).status_code
+        == 404
+    )

@@ -1,6 +1,7 @@
 """?region=<code> on the household list and its export: the node's subtree within the user's
 scope, with every other filter and the keyset pages; a code outside the scope, unknown or above
 the user answers 404 (it used to fail the form, which dropped every filter and listed everything)."""
+
 from __future__ import annotations
 
 import functools

@@ -12,9 +12,11 @@ from zhenxing.registry.testing import make_household, new_id
 
 
 def test_per_capita_income_is_computed_from_living_members(w):
-    h = make_household(village=w.r.fendou, actor=w.fendou,
-                       income={"wage_income": 10000, "business_income": 5000, "transfer_income": 1000,
-                               "business_cost": 2000})
+    h = make_household(
+        village=w.r.fendou,
+        actor=w.fendou,
+        income={"wage_income": 10000, "business_income": 5000, "transfer_income": 1000, "business_cost": 2000},
+    )
     assert h.living_members == 2 and h.per_capita_income == Decimal("7000.00") and h.head_name == "户主甲"
     spouse = h.members.get(relation="spouse")
     services.member_record_death(actor=w.fendou, member=spouse, date=dt.date(2022, 3, 1))

@@ -1,4 +1,5 @@
 """Runs are idempotent; alert transitions, scope, export, the CLI's JSON line, simulation, conversion."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,14 +16,23 @@ from zhenxing.audit.models import AuditEntry
 from zhenxing.registry import idnumber, testing
 from zhenxing.registry.models import Household
 from zhenxing.screening import services
-from zhenxing.screening.models import Alert, AlertState, Run, RuleSet
+from zhenxing.screening.models import Alert, AlertState, RuleSet, Run
 
 AS_OF = dt.date(2022, 6, 30)
 
 
 def med(serial, number, burden):
-    return {"结算流水号": serial, "身份证号": number, "姓名": "某", "结算日期": "2022-05-01", "医疗总费用": burden,
-            "基本医保支付": 0, "大病保险支付": 0, "医疗救助支付": 0, "个人负担": burden}
+    return {
+        "结算流水号": serial,
+        "身份证号": number,
+        "姓名": "某",
+        "结算日期": "2022-05-01",
+        "医疗总费用": burden,
+        "基本医保支付": 0,
+        "大病保险支付": 0,
+        "医疗救助支付": 0,
+        "个人负担": burden,
+    }
 
 
 @pytest.fixture
@@ -30,8 +40,13 @@ def sick(w, feed):
     """A 奋斗村 household with a heavy medical burden and a 开库康村 one likewise."""
     a = testing.make_household(village=w.r.fendou, number="F1")
     b = testing.make_household(village=w.r.kaikukang, number="K1")
-    feed("medical", [med("A1", idnumber.decrypt(a.members.first().id_cipher), "50000"),
-                     med("B1", idnumber.decrypt(b.members.first().id_cipher), "50000")])
+    feed(
+        "medical",
+        [
+            med("A1", idnumber.decrypt(a.members.first().id_cipher), "50000"),
+            med("B1", idnumber.decrypt(b.members.first().id_cipher), "50000"),
+        ],
+    )
     services.screen(actor=None, as_of=AS_OF)
     return Alert.objects.get(rule="medical", household=a), Alert.objects.get(rule="medical", household=b)
 
@@ -100,12 +115,18 @@ def test_transitions_follow_the_workflow(w, sick):
     stale = alert.version
     services.alert_transition(actor=w.fendou, alert=alert, action="start")
     with pytest.raises(ValidationError, match="已被他人处理"):
-        services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="x", evidence="y",
-                                  expected_version=stale)
+        services.alert_transition(
+            actor=w.fendou, alert=alert, action="dismiss", reason="x", evidence="y", expected_version=stale
+        )
     with pytest.raises(ValidationError, match="核实依据"):
         services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="收入已恢复")
-    services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="医疗费用已由商业保险报销",
-                              evidence="入户核实记录 2022-07-05")
+    services.alert_transition(
+        actor=w.fendou,
+        alert=alert,
+        action="dismiss",
+        reason="医疗费用已由商业保险报销",
+        evidence="入户核实记录 2022-07-05",
+    )
     assert alert.state == AlertState.NO_RISK and not alert.is_open and alert.outcome_evidence
     assert AuditEntry.objects.filter(action="transition", object_id=str(alert.pk)).count() == 3
 
@@ -152,8 +173,10 @@ def test_list_counts_and_export(w, sick, login):
 def test_region_narrows_the_list_and_export_and_answers_404_outside_the_scope(w, feed, login):
     """?region= (the dashboard's screening figures link with it): a village, a township's villages;
     another county's code, an unknown one or one above the user is a 404, never the whole list."""
-    heads = [testing.make_household(village=v, number=n)
-             for v, n in ((w.r.fendou, "F1"), (w.r.yongfeng, "Y1"), (w.r.kaikukang, "K1"))]
+    heads = [
+        testing.make_household(village=v, number=n)
+        for v, n in ((w.r.fendou, "F1"), (w.r.yongfeng, "Y1"), (w.r.kaikukang, "K1"))
+    ]
     feed("medical", [med(f"S{i}", idnumber.decrypt(h.members.first().id_cipher), "50000") for i, h in enumerate(heads)])
     services.screen(actor=None, as_of=AS_OF)
     client = login(w.shibazhan)
@@ -249,10 +272,11 @@ def test_department_upload_page(w, login, tmp_path):
     client = login(w.yibao)
     page = client.get(reverse("screening:feeds")).content.decode()
     assert "医保结算" in page and "民政救助" not in page
-    data = ("结算流水号,身份证号,姓名,结算日期,医疗总费用,基本医保支付,大病保险支付,医疗救助支付,个人负担\n"
-            f"S9,{testing.new_id()},某,2022-01-01,10,5,0,0,5\n").encode()
-    response = client.post(reverse("screening:feeds"), {"source": "medical",
-                                                        "file": SimpleUploadedFile("m.csv", data)})
+    data = (
+        "结算流水号,身份证号,姓名,结算日期,医疗总费用,基本医保支付,大病保险支付,医疗救助支付,个人负担\n"
+        f"S9,{testing.new_id()},某,2022-01-01,10,5,0,0,5\n"
+    ).encode()
+    response = client.post(reverse("screening:feeds"), {"source": "medical", "file": SimpleUploadedFile("m.csv", data)})
     assert response.status_code == 302
     response = client.post(reverse("screening:feeds"), {"source": "civil", "file": SimpleUploadedFile("c.csv", data)})
     assert response.status_code == 200 and "civil" not in dict(response.context["form"].fields["source"].choices)

@@ -1,5 +1,6 @@
 """The screening API: alerts and runs under the data scope, transitions with optimistic locking, and
 refusals as HTTP codes with Chinese messages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from zhenxing.jobs import services as job_services
 from zhenxing.jobs.models import Job
 from zhenxing.registry import idnumber, testing
 from zhenxing.screening import services
-from zhenxing.screening.models import Alert, AlertState, Run, RunKind, RunStatus
+from zhenxing.screening.models import Alert, AlertState, Run, RunKind
 
 AS_OF = dt.date(2022, 6, 30)
 
@@ -22,8 +23,17 @@ def auth(user):
 
 
 def med(serial, number, burden="50000"):
-    return {"结算流水号": serial, "身份证号": number, "姓名": "某", "结算日期": "2022-05-01", "医疗总费用": burden,
-            "基本医保支付": 0, "大病保险支付": 0, "医疗救助支付": 0, "个人负担": burden}
+    return {
+        "结算流水号": serial,
+        "身份证号": number,
+        "姓名": "某",
+        "结算日期": "2022-05-01",
+        "医疗总费用": burden,
+        "基本医保支付": 0,
+        "大病保险支付": 0,
+        "医疗救助支付": 0,
+        "个人负担": burden,
+    }
 
 
 @pytest.fixture
@@ -32,12 +42,19 @@ def raised(w, feed):
     a = testing.make_household(village=w.r.fendou, number="F1")
     b = testing.make_household(village=w.r.kaikukang, number="K1")
     testing.make_household(village=w.r.fendou, number="F2", income={"wage_income": 100})
-    feed("medical", [med("A1", idnumber.decrypt(a.members.first().id_cipher)),
-                     med("B1", idnumber.decrypt(b.members.first().id_cipher))])
+    feed(
+        "medical",
+        [
+            med("A1", idnumber.decrypt(a.members.first().id_cipher)),
+            med("B1", idnumber.decrypt(b.members.first().id_cipher)),
+        ],
+    )
     services.screen(actor=None, as_of=AS_OF)
-    return {"fendou": Alert.objects.get(rule="medical", household=a),
-            "kaikukang": Alert.objects.get(rule="medical", household=b),
-            "income": Alert.objects.get(rule="income", household__number="F2")}
+    return {
+        "fendou": Alert.objects.get(rule="medical", household=a),
+        "kaikukang": Alert.objects.get(rule="medical", household=b),
+        "income": Alert.objects.get(rule="income", household__number="F2"),
+    }
 
 
 def ids(response) -> set[int]:
@@ -46,9 +63,12 @@ def ids(response) -> set[int]:
 
 
 def act(client, user, alert, action, version=None, **body):
-    return client.post(f"/api/v1/screening/alerts/{alert.pk}/transitions",
-                       {"action": action, "version": alert.version if version is None else version, **body},
-                       content_type="application/json", **auth(user))
+    return client.post(
+        f"/api/v1/screening/alerts/{alert.pk}/transitions",
+        {"action": action, "version": alert.version if version is None else version, **body},
+        content_type="application/json",
+        **auth(user),
+    )
 
 
 def test_list_is_scoped_to_region_and_department(client, w, raised):
@@ -165,10 +185,14 @@ def test_runs_list_and_detail_are_scoped_and_show_interrupted_runs_failed(client
     assert r.status_code == 200
     by_id = {x["id"]: x for x in r.json()}
     assert by_id[done.pk]["status"] == "done" and by_id[done.pk]["ruleset_version"] == 1
-    assert by_id[dead.pk]["status"] == "failed" and by_id[dead.pk]["error"] == "运行中断（服务重启或进程退出），请重新发起"
+    assert (
+        by_id[dead.pk]["status"] == "failed" and by_id[dead.pk]["error"] == "运行中断（服务重启或进程退出），请重新发起"
+    )
     detail = client.get(f"/api/v1/screening/runs/{done.pk}", **auth(w.diqu)).json()
     assert detail["summary"]["alerts"]["medical"] == 2
     assert client.get(f"/api/v1/screening/runs/{done.pk}", **auth(w.tahe)).status_code == 404
     assert client.get("/api/v1/screening/runs", **auth(w.tahe)).json() == []
-    assert [x["id"] for x in client.get("/api/v1/screening/runs", {"status": "failed"}, **auth(w.diqu)).json()] == [dead.pk]
+    assert [x["id"] for x in client.get("/api/v1/screening/runs", {"status": "failed"}, **auth(w.diqu)).json()] == [
+        dead.pk
+    ]
     assert client.get("/api/v1/screening/runs", {"status": "x"}, **auth(w.diqu)).status_code == 422

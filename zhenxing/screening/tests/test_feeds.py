@@ -1,4 +1,5 @@
 """Feed import: exact headers, row-level Chinese errors, atomic, exit codes, never double counting."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,17 @@ from .conftest import write_csv
 
 
 def med(serial, id_number, total="100", basic="60", serious="10", aid="10", burden="20", date="2022-03-01"):
-    return {"结算流水号": serial, "身份证号": id_number, "姓名": "某", "结算日期": date, "医疗总费用": total,
-            "基本医保支付": basic, "大病保险支付": serious, "医疗救助支付": aid, "个人负担": burden}
+    return {
+        "结算流水号": serial,
+        "身份证号": id_number,
+        "姓名": "某",
+        "结算日期": date,
+        "医疗总费用": total,
+        "基本医保支付": basic,
+        "大病保险支付": serious,
+        "医疗救助支付": aid,
+        "个人负担": burden,
+    }
 
 
 def run_cli(*args) -> tuple[int, str, str]:
@@ -85,9 +95,14 @@ def test_reimport_and_overlap_never_double_count(w, tmp_path, feed):
 
 def test_errors_name_row_and_column_and_nothing_is_imported(w, tmp_path):
     good = testing.new_id()
-    rows = [med("S1", good), med("S2", good[:17] + ("0" if good[17] != "0" else "1")),
-            med("S3", good, date="2022-02-30"), med("S4", good, burden="25"),  # 60+10+10+25 ≠ 100
-            med("S5", good, total="1.234", burden="20"), med("S1", good)]
+    rows = [
+        med("S1", good),
+        med("S2", good[:17] + ("0" if good[17] != "0" else "1")),
+        med("S3", good, date="2022-02-30"),
+        med("S4", good, burden="25"),  # 60+10+10+25 ≠ 100
+        med("S5", good, total="1.234", burden="20"),
+        med("S1", good),
+    ]
     path = write_csv(tmp_path / "bad.csv", "medical", rows)
     code, out, err = run_cli("medical", str(path))
     assert code == 1
@@ -107,15 +122,25 @@ def test_untidy_but_valid_file_stores_the_same_records_as_a_tidy_one(w, tmp_path
     x_id = next(n for n in (testing.new_id() for _ in range(500)) if n.endswith("X"))
     other = testing.new_id()
     tidy = [med("S1", x_id), med("S2", other, total="100.5", basic="60.5")]
-    untidy = [med(" S1 ", " " + x_id.lower(), date=" 2022-03-01"), med("S2", other + " ", total="100.50 ", basic="60.5")]
+    untidy = [
+        med(" S1 ", " " + x_id.lower(), date=" 2022-03-01"),
+        med("S2", other + " ", total="100.50 ", basic="60.5"),
+    ]
     untidy[0]["姓名"] = " 某 "
 
     def stored(rows, name):
-        result = feeds.import_file(source="medical", path=write_csv(tmp_path / name, "medical", rows),
-                                   registry_hashes=services._registry_keys("medical"), file_id=1)
+        result = feeds.import_file(
+            source="medical",
+            path=write_csv(tmp_path / name, "medical", rows),
+            registry_hashes=services._registry_keys("medical"),
+            file_id=1,
+        )
         assert result.ok, result.errors
-        return duckdb.connect().execute(
-            f"SELECT * EXCLUDE (file_id) FROM read_parquet('{result.parquet}') ORDER BY row_no").fetchall()
+        return (
+            duckdb.connect()
+            .execute(f"SELECT * EXCLUDE (file_id) FROM read_parquet('{result.parquet}') ORDER BY row_no")
+            .fetchall()
+        )
 
     assert stored(untidy, "untidy.csv") == stored(tidy, "tidy.csv")
     # and once one is imported, the other is the same records again; a changed amount is a new version
@@ -146,18 +171,37 @@ def test_missing_header_and_unreadable_file(w, tmp_path):
 
 
 def test_dry_run_writes_nothing(w, tmp_path):
-    path = write_csv(tmp_path / "d.csv", "death", [{"身份证号": testing.new_id(), "姓名": "某", "死亡日期": "2022-01-01"}])
+    path = write_csv(
+        tmp_path / "d.csv", "death", [{"身份证号": testing.new_id(), "姓名": "某", "死亡日期": "2022-01-01"}]
+    )
     code, out, _ = run_cli("death", str(path), "--dry-run")
     assert code == 0 and "未写入" in out and FeedFile.objects.count() == 0
 
 
 def test_gbk_with_bom_and_xlsx(w, tmp_path):
     number = testing.new_id()
-    gbk = write_csv(tmp_path / "g.csv", "civil", [{"身份证号": number, "姓名": "张三", "救助类型": "低保", "状态": "在保",
-                                                   "开始日期": "2022-01-01", "金额": "300.5"}], encoding="gbk")
+    gbk = write_csv(
+        tmp_path / "g.csv",
+        "civil",
+        [
+            {
+                "身份证号": number,
+                "姓名": "张三",
+                "救助类型": "低保",
+                "状态": "在保",
+                "开始日期": "2022-01-01",
+                "金额": "300.5",
+            }
+        ],
+        encoding="gbk",
+    )
     assert run_cli("civil", str(gbk))[0] == 0
-    bom = write_csv(tmp_path / "b.csv", "death", [{"身份证号": number, "姓名": "张三", "死亡日期": "2022-01-01"}],
-                    encoding="utf-8-sig")
+    bom = write_csv(
+        tmp_path / "b.csv",
+        "death",
+        [{"身份证号": number, "姓名": "张三", "死亡日期": "2022-01-01"}],
+        encoding="utf-8-sig",
+    )
     assert run_cli("death", str(bom))[0] == 0
     book = tmp_path / "e.xlsx"
     wb = xlsxwriter.Workbook(str(book))

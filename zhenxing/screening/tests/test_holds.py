@@ -1,5 +1,6 @@
 """An open alert on a household blocks its risk elimination (monitoring asks through the ``holds``
 hook, so it never imports screening); a closed one does not."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,16 +14,25 @@ from zhenxing.screening.models import Alert, AlertState
 
 
 def _case(w):
-    return ready_to_eliminate(make_household(village=w.r.fendou), village=w.fendou, township=w.shibazhan,
-                              county=w.tahe)
+    return ready_to_eliminate(make_household(village=w.r.fendou), village=w.fendou, township=w.shibazhan, county=w.tahe)
 
 
 def _alert(household, state):
     now = timezone.now()
     is_open = state in (AlertState.NEW, AlertState.ISSUED, AlertState.VERIFYING)
-    return Alert.objects.create(rule="medical", rule_name="大额医疗支出", subject=f"h{household.pk}",
-                                household=household, village=household.village, department="medical_insurance", state=state,
-                                is_open=is_open, raised_at=now, updated_at=now, closed_at=None if is_open else now)
+    return Alert.objects.create(
+        rule="medical",
+        rule_name="大额医疗支出",
+        subject=f"h{household.pk}",
+        household=household,
+        village=household.village,
+        department="medical_insurance",
+        state=state,
+        is_open=is_open,
+        raised_at=now,
+        updated_at=now,
+        closed_at=None if is_open else now,
+    )
 
 
 @pytest.mark.parametrize("state", [AlertState.ISSUED, AlertState.VERIFYING])

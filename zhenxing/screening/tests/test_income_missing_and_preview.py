@@ -1,5 +1,6 @@
 """Runs that do not bury the villages: 收入缺失 once per household and income year, only after the
 year's income collection has closed; a dry run counts per rule what a run would raise."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +49,9 @@ def test_once_per_household_and_income_year(w):
     assert _missing() == 1  # closed for 2021: not raised again
     services.screen(actor=None, as_of=D(2023, 4, 1))  # income year 2022, collection closed
     assert set(Alert.objects.filter(rule="income_missing").values_list("subject", flat=True)) == {
-        f"h{h.pk}/2021", f"h{h.pk}/2022"}
+        f"h{h.pk}/2021",
+        f"h{h.pk}/2022",
+    }
 
 
 def test_preview_counts_new_and_open_per_rule_and_writes_nothing(w):

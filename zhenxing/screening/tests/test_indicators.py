@@ -1,5 +1,6 @@
 """The screening figures on hand-made alerts, at the day's edges (Beijing time), and the snapshot's
 per-village form against ``compute`` at every node."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,10 +23,19 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def alert(village, n, state, *, due=None, closed=None, issued=True):
     raised = at(dt.date(2022, 7, 1), 9)
-    return Alert.objects.create(rule="medical", rule_name="大额医疗支出", subject=f"v{village.pk}-{n}", village=village,
-                                state=state, is_open=closed is None, raised_at=raised, updated_at=raised,
-                                issued_at=at(dt.date(2022, 7, 1), 10) if issued else None, verify_due=due,
-                                closed_at=closed)
+    return Alert.objects.create(
+        rule="medical",
+        rule_name="大额医疗支出",
+        subject=f"v{village.pk}-{n}",
+        village=village,
+        state=state,
+        is_open=closed is None,
+        raised_at=raised,
+        updated_at=raised,
+        issued_at=at(dt.date(2022, 7, 1), 10) if issued else None,
+        verify_due=due,
+        closed_at=closed,
+    )
 
 
 def test_verified_in_time_and_converted(w):
@@ -52,8 +62,14 @@ def test_verified_in_time_and_converted(w):
 
 def test_unmatched_records_have_no_region_and_are_computed_once(w, django_assert_num_queries):
     for source, department, unmatched in [("death", "public_security", 2), ("medical", "medical_insurance", 1)]:
-        FeedFile.objects.create(source=source, department=department, region=w.r.diqu, file_name=f"{source}.csv",
-                                rows=5, unmatched=unmatched)
+        FeedFile.objects.create(
+            source=source,
+            department=department,
+            region=w.r.diqu,
+            file_name=f"{source}.csv",
+            rows=5,
+            unmatched=unmatched,
+        )
     ind = indicators()["screening.unmatched_records"]
     nodes = list(Region.objects.all())
     with django_assert_num_queries(1):

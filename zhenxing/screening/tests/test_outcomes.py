@@ -1,6 +1,7 @@
 """Alert outcomes across modules: attach (screening ↔ monitoring), rectify (screening ↔ ledger ↔
 registry ↔ the dashboard's 应为零 figure), the department's withdrawal and the alert's thread, and
 the township's bulk hand-on; each at its boundaries (wrong department, wrong level, another region)."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,8 @@ from django.utils import timezone
 from zhenxing.accounts.models import Department
 from zhenxing.audit.models import AuditEntry
 from zhenxing.dashboard.indicators import INDICATORS as REGISTRY_FIGURES
-from zhenxing.ledger.models import ItemStatus, RectificationItem
 from zhenxing.ledger import services as ledger
+from zhenxing.ledger.models import ItemStatus, RectificationItem
 from zhenxing.monitoring import services as monitoring
 from zhenxing.monitoring.models import CaseSource
 from zhenxing.registry.models import Household, HouseholdFlagChange
@@ -25,24 +26,47 @@ HOUSING_UNSAFE = next(i for i in REGISTRY_FIGURES if i.code == "registry.housing
 def make_alert(*, household=None, village=None, rule="housing", state=AlertState.NEW, department=None) -> Alert:
     village = village or household.village
     now = timezone.now()
-    dept = department if department is not None else {
-        "housing": Department.HOUSING, "water": Department.WATER, "medical": Department.MEDICAL_INSURANCE,
-        "dropout": Department.EDUCATION, "uninsured": Department.MEDICAL_INSURANCE}.get(rule, "")
+    dept = (
+        department
+        if department is not None
+        else {
+            "housing": Department.HOUSING,
+            "water": Department.WATER,
+            "medical": Department.MEDICAL_INSURANCE,
+            "dropout": Department.EDUCATION,
+            "uninsured": Department.MEDICAL_INSURANCE,
+        }.get(rule, "")
+    )
     subject = f"h{household.pk}" if household else f"v{village.pk}"
     return Alert.objects.create(
-        rule=rule, rule_name={"housing": "住房安全", "water": "饮水安全", "medical": "医疗负担过重"}.get(rule, rule),
-        subject=subject, household=household, village=village, department=dept, state=state, raised_at=now,
-        updated_at=now, evidence={"sub": "", "records": [{"source": rule, "key": "K1", "date": "2022-03-15",
-                                                          "note": "鉴定等级C"}], "record_count": 1})
+        rule=rule,
+        rule_name={"housing": "住房安全", "water": "饮水安全", "medical": "医疗负担过重"}.get(rule, rule),
+        subject=subject,
+        household=household,
+        village=village,
+        department=dept,
+        state=state,
+        raised_at=now,
+        updated_at=now,
+        evidence={
+            "sub": "",
+            "records": [{"source": rule, "key": "K1", "date": "2022-03-15", "note": "鉴定等级C"}],
+            "record_count": 1,
+        },
+    )
 
 
 def act(client, alert, action, **body):
     alert.refresh_from_db()
-    return client.post(f"/api/v1/screening/alerts/{alert.pk}/transitions",
-                       {"action": action, "version": alert.version, **body}, content_type="application/json")
+    return client.post(
+        f"/api/v1/screening/alerts/{alert.pk}/transitions",
+        {"action": action, "version": alert.version, **body},
+        content_type="application/json",
+    )
 
 
 # ---------------------------------------------------------------- attach: screening ↔ monitoring
+
 
 def test_attach_joins_the_open_case_and_closes_the_alert_citing_it(w, login):
     h = make_household(village=w.r.fendou)
@@ -86,6 +110,7 @@ def test_the_village_cannot_act_on_an_alert_before_the_township_hands_it_on(w):
 
 # ---------------------------------------------------------------- rectify: screening ↔ ledger ↔ registry ↔ figure
 
+
 def test_alert_to_item_to_closed_item_moves_the_flag_and_the_dashboard_figure(w, login):
     h = make_household(village=w.r.fendou)
     today = timezone.localdate()
@@ -97,7 +122,11 @@ def test_alert_to_item_to_closed_item_moves_the_flag_and_the_dashboard_figure(w,
     item = RectificationItem.objects.get(pk=int(alert.item_ref))
     assert (alert.state, alert.is_open) == (AlertState.RECTIFYING, False)
     assert (item.type.code, item.household_id, item.source, item.source_ref) == (
-        "housing", h.pk, "screening", f"screening.alert:{alert.pk}")
+        "housing",
+        h.pk,
+        "screening",
+        f"screening.alert:{alert.pk}",
+    )
     assert HOUSING_UNSAFE.compute(w.r.fendou, today).value == before + 1  # confirmed: not safe
     ledger.item_transition(actor=w.fendou, item=item, action="fix", evidence="已完成危房改造，验收合格")
     item.refresh_from_db()
@@ -106,8 +135,10 @@ def test_alert_to_item_to_closed_item_moves_the_flag_and_the_dashboard_figure(w,
     assert item.status == ItemStatus.CLOSED
     h.refresh_from_db()
     assert h.housing_safe is True
-    assert list(HouseholdFlagChange.objects.filter(household=h).order_by("id").values_list(
-        "new_value", "source")) == [(False, f"screening.alert:{alert.pk}"), (True, f"ledger.item:{item.pk}")]
+    assert list(HouseholdFlagChange.objects.filter(household=h).order_by("id").values_list("new_value", "source")) == [
+        (False, f"screening.alert:{alert.pk}"),
+        (True, f"ledger.item:{item.pk}"),
+    ]
     assert HOUSING_UNSAFE.compute(w.r.fendou, today).value == before  # the 应为零 count came back by itself
 
 
@@ -140,6 +171,7 @@ def test_rectify_is_only_for_housing_water_schooling_and_insurance(w):
 
 # ---------------------------------------------------------------- withdraw and the thread
 
+
 def test_the_department_withdraws_its_own_wrong_record_and_only_it(w, login):
     h = make_household(village=w.r.fendou)
     alert = make_alert(household=h, rule="medical")
@@ -163,20 +195,34 @@ def test_withdraw_refused_to_another_department_in_the_service_too(w):
 
 def test_comment_thread_is_answered_by_the_department_and_seen_by_township_and_village(w, login):
     alert = make_alert(household=make_household(village=w.r.fendou), rule="medical", state=AlertState.ISSUED)
-    asked = login(w.fendou).post(f"/api/v1/screening/alerts/{alert.pk}/comments", {"text": "结算金额是否含报销？"},
-                                 content_type="application/json")
+    asked = login(w.fendou).post(
+        f"/api/v1/screening/alerts/{alert.pk}/comments",
+        {"text": "结算金额是否含报销？"},
+        content_type="application/json",
+    )
     assert asked.status_code == 201, asked.content
-    answered = login(w.yibao).post(f"/api/v1/screening/alerts/{alert.pk}/comments",
-                                   {"text": "个人负担已扣除报销部分"}, content_type="application/json")
+    answered = login(w.yibao).post(
+        f"/api/v1/screening/alerts/{alert.pk}/comments",
+        {"text": "个人负担已扣除报销部分"},
+        content_type="application/json",
+    )
     assert answered.status_code == 201 and answered.json()["author_role"] == "行业部门工作人员"
     seen = login(w.shibazhan).get(f"/api/v1/screening/alerts/{alert.pk}").json()["notes"]
     assert [n["text"] for n in seen] == ["结算金额是否含报销？", "个人负担已扣除报销部分"]
     page = login(w.fendou).get(f"/screening/alerts/{alert.pk}/").content.decode()
     assert "个人负担已扣除报销部分" in page
-    assert login(w.minzheng).post(f"/api/v1/screening/alerts/{alert.pk}/comments", {"text": "?"},
-                                  content_type="application/json").status_code == 404
-    assert login(w.kaikukang).post(f"/api/v1/screening/alerts/{alert.pk}/comments", {"text": "?"},
-                                   content_type="application/json").status_code == 404
+    assert (
+        login(w.minzheng)
+        .post(f"/api/v1/screening/alerts/{alert.pk}/comments", {"text": "?"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        login(w.kaikukang)
+        .post(f"/api/v1/screening/alerts/{alert.pk}/comments", {"text": "?"}, content_type="application/json")
+        .status_code
+        == 404
+    )
     with pytest.raises(PermissionDenied):
         services.alert_note_add(actor=w.ducha, alert=alert, text="督查留言")
     with pytest.raises(ValidationError):
@@ -185,22 +231,27 @@ def test_comment_thread_is_answered_by_the_department_and_seen_by_township_and_v
 
 # ---------------------------------------------------------------- bulk hand-on; the instruction stays
 
+
 def test_township_bulk_hands_on_with_one_audit_entry_per_alert_and_the_instruction_stays(w, login):
     a = make_alert(household=make_household(village=w.r.fendou), rule="medical")
     b = make_alert(household=make_household(village=w.r.yongfeng), rule="medical")
     before = AuditEntry.objects.filter(action="transition").count()
-    response = login(w.shibazhan).post("/api/v1/screening/alerts/bulk-issue",
-                                       {"ids": [a.pk, b.pk], "instruction": "5个工作日内入户核实"},
-                                       content_type="application/json")
+    response = login(w.shibazhan).post(
+        "/api/v1/screening/alerts/bulk-issue",
+        {"ids": [a.pk, b.pk], "instruction": "5个工作日内入户核实"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and sorted(response.json()["done"]) == sorted([a.pk, b.pk])
     assert AuditEntry.objects.filter(action="transition").count() == before + 2
     services.alert_transition(actor=w.fendou, alert=Alert.objects.get(pk=a.pk), action="start")
-    services.alert_transition(actor=w.fendou, alert=Alert.objects.get(pk=a.pk), action="dismiss",
-                              reason="核实无风险", evidence="入户核实记录")
+    services.alert_transition(
+        actor=w.fendou, alert=Alert.objects.get(pk=a.pk), action="dismiss", reason="核实无风险", evidence="入户核实记录"
+    )
     a.refresh_from_db()
     assert a.outcome_reason == "核实无风险"
     assert list(AlertNote.objects.filter(alert=a).values_list("kind", "text")) == [
-        (NoteKind.INSTRUCTION, "5个工作日内入户核实")]  # the instruction is not overwritten
+        (NoteKind.INSTRUCTION, "5个工作日内入户核实")
+    ]  # the instruction is not overwritten
     page = login(w.fendou).get(f"/screening/alerts/{a.pk}/").content.decode()
     assert "5个工作日内入户核实" in page
 
@@ -217,18 +268,44 @@ def test_bulk_by_village_issues_only_that_villages_new_alerts(w, login):
 def test_bulk_boundaries_village_refused_and_another_region_404(w, login):
     here = make_alert(household=make_household(village=w.r.fendou), rule="medical")
     there = make_alert(household=make_household(village=w.r.kaikukang), rule="medical")
-    assert login(w.fendou).post("/api/v1/screening/alerts/bulk-issue", {"ids": [here.pk]},
-                                content_type="application/json").status_code == 403
+    assert (
+        login(w.fendou)
+        .post("/api/v1/screening/alerts/bulk-issue", {"ids": [here.pk]}, content_type="application/json")
+        .status_code
+        == 403
+    )
     assert login(w.fendou).post("/screening/", {"ids": [here.pk]}).status_code == 403
-    assert login(w.shibazhan).post("/api/v1/screening/alerts/bulk-issue", {"ids": [here.pk, there.pk]},
-                                   content_type="application/json").status_code == 404
-    assert login(w.shibazhan).post("/api/v1/screening/alerts/bulk-issue", {"village": w.r.kaikukang.code},
-                                   content_type="application/json").status_code == 404
+    assert (
+        login(w.shibazhan)
+        .post("/api/v1/screening/alerts/bulk-issue", {"ids": [here.pk, there.pk]}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        login(w.shibazhan)
+        .post("/api/v1/screening/alerts/bulk-issue", {"village": w.r.kaikukang.code}, content_type="application/json")
+        .status_code
+        == 404
+    )
     assert Alert.objects.filter(state=AlertState.NEW).count() == 2  # nothing was issued
 
 
 def test_department_choices_are_domains_full_list():
     labels = {str(label) for label in Department.labels}
-    assert {"医保", "民政", "教育", "住建", "水务", "人社", "残联", "应急", "卫健", "公安", "农业农村", "财政", "交通",
-            "生态环境", "自然资源"} == labels
-
+    assert {
+        "医保",
+        "民政",
+        "教育",
+        "住建",
+        "水务",
+        "人社",
+        "残联",
+        "应急",
+        "卫健",
+        "公安",
+        "农业农村",
+        "财政",
+        "交通",
+        "生态环境",
+        "自然资源",
+    } == labels

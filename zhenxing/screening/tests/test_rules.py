@@ -1,4 +1,5 @@
 """Each rule on hand-made households at and around its boundaries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,17 @@ def ids(h: Household) -> list[str]:
 
 
 def med(serial, id_number, date, burden):
-    return {"结算流水号": serial, "身份证号": id_number, "姓名": "某", "结算日期": date, "医疗总费用": burden,
-            "基本医保支付": 0, "大病保险支付": 0, "医疗救助支付": 0, "个人负担": burden}
+    return {
+        "结算流水号": serial,
+        "身份证号": id_number,
+        "姓名": "某",
+        "结算日期": date,
+        "医疗总费用": burden,
+        "基本医保支付": 0,
+        "大病保险支付": 0,
+        "医疗救助支付": 0,
+        "个人负担": burden,
+    }
 
 
 def test_income_strictly_below_threshold_and_missing_income_separately(w):
@@ -60,13 +70,16 @@ def test_medical_window_and_ratio_boundaries(w, feed):
     other = household(w, "OTHER")  # limit 1.0 × 17889 × 2 = 35778
     edge = household(w, "EDGE")
     p, o, e = ids(poor), ids(other), ids(edge)
-    feed("medical", [
-        med("P1", p[0], "2022-06-30", "17889.00"),  # as-of day counts; equal to the limit: not flagged
-        med("O1", o[0], "2021-06-30", "99999"),  # exactly as-of − 365: outside the window
-        med("O2", o[1], "2022-06-30", "35778.01"),  # above
-        med("E1", e[0], "2021-07-01", "35778.01"),  # first day inside the window
-        med("E2", e[1], "2022-07-01", "99999"),  # after as-of: ignored
-    ])
+    feed(
+        "medical",
+        [
+            med("P1", p[0], "2022-06-30", "17889.00"),  # as-of day counts; equal to the limit: not flagged
+            med("O1", o[0], "2021-06-30", "99999"),  # exactly as-of − 365: outside the window
+            med("O2", o[1], "2022-06-30", "35778.01"),  # above
+            med("E1", e[0], "2021-07-01", "35778.01"),  # first day inside the window
+            med("E2", e[1], "2022-07-01", "99999"),  # after as-of: ignored
+        ],
+    )
     assert flagged("medical") == {"OTHER", "EDGE"}
     alert = Alert.objects.get(rule="medical", household=other)
     assert [r["key"] for r in alert.evidence["records"]] == ["O2"]
@@ -77,8 +90,9 @@ def test_medical_window_and_ratio_boundaries(w, feed):
 
 
 def test_medical_counts_living_members_only(w, feed):
-    h = household(w, "THREE", members=[{"relation": "head"}, {"relation": "spouse", "male": False},
-                                       {"relation": "son"}])
+    h = household(
+        w, "THREE", members=[{"relation": "head"}, {"relation": "spouse", "male": False}, {"relation": "son"}]
+    )
     people = ids(h)
     registry.member_record_death(actor=None, member=h.members.order_by("id").last(), date=dt.date(2022, 1, 1))
     feed("medical", [med("T1", people[0], "2022-05-01", "35778")])  # 2 living: 35778 = limit, not above
@@ -92,32 +106,71 @@ def test_uninsured_living_member_without_insured_record(w, feed):
     b = household(w, "GAP")
     assert flagged("uninsured") == set()  # no insurance data for the year: not judged
     ia, ib = ids(a), ids(b)
-    feed("insurance", [{"身份证号": i, "姓名": "某", "参保年度": 2022, "参保状态": "已参保"} for i in ia]
-         + [{"身份证号": ib[0], "姓名": "某", "参保年度": 2022, "参保状态": "已参保"},
-            {"身份证号": ib[1], "姓名": "某", "参保年度": 2022, "参保状态": "中断"}])
+    feed(
+        "insurance",
+        [{"身份证号": i, "姓名": "某", "参保年度": 2022, "参保状态": "已参保"} for i in ia]
+        + [
+            {"身份证号": ib[0], "姓名": "某", "参保年度": 2022, "参保状态": "已参保"},
+            {"身份证号": ib[1], "姓名": "某", "参保年度": 2022, "参保状态": "中断"},
+        ],
+    )
     assert flagged("uninsured") == {"GAP"}
 
 
 def test_civil_ninety_days_and_not_monitored(w, feed):
     a, b, c = household(w, "NEW"), household(w, "OLD"), household(w, "MON")
     Household.objects.filter(pk=c.pk).update(monitoring_status="monitored")
-    feed("civil", [
-        {"身份证号": ids(a)[0], "姓名": "某", "救助类型": "低保", "状态": "在保", "开始日期": "2022-04-02", "金额": 300},
-        {"身份证号": ids(b)[0], "姓名": "某", "救助类型": "特困", "状态": "在保", "开始日期": "2022-04-01", "金额": 300},
-        {"身份证号": ids(b)[1], "姓名": "某", "救助类型": "临时救助", "状态": "已发放", "开始日期": "2022-06-01", "金额": 300},
-        {"身份证号": ids(c)[0], "姓名": "某", "救助类型": "低保", "状态": "在保", "开始日期": "2022-06-01", "金额": 300},
-    ])
+    feed(
+        "civil",
+        [
+            {
+                "身份证号": ids(a)[0],
+                "姓名": "某",
+                "救助类型": "低保",
+                "状态": "在保",
+                "开始日期": "2022-04-02",
+                "金额": 300,
+            },
+            {
+                "身份证号": ids(b)[0],
+                "姓名": "某",
+                "救助类型": "特困",
+                "状态": "在保",
+                "开始日期": "2022-04-01",
+                "金额": 300,
+            },
+            {
+                "身份证号": ids(b)[1],
+                "姓名": "某",
+                "救助类型": "临时救助",
+                "状态": "已发放",
+                "开始日期": "2022-06-01",
+                "金额": 300,
+            },
+            {
+                "身份证号": ids(c)[0],
+                "姓名": "某",
+                "救助类型": "低保",
+                "状态": "在保",
+                "开始日期": "2022-06-01",
+                "金额": 300,
+            },
+        ],
+    )
     # as-of − 90 days = 2022-04-01: that day is outside the window, 04-02 is its first day
     assert flagged("civil") == {"NEW"}
 
 
 def test_disability_grade_and_window(w, feed):
     a, b, c = household(w, "G2"), household(w, "G3"), household(w, "OLDCERT")
-    feed("disability", [
-        {"身份证号": ids(a)[0], "姓名": "某", "残疾类别": "肢体", "残疾等级": "二级", "发证日期": "2021-07-01"},
-        {"身份证号": ids(b)[0], "姓名": "某", "残疾类别": "肢体", "残疾等级": "三级", "发证日期": "2022-06-01"},
-        {"身份证号": ids(c)[0], "姓名": "某", "残疾类别": "视力", "残疾等级": "一级", "发证日期": "2021-06-30"},
-    ])
+    feed(
+        "disability",
+        [
+            {"身份证号": ids(a)[0], "姓名": "某", "残疾类别": "肢体", "残疾等级": "二级", "发证日期": "2021-07-01"},
+            {"身份证号": ids(b)[0], "姓名": "某", "残疾类别": "肢体", "残疾等级": "三级", "发证日期": "2022-06-01"},
+            {"身份证号": ids(c)[0], "姓名": "某", "残疾类别": "视力", "残疾等级": "一级", "发证日期": "2021-06-30"},
+        ],
+    )
     assert flagged("disability") == {"G2"}
     assert Alert.objects.get(rule="disability").risk_types == ["03"]
 
@@ -135,8 +188,10 @@ def test_dropout_age_six_to_fifteen_latest_status(w, feed):
     fifteen = child("FIFTEEN", dt.date(2006, 7, 1))  # 15 on as-of (16 tomorrow)
     sixteen = child("SIXTEEN", dt.date(2006, 6, 30))  # 16 on as-of
     back = child("BACK", dt.date(2010, 1, 1))  # dropped out, then back in school
-    rows = [{"身份证号": ids(h)[1], "姓名": "某", "学段": "初中", "在校状态": "辍学", "日期": "2022-03-01"}
-            for h in (six, almost, fifteen, sixteen, back)]
+    rows = [
+        {"身份证号": ids(h)[1], "姓名": "某", "学段": "初中", "在校状态": "辍学", "日期": "2022-03-01"}
+        for h in (six, almost, fifteen, sixteen, back)
+    ]
     rows.append({"身份证号": ids(back)[1], "姓名": "某", "学段": "初中", "在校状态": "在校", "日期": "2022-04-01"})
     feed("education", rows)
     assert flagged("dropout") == {"SIX", "FIFTEEN"}
@@ -144,20 +199,28 @@ def test_dropout_age_six_to_fifteen_latest_status(w, feed):
 
 def test_housing_latest_appraisal(w, feed):
     a, b = household(w, "CD"), household(w, "FIXED")
-    feed("housing", [
-        {"身份证号": ids(a)[0], "鉴定日期": "2022-01-01", "鉴定等级": "D"},
-        {"身份证号": ids(b)[0], "鉴定日期": "2021-01-01", "鉴定等级": "C"},
-        {"身份证号": ids(b)[0], "鉴定日期": "2022-01-01", "鉴定等级": "B"},
-    ])
+    feed(
+        "housing",
+        [
+            {"身份证号": ids(a)[0], "鉴定日期": "2022-01-01", "鉴定等级": "D"},
+            {"身份证号": ids(b)[0], "鉴定日期": "2021-01-01", "鉴定等级": "C"},
+            {"身份证号": ids(b)[0], "鉴定日期": "2022-01-01", "鉴定等级": "B"},
+        ],
+    )
     assert flagged("housing") == {"CD"}
 
 
 def test_water_one_alert_per_village_and_fix_closes_it(w, feed):
     household(w, "W1"), household(w, "W2")
     testing.make_household(village=w.r.kaikukang, number="K1")
-    feed("water", [{"村代码": w.r.fendou.code, "问题类型": "水质", "发现日期": "2022-05-01", "状态": "未整改"},
-                   {"村代码": w.r.kaikukang.code, "问题类型": "水量", "发现日期": "2022-05-01", "状态": "已整改"},
-                   {"村代码": "232722999999", "问题类型": "水量", "发现日期": "2022-05-01", "状态": "未整改"}])
+    feed(
+        "water",
+        [
+            {"村代码": w.r.fendou.code, "问题类型": "水质", "发现日期": "2022-05-01", "状态": "未整改"},
+            {"村代码": w.r.kaikukang.code, "问题类型": "水量", "发现日期": "2022-05-01", "状态": "已整改"},
+            {"村代码": "232722999999", "问题类型": "水量", "发现日期": "2022-05-01", "状态": "未整改"},
+        ],
+    )
     summary = services.screen(actor=None, as_of=AS_OF)
     alerts = Alert.objects.filter(rule="water", is_open=True)
     assert [(a.village_id, a.household_id) for a in alerts] == [(w.r.fendou.pk, None)]
@@ -172,12 +235,15 @@ def test_jobloss_latest_status_and_wage_share(w, feed):
     a = household(w, "WAGE", income={"wage_income": 20000, "business_income": 19999})  # wage over half
     b = household(w, "HALF", income={"wage_income": 20000, "business_income": 20000})  # exactly half: no
     c = household(w, "REHIRED", income={"wage_income": 30000})
-    feed("employment", [
-        {"身份证号": ids(a)[0], "姓名": "某", "就业状态": "失业", "月收入": 0, "日期": "2022-05-01"},
-        {"身份证号": ids(b)[0], "姓名": "某", "就业状态": "务工中断", "月收入": 0, "日期": "2022-05-01"},
-        {"身份证号": ids(c)[0], "姓名": "某", "就业状态": "失业", "月收入": 0, "日期": "2022-03-01"},
-        {"身份证号": ids(c)[0], "姓名": "某", "就业状态": "在岗", "月收入": 3000, "日期": "2022-04-01"},
-    ])
+    feed(
+        "employment",
+        [
+            {"身份证号": ids(a)[0], "姓名": "某", "就业状态": "失业", "月收入": 0, "日期": "2022-05-01"},
+            {"身份证号": ids(b)[0], "姓名": "某", "就业状态": "务工中断", "月收入": 0, "日期": "2022-05-01"},
+            {"身份证号": ids(c)[0], "姓名": "某", "就业状态": "失业", "月收入": 0, "日期": "2022-03-01"},
+            {"身份证号": ids(c)[0], "姓名": "某", "就业状态": "在岗", "月收入": 3000, "日期": "2022-04-01"},
+        ],
+    )
     assert flagged("jobloss") == {"WAGE"}
     assert Alert.objects.get(rule="jobloss").risk_types == ["07"]
 
@@ -186,12 +252,15 @@ def test_disaster_thirty_percent_within_a_year_with_subcode(w, feed):
     a = household(w, "FLOOD", income={"wage_income": 10000})  # 30% = 3000
     b = household(w, "EXACT", income={"wage_income": 10000})
     c = household(w, "LONGAGO", income={"wage_income": 10000})
-    feed("disaster", [
-        {"身份证号": ids(a)[0], "灾害类型": "洪涝", "损失金额": "2000", "发生日期": "2022-06-01"},
-        {"身份证号": ids(a)[1], "灾害类型": "地震", "损失金额": "1000.01", "发生日期": "2021-07-01"},
-        {"身份证号": ids(b)[0], "灾害类型": "旱灾", "损失金额": "3000", "发生日期": "2022-06-01"},
-        {"身份证号": ids(c)[0], "灾害类型": "旱灾", "损失金额": "9000", "发生日期": "2021-06-30"},
-    ])
+    feed(
+        "disaster",
+        [
+            {"身份证号": ids(a)[0], "灾害类型": "洪涝", "损失金额": "2000", "发生日期": "2022-06-01"},
+            {"身份证号": ids(a)[1], "灾害类型": "地震", "损失金额": "1000.01", "发生日期": "2021-07-01"},
+            {"身份证号": ids(b)[0], "灾害类型": "旱灾", "损失金额": "3000", "发生日期": "2022-06-01"},
+            {"身份证号": ids(c)[0], "灾害类型": "旱灾", "损失金额": "9000", "发生日期": "2021-06-30"},
+        ],
+    )
     assert flagged("disaster") == {"FLOOD"}
     assert Alert.objects.get(rule="disaster").risk_types == ["0201"]
 
@@ -201,10 +270,15 @@ def test_death_not_registered_and_lack_of_labour(w, feed):
     two = household(w, "TWO")
     done = household(w, "DONE")
     registry.member_record_death(actor=None, member=done.members.order_by("id").first(), date=dt.date(2022, 1, 1))
-    feed("death", [{"身份证号": ids(alone)[0], "姓名": "某", "死亡日期": "2022-02-01"},
-                   {"身份证号": ids(two)[0], "姓名": "某", "死亡日期": "2022-02-01"},
-                   {"身份证号": ids(done)[0], "姓名": "某", "死亡日期": "2022-01-01"},
-                   {"身份证号": testing.new_id(), "姓名": "外地", "死亡日期": "2022-01-01"}])
+    feed(
+        "death",
+        [
+            {"身份证号": ids(alone)[0], "姓名": "某", "死亡日期": "2022-02-01"},
+            {"身份证号": ids(two)[0], "姓名": "某", "死亡日期": "2022-02-01"},
+            {"身份证号": ids(done)[0], "姓名": "某", "死亡日期": "2022-01-01"},
+            {"身份证号": testing.new_id(), "姓名": "外地", "死亡日期": "2022-01-01"},
+        ],
+    )
     assert flagged("death") == {"ALONE", "TWO"}
     lack = Alert.objects.get(rule="death", household=alone)
     assert lack.risk_types == ["04"] and "缺劳动力" in lack.rule_name
@@ -217,12 +291,27 @@ def eliminated(h: Household, *, identified: dt.date, on: dt.date, way: str, meas
     from zhenxing.monitoring.models import Measure, MonitoringCase, measure_category_code
 
     case = MonitoringCase.objects.create(
-        number=f"C-{h.number}", household=h, village=h.village, channel="cadre_visit", state="eliminated",
-        risk_types=["07"], discovered_on=identified, step_since=on, identified_on=identified, eliminated_on=on,
-        elimination_way=way)
+        number=f"C-{h.number}",
+        household=h,
+        village=h.village,
+        channel="cadre_visit",
+        state="eliminated",
+        risk_types=["07"],
+        discovered_on=identified,
+        step_since=on,
+        identified_on=identified,
+        eliminated_on=on,
+        elimination_way=way,
+    )
     for category in measures:
-        Measure.objects.create(case=case, category=measure_category_code(category), content="措施", unit="乡镇",
-                               person="张", start_on=identified)
+        Measure.objects.create(
+            case=case,
+            category=measure_category_code(category),
+            content="措施",
+            unit="乡镇",
+            person="张",
+            start_on=identified,
+        )
     Household.objects.filter(pk=h.pk).update(monitoring_status="eliminated")
 
 
@@ -259,8 +348,9 @@ def test_paper_exit_eliminated_in_the_same_or_next_month(w):
 def test_paper_exit_assisted_without_a_development_measure(w):
     rich = {"wage_income": 30000}
     long_ago = {"identified": dt.date(2021, 1, 10), "on": dt.date(2022, 1, 10)}
-    eliminated(household(w, "NODEV", income=rich), way="assisted", measures=["health", "social", "safety_net"],
-               **long_ago)
+    eliminated(
+        household(w, "NODEV", income=rich), way="assisted", measures=["health", "social", "safety_net"], **long_ago
+    )
     eliminated(household(w, "NONE", income=rich), way="assisted", **long_ago)
     eliminated(household(w, "ONEDEV", income=rich), way="assisted", measures=["health", "public_job"], **long_ago)
     eliminated(household(w, "NATURAL", income=rich), way="natural", measures=["health"], **long_ago)
@@ -298,10 +388,18 @@ def test_paper_exit_one_alert_naming_every_sign_and_the_latest_elimination_count
     # an earlier, sound elimination of the same household does not hide the latest one, nor count itself
     from zhenxing.monitoring.models import MonitoringCase
 
-    MonitoringCase.objects.create(number="C-ALL-OLD", household=h, village=h.village, channel="cadre_visit",
-                                  state="eliminated", discovered_on=dt.date(2019, 1, 1), step_since=dt.date(2020, 6, 1),
-                                  identified_on=dt.date(2019, 1, 1), eliminated_on=dt.date(2020, 6, 1),
-                                  elimination_way="natural")
+    MonitoringCase.objects.create(
+        number="C-ALL-OLD",
+        household=h,
+        village=h.village,
+        channel="cadre_visit",
+        state="eliminated",
+        discovered_on=dt.date(2019, 1, 1),
+        step_since=dt.date(2020, 6, 1),
+        identified_on=dt.date(2019, 1, 1),
+        eliminated_on=dt.date(2020, 6, 1),
+        elimination_way="natural",
+    )
     services.screen(actor=None, as_of=AS_OF)
     alert.refresh_from_db()
     assert [r["key"] for r in alert.evidence["records"]] == ["C-ALL"]

@@ -1,6 +1,7 @@
 """Runs requested from the page go on the job queue (zhenxing/jobs): queued for ``zhenxing worker``
 (``screening-worker`` is its former name) in production or run in a thread (demo); a run whose
 process died is marked failed once its job's heartbeat stopped for two intervals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,9 @@ def running(w, *, heartbeat) -> Run:
     return run
 
 
-def test_page_leaves_the_run_queued_for_the_worker_which_carries_it_out(w, login, settings,
-                                                                         django_capture_on_commit_callbacks):
+def test_page_leaves_the_run_queued_for_the_worker_which_carries_it_out(
+    w, login, settings, django_capture_on_commit_callbacks
+):
     settings.SCREENING_RUNNER = "worker"
     testing.make_household(village=w.r.fendou, income={"wage_income": 100})
     client = login(w.diqu)

@@ -1,6 +1,7 @@
 """The transition engine itself, on a tiny machine declared here over the point entries' table
 (not registered, so the people app's own machine is untouched): wrong state, wrong role, reason,
 evidence, guards, stale versions, history and audit written once, effects in the step's transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,26 +36,47 @@ def _open_account(move) -> dict:
 
 def tiny(history: list, *effects) -> Machine:
     return Machine(
-        model=PointEntry, state_field="state",
+        model=PointEntry,
+        state_field="state",
         transitions=[
-            Transition(code="confirm", label="确认", sources=(EntryState.PROPOSED,), target=EntryState.CONFIRMED,
-                       roles=CADRE, effects=(_open_account, *effects)),
-            Transition(code="post", label="公示", sources=(EntryState.CONFIRMED,), target=EntryState.POSTED,
-                       roles=CADRE, needs_evidence=True, guards=(_needs_note,)),
-            Transition(code="reject", label="驳回", sources=(EntryState.PROPOSED, EntryState.CONFIRMED),
-                       target=EntryState.REJECTED, needs_reason=True,
-                       who=lambda actor, entry: actor.region_id == entry.household.village_id),
+            Transition(
+                code="confirm",
+                label="确认",
+                sources=(EntryState.PROPOSED,),
+                target=EntryState.CONFIRMED,
+                roles=CADRE,
+                effects=(_open_account, *effects),
+            ),
+            Transition(
+                code="post",
+                label="公示",
+                sources=(EntryState.CONFIRMED,),
+                target=EntryState.POSTED,
+                roles=CADRE,
+                needs_evidence=True,
+                guards=(_needs_note,),
+            ),
+            Transition(
+                code="reject",
+                label="驳回",
+                sources=(EntryState.PROPOSED, EntryState.CONFIRMED),
+                target=EntryState.REJECTED,
+                needs_reason=True,
+                who=lambda actor, entry: actor.region_id == entry.household.village_id,
+            ),
         ],
         history=lambda move: history.append((move.code, move.source, move.target, move.reason)) or len(history),
-        audit_extra=lambda move: {"flow": "tiny"})
+        audit_extra=lambda move: {"flow": "tiny"},
+    )
 
 
 @pytest.fixture
 def entry(w):
     household = make_household(village=w.r.fendou)
     rule = PointRule.objects.create(village=w.r.fendou, category=PointCategory.PUBLIC_WORKS, name="义务劳动", points=10)
-    return PointEntry.objects.create(household=household, rule=rule, points=10, date=dt.date(2026, 6, 1),
-                                     proposer_name="一组组长")
+    return PointEntry.objects.create(
+        household=household, rule=rule, points=10, date=dt.date(2026, 6, 1), proposer_name="一组组长"
+    )
 
 
 def transitions_of(entry) -> int:
@@ -144,8 +166,10 @@ def test_a_failing_effect_rolls_the_whole_step_back(w, entry):
 def test_transition_apply_uses_the_machine_registered_for_the_model(w, entry):
     transition_apply(actor=w.fendou, obj=entry, code="confirm", today=dt.date(2026, 6, 2))  # people's 积分制 machine
     assert entry.state == EntryState.CONFIRMED and entry.version == 2
-    assert AuditEntry.objects.get(action="transition", object_id=str(entry.pk), model="people.pointentry").extra[
-        "flow"] == "points"
+    assert (
+        AuditEntry.objects.get(action="transition", object_id=str(entry.pk), model="people.pointentry").extra["flow"]
+        == "points"
+    )
     with pytest.raises(LookupError):
         transition_apply(actor=w.fendou, obj=PointRule.objects.first(), code="confirm")
 

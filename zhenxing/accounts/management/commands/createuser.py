@@ -34,10 +34,18 @@ class Command(BaseCommand):
             if password != getpass.getpass("再次输入密码："):
                 raise CommandError("两次输入的密码不一致")
         try:
-            user = services.user_create(actor=None, username=opts["username"], password=password, region=region,
-                                        role=opts["role"], full_name=opts["full_name"], department=opts["department"],
-                                        unit=opts["unit"], phone=opts["phone"],
-                                        must_change_password=not opts["no_force_change"])
+            user = services.user_create(
+                actor=None,
+                username=opts["username"],
+                password=password,
+                region=region,
+                role=opts["role"],
+                full_name=opts["full_name"],
+                department=opts["department"],
+                unit=opts["unit"],
+                phone=opts["phone"],
+                must_change_password=not opts["no_force_change"],
+            )
         except ValidationError as exc:
             raise CommandError("；".join(f"{k}：{'，'.join(v)}" for k, v in exc.message_dict.items())) from None
         self.stdout.write(f"已创建账户 {user.username}（{user.get_role_display()}，{region.full_name()}）")

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只载入演示数据，不启动服务")
-        parser.add_argument("--accounts", action="store_true", help="列出演示账户（用户名、密码、角色、区划，制表符分隔）")
+        parser.add_argument(
+            "--accounts", action="store_true", help="列出演示账户（用户名、密码、角色、区划，制表符分隔）"
+        )
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default="127.0.0.1")
 

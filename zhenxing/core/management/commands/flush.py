@@ -1,4 +1,5 @@
 """Django's flush, made possible for test databases only (the audit log is append-only)."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -6,7 +6,6 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-
 # Seconds a request may take (a county's household import, a yearly report); nginx's
 # proxy_read_timeout in deploy/nginx-zhenxing.conf is the same.
 GUNICORN_TIMEOUT = 600
@@ -24,7 +23,21 @@ class Command(BaseCommand):
         bind = f"{opts['host']}:{opts['port']}"
         self.stdout.write(f"振兴系统已启动：http://{bind}/  （按 Ctrl+C 停止）")
         self.stdout.flush()
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE))
-        argv = [sys.executable, "-m", "gunicorn", "zhenxing.wsgi:application", "--bind", bind,
-                "--workers", str(opts["workers"]), "--timeout", str(GUNICORN_TIMEOUT), "--access-logfile", "-"]
+        env = dict(
+            os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
+        )
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "zhenxing.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(opts["workers"]),
+            "--timeout",
+            str(GUNICORN_TIMEOUT),
+            "--access-logfile",
+            "-",
+        ]
         os.execve(sys.executable, argv, env)

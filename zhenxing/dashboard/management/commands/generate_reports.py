@@ -11,8 +11,10 @@ DEFAULT_LEVELS = [Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]
 
 
 class Command(BaseCommand):
-    help = ("生成定期报告（Word、PDF、Excel 三种文件，保存并可下载）。--period 2022-05 为月报，--period 2022 为年度总结，"
-            "默认上月月报；--region 为区划代码，默认地区、各县（市、区）和各乡镇。")
+    help = (
+        "生成定期报告（Word、PDF、Excel 三种文件，保存并可下载）。--period 2022-05 为月报，--period 2022 为年度总结，"
+        "默认上月月报；--region 为区划代码，默认地区、各县（市、区）和各乡镇。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", help="2022-05（月报）或 2022（年度总结）")

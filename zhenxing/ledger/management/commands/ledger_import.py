@@ -1,5 +1,6 @@
 """``zhenxing ledger-import FILE.xlsx [--year Y] --user NAME``: builds a year's key-task ledger from an
 .xlsx in the export layout. Exit codes: 0 imported, 1 the file had errors (nothing imported), 2 unreadable."""
+
 from __future__ import annotations
 
 import sys
@@ -41,5 +42,7 @@ class Command(BaseCommand):
             for m in exc.messages:
                 self.stderr.write(m)
             sys.exit(1)
-        self.stdout.write(f"已导入{ledger.year}年度台账：任务 {len(parsed.data['tasks'])} 项，"
-                          f"推进机制 {len(parsed.data['mechanisms'])} 项")
+        self.stdout.write(
+            f"已导入{ledger.year}年度台账：任务 {len(parsed.data['tasks'])} 项，"
+            f"推进机制 {len(parsed.data['mechanisms'])} 项"
+        )

@@ -1,4 +1,5 @@
 """zhenxing generate --households N --seed S --out DIR [--feeds]"""
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,9 @@ class Command(BaseCommand):
             # The screening app provides it (a ``generate`` module with ``write_feeds``, lib/modules.py).
             writers = [m.write_feeds for _, m in provided("generate") if hasattr(m, "write_feeds")]
             if not writers:
-                raise CommandError("本系统未安装筛查模块的数据生成功能，无法生成行业部门比对数据；"
-                                   "请去掉 --feeds 或安装筛查模块")
+                raise CommandError(
+                    "本系统未安装筛查模块的数据生成功能，无法生成行业部门比对数据；请去掉 --feeds 或安装筛查模块"
+                )
             writer = writers[0]
         start = time.monotonic()
         path = generate(households=opts["households"], seed=opts["seed"], out_dir=out)

@@ -1,4 +1,5 @@
 """zhenxing rotate-id-key [--batch N] [--check]: re-encrypt every member's ID number under the newest key."""
+
 from __future__ import annotations
 
 import sys
@@ -11,8 +12,10 @@ from zhenxing.registry.rotation import rotate_all
 
 
 class Command(BaseCommand):
-    help = ("把所有家庭成员的身份证号密文用最新密钥（ID_ENCRYPTION_KEYS 的第一个）重新加密；分批提交，可中断后重跑。"
-            "--check 只检查还有多少条未使用最新密钥（有则退出码 1）。")
+    help = (
+        "把所有家庭成员的身份证号密文用最新密钥（ID_ENCRYPTION_KEYS 的第一个）重新加密；分批提交，可中断后重跑。"
+        "--check 只检查还有多少条未使用最新密钥（有则退出码 1）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=5000, help="每批条数（默认 5000）")
@@ -29,6 +32,7 @@ class Command(BaseCommand):
             if rotated:
                 sys.exit(1)
             return
-        audit.event_log(action="update", extra={"what": "rotate-id-key", "rotated": rotated, "already_current": current})
+        audit.event_log(
+            action="update", extra={"what": "rotate-id-key", "rotated": rotated, "already_current": current}
+        )
         self.stdout.write(f"已重新加密 {rotated} 条，{current} 条原已使用最新密钥")
-

@@ -1,4 +1,5 @@
 """``zhenxing import-feed SOURCE FILE [--dry-run]``: exit 0 all imported, 1 the file had errors, 2 unreadable."""
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,8 @@ from zhenxing.screening import feeds, services
 
 class Command(BaseCommand):
     help = "导入行业部门数据文件（.csv UTF-8/GBK 或 .xlsx）：" + "、".join(
-        f"{k}（{s.title}）" for k, s in feeds.SPECS.items())
+        f"{k}（{s.title}）" for k, s in feeds.SPECS.items()
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("source", choices=sorted(feeds.SPECS))
@@ -40,4 +42,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{feeds.SPECS[source].title}：{verb}。文件 {result.rows} 行；新增 {result.new}，更新 {result.changed}，"
             f"重复（已有相同记录）{result.duplicates}；未匹配到户籍成员 {result.unmatched}；"
-            f"用时 {result.seconds:.1f} 秒")
+            f"用时 {result.seconds:.1f} 秒"
+        )

@@ -1,5 +1,6 @@
 """``zhenxing screen --as-of DATE [--param RULE.NAME=VALUE ...] [--json]`` and
 ``zhenxing screen --as-of DATE --simulate --threshold X [--json]``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, help="筛查基准日 YYYY-MM-DD")
-        parser.add_argument("--param", action="append", default=[], metavar="RULE.NAME=VALUE",
-                            help="本次运行覆盖规则参数，如 income.threshold=6500（可重复）")
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="RULE.NAME=VALUE",
+            help="本次运行覆盖规则参数，如 income.threshold=6500（可重复）",
+        )
         parser.add_argument("--json", action="store_true", help="最后一行输出 JSON 摘要")
         parser.add_argument("--simulate", action="store_true", help="政策模拟：不写入任何数据")
         parser.add_argument("--threshold", help="模拟的监测标准（元/人·年）")
@@ -43,8 +49,10 @@ class Command(BaseCommand):
             sim = result["simulated"]
             self.stdout.write(f"政策模拟：监测标准 {x} 元，收入年度 {sim['income_year']}（不写入任何数据）")
             for c in sim["counties"] + [{"name": "合计", **sim["total"]}]:
-                self.stdout.write(f"  {c['name']}：低于标准 {c['below']} 户，其中未纳入监测 {c['below_not_monitored']} 户；"
-                                  f"已监测但不低于标准 {c['monitored_above']} 户")
+                self.stdout.write(
+                    f"  {c['name']}：低于标准 {c['below']} 户，其中未纳入监测 {c['below_not_monitored']} 户；"
+                    f"已监测但不低于标准 {c['monitored_above']} 户"
+                )
             if o["json"]:
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
@@ -64,8 +72,10 @@ class Command(BaseCommand):
             summary = services.run_here(actor=None, as_of=as_of, overrides=overrides, threads=o["threads"]).summary
         except JobFailed as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"筛查完成：基准日 {as_of}，规则集 {as_of.year} 年第 {summary['ruleset']} 版，"
-                          f"筛查 {summary['households']} 户，用时 {summary['seconds']} 秒")
+        self.stdout.write(
+            f"筛查完成：基准日 {as_of}，规则集 {as_of.year} 年第 {summary['ruleset']} 版，"
+            f"筛查 {summary['households']} 户，用时 {summary['seconds']} 秒"
+        )
         for code, n in summary["alerts"].items():
             self.stdout.write(f"  {rules.alert_name(code, '')}（{code}）：{n} 户")
         self.stdout.write(f"  预警新增 {summary['new']}，更新 {summary['updated']}，解除 {summary['closed']}")
