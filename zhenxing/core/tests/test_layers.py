@@ -116,7 +116,7 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones():
     ]
     graph = import_graph()
     assert graph["accounts"]["audit"]  # accounts.scope imports audit's model inside a function
-    assert "urls.py:5" in graph[SHELL]["core"]
+    assert any(where.startswith("urls.py:") for where in graph[SHELL]["core"])  # the shell's module-level import
 
 
 def test_no_import_cycle_between_top_level_packages():

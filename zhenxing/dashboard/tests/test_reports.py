@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -69,7 +69,7 @@ def test_parse_period():
     assert reports.parse_period("2022") == (ReportKind.YEAR, dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert reports.parse_period("2024-02")[2] == dt.date(2024, 2, 29)
     for bad in ("2022-13", "22-5", "", "next month", f"{timezone.localdate().year + 1}-01"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValidationError):  # a malformed or not yet started period
             reports.parse_period(bad)
 
 
