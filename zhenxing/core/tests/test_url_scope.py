@@ -221,20 +221,20 @@ def check_api_detail_operations_answer_404_outside_scope(client, demo_world):
     assert readers - walked == set(), f"这些接口未在演示数据上验证数据权限：{sorted(readers - walked)}"
 
 
-def _placeholder(schema: dict, defs: dict):
+def _sample_value(schema: dict, defs: dict):
     """A value that passes the schema's own validation, so the call reaches the operation (whose
     first act must be the scoped lookup)."""
     if "$ref" in schema:
-        return _placeholder(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+        return _sample_value(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
-            return _placeholder(schema[key][0], defs)
+            return _sample_value(schema[key][0], defs)
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         return {
-            name: _placeholder(sub, defs)
+            name: _sample_value(sub, defs)
             for name, sub in schema.get("properties", {}).items()
             if name in schema.get("required", [])
         }
@@ -261,9 +261,9 @@ def _json_body(path: str, method: str):
                     fields = list(schema.get("properties", {}))
                     # one body parameter: the request body is that parameter itself
                     value = (
-                        _placeholder(schema, defs)
+                        _sample_value(schema, defs)
                         if len(fields) != 1
-                        else _placeholder(schema["properties"][fields[0]], defs)
+                        else _sample_value(schema["properties"][fields[0]], defs)
                     )
                     return value
                 return {}
