@@ -43,6 +43,9 @@ class NavItem:
     label: str
     url: str
     order: int = 100
+    # The menu group (工作台 / 监测帮扶 / 预警 / 台账 / 资金资产 / 集体经济 / 就业治理 / 统计报告 / 系统);
+    # empty means the shell places it by its app.
+    group: str = ""
 
 
 @dataclass(frozen=True)
