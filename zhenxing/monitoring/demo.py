@@ -122,9 +122,11 @@ def _actor(region: Region) -> User:
 
 
 def load(*, out) -> None:
-    demo_standard(2021)  # the registry demo's income year: the dashboard's income figures compare with it
-    demo_standard(2022)
     today = timezone.localdate()
+    # This year's and the registry demo's income year (last year): the dashboard's income figures
+    # compare with it; 2021 and 2022 for the 2022 ledger and funds.
+    for year in sorted({2021, 2022, today.year - 1, today.year}):
+        demo_standard(year)
     created = 0
     for code, plan in PLAN.items():
         village = Region.objects.filter(code=code).first()
