@@ -74,9 +74,9 @@ def load(*, out) -> None:
     _assessment(admin)
     out.write(f"工作台账：{ledger.year}年度台账 {ledger.tasks.count()} 项（含推进机制），新增整改事项 {n_items} 项\n")
     if today.year > ledger.year:
-        _wrap_up(admin, ledger)
         current = Ledger.objects.filter(year=today.year).first()
         if current is None:
+            _wrap_up(admin, ledger)
             current = services.ledger_copy(actor=admin, source=ledger, year=today.year)
             _progress_this_year(admin, current, regions, today)
         out.write(f"工作台账：{current.year}年度台账 {current.tasks.count()} 项（复制{ledger.year}年度台账）\n")
