@@ -134,6 +134,4 @@ def test_deploy_checks_refuse_public_keys_any_host_and_sqlite():
     assert _ids(**{**strong, "ID_HASH_KEY": "h" * 31}) == {"zhenxing.E104"}
     assert _ids(**{**strong, "ID_HASH_KEY": "h" * 32}) == set()
     assert _ids(**{**strong, "ALLOWED_HOSTS": ["zhenxing.dxal.gov.cn", "*"]}) == {"zhenxing.E105"}
-    assert _ids(**{**strong, "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3"}}}) == {
-        "zhenxing.E106"
-    }
+    assert _ids(**{**strong, "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3"}}}) == {"zhenxing.E106"}
