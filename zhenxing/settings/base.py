@@ -202,6 +202,8 @@ SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No full citizen ID in any log line (zhenxing/lib/logmask.py).
+    "filters": {"mask_ids": {"()": "zhenxing.lib.logmask.IdMaskFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
