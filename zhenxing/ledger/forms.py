@@ -4,6 +4,7 @@ from django import forms
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
+from zhenxing.lib.picker import PickerInput
 from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES
 
 from .models import (
@@ -84,7 +85,12 @@ class ReasonForm(forms.Form):
 class ItemForm(forms.Form):
     type = forms.ModelChoiceField(label="台账类型", queryset=RectificationType.objects.all())
     region = forms.ModelChoiceField(label="所在区划", queryset=None)
-    household = forms.CharField(label="农户户编号（可选）", max_length=32, required=False)
+    household = forms.CharField(
+        label="农户户编号（可选）",
+        max_length=32,
+        required=False,
+        widget=PickerInput("api:pick_households", value="code", placeholder="输入户主姓名或户编号查找"),
+    )
     source = forms.ChoiceField(label="问题来源", choices=SourceKind.choices)
     source_label = forms.CharField(label="来源说明", max_length=200, required=False)
     problem = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}))
