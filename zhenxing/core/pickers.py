@@ -4,7 +4,9 @@ people, units and regions, one home for all four. Each reads only the user's dat
 id (``lib.pagination``) and answers ``PickOut`` rows; an ID number appears only masked.
 
 Matching: the typed words against the name (户主 or any member's name for a household), the
-户编号 (prefix or ending), the masked ID's last digits, and for regions the name or code. Pinyin
+户编号 (a whole one alone, else prefix or ending), four digits against the masked ID's visible
+tail, a whole ID number by its keyed hash (as the registry's search), and for regions the name or
+code. Pinyin
 initials are not matched: no pinyin package is shipped (see docs/architecture.md).
 """
 
@@ -19,10 +21,11 @@ from zhenxing.ledger.models import Unit
 from zhenxing.lib.pagination import Keyset, keyset_page
 from zhenxing.lib.picker import PickOut, is_digits, query_text
 from zhenxing.regions.models import Region
+from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Member, MemberStatus
 
 router = Router(tags=["选择器"])
-# Masked ID numbers keep their last four characters; shorter digit runs match only the 户编号.
+# Masked ID numbers show their last four characters: four typed digits also match them.
 ID_TAIL = 4
 
 
@@ -30,13 +33,26 @@ def _narrow(request, qs: QuerySet, region: str) -> QuerySet:
     return scope.within(qs, scope.region_by_code(request.user, region))
 
 
+def _id_query(q: str) -> Q | None:
+    """What a digit query means for members: a whole valid ID number is looked up by its keyed hash
+    (never compared in clear); exactly four characters are the masked form's visible tail."""
+    try:
+        return Q(id_hash=idnumber.id_hash(idnumber.validate(q)))
+    except idnumber.IdNumberError:
+        pass
+    return Q(id_masked__endswith=q.upper()) if len(q) == ID_TAIL else None
+
+
 def _household_match(qs: QuerySet[Household], q: str) -> QuerySet[Household]:
     if not q:
         return qs
     if is_digits(q):
+        if qs.filter(number=q).exists():  # a whole 户编号: that household
+            return qs.filter(number=q)
         cond = Q(number__startswith=q) | Q(number__endswith=q)
-        if len(q) >= ID_TAIL:
-            cond |= Exists(Member.objects.filter(household=OuterRef("pk"), id_masked__endswith=q[-ID_TAIL:].upper()))
+        by_id = _id_query(q)
+        if by_id is not None:
+            cond |= Exists(Member.objects.filter(by_id, household=OuterRef("pk")))
         return qs.filter(cond)
     return qs.filter(
         Q(head_name__contains=q)
@@ -77,8 +93,9 @@ def pick_members(request, response: HttpResponse, page: Keyset = Query(...), q: 
     q = query_text(q)
     if q and is_digits(q):
         cond = Q(household__number__startswith=q)
-        if len(q) >= ID_TAIL:
-            cond |= Q(id_masked__endswith=q[-ID_TAIL:].upper())
+        by_id = _id_query(q)
+        if by_id is not None:
+            cond |= by_id
         qs = qs.filter(cond)
     elif q:
         qs = qs.filter(name__contains=q)

@@ -69,6 +69,11 @@ def test_households_match_by_number_and_id_tail(w, login, homes):
     assert h.pk in _ids(client.get(HOUSEHOLDS, {"q": h.number[:12]}))  # a prefix of the 户编号
     tail = homes["ids"]["fendou"][-4:]
     assert h.pk in _ids(client.get(HOUSEHOLDS, {"q": tail}))
+    # a whole ID number finds its household (by the keyed hash), and is not sent back
+    response = client.get(HOUSEHOLDS, {"q": homes["ids"]["fendou"]})
+    assert _ids(response) == {h.pk} and homes["ids"]["fendou"] not in response.content.decode()
+    # a whole 户编号 means that household alone
+    assert _ids(client.get(HOUSEHOLDS, {"q": h.number})) == {h.pk}
     # three digits are too few to stand for an ID number: only 户编号 prefixes/endings match
     three = client.get(HOUSEHOLDS, {"q": tail[-3:]}).json()
     assert all(row["code"].startswith(tail[-3:]) or row["code"].endswith(tail[-3:]) for row in three)

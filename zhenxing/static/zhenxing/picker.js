@@ -119,6 +119,8 @@
     }
     text.addEventListener("input", function () {
       input.value = "";  // typed words are not a choice until one is picked
+      items = []; next = null; close(); list.innerHTML = "";  // earlier results no longer answer the words
+      asked++;  // and a search still on its way is dropped
       status.textContent = "";
       clearTimeout(timer);
       timer = setTimeout(search, 200);
