@@ -132,12 +132,20 @@ def pick_units(request, response: HttpResponse, page: Keyset = Query(...), q: st
     response=list[PickOut],
     url_name="pick_regions",
     openapi_extra={"x-scope": "regions.region"},
-    summary="选择区划：按名称或代码查找，或列出一个区划的下级（parent）；按区划树顺序",
+    summary="选择区划：按名称或代码查找，或列出一个区划的下级（parent）、某一层级（level）、某深度以上（max_depth）；按区划树顺序",
 )
 def pick_regions(
-    request, response: HttpResponse, page: Keyset = Query(...), q: str = "", parent: str = "", level: str = ""
+    request,
+    response: HttpResponse,
+    page: Keyset = Query(...),
+    q: str = "",
+    parent: str = "",
+    level: str = "",
+    max_depth: int | None = None,
 ):
-    qs = scope.regions(request.user)
+    qs = scope.regions(request.user).select_related("parent")
+    if max_depth is not None:
+        qs = qs.filter(depth__lte=max_depth)
     if parent:
         qs = qs.filter(parent=scope.region_by_code(request.user, parent))
     if level:
@@ -146,4 +154,12 @@ def pick_regions(
     if q:
         qs = qs.filter(Q(code__startswith=q) if q.isdigit() else Q(name__contains=q))
     rows: list[Region] = keyset_page(request, response, qs, page, key="path")
-    return [{"id": r.pk, "code": r.code, "label": r.display_name, "detail": r.get_level_display()} for r in rows]
+    return [
+        {
+            "id": r.pk,
+            "code": r.code,
+            "label": r.display_name,
+            "detail": f"{r.parent.display_name} · {r.get_level_display()}" if r.parent_id else r.get_level_display(),
+        }
+        for r in rows
+    ]

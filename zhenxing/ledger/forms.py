@@ -4,7 +4,7 @@ from django import forms
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
-from zhenxing.lib.picker import PickerInput
+from zhenxing.lib.picker import PickerInput, searchable
 from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES
 
 from .models import (
@@ -105,6 +105,7 @@ class ItemForm(forms.Form):
         self.fields["region"].queryset = scope.regions(user).order_by("path")
         top = user.region.depth
         self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - top) + r.display_name
+        searchable(self.fields["region"], "api:pick_regions", placeholder="输入区划名称查找")
         self.fields["responsible_unit"].queryset = unit_choices(user)
 
 
@@ -140,6 +141,7 @@ class InspectionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).filter(depth__lte=3).order_by("path")
+        searchable(self.fields["region"], "api:pick_regions", params={"max_depth": "3"}, placeholder="输入区划名称查找")
         self.fields["unit"].queryset = unit_choices(user)
 
 
@@ -154,6 +156,12 @@ class FindingForm(forms.Form):
     def __init__(self, *args, user, inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).filter(path__startswith=inspection.region.path)
+        searchable(
+            self.fields["region"],
+            "api:pick_regions",
+            params={"region": inspection.region.code},
+            placeholder="输入区划名称查找",
+        )
         self.fields["responsible_unit"].queryset = unit_choices(user)
 
 
@@ -166,6 +174,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).filter(depth__lte=3).order_by("path")
+        searchable(self.fields["region"], "api:pick_regions", params={"max_depth": "3"}, placeholder="输入区划名称查找")
 
 
 class MemberForm(forms.Form):

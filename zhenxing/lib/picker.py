@@ -27,6 +27,9 @@ from ninja import Schema
 
 # A picker asks for a short page; the list contract (lib.pagination) still bounds it at 500.
 PICK_LIMIT = 20
+# A choice among this many or fewer stays a plain select (a village cadre's one village); a longer
+# list is searched (``searchable``). Far below the 200 options no page may exceed.
+SELECT_MAX = 50
 QUERY_MAX = 32
 
 
@@ -181,3 +184,21 @@ def region_filter_field(levels: Callable[[str], list], *, label: str = "区划")
     bound to the user). The page itself reads the code with ``scope.region_param`` (404 outside
     the scope), so the field only shows the choice."""
     return forms.CharField(label=label, required=False, max_length=12, widget=RegionCascade(levels=levels))
+
+
+def searchable(
+    field: forms.ModelChoiceField,
+    url_name: str,
+    *,
+    params: dict[str, str] | None = None,
+    placeholder: str = "输入名称查找",
+    threshold: int = SELECT_MAX,
+) -> forms.ModelChoiceField:
+    """Turn a record field's select into a picker when its (scoped) queryset is longer than
+    ``threshold``; validation stays the field's queryset. Call after the queryset is set."""
+    if field.queryset.count() > threshold:
+        widget = PickerInput(url_name, params=params, placeholder=placeholder)
+        widget.is_required = field.required
+        field.widget = widget
+        widget.choices = field.choices
+    return field

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from zhenxing.accounts import scope
-from zhenxing.lib.picker import PickerInput, region_filter_field
+from zhenxing.lib.picker import PickerInput, region_filter_field, searchable
 from zhenxing.registry.models import MonitoringKind
 
 from . import workflow
@@ -145,6 +145,7 @@ class HelperForm(forms.Form):
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+        searchable(self.fields["village"], "api:pick_regions", params={"level": "village"}, placeholder="输入村名查找")
 
 
 class VisitForm(forms.Form):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from zhenxing.accounts import scope
-from zhenxing.lib.picker import PickerInput
+from zhenxing.lib.picker import PickerInput, searchable
 from zhenxing.registry.models import Household, Member, MemberStatus
 
 from . import models as m
@@ -53,6 +53,9 @@ class ScopedForm(forms.ModelForm):
             qs = villages(user)
             self.fields["village"] = VillageChoice(
                 queryset=qs, label=self.fields["village"].label, initial=qs.first() if qs.count() == 1 else None
+            )
+            searchable(
+                self.fields["village"], "api:pick_regions", params={"level": "village"}, placeholder="输入村名查找"
             )
         if "member" in self.fields:
             qs = (

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 
 from zhenxing.accounts import scope
-from zhenxing.lib.picker import PickerInput, region_filter_field
+from zhenxing.lib.picker import PickerInput, region_filter_field, searchable
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
@@ -75,12 +75,13 @@ class HouseholdFilterForm(forms.Form):
 
 
 def _village_field(user, initial=None) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    field = forms.ModelChoiceField(
         label="所在村",
         queryset=scope.regions(user).filter(level=Level.VILLAGE).order_by("path"),
         initial=initial,
         error_messages={"required": "请选择所在村", "invalid_choice": "所选村不在您的数据权限范围内"},
     )
+    return searchable(field, "api:pick_regions", params={"level": Level.VILLAGE}, placeholder="输入村名查找")
 
 
 class HouseholdForm(forms.ModelForm):
