@@ -54,6 +54,7 @@ def test_forms_over_demo_data_have_no_long_select(client, demo):
         "demo-tahe": [(reverse("people:labour"), {"member"}), (reverse("registry:list"), set())],
         "demo-diqu": [
             (reverse("people:labour"), {"member"}),
+            (reverse("ledger:item_new"), {"household", "region"}),  # 73 regions: searched, not listed
             (reverse("screening:alerts"), set()),
             (reverse("monitoring:list"), set()),
             (reverse("registry:list"), set()),
