@@ -151,7 +151,9 @@ FORMAT_MODULE_PATH = ["zhenxing.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The vendored CJK font (the PDFs' font) is also the pages' last fallback, for a screen with no
+# Chinese font installed; a browser fetches it only when no earlier font in the stack has the glyph.
+STATICFILES_DIRS = [PACKAGE_DIR / "static", ("zhenxing/fonts", VENDORED_FONT.parent)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
