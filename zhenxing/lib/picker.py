@@ -151,6 +151,8 @@ class RegionCascade(forms.Widget):
                     rows,
                 )
             )
+        if not selects:  # a village account: nothing below to choose
+            return format_html('<span class="region-cascade muted">{}</span>', "本级（无下级区划）")
         return format_html(
             '<span class="region-cascade" data-cascade-url="{}" data-cascade-name="{}">{}</span>',
             reverse(self.url_name),

@@ -94,3 +94,17 @@ def test_a_posted_household_outside_the_scope_is_refused(w, login):
     )
     assert response.status_code == 200 and not MonitoringCase.objects.exists()
     assert "请从查找结果中选择" in response.content.decode()
+
+
+def test_a_cascade_without_javascript_sends_every_level_and_the_deepest_counts(w, login):
+    from zhenxing.registry.testing import make_household
+
+    inside, beside = make_household(village=w.r.fendou), make_household(village=w.r.yongfeng)
+    url = f"{reverse('registry:list')}?region={w.r.shibazhan.code}&region={w.r.fendou.code}"
+    html = login(w.tahe).get(url).content.decode()
+    assert inside.number in html and beside.number not in html
+    # the chain stays chosen: 十八站乡 among 塔河县's townships, 奋斗村 among its villages
+    assert f'<option value="{w.r.shibazhan.code}" selected>' in html
+    assert f'<option value="{w.r.fendou.code}" selected>' in html
+    # a village cadre has nothing below to choose
+    assert "无下级区划" in login(w.fendou).get(reverse("registry:list")).content.decode()
