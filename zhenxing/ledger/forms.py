@@ -42,6 +42,7 @@ class TaskAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = unit_choices(user)
+        searchable(self.fields["lead_unit"], "api:pick_units", placeholder="输入单位名称查找")
         self.fields["responsible_units"].queryset = unit_choices(user)
 
 
@@ -63,6 +64,7 @@ class CommitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = unit_choices(user)
+        searchable(self.fields["owner_unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class ReportForm(forms.Form):
@@ -107,6 +109,7 @@ class ItemForm(forms.Form):
         self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - top) + r.display_name
         searchable(self.fields["region"], "api:pick_regions", placeholder="输入区划名称查找")
         self.fields["responsible_unit"].queryset = unit_choices(user)
+        searchable(self.fields["responsible_unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class ItemActionForm(forms.Form):
@@ -127,6 +130,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices(user)
+        searchable(self.fields["unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class InspectionForm(forms.Form):
@@ -143,6 +147,7 @@ class InspectionForm(forms.Form):
         self.fields["region"].queryset = scope.regions(user).filter(depth__lte=3).order_by("path")
         searchable(self.fields["region"], "api:pick_regions", params={"max_depth": "3"}, placeholder="输入区划名称查找")
         self.fields["unit"].queryset = unit_choices(user)
+        searchable(self.fields["unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class FindingForm(forms.Form):
@@ -163,6 +168,7 @@ class FindingForm(forms.Form):
             placeholder="输入区划名称查找",
         )
         self.fields["responsible_unit"].queryset = unit_choices(user)
+        searchable(self.fields["responsible_unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class UnitForm(forms.Form):

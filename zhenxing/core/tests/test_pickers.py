@@ -124,3 +124,18 @@ def test_regions_cascade_by_parent_within_the_scope(w, login):
     assert client.get("/api/v1/pick/regions", {"parent": w.r.kaikukang_town.code}).status_code == 404
     names = {r["label"] for r in client.get("/api/v1/pick/regions", {"q": "奋斗"}).json()}
     assert names == {w.r.fendou.display_name}
+
+
+def test_a_long_choice_becomes_a_picker_and_still_refuses_outside_ids(w):
+    from zhenxing.ledger.forms import ItemForm
+    from zhenxing.lib.picker import SELECT_MAX, PickerInput
+
+    assert not isinstance(ItemForm(user=w.shibazhan).fields["responsible_unit"].widget, PickerInput)
+    Unit.objects.bulk_create(Unit(name=f"第{i}工作队", region=w.r.shibazhan) for i in range(SELECT_MAX + 1))
+    foreign = Unit.objects.create(name="开库康镇工作队", region=w.r.kaikukang_town)
+    form = ItemForm(user=w.shibazhan, data={"responsible_unit": foreign.pk})
+    field = form.fields["responsible_unit"]
+    assert isinstance(field.widget, PickerInput)
+    assert 'data-picker-url="/api/v1/pick/units"' in str(form["responsible_unit"])
+    form.is_valid()
+    assert "responsible_unit" in form.errors  # another township's unit is refused as before
