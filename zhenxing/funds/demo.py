@@ -110,8 +110,16 @@ def _payee_id(household: Household) -> tuple[str, str]:
 
 
 def load(*, out) -> None:
+    """The 2022 plan, then this year's and last year's (``demo_live``, dated back from today)."""
+    from . import demo_live
+
+    _load_2022(out=out)
+    demo_live.load(out=out)
+
+
+def _load_2022(*, out) -> None:
     if Project.objects.filter(code__startswith="2022-232722-").exists():
-        out.write("衔接资金：演示数据已存在\n")
+        out.write("衔接资金：2022年演示数据已存在\n")
         return
     counties = {r.code: r for r in Region.objects.filter(code__in=COUNTIES)}
     villages = {
@@ -274,16 +282,16 @@ def load(*, out) -> None:
             _loans(vs)
         _staff_identity()
         _publish(counties)
-    out.write(f"衔接资金：新增项目 {n_projects} 个\n")
+    out.write(f"衔接资金：新增2022年项目 {n_projects} 个\n")
 
 
-def _beneficiaries(projects, villages) -> None:
+def _beneficiaries(projects, villages, year: int = 2022) -> None:
     households = list(Household.objects.filter(village__in=villages).order_by("number")[:24])
     for p, state in projects:
         if STATUS_ORDER.index(state) < STATUS_ORDER.index("started"):
             continue
         for h in households[:6]:
-            services.beneficiary_add(actor=None, project=p, household=h, way="wages", year=2022, amount=Decimal("3000"))
+            services.beneficiary_add(actor=None, project=p, household=h, way="wages", year=year, amount=Decimal("3000"))
         households = households[6:] + households[:6]
 
 
