@@ -38,7 +38,10 @@ def _load_last_year(*, out) -> None:
     inspected and (income-generating ones) paying out this year."""
     today = timezone.localdate()
     year = today.year - 1
-    if year <= 2022 or Asset.objects.filter(code__startswith=f"ZC-{year}-").exists():
+    if year <= 2022:
+        return
+    if Asset.objects.filter(code__startswith=f"ZC-{year}-").exists():
+        out.write(f"项目资产：{year}年演示数据已存在\n")
         return
     created = 0
     with transaction.atomic():

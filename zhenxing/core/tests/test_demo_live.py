@@ -12,9 +12,21 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from zhenxing.assets.models import Asset
 from zhenxing.dashboard import reports
 from zhenxing.dashboard.demo import DEMO_REPORT_REGIONS, month_ends
 from zhenxing.dashboard.models import IndicatorSnapshot, Report, ReportKind
+from zhenxing.funds.demo import COUNTIES
+from zhenxing.funds.lifecycle import acceptance_refusal, completed_on
+from zhenxing.funds.models import (
+    STATUS_ORDER,
+    Allocation,
+    CountyMonthFigure,
+    Disclosure,
+    Payment,
+    Project,
+    ProjectStatus,
+)
 from zhenxing.ledger.models import Assignment, ItemStatus, Ledger, RectificationItem, SourceKind, TaskStatus
 from zhenxing.monitoring.models import MonitoringCase
 from zhenxing.regions.models import Region
@@ -36,6 +48,9 @@ def test_the_demo_is_what_an_office_sees_today(demo):
     _last_months_report_has_figures(today)
     _department_records_are_of_the_last_year(today)
     _outside_checks_still_have_their_records()
+    _funds_are_of_this_year(today)
+    _assets_from_last_years_projects(today)
+    _a_second_load_adds_no_funds_or_assets()
 
 
 def test_month_ends_cross_the_year():
@@ -103,3 +118,45 @@ def _outside_checks_still_have_their_records():
     ).exists()
     assert open_alerts.filter(rule__in=["housing", "water"], village__code__startswith="232722").exists()
     assert open_alerts.filter(rule="medical", department="medical_insurance").exists()
+
+
+def _funds_are_of_this_year(today):
+    year = today.year
+    assert set(Allocation.objects.values_list("year", flat=True)) >= {2022, year - 1, year}  # 2022 stays
+    for code in COUNTIES:
+        mine = Allocation.objects.filter(county__code=code, year=year, issued_on__lte=today)
+        assert set(mine.values_list("source", flat=True)) == {"central", "provincial", "county"}, code
+        assert Disclosure.objects.filter(county__code=code, year=year, kind="progress", period_start__lte=today)
+    projects = Project.objects.filter(year=year)
+    main_line = STATUS_ORDER[: STATUS_ORDER.index(ProjectStatus.ACCEPTED) + 1]  # 入库 → … → 验收
+    assert set(main_line) <= set(projects.values_list("status", flat=True))
+    assert Project.objects.filter(year=year - 1, status=ProjectStatus.HANDED_OVER).exists()
+    assert not Project.objects.filter(transitions__date__gt=today).exists()
+    for project in projects.filter(status=ProjectStatus.ACCEPTED):  # the lifecycle's rules held
+        accepted = project.transitions.get(to_status=ProjectStatus.ACCEPTED)
+        assert completed_on(project) < accepted.date
+        assert acceptance_refusal(project, on=accepted.date) == ""
+        assert accepted.actor_id != project.transitions.get(to_status=ProjectStatus.COMPLETED).actor_id
+    recent = Payment.objects.filter(project__year=year, date__gte=today - dt.timedelta(days=90), date__lte=today)
+    assert recent.exists()
+    assert not Payment.objects.filter(date__gt=today).exists()
+    months = set(CountyMonthFigure.objects.filter(year=year).values_list("month", flat=True))
+    assert months and max(months) <= today.month
+    prefecture = Region.objects.get(code="232700000000")
+    rate = IndicatorSnapshot.objects.get(region=prefecture, code="funds.disbursement_rate", date=today)
+    assert rate.value > 0 and rate.numerator > 0 and rate.denominator > 0
+
+
+def _assets_from_last_years_projects(today):
+    assets = Asset.objects.filter(project__year=today.year - 1)
+    assert assets.exists() and all(a.handed_over_on <= today for a in assets)
+    assert Asset.objects.filter(project__year=2022).exists()
+
+
+def _a_second_load_adds_no_funds_or_assets():
+    def counts():
+        return [m.objects.count() for m in (Project, Payment, Allocation, Disclosure, CountyMonthFigure, Asset)]
+
+    before = counts()
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert counts() == before
