@@ -52,7 +52,7 @@ class AuditEntry(models.Model):
         verbose_name=_("操作人"),
     )
     actor_username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
-    actor_region_path = models.CharField(max_length=255, blank=True)
+    actor_region_path = models.CharField(_("操作人区划"), max_length=255, blank=True)
     ip = models.GenericIPAddressField(_("地址"), null=True)
     action = models.CharField(_("操作"), max_length=32, db_index=True)
     model = models.CharField(_("对象类型"), max_length=100, blank=True)
@@ -83,3 +83,6 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    def __str__(self) -> str:
+        return f"{self.action_label} {self.object_repr}".strip()

@@ -239,6 +239,9 @@ class MemberChange(models.Model):
         verbose_name_plural = _("成员变动")
         ordering = ["-date", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.member.name}{self.get_kind_display()}（{self.date:%Y-%m-%d}）"
+
 
 # The 三保障 and 饮水 flags other modules' work may change (services.household_flags_apply).
 HOUSEHOLD_FLAGS = ("housing_safe", "water_safe", "medical_insured", "schooling_secured")
