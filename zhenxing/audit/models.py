@@ -23,6 +23,13 @@ ACTION_LABELS = {
     "token": _("签发接口令牌"),
     "backup": _("备份"),
     "restore": _("恢复"),
+    "leakage_check": _("跑冒滴漏检查"),
+    "leakage_dismiss": _("排除跑冒滴漏疑点"),
+    "people.redeem": _("积分兑换"),
+    "people.wage_apply": _("工资发放"),
+    "publish": _("公开公示"),
+    "screen": _("筛查比对"),
+    "snapshot": _("生成指标快照"),
 }
 
 
@@ -82,7 +89,7 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return str(ACTION_LABELS.get(self.action, "其他操作"))
 
     def __str__(self) -> str:
         return f"{self.action_label} {self.object_repr}".strip()

@@ -63,7 +63,7 @@ def load(*, out) -> None:
     _assessment(admin)
     out.write(f"工作台账：{ledger.year}年度台账 {ledger.tasks.count()} 项（含推进机制），新增整改事项 {n_items} 项\n")
     if chain is not None:
-        out.write(f"工作台账：预警 {chain.source_ref} 转整改事项 {chain.pk} 并销号，农户住房安全已更新\n")
+        out.write(f"工作台账：部门筛查预警转为整改事项“{chain}”并销号，农户住房安全已更新\n")
 
 
 def _units_and_members(admin, regions) -> None:

@@ -98,6 +98,13 @@ def risk_labels(codes) -> str:
     return "、".join(RISK_TYPES.get(c, c) for c in codes or [])
 
 
+def risk_names(codes) -> str:
+    """Codes with their names, as the national table shows them: "01 因病、0201 因自然灾害（洪涝）"."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.replace("、", ",").split(",") if c.strip()]
+    return "、".join(f"{c} {RISK_TYPES[c]}" if c in RISK_TYPES else str(c) for c in codes or [])
+
+
 class Coping(models.TextChoices):
     """自身应对能力: one of the four identification factors."""
 

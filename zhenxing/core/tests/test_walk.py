@@ -227,13 +227,19 @@ def english_text(page: Page) -> list[str]:
 
 
 def shell_command(page: Page) -> list[str]:
-    return [f"命令行 {m.group(0)!r}：{line[:120]}" for line in page.text.splitlines() for m in [SHELL_RE.search(line)] if m]
+    return [
+        f"命令行 {m.group(0)!r}：{line[:120]}" for line in page.text.splitlines() for m in [SHELL_RE.search(line)] if m
+    ]
 
 
 def bare_risk_code(page: Page, _regex=[]) -> list[str]:  # noqa: B006 - compiled once
     if not _regex:
         _regex.append(risk_code_re())
-    return [f"风险代码 {m.group(1)} 没有名称：{line[:120]}" for line in page.text.splitlines() for m in _regex[0].finditer(line)]
+    return [
+        f"风险代码 {m.group(1)} 没有名称：{line[:120]}"
+        for line in page.text.splitlines()
+        for m in _regex[0].finditer(line)
+    ]
 
 
 def big_select(page: Page) -> list[str]:
