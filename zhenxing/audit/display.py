@@ -73,13 +73,29 @@ EXTRA_LABELS = {
     "rotated": "已轮换",
     "already_current": "已是当前密钥",
     "username": "用户名",
+    "created": "新增",
+    "unchanged": "未变",
+    "path": "页面",
+    "deleted": "删除",
     "lock": "锁定方式",
     "ip": "地址",
 }
 # Keys that only say which machine took the step (the model already says it).
 EXTRA_HIDDEN = {"flow", "from", "to", "label"}
 # English values some events keep in ``extra``.
-VALUE_WORDS = {"account": "账户", "address": "地址", "auto": "自动", "manual": "手工"}
+VALUE_WORDS = {
+    "account": "账户",
+    "address": "地址",
+    "auto": "自动",
+    "manual": "手工",
+    # the funds and assets exports' kinds
+    "projects": "项目库",
+    "allocations": "资金下达",
+    "payments": "资金支付",
+    "leakage": "跑冒滴漏疑点",
+    "loans": "小额信贷",
+    "assets": "项目资产",
+}
 # What an export or import named in ``extra["what"]`` with a code.
 WHAT_LABELS = {
     "monitoring.cases": "监测对象名单",
@@ -278,7 +294,10 @@ def _extra_lines(model, extra) -> list[Line]:
     for key, value in extra.items():
         if key in EXTRA_HIDDEN or key in ("action", "transition") or value in (None, "", [], {}):
             continue
-        if key == "what":
+        f = _fields(model).get(key)
+        if f is not None and f.choices:  # a value of one of the record's own fields ("source": "medical")
+            text = {str(k): str(v) for k, v in f.flatchoices}.get(str(value), plain(value))
+        elif key == "what":
             text = WHAT_LABELS.get(value, value if not model_of(str(value)) else model_label(str(value)))
         elif key == "format":
             text = FORMATS.get(value, plain(value))
