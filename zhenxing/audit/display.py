@@ -76,6 +76,8 @@ EXTRA_LABELS = {
     "created": "新增",
     "unchanged": "未变",
     "path": "页面",
+    "page": "页面",
+    "title": "标题",
     "deleted": "删除",
     "lock": "锁定方式",
     "ip": "地址",

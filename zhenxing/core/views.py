@@ -61,11 +61,21 @@ def server_error(request) -> HttpResponse:
     elif request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
     else:
-        try:  # without the request: no context processor, session or user may touch the database
-            body = render_to_string("core/error.html", {"heading": heading, "message": message})
-        except Exception:  # noqa: BLE001 - the error page itself must not fail
-            logger.exception("错误页面无法显示")
-            body = f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><h1>{heading}</h1><p>{message}</p></html>'
+        context = {"heading": heading, "message": message}
+        body = ""
+        if status == 500:  # the database answers: the page keeps the site's menu
+            try:
+                body = render_to_string("core/error.html", context, request=request)
+            except Exception:  # noqa: BLE001 - the menu needs the database; without it, the plain page
+                body = ""
+        if not body:
+            try:  # without the request: no context processor, session or user may touch the database
+                body = render_to_string("core/error.html", context)
+            except Exception:  # noqa: BLE001 - the error page itself must not fail
+                logger.exception("错误页面无法显示")
+                body = (
+                    f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><h1>{heading}</h1><p>{message}</p></html>'
+                )
         response = HttpResponse(body, status=status)
     if status == 503:
         response["Retry-After"] = "30"

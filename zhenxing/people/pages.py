@@ -102,6 +102,15 @@ def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
+def _xlsx_value(cells) -> Any:
+    """A table cell for the .xlsx: a count stays a number ("5" → 5); other figures ("12,345.60",
+    "12.5%") are typed by the writer (``lib.xlsx``), text stays text."""
+    text = " ".join(x.text for x in cells if not x.post)
+    if len(cells) == 1 and cells[0].num and text.isdigit() and not text.startswith("0"):
+        return int(text)
+    return text
+
+
 def xlsx_response(request, *, title: str, sections, filename: str, region=None) -> HttpResponse:
     """The page's sections as one sheet each, titled with ``region`` (the page's ?region= filter)
     or the user's region; audited as an export."""
@@ -114,7 +123,7 @@ def xlsx_response(request, *, title: str, sections, filename: str, region=None) 
             subtitle=subtitle,
             columns=s.columns,
             auto_width=True,
-            rows=[[" ".join(x.text for x in cells if not x.post) for cells in row] for row in s.rows],
+            rows=[[_xlsx_value(cells) for cells in row] for row in s.rows],
         )
         for i, s in enumerate(sections)
     ]

@@ -31,12 +31,18 @@ def _bad(request):
     raise SuspiciousOperation("Invalid characters in header")
 
 
+@staff_view()
+def _broken(request):
+    raise RuntimeError("boom")
+
+
 urlpatterns = [
     *root_urls.urlpatterns,
     path("t/refuses/", _refuses),
     path("t/missing-zh/", _missing_chinese),
     path("t/missing-en/", _missing_english),
     path("t/bad/", _bad),
+    path("t/broken/", _broken),
 ]
 handler400 = root_urls.handler400
 handler403 = root_urls.handler403
@@ -122,3 +128,13 @@ def test_error_handlers_answer_without_a_logged_in_user(db):
     request.user = AnonymousUser()
     response = page_not_found(request, Http404("记录不存在"))
     assert response.status_code == 404 and "记录不存在" in response.content.decode()
+
+
+def test_500_is_chinese_and_keeps_the_menu_when_the_database_answers(login, w):
+    client = login(w.fendou)
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF=__name__):
+        response = client.get("/t/broken/")
+    assert response.status_code == 500
+    body = _in_frame(response)
+    assert "系统内部错误" in body and "boom" not in body and "Traceback" not in body
