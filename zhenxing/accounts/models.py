@@ -118,6 +118,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("到期时间"))
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True)
+    # A revoked token stays as a record of when and why it stopped working.
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("吊销原因"), max_length=40, blank=True)
 
     audit_exclude = {"key_hash", "last_used_at"}
 
