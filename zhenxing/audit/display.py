@@ -22,6 +22,7 @@ from django.utils import timezone
 from .models import ACTION_LABELS
 
 EMPTY = "（空）"
+REF = re.compile(r"^(?P<label>[a-z_]+\.[a-z_]+):(?P<pk>\d+)$")  # "screening.alert:85"
 REPR = re.compile(r"\b[A-Z]\w* object( \(\w*\))?")
 
 # Keys an event puts in ``extra`` (imports, exports, transitions, runs), in words.
@@ -136,6 +137,14 @@ def model_label(label: str) -> str:
     return str(model._meta.verbose_name) if model is not None else ("" if not label else "其他记录")
 
 
+def record_ref(text: str) -> str:
+    """A record kept as "app.model:id" ("screening.alert:85") in words: "预警 第85号"."""
+    ref = REF.match(str(text or ""))
+    if ref is None:
+        return str(text or "")
+    return f"{model_label(ref['label']) if model_of(ref['label']) else '相关记录'} 第{ref['pk']}号"
+
+
 def model_choices() -> list[tuple[str, str]]:
     """The audited models by Chinese name, for the filter (the value stays the label)."""
     rows = [
@@ -171,6 +180,8 @@ def plain(value) -> str:
         return "；".join(f"{FILTER_LABELS.get(k, EXTRA_LABELS.get(k, k))}：{plain(v)}" for k, v in value.items())
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit():
         return _date(value)
+    if isinstance(value, str) and REF.match(value):
+        return record_ref(value)
     return VALUE_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 

@@ -75,3 +75,8 @@ def test_the_audit_page_has_no_dict_model_label_or_english_word(login, w):
 def test_the_filter_offers_models_by_their_chinese_names(login, w):
     page = login(w.diqu).get("/audit/").content.decode()
     assert '<option value="registry.household">农户</option>' in page
+
+
+def test_a_reference_kept_as_app_model_id_is_named():
+    assert display.plain("screening.alert:85") == "预警 第85号"
+    assert display.plain("monitoring.case:5") == "相关记录 第5号"

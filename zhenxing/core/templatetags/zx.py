@@ -35,12 +35,7 @@ def querystring_with(context, **kwargs):
 
 @register.filter
 def record_ref(ref) -> str:
-    """A reference kept as "app.model:id" ("screening.alert:85") in words: "部门筛查预警 第85号"."""
-    from django.apps import apps
+    """A reference kept as "app.model:id" ("screening.alert:85") in words: "预警 第85号"."""
+    from zhenxing.audit.display import record_ref as named
 
-    label, _, pk = str(ref or "").partition(":")
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
-        return str(ref or "")
-    return f"{model._meta.verbose_name} 第{pk}号" if pk else str(model._meta.verbose_name)
+    return named(ref)
