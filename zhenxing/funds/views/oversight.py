@@ -55,7 +55,7 @@ def leakage_list(request):
                 for f in qs
             ),
         )
-    from .models import FindingKind
+    from ..models import FindingKind
 
     can_run = scope.can_write(request.user, None, "funds.money.write")
     return render(

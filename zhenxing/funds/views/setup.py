@@ -52,7 +52,7 @@ def parameters(request):
     """年度参数 (prefecture admin) and a county's monthly disbursement plan (county staff)."""
     from decimal import Decimal, InvalidOperation
 
-    from .models import DisbursementPlan, YearParameter
+    from ..models import DisbursementPlan, YearParameter
 
     year = requested_year(request)
     if request.method == "POST":
@@ -114,7 +114,7 @@ def import_template(request, kind):
     """The empty .xlsx template of an import (headers as the importer reads them)."""
     from django.http import HttpResponse
 
-    from .imports import IMPORTERS, template_bytes
+    from ..imports import IMPORTERS, template_bytes
 
     if kind not in IMPORTERS:
         raise Http404("没有该导入模板")
