@@ -11,7 +11,7 @@ from zhenxing.accounts.models import User
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household
 
-from . import feeds, services
+from . import feed_specs, services
 from .models import Alert, AlertState, FeedFile
 
 AS_OF = dt.date(2022, 6, 30)
@@ -21,7 +21,7 @@ VILLAGES = [FENDOU, "232722200208", "232722104201", "232721100201"]
 
 
 def _rows() -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {s: [] for s in feeds.SPECS}
+    out: dict[str, list[dict]] = {s: [] for s in feed_specs.SPECS}
     serial = 0
     for code in VILLAGES:
         households = list(Household.objects.filter(village__code=code).order_by("number")[:4])
@@ -80,7 +80,7 @@ def load(*, out) -> None:
                 continue
             path = Path(tmp) / f"{source}.csv"
             with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=feeds.SPECS[source].headers)
+                writer = csv.DictWriter(fh, fieldnames=feed_specs.SPECS[source].headers)
                 writer.writeheader()
                 writer.writerows(rows)
             result, _ = services.feed_import(actor=None, source=source, path=path, file_name=f"演示-{source}.csv")
