@@ -78,7 +78,9 @@ def test_home_lists_what_is_due_within_5_working_days_across_national_day(w, typ
     by_url = {p.url: p for p in lines}
     assert by_url[f"/ledger/items/{within.pk}/"].category == "5个工作日内到期"
     assert not any("十月十四日" in p.label for p in lines)  # in 14 calendar days, but the 6th working day
-    assert not any("items/" in p.url and "十月十三日" in p.label for p in pending.pending(w.kaikukang, as_of=D(2026, 9, 30)))
+    assert not any(
+        "items/" in p.url and "十月十三日" in p.label for p in pending.pending(w.kaikukang, as_of=D(2026, 9, 30))
+    )
 
 
 def test_the_worked_saturday_counts_and_a_weekend_deadline_belongs_to_the_week_before(w, types):

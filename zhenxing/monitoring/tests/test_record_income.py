@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
@@ -122,3 +123,17 @@ def test_record_apply_boundaries(w):
     with pytest.raises(PermissionDenied):  # a county cadre of another county
         registry.household_record_apply(actor=w.huma, household=other, income=figure, source="x:4")
     assert HouseholdIncomeChange.objects.filter(household=other).count() == 0
+
+
+def test_the_household_page_shows_the_verified_figure_and_its_history(w, login):
+    h = _household(w)
+    registry.household_record_apply(
+        actor=w.fendou,
+        household=h,
+        income=registry.IncomeFigure(year=2026, net_income=Decimal("5000")),
+        source="monitoring.case:1",
+        source_label="监测案件 M1 风险消除",
+    )
+    page = login(w.fendou).get(reverse("registry:household", args=[h.pk])).content.decode()
+    assert "收入核实记录" in page and "2026年家庭纯收入" in page and "监测案件 M1 风险消除" in page
+    assert "核实数" in page
