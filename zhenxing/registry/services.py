@@ -160,8 +160,10 @@ def household_record_apply(
     """THE way the household's record follows the work done in other modules: an alert included in
     monitoring (the problem is confirmed), a rectification item closed or a risk eliminated (the
     problem is solved) set its 三保障/饮水 ``flags``; an identification's verified income or an
-    elimination's measured income sets the year's net ``income`` (``HouseholdIncome.verified_net_income``,
-    the per-capita figure recomputed). The calling module has already decided that its actor may do
+    elimination's (or a visit's) measured income sets the year's net ``income``
+    (``HouseholdIncome.verified_net_income``, the per-capita figure recomputed) — for a year without a
+    record or whose record is itself a work figure; a year whose income was collected (its components,
+    ``income_set`` or the import) keeps it, and the figure is not recorded. The calling module has already decided that its actor may do
     that work; here the account must not be read-only and the household must be in its data scope.
     Everything that really changes gets a history row citing ``source`` (``HouseholdFlagChange``,
     ``HouseholdIncomeChange``; the saves are audited as usual), in the caller's transaction; a value
@@ -209,6 +211,8 @@ def household_record_apply(
 
 def _income_verified(*, actor, household: Household, income: IncomeFigure, source: str, label: str):
     record = HouseholdIncome.objects.filter(household=household, year=income.year).first()
+    if record is not None and record.verified_net_income is None:
+        return None  # the year's own collection (its components) stands; a work figure never overrides it
     old = record.net_income if record is not None else None
     net = Decimal(income.net_income).quantize(Decimal("0.01"))
     spending = None if income.eligible_spending is None else Decimal(income.eligible_spending).quantize(Decimal("0.01"))

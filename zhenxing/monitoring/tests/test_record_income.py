@@ -1,7 +1,8 @@
 """The household's income follows the monitoring work (monitoring ↔ registry ↔ the dashboard's 低收入
-figure): the identification's verified income when the county decides, the elimination's latest income
-measurement when the risk is eliminated — each through registry.services.household_record_apply, with
-a history row and an audit entry, in the step's transaction; the year's own collection replaces it."""
+figure): the identification's verified income when the county decides, each visit's income measurement,
+the elimination's latest measurement when the risk is eliminated — each through
+registry.services.household_record_apply, with a history row and an audit entry, in the step's
+transaction; a year's own collection is never overridden and replaces a work figure."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from zhenxing.audit.models import AuditEntry
 from zhenxing.dashboard.indicators import INDICATORS as REGISTRY_FIGURES
 from zhenxing.monitoring import services
+from zhenxing.monitoring.models import Visit
 from zhenxing.monitoring.testing import advance, demo_standard, ready_to_eliminate
 from zhenxing.registry import services as registry
 from zhenxing.registry.models import HouseholdIncome, HouseholdIncomeChange
@@ -70,23 +72,90 @@ def test_identification_records_the_verified_income_and_the_low_income_figure_mo
     assert AuditEntry.objects.filter(model="registry.householdincome", object_id=str(income.pk)).exists()
 
 
-def test_elimination_records_the_measured_income_with_history_and_the_figure_moves_back(w):
+def test_a_visits_measurement_moves_the_income_and_a_late_entered_earlier_visit_does_not(w):
     h = _household(w)
     case = ready_to_eliminate(h, village=w.fendou, township=w.shibazhan, county=w.tahe)
-    low_while_monitored = _low(w)
-    case = advance(case, to="eliminated", village=w.fendou, township=w.shibazhan, county=w.tahe)
-    latest = case.visits.filter(per_capita_income__isnull=False).order_by("-date", "-id").first()
-    changes = list(HouseholdIncomeChange.objects.filter(household=h).order_by("id"))
-    assert [(c.source, c.new_net_income) for c in changes] == [
-        (f"monitoring.case:{case.pk}", Decimal("9000.00")),
-        (f"monitoring.case:{case.pk}", latest.per_capita_income * 2),
-    ]
-    assert changes[1].old_net_income == Decimal("9000.00")
-    assert changes[1].year == latest.date.year
-    assert changes[1].source_label == f"监测案件 {case.number} 风险消除"
+    visits = list(case.visits.filter(per_capita_income__isnull=False).order_by("date", "id"))
+    latest = visits[-1]
+    assert latest.date.year == case.identified_on.year  # the same income year as the identification
+    history = list(HouseholdIncomeChange.objects.filter(household=h).order_by("id"))
+    assert [c.source for c in history] == [f"monitoring.case:{case.pk}"] + [f"monitoring.visit:{v.pk}" for v in visits]
+    assert history[-1].new_net_income == latest.per_capita_income * 2
+    assert history[-1].source_label == f"监测案件 {case.number} {latest.date:%Y年%m月%d日}走访测算收入"
     h.refresh_from_db()
     assert h.per_capita_income == latest.per_capita_income
-    assert _low(w) == low_while_monitored - 1
+    low = _low(w)
+    # entered now but dated before the latest visit of that year: it does not overwrite the newer figure
+    services.visit_add(
+        actor=w.fendou,
+        case=case,
+        date=latest.date - dt.timedelta(days=1),
+        changes="补录走访",
+        per_capita_income=Decimal("3000"),
+    )
+    h.refresh_from_db()
+    assert h.per_capita_income == latest.per_capita_income and _low(w) == low
+    assert HouseholdIncomeChange.objects.filter(household=h).count() == len(history)
+
+
+def test_elimination_records_the_measurement_it_rests_on_and_the_figure_moves(w):
+    h = _household(w)
+    case = ready_to_eliminate(h, village=w.fendou, township=w.shibazhan, county=w.tahe)
+    # A measurement the registry has not followed (a visit recorded before it did): the elimination records it.
+    newer = Visit.objects.create(
+        case=case,
+        date=timezone.localdate() - dt.timedelta(days=12),
+        changes="务工收入稳定",
+        per_capita_income=Decimal("12000"),
+    )
+    low_before = _low(w)
+    h.refresh_from_db()
+    assert h.per_capita_income != Decimal("12000.00")
+    case = advance(case, to="eliminated", village=w.fendou, township=w.shibazhan, county=w.tahe)
+    latest = case.visits.filter(per_capita_income__isnull=False).order_by("-date", "-id").first()
+    assert latest == newer
+    change = HouseholdIncomeChange.objects.filter(household=h).latest("id")
+    assert (change.source, change.source_label, change.year, change.new_net_income, change.actor) == (
+        f"monitoring.case:{case.pk}",
+        f"监测案件 {case.number} 风险消除",
+        newer.date.year,
+        Decimal("24000.00"),
+        w.tahe,
+    )
+    h.refresh_from_db()
+    assert h.per_capita_income == Decimal("12000.00")
+    assert _low(w) == low_before  # already above the standard: the figure stays
+    # the year's record now carries the elimination as its source
+    assert HouseholdIncome.objects.get(household=h, year=newer.date.year).verified_source == change.source_label
+
+
+def test_the_elimination_moves_the_low_income_figure(w):
+    h = _household(w)
+    case = ready_to_eliminate(h, village=w.fendou, township=w.shibazhan, county=w.tahe)
+    year = case.identified_on.year
+    # back to the identification's verified figure (9,000 for two: 4,500 each, below the standard), as
+    # before the registry followed visits; the elimination's measurement lifts it
+    registry.household_record_apply(
+        actor=w.fendou, household=h, income=registry.IncomeFigure(year, Decimal("9000")), source="test:reset"
+    )
+    low = _low(w)
+    case = advance(case, to="eliminated", village=w.fendou, township=w.shibazhan, county=w.tahe)
+    assert _low(w) == low - 1
+    assert HouseholdIncomeChange.objects.filter(household=h).latest("id").source == f"monitoring.case:{case.pk}"
+
+
+def test_a_years_collected_income_is_never_overridden_by_a_work_figure(w):
+    demo_standard()
+    year = timezone.localdate().year
+    h = make_household(village=w.r.fendou, income={"wage_income": 30000}, income_year=year)
+    assert (
+        registry.household_record_apply(
+            actor=w.fendou, household=h, income=registry.IncomeFigure(year, Decimal("1000")), source="x:1"
+        )
+        == []
+    )
+    income = HouseholdIncome.objects.get(household=h, year=year)
+    assert (income.verified_net_income, income.net_income) == (None, Decimal("30000"))
 
 
 def test_the_years_own_collection_replaces_the_verified_figure(w):
