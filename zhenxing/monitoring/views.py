@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
@@ -30,21 +31,6 @@ from .models import (
 PAGE = 50
 
 
-def _errors_to_messages(request, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            for msg in errs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
-
-
 # --- case list and export --------------------------------------------------------------------
 
 
@@ -55,7 +41,7 @@ def case_list(request):
     # node of the scope is a choice (the dashboard links with the user's own node too), so a code
     # that passes here never invalidates the form.
     region = scope.region_param(request)
-    form = forms.CaseFilterForm(request.GET or None, regions=scope.regions(request.user))
+    form = forms.CaseFilterForm(request.GET or None, user=request.user)
     f = form.cleaned_data if form.is_valid() else {}
     qs = selectors.case_filter(
         request.user,
@@ -100,7 +86,9 @@ def case_new(request):
         .exclude(monitoring_cases__state__in=workflow.OPEN_STATES)
         .order_by("village__code", "number")
     )
-    form = forms.DiscoverForm(request.POST or None, households=households)
+    # 登记发现 from a household's page arrives with ?household=<id> (the form still checks the scope).
+    initial = {"household": request.GET.get("household", "")} if request.GET.get("household", "").isdigit() else {}
+    form = forms.DiscoverForm(request.POST or None, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -113,7 +101,7 @@ def case_new(request):
                 discovered_on=d["discovered_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, f"已登记监测案件 {case.number}，请在时限内入户核实。")
             return redirect("monitoring:detail", pk=case.pk)
@@ -197,9 +185,9 @@ def case_act(request, case):
         except ValidationError as exc:
             case.refresh_from_db()
             if t not in workflow.available(case, request.user):  # someone moved the case on meanwhile
-                _errors_to_messages(request, exc)
+                service_errors_to_messages(request, exc)
                 return redirect("monitoring:detail", pk=case.pk)
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             case.refresh_from_db()
             messages.success(request, f"已办理“{t.label}”，案件现为“{case.state_label}”。")
@@ -286,7 +274,7 @@ def case_visit(request, case):
                 files=[("photo", f) for f in d["photos"]],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "走访记录已保存。")
             return redirect("monitoring:detail", pk=case.pk)
@@ -344,7 +332,7 @@ def standard_list(request):
             try:
                 standards.standard_save(actor=request.user, year=year, **d)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                service_errors_to_form(form, exc)
             else:
                 messages.success(request, f"{year}年监测标准已保存。")
                 return redirect("monitoring:standards")
@@ -364,7 +352,7 @@ def helper_list(request):
         try:
             services.helper_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "已登记帮扶责任人。")
             return redirect("monitoring:helpers")
@@ -401,7 +389,8 @@ def application_detail(request, application):
                 )
                 messages.success(request, "已办结。")
             else:
-                household = households.filter(pk=request.POST.get("household") or 0).first()
+                posted = request.POST.get("household", "").strip()
+                household = households.filter(pk=posted).first() if posted.isdigit() else None
                 if household is None:
                     raise ValidationError("请选择农户（未建档的须先在农户信息中建档）")
                 case = applications.application_convert(
@@ -412,11 +401,11 @@ def application_detail(request, application):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            service_errors_to_messages(request, exc)
         return redirect("monitoring:application", pk=application.pk)
     can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
     return render(
         request,
         "monitoring/application_detail.html",
-        {"a": application, "households": households[:500] if can_act else [], "can_act": can_act},
+        {"a": application, "can_act": can_act},
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from django import forms
@@ -19,11 +20,12 @@ from zhenxing.accounts.models import Role
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
+from zhenxing.lib.picker import region_filter_field
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from . import alerts as alert_writes
-from . import export, feeds, jobs, rules, selectors, services, workflow
+from . import export, feed_specs, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
 
@@ -39,11 +41,14 @@ SOURCE_LABELS = {**dict(Source.choices), "monitoring": _("监测案卷")}
 class AlertFilter(forms.Form):
     rule = forms.ChoiceField(label="规则", choices=RULE_CHOICES, required=False)
     state = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + list(AlertState.choices), required=False)
-    region = forms.CharField(label="区划代码", required=False, max_length=12)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"] = region_filter_field(partial(scope.region_levels, user))
 
 
 def _filtered(request):
-    form = AlertFilter(request.GET or None)
+    form = AlertFilter(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     region = scope.region_param(request)  # out of scope, unknown or above the user: 404, never the whole list
     qs = selectors.alerts_for(request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region)
@@ -195,7 +200,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, sources, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [(s, feeds.SPECS[s].title) for s in sources]
+        self.fields["source"].choices = [(s, feed_specs.SPECS[s].title) for s in sources]
 
 
 @staff_view()
@@ -218,7 +223,7 @@ def feed_list(request):
                     actor=request.user,
                     kind=jobs.FEED_IMPORT,
                     upload=token,
-                    label=f"{'校验' if d['dry_run'] else '导入'}{feeds.SPECS[d['source']].title}：{upload.name}",
+                    label=f"{'校验' if d['dry_run'] else '导入'}{feed_specs.SPECS[d['source']].title}：{upload.name}",
                     payload={
                         "source": d["source"],
                         "file_name": upload.name,
@@ -244,13 +249,13 @@ def feed_list(request):
     return render(
         request,
         "screening/feeds.html",
-        {"form": form, "files": files, "result": result, "specs": [feeds.SPECS[s] for s in sources]},
+        {"form": form, "files": files, "result": result, "specs": [feed_specs.SPECS[s] for s in sources]},
     )
 
 
 @staff_view()
 def feed_template(request, source):
-    if source not in feeds.SPECS:
+    if source not in feed_specs.SPECS:
         from django.http import Http404
 
         raise Http404("未知数据类别")
