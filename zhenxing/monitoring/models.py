@@ -488,7 +488,7 @@ class CaseSource(models.Model):
     """The case's discovery list (发现来源): the signal that opened it and every later one attached
     to it (a department alert on a household that already has an open case). ``flags`` are the
     household's 三保障/饮水 flags the signal confirmed as not secured; eliminating the risk
-    restores them (registry.services.household_flags_apply)."""
+    restores them (registry.services.household_record_apply)."""
 
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="sources", verbose_name=_("案件"))
     source_ref = models.CharField(_("来源编号"), max_length=64)
