@@ -136,7 +136,12 @@ def _detail_context(request, case, forms_by_name=None):
         if standard_now is not None:
             evidence_preview = _elimination_preview(case, standard_now)
     writer = scope.can_write(user, case, "monitoring.case.help") and case.is_open and case.state != "discovered"
+    try:
+        requirements = workflow.requirements(case) if transitions else []
+    except ValidationError:  # no monitoring standard set yet: the steps say so when taken
+        requirements = []
     return {
+        "requirements": requirements,
         "case": case,
         "household": case.household,
         "due": selectors.case_due(case, standards),

@@ -201,6 +201,7 @@ def item_detail(request, item):
             "events": item.events.select_related("actor"),
             "decisions": item.decisions.select_related("rule", "unit", "decided_by"),
             "transitions": workflow.allowed(workflow.ITEM_TRANSITIONS, user, item),
+            "requirements": workflow.item_requirements(item) if not user.is_read_only else [],
             "can_recheck": item.status == ItemStatus.CLOSED
             and not user.is_read_only
             and workflow.is_checker(user, item),
