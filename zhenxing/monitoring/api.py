@@ -8,11 +8,12 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
 from zhenxing.registry.models import Household
 
-from . import selectors, services, workflow
+from . import bulk, selectors, services, workflow
 from .models import Helper, Measure, MonitoringCase
 
 router = Router(tags=["防返贫监测"])
@@ -273,6 +274,30 @@ def case_transition(request, case_id: int, payload: CaseTransitionIn):
         actor=request.user, case=c, name=payload.name, version=payload.version, data=payload.data
     )
     return _detail(request, c)
+
+
+class BulkIn(Schema):
+    ids: list[int]
+    action: str  # "hand_on" (本级审核通过) or "remind" (催办)
+    note: str = ""
+
+
+class BulkOut(Schema):
+    done: list[int]
+    refused: dict[str, str]
+
+
+@router.post(
+    "/cases/bulk",
+    response=BulkOut,
+    openapi_extra=CASE,
+    summary="乡镇、县级批量办理所选案件：action 为 hand_on（本级审核通过，报送下一环节）或 remind（催办，"
+    "note 为催办要求）；每件单独校验并各记一条审计记录，不存在、不在权限范围、环节不符或条件不满足的逐件列入 refused，其余照常办理",
+)
+def case_bulk(request, payload: BulkIn):
+    cases, refused = engine.scoped_records(request.user, MonitoringCase, payload.ids)
+    result = bulk.cases_bulk(actor=request.user, cases=cases, action=payload.action, note=payload.note, refused=refused)
+    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
 class HelperIn(Schema):

@@ -478,5 +478,32 @@ def transition_bulk(
     return {"done": done, "refused": refused}
 
 
+def record_bulk(
+    *, actor, records: Iterable[Any], code: str, label: str, reason: str = "", limit: int = BULK_MAX, **extra
+) -> dict:
+    """An act that changes no state (催办) on many records: for each, the machine's write check, then
+    its history row and one audit event (``Machine.record``); a record refused is listed with its
+    reason and the others go on. Returns ``{"done": [ids], "refused": {id: message}}``."""
+    records = list(records)
+    if not records:
+        raise ValidationError("请选择要办理的记录")
+    if len(records) > limit:
+        raise ValidationError(f"一次最多办理 {limit} 条")
+    done, refused = [], {}
+    for obj in records:
+        machine = machine_for(obj)
+        try:
+            if actor is None or getattr(actor, "is_read_only", False):
+                raise PermissionDenied("督查账户为只读账户")
+            if machine.write_action is not None:
+                scope.require_write(actor, obj, machine.write_action)
+            machine.record(actor=actor, obj=obj, code=code, label=label, reason=reason, **extra)
+        except (ValidationError, PermissionDenied) as exc:
+            refused[obj.pk] = refusal_text(exc)
+        else:
+            done.append(obj.pk)
+    return {"done": done, "refused": refused}
+
+
 def available(obj, user) -> list[Transition]:
     return machine_for(obj).available(obj, user)
