@@ -243,6 +243,31 @@ def case_create(request, payload: DiscoverIn):
     return Status(201, _detail(request, case))
 
 
+# Before /cases/{case_id}: the first matching path wins.
+class BulkIn(Schema):
+    ids: list[int]
+    action: str  # "hand_on" (本级审核通过) or "remind" (催办)
+    note: str = ""
+
+
+class BulkOut(Schema):
+    done: list[int]
+    refused: dict[str, str]
+
+
+@router.post(
+    "/cases/bulk",
+    response=BulkOut,
+    openapi_extra=CASE,
+    summary="乡镇、县级批量办理所选案件：action 为 hand_on（本级审核通过，报送下一环节）或 remind（催办，"
+    "note 为催办要求）；每件单独校验并各记一条审计记录，不存在、不在权限范围、环节不符或条件不满足的逐件列入 refused，其余照常办理",
+)
+def case_bulk(request, payload: BulkIn):
+    cases, refused = engine.scoped_records(request.user, MonitoringCase, payload.ids)
+    result = bulk.cases_bulk(actor=request.user, cases=cases, action=payload.action, note=payload.note, refused=refused)
+    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
+
+
 @router.get("/cases/{case_id}", response=CaseDetailOut, openapi_extra=CASE, summary="一个监测案件（含办理记录）")
 def case_detail(request, case_id: int):
     return _detail(request, _get(request, case_id))
@@ -274,30 +299,6 @@ def case_transition(request, case_id: int, payload: CaseTransitionIn):
         actor=request.user, case=c, name=payload.name, version=payload.version, data=payload.data
     )
     return _detail(request, c)
-
-
-class BulkIn(Schema):
-    ids: list[int]
-    action: str  # "hand_on" (本级审核通过) or "remind" (催办)
-    note: str = ""
-
-
-class BulkOut(Schema):
-    done: list[int]
-    refused: dict[str, str]
-
-
-@router.post(
-    "/cases/bulk",
-    response=BulkOut,
-    openapi_extra=CASE,
-    summary="乡镇、县级批量办理所选案件：action 为 hand_on（本级审核通过，报送下一环节）或 remind（催办，"
-    "note 为催办要求）；每件单独校验并各记一条审计记录，不存在、不在权限范围、环节不符或条件不满足的逐件列入 refused，其余照常办理",
-)
-def case_bulk(request, payload: BulkIn):
-    cases, refused = engine.scoped_records(request.user, MonitoringCase, payload.ids)
-    result = bulk.cases_bulk(actor=request.user, cases=cases, action=payload.action, note=payload.note, refused=refused)
-    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
 class HelperIn(Schema):
