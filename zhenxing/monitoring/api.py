@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
@@ -89,6 +90,13 @@ class CaseOut(Schema):
     eliminated_on: dt.date | None
 
 
+class RequirementOut(Schema):
+    name: str  # the step
+    label: str
+    who: str  # who takes it
+    missing: list[str]  # what its checks would refuse today; empty: nothing missing
+
+
 class CaseDetailOut(CaseOut):
     description: str
     authorisation_signed: bool
@@ -102,6 +110,17 @@ class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
     measures: list[MeasureOut]
     available_transitions: list[TransitionOut]
+    # What this step and the next ones of the case's phase require (the steps' own checks, as of
+    # today): a village sees what the county will refuse before it sends the case up.
+    requirements: list[RequirementOut]
+
+
+def _requirements(c: MonitoringCase) -> list[dict]:
+    try:
+        rows = workflow.requirements(c)
+    except ValidationError:  # no monitoring standard set yet
+        return []
+    return [{"name": r.transition.code, "label": r.label, "who": r.who, "missing": list(r.missing)} for r in rows]
 
 
 def _case(c: MonitoringCase, standards=None) -> dict:
@@ -190,6 +209,7 @@ def _detail(request, c: MonitoringCase) -> dict:
         "available_transitions": []
         if request.user.is_read_only
         else [_transition(t) for t in workflow.available(c, request.user)],
+        "requirements": _requirements(c) if c.is_open else [],
     }
 
 

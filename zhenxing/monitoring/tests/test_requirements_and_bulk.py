@@ -97,3 +97,11 @@ def test_bulk_from_the_list_page_and_the_api(w, at_review, login):
     assert response.json() == {"done": [a.pk], "refused": {str(b.pk): "记录不存在或不在您的数据权限范围内"}}
     export = login(w.shibazhan).get("/monitoring/", {"export": "xlsx", "ids": [a.pk]})
     assert export.status_code == 200
+
+
+def test_the_api_case_detail_lists_the_requirements_ahead(w, new_case, drive, login):
+    case = drive(new_case(), "posting")
+    body = login(w.fendou).get(f"/api/v1/cases/{case.pk}").json()
+    rows = {r["name"]: r for r in body["requirements"]}
+    assert rows["county_approve"]["missing"] == ["至少须落实一项帮扶措施", "须明确帮扶责任人"]
+    assert rows["county_approve"]["who"] == "县级"
