@@ -115,3 +115,26 @@ def test_bulk_from_the_list_page_village_refused_and_export_selected(w, types, l
     assert response.status_code == 302
     response = login(w.shibazhan).get("/ledger/items/export.xlsx", {"ids": [a.pk]})
     assert response.status_code == 200
+
+
+def test_bulk_through_the_api_lists_another_regions_item(w, types, login):
+    a, other = _open(w, types, w.r.fendou), _open(w, types, w.r.kaikukang)
+    unit = Unit.objects.create(name="十八站乡水利站", region=w.r.shibazhan)
+    response = login(w.shibazhan).post(
+        "/api/v1/ledger/items/bulk",
+        {"ids": [a.pk, other.pk], "action": "assign", "unit_id": unit.pk, "person": "王工"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json() == {"done": [a.pk], "refused": {str(other.pk): "记录不存在或不在您的数据权限范围内"}}
+    assert RectificationItem.objects.get(pk=a.pk).responsible_person == "王工"
+    assert (
+        login(w.fendou)
+        .post(
+            "/api/v1/ledger/items/bulk",
+            {"ids": [a.pk], "action": "remind", "note": "x"},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
