@@ -16,7 +16,7 @@ from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household
 
 from . import alerts as alert_writes
-from . import feeds, services
+from . import feed_specs, services
 from .models import Alert, AlertState, FeedFile
 
 # days before today: 医保结算, 住房鉴定, 低保 start, 灾害, 饮水问题, 死亡
@@ -30,7 +30,7 @@ def _rows(today: dt.date) -> dict[str, list[dict]]:
     def ago(source: str) -> str:
         return (today - dt.timedelta(days=DAYS_AGO[source])).isoformat()
 
-    out: dict[str, list[dict]] = {s: [] for s in feeds.SPECS}
+    out: dict[str, list[dict]] = {s: [] for s in feed_specs.SPECS}
     serial = 0
     for code in VILLAGES:
         households = list(Household.objects.filter(village__code=code).order_by("number")[:4])
@@ -90,7 +90,7 @@ def load(*, out) -> None:
                 continue
             path = Path(tmp) / f"{source}.csv"
             with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=feeds.SPECS[source].headers)
+                writer = csv.DictWriter(fh, fieldnames=feed_specs.SPECS[source].headers)
                 writer.writeheader()
                 writer.writerows(rows)
             result, _ = services.feed_import(actor=None, source=source, path=path, file_name=f"演示-{source}.csv")
