@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing import workflow as engine
@@ -182,7 +183,11 @@ def _check(name: str) -> engine.Guard:
         return errors
 
     guard.__name__ = name
-    return guard
+    return engine.previewable(guard) if name in PREVIEW_CHECKS else guard
+
+
+# The checks that read only the case (not the step's form): a form runs them for the steps ahead.
+PREVIEW_CHECKS = {"measure_rules", "elimination_rules"}
 
 
 def T(
@@ -204,6 +209,7 @@ def T(
         target=target,
         level=level,
         roles=frozenset(LEVEL_ROLES[level]),
+        actor_label=LEVEL_LABELS[level],
         required=required,
         needs_reason="reason" in required,
         checks=checks,
@@ -424,6 +430,7 @@ TRANSITIONS: list[Transition] = [
         optional=("reason", "date"),
         decision=_("审核通过"),
         evidence=True,
+        not_same_actor_as=("propose_elimination",),
     ),
     T(
         "elim_township_return",
@@ -462,6 +469,7 @@ TRANSITIONS: list[Transition] = [
         effects=("eliminate",),
         decision=_("审定消除"),
         evidence=True,
+        not_same_actor_as=("propose_elimination",),
     ),
     T(
         "elim_county_return",
@@ -524,6 +532,15 @@ def from_state(state: str) -> list[Transition]:
 def available(case, user) -> list[Transition]:
     """The transitions this user may take on this case now (scope is checked by the caller)."""
     return MACHINE.available(case, user)
+
+
+def requirements(case, *, on=None) -> list[engine.Requirement]:
+    """What this step and the next ones of the case's phase will require (measures, helper, income,
+    security, open alerts and items …), by the same checks the steps run: a village sees what the
+    township and county will refuse before it sends the case up."""
+    on = on or timezone.localdate()
+    ctx = rules.Ctx(on=on, standard=rules.standard_for(on.year), actor=None)
+    return MACHINE.ahead(case, stop={"monitored"}, data={}, ctx=ctx, on=on)
 
 
 def to_graph() -> list[tuple[str, str, str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.lib.errors import StaleVersion
@@ -133,25 +134,24 @@ def alert_note_add(*, actor, alert: Alert, text: str) -> AlertNote:
 BULK_MAX = 500
 
 
-def alerts_bulk_issue(*, actor, alerts, instruction: str = "") -> dict:
+def alerts_bulk_issue(*, actor, alerts, instruction: str = "", refused: dict | None = None) -> dict:
     """A township hands many alerts on to their villages at once (选中多条，或按村全部下发): each is
     one step through the engine (one audit entry per alert, each with the instruction on its
-    thread). Returns ``{"done": [ids], "refused": {id: message}}``."""
+    thread); one refused is listed with its reason, the others go on. ``refused``: the ids already
+    refused before (out of scope), listed with the rest. Returns ``{"done": [ids], "refused": {id: message}}``."""
     if actor is None or actor.is_read_only or actor.role not in workflow.OFFICE:
         raise PermissionDenied("只有乡镇及以上工作人员可以批量下发预警")
     alerts = list(alerts)
-    if not alerts:
+    if not alerts and not refused:
         raise ValidationError("请选择要下发的预警")
     if len(alerts) > BULK_MAX:
         raise ValidationError(f"一次最多下发 {BULK_MAX} 条预警")
-    done, refused = [], {}
-    for alert in alerts:
-        try:
-            workflow.MACHINE.apply(actor=actor, obj=alert, code="issue", reason=instruction)
-            done.append(alert.pk)
-        except (ValidationError, PermissionDenied) as exc:
-            refused[alert.pk] = "；".join(getattr(exc, "messages", [str(exc)]))
-    return {"done": done, "refused": refused}
+    result = (
+        engine.transition_bulk(actor=actor, records=alerts, code="issue", reason=instruction, limit=BULK_MAX)
+        if alerts
+        else {"done": [], "refused": {}}
+    )
+    return {"done": result["done"], "refused": {**(refused or {}), **result["refused"]}}
 
 
 def alerts_of_village(*, actor, village: Region):

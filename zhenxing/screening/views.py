@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
@@ -58,14 +59,17 @@ def _filtered(request):
 def _bulk_issue(request) -> None:
     """批量下发 (the selected alerts) or 按村下发 (every new alert of one village) from the list page."""
     instruction = request.POST.get("instruction", "")
+    refused: dict = {}
     if request.POST.get("village"):
         village = scope.region_by_code(request.user, request.POST["village"])
         alerts = alert_writes.alerts_of_village(actor=request.user, village=village)
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        alerts = scope.scoped(request.user, Alert).filter(pk__in=ids).order_by("id")
+        alerts, refused = engine.scoped_records(request.user, Alert, ids)
     try:
-        result = alert_writes.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
+        result = alert_writes.alerts_bulk_issue(
+            actor=request.user, alerts=alerts, instruction=instruction, refused=refused
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return
@@ -110,6 +114,9 @@ def alert_list(request):
 @staff_view()
 def alert_export(request):
     form, qs, region = _filtered(request)
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+    if ids:  # 导出所选 (the list page's bulk form): only the ticked alerts, within the scope
+        qs = qs.filter(pk__in=ids)
     node = region or request.user.region
     return export.alerts_response(request, qs.order_by("village__path", "rule", "id"), region=node)
 

@@ -124,7 +124,7 @@ def project_new(request):
 @staff_view(model=Project)
 def project_detail(request, project):
     steps = [
-        (t, TransitionForm(initial={"to": t.target, "version": project.version}))
+        (t, TransitionForm(initial={"to": t.target, "version": project.version}, step=t))
         for t in workflow.available(project, request.user)
     ]
     missing = lifecycle.missing_fields(project)
@@ -136,6 +136,7 @@ def project_detail(request, project):
         {
             "p": project,
             "steps": steps,
+            "requirements": workflow.requirements(project) if steps else [],
             "missing": missing,
             "counts": counts,
             "next": workflow.next_step(project.status),
