@@ -15,6 +15,13 @@ from zhenxing.audit.models import ACTION_LABELS, AuditEntry
 
 PAGE = 50
 AUDIT_READERS = {Role.PREFECTURE_ADMIN, Role.INSPECTOR, Role.SYSTEM_ADMIN}
+PAGE_RULES = scope.page_rules(
+    {
+        "core.audit": scope.PageRule(
+            roles=frozenset(AUDIT_READERS), refusal="审计日志仅地区管理员、督查人员和系统管理员查看"
+        )
+    }
+)
 
 
 def audit_search(
@@ -54,7 +61,7 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@staff_view(roles=AUDIT_READERS)
+@staff_view(page="core.audit")
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role, User
+from zhenxing.accounts.models import User
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.lib.xlsx import dated_title
@@ -43,7 +43,7 @@ def _year(request) -> int:
         return timezone.localdate().year
 
 
-@staff_view()
+@staff_view(page="funds.figures")
 def figures(request):
     """资金总览: a county's (or the prefecture's) figures for a year."""
     year = _year(request)
@@ -66,7 +66,7 @@ def figures(request):
     )
 
 
-@staff_view()
+@staff_view(page="funds.projects")
 def project_list(request):
     form = FilterForm(request.GET or None)
     qs = selectors.projects(request.user).order_by("-year", "code")
@@ -165,7 +165,7 @@ def project_new(request):
     return render(request, "funds/project_form.html", {"form": form})
 
 
-@staff_view(model=Project)
+@staff_view(model=Project, page="funds.projects")
 def project_detail(request, project):
     steps = [
         (t, TransitionForm(initial={"to": t.target, "version": project.version}))
@@ -292,7 +292,7 @@ def project_beneficiary(request, project):
     return redirect("funds:project", pk=project.pk)
 
 
-@staff_view()
+@staff_view(page="funds.allocations")
 def allocation_list(request):
     qs = scope.scoped(request.user, Allocation).select_related("county").order_by("-year", "county__code", "issued_on")
     can_add = scope.can_write(request.user, None, "funds.money.write")
@@ -334,7 +334,7 @@ def allocation_list(request):
 ALLOCATION_COLUMNS = ["县", "年度", "资金来源", "文号", "文件标题", "下达日期", "下达金额", "已安排到项目"]
 
 
-@staff_view(model=Allocation)
+@staff_view(model=Allocation, page="funds.allocations")
 def allocation_detail(request, allocation):
     can_assign = scope.can_write(request.user, allocation, "funds.money.write")
     form = AssignmentForm(request.POST or None, user=request.user, allocation=allocation) if can_assign else None
@@ -379,7 +379,7 @@ def payment_export(request):
     )
 
 
-@staff_view()
+@staff_view(page="funds.leakage")
 def leakage_list(request):
     if request.method == "POST":
         try:
@@ -442,7 +442,7 @@ def finding_action(request, finding):
     return redirect("funds:leakage")
 
 
-@staff_view()
+@staff_view(page="funds.disclosures")
 def disclosure_list(request):
     can_publish = scope.can_write(request.user, None, "funds.disclosure.publish")
     form = PublishForm(request.POST or None, user=request.user) if can_publish else None
@@ -460,7 +460,7 @@ def disclosure_list(request):
     return render(request, "funds/disclosure_list.html", {"disclosures": qs[:200], "form": form})
 
 
-@staff_view()
+@staff_view(page="funds.loans")
 def loan_list(request):
     """?region=<code> (a node's subtree in scope), ?current=1 (在贷或本年结清), ?overdue=1."""
     region = scope.region_param(request)
@@ -552,7 +552,7 @@ def loan_new(request):
     return render(request, "funds/loan_form.html", {"form": form})
 
 
-@staff_view(model=MicroLoan)
+@staff_view(model=MicroLoan, page="funds.loans")
 def loan_detail(request, loan):
     """A loan and its repayment (登记还款 by county, township or village staff)."""
     can_repay = scope.can_write(request.user, loan, "funds.loan.write") and loan.settled_on is None
@@ -586,7 +586,7 @@ def loan_detail(request, loan):
     )
 
 
-@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN})
+@staff_view(page="funds.staff_identities")
 def staff_identities(request):
     if request.method == "POST":
         user = scope.scoped(request.user, User).filter(username=request.POST.get("username", "")).first()
@@ -614,7 +614,7 @@ def staff_identities(request):
     return render(request, "funds/staff_identities.html", {"items": qs})
 
 
-@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF})
+@staff_view(page="funds.parameters")
 def parameters(request):
     """年度参数 (prefecture admin) and a county's monthly disbursement plan (county staff)."""
     from decimal import Decimal, InvalidOperation
@@ -670,8 +670,8 @@ def parameters(request):
             "param": param,
             "overrides": scope.scoped(request.user, YearParameter).filter(year=year, county__isnull=False),
             "plan_rows": plan_rows,
-            "is_admin": request.user.role in services.ADMIN_ROLES,
-            "is_county": request.user.role == Role.COUNTY_STAFF,
+            "is_admin": scope.can_write(request.user, None, "funds.parameter.set"),
+            "is_county": scope.can_write(request.user, None, "funds.money.write"),
         },
     )
 

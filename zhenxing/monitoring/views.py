@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
@@ -48,7 +47,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 # --- case list and export --------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.list")
 def case_list(request):
     # ?region= first: a code outside the scope (or unknown, or above the user) answers 404 rather
     # than failing the form, which would drop every filter and list the user's whole scope. Every
@@ -77,7 +76,7 @@ def case_list(request):
     for c in rows:
         c.due_info = selectors.case_due(c, standards)
     next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
-    can_discover = request.user.role == Role.VILLAGE_CADRE
+    can_discover = scope.may(request.user, "monitoring.discover")
     return render(
         request,
         "monitoring/case_list.html",
@@ -92,7 +91,7 @@ def case_list(request):
     )
 
 
-@staff_view(roles={Role.VILLAGE_CADRE})
+@staff_view(page="monitoring.discover")
 def case_new(request):
     households = (
         scope.scoped(request.user, Household)
@@ -306,7 +305,7 @@ def evidence_file(request, evidence):
 # --- postings (公示) ---------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.postings")
 def posting_index(request):
     villages = (
         scope.regions(request.user)
@@ -331,7 +330,7 @@ def posting_page(request, village):
 # --- yearly standard (prefecture admin) --------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.standards")
 def standard_list(request):
     form = None
     if scope.can_write(request.user, None, "monitoring.standard.set"):
@@ -356,7 +355,7 @@ def standard_list(request):
 # --- helpers -----------------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.helpers")
 def helper_list(request):
     villages = scope.regions(request.user).filter(level=Level.VILLAGE).order_by("code")
     form = forms.HelperForm(request.POST or None, villages=villages)
@@ -379,13 +378,13 @@ def helper_list(request):
 # --- self-applications inbox -------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.applications")
 def application_list(request):
     apps = scope.scoped(request.user, Application).select_related("village", "case").order_by("-created_at")[:200]
     return render(request, "monitoring/applications.html", {"applications": apps})
 
 
-@staff_view(model=Application)
+@staff_view(model=Application, page="monitoring.applications")
 def application_detail(request, application):
     households = (
         scope.scoped(request.user, Household)
@@ -412,7 +411,9 @@ def application_detail(request, application):
         except ValidationError as exc:
             _errors_to_messages(request, exc)
         return redirect("monitoring:application", pk=application.pk)
-    can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
+    can_act = application.status == ApplicationStatus.RECEIVED and scope.can_write(
+        request.user, application, "monitoring.application.handle"
+    )
     return render(
         request,
         "monitoring/application_detail.html",

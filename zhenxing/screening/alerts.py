@@ -137,8 +137,9 @@ def alerts_bulk_issue(*, actor, alerts, instruction: str = "") -> dict:
     """A township hands many alerts on to their villages at once (选中多条，或按村全部下发): each is
     one step through the engine (one audit entry per alert, each with the instruction on its
     thread). Returns ``{"done": [ids], "refused": {id: message}}``."""
-    if actor is None or actor.is_read_only or actor.role not in workflow.OFFICE:
+    if actor is None:
         raise PermissionDenied("只有乡镇及以上工作人员可以批量下发预警")
+    scope.require_write(actor, None, "screening.alert.bulk_issue")
     alerts = list(alerts)
     if not alerts:
         raise ValidationError("请选择要下发的预警")

@@ -23,7 +23,7 @@ from zhenxing.audit.services import event_log
 from zhenxing.regions.models import Level, Region
 
 from . import engine as engines
-from . import feeds, rules, snapshot
+from . import feeds, rules, snapshot, workflow
 from .models import SOURCE_DEPARTMENT, FeedFile, RuleSet, Run, RunKind, RunStatus
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
@@ -36,6 +36,23 @@ WRITE_RULES = scope.write_rules(
         "screening.run.request": scope.WriteRule(
             roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以发起筛查或政策模拟"
         ),
+        "screening.alert.bulk_issue": scope.WriteRule(
+            roles=frozenset(workflow.OFFICE), refusal="只有乡镇及以上工作人员可以批量下发预警"
+        ),
+        # Which source a department account may send is ``may_upload``'s (its own department's).
+        "screening.feed.upload": scope.WriteRule(
+            roles=frozenset(ADMIN_ROLES | {Role.DEPARTMENT_STAFF}), refusal="您的角色不能上传部门数据"
+        ),
+    }
+)
+
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "screening.alerts": None,
+        "screening.feeds": ADMIN_ROLES | {Role.DEPARTMENT_STAFF},
+        "screening.runs": ADMIN_ROLES | {Role.INSPECTOR},
+        "screening.rules": ADMIN_ROLES | {Role.INSPECTOR},
     }
 )
 
@@ -90,11 +107,12 @@ def ruleset_update(
 
 
 def may_upload(user, source: str) -> bool:
+    """The upload rule (``screening.feed.upload``), and a department account only its own sources."""
     if user is None:
         return True
-    if user.role in ADMIN_ROLES:
-        return True
-    return user.role == Role.DEPARTMENT_STAFF and SOURCE_DEPARTMENT.get(source) == user.department
+    if not scope.can_write(user, None, "screening.feed.upload"):
+        return False
+    return user.role != Role.DEPARTMENT_STAFF or SOURCE_DEPARTMENT.get(source) == user.department
 
 
 def sources_for(user) -> list[str]:

@@ -16,7 +16,7 @@ from ..pages import Cell, Section, render_page, wants_xlsx, xlsx_response
 from .base import _bind, _refuse_read_only, _run, _today, _village_choice, can_write
 
 
-@staff_view()
+@staff_view(page="people.powers")
 def powers(request):
     _refuse_read_only(request)
     user = request.user
