@@ -69,6 +69,19 @@ def may_open(user, url: str) -> bool:
     asks: the view's page rule, roles and write action, and for a detail URL the scoped lookup of its
     record. For a link or button to a page of another app (the dashboard's figure, a ledger item's
     source inspection). A URL that resolves to nothing, or to a public page, is answered as such."""
+    cache = getattr(user, "_zx_may_open", None)  # one answer per URL and request (a figure grid)
+    if cache is None:
+        cache = {}
+        try:
+            user._zx_may_open = cache
+        except AttributeError:  # AnonymousUser
+            pass
+    if url not in cache:
+        cache[url] = _may_open(user, url)
+    return cache[url]
+
+
+def _may_open(user, url: str) -> bool:
     from django.urls import Resolver404, resolve
 
     try:

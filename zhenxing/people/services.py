@@ -43,7 +43,8 @@ WRITE_RULES = scope.write_rules(
 )
 
 # Who may open a page (scope.page_rules): the views, the menu and the templates ask these. A
-# department account sees none of these ledgers (their scope rule is "none").
+# department account sees none of these ledgers (their scope rule is "none"); "people.home" covers
+# the summary and every list page under it (posts, workshops, labour, pairings, teams, cadres).
 PAGE_READERS = frozenset(
     {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE, Role.INSPECTOR}
 )

@@ -50,7 +50,9 @@ WRITE_RULES = scope.write_rules(
 PAGE_RULES = scope.page_rules(
     {
         "screening.alerts": None,
-        "screening.feeds": ADMIN_ROLES | {Role.DEPARTMENT_STAFF},
+        # every level reads which department files came in (the dashboard's unmatched-records
+        # figure links here); the menu lists it for those who send them
+        "screening.feeds": scope.PageRule(menu=frozenset(ADMIN_ROLES | {Role.DEPARTMENT_STAFF})),
         "screening.runs": ADMIN_ROLES | {Role.INSPECTOR},
         "screening.rules": ADMIN_ROLES | {Role.INSPECTOR},
     }

@@ -48,3 +48,10 @@ def may_open(context, url):
     """``{% may_open url as ok %}``: the user gets that URL's page (its view's rule and, for a
     detail URL, its record in the user's scope)."""
     return access.may_open(context["request"].user, url)
+
+
+@register.filter
+def open_for(url, user):
+    """``{{ cell.evidence_url|open_for:user }}``: the URL when ``user`` gets its page, else "" (so a
+    figure is shown without a link rather than linking to a 403 or 404)."""
+    return url if url and access.may_open(user, url) else ""

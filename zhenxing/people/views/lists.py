@@ -183,7 +183,7 @@ def case_detail(request, case):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def board(request):
     """The village's micro-power list as posted on the village board (print view)."""
     village, filters = _village_choice(request)
