@@ -55,6 +55,9 @@ def figures(request):
     code = request.GET.get("region")
     if code:
         region = allowed.get(code)
+        if region is None:  # a township or village: the figures are kept by county, so its county's
+            below = scope.region_by_code(request.user, code)  # 404 outside the scope
+            region = next((c for c in counties if below.path.startswith(c.path)), None)
         if region is None:
             raise Http404("区划不在您的数据权限范围内")
     else:
