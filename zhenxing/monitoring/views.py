@@ -14,7 +14,7 @@ from zhenxing.accounts.access import staff_view
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
-from . import exports, forms, postings, rules, selectors, services, workflow
+from . import applications, exports, forms, postings, rules, selectors, services, standards, workflow
 from .models import (
     Application,
     ApplicationStatus,
@@ -341,7 +341,7 @@ def standard_list(request):
             d = dict(form.cleaned_data)
             year = d.pop("year")
             try:
-                services.standard_save(actor=request.user, year=year, **d)
+                standards.standard_save(actor=request.user, year=year, **d)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -395,7 +395,7 @@ def application_detail(request, application):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "close":
-                services.application_close(
+                applications.application_close(
                     actor=request.user, application=application, note=request.POST.get("note", "")
                 )
                 messages.success(request, "已办结。")
@@ -403,7 +403,9 @@ def application_detail(request, application):
                 household = households.filter(pk=request.POST.get("household") or 0).first()
                 if household is None:
                     raise ValidationError("请选择农户（未建档的须先在农户信息中建档）")
-                case = services.application_convert(actor=request.user, application=application, household=household)
+                case = applications.application_convert(
+                    actor=request.user, application=application, household=household
+                )
                 messages.success(request, f"已转为监测案件 {case.number}。")
                 return redirect("monitoring:detail", pk=case.pk)
         except PermissionDenied as exc:

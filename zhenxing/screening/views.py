@@ -21,6 +21,7 @@ from zhenxing.jobs.models import JobState
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
+from . import alerts as alert_writes
 from . import export, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
@@ -51,12 +52,12 @@ def _bulk_issue(request) -> None:
     instruction = request.POST.get("instruction", "")
     if request.POST.get("village"):
         village = scope.region_by_code(request.user, request.POST["village"])
-        alerts = services.alerts_of_village(actor=request.user, village=village)
+        alerts = alert_writes.alerts_of_village(actor=request.user, village=village)
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         alerts = scope.scoped(request.user, Alert).filter(pk__in=ids).order_by("id")
     try:
-        result = services.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
+        result = alert_writes.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return
@@ -126,7 +127,7 @@ def _alert_note(request, alert):
     note_form = NoteForm(request.POST)
     if note_form.is_valid():
         try:
-            services.alert_note_add(actor=request.user, alert=alert, text=note_form.cleaned_data["text"])
+            alert_writes.alert_note_add(actor=request.user, alert=alert, text=note_form.cleaned_data["text"])
             messages.success(request, "已留言")
             return redirect("screening:alert", pk=alert.pk), note_form
         except (ValidationError, PermissionDenied) as exc:
@@ -146,7 +147,7 @@ def alert_detail(request, alert):
         form = TransitionForm(request.POST)
         if form.is_valid():
             try:
-                services.alert_transition(
+                alert_writes.alert_transition(
                     actor=request.user,
                     alert=alert,
                     action=form.cleaned_data["action"],
