@@ -54,7 +54,7 @@ def case_list(request):
     # node of the scope is a choice (the dashboard links with the user's own node too), so a code
     # that passes here never invalidates the form.
     region = scope.region_param(request)
-    form = forms.CaseFilterForm(request.GET or None, regions=scope.regions(request.user))
+    form = forms.CaseFilterForm(request.GET or None, user=request.user)
     f = form.cleaned_data if form.is_valid() else {}
     qs = selectors.case_filter(
         request.user,
@@ -99,7 +99,9 @@ def case_new(request):
         .exclude(monitoring_cases__state__in=workflow.OPEN_STATES)
         .order_by("village__code", "number")
     )
-    form = forms.DiscoverForm(request.POST or None, households=households)
+    # 登记发现 from a household's page arrives with ?household=<id> (the form still checks the scope).
+    initial = {"household": request.GET.get("household", "")} if request.GET.get("household", "").isdigit() else {}
+    form = forms.DiscoverForm(request.POST or None, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -400,7 +402,8 @@ def application_detail(request, application):
                 )
                 messages.success(request, "已办结。")
             else:
-                household = households.filter(pk=request.POST.get("household") or 0).first()
+                posted = request.POST.get("household", "").strip()
+                household = households.filter(pk=posted).first() if posted.isdigit() else None
                 if household is None:
                     raise ValidationError("请选择农户（未建档的须先在农户信息中建档）")
                 case = applications.application_convert(
@@ -419,5 +422,5 @@ def application_detail(request, application):
     return render(
         request,
         "monitoring/application_detail.html",
-        {"a": application, "households": households[:500] if can_act else [], "can_act": can_act},
+        {"a": application, "can_act": can_act},
     )

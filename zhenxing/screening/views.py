@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from django import forms
@@ -18,6 +19,7 @@ from zhenxing.accounts.access import staff_view
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
+from zhenxing.lib.picker import region_filter_field
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
@@ -36,11 +38,14 @@ SOURCE_LABELS = {**dict(Source.choices), "monitoring": _("监测案卷")}
 class AlertFilter(forms.Form):
     rule = forms.ChoiceField(label="规则", choices=RULE_CHOICES, required=False)
     state = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + list(AlertState.choices), required=False)
-    region = forms.CharField(label="区划代码", required=False, max_length=12)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"] = region_filter_field(partial(scope.region_levels, user))
 
 
 def _filtered(request):
-    form = AlertFilter(request.GET or None)
+    form = AlertFilter(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     region = scope.region_param(request)  # out of scope, unknown or above the user: 404, never the whole list
     qs = selectors.alerts_for(request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region)
