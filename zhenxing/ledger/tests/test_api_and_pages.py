@@ -194,3 +194,19 @@ def test_the_item_list_and_export_narrow_to_a_region_in_scope(w, ledger, types, 
         assert login(w.tahe).get(url, {"region": "232722999999"}).status_code == 404  # no such node
     page = login(w.tahe).get("/ledger/assignments/", {"region": w.r.tahe.code}).content.decode()
     assert f"区划：<strong>{w.r.tahe.full_name()}</strong>" in page
+
+
+def test_an_item_links_its_source_inspection_only_for_whom_it_opens(w, types, login):
+    """A village cadre reads an item found by a prefecture inspection, but inspections are the
+    county's and above: the source is named, not linked (the link answered 404/403 before)."""
+    ins = services.inspection_create(
+        actor=w.diqu, kind="prefecture_spot", title="地级抽查", region=w.r.tahe, started_on=D(2022, 10, 1)
+    )
+    item = services.inspection_finding_add(actor=w.diqu, inspection=ins, region=w.r.kaikukang, problem="公示未更新")
+    link = f'href="/ledger/inspections/{ins.pk}/"'
+    page = login(w.kaikukang).get(f"/ledger/items/{item.pk}/").content.decode()
+    assert "地级抽查" in page and link not in page
+    assert login(w.kaikukang).get(f"/ledger/inspections/{ins.pk}/").status_code == 403
+    page = login(w.tahe).get(f"/ledger/items/{item.pk}/").content.decode()
+    assert link in page
+    assert login(w.tahe).get(f"/ledger/inspections/{ins.pk}/").status_code == 200
