@@ -15,7 +15,7 @@ from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.registry.models import Household
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import household_record_apply
 
 from .defaults import TYPE_FLAGS
 from .models import (
@@ -238,10 +238,10 @@ def _flags_secured(move: engine.Move) -> None:
     else:
         return
     for household in households.select_related("village"):
-        household_flags_apply(
+        household_record_apply(
             actor=move.actor,
             household=household,
-            changes={flag: True},
+            flags={flag: True},
             source=f"ledger.item:{item.pk}",
             source_label=f"整改事项 {item.pk} 销号：{item.type.name}",
         )

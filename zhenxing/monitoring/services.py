@@ -19,6 +19,7 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.writes import audited_update
 from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.registry.models import Household, MonitoringKind
+from zhenxing.registry.services import IncomeFigure, household_record_apply
 
 from . import rules, workflow
 from .models import (
@@ -573,4 +574,27 @@ def visit_add(
             reason=visit.changes,
             data={"visit": visit.pk, "per_capita_income": income},
         )
+        _visit_income_recorded(actor=actor, case=case, visit=visit)
     return visit
+
+
+def _visit_income_recorded(*, actor, case: MonitoringCase, visit: Visit) -> None:
+    """A visit's income measurement (annualised, per person) becomes the household's income of the
+    visit's year — unless a later visit of the same year already measured it (a visit entered late)."""
+    if visit.per_capita_income is None:
+        return
+    later = case.visits.filter(
+        per_capita_income__isnull=False, date__year=visit.date.year, date__gt=visit.date
+    ).exists()
+    if later:
+        return
+    household = Household.objects.get(pk=case.household_id)
+    household_record_apply(
+        actor=actor,
+        household=household,
+        income=IncomeFigure(
+            year=visit.date.year, net_income=visit.per_capita_income * max(household.living_members, 1)
+        ),
+        source=f"monitoring.visit:{visit.pk}",
+        source_label=f"监测案件 {case.number} {visit.date:%Y年%m月%d日}走访测算收入",
+    )

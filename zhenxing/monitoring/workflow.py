@@ -17,7 +17,7 @@ from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
 from zhenxing.audit.services import _jsonable as audit_json
 from zhenxing.registry.models import Household, MonitoringStatus
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import IncomeFigure, household_record_apply
 
 from . import rules
 from .models import CaseEvent, MonitoringCase
@@ -107,6 +107,17 @@ def _enter_monitoring(move: engine.Move) -> dict:
     household.monitoring_status, household.monitoring_kind = MonitoringStatus.MONITORED, move.obj.kind
     household.save(update_fields=["monitoring_status", "monitoring_kind", "updated_at"])
     on = move.extra["on"]
+    # The income factor the home verification measured (the last 12 months' net income and 刚性支出)
+    # becomes the household's income of the decision's year.
+    case = move.obj
+    if case.income_12m is not None:
+        household_record_apply(
+            actor=move.actor,
+            household=household,
+            income=IncomeFigure(year=on.year, net_income=case.income_12m, eligible_spending=case.spending_12m),
+            source=f"monitoring.case:{case.pk}",
+            source_label=f"监测案件 {case.number} 纳入监测（入户核实收入）",
+        )
     return {"identified_on": on, "decided_on": on, "posting_start": None}
 
 
@@ -116,12 +127,22 @@ def _eliminate(move: engine.Move) -> dict:
     household.save(update_fields=["monitoring_status", "updated_at"])
     # What the case's completed measures secured (a house made safe, water supplied, a child back at
     # school) is recorded on the household: the risk is gone.
+    # The income measurement the elimination rests on (the latest 走访测算 per-capita figure) becomes
+    # the household's income of that measurement's year.
     flags = rules.flags_secured_by_measures(move.obj)
-    if flags:
-        household_flags_apply(
+    ctx = move.extra["ctx"]
+    latest = rules.income_evidence(move.obj, on=ctx.on, standard=ctx.standard).latest
+    income = None
+    if latest is not None:
+        income = IncomeFigure(
+            year=latest.date.year, net_income=latest.per_capita_income * max(household.living_members, 1)
+        )
+    if flags or income is not None:
+        household_record_apply(
             actor=move.actor,
             household=household,
-            changes=dict.fromkeys(sorted(flags), True),
+            flags=dict.fromkeys(sorted(flags), True),
+            income=income,
             source=f"monitoring.case:{move.obj.pk}",
             source_label=f"监测案件 {move.obj.number} 风险消除",
         )
@@ -551,6 +572,7 @@ MACHINE = engine.register(
             "warnings": move.warnings,
         },
         state_label=lambda case: case.state_label,
+        state_names={code: s.label for code, s in STATES.items()},
         unknown_message="没有这项操作",
         state_message="案件当前环节为“{state}”，不能办理“{t.label}”",
         denied_message="“{t.label}”须由{t.level_label}办理",

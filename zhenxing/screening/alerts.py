@@ -11,7 +11,7 @@ from zhenxing.audit.context import acting
 from zhenxing.lib.errors import StaleVersion
 from zhenxing.monitoring import services as monitoring
 from zhenxing.regions.models import Region
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import household_record_apply
 
 from . import bridges, workflow
 from .models import Alert, AlertNote, NoteKind
@@ -39,10 +39,10 @@ def _flags_confirmed(*, actor, alert: Alert) -> list[str]:
     flag = bridges.RULE_FLAGS.get(alert.rule)
     if flag is None or alert.household_id is None:
         return []
-    household_flags_apply(
+    household_record_apply(
         actor=actor,
         household=alert.household,
-        changes={flag: False},
+        flags={flag: False},
         source=f"screening.alert:{alert.pk}",
         source_label=f"预警 {alert.pk} {alert.rule_name}",
     )

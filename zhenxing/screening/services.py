@@ -198,8 +198,9 @@ def simulate(*, as_of: dt.date, threshold) -> dict:
                  SUM(CASE WHEN n.net >= %s * h.living_members AND h.monitoring_status = 'monitored' THEN 1 ELSE 0 END),
                  COUNT(*)
              FROM registry_household h JOIN regions_region v ON v.id = h.village_id
-             JOIN (SELECT household_id, wage_income + business_income + property_income + transfer_income
-                          - business_cost AS net FROM registry_householdincome WHERE year = %s) n
+             JOIN (SELECT household_id, COALESCE(verified_net_income, wage_income + business_income
+                          + property_income + transfer_income - business_cost) AS net
+                   FROM registry_householdincome WHERE year = %s) n
                ON n.household_id = h.id
              WHERE h.living_members > 0 GROUP BY substr(v.code, 1, 6) ORDER BY 1"""
     with connection.cursor() as cur:

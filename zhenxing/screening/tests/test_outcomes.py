@@ -312,3 +312,27 @@ def test_department_choices_are_domains_full_list():
         "生态环境",
         "自然资源",
     } == labels
+
+
+# ---------------------------------------------------------------- the verification deadline: the yearly standard's limit
+
+
+def test_verify_due_follows_the_standards_unit_across_national_day(w):
+    import datetime as dt
+
+    from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown
+    from zhenxing.monitoring.testing import demo_standard
+
+    assert workflow.verify_due(dt.date(2026, 9, 30)) == dt.date(2026, 10, 15)  # no standard: 15 calendar days
+    standard = demo_standard(2026)
+    standard.decision_days, standard.decision_unit = 20, WORKDAYS
+    standard.save()
+    # 20 working days from 9月30日: 国庆 10月1日–7日 off, Saturday 10月10日 worked (调休)
+    assert workflow.verify_due(dt.date(2026, 9, 30)) == dt.date(2026, 11, 3)
+    standard.decision_unit = "calendar"
+    standard.save()
+    assert workflow.verify_due(dt.date(2026, 9, 30)) == dt.date(2026, 10, 20)
+    standard.decision_unit = WORKDAYS
+    standard.save()
+    with pytest.raises(CalendarYearUnknown, match="2027年的法定节假日和调休安排尚未录入工作日历"):
+        workflow.verify_due(dt.date(2026, 12, 20))
