@@ -85,6 +85,28 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "monitoring.list": None,
+        "monitoring.discover": scope.PageRule(
+            roles=frozenset({Role.VILLAGE_CADRE}), refusal="发现登记由村级办理（入户核实后登记）"
+        ),
+        "monitoring.applications": {
+            Role.VILLAGE_CADRE,
+            Role.TOWNSHIP_STAFF,
+            Role.COUNTY_STAFF,
+            Role.PREFECTURE_ADMIN,
+            Role.INSPECTOR,
+        },
+        "monitoring.postings": None,
+        "monitoring.helpers": None,
+        # A village cadre reads the year's standard from the case list; the menu lists it for the
+        # levels that set or apply it.
+        "monitoring.standards": scope.PageRule(menu=frozenset(Role) - {Role.VILLAGE_CADRE}),
+    }
+)
+
 
 def _event(
     *,

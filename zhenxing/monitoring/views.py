@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
@@ -57,7 +56,7 @@ def _bulk(request):
         messages.warning(request, f"案件 {numbers.get(pk, pk)} 未办理：{why}")
 
 
-@staff_view()
+@staff_view(page="monitoring.list")
 def case_list(request):
     if request.method == "POST":
         if request.user.is_read_only or request.user.role not in bulk.OFFICE:
@@ -94,7 +93,7 @@ def case_list(request):
     for c in rows:
         c.due_info = selectors.case_due(c, standards)
     next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
-    can_discover = request.user.role == Role.VILLAGE_CADRE
+    can_discover = scope.may(request.user, "monitoring.discover")
     return render(
         request,
         "monitoring/case_list.html",
@@ -111,7 +110,7 @@ def case_list(request):
     )
 
 
-@staff_view(roles={Role.VILLAGE_CADRE})
+@staff_view(page="monitoring.discover")
 def case_new(request):
     households = (
         scope.scoped(request.user, Household)
@@ -332,7 +331,7 @@ def evidence_file(request, evidence):
 # --- postings (公示) ---------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.postings")
 def posting_index(request):
     villages = (
         scope.regions(request.user)
@@ -357,7 +356,7 @@ def posting_page(request, village):
 # --- yearly standard (prefecture admin) --------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.standards")
 def standard_list(request):
     form = None
     if scope.can_write(request.user, None, "monitoring.standard.set"):
@@ -382,7 +381,7 @@ def standard_list(request):
 # --- helpers -----------------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.helpers")
 def helper_list(request):
     villages = scope.regions(request.user).filter(level=Level.VILLAGE).order_by("code")
     form = forms.HelperForm(request.POST or None, villages=villages)
@@ -405,13 +404,13 @@ def helper_list(request):
 # --- self-applications inbox -------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.applications")
 def application_list(request):
     apps = scope.scoped(request.user, Application).select_related("village", "case").order_by("-created_at")[:200]
     return render(request, "monitoring/applications.html", {"applications": apps})
 
 
-@staff_view(model=Application)
+@staff_view(model=Application, page="monitoring.applications")
 def application_detail(request, application):
     households = (
         scope.scoped(request.user, Household)
@@ -441,7 +440,9 @@ def application_detail(request, application):
         except ValidationError as exc:
             service_errors_to_messages(request, exc)
         return redirect("monitoring:application", pk=application.pk)
-    can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
+    can_act = application.status == ApplicationStatus.RECEIVED and scope.can_write(
+        request.user, application, "monitoring.application.handle"
+    )
     return render(
         request,
         "monitoring/application_detail.html",

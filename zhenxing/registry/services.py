@@ -70,6 +70,15 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page or take a read-only act (scope.page_rules): the views, the menu and the
+# templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "registry.list": None,
+        "registry.id.reveal": scope.PageRule(roles=frozenset(ID_REVEAL_ROLES), refusal="您的角色无权查看完整身份证号"),
+    }
+)
+
 
 def household_create(
     *,
@@ -373,8 +382,7 @@ def _member_change(*, actor, member, kind, date, reason, to_household=None, rela
 
 def id_reveal(*, actor, member: Member, request=None) -> str:
     """The full ID number, for roles that need it; every reveal is audited."""
-    if actor.role not in ID_REVEAL_ROLES:
-        raise PermissionDenied("您的角色无权查看完整身份证号")
+    scope.require_page(actor, "registry.id.reveal")
     if not scope.scoped(actor, Member).filter(pk=member.pk).exists():
         raise PermissionDenied("该成员不在您的数据权限范围内")
     audit.event_log(action="reveal_id", actor=actor, request=request, obj=member)

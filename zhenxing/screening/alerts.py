@@ -139,8 +139,9 @@ def alerts_bulk_issue(*, actor, alerts, instruction: str = "", refused: dict | N
     one step through the engine (one audit entry per alert, each with the instruction on its
     thread); one refused is listed with its reason, the others go on. ``refused``: the ids already
     refused before (out of scope), listed with the rest. Returns ``{"done": [ids], "refused": {id: message}}``."""
-    if actor is None or actor.is_read_only or actor.role not in workflow.OFFICE:
+    if actor is None:
         raise PermissionDenied("只有乡镇及以上工作人员可以批量下发预警")
+    scope.require_write(actor, None, "screening.alert.bulk_issue")
     alerts = list(alerts)
     if not alerts and not refused:
         raise ValidationError("请选择要下发的预警")

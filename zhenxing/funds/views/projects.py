@@ -22,7 +22,7 @@ from ..forms import BeneficiaryForm, FilterForm, PaymentForm, ProjectEditForm, P
 from ..models import LeakageFinding, Project
 
 
-@staff_view()
+@staff_view(page="funds.projects")
 def project_list(request):
     form = FilterForm(request.GET or None)
     qs = selectors.projects(request.user).order_by("-year", "code")
@@ -121,7 +121,7 @@ def project_new(request):
     return render(request, "funds/project_form.html", {"form": form})
 
 
-@staff_view(model=Project)
+@staff_view(model=Project, page="funds.projects")
 def project_detail(request, project):
     steps = [
         (t, TransitionForm(initial={"to": t.target, "version": project.version}, step=t))

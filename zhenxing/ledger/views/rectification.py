@@ -13,7 +13,6 @@ from django.utils import timezone
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
@@ -48,7 +47,7 @@ def _bulk(request) -> None:
         messages.warning(request, f"事项 {pk} 未办理：{why}")
 
 
-@staff_view()
+@staff_view(page="ledger.items")
 def item_list(request):
     user = request.user
     if request.method == "POST":
@@ -247,7 +246,7 @@ def item_detail(request, item):
             and item.status != ItemStatus.CLOSED
             and (workflow.is_handler(user, item) or workflow.is_checker(user, item)),
             "proposal": proposal,
-            "can_decide": proposal is not None and user.role == Role.PREFECTURE_ADMIN,
+            "can_decide": proposal is not None and scope.can_write(user, None, "ledger.escalation.decide"),
             "decision_form": forms.DecisionForm(user=user, initial={"unit": item.responsible_unit}),
             "action_form": forms.ItemActionForm(),
             "units": forms.unit_choices(user),
@@ -259,8 +258,7 @@ def item_detail(request, item):
 def type_list(request):
     form = forms.TypeForm(request.POST or None)
     if request.method == "POST":
-        if request.user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("只有地区管理员可以新增整改台账类型")
+        scope.require_write(request.user, None, "ledger.type.create")
         if form.is_valid():
             try:
                 services.rectification_type_create(actor=request.user, **form.cleaned_data)
@@ -274,5 +272,5 @@ def type_list(request):
     return render(
         request,
         "ledger/types.html",
-        {"types": types, "form": form, "is_admin": request.user.role == Role.PREFECTURE_ADMIN},
+        {"types": types, "form": form, "is_admin": scope.can_write(request.user, None, "ledger.type.create")},
     )
