@@ -523,8 +523,22 @@ def visit_add(
     changes: str,
     per_capita_income=None,
     files: Iterable[tuple[str, object]] = (),
+    client_id: str = "",
+    version: int | None = None,
 ) -> Visit:
+    """``client_id`` (a phone's idempotency key): a resend returns the visit recorded the first time
+    (``visit.resent`` is True). ``version`` (the case version the phone's form was based on):
+    when given and no longer current, nothing is written (StaleVersion, 409)."""
     scope.require_write(actor, case, "monitoring.case.help")
+    client_id = (client_id or "").strip()[:64]
+    if client_id:
+        earlier = Visit.objects.filter(case=case, client_id=client_id).first()
+        if earlier is not None:
+            earlier.resent = True
+            return earlier
+    require_current(
+        version, case.version, f"离线期间该案件已有变化（现为“{case.state_label}”），请确认走访记录后重新提交"
+    )
     if not (case.state in workflow.MONITORED_STATES or (case.fast_track and case.is_open)):
         raise ValidationError("纳入监测（或先帮扶后认定）后方可登记走访")
     if date > _today():
@@ -536,19 +550,45 @@ def visit_add(
     for kind, f in files:
         _check_file(kind, f)
     helper = Helper.objects.filter(user=actor, village=case.village).first() or case.helper
-    with transaction.atomic(), acting(actor):
-        visit = Visit.objects.create(
-            case=case, date=date, helper=helper, changes=changes.strip(), per_capita_income=income, recorded_by=actor
-        )
-        for kind, f in files:
-            _store_file(case=case, kind=kind, f=f, actor=actor, visit=visit)
-        _event(
-            case=case,
-            actor=actor,
-            transition="visit",
-            label="走访",
-            on=date,
-            reason=visit.changes,
-            data={"visit": visit.pk, "per_capita_income": income},
-        )
+    try:
+        with transaction.atomic(), acting(actor):
+            visit = _visit_write(
+                case=case,
+                actor=actor,
+                date=date,
+                helper=helper,
+                changes=changes,
+                income=income,
+                files=files,
+                client_id=client_id,
+            )
+    except IntegrityError:  # the same client id sent twice at once: the other request recorded it
+        if not client_id:
+            raise
+        visit = Visit.objects.get(case=case, client_id=client_id)
+        visit.resent = True
+    return visit
+
+
+def _visit_write(*, case, actor, date, helper, changes, income, files, client_id) -> Visit:
+    visit = Visit.objects.create(
+        case=case,
+        date=date,
+        helper=helper,
+        changes=changes.strip(),
+        per_capita_income=income,
+        recorded_by=actor,
+        client_id=client_id,
+    )
+    for kind, f in files:
+        _store_file(case=case, kind=kind, f=f, actor=actor, visit=visit)
+    _event(
+        case=case,
+        actor=actor,
+        transition="visit",
+        label="走访",
+        on=date,
+        reason=visit.changes,
+        data={"visit": visit.pk, "per_capita_income": income},
+    )
     return visit
