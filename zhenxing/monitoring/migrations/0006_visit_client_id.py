@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0004_casesource'),
+        ('monitoring', '0005_zh_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
