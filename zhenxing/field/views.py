@@ -17,6 +17,8 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import public_view, staff_view
 from zhenxing.monitoring import selectors as monitoring_selectors
 from zhenxing.monitoring import workflow as monitoring_workflow
+from zhenxing.monitoring.models import RISK_CHOICES, Coping
+from zhenxing.registry.models import MonitoringKind
 
 from . import selectors
 from .sw import SERVICE_WORKER
@@ -54,6 +56,12 @@ def case(request, pk: int):
             measures=list(c.measures.all()),
             visits=list(c.visits.select_related("helper")[:5]),
             can_visit=c.state in monitoring_workflow.MONITORED_STATES or (c.fast_track and c.is_open),
+            # 入户核实 offline: offered when this user may take the step now (the server checks again)
+            can_check=not request.user.is_read_only
+            and any(t.name == "verify" for t in monitoring_workflow.available(c, request.user)),
+            kinds=MonitoringKind.choices,
+            risk_choices=RISK_CHOICES,
+            copings=Coping.choices,
         ),
     )
 

@@ -121,3 +121,40 @@ def test_conflict_and_refusal_are_shown_and_kept(live_server, browser_page, w, f
     page.click(".queue-item.refused button.edit")
     assert page.input_value("#visit-form [name=content]") == "核实前的走访"
     assert not Visit.objects.filter(case=discovered).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_offline_home_check_reaches_the_server(live_server, browser_page, w, make_case):
+    from zhenxing.monitoring.models import MonitoringCase
+
+    case = make_case(w.r.fendou, to="discovered")
+    page, base = browser_page, live_server.url
+    _login(page, base, w.fendou.username)
+    page.goto(f"{base}/field/")
+    _ready(page)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(f"{base}/field/cases/{case.pk}/")  # opened once with a signal: kept for offline use
+    _ready(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    page.reload()
+    _ready(page)
+    page.select_option("#check-form [name=kind]", "100A03002")
+    page.fill("#check-form [name=income_12m]", "9000")
+    page.fill("#check-form [name=spending_12m]", "3000")
+    page.select_option("#check-form [name=coping]", "partly")
+    page.check("#check-form [name=authorisation_signed]")
+    page.fill("#check-form [name=reason]", "入户核实：家庭收入下降，情况属实")
+    page.click("#check-form button[type=submit]")
+    page.wait_for_selector(".queue-item.pending")
+    assert MonitoringCase.objects.get(pk=case.pk).state == "discovered"
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.querySelectorAll('.queue-item').length === 0")
+    case.refresh_from_db()
+    assert case.state == "verified" and case.coping == "partly"
+    timeline = page.evaluate(f"fetch('{base}/api/v1/cases/{case.pk}').then(r => r.json())")["timeline"]
+    assert [e["transition"] for e in timeline if e["transition"] == "verify"] == ["verify"]

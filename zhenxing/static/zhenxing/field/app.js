@@ -172,6 +172,9 @@
         let detail = "服务器暂时无法处理，稍后自动重试";
         try { detail = (await resp.json()).detail || detail; } catch (e) { /* not JSON */ }
         if (resp.status >= 500) break;
+        if (resp.status === 409 && item.kind === "check" && (await checkRecorded(item))) {
+          await delOne("queue", item.cid); sent += 1; continue;
+        }
         item.state = resp.status === 409 ? "conflict" : "refused";
         item.detail = detail;
         await queuePut(item);
@@ -181,6 +184,32 @@
       flushing = false;
       await render();
     }
+  }
+
+  async function caseNow(caseId) {
+    const resp = await fetch("/api/v1/cases/" + caseId, {credentials: "same-origin", headers: {Accept: "application/json"}});
+    return resp.ok ? resp.json() : null;
+  }
+  // A step carries no client id: a resend whose first answer was lost meets a newer version. The
+  // case has then left 待入户核实 with a 入户核实 in its timeline: that one is ours.
+  async function checkRecorded(item) {
+    const c = await caseNow(item.case_id);
+    return !!c && c.state !== "discovered" && c.timeline.some((e) => e.transition === "verify" && e.date === item.body.data.date);
+  }
+  function describe(item) {
+    if (item.kind === "check") return "入户核实 " + item.body.data.date + "：" + (item.body.data.reason || "").slice(0, 40);
+    return "走访 " + item.body.date + "：" + item.body.changes.slice(0, 40);
+  }
+  async function keep(item) {
+    if (item.kind === "check") {  // taken again on the case as it is now, if the step is still open
+      const c = await caseNow(item.case_id);
+      if (!c) { say("无法读取案件的最新情况，请有网络时再试。"); return; }
+      item.body.version = c.version;
+    } else {
+      item.body.version = null;
+    }
+    item.state = "pending"; item.detail = "";
+    await queuePut(item); await render(); flush();
   }
 
   // ------------------------------------------------------------------ pages
@@ -195,13 +224,13 @@
     const mine = caseEl ? items.filter((i) => String(i.case_id) === caseEl.dataset.caseId) : items.filter((i) => i.state !== "pending");
     for (const item of mine) {
       const div = el("div", {class: "queue-item " + item.state, "data-cid": item.cid});
-      const what = "走访 " + item.body.date + "：" + item.body.changes.slice(0, 40);
+      const what = describe(item);
       if (item.state === "pending") {
         div.append(el("strong", {}, "待上传"), el("p", {}, what));
       } else if (item.state === "conflict") {
         div.append(el("strong", {}, "与服务器上的记录冲突"), el("p", {class: "detail"}, item.detail), el("p", {}, what));
-        const keepBtn = el("button", {type: "button", class: "keep"}, "保留我的记录并上传");
-        keepBtn.onclick = async () => { item.state = "pending"; item.body.version = null; item.detail = ""; await queuePut(item); await render(); flush(); };
+        const keepBtn = el("button", {type: "button", class: "keep"}, item.kind === "check" ? "按最新情况重新提交" : "保留我的记录并上传");
+        keepBtn.onclick = () => keep(item);
         const dropBtn = el("button", {type: "button", class: "drop"}, "放弃我的记录");
         dropBtn.onclick = async () => { await delOne("queue", item.cid); await render(); };
         div.append(keepBtn, dropBtn);
@@ -222,6 +251,7 @@
     }
   }
   function editItem(item) {
+    if (item.kind === "check") return editCheck(item);
     const form = document.getElementById("visit-form");
     form.elements.client_id.value = item.cid;
     form.elements.visited_on.value = item.body.date;
@@ -300,6 +330,57 @@
     });
   }
 
+  function editCheck(item) {
+    const form = document.getElementById("check-form");
+    if (!form) { say("该案件已不在待入户核实环节，请放弃这条记录。"); return; }
+    const d = item.body.data;
+    form.elements.client_id.value = item.cid;
+    ["date", "kind", "income_12m", "spending_12m", "coping", "hardship", "reason"].forEach((n) => { form.elements[n].value = d[n] || ""; });
+    Array.from(form.elements.risk_types.options).forEach((o) => { o.selected = d.risk_types.includes(o.value); });
+    form.elements.authorisation_signed.checked = !!d.authorisation_signed;
+    form.scrollIntoView();
+  }
+  function bindCheckForm() {
+    const form = document.getElementById("check-form");
+    if (!form) return;
+    const caseEl = document.getElementById("case");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const f = form.elements;
+      const data = {
+        date: f.date.value,
+        kind: f.kind.value,
+        risk_types: Array.from(f.risk_types.selectedOptions).map((o) => o.value),
+        income_12m: f.income_12m.value,
+        spending_12m: f.spending_12m.value,
+        coping: f.coping.value,
+        hardship: f.hardship.value.trim(),
+        reason: f.reason.value.trim(),
+        authorisation_signed: f.authorisation_signed.checked,
+      };
+      if (!data.date || !data.kind || !data.coping || !data.risk_types.length || data.income_12m === "" || data.spending_12m === "") {
+        say("请填写核实日期、监测对象类别、风险类型、收入、支出和自身应对能力。");
+        return;
+      }
+      const cid = f.client_id.value || newId();
+      await enqueue({
+        cid,
+        kind: "check",
+        case_id: caseEl.dataset.caseId,
+        url: "/api/v1/cases/" + caseEl.dataset.caseId + "/transitions",
+        state: "pending",
+        detail: "",
+        created: new Date().toISOString(),
+        body: {name: "verify", version: Number(caseEl.dataset.version), data},
+      });
+      form.reset();
+      f.client_id.value = "";
+      say(navigator.onLine ? "入户核实已保存，正在上传……" : "当前无网络：入户核实已加密保存在手机上，有网络后自动上传。", true);
+      await render();
+      flush();
+    });
+  }
+
   async function logoutWipe(event) {
     event.preventDefault();
     const form = event.target;
@@ -327,6 +408,7 @@
     }
     await checkOwner();
     bindVisitForm();
+    bindCheckForm();
     const syncBtn = document.getElementById("sync-now");
     if (syncBtn) syncBtn.onclick = async () => { say(navigator.onLine ? "正在同步……" : "当前无网络，无法同步。"); if (await sync()) say("同步完成。", true); await render(); };
     await render();
