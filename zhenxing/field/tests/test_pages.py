@@ -70,3 +70,10 @@ def test_the_store_key_is_per_account(login, w):
     other = re.search(r'data-key="([^"]+)"', login(w.kaikukang).get("/field/").content.decode()).group(1)
     assert one == again != other
     assert len(__import__("base64").b64decode(one)) == 32
+
+
+def test_the_home_check_form_only_where_the_step_is_open(login, w, fendou_case, make_case):
+    discovered = make_case(w.r.fendou, to="discovered")
+    html = login(w.fendou).get(f"/field/cases/{discovered.pk}/").content.decode()
+    assert 'id="check-form"' in html and 'name="income_12m"' in html
+    assert 'id="check-form"' not in login(w.fendou).get(f"/field/cases/{fendou_case.pk}/").content.decode()
