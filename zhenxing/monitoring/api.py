@@ -7,14 +7,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
 from zhenxing.registry.models import Household
 
-from . import bulk, selectors, services, workflow
+from . import bulk, selectors, services, visits, workflow
 from .models import Helper, Measure, MonitoringCase
 
 router = Router(tags=["防返贫监测"])
@@ -389,18 +389,27 @@ class VisitIn(Schema):
     date: dt.date
     changes: str
     per_capita_income: Decimal | None = None
+    # A phone's idempotency key (the field app): a resend answers 200 with the visit recorded before.
+    client_id: str = Field("", max_length=64)
+    # The case version the form was based on; when given and stale, 409 and nothing is written.
+    version: int | None = None
 
 
 @router.post(
-    "/cases/{case_id}/visits", response={201: VisitOut}, openapi_extra=CASE, summary="登记走访（照片请在网页上传）"
+    "/cases/{case_id}/visits",
+    response={201: VisitOut, 200: VisitOut},
+    openapi_extra=CASE,
+    summary="登记走访（照片请在网页上传；client_id 相同的重发返回已登记的记录，状态 200）",
 )
 def visit_create(request, case_id: int, payload: VisitIn):
     c = _get(request, case_id)
-    v = services.visit_add(
+    v = visits.visit_add(
         actor=request.user,
         case=c,
         date=payload.date,
         changes=payload.changes,
         per_capita_income=payload.per_capita_income,
+        client_id=payload.client_id,
+        version=payload.version,
     )
-    return Status(201, _visit(v))
+    return Status(200 if getattr(v, "resent", False) else 201, _visit(v))

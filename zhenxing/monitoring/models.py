@@ -413,11 +413,19 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # The idempotency key of a write queued on a phone (the field app): a resend of the same
+    # client id returns the visit already recorded instead of a second one.
+    client_id = models.CharField(_("客户端编号"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["case", "-date", "-id"]
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "client_id"], condition=~Q(client_id=""), name="visit_one_per_client_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"走访记录（{self.date:%Y-%m-%d}）"

@@ -19,7 +19,6 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.writes import audited_update
 from zhenxing.lib.errors import StaleVersion, require_current
 from zhenxing.registry.models import Household, MonitoringKind
-from zhenxing.registry.services import IncomeFigure, household_record_apply
 
 from . import rules, workflow
 from .models import (
@@ -35,7 +34,6 @@ from .models import (
     Measure,
     MeasureStatus,
     MonitoringCase,
-    Visit,
     measure_category_code,
 )
 from .workflow import risk_codes
@@ -536,65 +534,3 @@ def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
             data={"measure": measure.pk},
         )
     return measure
-
-
-def visit_add(
-    *,
-    actor,
-    case: MonitoringCase,
-    date: dt.date,
-    changes: str,
-    per_capita_income=None,
-    files: Iterable[tuple[str, object]] = (),
-) -> Visit:
-    scope.require_write(actor, case, "monitoring.case.help")
-    if not (case.state in workflow.MONITORED_STATES or (case.fast_track and case.is_open)):
-        raise ValidationError("纳入监测（或先帮扶后认定）后方可登记走访")
-    if date > _today():
-        raise ValidationError({"date": ["走访日期不能晚于今天"]})
-    if not changes.strip():
-        raise ValidationError({"changes": ["请填写家庭变化情况"]})
-    income = _parse_money(per_capita_income, "per_capita_income")
-    files = list(files)
-    for kind, f in files:
-        _check_file(kind, f)
-    helper = Helper.objects.filter(user=actor, village=case.village).first() or case.helper
-    with transaction.atomic(), acting(actor):
-        visit = Visit.objects.create(
-            case=case, date=date, helper=helper, changes=changes.strip(), per_capita_income=income, recorded_by=actor
-        )
-        for kind, f in files:
-            _store_file(case=case, kind=kind, f=f, actor=actor, visit=visit)
-        _event(
-            case=case,
-            actor=actor,
-            transition="visit",
-            label="走访",
-            on=date,
-            reason=visit.changes,
-            data={"visit": visit.pk, "per_capita_income": income},
-        )
-        _visit_income_recorded(actor=actor, case=case, visit=visit)
-    return visit
-
-
-def _visit_income_recorded(*, actor, case: MonitoringCase, visit: Visit) -> None:
-    """A visit's income measurement (annualised, per person) becomes the household's income of the
-    visit's year — unless a later visit of the same year already measured it (a visit entered late)."""
-    if visit.per_capita_income is None:
-        return
-    later = case.visits.filter(
-        per_capita_income__isnull=False, date__year=visit.date.year, date__gt=visit.date
-    ).exists()
-    if later:
-        return
-    household = Household.objects.get(pk=case.household_id)
-    household_record_apply(
-        actor=actor,
-        household=household,
-        income=IncomeFigure(
-            year=visit.date.year, net_income=visit.per_capita_income * max(household.living_members, 1)
-        ),
-        source=f"monitoring.visit:{visit.pk}",
-        source_label=f"监测案件 {case.number} {visit.date:%Y年%m月%d日}走访测算收入",
-    )

@@ -16,7 +16,7 @@ from zhenxing.lib.forms import service_errors_to_form, service_errors_to_message
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
-from . import applications, bulk, exports, forms, postings, rules, selectors, services, standards, workflow
+from . import applications, bulk, exports, forms, postings, rules, selectors, services, standards, visits, workflow
 from .models import (
     Application,
     ApplicationStatus,
@@ -302,7 +302,7 @@ def case_visit(request, case):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.visit_add(
+            visits.visit_add(
                 actor=request.user,
                 case=case,
                 date=d["date"],

@@ -86,7 +86,7 @@ def test_a_visits_measurement_moves_the_income_and_a_late_entered_earlier_visit_
     assert h.per_capita_income == latest.per_capita_income
     low = _low(w)
     # entered now but dated before the latest visit of that year: it does not overwrite the newer figure
-    services.visit_add(
+    visits.visit_add(
         actor=w.fendou,
         case=case,
         date=latest.date - dt.timedelta(days=1),
