@@ -106,11 +106,13 @@ def revoke(request):
 
 
 def _managed_user(request, username: str) -> User:
-    if not scope.can_write(request.user, request.user.region, "accounts.account.manage"):
-        raise PermissionDenied("只有地区管理员或系统管理员可以管理账户令牌")
+    """The account, looked up in the caller's scope first (404 outside it, like every record), then
+    the caller's right to manage accounts (403)."""
     user = scope.scoped(request.user, User).filter(username=username).first()
     if user is None:
         raise Http404("账户不存在或不在您的管辖范围内")
+    if not scope.can_write(request.user, user.region, "accounts.account.manage"):
+        raise PermissionDenied("只有地区管理员或系统管理员可以管理账户令牌")
     return user
 
 
@@ -146,7 +148,7 @@ def user_tokens(request, username: str):
 @router.post(
     "/users/{username}/tokens/revoke",
     response=RevokedOut,
-    openapi_extra={"x-scope": "admin"},
+    openapi_extra={"x-scope": "accounts.user", "x-scope-lookup": "username"},
     summary="注销账户的全部有效令牌（管理员）",
 )
 def user_tokens_revoke(request, username: str):

@@ -2,10 +2,10 @@ from django.urls import reverse
 
 from zhenxing.lib.modules import NavItem
 
-from .models import Role
+from . import scope
 
 
 def items(user):
-    if user.role in {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}:
-        return [NavItem("账户管理", reverse("accounts:user_list"), order=900)]
-    return []
+    if not scope.in_menu(user, "accounts.users"):
+        return []
+    return [NavItem("账户管理", reverse("accounts:user_list"), order=900, group="系统")]

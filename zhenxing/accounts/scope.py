@@ -246,16 +246,26 @@ def write_rules(table: Mapping[str, WriteRule | Iterable[str] | None]) -> dict[s
     return rules
 
 
+def _declaring_module_load(name: str) -> None:
+    """Import ``zhenxing.<app>.services`` for a rule named ``<app>.…`` (declared there), so a rule
+    asked before any page loaded is found; failing that, the URLconf (which imports every view)."""
+    import importlib
+
+    try:
+        importlib.import_module(f"zhenxing.{name.split('.', 1)[0]}.services")
+    except ImportError:
+        pass
+    if name not in _WRITE_RULES and name not in _PAGE_RULES:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 -- imports the views, which import their rules
+
+
 def write_rule(action: str) -> WriteRule:
     """The rule of ``action``. An action ``<app>.<thing>.<verb>`` is declared by ``zhenxing.<app>.services``,
     imported here on first use (so a transition taken before any page loaded finds it)."""
     if action not in _WRITE_RULES:
-        import importlib
-
-        try:
-            importlib.import_module(f"zhenxing.{action.split('.', 1)[0]}.services")
-        except ImportError:
-            pass
+        _declaring_module_load(action)
     try:
         return _WRITE_RULES[action]
     except KeyError:
@@ -355,3 +365,79 @@ def region_levels(user, code: str | None):
     by_code = {r.code: r for r in Region.objects.filter(code__in=codes[start:])}
     chain = [by_code[c] for c in codes[start:] if c in by_code]
     return cascade_levels(chain, lambda r: Region.objects.filter(parent=r).order_by("code"))
+
+
+# ------------------------------------------------------------------------------ page permission
+# Who may open a page (or take a read-only action such as revealing an ID number): one rule per
+# page, named ``<app>.<page>`` and declared in the app's services beside its WRITE_RULES. The view
+# asks it (``staff_view(page=...)`` or ``may``), the app's ``nav`` asks it for its menu entry and the
+# templates ask it (``{% may "..." as ok %}``, ``{% may_open url as ok %}``) for a link or button,
+# so a page a role cannot open is neither linked nor listed.
+
+PAGE_REFUSAL = "您的角色无权访问此页面"
+
+
+@dataclass(frozen=True)
+class PageRule:
+    """``roles`` None: every staff role. ``menu``: the roles whose menu lists the page (None: all of
+    ``roles``); a role left out opens it from the page it belongs to (a village cadre reads the
+    year's standard from the case list), so a short menu needs no refusal."""
+
+    roles: frozenset[str] | None = None
+    refusal: str = PAGE_REFUSAL
+    menu: frozenset[str] | None = None
+
+
+_PAGE_RULES: dict[str, PageRule] = {}
+
+
+def page_rules(table: Mapping[str, PageRule | Iterable[str] | None]) -> dict[str, PageRule]:
+    """Register an app's page rules (``{"funds.parameters": {Role.X, ...}, ...}``; a value may be a
+    set of roles, None for every role, or a ``PageRule``). Returns the table."""
+    rules = {}
+    for name, value in table.items():
+        if not isinstance(value, PageRule):
+            value = PageRule(roles=None if value is None else frozenset(value))
+        if _PAGE_RULES.get(name, value) != value:
+            raise ImproperlyConfigured(f"页面权限 {name} 重复登记且规则不同")
+        rules[name] = _PAGE_RULES[name] = value
+    return rules
+
+
+def page_rule(name: str) -> PageRule:
+    if name not in _PAGE_RULES:
+        _declaring_module_load(name)
+    try:
+        return _PAGE_RULES[name]
+    except KeyError:
+        raise ImproperlyConfigured(f"页面权限 {name} 未登记 (accounts.scope.page_rules)") from None
+
+
+def page_names() -> list[str]:
+    return sorted(_PAGE_RULES)
+
+
+def require_page(user, name: str) -> None:
+    """THE page check: raises PermissionDenied (with the Chinese reason) unless ``user`` may open
+    page ``name``."""
+    rule = page_rule(name)
+    if not getattr(user, "is_authenticated", False) or getattr(user, "region_id", None) is None:
+        raise PermissionDenied(SCOPE_REFUSAL)
+    if rule.roles is not None and user.role not in rule.roles:
+        raise PermissionDenied(rule.refusal)
+
+
+def may(user, name: str) -> bool:
+    """``require_page`` as a yes/no, for links, buttons and menu entries."""
+    try:
+        require_page(user, name)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def in_menu(user, name: str) -> bool:
+    """Whether ``user``'s menu lists page ``name``: they may open it and their role is among the
+    rule's ``menu`` roles."""
+    menu = page_rule(name).menu
+    return may(user, name) and (menu is None or user.role in menu)

@@ -33,6 +33,15 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "accounts.users": scope.PageRule(
+            roles=frozenset(ACCOUNT_MANAGERS), refusal="只有地区管理员或系统管理员可以管理账户"
+        ),
+    }
+)
+
 
 def _check_manager(actor: User | None, region: Region) -> None:
     scope.require_write(actor, region, "accounts.account.manage")

@@ -15,9 +15,7 @@ from zhenxing.lib.forms import service_errors_to_form
 from . import lockout, scope, selectors, services
 from .access import public_view, staff_view
 from .forms import LoginForm, PasswordChangeForm, UserCreateForm
-from .models import Role, User
-
-MANAGERS = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
+from .models import User
 
 
 class ZxLoginView(LoginView):
@@ -57,7 +55,7 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-@staff_view(roles=MANAGERS)
+@staff_view(page="accounts.users")
 def user_list(request):
     users = scope.scoped(request.user, User).select_related("region").order_by("region__path", "username")
     account_locks, address_locks = selectors.login_locks(user=request.user)
@@ -73,7 +71,7 @@ def user_list(request):
     )
 
 
-@staff_view(roles=MANAGERS)
+@staff_view(page="accounts.users")
 def user_create(request):
     form = UserCreateForm(request.POST or None, regions=scope.regions(request.user))
     if request.method == "POST" and form.is_valid():
@@ -98,7 +96,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-@staff_view(model=User, roles=MANAGERS)
+@staff_view(model=User, page="accounts.users")
 def user_unlock(request, user):
     """GET asks for confirmation, POST lifts the account's login lock."""
     if request.method == "POST":
@@ -112,7 +110,7 @@ def user_unlock(request, user):
     )
 
 
-@staff_view(roles=MANAGERS)
+@staff_view(page="accounts.users")
 def address_unlock(request):
     """GET ?ip= asks for confirmation, POST ip= lifts the address's login throttle."""
     ip = (request.POST if request.method == "POST" else request.GET).get("ip", "").strip()
@@ -133,7 +131,7 @@ def address_unlock(request):
     )
 
 
-@staff_view(model=User, roles=MANAGERS)
+@staff_view(model=User, page="accounts.users")
 @require_POST
 def user_toggle_active(request, user):
     services.user_set_active(actor=request.user, user=user, active=not user.is_active)

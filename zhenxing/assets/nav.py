@@ -1,10 +1,10 @@
 from django.urls import reverse
 
-from zhenxing.accounts.models import Role
+from zhenxing.accounts import scope
 from zhenxing.lib.modules import NavItem
 
 
 def items(user):
-    if user.role == Role.DEPARTMENT_STAFF:
+    if not scope.in_menu(user, "assets.inventory"):
         return []
-    return [NavItem("扶贫项目资产", reverse("assets:inventory"), order=410)]
+    return [NavItem("扶贫项目资产", reverse("assets:inventory"), order=410, group="资金资产")]

@@ -41,6 +41,9 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules): a department account has no asset records.
+PAGE_RULES = scope.page_rules({"assets.inventory": frozenset(Role) - {Role.DEPARTMENT_STAFF}})
+
 
 def asset_register(
     *,

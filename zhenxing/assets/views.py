@@ -44,7 +44,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@staff_view()
+@staff_view(page="assets.inventory")
 def inventory(request):
     qs = selectors.assets(request.user)
     cls = request.GET.get("class")
@@ -92,7 +92,7 @@ def inventory(request):
         request,
         "assets/inventory.html",
         {
-            "can_register": request.user.role in services.REGISTER_ROLES and not request.user.is_read_only,
+            "can_register": scope.can_write(request.user, None, "assets.asset.register"),
             "summary": selectors.inventory(selectors.assets(request.user)),
             "rows": rows,
             "risks": selectors.risk_counts(selectors.assets(request.user), today),
@@ -139,7 +139,7 @@ ACTIONS = {
 }
 
 
-@staff_view(model=Asset)
+@staff_view(model=Asset, page="assets.inventory")
 def detail(request, asset):
     if request.method == "POST":
         action = request.POST.get("action")

@@ -1,11 +1,10 @@
 from django.urls import reverse
 
+from zhenxing.accounts import scope
 from zhenxing.lib.modules import NavItem
-
-from .services import EDITORS
 
 
 def items(user):
-    if user.role not in EDITORS:
+    if not scope.in_menu(user, "calendar.home"):
         return []
-    return [NavItem("工作日历", reverse("calendar:home"), order=29)]
+    return [NavItem("工作日历", reverse("calendar:home"), order=29, group="系统")]

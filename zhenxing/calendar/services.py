@@ -40,6 +40,9 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Every account reads the calendar; the menu lists it for those who maintain it.
+PAGE_RULES = scope.page_rules({"calendar.home": scope.PageRule(menu=frozenset(EDITORS))})
+
 
 def work_calendar() -> WorkCalendar:
     return WorkCalendar(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.lib.forms import service_errors_to_form
 
@@ -14,11 +15,11 @@ from . import forms, services
 from .models import HolidayDay, HolidayYear
 
 
-@staff_view()
+@staff_view(page="calendar.home")
 def calendar_home(request):
-    editor = request.user.role in services.EDITORS
-    if request.method == "POST" and not editor:
-        raise PermissionDenied("工作日历由地区管理员或系统管理员维护")
+    editor = scope.can_write(request.user, None, "calendar.year.edit")
+    if request.method == "POST":
+        scope.require_write(request.user, None, "calendar.year.edit")
     which = request.POST.get("form") if request.method == "POST" else ""
     year_form = forms.YearForm(request.POST if which == "year" else None, prefix="y")
     day_form = forms.DayForm(request.POST if which == "day" else None, prefix="d")

@@ -17,6 +17,13 @@ from zhenxing.workflow import engine  # noqa: F401 - hands the audit display its
 
 PAGE = 50
 AUDIT_READERS = {Role.PREFECTURE_ADMIN, Role.INSPECTOR, Role.SYSTEM_ADMIN}
+PAGE_RULES = scope.page_rules(
+    {
+        "core.audit": scope.PageRule(
+            roles=frozenset(AUDIT_READERS), refusal="审计日志仅地区管理员、督查人员和系统管理员查看"
+        )
+    }
+)
 
 
 def audit_search(
@@ -62,7 +69,7 @@ class AuditFilterForm(forms.Form):
         self.fields["model"].choices = [("", "全部")] + audit_display.model_choices()
 
 
-@staff_view(roles=AUDIT_READERS)
+@staff_view(page="core.audit")
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

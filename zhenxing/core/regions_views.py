@@ -10,14 +10,18 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import REGION_ADMIN_ROLES
+from zhenxing.accounts.models import REGION_ADMIN_ROLES, Role
 from zhenxing.lib.forms import service_errors_to_messages
 from zhenxing.regions import services
 from zhenxing.regions.models import Level, Region
 from zhenxing.regions.selectors import PLAN_COUNTIES
 
+# Every account reads its part of the tree; a village cadre's part is its own village, so its menu
+# does not list the page.
+PAGE_RULES = scope.page_rules({"core.regions": scope.PageRule(menu=frozenset(Role) - {Role.VILLAGE_CADRE})})
 
-@staff_view()
+
+@staff_view(page="core.regions")
 def region_home(request):
     return region_node(request, code=request.user.region.code)
 

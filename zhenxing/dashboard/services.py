@@ -27,6 +27,17 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules). Every level reads its own figures; the menu lists the
+# leaders' dashboard from the township up and the periodic reports (county and prefecture
+# reports) from the county up, while a village cadre opens its village's figures from the home page.
+_ALL = frozenset(Role)
+PAGE_RULES = scope.page_rules(
+    {
+        "dashboard.home": scope.PageRule(menu=_ALL - {Role.VILLAGE_CADRE}),
+        "dashboard.reports": scope.PageRule(menu=_ALL - {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF}),
+    }
+)
+
 
 def _dec(value) -> Decimal | None:
     if value is None:

@@ -19,7 +19,7 @@ from zhenxing.jobs.models import JobState
 from zhenxing.lib.modules import indicators
 from zhenxing.regions.models import Region
 
-from . import jobs, reports, selectors, services
+from . import jobs, reports, selectors
 from .models import Report, ReportKind
 from .templatetags.dashboard_tags import format_figure
 
@@ -97,13 +97,13 @@ def _render_board(request, node: Region):
             "on_param": on_param,
             "charts": _chart_data(b, on_param),
             "lagging": b.lagging(),
-            "can_refresh": request.user.role in services.REFRESH_ROLES,
+            "can_refresh": scope.can_write(request.user, None, "dashboard.snapshot.refresh"),
             "today": timezone.localdate(),
         },
     )
 
 
-@staff_view()
+@staff_view(page="dashboard.home")
 def home(request):
     return _render_board(request, request.user.region)
 
@@ -162,7 +162,7 @@ def figure(request, node):
     )
 
 
-@staff_view(roles=services.REFRESH_ROLES)
+@staff_view(write="dashboard.snapshot.refresh")
 @require_POST
 def refresh(request):
     today = timezone.localdate()
@@ -189,7 +189,7 @@ def _job_message(request, job, *, done) -> None:
 # ---- reports -----------------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="dashboard.reports")
 def report_list(request):
     qs = scope.scoped(request.user, Report).select_related("region", "created_by")
     regions = scope.regions(request.user).order_by("path")

@@ -55,6 +55,14 @@ class TransitionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, step=None, **kwargs):
+        """``step``: the transition the form is for; its evidence or reason is then marked required
+        (the engine refuses the step without it either way)."""
+        super().__init__(*args, **kwargs)
+        if step is not None:
+            self.fields["evidence"].required = step.needs_evidence
+            self.fields["note"].required = step.needs_reason
+
 
 class AllocationForm(forms.Form):
     county = forms.ModelChoiceField(label="县", queryset=Region.objects.none())

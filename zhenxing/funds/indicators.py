@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from zhenxing.lib.modules import Indicator, IndicatorValue, share
+from zhenxing.regions.models import Level, Region
 
 from . import selectors
 from .models import Allocation, Assignment, CountyMonthFigure, FundSource, MicroLoan, ProjectType
@@ -23,6 +24,12 @@ ZERO = Decimal("0")
 
 
 def _url(region, as_of: dt.date) -> str:
+    """The funds overview behind a figure: it is kept by county, so a township's or a village's
+    figure opens its county's overview (the page answers 404 for a code below a county)."""
+    if region.level not in (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY):
+        codes = [c for c in region.path.split("/") if c]
+        county = Region.objects.filter(code__in=codes, level=Level.COUNTY).first()
+        region = county or region
     return f"{reverse('funds:figures')}?region={region.code}&year={as_of.year}"
 
 

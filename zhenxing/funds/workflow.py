@@ -52,9 +52,10 @@ def _not_before_last(move: engine.Move) -> str | None:
 
 
 def _project_check(check: Callable[..., str]) -> engine.Guard:
-    return lambda move: check(move.obj) or None
+    return engine.previewable(lambda move: check(move.obj) or None)
 
 
+@engine.previewable
 def _acceptance(move: engine.Move) -> str | None:
     return acceptance_refusal(move.obj, on=move.extra["date"]) or None
 
@@ -77,8 +78,10 @@ def Step(
     roles: frozenset[str],
     checks: tuple[Callable[..., str], ...] = (),
     guards: tuple[engine.Guard, ...] = (),
+    not_same_actor_as: tuple[str, ...] = (),
 ) -> engine.Transition:
-    """A step of the main line is named by the status it leads to (reached from one status only)."""
+    """A step of the main line is named by the status it leads to (reached from one status only).
+    ``not_same_actor_as``: the earlier steps whose actor may not take this one (maker ≠ checker)."""
     return engine.Transition(
         code=str(target),
         label=label,
@@ -88,6 +91,7 @@ def Step(
         needs_evidence=True,
         guards=(_not_future, _not_before_last, *(_project_check(c) for c in checks), *guards),
         effects=(_dated,),
+        not_same_actor_as=not_same_actor_as,
     )
 
 
@@ -114,14 +118,17 @@ def Back(
 
 
 TRANSITIONS: tuple[engine.Transition, ...] = (
-    Step(S.DECLARED, S.TOWNSHIP_REVIEWED, "乡镇审核通过", TOWNSHIP, (check_complete,)),
+    # Maker ≠ checker: who declared it again does not review it, who reported 竣工 does not accept it.
+    Step(
+        S.DECLARED, S.TOWNSHIP_REVIEWED, "乡镇审核通过", TOWNSHIP, (check_complete,), not_same_actor_as=("redeclare",)
+    ),
     Step(S.TOWNSHIP_REVIEWED, S.APPRAISED, "完成项目论证", COUNTY, (check_complete,)),
     Step(S.APPRAISED, S.APPROVED, "县级审定入库", COUNTY, (check_complete, check_not_negative)),
     Step(S.APPROVED, S.PLANNED, "纳入年度计划", COUNTY, (check_complete, check_not_negative)),
     Step(S.PLANNED, S.STARTED, "开工", IMPLEMENTING, (check_funded,)),
     Step(S.STARTED, S.IN_PROGRESS, "在建", IMPLEMENTING),
     Step(S.IN_PROGRESS, S.COMPLETED, "竣工", IMPLEMENTING),
-    Step(S.COMPLETED, S.ACCEPTED, "验收", COUNTY, guards=(_acceptance,)),
+    Step(S.COMPLETED, S.ACCEPTED, "验收", COUNTY, guards=(_acceptance,), not_same_actor_as=(str(S.COMPLETED),)),
     Step(S.ACCEPTED, S.HANDED_OVER, "资产移交", COUNTY, (check_has_asset,)),
     # Off the main line, before the pool: each with a reason (the step's 说明), no document needed.
     Back("township_return", S.DECLARED, S.RETURNED, "退回村级修改", TOWNSHIP),
@@ -168,6 +175,13 @@ def find(source: str, target: str) -> engine.Transition | None:
 def available(project: Project, user) -> list[engine.Transition]:
     """Steps this user could take now (role-wise); the checks run when the step is taken."""
     return MACHINE.available(project, user)
+
+
+def requirements(project: Project) -> list[engine.Requirement]:
+    """What the steps ahead of a project will require (complete information, funds arranged, days
+    after 竣工 and share paid before 验收, an asset before 移交 …), by the steps' own checks as of
+    today: the form says it before the user sends the project on."""
+    return MACHINE.ahead(project, date=timezone.localdate())
 
 
 def next_step(status: str) -> engine.Transition | None:

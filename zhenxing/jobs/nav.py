@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from zhenxing.lib.modules import NavItem
+from zhenxing.accounts import scope
+from zhenxing.lib.modules import PERSONAL, NavItem
 
 
 def items(user):
-    return [NavItem("后台任务", reverse("jobs:list"), order=900)]
+    # Everyone's own jobs (an administrator's: their region's), in the top bar.
+    if not scope.in_menu(user, "jobs.list"):
+        return []
+    return [NavItem("后台任务", reverse("jobs:list"), order=900, group=PERSONAL)]

@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.regions.models import Region
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 RUNNERS = {"worker", "thread", "inline"}
 ABANDONED = "处理进程中断"
 FLUSH_SECONDS = 1.0
+
+# Every account sees its own jobs (administrators every job of their region), from the top bar.
+PAGE_RULES = scope.page_rules({"jobs.list": None})
 
 
 def heartbeat_seconds() -> float:

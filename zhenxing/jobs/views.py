@@ -14,7 +14,7 @@ def _labels() -> dict[str, str]:
     return {code: k.label for code, k in kinds().items()}
 
 
-@staff_view()
+@staff_view(page="jobs.list")
 def job_list(request):
     services.jobs_recover_for_page()  # a job whose process died shows as 失败 here
     storage.uploads_sweep()

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
-from zhenxing.accounts.models import User
-from zhenxing.regions.models import Region
+from zhenxing.accounts.models import Role, User
+from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from . import services
@@ -84,6 +84,33 @@ def load(*, out) -> None:
         out.write(f"工作台账：部门筛查预警转为整改事项“{chain}”并销号，农户住房安全已更新\n")
 
 
+def _county_staff(node: Region) -> User:
+    """The county office account that does the county's ledger work in the demo (the prefecture
+    admin accepts and verifies it: maker ≠ checker); a named account that cannot log in when the
+    county has none."""
+    county = node if node.level == Level.COUNTY else next(r for r in node.ancestors() if r.level == Level.COUNTY)
+    user = (
+        User.objects.filter(role=Role.COUNTY_STAFF, region=county, is_active=True)
+        .exclude(username__startswith="t-")
+        .order_by("id")
+        .first()
+    )
+    if user is None:
+        user, created = User.objects.get_or_create(
+            username=f"ledger-demo-{county.code}",
+            defaults={
+                "role": Role.COUNTY_STAFF,
+                "region": county,
+                "full_name": f"{county.name}台账经办人（演示）",
+                "must_change_password": False,
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+    return user
+
+
 def _units_and_members(admin, regions) -> None:
     tahe = regions["232722000000"]
     county_office = services.unit_ensure(name="塔河县乡村振兴局", region=tahe)
@@ -136,7 +163,7 @@ def _progress(admin, ledger, regions) -> None:
         services.evidence_set(
             actor=admin, assignment=a1, item=item, text="排查台账及系统录入截图已归档（塔河县乡村振兴局 2022-11）"
         )
-    services.assignment_transition(actor=admin, assignment=a1, action="submit", on=D(2022, 12, 5))
+    services.assignment_transition(actor=_county_staff(tahe), assignment=a1, action="submit", on=D(2022, 12, 5))
     services.assignment_transition(actor=admin, assignment=a1, action="close", on=D(2022, 12, 20))
     for number, region_code in ((6, "232722000000"), (6, "232721000000"), (5, "232701000000")):
         a = Assignment.objects.get(task=tasks[number], region=regions[region_code])
@@ -147,7 +174,7 @@ def _progress(admin, ledger, regions) -> None:
     services.report_add(actor=admin, assignment=a7, text="住房安全排查完成，建立整改台账。", on=D(2022, 8, 30))
     for item in tasks[7].checklist.all():
         services.evidence_set(actor=admin, assignment=a7, item=item, text="排查整改台账、销号材料（示例）")
-    services.assignment_transition(actor=admin, assignment=a7, action="submit", on=D(2022, 12, 10))
+    services.assignment_transition(actor=_county_staff(tahe), assignment=a7, action="submit", on=D(2022, 12, 10))
 
 
 WRAP_UP = (D(2023, 1, 10), D(2023, 1, 20))  # the 2022 tasks: submitted, then closed
@@ -257,7 +284,7 @@ def _progress_this_year(admin, ledger, regions, today: dt.date) -> None:
         services.evidence_set(
             actor=admin, assignment=a1, item=item, text=f"排查台账及系统录入截图已归档（塔河县乡村振兴局 {year}）"
         )
-    services.assignment_transition(actor=admin, assignment=a1, action="submit", on=ago(22))
+    services.assignment_transition(actor=_county_staff(tahe), assignment=a1, action="submit", on=ago(22))
     services.assignment_transition(actor=admin, assignment=a1, action="close", on=ago(18))
     for number, region_code in ((6, "232722000000"), (6, "232721000000"), (5, "232701000000")):
         a = Assignment.objects.get(task=tasks[number], region=regions[region_code])
@@ -266,7 +293,7 @@ def _progress_this_year(admin, ledger, regions, today: dt.date) -> None:
     services.report_add(actor=admin, assignment=a7, text="住房安全排查完成，建立整改台账。", on=ago(40))
     for item in tasks[7].checklist.all():
         services.evidence_set(actor=admin, assignment=a7, item=item, text="排查整改台账、销号材料（示例）")
-    services.assignment_transition(actor=admin, assignment=a7, action="submit", on=ago(5))
+    services.assignment_transition(actor=_county_staff(tahe), assignment=a7, action="submit", on=ago(5))
 
 
 # ref, type, village code, problem, found (days before today), days allowed, steps (10 days apart):
@@ -354,8 +381,8 @@ def _items(admin, regions, today: dt.date) -> int:
         day = found
         for step in steps:
             day = day + dt.timedelta(days=10)
-            services.item_transition(
-                actor=admin,
+            services.item_transition(  # the county office fixes, the prefecture verifies
+                actor=_county_staff(regions[village]) if step in ("start", "fix") else admin,
                 item=item,
                 action=step,
                 note="演示办理" if step in ("fail", "recheck_fail") else "",

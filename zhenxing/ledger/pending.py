@@ -1,4 +1,5 @@
-"""The home page's ledger lines: tasks and items due within 7 days or overdue, work waiting for
+"""The home page's ledger lines: tasks and items due within 5 working days (dates.soon_until) or
+overdue, work waiting for
 the user's acceptance or verification, unread notices."""
 
 from __future__ import annotations
@@ -13,16 +14,16 @@ from zhenxing.accounts.models import Role
 from zhenxing.lib.modules import PendingItem
 
 from . import selectors
+from .dates import SOON_LABEL, soon_until
 from .models import OPEN_TASK_STATUSES, ItemStatus, Notice, TaskStatus
 from .workflow import user_unit_id
 
 LIST_AT_MOST = 8  # beyond this, one line with the count and a link to the filtered list
-SOON = 7
 
 
 def pending(user, as_of: dt.date | None = None) -> list[PendingItem]:
     today = as_of or timezone.localdate()
-    soon = today + dt.timedelta(days=SOON)
+    soon = soon_until(today)
     out: list[PendingItem] = []
 
     tasks = selectors.assignments(user).filter(status__in=OPEN_TASK_STATUSES, deadline__lte=soon)
@@ -86,7 +87,7 @@ def _lines(qs, today, noun, label, url, list_url) -> list[PendingItem]:
         if overdue:
             out.append(PendingItem("逾期", f"逾期{noun}", list_url, overdue))
         if total - overdue:
-            out.append(PendingItem("7天内到期", f"7天内到期的{noun}", list_url.split("?")[0], total - overdue))
+            out.append(PendingItem(SOON_LABEL, f"{SOON_LABEL}的{noun}", list_url.split("?")[0], total - overdue))
         return out
     out = []
     for obj in rows:
@@ -94,5 +95,5 @@ def _lines(qs, today, noun, label, url, list_url) -> list[PendingItem]:
         if late > 0:
             out.append(PendingItem("逾期", label(obj), url(obj), overdue_days=late, due=obj.deadline))
         else:
-            out.append(PendingItem("7天内到期", label(obj), url(obj), due=obj.deadline))
+            out.append(PendingItem(SOON_LABEL, label(obj), url(obj), due=obj.deadline))
     return out

@@ -15,7 +15,7 @@ from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.registry.models import Household
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import household_record_apply
 
 from .defaults import TYPE_FLAGS
 from .models import (
@@ -84,6 +84,13 @@ def is_checker(user, item) -> bool:
     return user.region.depth < item.region.depth  # a level above the item's region
 
 
+WHO_LABELS = {
+    "owner": "承担任务的县或责任单位",
+    "lead": "牵头单位或地区管理员",
+    "handler": "事项所在地工作人员或主管部门",
+    "checker": "上一级及以上工作人员、主管部门或地区管理员",
+}
+
 CHECKS = {
     "owner": lambda user, obj: is_owner(user, obj),
     "lead": lambda user, obj: is_lead(user, obj.task),
@@ -141,6 +148,7 @@ def _task(code: str, label: str, sources, target, who: str, *, notify: bool = Fa
         sources=tuple(sources),
         target=target,
         who=CHECKS[who],
+        actor_label=WHO_LABELS[who],
         effects=(_task_dates, *((_notify_owner,) if notify else ())),
         **kw,
     )
@@ -166,6 +174,7 @@ TASK_TRANSITIONS: dict[str, engine.Transition] = {
             "lead",
             needs_evidence=True,
             notify=True,
+            not_same_actor_as=("submit",),
         ),
         _task(
             "reject",
@@ -175,6 +184,7 @@ TASK_TRANSITIONS: dict[str, engine.Transition] = {
             "lead",
             needs_reason=True,
             notify=True,
+            not_same_actor_as=("submit",),
         ),
         _task(
             "reopen", "撤销销号", (TaskStatus.CLOSED,), TaskStatus.IN_PROGRESS, "lead", needs_reason=True, notify=True
@@ -238,10 +248,10 @@ def _flags_secured(move: engine.Move) -> None:
     else:
         return
     for household in households.select_related("village"):
-        household_flags_apply(
+        household_record_apply(
             actor=move.actor,
             household=household,
-            changes={flag: True},
+            flags={flag: True},
             source=f"ledger.item:{item.pk}",
             source_label=f"整改事项 {item.pk} 销号：{item.type.name}",
         )
@@ -256,7 +266,14 @@ def _failed(move: engine.Move) -> dict:
 
 def _item(code: str, label: str, sources, target, who: str, *effects: engine.Effect, **kw) -> engine.Transition:
     return engine.Transition(
-        code=code, label=label, sources=tuple(sources), target=target, who=CHECKS[who], effects=effects, **kw
+        code=code,
+        label=label,
+        sources=tuple(sources),
+        target=target,
+        who=CHECKS[who],
+        actor_label=WHO_LABELS[who],
+        effects=effects,
+        **kw,
     )
 
 
@@ -281,6 +298,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             "checker",
             lambda move: {"closed_on": _on(move)},
             _flags_secured,
+            not_same_actor_as=("fix",),
         ),
         _item(
             "fail",
@@ -290,6 +308,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             "checker",
             _failed,
             needs_reason=True,
+            not_same_actor_as=("fix",),
         ),
         # 回头看: a closed item found not fixed after all goes back, and counts as fixed badly.
         _item(
@@ -390,6 +409,14 @@ SCHEMES = engine.register(
         stale_message="该考核已被他人更新，请刷新后重试",
     )
 )
+
+
+def item_requirements(item: RectificationItem) -> list[engine.Requirement]:
+    """What the steps ahead of an open item require (整改佐证 before 报请核验, another person to
+    verify it), by the steps' own checks; a closed item has none."""
+    if item.status == ItemStatus.CLOSED:
+        return []
+    return ITEMS.ahead(item)
 
 
 def allowed(transitions: dict[str, engine.Transition], user, obj) -> list[engine.Transition]:

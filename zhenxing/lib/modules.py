@@ -12,7 +12,9 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
   and the overdue work of a region in the dashboard's reports, which pass an UNSAVED read-only
   account standing for the region (``user.pk`` is None, ``user.region`` set): a provider must
   work from the region and role only and skip anything personal (notices, "assigned to me").
-- ``nav``      -- ``items(user) -> list[NavItem]``: navigation entries this user may open
+- ``nav``      -- ``items(user) -> list[NavItem]``: the menu entries of this user, each in its group
+                  (``NAV_GROUPS``; ``PERSONAL`` ones go to the top bar): only pages the user may open,
+                  asked through ``accounts.scope.in_menu`` (the rule the view asks)
 - ``jobs``     -- registers the app's background job kinds with ``@zhenxing.jobs.kinds.job_kind(...)``
                   (imported the first time the queue looks a kind up; see zhenxing/jobs/kinds.py)
 - ``generate`` -- ``write_feeds(*, out_dir, households_csv, seed)``: simulated department data
@@ -189,9 +191,48 @@ def provided(name: str) -> list[tuple[str, ModuleType]]:
     return [(app, m) for app in settings.DOMAIN_APPS if (m := app_module(app, name)) is not None]
 
 
+# The menu's groups, in the order shown. An app's ``nav`` names the group of each entry; entries of
+# ``PERSONAL`` (the user's own notices and jobs) are shown in the top bar, not in the menu.
+NAV_GROUPS = ("工作台", "监测帮扶", "预警", "台账", "资金资产", "集体经济", "就业治理", "统计报告", "系统")
+PERSONAL = "个人"
+# Where an entry without a group goes: by its app.
+_APP_GROUPS = {
+    "registry": "监测帮扶",
+    "monitoring": "监测帮扶",
+    "screening": "预警",
+    "ledger": "台账",
+    "funds": "资金资产",
+    "assets": "资金资产",
+    "collective": "集体经济",
+    "people": "就业治理",
+    "dashboard": "统计报告",
+}
+
+
 def nav_items(user) -> list[NavItem]:
-    items = [item for _, m in provided("nav") for item in m.items(user)]
-    return sorted(items, key=lambda i: i.order)
+    """Every app's entries for this user, each with its group (an app's own or its app's)."""
+    items = []
+    for app, m in provided("nav"):
+        for item in m.items(user):
+            if not item.group:
+                item = NavItem(item.label, item.url, item.order, _APP_GROUPS.get(app_label(app), "系统"))
+            items.append(item)
+    return sorted(items, key=lambda i: (NAV_GROUPS.index(i.group) if i.group in NAV_GROUPS else 99, i.order))
+
+
+def nav_groups(user, items: list[NavItem] | None = None) -> list[tuple[str, list[NavItem]]]:
+    """The menu: ``[(group, [entries])]`` in ``NAV_GROUPS`` order, empty groups and the top bar's
+    ``PERSONAL`` entries left out."""
+    groups: dict[str, list[NavItem]] = {}
+    for item in nav_items(user) if items is None else items:
+        if item.group != PERSONAL:
+            groups.setdefault(item.group, []).append(item)
+    return list(groups.items())
+
+
+def menu_items(user) -> list[NavItem]:
+    """The menu's entries, flat (what ``nav_groups`` shows)."""
+    return [item for _, entries in nav_groups(user) for item in entries]
 
 
 def portal_links() -> list[PortalLink]:

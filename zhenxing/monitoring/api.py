@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
 from zhenxing.registry.models import Household
 
-from . import selectors, services, workflow
+from . import bulk, selectors, services, visits, workflow
 from .models import Helper, Measure, MonitoringCase
 
 router = Router(tags=["防返贫监测"])
@@ -88,6 +90,13 @@ class CaseOut(Schema):
     eliminated_on: dt.date | None
 
 
+class RequirementOut(Schema):
+    name: str  # the step
+    label: str
+    who: str  # who takes it
+    missing: list[str]  # what its checks would refuse today; empty: nothing missing
+
+
 class CaseDetailOut(CaseOut):
     description: str
     authorisation_signed: bool
@@ -101,6 +110,17 @@ class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
     measures: list[MeasureOut]
     available_transitions: list[TransitionOut]
+    # What this step and the next ones of the case's phase require (the steps' own checks, as of
+    # today): a village sees what the county will refuse before it sends the case up.
+    requirements: list[RequirementOut]
+
+
+def _requirements(c: MonitoringCase) -> list[dict]:
+    try:
+        rows = workflow.requirements(c)
+    except ValidationError:  # no monitoring standard set yet
+        return []
+    return [{"name": r.transition.code, "label": r.label, "who": r.who, "missing": list(r.missing)} for r in rows]
 
 
 def _case(c: MonitoringCase, standards=None) -> dict:
@@ -189,6 +209,7 @@ def _detail(request, c: MonitoringCase) -> dict:
         "available_transitions": []
         if request.user.is_read_only
         else [_transition(t) for t in workflow.available(c, request.user)],
+        "requirements": _requirements(c) if c.is_open else [],
     }
 
 
@@ -240,6 +261,31 @@ def case_create(request, payload: DiscoverIn):
         discovered_on=payload.discovered_on,
     )
     return Status(201, _detail(request, case))
+
+
+# Before /cases/{case_id}: the first matching path wins.
+class BulkIn(Schema):
+    ids: list[int]
+    action: str  # "hand_on" (本级审核通过) or "remind" (催办)
+    note: str = ""
+
+
+class BulkOut(Schema):
+    done: list[int]
+    refused: dict[str, str]
+
+
+@router.post(
+    "/cases/bulk",
+    response=BulkOut,
+    openapi_extra=CASE,
+    summary="乡镇、县级批量办理所选案件：action 为 hand_on（本级审核通过，报送下一环节）或 remind（催办，"
+    "note 为催办要求）；每件单独校验并各记一条审计记录，不存在、不在权限范围、环节不符或条件不满足的逐件列入 refused，其余照常办理",
+)
+def case_bulk(request, payload: BulkIn):
+    cases, refused = engine.scoped_records(request.user, MonitoringCase, payload.ids)
+    result = bulk.cases_bulk(actor=request.user, cases=cases, action=payload.action, note=payload.note, refused=refused)
+    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, openapi_extra=CASE, summary="一个监测案件（含办理记录）")
@@ -343,18 +389,27 @@ class VisitIn(Schema):
     date: dt.date
     changes: str
     per_capita_income: Decimal | None = None
+    # A phone's idempotency key (the field app): a resend answers 200 with the visit recorded before.
+    client_id: str = Field("", max_length=64)
+    # The case version the form was based on; when given and stale, 409 and nothing is written.
+    version: int | None = None
 
 
 @router.post(
-    "/cases/{case_id}/visits", response={201: VisitOut}, openapi_extra=CASE, summary="登记走访（照片请在网页上传）"
+    "/cases/{case_id}/visits",
+    response={201: VisitOut, 200: VisitOut},
+    openapi_extra=CASE,
+    summary="登记走访（照片请在网页上传；client_id 相同的重发返回已登记的记录，状态 200）",
 )
 def visit_create(request, case_id: int, payload: VisitIn):
     c = _get(request, case_id)
-    v = services.visit_add(
+    v = visits.visit_add(
         actor=request.user,
         case=c,
         date=payload.date,
         changes=payload.changes,
         per_capita_income=payload.per_capita_income,
+        client_id=payload.client_id,
+        version=payload.version,
     )
-    return Status(201, _visit(v))
+    return Status(200 if getattr(v, "resent", False) else 201, _visit(v))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.urls import reverse
 
 from zhenxing.accounts import scope
-from zhenxing.accounts.models import Role
 from zhenxing.lib.modules import NavItem
 
 from . import workflow
@@ -18,8 +17,12 @@ def links(user, household) -> list[NavItem]:
         return []
     case = MonitoringCase.objects.filter(household=household, state__in=workflow.OPEN_STATES).order_by("-id").first()
     out = []
-    # The discovery page is the village's (case_new: village cadres) and takes a household with no open case.
-    if case is None and user.role == Role.VILLAGE_CADRE and scope.can_write(user, household, "monitoring.case.create"):
+    # The discovery page is the village's (its page rule, monitoring.discover) and takes a household with no open case.
+    if (
+        case is None
+        and scope.may(user, "monitoring.discover")
+        and scope.can_write(user, household, "monitoring.case.create")
+    ):
         out.append(NavItem("登记发现", f"{reverse('monitoring:new')}?household={household.pk}", order=10))
     # A visit is recorded on the household's case while it is monitored (the case page's own rule).
     if (

@@ -413,11 +413,19 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # The idempotency key of a write queued on a phone (the field app): a resend of the same
+    # client id returns the visit already recorded instead of a second one.
+    client_id = models.CharField(_("客户端编号"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["case", "-date", "-id"]
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "client_id"], condition=~Q(client_id=""), name="visit_one_per_client_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"走访记录（{self.date:%Y-%m-%d}）"
@@ -488,7 +496,7 @@ class CaseSource(models.Model):
     """The case's discovery list (发现来源): the signal that opened it and every later one attached
     to it (a department alert on a household that already has an open case). ``flags`` are the
     household's 三保障/饮水 flags the signal confirmed as not secured; eliminating the risk
-    restores them (registry.services.household_flags_apply)."""
+    restores them (registry.services.household_record_apply)."""
 
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="sources", verbose_name=_("案件"))
     source_ref = models.CharField(_("来源编号"), max_length=64)

@@ -1,28 +1,20 @@
 from django.urls import reverse
 
-from zhenxing.accounts.models import Role
+from zhenxing.accounts import scope
 from zhenxing.lib.modules import NavItem
 
-STAFF = {
-    Role.PREFECTURE_ADMIN,
-    Role.COUNTY_STAFF,
-    Role.TOWNSHIP_STAFF,
-    Role.VILLAGE_CADRE,
-    Role.INSPECTOR,
-    Role.SYSTEM_ADMIN,
-    Role.DEPARTMENT_STAFF,
-}
+ENTRIES = [
+    ("monitoring.list", "防返贫监测对象", "monitoring:list", 20),
+    ("monitoring.applications", "自主申报", "monitoring:applications", 21),
+    ("monitoring.postings", "公示", "monitoring:postings", 22),
+    ("monitoring.helpers", "帮扶责任人", "monitoring:helpers", 24),
+    ("monitoring.standards", "年度监测标准", "monitoring:standards", 28),
+]
 
 
 def items(user):
-    if user.role not in STAFF:
-        return []
-    entries = [
-        NavItem("防返贫监测对象", reverse("monitoring:list"), order=20),
-        NavItem("公示", reverse("monitoring:postings"), order=22),
-        NavItem("帮扶责任人", reverse("monitoring:helpers"), order=24),
-        NavItem("年度监测标准", reverse("monitoring:standards"), order=28),
+    return [
+        NavItem(label, reverse(url), order=order, group="监测帮扶")
+        for page, label, url, order in ENTRIES
+        if scope.in_menu(user, page)
     ]
-    if user.role in {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}:
-        entries.insert(1, NavItem("自主申报", reverse("monitoring:applications"), order=21))
-    return entries

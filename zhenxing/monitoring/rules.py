@@ -187,6 +187,11 @@ class IncomeEvidence:
     stable: bool
     message: str
 
+    @property
+    def latest(self):
+        """The most recent income measurement (a Visit) the evidence rests on, or None."""
+        return self.points[-1] if self.points else self.baseline
+
 
 def income_evidence(case, *, on: dt.date, standard: YearStandard) -> IncomeEvidence:
     """Income stably above the threshold for ``stable_months``: the latest income figure known at the
@@ -223,7 +228,8 @@ def income_evidence(case, *, on: dt.date, standard: YearStandard) -> IncomeEvide
 
 
 # A completed measure of these categories secures the household's flag: eliminating the risk
-# records it on the household (workflow._eliminate → registry.services.household_flags_apply).
+# records it on the household, with the latest income measurement (workflow._eliminate →
+# registry.services.household_record_apply).
 MEASURE_FLAGS = {
     MeasureCategory.HOUSING: "housing_safe",
     MeasureCategory.WATER: "water_safe",

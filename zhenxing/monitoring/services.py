@@ -34,7 +34,6 @@ from .models import (
     Measure,
     MeasureStatus,
     MonitoringCase,
-    Visit,
     measure_category_code,
 )
 from .workflow import risk_codes
@@ -81,6 +80,28 @@ WRITE_RULES = scope.write_rules(
         "monitoring.application.handle": scope.WriteRule(
             roles=frozenset({Role.VILLAGE_CADRE}), system=False, refusal="自主申报由村级受理"
         ),
+    }
+)
+
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "monitoring.list": None,
+        "monitoring.discover": scope.PageRule(
+            roles=frozenset({Role.VILLAGE_CADRE}), refusal="发现登记由村级办理（入户核实后登记）"
+        ),
+        "monitoring.applications": {
+            Role.VILLAGE_CADRE,
+            Role.TOWNSHIP_STAFF,
+            Role.COUNTY_STAFF,
+            Role.PREFECTURE_ADMIN,
+            Role.INSPECTOR,
+        },
+        "monitoring.postings": None,
+        "monitoring.helpers": None,
+        # A village cadre reads the year's standard from the case list; the menu lists it for the
+        # levels that set or apply it.
+        "monitoring.standards": scope.PageRule(menu=frozenset(Role) - {Role.VILLAGE_CADRE}),
     }
 )
 
@@ -513,42 +534,3 @@ def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
             data={"measure": measure.pk},
         )
     return measure
-
-
-def visit_add(
-    *,
-    actor,
-    case: MonitoringCase,
-    date: dt.date,
-    changes: str,
-    per_capita_income=None,
-    files: Iterable[tuple[str, object]] = (),
-) -> Visit:
-    scope.require_write(actor, case, "monitoring.case.help")
-    if not (case.state in workflow.MONITORED_STATES or (case.fast_track and case.is_open)):
-        raise ValidationError("纳入监测（或先帮扶后认定）后方可登记走访")
-    if date > _today():
-        raise ValidationError({"date": ["走访日期不能晚于今天"]})
-    if not changes.strip():
-        raise ValidationError({"changes": ["请填写家庭变化情况"]})
-    income = _parse_money(per_capita_income, "per_capita_income")
-    files = list(files)
-    for kind, f in files:
-        _check_file(kind, f)
-    helper = Helper.objects.filter(user=actor, village=case.village).first() or case.helper
-    with transaction.atomic(), acting(actor):
-        visit = Visit.objects.create(
-            case=case, date=date, helper=helper, changes=changes.strip(), per_capita_income=income, recorded_by=actor
-        )
-        for kind, f in files:
-            _store_file(case=case, kind=kind, f=f, actor=actor, visit=visit)
-        _event(
-            case=case,
-            actor=actor,
-            transition="visit",
-            label="走访",
-            on=date,
-            reason=visit.changes,
-            data={"visit": visit.pk, "per_capita_income": income},
-        )
-    return visit

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhenxing.registry.models import MonitoringKind
 
-from . import rules, services, workflow
+from . import rules, services, visits, workflow
 from .models import ElimWay, Helper, MeasureCategory, MeasureStatus, MonitoringCase, YearStandard
 
 # The order of the happy path; each state's next step.
@@ -113,7 +113,7 @@ def income_history(case, *, actor, upto: dt.date, threshold: Decimal) -> None:
     start = rules.add_months(upto, -standard.stable_months) - dt.timedelta(days=3)
     for day, extra in ((start, 1500), (upto - dt.timedelta(days=20), 2500)):
         if not case.visits.filter(date=day).exists():
-            services.visit_add(
+            visits.visit_add(
                 actor=actor,
                 case=case,
                 date=day,

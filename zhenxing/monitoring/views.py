@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
-from . import applications, exports, forms, postings, rules, selectors, services, standards, workflow
+from . import applications, bulk, exports, forms, postings, rules, selectors, services, standards, visits, workflow
 from .models import (
     Application,
     ApplicationStatus,
@@ -34,8 +34,35 @@ PAGE = 50
 # --- case list and export --------------------------------------------------------------------
 
 
-@staff_view()
+def _bulk(request):
+    """批量办理 from the list page: 审核通过 (the user's level's step) or 催办 on the ticked cases;
+    each case is refused or done on its own, and the page lists the refusals by case."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    cases, refused = engine.scoped_records(request.user, MonitoringCase, ids)
+    try:
+        result = bulk.cases_bulk(
+            actor=request.user,
+            cases=cases,
+            action=request.POST.get("bulk_action", ""),
+            note=request.POST.get("note", ""),
+            refused=refused,
+        )
+    except ValidationError as exc:
+        service_errors_to_messages(request, exc)
+        return
+    numbers = {c.pk: c.number for c in cases}  # an id out of scope is named by its id only
+    messages.success(request, f"已办理 {len(result['done'])} 件")
+    for pk, why in result["refused"].items():
+        messages.warning(request, f"案件 {numbers.get(pk, pk)} 未办理：{why}")
+
+
+@staff_view(page="monitoring.list")
 def case_list(request):
+    if request.method == "POST":
+        if request.user.is_read_only or request.user.role not in bulk.OFFICE:
+            raise PermissionDenied("只有乡镇和县级工作人员可以批量办理监测案件")
+        _bulk(request)
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
     # ?region= first: a code outside the scope (or unknown, or above the user) answers 404 rather
     # than failing the form, which would drop every filter and list the user's whole scope. Every
     # node of the scope is a choice (the dashboard links with the user's own node too), so a code
@@ -53,6 +80,9 @@ def case_list(request):
         q=f.get("q", ""),
     )
     if request.GET.get("export") == "xlsx":
+        ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+        if ids:  # 导出所选 (the bulk form): only the ticked cases, within the scope
+            qs = qs.filter(pk__in=ids)
         return exports.cases_xlsx(request, qs, region=region or request.user.region)
     after = request.GET.get("after")  # keyset pagination on id (newest first)
     page_qs = qs.order_by("-id")
@@ -63,7 +93,7 @@ def case_list(request):
     for c in rows:
         c.due_info = selectors.case_due(c, standards)
     next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
-    can_discover = request.user.role == Role.VILLAGE_CADRE
+    can_discover = scope.may(request.user, "monitoring.discover")
     return render(
         request,
         "monitoring/case_list.html",
@@ -73,12 +103,14 @@ def case_list(request):
             "next_after": next_after,
             "total": qs.count(),
             "can_discover": can_discover,
+            "can_bulk": not request.user.is_read_only and request.user.role in bulk.OFFICE,
+            "bulk_actions": bulk.ACTIONS,
             "region_filter": region,
         },
     )
 
 
-@staff_view(roles={Role.VILLAGE_CADRE})
+@staff_view(page="monitoring.discover")
 def case_new(request):
     households = (
         scope.scoped(request.user, Household)
@@ -124,7 +156,12 @@ def _detail_context(request, case, forms_by_name=None):
         if standard_now is not None:
             evidence_preview = _elimination_preview(case, standard_now)
     writer = scope.can_write(user, case, "monitoring.case.help") and case.is_open and case.state != "discovered"
+    try:
+        requirements = workflow.requirements(case) if transitions else []
+    except ValidationError:  # no monitoring standard set yet: the steps say so when taken
+        requirements = []
     return {
+        "requirements": requirements,
         "case": case,
         "household": case.household,
         "due": selectors.case_due(case, standards),
@@ -265,7 +302,7 @@ def case_visit(request, case):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.visit_add(
+            visits.visit_add(
                 actor=request.user,
                 case=case,
                 date=d["date"],
@@ -294,7 +331,7 @@ def evidence_file(request, evidence):
 # --- postings (公示) ---------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.postings")
 def posting_index(request):
     villages = (
         scope.regions(request.user)
@@ -319,7 +356,7 @@ def posting_page(request, village):
 # --- yearly standard (prefecture admin) --------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.standards")
 def standard_list(request):
     form = None
     if scope.can_write(request.user, None, "monitoring.standard.set"):
@@ -344,7 +381,7 @@ def standard_list(request):
 # --- helpers -----------------------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.helpers")
 def helper_list(request):
     villages = scope.regions(request.user).filter(level=Level.VILLAGE).order_by("code")
     form = forms.HelperForm(request.POST or None, villages=villages)
@@ -367,13 +404,13 @@ def helper_list(request):
 # --- self-applications inbox -------------------------------------------------------------------
 
 
-@staff_view()
+@staff_view(page="monitoring.applications")
 def application_list(request):
     apps = scope.scoped(request.user, Application).select_related("village", "case").order_by("-created_at")[:200]
     return render(request, "monitoring/applications.html", {"applications": apps})
 
 
-@staff_view(model=Application)
+@staff_view(model=Application, page="monitoring.applications")
 def application_detail(request, application):
     households = (
         scope.scoped(request.user, Household)
@@ -403,7 +440,9 @@ def application_detail(request, application):
         except ValidationError as exc:
             service_errors_to_messages(request, exc)
         return redirect("monitoring:application", pk=application.pk)
-    can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
+    can_act = application.status == ApplicationStatus.RECEIVED and scope.can_write(
+        request.user, application, "monitoring.application.handle"
+    )
     return render(
         request,
         "monitoring/application_detail.html",

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
 from zhenxing.audit.services import _jsonable as audit_json
 from zhenxing.registry.models import Household, MonitoringStatus
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import IncomeFigure, household_record_apply
 
 from . import rules
 from .models import CaseEvent, MonitoringCase
@@ -107,6 +108,17 @@ def _enter_monitoring(move: engine.Move) -> dict:
     household.monitoring_status, household.monitoring_kind = MonitoringStatus.MONITORED, move.obj.kind
     household.save(update_fields=["monitoring_status", "monitoring_kind", "updated_at"])
     on = move.extra["on"]
+    # The income factor the home verification measured (the last 12 months' net income and 刚性支出)
+    # becomes the household's income of the decision's year.
+    case = move.obj
+    if case.income_12m is not None:
+        household_record_apply(
+            actor=move.actor,
+            household=household,
+            income=IncomeFigure(year=on.year, net_income=case.income_12m, eligible_spending=case.spending_12m),
+            source=f"monitoring.case:{case.pk}",
+            source_label=f"监测案件 {case.number} 纳入监测（入户核实收入）",
+        )
     return {"identified_on": on, "decided_on": on, "posting_start": None}
 
 
@@ -116,12 +128,22 @@ def _eliminate(move: engine.Move) -> dict:
     household.save(update_fields=["monitoring_status", "updated_at"])
     # What the case's completed measures secured (a house made safe, water supplied, a child back at
     # school) is recorded on the household: the risk is gone.
+    # The income measurement the elimination rests on (the latest 走访测算 per-capita figure) becomes
+    # the household's income of that measurement's year.
     flags = rules.flags_secured_by_measures(move.obj)
-    if flags:
-        household_flags_apply(
+    ctx = move.extra["ctx"]
+    latest = rules.income_evidence(move.obj, on=ctx.on, standard=ctx.standard).latest
+    income = None
+    if latest is not None:
+        income = IncomeFigure(
+            year=latest.date.year, net_income=latest.per_capita_income * max(household.living_members, 1)
+        )
+    if flags or income is not None:
+        household_record_apply(
             actor=move.actor,
             household=household,
-            changes=dict.fromkeys(sorted(flags), True),
+            flags=dict.fromkeys(sorted(flags), True),
+            income=income,
             source=f"monitoring.case:{move.obj.pk}",
             source_label=f"监测案件 {move.obj.number} 风险消除",
         )
@@ -161,7 +183,11 @@ def _check(name: str) -> engine.Guard:
         return errors
 
     guard.__name__ = name
-    return guard
+    return engine.previewable(guard) if name in PREVIEW_CHECKS else guard
+
+
+# The checks that read only the case (not the step's form): a form runs them for the steps ahead.
+PREVIEW_CHECKS = {"measure_rules", "elimination_rules"}
 
 
 def T(
@@ -183,6 +209,7 @@ def T(
         target=target,
         level=level,
         roles=frozenset(LEVEL_ROLES[level]),
+        actor_label=LEVEL_LABELS[level],
         required=required,
         needs_reason="reason" in required,
         checks=checks,
@@ -403,6 +430,7 @@ TRANSITIONS: list[Transition] = [
         optional=("reason", "date"),
         decision=_("审核通过"),
         evidence=True,
+        not_same_actor_as=("propose_elimination",),
     ),
     T(
         "elim_township_return",
@@ -441,6 +469,7 @@ TRANSITIONS: list[Transition] = [
         effects=("eliminate",),
         decision=_("审定消除"),
         evidence=True,
+        not_same_actor_as=("propose_elimination",),
     ),
     T(
         "elim_county_return",
@@ -503,6 +532,15 @@ def from_state(state: str) -> list[Transition]:
 def available(case, user) -> list[Transition]:
     """The transitions this user may take on this case now (scope is checked by the caller)."""
     return MACHINE.available(case, user)
+
+
+def requirements(case, *, on=None) -> list[engine.Requirement]:
+    """What this step and the next ones of the case's phase will require (measures, helper, income,
+    security, open alerts and items …), by the same checks the steps run: a village sees what the
+    township and county will refuse before it sends the case up."""
+    on = on or timezone.localdate()
+    ctx = rules.Ctx(on=on, standard=rules.standard_for(on.year), actor=None)
+    return MACHINE.ahead(case, stop={"monitored"}, data={}, ctx=ctx, on=on)
 
 
 def to_graph() -> list[tuple[str, str, str, str]]:

@@ -42,6 +42,21 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these. A
+# department account sees none of these ledgers (their scope rule is "none"); "people.home" covers
+# the summary and every list page under it (posts, workshops, labour, pairings, teams, cadres).
+PAGE_READERS = frozenset(
+    {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE, Role.INSPECTOR}
+)
+PAGE_RULES = scope.page_rules(
+    {
+        "people.home": PAGE_READERS,
+        "people.points": PAGE_READERS,
+        "people.powers": PAGE_READERS,
+        "people.settings": scope.PageRule(roles=frozenset(SETTING_ROLES), refusal="县级要求由县级工作人员设置"),
+    }
+)
+
 
 region_of = scope.region_of  # the region a record belongs to, following its scope rule
 

@@ -139,6 +139,18 @@ class HouseholdIncome(models.Model):
     transfer_income = models.DecimalField(_("转移性收入"), max_digits=12, decimal_places=2, default=Decimal("0"))
     business_cost = models.DecimalField(_("生产经营性支出"), max_digits=12, decimal_places=2, default=Decimal("0"))
     eligible_spending = models.DecimalField(_("合规自付支出"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    # A figure the work of another module verified (home verification at identification, the helper's
+    # income measurement at elimination): the year's net income is this figure, not the components'
+    # sum, until the year's own collection records the components again (services.income_set).
+    verified_net_income = models.DecimalField(
+        _("核实家庭纯收入（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("入户核实或走访测算核定的全年家庭纯收入；有此数时按此数计算人均纯收入"),
+    )
+    verified_source = models.CharField(_("核实来源"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("家庭收入")
@@ -162,6 +174,8 @@ class HouseholdIncome(models.Model):
 
     @property
     def net_income(self) -> Decimal:
+        if self.verified_net_income is not None:
+            return self.verified_net_income
         return (
             self.wage_income + self.business_income + self.property_income + self.transfer_income - self.business_cost
         )
@@ -243,7 +257,7 @@ class MemberChange(models.Model):
         return f"{self.member.name}{self.get_kind_display()}（{self.date:%Y-%m-%d}）"
 
 
-# The 三保障 and 饮水 flags other modules' work may change (services.household_flags_apply).
+# The 三保障 and 饮水 flags other modules' work may change (services.household_record_apply).
 HOUSEHOLD_FLAGS = ("housing_safe", "water_safe", "medical_insured", "schooling_secured")
 
 
@@ -277,3 +291,30 @@ class HouseholdFlagChange(models.Model):
     @property
     def field_label(self) -> str:
         return str(Household._meta.get_field(self.field).verbose_name)
+
+
+@scope.register(region="household__village", departments="region")
+class HouseholdIncomeChange(models.Model):
+    """One change of a household's net income for a year made by the work of another module (an
+    identification's verified income, an elimination's measured income): insert-only, with its source."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="income_changes", verbose_name=_("农户")
+    )
+    year = models.PositiveSmallIntegerField(_("收入年度"))
+    old_net_income = models.DecimalField(_("原家庭纯收入（元）"), max_digits=12, decimal_places=2, null=True)
+    new_net_income = models.DecimalField(_("新家庭纯收入（元）"), max_digits=12, decimal_places=2)
+    source = models.CharField(_("来源编号"), max_length=64)
+    source_label = models.CharField(_("来源"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("家庭收入核实变更")
+        verbose_name_plural = _("家庭收入核实变更")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}年收入 {self.old_net_income}→{self.new_net_income}"

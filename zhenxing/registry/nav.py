@@ -5,7 +5,7 @@ from zhenxing.lib.modules import NavItem
 
 
 def items(user):
-    out = [NavItem("农户档案", reverse("registry:list"), order=100)]
-    if scope.can_write(user, None, "registry.household.import"):
-        out.append(NavItem("导入农户", reverse("registry:import"), order=101))
-    return out
+    # 导入农户 is a button on the household list (for those who may import), not a menu entry.
+    if not scope.in_menu(user, "registry.list"):
+        return []
+    return [NavItem("农户档案", reverse("registry:list"), order=10, group="监测帮扶")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from .models import (
     Household,
     HouseholdFlagChange,
     HouseholdIncome,
+    HouseholdIncomeChange,
     Member,
     MemberChange,
     MemberChangeKind,
@@ -62,9 +64,18 @@ WRITE_RULES = scope.write_rules(
         "registry.household.create": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权修改农户档案"),
         "registry.household.edit": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权修改农户档案"),
         "registry.household.import": scope.WriteRule(roles=frozenset(WRITER_ROLES), refusal="您的角色无权导入农户档案"),
-        # The 三保障/饮水 flags follow the work of another module (an alert included, an item closed, a
-        # risk eliminated): that module checked the act; here only the household's region is checked.
+        # The 三保障/饮水 flags and a verified income follow the work of another module (an alert included,
+        # an item closed, a risk eliminated): that module checked the act; here only the household's region.
         "registry.household.flags": None,
+    }
+)
+
+# Who may open a page or take a read-only act (scope.page_rules): the views, the menu and the
+# templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "registry.list": None,
+        "registry.id.reveal": scope.PageRule(roles=frozenset(ID_REVEAL_ROLES), refusal="您的角色无权查看完整身份证号"),
     }
 )
 
@@ -136,43 +147,104 @@ def household_update(*, actor, household: Household, **fields) -> Household:
     return household
 
 
-def household_flags_apply(
-    *, actor, household: Household, changes: dict[str, bool], source: str, source_label: str = ""
-) -> list[HouseholdFlagChange]:
-    """The household's 三保障/饮水 flags follow the work done in other modules: an alert included
-    in monitoring (the problem is confirmed), a rectification item closed or a risk eliminated
-    (the problem is solved). The calling module has already decided that its actor may do that
-    work; here the account must not be read-only and the household must be in its data scope.
-    Each flag that really changes gets a ``HouseholdFlagChange`` row citing ``source`` (the
-    household's save is audited as usual); a flag already at its value is left alone."""
-    unknown = sorted(set(changes) - set(HOUSEHOLD_FLAGS))
+@dataclass(frozen=True)
+class IncomeFigure:
+    """A household's net income for one year as another module's work verified it (the whole
+    household's figure, not per person), with the eligible out-of-pocket spending if it was measured."""
+
+    year: int
+    net_income: Decimal
+    eligible_spending: Decimal | None = None
+
+
+def household_record_apply(
+    *,
+    actor,
+    household: Household,
+    source: str,
+    source_label: str = "",
+    flags: dict[str, bool] | None = None,
+    income: IncomeFigure | None = None,
+) -> list[HouseholdFlagChange | HouseholdIncomeChange]:
+    """THE way the household's record follows the work done in other modules: an alert included in
+    monitoring (the problem is confirmed), a rectification item closed or a risk eliminated (the
+    problem is solved) set its 三保障/饮水 ``flags``; an identification's verified income or an
+    elimination's (or a visit's) measured income sets the year's net ``income``
+    (``HouseholdIncome.verified_net_income``, the per-capita figure recomputed) — for a year without a
+    record or whose record is itself a work figure; a year whose income was collected (its components,
+    ``income_set`` or the import) keeps it, and the figure is not recorded. The calling module has already decided that its actor may do
+    that work; here the account must not be read-only and the household must be in its data scope.
+    Everything that really changes gets a history row citing ``source`` (``HouseholdFlagChange``,
+    ``HouseholdIncomeChange``; the saves are audited as usual), in the caller's transaction; a value
+    already recorded is left alone."""
+    flags = flags or {}
+    unknown = sorted(set(flags) - set(HOUSEHOLD_FLAGS))
     if unknown:
         raise ValidationError(f"不能由此变更的农户项目：{'、'.join(unknown)}")
     if not source:
         raise ValidationError("须注明变更来源")
+    if income is not None and (
+        Decimal(income.net_income) < 0
+        or (income.eligible_spending is not None and Decimal(income.eligible_spending) < 0)
+    ):
+        raise ValidationError("核实的家庭纯收入和合规自付支出不能为负数")
     scope.require_write(actor, household.village, "registry.household.flags")
     with transaction.atomic(), acting(actor):
         locked = Household.objects.select_for_update().get(pk=household.pk)
-        moved = {f: bool(v) for f, v in changes.items() if getattr(locked, f) != bool(v)}
-        if not moved:
-            return []
-        rows = [
-            HouseholdFlagChange.objects.create(
-                household=locked,
-                field=f,
-                old_value=getattr(locked, f),
-                new_value=v,
-                source=source[:64],
-                source_label=source_label[:200],
-                actor=actor,
-            )
-            for f, v in moved.items()
-        ]
+        rows: list[HouseholdFlagChange | HouseholdIncomeChange] = []
+        moved = {f: bool(v) for f, v in flags.items() if getattr(locked, f) != bool(v)}
         for f, v in moved.items():
+            rows.append(
+                HouseholdFlagChange.objects.create(
+                    household=locked,
+                    field=f,
+                    old_value=getattr(locked, f),
+                    new_value=v,
+                    source=source[:64],
+                    source_label=source_label[:200],
+                    actor=actor,
+                )
+            )
             setattr(locked, f, v)
             setattr(household, f, v)
-        locked.save(update_fields=[*moved, "updated_at"])
+        if moved:
+            locked.save(update_fields=[*moved, "updated_at"])
+        if income is not None:
+            change = _income_verified(actor=actor, household=locked, income=income, source=source, label=source_label)
+            if change is not None:
+                rows.append(change)
+                for f in ("income_year", "per_capita_income"):
+                    setattr(household, f, getattr(locked, f))
     return rows
+
+
+def _income_verified(*, actor, household: Household, income: IncomeFigure, source: str, label: str):
+    record = HouseholdIncome.objects.filter(household=household, year=income.year).first()
+    if record is not None and record.verified_net_income is None:
+        return None  # the year's own collection (its components) stands; a work figure never overrides it
+    old = record.net_income if record is not None else None
+    net = Decimal(income.net_income).quantize(Decimal("0.01"))
+    spending = None if income.eligible_spending is None else Decimal(income.eligible_spending).quantize(Decimal("0.01"))
+    if record is not None and record.verified_net_income == net and spending in (None, record.eligible_spending):
+        return None
+    record = record or HouseholdIncome(household=household, year=income.year)
+    record.verified_net_income = net
+    record.verified_source = (label or source)[:200]
+    if spending is not None:
+        record.eligible_spending = spending
+    record.save()
+    change = HouseholdIncomeChange.objects.create(
+        household=household,
+        year=income.year,
+        old_net_income=old,
+        new_net_income=net,
+        source=source[:64],
+        source_label=label[:200],
+        actor=actor,
+    )
+    household_recompute([household.pk])
+    household.refresh_from_db(fields=["income_year", "per_capita_income"])
+    return change
 
 
 def member_add(
@@ -247,6 +319,8 @@ def income_set(*, actor, household: Household, year: int, **amounts: Decimal) ->
         )
         for k, v in amounts.items():
             setattr(income, k, Decimal(v))
+        if amounts:  # the year's own collection of the components replaces a figure the work verified
+            income.verified_net_income, income.verified_source = None, ""
         income.save()
         household_recompute([household.pk])
     return income
@@ -308,8 +382,7 @@ def _member_change(*, actor, member, kind, date, reason, to_household=None, rela
 
 def id_reveal(*, actor, member: Member, request=None) -> str:
     """The full ID number, for roles that need it; every reveal is audited."""
-    if actor.role not in ID_REVEAL_ROLES:
-        raise PermissionDenied("您的角色无权查看完整身份证号")
+    scope.require_page(actor, "registry.id.reveal")
     if not scope.scoped(actor, Member).filter(pk=member.pk).exists():
         raise PermissionDenied("该成员不在您的数据权限范围内")
     audit.event_log(action="reveal_id", actor=actor, request=request, obj=member)
@@ -319,7 +392,8 @@ def id_reveal(*, actor, member: Member, request=None) -> str:
 def household_recompute(household_ids: Iterable[int]) -> None:
     """Keep the derived columns (head name, living members, latest per-capita net income) set-based.
 
-    Per-capita net income = (wage + business + property + transfer − business cost) / living members.
+    Per-capita net income = (wage + business + property + transfer − business cost) / living members,
+    or the year's verified net income (``verified_net_income``) / living members when the work set one.
     """
     ids = list(household_ids)
     if connection.vendor == "postgresql":
@@ -347,12 +421,16 @@ def household_recompute(household_ids: Iterable[int]) -> None:
         net = (
             HouseholdIncome.objects.filter(household=OuterRef("pk"), year=OuterRef("income_year"))
             .annotate(
-                net=ExpressionWrapper(
-                    F("wage_income")
-                    + F("business_income")
-                    + F("property_income")
-                    + F("transfer_income")
-                    - F("business_cost"),
+                net=Coalesce(
+                    F("verified_net_income"),
+                    ExpressionWrapper(
+                        F("wage_income")
+                        + F("business_income")
+                        + F("property_income")
+                        + F("transfer_income")
+                        - F("business_cost"),
+                        output_field=money,
+                    ),
                     output_field=money,
                 )
             )
@@ -380,7 +458,8 @@ living AS (
     WHERE m.status = 'active' GROUP BY m.household_id),
 latest AS (
     SELECT DISTINCT ON (i.household_id) i.household_id, i.year,
-           i.wage_income + i.business_income + i.property_income + i.transfer_income - i.business_cost AS net
+           COALESCE(i.verified_net_income,
+                    i.wage_income + i.business_income + i.property_income + i.transfer_income - i.business_cost) AS net
     FROM registry_householdincome i JOIN ids ON ids.id = i.household_id
     ORDER BY i.household_id, i.year DESC),
 calc AS (

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.lib.errors import StaleVersion
 from zhenxing.monitoring import services as monitoring
 from zhenxing.regions.models import Region
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import household_record_apply
 
 from . import bridges, workflow
 from .models import Alert, AlertNote, NoteKind
@@ -39,10 +40,10 @@ def _flags_confirmed(*, actor, alert: Alert) -> list[str]:
     flag = bridges.RULE_FLAGS.get(alert.rule)
     if flag is None or alert.household_id is None:
         return []
-    household_flags_apply(
+    household_record_apply(
         actor=actor,
         household=alert.household,
-        changes={flag: False},
+        flags={flag: False},
         source=f"screening.alert:{alert.pk}",
         source_label=f"预警 {alert.pk} {alert.rule_name}",
     )
@@ -133,25 +134,25 @@ def alert_note_add(*, actor, alert: Alert, text: str) -> AlertNote:
 BULK_MAX = 500
 
 
-def alerts_bulk_issue(*, actor, alerts, instruction: str = "") -> dict:
+def alerts_bulk_issue(*, actor, alerts, instruction: str = "", refused: dict | None = None) -> dict:
     """A township hands many alerts on to their villages at once (选中多条，或按村全部下发): each is
     one step through the engine (one audit entry per alert, each with the instruction on its
-    thread). Returns ``{"done": [ids], "refused": {id: message}}``."""
-    if actor is None or actor.is_read_only or actor.role not in workflow.OFFICE:
+    thread); one refused is listed with its reason, the others go on. ``refused``: the ids already
+    refused before (out of scope), listed with the rest. Returns ``{"done": [ids], "refused": {id: message}}``."""
+    if actor is None:
         raise PermissionDenied("只有乡镇及以上工作人员可以批量下发预警")
+    scope.require_write(actor, None, "screening.alert.bulk_issue")
     alerts = list(alerts)
-    if not alerts:
+    if not alerts and not refused:
         raise ValidationError("请选择要下发的预警")
     if len(alerts) > BULK_MAX:
         raise ValidationError(f"一次最多下发 {BULK_MAX} 条预警")
-    done, refused = [], {}
-    for alert in alerts:
-        try:
-            workflow.MACHINE.apply(actor=actor, obj=alert, code="issue", reason=instruction)
-            done.append(alert.pk)
-        except (ValidationError, PermissionDenied) as exc:
-            refused[alert.pk] = "；".join(getattr(exc, "messages", [str(exc)]))
-    return {"done": done, "refused": refused}
+    result = (
+        engine.transition_bulk(actor=actor, records=alerts, code="issue", reason=instruction, limit=BULK_MAX)
+        if alerts
+        else {"done": [], "refused": {}}
+    )
+    return {"done": result["done"], "refused": {**(refused or {}), **result["refused"]}}
 
 
 def alerts_of_village(*, actor, village: Region):

@@ -8,9 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.jobs.services import jobs_recover_for_page
 from zhenxing.lib.pagination import Keyset, keyset_page
@@ -217,7 +218,7 @@ class BulkIssueOut(Schema):
     response=BulkIssueOut,
     openapi_extra=ALERT,
     summary="乡镇批量下发预警：ids 为所选预警，或 village 为村代码（下发该村全部新预警）；"
-    "instruction 为下发要求；每条预警各记一条审计记录",
+    "instruction 为下发要求；每条预警各记一条审计记录；不存在、不在权限范围内或状态不符的逐条列入 refused，其余照常下发",
 )
 def alert_bulk_issue(request, payload: BulkIssueIn):
     if bool(payload.ids) == bool(payload.village):
@@ -225,12 +226,12 @@ def alert_bulk_issue(request, payload: BulkIssueIn):
     if payload.village:
         village = scope.region_by_code(request.user, payload.village)
         alerts = alert_writes.alerts_of_village(actor=request.user, village=village)
-    else:
-        found = {a.pk: a for a in scope.scoped(request.user, Alert).filter(pk__in=payload.ids)}
-        if len(found) != len(set(payload.ids)):
-            raise Http404("记录不存在或不在您的数据权限范围内")
-        alerts = [found[i] for i in dict.fromkeys(payload.ids)]
-    result = alert_writes.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=payload.instruction)
+        refused = {}
+    else:  # an id unknown or of another region is listed in refused; the others go on
+        alerts, refused = engine.scoped_records(request.user, Alert, payload.ids)
+    result = alert_writes.alerts_bulk_issue(
+        actor=request.user, alerts=alerts, instruction=payload.instruction, refused=refused
+    )
     return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 

@@ -1,15 +1,19 @@
 from django.urls import reverse
 
+from zhenxing.accounts import scope
 from zhenxing.lib.modules import NavItem
 
-from .services import ADMIN_ROLES
+ENTRIES = [
+    ("screening.alerts", "部门预警", "screening:alerts", 300),
+    ("screening.feeds", "部门数据", "screening:feeds", 310),
+    ("screening.runs", "筛查运行", "screening:runs", 320),
+    ("screening.rules", "筛查规则", "screening:rules", 330),
+]
 
 
 def items(user):
-    out = [NavItem("部门预警", reverse("screening:alerts"), order=300)]
-    if user.role in ADMIN_ROLES or user.role == "department_staff":
-        out.append(NavItem("部门数据", reverse("screening:feeds"), order=310))
-    if user.role in ADMIN_ROLES:
-        out.append(NavItem("筛查运行", reverse("screening:runs"), order=320))
-        out.append(NavItem("筛查规则", reverse("screening:rules"), order=330))
-    return out
+    return [
+        NavItem(label, reverse(url), order=order, group="预警")
+        for page, label, url, order in ENTRIES
+        if scope.in_menu(user, page)
+    ]

@@ -60,8 +60,8 @@ def base_views(as_of: dt.date, income_year: int) -> dict[str, str]:
     return {
         "liv": "SELECT household_id, COUNT(*) AS n FROM mem WHERE status = 'active' GROUP BY household_id",
         "net": (
-            f"SELECT household_id, (wage + business + property + transfer - cost) AS net, wage FROM inc "
-            f"WHERE year = {int(income_year)}"
+            # ``net``: the snapshot's year net income — a figure the work verified, else the components' sum
+            f"SELECT household_id, net, wage FROM inc WHERE year = {int(income_year)}"
         ),
     }
 

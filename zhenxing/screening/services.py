@@ -19,7 +19,7 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.regions.models import Level, Region
 
-from . import feed_specs, feeds, rules, snapshot
+from . import feed_specs, feeds, rules, snapshot, workflow
 from .models import SOURCE_DEPARTMENT, FeedFile, RuleSet, Run, RunKind, RunStatus
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
@@ -32,6 +32,25 @@ WRITE_RULES = scope.write_rules(
         "screening.run.request": scope.WriteRule(
             roles=frozenset(ADMIN_ROLES), refusal="只有地区管理员可以发起筛查或政策模拟"
         ),
+        "screening.alert.bulk_issue": scope.WriteRule(
+            roles=frozenset(workflow.OFFICE), refusal="只有乡镇及以上工作人员可以批量下发预警"
+        ),
+        # Which source a department account may send is ``may_upload``'s (its own department's).
+        "screening.feed.upload": scope.WriteRule(
+            roles=frozenset(ADMIN_ROLES | {Role.DEPARTMENT_STAFF}), refusal="您的角色不能上传部门数据"
+        ),
+    }
+)
+
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these.
+PAGE_RULES = scope.page_rules(
+    {
+        "screening.alerts": None,
+        # every level reads which department files came in (the dashboard's unmatched-records
+        # figure links here); the menu lists it for those who send them
+        "screening.feeds": scope.PageRule(menu=frozenset(ADMIN_ROLES | {Role.DEPARTMENT_STAFF})),
+        "screening.runs": ADMIN_ROLES | {Role.INSPECTOR},
+        "screening.rules": ADMIN_ROLES | {Role.INSPECTOR},
     }
 )
 
@@ -86,11 +105,12 @@ def ruleset_update(
 
 
 def may_upload(user, source: str) -> bool:
+    """The upload rule (``screening.feed.upload``), and a department account only its own sources."""
     if user is None:
         return True
-    if user.role in ADMIN_ROLES:
-        return True
-    return user.role == Role.DEPARTMENT_STAFF and SOURCE_DEPARTMENT.get(source) == user.department
+    if not scope.can_write(user, None, "screening.feed.upload"):
+        return False
+    return user.role != Role.DEPARTMENT_STAFF or SOURCE_DEPARTMENT.get(source) == user.department
 
 
 def sources_for(user) -> list[str]:
@@ -178,8 +198,9 @@ def simulate(*, as_of: dt.date, threshold) -> dict:
                  SUM(CASE WHEN n.net >= %s * h.living_members AND h.monitoring_status = 'monitored' THEN 1 ELSE 0 END),
                  COUNT(*)
              FROM registry_household h JOIN regions_region v ON v.id = h.village_id
-             JOIN (SELECT household_id, wage_income + business_income + property_income + transfer_income
-                          - business_cost AS net FROM registry_householdincome WHERE year = %s) n
+             JOIN (SELECT household_id, COALESCE(verified_net_income, wage_income + business_income
+                          + property_income + transfer_income - business_cost) AS net
+                   FROM registry_householdincome WHERE year = %s) n
                ON n.household_id = h.id
              WHERE h.living_members > 0 GROUP BY substr(v.code, 1, 6) ORDER BY 1"""
     with connection.cursor() as cur:

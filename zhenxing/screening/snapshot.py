@@ -47,7 +47,10 @@ TABLES = {
         },
     ),
     "inc": (
-        """SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost
+        # ``net``: the year's net income, a figure the work verified first (registry.services.household_record_apply).
+        """SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost,
+                  COALESCE(verified_net_income,
+                           wage_income + business_income + property_income + transfer_income - business_cost)
                FROM registry_householdincome WHERE year = %(year)s""",
         {
             "household_id": "BIGINT",
@@ -57,6 +60,7 @@ TABLES = {
             "property": "DECIMAL(14,2)",
             "transfer": "DECIMAL(14,2)",
             "cost": "DECIMAL(14,2)",
+            "net": "DECIMAL(14,2)",
         },
     ),
     # Eliminated monitoring cases (the paper_exit rule): dates, way, and how many of the case's measures

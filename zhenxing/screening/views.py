@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
@@ -28,8 +28,6 @@ from . import alerts as alert_writes
 from . import export, feed_specs, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
-
-ADMIN = services.ADMIN_ROLES
 
 RULE_CHOICES = [("", "全部规则")] + [(c, r.name) for c, r in rules.RULES.items()] + list(rules.EXTRA_CODES.items())
 
@@ -58,14 +56,17 @@ def _filtered(request):
 def _bulk_issue(request) -> None:
     """批量下发 (the selected alerts) or 按村下发 (every new alert of one village) from the list page."""
     instruction = request.POST.get("instruction", "")
+    refused: dict = {}
     if request.POST.get("village"):
         village = scope.region_by_code(request.user, request.POST["village"])
         alerts = alert_writes.alerts_of_village(actor=request.user, village=village)
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        alerts = scope.scoped(request.user, Alert).filter(pk__in=ids).order_by("id")
+        alerts, refused = engine.scoped_records(request.user, Alert, ids)
     try:
-        result = alert_writes.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
+        result = alert_writes.alerts_bulk_issue(
+            actor=request.user, alerts=alerts, instruction=instruction, refused=refused
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return
@@ -74,16 +75,15 @@ def _bulk_issue(request) -> None:
         messages.warning(request, f"预警 {pk} 未下发：{why}")
 
 
-@staff_view()
+@staff_view(page="screening.alerts")
 def alert_list(request):
     if request.method == "POST":
-        if request.user.is_read_only or request.user.role not in workflow.OFFICE:
-            raise PermissionDenied("只有乡镇及以上工作人员可以批量下发预警")
+        scope.require_write(request.user, None, "screening.alert.bulk_issue")
         _bulk_issue(request)
         return redirect(f"{reverse('screening:alerts')}?{request.GET.urlencode()}")
     form, qs, region = _filtered(request)
     page = Paginator(qs.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
-    can_bulk = not request.user.is_read_only and request.user.role in workflow.OFFICE
+    can_bulk = scope.can_write(request.user, None, "screening.alert.bulk_issue")
     villages = []
     if can_bulk:
         villages = (
@@ -107,9 +107,12 @@ def alert_list(request):
     )
 
 
-@staff_view()
+@staff_view(page="screening.alerts")
 def alert_export(request):
     form, qs, region = _filtered(request)
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+    if ids:  # 导出所选 (the list page's bulk form): only the ticked alerts, within the scope
+        qs = qs.filter(pk__in=ids)
     node = region or request.user.region
     return export.alerts_response(request, qs.order_by("village__path", "rule", "id"), region=node)
 
@@ -203,9 +206,9 @@ class UploadForm(forms.Form):
         self.fields["source"].choices = [(s, feed_specs.SPECS[s].title) for s in sources]
 
 
-@staff_view()
+@staff_view(page="screening.feeds")
 def feed_list(request):
-    sources = services.sources_for(request.user) if request.user.role in ADMIN | {Role.DEPARTMENT_STAFF} else []
+    sources = services.sources_for(request.user)
     form = UploadForm(sources=sources)
     result = None
     if request.method == "POST":
@@ -253,7 +256,7 @@ def feed_list(request):
     )
 
 
-@staff_view()
+@staff_view(page="screening.feeds")
 def feed_template(request, source):
     if source not in feed_specs.SPECS:
         from django.http import Http404
@@ -301,12 +304,11 @@ class RunForm(forms.Form):
         return data
 
 
-@staff_view()
+@staff_view(page="screening.runs")
 def run_list(request):
     form = RunForm(initial={"as_of": timezone.localdate(), "kind": RunKind.SCREEN})
     if request.method == "POST":
-        if request.user.role not in ADMIN:
-            raise PermissionDenied("只有地区管理员可以发起筛查或政策模拟")
+        scope.require_write(request.user, None, "screening.run.request")
         form = RunForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
@@ -328,13 +330,13 @@ def run_list(request):
         {
             "form": form,
             "runs": selectors.runs_for(request.user)[:50],
-            "can_start": request.user.role in ADMIN,
+            "can_start": scope.can_write(request.user, None, "screening.run.request"),
             "runner": settings.SCREENING_RUNNER,
         },
     )
 
 
-@staff_view(model=Run)
+@staff_view(model=Run, page="screening.runs")
 def run_detail(request, run):
     if run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and job_services.jobs_recover_for_page():
         run.refresh_from_db()
@@ -345,7 +347,9 @@ def run_detail(request, run):
             "run": run,
             "runner": settings.SCREENING_RUNNER,
             "rule_names": {**{c: r.name for c, r in rules.RULES.items()}, **rules.EXTRA_CODES},
-            "can_confirm": request.user.role in ADMIN and run.kind == RunKind.PREVIEW and run.status == RunStatus.DONE,
+            "can_confirm": scope.can_write(request.user, None, "screening.run.request")
+            and run.kind == RunKind.PREVIEW
+            and run.status == RunStatus.DONE,
             "params_text": "\n".join(f"{k}={v}" for k, v in (run.overrides or {}).items()),
         },
     )
@@ -368,14 +372,13 @@ class ParamsForm(forms.Form):
                 )
 
 
-@staff_view()
+@staff_view(page="screening.rules")
 def ruleset_view(request):
     year = int(request.GET.get("year") or timezone.localdate().year)
     ruleset = services.ruleset_current(year)
     form = ParamsForm(ruleset=ruleset)
     if request.method == "POST":
-        if request.user.role not in ADMIN:
-            raise PermissionDenied("只有地区管理员可以修改筛查规则参数")
+        scope.require_write(request.user, None, "screening.ruleset.update")
         form = ParamsForm(request.POST, ruleset=ruleset)
         if form.is_valid():
             changes = {k: v for k, v in form.cleaned_data.items() if "." in k}
@@ -395,6 +398,6 @@ def ruleset_view(request):
             "versions": versions,
             "rules": rules.RULES,
             "year": year,
-            "can_edit": request.user.role in ADMIN,
+            "can_edit": scope.can_write(request.user, None, "screening.ruleset.update"),
         },
     )

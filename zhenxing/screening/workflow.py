@@ -14,13 +14,15 @@ from django.utils import timezone
 from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
 from zhenxing.audit.writes import audited_bulk_create
+from zhenxing.calendar.services import work_calendar
+from zhenxing.lib.workdays import CALENDAR, limit_due
 
 from . import bridges
 from .models import OPEN_STATES, Alert, AlertNote, AlertState, NoteKind, RecordCorrection
 
 OFFICE = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF}
 FIELD = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
-VERIFY_DAYS = 15
+VERIFY_DAYS = 15  # while no yearly monitoring standard is set (verify_due)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,10 +45,22 @@ def _no_open_case(move: engine.Move) -> str | None:
     return None
 
 
+def verify_due(issued_on: dt.date) -> dt.date:
+    """The village's deadline to verify a handed-on alert: the yearly standard's limit from discovery to
+    decision (发现至认定时限, in 天 or 工作日 as the standard says, through the one calendar service);
+    ``VERIFY_DAYS`` calendar days while no standard is set. A working-day limit reaching a year the
+    calendar does not know refuses the step with the calendar's Chinese message (CalendarYearUnknown)."""
+    from zhenxing.monitoring.models import YearStandard
+
+    standard = YearStandard.objects.filter(year__lte=issued_on.year).order_by("-year").first()
+    days, unit = standard.limit("decision") if standard is not None else (VERIFY_DAYS, CALENDAR)
+    return limit_due(work_calendar(), issued_on, days, unit)
+
+
 def _issued(move: engine.Move) -> dict:
     if move.reason:  # the township's instruction stays on the alert's thread, never overwritten
         AlertNote.objects.create(alert=move.obj, kind=NoteKind.INSTRUCTION, text=move.reason, author=move.actor)
-    return {"issued_at": timezone.now(), "verify_due": timezone.localdate() + dt.timedelta(days=VERIFY_DAYS)}
+    return {"issued_at": timezone.now(), "verify_due": verify_due(timezone.localdate())}
 
 
 def _closed(move: engine.Move) -> dict:

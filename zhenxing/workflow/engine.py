@@ -33,6 +33,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit import display as audit_display
 from zhenxing.audit.context import acting
+from zhenxing.audit.models import AuditEntry
 from zhenxing.audit.services import event_log
 from zhenxing.lib.errors import StaleVersion, require_current
 
@@ -54,6 +55,10 @@ class Transition:
     needs_evidence: bool = False
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # Maker ≠ checker: the codes of earlier steps whose actor may not take this one on the same
+    # record (who reported 整改完成 does not verify it). The latest of those steps counts.
+    not_same_actor_as: tuple[str, ...] = ()
+    actor_label: str = ""  # who takes it, in words (default: the roles' names)
 
     @property
     def action(self) -> str:
@@ -74,11 +79,22 @@ class Transition:
 
     def allows(self, actor, obj) -> bool:
         """Whether this actor may take the step on this record (None: the system itself)."""
+        return self.permits(actor, obj) and (actor is None or self.made_by(actor, obj) is None)
+
+    def permits(self, actor, obj) -> bool:
+        """The roles and the ``who`` predicate alone (not maker ≠ checker)."""
         if actor is None:
             return True
         if self.roles and getattr(actor, "role", None) not in self.roles:
             return False
         return self.who is None or bool(self.who(actor, obj))
+
+    def made_by(self, actor, obj) -> str | None:
+        """The label of the earlier step (``not_same_actor_as``) this actor took on this record, when
+        that forbids them this one; None when they may go on."""
+        if not self.not_same_actor_as or actor is None or getattr(obj, "pk", None) is None:
+            return None
+        return last_step_by(obj, self.not_same_actor_as, actor)
 
 
 @dataclass
@@ -98,6 +114,47 @@ class Move:
     transition: Transition | None = None  # None for an event that changes no state (Machine.record)
     warnings: list[str] = field(default_factory=list)  # guards may note what does not refuse the step
     history: Any = None  # the app's history row, once written
+
+
+def last_step_by(obj, codes: Sequence[str], actor) -> str | None:
+    """The label of the latest of the steps ``codes`` taken on ``obj`` when ``actor`` took it (read
+    from the audit events every step writes), else None."""
+    entries = AuditEntry.objects.filter(
+        action="transition", model=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("-id")
+    for actor_id, extra in entries.values_list("actor_id", "extra").iterator():
+        code = (extra or {}).get("action")
+        if code in codes:
+            if actor_id != actor.pk:
+                return None
+            machine = _MACHINES.get(type(obj))
+            t = machine.get(code) if machine is not None else None
+            return str(t.label) if t is not None else str(code)
+    return None
+
+
+def previewable(guard: Guard) -> Guard:
+    """Mark a guard that reads only the record (not what the user types into the step's form): it
+    can be run ahead of time, so a form says what a later step will require (``Machine.ahead``)."""
+    guard.preview = True  # type: ignore[attr-defined]
+    return guard
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A step ahead of a record, who takes it and what its guards would refuse today."""
+
+    transition: Transition
+    who: str  # who takes it (the roles, and "not the one who …")
+    missing: tuple[str, ...]  # the refusals of its previewable guards; empty: nothing missing
+
+    @property
+    def label(self) -> str:
+        return str(self.transition.label)
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
 
 
 def _has_evidence(evidence) -> bool:
@@ -136,6 +193,7 @@ class Machine:
     state_message: str = "当前状态为“{state}”，不能{t.label}"
     denied_message: str = "您无权{t.label}"
     denied_error: type[Exception] = PermissionDenied
+    maker_message: str = "“{made}”由您本人办理，“{t.label}”须由其他人员办理（办理人与核验人不能为同一人）"
     reason_message: str = "{t.label}须填写理由"
     reason_field: str | None = None
     evidence_message: str = "请填写{t.label}的依据"
@@ -179,6 +237,51 @@ class Machine:
             return []
         return [t for t in self.from_state(self.state_of(obj)) if t.allows(user, obj)]
 
+    def main_line(self, state: str, *, stop: Iterable[str] = ()) -> list[Transition]:
+        """The steps ahead of a state on the main line: from each state the first step the machine
+        lists (each app lists the forward step before 退回 and 不予…), until a state in ``stop``, a
+        state with no step or one already passed."""
+        stop, seen, steps = set(stop), {state}, []
+        while True:
+            t = next(iter(self.from_state(state)), None)
+            if t is None or t.target in seen:
+                return steps
+            steps.append(t)
+            if t.target in stop:
+                return steps
+            state = t.target
+            seen.add(state)
+
+    def ahead(self, obj, *, stop: Iterable[str] = (), **extra) -> list[Requirement]:
+        """What each step ahead of ``obj`` on the main line will require, computed by the steps' own
+        previewable guards (and the machine's evidence check when it reads the record): a form shows
+        it before the user sends the record on. ``extra`` is what those guards read from a move."""
+        rows = []
+        for t in self.main_line(self.state_of(obj), stop=stop):
+            move = Move(
+                machine=self,
+                actor=None,
+                obj=obj,
+                code=t.code,
+                label=t.label,
+                source=t.sources[0],
+                target=t.target,
+                extra=dict(extra),
+                transition=t,
+            )
+            missing: list[str] = []
+            if t.needs_evidence and self.evidence_refusal is not None:
+                missing += _as_list(self.evidence_refusal(move))
+            for guard in t.guards:
+                if getattr(guard, "preview", False):
+                    missing += _as_list(guard(move))
+            who = str(t.actor_label or t.roles_label)
+            if t.not_same_actor_as:
+                made = "、".join(f"“{self.get(c).label}”" for c in t.not_same_actor_as if self.get(c) is not None)
+                who = f"{who}（不能是办理{made}的同一人）" if who else f"办理{made}以外的人员"
+            rows.append(Requirement(transition=t, who=who, missing=tuple(dict.fromkeys(missing))))
+        return rows
+
     # --- taking a step ---------------------------------------------------------------------
 
     def _say(self, message: str, t: Transition, obj) -> str:
@@ -199,8 +302,11 @@ class Machine:
                 raise self.denied_error(self._say(self.denied_message, t, obj)) from None
         if self.state_of(obj) not in t.sources:
             raise ValidationError(self._say(self.state_message, t, obj))
-        if not t.allows(actor, obj):
+        if not t.permits(actor, obj):
             raise self.denied_error(self._say(self.denied_message, t, obj))
+        made = t.made_by(actor, obj)
+        if made is not None:
+            raise self.denied_error(self.maker_message.format(t=t, made=made))
         return t
 
     def _refuse(self, move: Move) -> None:
@@ -347,6 +453,75 @@ def transition_apply(
     return machine_for(obj).apply(
         actor=actor, obj=obj, code=code, reason=reason, evidence=evidence, version=version, **extra
     )
+
+
+# ---------------------------------------------------------------- many records in one action
+
+BULK_MAX = 500
+OUT_OF_SCOPE = "记录不存在或不在您的数据权限范围内"
+
+
+def scoped_records(actor, model: type[models.Model], ids: Iterable[int], *, queryset=None) -> tuple[list, dict]:
+    """The records of ``ids`` the actor may see, in the order given, and ``{id: refusal}`` for the
+    others (unknown or another region): a bulk action lists them instead of refusing the lot."""
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    qs = scope.scoped(actor, queryset if queryset is not None else model)
+    found = {o.pk: o for o in qs.filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found], {i: OUT_OF_SCOPE for i in ids if i not in found}
+
+
+def refusal_text(exc: Exception) -> str:
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def transition_bulk(
+    *, actor, records: Iterable[Any], code: str, reason: str = "", evidence=None, limit: int = BULK_MAX, **extra
+) -> dict:
+    """The step ``code`` on many records at once (选中多条): each record is one ``apply`` with its own
+    checks, transaction and audit entry, so one record refused (wrong state, another region, maker ≠
+    checker …) is listed with its reason and the others go on — not all-or-nothing. Returns
+    ``{"done": [ids], "refused": {id: message}}``."""
+    records = list(records)
+    if not records:
+        raise ValidationError("请选择要办理的记录")
+    if len(records) > limit:
+        raise ValidationError(f"一次最多办理 {limit} 条")
+    done, refused = [], {}
+    for obj in records:
+        try:
+            machine_for(obj).apply(actor=actor, obj=obj, code=code, reason=reason, evidence=evidence, **extra)
+        except (ValidationError, PermissionDenied) as exc:
+            refused[obj.pk] = refusal_text(exc)
+        else:
+            done.append(obj.pk)
+    return {"done": done, "refused": refused}
+
+
+def record_bulk(
+    *, actor, records: Iterable[Any], code: str, label: str, reason: str = "", limit: int = BULK_MAX, **extra
+) -> dict:
+    """An act that changes no state (催办) on many records: for each, the machine's write check, then
+    its history row and one audit event (``Machine.record``); a record refused is listed with its
+    reason and the others go on. Returns ``{"done": [ids], "refused": {id: message}}``."""
+    records = list(records)
+    if not records:
+        raise ValidationError("请选择要办理的记录")
+    if len(records) > limit:
+        raise ValidationError(f"一次最多办理 {limit} 条")
+    done, refused = [], {}
+    for obj in records:
+        machine = machine_for(obj)
+        try:
+            if actor is None or getattr(actor, "is_read_only", False):
+                raise PermissionDenied("督查账户为只读账户")
+            if machine.write_action is not None:
+                scope.require_write(actor, obj, machine.write_action)
+            machine.record(actor=actor, obj=obj, code=code, label=label, reason=reason, **extra)
+        except (ValidationError, PermissionDenied) as exc:
+            refused[obj.pk] = refusal_text(exc)
+        else:
+            done.append(obj.pk)
+    return {"done": done, "refused": refused}
 
 
 def available(obj, user) -> list[Transition]:

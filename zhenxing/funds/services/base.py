@@ -63,6 +63,30 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these. A
+# department account has no funds records; the county figures and allocations are the county's and
+# above; a village cadre opens disclosures, leakage findings and loans from its projects and
+# households rather than from the menu.
+_COUNTY_UP = frozenset({Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF, Role.INSPECTOR})
+_FUNDS_READERS = frozenset(Role) - {Role.DEPARTMENT_STAFF}
+_NOT_VILLAGE_MENU = _FUNDS_READERS - {Role.VILLAGE_CADRE}
+PAGE_RULES = scope.page_rules(
+    {
+        "funds.figures": scope.PageRule(roles=_COUNTY_UP, refusal="资金总览按县汇总，由县级及以上查看"),
+        "funds.allocations": scope.PageRule(roles=_COUNTY_UP, refusal="资金下达与安排由县级及以上查看"),
+        "funds.projects": _FUNDS_READERS,
+        "funds.leakage": scope.PageRule(roles=_FUNDS_READERS, menu=_NOT_VILLAGE_MENU),
+        "funds.disclosures": scope.PageRule(roles=_FUNDS_READERS, menu=_NOT_VILLAGE_MENU),
+        "funds.loans": scope.PageRule(roles=_FUNDS_READERS, menu=_NOT_VILLAGE_MENU),
+        "funds.parameters": scope.PageRule(
+            roles=frozenset(ADMIN_ROLES | {Role.COUNTY_STAFF}), refusal="年度参数与支出计划由地区和县级维护"
+        ),
+        "funds.staff_identities": scope.PageRule(
+            roles=frozenset(ADMIN_ROLES), refusal="仅地区管理员可登记工作人员身份信息"
+        ),
+    }
+)
+
 
 def county_of(region: Region) -> Region:
     """The county-level node above (or at) a region."""

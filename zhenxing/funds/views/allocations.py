@@ -17,7 +17,7 @@ from ..forms import AllocationForm, AssignmentForm
 from ..models import Allocation, Payment
 
 
-@staff_view()
+@staff_view(page="funds.allocations")
 def allocation_list(request):
     qs = scope.scoped(request.user, Allocation).select_related("county").order_by("-year", "county__code", "issued_on")
     can_add = scope.can_write(request.user, None, "funds.money.write")
@@ -59,7 +59,7 @@ def allocation_list(request):
 ALLOCATION_COLUMNS = ["县", "年度", "资金来源", "文号", "文件标题", "下达日期", "下达金额", "已安排到项目"]
 
 
-@staff_view(model=Allocation)
+@staff_view(model=Allocation, page="funds.allocations")
 def allocation_detail(request, allocation):
     can_assign = scope.can_write(request.user, allocation, "funds.money.write")
     form = AssignmentForm(request.POST or None, user=request.user, allocation=allocation) if can_assign else None

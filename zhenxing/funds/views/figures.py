@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 
 from .. import selectors
@@ -18,7 +19,7 @@ def requested_year(request) -> int:
         return timezone.localdate().year
 
 
-@staff_view()
+@staff_view(page="funds.figures")
 def figures(request):
     """资金总览: a county's (or the prefecture's) figures for a year."""
     year = requested_year(request)
@@ -30,6 +31,9 @@ def figures(request):
     code = request.GET.get("region")
     if code:
         region = allowed.get(code)
+        if region is None:  # a township or village: the figures are kept by county, so its county's
+            below = scope.region_by_code(request.user, code)  # 404 outside the scope
+            region = next((c for c in counties if below.path.startswith(c.path)), None)
         if region is None:
             raise Http404("区划不在您的数据权限范围内")
     else:

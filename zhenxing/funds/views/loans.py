@@ -19,7 +19,7 @@ from ..forms import MicroLoanForm, RepaymentForm
 from ..models import MicroLoan
 
 
-@staff_view()
+@staff_view(page="funds.loans")
 def loan_list(request):
     """?region=<code> (a node's subtree in scope), ?current=1 (在贷或本年结清), ?overdue=1."""
     region = scope.region_param(request)
@@ -111,7 +111,7 @@ def loan_new(request):
     return render(request, "funds/loan_form.html", {"form": form})
 
 
-@staff_view(model=MicroLoan)
+@staff_view(model=MicroLoan, page="funds.loans")
 def loan_detail(request, loan):
     """A loan and its repayment (登记还款 by county, township or village staff)."""
     can_repay = scope.can_write(request.user, loan, "funds.loan.write") and loan.settled_on is None

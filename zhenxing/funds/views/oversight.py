@@ -18,7 +18,7 @@ from ..forms import PublishForm
 from ..models import Disclosure, LeakageFinding
 
 
-@staff_view()
+@staff_view(page="funds.leakage")
 def leakage_list(request):
     if request.method == "POST":
         try:
@@ -81,7 +81,7 @@ def finding_action(request, finding):
     return redirect("funds:leakage")
 
 
-@staff_view()
+@staff_view(page="funds.disclosures")
 def disclosure_list(request):
     can_publish = scope.can_write(request.user, None, "funds.disclosure.publish")
     form = PublishForm(request.POST or None, user=request.user) if can_publish else None

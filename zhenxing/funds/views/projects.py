@@ -22,7 +22,7 @@ from ..forms import BeneficiaryForm, FilterForm, PaymentForm, ProjectEditForm, P
 from ..models import LeakageFinding, Project
 
 
-@staff_view()
+@staff_view(page="funds.projects")
 def project_list(request):
     form = FilterForm(request.GET or None)
     qs = selectors.projects(request.user).order_by("-year", "code")
@@ -121,10 +121,10 @@ def project_new(request):
     return render(request, "funds/project_form.html", {"form": form})
 
 
-@staff_view(model=Project)
+@staff_view(model=Project, page="funds.projects")
 def project_detail(request, project):
     steps = [
-        (t, TransitionForm(initial={"to": t.target, "version": project.version}))
+        (t, TransitionForm(initial={"to": t.target, "version": project.version}, step=t))
         for t in workflow.available(project, request.user)
     ]
     missing = lifecycle.missing_fields(project)
@@ -136,6 +136,7 @@ def project_detail(request, project):
         {
             "p": project,
             "steps": steps,
+            "requirements": workflow.requirements(project) if steps else [],
             "missing": missing,
             "counts": counts,
             "next": workflow.next_step(project.status),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role, User
+from zhenxing.accounts.models import User
 from zhenxing.lib.forms import service_errors_to_messages
 from zhenxing.registry.models import Household
 
@@ -19,7 +19,7 @@ from ..models import StaffIdentity
 from .figures import requested_year
 
 
-@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN})
+@staff_view(page="funds.staff_identities")
 def staff_identities(request):
     if request.method == "POST":
         user = scope.scoped(request.user, User).filter(username=request.POST.get("username", "")).first()
@@ -47,7 +47,7 @@ def staff_identities(request):
     return render(request, "funds/staff_identities.html", {"items": qs})
 
 
-@staff_view(roles={Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF})
+@staff_view(page="funds.parameters")
 def parameters(request):
     """年度参数 (prefecture admin) and a county's monthly disbursement plan (county staff)."""
     from decimal import Decimal, InvalidOperation
@@ -103,8 +103,8 @@ def parameters(request):
             "param": param,
             "overrides": scope.scoped(request.user, YearParameter).filter(year=year, county__isnull=False),
             "plan_rows": plan_rows,
-            "is_admin": request.user.role in services.ADMIN_ROLES,
-            "is_county": request.user.role == Role.COUNTY_STAFF,
+            "is_admin": scope.can_write(request.user, None, "funds.parameter.set"),
+            "is_county": scope.can_write(request.user, None, "funds.money.write"),
         },
     )
 

@@ -9,11 +9,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Schema, Status
 
+from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
 
 from .. import selectors, services, workflow
-from ..models import RectificationItem, RectificationType
+from ..models import RectificationItem, RectificationType, Unit
+from ..services.bulk import items_bulk
 from .common import router, scope_extra
 
 
@@ -89,6 +91,42 @@ def item_list(
     today = timezone.localdate()
     qs = selectors.items(request.user, region=node, type_code=type, status=status, overdue=overdue, as_of=today)
     return [_item(i, today) for i in keyset_page(request, response, qs, page, desc=True, after=before)]
+
+
+class ItemBulkIn(Schema):
+    ids: list[int]
+    action: str  # "assign" (交办: unit_id, person) or "remind" (催办: note)
+    unit_id: int | None = None
+    person: str = ""
+    note: str = ""
+
+
+class ItemBulkOut(Schema):
+    done: list[int]
+    refused: dict[str, str]
+
+
+# Before /ledger/items/{item_id}: the first matching path wins.
+@router.post(
+    "/ledger/items/bulk",
+    response=ItemBulkOut,
+    openapi_extra=scope_extra("ledger.rectificationitem"),
+    summary="乡镇、县级批量办理所选整改事项：action 为 assign（交办 unit_id 单位，person 为责任人）或 remind"
+    "（催办，note 为催办要求）；每条单独校验并各记一条审计记录，不存在、不在权限范围、已销号或无权办理的逐条列入 refused，其余照常办理",
+)
+def item_bulk(request, payload: ItemBulkIn):
+    items, refused = engine.scoped_records(request.user, RectificationItem, payload.ids)
+    unit = scope.choices(request.user, Unit).filter(pk=payload.unit_id).first() if payload.unit_id else None
+    result = items_bulk(
+        actor=request.user,
+        items=items,
+        action=payload.action,
+        unit=unit,
+        person=payload.person,
+        note=payload.note,
+        refused=refused,
+    )
+    return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
 @router.get(

@@ -86,6 +86,23 @@ WRITE_RULES = scope.write_rules(
     }
 )
 
+# Who may open a page (scope.page_rules): the views, the menu and the templates ask these. Key
+# tasks, inspections and the county assessment are the business of the county and above (and of
+# the departments that lead tasks); a village or township has none of their records.
+_NOT_BELOW_COUNTY = frozenset(Role) - {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF}
+PAGE_RULES = scope.page_rules(
+    {
+        "ledger.tasks": scope.PageRule(roles=_NOT_BELOW_COUNTY, refusal="重点任务台账由县级及以上办理"),
+        "ledger.items": None,
+        "ledger.inspections": scope.PageRule(roles=_NOT_BELOW_COUNTY, refusal="督导问责由县级及以上办理"),
+        "ledger.assessments": scope.PageRule(
+            roles=frozenset({Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF, Role.INSPECTOR}),
+            refusal="县级考核仅地区、县级和督查人员查看",
+        ),
+        "ledger.notices": None,
+    }
+)
+
 
 def prefecture() -> Region:
     return Region.objects.get(code=PREFECTURE_CODE)

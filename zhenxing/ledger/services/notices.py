@@ -12,6 +12,7 @@ from django.utils import timezone
 from zhenxing.accounts.models import Role, User
 from zhenxing.regions.models import Region
 
+from ..dates import soon_until
 from ..models import Assignment, ItemStatus, Notice, RectificationItem, TaskStatus
 
 
@@ -61,11 +62,12 @@ def notice_mark_read(*, actor, notice: Notice | None = None) -> int:
 
 
 def reminders_send(*, as_of: dt.date | None = None) -> int:
-    """Daily: notices for assignments and items due within 7 days or overdue (each once per state),
+    """Daily: notices for assignments and items due within 5 working days (``dates.soon_until``, the
+    one calendar service) or overdue (each once per state),
     and for assignments whose last report period ended without a report (once per period).
     Whatever was already sent is skipped in one query."""
     as_of = as_of or timezone.localdate()
-    soon = as_of + dt.timedelta(days=7)
+    soon = soon_until(as_of)
 
     def key(prefix: str, obj) -> str:
         return f"{prefix}{obj.pk}:{'overdue' if obj.deadline < as_of else 'soon'}:{obj.deadline:%Y%m%d}"

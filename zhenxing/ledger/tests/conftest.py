@@ -51,3 +51,9 @@ def give_all_evidence(actor, a) -> None:
 
 
 D = dt.date
+
+
+def fixer(w, region):
+    """The county officer who reports an item of ``region`` fixed (the prefecture admin, who
+    verifies it, may not: maker ≠ checker)."""
+    return w.huma if region.path.startswith(w.r.huma.path) else w.tahe

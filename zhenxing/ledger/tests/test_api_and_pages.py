@@ -185,9 +185,28 @@ def test_the_item_list_and_export_narrow_to_a_region_in_scope(w, ledger, types, 
     problems = {r[4] for r in rows}
     assert "奋斗村断水" in problems and "永丰村断水" not in problems
     for url in ("/ledger/items/", "/ledger/items/export.xlsx", "/ledger/assignments/"):
-        assert login(w.fendou).get(url, {"region": w.r.yongfeng.code}).status_code == 404  # the sibling village
-        assert login(w.fendou).get(url, {"region": w.r.shibazhan.code}).status_code == 404  # above the user
+        if url == "/ledger/assignments/":  # key-task assignments are the county's: refused by the page rule first
+            assert login(w.fendou).get(url, {"region": w.r.yongfeng.code}).status_code == 403
+        else:
+            assert login(w.fendou).get(url, {"region": w.r.yongfeng.code}).status_code == 404  # the sibling village
+            assert login(w.fendou).get(url, {"region": w.r.shibazhan.code}).status_code == 404  # above the user
         assert login(w.tahe).get(url, {"region": w.r.huma.code}).status_code == 404  # another county
         assert login(w.tahe).get(url, {"region": "232722999999"}).status_code == 404  # no such node
     page = login(w.tahe).get("/ledger/assignments/", {"region": w.r.tahe.code}).content.decode()
     assert f"区划：<strong>{w.r.tahe.full_name()}</strong>" in page
+
+
+def test_an_item_links_its_source_inspection_only_for_whom_it_opens(w, types, login):
+    """A village cadre reads an item found by a prefecture inspection, but inspections are the
+    county's and above: the source is named, not linked (the link answered 404/403 before)."""
+    ins = services.inspection_create(
+        actor=w.diqu, kind="prefecture_spot", title="地级抽查", region=w.r.tahe, started_on=D(2022, 10, 1)
+    )
+    item = services.inspection_finding_add(actor=w.diqu, inspection=ins, region=w.r.kaikukang, problem="公示未更新")
+    link = f'href="/ledger/inspections/{ins.pk}/"'
+    page = login(w.kaikukang).get(f"/ledger/items/{item.pk}/").content.decode()
+    assert "地级抽查" in page and link not in page
+    assert login(w.kaikukang).get(f"/ledger/inspections/{ins.pk}/").status_code == 403
+    page = login(w.tahe).get(f"/ledger/items/{item.pk}/").content.decode()
+    assert link in page
+    assert login(w.tahe).get(f"/ledger/inspections/{ins.pk}/").status_code == 200

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from zhenxing.ledger import services
 from zhenxing.ledger.models import AssessmentIndicator, AssessmentScore, Notice, SchemeStatus, Scoring
 
-from .conftest import D
+from .conftest import D, fixer
 
 
 def _item(w, types, region, deadline, closed=None):
@@ -24,7 +24,7 @@ def _item(w, types, region, deadline, closed=None):
         deadline=deadline,
     )
     if closed:
-        services.item_transition(actor=w.diqu, item=item, action="fix", evidence="e", on=closed)
+        services.item_transition(actor=fixer(w, region), item=item, action="fix", evidence="e", on=closed)
         services.item_transition(actor=w.diqu, item=item, action="verify", on=closed)
     return item
 
@@ -110,7 +110,7 @@ def test_a_published_assessment_does_not_move_when_data_changes(w, types, scheme
         .values_list("value", "score", "numerator", "denominator")
     )
     # the late item is closed within the deadline window in the data after publication
-    services.item_transition(actor=w.diqu, item=open_item, action="fix", evidence="e", on=D(2022, 4, 20))
+    services.item_transition(actor=w.tahe, item=open_item, action="fix", evidence="e", on=D(2022, 4, 20))
     services.item_transition(actor=w.diqu, item=open_item, action="verify", on=D(2022, 4, 21))
     with pytest.raises(ValidationError, match="已发布"):
         services.scheme_run(actor=w.diqu, scheme=scheme)

@@ -46,7 +46,7 @@ def _demo_like_scheme(w, as_of):
 def _close(w, ledger, water_lead, number, county, on):
     a = assignment(ledger, number, county)
     give_all_evidence(w.diqu, a)
-    services.assignment_transition(actor=w.diqu, assignment=a, action="submit", on=on)
+    services.assignment_transition(actor=w.tahe if county == w.r.tahe else w.huma, assignment=a, action="submit", on=on)
     services.assignment_transition(actor=water_lead, assignment=a, action="close", on=on)
     return a
 
@@ -62,7 +62,7 @@ def test_a_county_that_logged_and_closed_ranks_above_one_that_recorded_nothing(w
         found_on=D(2022, 3, 1),
         deadline=D(2022, 4, 30),
     )
-    services.item_transition(actor=w.diqu, item=item, action="fix", evidence="照片", on=D(2022, 4, 1))
+    services.item_transition(actor=w.tahe, item=item, action="fix", evidence="照片", on=D(2022, 4, 1))
     services.item_transition(actor=w.diqu, item=item, action="verify", on=D(2022, 4, 2))
     scheme = _demo_like_scheme(w, D(2022, 12, 31))
     services.scheme_run(actor=w.diqu, scheme=scheme)

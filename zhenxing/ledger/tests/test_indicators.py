@@ -7,7 +7,7 @@ from decimal import Decimal
 from zhenxing.ledger import services
 from zhenxing.lib.modules import indicators
 
-from .conftest import D, assignment, give_all_evidence
+from .conftest import D, assignment, fixer, give_all_evidence
 
 
 def _item(w, types, region, found, deadline, closed=None):
@@ -21,7 +21,7 @@ def _item(w, types, region, found, deadline, closed=None):
         deadline=deadline,
     )
     if closed:
-        services.item_transition(actor=w.diqu, item=item, action="fix", evidence="e", on=closed)
+        services.item_transition(actor=fixer(w, region), item=item, action="fix", evidence="e", on=closed)
         services.item_transition(actor=w.diqu, item=item, action="verify", on=closed)
     return item
 

@@ -57,41 +57,65 @@ def test_reminders_are_sent_once_per_state(w, ledger, types):
     assert services.reminders_send(as_of=D(2022, 7, 1)) == 1  # and June's report is missing
 
 
-def test_home_lists_what_is_due_within_7_days_and_overdue(w, types, login):
-    today = timezone.localdate()
-    due_7 = services.rectification_item_open(
+def _item(w, types, problem, deadline, found_on=None):
+    return services.rectification_item_open(
         actor=w.tahe,
         type=types["water"],
         region=w.r.fendou,
-        problem="七天",
+        problem=problem,
         source="self_check",
-        found_on=today - dt.timedelta(days=30),
-        deadline=today + dt.timedelta(days=7),
+        found_on=found_on or deadline - dt.timedelta(days=40),
+        deadline=deadline,
     )
-    services.rectification_item_open(
-        actor=w.tahe,
-        type=types["water"],
-        region=w.r.fendou,
-        problem="八天",
-        source="self_check",
-        found_on=today,
-        deadline=today + dt.timedelta(days=8),
-    )
-    late = services.rectification_item_open(
-        actor=w.tahe,
-        type=types["water"],
-        region=w.r.fendou,
-        problem="逾期",
-        source="self_check",
-        found_on=today - dt.timedelta(days=30),
-        deadline=today - dt.timedelta(days=2),
-    )
-    lines = pending.pending(w.fendou)
+
+
+def test_home_lists_what_is_due_within_5_working_days_across_national_day(w, types):
+    # 2026: 国庆 10月1日–7日 off, Saturday 10月10日 worked (调休). On Wednesday 9月30日, the last working
+    # day before the holiday, the 5 working days are 10月8日, 9日, 10日, 12日 and 13日.
+    within = _item(w, types, "十月十三日", D(2026, 10, 13))
+    _item(w, types, "十月十四日", D(2026, 10, 14))
+    lines = pending.pending(w.fendou, as_of=D(2026, 9, 30))
     by_url = {p.url: p for p in lines}
-    assert by_url[f"/ledger/items/{due_7.pk}/"].category == "7天内到期"
-    assert by_url[f"/ledger/items/{late.pk}/"].overdue_days == 2
-    assert not any("八天" in p.label for p in lines)
-    assert not any("items/" in p.url and "七天" in p.label for p in pending.pending(w.kaikukang))
+    assert by_url[f"/ledger/items/{within.pk}/"].category == "5个工作日内到期"
+    assert not any("十月十四日" in p.label for p in lines)  # in 14 calendar days, but the 6th working day
+    assert not any(
+        "items/" in p.url and "十月十三日" in p.label for p in pending.pending(w.kaikukang, as_of=D(2026, 9, 30))
+    )
+
+
+def test_the_worked_saturday_counts_and_a_weekend_deadline_belongs_to_the_week_before(w, types):
+    # On Thursday 10月8日: 9日, 10日 (调休 Saturday), 12日, 13日, 14日 — so 15日 is out, although it is
+    # only 7 calendar days away; and on Friday 10月9日 a deadline on Sunday 18日 is in (before the 6th day).
+    _item(w, types, "十五日", D(2026, 10, 15))
+    assert not any("十五日" in p.label for p in pending.pending(w.fendou, as_of=D(2026, 10, 8)))
+    assert any("十五日" in p.label for p in pending.pending(w.fendou, as_of=D(2026, 10, 9)))
+    _item(w, types, "十八日周日", D(2026, 10, 18))
+    assert any("十八日周日" in p.label for p in pending.pending(w.fendou, as_of=D(2026, 10, 12)))
+    assert not any("十八日周日" in p.label for p in pending.pending(w.fendou, as_of=D(2026, 10, 9)))
+
+
+def test_reminders_count_working_days_across_national_day(w, types):
+    item = _item(w, types, "节后到期", D(2026, 10, 13))
+    assert services.reminders_send(as_of=D(2026, 9, 29)) == 0  # 9月30日 + 10月8日–13日: 6 working days
+    sent = services.reminders_send(as_of=D(2026, 9, 30))  # before the holiday, not on its 2nd day
+    assert sent >= 1
+    assert Notice.objects.filter(key=f"i{item.pk}:soon:20261013").exists()
+
+
+def test_the_window_falls_back_to_calendar_days_in_a_year_the_calendar_does_not_know(w, types):
+    from zhenxing.ledger.dates import soon_until
+
+    # 2027 is in neither the package (1.11 knows up to 2026) nor the table: a reminder window is not
+    # a due date, so it falls back to 7 calendar days instead of refusing to remind.
+    assert soon_until(D(2026, 12, 28)) == D(2027, 1, 4)
+    assert soon_until(D(2026, 12, 7)) == D(2026, 12, 14)  # Monday: 8日–11日 and 14日; the 6th working day is 15日
+
+
+def test_home_lists_overdue_items_with_their_days(w, types, login):
+    today = timezone.localdate()
+    late = _item(w, types, "逾期", today - dt.timedelta(days=2), found_on=today - dt.timedelta(days=30))
+    lines = pending.pending(w.fendou)
+    assert {p.url: p for p in lines}[f"/ledger/items/{late.pk}/"].overdue_days == 2
     assert "逾期2天" in login(w.fendou).get("/").content.decode()
 
 

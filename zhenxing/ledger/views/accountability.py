@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role, User
+from zhenxing.accounts.models import User
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
 from .. import forms, selectors, services, workflow
@@ -19,7 +19,7 @@ from ..models import EscalationDecision, EscalationRule, Inspection, Rectificati
 from .base import _int
 
 
-@staff_view()
+@staff_view(page="ledger.inspections")
 def inspection_list(request):
     user = request.user
     form = forms.InspectionForm(request.POST or None, user=user)
@@ -42,7 +42,7 @@ def inspection_list(request):
     )
 
 
-@staff_view(model=Inspection)
+@staff_view(model=Inspection, page="ledger.inspections")
 def inspection_detail(request, ins):
     user = request.user
     if request.method == "POST" and "follow_up" in request.POST:
@@ -84,8 +84,7 @@ def inspection_detail(request, ins):
 @staff_view()
 def escalation_list(request):
     if request.method == "POST":
-        if request.user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("升级规则由地区制定")
+        scope.require_write(request.user, None, "ledger.escalation.rule")
         rule = orm_get_or_404(EscalationRule, pk=_int(request.POST.get("rule")))
         try:
             services.escalation_rule_update(
@@ -111,7 +110,7 @@ def escalation_list(request):
             "proposals": [(i, r, i.overdue_days(as_of)) for i, r in proposals],
             "decisions": decisions,
             "rules": EscalationRule.objects.all(),
-            "is_admin": request.user.role == Role.PREFECTURE_ADMIN,
+            "is_admin": scope.can_write(request.user, None, "ledger.escalation.rule"),
         },
     )
 
@@ -121,8 +120,7 @@ def unit_list(request):
     user = request.user
     form = forms.UnitForm(request.POST or None, user=user)
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("只有地区管理员可以维护单位")
+        scope.require_write(user, None, "ledger.unit.manage")
         if form.is_valid():
             try:
                 services.unit_create(actor=user, **form.cleaned_data)
@@ -141,7 +139,9 @@ def unit_list(request):
         )
     )
     return render(
-        request, "ledger/units.html", {"units": units, "form": form, "is_admin": user.role == Role.PREFECTURE_ADMIN}
+        request,
+        "ledger/units.html",
+        {"units": units, "form": form, "is_admin": scope.can_write(user, None, "ledger.unit.manage")},
     )
 
 
@@ -149,8 +149,7 @@ def unit_list(request):
 def unit_detail(request, unit):
     user = request.user
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("只有地区管理员可以指定单位成员")
+        scope.require_write(user, None, "ledger.unit.member")
         member = scope.scoped(user, User).filter(username=request.POST.get("username", "").strip()).first()
         if member is None:
             messages.error(request, "账户不存在或不在您的数据权限范围内")
@@ -176,6 +175,6 @@ def unit_detail(request, unit):
             "items": [(i, i.is_overdue(today)) for i in visible_items[:200]],
             "decisions": scope.scoped(user, EscalationDecision).filter(unit=unit).select_related("rule", "item"),
             "inspections": scope.scoped(user, Inspection).filter(unit=unit),
-            "is_admin": user.role == Role.PREFECTURE_ADMIN,
+            "is_admin": scope.can_write(user, None, "ledger.unit.member"),
         },
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404 as orm_get_or_404
 from django.shortcuts import redirect, render
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Region
@@ -20,13 +19,12 @@ from ..services.assessment import NOT_APPLICABLE_RULE
 from .base import _form_messages
 
 
-@staff_view()
+@staff_view(page="ledger.assessments")
 def assessment_list(request):
     user = request.user
     form = forms.SchemeForm(request.POST or None)
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("考核由地区组织")
+        scope.require_write(user, None, "ledger.assessment.manage")
         if form.is_valid():
             try:
                 scheme = services.scheme_create(actor=user, **form.cleaned_data)
@@ -43,16 +41,20 @@ def assessment_list(request):
     return render(
         request,
         "ledger/assessments.html",
-        {"schemes": schemes, "results": results, "form": form, "is_admin": user.role == Role.PREFECTURE_ADMIN},
+        {
+            "schemes": schemes,
+            "results": results,
+            "form": form,
+            "is_admin": scope.can_write(user, None, "ledger.assessment.manage"),
+        },
     )
 
 
-@staff_view(model=AssessmentScheme)
+@staff_view(model=AssessmentScheme, page="ledger.assessments")
 def assessment_detail(request, scheme):
     user = request.user
     if request.method == "POST":
-        if user.role != Role.PREFECTURE_ADMIN:
-            raise PermissionDenied("考核由地区组织")
+        scope.require_write(user, None, "ledger.assessment.manage")
         action = request.POST.get("action", "")
         try:
             if action == "indicator":
@@ -106,7 +108,7 @@ def assessment_detail(request, scheme):
             "indicators": indicators,
             "table": table,
             "total_weight": total_weight,
-            "is_admin": user.role == Role.PREFECTURE_ADMIN,
+            "is_admin": scope.can_write(user, None, "ledger.assessment.manage"),
             "editable": scheme.status != SchemeStatus.PUBLISHED,
             "indicator_form": forms.IndicatorForm(),
             "rule": NOT_APPLICABLE_RULE,
@@ -114,7 +116,7 @@ def assessment_detail(request, scheme):
     )
 
 
-@staff_view(model=AssessmentScheme, url_kwarg="pk")
+@staff_view(model=AssessmentScheme, url_kwarg="pk", page="ledger.assessments")
 def assessment_export(request, scheme):
     indicators = list(scheme.indicators.all())
     results = list(scheme.results.select_related("county").prefetch_related("scores").order_by("rank", "county__code"))
@@ -128,7 +130,7 @@ def assessment_export(request, scheme):
     )
 
 
-@staff_view(model=AssessmentResult)
+@staff_view(model=AssessmentResult, page="ledger.assessments")
 def result_detail(request, result):
     # Before publication a county sees its computed figures to check them (marked 未发布).
     scores = result.scores.select_related("indicator", "entered_by").order_by("indicator__order")

@@ -12,7 +12,7 @@ from ..models import Notice
 from .base import PAGE, _int
 
 
-@staff_view()
+@staff_view(page="ledger.notices")
 def notice_list(request):
     if request.method == "POST":
         services.notice_mark_read(actor=request.user)

@@ -14,24 +14,25 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
-from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
 from .. import forms, selectors, services, workflow, xlsx
 from ..models import Assignment, Ledger, Task, TaskKind, TaskStatus, cn_number
-from .base import ADMIN, _form_messages, _int
+from .base import _form_messages, _int
 
 
-@staff_view()
+@staff_view(page="ledger.tasks")
 def home(request):
     ledger = Ledger.objects.order_by("-year").first()
     if ledger is None:
-        return render(request, "ledger/empty.html", {"can_load": request.user.role == Role.PREFECTURE_ADMIN})
+        return render(
+            request, "ledger/empty.html", {"can_load": scope.can_write(request.user, None, "ledger.plan.copy")}
+        )
     return redirect("ledger:year", year=ledger.year)
 
 
-@staff_view(roles=ADMIN)
+@staff_view(write="ledger.plan.copy")
 @require_POST
 def load_plan(request):
     ledger = services.ledger_load_plan(actor=request.user)
@@ -73,23 +74,23 @@ def _year_context(request, year: int) -> dict:
         "assignments": assignments,
         "as_of": as_of,
         "years": Ledger.objects.order_by("-year").values_list("year", flat=True),
-        "is_admin": request.user.role == Role.PREFECTURE_ADMIN,
+        "is_admin": scope.can_write(request.user, None, "ledger.task.edit"),
     }
 
 
-@staff_view()
+@staff_view(page="ledger.tasks")
 def year(request, year: int):
     return render(request, "ledger/year.html", _year_context(request, year))
 
 
-@staff_view()
+@staff_view(page="ledger.tasks")
 def year_print(request, year: int):
     ctx = _year_context(request, year)
     ctx["unit"] = request.user.region.name
     return render(request, "ledger/print.html", ctx)
 
 
-@staff_view()
+@staff_view(page="ledger.tasks")
 def year_export(request, year: int):
     ctx = _year_context(request, year)
     ledger = ctx["ledger"]
@@ -108,7 +109,7 @@ def year_export(request, year: int):
     )
 
 
-@staff_view(roles=ADMIN)
+@staff_view(write="ledger.plan.copy")
 @require_POST
 def year_copy(request, year: int):
     source = orm_get_or_404(Ledger, year=year)
@@ -122,7 +123,7 @@ def year_copy(request, year: int):
     return redirect("ledger:year", year=ledger.year)
 
 
-@staff_view(roles=ADMIN)
+@staff_view(write="ledger.plan.copy")
 def ledger_import(request):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors = []
@@ -145,7 +146,7 @@ def ledger_import(request):
     return render(request, "ledger/import.html", {"form": form, "errors": errors})
 
 
-@staff_view(model=Task)
+@staff_view(model=Task, page="ledger.tasks")
 def task_detail(request, task):
     form = forms.TaskAssignForm(
         request.POST or None,
@@ -208,13 +209,13 @@ def task_detail(request, task):
             "edit_form": edit_form,
             "as_of": as_of,
             "assignments": [(a, a.status_label(as_of)) for a in assignments],
-            "can_assign": request.user.role == Role.PREFECTURE_ADMIN,
+            "can_assign": scope.can_write(request.user, None, "ledger.task.assign"),
             "can_milestone": workflow.is_lead(request.user, task) and not request.user.is_read_only,
         },
     )
 
 
-@staff_view()
+@staff_view(page="ledger.tasks")
 def assignment_list(request):
     as_of = timezone.localdate()
     ledger = None

@@ -68,3 +68,35 @@ def test_forms_and_pages_show_code_and_name(w, login, new_case, drive):
     _measure(w, case, "100A40")
     page = login(w.fendou).get(reverse("monitoring:detail", args=[case.pk])).content.decode()
     assert "100A40 就业帮扶" in page
+
+
+# DOMAIN.md "Assistance measure categories (national code tables 100A39–100A55)": the categories in the
+# order of the national list, each with its code and the name the pages show; the DOMAIN term is the
+# short name the list gives (the label is that name as the national forms write it).
+NATIONAL_LIST = [
+    ("100A39", "产业", "产业帮扶", "industry"),
+    ("100A40", "就业", "就业帮扶", "employment"),
+    ("100A41", "金融", "金融帮扶（小额信贷）", "finance"),
+    ("100A42", "公益岗位", "公益岗位帮扶", "public_job"),
+    ("100A43", "健康", "健康帮扶", "health"),
+    ("100A44", "义务教育保障", "义务教育保障", "compulsory_education"),
+    ("100A45", "其他教育", "其他教育帮扶", "other_education"),
+    ("100A46", "综合保障", "综合保障（低保、特困）", "safety_net"),
+    ("100A47", "住房安全", "住房安全保障", "housing"),
+    ("100A48", "饮水安全", "饮水安全保障", "water"),
+    ("100A49", "社会帮扶", "社会帮扶", "social"),
+    ("100A50", "搬迁", "易地搬迁", "relocation"),
+    ("100A51", "生产生活条件改善", "生产生活条件改善", "living"),
+    ("100A52", "基础设施", "基础设施", "infrastructure"),
+]
+
+
+def test_each_code_is_pinned_to_its_category_in_the_national_order():
+    assert [(c.value, str(c.label)) for c in MeasureCategory] == [(code, label) for code, _, label, _ in NATIONAL_LIST]
+    for code, term, label, slug in NATIONAL_LIST:
+        assert term in label, code
+        assert LEGACY_CATEGORY_SLUGS[slug] == code  # the API's input slugs
+        assert MIGRATION.SLUG_TO_CODE[slug] == code  # the data migration of existing rows
+    assert len(MIGRATION.SLUG_TO_CODE) == len(NATIONAL_LIST)
+    # 100A53–100A55 are not a category
+    assert not {"100A53", "100A54", "100A55"} & set(MeasureCategory.values)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from zhenxing.monitoring import pending, selectors
+from zhenxing.monitoring import pending, selectors, visits
 
 
 def _labels(user):
@@ -56,9 +56,8 @@ def test_each_level_sees_what_waits_for_it(w, std, new_case, drive):
 def test_visits_due(w, std, new_case, drive):
     case = drive(new_case(days_ago=100), "monitored")
     assert case in selectors.visits_due(w.fendou)
-    from zhenxing.monitoring import services
 
-    services.visit_add(actor=w.fendou, case=case, date=timezone.localdate(), changes="走访")
+    visits.visit_add(actor=w.fendou, case=case, date=timezone.localdate(), changes="走访")
     assert case not in selectors.visits_due(w.fendou)
 
 

@@ -15,7 +15,7 @@ from zhenxing.dashboard.indicators import INDICATORS
 from zhenxing.monitoring import services
 from zhenxing.monitoring.models import CaseSource, MeasureCategory, MeasureStatus
 from zhenxing.registry.models import HouseholdFlagChange
-from zhenxing.registry.services import household_flags_apply
+from zhenxing.registry.services import household_record_apply
 from zhenxing.registry.testing import make_household
 
 WATER_UNSAFE = next(i for i in INDICATORS if i.code == "registry.water_unsafe")
@@ -23,7 +23,7 @@ WATER_UNSAFE = next(i for i in INDICATORS if i.code == "registry.water_unsafe")
 
 def test_eliminating_the_risk_records_what_the_completed_measures_secured(w, std, drive):
     h = make_household(village=w.r.fendou)
-    household_flags_apply(actor=w.fendou, household=h, changes={"water_safe": False}, source="screening.alert:1")
+    household_record_apply(actor=w.fendou, household=h, flags={"water_safe": False}, source="screening.alert:1")
     case = services.case_discover(
         actor=w.fendou,
         household=h,
@@ -82,6 +82,6 @@ def test_a_later_signal_joins_the_open_case_once_and_never_a_closed_one(w, std, 
 def test_flags_apply_refuses_unknown_fields_and_writes_nothing_when_unchanged(w):
     h = make_household(village=w.r.fendou)
     with pytest.raises(ValidationError):
-        household_flags_apply(actor=w.fendou, household=h, changes={"formerly_poor": True}, source="x")
-    assert household_flags_apply(actor=w.fendou, household=h, changes={"housing_safe": True}, source="x") == []
+        household_record_apply(actor=w.fendou, household=h, flags={"formerly_poor": True}, source="x")
+    assert household_record_apply(actor=w.fendou, household=h, flags={"housing_safe": True}, source="x") == []
     assert not HouseholdFlagChange.objects.exists()

@@ -30,7 +30,7 @@ def cadre_edit(request, cadre):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def teams(request):
     _refuse_read_only(request)
     user = request.user
@@ -202,7 +202,7 @@ def cadre_detail(request, cadre):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def cadre_days(request):
     today, region = _today(), scope.region_param(request)
     rows = selectors.cadre_days(scope.within(scope.scoped(request.user, m.Cadre), region), today.year, today)

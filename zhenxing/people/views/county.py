@@ -18,7 +18,7 @@ from ..pages import Cell, Section, cell, fmt, pct, render_page, wants_xlsx, xlsx
 from .base import _bind, _chosen, _refuse_read_only, _run, _today
 
 
-@staff_view()
+@staff_view(page="people.home")
 def summary(request):
     today, region = _today(), scope.region_param(request)
     rows = selectors.village_summary(request.user, today, region=region)
@@ -73,7 +73,7 @@ def summary(request):
         ("积分制", reverse("people:points")),
         ("小微权力清单", reverse("people:powers")),
     ]
-    if request.user.role in services.SETTING_ROLES:
+    if scope.may(request.user, "people.settings"):
         links.append(("县级要求设置", reverse("people:settings")))
     return render_page(
         request,
@@ -86,7 +86,7 @@ def summary(request):
     )
 
 
-@staff_view(roles=services.SETTING_ROLES)
+@staff_view(page="people.settings")
 def settings_page(request):
     _refuse_read_only(request)
     user = request.user

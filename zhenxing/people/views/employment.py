@@ -19,7 +19,7 @@ from ..pages import Cell, Section, fmt, pct, render_page, wants_xlsx, xlsx_respo
 from .base import _active, _bind, _edit, _end, _refuse_read_only, _run, _today, can_write
 
 
-@staff_view()
+@staff_view(page="people.home")
 def posts(request):
     _refuse_read_only(request)
     user, today, region = request.user, _today(), scope.region_param(request)
@@ -182,7 +182,7 @@ def workshop_edit(request, workshop):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def workshops(request):
     _refuse_read_only(request)
     user, today, region = request.user, _today(), scope.region_param(request)
@@ -298,7 +298,7 @@ def workshop_detail(request, workshop):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def labour(request):
     _refuse_read_only(request)
     user = request.user

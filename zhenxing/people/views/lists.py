@@ -16,7 +16,7 @@ from ..pages import Cell, Section, render_page, wants_xlsx, xlsx_response
 from .base import _bind, _refuse_read_only, _run, _today, _village_choice, can_write
 
 
-@staff_view()
+@staff_view(page="people.powers")
 def powers(request):
     _refuse_read_only(request)
     user = request.user
@@ -183,7 +183,7 @@ def case_detail(request, case):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def board(request):
     """The village's micro-power list as posted on the village board (print view)."""
     village, filters = _village_choice(request)

@@ -27,7 +27,7 @@ def pairing_edit(request, pairing):
     )
 
 
-@staff_view()
+@staff_view(page="people.home")
 def pairings(request):
     _refuse_read_only(request)
     user, region = request.user, scope.region_param(request)

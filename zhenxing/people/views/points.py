@@ -36,7 +36,7 @@ def item_edit(request, item):
     )
 
 
-@staff_view()
+@staff_view(page="people.points")
 def points_home(request):
     _refuse_read_only(request)
     user, today = request.user, _today()

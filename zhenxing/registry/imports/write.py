@@ -82,9 +82,13 @@ def plan_write(
             if v["_before"] is not None:
                 for k in MONEY_KEYS:
                     setattr(v["_before"], k, v[k])
+                # The year's own collection replaces a figure the work verified (services.income_set).
+                v["_before"].verified_net_income, v["_before"].verified_source = None, ""
                 changed_incomes.append((number, v))
         HouseholdIncome.objects.bulk_update(
-            [v["_before"] for _, v in changed_incomes], list(MONEY_KEYS), batch_size=BATCH
+            [v["_before"] for _, v in changed_incomes],
+            [*MONEY_KEYS, "verified_net_income", "verified_source"],
+            batch_size=BATCH,
         )
         done += len(incomes)
         progress("汇总", done, total)

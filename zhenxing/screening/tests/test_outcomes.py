@@ -268,7 +268,7 @@ def test_bulk_by_village_issues_only_that_villages_new_alerts(w, login):
     assert Alert.objects.get(pk=other.pk).state == AlertState.NEW
 
 
-def test_bulk_boundaries_village_refused_and_another_region_404(w, login):
+def test_bulk_boundaries_village_refused_and_another_regions_alert_listed(w, login):
     here = make_alert(household=make_household(village=w.r.fendou), rule="medical")
     there = make_alert(household=make_household(village=w.r.kaikukang), rule="medical")
     assert (
@@ -280,17 +280,18 @@ def test_bulk_boundaries_village_refused_and_another_region_404(w, login):
     assert login(w.fendou).post("/screening/", {"ids": [here.pk]}).status_code == 403
     assert (
         login(w.shibazhan)
-        .post("/api/v1/screening/alerts/bulk-issue", {"ids": [here.pk, there.pk]}, content_type="application/json")
-        .status_code
-        == 404
-    )
-    assert (
-        login(w.shibazhan)
         .post("/api/v1/screening/alerts/bulk-issue", {"village": w.r.kaikukang.code}, content_type="application/json")
         .status_code
         == 404
     )
     assert Alert.objects.filter(state=AlertState.NEW).count() == 2  # nothing was issued
+    # an alert of another region is listed as refused, by id; the township's own goes on
+    response = login(w.shibazhan).post(
+        "/api/v1/screening/alerts/bulk-issue", {"ids": [here.pk, there.pk]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json() == {"done": [here.pk], "refused": {str(there.pk): "记录不存在或不在您的数据权限范围内"}}
+    assert Alert.objects.get(pk=there.pk).state == AlertState.NEW
 
 
 def test_department_choices_are_domains_full_list():
@@ -312,3 +313,27 @@ def test_department_choices_are_domains_full_list():
         "生态环境",
         "自然资源",
     } == labels
+
+
+# ---------------------------------------------------------------- the verification deadline: the yearly standard's limit
+
+
+def test_verify_due_follows_the_standards_unit_across_national_day(w):
+    import datetime as dt
+
+    from zhenxing.lib.workdays import WORKDAYS, CalendarYearUnknown
+    from zhenxing.monitoring.testing import demo_standard
+
+    assert workflow.verify_due(dt.date(2026, 9, 30)) == dt.date(2026, 10, 15)  # no standard: 15 calendar days
+    standard = demo_standard(2026)
+    standard.decision_days, standard.decision_unit = 20, WORKDAYS
+    standard.save()
+    # 20 working days from 9月30日: 国庆 10月1日–7日 off, Saturday 10月10日 worked (调休)
+    assert workflow.verify_due(dt.date(2026, 9, 30)) == dt.date(2026, 11, 3)
+    standard.decision_unit = "calendar"
+    standard.save()
+    assert workflow.verify_due(dt.date(2026, 9, 30)) == dt.date(2026, 10, 20)
+    standard.decision_unit = WORKDAYS
+    standard.save()
+    with pytest.raises(CalendarYearUnknown, match="2027年的法定节假日和调休安排尚未录入工作日历"):
+        workflow.verify_due(dt.date(2026, 12, 20))

@@ -1,5 +1,5 @@
 """``zhenxing ledger-remind``: daily in-app reminders for tasks and rectification items due within
-7 days or overdue (each reminder once per item and state). Run it daily from cron or a systemd timer."""
+5 working days (the one calendar service, 调休 and holidays counted) or overdue (each reminder once per item and state). Run it daily from cron or a systemd timer."""
 
 from __future__ import annotations
 

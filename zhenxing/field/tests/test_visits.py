@@ -1,0 +1,77 @@
+"""A visit queued on a phone: sent once or many times, it is recorded once; a stale case version
+is a conflict (409, nothing written); a refused write answers with the Chinese reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from zhenxing.monitoring.models import Visit
+
+
+def _post(client, case, **body):
+    payload = {"date": timezone.localdate().isoformat(), "changes": "家中老人住院，已申请医疗救助", **body}
+    return client.post(f"/api/v1/cases/{case.pk}/visits", payload, content_type="application/json")
+
+
+def test_a_resend_with_the_same_client_id_returns_the_first_visit(login, w, fendou_case):
+    client = login(w.fendou)
+    first = _post(client, fendou_case, client_id="c-1", version=fendou_case.version)
+    assert first.status_code == 201, first.content
+    again = _post(client, fendou_case, client_id="c-1", version=fendou_case.version)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Visit.objects.filter(case=fendou_case).count() == 1
+    listed = client.get(f"/api/v1/cases/{fendou_case.pk}/visits").json()
+    assert [v["id"] for v in listed] == [first.json()["id"]]
+
+
+def test_another_client_id_is_another_visit(login, w, fendou_case):
+    client = login(w.fendou)
+    assert _post(client, fendou_case, client_id="c-1").status_code == 201
+    assert _post(client, fendou_case, client_id="c-2").status_code == 201
+    assert _post(client, fendou_case).status_code == 201  # the pages send none: never deduplicated
+    assert _post(client, fendou_case).status_code == 201
+    assert Visit.objects.filter(case=fendou_case).count() == 4
+
+
+def test_a_stale_version_is_a_conflict_and_writes_nothing(login, w, fendou_case):
+    r = _post(login(w.fendou), fendou_case, client_id="c-1", version=fendou_case.version - 1)
+    assert r.status_code == 409
+    assert "离线期间该案件已有变化" in r.json()["detail"]
+    assert not Visit.objects.filter(case=fendou_case).exists()
+    # keeping the change: sent again without the version
+    assert _post(login(w.fendou), fendou_case, client_id="c-1").status_code == 201
+
+
+def test_a_refused_visit_comes_back_in_chinese(login, w, make_case):
+    case = make_case(w.r.fendou, to="discovered")
+    r = _post(login(w.fendou), case, client_id="c-1", version=case.version)
+    assert r.status_code == 422
+    assert "纳入监测" in r.json()["detail"]
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    monitored = make_case(w.r.fendou)
+    r = _post(login(w.fendou), monitored, client_id="c-2", date=tomorrow)
+    assert r.status_code == 422 and "走访日期不能晚于今天" in r.json()["detail"]
+
+
+def test_another_villages_case_is_404_for_a_queued_visit(login, w, kaikukang_case):
+    assert _post(login(w.fendou), kaikukang_case, client_id="c-1").status_code == 404
+    assert not Visit.objects.filter(case=kaikukang_case).exists()
+
+
+def test_session_auth_needs_the_csrf_header(w, fendou_case):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(w.fendou)
+    assert _post(client, fendou_case, client_id="c-1").status_code == 403
+    page = client.get("/field/")
+    token = page.cookies["csrftoken"].value
+    r = client.post(
+        f"/api/v1/cases/{fendou_case.pk}/visits",
+        {"date": timezone.localdate().isoformat(), "changes": "走访", "client_id": "c-1"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert r.status_code == 201, r.content
