@@ -33,6 +33,7 @@ DOMAIN_APPS = [
     "zhenxing.funds",
     "zhenxing.assets",
     "zhenxing.people",
+    "zhenxing.collective",
     "zhenxing.dashboard",
 ]
 
