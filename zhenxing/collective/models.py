@@ -387,15 +387,11 @@ class Distribution(models.Model):
             models.CheckConstraint(
                 condition=Q(reserve_rate__gte=0) & Q(reserve_rate__lte=1), name="collective_reserve_rate"
             ),
+            # reserve + collective + dividends = distributable is checked by the service (exact
+            # decimals; SQLite would compare the sum as floating point)
             models.CheckConstraint(
-                condition=Q(dividend_total__gte=0)
-                & Q(reserve_total__gte=0)
-                & Q(
-                    distributable_total=models.F("reserve_total")
-                    + models.F("collective_total")
-                    + models.F("dividend_total")
-                ),
-                name="collective_distribution_adds_up",
+                condition=Q(dividend_total__gte=0) & Q(reserve_total__gte=0) & Q(collective_total__gte=0),
+                name="collective_distribution_not_negative",
             ),
         ]
 

@@ -530,7 +530,7 @@ def distribution_draft(
             batch_size=5000,
         )
         lines_sum = plan.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")
-        if lines_sum != plan.dividend_total:  # the allocation guarantees it; a database must agree
+        if lines_sum != plan.dividend_total or reserve + collective_total + plan.dividend_total != total:  # the allocation guarantees it; a database must agree
             raise ValidationError({"distributable_total": ["分配明细合计与分红总额不符"]})
     return plan
 
