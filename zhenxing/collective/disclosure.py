@@ -58,9 +58,7 @@ def _contracts(org: Organisation, year: int, quarter: int) -> dict:
 
 def _distribution(org: Organisation) -> dict | None:
     plan = (
-        Distribution.objects.filter(
-            organisation=org, state__in=[DistributionState.POSTED, DistributionState.PAID]
-        )
+        Distribution.objects.filter(organisation=org, state__in=[DistributionState.POSTED, DistributionState.PAID])
         .order_by("-year")
         .first()
     )

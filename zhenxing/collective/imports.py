@@ -159,7 +159,9 @@ def collective_import(*, actor, organisation: Organisation, kind: str, data: byt
                 except _CellAt as exc:
                     errors.add(row_no, exc.column, exc.message)
                 except ValidationError as exc:
-                    for field, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}).items():
+                    for field, messages in (
+                        exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                    ).items():
                         for m in messages:
                             errors.add(row_no, spec.layout.headers[0] if field == "__all__" else field, m)
                 except PermissionDenied as exc:

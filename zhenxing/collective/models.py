@@ -53,7 +53,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("集体经济组织")
         ordering = ["village__code"]
         constraints = [
-            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="collective_credit_code"),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="collective_credit_code"
+            ),
             models.CheckConstraint(condition=Q(collective_shares__gte=0), name="collective_org_shares"),
         ]
 
@@ -436,5 +438,7 @@ class Disclosure(models.Model):
         verbose_name_plural = _("村务公开")
         ordering = ["organisation", "-year", "-quarter", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "kind", "year", "quarter"], name="collective_disclosure_once")
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "year", "quarter"], name="collective_disclosure_once"
+            )
         ]

@@ -130,7 +130,9 @@ def registry_member(organisation: Organisation, id_number: str) -> Member:
     try:
         number = validate_id(id_number)
     except (IdNumberError, ValidationError) as exc:
-        raise ValidationError({"id_number": [str(exc) if isinstance(exc, IdNumberError) else exc.messages[0]]}) from None
+        raise ValidationError(
+            {"id_number": [str(exc) if isinstance(exc, IdNumberError) else exc.messages[0]]}
+        ) from None
     person = Member.objects.filter(id_hash=hash_id(number)).select_related("household").first()
     if person is None:
         raise ValidationError({"id_number": ["农户信息库中没有此人，请先在农户信息中登记"]})
@@ -140,11 +142,21 @@ def registry_member(organisation: Organisation, id_number: str) -> Member:
 
 
 def member_apply(
-    *, actor, organisation: Organisation, id_number: str, applied_on: dt.date, labour_years: int = 0
+    *,
+    actor,
+    organisation: Organisation,
+    applied_on: dt.date,
+    id_number: str = "",
+    person: Member | None = None,
+    labour_years: int = 0,
 ) -> CollectiveMember:
-    """Record an application for membership (成员身份确认, step 1); the person is the registry's."""
+    """Record an application for membership (成员身份确认, step 1); the person is the registry's,
+    found by ID number (or given: a registry member picked on a page or by the demo)."""
     scope.require_write(actor, organisation, "collective.books.keep")
-    person = registry_member(organisation, id_number)
+    if person is None:
+        person = registry_member(organisation, id_number)
+    elif person.household.village_id != organisation.village_id:
+        raise ValidationError({"id_number": ["此人户籍不在本村"]})
     if applied_on > timezone.localdate():
         raise ValidationError({"applied_on": ["申请日期不能晚于今天"]})
     held = CollectiveMember.objects.filter(id_hash=person.id_hash).exclude(state__in=["left", "rejected"]).first()
@@ -530,7 +542,9 @@ def distribution_draft(
             batch_size=5000,
         )
         lines_sum = plan.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")
-        if lines_sum != plan.dividend_total or reserve + collective_total + plan.dividend_total != total:  # the allocation guarantees it; a database must agree
+        if (
+            lines_sum != plan.dividend_total or reserve + collective_total + plan.dividend_total != total
+        ):  # the allocation guarantees it; a database must agree
             raise ValidationError({"distributable_total": ["分配明细合计与分红总额不符"]})
     return plan
 

@@ -44,7 +44,9 @@ def confirmed(org: Organisation, id_number: str, *, labour_years: int = 0, today
         applied_on=today - dt.timedelta(days=30),
         labour_years=labour_years,
     )
-    services.member_transition(actor=None, member=m, code="appraise", evidence="成员代表大会民主评议", today=today - dt.timedelta(days=20))
+    services.member_transition(
+        actor=None, member=m, code="appraise", evidence="成员代表大会民主评议", today=today - dt.timedelta(days=20)
+    )
     services.member_transition(actor=None, member=m, code="post", today=today - dt.timedelta(days=10))
     services.member_transition(actor=None, member=m, code="confirm", today=today)
     m.refresh_from_db()

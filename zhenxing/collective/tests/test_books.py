@@ -106,8 +106,15 @@ def test_contract_schedule_arrears_and_payment_into_the_journal(w, org):
     assert (entry.category, entry.amount) == ("contracting", Decimal("5000.00"))
     with pytest.raises(ValidationError, match="会议记录"):
         services.contract_add(
-            actor=w.fendou, organisation=org, code="FD-HT-2", party="李四", subject="水面", start=TODAY,
-            end=TODAY, annual_price="100", award_method="democratic",
+            actor=w.fendou,
+            organisation=org,
+            code="FD-HT-2",
+            party="李四",
+            subject="水面",
+            start=TODAY,
+            end=TODAY,
+            annual_price="100",
+            award_method="democratic",
         )
 
 
@@ -116,7 +123,9 @@ def test_weak_village_threshold_is_strict(w, org, settings):
     services.journal_add(
         actor=w.fendou, organisation=org, date=TODAY, category="operating", amount="49999.99", summary="经营"
     )
-    services.journal_add(actor=w.fendou, organisation=org, date=TODAY, category="subsidy", amount="90000", summary="补助")
+    services.journal_add(
+        actor=w.fendou, organisation=org, date=TODAY, category="subsidy", amount="90000", summary="补助"
+    )
     (fig,) = selectors.village_figures(selectors.organisations(w.tahe), TODAY.year)
     assert fig.weak and fig.operating == Decimal("49999.99")  # subsidies are not operating income
     services.journal_add(
@@ -147,7 +156,9 @@ def test_member_import_names_the_bad_row(w, org):
     good, other = people(w.r.fendou, 1)[0], people(w.r.kaikukang, 1)[0]
     data = f"身份证号,申请日期,劳龄\n{good},2026-11-01,3\n{other},2026-11-01,0\n".encode()
     result = collective_import(actor=w.fendou, organisation=org, kind="members", data=data, filename="m.csv")
-    assert result["created"] == 0 and result["errors"] == [{"row": 3, "column": "id_number", "message": "此人户籍不在本村"}]
+    assert result["created"] == 0 and result["errors"] == [
+        {"row": 3, "column": "id_number", "message": "此人户籍不在本村"}
+    ]
     assert not org.members.exists()
 
 

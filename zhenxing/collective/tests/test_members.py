@@ -37,7 +37,9 @@ def test_applicant_must_be_in_the_registry_of_the_village(w, org):
     with pytest.raises(ValidationError, match="户籍不在本村"):
         services.member_apply(actor=w.fendou, organisation=org, id_number=elsewhere, applied_on=TODAY)
     with pytest.raises(ValidationError, match="没有此人"):
-        services.member_apply(actor=w.fendou, organisation=org, id_number=make_id(born=dt.date(1950, 5, 5), seq=3), applied_on=TODAY)
+        services.member_apply(
+            actor=w.fendou, organisation=org, id_number=make_id(born=dt.date(1950, 5, 5), seq=3), applied_on=TODAY
+        )
 
 
 def test_the_procedure_and_maker_is_not_checker(w, org):
@@ -46,7 +48,9 @@ def test_the_procedure_and_maker_is_not_checker(w, org):
     assert not hasattr(m, "name") and len(m.id_hash) == 64  # no personal data copied
     with pytest.raises(ValidationError, match="民主评议的会议"):
         services.member_transition(actor=w.fendou, member=m, code="appraise", today=TODAY)
-    services.member_transition(actor=w.fendou, member=m, code="appraise", evidence="2026年11月成员代表大会", today=TODAY)
+    services.member_transition(
+        actor=w.fendou, member=m, code="appraise", evidence="2026年11月成员代表大会", today=TODAY
+    )
     services.member_transition(actor=w.fendou, member=m, code="post", today=TODAY)
     # the posting lasts 7 days: the 6th day is too early, the 7th is fine
     with pytest.raises(PermissionDenied, match="登记人以外"):
@@ -114,19 +118,37 @@ def test_inheritance_inside_the_organisation_only(w, org):
     ma, mb = confirmed(org, a, labour_years=4), confirmed(org, b)
     with pytest.raises(ValidationError, match="已故成员"):
         services.share_transfer(
-            actor=w.fendou, from_member=ma, to_member=mb, kind="inherit", share_kind="labour", shares=2,
-            approval="理事会决议", date=TODAY,
+            actor=w.fendou,
+            from_member=ma,
+            to_member=mb,
+            kind="inherit",
+            share_kind="labour",
+            shares=2,
+            approval="理事会决议",
+            date=TODAY,
         )
     services.member_transition(actor=w.fendou, member=ma, code="leave", reason="病故", left_reason="death")
     ma.refresh_from_db()
     with pytest.raises(ValidationError, match="不足"):
         services.share_transfer(
-            actor=w.fendou, from_member=ma, to_member=mb, kind="inherit", share_kind="labour", shares=3,
-            approval="理事会决议", date=TODAY,
+            actor=w.fendou,
+            from_member=ma,
+            to_member=mb,
+            kind="inherit",
+            share_kind="labour",
+            shares=3,
+            approval="理事会决议",
+            date=TODAY,
         )
     services.share_transfer(
-        actor=w.fendou, from_member=ma, to_member=mb, kind="inherit", share_kind="labour", shares=2,
-        approval="理事会决议", date=TODAY,
+        actor=w.fendou,
+        from_member=ma,
+        to_member=mb,
+        kind="inherit",
+        share_kind="labour",
+        shares=2,
+        approval="理事会决议",
+        date=TODAY,
     )
     assert ShareHolding.objects.get(member=mb, kind="labour").shares == Decimal("2.00")
     assert ShareHolding.objects.get(member=ma, kind="labour").shares == Decimal("0.00")
