@@ -136,7 +136,7 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
         services.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
     asset = selectors.village_assets([village.pk]).first()
     if asset is not None:
-        services.contract_add(
+        leased = services.contract_add(
             actor=None,
             organisation=org,
             code=f"HT-{village.code[-6:]}-03",
@@ -148,6 +148,8 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
             award_method="bidding",
             asset=asset,
         )
+        for p in leased.payments.filter(due_on__lte=today):
+            services.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
     _journal(org, today)
     if org.members.filter(state="confirmed").exists():
         plan = services.distribution_draft(
