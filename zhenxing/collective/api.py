@@ -15,7 +15,10 @@ from . import selectors, services
 from .models import CollectiveMember, Distribution
 
 router = Router(tags=["农村集体经济"])
-S = {"x-scope": "collective"}
+ORG = {"x-scope": "collective.organisation"}
+MEMBER = {"x-scope": "collective.collectivemember"}
+CONTRACT = {"x-scope": "collective.contract"}
+PLAN = {"x-scope": "collective.distribution"}
 
 
 class CollectiveOrgOut(Schema):
@@ -81,7 +84,7 @@ class CollectiveTransitionIn(Schema):
     left_reason: str = ""
 
 
-@router.get("/collective/organisations", response=list[CollectiveOrgOut], openapi_extra=S, summary="集体经济组织")
+@router.get("/collective/organisations", response=list[CollectiveOrgOut], openapi_extra=ORG, summary="集体经济组织")
 def organisations(request, response: HttpResponse, page: Keyset = Query(...)):
     qs = selectors.organisations(request.user)
     return [
@@ -90,7 +93,7 @@ def organisations(request, response: HttpResponse, page: Keyset = Query(...)):
     ]
 
 
-@router.get("/collective/members", response=list[CollectiveMemberOut], openapi_extra=S, summary="集体经济组织成员")
+@router.get("/collective/members", response=list[CollectiveMemberOut], openapi_extra=MEMBER, summary="集体经济组织成员")
 def members(request, response: HttpResponse, page: Keyset = Query(...), state: str = ""):
     qs = selectors.members(request.user).prefetch_related("holdings")
     if state:
@@ -107,7 +110,10 @@ def _member(m: CollectiveMember) -> dict:
 
 
 @router.post(
-    "/collective/members/{id}/transition", response=CollectiveMemberOut, openapi_extra=S, summary="成员身份确认步骤"
+    "/collective/members/{id}/transition",
+    response=CollectiveMemberOut,
+    openapi_extra=MEMBER,
+    summary="成员身份确认步骤",
 )
 def member_transition(request, id: int, body: CollectiveTransitionIn):
     m = scope.get_object_or_404(request.user, CollectiveMember, pk=id)
@@ -123,7 +129,9 @@ def member_transition(request, id: int, body: CollectiveTransitionIn):
     return _member(selectors.members(request.user).prefetch_related("holdings").get(pk=id))
 
 
-@router.get("/collective/contracts", response=list[CollectiveContractOut], openapi_extra=S, summary="集体经济合同")
+@router.get(
+    "/collective/contracts", response=list[CollectiveContractOut], openapi_extra=CONTRACT, summary="集体经济合同"
+)
 def contracts(request, response: HttpResponse, page: Keyset = Query(...), arrears: bool = False):
     today = dt.date.today()
     qs = selectors.contracts(request.user)
@@ -137,14 +145,14 @@ def contracts(request, response: HttpResponse, page: Keyset = Query(...), arrear
 
 
 @router.get(
-    "/collective/distributions", response=list[CollectiveDistributionOut], openapi_extra=S, summary="收益分配方案"
+    "/collective/distributions", response=list[CollectiveDistributionOut], openapi_extra=PLAN, summary="收益分配方案"
 )
 def distributions(request, response: HttpResponse, page: Keyset = Query(...)):
     return keyset_page(request, response, selectors.distributions(request.user), page)
 
 
 @router.get(
-    "/collective/distributions/{id}/lines", response=list[CollectiveLineOut], openapi_extra=S, summary="分配明细"
+    "/collective/distributions/{id}/lines", response=list[CollectiveLineOut], openapi_extra=PLAN, summary="分配明细"
 )
 def distribution_lines(request, id: int, response: HttpResponse, page: Keyset = Query(...)):
     plan = scope.get_object_or_404(request.user, Distribution, pk=id)
@@ -154,7 +162,7 @@ def distribution_lines(request, id: int, response: HttpResponse, page: Keyset = 
 @router.post(
     "/collective/distributions/{id}/transition",
     response=CollectiveDistributionOut,
-    openapi_extra=S,
+    openapi_extra=PLAN,
     summary="分配方案通过、公示、发放",
 )
 def distribution_transition(request, id: int, body: CollectiveTransitionIn):

@@ -16,7 +16,7 @@ from zhenxing.funds.demo import demo_actor
 from zhenxing.regions.models import Region
 from zhenxing.registry.models import Member, MemberStatus
 
-from . import selectors, services
+from . import books, selectors, services
 from .disclosure import disclosure_publish
 from .models import Organisation
 
@@ -92,7 +92,7 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
                 number=f"{village.code[-6:]}-{i + 1:04d}",
                 issued_on=start + dt.timedelta(days=30),
             )
-    forest = services.resource_add(
+    forest = books.resource_add(
         actor=None,
         organisation=org,
         kind="forest",
@@ -101,11 +101,9 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
         unit="亩",
         location=f"{village.name}北山",
     )
-    services.resource_add(actor=None, organisation=org, kind="land", name="机动地", area="85", unit="亩")
-    services.resource_add(
-        actor=None, organisation=org, kind="equipment", name="农机具（拖拉机2台）", area="2", unit="台"
-    )
-    arrears = services.contract_add(
+    books.resource_add(actor=None, organisation=org, kind="land", name="机动地", area="85", unit="亩")
+    books.resource_add(actor=None, organisation=org, kind="equipment", name="农机具（拖拉机2台）", area="2", unit="台")
+    arrears = books.contract_add(
         actor=None,
         organisation=org,
         code=f"HT-{village.code[-6:]}-01",
@@ -118,9 +116,9 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
         resource=forest,
     )
     for p in arrears.payments.order_by("due_on")[:1]:  # the first year paid; the second is owed
-        services.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
-    services.contract_review(actor=None, contract=arrears, problem="欠款：上年承包费未缴")
-    ending = services.contract_add(
+        books.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
+    books.contract_review(actor=None, contract=arrears, problem="欠款：上年承包费未缴")
+    ending = books.contract_add(
         actor=None,
         organisation=org,
         code=f"HT-{village.code[-6:]}-02",
@@ -133,10 +131,10 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
         meeting_record=f"村民代表大会（{today.year - 4}年12月20日）",
     )
     for p in ending.payments.filter(due_on__lte=today):
-        services.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
+        books.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
     asset = selectors.village_assets([village.pk]).first()
     if asset is not None:
-        leased = services.contract_add(
+        leased = books.contract_add(
             actor=None,
             organisation=org,
             code=f"HT-{village.code[-6:]}-03",
@@ -149,8 +147,27 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
             asset=asset,
         )
         for p in leased.payments.filter(due_on__lte=today):
-            services.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
+            books.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
     _journal(org, today)
+    debt = books.debt_record(
+        actor=None,
+        organisation=org,
+        kind="debt",
+        counterparty="某建材商店",
+        amount="26000",
+        incurred_on=dt.date(2018, 6, 1),
+        cause="村部维修材料欠款",
+    )
+    books.debt_settle(actor=None, debt=debt, amount="10000", date=dt.date(today.year, 3, 20))
+    books.debt_record(
+        actor=None,
+        organisation=org,
+        kind="claim",
+        counterparty="原机动地承包户",
+        amount="4200",
+        incurred_on=dt.date(2021, 12, 31),
+        cause="2021年承包费未缴",
+    )
     if org.members.filter(state="confirmed").exists():
         plan = services.distribution_draft(
             actor=cadre, organisation=org, year=today.year - 1, distributable_total="36000", reserve_rate="0.3"
@@ -171,7 +188,7 @@ def _journal(org: Organisation, today: dt.date) -> None:
             if day > today:
                 break
             v = 1 + (month % 3)
-            services.journal_add(
+            books.journal_add(
                 actor=None,
                 organisation=org,
                 date=day,
@@ -180,7 +197,7 @@ def _journal(org: Organisation, today: dt.date) -> None:
                 summary="农机作业服务收入",
                 voucher=f"{month:02d}-1",
             )
-            services.journal_add(
+            books.journal_add(
                 actor=None,
                 organisation=org,
                 date=day,
@@ -190,7 +207,7 @@ def _journal(org: Organisation, today: dt.date) -> None:
                 voucher=f"{month:02d}-2",
             )
             if month == 6:
-                services.journal_add(
+                books.journal_add(
                     actor=None,
                     organisation=org,
                     date=day,

@@ -15,7 +15,7 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.lib.tabular import CellError, Layout, RowErrors, Unreadable, cell_code, cell_date, cell_number, cell_text
 
-from . import services
+from . import books, services
 from .models import AwardMethod, Category, Organisation
 
 
@@ -75,7 +75,7 @@ def _choice(mapping: dict[str, str], what: str):
 
 
 def _journal(actor, org: Organisation, v: dict, cell) -> None:
-    services.journal_add(
+    books.journal_add(
         actor=actor,
         organisation=org,
         date=cell("日期", _date),
@@ -88,7 +88,7 @@ def _journal(actor, org: Organisation, v: dict, cell) -> None:
 
 
 def _contract(actor, org: Organisation, v: dict, cell) -> None:
-    services.contract_add(
+    books.contract_add(
         actor=actor,
         organisation=org,
         code=cell("合同编号", _required),

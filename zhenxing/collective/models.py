@@ -336,6 +336,9 @@ class JournalEntry(models.Model):
     payment = models.ForeignKey(
         ContractPayment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("合同收款")
     )
+    debt = models.ForeignKey(
+        "Debt", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("债权债务")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
@@ -348,6 +351,41 @@ class JournalEntry(models.Model):
     @property
     def is_income(self) -> bool:
         return self.category in INCOME_CATEGORIES
+
+
+class DebtKind(models.TextChoices):
+    DEBT = "debt", _("债务（应付）")
+    CLAIM = "claim", _("债权（应收欠款）")
+
+
+@scope.register(region="organisation__village", departments="none")
+class Debt(models.Model):
+    """A village debt or a claim on others (欠款): what is left is resolved (化解债务) or collected
+    (收缴欠款) through the journal."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="debts")
+    kind = models.CharField(_("类别"), max_length=8, choices=DebtKind.choices)
+    counterparty = models.CharField(_("对方单位或个人"), max_length=100)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    settled = models.DecimalField(_("已化解或收回（元）"), **MONEY, default=ZERO)
+    incurred_on = models.DateField(_("形成日期"))
+    cause = models.CharField(_("形成原因"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("债权债务")
+        verbose_name_plural = _("债权债务")
+        ordering = ["organisation", "kind", "incurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(settled__gte=0) & Q(settled__lte=models.F("amount")),
+                name="collective_debt_amounts",
+            )
+        ]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.settled
 
 
 class DistributionState(models.TextChoices):

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from zhenxing.accounts import scope
 from zhenxing.assets.models import Asset, AssetClass, AssetIncome, AssetStatus, OwnerKind
@@ -20,6 +20,8 @@ from .models import (
     CollectiveMember,
     Contract,
     ContractPayment,
+    Debt,
+    DebtKind,
     Disclosure,
     Distribution,
     JournalEntry,
@@ -209,3 +211,59 @@ def with_names_lines(plan: Distribution) -> list[tuple[str, Decimal, Decimal]]:
         .values_list("person_name", "shares", "amount")
     )
     return [(n or "（已注销）", s, a) for n, s, a in rows]
+
+
+@dataclass
+class Campaign:
+    """ "清化收" per village: contracts reviewed and their problems, arrears, debts."""
+
+    org: Organisation
+    contracts: int = 0
+    problems: int = 0
+    rectified: int = 0
+    owed: Decimal = Decimal("0")  # contract payments overdue and claims outstanding
+    collected: Decimal = Decimal("0")  # this year: overdue contract fees received and claims collected
+    debts: Decimal = Decimal("0")  # debts outstanding
+    resolved: Decimal = Decimal("0")  # debts repaid this year
+
+
+def campaign(orgs: QuerySet[Organisation], today: dt.date) -> list[Campaign]:
+    out = {o.pk: Campaign(org=o) for o in orgs.order_by("village__code")}
+    year_start = dt.date(today.year, 1, 1)
+    for r in (
+        Contract.objects.filter(organisation__in=orgs)
+        .values("organisation")
+        .annotate(
+            n=Count("id"),
+            p=Count("id", filter=~Q(problem="")),
+            r=Count("id", filter=~Q(problem="") & Q(rectified_on__isnull=False)),
+        )
+        .order_by()
+    ):
+        c = out[r["organisation"]]
+        c.contracts, c.problems, c.rectified = r["n"], r["p"], r["r"]
+    late = arrears(ContractPayment.objects.filter(contract__organisation__in=orgs), today)
+    for r in late.values("contract__organisation").annotate(t=Sum(F("amount") - F("paid_amount"))).order_by():
+        out[r["contract__organisation"]].owed += r["t"]
+    for r in (
+        Debt.objects.filter(organisation__in=orgs)
+        .values("organisation", "kind")
+        .annotate(t=Sum(F("amount") - F("settled")))
+        .order_by()
+    ):
+        c = out[r["organisation"]]
+        if r["kind"] == DebtKind.CLAIM:
+            c.owed += r["t"]
+        else:
+            c.debts += r["t"]
+    this_year = JournalEntry.objects.filter(organisation__in=orgs, date__gte=year_start, date__lte=today)
+    collected = this_year.filter(
+        Q(category=Category.CLAIM_COLLECTED) | Q(category=Category.CONTRACTING, payment__due_on__lt=year_start)
+    )
+    for r in collected.values("organisation").annotate(t=Sum("amount")).order_by():
+        out[r["organisation"]].collected = r["t"]
+    for r in (
+        this_year.filter(category=Category.DEBT_REPAID).values("organisation").annotate(t=Sum("amount")).order_by()
+    ):
+        out[r["organisation"]].resolved = r["t"]
+    return list(out.values())

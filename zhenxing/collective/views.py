@@ -18,10 +18,20 @@ from zhenxing.lib.tabular import Unreadable
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
 
-from . import selectors, services
+from . import books, selectors, services
 from .disclosure import disclosure_publish
 from .imports import KINDS, collective_import
-from .models import AwardMethod, Category, CollectiveMember, Contract, Distribution, LeaveReason, Organisation, OrgKind
+from .models import (
+    AwardMethod,
+    Category,
+    CollectiveMember,
+    Contract,
+    DebtKind,
+    Distribution,
+    LeaveReason,
+    Organisation,
+    OrgKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 KEEP = "collective.books.keep"
@@ -77,6 +87,7 @@ def index(request):
         {
             "year": year,
             "figures": figures,
+            "campaign": selectors.campaign(orgs, today),
             "weak": sum(1 for f in figures if f.weak),
             "threshold": services.weak_threshold(),
             "arrears": selectors.contracts_in_arrears(contracts, today).count(),
@@ -148,6 +159,14 @@ class ContractForm(forms.Form):
     meeting_record = forms.CharField(label="决策记录（会议、日期）", max_length=200, required=False)
 
 
+class DebtForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=DebtKind.choices)
+    counterparty = forms.CharField(label="对方单位或个人", max_length=100)
+    amount = forms.DecimalField(label="金额（元）", max_digits=14, decimal_places=2)
+    incurred_on = forms.DateField(label="形成日期", widget=DATE)
+    cause = forms.CharField(label="形成原因", max_length=200)
+
+
 class DraftForm(forms.Form):
     year = forms.IntegerField(label="分配年度", min_value=2000, max_value=2100)
     distributable_total = forms.DecimalField(label="可分配收益（元）", max_digits=14, decimal_places=2)
@@ -178,9 +197,21 @@ def org(request, organisation):
             if action == "apply":
                 _apply(request, organisation, ApplyForm(request.POST), services.member_apply)
             elif action == "journal":
-                _apply(request, organisation, JournalForm(request.POST), services.journal_add)
+                _apply(request, organisation, JournalForm(request.POST), books.journal_add)
             elif action == "contract":
-                _apply(request, organisation, ContractForm(request.POST), services.contract_add)
+                _apply(request, organisation, ContractForm(request.POST), books.contract_add)
+            elif action == "debt":
+                _apply(request, organisation, DebtForm(request.POST), books.debt_record)
+            elif action == "settle":
+                debt = scope.get_choice(request.user, organisation.debts.all(), pk=request.POST.get("debt"))
+                if debt is None:
+                    raise ValidationError("债权债务记录不存在")
+                books.debt_settle(
+                    actor=request.user,
+                    debt=debt,
+                    amount=request.POST.get("amount", ""),
+                    date=forms.DateField().clean(request.POST.get("date")),
+                )
             elif action == "draft":
                 plan = _apply(request, organisation, DraftForm(request.POST), services.distribution_draft)
                 messages.success(request, "分配方案已编制")
@@ -232,6 +263,7 @@ def org(request, organisation):
             "arrears": set(selectors.contracts_in_arrears(contracts, today).values_list("pk", flat=True)),
             "ending": set(selectors.contracts_ending(contracts, today).values_list("pk", flat=True)),
             "resources": organisation.resources.all(),
+            "debts": organisation.debts.all(),
             "assets": selectors.village_assets([organisation.village_id]),
             "journal": organisation.journal.order_by("-date", "-id")[:50],
             "distributions": organisation.distributions.all(),
@@ -239,6 +271,7 @@ def org(request, organisation):
             "forms": {
                 "apply": ApplyForm(),
                 "journal": JournalForm(),
+                "debt": DebtForm(),
                 "contract": ContractForm(),
                 "draft": DraftForm(initial={"year": year - 1, "reserve_rate": "0.3"}),
                 "publish": PublishForm(initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}),
@@ -324,7 +357,7 @@ def contract(request, contract):
         try:
             if request.POST.get("action") == "review":
                 rectified = request.POST.get("rectified_on") or None
-                services.contract_review(
+                books.contract_review(
                     actor=request.user,
                     contract=contract,
                     problem=request.POST.get("problem", ""),
@@ -334,7 +367,7 @@ def contract(request, contract):
                 payment = scope.get_choice(request.user, contract.payments.all(), pk=request.POST.get("payment"))
                 if payment is None:
                     raise ValidationError("收款计划不存在")
-                services.payment_receive(
+                books.payment_receive(
                     actor=request.user,
                     payment=payment,
                     amount=request.POST.get("amount", ""),

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
-from zhenxing.collective import selectors, services
+from zhenxing.collective import books, selectors, services
 from zhenxing.collective.disclosure import disclosure_publish
 from zhenxing.collective.imports import collective_import
 from zhenxing.collective.models import Contract, Disclosure, JournalEntry
@@ -83,7 +83,7 @@ def test_distribution_of_another_village_is_refused(w, org):
 
 def test_contract_schedule_arrears_and_payment_into_the_journal(w, org):
     start = TODAY.replace(year=TODAY.year - 2)
-    c = services.contract_add(
+    c = books.contract_add(
         actor=w.fendou,
         organisation=org,
         code="FD-HT-1",
@@ -99,13 +99,13 @@ def test_contract_schedule_arrears_and_payment_into_the_journal(w, org):
     assert selectors.arrears(c.payments.all(), TODAY).count() == 2
     first = c.payments.order_by("due_on").first()
     with pytest.raises(ValidationError, match="超出"):
-        services.payment_receive(actor=w.fendou, payment=first, amount="5000.01", date=TODAY)
-    services.payment_receive(actor=w.fendou, payment=first, amount="5000", date=TODAY)
+        books.payment_receive(actor=w.fendou, payment=first, amount="5000.01", date=TODAY)
+    books.payment_receive(actor=w.fendou, payment=first, amount="5000", date=TODAY)
     assert selectors.arrears(c.payments.all(), TODAY).count() == 1
     entry = JournalEntry.objects.get(payment=first)
     assert (entry.category, entry.amount) == ("contracting", Decimal("5000.00"))
     with pytest.raises(ValidationError, match="会议记录"):
-        services.contract_add(
+        books.contract_add(
             actor=w.fendou,
             organisation=org,
             code="FD-HT-2",
@@ -120,15 +120,13 @@ def test_contract_schedule_arrears_and_payment_into_the_journal(w, org):
 
 def test_weak_village_threshold_is_strict(w, org, settings):
     settings.COLLECTIVE_WEAK_THRESHOLD = 50000
-    services.journal_add(
+    books.journal_add(
         actor=w.fendou, organisation=org, date=TODAY, category="operating", amount="49999.99", summary="经营"
     )
-    services.journal_add(
-        actor=w.fendou, organisation=org, date=TODAY, category="subsidy", amount="90000", summary="补助"
-    )
+    books.journal_add(actor=w.fendou, organisation=org, date=TODAY, category="subsidy", amount="90000", summary="补助")
     (fig,) = selectors.village_figures(selectors.organisations(w.tahe), TODAY.year)
     assert fig.weak and fig.operating == Decimal("49999.99")  # subsidies are not operating income
-    services.journal_add(
+    books.journal_add(
         actor=w.fendou, organisation=org, date=TODAY, category="contracting", amount="0.01", summary="发包"
     )
     (fig,) = selectors.village_figures(selectors.organisations(w.tahe), TODAY.year)
@@ -177,3 +175,38 @@ def test_disclosure_has_no_personal_numbers(w, org):
     text = str([d.content for d in Disclosure.objects.all()])
     assert "成员1" in text and not any(n in text for n in nums)
     assert not Contract.objects.exists()
+
+
+def test_debts_resolved_and_claims_collected_show_in_the_campaign(w, org):
+    debt = books.debt_record(
+        actor=w.fendou,
+        organisation=org,
+        kind="debt",
+        counterparty="某建材商店",
+        amount="8000",
+        incurred_on=dt.date(2019, 5, 1),
+        cause="村部维修材料款",
+    )
+    claim = books.debt_record(
+        actor=w.fendou,
+        organisation=org,
+        kind="claim",
+        counterparty="原承包户",
+        amount="3000",
+        incurred_on=dt.date(2020, 5, 1),
+        cause="拖欠承包费",
+    )
+    with pytest.raises(ValidationError, match="超出"):
+        books.debt_settle(actor=w.fendou, debt=debt, amount="8000.01", date=TODAY)
+    books.debt_settle(actor=w.fendou, debt=debt, amount="5000", date=TODAY)
+    books.debt_settle(actor=w.fendou, debt=claim, amount="3000", date=TODAY)
+    with pytest.raises(PermissionDenied):
+        books.debt_settle(actor=w.kaikukang, debt=debt, amount="1", date=TODAY)
+    (c,) = selectors.campaign(selectors.organisations(w.tahe), TODAY)
+    assert (c.debts, c.resolved, c.owed, c.collected) == (
+        Decimal("3000.00"),
+        Decimal("5000.00"),
+        Decimal("0.00"),
+        Decimal("3000.00"),
+    )
+    assert JournalEntry.objects.filter(category="debt_repaid").get().amount == Decimal("5000.00")

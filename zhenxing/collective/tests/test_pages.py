@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from zhenxing.collective import services
+from zhenxing.collective import books, services
 from zhenxing.collective.disclosure import disclosure_publish
 from zhenxing.collective.testing import confirmed, make_org, people
 
@@ -98,9 +98,7 @@ def test_public_pages_and_portal_link(w, org, client):
     (num,) = people(w.r.fendou, 1)
     confirmed(org, num)
     assert client.get(f"/public/collective/{w.r.fendou.code}/").status_code == 404  # nothing published yet
-    services.journal_add(
-        actor=w.fendou, organisation=org, date=TODAY, category="operating", amount="10", summary="服务"
-    )
+    books.journal_add(actor=w.fendou, organisation=org, date=TODAY, category="operating", amount="10", summary="服务")
     disclosure_publish(actor=w.fendou, organisation=org, year=TODAY.year, quarter=(TODAY.month - 1) // 3 + 1)
     assert "/public/collective/" in client.get("/public/").content.decode()
     assert org.name in client.get("/public/collective/").content.decode()
@@ -114,7 +112,7 @@ def test_nav_group_and_indicators(w, org, login):
 
     (item,) = nav.items(w.fendou)
     assert item.group == "集体经济" and nav.items(w.yibao) == []
-    services.journal_add(actor=w.fendou, organisation=org, date=TODAY, category="operating", amount="100", summary="a")
+    books.journal_add(actor=w.fendou, organisation=org, date=TODAY, category="operating", amount="100", summary="a")
     by_code = {i.code: i for i in indicators.INDICATORS}
     assert by_code["collective.operating_income"].compute(w.r.tahe, TODAY).value == 100
     assert by_code["collective.operating_income"].compute(w.r.kaikukang, TODAY).value == 0
