@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
-from zhenxing.audit.context import acting
+from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.audit.services import bulk_change_log
+from zhenxing.audit.writes import audited_bulk_create
 from zhenxing.funds.services import money
 from zhenxing.regions.models import Level
 from zhenxing.registry.idnumber import IdNumberError
@@ -348,9 +350,12 @@ def distribution_draft(
             for k, v in values.items():
                 setattr(plan, k, v)
             plan.save()
-            plan.lines.all().delete()
-        DistributionLine.objects.bulk_create(
+            _lines_clear(plan, actor)
+        audited_bulk_create(
+            DistributionLine,
             [DistributionLine(distribution=plan, member_id=m, shares=s, amount=split[m]) for m, s in weights],
+            actor=actor,
+            extra={"distribution": plan.pk},
             batch_size=5000,
         )
         lines_sum = plan.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")
@@ -359,6 +364,22 @@ def distribution_draft(
         ):  # the allocation guarantees it; a database must agree
             raise ValidationError({"distributable_total": ["分配明细合计与分红总额不符"]})
     return plan
+
+
+def _lines_clear(plan: Distribution, actor) -> None:
+    """A redraft replaces the lines: one set-based audit entry per removed line (not row capture)."""
+    old = list(plan.lines.values("pk", "member_id", "shares", "amount"))
+    with bulk_logged():
+        plan.lines.all().delete()
+    bulk_change_log(
+        model=DistributionLine,
+        actor=actor,
+        extra={"distribution": plan.pk},
+        rows=[
+            (r["pk"], f"分配明细 {r['pk']}", "delete", {k: str(v) for k, v in r.items() if k != "pk"}, None)
+            for r in old
+        ],
+    )
 
 
 def distribution_transition(*, actor, distribution: Distribution, code: str, version=None, **extra):

@@ -69,6 +69,14 @@ def test_odd_amounts_still_add_up(w):
     )
     assert plan.reserve_total + plan.collective_total + plan.dividend_total == Decimal("12345.67")
     assert plan.lines.aggregate(t=Sum("amount"))["t"] == plan.dividend_total
+    again = services.distribution_draft(
+        actor=w.fendou, organisation=org, year=2026, distributable_total="999.99", reserve_rate="0"
+    )  # a draft is recomputed: the old lines replaced, each removal audited
+    assert again.pk == plan.pk and again.lines.count() == 7
+    assert again.lines.aggregate(t=Sum("amount"))["t"] == again.dividend_total == Decimal("999.99")
+    from zhenxing.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(model="collective.distributionline", action="delete").count() == 7
 
 
 def test_distribution_of_another_village_is_refused(w, org):
