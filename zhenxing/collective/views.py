@@ -13,14 +13,16 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit.exports import export_response
+from zhenxing.jobs import services as job_services
+from zhenxing.jobs import storage
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
-from zhenxing.lib.tabular import Unreadable
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
 
 from . import books, selectors, services
 from .disclosure import disclosure_publish
-from .imports import KINDS, collective_import
+from .imports import KINDS
+from .jobs import IMPORT
 from .models import (
     AwardMethod,
     Category,
@@ -222,23 +224,22 @@ def org(request, organisation):
                 form = ImportForm(request.POST, request.FILES)
                 if not form.is_valid():
                     raise ValidationError("请选择导入内容和文件")
+                scope.require_write(request.user, organisation, KEEP)
                 f = form.cleaned_data["file"]
-                result = collective_import(
+                kind = form.cleaned_data["kind"]
+                token = storage.upload_save(user=request.user, filename=f.name, chunks=f.chunks())
+                job = job_services.job_enqueue(
                     actor=request.user,
-                    organisation=organisation,
-                    kind=form.cleaned_data["kind"],
-                    data=f.read(),
-                    filename=f.name,
+                    kind=IMPORT,
+                    label=f"导入{KINDS[kind].label}：{f.name}",
+                    payload={"organisation": organisation.pk, "kind": kind, "filename": f.name},
+                    region=organisation.village,
+                    upload=token,
                 )
-                for e in result["errors"]:
-                    messages.error(request, f"第{e['row']}行【{e['column']}】{e['message']}")
-                if result["errors"]:
-                    raise ValidationError(f"文件有{len(result['errors']) + result['more']}处错误，未导入任何一行")
-                messages.success(request, f"已导入 {result['created']} 行")
-                return redirect("collective:org", pk=organisation.pk)
+                return redirect("jobs:detail", pk=job.pk)
             else:
                 raise ValidationError("未知操作")
-        except (ValidationError, PermissionDenied, Unreadable) as exc:
+        except (ValidationError, PermissionDenied) as exc:
             service_errors_to_messages(request, exc)
         else:
             messages.success(request, "已保存")

@@ -68,7 +68,16 @@ def test_journal_form_and_import_errors_on_the_page(w, org, login):
 
     bad = SimpleUploadedFile("j.csv", "日期,类别,金额,摘要\n2026-01-01,经营收入,x,服务\n".encode())
     r = c.post(f"/collective/{org.pk}/", {"action": "import", "kind": "journal", "file": bad}, follow=True)
-    assert "第2行【金额】" in r.content.decode() and org.journal.count() == 1
+    assert "第2行【金额】" in r.content.decode() and org.journal.count() == 1  # the job failed, naming the row
+    good = SimpleUploadedFile("j.csv", "日期,类别,金额,摘要\n2026-01-01,经营收入,5,服务\n".encode())
+    r = c.post(f"/collective/{org.pk}/", {"action": "import", "kind": "journal", "file": good})
+    assert r.status_code == 302 and r["Location"].startswith("/jobs/") and org.journal.count() == 2
+    assert (
+        login(w.kaikukang)
+        .post(f"/collective/{org.pk}/", {"action": "import", "kind": "journal", "file": good})
+        .status_code
+        == 404
+    )
 
 
 def test_api_lists_scope_and_409(w, org, login):
