@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -33,6 +34,8 @@ from .models import (
     LeaveReason,
     Organisation,
     OrgKind,
+    ShareChange,
+    ShareKind,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -314,7 +317,25 @@ def member(request, member):
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action == "certificate":
+            if action == "transfer":
+                to = scope.get_choice(
+                    request.user,
+                    CollectiveMember.objects.filter(organisation=member.organisation_id),
+                    certificate_no=request.POST.get("to_certificate", "").strip() or "-",
+                )
+                if to is None:
+                    raise ValidationError("本组织没有该股权证号的成员")
+                services.share_transfer(
+                    actor=request.user,
+                    from_member=member,
+                    to_member=to,
+                    kind=request.POST.get("kind", ""),
+                    share_kind=request.POST.get("share_kind", ""),
+                    shares=request.POST.get("shares") or "0",
+                    approval=request.POST.get("approval", ""),
+                    date=forms.DateField().clean(request.POST.get("date")),
+                )
+            elif action == "certificate":
                 issued = forms.DateField().clean(request.POST.get("issued_on"))
                 services.certificate_issue(
                     actor=request.user, member=member, number=request.POST.get("number", ""), issued_on=issued
@@ -347,6 +368,8 @@ def member(request, member):
             "events": member.events.select_related("actor"),
             "holdings": member.holdings.all(),
             "leave_reasons": LeaveReason.choices,
+            "share_kinds": ShareKind.choices,
+            "changes": ShareChange.objects.filter(Q(from_member=member) | Q(to_member=member)).order_by("-date", "-id"),
             "can_keep": scope.can_write(request.user, member, KEEP),
         },
     )

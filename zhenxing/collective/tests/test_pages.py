@@ -126,3 +126,24 @@ def test_nav_group_and_indicators(w, org, login):
     assert by_code["collective.operating_income"].compute(w.r.tahe, TODAY).value == 100
     assert by_code["collective.operating_income"].compute(w.r.kaikukang, TODAY).value == 0
     assert by_code["collective.organisations"].compute(w.r.tahe, TODAY).value == 1
+
+
+def test_inheritance_from_the_member_page(w, org, login):
+    a, b = people(w.r.fendou, 2)
+    ma, mb = confirmed(org, a), confirmed(org, b)
+    services.certificate_issue(actor=w.fendou, member=mb, number="FD-9", issued_on=TODAY)
+    services.member_transition(actor=w.fendou, member=ma, code="leave", reason="病故", left_reason="death")
+    c = login(w.fendou)
+    form = {
+        "action": "transfer",
+        "to_certificate": "FD-9",
+        "kind": "inherit",
+        "share_kind": "population",
+        "shares": "1",
+        "approval": "理事会决议",
+        "date": str(TODAY),
+    }
+    assert c.post(f"/collective/members/{ma.pk}/", form).status_code == 302
+    assert mb.holdings.get(kind="population").shares == 2
+    page = c.get(f"/collective/members/{mb.pk}/").content.decode()
+    assert "继承" in page
