@@ -10,13 +10,13 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
-from zhenxing.audit.context import acting, bulk_logged
+from zhenxing.audit.context import acting
 from zhenxing.audit.services import bulk_change_log
 from zhenxing.audit.writes import audited_bulk_create
 from zhenxing.funds.services import money
@@ -369,8 +369,8 @@ def distribution_draft(
 def _lines_clear(plan: Distribution, actor) -> None:
     """A redraft replaces the lines: one set-based audit entry per removed line (not row capture)."""
     old = list(plan.lines.values("pk", "member_id", "shares", "amount"))
-    with bulk_logged():
-        plan.lines.all().delete()
+    with connection.cursor() as cursor:  # one statement; the audit entries are written below, set-based
+        cursor.execute(f"DELETE FROM {DistributionLine._meta.db_table} WHERE distribution_id = %s", [plan.pk])
     bulk_change_log(
         model=DistributionLine,
         actor=actor,
