@@ -41,6 +41,7 @@ class BearerAuth(HttpBearer):
         if refused_write(user, request):
             raise PermissionDenied("督查账户为只读账户，不能修改数据")
         request.user = user  # audit and scope read request.user
+        request.api_token_key = token  # POST /auth/revoke revokes the token the call came with
         return user
 
 

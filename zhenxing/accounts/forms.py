@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
+from zhenxing.lib.picker import searchable
 from zhenxing.regions.models import Region
 
 from . import lockout
@@ -68,3 +69,4 @@ class UserCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions if regions is not None else Region.objects.none()
         self.fields["region"].label_from_instance = lambda r: f"{'　' * r.depth}{r.display_name}"
+        searchable(self.fields["region"], "api:pick_regions", placeholder="输入区划名称查找")

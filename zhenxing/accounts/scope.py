@@ -337,3 +337,21 @@ def get_choice(user, model_or_qs: type[M] | models.QuerySet[M], **lookup) -> M |
         return choices(user, model_or_qs).filter(**lookup).first()
     except (ValueError, TypeError):
         return None
+
+
+def region_levels(user, code: str | None):
+    """The selects of a region cascade (``lib.picker.RegionCascade``) for the chosen ``code``: the
+    user's own node, then each node chosen below it, each offering its children in scope. An
+    unknown or out-of-scope code shows the first level only (the page's ``region_param`` answers
+    404 for it anyway)."""
+    from zhenxing.lib.picker import cascade_levels
+
+    node = getattr(user, "region", None)
+    if node is None:
+        return []
+    chosen = regions(user).filter(code=code).first() if code else None
+    codes = [c for c in (chosen.path if chosen else node.path).split("/") if c]
+    start = codes.index(node.code) if node.code in codes else len(codes) - 1
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes[start:])}
+    chain = [by_code[c] for c in codes[start:] if c in by_code]
+    return cascade_levels(chain, lambda r: Region.objects.filter(parent=r).order_by("code"))

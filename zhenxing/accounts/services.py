@@ -104,6 +104,7 @@ def user_set_password(*, actor: User, user: User, new_password: str, request=Non
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
         audit.event_log(action="password_change", actor=actor, request=request, obj=user)
+        _tokens_revoke(actor=actor, user=user, reason="密码已修改" if actor.pk == user.pk else "管理员重置密码")
 
 
 def user_set_active(*, actor: User, user: User, active: bool) -> None:
@@ -111,6 +112,8 @@ def user_set_active(*, actor: User, user: User, active: bool) -> None:
     with transaction.atomic(), acting(actor):
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            _tokens_revoke(actor=actor, user=user, reason="账户已停用")
 
 
 def login_lock_lift(*, actor: User, username: str | None = None, ip: str | None = None, request=None) -> None:
@@ -161,10 +164,55 @@ def api_token_issue(*, user: User, request=None) -> tuple[str, ApiToken]:
     return key, token
 
 
+def _tokens_revoke(*, actor: User | None, user: User, reason: str, key_hash: str = "", request=None) -> int:
+    """Revoke the user's live tokens (or the one with ``key_hash``), inside the caller's transaction."""
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    if key_hash:
+        live = live.filter(key_hash=key_hash)
+    prefixes = list(live.values_list("prefix", flat=True))
+    if prefixes:
+        live.update(revoked_at=timezone.now(), revoked_reason=reason)
+        audit.event_log(
+            action="token_revoke",
+            actor=actor,
+            request=request,
+            obj=user,
+            extra={"prefixes": prefixes, "reason": reason},
+        )
+    return len(prefixes)
+
+
+def api_token_revoke_own(*, user: User, key: str, request=None) -> None:
+    """``POST /api/v1/auth/revoke``: the caller's own token stops working at once."""
+    with transaction.atomic(), acting(user):
+        _tokens_revoke(actor=user, user=user, reason="本人注销令牌", key_hash=_token_hash(key), request=request)
+
+
+def api_tokens_revoke(*, actor: User, user: User, request=None) -> int:
+    """An account manager revokes every live token of an account in their region."""
+    _check_manager(actor, user.region)
+    with transaction.atomic(), acting(actor):
+        return _tokens_revoke(actor=actor, user=user, reason="管理员注销令牌", request=request)
+
+
+def tokens_revoke_on_scope_change(sender, instance: User, **kwargs) -> None:
+    """pre_save of User: tokens carry the scope of the account that asked for them, so a new role,
+    region or department (by any path: a page, the shell, a migration) revokes them."""
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    old = User.objects.filter(pk=instance.pk).values("role", "region_id", "department").first()
+    if old and (old["role"], old["region_id"], old["department"]) != (
+        instance.role,
+        instance.region_id,
+        instance.department,
+    ):
+        _tokens_revoke(actor=None, user=instance, reason="角色或区划已变更")
+
+
 def api_token_user(key: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user", "user__region")
-        .filter(key_hash=_token_hash(key), expires_at__gt=timezone.now())
+        .filter(key_hash=_token_hash(key), expires_at__gt=timezone.now(), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:

@@ -51,3 +51,51 @@ class MinimumLengthValidator:
 
     def get_help_text(self) -> str:
         return _("密码长度至少为%(n)d个字符。") % {"n": self.min_length}
+
+
+# Words an attacker tries first against this site: its name, the prefecture's places and the work's
+# pinyin. zxcvbn also knows common passwords, keyboard walks, dates and l33t substitutions.
+SITE_WORDS = (
+    "zhenxing",
+    "zhen xing",
+    "daxinganling",
+    "dxal",
+    "heilongjiang",
+    "jiagedaqi",
+    "songling",
+    "xinlin",
+    "huzhong",
+    "tahe",
+    "mohe",
+    "huma",
+    "fupin",
+    "xiangcun",
+    "fangfanpin",
+    "jiance",
+    "bangfu",
+    "yibao",
+    "minzheng",
+    "cunganbu",
+)
+
+
+class StrengthValidator:
+    """Refuses a password that zxcvbn scores below ``min_score`` (0–4) with the site's words and the
+    account's own name as dictionary words: Password123!, P@ssw0rd2022 and Zhenxing@2023 are refused."""
+
+    def __init__(self, min_score: int = 3):
+        self.min_score = min_score
+
+    def validate(self, password: str, user=None) -> None:
+        from zxcvbn import zxcvbn
+
+        own = [getattr(user, "username", "") or "", getattr(user, "full_name", "") or ""] if user else []
+        result = zxcvbn(password[:100], user_inputs=[w for w in (*SITE_WORDS, *own) if w])
+        if result["score"] < self.min_score:
+            raise ValidationError(
+                "密码太容易被猜到（常见密码、系统名称、地名拼音、年份或键盘顺序）：请用几个不相关的词加数字和符号",
+                code="password_weak",
+            )
+
+    def get_help_text(self) -> str:
+        return "不能是常见密码，也不能由系统名称、地名拼音和年份拼成"

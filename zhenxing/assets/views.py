@@ -13,6 +13,7 @@ from zhenxing.accounts.access import staff_view
 from zhenxing.audit.exports import export_response
 from zhenxing.funds.models import Project
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.picker import searchable
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
 from zhenxing.registry.models import Household
@@ -264,6 +265,9 @@ class HistoricalForm(RegisterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope.regions(user).filter(level=Level.VILLAGE).order_by("code")
+        searchable(
+            self.fields["village"], "api:pick_regions", params={"level": Level.VILLAGE}, placeholder="输入村名查找"
+        )
         self.order_fields(self.field_order)
 
 

@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "account_locked": _("账户登录锁定"),
     "address_throttled": _("地址登录限制"),
     "lock_lift": _("解除登录锁定"),
+    "token_revoke": _("注销接口令牌"),
     "logout": _("退出"),
     "export": _("导出"),
     "reveal_id": _("查看完整身份证号"),

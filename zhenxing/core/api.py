@@ -10,7 +10,11 @@ from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
 from zhenxing.regions.models import Region
 
+from .pickers import router as pickers_router
+
 router = Router(tags=["行政区划"])
+# The autocomplete operations of the searchable pickers (/pick/...) live beside the region tree.
+router.add_router("", pickers_router)
 
 
 class RegionOut(Schema):

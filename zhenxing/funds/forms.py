@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from zhenxing.accounts import scope
+from zhenxing.lib.picker import PickerInput
 from zhenxing.regions.models import Level, Region
 
 from .models import BenefitWay, BoardLevel, DisclosureKind, FundSource, Project, ProjectType
@@ -93,7 +94,11 @@ class PaymentForm(forms.Form):
 
 
 class BeneficiaryForm(forms.Form):
-    household_number = forms.CharField(label="户编号", max_length=32)
+    household_number = forms.CharField(
+        label="户编号",
+        max_length=32,
+        widget=PickerInput("api:pick_households", value="code", placeholder="输入户主姓名或户编号查找"),
+    )
     way = forms.ChoiceField(label="带动方式", choices=BenefitWay.choices)
     amount = forms.DecimalField(label="受益金额（元）", max_digits=14, decimal_places=2, initial=0)
     year = forms.IntegerField(label="年度", initial=2022)
@@ -153,7 +158,11 @@ class ProjectEditForm(forms.ModelForm):
 
 
 class MicroLoanForm(forms.Form):
-    household_number = forms.CharField(label="户编号", max_length=32)
+    household_number = forms.CharField(
+        label="户编号",
+        max_length=32,
+        widget=PickerInput("api:pick_households", value="code", placeholder="输入户主姓名或户编号查找"),
+    )
     borrower_name = forms.CharField(label="借款人", max_length=64)
     bank = forms.CharField(label="贷款银行", max_length=100)
     contract_number = forms.CharField(label="合同编号", max_length=60)

@@ -285,7 +285,7 @@ def _alert_chain() -> RectificationItem | None:
     county, checked by the village and turned into a rectification item, the item fixed and
     verified, and the household's 住房安全 restored by itself. 奋斗村's and 永丰村's housing alerts
     stay open for trying the outcomes."""
-    from zhenxing.screening import services as screening
+    from zhenxing.screening import alerts as screening
     from zhenxing.screening.models import Alert, AlertState
 
     if RectificationItem.objects.filter(source=SourceKind.SCREENING).exists():

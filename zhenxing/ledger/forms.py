@@ -4,6 +4,7 @@ from django import forms
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Department
+from zhenxing.lib.picker import PickerInput, searchable
 from zhenxing.lib.workdays import CALENDAR, UNIT_CHOICES
 
 from .models import (
@@ -41,6 +42,7 @@ class TaskAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = unit_choices(user)
+        searchable(self.fields["lead_unit"], "api:pick_units", placeholder="输入单位名称查找")
         self.fields["responsible_units"].queryset = unit_choices(user)
 
 
@@ -62,6 +64,7 @@ class CommitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = unit_choices(user)
+        searchable(self.fields["owner_unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class ReportForm(forms.Form):
@@ -84,7 +87,12 @@ class ReasonForm(forms.Form):
 class ItemForm(forms.Form):
     type = forms.ModelChoiceField(label="台账类型", queryset=RectificationType.objects.all())
     region = forms.ModelChoiceField(label="所在区划", queryset=None)
-    household = forms.CharField(label="农户户编号（可选）", max_length=32, required=False)
+    household = forms.CharField(
+        label="农户户编号（可选）",
+        max_length=32,
+        required=False,
+        widget=PickerInput("api:pick_households", value="code", placeholder="输入户主姓名或户编号查找"),
+    )
     source = forms.ChoiceField(label="问题来源", choices=SourceKind.choices)
     source_label = forms.CharField(label="来源说明", max_length=200, required=False)
     problem = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}))
@@ -99,7 +107,9 @@ class ItemForm(forms.Form):
         self.fields["region"].queryset = scope.regions(user).order_by("path")
         top = user.region.depth
         self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - top) + r.display_name
+        searchable(self.fields["region"], "api:pick_regions", placeholder="输入区划名称查找")
         self.fields["responsible_unit"].queryset = unit_choices(user)
+        searchable(self.fields["responsible_unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class ItemActionForm(forms.Form):
@@ -120,6 +130,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices(user)
+        searchable(self.fields["unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class InspectionForm(forms.Form):
@@ -134,7 +145,9 @@ class InspectionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).filter(depth__lte=3).order_by("path")
+        searchable(self.fields["region"], "api:pick_regions", params={"max_depth": "3"}, placeholder="输入区划名称查找")
         self.fields["unit"].queryset = unit_choices(user)
+        searchable(self.fields["unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class FindingForm(forms.Form):
@@ -148,7 +161,14 @@ class FindingForm(forms.Form):
     def __init__(self, *args, user, inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).filter(path__startswith=inspection.region.path)
+        searchable(
+            self.fields["region"],
+            "api:pick_regions",
+            params={"region": inspection.region.code},
+            placeholder="输入区划名称查找",
+        )
         self.fields["responsible_unit"].queryset = unit_choices(user)
+        searchable(self.fields["responsible_unit"], "api:pick_units", placeholder="输入单位名称查找")
 
 
 class UnitForm(forms.Form):
@@ -160,6 +180,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.regions(user).filter(depth__lte=3).order_by("path")
+        searchable(self.fields["region"], "api:pick_regions", params={"max_depth": "3"}, placeholder="输入区划名称查找")
 
 
 class MemberForm(forms.Form):

@@ -24,6 +24,9 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
                   (an unanswered alert, an unclosed rectification item), each named in Chinese;
                   monitoring refuses a risk elimination while any is open (``household_holds``).
                   So a lower layer asks the apps above it without importing them.
+- ``household_links`` -- ``links(user, household) -> list[NavItem]``: what the household's page
+                  offers this user in an app above the registry (登记发现, 登记走访), each shown only
+                  to whom its page and service accept (``household_links``).
 """
 
 from __future__ import annotations
@@ -199,6 +202,12 @@ def portal_links() -> list[PortalLink]:
 def household_holds(household) -> list[str]:
     """The names of every open alert, item, ... that the apps' ``holds`` modules report on a household."""
     return [name for _, m in provided("holds") for name in m.open_holds(household)]
+
+
+def household_links(user, household) -> list[NavItem]:
+    """The buttons the apps' ``household_links`` modules offer ``user`` on a household's page."""
+    items = [item for _, m in provided("household_links") for item in m.links(user, household)]
+    return sorted(items, key=lambda i: i.order)
 
 
 def pending_items(user) -> list[PendingItem]:

@@ -14,7 +14,7 @@ from zhenxing.regions.models import Region
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Labour, Member, MemberStatus, MonitoringKind
 
-from . import services
+from . import applications, services
 from .models import Application, MeasureCategory, MeasureStatus, MonitoringCase
 from .testing import advance, demo_standard, help_case
 
@@ -202,7 +202,7 @@ def _applications(village) -> None:
     """One villager's application not yet matched to a registered household (in the village's inbox)."""
     if Application.objects.filter(village=village).exists():
         return
-    services.application_submit(
+    applications.application_submit(
         name="演示申请人",
         phone="13900000000",
         id_number=idnumber.make(

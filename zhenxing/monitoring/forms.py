@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.utils import timezone
 
+from zhenxing.accounts import scope
+from zhenxing.lib.picker import PickerInput, region_filter_field, searchable
 from zhenxing.registry.models import MonitoringKind
 
 from . import workflow
@@ -88,7 +92,12 @@ def transition_form(t: workflow.Transition, case, data=None, files=None) -> form
 
 
 class DiscoverForm(forms.Form):
-    household = forms.ModelChoiceField(label="农户", queryset=None, empty_label="请选择农户")
+    household = forms.ModelChoiceField(
+        label="农户",
+        queryset=None,
+        widget=PickerInput("api:pick_households"),
+        error_messages={"invalid_choice": "请从查找结果中选择本村尚无在办案件的农户"},
+    )
     channel = forms.ChoiceField(
         label="发现渠道",
         choices=[(Channel.CADRE_VISIT, Channel.CADRE_VISIT.label), (Channel.SELF_APPLICATION, "农户到村申报")],
@@ -136,6 +145,7 @@ class HelperForm(forms.Form):
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+        searchable(self.fields["village"], "api:pick_regions", params={"level": "village"}, placeholder="输入村名查找")
 
 
 class VisitForm(forms.Form):
@@ -184,17 +194,17 @@ class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(label="环节", required=False)
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部")] + list(MonitoringKind.choices))
     risk_type = forms.ChoiceField(label="风险类型", required=False, choices=[("", "全部")] + RISK_CHOICES)
-    region = forms.ChoiceField(label="区划", required=False)
+    region = forms.CharField(label="区划", required=False)  # a cascade for the user (region_filter_field)
     overdue = forms.BooleanField(label="仅逾期", required=False)
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "全部"), ("open", "未办结"), ("monitored_all", "监测对象（含消除中）")] + [
             (c, s.label) for c, s in workflow.STATES.items()
         ]
-        self.fields["region"].choices = [("", "全部")] + [
-            (r.code, ("　" * max(r.depth - 2, 0)) + r.name) for r in regions
-        ]
+        self.fields["region"] = (
+            region_filter_field(partial(scope.region_levels, user)) if user else self.fields["region"]
+        )
 
 
 class ApplyForm(forms.Form):

@@ -1,6 +1,6 @@
 """自主申报: the public page where a villager applies from a phone, and the progress check.
 
-No login. Rate limited per address and per ID number (services.RATE_LIMITS, kept in the database).
+No login. Rate limited per address and per ID number (applications.RATE_LIMITS, kept in the database).
 The progress check shows the reference, the stage and a date — nothing else.
 """
 
@@ -13,7 +13,7 @@ from zhenxing.accounts.access import public_view
 from zhenxing.accounts.backends import client_ip  # the same client address as the login lockout
 from zhenxing.regions.models import Level, Region
 
-from . import forms, services
+from . import applications, forms
 
 ROOT_PREFIX = "230000000000/232700000000/"  # the prefecture this system serves
 
@@ -38,7 +38,7 @@ def apply(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            application = services.application_submit(
+            application = applications.application_submit(
                 name=d["name"],
                 phone=d["phone"],
                 id_number=d["id_number"],
@@ -47,7 +47,7 @@ def apply(request):
                 description=d["description"],
                 ip=client_ip(request),
             )
-        except services.RateLimited as exc:
+        except applications.RateLimited as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
@@ -84,12 +84,12 @@ def apply_status(request):
     result, not_found = None, False
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.application_progress(
+            result = applications.application_progress(
                 reference=form.cleaned_data["reference"],
                 id_number=form.cleaned_data["id_number"],
                 ip=client_ip(request),
             )
-        except services.RateLimited as exc:
+        except applications.RateLimited as exc:
             form.add_error(None, exc.message)
         else:
             not_found = result is None

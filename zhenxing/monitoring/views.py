@@ -15,7 +15,7 @@ from zhenxing.accounts.models import Role
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
-from . import exports, forms, postings, rules, selectors, services, workflow
+from . import applications, exports, forms, postings, rules, selectors, services, standards, workflow
 from .models import (
     Application,
     ApplicationStatus,
@@ -55,7 +55,7 @@ def case_list(request):
     # node of the scope is a choice (the dashboard links with the user's own node too), so a code
     # that passes here never invalidates the form.
     region = scope.region_param(request)
-    form = forms.CaseFilterForm(request.GET or None, regions=scope.regions(request.user))
+    form = forms.CaseFilterForm(request.GET or None, user=request.user)
     f = form.cleaned_data if form.is_valid() else {}
     qs = selectors.case_filter(
         request.user,
@@ -100,7 +100,9 @@ def case_new(request):
         .exclude(monitoring_cases__state__in=workflow.OPEN_STATES)
         .order_by("village__code", "number")
     )
-    form = forms.DiscoverForm(request.POST or None, households=households)
+    # 登记发现 from a household's page arrives with ?household=<id> (the form still checks the scope).
+    initial = {"household": request.GET.get("household", "")} if request.GET.get("household", "").isdigit() else {}
+    form = forms.DiscoverForm(request.POST or None, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -342,7 +344,7 @@ def standard_list(request):
             d = dict(form.cleaned_data)
             year = d.pop("year")
             try:
-                services.standard_save(actor=request.user, year=year, **d)
+                standards.standard_save(actor=request.user, year=year, **d)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -396,15 +398,18 @@ def application_detail(request, application):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "close":
-                services.application_close(
+                applications.application_close(
                     actor=request.user, application=application, note=request.POST.get("note", "")
                 )
                 messages.success(request, "已办结。")
             else:
-                household = households.filter(pk=request.POST.get("household") or 0).first()
+                posted = request.POST.get("household", "").strip()
+                household = households.filter(pk=posted).first() if posted.isdigit() else None
                 if household is None:
                     raise ValidationError("请选择农户（未建档的须先在农户信息中建档）")
-                case = services.application_convert(actor=request.user, application=application, household=household)
+                case = applications.application_convert(
+                    actor=request.user, application=application, household=household
+                )
                 messages.success(request, f"已转为监测案件 {case.number}。")
                 return redirect("monitoring:detail", pk=case.pk)
         except PermissionDenied as exc:
@@ -416,5 +421,5 @@ def application_detail(request, application):
     return render(
         request,
         "monitoring/application_detail.html",
-        {"a": application, "households": households[:500] if can_act else [], "can_act": can_act},
+        {"a": application, "can_act": can_act},
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from zhenxing.accounts import scope
+from zhenxing.lib.picker import PickerInput, searchable
 from zhenxing.registry.models import Household, Member, MemberStatus
 
 from . import models as m
@@ -29,6 +30,11 @@ class HouseholdChoice(forms.ModelChoiceField):
         return f"{obj.head_name or '户'}（{obj.number}）"
 
 
+def _picker(url_name: str, village=None, **kwargs) -> PickerInput:
+    """A type-to-search input over the scoped autocomplete (narrowed to the page's village)."""
+    return PickerInput(url_name, params={"region": village.code} if village is not None else None, **kwargs)
+
+
 class VillageChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.display_name
@@ -48,6 +54,9 @@ class ScopedForm(forms.ModelForm):
             self.fields["village"] = VillageChoice(
                 queryset=qs, label=self.fields["village"].label, initial=qs.first() if qs.count() == 1 else None
             )
+            searchable(
+                self.fields["village"], "api:pick_regions", params={"level": "village"}, placeholder="输入村名查找"
+            )
         if "member" in self.fields:
             qs = (
                 scope.scoped(user, Member)
@@ -57,12 +66,18 @@ class ScopedForm(forms.ModelForm):
             )
             if village is not None:
                 qs = qs.filter(household__village=village)
-            self.fields["member"] = MemberChoice(queryset=qs, label=self.fields["member"].label)
+            self.fields["member"] = MemberChoice(
+                queryset=qs,
+                label=self.fields["member"].label,
+                widget=_picker("api:pick_members", village, placeholder="输入姓名、身份证号后四位或户编号"),
+            )
         if "household" in self.fields:
             qs = scope.scoped(user, Household).order_by("number")
             if village is not None:
                 qs = qs.filter(village=village)
-            self.fields["household"] = HouseholdChoice(queryset=qs, label=self.fields["household"].label)
+            self.fields["household"] = HouseholdChoice(
+                queryset=qs, label=self.fields["household"].label, widget=_picker("api:pick_households", village)
+            )
 
 
 class PostForm(ScopedForm):
@@ -204,6 +219,8 @@ class ProposeForm(forms.Form):
     def __init__(self, *args, user, village, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = scope.scoped(user, Household).filter(village=village).order_by("number")
+        self.fields["household"].widget = _picker("api:pick_households", village)
+        self.fields["household"].widget.choices = self.fields["household"].choices
         self.fields["rule"].queryset = scope.scoped(user, m.PointRule).filter(village=village, active=True)
         self.fields["date"].initial = timezone.localdate()
 

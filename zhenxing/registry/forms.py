@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.conf import settings
 
 from zhenxing.accounts import scope
+from zhenxing.lib.picker import PickerInput, region_filter_field, searchable
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
@@ -19,7 +21,7 @@ YES_NO_ANY = [("", "全部"), ("1", "是"), ("0", "否")]
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label="姓名 / 户编号 / 身份证号", required=False, max_length=64)
     idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
-    region = forms.ChoiceField(label="区划", required=False)
+    region = forms.CharField(label="区划", required=False)  # a cascade, set per user below
     formerly_poor = forms.ChoiceField(label="脱贫户", required=False, choices=YES_NO_ANY)
     monitoring_status = forms.ChoiceField(
         label="监测状态", required=False, choices=[("", "全部")] + list(MonitoringStatus.choices)
@@ -46,11 +48,7 @@ class HouseholdFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.region = region
-        nodes = scope.regions(user).exclude(level=Level.VILLAGE).order_by("path")
-        villages = scope.regions(user).filter(level=Level.VILLAGE).order_by("path")
-        self.fields["region"].choices = [("", "全部")] + [
-            (r.code, "　" * max(r.depth - user.region.depth, 0) + r.display_name) for r in list(nodes) + list(villages)
-        ]
+        self.fields["region"] = region_filter_field(partial(scope.region_levels, user))
 
     def filters(self) -> HouseholdFilters:
         if not self.is_bound or not self.is_valid():
@@ -77,12 +75,13 @@ class HouseholdFilterForm(forms.Form):
 
 
 def _village_field(user, initial=None) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    field = forms.ModelChoiceField(
         label="所在村",
         queryset=scope.regions(user).filter(level=Level.VILLAGE).order_by("path"),
         initial=initial,
         error_messages={"required": "请选择所在村", "invalid_choice": "所选村不在您的数据权限范围内"},
     )
+    return searchable(field, "api:pick_regions", params={"level": Level.VILLAGE}, placeholder="输入村名查找")
 
 
 class HouseholdForm(forms.ModelForm):
@@ -149,7 +148,12 @@ class MemberChangeForm(forms.Form):
         error_messages={"required": "请填写变动日期", "invalid": "日期格式不正确"},
     )
     reason = forms.CharField(label="原因", max_length=200, required=False)
-    to_number = forms.CharField(label="迁入户的户编号（户间迁移时填写）", max_length=32, required=False)
+    to_number = forms.CharField(
+        label="迁入户（户间迁移时查找户主姓名或户编号）",
+        max_length=32,
+        required=False,
+        widget=PickerInput("api:pick_households", value="code", placeholder="输入户主姓名或户编号查找"),
+    )
     relation = forms.ChoiceField(label="在迁入户中与户主关系", choices=Relation.choices, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -17,6 +17,7 @@ from zhenxing.jobs import selectors as job_selectors
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
+from zhenxing.lib.modules import household_links
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
@@ -138,6 +139,7 @@ def household_detail(request, household):
             "village": household.village,
             "can_write": scope.can_write(request.user, household, "registry.household.edit"),
             "can_reveal": request.user.role in ID_REVEAL_ROLES,
+            "links": household_links(request.user, household),
         },
     )
 

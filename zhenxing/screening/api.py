@@ -15,7 +15,8 @@ from zhenxing.accounts import scope
 from zhenxing.jobs.services import jobs_recover_for_page
 from zhenxing.lib.pagination import Keyset, keyset_page
 
-from . import rules, selectors, services, workflow
+from . import alerts as alert_writes
+from . import rules, selectors, workflow
 from .models import Alert, AlertState, Run, RunStatus
 
 router = Router(tags=["部门筛查预警"])
@@ -223,13 +224,13 @@ def alert_bulk_issue(request, payload: BulkIssueIn):
         raise ValidationError("请提供所选预警编号 ids 或村代码 village 之一")
     if payload.village:
         village = scope.region_by_code(request.user, payload.village)
-        alerts = services.alerts_of_village(actor=request.user, village=village)
+        alerts = alert_writes.alerts_of_village(actor=request.user, village=village)
     else:
         found = {a.pk: a for a in scope.scoped(request.user, Alert).filter(pk__in=payload.ids)}
         if len(found) != len(set(payload.ids)):
             raise Http404("记录不存在或不在您的数据权限范围内")
         alerts = [found[i] for i in dict.fromkeys(payload.ids)]
-    result = services.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=payload.instruction)
+    result = alert_writes.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=payload.instruction)
     return {"done": result["done"], "refused": {str(k): v for k, v in result["refused"].items()}}
 
 
@@ -261,7 +262,7 @@ class AlertTransitionIn(Schema):
     "（version 为读取时的版本；他人已办理时返回 409）",
 )
 def alert_transition(request, alert_id: int, payload: AlertTransitionIn):
-    alert = services.alert_transition(
+    alert = alert_writes.alert_transition(
         actor=request.user,
         alert=_get(request, alert_id),
         action=payload.action,
@@ -284,7 +285,7 @@ class AlertNoteIn(Schema):
 )
 def alert_comment(request, alert_id: int, payload: AlertNoteIn):
     alert = _get(request, alert_id)
-    note = services.alert_note_add(actor=request.user, alert=alert, text=payload.text)
+    note = alert_writes.alert_note_add(actor=request.user, alert=alert, text=payload.text)
     return Status(201, _note(note))
 
 

@@ -11,6 +11,7 @@ from zhenxing.accounts.models import User
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household
 
+from . import alerts as alert_writes
 from . import feeds, services
 from .models import Alert, AlertState, FeedFile
 
@@ -91,9 +92,9 @@ def load(*, out) -> None:
         fendou = User.objects.filter(username="demo-fendou").first()
         if tahe is not None:
             for alert in Alert.objects.filter(state=AlertState.NEW, village__code__in=VILLAGES[:2])[:3]:
-                services.alert_transition(actor=tahe, alert=alert, action="issue")
+                alert_writes.alert_transition(actor=tahe, alert=alert, action="issue")
             if fendou is not None:
                 alert = Alert.objects.filter(state=AlertState.ISSUED, village__code=FENDOU).first()
                 if alert is not None:
-                    services.alert_transition(actor=fendou, alert=alert, action="start")
+                    alert_writes.alert_transition(actor=fendou, alert=alert, action="start")
     out.write(f"部门筛查：导入演示记录 {imported} 条，预警 {Alert.objects.count()} 条\n")

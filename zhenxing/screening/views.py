@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from django import forms
@@ -19,9 +20,11 @@ from zhenxing.accounts.models import Role
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
+from zhenxing.lib.picker import region_filter_field
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
+from . import alerts as alert_writes
 from . import export, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
@@ -38,11 +41,14 @@ SOURCE_LABELS = {**dict(Source.choices), "monitoring": _("监测案卷")}
 class AlertFilter(forms.Form):
     rule = forms.ChoiceField(label="规则", choices=RULE_CHOICES, required=False)
     state = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + list(AlertState.choices), required=False)
-    region = forms.CharField(label="区划代码", required=False, max_length=12)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"] = region_filter_field(partial(scope.region_levels, user))
 
 
 def _filtered(request):
-    form = AlertFilter(request.GET or None)
+    form = AlertFilter(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     region = scope.region_param(request)  # out of scope, unknown or above the user: 404, never the whole list
     qs = selectors.alerts_for(request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region)
@@ -54,12 +60,12 @@ def _bulk_issue(request) -> None:
     instruction = request.POST.get("instruction", "")
     if request.POST.get("village"):
         village = scope.region_by_code(request.user, request.POST["village"])
-        alerts = services.alerts_of_village(actor=request.user, village=village)
+        alerts = alert_writes.alerts_of_village(actor=request.user, village=village)
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         alerts = scope.scoped(request.user, Alert).filter(pk__in=ids).order_by("id")
     try:
-        result = services.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
+        result = alert_writes.alerts_bulk_issue(actor=request.user, alerts=alerts, instruction=instruction)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return
@@ -130,7 +136,7 @@ def _alert_note(request, alert):
     note_form = NoteForm(request.POST)
     if note_form.is_valid():
         try:
-            services.alert_note_add(actor=request.user, alert=alert, text=note_form.cleaned_data["text"])
+            alert_writes.alert_note_add(actor=request.user, alert=alert, text=note_form.cleaned_data["text"])
             messages.success(request, "已留言")
             return redirect("screening:alert", pk=alert.pk), note_form
         except (ValidationError, PermissionDenied) as exc:
@@ -150,7 +156,7 @@ def alert_detail(request, alert):
         form = TransitionForm(request.POST)
         if form.is_valid():
             try:
-                services.alert_transition(
+                alert_writes.alert_transition(
                     actor=request.user,
                     alert=alert,
                     action=form.cleaned_data["action"],

@@ -1,7 +1,7 @@
 """The alert workflow as data: 新预警 → 已下发 → 核实中 → 纳入监测 / 核实无风险, and the outcomes
 that carry the work on in another module: 并入监测案件 (``attach``: the household's open case gains
 the alert), 转整改台账 (``rectify``: one ledger item of the matching type), 部门撤回
-(``withdraw``: the department's own record was wrong). ``services.alert_transition`` takes a step
+(``withdraw``: the department's own record was wrong). ``alerts.alert_transition`` takes a step
 through the one transition engine (zhenxing.workflow)."""
 
 from __future__ import annotations

@@ -14,7 +14,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 HOME_DIR = Path(os.environ.get("ZHENXING_HOME", Path.cwd())).resolve()
 VAR_DIR = HOME_DIR / "var"
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "zhenxing-development-key-not-for-production-use-0123456789")
+# The development defaults below are public (they are in this file): `zhenxing check --deploy`
+# refuses them (zhenxing/core/checks.py).
+DEV_SECRET_KEY = "zhenxing-development-key-not-for-production-use-0123456789"
+DEV_ID_ENCRYPTION_KEY = "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE="
+DEV_ID_HASH_KEY = "development-id-hash-key-not-for-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = os.environ.get("DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
@@ -117,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhenxing.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "zhenxing.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "zhenxing.accounts.validators.NotUsernameValidator"},
+    {"NAME": "zhenxing.accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -138,7 +144,7 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-API_TOKEN_DAYS = 30
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "7"))  # revoked earlier on a password, role or region change
 
 LANGUAGE_CODE = "zh-hans"
 # Messages go through gettext (msgids are Chinese); add ("en", "English") here and
@@ -152,7 +158,9 @@ FORMAT_MODULE_PATH = ["zhenxing.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The vendored CJK font (the PDFs' font) is also the pages' last fallback, for a screen with no
+# Chinese font installed; a browser fetches it only when no earlier font in the stack has the glyph.
+STATICFILES_DIRS = [PACKAGE_DIR / "static", ("zhenxing/fonts", VENDORED_FONT.parent)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -172,10 +180,8 @@ UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
 # while `zhenxing rotate-id-key` re-encrypts them.
-ID_ENCRYPTION_KEYS = [
-    k for k in os.environ.get("ID_ENCRYPTION_KEYS", "emhlbnhpbmctZGV2LWtleS1ub3QtZm9yLXByb2QhISE=").split(",") if k
-]
-ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "development-id-hash-key-not-for-production")
+ID_ENCRYPTION_KEYS = [k for k in os.environ.get("ID_ENCRYPTION_KEYS", DEV_ID_ENCRYPTION_KEY).split(",") if k]
+ID_HASH_KEY = os.environ.get("ID_HASH_KEY", DEV_ID_HASH_KEY)
 
 # Background jobs (zhenxing/jobs: imports, screening runs, reports, snapshot refreshes) started
 # from a page: "worker" leaves them queued for `zhenxing worker` (production); "thread" runs them
@@ -197,6 +203,8 @@ SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No full citizen ID in any log line (zhenxing/lib/logmask.py).
+    "filters": {"mask_ids": {"()": "zhenxing.lib.logmask.IdMaskFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

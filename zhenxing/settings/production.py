@@ -23,6 +23,8 @@ SECRET_KEY = _required("SECRET_KEY")
 ID_ENCRYPTION_KEYS = [k for k in _required("ID_ENCRYPTION_KEYS").split(",") if k]
 ID_HASH_KEY = _required("ID_HASH_KEY")
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h]
+# Production is PostgreSQL: without DATABASE_URL it would quietly run on a SQLite file.
+_required("DATABASE_URL")
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

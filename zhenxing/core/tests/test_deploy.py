@@ -221,3 +221,90 @@ def test_check_deploy_refuses_the_example_left_unedited(tmp_path):
     result = _check_deploy(env_example(), tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def _self_signed(folder: Path) -> None:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "zhenxing.example.gov.cn")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=1))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "zhenxing.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "zhenxing.key").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="本机没有 nginx（.ci/run 安装 nginx-light）")
+def test_real_nginx_accepts_the_site_and_masks_id_numbers_in_its_access_log(tmp_path):
+    """The shipped site file, run by nginx itself (ports and paths moved into a temporary folder)."""
+    import http.client
+    import ssl
+    import time
+
+    _self_signed(tmp_path)
+    plain, tls = _free_port(), _free_port()
+    site = (DEPLOY / "nginx-zhenxing.conf").read_text("utf-8")
+    site = site.replace("/etc/nginx/ssl/", f"{tmp_path}/").replace("/var/log/nginx/", f"{tmp_path}/")
+    site = re.sub(r"listen \[::\]:\d+[^;]*;", "", site)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{plain};").replace(
+        "listen 443 ssl http2;", f"listen 127.0.0.1:{tls} ssl http2;"
+    )
+    (tmp_path / "site.conf").write_text(site, "utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n",
+        "utf-8",
+    )
+    conf = str(tmp_path / "nginx.conf")
+    checked = subprocess.run(["nginx", "-t", "-c", conf], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    server = subprocess.Popen(["nginx", "-c", conf, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    try:
+        context = ssl._create_unverified_context()
+        for _ in range(50):
+            try:
+                connection = http.client.HTTPSConnection("127.0.0.1", tls, context=context, timeout=5)
+                connection.request(
+                    "GET",
+                    "/registry/?q=23272219800101123X&page=2",
+                    headers={
+                        "Host": "zhenxing.example.gov.cn",
+                        "Referer": "https://zhenxing.example.gov.cn/api/v1/households?q=232722198001011234",
+                    },
+                )
+                connection.getresponse().read()  # 502: no gunicorn behind it, the line is logged all the same
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    log = (tmp_path / "zhenxing.access.log").read_text("utf-8")
+    assert "/registry/?q=232722********123X&page=2" in log
+    assert "households?q=232722********1234" in log
+    assert "23272219800101123X" not in log and "232722198001011234" not in log

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from zhenxing.monitoring import services as monitoring_services
+from zhenxing.monitoring import applications as monitoring_applications
 from zhenxing.regions import demo as regions_demo
 from zhenxing.regions.models import Region
 from zhenxing.regions.services import region_office_phone_set
@@ -85,7 +85,7 @@ def test_no_personal_data_on_the_portal(client, w):
             {"name": "钱桂芝", "relation": "spouse"},
         ],
     )
-    monitoring_services.application_submit(
+    monitoring_applications.application_submit(
         name="孙大勇",
         phone="13904571234",
         id_number=new_id(),

@@ -394,7 +394,9 @@ SAMPLE = {"date": "2022-06-30", "number": "1", "email": "walk@example.com"}
 
 class PostForms(HTMLParser):
     """The POST forms of a page: each as [[name, value, tag]] with a plausible value in every field
-    (the first real option of a select, a sample for an empty input)."""
+    (the first real option of a select, a sample for an empty input). A searchable picker
+    (``lib/picker.py``: an input with ``data-picker-url``) picks a record too: its tag is
+    "picker:id" or "picker:code" (a 户编号 field)."""
 
     def __init__(self):
         super().__init__()
@@ -414,7 +416,9 @@ class PostForms(HTMLParser):
         if self.current is None or not a.get("name"):
             return
         kind = a.get("type", "text")
-        if tag == "input" and kind in {"checkbox", "radio"}:
+        if tag == "input" and a.get("data-picker-url"):
+            self.current.append([a["name"], a.get("value", ""), f"picker:{a.get('data-picker-value', 'id')}"])
+        elif tag == "input" and kind in {"checkbox", "radio"}:
             if "checked" in a:
                 self.current.append([a["name"], a.get("value") or "on", tag])
         elif tag == "input" and kind not in {"submit", "button", "file", "image", "reset"}:
@@ -465,15 +469,18 @@ def check_page_forms_refuse_ids_outside_scope(client, demo_world):
                 continue
             for form in _post_forms(response.content.decode()):
                 for i, (name, value, tag) in enumerate(form):
-                    if name not in FORM_IDS or tag != "select":  # a record is picked from a list
+                    if name not in FORM_IDS or tag not in {"select", "picker:id", "picker:code"}:  # a record is picked
                         continue
                     _, outside = _pairs(apps.get_model(FORM_IDS[name]), user)
                     if outside is None:
                         continue
                     as_code = bool(re.fullmatch(r"\d{12}", value or ""))
+                    foreign = str(outside.code if as_code else outside.pk)
+                    if tag == "picker:code":
+                        foreign = str(getattr(outside, "number", None) or getattr(outside, "code", outside.pk))
                     data: dict[str, list[str]] = {}
                     for j, (n, v, _tag) in enumerate(form):
-                        data.setdefault(n, []).append(str(outside.code if as_code else outside.pk) if j == i else v)
+                        data.setdefault(n, []).append(foreign if j == i else v)
                     with nothing_written(f"{user.username} POST {url} {name}=范围外"):
                         status = client.post(url, data).status_code
                     assert status in {200, 302, 400, 403, 404}, f"{user.username} POST {url} {name} → {status}"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from zhenxing.monitoring import services
+from zhenxing.monitoring import applications
 from zhenxing.monitoring.models import Application, MonitoringCase, PublicAttempt
 from zhenxing.registry import idnumber
 from zhenxing.registry.testing import make_household, new_id
@@ -97,7 +97,7 @@ def test_validation_messages_in_chinese(client, w, std, field, value, message):
 
 
 def test_rate_limit_per_address(client, w, std):
-    limit, _ = services.RATE_LIMITS[("apply", "ip")]
+    limit, _ = applications.RATE_LIMITS[("apply", "ip")]
     for _ in range(limit):
         assert client.post(APPLY, _form(w.r.fendou, new_id()), REMOTE_ADDR="10.0.0.9").status_code == 200
     response = client.post(APPLY, _form(w.r.fendou, new_id()), REMOTE_ADDR="10.0.0.9")
@@ -108,9 +108,9 @@ def test_rate_limit_per_address(client, w, std):
 
 
 def test_rate_limit_window_is_rolling(w, std):
-    limit, window = services.RATE_LIMITS[("apply", "ip")]
+    limit, window = applications.RATE_LIMITS[("apply", "ip")]
     for _ in range(limit):
-        services.application_submit(
+        applications.application_submit(
             name="甲",
             phone="13900001111",
             id_number=new_id(),
@@ -120,7 +120,7 @@ def test_rate_limit_window_is_rolling(w, std):
             ip="10.0.1.1",
         )
     PublicAttempt.objects.update(at=timezone.now() - window - dt.timedelta(seconds=1))
-    services.application_submit(
+    applications.application_submit(
         name="甲",
         phone="13900001111",
         id_number=new_id(),
@@ -132,7 +132,7 @@ def test_rate_limit_window_is_rolling(w, std):
 
 
 def test_rate_limit_per_id_number(client, w, std):
-    limit, _ = services.RATE_LIMITS[("apply", "id")]
+    limit, _ = applications.RATE_LIMITS[("apply", "id")]
     id_number = new_id()
     for i in range(limit):
         assert client.post(APPLY, _form(w.r.fendou, id_number), REMOTE_ADDR=f"10.0.2.{i}").status_code == 200
@@ -167,7 +167,7 @@ def test_progress_check_needs_the_matching_id_number(client, w, std):
 
 
 def test_progress_check_is_rate_limited(client, w, std):
-    limit, _ = services.RATE_LIMITS[("status", "ip")]
+    limit, _ = applications.RATE_LIMITS[("status", "ip")]
     for _ in range(limit):
         client.post(STATUS, {"reference": "SQ0", "id_number": new_id()}, REMOTE_ADDR="10.0.5.1")
     html = client.post(STATUS, {"reference": "SQ0", "id_number": new_id()}, REMOTE_ADDR="10.0.5.1").content.decode()

@@ -31,7 +31,14 @@ def test_village_cadre_keeps_points_on_a_phone(live_server, browser_page):
     assert page.evaluate("getComputedStyle(document.querySelector('.table-wrap')).overflowX") == "auto"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.click("summary:has-text('小组长提议积分')")
-    page.select_option("#id_household", index=1)
+    # the household is found by typing (the searchable picker; the test server serves no static
+    # files, so picker.js is applied from the source tree like the stylesheet)
+    page.add_script_tag(path=str(Path(settings.PACKAGE_DIR) / "static/zhenxing/picker.js"))
+    page.locator("#id_household").press_sequentially("232722200206")
+    page.wait_for_selector("#id_household + ul [role=option]:has-text('232722200206')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_household_value").isdigit()
     page.select_option("#id_rule", label="不要高价彩礼（+30分）")
     page.fill("#id_proposer_name", "三组组长")
     page.click("form:has(#id_proposer_name) button[type=submit]")

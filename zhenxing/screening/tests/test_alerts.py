@@ -15,7 +15,8 @@ from django.urls import reverse
 from zhenxing.audit.models import AuditEntry
 from zhenxing.registry import idnumber, testing
 from zhenxing.registry.models import Household
-from zhenxing.screening import services
+from zhenxing.screening import alerts as alert_writes
+from zhenxing.screening import runs, services
 from zhenxing.screening.models import Alert, AlertState, RuleSet, Run
 
 AS_OF = dt.date(2022, 6, 30)
@@ -47,7 +48,7 @@ def sick(w, feed):
             med("B1", idnumber.decrypt(b.members.first().id_cipher), "50000"),
         ],
     )
-    services.screen(actor=None, as_of=AS_OF)
+    runs.screen(actor=None, as_of=AS_OF)
     return Alert.objects.get(rule="medical", household=a), Alert.objects.get(rule="medical", household=b)
 
 
@@ -55,7 +56,7 @@ def test_rerun_updates_evidence_instead_of_adding(w, feed, sick):
     alert, _ = sick
     f1 = Household.objects.get(number="F1")
     feed("medical", [med("A2", idnumber.decrypt(f1.members.last().id_cipher), "100")])
-    summary = services.screen(actor=None, as_of=AS_OF)
+    summary = runs.screen(actor=None, as_of=AS_OF)
     assert Alert.objects.filter(rule="medical", household=f1).count() == 1
     assert summary["new"] == 0 and summary["updated"] == 2 and summary["closed"] == 0
     alert.refresh_from_db()
@@ -66,14 +67,14 @@ def test_rerun_updates_evidence_instead_of_adding(w, feed, sick):
 
 def test_identical_rerun_rewrites_nothing_and_a_changed_alert_only_itself(w, feed, sick):
     a, b = sick
-    first = services.screen(actor=None, as_of=AS_OF)  # same data as the fixture's run
+    first = runs.screen(actor=None, as_of=AS_OF)  # same data as the fixture's run
     assert (first["new"], first["updated"], first["closed"]) == (0, 2, 0)
     a2, b2 = Alert.objects.get(pk=a.pk), Alert.objects.get(pk=b.pk)
     assert (a2.last_run_id, a2.updated_at, a2.evidence_digest) == (a.last_run_id, a.updated_at, a.evidence_digest)
     assert len(a2.evidence_digest) == 32 and b2.updated_at == b.updated_at
     k1 = Household.objects.get(number="K1")
     feed("medical", [med("B2", idnumber.decrypt(k1.members.first().id_cipher), "10")])  # new evidence for K1 only
-    services.screen(actor=None, as_of=AS_OF)
+    runs.screen(actor=None, as_of=AS_OF)
     a3, b3 = Alert.objects.get(pk=a.pk), Alert.objects.get(pk=b.pk)
     assert a3.updated_at == a.updated_at and a3.last_run_id == a.last_run_id
     assert b3.updated_at > b.updated_at and b3.evidence_digest != b.evidence_digest
@@ -83,11 +84,11 @@ def test_identical_rerun_rewrites_nothing_and_a_changed_alert_only_itself(w, fee
 
 def test_a_later_as_of_on_unchanged_records_rewrites_nothing_but_new_parameters_do(w, sick):
     a, _ = sick
-    services.screen(actor=None, as_of=AS_OF + dt.timedelta(days=15))  # the bill is still in the window
+    runs.screen(actor=None, as_of=AS_OF + dt.timedelta(days=15))  # the bill is still in the window
     same = Alert.objects.get(pk=a.pk)
     assert (same.last_run_id, same.updated_at) == (a.last_run_id, a.updated_at)
     assert same.citation["as_of"] == AS_OF.isoformat()  # the evidence is as of the run that set it
-    services.screen(actor=None, as_of=AS_OF, overrides={"medical.ratio_other": "0.9"})
+    runs.screen(actor=None, as_of=AS_OF, overrides={"medical.ratio_other": "0.9"})
     changed = Alert.objects.get(pk=a.pk)
     assert changed.last_run_id != a.last_run_id and changed.evidence_digest != a.evidence_digest
     assert changed.citation["parameters"]["ratio_other"] == 0.9 and changed.evidence == a.evidence
@@ -95,9 +96,9 @@ def test_a_later_as_of_on_unchanged_records_rewrites_nothing_but_new_parameters_
 
 def test_lapsed_when_condition_no_longer_holds_but_verifying_stays(w, sick):
     fendou_alert, kaikukang_alert = sick
-    services.alert_transition(actor=w.tahe, alert=fendou_alert, action="issue")
-    services.alert_transition(actor=w.fendou, alert=fendou_alert, action="start")
-    summary = services.screen(actor=None, as_of=dt.date(2023, 6, 30))  # bills now outside the window
+    alert_writes.alert_transition(actor=w.tahe, alert=fendou_alert, action="issue")
+    alert_writes.alert_transition(actor=w.fendou, alert=fendou_alert, action="start")
+    summary = runs.screen(actor=None, as_of=dt.date(2023, 6, 30))  # bills now outside the window
     fendou_alert.refresh_from_db(), kaikukang_alert.refresh_from_db()
     assert summary["closed"] == 1
     assert kaikukang_alert.state == AlertState.LAPSED and not kaikukang_alert.is_open
@@ -107,20 +108,20 @@ def test_lapsed_when_condition_no_longer_holds_but_verifying_stays(w, sick):
 def test_transitions_follow_the_workflow(w, sick):
     alert, _ = sick
     with pytest.raises(PermissionDenied):
-        services.alert_transition(actor=w.fendou, alert=alert, action="issue")  # a village does not issue
+        alert_writes.alert_transition(actor=w.fendou, alert=alert, action="issue")  # a village does not issue
     with pytest.raises(ValidationError):
-        services.alert_transition(actor=w.shibazhan, alert=alert, action="start")  # not yet issued
-    services.alert_transition(actor=w.shibazhan, alert=alert, action="issue")
+        alert_writes.alert_transition(actor=w.shibazhan, alert=alert, action="start")  # not yet issued
+    alert_writes.alert_transition(actor=w.shibazhan, alert=alert, action="issue")
     assert alert.state == AlertState.ISSUED and alert.verify_due is not None
     stale = alert.version
-    services.alert_transition(actor=w.fendou, alert=alert, action="start")
+    alert_writes.alert_transition(actor=w.fendou, alert=alert, action="start")
     with pytest.raises(ValidationError, match="已被他人处理"):
-        services.alert_transition(
+        alert_writes.alert_transition(
             actor=w.fendou, alert=alert, action="dismiss", reason="x", evidence="y", expected_version=stale
         )
     with pytest.raises(ValidationError, match="核实依据"):
-        services.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="收入已恢复")
-    services.alert_transition(
+        alert_writes.alert_transition(actor=w.fendou, alert=alert, action="dismiss", reason="收入已恢复")
+    alert_writes.alert_transition(
         actor=w.fendou,
         alert=alert,
         action="dismiss",
@@ -178,7 +179,7 @@ def test_region_narrows_the_list_and_export_and_answers_404_outside_the_scope(w,
         for v, n in ((w.r.fendou, "F1"), (w.r.yongfeng, "Y1"), (w.r.kaikukang, "K1"))
     ]
     feed("medical", [med(f"S{i}", idnumber.decrypt(h.members.first().id_cipher), "50000") for i, h in enumerate(heads)])
-    services.screen(actor=None, as_of=AS_OF)
+    runs.screen(actor=None, as_of=AS_OF)
     client = login(w.shibazhan)
 
     def listed(**params) -> set[str]:
@@ -241,7 +242,7 @@ def test_ruleset_edit_is_a_new_audited_version(w):
     new = services.ruleset_update(actor=w.diqu, year=2022, changes={"income.threshold": "7000"}, note="2022年标准")
     assert new.version == 2 and RuleSet.objects.get(year=2022, version=1).rules["income"]["params"]["threshold"] == 6000
     assert AuditEntry.objects.filter(model="screening.ruleset", object_id=str(new.pk)).exists()
-    summary = services.screen(actor=None, as_of=AS_OF)
+    summary = runs.screen(actor=None, as_of=AS_OF)
     assert summary["parameters"]["income"]["threshold"] == 7000 and summary["ruleset"] == 2
 
 
@@ -286,9 +287,9 @@ def test_converted_alert_opens_a_case_with_its_risk_types(w, sick):
     from zhenxing.monitoring.models import MonitoringCase
 
     alert, _ = sick
-    services.alert_transition(actor=w.tahe, alert=alert, action="issue")
-    services.alert_transition(actor=w.fendou, alert=alert, action="start")
-    services.alert_transition(actor=w.fendou, alert=alert, action="include", reason="大病住院，自付过高")
+    alert_writes.alert_transition(actor=w.tahe, alert=alert, action="issue")
+    alert_writes.alert_transition(actor=w.fendou, alert=alert, action="start")
+    alert_writes.alert_transition(actor=w.fendou, alert=alert, action="include", reason="大病住院，自付过高")
     assert alert.state == AlertState.MONITORED and alert.case_ref
     case = MonitoringCase.objects.get(pk=alert.case_ref)
     assert case.household_id == alert.household_id
@@ -315,10 +316,10 @@ def test_new_ruleset_starts_from_the_years_monitoring_standard(w):
     YearStandard.objects.filter(year=2021).update(threshold=Decimal("6900"))
     assert services.ruleset_current(2021).rules["income"]["params"]["threshold"] == 6800
     # a run uses the rule set's value, and --param still overrides that run only
-    summary = services.screen(actor=None, as_of=dt.date(2023, 6, 30))
+    summary = runs.screen(actor=None, as_of=dt.date(2023, 6, 30))
     assert summary["parameters"]["income"]["threshold"] == 7200
     assert summary["parameters"]["medical"]["reference_income"] == 19000
-    summary = services.screen(actor=None, as_of=dt.date(2023, 6, 30), overrides={"income.threshold": "6500"})
+    summary = runs.screen(actor=None, as_of=dt.date(2023, 6, 30), overrides={"income.threshold": "6500"})
     assert summary["parameters"]["income"]["threshold"] == 6500
     assert RuleSet.objects.get(year=2023).rules["income"]["params"]["threshold"] == 7200
     # the admin can still edit it (a new version)

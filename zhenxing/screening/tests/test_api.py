@@ -12,7 +12,8 @@ from zhenxing.accounts import services as account_services
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs.models import Job
 from zhenxing.registry import idnumber, testing
-from zhenxing.screening import services
+from zhenxing.screening import alerts as alert_writes
+from zhenxing.screening import runs, services
 from zhenxing.screening.models import Alert, AlertState, Run, RunKind
 
 AS_OF = dt.date(2022, 6, 30)
@@ -49,7 +50,7 @@ def raised(w, feed):
             med("B1", idnumber.decrypt(b.members.first().id_cipher)),
         ],
     )
-    services.screen(actor=None, as_of=AS_OF)
+    runs.screen(actor=None, as_of=AS_OF)
     return {
         "fendou": Alert.objects.get(rule="medical", household=a),
         "kaikukang": Alert.objects.get(rule="medical", household=b),
@@ -161,13 +162,13 @@ def test_transition_refusals(client, w, raised):
 
 def test_concurrent_change_inside_the_service_is_409(client, w, raised, monkeypatch):
     alert = raised["fendou"]
-    real = services.alert_transition
+    real = alert_writes.alert_transition
 
     def raced(**kw):  # another request commits between this request's read and its write
         Alert.objects.filter(pk=alert.pk).update(version=alert.version + 1)
         return real(**kw)
 
-    monkeypatch.setattr(services, "alert_transition", raced)
+    monkeypatch.setattr(alert_writes, "alert_transition", raced)
     r = act(client, w.tahe, alert, "issue")
     assert r.status_code == 409 and "已被他人处理" in r.json()["detail"]
     alert.refresh_from_db()

@@ -7,7 +7,7 @@ import datetime as dt
 
 from zhenxing.monitoring.testing import demo_standard
 from zhenxing.registry import testing
-from zhenxing.screening import services
+from zhenxing.screening import runs
 from zhenxing.screening.models import Alert, AlertState
 
 D = dt.date
@@ -19,10 +19,10 @@ def _missing(**filters) -> int:
 
 def test_not_raised_until_the_collection_has_closed(w):
     testing.make_household(village=w.r.fendou, number="NONE", income=False)
-    summary = services.screen(actor=None, as_of=D(2022, 3, 31))  # 2021 collection closes 31 March 2022
+    summary = runs.screen(actor=None, as_of=D(2022, 3, 31))  # 2021 collection closes 31 March 2022
     assert _missing() == 0 and "income_missing" not in summary["alerts"]
     assert summary["income_missing"] == {"raised": False, "income_year": 2021, "closes": "2022-03-31"}
-    services.screen(actor=None, as_of=D(2022, 4, 1))
+    runs.screen(actor=None, as_of=D(2022, 4, 1))
     assert _missing(is_open=True) == 1
 
 
@@ -31,23 +31,23 @@ def test_the_yearly_standard_sets_the_closing_day(w):
     standard.income_collection_closes = D(2022, 5, 31)
     standard.save()
     testing.make_household(village=w.r.fendou, number="NONE", income=False)
-    services.screen(actor=None, as_of=D(2022, 5, 31))
+    runs.screen(actor=None, as_of=D(2022, 5, 31))
     assert _missing() == 0
-    services.screen(actor=None, as_of=D(2022, 6, 1))
+    runs.screen(actor=None, as_of=D(2022, 6, 1))
     assert _missing() == 1
 
 
 def test_once_per_household_and_income_year(w):
     h = testing.make_household(village=w.r.fendou, number="NONE", income=False)
-    services.screen(actor=None, as_of=D(2022, 6, 30))
+    runs.screen(actor=None, as_of=D(2022, 6, 30))
     alert = Alert.objects.get(rule="income_missing")
     assert alert.subject == f"h{h.pk}/2021"
-    services.screen(actor=None, as_of=D(2022, 7, 31))  # the same year again: the open alert is kept
+    runs.screen(actor=None, as_of=D(2022, 7, 31))  # the same year again: the open alert is kept
     assert _missing() == 1
     Alert.objects.filter(pk=alert.pk).update(state=AlertState.NO_RISK, is_open=False)  # checked by the village
-    services.screen(actor=None, as_of=D(2022, 8, 31))
+    runs.screen(actor=None, as_of=D(2022, 8, 31))
     assert _missing() == 1  # closed for 2021: not raised again
-    services.screen(actor=None, as_of=D(2023, 4, 1))  # income year 2022, collection closed
+    runs.screen(actor=None, as_of=D(2023, 4, 1))  # income year 2022, collection closed
     assert set(Alert.objects.filter(rule="income_missing").values_list("subject", flat=True)) == {
         f"h{h.pk}/2021",
         f"h{h.pk}/2022",
@@ -57,14 +57,14 @@ def test_once_per_household_and_income_year(w):
 def test_preview_counts_new_and_open_per_rule_and_writes_nothing(w):
     testing.make_household(village=w.r.fendou, number="LOW", income={"wage_income": 100})
     testing.make_household(village=w.r.fendou, number="NONE", income=False)
-    preview = services.screen(actor=None, as_of=D(2022, 6, 30), preview=True)
+    preview = runs.screen(actor=None, as_of=D(2022, 6, 30), preview=True)
     rows = {r["rule"]: r for r in preview["preview"]}
     assert (rows["income"]["alerts"], rows["income"]["new"], rows["income"]["open"]) == (1, 1, 0)
     assert (rows["income_missing"]["new"], rows["income_missing"]["open"]) == (1, 0)
     assert rows["dropout"]["alerts"] == 0
     assert not Alert.objects.exists()
-    services.screen(actor=None, as_of=D(2022, 6, 30))
+    runs.screen(actor=None, as_of=D(2022, 6, 30))
     testing.make_household(village=w.r.fendou, number="LOW2", income={"wage_income": 50})
-    rows = {r["rule"]: r for r in services.screen(actor=None, as_of=D(2022, 6, 30), preview=True)["preview"]}
+    rows = {r["rule"]: r for r in runs.screen(actor=None, as_of=D(2022, 6, 30), preview=True)["preview"]}
     assert (rows["income"]["alerts"], rows["income"]["new"], rows["income"]["open"]) == (2, 1, 1)
     assert Alert.objects.filter(rule="income").count() == 1

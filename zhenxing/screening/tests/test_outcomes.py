@@ -17,7 +17,8 @@ from zhenxing.monitoring import services as monitoring
 from zhenxing.monitoring.models import CaseSource
 from zhenxing.registry.models import Household, HouseholdFlagChange
 from zhenxing.registry.testing import make_household
-from zhenxing.screening import services, workflow
+from zhenxing.screening import alerts as alert_writes
+from zhenxing.screening import workflow
 from zhenxing.screening.models import Alert, AlertNote, AlertState, NoteKind, RecordCorrection
 
 HOUSING_UNSAFE = next(i for i in REGISTRY_FIGURES if i.code == "registry.housing_unsafe")
@@ -91,10 +92,10 @@ def test_attach_refused_without_an_open_case_and_include_refused_with_one(w):
     lone = make_household(village=w.r.fendou)
     alert = make_alert(household=lone, state=AlertState.VERIFYING)
     with pytest.raises(ValidationError, match="没有未办结的监测案件"):
-        services.alert_transition(actor=w.fendou, alert=alert, action="attach")
+        alert_writes.alert_transition(actor=w.fendou, alert=alert, action="attach")
     monitoring.case_discover(actor=w.fendou, household=lone, channel="cadre_visit", risk_types=["07"])
     with pytest.raises(ValidationError, match="并入该户未办结的监测案件"):
-        services.alert_transition(actor=w.fendou, alert=alert, action="include", reason="核实有风险")
+        alert_writes.alert_transition(actor=w.fendou, alert=alert, action="include", reason="核实有风险")
 
 
 def test_the_village_cannot_act_on_an_alert_before_the_township_hands_it_on(w):
@@ -103,8 +104,8 @@ def test_the_village_cannot_act_on_an_alert_before_the_township_hands_it_on(w):
     alert = make_alert(household=h)
     assert [t.code for t in workflow.available(alert, w.fendou)] == []
     with pytest.raises(PermissionDenied):
-        services.alert_transition(actor=w.fendou, alert=alert, action="attach")
-    services.alert_transition(actor=w.shibazhan, alert=alert, action="attach")  # the township may
+        alert_writes.alert_transition(actor=w.fendou, alert=alert, action="attach")
+    alert_writes.alert_transition(actor=w.shibazhan, alert=alert, action="attach")  # the township may
     assert Alert.objects.get(pk=alert.pk).state == AlertState.ATTACHED
 
 
@@ -146,9 +147,9 @@ def test_water_alerts_of_one_village_share_one_open_item_and_its_closing_secures
     dry = [make_household(village=w.r.fendou, water_safe=False) for _ in range(2)]
     elsewhere = make_household(village=w.r.yongfeng, water_safe=False)
     first = make_alert(village=w.r.fendou, rule="water", state=AlertState.ISSUED)
-    services.alert_transition(actor=w.fendou, alert=first, action="rectify")
+    alert_writes.alert_transition(actor=w.fendou, alert=first, action="rectify")
     second = make_alert(village=w.r.fendou, rule="water")  # raised again by a later run
-    services.alert_transition(actor=w.shibazhan, alert=second, action="rectify")
+    alert_writes.alert_transition(actor=w.shibazhan, alert=second, action="rectify")
     first.refresh_from_db(), second.refresh_from_db()
     assert first.item_ref == second.item_ref
     item = RectificationItem.objects.get(pk=int(first.item_ref))
@@ -165,7 +166,7 @@ def test_rectify_is_only_for_housing_water_schooling_and_insurance(w):
     alert = make_alert(household=h, rule="medical", state=AlertState.VERIFYING)
     assert "rectify" not in [t.code for t in workflow.available(alert, w.fendou)]
     with pytest.raises(ValidationError, match="只有住房、饮水、义务教育、基本医保"):
-        services.alert_transition(actor=w.fendou, alert=alert, action="rectify")
+        alert_writes.alert_transition(actor=w.fendou, alert=alert, action="rectify")
     assert not RectificationItem.objects.exists()
 
 
@@ -190,7 +191,7 @@ def test_the_department_withdraws_its_own_wrong_record_and_only_it(w, login):
 def test_withdraw_refused_to_another_department_in_the_service_too(w):
     alert = make_alert(household=make_household(village=w.r.fendou), rule="medical")
     with pytest.raises(PermissionDenied):
-        services.alert_transition(actor=w.minzheng, alert=alert, action="withdraw", reason="不是本部门")
+        alert_writes.alert_transition(actor=w.minzheng, alert=alert, action="withdraw", reason="不是本部门")
 
 
 def test_comment_thread_is_answered_by_the_department_and_seen_by_township_and_village(w, login):
@@ -224,9 +225,9 @@ def test_comment_thread_is_answered_by_the_department_and_seen_by_township_and_v
         == 404
     )
     with pytest.raises(PermissionDenied):
-        services.alert_note_add(actor=w.ducha, alert=alert, text="督查留言")
+        alert_writes.alert_note_add(actor=w.ducha, alert=alert, text="督查留言")
     with pytest.raises(ValidationError):
-        services.alert_note_add(actor=w.fendou, alert=alert, text="   ")
+        alert_writes.alert_note_add(actor=w.fendou, alert=alert, text="   ")
 
 
 # ---------------------------------------------------------------- bulk hand-on; the instruction stays
@@ -243,8 +244,8 @@ def test_township_bulk_hands_on_with_one_audit_entry_per_alert_and_the_instructi
     )
     assert response.status_code == 200 and sorted(response.json()["done"]) == sorted([a.pk, b.pk])
     assert AuditEntry.objects.filter(action="transition").count() == before + 2
-    services.alert_transition(actor=w.fendou, alert=Alert.objects.get(pk=a.pk), action="start")
-    services.alert_transition(
+    alert_writes.alert_transition(actor=w.fendou, alert=Alert.objects.get(pk=a.pk), action="start")
+    alert_writes.alert_transition(
         actor=w.fendou, alert=Alert.objects.get(pk=a.pk), action="dismiss", reason="核实无风险", evidence="入户核实记录"
     )
     a.refresh_from_db()

@@ -9,14 +9,14 @@ import pytest
 from zhenxing.registry import services as registry
 from zhenxing.registry import testing
 from zhenxing.registry.models import Household
-from zhenxing.screening import services
+from zhenxing.screening import runs
 from zhenxing.screening.models import Alert
 
 AS_OF = dt.date(2022, 6, 30)
 
 
 def flagged(rule: str, **overrides) -> set[str]:
-    services.screen(actor=None, as_of=AS_OF, overrides=overrides)
+    runs.screen(actor=None, as_of=AS_OF, overrides=overrides)
     return set(Alert.objects.filter(rule=rule, is_open=True).values_list("household__number", flat=True))
 
 
@@ -221,13 +221,13 @@ def test_water_one_alert_per_village_and_fix_closes_it(w, feed):
             {"村代码": "232722999999", "问题类型": "水量", "发现日期": "2022-05-01", "状态": "未整改"},
         ],
     )
-    summary = services.screen(actor=None, as_of=AS_OF)
+    summary = runs.screen(actor=None, as_of=AS_OF)
     alerts = Alert.objects.filter(rule="water", is_open=True)
     assert [(a.village_id, a.household_id) for a in alerts] == [(w.r.fendou.pk, None)]
     assert alerts[0].evidence["households"] == 2 and summary["alerts"]["water"] == 2
     assert summary["unmatched"]["water"] == 1
     feed("water", [{"村代码": w.r.fendou.code, "问题类型": "水质", "发现日期": "2022-05-01", "状态": "已整改"}])
-    summary = services.screen(actor=None, as_of=AS_OF)
+    summary = runs.screen(actor=None, as_of=AS_OF)
     assert summary["closed"] == 1 and not Alert.objects.filter(rule="water", is_open=True).exists()
 
 
@@ -400,7 +400,7 @@ def test_paper_exit_one_alert_naming_every_sign_and_the_latest_elimination_count
         eliminated_on=dt.date(2020, 6, 1),
         elimination_way="natural",
     )
-    services.screen(actor=None, as_of=AS_OF)
+    runs.screen(actor=None, as_of=AS_OF)
     alert.refresh_from_db()
     assert [r["key"] for r in alert.evidence["records"]] == ["C-ALL"]
 

@@ -15,7 +15,7 @@ from zhenxing.audit.models import AuditEntry
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs.models import Job, JobState
 from zhenxing.registry import testing
-from zhenxing.screening import services
+from zhenxing.screening import runs, services
 from zhenxing.screening.jobs import RUN
 from zhenxing.screening.models import Run, RunKind, RunStatus
 
@@ -138,7 +138,7 @@ def test_every_progress_step_is_a_heartbeat_of_the_run_and_progress_of_its_job(w
     job_services.job_claim(job.pk, worker="t")
     old = timezone.now() - dt.timedelta(hours=2)
     beats = []
-    original = services.engines.evaluate
+    original = runs.engines.evaluate
 
     def spy(engine, **kw):
         # silence the run just before the rules: their progress steps alone must bring it back
@@ -147,7 +147,7 @@ def test_every_progress_step_is_a_heartbeat_of_the_run_and_progress_of_its_job(w
         beats.append(Run.objects.get(pk=run.pk).heartbeat_at)
         return result
 
-    monkeypatch.setattr(services.engines, "evaluate", spy)
+    monkeypatch.setattr(runs.engines, "evaluate", spy)
     job = job_services.job_execute(job.pk)
     assert Run.objects.get(pk=run.pk).status == RunStatus.DONE and job.state == JobState.DONE
     assert beats and beats[0] > old

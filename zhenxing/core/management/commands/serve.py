@@ -39,5 +39,8 @@ class Command(BaseCommand):
             str(GUNICORN_TIMEOUT),
             "--access-logfile",
             "-",
+            # the access log masks citizen ID numbers in paths, query strings and referers
+            "--logger-class",
+            "zhenxing.lib.logmask.MaskingGunicornLogger",
         ]
         os.execve(sys.executable, argv, env)

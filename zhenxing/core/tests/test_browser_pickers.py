@@ -1,0 +1,70 @@
+"""On a phone, with the keyboard: the 奋斗村 cadre finds a household by typing part of its 户编号 and
+registers a discovery; 塔河县 narrows the alert list 县 → 乡 → 村 without typing a code
+(Playwright + Debian's Chromium; picker.js from the source tree, as the test server serves no
+static files)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.conf import settings
+
+STATIC = Path(settings.PACKAGE_DIR) / "static/zhenxing"
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "Zhenxing@2022")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _enhance(page):
+    page.add_style_tag(path=str(STATIC / "zhenxing.css"))
+    page.add_script_tag(path=str(STATIC / "picker.js"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pickers_on_a_phone_with_the_keyboard(live_server, browser_page):
+    from zhenxing.core.management.commands.demo import demo_load
+    from zhenxing.monitoring.models import MonitoringCase
+    from zhenxing.registry.models import Household
+
+    demo_load(out=io.StringIO())
+    target = Household.objects.filter(village__code="232722200206").exclude(monitoring_cases__isnull=False).first()
+    page, base = browser_page, live_server.url
+
+    _login(page, base, "demo-fendou")
+    page.goto(f"{base}/monitoring/new/")
+    _enhance(page)
+    box = page.locator("#id_household")
+    assert box.get_attribute("role") == "combobox"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # fits the phone
+    box.press_sequentially(target.number)
+    page.wait_for_selector(f"#id_household + ul [role=option]:has-text('{target.number}')")
+    assert page.locator("#id_household + ul [role=option]").count() == 1  # a whole 户编号: that household
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_household_value") == str(target.pk)
+    assert target.number in box.input_value()
+    page.fill("#id_description", "入户走访发现因病支出大")
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+    assert MonitoringCase.objects.filter(household=target).exists()
+    page.click("text=退出")
+
+    _login(page, base, "demo-tahe")
+    page.goto(f"{base}/screening/")
+    _enhance(page)
+    page.select_option("#id_region", "232722200000")  # 十八站鄂伦春族乡
+    page.wait_for_selector(".region-cascade select:nth-of-type(2) option[value='232722200206']", state="attached")
+    page.locator(".region-cascade select").nth(1).select_option("232722200206")  # 奋斗村
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert parse_qs(urlparse(page.url).query)["region"] == ["232722200206"]  # only the deepest choice
+    assert "奋斗村" in page.locator(".region-filter").inner_text()

@@ -1,0 +1,45 @@
+"""Citizen ID numbers never reach a log in full: a query string, a referer or a message that carries
+an 18-digit ID is logged as 230123********1234 (the masked form the pages show).
+
+Two places write logs: Django's logging (``IdMaskFilter`` on every handler of settings.LOGGING) and
+gunicorn's access log (``MaskingGunicornLogger``, passed by ``zhenxing serve``). nginx masks its own
+access log with the map in deploy/nginx-zhenxing.conf."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from gunicorn.glogging import Logger as GunicornLogger
+
+# 6 digits of region, 8 of birth date, 3 of sequence, a check digit or X; not inside a longer number.
+ID_PATTERN = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9])")
+
+
+def mask_ids(text: str) -> str:
+    """First six and last four characters kept, as registry.idnumber.mask shows an ID."""
+    return ID_PATTERN.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+
+
+class IdMaskFilter(logging.Filter):
+    """Masks IDs in the formatted message (and in the traceback text) of every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_ids(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_ids(record.exc_text)
+        return True
+
+
+class MaskingGunicornLogger(GunicornLogger):
+    """gunicorn's logger with the request line, path, query string and referer masked."""
+
+    def atoms(self, resp, req, environ, request_time):
+        found = super().atoms(resp, req, environ, request_time)
+        # the request line, path, query, referer and every header and environ atom
+        return {k: mask_ids(v) if isinstance(v, str) else v for k, v in found.items()}

@@ -1,0 +1,400 @@
+"""One screening run, set-based: the registry and the department feeds are staged into DuckDB, every
+enabled rule is evaluated there, and the alerts are written back with COPY (new ones inserted, still
+present ones refreshed, vanished ones closed). ``screen`` is called by services.run_execute."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zhenxing.audit.context import acting
+from zhenxing.audit.services import event_log
+
+from . import engine as engines
+from . import feeds, rules, snapshot
+from .models import RuleSet, Run, RunKind, RunStatus
+from .services import ruleset_current, top_region
+
+
+def _enabled(ruleset: RuleSet) -> list[str]:
+    return [code for code in rules.RULES if ruleset.rules.get(code, {}).get("enabled", True)]
+
+
+def screen(
+    *,
+    actor,
+    as_of: dt.date,
+    overrides: dict[str, str] | None = None,
+    run: Run | None = None,
+    threads: int | None = None,
+    report=None,
+    preview: bool = False,
+) -> dict:
+    """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``).
+    With ``preview`` nothing is written: the summary's ``preview`` lists per rule how many alerts
+    the run would raise, how many of them are new and how many are already open (a dry run).
+    ``report(stage, done, total)`` is the progress of the run's job (zhenxing/jobs)."""
+    started = time.monotonic()
+    ruleset = ruleset_current(as_of.year)
+    params = rules.effective_parameters(ruleset.rules, overrides or {})
+    enabled = _enabled(ruleset)
+    income_year = as_of.year - 1
+    missing_due = rules.income_missing_due(as_of, income_year)
+    if run is None:
+        run = Run.objects.create(
+            region=top_region(),
+            kind=RunKind.PREVIEW if preview else RunKind.SCREEN,
+            as_of=as_of,
+            ruleset=ruleset,
+            overrides=overrides or {},
+            status=RunStatus.RUNNING,
+            started_by=actor,
+        )
+    else:
+        Run.objects.filter(pk=run.pk).update(ruleset=ruleset, status=RunStatus.RUNNING)
+    steps = len(enabled) + 3
+
+    def progress(stage: str, step: int) -> None:
+        Run.objects.filter(pk=run.pk).update(
+            stage=stage[:100], progress=min(99, int(100 * step / steps)), heartbeat_at=timezone.now()
+        )
+        if report is not None:  # the run's job (zhenxing/jobs)
+            report(stage, step, steps)
+
+    progress("读取户籍库快照", 0)
+    duck = engines.DuckEngine(threads=threads)
+    snapshot.load(duck.con, income_year=income_year)
+    files = {source: feeds.current_files(source) for source in feeds.SPECS}
+    duck.load_feeds(files)
+    snapshot_seconds = time.monotonic() - started
+    t_rules = time.monotonic()
+    engines.evaluate(
+        duck,
+        params=params,
+        enabled=enabled,
+        as_of=as_of,
+        income_year=income_year,
+        progress=lambda s, i: progress(s, i + 1),
+        income_missing=missing_due,
+    )
+    rule_seconds = time.monotonic() - t_rules
+    progress("统计", len(enabled) + 1)
+    counts = dict(
+        duck.query("""SELECT rule, COUNT(DISTINCT household_id) FROM hits WHERE household_id IS NOT NULL
+                               GROUP BY rule""")
+    )
+    if "water" in enabled:
+        counts["water"] = duck.query("""SELECT COUNT(*) FROM hh WHERE village_id IN
+                                        (SELECT village_id FROM hits WHERE rule = 'water')""")[0][0]
+    alerts = {
+        code: int(counts.get(code, 0))
+        for code in [*enabled, "income_missing"]
+        if code != "income_missing" or ("income" in enabled and missing_due)
+    }
+    households = duck.query("SELECT COUNT(*) FROM hh")[0][0]
+    missing_note = {
+        "raised": missing_due,
+        "income_year": income_year,
+        "closes": rules.income_collection_closes(income_year).isoformat(),
+    }
+    if preview:
+        progress("预演统计", len(enabled) + 2)
+        _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=missing_due)
+        with tempfile.TemporaryDirectory(prefix="zx-preview-") as tmp:
+            _load_current(duck.con, Path(tmp))
+            rows = duck.query("""SELECT s.rule, count(*), count(*) FILTER (WHERE c.id IS NULL),
+                                        count(*) FILTER (WHERE c.is_open) FROM stage s
+                                 LEFT JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
+                                 GROUP BY s.rule""")
+        duck.con.close()
+        by_rule = {r[0]: r[1:] for r in rows}
+        summary = {
+            "households": int(households),
+            "as_of": as_of.isoformat(),
+            "income_year": income_year,
+            "income_missing": missing_note,
+            "parameters": {code: params[code] for code in enabled},
+            "preview": [
+                {
+                    "rule": code,
+                    "name": rules.alert_name(code, ""),
+                    "alerts": int(by_rule.get(code, (0,))[0]),
+                    "new": int(by_rule.get(code, (0, 0))[1]),
+                    "open": int(by_rule.get(code, (0, 0, 0))[2]),
+                }
+                for code in alerts
+            ],
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        Run.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE, progress=100, stage="预演完成", summary=summary, finished_at=timezone.now()
+        )
+        return summary
+    # Unmatched records are counted on a second DuckDB connection while PostgreSQL takes the alerts.
+    counter = ThreadPoolExecutor(1)
+    unmatched_job = counter.submit(_count_unmatched, duck.con.cursor(), files)
+    progress("写入预警", len(enabled) + 2)
+    t_write = time.monotonic()
+    try:
+        written = _write_alerts(
+            duck, run=run, ruleset=ruleset, params=params, enabled=enabled, actor=actor, income_missing=missing_due
+        )
+    finally:
+        counter.shutdown()
+    unmatched = unmatched_job.result()
+    write_seconds = time.monotonic() - t_write
+    duck.con.close()
+    summary = {
+        "households": int(households),
+        "alerts": alerts,
+        **written,
+        "unmatched": unmatched,
+        "parameters": {code: params[code] for code in enabled},
+        "ruleset": ruleset.version,
+        "as_of": as_of.isoformat(),
+        "income_year": income_year,
+        "snapshot_seconds": round(snapshot_seconds, 3),
+        "rule_seconds": round(rule_seconds, 3),
+        "write_seconds": round(write_seconds, 3),
+        "seconds": round(time.monotonic() - started, 3),
+        "income_missing": missing_note,
+    }
+    Run.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, progress=100, stage="完成", summary=summary, finished_at=timezone.now()
+    )
+    with acting(actor):
+        event_log(
+            action="screen",
+            actor=actor,
+            obj=run,
+            extra={k: summary[k] for k in ("households", "new", "updated", "closed")},
+        )
+    return summary
+
+
+def _count_unmatched(con, files: dict[str, list[str]]) -> dict[str, int]:
+    """On a second connection to the run's DuckDB (temporary views are per connection)."""
+    engine = engines.DuckEngine(con)
+    engine.load_feeds(files)
+    try:
+        return engines.unmatched(engine)
+    finally:
+        con.close()
+
+
+def _write_alerts(
+    duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor, income_missing: bool = True
+) -> dict:
+    """Upsert alerts set-based: one open alert per subject and rule; re-runs update the evidence."""
+    rules_run = _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing)
+    now = timezone.now()
+    with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
+        return _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+
+
+def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_missing: bool) -> list[str]:
+    """The alerts the hits make, one row per rule and subject, in the DuckDB table ``stage``; the
+    rules whose alerts were computed (an open alert of such a rule that is not staged lapses)."""
+    con = duck.con
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rparams (rule VARCHAR, name VARCHAR, risks VARCHAR, dept VARCHAR, "
+        "severity VARCHAR, params VARCHAR)"
+    )
+    rows = []
+    for code in [*enabled, "income_missing"]:
+        base = "income" if code == "income_missing" else code
+        if base not in enabled or (code == "income_missing" and not income_missing):
+            continue
+        p = dict(params[base])
+        if code == "paper_exit":
+            p["threshold"] = params["income"]["threshold"]
+        rows.append(
+            (
+                code,
+                rules.alert_name(code, ""),
+                json.dumps(rules.alert_risks(code, "")),
+                rules.alert_department(base),
+                ruleset.rules.get(base, {}).get("severity", rules.RULES[base].severity),
+                json.dumps(p, ensure_ascii=False),
+            )
+        )
+    con.executemany("INSERT INTO rparams VALUES (?, ?, ?, ?, ?, ?)", rows)
+    # The 50 most recent records per alert: ranked by a window (parallel), then sorted within each
+    # short list; an ordered list() aggregate over all hits runs on one thread and was 3x slower.
+    con.execute("""CREATE OR REPLACE TEMP TABLE agg AS
+        SELECT subject, rule, max(coalesce(sub, '')) AS sub, household_id, max(village_id) AS village_id,
+               CAST(max(metric) AS DECIMAL(14,2)) AS metric, CAST(max(lim) AS DECIMAL(14,2)) AS lim,
+               CAST(to_json(list_transform(list_sort(list({'k': k, 'source': source, 'key': rec_key,
+                   'date': CAST(rec_date AS VARCHAR), 'note': note}) FILTER (WHERE k <= 50)),
+                   r -> {'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note})) AS VARCHAR) AS records,
+               count(*) AS n_records
+        FROM (SELECT *, row_number() OVER (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key) AS k
+              FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
+                                   WHEN rule = 'income_missing' THEN 'h' || CAST(household_id AS VARCHAR) || '/' || sub
+                                   ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s) x
+        GROUP BY rule, subject, household_id""")
+    # The evidence holds what the department data showed; the rule set, as-of date and parameters are
+    # the run's (Alert.citation). The digest covers the parameters too, so a run under other
+    # parameters rewrites the alert while a later run on unchanged records (a new as-of date) does not.
+    con.execute("""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
+        FROM (SELECT p.params, a.subject, a.rule,
+               CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
+               CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
+                    WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
+               p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
+               '{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
+               || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
+               || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
+                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}' AS evidence
+        FROM agg a JOIN rparams p ON p.rule = a.rule) e""")
+    return [r[0] for r in rows]
+
+
+def _load_current(con, tmp: Path) -> None:
+    """The open alerts, and every 收入缺失 alert ever raised (raised once per household and income
+    year: a closed one is not raised again), as the DuckDB table ``cur``."""
+    current = tmp / "open.csv"
+    snapshot._export(
+        """SELECT id, rule, subject, evidence_digest, ruleset_id, metric, state, is_open FROM screening_alert
+                        WHERE is_open OR rule = 'income_missing'""",
+        current,
+        {},
+    )
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM read_csv('{current}', header=false,
+        auto_detect=false, columns={{'id': 'BIGINT', 'rule': 'VARCHAR', 'subject': 'VARCHAR', 'digest': 'VARCHAR',
+        'ruleset_id': 'BIGINT', 'metric': 'DECIMAL(14,2)', 'state': 'VARCHAR', 'is_open': 'BOOLEAN'}})""")
+
+
+# Columns of a new alert row, in the order the staged CSV carries them.
+NEW_COLS = [
+    "rule",
+    "rule_name",
+    "risk_types",
+    "severity",
+    "subject",
+    "household_id",
+    "village_id",
+    "department",
+    "state",
+    "is_open",
+    "metric",
+    "limit_value",
+    "evidence",
+    "evidence_digest",
+    "ruleset_id",
+    "first_run_id",
+    "last_run_id",
+    "raised_at",
+    "updated_at",
+    "outcome_reason",
+    "outcome_evidence",
+    "case_ref",
+    "item_ref",
+    "version",
+]
+CHANGED_COLS = ["id", "rule_name", "risk_types", "metric", "limit_value", "evidence", "evidence_digest"]
+SCREEN_LOCK = 72_600_001  # pg_advisory_xact_lock key: one screening write at a time
+
+
+def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[str]) -> dict:
+    """Compare the staged alerts with the open ones in DuckDB and write only the difference:
+    new alerts are COPYed straight into the table, alerts whose evidence changed (by digest) are
+    updated by id, and untaken alerts no longer raised lapse. An identical re-run writes nothing."""
+    pg = connection.vendor == "postgresql"
+    with connection.cursor() as cur:
+        if pg:  # two runs at once would both see an alert as new
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [SCREEN_LOCK])
+    _load_current(con, tmp)
+    rule_list = ", ".join(f"'{r}'" for r in rules_run) or "''"
+    updated = con.execute("""SELECT count(*) FROM stage s JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
+                             WHERE c.is_open""").fetchone()[0]
+    stamp = now.isoformat() if pg else connection.ops.adapt_datetimefield_value(now)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE d_new AS SELECT s.rule, s.name, s.risks, s.severity, s.subject,
+            s.household_id, s.village_id, coalesce(s.dept, ''), 'new', true, s.metric, s.lim, s.evidence, s.digest,
+            {ruleset.pk}, {run.pk}, {run.pk}, '{stamp}', '{stamp}', '', '', '', '', 1
+        FROM stage s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.rule = s.rule AND c.subject = s.subject)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE d_changed AS SELECT c.id, s.name, s.risks, s.metric, s.lim, s.evidence,
+            s.digest FROM stage s JOIN cur c ON c.rule = s.rule AND c.subject = s.subject
+        WHERE c.is_open AND (c.digest IS DISTINCT FROM s.digest OR c.ruleset_id IS DISTINCT FROM {ruleset.pk}
+           OR c.metric IS DISTINCT FROM s.metric)""")
+    # Alerts not yet taken up by the village whose condition no longer holds lapse; those under
+    # verification stay with the village.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE d_lapsed AS SELECT c.id FROM cur c
+        WHERE c.is_open AND c.state IN ('new', 'issued') AND c.rule IN ({rule_list})
+          AND NOT EXISTS (SELECT 1 FROM stage s WHERE s.rule = c.rule AND s.subject = c.subject)""")
+    new = _copy_in(con, "d_new", "screening_alert", NEW_COLS, tmp)
+    with connection.cursor() as cur:
+        if con.execute("SELECT count(*) FROM d_changed").fetchone()[0]:
+            _copy_in(
+                con,
+                "d_changed",
+                "zx_alert_changed",
+                CHANGED_COLS,
+                tmp,
+                temp_table="""id bigint, rule_name varchar(64),
+                risk_types text, metric numeric(14,2), limit_value numeric(14,2), evidence text, evidence_digest varchar(32)""",
+            )
+            js = "::jsonb" if pg else ""
+            cur.execute(
+                f"""UPDATE screening_alert SET rule_name = c.rule_name, risk_types = c.risk_types{js},
+                    metric = c.metric, limit_value = c.limit_value, evidence = c.evidence{js},
+                    evidence_digest = c.evidence_digest, last_run_id = %s, ruleset_id = %s, updated_at = %s
+                FROM zx_alert_changed c WHERE screening_alert.id = c.id AND screening_alert.is_open""",
+                [run.pk, ruleset.pk, now],
+            )
+            cur.execute("DROP TABLE zx_alert_changed")
+        closed = 0
+        if con.execute("SELECT count(*) FROM d_lapsed").fetchone()[0]:
+            _copy_in(con, "d_lapsed", "zx_alert_lapsed", ["id"], tmp, temp_table="id bigint")
+            cur.execute(
+                f"""UPDATE screening_alert SET state = 'lapsed', is_open = {"false" if pg else "0"},
+                    closed_at = %s, updated_at = %s, last_run_id = %s, version = version + 1
+                WHERE id IN (SELECT id FROM zx_alert_lapsed) AND is_open AND state IN ('new', 'issued')""",
+                [now, now, run.pk],
+            )
+            closed = cur.rowcount
+            cur.execute("DROP TABLE zx_alert_lapsed")
+    return {"new": new, "updated": int(updated), "closed": closed}
+
+
+def _copy_in(con, source: str, table: str, columns: list[str], tmp: Path, *, temp_table: str = "") -> int:
+    """Rows of DuckDB table ``source`` into database table ``table`` (created as a temporary table
+    from ``temp_table``'s column list when given): COPY on PostgreSQL, executemany elsewhere."""
+    out = tmp / f"{source}.csv"
+    con.execute(f"COPY {source} TO '{out}' (FORMAT csv, HEADER false)")
+    with connection.cursor() as cur:
+        if temp_table:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            cur.execute(f"CREATE TEMP TABLE {table} ({temp_table})")
+        if connection.vendor == "postgresql":
+            with (
+                cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy,
+                out.open("rb") as fh,
+            ):
+                while chunk := fh.read(1 << 20):
+                    copy.write(chunk)
+            return con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+        # SQLite (tests, demo): small sets; an empty unquoted field is NULL as in PostgreSQL's CSV.
+        with out.open(encoding="utf-8", newline="") as fh:
+            data = [
+                [None if v == "" else True if v == "true" else False if v == "false" else v for v in r]
+                for r in csv.reader(fh)
+            ]
+        text = [
+            i
+            for i, c in enumerate(columns)
+            if c in ("department", "outcome_reason", "outcome_evidence", "case_ref", "item_ref")
+        ]
+        for r in data:
+            for i in text:
+                r[i] = r[i] or ""
+        cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", data)
+        return len(data)
