@@ -17,6 +17,7 @@ from zhenxing.audit.exports import export_response
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.picker import searchable
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
 
@@ -119,6 +120,9 @@ class OrgForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = (
             scope.regions(user).filter(level=Level.VILLAGE, collective__isnull=True).order_by("code")
+        )
+        searchable(
+            self.fields["village"], "api:pick_regions", params={"level": Level.VILLAGE}, placeholder="输入村名查找"
         )
 
 
