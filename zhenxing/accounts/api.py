@@ -121,7 +121,7 @@ def _iso(value) -> str | None:
 @router.get(
     "/users/{username}/tokens",
     response=list[TokenInfo],
-    openapi_extra={"x-scope": "region"},
+    openapi_extra={"x-scope": "admin"},
     summary="账户的接口令牌（管理员；不含令牌本身）",
 )
 def user_tokens(request, username: str):
@@ -146,7 +146,7 @@ def user_tokens(request, username: str):
 @router.post(
     "/users/{username}/tokens/revoke",
     response=RevokedOut,
-    openapi_extra={"x-scope": "region"},
+    openapi_extra={"x-scope": "admin"},
     summary="注销账户的全部有效令牌（管理员）",
 )
 def user_tokens_revoke(request, username: str):

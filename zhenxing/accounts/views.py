@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenxing.audit import services as audit
+from zhenxing.lib.forms import service_errors_to_form
 
 from . import lockout, scope, selectors, services
 from .access import public_view, staff_view
@@ -90,9 +91,7 @@ def user_create(request):
                 phone=data["phone"],
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    form.add_error(field if field in form.fields else None, msg)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, f"账户 {data['username']} 已创建，首次登录须修改密码。")
             return redirect("accounts:user_list")

@@ -8,19 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.access import staff_view
+from zhenxing.lib.forms import service_errors_to_form
 
 from . import forms, services
 from .models import HolidayDay, HolidayYear
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            for msg in errs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
 
 
 @staff_view()
@@ -35,7 +26,7 @@ def calendar_home(request):
         try:
             row = services.holiday_year_save(actor=request.user, **year_form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(year_form, exc)
+            service_errors_to_form(year_form, exc)
         else:
             messages.success(request, f"{row.year}年已录入工作日历。")
             return redirect("calendar:home")
@@ -43,7 +34,7 @@ def calendar_home(request):
         try:
             row = services.holiday_day_save(actor=request.user, **day_form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(day_form, exc)
+            service_errors_to_form(day_form, exc)
         else:
             messages.success(request, f"已保存：{row}")
             return redirect("calendar:home")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import REGION_ADMIN_ROLES
+from zhenxing.lib.forms import service_errors_to_messages
 from zhenxing.regions import services
 from zhenxing.regions.models import Level, Region
 from zhenxing.regions.selectors import PLAN_COUNTIES
@@ -33,8 +34,7 @@ def office_phone(request, node):
     try:
         services.region_office_phone_set(actor=request.user, region=node, phone=request.POST.get("office_phone", ""))
     except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
+        service_errors_to_messages(request, exc)
     else:
         messages.success(request, "办公电话已保存")
     return redirect("regions:detail", code=node.code)

@@ -92,7 +92,7 @@ def completed_on(project: Project) -> dt.date | None:
 def acceptance_refusal(project: Project, *, on: dt.date) -> str:
     """验收 on ``on`` needs the year's minimum days after 竣工 and share of the budget paid by that day
     (``YearParameter`` of the acceptance year, the county's own row first)."""
-    from .services import year_parameter  # services import the workflow, which imports this module
+    from .services.base import year_parameter  # services import the workflow, which imports this module
 
     param = year_parameter(on.year, project.county)
     errors = []

@@ -1,11 +1,17 @@
-"""Demo: the 2022 ledger with progress for some tasks, rectification items in several states in
-several villages and counties, an inspection with findings and an escalation, and a published
-2022 county assessment. Idempotent: each part is skipped when its records already exist."""
+"""Demo: the 2022 ledger (its progress, a published 2022 county assessment, the year wrapped up in
+January 2023) and this year's ledger copied from it, with due dates around today and progress for
+some tasks; rectification items in several states in several villages and counties, an inspection
+with findings and an escalation, all dated relative to today (``timezone.localdate()`` at load
+time), so the screens show what an office would see on the day the demo is loaded. Idempotent:
+each part is skipped when its records already exist."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
 
 from zhenxing.accounts.models import User
 from zhenxing.regions.models import Region
@@ -15,12 +21,16 @@ from . import services
 from .models import (
     AssessmentScheme,
     Assignment,
+    AssignmentEvent,
+    ChecklistEvidence,
+    ChecklistItem,
     Inspection,
     InspectionKind,
     Ledger,
     RectificationItem,
     Scoring,
     SourceKind,
+    TaskStatus,
     Unit,
 )
 
@@ -58,10 +68,18 @@ def load(*, out) -> None:
     _units_and_members(admin, regions)
     if created_ledger:
         _progress(admin, ledger, regions)
-    n_items = _items(admin, regions)
+    today = timezone.localdate()
+    n_items = _items(admin, regions, today)
     chain = _alert_chain()
     _assessment(admin)
     out.write(f"工作台账：{ledger.year}年度台账 {ledger.tasks.count()} 项（含推进机制），新增整改事项 {n_items} 项\n")
+    if today.year > ledger.year:
+        current = Ledger.objects.filter(year=today.year).first()
+        if current is None:
+            _wrap_up(admin, ledger)
+            current = services.ledger_copy(actor=admin, source=ledger, year=today.year)
+            _progress_this_year(admin, current, regions, today)
+        out.write(f"工作台账：{current.year}年度台账 {current.tasks.count()} 项（复制{ledger.year}年度台账）\n")
     if chain is not None:
         out.write(f"工作台账：预警 {chain.source_ref} 转整改事项 {chain.pk} 并销号，农户住房安全已更新\n")
 
@@ -132,43 +150,148 @@ def _progress(admin, ledger, regions) -> None:
     services.assignment_transition(actor=admin, assignment=a7, action="submit", on=D(2022, 12, 10))
 
 
+WRAP_UP = (D(2023, 1, 10), D(2023, 1, 20))  # the 2022 tasks: submitted, then closed
+# This year's tasks due around today (days from today): some within days, two a little overdue, the
+# rest at the year's end as the plan says. Task 1 (塔河县 closed it) and task 7 (awaiting acceptance).
+DUE_THIS_YEAR = {1: -15, 2: 5, 3: 20, 4: -12, 5: 45, 6: 3, 7: 30, 8: -30}
+
+
+def _wrap_up(admin, ledger) -> None:
+    """The 2022 year wrapped up in January 2023: every assignment still open is submitted with its
+    evidence and closed, after the 2022 assessment's as-of date so its figures keep what they
+    measured. Past records, written set-based (no notices); a second run finds nothing open."""
+    left = list(Assignment.objects.filter(task__ledger=ledger).exclude(status=TaskStatus.CLOSED))
+    if not left:
+        return
+    submitted_on, closed_on = WRAP_UP
+    checklist: dict[int, list[int]] = {}
+    for item_id, task_id in ChecklistItem.objects.filter(task__ledger=ledger).values_list("pk", "task_id"):
+        checklist.setdefault(task_id, []).append(item_id)
+    have = set(ChecklistEvidence.objects.filter(assignment__in=left).values_list("assignment_id", "item_id"))
+    evidence, events = [], []
+    for a in left:
+        for item_id in checklist.get(a.task_id, []):
+            if (a.pk, item_id) not in have:
+                evidence.append(
+                    ChecklistEvidence(
+                        assignment=a, item_id=item_id, text="年度总结及佐证材料已归档（示例）", submitted_by=admin
+                    )
+                )
+        if a.status != TaskStatus.AWAITING_ACCEPTANCE:
+            events.append(
+                AssignmentEvent(
+                    assignment=a,
+                    action="submit",
+                    from_status=a.status,
+                    to_status=TaskStatus.AWAITING_ACCEPTANCE,
+                    on=submitted_on,
+                    actor=admin,
+                )
+            )
+        events.append(
+            AssignmentEvent(
+                assignment=a,
+                action="close",
+                from_status=TaskStatus.AWAITING_ACCEPTANCE,
+                to_status=TaskStatus.CLOSED,
+                on=closed_on,
+                actor=admin,
+                reason="年度工作总结验收",
+            )
+        )
+    ChecklistEvidence.objects.bulk_create(evidence)
+    AssignmentEvent.objects.bulk_create(events)
+    ids = [a.pk for a in left]
+    Assignment.objects.filter(pk__in=ids, submitted_on__isnull=True).update(submitted_on=submitted_on)
+    Assignment.objects.filter(pk__in=ids).update(
+        status=TaskStatus.CLOSED, closed_on=closed_on, version=F("version") + 1
+    )
+
+
+def _progress_this_year(admin, ledger, regions, today: dt.date) -> None:
+    """This year's ledger on the day: due dates around today (DUE_THIS_YEAR); 塔河县 signed and
+    closed task 1, reports monthly on task 6 and has task 7 awaiting acceptance; 呼玛县 and 漠河市
+    report on their tasks 6 and 5. Dates never before 2 January of the year."""
+    year = ledger.year
+
+    def ago(days: int) -> dt.date:
+        return max(today - dt.timedelta(days=days), D(year, 1, 2))
+
+    tasks = {t.number: t for t in ledger.tasks.filter(kind="task")}
+    for number, offset in DUE_THIS_YEAR.items():
+        t = tasks.get(number)
+        if t is None:
+            continue
+        due = min(max(today + dt.timedelta(days=offset), D(year, 1, 15)), D(year, 12, 31))
+        services.task_assign(
+            actor=admin,
+            task=t,
+            lead_unit=t.lead_unit,
+            responsible_units=t.responsible_units.all(),
+            deadline=due,
+            rhythm=t.rhythm,
+        )
+    tahe = regions["232722000000"]
+    a1 = Assignment.objects.get(task=tasks[1], region=tahe)
+    services.assignment_commit(
+        actor=admin,
+        assignment=a1,
+        owner_unit=Unit.objects.get(name="塔河县乡村振兴局", region=tahe),
+        owner_person="塔河县乡村振兴局局长（示例）",
+        commitment="按全省年度监测标准完成排查，应纳尽纳，按期全部录入信息系统。",
+    )
+    months = sorted({ago(n).replace(day=1) for n in (95, 65, 35)})
+    for k, first in enumerate(months):
+        services.report_add(
+            actor=admin,
+            assignment=a1,
+            text=(
+                "组织乡村两级培训，启动农村低收入人口排查。",
+                "完成排查，新识别监测对象已录入系统。",
+                "完成集中排查。",
+            )[k],
+            figures=("培训 6 场", "排查 1,326 户", "排查 2,918 户，新纳入 12 户")[k],
+            on=min(first + dt.timedelta(days=27), today),
+        )
+    for item in tasks[1].checklist.all():
+        services.evidence_set(
+            actor=admin, assignment=a1, item=item, text=f"排查台账及系统录入截图已归档（塔河县乡村振兴局 {year}）"
+        )
+    services.assignment_transition(actor=admin, assignment=a1, action="submit", on=ago(22))
+    services.assignment_transition(actor=admin, assignment=a1, action="close", on=ago(18))
+    for number, region_code in ((6, "232722000000"), (6, "232721000000"), (5, "232701000000")):
+        a = Assignment.objects.get(task=tasks[number], region=regions[region_code])
+        services.report_add(actor=admin, assignment=a, text="开展动态监测，发现问题即时整改。", on=ago(10))
+    a7 = Assignment.objects.get(task=tasks[7], region=tahe)
+    services.report_add(actor=admin, assignment=a7, text="住房安全排查完成，建立整改台账。", on=ago(40))
+    for item in tasks[7].checklist.all():
+        services.evidence_set(actor=admin, assignment=a7, item=item, text="排查整改台账、销号材料（示例）")
+    services.assignment_transition(actor=admin, assignment=a7, action="submit", on=ago(5))
+
+
+# ref, type, village code, problem, found (days before today), days allowed, steps (10 days apart):
+# one closed five months ago, one due in a few days, one awaiting verification, one overdue and
+# escalated, one failing verification twice, one closed in spring, one reopened by a 回头看.
 ITEMS = [
-    # ref, type, village code, problem, found, deadline, steps
     (
         "DEMO-1",
         "housing",
         "232722200206",
         "一户脱贫户住房墙体开裂，鉴定为C级危房（示例）",
-        D(2022, 5, 10),
-        D(2022, 7, 10),
+        150,
+        60,
         ["start", "fix", "verify"],
     ),
-    (
-        "DEMO-2",
-        "water",
-        "232722200208",
-        "冬季供水管线冻堵，3户饮水不稳定（示例）",
-        D(2022, 11, 20),
-        D(2022, 12, 20),
-        ["start"],
-    ),
-    (
-        "DEMO-3",
-        "toilet",
-        "232722104201",
-        "户厕冬季无法使用，需改造为室内水冲式（示例）",
-        D(2022, 6, 1),
-        D(2022, 9, 1),
-        ["start", "fix"],
-    ),
-    ("DEMO-4", "water", "232721100201", "水质检测浑浊度超标（示例）", D(2022, 8, 3), D(2022, 9, 3), []),
+    ("DEMO-2", "water", "232722200208", "冬季供水管线冻堵，3户饮水不稳定（示例）", 25, 30, ["start"]),
+    ("DEMO-3", "toilet", "232722104201", "户厕冬季无法使用，需改造为室内水冲式（示例）", 80, 90, ["start", "fix"]),
+    ("DEMO-4", "water", "232721100201", "水质检测浑浊度超标（示例）", 75, 30, []),
     (
         "DEMO-5",
         "housing",
         "232701104201",
         "一户边缘户住房屋面漏雨（示例）",
-        D(2022, 9, 15),
-        D(2022, 11, 15),
+        100,
+        60,
         ["start", "fix", "fail", "fix", "fail"],
     ),
     (
@@ -176,8 +299,8 @@ ITEMS = [
         "assessment",
         "232722200206",
         "省考核反馈：部分监测对象帮扶措施针对性不强（示例）",
-        D(2022, 3, 2),
-        D(2022, 5, 2),
+        280,
+        60,
         ["start", "fix", "verify"],
     ),
     (
@@ -185,22 +308,25 @@ ITEMS = [
         "toilet",
         "232722200208",
         "回头看发现户厕粪污清掏不及时（示例）",
-        D(2022, 4, 2),
-        D(2022, 6, 2),
+        200,
+        60,
         ["start", "fix", "verify", "recheck_fail"],
     ),
 ]
+ESCALATED_AFTER = 17  # DEMO-4: days past its deadline when the county was reminded (约谈提醒)
 
 
-def _items(admin, regions) -> int:
+def _items(admin, regions, today: dt.date) -> int:
     types = services.types_ensure()
     existing = set(
         RectificationItem.objects.filter(source_ref__startswith="DEMO-").values_list("source_ref", flat=True)
     )
     created = 0
-    for ref, code, village, problem, found, deadline, steps in ITEMS:
+    for ref, code, village, problem, days_ago, days_allowed, steps in ITEMS:
         if ref in existing:
             continue
+        found = today - dt.timedelta(days=days_ago)
+        deadline = found + dt.timedelta(days=days_allowed)
         unit = (
             Unit.objects.filter(department=types[code].department, region__code="232700000000").first()
             if types[code].department
@@ -217,7 +343,7 @@ def _items(admin, regions) -> int:
             household=household,
             problem=problem,
             source=SourceKind.SELF_CHECK,
-            source_label="2022年排查（演示）",
+            source_label=f"{found.year}年排查（演示）",
             source_ref=ref,
             found_on=found,
             deadline=deadline,
@@ -237,13 +363,14 @@ def _items(admin, regions) -> int:
                 on=day,
             )
         created += 1
-    if not Inspection.objects.filter(title__startswith="2022年地级抽查").exists():
+    if not Inspection.objects.filter(title__endswith="年地级抽查（塔河县）").exists():
+        started = today - dt.timedelta(days=55)
         ins = services.inspection_create(
             actor=admin,
             kind=InspectionKind.PREFECTURE_SPOT,
-            title="2022年地级抽查（塔河县）",
+            title=f"{started.year}年地级抽查（塔河县）",
             region=regions["232722000000"],
-            started_on=D(2022, 10, 12),
+            started_on=started,
             unit=Unit.objects.get(name="督查室", region__code="232700000000"),
             inspectors="地区督查组（示例）",
             summary="抽查十八站乡、开库康镇4个村。",
@@ -253,14 +380,14 @@ def _items(admin, regions) -> int:
             inspection=ins,
             region=regions["232722200206"],
             problem="帮扶责任人走访记录不全（示例）",
-            deadline=D(2022, 10, 31),
+            deadline=today - dt.timedelta(days=20),  # overdue: on the village's home page
         )
         services.inspection_finding_add(
             actor=admin,
             inspection=ins,
             region=regions["232722104201"],
             problem="村级公示栏未及时更新监测对象帮扶措施（示例）",
-            deadline=D(2022, 11, 12),
+            deadline=today + dt.timedelta(days=8),
         )
         created += 2
     item = RectificationItem.objects.filter(source_ref="DEMO-4").first()
@@ -273,9 +400,9 @@ def _items(admin, regions) -> int:
             outcome="applied",
             unit=Unit.objects.get(name="水务局", region__code="232700000000"),
             people="呼玛县水务局分管负责人（示例）",
-            document="大振督〔2022〕3号（示例）",
+            document=f"大振督〔{item.deadline.year}〕3号（示例）",
             note="逾期未整改，约谈提醒。",
-            on=D(2022, 9, 20),
+            on=item.deadline + dt.timedelta(days=ESCALATED_AFTER),
         )
     return created
 

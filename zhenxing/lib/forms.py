@@ -1,5 +1,6 @@
 """How a service's refusal reaches a page: its ValidationError on the form (on the field it names
-when the form has one, else on top), or as messages above the page when there is no form."""
+when the form has one, else on top, or with ``request`` among the page's messages), or as
+messages above the page when there is no form. The one home of this; views keep no copy."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
-def service_errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, exc.messages)
+def service_errors_to_form(form: forms.Form, exc: ValidationError, *, request=None) -> None:
+    """Each message on the field it names when the form has that field; any other message on top
+    of the form, or, given ``request``, among the page's messages (for pages that show no
+    non-field errors)."""
+    fields = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, msgs in fields:
+        if field in form.fields:
+            form.add_error(field, msgs)
+        elif request is not None:
+            for msg in msgs:
+                messages.error(request, msg)
+        else:
+            form.add_error(None, msgs)
 
 
 def service_errors_to_messages(request, exc: Exception) -> None:

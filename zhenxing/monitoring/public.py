@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from zhenxing.accounts.access import public_view
 from zhenxing.accounts.backends import client_ip  # the same client address as the login lockout
+from zhenxing.lib.forms import service_errors_to_form
 from zhenxing.regions.models import Level, Region
 
 from . import applications, forms
@@ -50,9 +51,7 @@ def apply(request):
         except applications.RateLimited as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    form.add_error(field if field in form.fields else None, msg)
+            service_errors_to_form(form, exc)
         else:
             return render(request, "monitoring/public_applied.html", {"reference": application.reference})
     townships = _children(selected["county"], Level.TOWNSHIP) if selected["county"] else []

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
@@ -28,21 +29,6 @@ from .models import (
 )
 
 PAGE = 50
-
-
-def _errors_to_messages(request, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            for msg in errs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
 
 
 # --- case list and export --------------------------------------------------------------------
@@ -115,7 +101,7 @@ def case_new(request):
                 discovered_on=d["discovered_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, f"已登记监测案件 {case.number}，请在时限内入户核实。")
             return redirect("monitoring:detail", pk=case.pk)
@@ -199,9 +185,9 @@ def case_act(request, case):
         except ValidationError as exc:
             case.refresh_from_db()
             if t not in workflow.available(case, request.user):  # someone moved the case on meanwhile
-                _errors_to_messages(request, exc)
+                service_errors_to_messages(request, exc)
                 return redirect("monitoring:detail", pk=case.pk)
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             case.refresh_from_db()
             messages.success(request, f"已办理“{t.label}”，案件现为“{case.state_label}”。")
@@ -288,7 +274,7 @@ def case_visit(request, case):
                 files=[("photo", f) for f in d["photos"]],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "走访记录已保存。")
             return redirect("monitoring:detail", pk=case.pk)
@@ -346,7 +332,7 @@ def standard_list(request):
             try:
                 standards.standard_save(actor=request.user, year=year, **d)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                service_errors_to_form(form, exc)
             else:
                 messages.success(request, f"{year}年监测标准已保存。")
                 return redirect("monitoring:standards")
@@ -366,7 +352,7 @@ def helper_list(request):
         try:
             services.helper_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "已登记帮扶责任人。")
             return redirect("monitoring:helpers")
@@ -415,7 +401,7 @@ def application_detail(request, application):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            service_errors_to_messages(request, exc)
         return redirect("monitoring:application", pk=application.pk)
     can_act = request.user.role == Role.VILLAGE_CADRE and application.status == ApplicationStatus.RECEIVED
     return render(

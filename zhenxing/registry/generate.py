@@ -26,8 +26,8 @@ SURNAMES = (
 )
 GIVEN_M = "振华建国志强海军春生明德文彬晓东立新宝山长青国庆永福德胜玉林俊杰子轩浩然宇航金龙铁柱福生"
 GIVEN_F = "秀英桂兰玉梅海燕淑珍丽娟永红凤兰雪梅春梅玉兰金凤桂芝淑华秀云丽华欣怡紫涵雨萱梦琪佳怡"
-YEAR = 2021
-TODAY = dt.date(2022, 6, 30)
+YEAR = 2021  # the default income year
+TODAY = dt.date(2022, 6, 30)  # birth dates count back from here: fixed, so ID numbers never change
 
 
 def villages() -> list[dict]:
@@ -183,8 +183,10 @@ def _income(rng: random.Random, living: int, workers: int) -> list[str]:
     return [f"{v:.2f}" for v in (wage, business, prop, transfer, cost, spending)]
 
 
-def generate(*, households: int, seed: int, out_dir: Path, min_per_village: int = 12) -> Path:
-    """Write ``out_dir/households.csv`` (UTF-8, the template headers). Returns its path."""
+def generate(*, households: int, seed: int, out_dir: Path, min_per_village: int = 12, year: int = YEAR) -> Path:
+    """Write ``out_dir/households.csv`` (UTF-8, the template headers) with incomes of ``year``.
+    Returns its path. Only the income year depends on ``year``: the same seed gives the same
+    households, members and figures whatever the year."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "households.csv"
     rng = random.Random(seed)
@@ -211,7 +213,7 @@ def generate(*, households: int, seed: int, out_dir: Path, min_per_village: int 
                     "是" if poor else "否",
                     str(rng.randrange(2016, 2021)) if poor else "",
                     f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-                    str(YEAR),
+                    str(year),
                 ]
                 + _income(rng, len(members), workers)
                 + ["是" if rng.random() < 0.985 else "否", "是" if rng.random() < 0.99 else "否"]

@@ -17,6 +17,7 @@ from zhenxing.jobs import selectors as job_selectors
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
+from zhenxing.lib.forms import service_errors_to_form
 from zhenxing.lib.modules import household_links
 
 from . import idnumber, jobs, selectors, services, spreadsheets
@@ -27,14 +28,6 @@ from .services import ID_REVEAL_ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 100_000  # households in one file; narrow the filter for more
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def id_search_params(data) -> str:
@@ -151,7 +144,7 @@ def household_create(request):
         try:
             household = services.household_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, f"已建档：户编号 {household.number}。请继续添加家庭成员。")
             return redirect("registry:member_add", pk=household.pk)
@@ -166,7 +159,7 @@ def household_edit(request, household):
         try:
             services.household_update(actor=request.user, household=household, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("registry:household", pk=household.pk)
@@ -184,7 +177,7 @@ def member_add(request, household):
         try:
             services.member_add(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "已添加家庭成员。")
             return redirect("registry:household", pk=household.pk)
@@ -208,7 +201,7 @@ def income_edit(request, household):
         try:
             services.income_set(actor=request.user, household=household, year=year, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, f"已保存{year}年收入。")
             return redirect("registry:household", pk=household.pk)
@@ -242,7 +235,7 @@ def member_change(request, member):
                     relation=d["relation"],
                 )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "已记录成员变动。")
             return redirect("registry:household", pk=member.household_id)

@@ -2,7 +2,7 @@
 
 Both engines get the same inputs: the registry snapshot tables ``hh``, ``mem``, ``inc``, ``vil``
 and one table per feed source, ``f_<source>``, holding its current records. ``evaluate`` creates
-the shared views and runs every enabled rule's SELECT (rules.py) into one "hits" result.
+the shared views and runs every enabled rule's SELECT (rules_sql.py) into one "hits" result.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import feeds, rules, snapshot
+from . import feed_specs, feeds, rules, rules_sql, snapshot
 
 
 class DuckEngine:
@@ -33,19 +33,19 @@ class DuckEngine:
 
     def add_hits(self, sql: str) -> None:
         if not self._hits_created:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE hits AS SELECT {rules.HIT_COLUMNS} FROM ({sql}) r")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE hits AS SELECT {rules_sql.HIT_COLUMNS} FROM ({sql}) r")
             self._hits_created = True
         else:
-            self.con.execute(f"INSERT INTO hits SELECT {rules.HIT_COLUMNS} FROM ({sql}) r")
+            self.con.execute(f"INSERT INTO hits SELECT {rules_sql.HIT_COLUMNS} FROM ({sql}) r")
 
     def query(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
 
     def hits(self) -> list[tuple]:
-        return self.query(f"SELECT {rules.HIT_COLUMNS} FROM hits") if self._hits_created else []
+        return self.query(f"SELECT {rules_sql.HIT_COLUMNS} FROM hits") if self._hits_created else []
 
     def load_feeds(self, files: dict[str, list[str]] | None = None) -> None:
-        for source, spec in feeds.SPECS.items():
+        for source, spec in feed_specs.SPECS.items():
             feeds.register_current(self.con, spec, f"f_{source}", None if files is None else files.get(source, []))
 
 
@@ -61,7 +61,7 @@ class SparkEngine:
     @classmethod
     def from_duck(cls, spark, duck: DuckEngine, workdir: Path, partitions: int = 4) -> SparkEngine:
         engine = cls(spark)
-        tables = [*snapshot.TABLES, "vil"] + [f"f_{s}" for s in feeds.SPECS]
+        tables = [*snapshot.TABLES, "vil"] + [f"f_{s}" for s in feed_specs.SPECS]
         for name in tables:
             out = workdir / f"{name}.parquet"
             duck.con.execute(f"COPY (SELECT * FROM {name}) TO '{out}' (FORMAT parquet)")
@@ -75,7 +75,7 @@ class SparkEngine:
         self.spark.sql(sql).cache().createOrReplaceTempView(name)
 
     def add_hits(self, sql: str) -> None:
-        self._frames.append(self.spark.sql(f"SELECT {rules.HIT_COLUMNS} FROM ({sql}) r"))
+        self._frames.append(self.spark.sql(f"SELECT {rules_sql.HIT_COLUMNS} FROM ({sql}) r"))
 
     def query(self, sql: str) -> list[tuple]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]
@@ -97,7 +97,7 @@ def evaluate(
     progress: Callable[[str, int], None] | None = None,
     income_missing: bool = True,
 ) -> None:
-    for name, sql in rules.base_views(as_of, income_year).items():
+    for name, sql in rules_sql.base_views(as_of, income_year).items():
         engine.view(name, sql)
     for i, code in enumerate(enabled):
         if progress:
@@ -105,10 +105,10 @@ def evaluate(
         p = dict(params[code])
         if code == "paper_exit":
             p["threshold"] = params["income"]["threshold"]
-        engine.add_hits(rules.rule_sql(code, p, as_of, income_year, income_missing=income_missing))
+        engine.add_hits(rules_sql.rule_sql(code, p, as_of, income_year, income_missing=income_missing))
 
 
 def unmatched(engine) -> dict[str, int]:
-    counts = {source: 0 for source in feeds.SPECS}
-    counts.update({source: int(n) for source, n in engine.query(rules.unmatched_sql(list(feeds.SPECS)))})
+    counts = {source: 0 for source in feed_specs.SPECS}
+    counts.update({source: int(n) for source, n in engine.query(rules_sql.unmatched_sql(list(feed_specs.SPECS)))})
     return counts

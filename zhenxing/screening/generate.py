@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import feeds
+from . import feed_specs, feeds
 
 HEALTH_MAX = {"健康": 5, "长期慢性病": 14, "大病": 24, "残疾": 8}
 
@@ -162,7 +162,7 @@ def write_feeds(*, out_dir: Path, households_csv: Path, seed: int) -> dict[str, 
     written = {}
     for source, query in sql.items():
         if source in id_sources:
-            spec = feeds.SPECS[source]
+            spec = feed_specs.SPECS[source]
             cols = []
             for c in spec.cols:
                 if c.kind == "id":

@@ -19,7 +19,7 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 
 from . import engine as engines
-from . import feeds, rules, snapshot
+from . import feed_specs, feeds, rules, snapshot
 from .models import RuleSet, Run, RunKind, RunStatus
 from .services import ruleset_current, top_region
 
@@ -72,7 +72,7 @@ def screen(
     progress("读取户籍库快照", 0)
     duck = engines.DuckEngine(threads=threads)
     snapshot.load(duck.con, income_year=income_year)
-    files = {source: feeds.current_files(source) for source in feeds.SPECS}
+    files = {source: feeds.current_files(source) for source in feed_specs.SPECS}
     duck.load_feeds(files)
     snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()

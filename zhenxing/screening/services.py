@@ -19,7 +19,7 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.regions.models import Level, Region
 
-from . import feeds, rules, snapshot
+from . import feed_specs, feeds, rules, snapshot
 from .models import SOURCE_DEPARTMENT, FeedFile, RuleSet, Run, RunKind, RunStatus
 
 ADMIN_ROLES = {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN}
@@ -94,7 +94,7 @@ def may_upload(user, source: str) -> bool:
 
 
 def sources_for(user) -> list[str]:
-    return [s for s in feeds.SPECS if may_upload(user, s)]
+    return [s for s in feed_specs.SPECS if may_upload(user, s)]
 
 
 def _registry_keys(source: str):
@@ -105,8 +105,8 @@ def feed_import(
     *, actor, source: str, path: Path, file_name: str = "", dry_run: bool = False
 ) -> tuple[feeds.ImportResult, FeedFile | None]:
     """Validate and store one department file, atomically: either every row or none."""
-    if source not in feeds.SPECS:
-        raise ValidationError(f"未知数据来源 {source}（可用：{', '.join(feeds.SPECS)}）")
+    if source not in feed_specs.SPECS:
+        raise ValidationError(f"未知数据来源 {source}（可用：{', '.join(feed_specs.SPECS)}）")
     if not may_upload(actor, source):
         raise PermissionDenied("只能上传本部门的数据")
     region = actor.region if actor is not None and actor.region_id else top_region()

@@ -25,7 +25,7 @@ from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from . import alerts as alert_writes
-from . import export, feeds, jobs, rules, selectors, services, workflow
+from . import export, feed_specs, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
 
@@ -200,7 +200,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, sources, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [(s, feeds.SPECS[s].title) for s in sources]
+        self.fields["source"].choices = [(s, feed_specs.SPECS[s].title) for s in sources]
 
 
 @staff_view()
@@ -223,7 +223,7 @@ def feed_list(request):
                     actor=request.user,
                     kind=jobs.FEED_IMPORT,
                     upload=token,
-                    label=f"{'校验' if d['dry_run'] else '导入'}{feeds.SPECS[d['source']].title}：{upload.name}",
+                    label=f"{'校验' if d['dry_run'] else '导入'}{feed_specs.SPECS[d['source']].title}：{upload.name}",
                     payload={
                         "source": d["source"],
                         "file_name": upload.name,
@@ -249,13 +249,13 @@ def feed_list(request):
     return render(
         request,
         "screening/feeds.html",
-        {"form": form, "files": files, "result": result, "specs": [feeds.SPECS[s] for s in sources]},
+        {"form": form, "files": files, "result": result, "specs": [feed_specs.SPECS[s] for s in sources]},
     )
 
 
 @staff_view()
 def feed_template(request, source):
-    if source not in feeds.SPECS:
+    if source not in feed_specs.SPECS:
         from django.http import Http404
 
         raise Http404("未知数据类别")

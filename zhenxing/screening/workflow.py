@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhenxing import workflow as engine
 from zhenxing.accounts.models import Role
+from zhenxing.audit.writes import audited_bulk_create
 
 from . import bridges
 from .models import OPEN_STATES, Alert, AlertNote, AlertState, NoteKind, RecordCorrection
@@ -108,7 +109,8 @@ def _flag_records(move: engine.Move) -> None:
     """The department's records the alert cites are flagged for correction; its reason joins the thread."""
     alert = move.obj
     records = (alert.evidence or {}).get("records") or [{}]
-    RecordCorrection.objects.bulk_create(
+    audited_bulk_create(
+        RecordCorrection,
         [
             RecordCorrection(
                 alert=alert,
@@ -120,7 +122,8 @@ def _flag_records(move: engine.Move) -> None:
                 created_by=move.actor,
             )
             for r in records
-        ]
+        ],
+        actor=move.actor,
     )
     AlertNote.objects.create(alert=alert, kind=NoteKind.WITHDRAWAL, text=move.reason, author=move.actor)
 

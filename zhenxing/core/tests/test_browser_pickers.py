@@ -1,7 +1,7 @@
 """On a phone, with the keyboard: the 奋斗村 cadre finds a household by typing part of its 户编号 and
 registers a discovery; 塔河县 narrows the alert list 县 → 乡 → 村 without typing a code
-(Playwright + Debian's Chromium; picker.js from the source tree, as the test server serves no
-static files)."""
+(Playwright + Debian's Chromium; the live server serves the stylesheet and picker.js as the
+pages link them)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,6 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def _enhance(page):
-    page.add_style_tag(path=str(STATIC / "zhenxing.css"))
-    page.add_script_tag(path=str(STATIC / "picker.js"))
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_pickers_on_a_phone_with_the_keyboard(live_server, browser_page):
@@ -41,7 +36,6 @@ def test_pickers_on_a_phone_with_the_keyboard(live_server, browser_page):
 
     _login(page, base, "demo-fendou")
     page.goto(f"{base}/monitoring/new/")
-    _enhance(page)
     box = page.locator("#id_household")
     assert box.get_attribute("role") == "combobox"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # fits the phone
@@ -60,7 +54,6 @@ def test_pickers_on_a_phone_with_the_keyboard(live_server, browser_page):
 
     _login(page, base, "demo-tahe")
     page.goto(f"{base}/screening/")
-    _enhance(page)
     page.select_option("#id_region", "232722200000")  # 十八站鄂伦春族乡
     page.wait_for_selector(".region-cascade select:nth-of-type(2) option[value='232722200206']", state="attached")
     page.locator(".region-cascade select").nth(1).select_option("232722200206")  # 奋斗村

@@ -150,3 +150,32 @@ def test_every_package_has_a_layer_and_imports_only_downwards():
         if level[b] < level[a]
     ]
     assert not upward, "向上层的导入：\n" + "\n".join(upward)
+
+
+MAX_LINES = 600
+
+
+def long_files(root: Path = ROOT, limit: int = MAX_LINES) -> list[str]:
+    """Source files over ``limit`` lines (migrations are generated and left out)."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if "migrations" in rel.parts:
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > limit:
+            found.append(f"{rel}: {lines}")
+    return found
+
+
+def test_no_source_file_is_over_600_lines():
+    too_long = long_files()
+    assert not too_long, f"以下文件超过 {MAX_LINES} 行，请按其现有分节拆分：\n" + "\n".join(too_long)
+
+
+def test_the_length_check_counts_lines_and_skips_migrations(tmp_path):
+    (tmp_path / "app" / "migrations").mkdir(parents=True)
+    (tmp_path / "app" / "at_limit.py").write_text("x = 1\n" * 3, encoding="utf-8")
+    (tmp_path / "app" / "over.py").write_text("x = 1\n" * 4, encoding="utf-8")
+    (tmp_path / "app" / "migrations" / "0001_initial.py").write_text("x = 1\n" * 9, encoding="utf-8")
+    assert long_files(tmp_path, limit=3) == [f"{Path('app') / 'over.py'}: 4"]

@@ -2,8 +2,9 @@
 by node (a bulk form rolled up, or a figure computed once for all nodes), the stored snapshot of
 every region node equals ``compute(node, as_of)``: value, numerator, denominator and link.
 
-The demo's dates: monitoring and people are relative to today, screening issues alerts today with a
-verification due in 15 days, ledger and funds are 2022. Edges the demo does not reach are tested in
+The demo's dates: monitoring, people, screening (a run as of today, alerts issued today with a
+verification due in 15 days), the rectification items and this year's ledger are relative to today;
+the 2022 ledger and funds are 2022. Edges the demo does not reach are tested in
 each module (``test_indicators.py``, ``test_loans.py``, ``test_ratios.py``)."""
 
 from __future__ import annotations

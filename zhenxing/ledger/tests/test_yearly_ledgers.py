@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.ledger import services
@@ -94,7 +95,18 @@ def test_the_demo_loads_twice_without_duplicates(w):
         AssessmentScheme.objects.count(),
         Notice.objects.count(),
     ) == counts
-    assert counts[:3] == (1, 9, 1)
+    # the 2022 ledger and this year's copy of it; the published 2022 assessment
+    assert counts[:3] == (2, 9, 1)
+    today = timezone.localdate()
+    assert set(Ledger.objects.values_list("year", flat=True)) == {2022, today.year}
+    this_year = Ledger.objects.get(year=today.year)
+    assert this_year.tasks.count() == Ledger.objects.get(year=2022).tasks.count()
+    # nothing more than a year overdue; the 2022 year is wrapped up (closed after its as-of date)
+    assert max(a.overdue_days(today) for a in Assignment.objects.all()) <= 365
+    assert max(i.overdue_days(today) for i in RectificationItem.objects.all()) <= 365
+    closed_2022 = Assignment.objects.filter(task__ledger__year=2022, status="closed")
+    assert closed_2022.count() == Assignment.objects.filter(task__ledger__year=2022).count()
+    assert not closed_2022.filter(closed_on__lte=D(2022, 12, 31)).exclude(task__number=1).exists()
     assert set(RectificationItem.objects.values_list("status", flat=True)) == {
         "pending",
         "in_progress",

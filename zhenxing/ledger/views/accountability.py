@@ -12,10 +12,11 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role, User
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
 from .. import forms, selectors, services, workflow
 from ..models import EscalationDecision, EscalationRule, Inspection, RectificationItem, Unit
-from .base import _errors, _int
+from .base import _int
 
 
 @staff_view()
@@ -29,7 +30,7 @@ def inspection_list(request):
             try:
                 ins = services.inspection_create(actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc, form)
+                service_errors_to_form(form, exc, request=request)
             else:
                 messages.success(request, "督导检查已登记，请录入发现的问题。")
                 return redirect("ledger:inspection", pk=ins.pk)
@@ -50,7 +51,7 @@ def inspection_detail(request, ins):
         try:
             services.inspection_follow_up_add(actor=user, inspection=ins, text=request.POST["follow_up"])
         except ValidationError as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         else:
             messages.success(request, "回访已登记。")
         return redirect("ledger:inspection", pk=ins.pk)
@@ -62,7 +63,7 @@ def inspection_detail(request, ins):
             try:
                 services.inspection_finding_add(actor=user, inspection=ins, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc, form)
+                service_errors_to_form(form, exc, request=request)
             else:
                 messages.success(request, "问题已转为整改事项。")
                 return redirect("ledger:inspection", pk=ins.pk)
@@ -94,7 +95,7 @@ def escalation_list(request):
                 min_failed_checks=_int(request.POST.get("min_failed_checks")),
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         else:
             messages.success(request, f"“{rule.name}”的条件已更新。")
         return redirect("ledger:escalations")
@@ -126,7 +127,7 @@ def unit_list(request):
             try:
                 services.unit_create(actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc, form)
+                service_errors_to_form(form, exc, request=request)
             else:
                 messages.success(request, "单位已新增。")
                 return redirect("ledger:units")
@@ -157,7 +158,7 @@ def unit_detail(request, unit):
             try:
                 services.unit_member_set(actor=user, unit=unit, user=member)
             except ValidationError as exc:
-                _errors(request, exc)
+                service_errors_to_messages(request, exc)
             else:
                 messages.success(request, f"{member} 已加入{unit.name}。")
         return redirect("ledger:unit", pk=unit.pk)

@@ -11,12 +11,13 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Region
 
 from .. import forms, services, xlsx
 from ..models import AssessmentResult, AssessmentScheme, SchemeStatus
 from ..services.assessment import NOT_APPLICABLE_RULE
-from .base import _errors, _form_messages
+from .base import _form_messages
 
 
 @staff_view()
@@ -30,7 +31,7 @@ def assessment_list(request):
             try:
                 scheme = services.scheme_create(actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc, form)
+                service_errors_to_form(form, exc, request=request)
             else:
                 return redirect("ledger:assessment", pk=scheme.pk)
     schemes = scope.scoped(user, AssessmentScheme)
@@ -88,7 +89,7 @@ def assessment_detail(request, scheme):
             else:
                 messages.error(request, "未知操作")
         except ValidationError as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         return redirect("ledger:assessment", pk=scheme.pk)
     indicators = list(scheme.indicators.all())
     results = list(scheme.results.select_related("county").prefetch_related("scores"))

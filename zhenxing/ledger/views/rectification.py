@@ -14,10 +14,11 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
 from .. import forms, selectors, services, workflow, xlsx
 from ..models import EscalationRule, ItemStatus, RectificationItem, RectificationType, Unit
-from .base import PAGE, _as_of, _errors, _form_messages, _int
+from .base import PAGE, _as_of, _form_messages, _int
 
 
 @staff_view()
@@ -129,7 +130,7 @@ def item_new(request):
                     measures=d["measures"],
                 )
             except ValidationError as exc:
-                _errors(request, exc, form)
+                service_errors_to_form(form, exc, request=request)
             else:
                 messages.success(request, "整改事项已登记。")
                 return redirect("ledger:item", pk=item.pk)
@@ -188,7 +189,7 @@ def item_detail(request, item):
             else:
                 messages.error(request, "未知操作")
         except ValidationError as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         return redirect("ledger:item", pk=item.pk)
     today = timezone.localdate()
     proposal = services.escalation_next(item, today)
@@ -226,7 +227,7 @@ def type_list(request):
             try:
                 services.rectification_type_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc, form)
+                service_errors_to_form(form, exc, request=request)
             else:
                 messages.success(request, "台账类型已新增。")
                 return redirect("ledger:types")

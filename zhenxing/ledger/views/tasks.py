@@ -16,10 +16,11 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
 from zhenxing.audit.exports import export_response
+from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
 from .. import forms, selectors, services, workflow, xlsx
 from ..models import Assignment, Ledger, Task, TaskKind, TaskStatus, cn_number
-from .base import ADMIN, _errors, _form_messages, _int
+from .base import ADMIN, _form_messages, _int
 
 
 @staff_view()
@@ -115,7 +116,7 @@ def year_copy(request, year: int):
         target = int(request.POST.get("target") or year + 1)
         ledger = services.ledger_copy(actor=request.user, source=source, year=target)
     except (ValidationError, ValueError) as exc:
-        _errors(request, exc if isinstance(exc, ValidationError) else ValidationError("年度无效"))
+        service_errors_to_messages(request, exc if isinstance(exc, ValidationError) else ValidationError("年度无效"))
         return redirect("ledger:year", year=year)
     messages.success(request, f"已由{year}年度复制生成{ledger.year}年度台账，请逐项确认分工和时限。")
     return redirect("ledger:year", year=ledger.year)
@@ -137,7 +138,7 @@ def ledger_import(request):
                 try:
                     ledger = services.ledger_build(actor=request.user, data=parsed.data)
                 except ValidationError as exc:
-                    _errors(request, exc, form)
+                    service_errors_to_form(form, exc, request=request)
                 else:
                     messages.success(request, f"已导入{ledger.year}年度台账：{len(parsed.data['tasks'])}项任务。")
                     return redirect("ledger:year", year=ledger.year)
@@ -194,7 +195,7 @@ def task_detail(request, task):
                 messages.success(request, "任务分工已确认。")
                 return redirect("ledger:task", pk=task.pk)
         except ValidationError as exc:
-            _errors(request, exc, form)
+            service_errors_to_form(form, exc, request=request)
     as_of = timezone.localdate()
     assignments = selectors.assignments(request.user).filter(task=task)
     return render(
@@ -281,7 +282,7 @@ def assignment_detail(request, a):
             else:
                 messages.error(request, "未知操作")
         except ValidationError as exc:
-            _errors(request, exc)
+            service_errors_to_messages(request, exc)
         return redirect("ledger:assignment", pk=a.pk)
     as_of = timezone.localdate()
     evidence = {e.item_id: e for e in a.evidence.all()}

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 
 @pytest.mark.browser
@@ -25,15 +23,11 @@ def test_village_cadre_keeps_points_on_a_phone(live_server, browser_page):
     assert "积分" in page.content()  # pending work on the home page
     page.goto(f"{live_server.url}/people/points/")
     assert "积分制：奋斗村" in page.locator("h1").inner_text()
-    # The page fits the phone's width (wide tables scroll inside their own box). The test server
-    # does not serve collected static files, so the real stylesheet is applied from the source tree.
-    page.add_style_tag(path=str(Path(settings.PACKAGE_DIR) / "static/zhenxing/zhenxing.css"))
+    # The page fits the phone's width (wide tables scroll inside their own box).
     assert page.evaluate("getComputedStyle(document.querySelector('.table-wrap')).overflowX") == "auto"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.click("summary:has-text('小组长提议积分')")
-    # the household is found by typing (the searchable picker; the test server serves no static
-    # files, so picker.js is applied from the source tree like the stylesheet)
-    page.add_script_tag(path=str(Path(settings.PACKAGE_DIR) / "static/zhenxing/picker.js"))
+    # the household is found by typing (the searchable picker)
     page.locator("#id_household").press_sequentially("232722200206")
     page.wait_for_selector("#id_household + ul [role=option]:has-text('232722200206')")
     page.keyboard.press("ArrowDown")

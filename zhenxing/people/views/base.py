@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from zhenxing.accounts import scope
+from zhenxing.lib.forms import service_errors_to_form
 from zhenxing.regions.models import Region
 
 from .. import forms as f
@@ -29,14 +30,6 @@ def _bind(request, key: str, form_cls, **kwargs):
     return form_cls(request.POST if bound else None, **kwargs)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _run(request, form, fn: Callable[[dict], object], done: str) -> bool:
     """Validate a bound form and call the service; errors land on the form."""
     if form is None or not form.is_bound:
@@ -46,7 +39,7 @@ def _run(request, form, fn: Callable[[dict], object], done: str) -> bool:
     try:
         fn(form.cleaned_data)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        service_errors_to_form(form, exc)
         return False
     messages.success(request, done)
     return True

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhenxing.screening import feeds
+from zhenxing.screening import feed_specs
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,7 @@ def feed(tmp_path, w):
 
 
 def write_csv(path: Path, source: str, rows: list[dict], *, encoding: str = "utf-8") -> Path:
-    spec = feeds.SPECS[source]
+    spec = feed_specs.SPECS[source]
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(spec.headers)

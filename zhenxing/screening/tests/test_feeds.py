@@ -9,7 +9,7 @@ import xlsxwriter
 from django.core.management import call_command
 
 from zhenxing.registry import idnumber, testing
-from zhenxing.screening import feeds, services
+from zhenxing.screening import feed_specs, feeds, services
 from zhenxing.screening.models import FeedFile
 
 from .conftest import write_csv
@@ -84,12 +84,12 @@ def test_reimport_and_overlap_never_double_count(w, tmp_path, feed):
     import duckdb
 
     con = duckdb.connect()
-    feeds.register_current(con, feeds.SPECS["medical"], "cur")
+    feeds.register_current(con, feed_specs.SPECS["medical"], "cur")
     assert con.execute("SELECT count(*) FROM cur").fetchone()[0] == 3
     # a corrected record supersedes the old one instead of adding another
     fix = feed("medical", [med("S1", a, total="200", basic="160")])
     assert (fix.new, fix.changed) == (0, 1)
-    feeds.register_current(con, feeds.SPECS["medical"], "cur")
+    feeds.register_current(con, feed_specs.SPECS["medical"], "cur")
     assert con.execute("SELECT count(*), sum(total) FROM cur").fetchone() == (3, 400)
 
 
@@ -206,7 +206,7 @@ def test_gbk_with_bom_and_xlsx(w, tmp_path):
     book = tmp_path / "e.xlsx"
     wb = xlsxwriter.Workbook(str(book))
     ws = wb.add_worksheet()
-    for col, header in enumerate(feeds.SPECS["education"].headers):
+    for col, header in enumerate(feed_specs.SPECS["education"].headers):
         ws.write(0, col, header)
     ws.write_row(1, 0, [number, "张三", "初中", "辍学", "2022-03-01"])
     ws.write_row(2, 0, [float(number[:17]), "李四", "初中", "辍学", "2022-03-01"])  # ID stored as a number
@@ -219,7 +219,7 @@ def test_department_uploads_only_its_own_sources(w, tmp_path):
     from django.core.exceptions import PermissionDenied
 
     assert services.sources_for(w.yibao) == ["medical", "insurance"]
-    assert set(services.sources_for(w.diqu)) == set(feeds.SPECS)
+    assert set(services.sources_for(w.diqu)) == set(feed_specs.SPECS)
     path = write_csv(tmp_path / "c.csv", "civil", [])
     with pytest.raises(PermissionDenied):
         services.feed_import(actor=w.yibao, source="civil", path=path)

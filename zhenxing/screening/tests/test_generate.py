@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 
 from zhenxing.registry import idnumber, testing
-from zhenxing.screening import feeds, services
+from zhenxing.screening import feed_specs, services
 from zhenxing.screening.generate import write_feeds
 
 HEADERS = [
@@ -87,9 +87,9 @@ def test_feeds_for_generated_households_import_cleanly(w, tmp_path):
                     ]
                 )
     written = write_feeds(out_dir=tmp_path, households_csv=path, seed=3)
-    assert set(written) == set(feeds.SPECS)
+    assert set(written) == set(feed_specs.SPECS)
     assert written["insurance"] >= 120 and written["medical"] > 0
-    for source in feeds.SPECS:
+    for source in feed_specs.SPECS:
         result, _ = services.feed_import(actor=None, source=source, path=tmp_path / "feeds" / f"{source}.csv")
         assert result.ok, (source, [str(e) for e in result.errors[:3]])
     with (tmp_path / "feeds" / "water.csv").open(encoding="utf-8") as fh:

@@ -186,6 +186,8 @@ def test_the_department_withdraws_its_own_wrong_record_and_only_it(w, login):
     assert body["corrections"][0]["record_key"] == "K1" and body["notes"][0]["kind"] == "withdrawal"
     flagged = RecordCorrection.objects.get(alert=alert)
     assert (flagged.department, flagged.reason) == (Department.MEDICAL_INSURANCE, "结算记录重复上报，已核销")
+    logged = AuditEntry.objects.get(model="screening.recordcorrection", object_id=str(flagged.pk), action="create")
+    assert logged.actor == w.yibao and logged.after["reason"] == "结算记录重复上报，已核销"
 
 
 def test_withdraw_refused_to_another_department_in_the_service_too(w):

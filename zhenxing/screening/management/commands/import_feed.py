@@ -8,16 +8,16 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
-from zhenxing.screening import feeds, services
+from zhenxing.screening import feed_specs, feeds, services
 
 
 class Command(BaseCommand):
     help = "导入行业部门数据文件（.csv UTF-8/GBK 或 .xlsx）：" + "、".join(
-        f"{k}（{s.title}）" for k, s in feeds.SPECS.items()
+        f"{k}（{s.title}）" for k, s in feed_specs.SPECS.items()
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", choices=sorted(feeds.SPECS))
+        parser.add_argument("source", choices=sorted(feed_specs.SPECS))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             sys.exit(1)
         verb = "校验通过（未写入）" if dry_run else "导入完成"
         self.stdout.write(
-            f"{feeds.SPECS[source].title}：{verb}。文件 {result.rows} 行；新增 {result.new}，更新 {result.changed}，"
+            f"{feed_specs.SPECS[source].title}：{verb}。文件 {result.rows} 行；新增 {result.new}，更新 {result.changed}，"
             f"重复（已有相同记录）{result.duplicates}；未匹配到户籍成员 {result.unmatched}；"
             f"用时 {result.seconds:.1f} 秒"
         )
