@@ -76,12 +76,18 @@ class CollectiveLineOut(Schema):
     amount: Decimal
 
 
-class CollectiveTransitionIn(Schema):
-    code: str
+class CollectiveMemberTransitionIn(Schema):
+    code: str  # appraise, post, confirm, reject, leave
     version: int
     reason: str = ""
-    evidence: str = ""
-    left_reason: str = ""
+    evidence: str = ""  # 民主评议: the meeting
+    left_reason: str = ""  # leave: death, moved, gave_up, other
+
+
+class CollectiveDistributionTransitionIn(Schema):
+    code: str  # approve, post, pay
+    version: int
+    evidence: str = ""  # approve: the 成员（代表）大会 resolution
 
 
 @router.get("/collective/organisations", response=list[CollectiveOrgOut], openapi_extra=ORG, summary="集体经济组织")
@@ -115,7 +121,7 @@ def _member(m: CollectiveMember) -> dict:
     openapi_extra=MEMBER,
     summary="成员身份确认步骤",
 )
-def member_transition(request, id: int, body: CollectiveTransitionIn):
+def member_transition(request, id: int, body: CollectiveMemberTransitionIn):
     m = scope.get_object_or_404(request.user, CollectiveMember, pk=id)
     services.member_transition(
         actor=request.user,
@@ -165,7 +171,7 @@ def distribution_lines(request, id: int, response: HttpResponse, page: Keyset = 
     openapi_extra=PLAN,
     summary="分配方案通过、公示、发放",
 )
-def distribution_transition(request, id: int, body: CollectiveTransitionIn):
+def distribution_transition(request, id: int, body: CollectiveDistributionTransitionIn):
     plan = scope.get_object_or_404(request.user, Distribution, pk=id)
     services.distribution_transition(
         actor=request.user, distribution=plan, code=body.code, version=body.version, evidence=body.evidence
