@@ -21,5 +21,9 @@ for _app, _module in provided("urls"):
         urlpatterns.append(path(f"{app_label(_app)}/", include(_module)))
 
 
-# Uncaught exceptions, among them a database that cannot be reached (503), answer in Chinese.
+# Errors answer in Chinese inside the site's frame (JSON under /api/); uncaught exceptions, among
+# them a database that cannot be reached (503), end in handler500.
+handler400 = "zhenxing.core.views.bad_request"
+handler403 = "zhenxing.core.views.permission_denied"
+handler404 = "zhenxing.core.views.page_not_found"
 handler500 = "zhenxing.core.views.server_error"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.regions.models import Level
@@ -91,29 +92,41 @@ class LoginAttempt(models.Model):
     """Every login try, kept to enforce the lock per account and the throttle per address
     (accounts/lockout.py)."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    success = models.BooleanField(default=False)
+    username = models.CharField(_("用户名"), max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(_("地址"), null=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    success = models.BooleanField(_("是否成功"), default=False)
     # An admin's lift: with the username and no address it restarts the account's count, with the
     # address and no username the address's.
-    unlock = models.BooleanField(default=False)
+    unlock = models.BooleanField(_("解除锁定"), default=False)
 
     audit_skip = True  # logins are audited as login events, not as record changes
 
     class Meta:
+        verbose_name = _("登录尝试")
+        verbose_name_plural = _("登录尝试")
         indexes = [models.Index(fields=["ip", "at"], name="loginattempt_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username}{'登录成功' if self.success else '登录失败'}（{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    prefix = models.CharField(_("令牌前缀"), max_length=8)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True)
     # A revoked token stays as a record of when and why it stopped working.
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.CharField(max_length=40, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("吊销原因"), max_length=40, blank=True)
 
     audit_exclude = {"key_hash", "last_used_at"}
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user}的接口令牌（{self.prefix}…）"

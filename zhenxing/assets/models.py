@@ -132,6 +132,9 @@ class MaintenanceRecord(models.Model):
         ordering = ["-date", "-id"]
         constraints = [models.CheckConstraint(condition=Q(cost__gte=0), name="assets_maint_cost")]
 
+    def __str__(self) -> str:
+        return f"{self.asset}管护记录（{self.date:%Y-%m-%d}）"
+
 
 @scope.register(region="asset__village", departments="none")
 class AssetIncome(models.Model):
@@ -153,6 +156,9 @@ class AssetIncome(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.asset}收益（{self.date:%Y-%m-%d}，{self.amount}元）"
+
 
 @scope.register(region="income__asset__village", departments="none")
 class IncomeDistribution(models.Model):
@@ -173,6 +179,9 @@ class IncomeDistribution(models.Model):
         ordering = ["-date", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="assets_distribution_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.recipient}分得收益{self.amount}元"
+
 
 @scope.register(region="asset__village", departments="none")
 class Disposal(models.Model):
@@ -191,3 +200,6 @@ class Disposal(models.Model):
         verbose_name = _("资产处置")
         verbose_name_plural = _("资产处置")
         constraints = [models.CheckConstraint(condition=Q(proceeds__gte=0), name="assets_disposal_proceeds")]
+
+    def __str__(self) -> str:
+        return f"{self.asset}处置（{self.date:%Y-%m-%d}）"

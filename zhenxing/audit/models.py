@@ -24,6 +24,13 @@ ACTION_LABELS = {
     "token": _("签发接口令牌"),
     "backup": _("备份"),
     "restore": _("恢复"),
+    "leakage_check": _("跑冒滴漏检查"),
+    "leakage_dismiss": _("排除跑冒滴漏疑点"),
+    "people.redeem": _("积分兑换"),
+    "people.wage_apply": _("工资发放"),
+    "publish": _("公开公示"),
+    "screen": _("筛查比对"),
+    "snapshot": _("生成指标快照"),
 }
 
 
@@ -53,7 +60,7 @@ class AuditEntry(models.Model):
         verbose_name=_("操作人"),
     )
     actor_username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
-    actor_region_path = models.CharField(max_length=255, blank=True)
+    actor_region_path = models.CharField(_("操作人区划"), max_length=255, blank=True)
     ip = models.GenericIPAddressField(_("地址"), null=True)
     action = models.CharField(_("操作"), max_length=32, db_index=True)
     model = models.CharField(_("对象类型"), max_length=100, blank=True)
@@ -83,4 +90,7 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return str(ACTION_LABELS.get(self.action, "其他操作"))
+
+    def __str__(self) -> str:
+        return f"{self.action_label} {self.object_repr}".strip()

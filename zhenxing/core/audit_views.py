@@ -11,7 +11,9 @@ from django.shortcuts import render
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
+from zhenxing.audit import display as audit_display
 from zhenxing.audit.models import ACTION_LABELS, AuditEntry
+from zhenxing.workflow import engine  # noqa: F401 - hands the audit display its state machines
 
 PAGE = 50
 AUDIT_READERS = {Role.PREFECTURE_ADMIN, Role.INSPECTOR, Role.SYSTEM_ADMIN}
@@ -45,13 +47,19 @@ def audit_search(
 
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label="用户名", required=False)
-    model = forms.CharField(label="对象类型", required=False, help_text="如 registry.household")
+    model = forms.ChoiceField(label="对象类型", required=False)
     object_id = forms.CharField(label="对象编号", required=False)
     action = forms.ChoiceField(
-        label="操作", required=False, choices=[("", "全部")] + [(k, str(v)) for k, v in ACTION_LABELS.items()]
+        label="操作",
+        required=False,
+        choices=[("", "全部")] + [(k, str(v)) for k, v in ACTION_LABELS.items()],
     )
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "全部")] + audit_display.model_choices()
 
 
 @staff_view(roles=AUDIT_READERS)
@@ -64,4 +72,8 @@ def audit_list(request):
         qs = qs.filter(id__lt=int(before))
     entries = list(qs.order_by("-id")[: PAGE + 1])
     next_before = entries[PAGE - 1].id if len(entries) > PAGE else None
-    return render(request, "audit/list.html", {"form": form, "entries": entries[:PAGE], "next_before": next_before})
+    return render(
+        request,
+        "audit/list.html",
+        {"form": form, "entries": audit_display.describe(entries[:PAGE]), "next_before": next_before},
+    )

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
 from zhenxing.audit.context import acting
-from zhenxing.lib import fonts
+from zhenxing.lib import fonts, xlsx
 from zhenxing.lib.modules import Indicator, PendingItem, pending_items
 from zhenxing.regions.models import Level, Region
 
@@ -92,7 +92,9 @@ class ReportData:
         p = b.previous_date.strftime("%Y年%-m月%-d日") if b.previous_date else "无"
         return f"数据截至：{d}；上期数据：{p}；生成时间：{timezone.localtime():%Y年%-m月%-d日 %H:%M}"
 
-    def key_rows(self) -> list[list[str]]:
+    def key_rows(self, typed: bool = False) -> list[list]:
+        """``typed``: figures as ``xlsx.Figure`` (numbers for the .xlsx), else as the page writes them."""
+        fig, chg = _figure_writers(typed)
         rows = []
         for section, items in self.board.sections:
             for r in items:
@@ -102,14 +104,15 @@ class ReportData:
                         section,
                         r.indicator.name,
                         u,
-                        format_figure(r.cell.value, u),
-                        format_figure(r.previous.value if r.previous else None, u),
-                        format_change(r.change, u),
+                        fig(r.cell.value, u),
+                        fig(r.previous.value if r.previous else None, u),
+                        chg(r.change, u),
                     ]
                 )
         return rows
 
-    def lagging_rows(self) -> list[list[str]]:
+    def lagging_rows(self, typed: bool = False) -> list[list]:
+        fig, _ = _figure_writers(typed)
         rows = []
         for ind, child, cell in self.board.lagging():
             ranking = self.board.ranking(ind)
@@ -118,36 +121,38 @@ class ReportData:
                 [
                     ind.name,
                     child.name,
-                    format_figure(cell.value, ind.unit),
+                    fig(cell.value, ind.unit),
                     best[1].name if best else "",
-                    format_figure(best[2].value if best else None, ind.unit),
+                    fig(best[2].value if best else None, ind.unit),
                 ]
             )
         return rows
 
-    def child_tables(self) -> list[tuple[str, list[Indicator], list[list[str]]]]:
+    def child_tables(self, typed: bool = False) -> list[tuple[str, list[Indicator], list[list]]]:
+        fig, _ = _figure_writers(typed)
         out = []
         for section, items in self.board.sections:
             inds = [r.indicator for r in items]
             rows = [
-                [c.name] + [format_figure(cell.value, i.unit) for i, cell in cells]
-                for c, cells in self.board.child_rows(inds)
+                [c.name] + [fig(cell.value, i.unit) for i, cell in cells] for c, cells in self.board.child_rows(inds)
             ]
             out.append((section, inds, rows))
         return out
 
-    def overdue_rows(self) -> list[list[str]]:
+    def overdue_rows(self, typed: bool = False) -> list[list]:
+        if typed:
+            return [[i.category, i.label, i.count, i.overdue_days or None] for i in self.overdue]
         return [[i.category, i.label, str(i.count), str(i.overdue_days or "")] for i in self.overdue]
 
-    def month_rows(self) -> tuple[list[str], list[list[str]]]:
+    def month_rows(self, typed: bool = False) -> tuple[list[str], list[list]]:
+        fig, _ = _figure_writers(typed)
         head = ["指标"] + [f"{d.month}月" for d, _ in self.months]
         rows = []
         for _, items in self.board.sections:
             for r in items:
                 i = r.indicator
                 rows.append(
-                    [i.name]
-                    + [format_figure(cells.get(i.code, selectors.Cell()).value, i.unit) for _, cells in self.months]
+                    [i.name] + [fig(cells.get(i.code, selectors.Cell()).value, i.unit) for _, cells in self.months]
                 )
         return head, rows
 
@@ -347,97 +352,91 @@ def render_pdf(data: ReportData) -> bytes:
 
 
 def render_xlsx(data: ReportData) -> bytes:
-    import xlsxwriter
+    """Through the one writer (``lib/xlsx.py``): figures are number cells with number formats."""
 
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    title_f = wb.add_format(
-        {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": fonts.FAMILY}
-    )
-    note_f = wb.add_format({"font_size": 9, "font_name": fonts.FAMILY})
-    head_f = wb.add_format(
-        {
-            "bold": True,
-            "border": 1,
-            "bg_color": "#F2F2F2",
-            "align": "center",
-            "valign": "vcenter",
-            "text_wrap": True,
-            "font_name": fonts.FAMILY,
-        }
-    )
-    cell_f = wb.add_format({"border": 1, "font_name": fonts.FAMILY})
-    num_f = wb.add_format({"border": 1, "align": "right", "font_name": fonts.FAMILY})
-
-    def sheet(name: str, head: list[str], rows: list[list[str]], widths: list[int] | None = None):
-        ws = wb.add_worksheet(name[:31])
-        ws.merge_range(
-            0, 0, 0, max(len(head) - 1, 1), data.title if name == "主要指标" else f"{data.region.name}{name}", title_f
-        )
-        ws.set_row(0, 28)
-        ws.merge_range(1, 0, 1, max(len(head) - 1, 1), data.as_of_text, note_f)
-        ws.write_row(2, 0, head, head_f)
-        for r, row in enumerate(rows, start=3):
-            for c, v in enumerate(row):
-                ws.write_string(r, c, str(v), num_f if c and _looks_numeric(v) else cell_f)
-        ws.freeze_panes(3, 1)
-        for c, w in enumerate(
-            widths
+    def sheet(name: str, head: list[str], rows: list[list], widths: list[int] | None = None, after=None):
+        return xlsx.Sheet(
+            title=data.title if name == "主要指标" else f"{data.region.name}{name}",
+            subtitle=data.as_of_text,
+            columns=head,
+            rows=rows,
+            name=name[:31],
+            widths=widths
             or [
                 max(10, min(30, max([len(str(h)) * 2] + [len(str(r[c])) * 2 for r in rows if c < len(r)])))
                 for c, h in enumerate(head)
-            ]
-        ):
-            ws.set_column(c, c, w)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.repeat_rows(2)
-        return ws
+            ],
+            freeze_cols=1,
+            landscape=True,
+            paper=9,
+            after=after,
+        )
 
-    sheet("主要指标", ["类别", "指标", "单位", "本期", "上期", "变化"], data.key_rows(), [14, 30, 6, 14, 14, 16])
-    sheet("落后地区", ["指标", "落后地区", "数值", "最好地区", "数值"], data.lagging_rows(), [30, 20, 12, 20, 12])
-    sheet("逾期工作", ["类别", "事项", "数量", "逾期天数"], data.overdue_rows(), [12, 50, 8, 10])
+    sheets = [
+        sheet(
+            "主要指标",
+            ["类别", "指标", "单位", "本期", "上期", "变化"],
+            data.key_rows(typed=True),
+            [14, 30, 6, 14, 14, 16],
+        ),
+        sheet(
+            "落后地区",
+            ["指标", "落后地区", "数值", "最好地区", "数值"],
+            data.lagging_rows(typed=True),
+            [30, 20, 12, 20, 12],
+        ),
+        sheet("逾期工作", ["类别", "事项", "数量", "逾期天数"], data.overdue_rows(typed=True), [12, 50, 8, 10]),
+    ]
     if data.board.children:
-        for section_name, inds, rows in data.child_tables():
-            ws = sheet(f"排名-{section_name}", ["区划"] + [i.name for i in inds], rows)
-            # a native chart of the children on the section's charted figure (values as numbers)
-            spec = next((s for s in data.chart_specs() if s[0] == section_name), None)
-            if spec:
-                _, ind, points = spec
-                col = len(inds) + 2
-                ws.write(2, col, "区划", head_f)
-                ws.write(2, col + 1, ind.name, head_f)
-                for r, (name, v) in enumerate(points, start=3):
-                    ws.write_string(r, col, name)
-                    ws.write_number(r, col + 1, v * 100 if ind.unit == "%" else v)
-                chart = wb.add_chart({"type": "bar"})
-                chart.add_series(
-                    {
-                        "name": ind.name + ("（%）" if ind.unit == "%" else f"（{ind.unit}）"),
-                        "categories": [ws.name, 3, col, 2 + len(points), col],
-                        "values": [ws.name, 3, col + 1, 2 + len(points), col + 1],
-                        "data_labels": {"value": True},
-                        "fill": {"color": "#B4232A"},
-                    }
-                )
-                chart.set_legend({"none": True})
-                chart.set_title({"name": f"{section_name}：{ind.name}"})
-                chart.set_y_axis({"reverse": True})
-                ws.insert_chart(3 + len(rows) + 2, 0, chart)
+        specs = {s[0]: s for s in data.chart_specs()}
+        for section_name, inds, rows in data.child_tables(typed=True):
+            spec = specs.get(section_name)
+            after = _chart_after(section_name, spec, len(inds), len(rows)) if spec else None
+            sheets.append(sheet(f"排名-{section_name}", ["区划"] + [i.name for i in inds], rows, after=after))
     if data.months:
-        head, rows = data.month_rows()
-        sheet("逐月走势", head, rows)
-    wb.close()
-    return buf.getvalue()
+        head, rows = data.month_rows(typed=True)
+        sheets.append(sheet("逐月走势", head, rows))
+    return xlsx.workbook_bytes(*sheets)
 
 
-def _looks_numeric(v) -> bool:
-    s = str(v).replace(",", "").replace("%", "").replace("+", "").replace("个百分点", "")
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
+def _chart_after(section_name: str, spec, n_inds: int, n_rows: int):
+    """A native bar chart of the children on the section's charted figure, beside the table."""
+    _, ind, points = spec
+
+    def draw(book, ws, formats, next_row):
+        header_row = next_row - n_rows - 1
+        col = n_inds + 2
+        ws.write(header_row, col, "区划", formats.header)
+        ws.write(header_row, col + 1, ind.name, formats.header)
+        for r, (name, v) in enumerate(points, start=header_row + 1):
+            ws.write_string(r, col, name)
+            ws.write_number(r, col + 1, v * 100 if ind.unit == "%" else v)
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": ind.name + ("（%）" if ind.unit == "%" else f"（{ind.unit}）"),
+                "categories": [ws.name, header_row + 1, col, header_row + len(points), col],
+                "values": [ws.name, header_row + 1, col + 1, header_row + len(points), col + 1],
+                "data_labels": {"value": True},
+                "fill": {"color": "#B4232A"},
+            }
+        )
+        chart.set_legend({"none": True})
+        chart.set_title({"name": f"{section_name}：{ind.name}"})
+        chart.set_y_axis({"reverse": True})
+        ws.insert_chart(next_row + 2, 0, chart)
+
+    return draw
+
+
+def _figure_writers(typed: bool):
+    """How the row builders write a figure and a change: ``xlsx.Figure`` or the page's text."""
+    if typed:
+        return (
+            lambda v, u="": xlsx.Figure(v, u),
+            lambda v, u="": xlsx.Figure(v, u, change=True),
+        )
+    return format_figure, format_change
 
 
 def report_generate(*, actor, region: Region, kind: str, start: dt.date, end: dt.date) -> Report:

@@ -156,7 +156,7 @@ class Project(models.Model):
     # Denormalised running totals, kept by the services with F() and checked by the database.
     assigned_total = models.DecimalField(_("已安排资金"), **MONEY, default=ZERO)
     paid_total = models.DecimalField(_("已支付"), **MONEY, default=ZERO)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -263,7 +263,7 @@ class Assignment(models.Model):
     amount = models.DecimalField(_("安排金额（元）"), **MONEY)
     document_number = models.CharField(_("文号"), max_length=100)
     date = models.DateField(_("安排日期"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("资金安排")
@@ -290,7 +290,7 @@ class Payment(models.Model):
     payee_id_hash = models.CharField(_("收款人身份证号索引"), max_length=64, blank=True, db_index=True)
     payee_id_masked = models.CharField(_("收款人身份证号"), max_length=18, blank=True)
     voucher_number = models.CharField(_("凭证号"), max_length=60)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     audit_exclude = {"payee_id_hash"}
 
@@ -313,21 +313,26 @@ class CountyMonthFigure(models.Model):
     """Incremental aggregate: payments per county, plan year and month (kept by the payment services),
     so county figures never sum raw payments."""
 
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    paid = models.DecimalField(**MONEY, default=ZERO)
-    industry_paid = models.DecimalField(**MONEY, default=ZERO)
-    payments = models.PositiveIntegerField(default=0)
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    paid = models.DecimalField(_("已支付（元）"), **MONEY, default=ZERO)
+    industry_paid = models.DecimalField(_("产业项目已支付（元）"), **MONEY, default=ZERO)
+    payments = models.PositiveIntegerField(_("支付笔数"), default=0)
 
     audit_skip = True  # derived data; the payments themselves are audited
 
     class Meta:
+        verbose_name = _("县月度资金支出")
+        verbose_name_plural = _("县月度资金支出")
         constraints = [
             models.UniqueConstraint(fields=["county", "year", "month"], name="funds_cmf_unique"),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(industry_paid__gte=0), name="funds_cmf_not_negative"),
             models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="funds_cmf_month"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name}{self.year}年{self.month}月资金支出"
 
 
 @scope.register(region="county", departments="none")
@@ -346,6 +351,9 @@ class DisbursementPlan(models.Model):
             models.UniqueConstraint(fields=["county", "year", "month"], name="funds_plan_unique"),
             models.CheckConstraint(condition=Q(target_rate__gte=0) & Q(target_rate__lte=1), name="funds_plan_rate"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name}{self.year}年{self.month}月支出进度计划"
 
 
 @scope.register(region="project__village", departments="none")
@@ -367,6 +375,9 @@ class Beneficiary(models.Model):
             models.UniqueConstraint(fields=["project", "household", "way"], name="funds_beneficiary_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="funds_beneficiary_amount"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.household}（{self.project.name}受益农户）"
 
 
 @scope.register(region="household__village", departments="none")
@@ -466,7 +477,7 @@ class LeakageFinding(models.Model):
     """One suspicious record found by a leakage check (防止跑冒滴漏); re-runs update, never duplicate."""
 
     kind = models.CharField(_("问题类型"), max_length=24, choices=FindingKind.choices)
-    key = models.CharField(max_length=120, unique=True)
+    key = models.CharField(_("去重键"), max_length=120, unique=True)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="findings", verbose_name=_("项目"))
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("支付")

@@ -81,7 +81,7 @@ def load(*, out) -> None:
             _progress_this_year(admin, current, regions, today)
         out.write(f"工作台账：{current.year}年度台账 {current.tasks.count()} 项（复制{ledger.year}年度台账）\n")
     if chain is not None:
-        out.write(f"工作台账：预警 {chain.source_ref} 转整改事项 {chain.pk} 并销号，农户住房安全已更新\n")
+        out.write(f"工作台账：部门筛查预警转为整改事项“{chain}”并销号，农户住房安全已更新\n")
 
 
 def _units_and_members(admin, regions) -> None:

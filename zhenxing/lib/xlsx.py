@@ -5,6 +5,10 @@ header row (frozen, repeated on every printed page), then the data rows; a ``Hea
 becomes a merged section-heading row. Values are typed by the writer: numbers stay numbers, dates
 become date cells, everything else is written as a string (never as a formula or a link), and a
 ``text`` column carries the text number format so Excel does not turn an ID into 1.5E+17.
+Figures are numbers a sheet can sum: a ``Figure`` (a value with its unit, or a change) becomes a
+number cell with the number format that shows it as the page does (#,##0, 0.0%, +#,##0,
++0.0"个百分点"), and a figure already formatted as text ("1,131", "+1,131", "12.5%") outside a
+``text`` column is written back as that number. Plain digit strings stay text (codes, years).
 The download response with its one audit entry is ``zhenxing.audit.exports.export_response``.
 """
 
@@ -12,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -38,6 +43,45 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A figure written as a number with its display format: ``unit`` "%" holds a share (0.125 is
+    12.5%); ``change`` a change from the previous period (signed; for a share, in 个百分点)."""
+
+    value: Any
+    unit: str = ""
+    change: bool = False
+
+    def number_and_format(self) -> tuple[float, str]:
+        value = Decimal(str(self.value))
+        if self.unit == "%":
+            if self.change:
+                return float(value * 100), '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
+            return float(value), "0.0%"
+        body = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+        if self.change:
+            return float(value), f"+{body};-{body};0"
+        return float(value), body
+
+
+# A figure formatted as text by a page helper: thousands separators, a sign, a percent sign.
+_FIGURE_TEXT = re.compile(r"^(?P<sign>[+-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<pct>%)?$")
+
+
+def figure_of_text(text: str) -> Figure | None:
+    """ "1,131" / "+1,131" / "-2.50" / "12.5%" as a ``Figure``; None for anything else, and for plain
+    digit strings ("2022", "0201", an ID), which may be codes and stay text."""
+    m = _FIGURE_TEXT.match(text.strip())
+    if m is None or not (m["sign"] or m["pct"] or "," in m["num"]):
+        return None
+    number = Decimal(m["num"].replace(",", ""))
+    if m["sign"] == "-":
+        number = -number
+    if m["pct"]:
+        return Figure(number / 100, "%", change=False)
+    return Figure(number, change=bool(m["sign"]))
+
+
+@dataclass(frozen=True)
 class Heading:
     """A merged section-heading row across all columns (e.g. "（一）做好防返贫监测帮扶")."""
 
@@ -56,6 +100,9 @@ class Sheet:
     freeze_cols: int = 0
     header_height: float | None = None
     landscape: bool = False  # print setup: landscape, one page wide
+    paper: int | None = None  # xlsxwriter's paper size (9: A4)
+    # Called with (workbook, worksheet, formats, next free row) after the rows: a chart, say.
+    after: Callable[..., None] | None = None
     written: int = field(default=0, init=False)  # data rows written (headings not counted)
 
 
@@ -98,14 +145,16 @@ class _Formats:
         self.column_text = book.add_format({"num_format": "@"})
         self._cells: dict[tuple, Any] = {}
 
-    def cell(self, kind: str, center: bool, date: bool = False):
-        key = (kind, center, date)
+    def cell(self, kind: str, center: bool, date: bool = False, num_format: str = ""):
+        key = (kind, center, date, num_format)
         if key not in self._cells:
             spec = {"font_name": FONT, "border": 1, "valign": "top", "text_wrap": True}
             if center:
                 spec["align"] = "center"
             if date:
                 spec["num_format"] = DATE_FORMAT
+            elif num_format:
+                spec["num_format"] = num_format
             elif kind in NUM_FORMATS:
                 spec["num_format"] = NUM_FORMATS[kind]
             self._cells[key] = self.book.add_format(spec)
@@ -118,6 +167,15 @@ def _write(ws, r: int, c: int, value, col: Column, f: _Formats) -> int:
     if value is None or value == "":
         ws.write_blank(r, c, None, fmt)
         return 0
+    if isinstance(value, str) and col.kind != "text":
+        value = figure_of_text(value) or value
+    if isinstance(value, Figure):
+        if value.value is None or value.value == "":
+            ws.write_string(r, c, "—", fmt)
+            return 1
+        number, num_format = value.number_and_format()
+        ws.write_number(r, c, number, f.cell(col.kind, col.center, num_format=num_format))
+        return len(f"{number:,.1f}") + 1
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and col.kind != "text":
         ws.write_number(r, c, float(value) if isinstance(value, Decimal) else value, fmt)
         return len(str(value))
@@ -184,6 +242,10 @@ def _write_sheet(book, f: _Formats, s: Sheet) -> None:
     if s.landscape:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
+    if s.paper:
+        ws.set_paper(s.paper)
+    if s.after is not None:
+        s.after(book, ws, f, row)
     s.written = written
 
 

@@ -15,7 +15,7 @@ from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household, Labour, Member, MemberStatus, MonitoringKind
 
 from . import applications, services
-from .models import Application, MeasureCategory, MeasureStatus, MonitoringCase
+from .models import Application, MeasureCategory, MeasureStatus, MonitoringCase, risk_names
 from .testing import advance, demo_standard, help_case
 
 # village code -> [(household index, target state, days since discovery, risk types, channel)]
@@ -150,7 +150,7 @@ def load(*, out) -> None:
                 household=household,
                 channel=channel,
                 risk_types=risks,
-                description=_marker(index) + "、".join(risks),
+                description=_marker(index) + risk_names(risks),
                 source_ref="演示预警" if channel == "department_alert" else "",
                 discovered_on=today - dt.timedelta(days=days),
             )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
@@ -97,6 +98,13 @@ def risk_labels(codes) -> str:
     return "、".join(RISK_TYPES.get(c, c) for c in codes or [])
 
 
+def risk_names(codes) -> str:
+    """Codes with their names, as the national table shows them: "01 因病、0201 因自然灾害（洪涝）"."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.replace("、", ",").split(",") if c.strip()]
+    return "、".join(f"{c} {RISK_TYPES[c]}" if c in RISK_TYPES else str(c) for c in codes or [])
+
+
 class Coping(models.TextChoices):
     """自身应对能力: one of the four identification factors."""
 
@@ -157,7 +165,7 @@ class MonitoringCase(models.Model):
     risk_types = models.JSONField(_("风险类型"), default=list)
     # "|01|09|": the same codes as text, so that filtering by a risk type is one indexed-free LIKE on
     # every back end (kept by the services together with risk_types).
-    risk_codes = models.CharField(max_length=40, blank=True)
+    risk_codes = models.CharField(_("风险类型代码"), max_length=40, blank=True)
     authorisation_signed = models.BooleanField(_("已签署授权承诺书"), default=False)
     income_12m = models.DecimalField(
         _("近12个月家庭纯收入（元）"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -253,6 +261,9 @@ class CaseEvent(models.Model):
         verbose_name = _("案件办理记录")
         verbose_name_plural = _("案件办理记录")
 
+    def __str__(self) -> str:
+        return f"{self.label}（{self.date:%Y-%m-%d}）"
+
 
 class EvidenceKind(models.TextChoices):
     PHOTO = "photo", _("照片")
@@ -264,14 +275,20 @@ class Evidence(models.Model):
     """A stored file (photo or scanned form) attached to a step or a visit."""
 
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("案件"))
-    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
-    visit = models.ForeignKey("Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("办理记录")
+    )
+    visit = models.ForeignKey(
+        "Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("走访记录")
+    )
     kind = models.CharField(_("类型"), max_length=8, choices=EvidenceKind.choices)
     file = models.FileField(_("文件"), upload_to="monitoring/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("文件格式"), max_length=64)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("上传人")
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -359,7 +376,9 @@ class Measure(models.Model):
     end_on = models.DateField(_("结束日期"), null=True, blank=True)
     amount = models.DecimalField(_("资金或收益（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
     status = models.CharField(_("状态"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -390,13 +409,18 @@ class Visit(models.Model):
     per_capita_income = models.DecimalField(
         _("人均纯收入测算（元/年）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
+    )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["case", "-date", "-id"]
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
+
+    def __str__(self) -> str:
+        return f"走访记录（{self.date:%Y-%m-%d}）"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -440,18 +464,23 @@ class Application(models.Model):
 class PublicAttempt(models.Model):
     """Rate limiting of the public pages, kept in the database (works across workers, testable)."""
 
-    kind = models.CharField(max_length=16)  # "apply" or "status"
-    ip = models.GenericIPAddressField(null=True)
-    id_hash = models.CharField(max_length=64, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(_("类别"), max_length=16)  # "apply" or "status"
+    ip = models.GenericIPAddressField(_("地址"), null=True)
+    id_hash = models.CharField(_("身份证号摘要"), max_length=64, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     audit_skip = True
 
     class Meta:
+        verbose_name = _("公开服务访问记录")
+        verbose_name_plural = _("公开服务访问记录")
         indexes = [
             models.Index(fields=["kind", "ip", "at"], name="publicattempt_ip"),
             models.Index(fields=["kind", "id_hash", "at"], name="publicattempt_id"),
         ]
+
+    def __str__(self) -> str:
+        return f"{'自主申报' if self.kind == 'apply' else '进度查询'}（{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
 
 
 @scope.register(region="case__village", departments="region")

@@ -551,6 +551,7 @@ MACHINE = engine.register(
             "warnings": move.warnings,
         },
         state_label=lambda case: case.state_label,
+        state_names={code: s.label for code, s in STATES.items()},
         unknown_message="没有这项操作",
         state_message="案件当前环节为“{state}”，不能办理“{t.label}”",
         denied_message="“{t.label}”须由{t.level_label}办理",

@@ -230,7 +230,7 @@ INDICATORS = [
     Indicator(
         "people.workshops_below_share",
         "脱贫劳动力占比低于县定要求的帮扶车间数",
-        "车间当日脱贫劳动力占比 < 所在县当年要求（people.CountySetting）的车间个数",
+        "车间当日脱贫劳动力占比 < 所在县当年要求（县级要求设置）的车间个数",
         "个",
         ("people.WorkshopWorker", "people.CountySetting"),
         _workshops_below,

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.numbers import percent, yuan
-from zhenxing.lib.xlsx import Sheet
+from zhenxing.lib.xlsx import Figure, Sheet
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Cell:
     input: str = ""  # an extra text input for the button's form (e.g. a reason)
     placeholder: str = ""
     input_type: str = "text"
+    value: Any = None  # the number behind ``text``, for the .xlsx (a count, money, a share)
 
 
 def fmt(value: Any) -> str:
@@ -51,11 +52,12 @@ def cell(value: Any, **kw) -> Cell:
         return value
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         kw.setdefault("num", True)
+        kw.setdefault("value", Figure(value))
     return Cell(fmt(value), **kw)
 
 
 def pct(value) -> Cell:
-    return Cell(percent(value) if value is not None else "—", num=True)
+    return Cell(percent(value) if value is not None else "—", num=True, value=Figure(value, "%"))
 
 
 @dataclass
@@ -102,6 +104,14 @@ def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
+def _xlsx_value(cells) -> Any:
+    """A table cell for the .xlsx: a figure stays a number with its format (a count, money, a
+    share); anything else is the text the page shows."""
+    if len(cells) == 1 and cells[0].value is not None:
+        return cells[0].value
+    return " ".join(x.text for x in cells if not x.post)
+
+
 def xlsx_response(request, *, title: str, sections, filename: str, region=None) -> HttpResponse:
     """The page's sections as one sheet each, titled with ``region`` (the page's ?region= filter)
     or the user's region; audited as an export."""
@@ -114,7 +124,7 @@ def xlsx_response(request, *, title: str, sections, filename: str, region=None) 
             subtitle=subtitle,
             columns=s.columns,
             auto_width=True,
-            rows=[[" ".join(x.text for x in cells if not x.post) for cells in row] for row in s.rows],
+            rows=[[_xlsx_value(cells) for cells in row] for row in s.rows],
         )
         for i, s in enumerate(sections)
     ]

@@ -158,7 +158,7 @@ class HouseholdIncome(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.year}年收入"
+        return f"{self.year}年家庭收入"
 
     @property
     def net_income(self) -> Decimal:
@@ -239,6 +239,9 @@ class MemberChange(models.Model):
         verbose_name_plural = _("成员变动")
         ordering = ["-date", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.member.name}{self.get_kind_display()}（{self.date:%Y-%m-%d}）"
+
 
 # The 三保障 and 饮水 flags other modules' work may change (services.household_flags_apply).
 HOUSEHOLD_FLAGS = ("housing_safe", "water_safe", "medical_insured", "schooling_secured")
@@ -268,7 +271,8 @@ class HouseholdFlagChange(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.field} {self.old_value}→{self.new_value}"
+        yes = {True: "是", False: "否"}
+        return f"{self.field_label}：{yes[self.old_value]} → {yes[self.new_value]}"
 
     @property
     def field_label(self) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhenxing.accounts import scope
+from zhenxing.audit import display as audit_display
 from zhenxing.audit.selectors import record_history
 from zhenxing.regions.models import Level, Region
 
@@ -192,7 +193,8 @@ def count_capped(qs: QuerySet) -> tuple[int, bool]:
 
 
 def household_timeline(*, user, household: Household, limit: int = 200):
-    """Every recorded change of the household, its members and incomes (the audit log), newest first."""
+    """Every recorded change of the household, its members and incomes (the audit log), newest first,
+    in words (``audit.display``: each entry with its action, record and changed fields in Chinese)."""
     entries = []
     entries += list(record_history(user=user, model="registry.household", object_ids=[household.pk]))
     member_ids = list(Member.objects.filter(household=household).values_list("pk", flat=True))
@@ -211,7 +213,7 @@ def household_timeline(*, user, household: Household, limit: int = 200):
     if change_ids:
         entries += list(record_history(user=user, model="registry.memberchange", object_ids=change_ids))
     entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
-    return entries[:limit]
+    return audit_display.describe(entries[:limit])
 
 
 def export_rows(qs: QuerySet[Household], *, limit: int | None = None):

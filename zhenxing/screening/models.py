@@ -195,7 +195,7 @@ class Alert(models.Model):
     #  "households": n (water)}; the rule set, as-of date and parameters: ``citation``.
     evidence = models.JSONField(_("依据"), default=dict)
     # md5 of the evidence as the run wrote it: a re-run compares digests instead of parsing JSON.
-    evidence_digest = models.CharField(max_length=32, blank=True, editable=False)
+    evidence_digest = models.CharField(_("证据摘要"), max_length=32, blank=True, editable=False)
     # The run and rule-set references are written only by the set-based screening write, never
     # queried by them, and runs and rule sets are never deleted: no database constraint and no
     # index, so writing 300,000 alerts does not cost 900,000 trigger lookups (docs/benchmarks.md).
@@ -235,7 +235,7 @@ class Alert(models.Model):
     outcome_evidence = models.TextField(_("核实依据"), blank=True)
     case_ref = models.CharField(_("监测案卷"), max_length=64, blank=True)
     item_ref = models.CharField(_("整改事项"), max_length=64, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("预警")

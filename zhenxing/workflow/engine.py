@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
+from zhenxing.audit import display as audit_display
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 from zhenxing.lib.errors import StaleVersion, require_current
@@ -126,6 +127,8 @@ class Machine:
     audit_extra: Callable[[Move], Mapping[str, Any]] | None = None
     # The label of a record's current state (default: ``get_<state_field>_display()``).
     state_label: Callable[[Any], str] | None = None
+    # The labels of the state codes when the state field has no choices (the audit log's words).
+    state_names: Mapping[str, Any] | None = None
     # Replaces the evidence check: the refusal when the move lacks evidence, or None.
     evidence_refusal: Callable[[Move], str | None] | None = None
     # Messages: str.format with ``t`` (the transition), ``obj`` (the record), ``state`` (its state's label).
@@ -156,6 +159,16 @@ class Machine:
         if self.state_label is not None:
             return str(self.state_label(obj))
         return str(getattr(obj, f"get_{self.state_field}_display")())
+
+    def state_name(self, code: str) -> str:
+        """A state code in words: ``state_names``, else the state field's choice label, else the code."""
+        if self.state_names and code in self.state_names:
+            return str(self.state_names[code])
+        try:
+            choices = dict(self.model._meta.get_field(self.state_field).flatchoices)
+        except Exception:  # noqa: BLE001 - a state kept outside a field: the code is all there is
+            choices = {}
+        return str(choices.get(code, code))
 
     def from_state(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources]
@@ -280,7 +293,13 @@ class Machine:
     def _record(self, move: Move) -> None:
         if self.history is not None:
             move.history = self.history(move)
-        details: dict[str, Any] = {"action": move.code, "from": move.source, "to": move.target, "reason": move.reason}
+        details: dict[str, Any] = {
+            "action": move.code,
+            "label": move.label,
+            "from": move.source,
+            "to": move.target,
+            "reason": move.reason,
+        }
         if isinstance(move.evidence, str) and move.evidence.strip():
             details["evidence"] = move.evidence.strip()
         if self.audit_extra is not None:
@@ -332,3 +351,7 @@ def transition_apply(
 
 def available(obj, user) -> list[Transition]:
     return machine_for(obj).available(obj, user)
+
+
+# The audit log shows a step's label and its states in words through this machine lookup.
+audit_display.machine_lookup_set(machine_for)

@@ -46,3 +46,22 @@ def item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def source_names(sources) -> str:
+    """A figure's data sources by the tables' Chinese names ("县月度资金支出、资金安排"), never
+    "funds.CountyMonthFigure" or "registry_household"."""
+    from django.apps import apps
+
+    by_table = {m._meta.db_table: m for m in apps.get_models()}
+    names = []
+    for source in sources or ():
+        try:
+            model = apps.get_model(source)
+        except (LookupError, ValueError):
+            model = by_table.get(source)
+        name = str(model._meta.verbose_name) if model is not None else "其他数据"
+        if name not in names:
+            names.append(name)
+    return "、".join(names)

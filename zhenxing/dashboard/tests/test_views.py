@@ -140,7 +140,7 @@ def test_figure_page_shows_the_definition_history_and_ranking(login, w, hh):
     _snap()
     page = login(w.tahe).get(f"/dashboard/{w.r.tahe.code}/figure/", {"i": "registry.low_income_unmonitored"})
     html = page.content.decode()
-    assert "应纳尽纳" in html and "registry_household" in html
+    assert "应纳尽纳" in html and "</dt><dd>农户、年度监测标准" in html and "registry_household" not in html
     ranking = html.split("下级排名")[1]
     # lower is better: five townships with 0 share rank 1; 十八站乡 and 开库康镇 (1 each) share rank 6
     rows = re.findall(r'<td class="num">(\d+)</td>\s*<td><a [^>]+>([^<]+)</a>', ranking)

@@ -18,7 +18,7 @@ def test_list_and_detail_show_state_progress_result_and_error(w, login):
     page = client.get(reverse("jobs:list")).content.decode()
     assert "导入农户：a.csv" in page and "排队中" in page and "未开始" in page
     queued = client.get(reverse("jobs:detail", args=[ok.pk])).content.decode()
-    assert "zhenxing worker" in queued and "查看结果" not in queued
+    assert "等待后台任务进程处理" in queued and "zhenxing worker" not in queued and "查看结果" not in queued
     worker("--once")
     page = client.get(reverse("jobs:list")).content.decode()
     assert "已完成" in page and "第3行：金额不能为负数" in page and 'value="100"' in page

@@ -34,7 +34,9 @@ class Inspection(models.Model):
     inspectors = models.CharField(_("督导人员"), max_length=200, blank=True)
     started_on = models.DateField(_("督导日期"))
     summary = models.TextField(_("总体情况"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
+    )
 
     class Meta:
         verbose_name = _("督导检查")
@@ -54,8 +56,10 @@ class InspectionFollowUp(models.Model):
     )
     on = models.DateField(_("回访日期"))
     text = models.TextField(_("回访情况"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("记录人")
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("督导回访")
@@ -123,7 +127,9 @@ class EscalationDecision(models.Model):
     audit_masked = _file_names("document_file")
     note = models.TextField(_("说明"), blank=True)
     decided_on = models.DateField(_("决定日期"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("决定人")
+    )
 
     class Meta:
         verbose_name = _("问责决定")

@@ -29,9 +29,14 @@ class AssessmentScheme(models.Model):
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
     )
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("版本"), default=0)
 
     class Meta:
         verbose_name = _("县级考核")
@@ -49,7 +54,9 @@ class Scoring(models.TextChoices):
 
 
 class AssessmentIndicator(models.Model):
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="indicators")
+    scheme = models.ForeignKey(
+        AssessmentScheme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("考核方案")
+    )
     order = models.PositiveSmallIntegerField(_("序号"))
     code = models.CharField(_("指标代码"), max_length=64, help_text=_("系统指标的代码；评审指标留空"), blank=True)
     name = models.CharField(_("指标"), max_length=200)
@@ -61,6 +68,8 @@ class AssessmentIndicator(models.Model):
     higher_is_better = models.BooleanField(_("越高越好"), default=True)
 
     class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
         ordering = ["scheme", "order"]
         constraints = [models.UniqueConstraint(fields=["scheme", "order"], name="ledger_indicator_order")]
 
@@ -76,7 +85,9 @@ class AssessmentIndicator(models.Model):
 class AssessmentResult(models.Model):
     """One county's line of a scheme: the total and its rank (frozen once published)."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="results")
+    scheme = models.ForeignKey(
+        AssessmentScheme, on_delete=models.CASCADE, related_name="results", verbose_name=_("考核方案")
+    )
     county = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）")
     )
@@ -98,12 +109,16 @@ class AssessmentResult(models.Model):
 class AssessmentScore(models.Model):
     """A county's value and score on one indicator, with the evidence behind it."""
 
-    result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="scores")
-    indicator = models.ForeignKey(AssessmentIndicator, on_delete=models.CASCADE, related_name="scores")
+    result = models.ForeignKey(
+        AssessmentResult, on_delete=models.CASCADE, related_name="scores", verbose_name=_("考核结果")
+    )
+    indicator = models.ForeignKey(
+        AssessmentIndicator, on_delete=models.CASCADE, related_name="scores", verbose_name=_("考核指标")
+    )
     # The same precision as the dashboard snapshot: one figure, one value everywhere.
     value = models.DecimalField(_("指标值"), max_digits=24, decimal_places=6, null=True, blank=True)
-    numerator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    denominator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(_("分子"), max_digits=16, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(_("分母"), max_digits=16, decimal_places=2, null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
     applicable = models.BooleanField(
         _("适用"), default=True, help_text=_("无应计量事项的指标为不适用，其分值按比例分配给适用指标")
@@ -114,9 +129,19 @@ class AssessmentScore(models.Model):
     audit_masked = _file_names("evidence_file")
     note = models.CharField(_("说明"), max_length=200, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
     )
 
     class Meta:
+        verbose_name = _("考核指标得分")
+        verbose_name_plural = _("考核指标得分")
         ordering = ["result", "indicator__order"]
         constraints = [models.UniqueConstraint(fields=["result", "indicator"], name="ledger_score_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}得分"

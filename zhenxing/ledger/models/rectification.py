@@ -25,7 +25,7 @@ class RectificationType(models.Model):
     recheck_required = models.BooleanField(_("销号后须回头看"), default=False)
     default_days = models.PositiveSmallIntegerField(_("默认整改时限"), default=30)
     default_days_unit = models.CharField(_("默认整改时限单位"), max_length=10, choices=UNIT_CHOICES, default=CALENDAR)
-    builtin = models.BooleanField(default=False)
+    builtin = models.BooleanField(_("系统内置"), default=False)
 
     class Meta:
         verbose_name = _("整改台账类型")
@@ -100,8 +100,10 @@ class RectificationItem(models.Model):
     failed_checks = models.PositiveSmallIntegerField(_("核验未通过次数"), default=0)
     recheck_result = models.TextField(_("回头看结果"), blank=True)
     rechecked_on = models.DateField(_("回头看日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("创建人")
+    )
+    version = models.PositiveIntegerField(_("版本"), default=0)
 
     class Meta:
         verbose_name = _("整改事项")
@@ -127,14 +129,18 @@ class RectificationItem(models.Model):
 class ItemEvent(models.Model):
     """Insert-only transition log of an item; the status as of any date is read from it."""
 
-    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    on = models.DateField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.CASCADE, related_name="events", verbose_name=_("整改事项")
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    on = models.DateField(_("办理日期"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     @property
     def action_label(self) -> str:
@@ -144,5 +150,10 @@ class ItemEvent(models.Model):
         return t.label if t else {"open": "登记"}.get(self.action, self.action)
 
     class Meta:
+        verbose_name = _("整改事项办理记录")
+        verbose_name_plural = _("整改事项办理记录")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["item", "on"], name="ledger_itemevent_item_on")]
+
+    def __str__(self) -> str:
+        return f"{self.item}：{self.action}（{self.on:%Y-%m-%d}）"

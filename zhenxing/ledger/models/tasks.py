@@ -32,7 +32,7 @@ class Ledger(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("制定区划"))
     rhythm = models.CharField(_("进度报送频次"), max_length=16, choices=Rhythm.choices, default=Rhythm.MONTHLY)
     sections = models.JSONField(_("任务分类"), default=list, help_text=_("[{number, title}]"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("重点任务台账")
@@ -85,7 +85,7 @@ class Task(models.Model):
     rhythm = models.CharField(_("进度报送频次"), max_length=16, choices=Rhythm.choices, default=Rhythm.MONTHLY)
     # ",water,housing," -- the departments of the lead and responsible units, kept by the service
     # that assigns them, so the data scope can show a line department its tasks.
-    dept_codes = models.CharField(max_length=400, blank=True, editable=False)
+    dept_codes = models.CharField(_("责任部门"), max_length=400, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("重点任务")
@@ -109,6 +109,8 @@ class ChecklistItem(models.Model):
     text = models.TextField(_("工作措施"))
 
     class Meta:
+        verbose_name = _("验收清单项")
+        verbose_name_plural = _("验收清单项")
         ordering = ["task", "number"]
         constraints = [models.UniqueConstraint(fields=["task", "number"], name="ledger_checklist_number")]
 
@@ -122,6 +124,8 @@ class Milestone(models.Model):
     title = models.CharField(_("节点目标"), max_length=200)
 
     class Meta:
+        verbose_name = _("节点目标")
+        verbose_name_plural = _("节点目标")
         ordering = ["task", "due"]
 
     def __str__(self) -> str:
@@ -165,7 +169,7 @@ class Assignment(models.Model):
     committed_at = models.DateTimeField(_("承诺时间"), null=True, blank=True)
     submitted_on = models.DateField(_("报请验收日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("版本"), default=0)
 
     class Meta:
         verbose_name = _("任务落实")
@@ -229,26 +233,39 @@ class ChecklistEvidence(models.Model):
     text = models.TextField(_("完成情况及佐证"))
     attachment = models.FileField(_("佐证材料"), upload_to="ledger/evidence/%Y/", blank=True)
     audit_masked = _file_names("attachment")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now=True)
 
     class Meta:
+        verbose_name = _("验收清单佐证")
+        verbose_name_plural = _("验收清单佐证")
         constraints = [models.UniqueConstraint(fields=["assignment", "item"], name="ledger_evidence_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item}的完成佐证"
 
 
 class AssignmentEvent(models.Model):
     """Insert-only: every transition of an assignment (who, when, from, to, why)."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    on = models.DateField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="events", verbose_name=_("任务落实")
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    on = models.DateField(_("办理日期"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
+    reason = models.TextField(_("理由"), blank=True)
+    at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("任务落实办理记录")
+        verbose_name_plural = _("任务落实办理记录")
         ordering = ["at", "id"]
 
     @property
@@ -257,3 +274,6 @@ class AssignmentEvent(models.Model):
 
         t = TASK_TRANSITIONS.get(self.action)
         return t.label if t else self.action
+
+    def __str__(self) -> str:
+        return f"{self.assignment}：{self.action}（{self.on:%Y-%m-%d}）"

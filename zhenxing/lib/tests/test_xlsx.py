@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
 from decimal import Decimal
 
+import pytest
 from django.test import RequestFactory
 from python_calamine import CalamineWorkbook
 
@@ -105,3 +107,42 @@ def test_export_response_is_one_audited_download(w):
     entries = AuditEntry.objects.filter(action="export")
     assert entries.count() == before + 1
     assert entries.latest("id").extra == {"kind": "projects", "rows": 2}  # headings are not counted
+
+
+def _styles(data: bytes) -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode()
+
+
+def test_figures_are_numbers_with_number_formats():
+    from zhenxing.lib.xlsx import Figure
+
+    data = workbook_bytes(
+        title="主要指标",
+        columns=["指标", "本期", "变化", "占比", "占比变化", "金额"],
+        rows=[
+            [
+                "监测对象",
+                Figure(1131),
+                Figure(1131, change=True),
+                Figure(Decimal("0.125"), "%"),
+                Figure(Decimal("-0.021"), "%", change=True),
+                Figure(Decimal("1234.5")),
+            ],
+            ["无数据", Figure(None), Figure(-3, change=True), "", "", ""],
+        ],
+    )
+    rows = _rows(data)
+    assert rows[2] == ["监测对象", 1131, 1131, 0.125, pytest.approx(-2.1), 1234.5]
+    assert rows[3][:3] == ["无数据", "—", -3]
+    styles = _styles(data)
+    for fmt in ("#,##0", "+#,##0;-#,##0;0", "0.0%", "#,##0.00", "个百分点"):
+        assert html.escape(fmt, quote=True) in styles or fmt in styles, fmt
+
+
+def test_figures_formatted_as_text_are_written_back_as_numbers_but_codes_stay_text():
+    data = workbook_bytes(
+        title="t",
+        columns=["a", "b", "c", "d", "e", "f", Column("户编号", kind="text")],
+        rows=[["1,131", "+1,131", "-2.50", "12.5%", "2022", "0201", "1,131"]],
+    )
+    assert _rows(data)[2] == [1131, 1131, -2.5, 0.125, "2022", "0201", "1,131"]

@@ -84,7 +84,7 @@ class PowerCase(models.Model):
     opened = models.DateField(_("启动日期"))
     state = models.CharField(_("状态"), max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
     done_steps = models.PositiveSmallIntegerField(_("已完成步骤"), default=0)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
     )

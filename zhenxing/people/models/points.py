@@ -79,7 +79,7 @@ class PointEntry(models.Model):
     credited_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
     applied = models.IntegerField(_("实际入账分值"), null=True, blank=True, help_text=_("扣分超过余额时余额扣至零"))
     rejected_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("提议时间"), auto_now_add=True)
 
     class Meta:

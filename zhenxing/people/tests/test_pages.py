@@ -146,6 +146,8 @@ def test_exports_are_xlsx_with_title_and_audited(login, w, hh):
     rows = book.get_sheet_by_index(0).to_python()
     assert "塔河县" in rows[0][0] and "导出日期" in rows[1][0]
     assert any("保洁员" in str(c) for row in rows[3:] for c in row)
+    post_row = next(row for row in rows[3:] if "保洁员" in row)
+    assert 800 in post_row and "800.00" not in post_row  # money is a number the sheet can sum
     assert AuditEntry.objects.filter(action="export", actor=w.tahe).exists()
     r = login(w.kaikukang).get(reverse("people:posts") + "?format=xlsx")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(1).to_python()

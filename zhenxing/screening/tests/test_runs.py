@@ -59,7 +59,7 @@ def test_page_leaves_the_run_queued_for_the_worker_which_carries_it_out(
     run = Run.objects.get()
     assert response.status_code == 302 and callbacks == [] and run.status == RunStatus.QUEUED
     assert job_of(run).state == JobState.QUEUED
-    assert "zhenxing worker" in client.get(reverse("screening:run", args=[run.pk])).content.decode()
+    assert "等待后台任务进程处理" in client.get(reverse("screening:run", args=[run.pk])).content.decode()
     out = worker("--once")  # the former name: the same worker
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.progress == 100 and run.summary["alerts"]["income"] == 1

@@ -91,7 +91,14 @@ def test_a_step_writes_state_version_effects_history_and_audit_once(w, entry):
     assert history == [("confirm", EntryState.PROPOSED, EntryState.CONFIRMED, "")] and move.history == 1
     audit = AuditEntry.objects.get(action="transition", model="people.pointentry", object_id=str(entry.pk))
     assert audit.actor == w.fendou
-    assert audit.extra == {"action": "confirm", "from": "proposed", "to": "confirmed", "reason": "", "flow": "tiny"}
+    assert audit.extra == {
+        "action": "confirm",
+        "label": "确认",
+        "from": "proposed",
+        "to": "confirmed",
+        "reason": "",
+        "flow": "tiny",
+    }
 
 
 def test_refused_from_the_wrong_state(w, entry):
