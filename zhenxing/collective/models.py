@@ -128,13 +128,17 @@ class CollectiveMember(models.Model):
 class MemberEvent(models.Model):
     """The member's procedure, insert-only: who did which step, when, on what record."""
 
-    member = models.ForeignKey(CollectiveMember, on_delete=models.PROTECT, related_name="events")
+    member = models.ForeignKey(
+        CollectiveMember, on_delete=models.PROTECT, related_name="events", verbose_name=_("成员")
+    )
     code = models.CharField(_("步骤"), max_length=16)
     label = models.CharField(_("步骤名称"), max_length=40)
     from_state = models.CharField(_("原状态"), max_length=16, blank=True)
     to_state = models.CharField(_("新状态"), max_length=16, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("办理人")
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -150,7 +154,9 @@ class ShareKind(models.TextChoices):
 
 @scope.register(region="member__organisation__village", departments="none")
 class ShareHolding(models.Model):
-    member = models.ForeignKey(CollectiveMember, on_delete=models.PROTECT, related_name="holdings")
+    member = models.ForeignKey(
+        CollectiveMember, on_delete=models.PROTECT, related_name="holdings", verbose_name=_("成员")
+    )
     kind = models.CharField(_("股份类别"), max_length=16, choices=ShareKind.choices)
     shares = models.DecimalField(_("股数"), **SHARES)
 
@@ -174,7 +180,9 @@ class ShareChangeKind(models.TextChoices):
 class ShareChange(models.Model):
     """Every change of a holding (history): allotment at confirmation, inheritance, transfer."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="share_changes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="share_changes", verbose_name=_("集体经济组织")
+    )
     kind = models.CharField(_("变更类型"), max_length=16, choices=ShareChangeKind.choices)
     share_kind = models.CharField(_("股份类别"), max_length=16, choices=ShareKind.choices)
     from_member = models.ForeignKey(
@@ -186,7 +194,9 @@ class ShareChange(models.Model):
     shares = models.DecimalField(_("股数"), **SHARES)
     approval = models.CharField(_("批准（会议或文件）"), max_length=200, blank=True)
     date = models.DateField(_("变更日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         verbose_name = _("股权变更")
@@ -209,7 +219,9 @@ class ResourceKind(models.TextChoices):
 class Resource(models.Model):
     """A 资源 (land, forest, grassland, water surface) or a non-project facility or equipment."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="resources")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="resources", verbose_name=_("集体经济组织")
+    )
     kind = models.CharField(_("类别"), max_length=16, choices=ResourceKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     area = models.DecimalField(_("面积或数量"), max_digits=14, decimal_places=2)
@@ -234,7 +246,9 @@ class AwardMethod(models.TextChoices):
 class Contract(models.Model):
     """A lease or contracting-out of a resource, facility or equipment (or a village project asset)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contracts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("集体经济组织")
+    )
     code = models.CharField(_("合同编号"), max_length=40, unique=True)
     party = models.CharField(_("承包（承租）方"), max_length=100)
     resource = models.ForeignKey(
@@ -257,7 +271,9 @@ class Contract(models.Model):
     written = models.BooleanField(_("有书面合同"), default=True)
     problem = models.CharField(_("清化收发现问题"), max_length=200, blank=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         verbose_name = _("集体经济合同")
@@ -276,7 +292,7 @@ class Contract(models.Model):
 class ContractPayment(models.Model):
     """One due payment of a contract's schedule and what was received against it."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments", verbose_name=_("合同"))
     due_on = models.DateField(_("应收日期"))
     amount = models.DecimalField(_("应收金额（元）"), **MONEY)
     paid_amount = models.DecimalField(_("已收金额（元）"), **MONEY, default=ZERO)
@@ -326,7 +342,9 @@ OPERATING_CATEGORIES = ("operating", "contracting", "investment")
 class JournalEntry(models.Model):
     """A cash or bank journal line (现金/银行日记账), by category."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="journal")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="journal", verbose_name=_("集体经济组织")
+    )
     date = models.DateField(_("日期"))
     voucher = models.CharField(_("凭证号"), max_length=20, blank=True)
     account = models.CharField(_("账户"), max_length=40, default="银行存款")
@@ -339,7 +357,9 @@ class JournalEntry(models.Model):
     debt = models.ForeignKey(
         "Debt", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("债权债务")
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         verbose_name = _("收支日记账")
@@ -363,14 +383,18 @@ class Debt(models.Model):
     """A village debt or a claim on others (欠款): what is left is resolved (化解债务) or collected
     (收缴欠款) through the journal."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="debts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="debts", verbose_name=_("集体经济组织")
+    )
     kind = models.CharField(_("类别"), max_length=8, choices=DebtKind.choices)
     counterparty = models.CharField(_("对方单位或个人"), max_length=100)
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     settled = models.DecimalField(_("已化解或收回（元）"), **MONEY, default=ZERO)
     incurred_on = models.DateField(_("形成日期"))
     cause = models.CharField(_("形成原因"), max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         verbose_name = _("债权债务")
@@ -400,7 +424,9 @@ class Distribution(models.Model):
     """A year's distribution plan: 公积公益金 set aside, the rest paid as dividends per share; the
     lines (one per member) add up exactly to ``dividend_total``."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="distributions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="distributions", verbose_name=_("集体经济组织")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     distributable_total = models.DecimalField(_("可分配收益（元）"), **MONEY)
     reserve_rate = models.DecimalField(_("公积公益金比例"), max_digits=5, decimal_places=4)
@@ -414,8 +440,12 @@ class Distribution(models.Model):
     meeting = models.CharField(_("成员（代表）大会决议"), max_length=200, blank=True)
     posted_on = models.DateField(_("公示日期"), null=True, blank=True)
     paid_on = models.DateField(_("发放日期"), null=True, blank=True)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("编制人")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("通过录入人")
+    )
     created_at = models.DateTimeField(_("编制时间"), auto_now_add=True)
 
     class Meta:
@@ -438,8 +468,10 @@ class Distribution(models.Model):
 
 @scope.register(region="distribution__organisation__village", departments="none")
 class DistributionLine(models.Model):
-    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="lines")
-    member = models.ForeignKey(CollectiveMember, on_delete=models.PROTECT, related_name="+")
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.CASCADE, related_name="lines", verbose_name=_("分配方案")
+    )
+    member = models.ForeignKey(CollectiveMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("成员"))
     shares = models.DecimalField(_("股数"), **SHARES)
     amount = models.DecimalField(_("分红金额（元）"), **MONEY)
 
@@ -463,13 +495,17 @@ class DisclosureKind(models.TextChoices):
 class Disclosure(models.Model):
     """A published copy (村务公开): frozen at publication, no personal numbers."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="disclosures")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("集体经济组织")
+    )
     kind = models.CharField(_("公开类别"), max_length=16, choices=DisclosureKind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
     content = models.JSONField(_("公开内容"))
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("发布人")
+    )
 
     class Meta:
         verbose_name = _("村务公开")
