@@ -38,6 +38,7 @@ DOMAIN_APPS = [
     "zhenxing.funds",
     "zhenxing.assets",
     "zhenxing.people",
+    "zhenxing.collective",
     "zhenxing.field",
     "zhenxing.dashboard",
 ]

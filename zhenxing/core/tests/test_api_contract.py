@@ -356,4 +356,4 @@ def test_openapi_schema_names_are_unique_and_each_operation_refers_to_its_own(cl
         for p in doc["paths"]
         if p.endswith(("/transition", "/transitions")) and "post" in doc["paths"][p]
     }
-    assert len(transitions) == 5 and len(set(transitions.values())) == 5
+    assert len(transitions) == 7 and len(set(transitions.values())) == 7  # collective: members, distributions

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "collective"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("register/", views.register, name="register"),
+    path("<int:pk>/", views.org, name="org"),
+    path("members/<int:pk>/", views.member, name="member"),
+    path("contracts/<int:pk>/", views.contract, name="contract"),
+    path("distributions/<int:pk>/", views.distribution, name="distribution"),
+]
