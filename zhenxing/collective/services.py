@@ -44,6 +44,8 @@ KEEP_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE}
 REGISTER_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF}
 FEN = Decimal("0.01")
 
+# Who may open a page (scope.page_rules): a department account keeps no collective's books.
+PAGE_RULES = scope.page_rules({"collective.index": frozenset(Role) - {Role.DEPARTMENT_STAFF}})
 WRITE_RULES = scope.write_rules(
     {
         # registering the organisation: the township 农经站 or the county

@@ -50,7 +50,7 @@ def _year(request) -> int:
         return timezone.localdate().year
 
 
-@staff_view()
+@staff_view(page="collective.index")
 def index(request):
     year = _year(request)
     orgs = scope.within(selectors.organisations(request.user), scope.region_param(request))

@@ -147,3 +147,12 @@ def test_inheritance_from_the_member_page(w, org, login):
     assert mb.holdings.get(kind="population").shares == 2
     page = c.get(f"/collective/members/{mb.pk}/").content.decode()
     assert "继承" in page
+
+
+def test_a_department_account_has_no_collective_page_nor_menu_entry(w, org, login):
+    from zhenxing.collective import nav
+
+    assert nav.items(w.yibao) == []
+    assert login(w.yibao).get("/collective/").status_code == 403
+    assert [i.label for i in nav.items(w.fendou)] == ["农村集体经济"]
+    assert login(w.fendou).get("/collective/").status_code == 200
