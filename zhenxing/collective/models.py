@@ -108,6 +108,11 @@ class CollectiveMember(models.Model):
 
     audit_exclude = {"id_hash"}
 
+    def __str__(self) -> str:
+        if self.certificate_no:
+            return f"集体经济组织成员（股权证 {self.certificate_no}）"
+        return f"集体经济组织成员申请（{self.applied_on:%Y年%m月%d日}）"
+
     class Meta:
         verbose_name = _("集体经济组织成员")
         verbose_name_plural = _("集体经济组织成员")
@@ -141,6 +146,9 @@ class MemberEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"成员身份确认：{self.label}"
+
     class Meta:
         verbose_name = _("成员身份确认记录")
         verbose_name_plural = _("成员身份确认记录")
@@ -159,6 +167,9 @@ class ShareHolding(models.Model):
     )
     kind = models.CharField(_("股份类别"), max_length=16, choices=ShareKind.choices)
     shares = models.DecimalField(_("股数"), **SHARES)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.shares} 股"
 
     class Meta:
         verbose_name = _("成员股权")
@@ -198,6 +209,9 @@ class ShareChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
     )
 
+    def __str__(self) -> str:
+        return f"股权{self.get_kind_display()} {self.shares} 股（{self.date:%Y年%m月%d日}）"
+
     class Meta:
         verbose_name = _("股权变更")
         verbose_name_plural = _("股权变更")
@@ -228,6 +242,9 @@ class Resource(models.Model):
     unit = models.CharField(_("单位"), max_length=8, default="亩")
     location = models.CharField(_("坐落"), max_length=200, blank=True)
     value = models.DecimalField(_("账面价值（元）"), **MONEY, default=ZERO)
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
 
     class Meta:
         verbose_name = _("集体资源")
@@ -298,6 +315,9 @@ class ContractPayment(models.Model):
     paid_amount = models.DecimalField(_("已收金额（元）"), **MONEY, default=ZERO)
     paid_on = models.DateField(_("收款日期"), null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.due_on:%Y年%m月%d日}应收 {self.amount} 元"
+
     class Meta:
         verbose_name = _("合同收款")
         verbose_name_plural = _("合同收款")
@@ -361,6 +381,9 @@ class JournalEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
     )
 
+    def __str__(self) -> str:
+        return f"{self.date:%Y年%m月%d日} {self.summary}"
+
     class Meta:
         verbose_name = _("收支日记账")
         verbose_name_plural = _("收支日记账")
@@ -395,6 +418,9 @@ class Debt(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
     )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.counterparty}"
 
     class Meta:
         verbose_name = _("债权债务")
@@ -448,6 +474,9 @@ class Distribution(models.Model):
     )
     created_at = models.DateTimeField(_("编制时间"), auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.year}年度收益分配方案"
+
     class Meta:
         verbose_name = _("收益分配方案")
         verbose_name_plural = _("收益分配方案")
@@ -474,6 +503,9 @@ class DistributionLine(models.Model):
     member = models.ForeignKey(CollectiveMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("成员"))
     shares = models.DecimalField(_("股数"), **SHARES)
     amount = models.DecimalField(_("分红金额（元）"), **MONEY)
+
+    def __str__(self) -> str:
+        return f"分红 {self.amount} 元（{self.shares} 股）"
 
     class Meta:
         verbose_name = _("分配明细")
@@ -506,6 +538,9 @@ class Disclosure(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("发布人")
     )
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度{self.get_kind_display()}公开"
 
     class Meta:
         verbose_name = _("村务公开")

@@ -57,6 +57,7 @@ def test_a_village_cadre_menu_is_short_and_has_no_county_business(w):
         "自主申报",
         "公示",
         "帮扶责任人",
+        "移动工作台（离线走访）",
         "部门预警",
         "排查整改台账",
         "项目库",

@@ -36,7 +36,8 @@ def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(l
     figure.click()
     page.wait_for_url("**/registry/?region=232722200206")
     assert "农户档案" in page.locator("h1").inner_text()
-    assert page.locator("select#id_region").input_value() == "232722200206"  # the list is filtered to 奋斗村
+    # the list is filtered to 奋斗村: the cascade's last chooser (县 → 乡 → 村) holds the village
+    assert page.locator(".region-cascade select").last.input_value() == "232722200206"
     assert f"符合条件的农户共{len(numbers)}户" in page.locator("main").inner_text()
     rows = page.locator("table tbody tr")
     assert rows.count() == min(len(numbers), 50)  # the first page of the keyset-paginated list

@@ -75,11 +75,11 @@ def test_identification_records_the_verified_income_and_the_low_income_figure_mo
 def test_a_visits_measurement_moves_the_income_and_a_late_entered_earlier_visit_does_not(w):
     h = _household(w)
     case = ready_to_eliminate(h, village=w.fendou, township=w.shibazhan, county=w.tahe)
-    visits = list(case.visits.filter(per_capita_income__isnull=False).order_by("date", "id"))
-    latest = visits[-1]
+    recorded = list(case.visits.filter(per_capita_income__isnull=False).order_by("date", "id"))
+    latest = recorded[-1]
     assert latest.date.year == case.identified_on.year  # the same income year as the identification
     history = list(HouseholdIncomeChange.objects.filter(household=h).order_by("id"))
-    assert [c.source for c in history] == [f"monitoring.case:{case.pk}"] + [f"monitoring.visit:{v.pk}" for v in visits]
+    assert [c.source for c in history] == [f"monitoring.case:{case.pk}"] + [f"monitoring.visit:{v.pk}" for v in recorded]
     assert history[-1].new_net_income == latest.per_capita_income * 2
     assert history[-1].source_label == f"监测案件 {case.number} {latest.date:%Y年%m月%d日}走访测算收入"
     h.refresh_from_db()
