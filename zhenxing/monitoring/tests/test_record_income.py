@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zhenxing.audit.models import AuditEntry
 from zhenxing.dashboard.indicators import INDICATORS as REGISTRY_FIGURES
-from zhenxing.monitoring import services
+from zhenxing.monitoring import services, visits
 from zhenxing.monitoring.models import Visit
 from zhenxing.monitoring.testing import advance, demo_standard, ready_to_eliminate
 from zhenxing.registry import services as registry
