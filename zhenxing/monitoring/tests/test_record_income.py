@@ -79,7 +79,9 @@ def test_a_visits_measurement_moves_the_income_and_a_late_entered_earlier_visit_
     latest = recorded[-1]
     assert latest.date.year == case.identified_on.year  # the same income year as the identification
     history = list(HouseholdIncomeChange.objects.filter(household=h).order_by("id"))
-    assert [c.source for c in history] == [f"monitoring.case:{case.pk}"] + [f"monitoring.visit:{v.pk}" for v in recorded]
+    assert [c.source for c in history] == [f"monitoring.case:{case.pk}"] + [
+        f"monitoring.visit:{v.pk}" for v in recorded
+    ]
     assert history[-1].new_net_income == latest.per_capita_income * 2
     assert history[-1].source_label == f"监测案件 {case.number} {latest.date:%Y年%m月%d日}走访测算收入"
     h.refresh_from_db()
