@@ -209,6 +209,9 @@ def tokens_revoke_on_scope_change(sender, instance: User, **kwargs) -> None:
     region or department (by any path: a page, the shell, a migration) revokes them."""
     if instance.pk is None or kwargs.get("raw"):
         return
+    fields = kwargs.get("update_fields")
+    if fields is not None and not {"role", "region", "department"} & set(fields):
+        return  # e.g. a login's last_login: no lookup
     old = User.objects.filter(pk=instance.pk).values("role", "region_id", "department").first()
     if old and (old["role"], old["region_id"], old["department"]) != (
         instance.role,
