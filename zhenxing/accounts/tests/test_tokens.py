@@ -135,3 +135,13 @@ def test_deploy_checks_refuse_public_keys_any_host_and_sqlite():
     assert _ids(**{**strong, "ID_HASH_KEY": "h" * 32}) == set()
     assert _ids(**{**strong, "ALLOWED_HOSTS": ["zhenxing.dxal.gov.cn", "*"]}) == {"zhenxing.E105"}
     assert _ids(**{**strong, "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3"}}}) == {"zhenxing.E106"}
+
+
+def test_a_role_change_saved_by_its_field_alone_revokes_and_a_login_does_not(client, w):
+    token = token_for(client, "t-kaikukang")
+    client.post("/accounts/login/", {"username": "t-kaikukang", "password": PASSWORD})  # saves last_login only
+    assert me(client, token) == 200
+    w.kaikukang.role = Role.TOWNSHIP_STAFF
+    w.kaikukang.region = w.r.kaikukang_town
+    w.kaikukang.save(update_fields=["role", "region"])
+    assert me(client, token) == 401
