@@ -139,7 +139,12 @@ def test_deploy_checks_refuse_public_keys_any_host_and_sqlite():
 
 def test_a_role_change_saved_by_its_field_alone_revokes_and_a_login_does_not(client, w):
     token = token_for(client, "t-kaikukang")
-    client.post("/accounts/login/", {"username": "t-kaikukang", "password": PASSWORD})  # saves last_login only
+    from django.test import Client
+
+    browser = Client()  # another client: this one must keep calling with the token alone
+    browser.post("/accounts/login/", {"username": "t-kaikukang", "password": PASSWORD})  # saves last_login only
+    w.kaikukang.refresh_from_db()
+    assert w.kaikukang.last_login is not None
     assert me(client, token) == 200
     w.kaikukang.role = Role.TOWNSHIP_STAFF
     w.kaikukang.region = w.r.kaikukang_town
