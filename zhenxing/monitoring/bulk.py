@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from zhenxing import workflow as engine
-from zhenxing.accounts.models import Role
+from zhenxing.accounts import scope
 from zhenxing.workflow.engine import BULK_MAX
 
 from . import services, workflow
 from .models import MonitoringCase
 
-OFFICE = {Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
 # 下发/报送: the step of each level that sends a case on, in both phases.
 HAND_ON = {
     workflow.TOWNSHIP: ("township_approve", "elim_township_approve"),
@@ -37,8 +36,9 @@ def cases_bulk(*, actor, cases, action: str, note: str = "", refused: dict | Non
     """``action``: "hand_on" (the actor's level's 审核通过 on each case) or "remind" (催办: a row on
     each case's timeline, one audit entry each). ``refused``: ids already refused (out of scope),
     listed with the rest. Returns ``{"done": [ids], "refused": {id: message}}``."""
-    if actor is None or actor.is_read_only or actor.role not in OFFICE:
+    if actor is None:
         raise PermissionDenied("只有乡镇和县级工作人员可以批量办理监测案件")
+    scope.require_write(actor, None, "monitoring.case.bulk")
     if action not in ("hand_on", "remind"):
         raise ValidationError("请选择批量操作")
     cases = list(cases)

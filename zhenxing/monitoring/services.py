@@ -62,6 +62,12 @@ CASE_OPENERS = frozenset(Role) - {Role.DEPARTMENT_STAFF, Role.INSPECTOR}
 WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
 WRITE_RULES = scope.write_rules(
     {
+        # 批量办理 (审核通过 / 催办) from the case list: the township and county offices
+        "monitoring.case.bulk": scope.WriteRule(
+            roles=frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}),
+            system=False,
+            refusal="只有乡镇和县级工作人员可以批量办理监测案件",
+        ),
         "monitoring.case.create": scope.WriteRule(
             roles=CASE_OPENERS, refusal="行业部门账户不能新建监测案件，请通过部门预警推送"
         ),

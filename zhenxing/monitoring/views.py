@@ -59,8 +59,7 @@ def _bulk(request):
 @staff_view(page="monitoring.list")
 def case_list(request):
     if request.method == "POST":
-        if request.user.is_read_only or request.user.role not in bulk.OFFICE:
-            raise PermissionDenied("只有乡镇和县级工作人员可以批量办理监测案件")
+        scope.require_write(request.user, None, "monitoring.case.bulk")
         _bulk(request)
         return redirect(f"{request.path}?{request.GET.urlencode()}")
     # ?region= first: a code outside the scope (or unknown, or above the user) answers 404 rather
@@ -103,7 +102,7 @@ def case_list(request):
             "next_after": next_after,
             "total": qs.count(),
             "can_discover": can_discover,
-            "can_bulk": not request.user.is_read_only and request.user.role in bulk.OFFICE,
+            "can_bulk": scope.can_write(request.user, None, "monitoring.case.bulk"),
             "bulk_actions": bulk.ACTIONS,
             "region_filter": region,
         },

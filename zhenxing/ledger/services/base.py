@@ -66,6 +66,12 @@ PREFECTURE = frozenset({Role.PREFECTURE_ADMIN})
 WRITE_RULES = scope.write_rules(
     {
         "ledger.write": None,
+        # 批量交办 / 催办 of rectification items from the list
+        "ledger.item.bulk": scope.WriteRule(
+            roles=frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}),
+            system=False,
+            refusal="只有乡镇、县级工作人员和地区管理员可以批量办理整改事项",
+        ),
         # inspections, their findings and follow-ups: every writer's, and the inspector's one write
         "ledger.inspection.record": scope.WriteRule(read_only_may=True, refusal="您的账户不能登记督导检查"),
         "ledger.assignment.transition": None,

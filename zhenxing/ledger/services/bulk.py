@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
-from zhenxing.accounts.models import Role
 from zhenxing.audit.context import acting
 from zhenxing.workflow.engine import BULK_MAX
 
@@ -20,7 +19,6 @@ from .. import workflow
 from ..models import ItemStatus, RectificationItem, Unit
 from .notices import notice_send
 
-OFFICE = {Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 ACTIONS = {"assign": "交办责任单位", "remind": "催办"}
 
 
@@ -53,8 +51,9 @@ def items_bulk(
     notice to the item's region staff and one audit entry per item, ``note`` the request).
     ``refused``: ids already refused (out of scope), listed with the rest. Returns
     ``{"done": [ids], "refused": {id: message}}``."""
-    if actor is None or actor.is_read_only or actor.role not in OFFICE:
+    if actor is None:
         raise PermissionDenied("只有乡镇、县级工作人员和地区管理员可以批量办理整改事项")
+    scope.require_write(actor, None, "ledger.item.bulk")
     if action not in ACTIONS:
         raise ValidationError("请选择批量操作")
     items = list(items)

@@ -18,7 +18,6 @@ from zhenxing.lib.forms import service_errors_to_form, service_errors_to_message
 
 from .. import forms, selectors, services, workflow, xlsx
 from ..models import EscalationRule, ItemStatus, RectificationItem, RectificationType, Unit
-from ..services.bulk import OFFICE as BULK_OFFICE
 from ..services.bulk import items_bulk
 from .base import PAGE, _as_of, _form_messages, _int
 
@@ -51,8 +50,7 @@ def _bulk(request) -> None:
 def item_list(request):
     user = request.user
     if request.method == "POST":
-        if user.is_read_only or user.role not in BULK_OFFICE:
-            raise PermissionDenied("只有乡镇、县级工作人员和地区管理员可以批量办理整改事项")
+        scope.require_write(user, None, "ledger.item.bulk")
         _bulk(request)
         return redirect(f"{request.path}?{request.GET.urlencode()}")
     as_of = _as_of(request)
@@ -101,8 +99,8 @@ def item_list(request):
             "total": total,
             "as_of": as_of,
             "can_open": not user.is_read_only,
-            "can_bulk": not user.is_read_only and user.role in BULK_OFFICE,
-            "units": forms.unit_choices(user) if not user.is_read_only and user.role in BULK_OFFICE else [],
+            "can_bulk": scope.can_write(user, None, "ledger.item.bulk"),
+            "units": forms.unit_choices(user) if scope.can_write(user, None, "ledger.item.bulk") else [],
         },
     )
 
