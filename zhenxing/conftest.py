@@ -43,14 +43,32 @@ LAUNCH_ARGS = [
 ]
 
 
+def _fontconfig(folder) -> dict[str, str]:
+    """Chromium crashes on a machine with no font at all: give it the system's fonts and, whatever
+    the machine has, the vendored CJK font the pages fall back to."""
+    from zhenxing.lib.fonts import VENDORED_FONT
+
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>/usr/share/fonts</dir><dir>{VENDORED_FONT.parent}</dir>"
+        '<include ignore_missing="yes">/etc/fonts/conf.d</include>'
+        f"<cachedir>{folder / 'fontcache'}</cachedir></fontconfig>",
+        "utf-8",
+    )
+    return {"FONTCONFIG_FILE": str(conf)}
+
+
 @pytest.fixture
-def browser_page(monkeypatch):
+def browser_page(monkeypatch, tmp_path):
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     assert os.path.exists(CHROMIUM), "需要 Debian 的 chromium 软件包（.ci/run 会安装）"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, env={**os.environ, **_fontconfig(tmp_path)}
+        )
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
         yield page
         browser.close()
