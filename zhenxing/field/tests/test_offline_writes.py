@@ -36,7 +36,9 @@ def _back_online(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_offline_visit_with_a_photo_and_an_alert_check_arrive(live_server, browser_page, w, fendou_case, issued_alert, tmp_path):
+def test_offline_visit_with_a_photo_and_an_alert_check_arrive(
+    live_server, browser_page, w, fendou_case, issued_alert, tmp_path
+):
     from PIL import Image
 
     from zhenxing.monitoring.models import Visit

@@ -118,3 +118,25 @@ def test_a_measure_on_a_stale_case_version_is_a_conflict(login, w, fendou_case):
     r = client.post(url, {**body, "version": fendou_case.version}, content_type="application/json")
     assert r.status_code == 201, r.content
     assert fendou_case.measures.count() == before + 1
+
+
+def test_photos_of_a_home_check_are_stored_as_its_evidence(login, w, make_case):
+    case = make_case(w.r.fendou, to="discovered")
+    data = {
+        "date": timezone.localdate().isoformat(),
+        "kind": "100A03002",
+        "risk_types": ["07"],
+        "income_12m": "9000",
+        "spending_12m": "3000",
+        "coping": "partly",
+        "authorisation_signed": True,
+        "reason": "入户核实：情况属实",
+    }
+    r = login(w.fendou).post(
+        f"/api/v1/cases/{case.pk}/transitions",
+        {"name": "verify", "version": case.version, "data": data, "photos": [JPEG]},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    [photo] = case.evidence.all()
+    assert photo.kind == "photo" and photo.event.transition == "verify"
