@@ -160,3 +160,21 @@ def test_logout_from_an_ordinary_page_wipes_the_phone(live_server, browser_page,
     assert _idb_rows(page, "store") == -1
     assert page.evaluate("caches.keys().then(ks => ks.length)") == 0
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(rs => rs.length)") == 0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_logout_asks_first_while_records_wait(live_server, browser_page, w, fendou_case):
+    page, base = browser_page, live_server.url
+    _login(page, base, w.fendou.username)
+    page.goto(f"{base}/field/cases/{fendou_case.pk}/")
+    _ready(page)
+    page.context.set_offline(True)
+    page.fill("#visit-form [name=content]", "未上传的走访")
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_selector(".queue-item.pending")
+    page.on("dialog", lambda dialog: dialog.dismiss())  # the user answers 取消
+    with page.expect_event("dialog") as asked:
+        page.click("#logout-form button[type=submit]")
+    assert "1 条记录未上传" in asked.value.message
+    assert _idb_rows(page, "queue") == 1  # kept: the user said no

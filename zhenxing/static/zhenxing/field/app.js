@@ -259,8 +259,12 @@
     await renderHome();
   }
 
+  // Logging out wipes the phone: records not yet sent would go with it, so the user is asked first.
   async function logoutWipe(event) {
     event.preventDefault();
+    let waiting = 0;
+    try { waiting = (await F.queueAll()).length; } catch (e) { /* no store */ }
+    if (waiting && !window.confirm("还有 " + waiting + " 条记录未上传，退出后手机上的数据（包括这些记录）将被清除。确定退出吗？")) return;
     try { await F.wipeAll(); } finally { event.target.submit(); }
   }
   // the open cases' pages are kept for offline use
