@@ -10,6 +10,12 @@ import pytest
 from .test_browser import _idb_rows, _login, _ready
 
 
+@pytest.fixture(autouse=True)
+def _patient(browser_page):
+    # sending a photo and two steps on a loaded 2-core machine can take longer than the default 30 s
+    browser_page.set_default_timeout(90_000)
+
+
 def _installed(page, base, case_id=None):
     page.goto(f"{base}/field/")
     _ready(page)
