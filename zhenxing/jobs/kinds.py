@@ -17,6 +17,10 @@ exception fails the job with a Chinese message (``JobFailed`` carries one for th
 ``on_abandon(job)`` is called when a job of the kind is marked failed because its process died,
 so the app can mark its own record (a screening run) failed too. ``runner_setting`` names the
 setting that chooses where jobs of the kind run (default ``JOB_RUNNER``).
+
+``@housekeeping`` registers ``fn(*, now) -> list`` (from the same ``jobs`` module): what a killed
+process of the app leaves on disk, removed when the worker starts (``services.jobs_housekeeping``),
+after dead jobs were marked failed; it must leave alone what a live job is still writing.
 """
 
 from __future__ import annotations
@@ -69,6 +73,20 @@ def job_kind(
         return fn
 
     return deco
+
+
+_HOUSEKEEPING: dict[str, Callable] = {}
+
+
+def housekeeping(fn: Callable) -> Callable:
+    """Decorator registering ``fn(*, now) -> list`` of removed things, run when the worker starts."""
+    _HOUSEKEEPING[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def housekeepers() -> list[Callable]:
+    _discover()
+    return [_HOUSEKEEPING[k] for k in sorted(_HOUSEKEEPING)]
 
 
 @cache

@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 import os
 import socket
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -35,10 +34,11 @@ from django.utils.translation import gettext
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.lib.scratch import scratch_folder, scratch_sweep
 from zhenxing.regions.models import Region
 
 from . import storage
-from .kinds import JobFailed, kind_get
+from .kinds import JobFailed, housekeepers, kind_get
 from .models import Job, JobState
 
 logger = logging.getLogger(__name__)
@@ -329,17 +329,48 @@ def jobs_recover_for_page() -> list[int]:
         return []
 
 
+# ---------------------------------------------------------------- what killed processes leave
+
+
+def jobs_housekeeping(*, now: dt.datetime | None = None, tmp_root: Path | None = None, log=None) -> dict:
+    """What a killed process (kill -9, the OOM killer, a power cut) leaves behind, cleaned when the
+    worker starts: jobs whose heartbeat stopped for two intervals marked failed (their runs too),
+    expired uploads deleted, the temporary folders of dead processes removed (lib/scratch.py), and
+    each app's leftovers (``kinds.housekeeping``: the feed store's Parquet files no import
+    committed). What a live process holds is left alone. Returns what was cleaned, by kind."""
+    now = now or timezone.now()
+    done = {
+        "jobs": jobs_mark_stale(now=now),
+        "uploads": storage.uploads_sweep(now=now.timestamp()),
+        "folders": [str(p) for p in scratch_sweep(root=tmp_root)],
+    }
+    for fn in housekeepers():
+        try:
+            done[fn.__name__] = [str(x) for x in fn(now=now)]
+        except (DatabaseError, OSError) as exc:  # the next start tries again
+            logger.warning("清理残留文件失败（%s）：%s", fn.__name__, exc)
+    if log:
+        for pk in done["jobs"]:
+            log(f"任务 #{pk} 的处理进程已中断，标记为失败")
+        for name, items in done.items():
+            if name != "jobs" and items:
+                log(f"已清理中断进程留下的文件 {len(items)} 个（{name}）")
+    return done
+
+
 # ---------------------------------------------------------------- the worker
 
 
 def jobs_work(*, once: bool = False, interval: float = 5.0, stop: threading.Event | None = None, log=None) -> int:
-    """The worker's loop (``zhenxing worker``): mark dead jobs failed and drop expired uploads,
+    """The worker's loop (``zhenxing worker``): at start ``jobs_housekeeping``; on every pass mark
+    dead jobs failed and drop expired uploads,
     carry out every queued job oldest first, then wait ``interval`` seconds and look again; with
     ``once``, stop when the queue is empty. ``stop`` ends the loop between jobs (SIGTERM).
     Returns how many jobs it carried out."""
     worker = worker_name("worker")
     stop = stop or threading.Event()
     done = 0
+    jobs_housekeeping(log=log)
     while not stop.is_set():
         for pk in jobs_mark_stale():
             if log:
@@ -369,6 +400,7 @@ def job_run_now(job: Job) -> Job:
     return job_execute(job.pk)
 
 
-def temporary_folder() -> tempfile.TemporaryDirectory:
-    """A private temporary folder for a handler that needs its upload as a file."""
-    return tempfile.TemporaryDirectory(prefix="zx-job-")
+def temporary_folder():
+    """A private temporary folder for a handler that needs its upload as a file (lib/scratch.py:
+    removed by ``jobs_housekeeping`` if this process is killed)."""
+    return scratch_folder("job")

@@ -14,7 +14,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 
 from zhenxing.lib import tabular
+from zhenxing.lib.scratch import scratch_folder
 from zhenxing.lib.tabular import RowError
 from zhenxing.registry.idnumber import PROVINCES, WEIGHTS
 
@@ -322,7 +322,7 @@ def import_file(
     if not path.exists():
         raise FeedUnreadable(f"文件不存在：{path}")
     result.sha256 = _file_sha256(path)
-    with tempfile.TemporaryDirectory(prefix="zx-feed-") as tmp:
+    with scratch_folder("feed") as tmp:
         csv_path, headers = to_utf8_csv(path, spec, Path(tmp))
         headers = [h.strip() for h in headers]
         missing = [h for h in spec.headers if h not in headers]

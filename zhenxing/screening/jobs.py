@@ -3,10 +3,13 @@ from the page 部门数据."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from django.urls import reverse
 
-from zhenxing.jobs.kinds import JobFailed, job_kind
-from zhenxing.jobs.services import temporary_folder
+from zhenxing.jobs.kinds import JobFailed, housekeeping, job_kind
+from zhenxing.jobs.services import stale_after, temporary_folder
 
 RUN = "screening.run"
 FEED_IMPORT = "screening.feed_import"
@@ -70,3 +73,34 @@ def feed_import(job, ctx) -> dict:
         "feed": record.pk if record else None,
     }
     return out
+
+
+PARQUET = re.compile(r"^\d{8}-[0-9a-f]{12}\.parquet$")  # feeds.import_file's names
+
+
+@housekeeping
+def feed_orphans(*, now) -> list[Path]:
+    """Parquet files in the feed store that no ``FeedFile`` names: an import killed after writing
+    its file and before its transaction committed. A file written in the last two heartbeat
+    intervals may belong to an import about to commit and is left for the next start. Compared by
+    source and file name, so a store restored under another MEDIA_ROOT is not taken for orphans."""
+    from . import feeds
+    from .models import FeedFile
+
+    store = feeds.store_dir()
+    cutoff = (now - stale_after()).timestamp()
+    candidates = [
+        p for p in store.glob("*/*.parquet") if PARQUET.match(p.name) and p.is_file() and p.stat().st_mtime < cutoff
+    ]
+    if not candidates:
+        return []
+    known = {
+        (Path(path).parent.name, Path(path).name)
+        for path in FeedFile.objects.exclude(path="").values_list("path", flat=True)
+    }
+    removed = []
+    for path in candidates:
+        if (path.parent.name, path.name) not in known:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return sorted(removed)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
+from zhenxing.lib.scratch import scratch_folder
 
 from . import engine as engines
 from . import feed_specs, feeds, rules, snapshot
@@ -108,7 +108,7 @@ def screen(
     if preview:
         progress("预演统计", len(enabled) + 2)
         _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=missing_due)
-        with tempfile.TemporaryDirectory(prefix="zx-preview-") as tmp:
+        with scratch_folder("preview") as tmp:
             _load_current(duck.con, Path(tmp))
             rows = duck.query("""SELECT s.rule, count(*), count(*) FILTER (WHERE c.id IS NULL),
                                         count(*) FILTER (WHERE c.is_open) FROM stage s
@@ -196,7 +196,7 @@ def _write_alerts(
     """Upsert alerts set-based: one open alert per subject and rule; re-runs update the evidence."""
     rules_run = _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing)
     now = timezone.now()
-    with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
+    with scratch_folder("alerts") as tmp, transaction.atomic(), acting(actor):
         return _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
 
 

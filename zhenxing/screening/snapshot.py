@@ -7,12 +7,12 @@ On PostgreSQL the tables are streamed with ``COPY ... TO STDOUT`` (no ORM object
 from __future__ import annotations
 
 import csv
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.db import connection
 
+from zhenxing.lib.scratch import scratch_folder
 from zhenxing.monitoring.models import DEVELOPMENT_CATEGORIES
 from zhenxing.regions.models import Level, Region
 
@@ -106,7 +106,7 @@ def load(con, *, income_year: int) -> None:
 
     Each table is read by DuckDB (in a second thread, which releases the GIL) while the next one is
     still streaming out of the database, so the two overlap."""
-    with tempfile.TemporaryDirectory(prefix="zx-snap-") as tmp, ThreadPoolExecutor(1) as reader:
+    with scratch_folder("snap") as tmp, ThreadPoolExecutor(1) as reader:
         worker = con.cursor()
         pending = []
         for name, (sql, columns) in TABLES.items():
@@ -128,7 +128,7 @@ def load(con, *, income_year: int) -> None:
 
 def member_hashes(con, name: str) -> None:
     """Table ``name`` (k) of every member's id_hash, for counting unmatched feed records."""
-    with tempfile.TemporaryDirectory(prefix="zx-snap-") as tmp:
+    with scratch_folder("snap") as tmp:
         out = Path(tmp) / "hashes.csv"
         _export("SELECT id_hash FROM registry_member", out, {})
         con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv('{out}', header=false,
