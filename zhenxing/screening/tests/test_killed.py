@@ -16,7 +16,7 @@ from zhenxing.jobs.testing import killed_worker
 from zhenxing.registry import testing
 from zhenxing.screening import feeds, services
 from zhenxing.screening.jobs import FEED_IMPORT, RUN, feed_orphans
-from zhenxing.screening.models import Alert, FeedFile, Run, RunKind, RunStatus
+from zhenxing.screening.models import Alert, FeedFile, RunKind, RunStatus
 
 from .conftest import write_csv
 
@@ -109,7 +109,11 @@ def test_orphans_are_left_while_an_import_may_still_commit_and_known_files_alway
     for path in (kept, orphan, other):
         path.write_bytes(b"PAR1")
     FeedFile.objects.create(
-        source="medical", department="medical_insurance", region=w.diqu.region, file_name="a.csv", path=f"/elsewhere/medical/{kept.name}"
+        source="medical",
+        department="medical_insurance",
+        region=w.diqu.region,
+        file_name="a.csv",
+        path=f"/elsewhere/medical/{kept.name}",
     )
     assert feed_orphans(now=timezone.now()) == []  # written just now: an import may be about to commit
     assert feed_orphans(now=timezone.now() + LATER) == [orphan]
