@@ -53,6 +53,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # pages that change something or download a file are not walked
 SKIP = re.compile(r"/(logout|export|download|new|create|import)\b")
 _turn = itertools.count()
+_ready = []  # users done with their login (successful or not)
 
 
 class Staff(HttpUser):
@@ -61,6 +62,12 @@ class Staff(HttpUser):
     def on_start(self):
         self.account = ACCOUNTS[next(_turn) % len(ACCOUNTS)]
         self.pages = ["/"]
+        try:
+            self._login()
+        finally:
+            _ready.append(self.account)
+
+    def _login(self):
         with self.client.get("/accounts/login/", name="登录页", catch_response=True) as page:
             token = CSRF.search(page.text or "")
             if page.status_code != 200 or not token:
@@ -85,7 +92,7 @@ class Staff(HttpUser):
         path = random.choice(self.pages)
         with self.client.get(path, name=path, catch_response=True) as page:
             if page.status_code != 200:
-                page.failure(f"{page.status_code}")
+                page.failure(f"{page.status_code} {page.error or ''}".strip())
             elif "/accounts/login/" in page.url:
                 page.failure("会话丢失，回到了登录页")
 
@@ -118,17 +125,15 @@ def main(argv=None) -> int:
     env = Environment(user_classes=[Staff], events=events)
     runner = env.create_local_runner()
     if o.csv:
-        from locust.stats import StatsCSVFile
+        from locust.stats import StatsCSVFileWriter
 
-        writer = StatsCSVFile(env, [0.5, 0.95, 0.99], o.csv, full_history=False)
-        gevent.spawn(writer)
+        gevent.spawn(StatsCSVFileWriter(env, [0.5, 0.95, 0.99], o.csv, full_history=False))
     gevent.spawn(stats_history, runner)
     printer = gevent.spawn(stats_printer(env.stats))
     started = time.monotonic()
     runner.start(o.users, spawn_rate=o.spawn_rate)
-    while runner.user_count < o.users:  # ramp-up
+    while len(_ready) < o.users and time.monotonic() - started < 600:  # ramp-up: every user logged in
         gevent.sleep(0.5)
-    gevent.sleep(float(high or low))  # the last users log in
     logins = env.stats.get("登录", "POST")
     ramp = _line("爬坡期登录", logins)
     env.stats.reset_all()

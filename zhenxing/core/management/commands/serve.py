@@ -13,6 +13,10 @@ GUNICORN_TIMEOUT = 600
 # request (an upload, a report) holds one thread, not a whole worker; chosen from bench/load.py
 # (docs/benchmarks.md). 1 means gunicorn's plain sync workers.
 DEFAULT_THREADS = 4
+# Seconds an idle browser connection is kept open (gthread; idle connections hold no thread): longer
+# than a person's pause between two pages, so a browser does not reuse a connection the server is
+# just closing (the load test saw one such reset at gunicorn's default of 2 s).
+KEEP_ALIVE = 30
 
 
 def _housekeeping() -> None:
@@ -62,7 +66,11 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(opts["workers"]),
-            *(["--worker-class", "gthread", "--threads", str(opts["threads"])] if opts["threads"] > 1 else []),
+            *(
+                ["--worker-class", "gthread", "--threads", str(opts["threads"]), "--keep-alive", str(KEEP_ALIVE)]
+                if opts["threads"] > 1
+                else []
+            ),
             "--timeout",
             str(GUNICORN_TIMEOUT),
             "--access-logfile",
