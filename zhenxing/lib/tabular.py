@@ -10,6 +10,12 @@
 - Cells are read as Excel leaves them: numbers stored as text or with thousands separators,
   ``12.0`` for a code (→ "12"), IDs turned into ``1.23457E+17`` (refused, never guessed), dates as
   date cells, Excel serial numbers or text (2022-05-01, 2022/5/1, 2022.5.1, 2022年5月1日, 20220501).
+- Hostile files are cheap to refuse (``check_file``, called by every reader here before it parses):
+  the file's size, for .xlsx the declared size of every zip entry and the real size of the sheet
+  read (streamed, so a zip bomb stops at the cap), the sheet's declared dimension and its real row
+  count, and then the length of every cell. The limits are settings (``limits()``:
+  ``UPLOAD_MAX_BYTES``, ``TABULAR_MAX_ROWS``, ``TABULAR_MAX_UNZIPPED_BYTES``, ``TABULAR_MAX_CELL``)
+  and the refusal is an ``Unreadable`` in Chinese; ``RowErrors`` stops at ``MAX_ERRORS`` (1,000).
 - Problems: ``Unreadable`` (the file cannot be read at all; exit code 2), ``CellError`` (one cell's
   Chinese message, raised by the cell parsers) and one row-error type, ``RowError`` (the row number
   as the user sees it in the file, the column, a Chinese message), collected by ``RowErrors``.
@@ -24,6 +30,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -79,14 +86,31 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-class RowErrors:
-    """The row errors of one import, in the order found. Keeps the first ``limit`` (every one when
-    None) and counts them all, so a file with a million bad rows reports a few hundred and the total."""
+MAX_ERRORS = 1000
+TOO_MANY_ERRORS = "错误已超过{limit:,}条，已停止检查，未导入任何数据；请先修正以上错误后重新上传"
 
-    def __init__(self, *, limit: int | None = None) -> None:
+
+class RowErrors:
+    """The row errors of one import, in the order found. Keeps the first ``limit`` (default
+    ``MAX_ERRORS``; every one when None) and counts them all. An importer stops checking once
+    ``full`` and calls ``stop()``, which adds the Chinese note that it stopped."""
+
+    def __init__(self, *, limit: int | None = MAX_ERRORS) -> None:
         self.limit = limit
         self.items: list[RowError] = []
         self.count = 0
+        self.stopped = False
+
+    @property
+    def full(self) -> bool:
+        """As many errors as are kept: checking further only costs time and memory."""
+        return self.limit is not None and self.count >= self.limit
+
+    def stop(self) -> None:
+        """Checking stopped at the cap: say so (one whole-file line after the kept errors)."""
+        if not self.stopped:
+            self.stopped = True
+            self.items.append(RowError(None, "", TOO_MANY_ERRORS.format(limit=self.limit or self.count)))
 
     def add(self, row: int | None, column: str, message: str) -> None:
         self.count += 1
@@ -125,6 +149,146 @@ class RowErrors:
         return [e.as_dict() for e in items]
 
 
+
+# --- limits: hostile files are refused before they are parsed ---------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024  # the file as uploaded
+    max_rows: int = 200_000  # rows of the sheet (declared and real), title and header rows included
+    max_unzipped: int = 400 * 1024 * 1024  # an .xlsx: all entries together, and the sheet read
+    max_cell: int = 32_767  # characters in one cell (Excel's own limit)
+
+
+def limits() -> Limits:
+    """The limits from settings (``UPLOAD_MAX_BYTES``, ``TABULAR_MAX_ROWS``,
+    ``TABULAR_MAX_UNZIPPED_BYTES``, ``TABULAR_MAX_CELL``), defaults without Django."""
+    try:
+        from django.conf import settings
+
+        get = lambda name, default: int(getattr(settings, name, default))  # noqa: E731
+        d = Limits()
+        return Limits(
+            max_bytes=get("UPLOAD_MAX_BYTES", d.max_bytes),
+            max_rows=get("TABULAR_MAX_ROWS", d.max_rows),
+            max_unzipped=get("TABULAR_MAX_UNZIPPED_BYTES", d.max_unzipped),
+            max_cell=get("TABULAR_MAX_CELL", d.max_cell),
+        )
+    except Exception:  # noqa: BLE001 - settings not configured (a script): the defaults
+        return Limits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.0f} MB"
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{0,3})(\d*)(?::[A-Z]{1,3}(\d+))?\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"|<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"")
+_REL = re.compile(rb"<Relationship\b[^>]*>")
+TOO_MANY_ROWS = "{rows}，超过上限 {limit:,} 行，已拒绝；请按乡镇或村拆分后分批导入"
+
+
+def _first_sheet(z: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet (the one the reader reads)."""
+    names = set(z.namelist())
+    try:
+        workbook = z.open("xl/workbook.xml").read(1 << 20)
+        rels = z.open("xl/_rels/workbook.xml.rels").read(1 << 20)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        workbook = rels = b""
+    m = _SHEET_TAG.search(workbook)
+    if m:
+        rid = m.group(1) or m.group(2)
+        for rel in _REL.findall(rels):
+            if f'Id="{rid.decode(errors="replace")}"'.encode() in rel:
+                target = re.search(rb'Target="([^"]+)"', rel)
+                if target:
+                    path = target.group(1).decode(errors="replace").lstrip("/")
+                    path = path if path.startswith("xl/") else "xl/" + path
+                    if path in names:
+                        return path
+    sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    return sheets[0] if sheets else None
+
+
+def _check_xlsx(source, lim: Limits) -> None:
+    try:
+        z = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Unreadable(f"无法读取 Excel 文件：{exc}") from None
+    with z:
+        infos = z.infolist()
+        declared = sum(i.file_size for i in infos)
+        if declared > lim.max_unzipped:
+            raise Unreadable(
+                f"Excel 文件解压后达 {_mb(declared)}，超过上限 {_mb(lim.max_unzipped)}，已拒绝"
+                "（可能是压缩炸弹或过大的表格）；请拆分后分批导入"
+            )
+        sheet = _first_sheet(z)
+        if sheet is None:
+            return  # not a workbook: the reader says it cannot read it
+        read = rows = 0
+        tail = b""
+        try:
+            with z.open(sheet) as fh:
+                while chunk := fh.read(1 << 20):
+                    read += len(chunk)
+                    if read > lim.max_unzipped:
+                        raise Unreadable(f"Excel 工作表解压后超过 {_mb(lim.max_unzipped)}，已拒绝；请拆分后分批导入")
+                    data = tail + chunk
+                    if read == len(chunk):  # the first chunk holds the declared dimension
+                        m = _DIMENSION.search(data[:1 << 16])
+                        last = int(m.group(3) or m.group(2) or 0) if m else 0
+                        if last > lim.max_rows:
+                            rows_text = f"工作表声明有 {last:,} 行"
+                            raise Unreadable(TOO_MANY_ROWS.format(rows=rows_text, limit=lim.max_rows))
+                    rows += len(_ROW_TAG.findall(data)) - len(_ROW_TAG.findall(tail))
+                    if rows > lim.max_rows:
+                        raise Unreadable(TOO_MANY_ROWS.format(rows="文件行数过多", limit=lim.max_rows))
+                    tail = data[-16:]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise Unreadable(f"Excel 文件已损坏，无法读取：{exc}") from None
+
+
+def check_file(source: bytes | Path, filename: str = "") -> None:
+    """Refuse, cheaply and before parsing, a file past the limits (``limits()``): its size, and for
+    an .xlsx the decompressed size (declared and streamed), the sheet's declared dimension and its
+    real row count. Raises Unreadable with a Chinese message."""
+    lim = limits()
+    try:
+        size = source.stat().st_size if isinstance(source, Path) else len(source)
+        head = source.open("rb").read(4) if isinstance(source, Path) else source[:4]
+    except OSError as exc:
+        raise Unreadable(f"无法打开文件：{exc}") from None
+    if size > lim.max_bytes:
+        raise Unreadable(f"文件大小 {_mb(size)}，超过上限 {_mb(lim.max_bytes)}，已拒绝；请拆分后分批导入")
+    if head == XLSX_MAGIC:
+        _check_xlsx(str(source) if isinstance(source, Path) else io.BytesIO(source), lim)
+
+
+def check_cells(rows: Sequence[Sequence], *, start: int = 1) -> None:
+    """Refuse a cell longer than ``TABULAR_MAX_CELL`` characters, naming its row and column."""
+    cap = limits().max_cell
+    for i, cells in enumerate(rows):
+        for j, value in enumerate(cells):
+            if type(value) is str and len(value) > cap:
+                raise Unreadable(
+                    f"第{i + start}行 {column_letter(j)}列：单元格内容有 {len(value):,} 个字符，超过上限 {cap:,} 个字符，请检查该单元格"
+                )
+
+
 # --- bytes to rows -----------------------------------------------------------------------------
 
 
@@ -157,6 +321,7 @@ def utf8_path(path: Path, workdir: Path, *, name: str = "data.csv") -> Path:
             head = fh.read(1 << 16)
     except OSError as exc:
         raise Unreadable(f"无法打开文件：{exc}") from None
+    check_file(path)
     encoding = sniff_encoding(head, complete=False)
     if encoding == "utf-8":
         return path
@@ -180,25 +345,48 @@ def read_sheet(source: bytes | Path) -> list[list]:
     from bytes or a path. Raises Unreadable."""
     from python_calamine import CalamineWorkbook
 
+    check_file(source)
     try:
         book = (
             CalamineWorkbook.from_path(str(source))
             if isinstance(source, Path)
             else CalamineWorkbook.from_filelike(io.BytesIO(source))
         )
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
         raise Unreadable(f"无法读取 Excel 文件：{exc}") from None
+    if len(rows) > limits().max_rows:  # an .xls (no dimension to read first) or a sheet without rows tags
+        raise Unreadable(TOO_MANY_ROWS.format(rows=f"文件有 {len(rows):,} 行", limit=limits().max_rows))
+    check_cells(rows)
+    return rows
 
 
 def csv_rows(text: str) -> list[list[str]]:
-    return [list(r) for r in csv.reader(io.StringIO(text.removeprefix("\ufeff")))]
+    """The rows of CSV text, streamed: stops at the row limit, a cell over the length cap is an
+    error naming its row and column (never the csv module's own exception)."""
+    lim = limits()
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    rows: list[list[str]] = []
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, len(text) + 1))  # an over-long cell is named below, by row and column
+    try:
+        for cells in reader:
+            if len(rows) >= lim.max_rows:
+                raise Unreadable(TOO_MANY_ROWS.format(rows="文件行数过多", limit=lim.max_rows))
+            check_cells([cells], start=len(rows) + 1)
+            rows.append(cells)
+    except csv.Error as exc:
+        raise Unreadable(f"第{reader.line_num}行：CSV 格式错误（{exc}），请检查引号和单元格内容") from None
+    finally:
+        csv.field_size_limit(old)
+    return rows
 
 
 def read_rows(data: bytes, filename: str = "") -> list[list]:
     """Every row of an .xlsx/.xls (first sheet) or .csv file; row ``i`` is the file's row ``i + 1``."""
     if is_spreadsheet(data, filename):
         return read_sheet(data)
+    check_file(data, filename)
     if not data.strip():
         raise Unreadable("文件是空的")
     if b"\x00" in data[:4096]:
