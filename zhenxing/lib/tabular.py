@@ -149,7 +149,6 @@ class RowErrors:
         return [e.as_dict() for e in items]
 
 
-
 # --- limits: hostile files are refused before they are parsed ---------------------------------
 
 
@@ -249,7 +248,7 @@ def _check_xlsx(source, lim: Limits) -> None:
                         raise Unreadable(f"Excel 工作表解压后超过 {_mb(lim.max_unzipped)}，已拒绝；请拆分后分批导入")
                     data = tail + chunk
                     if read == len(chunk):  # the first chunk holds the declared dimension
-                        m = _DIMENSION.search(data[:1 << 16])
+                        m = _DIMENSION.search(data[: 1 << 16])
                         last = int(m.group(3) or m.group(2) or 0) if m else 0
                         if last > lim.max_rows:
                             rows_text = f"工作表声明有 {last:,} 行"
@@ -262,6 +261,13 @@ def _check_xlsx(source, lim: Limits) -> None:
             raise Unreadable(f"Excel 文件已损坏，无法读取：{exc}") from None
 
 
+def check_size(size: int | None) -> None:
+    """Refuse a file larger than ``UPLOAD_MAX_BYTES`` (before reading it, when its size is known)."""
+    cap = limits().max_bytes
+    if size is not None and size > cap:
+        raise Unreadable(f"文件大小 {_mb(size)}，超过上限 {_mb(cap)}，已拒绝；请拆分后分批导入")
+
+
 def check_file(source: bytes | Path, filename: str = "") -> None:
     """Refuse, cheaply and before parsing, a file past the limits (``limits()``): its size, and for
     an .xlsx the decompressed size (declared and streamed), the sheet's declared dimension and its
@@ -272,8 +278,7 @@ def check_file(source: bytes | Path, filename: str = "") -> None:
         head = source.open("rb").read(4) if isinstance(source, Path) else source[:4]
     except OSError as exc:
         raise Unreadable(f"无法打开文件：{exc}") from None
-    if size > lim.max_bytes:
-        raise Unreadable(f"文件大小 {_mb(size)}，超过上限 {_mb(lim.max_bytes)}，已拒绝；请拆分后分批导入")
+    check_size(size)
     if head == XLSX_MAGIC:
         _check_xlsx(str(source) if isinstance(source, Path) else io.BytesIO(source), lim)
 

@@ -12,6 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.lib import tabular
 from zhenxing.lib.pagination import Keyset, announce_next, page_size
 from zhenxing.regions.models import Region
 
@@ -228,6 +229,7 @@ def household_import(
 ):
     scope.require_write(request.user, None, "registry.household.import")
     try:
+        tabular.check_size(file.size)  # before reading it into memory
         report = run_import(
             file.read(),
             filename=file.name or "",

@@ -22,7 +22,6 @@ from zhenxing.lib.modules import household_links
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
-from .imports import Unreadable, run_import
 from .models import Household, Member, MemberStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -264,61 +263,74 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
+        only_valid = form.cleaned_data["only_valid"]
         token = storage.upload_save(
-            user=request.user, filename=f.name, chunks=f.chunks(), meta={"only_valid": form.cleaned_data["only_valid"]}
+            user=request.user, filename=f.name, chunks=f.chunks(), meta={"only_valid": only_valid}
+        )
+        job_services.job_enqueue(
+            actor=request.user,
+            kind=jobs.PREVIEW,
+            label=f"校验农户导入文件：{f.name}",
+            payload={"filename": f.name, "only_valid": only_valid},
+            upload=token,
         )
         return redirect("registry:import_job", token=token)
     return render(request, "registry/import_upload.html", {"form": form})
 
 
+def _job_view(request, job) -> dict:
+    if job.state == JobState.RUNNING and job_services.jobs_recover_for_page():
+        job.refresh_from_db()
+    return {
+        "state": job.state,
+        "filename": job.payload.get("filename", ""),
+        "only_valid": job.payload.get("only_valid", False),
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "job": job,
+    }
+
+
 @staff_view(write="registry.household.import")
 def import_job(request, token):
-    """GET: the preview (a dry run) or the job's progress/result. POST: queue the commit."""
-    job = job_selectors.job_by_upload(request.user, token)
-    meta = None if job is not None else storage.upload_meta(token, user=request.user)
-    if job is None and meta is None:
+    """The upload's preview job (its progress, then the dry run's result), then, after POST (the
+    user confirms a finished preview), the commit job's progress and result."""
+    job = job_selectors.job_by_upload(request.user, token, kind=jobs.IMPORT)
+    preview = None if job is not None else job_selectors.job_by_upload(request.user, token, kind=jobs.PREVIEW)
+    if job is None and preview is None:
         raise Http404("导入任务不存在或已过期，请重新上传")
     if request.method == "POST":
-        if job is None:
+        if job is None and preview.state == JobState.DONE and "unreadable" not in preview.result.get("preview", {}):
+            if storage.upload_meta(token, user=request.user) is None:
+                raise Http404("上传的文件已过期，请重新上传")
             job_services.job_enqueue(
                 actor=request.user,
                 kind=jobs.IMPORT,
-                label=f"导入农户：{meta['filename']}",
-                payload={"filename": meta["filename"], "only_valid": meta["only_valid"]},
+                label=f"导入农户：{preview.payload.get('filename', '')}",
+                payload={
+                    "filename": preview.payload.get("filename", ""),
+                    "only_valid": preview.payload.get("only_valid", False),
+                },
                 upload=token,
             )
         return redirect("registry:import_job", token=token)
     if job is None:
-        if meta.get("preview") is None:
-            try:
-                meta["preview"] = run_import(
-                    storage.upload_bytes(token), filename=meta["filename"], actor=request.user, dry_run=True
-                ).as_json()
-            except Unreadable as exc:
-                meta["preview"] = {"unreadable": str(exc), "errors": []}
-            storage.upload_meta_save(token, meta)
-        view = {**meta, "state": "uploaded"}
+        view = {**_job_view(request, preview), "previewing": True}
+        if preview.state == JobState.DONE:
+            view.update(state="uploaded", preview=preview.result.get("preview") or {})
+        elif preview.state == JobState.FAILED:
+            view.update(state="uploaded", preview={"unreadable": preview.error, "errors": []})
     else:
-        if job.state == JobState.RUNNING and job_services.jobs_recover_for_page():
-            job.refresh_from_db()
-        report = job.result.get("report") or (jobs.failed_report(job.error) if job.error else None)
-        view = {
-            "state": job.state,
-            "filename": job.payload.get("filename", ""),
-            "stage": job.stage,
-            "done": job.done,
-            "total": job.total,
-            "report": report,
-            "job": job,
-        }
+        view = _job_view(request, job)
+        view["report"] = job.result.get("report") or (jobs.failed_report(job.error) if job.error else None)
+    current = job or preview
     template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
-    return render(
+    response = render(
         request,
         template,
-        {
-            "job": view,
-            "token": token,
-            "percent": job.percent if job is not None else 0,
-            "list_url": reverse("registry:list"),
-        },
+        {"job": view, "token": token, "percent": current.percent, "list_url": reverse("registry:list")},
     )
+    if request.headers.get("HX-Request") and view["state"] == "uploaded":
+        response["HX-Refresh"] = "true"  # the preview is ready: the whole page shows it
+    return response

@@ -30,9 +30,7 @@ WORKBOOK_RELS = (
     b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
     b"</Relationships>"
 )
-SHEET_HEAD = (
-    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-)
+SHEET_HEAD = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
 def _row(n: int, cells: list[str]) -> bytes:
@@ -117,9 +115,12 @@ def _local(out: io.BytesIO, name: bytes, raw: bytes, crc: int, size: int) -> byt
     out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(raw), size, len(name), 0))
     out.write(name)
     out.write(raw)
-    return struct.pack(
-        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(raw), size, len(name), 0, 0, 0, 0, 0, offset
-    ) + name
+    return (
+        struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(raw), size, len(name), 0, 0, 0, 0, 0, offset
+        )
+        + name
+    )
 
 
 def lying_bomb_xlsx(real: int = 256 * 1024**2) -> bytes:
