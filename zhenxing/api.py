@@ -19,8 +19,8 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from zhenxing.accounts import services as account_services
 from zhenxing.accounts.models import Role
 from zhenxing.lib.errors import StaleVersion
-from zhenxing.lib.tabular import Unreadable
 from zhenxing.lib.modules import provided
+from zhenxing.lib.tabular import Unreadable
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # The one write a read-only inspector may make: recording inspections, their findings and
