@@ -45,6 +45,20 @@ def id_search_params(data) -> str:
     return params.urlencode()
 
 
+def _without_reveal(data) -> str:
+    params = data.copy()
+    params.pop("reveal", None)
+    return params.urlencode()
+
+
+def _is_full_id(q: str) -> bool:
+    try:
+        idnumber.validate(q.strip())
+    except idnumber.IdNumberError:
+        return False
+    return bool(q.strip())
+
+
 def _filter_form(request):
     # ?region= is resolved before the form: a code outside the scope (or unknown, or above the
     # user) answers 404 instead of failing validation, which would drop every filter and show
@@ -57,6 +71,10 @@ def _filter_form(request):
 def household_list(request):
     if request.method == "POST":  # the search form posts, so an ID number never appears in a URL or log
         return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
+    if _is_full_id(request.GET.get("q", "")):
+        # an ID number typed into the address bar (or an old bookmark): answered from its keyed hash,
+        # so the page's own links (next page, export) and the browser history never carry it
+        return redirect(reverse("registry:list") + "?" + id_search_params(request.GET))
     form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
     rows, nxt = selectors.keyset_page(
@@ -82,11 +100,21 @@ def household_list(request):
 
 @staff_view()
 def household_export(request):
+    """GET: the list as .xlsx, ID numbers masked. POST (the list's form, filters in the query
+    string) with a ``reason``: the full ID numbers, for an account allowed to reveal them, the
+    reason in the audit entries. A GET never carries full numbers out."""
     form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters)
-    reveal = request.GET.get("reveal") == "1"
+    reveal = request.method == "POST"
+    reason = request.POST.get("reason", "").strip()[:200]
     if reveal:
         scope.require_page(request.user, "registry.id.reveal")
+        if not reason:
+            messages.error(request, "导出完整身份证号须填写导出理由（记入审计日志）。")
+            return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
+    elif request.GET.get("reveal") == "1":
+        messages.error(request, "导出完整身份证号须在列表页填写理由后提交，不能通过链接导出。")
+        return redirect(reverse("registry:list") + "?" + _without_reveal(request.GET))
     if qs.order_by()[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
         messages.error(request, f"导出范围超过{EXPORT_LIMIT:,}户，请先按县、乡镇或村筛选后再导出。")
         return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
@@ -100,14 +128,19 @@ def household_export(request):
         sheet,
         filename=f"households-{dt.date.today():%Y%m%d}.xlsx",
         rows_key=None,
-        audit_extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal},
+        audit_extra={
+            "what": "农户及家庭成员",
+            "filters": request.GET.dict(),
+            "reveal_id": reveal,
+            **({"reason": reason} if reveal else {}),
+        },
     )
     if reveal:
         audit.event_log(
             action="reveal_id",
             actor=request.user,
             request=request,
-            extra={"what": "导出完整身份证号", "filters": request.GET.dict()},
+            extra={"what": "导出完整身份证号", "filters": request.GET.dict(), "reason": reason},
         )
     return response
 
