@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
+from zlib import error as zlib_error
 
 BOM = b"\xef\xbb\xbf"
 XLSX_MAGIC = b"PK\x03\x04"
@@ -225,8 +226,8 @@ def _first_sheet(z: zipfile.ZipFile) -> str | None:
 def _check_xlsx(source, lim: Limits) -> None:
     try:
         z = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise Unreadable(f"无法读取 Excel 文件：{exc}") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Unreadable("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式") from None
     with z:
         infos = z.infolist()
         declared = sum(i.file_size for i in infos)
@@ -257,8 +258,8 @@ def _check_xlsx(source, lim: Limits) -> None:
                     if rows > lim.max_rows:
                         raise Unreadable(TOO_MANY_ROWS.format(rows="文件行数过多", limit=lim.max_rows))
                     tail = data[-16:]
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-            raise Unreadable(f"Excel 文件已损坏，无法读取：{exc}") from None
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib_error):
+            raise Unreadable("Excel 文件已损坏（压缩内容与文件声明不符），无法读取，已拒绝") from None
 
 
 def check_size(size: int | None) -> None:
@@ -367,21 +368,30 @@ def read_sheet(source: bytes | Path) -> list[list]:
 
 
 def csv_rows(text: str) -> list[list[str]]:
-    """The rows of CSV text, streamed: stops at the row limit, a cell over the length cap is an
+    """The rows of CSV text (see ``_csv_rows``)."""
+    return _csv_rows(io.StringIO(text.removeprefix("\ufeff")), len(text) + 1)
+
+
+def _csv_rows(lines, field_limit: int) -> list[list[str]]:
+    """CSV rows, streamed from ``lines``: stops at the row limit; a cell over the length cap is an
     error naming its row and column (never the csv module's own exception)."""
     lim = limits()
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    cap, most = lim.max_cell, lim.max_rows
+    reader = csv.reader(lines)
     rows: list[list[str]] = []
     old = csv.field_size_limit()
-    csv.field_size_limit(max(old, len(text) + 1))  # an over-long cell is named below, by row and column
+    csv.field_size_limit(max(old, field_limit))  # an over-long cell is named below, by row and column
     try:
         for cells in reader:
-            if len(rows) >= lim.max_rows:
-                raise Unreadable(TOO_MANY_ROWS.format(rows="文件行数过多", limit=lim.max_rows))
-            check_cells([cells], start=len(rows) + 1)
+            if len(rows) >= most:
+                raise Unreadable(TOO_MANY_ROWS.format(rows="文件行数过多", limit=most))
+            if any(len(value) > cap for value in cells):
+                check_cells([cells], start=len(rows) + 1)
             rows.append(cells)
     except csv.Error as exc:
         raise Unreadable(f"第{reader.line_num}行：CSV 格式错误（{exc}），请检查引号和单元格内容") from None
+    except UnicodeDecodeError:
+        raise Unreadable(ENCODING_MESSAGE) from None
     finally:
         csv.field_size_limit(old)
     return rows
@@ -396,7 +406,10 @@ def read_rows(data: bytes, filename: str = "") -> list[list]:
         raise Unreadable("文件是空的")
     if b"\x00" in data[:4096]:
         raise Unreadable("无法识别的文件格式：请上传 .xlsx、.xls 或 .csv 文件")
-    return csv_rows(decode_text(data))
+    encoding = sniff_encoding(data)
+    # decoded as read, line by line: the text of the whole file is never held beside its bytes
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    return _csv_rows(lines, len(data) + 1)
 
 
 # --- cells -------------------------------------------------------------------------------------
