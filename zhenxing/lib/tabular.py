@@ -414,6 +414,11 @@ class Table:
     rows: list[list]
     header_index: int  # index into ``rows`` of the header row
     columns: dict[str, int]
+    source: dict[str, str] = field(default_factory=dict)  # canonical header -> the file's own header text
+
+    def source_name(self, header: str) -> str:
+        """The file's own header for a canonical one: errors name the column the user sees."""
+        return self.source.get(header) or header
 
     @property
     def header_row(self) -> int:
@@ -451,10 +456,12 @@ def find_header(
         names = [layout.canonical(c) for c in cells]
         if sum(1 for h in required if h in names) >= need:
             columns: dict[str, int] = {}
+            source: dict[str, str] = {}
             for j, name in enumerate(names):
                 if name in layout.headers and name not in columns:
                     columns[name] = j
-            return Table(layout=layout, rows=rows, header_index=index, columns=columns)
+                    source[name] = cell_text(cells[j])
+            return Table(layout=layout, rows=rows, header_index=index, columns=columns, source=source)
     if need == len(required):
         names = "”和“".join(required) if len(required) == 2 else "”“".join(required)
         raise Unreadable(f"找不到表头行：前{within}行中没有同时包含“{names}”的行，请使用标准模板")
@@ -469,10 +476,16 @@ def read_table(
     required: Sequence[str] | None = None,
     at_least: int | None = None,
     within: int = 15,
+    mapping=None,
 ) -> Table:
-    """Read a file and find its header row: ``read_rows`` then ``find_header``."""
+    """Read a file and find its header row: ``read_rows`` then ``find_header``. ``mapping``: a saved
+    column mapping (``lib.mapping.ColumnMapping``) for a file in another office's layout."""
+    rows = read_rows(data, filename)
+    if mapping is not None:
+        rows = mapping.rows(rows, within=within)
+        layout = mapping.layout(layout)
     return find_header(
-        read_rows(data, filename),
+        rows,
         layout,
         required=layout.headers if required is None else required,
         at_least=at_least,

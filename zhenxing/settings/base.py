@@ -31,6 +31,7 @@ DOMAIN_APPS = [
     "zhenxing.audit",
     "zhenxing.calendar",
     "zhenxing.jobs",
+    "zhenxing.mappings",
     "zhenxing.registry",
     "zhenxing.monitoring",
     "zhenxing.screening",

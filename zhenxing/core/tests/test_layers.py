@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"ledger", "funds", "assets", "people", "collective", "field"},
     {"monitoring", "screening"},
     {"registry"},
-    {"workflow", "jobs"},  # the transition engine every state machine uses; the one job queue
+    {"workflow", "jobs", "mappings"},  # the transition engine; the one job queue; saved column mappings
     {"regions", "accounts", "audit", "calendar"},
     {"lib", "formats"},
 ]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
+from zhenxing.lib.mapping import ImportKind
 
 from .plan import Plan, plan_build
 from .read import (
@@ -101,6 +102,10 @@ __all__ = [
 ]
 
 
+# What a saved column mapping (the mappings app) can be made for.
+IMPORT_KINDS = [ImportKind("households", "农户与家庭成员", LAYOUT)]
+
+
 def run_import(
     data: bytes,
     *,
@@ -110,13 +115,17 @@ def run_import(
     only_valid: bool = False,
     request=None,
     progress: Callable[[str, int, int], None] | None = None,
+    mapping=None,
 ) -> ImportReport:
     """Validate and (unless ``dry_run`` or errors without ``only_valid``) commit. Raises Unreadable,
-    and PermissionDenied for an account that may not import (each row's village is checked too)."""
+    and PermissionDenied for an account that may not import (each row's village is checked too).
+    ``mapping``: a column mapping (``lib.mapping.ColumnMapping``) for a file in another layout."""
     scope.require_write(actor, None, "registry.household.import")
     progress = progress or (lambda stage, done, total: None)
     report = ImportReport()
-    table = read_table(data, filename)
+    table = read_table(data, filename, mapping=mapping)
+    if mapping is not None:
+        report.source_columns = {h: table.source_name(h) for h in table.columns if table.source_name(h) != h}
     missing = table.missing(HEADERS)
     if missing:
         for h in missing:
