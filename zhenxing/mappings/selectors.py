@@ -82,3 +82,24 @@ def mapping_recognise(user, *, kind: str, headers: list) -> tuple[str, ColumnMap
         if mapping_matches(headers, mapping, at_least=0.5):
             return name, mapping
     return None
+
+
+def mapping_for_upload(user, *, kind: str, ref: str, data: bytes, filename: str) -> tuple[str, ColumnMapping | None]:
+    """The mapping an upload is read through: the one the user chose (``ref``), else, when the file
+    does not carry the template's own headers, a saved or built-in mapping its header row matches
+    (recognised). Returns (its name, the mapping) or ("", None) for the template itself."""
+    if ref:
+        return ref, mapping_resolve(user, kind=kind, ref=ref)
+    from zhenxing.lib.tabular import normalise_header, read_rows
+
+    layout = import_kind(kind).layout
+    rows = read_rows(data, filename)[:15]
+    for cells in rows:
+        names = {layout.canonical(c) for c in cells}
+        if all(h in names for h in layout.headers):
+            return "", None  # the template's own layout, every column of it
+    for cells in rows:
+        found = mapping_recognise(user, kind=kind, headers=[normalise_header(c) for c in cells])
+        if found is not None:
+            return found
+    return "", None

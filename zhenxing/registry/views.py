@@ -293,10 +293,11 @@ def template_download(request):
 
 @staff_view(write="registry.household.import")
 def import_upload(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         only_valid = form.cleaned_data["only_valid"]
+        mapping = form.cleaned_data["mapping"]
         token = storage.upload_save(
             user=request.user, filename=f.name, chunks=f.chunks(), meta={"only_valid": only_valid}
         )
@@ -304,7 +305,7 @@ def import_upload(request):
             actor=request.user,
             kind=jobs.PREVIEW,
             label=f"校验农户导入文件：{f.name}",
-            payload={"filename": f.name, "only_valid": only_valid},
+            payload={"filename": f.name, "only_valid": only_valid, "mapping": mapping},
             upload=token,
         )
         return redirect("registry:import_job", token=token)
@@ -344,6 +345,7 @@ def import_job(request, token):
                 payload={
                     "filename": preview.payload.get("filename", ""),
                     "only_valid": preview.payload.get("only_valid", False),
+                    "mapping": preview.result.get("mapping", ""),
                 },
                 upload=token,
             )

@@ -259,3 +259,75 @@ def test_combine_and_defaults_fill_template_columns():
         {"编号": "1", "地址": "十八站乡奋斗村", "类别": "一般"},
         {"编号": "2", "地址": "永丰村", "类别": "一般"},
     ]
+
+
+def test_wizard_proposes_previews_masked_and_saves(w, client):
+    from django.urls import reverse
+
+    rows = _rows()
+    data = _national_xlsx(rows)
+    client.force_login(w.tahe)
+    home = client.get(reverse("mappings:home"))
+    assert home.status_code == 200 and "导入列映射" in home.content.decode()
+    upload = io.BytesIO(data)
+    upload.name = "导出.xlsx"
+    r = client.post(reverse("mappings:home"), {"kind": "households", "file": upload})
+    assert r.status_code == 302 and r["Location"] == reverse("mappings:draft")
+    page = client.get(reverse("mappings:draft")).content.decode()
+    full_id = rows[0]["身份证号"]
+    assert full_id not in page and full_id[:6] + "********" + full_id[-4:] in page  # masked sample
+    assert '<option value="身份证号" selected>' in page  # 证件号码 proposed by alias
+    # the user maps 与户主关系's codes and 县（市、区）; the preview shows the mapped values
+    session = client.session
+    draft = session["mapping_draft"]
+    post = {f"col-{i}": draft["columns"].get(h, "") for i, h in enumerate(draft["headers"])}
+    post[f"col-{draft['headers'].index('县（市、区）')}"] = "县"
+    post["values-与户主关系"] = "02=户主\n10=配偶\n20=之子"
+    post.update({"name": "全国导出（塔河）", "action": "preview"})
+    preview = client.post(reverse("mappings:draft"), post).content.decode()
+    assert "<td>户主</td>" in preview and "<td>塔河县</td>" in preview
+    post["action"] = "save"
+    assert client.post(reverse("mappings:draft"), post).status_code == 302
+    saved = SavedMapping.objects.get(name="全国导出（塔河）")
+    assert (
+        saved.definition["columns"]["县（市、区）"] == "县" and saved.definition["values"]["与户主关系"]["02"] == "户主"
+    )
+    assert saved.region == w.tahe.region
+    exported = client.get(reverse("mappings:export", args=[saved.pk]))
+    assert json.loads(exported.content)["columns"]["证件号码"] == "身份证号"
+    client.force_login(w.huma)
+    assert client.get(reverse("mappings:export", args=[saved.pk])).status_code == 404
+
+
+def test_household_import_page_reads_through_a_chosen_or_recognised_mapping(w, client, settings, tmp_path):
+    from django.urls import reverse
+
+    from zhenxing.jobs.models import Job
+
+    def jobs_run_pending():
+        call_command("worker", "--once", stdout=io.StringIO())
+
+    settings.JOB_RUNNER = "worker"
+    settings.MEDIA_ROOT = tmp_path
+    rows = _rows()
+    client.force_login(w.tahe)
+    upload = io.BytesIO(_national_xlsx(rows))
+    upload.name = "导出.xlsx"
+    r = client.post(reverse("registry:import"), {"file": upload, "mapping": "全国监测系统导出"})
+    assert r.status_code == 302
+    jobs_run_pending()
+    preview = Job.objects.get(kind="registry.preview")
+    assert preview.result["preview"]["errors"] == [] and preview.result["mapping"] == "全国监测系统导出"
+    page = client.get(r["Location"]).content.decode()
+    assert "按列映射读取" in page and "全国监测系统导出" in page
+    client.post(r["Location"])
+    jobs_run_pending()
+    assert Household.objects.count() == 2
+    # the same shape next month, no mapping chosen: recognised by its header row
+    upload = io.BytesIO(_national_xlsx(rows))
+    upload.name = "导出12月.xlsx"
+    client.post(reverse("registry:import"), {"file": upload})
+    jobs_run_pending()
+    again = Job.objects.filter(kind="registry.preview").order_by("-pk").first()
+    assert again.result["mapping"] == "全国监测系统导出"
+    assert again.result["preview"]["households"]["unchanged"] == 2
