@@ -71,6 +71,7 @@ class Channel(models.TextChoices):
     SELF_APPLICATION = "self_application", _("农户自主申报")
     CADRE_VISIT = "cadre_visit", _("基层干部排查")
     DEPARTMENT_ALERT = "department_alert", _("部门筛查预警")
+    HISTORICAL = "historical", _("历史数据导入")
 
 
 # National code table 100A27 (risk types) with the 100A271 disaster sub-codes.

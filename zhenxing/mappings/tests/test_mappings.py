@@ -56,7 +56,20 @@ NATIONAL_HEADERS = [
     "监测对象类别",
     "风险类型",
     "识别监测时间",
+    "风险是否已消除",
+    "风险消除时间",
 ]
+# The monitoring columns of the export, per household (three date formats between them).
+HISTORY = {
+    "H101": {"监测对象类别": "边缘易致贫户", "风险类型": "因病", "识别监测时间": "2022.3.15", "风险是否已消除": "否"},
+    "H102": {
+        "监测对象类别": "脱贫不稳定户",
+        "风险类型": "因学、因病",
+        "识别监测时间": "20210601",
+        "风险是否已消除": "是",
+        "风险消除时间": "2023/5/1",
+    },
+}
 
 
 def _rows():
@@ -65,7 +78,7 @@ def _rows():
     )
 
 
-def _national_xlsx(rows) -> bytes:
+def _national_xlsx(rows, history=None) -> bytes:
     """The national system's export: a merged title row and an export-date row above the header,
     a row per person, 省/市 columns, codes for 与户主关系 and 1/0 for yes/no."""
     buf = io.BytesIO()
@@ -98,9 +111,8 @@ def _national_xlsx(rows) -> bytes:
             **{h: row.get(h, "") for h in HEADERS[16:22]},
             "住房是否安全": YES_NO_CODE.get(row.get("住房安全", ""), ""),
             "饮水是否安全": YES_NO_CODE.get(row.get("饮水安全", ""), ""),
-            "监测对象类别": "边缘易致贫户",
-            "风险类型": "因病",
-            "识别监测时间": "2022.3.15",
+            "风险消除时间": "",
+            **(HISTORY if history is None else history).get(row["户编号"], {}),
         }
         sheet.write_row(r, 0, [src[h] for h in NATIONAL_HEADERS])
     book.close()
@@ -331,3 +343,44 @@ def test_household_import_page_reads_through_a_chosen_or_recognised_mapping(w, c
     again = Job.objects.filter(kind="registry.preview").order_by("-pk").first()
     assert again.result["mapping"] == "全国监测系统导出"
     assert again.result["preview"]["households"]["unchanged"] == 2
+
+
+def test_national_export_opens_the_monitored_households_cases_with_imported_history(w):
+    from zhenxing.monitoring.models import CaseEvent, MonitoringCase
+
+    rows = _rows()
+    mapping = mapping_resolve(w.tahe, kind="households", ref="全国监测系统导出")
+    data = _national_xlsx(rows)
+    preview = run_import(data, filename="导出.xlsx", actor=w.tahe, mapping=mapping, dry_run=True)
+    assert preview.errors == [] and not MonitoringCase.objects.exists()
+    report = run_import(data, filename="导出.xlsx", actor=w.tahe, mapping=mapping)
+    assert report.committed and report.cases_imported == 2
+    monitored = MonitoringCase.objects.get(household__number="H101")
+    assert (monitored.state, monitored.kind, monitored.risk_types) == ("monitored", "100A03002", ["01"])
+    assert monitored.identified_on == dt.date(2022, 3, 15) and monitored.channel == "historical"
+    done = MonitoringCase.objects.get(household__number="H102")
+    assert (done.state, done.risk_types, done.identified_on, done.eliminated_on) == (
+        "eliminated",
+        ["09", "01"],
+        dt.date(2021, 6, 1),
+        dt.date(2023, 5, 1),
+    )
+    event = CaseEvent.objects.get(case=done)
+    assert event.transition == "historical_import" and "导出.xlsx 第" in event.reason
+    assert Household.objects.get(number="H101").monitoring_status == "monitored"
+    assert Household.objects.get(number="H102").monitoring_status == "eliminated"
+    # next month's export: nothing new, nothing doubled
+    again = run_import(data, filename="导出.xlsx", actor=w.tahe, mapping=mapping)
+    assert again.committed and again.cases_imported == 0 and MonitoringCase.objects.count() == 2
+
+
+def test_a_bad_history_cell_names_its_source_cell_and_rolls_the_households_back(w):
+    from zhenxing.monitoring.models import MonitoringCase
+
+    rows = _rows()
+    history = {"H101": {**HISTORY["H101"], "风险类型": "因懒"}, "H102": HISTORY["H102"]}
+    mapping = mapping_resolve(w.tahe, kind="households", ref="全国监测系统导出")
+    report = run_import(_national_xlsx(rows, history), filename="导出.xlsx", actor=w.tahe, mapping=mapping)
+    assert not report.committed
+    assert [(e["row"], e["column"]) for e in report.as_json()["errors"]] == [(4, "风险类型")]
+    assert not Household.objects.exists() and not MonitoringCase.objects.exists()

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import transaction
+
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
 from zhenxing.lib.mapping import ImportKind
+from zhenxing.lib.modules import provided
 
 from .plan import Plan, plan_build
 from .read import (
@@ -139,8 +142,17 @@ def run_import(
     plan = plan_build(households, rows, bad, report, actor, progress)
 
     if dry_run or (report.problems and not only_valid) or not plan.good:
+        if not report.problems:
+            _tell_apps(data, filename, mapping, actor, report, dry_run=True)
         return report
     if plan.empty:
+        try:
+            with transaction.atomic():
+                _tell_apps(data, filename, mapping, actor, report, dry_run=False)
+                if report.problems:
+                    raise _Rollback
+        except _Rollback:
+            return report
         report.committed = True  # nothing differs: re-importing the same file is a no-op
         audit.event_log(
             action="import",
@@ -149,5 +161,27 @@ def run_import(
             extra={"file": filename, **report.as_json(), "errors": report.errors[:100]},
         )
         return report
-    plan_write(plan, report=report, actor=actor, request=request, filename=filename, progress=progress)
+    try:
+        with transaction.atomic():
+            plan_write(plan, report=report, actor=actor, request=request, filename=filename, progress=progress)
+            _tell_apps(data, filename, mapping, actor, report, dry_run=False)
+            if report.problems and not only_valid:
+                raise _Rollback
+    except _Rollback:
+        report.committed = False
+        report.households, report.members = Counts(), Counts()
     return report
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _tell_apps(data, filename, mapping, actor, report, *, dry_run: bool) -> None:
+    """The apps above the registry that read more of the same file (monitoring: a national export's
+    monitored households become cases), in the import's transaction: ``households_imported`` of
+    their ``imports`` module; their row errors join the report and roll the import back."""
+    for _, module in provided("imports"):
+        hook = getattr(module, "households_imported", None)
+        if hook is not None:
+            hook(data=data, filename=filename, mapping=mapping, actor=actor, report=report, dry_run=dry_run)

@@ -32,6 +32,7 @@ class ImportReport:
     # Read through a column mapping: template header -> the source file's own header, so that an
     # error names the column the user sees in their file.
     source_columns: dict[str, str] = field(default_factory=dict)
+    cases_imported: int = 0  # monitored households' cases opened from the same file (monitoring)
 
     def _named(self, errors: list[dict]) -> list[dict]:
         if not self.source_columns:
