@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from zhenxing.accounts import scope
 from zhenxing.lib.mapping import ImportKind
 from zhenxing.lib.tabular import CellError, Layout, Unreadable, cell_date, cell_text, read_table
 from zhenxing.registry.models import Household, MonitoringKind, MonitoringStatus
-
-from zhenxing.accounts import scope
 
 from .models import RISK_TYPES, Channel, MonitoringCase
 
