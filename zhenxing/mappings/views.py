@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
+from zhenxing.accounts.models import Role
 from zhenxing.lib.logmask import mask_ids
 from zhenxing.lib.mapping import MappingError, mapping_parse, mapping_propose
 from zhenxing.lib.tabular import Unreadable, cell_text, check_size, read_rows
@@ -28,7 +29,17 @@ from .selectors import builtin_mappings, mappings_latest, mappings_visible
 SAMPLE_ROWS = 10
 DRAFT = "mapping_draft"
 
-PAGE_RULES = scope.page_rules({"mappings.home": None})
+# Every staff role opens it (from the import pages); the menu lists it for the offices that import
+# other bodies' files (a village cadre's menu stays short: the household import page links to it).
+PAGE_RULES = scope.page_rules(
+    {
+        "mappings.home": scope.PageRule(
+            menu=frozenset(
+                {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF}
+            )
+        )
+    }
+)
 
 
 def _header_row(rows: list[list], kind) -> int:
