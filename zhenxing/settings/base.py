@@ -39,6 +39,7 @@ DOMAIN_APPS = [
     "zhenxing.assets",
     "zhenxing.people",
     "zhenxing.collective",
+    "zhenxing.village",
     "zhenxing.field",
     "zhenxing.dashboard",
 ]
