@@ -104,9 +104,11 @@ def _village(village: Region, i: int, today: dt.date) -> None:
             level="middle",
             training=f"{year - 1}年县级乡村工匠培训班",
         )
-    _census(village, today)
-    households = list(Household.objects.filter(village=village).order_by("id").values_list("id", flat=True))
-    _environment(village, i, len(households), today)
+    cadre = _person(Role.VILLAGE_CADRE, village)
+    town = _person(Role.TOWNSHIP_STAFF, village.parent)
+    _census(village, today, cadre, town)
+    households = Household.objects.filter(village=village).count()
+    _environment(village, i, households, today, town)
     _rule(village, today)
     _project(village, i, today)
     if i % 4 == 0:
@@ -124,7 +126,7 @@ def _village(village: Region, i: int, today: dt.date) -> None:
             )
 
 
-def _census(village: Region, today: dt.date) -> None:
+def _census(village: Region, today: dt.date, cadre: User, town: User) -> None:
     rows = []
     for h in Household.objects.filter(village=village).order_by("id"):
         kind = KINDS[h.pk % len(KINDS)]
@@ -143,24 +145,24 @@ def _census(village: Region, today: dt.date) -> None:
     for n, (toilet, problem) in enumerate(zip(sanitary, problems, strict=False)):
         found = today - dt.timedelta(days=120 - 30 * n)
         item = toilets.toilet_problem(
-            actor=None, toilet=toilet, problem=problem, note="户厕摸排发现（示例）", found_on=found
+            actor=cadre, toilet=toilet, problem=problem, note="户厕摸排发现（示例）", found_on=found
         )
         if n == 0:  # fixed, verified and closed: the toilet is rectified by the ledger's close
-            _close(item, found)
+            _close(item, found, cadre, town)
         elif n == 1:
-            ledger.item_transition(actor=None, item=item, action="start", on=found + dt.timedelta(days=3))
+            ledger.item_transition(actor=cadre, item=item, action="start", on=found + dt.timedelta(days=3))
 
 
-def _close(item: RectificationItem, found: dt.date) -> None:
-    ledger.item_transition(actor=None, item=item, action="start", on=found + dt.timedelta(days=2))
+def _close(item: RectificationItem, found: dt.date, cadre: User, town: User) -> None:
+    ledger.item_transition(actor=cadre, item=item, action="start", on=found + dt.timedelta(days=2))
     ledger.item_transition(
-        actor=None,
+        actor=cadre,
         item=item,
         action="fix",
         evidence="已改造为防冻式水冲厕所，附照片（示例）",
         on=found + dt.timedelta(days=20),
     )
-    ledger.item_transition(actor=None, item=item, action="verify", on=found + dt.timedelta(days=25))
+    ledger.item_transition(actor=town, item=item, action="verify", on=found + dt.timedelta(days=25))
 
 
 def _recheck(county: Region, today: dt.date) -> None:
@@ -175,7 +177,7 @@ def _recheck(county: Region, today: dt.date) -> None:
         toilets.recheck_record(actor=checker, recheck=first, passed=True, note="入户查看，冬季可正常使用")
 
 
-def _environment(village: Region, i: int, households: int, today: dt.date) -> None:
+def _environment(village: Region, i: int, households: int, today: dt.date, town: User) -> None:
     year = today.year
     services.sewage_save(
         actor=None,
@@ -199,7 +201,7 @@ def _environment(village: Region, i: int, households: int, today: dt.date) -> No
     )
     spring = dt.date(year, 4, 20) if dt.date(year, 4, 20) <= today else today
     services.cleaning_record(
-        actor=None,
+        actor=town,
         village=village,
         year=year,
         season="spring",
@@ -242,12 +244,23 @@ def _project(village: Region, i: int, today: dt.date) -> None:
             year=today.year,
             budget="200000",
             tasks=name,
+            build_type="new",
+            start_planned=today + dt.timedelta(days=30),
+            end_planned=today + dt.timedelta(days=150),
+            responsible_unit=f"{village.parent.name}人民政府",
+            funding_sources="中央衔接资金",
+            planned_households=Household.objects.filter(village=village).count(),
+            planned_people=Household.objects.filter(village=village).count() * 2,
+            performance_targets="改善村民出行、用水和照明条件，受益群众满意度不低于90%",
+            benefit_mechanism="建设期优先吸纳本村脱贫户和监测户务工，建成后由村集体管护",
             declared_on=today - dt.timedelta(days=90),
         )
         while STATUS_ORDER.index(project.status) < STATUS_ORDER.index(ProjectStatus.APPROVED):
             step = funds_workflow.next_step(project.status)
+            township = Role.TOWNSHIP_STAFF in step.roles
+            node = village.parent if township else village.parent.parent
             project = funds.project_transition(
-                actor=None,
+                actor=_person(Role.TOWNSHIP_STAFF if township else Role.COUNTY_STAFF, node),
                 project=project,
                 to=step.target,
                 date=today - dt.timedelta(days=80 - 10 * STATUS_ORDER.index(step.target)),

@@ -225,7 +225,7 @@ class ToiletProblem(models.TextChoices):
 class ToiletStatus(models.TextChoices):
     OK = "ok", _("正常使用")
     PROBLEM = "problem", _("问题厕所待整改")
-    RECTIFYING = "rectifying", _("整改中")
+    RECTIFYING = "rectifying", _("回头看发现问题，重新整改")
     RECTIFIED = "rectified", _("已整改")
 
 
