@@ -68,5 +68,8 @@ def test_profile_page_form_and_menu(w, login):
     )
     profile.refresh_from_db()
     assert profile.village_class == "suburb"
+    # the cadre's menu is full: the profile is on the home page's work list; the county has the menu
     home = c.get("/").content.decode()
-    assert "村庄档案" in home and "户厕摸排与整改" in home
+    assert f"/village/profiles/{profile.pk}/" in home
+    county = login(w.tahe).get("/").content.decode()
+    assert "村庄档案" in county and "户厕摸排与整改" in county
