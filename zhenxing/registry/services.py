@@ -81,7 +81,9 @@ PAGE_RULES = scope.page_rules(
     {
         "registry.list": None,
         "registry.id.reveal": scope.PageRule(roles=frozenset(ID_REVEAL_ROLES), refusal="您的角色无权查看完整身份证号"),
-        "registry.phone.full": scope.PageRule(roles=frozenset(PHONE_FULL_ROLES), refusal="您的角色无权查看完整联系电话"),
+        "registry.phone.full": scope.PageRule(
+            roles=frozenset(PHONE_FULL_ROLES), refusal="您的角色无权查看完整联系电话"
+        ),
         "registry.phone.reveal": scope.PageRule(
             roles=frozenset(PHONE_REVEAL_ROLES), refusal="您的角色无权查看完整联系电话"
         ),

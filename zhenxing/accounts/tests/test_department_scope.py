@@ -96,7 +96,9 @@ def test_department_still_may_not_open_a_case_on_a_touched_household(client, w, 
         **auth,
     )
     assert r.status_code == 403
-    r = client.patch(f"/api/v1/households/{three['medical'].pk}", {"phone": "1"}, content_type="application/json", **auth)
+    r = client.patch(
+        f"/api/v1/households/{three['medical'].pk}", {"phone": "1"}, content_type="application/json", **auth
+    )
     assert r.status_code == 403 and Household.objects.get(pk=three["medical"].pk).phone == "13912345678"
 
 
