@@ -209,8 +209,8 @@ def household_create(request, payload: HouseholdIn):
 
 @router.patch("/households/{id}", response=HouseholdOut, openapi_extra=SCOPE, summary="修改农户档案")
 def household_update(request, id: int, payload: HouseholdPatch):
-    scope.require_write(request.user, None, "registry.household.edit")  # the role first: 403 whatever the id
     h = scope.get_object_or_404(request.user, Household.objects.select_related("village"), pk=id)
+    scope.require_write(request.user, None, "registry.household.edit")
     data = payload.dict(exclude_unset=True)
     if "village_code" in data:
         data["village"] = _village(request.user, data.pop("village_code"))
