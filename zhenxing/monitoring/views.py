@@ -15,6 +15,7 @@ from zhenxing.accounts.access import staff_view
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
+from zhenxing.registry.services import phone_for
 
 from . import applications, bulk, exports, forms, postings, rules, selectors, services, standards, visits, workflow
 from .models import (
@@ -445,5 +446,5 @@ def application_detail(request, application):
     return render(
         request,
         "monitoring/application_detail.html",
-        {"a": application, "can_act": can_act},
+        {"a": application, "can_act": can_act, "phone": phone_for(request.user, application.phone)},
     )

@@ -329,3 +329,12 @@ class RecordCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_department_display()} {self.record_key}"
+
+
+def _households_alerted(department: str):
+    """The households ``department``'s alerts name (open or closed): what its account sees of the
+    registry and of monitoring (accounts.scope, ``departments="touched"``)."""
+    return Alert.objects.filter(department=department, household__isnull=False).values("household_id")
+
+
+scope.department_touches(_households_alerted)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhenxing.core.middleware.RealIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "zhenxing.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +72,25 @@ MIDDLEWARE = [
     "zhenxing.accounts.middleware.ForcePasswordChangeMiddleware",
     "zhenxing.accounts.middleware.ReadOnlyRoleMiddleware",
 ]
+
+# Content-Security-Policy (ContentSecurityPolicyMiddleware; docs/security.md): scripts, styles,
+# fonts, fetches and the field app's service worker from this site only; no inline script and no
+# eval. Images may also be data: and blob: URLs (the field app's photo previews, the QR codes, the
+# charts' saved pictures). Inline style attributes stay allowed (htmx's indicator style, ECharts).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed; see RealIPMiddleware.
 TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
