@@ -1,0 +1,35 @@
+"""The pages' count: exact up to the cap, "超过 N" (capped) from cap + 1; keyset cursors."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhenxing.lib.pagination import COUNT_CAP, count_capped, decode_cursor, encode_cursor, keyset_slice
+from zhenxing.regions.models import Region
+
+
+@pytest.mark.django_db
+def test_count_is_exact_at_the_cap_and_capped_one_above(w):
+    qs = Region.objects.all()
+    n = qs.count()
+    assert count_capped(qs, cap=n) == (n, False)  # exactly at the cap: exact
+    assert count_capped(qs, cap=n - 1) == (n - 1, True)  # cap + 1 rows: "超过 cap"
+    assert count_capped(qs.none()) == (0, False) and COUNT_CAP == 1000
+
+
+@pytest.mark.django_db
+def test_keyset_slice_walks_a_sorted_column_with_ties_once(w):
+    qs = Region.objects.all()
+    expected = list(qs.order_by("-depth", "-pk").values_list("pk", flat=True))
+    seen, cursor = [], ""
+    while True:
+        rows, cursor = keyset_slice(qs, field="depth", desc=True, cursor=cursor, size=3)
+        seen += [r.pk for r in rows]
+        if not cursor:
+            break
+    assert seen == expected
+
+
+def test_cursor_round_trip_and_foreign_cursors():
+    assert decode_cursor(encode_cursor("2026-12-06 04:00:00+00:00", 7)) == ("2026-12-06 04:00:00+00:00", 7)
+    assert decode_cursor("not-a-cursor") is None and decode_cursor("") is None
