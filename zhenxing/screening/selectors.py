@@ -81,7 +81,9 @@ def alert_page(user, qs: QuerySet[Alert], *, region=None, cursor: str = "", size
         .values_list("pk", flat=True)[: PER_VILLAGE_MAX + 1]
     )
     split = villages if len(villages) <= PER_VILLAGE_MAX else []
-    return keyset_slice(qs, field="raised_at", desc=True, cursor=cursor, size=size, split="village_id", split_values=split)
+    return keyset_slice(
+        qs, field="raised_at", desc=True, cursor=cursor, size=size, split="village_id", split_values=split
+    )
 
 
 def feeds_for(user) -> QuerySet[FeedFile]:
