@@ -135,48 +135,70 @@ def decode_cursor(cursor: str) -> tuple[str | None, int] | None:
         return None
 
 
-def keyset_after(qs: QuerySet[Any], *, field: str, desc: bool, cursor: str) -> QuerySet[Any]:
-    """``qs`` ordered by (``field``, id) and, when ``cursor`` is valid, strictly after it. The
-    condition ``col >= v AND (col > v OR (col = v AND id > pk))`` is a range scan of a (col, id)
-    index. ``field`` must not be nullable; an invalid cursor starts from the beginning."""
-    order = [f"-{field}", "-pk"] if desc else [field, "pk"]
-    qs = qs.order_by(*order)
-    decoded = decode_cursor(cursor) if cursor else None
-    if decoded is None or decoded[0] is None:
-        return qs
+def _row_key(row: Any, order: Sequence[str]) -> list[str]:
+    return [str(getattr(row, "pk" if f.lstrip("-") == "pk" else f.lstrip("-"))) for f in order]
+
+
+def _cursor_values(qs: QuerySet[Any], order: Sequence[str], cursor: str) -> list[Any] | None:
     try:
-        value = qs.model._meta.get_field(field).to_python(decoded[0])
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(raw, list) or len(raw) != len(order) or not all(isinstance(v, str) for v in raw):
+        return None
+    meta = qs.model._meta
+    try:
+        return [
+            (meta.pk if f.lstrip("-") == "pk" else meta.get_field(f.lstrip("-"))).to_python(v)
+            for f, v in zip(order, raw, strict=True)
+        ]
     except ValidationError:
+        return None
+
+
+def keyset_after(qs: QuerySet[Any], *, order: Sequence[str], cursor: str) -> QuerySet[Any]:
+    """``qs`` in ``order`` (non-null columns, "-" for descending, the last one unique, usually
+    "pk") and, when ``cursor`` is valid, strictly after the row it names. The condition
+    ``a >= va AND (a > va OR (a = va AND (b > vb OR ...)))`` is a range scan of an index over the
+    same columns in the same directions; a cursor that is not ours starts from the beginning."""
+    qs = qs.order_by(*order)
+    values = _cursor_values(qs, order, cursor) if cursor else None
+    if values is None:
         return qs
-    op, op_eq = ("lt", "lte") if desc else ("gt", "gte")
-    return qs.filter(**{f"{field}__{op_eq}": value}).filter(
-        Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": decoded[1]})
-    )
+    names = [f.lstrip("-") for f in order]
+    ops = ["lt" if f.startswith("-") else "gt" for f in order]
+    after = Q()
+    for i in reversed(range(len(order))):
+        step = Q(**{f"{names[i]}__{ops[i]}": values[i]})
+        after = step if i == len(order) - 1 else step | (Q(**{names[i]: values[i]}) & after)
+    return qs.filter(**{f"{names[0]}__{ops[0]}e": values[0]}).filter(after)
 
 
 def keyset_slice(
     qs: QuerySet[Any],
     *,
-    field: str,
-    desc: bool = False,
+    order: Sequence[str],
     cursor: str = "",
     size: int = 50,
     split: str = "",
     split_values: Sequence[Any] = (),
 ) -> tuple[list[Any], str]:
-    """(rows, next cursor or ""): one page of ``qs`` by (``field``, id) after ``cursor``; no OFFSET
-    and no COUNT. With ``split`` (a column) and a few ``split_values`` (say the villages of a
-    township), each value's page is read through the (split, field, id) index and the pages are
-    merged: a small scope then never walks the whole (field, id) index to find its rows."""
-    base = keyset_after(qs, field=field, desc=desc, cursor=cursor)
+    """(rows, next cursor or ""): one page of ``qs`` in ``order`` after ``cursor``; no OFFSET and
+    no COUNT. With ``split`` (a column) and a few ``split_values`` (say the villages of a
+    township), each value's page is read through the (split, order...) index and the pages are
+    merged: a small scope then never walks the whole list's index to find its rows."""
+    base = keyset_after(qs, order=order, cursor=cursor)
     if split and split_values:
         rows: list[Any] = []
         for v in split_values:
             rows += list(base.filter(**{split: v})[: size + 1])
-        rows.sort(key=lambda r: (getattr(r, field), r.pk), reverse=desc)
+        for f in reversed(order):  # stable sorts, last key first
+            name = "pk" if f.lstrip("-") == "pk" else f.lstrip("-")
+            rows.sort(key=lambda r, n=name: getattr(r, n), reverse=f.startswith("-"))
         rows = rows[: size + 1]
     else:
         rows = list(base[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    return rows, (encode_cursor(getattr(rows[-1], field), rows[-1].pk) if more and rows else "")
+    nxt = base64.urlsafe_b64encode(json.dumps(_row_key(rows[-1], order)).encode()).decode() if more and rows else ""
+    return rows, nxt

@@ -82,7 +82,7 @@ def alert_page(user, qs: QuerySet[Alert], *, region=None, cursor: str = "", size
     )
     split = villages if len(villages) <= PER_VILLAGE_MAX else []
     return keyset_slice(
-        qs, field="raised_at", desc=True, cursor=cursor, size=size, split="village_id", split_values=split
+        qs, order=("-raised_at", "-pk"), cursor=cursor, size=size, split="village_id", split_values=split
     )
 
 

@@ -20,10 +20,10 @@ def test_count_is_exact_at_the_cap_and_capped_one_above(w):
 @pytest.mark.django_db
 def test_keyset_slice_walks_a_sorted_column_with_ties_once(w):
     qs = Region.objects.all()
-    expected = list(qs.order_by("-depth", "-pk").values_list("pk", flat=True))
+    expected = list(qs.order_by("-depth", "code", "-pk").values_list("pk", flat=True))
     seen, cursor = [], ""
     while True:
-        rows, cursor = keyset_slice(qs, field="depth", desc=True, cursor=cursor, size=3)
+        rows, cursor = keyset_slice(qs, order=("-depth", "code", "-pk"), cursor=cursor, size=3)
         seen += [r.pk for r in rows]
         if not cursor:
             break
@@ -33,3 +33,11 @@ def test_keyset_slice_walks_a_sorted_column_with_ties_once(w):
 def test_cursor_round_trip_and_foreign_cursors():
     assert decode_cursor(encode_cursor("2026-12-06 04:00:00+00:00", 7)) == ("2026-12-06 04:00:00+00:00", 7)
     assert decode_cursor("not-a-cursor") is None and decode_cursor("") is None
+
+
+@pytest.mark.django_db
+def test_a_foreign_or_malformed_cursor_starts_from_the_first_row(w):
+    qs = Region.objects.all()
+    first, _ = keyset_slice(qs, order=("code", "pk"), size=2)
+    for cursor in ("not-a-cursor", encode_cursor("x", 1), "WyIxIl0="):  # garbage, wrong arity, ["1"]
+        assert keyset_slice(qs, order=("code", "pk"), cursor=cursor, size=2)[0] == first
