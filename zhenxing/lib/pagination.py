@@ -135,8 +135,10 @@ def decode_cursor(cursor: str) -> tuple[str | None, int] | None:
         return None
 
 
-def _row_key(row: Any, order: Sequence[str]) -> list[str]:
-    return [str(getattr(row, "pk" if f.lstrip("-") == "pk" else f.lstrip("-"))) for f in order]
+def cursor_of(row: Any, order: Sequence[str]) -> str:
+    """The cursor that starts a page of ``order`` just after ``row``."""
+    key = [str(getattr(row, "pk" if f.lstrip("-") == "pk" else f.lstrip("-"))) for f in order]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
 def _cursor_values(qs: QuerySet[Any], order: Sequence[str], cursor: str) -> list[Any] | None:
@@ -189,16 +191,21 @@ def keyset_slice(
     merged: a small scope then never walks the whole list's index to find its rows."""
     base = keyset_after(qs, order=order, cursor=cursor)
     if split and split_values:
-        rows: list[Any] = []
+        # each value's keys only (an index-only read), merged; then the page's rows by id
+        names = [f.lstrip("-") for f in order]
+        keys: list[tuple[Any, ...]] = []
         for v in split_values:
-            rows += list(base.filter(**{split: v})[: size + 1])
-        for f in reversed(order):  # stable sorts, last key first
-            name = "pk" if f.lstrip("-") == "pk" else f.lstrip("-")
-            rows.sort(key=lambda r, n=name: getattr(r, n), reverse=f.startswith("-"))
-        rows = rows[: size + 1]
+            keys += list(base.filter(**{split: v}).values_list(*names)[: size + 1])
+        for i in reversed(range(len(order))):  # stable sorts, last key first
+            keys.sort(key=lambda k, i=i: k[i], reverse=order[i].startswith("-"))
+        pk_at = names.index("pk") if "pk" in names else None
+        wanted = [k[pk_at] for k in keys[: size + 1]] if pk_at is not None else None
+        if wanted is None:
+            raise ValueError("split pages need the primary key in the order")
+        by_pk = {r.pk: r for r in qs.filter(pk__in=wanted)}
+        rows = [by_pk[pk] for pk in wanted if pk in by_pk]
     else:
         rows = list(base[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    nxt = base64.urlsafe_b64encode(json.dumps(_row_key(rows[-1], order)).encode()).decode() if more and rows else ""
-    return rows, nxt
+    return rows, (cursor_of(rows[-1], order) if more and rows else "")

@@ -66,33 +66,30 @@ def alert_counts_by_region(user, figures: QuerySet[AlertCount]) -> list[dict]:
     return [{"region": children[p], "n": n} for p, n in sorted(counts.items()) if p in children and n]
 
 
-# A list over at most this many villages reads each village's newest alerts through the
-# (village, raised_at, id) index and merges them; above, the (raised_at, id) index in one pass.
+# A list whose matching alerts are a small share of all (a village's, a township's) and lie in at
+# most this many villages reads each village's newest keys through the (village, raised_at, id)
+# index and merges them; otherwise the (raised_at, id) index is walked in one pass, which finds a
+# page after reading about PAGE / share rows.
 PER_VILLAGE_MAX = 40
+SMALL_SHARE = 0.02
 PAGE = 50
 
 
-def alert_page(user, qs: QuerySet[Alert], *, region=None, cursor: str = "", size: int = PAGE):
-    """(rows, next cursor): the alerts newest first (raised_at, id), by keyset; no OFFSET, no COUNT."""
-    node = region or user.region
-    villages = list(
-        scope.regions(user)
-        .filter(level=Level.VILLAGE, path__startswith=node.path)
-        .values_list("pk", flat=True)[: PER_VILLAGE_MAX + 1]
-    )
-    split = villages if len(villages) <= PER_VILLAGE_MAX else []
+def alert_page(
+    user, qs: QuerySet[Alert], *, region=None, matching: int | None = None, cursor: str = "", size: int = PAGE
+):
+    """(rows, next cursor): the alerts newest first (raised_at, id), by keyset; no OFFSET, no COUNT.
+    ``matching``: how many alerts the filters match (from the figures), to choose the index."""
+    split: list[int] = []
+    everything = AlertCount.objects.aggregate(n=Sum("n"))["n"] or 0
+    if matching is None or not everything or matching < everything * SMALL_SHARE:
+        node = region or user.region
+        villages = list(
+            scope.regions(user)
+            .filter(level=Level.VILLAGE, path__startswith=node.path)
+            .values_list("pk", flat=True)[: PER_VILLAGE_MAX + 1]
+        )
+        split = villages if len(villages) <= PER_VILLAGE_MAX else []
     return keyset_slice(
         qs, order=("-raised_at", "-pk"), cursor=cursor, size=size, split="village_id", split_values=split
     )
-
-
-def feeds_for(user) -> QuerySet[FeedFile]:
-    return scope.scoped(user, FeedFile).select_related("imported_by")
-
-
-def runs_for(user) -> QuerySet[Run]:
-    return scope.scoped(user, Run).select_related("ruleset", "started_by")
-
-
-def rulesets_for(user) -> QuerySet[RuleSet]:
-    return scope.scoped(user, RuleSet)

@@ -82,10 +82,13 @@ def alert_list(request):
         return redirect(f"{reverse('screening:alerts')}?{request.GET.urlencode()}")
     form, qs, region = _filtered(request)
     data = form.cleaned_data if form.is_valid() else {}
-    rows, next_cursor = selectors.alert_page(request.user, qs, region=region, cursor=request.GET.get("cursor", ""))
     # the counts are the figures the runs and the steps keep (AlertCount), never a count of the alerts
     figures = selectors.alert_figures(
         request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region
+    )
+    counts = selectors.alert_counts(figures)
+    rows, next_cursor = selectors.alert_page(
+        request.user, qs, region=region, matching=counts["total"], cursor=request.GET.get("cursor", "")
     )
     can_bulk = scope.can_write(request.user, None, "screening.alert.bulk_issue")
     villages = []
@@ -105,7 +108,7 @@ def alert_list(request):
             "form": form,
             "page": rows,
             "next_cursor": next_cursor,
-            "counts": selectors.alert_counts(figures),
+            "counts": counts,
             "regions": selectors.alert_counts_by_region(request.user, figures),
             "states": dict(AlertState.choices),
             "region_filter": region,
