@@ -93,3 +93,15 @@ def alert_page(
     return keyset_slice(
         qs, order=("-raised_at", "-pk"), cursor=cursor, size=size, split="village_id", split_values=split
     )
+
+
+def feeds_for(user) -> QuerySet[FeedFile]:
+    return scope.scoped(user, FeedFile).select_related("imported_by")
+
+
+def runs_for(user) -> QuerySet[Run]:
+    return scope.scoped(user, Run).select_related("ruleset", "started_by")
+
+
+def rulesets_for(user) -> QuerySet[RuleSet]:
+    return scope.scoped(user, RuleSet)

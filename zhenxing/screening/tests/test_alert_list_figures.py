@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhenxing.screening import alerts as alert_writes
-from zhenxing.screening import runs, selectors
+from zhenxing.screening import figures, runs, selectors
 from zhenxing.screening.models import Alert, AlertCount, AlertState
 
 from .test_alerts import AS_OF, sick  # noqa: F401  (fixture)
