@@ -115,8 +115,10 @@ def keyset_rows(
 COUNT_CAP = 1000
 
 
-def count_capped(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, capped): counts at most ``cap + 1`` rows; capped means more than ``cap`` match."""
+def count_capped(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): counts at most ``cap + 1`` rows (``COUNT_CAP`` by default); capped means
+    more than ``cap`` match."""
+    cap = COUNT_CAP if cap is None else cap
     n = qs.order_by()[: cap + 1].count()
     return min(n, cap), n > cap
 

@@ -41,3 +41,18 @@ def test_a_foreign_or_malformed_cursor_starts_from_the_first_row(w):
     first, _ = keyset_slice(qs, order=("code", "pk"), size=2)
     for cursor in ("not-a-cursor", encode_cursor("x", 1), "WyIxIl0="):  # garbage, wrong arity, ["1"]
         assert keyset_slice(qs, order=("code", "pk"), cursor=cursor, size=2)[0] == first
+
+
+@pytest.mark.django_db
+def test_the_audit_log_page_says_exact_at_the_cap_and_more_than_one_above(w, login, monkeypatch):
+    from zhenxing.accounts import scope
+    from zhenxing.audit.models import AuditEntry
+    from zhenxing.lib import pagination
+
+    client = login(w.diqu)
+    client.get("/audit/")  # the login itself is logged
+    n = scope.scoped(w.diqu, AuditEntry).count()
+    monkeypatch.setattr(pagination, "COUNT_CAP", n)
+    assert f"符合条件的共{n}条" in client.get("/audit/").content.decode()
+    monkeypatch.setattr(pagination, "COUNT_CAP", n - 1)
+    assert f"符合条件的超过{n - 1}条" in client.get("/audit/").content.decode()
