@@ -20,6 +20,7 @@ from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
 from zhenxing.lib.forms import service_errors_to_form
 from zhenxing.lib.modules import household_links
+from zhenxing.lib.pagination import count_capped
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
@@ -81,7 +82,7 @@ def household_list(request):
     rows, nxt = selectors.keyset_page(
         qs, sort=filters.sort, cursor=request.GET.get("cursor", ""), villages=filters.village_ids
     )
-    count, capped = selectors.count_capped(qs)
+    count, capped = count_capped(qs)
     return render(
         request,
         "registry/household_list.html",

@@ -19,7 +19,7 @@ from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
 
 from . import engine as engines
-from . import feed_specs, feeds, rules, snapshot
+from . import feed_specs, feeds, figures, rules, snapshot
 from .models import RuleSet, Run, RunKind, RunStatus
 from .services import ruleset_current, top_region
 
@@ -197,7 +197,10 @@ def _write_alerts(
     rules_run = _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing)
     now = timezone.now()
     with tempfile.TemporaryDirectory(prefix="zx-alerts-") as tmp, transaction.atomic(), acting(actor):
-        return _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+        written = _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+        figures.alert_counts_refresh()  # the list's per-state and per-region counts
+    figures.alert_statistics_refresh()  # ANALYZE what the write touched
+    return written
 
 
 def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_missing: bool) -> list[str]:

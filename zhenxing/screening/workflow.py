@@ -17,7 +17,7 @@ from zhenxing.audit.writes import audited_bulk_create
 from zhenxing.calendar.services import work_calendar
 from zhenxing.lib.workdays import CALENDAR, limit_due
 
-from . import bridges
+from . import bridges, figures
 from .models import OPEN_STATES, Alert, AlertNote, AlertState, NoteKind, RecordCorrection
 
 OFFICE = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF}
@@ -232,6 +232,7 @@ MACHINE = engine.register(
         reason_message="请填写核实说明",
         evidence_message="请填写核实依据（如入户核实记录、佐证材料）",
         stale_message="该预警已被他人处理，请刷新后重试",
+        after_move=figures.alert_moved,
     )
 )
 
