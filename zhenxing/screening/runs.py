@@ -71,7 +71,7 @@ def screen(
 
     progress("读取户籍库快照", 0)
     duck = engines.DuckEngine(threads=threads)
-    snapshot.load(duck.con, income_year=income_year)
+    mirrored = snapshot.load(duck.con, income_year=income_year)
     files = {source: feeds.current_files(source) for source in feed_specs.SPECS}
     duck.load_feeds(files)
     snapshot_seconds = time.monotonic() - started
@@ -162,6 +162,7 @@ def screen(
         "as_of": as_of.isoformat(),
         "income_year": income_year,
         "snapshot_seconds": round(snapshot_seconds, 3),
+        "mirror": mirrored,
         "rule_seconds": round(rule_seconds, 3),
         "write_seconds": round(write_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
