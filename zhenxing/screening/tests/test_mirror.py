@@ -19,9 +19,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the c
 def _load():
     duck = engine.DuckEngine()
     stats = snapshot.load(duck.con, income_year=2021)
-    tables = {
-        name: duck.query(f"SELECT * FROM {name} ORDER BY ALL") for name in ("hh", "mem", "inc", "elim", "vil")
-    }
+    tables = {name: duck.query(f"SELECT * FROM {name} ORDER BY ALL") for name in ("hh", "mem", "inc", "elim", "vil")}
     duck.con.close()
     return stats, tables
 
