@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -37,6 +38,8 @@ def screen(
     threads: int | None = None,
     report=None,
     preview: bool = False,
+    engine: str = "duckdb",
+    master: str = "",
 ) -> dict:
     """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``).
     With ``preview`` nothing is written: the summary's ``preview`` lists per rule how many alerts
@@ -76,15 +79,27 @@ def screen(
     duck.load_feeds(files)
     snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()
-    engines.evaluate(
-        duck,
-        params=params,
-        enabled=enabled,
-        as_of=as_of,
-        income_year=income_year,
-        progress=lambda s, i: progress(s, i + 1),
-        income_missing=missing_due,
-    )
+
+    def evaluate(target) -> None:
+        engines.evaluate(
+            target,
+            params=params,
+            enabled=enabled,
+            as_of=as_of,
+            income_year=income_year,
+            progress=lambda s, i: progress(s, i + 1),
+            income_missing=missing_due,
+        )
+
+    evaluated = {"engine": "duckdb"}
+    if engine == "spark":  # the same rule SQL on Spark; its hits come back as Parquet (spark.py)
+        from . import spark
+
+        evaluated = spark.evaluate(
+            duck, files=files, master=master or settings.SCREENING_SPARK_MASTER, evaluate_rules=evaluate
+        )
+    else:
+        evaluate(duck)
     rule_seconds = time.monotonic() - t_rules
     progress("统计", len(enabled) + 1)
     counts = dict(
@@ -163,6 +178,7 @@ def screen(
         "income_year": income_year,
         "snapshot_seconds": round(snapshot_seconds, 3),
         "mirror": mirrored,
+        **evaluated,
         "rule_seconds": round(rule_seconds, 3),
         "write_seconds": round(write_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
@@ -242,7 +258,7 @@ def _stage(
         FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
                              WHEN rule = 'income_missing' THEN 'h' || CAST(household_id AS VARCHAR) || '/' || sub
                              ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s
-        WINDOW w AS (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key
+        WINDOW w AS (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key, note
                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x WHERE k <= 50""")
     con.execute("""CREATE OR REPLACE TEMP TABLE agg AS
         SELECT subject, rule, max(coalesce(sub, '')) AS sub, household_id, max(village_id) AS village_id,

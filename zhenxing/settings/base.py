@@ -201,6 +201,10 @@ JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
 # yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
 # and day of Y + 1.
 SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION_CLOSES", "03-31")
+# The Spark path (`zhenxing screen --engine spark`, screening/spark.py): the master URL when --master
+# is not given, and where the run's snapshot and hits are written (a path every executor can read).
+SCREENING_SPARK_MASTER = os.environ.get("SCREENING_SPARK_MASTER", "local[2]")
+SCREENING_SPARK_DIR = os.environ.get("SCREENING_SPARK_DIR", "")
 
 LOGGING = {
     "version": 1,

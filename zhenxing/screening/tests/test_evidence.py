@@ -37,7 +37,12 @@ def test_many_records_are_read_back_in_order_and_few_stay_in_the_row(w, feed, cl
     assert [r["key"] for r in alert.evidence["records"]] == ["S07", "S06", "S05", "S04", "S03"]
     whole = evidence.full(alert)
     assert [r["key"] for r in whole["records"]] == [f"S{i:02d}" for i in range(7, -1, -1)]
-    assert whole["records"][0] == {"source": "medical", "key": "S07", "date": "2022-01-08", "note": "个人负担 9000.00 元"}
+    assert whole["records"][0] == {
+        "source": "medical",
+        "key": "S07",
+        "date": "2022-01-08",
+        "note": "个人负担 9000.00 元",
+    }
     assert "records_run" not in whole
 
     small = Alert.objects.get(rule="medical", household=few)
