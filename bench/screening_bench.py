@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # also makes ``bench`` importable (bench/screening_reference.py)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings.base")
-ZX = str(ROOT / ".venv" / "bin" / "zhenxing")
+# the command of this tree (``python -m zhenxing``), whether or not the package is installed
+ZX = [sys.executable, "-m", "zhenxing"]
 
 
 CPU: list[float] = []
@@ -42,7 +43,7 @@ def child(*args: str) -> tuple[float, int, str]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t = time.monotonic()
-    done = subprocess.run([ZX, *args], capture_output=True, text=True)
+    done = subprocess.run([*ZX, *args], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     seconds = time.monotonic() - t
     if done.returncode != 0:
         raise SystemExit(f"{args} failed ({done.returncode}): {done.stderr[-2000:]}")
