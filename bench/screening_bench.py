@@ -61,6 +61,9 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-screen", action="store_true")
     parser.add_argument("--skip-rules", action="store_true", help="skip the rule-evaluation comparison and simulation")
+    parser.add_argument(
+        "--skip-store-comparison", action="store_true", help="skip COPYing the medical rows into PostgreSQL"
+    )
     args = parser.parse_args()
     feeds_dir = args.data / "feeds"
     results: dict = {"machine": "2 cores, 24 GiB, PostgreSQL 15", "as_of": args.as_of}
@@ -95,48 +98,51 @@ def main() -> None:
             "output": out.strip(),
         }
         print(json.dumps(results["medical_import"], ensure_ascii=False), flush=True)
-        # For the choice of store: the same validated rows COPYed into a PostgreSQL table.
-        import duckdb
+        if not args.skip_store_comparison:
+            # For the choice of store: the same validated rows COPYed into a PostgreSQL table.
+            import duckdb
 
-        parquet = FeedFile.objects.get(source="medical").path
-        tmp_csv = args.data / "medical-validated.csv"
-        duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp_csv}' (HEADER false)")
-        with connection.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS bench_medical_copy")
-            cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, serial text,
-                id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
-                serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
+            parquet = FeedFile.objects.get(source="medical").path
+            tmp_csv = args.data / "medical-validated.csv"
+            duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp_csv}' (HEADER false)")
+            with connection.cursor() as cur:
+                cur.execute("DROP TABLE IF EXISTS bench_medical_copy")
+                cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, serial text,
+                    id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
+                    serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
+                t = time.monotonic()
+                with (
+                    cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy,
+                    tmp_csv.open("rb") as fh,
+                ):
+                    while chunk := fh.read(1 << 22):
+                        copy.write(chunk)
+                copy_in = time.monotonic() - t
+                t = time.monotonic()
+                cur.execute("CREATE UNIQUE INDEX ON bench_medical_copy (serial)")
+                index = time.monotonic() - t
+                t = time.monotonic()
+                with cur.cursor.copy(
+                    "COPY (SELECT id_hash, rec_date, burden FROM bench_medical_copy) TO STDOUT"
+                ) as copy:
+                    for _ in copy:
+                        pass
+                copy_out = time.monotonic() - t
+                cur.execute("SELECT pg_total_relation_size('bench_medical_copy')")
+                size = cur.fetchone()[0]
+                cur.execute("DROP TABLE bench_medical_copy")
+            tmp_csv.unlink()
             t = time.monotonic()
-            with (
-                cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy,
-                tmp_csv.open("rb") as fh,
-            ):
-                while chunk := fh.read(1 << 22):
-                    copy.write(chunk)
-            copy_in = time.monotonic() - t
-            t = time.monotonic()
-            cur.execute("CREATE UNIQUE INDEX ON bench_medical_copy (serial)")
-            index = time.monotonic() - t
-            t = time.monotonic()
-            with cur.cursor.copy("COPY (SELECT id_hash, rec_date, burden FROM bench_medical_copy) TO STDOUT") as copy:
-                for _ in copy:
-                    pass
-            copy_out = time.monotonic() - t
-            cur.execute("SELECT pg_total_relation_size('bench_medical_copy')")
-            size = cur.fetchone()[0]
-            cur.execute("DROP TABLE bench_medical_copy")
-        tmp_csv.unlink()
-        t = time.monotonic()
-        duckdb.connect().execute(f"SELECT sum(burden) FROM read_parquet('{parquet}')").fetchall()
-        results["store_comparison"] = {
-            "postgres_copy_in_s": round(copy_in, 1),
-            "postgres_unique_index_s": round(index, 1),
-            "postgres_copy_out_3_cols_s": round(copy_out, 1),
-            "postgres_table_mib": size // 2**20,
-            "parquet_mib": Path(parquet).stat().st_size // 2**20,
-            "parquet_scan_sum_s": round(time.monotonic() - t, 2),
-        }
-        print(json.dumps(results["store_comparison"]), flush=True)
+            duckdb.connect().execute(f"SELECT sum(burden) FROM read_parquet('{parquet}')").fetchall()
+            results["store_comparison"] = {
+                "postgres_copy_in_s": round(copy_in, 1),
+                "postgres_unique_index_s": round(index, 1),
+                "postgres_copy_out_3_cols_s": round(copy_out, 1),
+                "postgres_table_mib": size // 2**20,
+                "parquet_mib": Path(parquet).stat().st_size // 2**20,
+                "parquet_scan_sum_s": round(time.monotonic() - t, 2),
+            }
+            print(json.dumps(results["store_comparison"]), flush=True)
         others = {}
         for source in feeds.SPECS:
             if source == "medical":
