@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--threshold", default="6500")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-screen", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="2: only the first run and the identical re-run")
     parser.add_argument("--skip-rules", action="store_true", help="skip the rule-evaluation comparison and simulation")
     parser.add_argument(
         "--skip-store-comparison", action="store_true", help="skip COPYing the medical rows into PostgreSQL"
@@ -159,10 +160,10 @@ def main() -> None:
     runs = []
     if not args.skip_screen:  # the first run raises every alert (as on a new system), the second re-confirms them
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE screening_alert")
+            cur.execute("TRUNCATE screening_alert CASCADE")  # and its notes, corrections
     next_day = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
     # first run (every alert new), the same run again, and the next day's run (windows move by a day)
-    for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day]:
+    for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day][: args.runs]:
         seconds, peak, out = child("screen", "--as-of", as_of, "--json")
         summary = json.loads(out.strip().splitlines()[-1])
         summary.update(Run.objects.order_by("-id").first().summary)  # the stored summary has the breakdown

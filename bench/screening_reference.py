@@ -76,9 +76,9 @@ def counts(con, data: Path, *, as_of: dt.date, params: dict, income_missing: boo
             WHERE CAST(s."死亡日期" AS DATE) <= {A}""",
         # the villages with a problem not yet fixed: the files name villages by code, the registry file by
         # name, so only whether any such problem exists is checked here (none in the benchmark's data)
-        "water": f"""SELECT 'v' || "村代码" FROM {_csv(f / "water.csv")} WHERE "状态" = '未整改'
+        "water": f"""SELECT 'v' || "村代码" AS h FROM {_csv(f / "water.csv")} WHERE "状态" = '未整改'
             AND CAST("发现日期" AS DATE) <= {A}""",
-        "paper_exit": "SELECT NULL WHERE false",
+        "paper_exit": "SELECT NULL AS h WHERE false",
     }
     if not income_missing:
         del q["income_missing"]
