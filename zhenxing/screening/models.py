@@ -181,10 +181,18 @@ class Alert(models.Model):
         blank=True,
         related_name="screening_alerts",
         verbose_name=_("农户"),
+        # checked set-based by the run (runs._drop_vanished), not by a trigger per row; PROTECT still
+        # holds for deletes through the ORM
+        db_constraint=False,
     )
     # indexed by alert_village_state (village first)
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("所在村")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("所在村"),
     )
     department = models.CharField(_("数据来源部门"), max_length=32, choices=Department.choices, blank=True)
     state = models.CharField(_("状态"), max_length=16, choices=AlertState.choices, default=AlertState.NEW)

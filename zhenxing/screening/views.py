@@ -24,6 +24,7 @@ from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from . import alerts as alert_writes
+from . import evidence as alert_evidence
 from . import export, feed_specs, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
@@ -194,6 +195,7 @@ def alert_detail(request, alert):
         "screening/alert_detail.html",
         {
             "alert": alert,
+            "evidence": alert_evidence.full(alert),  # every cited record (evidence.py)
             "form": form,
             "actions": workflow.available(alert, request.user),
             "village_households": village_households,

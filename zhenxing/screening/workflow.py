@@ -18,6 +18,7 @@ from zhenxing.calendar.services import work_calendar
 from zhenxing.lib.workdays import CALENDAR, limit_due
 
 from . import bridges, figures
+from . import evidence as alert_evidence
 from .models import OPEN_STATES, Alert, AlertNote, AlertState, NoteKind, RecordCorrection
 
 OFFICE = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF}
@@ -122,7 +123,7 @@ def _withdraw_reason(move: engine.Move) -> str | None:
 def _flag_records(move: engine.Move) -> None:
     """The department's records the alert cites are flagged for correction; its reason joins the thread."""
     alert = move.obj
-    records = (alert.evidence or {}).get("records") or [{}]
+    records = alert_evidence.full(alert).get("records") or [{}]
     audited_bulk_create(
         RecordCorrection,
         [

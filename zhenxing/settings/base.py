@@ -228,6 +228,14 @@ JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
 # yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
 # and day of Y + 1.
 SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION_CLOSES", "03-31")
+# The Spark path (`zhenxing screen --engine spark`, screening/spark.py): the master URL when --master
+# is not given, and where the run's snapshot and hits are written (a path every executor can read).
+SCREENING_SPARK_MASTER = os.environ.get("SCREENING_SPARK_MASTER", "local[2]")
+SCREENING_SPARK_DIR = os.environ.get("SCREENING_SPARK_DIR", "")
+# DuckDB's memory limit for feed imports and runs; beyond it DuckDB spills to SCREENING_DUCKDB_TEMP
+# (default: its own temporary directory). Peak RSS stays within the limit plus a margin (docs/scaling.md).
+SCREENING_DUCKDB_MEMORY = os.environ.get("SCREENING_DUCKDB_MEMORY", "4GB")
+SCREENING_DUCKDB_TEMP = os.environ.get("SCREENING_DUCKDB_TEMP", "")
 
 LOGGING = {
     "version": 1,
