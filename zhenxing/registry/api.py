@@ -127,9 +127,10 @@ class ImportReportOut(Schema):
     errors: list[ImportError_]
 
 
-def _out(h: Household) -> dict:
+def _out(h: Household, user) -> dict:
     return {
         **{f: getattr(h, f) for f in HouseholdOut.model_fields if hasattr(h, f)},
+        "phone": services.phone_for(user, h.phone),  # masked for roles that do not need it
         "village_code": h.village.code,
         "village_name": h.village.display_name,
     }
@@ -161,7 +162,7 @@ def _page(request, response, filters: selectors.HouseholdFilters, *, after: str,
         announce_next(request, response, nxt, size)
     elif nxt:
         response["X-Next-Cursor"] = nxt  # a POST search pages by posting again with ``after``
-    return {"items": [_out(h) for h in rows], "next": nxt, "next_cursor": nxt}
+    return {"items": [_out(h, request.user) for h in rows], "next": nxt, "next_cursor": nxt}
 
 
 @router.get(
@@ -235,7 +236,7 @@ def household_search(request, response: HttpResponse, payload: HouseholdSearchIn
 def household_detail(request, id: int):
     h = scope.get_object_or_404(request.user, Household.objects.select_related("village"), pk=id)
     return {
-        **_out(h),
+        **_out(h, request.user),
         "members": list(h.members.order_by("pk")),
         "incomes": [
             {**{f: getattr(i, f) for f in IncomeOut.model_fields if f != "net_income"}, "net_income": i.net_income}
@@ -250,7 +251,7 @@ def household_create(request, payload: HouseholdIn):
     data = payload.dict()
     village = _village(request.user, data.pop("village_code"))
     h = services.household_create(actor=request.user, village=village, **data)
-    return Status(201, _out(h))
+    return Status(201, _out(h, request.user))
 
 
 @router.patch("/households/{id}", response=HouseholdOut, openapi_extra=SCOPE, summary="修改农户档案")
@@ -261,7 +262,7 @@ def household_update(request, id: int, payload: HouseholdPatch):
     if "village_code" in data:
         data["village"] = _village(request.user, data.pop("village_code"))
     services.household_update(actor=request.user, household=h, **data)
-    return _out(h)
+    return _out(h, request.user)
 
 
 @router.post(

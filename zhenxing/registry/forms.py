@@ -106,6 +106,18 @@ class HouseholdForm(forms.ModelForm):
         self.fields["village"] = _village_field(user)
         if self.instance.pk:
             del self.fields["number"]
+        # A role that sees phones masked edits the masked form: left as it is, the number is kept.
+        self._phone_masked = ""
+        if self.instance.pk and self.instance.phone and not scope.may(user, "registry.phone.full"):
+            from .services import phone_mask
+
+            self._phone_masked = phone_mask(self.instance.phone)
+            self.initial["phone"] = self._phone_masked
+            self.fields["phone"].help_text = "号码已脱敏；不修改则保留原号码"
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        return self.instance.phone if self._phone_masked and phone == self._phone_masked else phone
 
     def clean_exit_year(self):
         year = self.cleaned_data.get("exit_year")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts import scope
@@ -19,6 +20,7 @@ from zhenxing.jobs import storage
 from zhenxing.jobs.models import JobState
 from zhenxing.lib.forms import service_errors_to_form
 from zhenxing.lib.modules import household_links
+from zhenxing.lib.pagination import count_capped
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
@@ -80,7 +82,7 @@ def household_list(request):
     rows, nxt = selectors.keyset_page(
         qs, sort=filters.sort, cursor=request.GET.get("cursor", ""), villages=filters.village_ids
     )
-    count, capped = selectors.count_capped(qs)
+    count, capped = count_capped(qs)
     return render(
         request,
         "registry/household_list.html",
@@ -120,9 +122,10 @@ def household_export(request):
         return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
     region = filters.region or request.user.region
     title = spreadsheets.export_title(region.full_name())
-    sheet = spreadsheets.export_sheet(
-        title=title, rows=selectors.export_rows(qs), reveal=idnumber.decrypt if reveal else None
-    )
+    rows = selectors.export_rows(qs)
+    if not (reveal or scope.may(request.user, "registry.phone.full")):  # phones masked like the IDs
+        rows = ({**row, "phone": services.phone_mask(row["phone"])} if row.get("phone") else row for row in rows)
+    sheet = spreadsheets.export_sheet(title=title, rows=rows, reveal=idnumber.decrypt if reveal else None)
     response = export_response(
         request,
         sheet,
@@ -140,7 +143,7 @@ def household_export(request):
             action="reveal_id",
             actor=request.user,
             request=request,
-            extra={"what": "导出完整身份证号", "filters": request.GET.dict(), "reason": reason},
+            extra={"what": "导出完整身份证号和联系电话", "filters": request.GET.dict(), "reason": reason},
         )
     return response
 
@@ -163,6 +166,10 @@ def household_detail(request, household):
             "village": household.village,
             "can_write": scope.can_write(request.user, household, "registry.household.edit"),
             "can_reveal": scope.may(request.user, "registry.id.reveal"),
+            "phone": services.phone_for(request.user, household.phone),
+            "can_reveal_phone": bool(household.phone)
+            and not scope.may(request.user, "registry.phone.full")
+            and scope.may(request.user, "registry.phone.reveal"),
             "links": household_links(request.user, household),
         },
     )
@@ -282,6 +289,13 @@ def member_change(request, member):
 def member_reveal(request, member):
     number = services.id_reveal(actor=request.user, member=member, request=request)
     return HttpResponse(f'<span class="id-full">{number}</span>')
+
+
+@staff_view(model=Household, page="registry.phone.reveal")
+@require_POST
+def household_phone_reveal(request, household):
+    phone = services.phone_reveal(actor=request.user, household=household, request=request)
+    return HttpResponse(f'<span class="phone-full">{escape(phone)}</span>')
 
 
 @staff_view()

@@ -40,6 +40,7 @@ DOMAIN_APPS = [
     "zhenxing.assets",
     "zhenxing.people",
     "zhenxing.collective",
+    "zhenxing.village",
     "zhenxing.field",
     "zhenxing.dashboard",
 ]
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhenxing.core.middleware.RealIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "zhenxing.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +73,25 @@ MIDDLEWARE = [
     "zhenxing.accounts.middleware.ForcePasswordChangeMiddleware",
     "zhenxing.accounts.middleware.ReadOnlyRoleMiddleware",
 ]
+
+# Content-Security-Policy (ContentSecurityPolicyMiddleware; docs/security.md): scripts, styles,
+# fonts, fetches and the field app's service worker from this site only; no inline script and no
+# eval. Images may also be data: and blob: URLs (the field app's photo previews, the QR codes, the
+# charts' saved pictures). Inline style attributes stay allowed (htmx's indicator style, ECharts).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed; see RealIPMiddleware.
 TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
@@ -208,6 +229,14 @@ JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
 # yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
 # and day of Y + 1.
 SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION_CLOSES", "03-31")
+# The Spark path (`zhenxing screen --engine spark`, screening/spark.py): the master URL when --master
+# is not given, and where the run's snapshot and hits are written (a path every executor can read).
+SCREENING_SPARK_MASTER = os.environ.get("SCREENING_SPARK_MASTER", "local[2]")
+SCREENING_SPARK_DIR = os.environ.get("SCREENING_SPARK_DIR", "")
+# DuckDB's memory limit for feed imports and runs; beyond it DuckDB spills to SCREENING_DUCKDB_TEMP
+# (default: its own temporary directory). Peak RSS stays within the limit plus a margin (docs/scaling.md).
+SCREENING_DUCKDB_MEMORY = os.environ.get("SCREENING_DUCKDB_MEMORY", "4GB")
+SCREENING_DUCKDB_TEMP = os.environ.get("SCREENING_DUCKDB_TEMP", "")
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,7 @@ SHELL = "(shell)"
 LAYERS: list[set[str]] = [
     {SHELL, "core", "settings"},
     {"dashboard"},
-    {"ledger", "funds", "assets", "people", "collective", "field"},
+    {"ledger", "funds", "assets", "people", "collective", "village", "field"},
     {"monitoring", "screening"},
     {"registry"},
     {"workflow", "jobs", "mappings"},  # the transition engine; the one job queue; saved column mappings
