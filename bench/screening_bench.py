@@ -29,9 +29,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # also makes ``bench`` importable (bench/screening_reference.py)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings.base")
-ZX = str(ROOT / ".venv" / "bin" / "zhenxing")
+# the command of this tree (``python -m zhenxing``), whether or not the package is installed
+ZX = [sys.executable, "-m", "zhenxing"]
 
 
 CPU: list[float] = []
@@ -42,7 +43,7 @@ def child(*args: str) -> tuple[float, int, str]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t = time.monotonic()
-    done = subprocess.run([ZX, *args], capture_output=True, text=True)
+    done = subprocess.run([*ZX, *args], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     seconds = time.monotonic() - t
     if done.returncode != 0:
         raise SystemExit(f"{args} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -59,6 +60,11 @@ def main() -> None:
     parser.add_argument("--threshold", default="6500")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-screen", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="2: only the first run and the identical re-run")
+    parser.add_argument("--skip-rules", action="store_true", help="skip the rule-evaluation comparison and simulation")
+    parser.add_argument(
+        "--skip-store-comparison", action="store_true", help="skip COPYing the medical rows into PostgreSQL"
+    )
     args = parser.parse_args()
     feeds_dir = args.data / "feeds"
     results: dict = {"machine": "2 cores, 24 GiB, PostgreSQL 15", "as_of": args.as_of}
@@ -93,48 +99,51 @@ def main() -> None:
             "output": out.strip(),
         }
         print(json.dumps(results["medical_import"], ensure_ascii=False), flush=True)
-        # For the choice of store: the same validated rows COPYed into a PostgreSQL table.
-        import duckdb
+        if not args.skip_store_comparison:
+            # For the choice of store: the same validated rows COPYed into a PostgreSQL table.
+            import duckdb
 
-        parquet = FeedFile.objects.get(source="medical").path
-        tmp_csv = args.data / "medical-validated.csv"
-        duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp_csv}' (HEADER false)")
-        with connection.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS bench_medical_copy")
-            cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, serial text,
-                id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
-                serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
+            parquet = FeedFile.objects.get(source="medical").path
+            tmp_csv = args.data / "medical-validated.csv"
+            duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp_csv}' (HEADER false)")
+            with connection.cursor() as cur:
+                cur.execute("DROP TABLE IF EXISTS bench_medical_copy")
+                cur.execute("""CREATE TABLE bench_medical_copy (file_id bigint, row_no bigint, serial text,
+                    id_hash text, id_masked text, name text, rec_date date, total numeric(14,2), basic numeric(14,2),
+                    serious numeric(14,2), aid numeric(14,2), burden numeric(14,2))""")
+                t = time.monotonic()
+                with (
+                    cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy,
+                    tmp_csv.open("rb") as fh,
+                ):
+                    while chunk := fh.read(1 << 22):
+                        copy.write(chunk)
+                copy_in = time.monotonic() - t
+                t = time.monotonic()
+                cur.execute("CREATE UNIQUE INDEX ON bench_medical_copy (serial)")
+                index = time.monotonic() - t
+                t = time.monotonic()
+                with cur.cursor.copy(
+                    "COPY (SELECT id_hash, rec_date, burden FROM bench_medical_copy) TO STDOUT"
+                ) as copy:
+                    for _ in copy:
+                        pass
+                copy_out = time.monotonic() - t
+                cur.execute("SELECT pg_total_relation_size('bench_medical_copy')")
+                size = cur.fetchone()[0]
+                cur.execute("DROP TABLE bench_medical_copy")
+            tmp_csv.unlink()
             t = time.monotonic()
-            with (
-                cur.cursor.copy("COPY bench_medical_copy FROM STDIN WITH (FORMAT csv)") as copy,
-                tmp_csv.open("rb") as fh,
-            ):
-                while chunk := fh.read(1 << 22):
-                    copy.write(chunk)
-            copy_in = time.monotonic() - t
-            t = time.monotonic()
-            cur.execute("CREATE UNIQUE INDEX ON bench_medical_copy (serial)")
-            index = time.monotonic() - t
-            t = time.monotonic()
-            with cur.cursor.copy("COPY (SELECT id_hash, rec_date, burden FROM bench_medical_copy) TO STDOUT") as copy:
-                for _ in copy:
-                    pass
-            copy_out = time.monotonic() - t
-            cur.execute("SELECT pg_total_relation_size('bench_medical_copy')")
-            size = cur.fetchone()[0]
-            cur.execute("DROP TABLE bench_medical_copy")
-        tmp_csv.unlink()
-        t = time.monotonic()
-        duckdb.connect().execute(f"SELECT sum(burden) FROM read_parquet('{parquet}')").fetchall()
-        results["store_comparison"] = {
-            "postgres_copy_in_s": round(copy_in, 1),
-            "postgres_unique_index_s": round(index, 1),
-            "postgres_copy_out_3_cols_s": round(copy_out, 1),
-            "postgres_table_mib": size // 2**20,
-            "parquet_mib": Path(parquet).stat().st_size // 2**20,
-            "parquet_scan_sum_s": round(time.monotonic() - t, 2),
-        }
-        print(json.dumps(results["store_comparison"]), flush=True)
+            duckdb.connect().execute(f"SELECT sum(burden) FROM read_parquet('{parquet}')").fetchall()
+            results["store_comparison"] = {
+                "postgres_copy_in_s": round(copy_in, 1),
+                "postgres_unique_index_s": round(index, 1),
+                "postgres_copy_out_3_cols_s": round(copy_out, 1),
+                "postgres_table_mib": size // 2**20,
+                "parquet_mib": Path(parquet).stat().st_size // 2**20,
+                "parquet_scan_sum_s": round(time.monotonic() - t, 2),
+            }
+            print(json.dumps(results["store_comparison"]), flush=True)
         others = {}
         for source in feeds.SPECS:
             if source == "medical":
@@ -151,10 +160,10 @@ def main() -> None:
     runs = []
     if not args.skip_screen:  # the first run raises every alert (as on a new system), the second re-confirms them
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE screening_alert")
+            cur.execute("TRUNCATE screening_alert CASCADE")  # and its notes, corrections
     next_day = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
     # first run (every alert new), the same run again, and the next day's run (windows move by a day)
-    for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day]:
+    for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day][: args.runs]:
         seconds, peak, out = child("screen", "--as-of", as_of, "--json")
         summary = json.loads(out.strip().splitlines()[-1])
         summary.update(Run.objects.order_by("-id").first().summary)  # the stored summary has the breakdown
@@ -167,6 +176,7 @@ def main() -> None:
                 "snapshot_s": summary.get("snapshot_seconds"),
                 "rules_s": summary.get("rule_seconds"),
                 "write_s": summary.get("write_seconds"),
+                "mirror": summary.get("mirror"),
                 "updated": summary["updated"],
                 "closed": summary["closed"],
                 "alerts": summary["alerts"],
@@ -178,6 +188,44 @@ def main() -> None:
         print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
     if runs:
         results["screen_runs"] = runs
+        # Side by side: the same screening hand-written as one DuckDB query over the raw CSV files.
+        import duckdb
+
+        from bench import screening_reference
+
+        as_of = dt.date.fromisoformat(args.as_of)
+        params = rules.effective_parameters(services.ruleset_current(as_of.year).rules, {})
+        con = duckdb.connect()
+        t, c, load = time.monotonic(), time.process_time(), os.getloadavg()
+        ref = screening_reference.counts(
+            con, args.data, as_of=as_of, params=params, income_missing=rules.income_missing_due(as_of, as_of.year - 1)
+        )
+        ref_s, ref_cpu = time.monotonic() - t, time.process_time() - c
+        con.close()
+        first, again = runs[0], runs[1]
+        results["side_by_side"] = {
+            "reference_s": round(ref_s, 2),
+            "reference_cpu_s": round(ref_cpu, 1),
+            "reference_load_avg": load,
+            "counts_equal": ref == first["alerts"],
+            "reference_counts": ref,
+            "first_run_s": first["seconds"],
+            "first_run_wall_s": first["wall_s"],
+            "rerun_s": again["seconds"],
+            "rerun_wall_s": again["wall_s"],
+            "first_ratio": round(first["seconds"] / ref_s, 2),
+            "first_ratio_wall": round(first["wall_s"] / ref_s, 2),
+            "rerun_ratio": round(again["seconds"] / ref_s, 2),
+            "rerun_ratio_wall": round(again["wall_s"] / ref_s, 2),
+            "first_cpu_ratio": round(first["cpu_s"] / ref_cpu, 2),
+            "rerun_cpu_ratio": round(again["cpu_s"] / ref_cpu, 2),
+        }
+        print(json.dumps(results["side_by_side"], ensure_ascii=False), flush=True)
+        if ref != first["alerts"]:
+            print("COUNTS DIFFER", {k: (ref.get(k), first["alerts"].get(k)) for k in set(ref) | set(first["alerts"])})
+    if args.skip_rules:
+        (args.data / "results-partial.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+        return
 
     # Rule evaluation vs a hand-written DuckDB query, same connection, same tables.
     as_of = dt.date.fromisoformat(args.as_of)

@@ -222,12 +222,25 @@ def load(out: Path) -> None:
     with connection.cursor() as cur:
         cur.execute("TRUNCATE registry_member, registry_householdincome, registry_household RESTART IDENTITY CASCADE")
         for table, cols, name in tables:
+            # Columns the registry added since (NOT NULL, no database default) get their model default for the load.
+            cur.execute(
+                """SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s
+                   AND is_nullable = 'NO' AND column_default IS NULL""",
+                [table],
+            )
+            given = {c.strip() for c in cols.split(",")} | {"id"}
+            blank = {"boolean": "false", "character varying": "''", "text": "''", "jsonb": "'{}'"}
+            extra = [(c, blank.get(t, "0")) for c, t in cur.fetchall() if c not in given]
+            for column, value in extra:
+                cur.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {value}")
             with (
                 cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy,
                 (tmp / name).open("rb") as fh,
             ):
                 while chunk := fh.read(1 << 22):
                     copy.write(chunk)
+            for column, _value in extra:
+                cur.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
             print(f"{table}: loaded")
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('registry_household', 'id'), (SELECT max(id) FROM registry_household))"

@@ -32,6 +32,7 @@ def login(client):
 
 # The real browser for end-to-end tests: Playwright driving Debian's Chromium.
 CHROMIUM = "/usr/bin/chromium"
+CSP_REPORT = "Content Security Policy"  # in Chromium's console message for whatever the policy blocked
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -70,5 +71,11 @@ def browser_page(monkeypatch, tmp_path):
             executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, env={**os.environ, **_fontconfig(tmp_path)}
         )
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
+        # Every browser test also checks the Content-Security-Policy: Chromium reports each thing
+        # the policy blocked (an inline script, an on…= attribute, an outside file) on the console.
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(f"{page.url}: {m.text}") if CSP_REPORT in m.text else None)
+        page.csp_blocked = blocked
         yield page
         browser.close()
+    assert not blocked, "内容安全策略拦截了：\n" + "\n".join(blocked[:20])

@@ -1,7 +1,9 @@
 """Data scope: THE one place that decides which records a user may see or change.
 
 Rule: a staff account sees its region node and everything below it; a line-department
-account additionally sees only its own field. Every model that holds regional data registers
+account additionally sees only its own field: records that carry a department, its own; households
+and their cases (``departments="touched"``), only those its field's alerts touch
+(``department_touches``). Every model that holds regional data registers
 here how to reach its region (and, where it has one, its department field). Pages, exports
 and API operations obtain records only through ``scoped()`` / ``get_object_or_404()``;
 ``staff_view`` does the lookup for detail URLs so a view cannot forget it. A record outside the
@@ -40,8 +42,11 @@ class ScopeRule:
     region: str | None = None  # ORM lookup to a Region FK ("village", "household__village")
     path: str | None = None  # or: a field holding a region path string (denormalised)
     field: str | None = None  # ORM lookup to a Department value, for department filtering
-    # What a department account sees when the model has no field: "none" or "region" (all in subtree)
+    # What a department account sees when the model has no field: "none", "region" (all in
+    # subtree) or "touched" (the households its field's records or alerts touch, reached by
+    # ``household``, and what hangs on them)
     departments: str = "none"
+    household: str | None = None  # ORM lookup to the household ("pk" for Household), for "touched"
     # With path=: records with an empty path (no acting user, e.g. a failed login by an
     # unknown name) are shown to users at prefecture level and above.
     empty_path_to_top: bool = False
@@ -64,10 +69,13 @@ def register(
     departments: str | None = None,
     below: int | None = None,
     owner: str | None = None,
+    household: str | None = None,
 ):
     """Class decorator: ``@scope.register(region="village")`` on a model."""
     if (region is None) == (path is None):
         raise ImproperlyConfigured("scope.register needs exactly one of region= or path=")
+    if (departments == "touched") != (household is not None):
+        raise ImproperlyConfigured('scope.register(departments="touched") needs household= (and only it)')
 
     def deco(model: type[M]) -> type[M]:
         if below is not None and not region:
@@ -79,6 +87,7 @@ def register(
             departments=departments or ("field" if field else "none"),
             below=below,
             owner=owner,
+            household=household,
         )
         return model
 
@@ -120,12 +129,36 @@ def scoped(user, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M
     if user.role == Role.DEPARTMENT_STAFF:
         if rule.field:
             qs = qs.filter(**{rule.field: user.department})
+        elif rule.departments == "touched":
+            qs = qs.filter(touched(rule.household, user.department))
         elif rule.departments != "region":
             qs = qs.none()
     if rule.below is not None:
         base = qs.model._default_manager.all() if not isinstance(model_or_qs, models.QuerySet) else model_or_qs
         qs = qs | base.filter(**{f"{rule.region}__in": above_ids(node, rule.below)})
     return qs
+
+
+# Sources of "the households a department's field touches": each a function of the department
+# value returning a queryset of household ids, registered by the app's models module at start-up
+# (screening registers its alerts).
+_TOUCHES: list = []
+
+
+def department_touches(households_of) -> None:
+    """Register ``households_of(department) -> QuerySet of household ids``: the households that
+    department's records or alerts touch, which its account sees (``departments="touched"``)."""
+    if households_of not in _TOUCHES:
+        _TOUCHES.append(households_of)
+
+
+def touched(lookup: str, department: str) -> models.Q:
+    """The condition "``lookup`` (a household) is touched by ``department``'s field" (never true
+    without a registered source)."""
+    q = models.Q(pk__in=[])
+    for households_of in _TOUCHES:
+        q |= models.Q(**{f"{lookup}__in": households_of(department)})
+    return q
 
 
 def above_ids(node: Region, depth: int) -> list[int]:

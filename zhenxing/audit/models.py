@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "logout": _("退出"),
     "export": _("导出"),
     "reveal_id": _("查看完整身份证号"),
+    "reveal_phone": _("查看完整联系电话"),
     "import": _("导入"),
     "transition": _("流程操作"),
     "password_change": _("修改密码"),

@@ -13,6 +13,7 @@ from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
 from zhenxing.audit import display as audit_display
 from zhenxing.audit.models import ACTION_LABELS, AuditEntry
+from zhenxing.lib.pagination import count_capped
 from zhenxing.workflow import engine  # noqa: F401 - hands the audit display its state machines
 
 PAGE = 50
@@ -74,7 +75,8 @@ def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = audit_search(user=request.user, **{k: v for k, v in filters.items() if v})
-    before = request.GET.get("before")  # keyset pagination on id: the log grows without end
+    count, capped = count_capped(qs)  # exact up to the cap: the log grows without end
+    before = request.GET.get("before")  # keyset pagination on id
     if before and before.isdigit():
         qs = qs.filter(id__lt=int(before))
     entries = list(qs.order_by("-id")[: PAGE + 1])
@@ -82,5 +84,11 @@ def audit_list(request):
     return render(
         request,
         "audit/list.html",
-        {"form": form, "entries": audit_display.describe(entries[:PAGE]), "next_before": next_before},
+        {
+            "form": form,
+            "entries": audit_display.describe(entries[:PAGE]),
+            "next_before": next_before,
+            "count": count,
+            "capped": capped,
+        },
     )

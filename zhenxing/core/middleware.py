@@ -22,3 +22,21 @@ class RealIPMiddleware:
             if hops:
                 request.META["REMOTE_ADDR"] = hops[-1]
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends ``settings.CONTENT_SECURITY_POLICY`` on every response that has none: scripts only
+    from this site's own files (no inline script, no ``on…=`` attribute, no eval), nothing framed,
+    forms posted only here. Pages keep their behaviour in static files (``zhenxing/page.js``
+    wires the print buttons, the filter selects and the menu). A view may set its own header (the
+    field app's service worker answers with the same policy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = "; ".join(f"{name} {value}".strip() for name, value in settings.CONTENT_SECURITY_POLICY.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response

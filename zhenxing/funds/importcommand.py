@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
 from zhenxing.accounts.models import User
+from zhenxing.lib.mapping import MappingError
 from zhenxing.lib.xlsx import workbook_bytes
+from zhenxing.mappings.cli import add_mapping_argument, mapping_option
 
 from .imports import IMPORTERS, UnreadableFile, run_import
 
@@ -24,6 +26,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--json", action="store_true", help="最后一行输出 JSON 结果")
         parser.add_argument("--user", help="以该账户的身份和数据权限导入（缺省为系统导入）")
         parser.add_argument("--report", help="把错误清单写成 .xlsx")
+        add_mapping_argument(parser)
 
     def handle(self, *args, **opts):
         imp = IMPORTERS[self.kind]
@@ -34,9 +37,12 @@ class ImportCommand(BaseCommand):
                 self.stderr.write(f"账户不存在：{opts['user']}")
                 sys.exit(2)
         try:
+            mapping = mapping_option(opts, actor=actor, kind=f"funds.{self.kind}")
             data = Path(opts["file"]).read_bytes()
-            result = run_import(self.kind, data, actor=actor, dry_run=opts["dry_run"], filename=opts["file"])
-        except (OSError, UnreadableFile) as exc:
+            result = run_import(
+                self.kind, data, actor=actor, dry_run=opts["dry_run"], filename=opts["file"], mapping=mapping
+            )
+        except (OSError, UnreadableFile, MappingError) as exc:
             self.stderr.write(f"无法读取文件：{exc}")
             if opts["json"]:
                 self.stdout.write(

@@ -512,8 +512,20 @@ class _Rollback(Exception):
     pass
 
 
-def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, filename: str = "") -> ImportResult:
-    """Read, check and (when clean and not a dry run) commit a file. Raises UnreadableFile."""
+def import_kinds() -> list:
+    """What a saved column mapping (the mappings app) can be made for: every importer here."""
+    from zhenxing.lib.mapping import ImportKind
+
+    return [
+        ImportKind(f"funds.{imp.kind}", imp.label, tabular.Layout(headers=imp.headers)) for imp in IMPORTERS.values()
+    ]
+
+
+def run_import(
+    kind: str, data: bytes, *, actor=None, dry_run: bool = False, filename: str = "", mapping=None
+) -> ImportResult:
+    """Read, check and (when clean and not a dry run) commit a file. Raises UnreadableFile.
+    ``mapping``: a column mapping (``lib.mapping.ColumnMapping``) for a file in another layout."""
     imp = IMPORTERS[kind]
     scope.require_write(actor, None, "funds.import.run")
     table = tabular.read_table(
@@ -523,6 +535,7 @@ def run_import(kind: str, data: bytes, *, actor=None, dry_run: bool = False, fil
         required=imp.required,
         at_least=max(2, len(imp.required) // 2),
         within=HEADER_ROWS,
+        mapping=mapping,
     )
     result = ImportResult(kind=kind)
     for h in table.missing(imp.required):

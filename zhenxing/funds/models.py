@@ -174,6 +174,7 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["county", "year", "status"], name="funds_project_county_year"),
             models.Index(fields=["village", "status"], name="funds_project_village"),
+            models.Index(fields=["-year", "code"], name="funds_project_year_code"),  # the list's keyset
         ]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="funds_project_budget_not_negative"),

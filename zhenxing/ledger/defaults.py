@@ -20,6 +20,7 @@ RECTIFICATION_TYPES = [
     ("insurance", "基本医保参保排查整改", 5, "medical_insurance", False, 30),
     ("assessment", "国家和省考核评估反馈问题整改", 22, "", False, 60),
     ("inspection", "督导检查发现问题整改", None, "", False, 30),
+    ("environment", "农村人居环境问题整改", 13, "", False, 30),
 ]
 
 # The household flag (registry.Household) a closed item of the type secures again: closing a

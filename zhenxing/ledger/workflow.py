@@ -5,6 +5,7 @@ transitions up here; views only offer what ``allowed`` returns, so a rule lives 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -257,6 +258,23 @@ def _flags_secured(move: engine.Move) -> None:
         )
 
 
+# Modules above the ledger that learn when an item they opened is closed or reopened (the village
+# app's toilets and living-environment problems): source_ref prefix -> fn(item, closed, on). They
+# register in their AppConfig.ready; the ledger never imports them.
+_CLOSE_LISTENERS: dict[str, Callable] = {}
+
+
+def close_listener_register(prefix: str, fn: Callable) -> None:
+    _CLOSE_LISTENERS[prefix] = fn
+
+
+def _tell_source(move: engine.Move) -> None:
+    ref = move.obj.source_ref or ""
+    for prefix, fn in _CLOSE_LISTENERS.items():
+        if ref.startswith(prefix):
+            fn(move.obj, move.target == ItemStatus.CLOSED, _on(move))
+
+
 def _failed(move: engine.Move) -> dict:
     changes: dict = {"failed_checks": F("failed_checks") + 1, "closed_on": None, "fixed_on": None}
     if move.code == "recheck_fail":
@@ -298,6 +316,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             "checker",
             lambda move: {"closed_on": _on(move)},
             _flags_secured,
+            _tell_source,
             not_same_actor_as=("fix",),
         ),
         _item(
@@ -318,6 +337,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             ItemStatus.IN_PROGRESS,
             "checker",
             _failed,
+            _tell_source,
             needs_reason=True,
         ),
     ]

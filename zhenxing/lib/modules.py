@@ -193,7 +193,7 @@ def provided(name: str) -> list[tuple[str, ModuleType]]:
 
 # The menu's groups, in the order shown. An app's ``nav`` names the group of each entry; entries of
 # ``PERSONAL`` (the user's own notices and jobs) are shown in the top bar, not in the menu.
-NAV_GROUPS = ("工作台", "监测帮扶", "预警", "台账", "资金资产", "集体经济", "就业治理", "统计报告", "系统")
+NAV_GROUPS = ("工作台", "监测帮扶", "预警", "台账", "资金资产", "集体经济", "乡村建设", "就业治理", "统计报告", "系统")
 PERSONAL = "个人"
 # Where an entry without a group goes: by its app.
 _APP_GROUPS = {
@@ -204,6 +204,7 @@ _APP_GROUPS = {
     "funds": "资金资产",
     "assets": "资金资产",
     "collective": "集体经济",
+    "village": "乡村建设",
     "people": "就业治理",
     "dashboard": "统计报告",
 }

@@ -10,11 +10,13 @@ list bodies that are objects carry it in their ``next`` field as well. No header
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import base64
+import json
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 
@@ -103,3 +105,109 @@ def keyset_rows(
     ordered = ordered[:size]
     announce_next(request, response, str(key(ordered[-1])) if more else "", size)
     return ordered
+
+
+# ---------------------------------------------------------------- pages (HTML lists)
+#
+# A page of a list shows an exact count up to COUNT_CAP and "超过 COUNT_CAP" beyond, and moves on by
+# a keyset cursor over (sort column, id): neither ever reads the whole table.
+
+COUNT_CAP = 1000
+
+
+def count_capped(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): counts at most ``cap + 1`` rows (``COUNT_CAP`` by default); capped means
+    more than ``cap`` match."""
+    cap = COUNT_CAP if cap is None else cap
+    n = qs.order_by()[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    """The opaque cursor of a (sort value, id) keyset."""
+    return base64.urlsafe_b64encode(json.dumps([None if value is None else str(value), pk]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[str | None, int] | None:
+    """(sort value as text, id), or None when the cursor is not one of ours."""
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+        return value, int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def cursor_of(row: Any, order: Sequence[str]) -> str:
+    """The cursor that starts a page of ``order`` just after ``row``."""
+    key = [str(getattr(row, "pk" if f.lstrip("-") == "pk" else f.lstrip("-"))) for f in order]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _cursor_values(qs: QuerySet[Any], order: Sequence[str], cursor: str) -> list[Any] | None:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(raw, list) or len(raw) != len(order) or not all(isinstance(v, str) for v in raw):
+        return None
+    meta = qs.model._meta
+    try:
+        return [
+            (meta.pk if f.lstrip("-") == "pk" else meta.get_field(f.lstrip("-"))).to_python(v)
+            for f, v in zip(order, raw, strict=True)
+        ]
+    except ValidationError:
+        return None
+
+
+def keyset_after(qs: QuerySet[Any], *, order: Sequence[str], cursor: str) -> QuerySet[Any]:
+    """``qs`` in ``order`` (non-null columns, "-" for descending, the last one unique, usually
+    "pk") and, when ``cursor`` is valid, strictly after the row it names. The condition
+    ``a >= va AND (a > va OR (a = va AND (b > vb OR ...)))`` is a range scan of an index over the
+    same columns in the same directions; a cursor that is not ours starts from the beginning."""
+    qs = qs.order_by(*order)
+    values = _cursor_values(qs, order, cursor) if cursor else None
+    if values is None:
+        return qs
+    names = [f.lstrip("-") for f in order]
+    ops = ["lt" if f.startswith("-") else "gt" for f in order]
+    after = Q()
+    for i in reversed(range(len(order))):
+        step = Q(**{f"{names[i]}__{ops[i]}": values[i]})
+        after = step if i == len(order) - 1 else step | (Q(**{names[i]: values[i]}) & after)
+    return qs.filter(**{f"{names[0]}__{ops[0]}e": values[0]}).filter(after)
+
+
+def keyset_slice(
+    qs: QuerySet[Any],
+    *,
+    order: Sequence[str],
+    cursor: str = "",
+    size: int = 50,
+    split: str = "",
+    split_values: Sequence[Any] = (),
+) -> tuple[list[Any], str]:
+    """(rows, next cursor or ""): one page of ``qs`` in ``order`` after ``cursor``; no OFFSET and
+    no COUNT. With ``split`` (a column) and a few ``split_values`` (say the villages of a
+    township), each value's page is read through the (split, order...) index and the pages are
+    merged: a small scope then never walks the whole list's index to find its rows."""
+    base = keyset_after(qs, order=order, cursor=cursor)
+    if split and split_values:
+        # each value's keys only (an index-only read), merged; then the page's rows by id
+        names = [f.lstrip("-") for f in order]
+        keys: list[tuple[Any, ...]] = []
+        for v in split_values:
+            keys += list(base.filter(**{split: v}).values_list(*names)[: size + 1])
+        for i in reversed(range(len(order))):  # stable sorts, last key first
+            keys.sort(key=lambda k, i=i: k[i], reverse=order[i].startswith("-"))
+        pk_at = names.index("pk") if "pk" in names else None
+        wanted = [k[pk_at] for k in keys[: size + 1]] if pk_at is not None else None
+        if wanted is None:
+            raise ValueError("split pages need the primary key in the order")
+        by_pk = {r.pk: r for r in qs.filter(pk__in=wanted)}
+        rows = [by_pk[pk] for pk in wanted if pk in by_pk]
+    else:
+        rows = list(base[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (cursor_of(rows[-1], order) if more and rows else "")

@@ -71,6 +71,7 @@ class Channel(models.TextChoices):
     SELF_APPLICATION = "self_application", _("农户自主申报")
     CADRE_VISIT = "cadre_visit", _("基层干部排查")
     DEPARTMENT_ALERT = "department_alert", _("部门筛查预警")
+    HISTORICAL = "historical", _("历史数据导入")
 
 
 # National code table 100A27 (risk types) with the 100A271 disaster sub-codes.
@@ -146,7 +147,7 @@ class Helper(models.Model):
         return f"{self.name}（{self.unit}）"
 
 
-@scope.register(region="village", departments="region")
+@scope.register(region="village", departments="touched", household="household")
 class MonitoringCase(models.Model):
     """One household's monitoring file. ``state`` moves only through services.case_transition."""
 
@@ -235,7 +236,7 @@ class MonitoringCase(models.Model):
         return self.state not in {"eliminated", "not_admitted"}
 
 
-@scope.register(region="case__village", departments="region")
+@scope.register(region="case__village", departments="touched", household="case__household")
 class CaseEvent(models.Model):
     """One line of the case's timeline: a transition (or a recorded act) with who, when, why."""
 
@@ -270,7 +271,7 @@ class EvidenceKind(models.TextChoices):
     SCAN = "scan", _("扫描件")
 
 
-@scope.register(region="case__village", departments="region")
+@scope.register(region="case__village", departments="touched", household="case__household")
 class Evidence(models.Model):
     """A stored file (photo or scanned form) attached to a step or a visit."""
 
@@ -365,7 +366,7 @@ class MeasureStatus(models.TextChoices):
     DONE = "done", _("已落实")
 
 
-@scope.register(region="case__village", departments="region")
+@scope.register(region="case__village", departments="touched", household="case__household")
 class Measure(models.Model):
     case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="measures", verbose_name=_("案件"))
     category = models.CharField(_("措施类别"), max_length=24, choices=MeasureCategory.choices)
@@ -396,7 +397,7 @@ class Measure(models.Model):
         return f"{self.category} {self.get_category_display()}"
 
 
-@scope.register(region="case__village", departments="region")
+@scope.register(region="case__village", departments="touched", household="case__household")
 class Visit(models.Model):
     """A helper's visit: what changed, an income update (annualised per capita), photos."""
 
@@ -491,7 +492,7 @@ class PublicAttempt(models.Model):
         return f"{'自主申报' if self.kind == 'apply' else '进度查询'}（{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
 
 
-@scope.register(region="case__village", departments="region")
+@scope.register(region="case__village", departments="touched", household="case__household")
 class CaseSource(models.Model):
     """The case's discovery list (发现来源): the signal that opened it and every later one attached
     to it (a department alert on a household that already has an open case). ``flags`` are the

@@ -177,7 +177,7 @@ def case_discover(
     With ``source_ref`` the signal heads the case's discovery list (``CaseSource``), with the
     三保障/饮水 flags it confirmed (``source_flags``)."""
     scope.require_write(actor, household, "monitoring.case.create")
-    if channel not in Channel.values:
+    if channel not in Channel.values or channel == Channel.HISTORICAL:
         raise ValidationError({"channel": ["发现渠道须为 自主申报、干部排查 或 部门预警"]})
     codes = _clean_risks(risk_types)
     on = discovered_on or _today()

@@ -13,8 +13,10 @@ from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.pagination import count_capped
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
+from zhenxing.registry.services import phone_for
 
 from . import applications, bulk, exports, forms, postings, rules, selectors, services, standards, visits, workflow
 from .models import (
@@ -92,6 +94,7 @@ def case_list(request):
     for c in rows:
         c.due_info = selectors.case_due(c, standards)
     next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
+    total, capped = count_capped(qs)  # exact up to the cap, "超过" beyond: never a count of every case
     can_discover = scope.may(request.user, "monitoring.discover")
     return render(
         request,
@@ -100,7 +103,8 @@ def case_list(request):
             "form": form,
             "cases": rows[:PAGE],
             "next_after": next_after,
-            "total": qs.count(),
+            "total": total,
+            "capped": capped,
             "can_discover": can_discover,
             "can_bulk": scope.can_write(request.user, None, "monitoring.case.bulk"),
             "bulk_actions": bulk.ACTIONS,
@@ -445,5 +449,5 @@ def application_detail(request, application):
     return render(
         request,
         "monitoring/application_detail.html",
-        {"a": application, "can_act": can_act},
+        {"a": application, "can_act": can_act, "phone": phone_for(request.user, application.phone)},
     )

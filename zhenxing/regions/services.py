@@ -11,6 +11,7 @@ from django.db import transaction
 
 from zhenxing.audit.context import acting
 from zhenxing.lib import tabular
+from zhenxing.lib.bulk import analyze
 
 from .models import LEVEL_DEPTH, Level, Region
 
@@ -173,6 +174,8 @@ def _load_files(names: list[str], *, model: type[Region]) -> RegionImportResult:
         total.created += r.created
         total.updated += r.updated
         total.unchanged += r.unchanged
+    if total.created or total.updated:  # every scoped list joins the tree: fresh planner statistics
+        analyze(model)
     return total
 
 

@@ -106,6 +106,18 @@ class HouseholdForm(forms.ModelForm):
         self.fields["village"] = _village_field(user)
         if self.instance.pk:
             del self.fields["number"]
+        # A role that sees phones masked edits the masked form: left as it is, the number is kept.
+        self._phone_masked = ""
+        if self.instance.pk and self.instance.phone and not scope.may(user, "registry.phone.full"):
+            from .services import phone_mask
+
+            self._phone_masked = phone_mask(self.instance.phone)
+            self.initial["phone"] = self._phone_masked
+            self.fields["phone"].help_text = "号码已脱敏；不修改则保留原号码"
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        return self.instance.phone if self._phone_masked and phone == self._phone_masked else phone
 
     def clean_exit_year(self):
         year = self.cleaned_data.get("exit_year")
@@ -215,6 +227,17 @@ class IncomeForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="导入文件（.xlsx、.xls 或 .csv）", error_messages={"required": "请选择要导入的文件"})
     only_valid = forms.BooleanField(label="只导入没有错误的农户（有错误的农户整户跳过）", required=False)
+    mapping = forms.ChoiceField(label="列映射（其他格式的表格）", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from zhenxing.mappings.selectors import builtin_mappings, mappings_latest
+
+        names = [m.name for m in mappings_latest(user, kind="households")] if user is not None else []
+        names += [name for _, name, _ in builtin_mappings("households")]
+        self.fields["mapping"].choices = [("", "标准模板（或自动识别已保存的映射）")] + [
+            (n, n) for n in dict.fromkeys(names)
+        ]
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -81,7 +81,7 @@ class MemberStatus(models.TextChoices):
     DEAD = "dead", _("已死亡")
 
 
-@scope.register(region="village", departments="region")
+@scope.register(region="village", departments="touched", household="pk")
 class Household(models.Model):
     number = models.CharField(_("户编号"), max_length=32, unique=True)
     village = models.ForeignKey(
@@ -127,7 +127,7 @@ class Household(models.Model):
         return f"{self.number} {self.head_name}".strip()
 
 
-@scope.register(region="household__village", departments="region")
+@scope.register(region="household__village", departments="touched", household="household")
 class HouseholdIncome(models.Model):
     """A household's income for one year (several years kept)."""
 
@@ -181,7 +181,7 @@ class HouseholdIncome(models.Model):
         )
 
 
-@scope.register(region="household__village", departments="region")
+@scope.register(region="household__village", departments="touched", household="household")
 class Member(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("农户"))
     name = models.CharField(_("姓名"), max_length=64)
@@ -229,7 +229,7 @@ class MemberChangeKind(models.TextChoices):
     DEATH = "death", _("死亡")
 
 
-@scope.register(region="household__village", departments="region")
+@scope.register(region="household__village", departments="touched", household="household")
 class MemberChange(models.Model):
     """A member's move between households, death or departure: recorded, never an edit that loses history."""
 
@@ -261,7 +261,7 @@ class MemberChange(models.Model):
 HOUSEHOLD_FLAGS = ("housing_safe", "water_safe", "medical_insured", "schooling_secured")
 
 
-@scope.register(region="household__village", departments="region")
+@scope.register(region="household__village", departments="touched", household="household")
 class HouseholdFlagChange(models.Model):
     """One change of a household's 三保障/饮水 flag made by the work of another module (an alert
     included, a rectification item closed, a risk eliminated): insert-only, with its source."""
@@ -293,7 +293,7 @@ class HouseholdFlagChange(models.Model):
         return str(Household._meta.get_field(self.field).verbose_name)
 
 
-@scope.register(region="household__village", departments="region")
+@scope.register(region="household__village", departments="touched", household="household")
 class HouseholdIncomeChange(models.Model):
     """One change of a household's net income for a year made by the work of another module (an
     identification's verified income, an elimination's measured income): insert-only, with its source."""

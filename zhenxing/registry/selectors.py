@@ -2,13 +2,11 @@
 
 The household list stays fast at 1,000,000 households: filters are indexed columns or EXISTS
 subqueries on indexed member columns, the order is a keyset (sort column, id), and nothing
-counts the whole set (``count_capped`` counts at most a thousand and one rows).
+counts the whole set (``lib.pagination.count_capped`` counts at most a thousand and one rows).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from zhenxing.accounts import scope
 from zhenxing.audit import display as audit_display
 from zhenxing.audit.selectors import record_history
+from zhenxing.lib.pagination import decode_cursor, encode_cursor
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
@@ -25,7 +24,6 @@ from .models import Household, HouseholdIncome, Member, MemberChange, MemberStat
 PAGE = 50
 SEARCH_CAP = 10_000
 PER_VILLAGE_MAX = 64  # households matched by one name
-COUNT_CAP = 1000
 # sort key -> (field, descending)
 SORTS = {
     "number": ("number", False),
@@ -119,18 +117,6 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
     return qs
 
 
-def _encode(value, pk) -> str:
-    return base64.urlsafe_b64encode(json.dumps([None if value is None else str(value), pk]).encode()).decode()
-
-
-def _decode(cursor: str):
-    try:
-        value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-        return value, int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
-        return None
-
-
 def keyset_page(
     qs: QuerySet[Household],
     *,
@@ -148,7 +134,7 @@ def keyset_page(
     nullable = Household._meta.get_field(field).null
     op, op_eq = ("lt", "lte") if desc else ("gt", "gte")
     order = [f"-{field}" if desc else field, "-pk" if desc else "pk"]
-    decoded = _decode(cursor) if cursor else None
+    decoded = decode_cursor(cursor) if cursor else None
     if decoded is not None and decoded[0] is not None:
         value = decoded[0]
         try:
@@ -182,14 +168,8 @@ def keyset_page(
         rows += list(tail.order_by("-pk" if desc else "pk")[: size + 1 - len(rows)])
     more = len(rows) > size
     rows = rows[:size]
-    nxt = _encode(getattr(rows[-1], field), rows[-1].pk) if more and rows else ""
+    nxt = encode_cursor(getattr(rows[-1], field), rows[-1].pk) if more and rows else ""
     return rows, nxt
-
-
-def count_capped(qs: QuerySet) -> tuple[int, bool]:
-    """(count, capped): counts at most COUNT_CAP + 1 rows."""
-    n = qs.order_by()[: COUNT_CAP + 1].count()
-    return min(n, COUNT_CAP), n > COUNT_CAP
 
 
 def household_timeline(*, user, household: Household, limit: int = 200):

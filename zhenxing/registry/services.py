@@ -35,6 +35,11 @@ from .models import (
 
 # Roles whose work needs the full number (home verification, review, approval).
 ID_REVEAL_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
+# A household's phone (docs/security.md): the village cadre, who calls the household, sees it in
+# full; township, county and prefecture staff see it masked like an ID number and may reveal one
+# (audited ``reveal_phone``); line departments and inspectors see it masked only.
+PHONE_FULL_ROLES = {Role.VILLAGE_CADRE}
+PHONE_REVEAL_ROLES = ID_REVEAL_ROLES
 # Roles that write the registry (department staff and inspectors read it).
 WRITER_ROLES = {Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.PREFECTURE_ADMIN}
 HOUSEHOLD_EDITABLE = (
@@ -77,6 +82,12 @@ PAGE_RULES = scope.page_rules(
     {
         "registry.list": None,
         "registry.id.reveal": scope.PageRule(roles=frozenset(ID_REVEAL_ROLES), refusal="您的角色无权查看完整身份证号"),
+        "registry.phone.full": scope.PageRule(
+            roles=frozenset(PHONE_FULL_ROLES), refusal="您的角色无权查看完整联系电话"
+        ),
+        "registry.phone.reveal": scope.PageRule(
+            roles=frozenset(PHONE_REVEAL_ROLES), refusal="您的角色无权查看完整联系电话"
+        ),
     }
 )
 
@@ -388,6 +399,29 @@ def id_reveal(*, actor, member: Member, request=None) -> str:
         raise PermissionDenied("该成员不在您的数据权限范围内")
     audit.event_log(action="reveal_id", actor=actor, request=request, obj=member)
     return idnumber.decrypt(member.id_cipher)
+
+
+def phone_mask(phone: str) -> str:
+    """``139****5678``: the first three and the last four characters of a number of at least
+    eight; a shorter one is hidden whole."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
+def phone_for(user, phone: str) -> str:
+    """A household's phone as ``user`` is shown it: in full for ``registry.phone.full``, else masked."""
+    return phone if scope.may(user, "registry.phone.full") else phone_mask(phone)
+
+
+def phone_reveal(*, actor, household: Household, request=None) -> str:
+    """The household's full phone, for roles that may reveal it; every reveal is audited."""
+    scope.require_page(actor, "registry.phone.reveal")
+    if not scope.scoped(actor, Household).filter(pk=household.pk).exists():
+        raise PermissionDenied("该农户不在您的数据权限范围内")
+    audit.event_log(action="reveal_phone", actor=actor, request=request, obj=household)
+    return household.phone
 
 
 def household_recompute(household_ids: Iterable[int], *, touch: bool = True) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.household_edit, name="edit"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),
     path("<int:pk>/income/", views.income_edit, name="income"),
+    path("<int:pk>/phone/", views.household_phone_reveal, name="phone_reveal"),
     path("members/<int:pk>/change/", views.member_change, name="member_change"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
 ]

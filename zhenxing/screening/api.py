@@ -17,6 +17,7 @@ from zhenxing.jobs.services import jobs_recover_for_page
 from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import alerts as alert_writes
+from . import evidence as alert_evidence
 from . import rules, selectors, workflow
 from .models import Alert, AlertState, Run, RunStatus
 
@@ -139,7 +140,7 @@ def _detail(request, a: Alert) -> dict:
         **_alert(a),
         "rule_description": rule.description if rule else "",
         "head_name": a.household.head_name if a.household_id else None,
-        "evidence": {**a.citation, **(a.evidence or {})},
+        "evidence": {**a.citation, **alert_evidence.full(a)},
         "outcome_reason": a.outcome_reason,
         "outcome_evidence": a.outcome_evidence,
         "available_actions": _actions(request, a),

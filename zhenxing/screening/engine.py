@@ -20,7 +20,16 @@ class DuckEngine:
     def __init__(self, con=None, *, threads: int | None = None):
         import duckdb
 
-        self.con = con or duckdb.connect()
+        if con is None:
+            from django.conf import settings
+
+            con = duckdb.connect()
+            # Bounded memory: beyond the limit DuckDB spills to its temporary directory (docs/scaling.md).
+            con.execute(f"SET memory_limit = '{getattr(settings, 'SCREENING_DUCKDB_MEMORY', '4GB')}'")
+            spill = getattr(settings, "SCREENING_DUCKDB_TEMP", "")
+            if spill:
+                con.execute(f"SET temp_directory = '{spill}'")
+        self.con = con
         # No result depends on row order (every "latest" is an explicit window), so let writes run in parallel.
         self.con.execute("SET preserve_insertion_order = false")
         if threads:

@@ -381,14 +381,16 @@ def import_file(
         )
         existing = current_files(source)
         if existing:
-            con.execute(f"CREATE TEMP TABLE staged AS {staged}")
+            # Streamed, not materialised (bounded memory, docs/scaling.md): the file's typed records
+            # and their classification are views, read twice (the counts, then the write).
+            con.execute(f"CREATE TEMP VIEW staged AS {staged}")
             register_current(con, spec, "existing", existing)
             keys = ["id_hash" if k == "id" else k for k in spec.key]
             on = " AND ".join(f"e.{k} = s.{k}" for k in keys)
             # Compared as typed values, so "100.5" and "100.50" (or an Excel and a CSV export of the
             # same record) are the same record version.
             same = " AND ".join(f"e.{n} IS NOT DISTINCT FROM s.{n}" for n in names if n not in keys) or "true"
-            con.execute(f"""CREATE TEMP TABLE classified AS SELECT s.*, CASE WHEN e.{keys[0]} IS NULL THEN 'new'
+            con.execute(f"""CREATE TEMP VIEW classified AS SELECT s.*, CASE WHEN e.{keys[0]} IS NULL THEN 'new'
                 WHEN {same} THEN 'same' ELSE 'changed' END AS zx_kind
                 FROM staged s LEFT JOIN existing e ON {on}""")
             counts = dict(con.execute("SELECT zx_kind, count(*) FROM classified GROUP BY 1").fetchall())

@@ -33,7 +33,9 @@ def screening_run(job, ctx) -> dict:
     run_id = job.payload["run"]
     if not services.run_claim(run_id, worker=job.worker):
         raise JobFailed(f"运行 #{run_id} 已不在排队中")
-    services.run_execute(run_id, threads=job.payload.get("threads"), report=ctx.progress)
+    services.run_execute(
+        run_id, threads=job.payload.get("threads"), report=ctx.progress, engine=job.payload.get("engine")
+    )
     run = Run.objects.get(pk=run_id)
     return {"run": run.pk, "status": run.status}
 

@@ -181,10 +181,18 @@ class Alert(models.Model):
         blank=True,
         related_name="screening_alerts",
         verbose_name=_("农户"),
+        # checked set-based by the run (runs._drop_vanished), not by a trigger per row; PROTECT still
+        # holds for deletes through the ORM
+        db_constraint=False,
     )
     # indexed by alert_village_state (village first)
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("所在村")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("所在村"),
     )
     department = models.CharField(_("数据来源部门"), max_length=32, choices=Department.choices, blank=True)
     state = models.CharField(_("状态"), max_length=16, choices=AlertState.choices, default=AlertState.NEW)
@@ -250,6 +258,9 @@ class Alert(models.Model):
             models.Index(fields=["village", "state"], name="alert_village_state"),
             models.Index(fields=["rule", "state"], name="alert_rule_state"),
             models.Index(fields=["department", "state"], name="alert_department_state"),
+            # the list's order (newest first) and the same within one village (keyset pages)
+            models.Index(fields=["raised_at", "id"], name="alert_raised"),
+            models.Index(fields=["village", "raised_at", "id"], name="alert_village_raised"),
         ]
 
     @cached_property
@@ -329,3 +340,35 @@ class RecordCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_department_display()} {self.record_key}"
+
+
+def _households_alerted(department: str):
+    """The households ``department``'s alerts name (open or closed): what its account sees of the
+    registry and of monitoring (accounts.scope, ``departments="touched"``)."""
+    return Alert.objects.filter(department=department, household__isnull=False).values("household_id")
+
+
+scope.department_touches(_households_alerted)
+
+
+@scope.register(region="village", field="department")
+class AlertCount(models.Model):
+    """How many alerts of one village, department, rule and state there are: the figures the alert
+    list shows per state, rule and region, so no page counts the alert table. Recomputed set-based
+    at the end of each run's alert write and moved by each alert's step in the same transaction
+    (``figures``); never written by hand."""
+
+    audit_skip = True  # derived figures, written only with the alert writes that are audited
+
+    village = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("村"))
+    department = models.CharField(_("数据来源部门"), max_length=32, blank=True)
+    rule = models.CharField(_("规则"), max_length=24)
+    state = models.CharField(_("状态"), max_length=16, choices=AlertState.choices)
+    n = models.IntegerField(_("预警数"), default=0)
+
+    class Meta:
+        verbose_name = _("预警计数")
+        verbose_name_plural = _("预警计数")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "department", "rule", "state"], name="alertcount_key")
+        ]

@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from zhenxing.audit.services import event_log
 from zhenxing.lib.scratch import scratch_folder
 
 from . import engine as engines
-from . import feed_specs, feeds, rules, snapshot
+from . import evidence, feed_specs, feeds, figures, rules, snapshot
 from .models import RuleSet, Run, RunKind, RunStatus
 from .services import ruleset_current, top_region
 
@@ -37,6 +38,8 @@ def screen(
     threads: int | None = None,
     report=None,
     preview: bool = False,
+    engine: str = "duckdb",
+    master: str = "",
 ) -> dict:
     """Run every enabled rule on the embedded engine and write alerts; the summary (as in ``--json``).
     With ``preview`` nothing is written: the summary's ``preview`` lists per rule how many alerts
@@ -71,20 +74,32 @@ def screen(
 
     progress("读取户籍库快照", 0)
     duck = engines.DuckEngine(threads=threads)
-    snapshot.load(duck.con, income_year=income_year)
+    mirrored = snapshot.load(duck.con, income_year=income_year)
     files = {source: feeds.current_files(source) for source in feed_specs.SPECS}
     duck.load_feeds(files)
     snapshot_seconds = time.monotonic() - started
     t_rules = time.monotonic()
-    engines.evaluate(
-        duck,
-        params=params,
-        enabled=enabled,
-        as_of=as_of,
-        income_year=income_year,
-        progress=lambda s, i: progress(s, i + 1),
-        income_missing=missing_due,
-    )
+
+    def evaluate(target) -> None:
+        engines.evaluate(
+            target,
+            params=params,
+            enabled=enabled,
+            as_of=as_of,
+            income_year=income_year,
+            progress=lambda s, i: progress(s, i + 1),
+            income_missing=missing_due,
+        )
+
+    evaluated = {"engine": "duckdb"}
+    if engine == "spark":  # the same rule SQL on Spark; its hits come back as Parquet (spark.py)
+        from . import spark
+
+        evaluated = spark.evaluate(
+            duck, files=files, master=master or settings.SCREENING_SPARK_MASTER, evaluate_rules=evaluate
+        )
+    else:
+        evaluate(duck)
     rule_seconds = time.monotonic() - t_rules
     progress("统计", len(enabled) + 1)
     counts = dict(
@@ -162,6 +177,8 @@ def screen(
         "as_of": as_of.isoformat(),
         "income_year": income_year,
         "snapshot_seconds": round(snapshot_seconds, 3),
+        "mirror": mirrored,
+        **evaluated,
         "rule_seconds": round(rule_seconds, 3),
         "write_seconds": round(write_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
@@ -194,13 +211,23 @@ def _write_alerts(
     duck, *, run: Run, ruleset: RuleSet, params: dict, enabled: list[str], actor, income_missing: bool = True
 ) -> dict:
     """Upsert alerts set-based: one open alert per subject and rule; re-runs update the evidence."""
-    rules_run = _stage(duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing)
+    rules_run = _stage(
+        duck, ruleset=ruleset, params=params, enabled=enabled, income_missing=income_missing, run_id=run.pk
+    )
     now = timezone.now()
     with scratch_folder("alerts") as tmp, transaction.atomic(), acting(actor):
-        return _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+        written = _upsert(duck.con, Path(tmp), run=run, ruleset=ruleset, now=now, rules_run=rules_run)
+        figures.alert_counts_refresh()  # the list's per-state and per-region counts
+    figures.alert_statistics_refresh()  # ANALYZE what the write touched
+    return written
 
 
-def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_missing: bool) -> list[str]:
+INLINE = 5  # records kept in the alert row; the rest of the (up to 50) cited records: evidence.py
+
+
+def _stage(
+    duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_missing: bool, run_id: int = 0
+) -> list[str]:
     """The alerts the hits make, one row per rule and subject, in the DuckDB table ``stage``; the
     rules whose alerts were computed (an open alert of such a rule that is not staged lapses)."""
     con = duck.con
@@ -229,32 +256,42 @@ def _stage(duck, *, ruleset: RuleSet, params: dict, enabled: list[str], income_m
     con.executemany("INSERT INTO rparams VALUES (?, ?, ?, ?, ?, ?)", rows)
     # The 50 most recent records per alert: ranked by a window (parallel), then sorted within each
     # short list; an ordered list() aggregate over all hits runs on one thread and was 3x slower.
+    con.execute("""CREATE OR REPLACE TEMP TABLE ranked AS SELECT * FROM (
+        SELECT *, row_number() OVER w AS k, count(*) OVER w AS n_records
+        FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
+                             WHEN rule = 'income_missing' THEN 'h' || CAST(household_id AS VARCHAR) || '/' || sub
+                             ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s
+        WINDOW w AS (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key, note
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x WHERE k <= 50""")
     con.execute("""CREATE OR REPLACE TEMP TABLE agg AS
         SELECT subject, rule, max(coalesce(sub, '')) AS sub, household_id, max(village_id) AS village_id,
                CAST(max(metric) AS DECIMAL(14,2)) AS metric, CAST(max(lim) AS DECIMAL(14,2)) AS lim,
-               CAST(to_json(list_transform(list_sort(list({'k': k, 'source': source, 'key': rec_key,
-                   'date': CAST(rec_date AS VARCHAR), 'note': note}) FILTER (WHERE k <= 50)),
-                   r -> {'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note})) AS VARCHAR) AS records,
-               count(*) AS n_records
-        FROM (SELECT *, row_number() OVER (PARTITION BY rule, subject ORDER BY rec_date DESC NULLS LAST, rec_key) AS k
-              FROM (SELECT *, CASE WHEN household_id IS NULL THEN 'v' || CAST(village_id AS VARCHAR)
-                                   WHEN rule = 'income_missing' THEN 'h' || CAST(household_id AS VARCHAR) || '/' || sub
-                                   ELSE 'h' || CAST(household_id AS VARCHAR) END AS subject FROM hits) s) x
-        GROUP BY rule, subject, household_id""")
+               list_sort(list({'k': k, 'source': source, 'key': rec_key, 'date': CAST(rec_date AS VARCHAR),
+                   'note': note})) AS recs, max(n_records) AS n_records
+        FROM ranked GROUP BY rule, subject, household_id""")
     # The evidence holds what the department data showed; the rule set, as-of date and parameters are
     # the run's (Alert.citation). The digest covers the parameters too, so a run under other
     # parameters rewrites the alert while a later run on unchanged records (a new as-of date) does not.
-    con.execute("""CREATE OR REPLACE TEMP TABLE stage AS SELECT * EXCLUDE (params), md5(params || evidence) AS digest
+    # The alert row keeps the INLINE most recent records (what lists and exports show); an alert citing
+    # more names the run whose evidence file holds all of them (``records_run``, evidence.py). The
+    # digest is taken over the whole evidence, as before.
+    drop_k = "r -> {'source': r.source, 'key': r.key, 'date': r.date, 'note': r.note}"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE stage AS
+        SELECT * EXCLUDE (params, full_evidence), md5(params || full_evidence) AS digest
         FROM (SELECT p.params, a.subject, a.rule,
                CASE WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '死亡未销户·缺劳动力' ELSE p.name END AS name,
                CASE WHEN a.rule = 'disaster' THEN '["' || a.sub || '"]'
                     WHEN a.rule = 'death' AND a.sub = 'no_labour' THEN '["04"]' ELSE p.risks END AS risks,
-               p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim,
-               '{"sub": ' || to_json(a.sub) || ', "records": ' || a.records
-               || ', "record_count": ' || CAST(a.n_records AS VARCHAR)
-               || CASE WHEN a.rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
-                       WHERE hh.village_id = a.village_id) AS VARCHAR) ELSE '' END || '}' AS evidence
-        FROM agg a JOIN rparams p ON p.rule = a.rule) e""")
+               p.severity, p.dept, a.household_id, a.village_id, a.metric, a.lim, a.n_records,
+               '{{"sub": ' || to_json(a.sub) || ', "records": '
+               || CAST(to_json(list_transform(list_slice(a.recs, 1, {INLINE}), {drop_k})) AS VARCHAR)
+               || ', "record_count": ' || CAST(a.n_records AS VARCHAR) || hh_part
+               || CASE WHEN a.n_records > {INLINE} THEN ', "records_run": {int(run_id)}}}' ELSE '}}' END AS evidence,
+               '{{"sub": ' || to_json(a.sub) || ', "records": ' || CAST(to_json(list_transform(a.recs, {drop_k})) AS VARCHAR)
+               || ', "record_count": ' || CAST(a.n_records AS VARCHAR) || hh_part || '}}' AS full_evidence
+        FROM (SELECT *, CASE WHEN rule = 'water' THEN ', "households": ' || CAST((SELECT COUNT(*) FROM hh
+                       WHERE hh.village_id = agg.village_id) AS VARCHAR) ELSE '' END AS hh_part FROM agg) a
+        JOIN rparams p ON p.rule = a.rule) e""")
     return [r[0] for r in rows]
 
 
@@ -330,6 +367,10 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
     con.execute(f"""CREATE OR REPLACE TEMP TABLE d_lapsed AS SELECT c.id FROM cur c
         WHERE c.is_open AND c.state IN ('new', 'issued') AND c.rule IN ({rule_list})
           AND NOT EXISTS (SELECT 1 FROM stage s WHERE s.rule = c.rule AND s.subject = c.subject)""")
+    vanished = _drop_vanished(con, tmp) if pg else 0
+    con.execute("""CREATE OR REPLACE TEMP TABLE d_cited AS SELECT rule, subject FROM d_new
+        UNION ALL SELECT c.rule, c.subject FROM cur c JOIN d_changed d ON d.id = c.id""")
+    evidence.write_records(con, run.pk, INLINE)
     new = _copy_in(con, "d_new", "screening_alert", NEW_COLS, tmp)
     with connection.cursor() as cur:
         if con.execute("SELECT count(*) FROM d_changed").fetchone()[0]:
@@ -362,7 +403,35 @@ def _upsert(con, tmp: Path, *, run: Run, ruleset: RuleSet, now, rules_run: list[
             )
             closed = cur.rowcount
             cur.execute("DROP TABLE zx_alert_lapsed")
-    return {"new": new, "updated": int(updated), "closed": closed}
+    return {"new": new, "updated": int(updated), "closed": closed, **({"vanished": vanished} if vanished else {})}
+
+
+def _drop_vanished(con, tmp: Path) -> int:
+    """The household and village references of the new alerts checked set-based (one anti-join
+    each), not by a foreign-key trigger per row: a household or village deleted since the snapshot
+    was read raises no alert. Returns how many were dropped."""
+    out = tmp / "refs.csv"
+    con.execute(f"COPY (SELECT DISTINCT household_id, village_id FROM d_new) TO '{out}' (FORMAT csv, HEADER false)")
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS zx_alert_refs")
+        cur.execute("CREATE TEMP TABLE zx_alert_refs (household_id bigint, village_id bigint)")
+        with cur.cursor.copy("COPY zx_alert_refs FROM STDIN WITH (FORMAT csv)") as copy, out.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                copy.write(chunk)
+        cur.execute("""SELECT r.household_id, r.village_id FROM zx_alert_refs r
+            WHERE (r.household_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM registry_household h WHERE h.id = r.household_id))
+               OR NOT EXISTS (SELECT 1 FROM regions_region v WHERE v.id = r.village_id)""")
+        gone = cur.fetchall()
+        cur.execute("DROP TABLE zx_alert_refs")
+    if not gone:
+        return 0
+    con.execute("CREATE OR REPLACE TEMP TABLE gone (household_id BIGINT, village_id BIGINT)")
+    con.executemany("INSERT INTO gone VALUES (?, ?)", gone)
+    before = con.execute("SELECT count(*) FROM d_new").fetchone()[0]
+    con.execute("""DELETE FROM d_new WHERE EXISTS (SELECT 1 FROM gone g WHERE g.household_id IS NOT DISTINCT FROM
+        d_new.household_id AND g.village_id = d_new.village_id)""")
+    return before - con.execute("SELECT count(*) FROM d_new").fetchone()[0]
 
 
 def _copy_in(con, source: str, table: str, columns: list[str], tmp: Path, *, temp_table: str = "") -> int:

@@ -240,6 +240,7 @@ def run_request(
     threshold=None,
     threads: int | None = None,
     start: bool = True,
+    engine: dict | None = None,
 ) -> Run:
     """Queue a run (排队中) and its job on the job queue (kind ``screening.run``); with ``start``
     the job goes to its runner (``SCREENING_RUNNER``: the worker, a thread, or inline)."""
@@ -263,7 +264,7 @@ def run_request(
             actor=actor,
             kind=RUN,
             region=run.region,
-            payload={"run": run.pk, "threads": threads},
+            payload={"run": run.pk, "threads": threads, **({"engine": engine} if engine else {})},
             label=f"{run.get_kind_display()}（基准日 {as_of:%Y-%m-%d}）",
             start=False,
         )
@@ -273,7 +274,15 @@ def run_request(
     return run
 
 
-def run_here(*, actor, as_of: dt.date, overrides: dict | None = None, threads: int | None = None) -> Run:
+def run_here(
+    *,
+    actor,
+    as_of: dt.date,
+    overrides: dict | None = None,
+    threads: int | None = None,
+    engine: str = "duckdb",
+    master: str = "",
+) -> Run:
     """A screening run carried out by this process now (``zhenxing screen``, the demo), as a job of
     the queue like any other: it shows on the pages with its progress and is marked failed if
     this process dies. Raises ``JobFailed`` with the run's error when it fails."""
@@ -283,7 +292,15 @@ def run_here(*, actor, as_of: dt.date, overrides: dict | None = None, threads: i
 
     from .jobs import RUN
 
-    run = run_request(actor=actor, kind=RunKind.SCREEN, as_of=as_of, overrides=overrides, threads=threads, start=False)
+    run = run_request(
+        actor=actor,
+        kind=RunKind.SCREEN,
+        as_of=as_of,
+        overrides=overrides,
+        threads=threads,
+        start=False,
+        engine={"engine": engine, "master": master} if engine != "duckdb" else None,
+    )
     job = job_run_now(Job.objects.get(kind=RUN, payload__run=run.pk))
     run.refresh_from_db()
     if job.state != JobState.DONE:
@@ -329,7 +346,7 @@ def run_abandon(*, run_id: int, job_heartbeat=None, worker: str = "") -> bool:
     return True
 
 
-def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None:
+def run_execute(run_id: int, *, threads: int | None = None, report=None, engine: dict | None = None) -> None:
     """Carry out a run already claimed (运行中), for its job; ``report(stage, done, total)`` is the
     job's progress."""
     run = Run.objects.select_related("started_by").get(pk=run_id)
@@ -351,6 +368,7 @@ def run_execute(run_id: int, *, threads: int | None = None, report=None) -> None
                 threads=threads,
                 report=report,
                 preview=run.kind == RunKind.PREVIEW,
+                **(engine or {}),  # {"engine": "spark", "master": URL} (zhenxing screen --engine spark)
             )
     except Exception as exc:  # noqa: BLE001 - the failure is shown on the run's page
         Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())

@@ -51,7 +51,7 @@ TABLES = {
         """SELECT household_id, year, wage_income, business_income, property_income, transfer_income, business_cost,
                   COALESCE(verified_net_income,
                            wage_income + business_income + property_income + transfer_income - business_cost)
-               FROM registry_householdincome WHERE year = %(year)s""",
+               FROM registry_householdincome""",
         {
             "household_id": "BIGINT",
             "year": "INTEGER",
@@ -85,7 +85,8 @@ TABLES = {
 }
 
 
-def _export(sql: str, out: Path, params: dict) -> None:
+def _export(sql: str, out: Path, params: dict | None = None) -> None:
+    params = params or {}
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             sql = sql % {k: int(v) for k, v in params.items()}
@@ -101,33 +102,73 @@ def _export(sql: str, out: Path, params: dict) -> None:
                 writer.writerows([["true" if v is True else "false" if v is False else v for v in r] for r in rows])
 
 
-def load(con, *, income_year: int) -> None:
-    """Create tables hh, mem, inc (income year), the other TABLES and vil in a DuckDB connection.
+def read_sql(out: Path, columns: dict[str, str]) -> str:
+    """A DuckDB SELECT over a CSV written by ``_export`` with the table's column types."""
+    cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+    return f"""SELECT * FROM read_csv('{out}', header=false, auto_detect=false, columns={cols}, delim=',',
+        quote='"')"""
 
-    Each table is read by DuckDB (in a second thread, which releases the GIL) while the next one is
-    still streaming out of the database, so the two overlap."""
-    with scratch_folder("snap") as tmp, ThreadPoolExecutor(1) as reader:
+
+def export_into(con, tmp: Path, names: list[str], target: str = "") -> None:
+    """Tables ``names`` of TABLES exported whole into DuckDB tables ``<target>name``. Each table is
+    read by DuckDB (in a second thread, which releases the GIL) while the next one is still
+    streaming out of the database, so the two overlap."""
+    with ThreadPoolExecutor(1) as reader:
         worker = con.cursor()
         pending = []
-        for name, (sql, columns) in TABLES.items():
-            out = Path(tmp) / f"{name}.csv"
-            _export(sql, out, {"year": income_year})
-            cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
-            read = f"""SELECT * FROM read_csv('{out}', header=false, auto_detect=false, columns={cols}, delim=',',
-                quote='"')"""
-            if name == "mem":  # the county of each member (for partitioning on a distributed engine)
-                read = f"SELECT m.*, h.county_code FROM ({read}) m JOIN hh h ON h.household_id = m.household_id"
-            pending.append(reader.submit(worker.execute, f"CREATE OR REPLACE TABLE {name} AS {read}"))
+        for name in names:
+            sql, columns = TABLES[name]
+            out = tmp / f"{name}.csv"
+            _export(sql, out)
+            pending.append(
+                reader.submit(worker.execute, f"CREATE OR REPLACE TABLE {target}{name} AS {read_sql(out, columns)}")
+            )
         for job in pending:
             job.result()
+
+
+def load(con, *, income_year: int) -> dict:
+    """Create tables hh, mem (with each member's county, for partitioning on a distributed engine),
+    inc (the income year), elim and vil in a DuckDB connection. On PostgreSQL the household,
+    member and income tables come from the incremental mirror (mirror.py: only what changed since
+    the last run is read); elsewhere, and for ``elim``, they are read whole. Returns what was read."""
+    from . import mirror
+
+    with scratch_folder("snap") as tmp:
+        if mirror.enabled():
+            with mirror.fresh(con) as stats:
+                _from(con, "zxm.", income_year)
+        else:
+            con.execute("CREATE SCHEMA IF NOT EXISTS zxs")
+            export_into(con, Path(tmp), list(mirror.KEYS), target="zxs.")
+            _from(con, "zxs.", income_year)
+            con.execute("DROP SCHEMA zxs CASCADE")
+            stats = {"full": True}
+        export_into(con, Path(tmp), ["elim"])
     villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("id", "code"))
     con.execute("CREATE OR REPLACE TABLE vil (village_id BIGINT, village_code VARCHAR, county_code VARCHAR)")
     if villages:
         con.executemany("INSERT INTO vil VALUES (?, ?, ?)", [(i, c, c[:6] + "000000") for i, c in villages])
+    return stats
+
+
+def _from(con, schema: str, income_year: int) -> None:
+    """The run's hh, mem and inc from the registry tables in ``schema`` (the mirror, or a scratch schema)."""
+    con.execute(f"CREATE OR REPLACE TABLE hh AS SELECT * FROM {schema}hh")
+    con.execute(f"""CREATE OR REPLACE TABLE mem AS SELECT m.*, h.county_code FROM {schema}mem m
+        JOIN hh h ON h.household_id = m.household_id""")
+    con.execute(f"CREATE OR REPLACE TABLE inc AS SELECT * FROM {schema}inc WHERE year = {int(income_year)}")
 
 
 def member_hashes(con, name: str) -> None:
-    """Table ``name`` (k) of every member's id_hash, for counting unmatched feed records."""
+    """Table ``name`` (k) of every member's id_hash, for counting unmatched feed records (from the
+    mirror, brought up to date first, on PostgreSQL)."""
+    from . import mirror
+
+    if mirror.enabled():
+        with mirror.fresh(con):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT id_hash AS k FROM zxm.mem")
+        return
     with scratch_folder("snap") as tmp:
         out = Path(tmp) / "hashes.csv"
         _export("SELECT id_hash FROM registry_member", out, {})

@@ -7,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
 from . import alerts as alert_writes
+from . import evidence as alert_evidence
 from . import export, feed_specs, feeds, jobs, rules, selectors, services, workflow
 from .alerts import NOTE_MAX
 from .models import Alert, AlertState, Run, RunKind, RunStatus, Source
@@ -82,13 +82,24 @@ def alert_list(request):
         _bulk_issue(request)
         return redirect(f"{reverse('screening:alerts')}?{request.GET.urlencode()}")
     form, qs, region = _filtered(request)
-    page = Paginator(qs.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    # the counts are the figures the runs and the steps keep (AlertCount), never a count of the alerts
+    figures = selectors.alert_figures(
+        request.user, rule=data.get("rule", ""), state=data.get("state", ""), region=region
+    )
+    counts = selectors.alert_counts(figures)
+    rows, next_cursor = selectors.alert_page(
+        request.user, qs, region=region, matching=counts["total"], cursor=request.GET.get("cursor", "")
+    )
     can_bulk = scope.can_write(request.user, None, "screening.alert.bulk_issue")
     villages = []
     if can_bulk:
         villages = (
             scope.scoped(request.user, Region)
-            .filter(level=Level.VILLAGE, pk__in=qs.filter(state=AlertState.NEW).values("village_id"))
+            .filter(
+                level=Level.VILLAGE,
+                pk__in=figures.filter(state=AlertState.NEW).values("village_id"),
+            )
             .order_by("code")[:300]
         )
     return render(
@@ -96,9 +107,10 @@ def alert_list(request):
         "screening/alert_list.html",
         {
             "form": form,
-            "page": page,
-            "counts": selectors.alert_counts(qs),
-            "regions": selectors.alert_counts_by_region(request.user, qs),
+            "page": rows,
+            "next_cursor": next_cursor,
+            "counts": counts,
+            "regions": selectors.alert_counts_by_region(request.user, figures),
             "states": dict(AlertState.choices),
             "region_filter": region,
             "can_bulk": can_bulk,
@@ -183,6 +195,7 @@ def alert_detail(request, alert):
         "screening/alert_detail.html",
         {
             "alert": alert,
+            "evidence": alert_evidence.full(alert),  # every cited record (evidence.py)
             "form": form,
             "actions": workflow.available(alert, request.user),
             "village_households": village_households,

@@ -17,7 +17,8 @@ from zhenxing.audit.writes import audited_bulk_create
 from zhenxing.calendar.services import work_calendar
 from zhenxing.lib.workdays import CALENDAR, limit_due
 
-from . import bridges
+from . import bridges, figures
+from . import evidence as alert_evidence
 from .models import OPEN_STATES, Alert, AlertNote, AlertState, NoteKind, RecordCorrection
 
 OFFICE = {Role.PREFECTURE_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF}
@@ -122,7 +123,7 @@ def _withdraw_reason(move: engine.Move) -> str | None:
 def _flag_records(move: engine.Move) -> None:
     """The department's records the alert cites are flagged for correction; its reason joins the thread."""
     alert = move.obj
-    records = (alert.evidence or {}).get("records") or [{}]
+    records = alert_evidence.full(alert).get("records") or [{}]
     audited_bulk_create(
         RecordCorrection,
         [
@@ -232,6 +233,7 @@ MACHINE = engine.register(
         reason_message="请填写核实说明",
         evidence_message="请填写核实依据（如入户核实记录、佐证材料）",
         stale_message="该预警已被他人处理，请刷新后重试",
+        after_move=figures.alert_moved,
     )
 )
 

@@ -31,6 +31,7 @@ DOMAIN_APPS = [
     "zhenxing.audit",
     "zhenxing.calendar",
     "zhenxing.jobs",
+    "zhenxing.mappings",
     "zhenxing.registry",
     "zhenxing.monitoring",
     "zhenxing.screening",
@@ -39,6 +40,7 @@ DOMAIN_APPS = [
     "zhenxing.assets",
     "zhenxing.people",
     "zhenxing.collective",
+    "zhenxing.village",
     "zhenxing.field",
     "zhenxing.dashboard",
 ]
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhenxing.core.middleware.RealIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "zhenxing.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +73,25 @@ MIDDLEWARE = [
     "zhenxing.accounts.middleware.ForcePasswordChangeMiddleware",
     "zhenxing.accounts.middleware.ReadOnlyRoleMiddleware",
 ]
+
+# Content-Security-Policy (ContentSecurityPolicyMiddleware; docs/security.md): scripts, styles,
+# fonts, fetches and the field app's service worker from this site only; no inline script and no
+# eval. Images may also be data: and blob: URLs (the field app's photo previews, the QR codes, the
+# charts' saved pictures). Inline style attributes stay allowed (htmx's indicator style, ECharts).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed; see RealIPMiddleware.
 TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
@@ -178,6 +200,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest file a page accepts (a county's household import); nginx's client_max_body_size in
 # deploy/nginx-zhenxing.conf is the same.
 UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# Hostile files are refused before they are parsed (zhenxing/lib/tabular.py ``check_file``): rows
+# of a sheet or CSV file (declared dimension and real count), an .xlsx's size once unzipped, and
+# characters in one cell. Every import (page, API, command line) reads through that reader.
+TABULAR_MAX_ROWS = int(os.environ.get("TABULAR_MAX_ROWS", "200000"))
+TABULAR_MAX_UNZIPPED_BYTES = int(os.environ.get("TABULAR_MAX_UNZIPPED_BYTES", str(400 * 1024 * 1024)))
+TABULAR_MAX_CELL = int(os.environ.get("TABULAR_MAX_CELL", "32767"))
 
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
@@ -201,6 +229,14 @@ JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
 # yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
 # and day of Y + 1.
 SCREENING_INCOME_COLLECTION_CLOSES = os.environ.get("SCREENING_INCOME_COLLECTION_CLOSES", "03-31")
+# The Spark path (`zhenxing screen --engine spark`, screening/spark.py): the master URL when --master
+# is not given, and where the run's snapshot and hits are written (a path every executor can read).
+SCREENING_SPARK_MASTER = os.environ.get("SCREENING_SPARK_MASTER", "local[2]")
+SCREENING_SPARK_DIR = os.environ.get("SCREENING_SPARK_DIR", "")
+# DuckDB's memory limit for feed imports and runs; beyond it DuckDB spills to SCREENING_DUCKDB_TEMP
+# (default: its own temporary directory). Peak RSS stays within the limit plus a margin (docs/scaling.md).
+SCREENING_DUCKDB_MEMORY = os.environ.get("SCREENING_DUCKDB_MEMORY", "4GB")
+SCREENING_DUCKDB_TEMP = os.environ.get("SCREENING_DUCKDB_TEMP", "")
 
 LOGGING = {
     "version": 1,

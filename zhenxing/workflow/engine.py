@@ -180,6 +180,9 @@ class Machine:
     write_action: str | None = None
     # Writes the app's own history row for a move and returns it (each app keeps its history model).
     history: Callable[[Move], Any] | None = None
+    # Keeps the app's derived figures (say per-state counts) in step, in the step's transaction,
+    # after the new state is written.
+    after_move: Callable[[Move], None] | None = None
     # Fields the app adds to the audit event's ``extra`` (which always has action, from, to, reason).
     audit_extra: Callable[[Move], Mapping[str, Any]] | None = None
     # The label of a record's current state (default: ``get_<state_field>_display()``).
@@ -372,6 +375,8 @@ class Machine:
                     changes[f.attname] = now
             manager.filter(pk=obj.pk).update(**changes)
             obj.refresh_from_db()
+            if self.after_move is not None:
+                self.after_move(move)
             self._record(move)
         return move
 

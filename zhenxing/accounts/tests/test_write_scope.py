@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from zhenxing.accounts import scope
+from zhenxing.accounts.models import Department
+from zhenxing.accounts.tests.test_department_scope import alert_on
 from zhenxing.ledger.models import Unit, UnitKind
 from zhenxing.monitoring import services as monitoring
 from zhenxing.registry import services as registry
@@ -80,6 +82,10 @@ def test_department_is_refused_through_the_api(client, w, household):
         **auth,
     )
     assert r.status_code == 403, r.content
+    # a household outside its field answers 404 like any record outside the scope; one its alerts touch, 403
+    r = client.patch(f"/api/v1/households/{household.pk}", {"phone": "1"}, content_type="application/json", **auth)
+    assert r.status_code == 404
+    alert_on(household, Department.MEDICAL_INSURANCE)
     r = client.patch(f"/api/v1/households/{household.pk}", {"phone": "1"}, content_type="application/json", **auth)
     assert r.status_code == 403 and Household.objects.get(pk=household.pk).phone == ""
 

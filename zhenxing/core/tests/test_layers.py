@@ -22,10 +22,10 @@ SHELL = "(shell)"
 LAYERS: list[set[str]] = [
     {SHELL, "core", "settings"},
     {"dashboard"},
-    {"ledger", "funds", "assets", "people", "collective", "field"},
+    {"ledger", "funds", "assets", "people", "collective", "village", "field"},
     {"monitoring", "screening"},
     {"registry"},
-    {"workflow", "jobs"},  # the transition engine every state machine uses; the one job queue
+    {"workflow", "jobs", "mappings"},  # the transition engine; the one job queue; saved column mappings
     {"regions", "accounts", "audit", "calendar"},
     {"lib", "formats"},
 ]

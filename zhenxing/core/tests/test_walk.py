@@ -11,7 +11,9 @@ its own test over the one walk, so a failure says which rule broke, on which pag
   ("funds.CountyMonthFigure"), English word of a small deny-list ("snapshot", "None") or shell
   command ("zhenxing snapshot-indicators") in the visible text of a page;
 - no bare risk code: a code of the national risk table is shown with its name ("01 因病");
-- no ``<select>`` with more than 200 options (a picker that searches instead).
+- no ``<select>`` with more than 200 options (a picker that searches instead);
+- every page sends the Content-Security-Policy header, and no page carries an inline script or an
+  ``on…=`` attribute (the policy would block them).
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ class Page:
     selects: list[tuple[str, int]] = field(default_factory=list)  # (name, options)
     origin: str = ""  # the page that linked here
     seconds: float = 0.0  # how long it took (not asserted: to see what slows the walk)
+    csp: str = ""  # the Content-Security-Policy header
+    inline: list[str] = field(default_factory=list)  # inline scripts and on…= attributes
 
 
 @dataclass
@@ -107,9 +111,13 @@ class _PageParser(HTMLParser):
         self.selects: list[tuple[str, int]] = []
         self._hidden = 0
         self._select: list | None = None
+        self.inline: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "script" and not a.get("src") and a.get("type") != "application/json":
+            self.inline.append("<script> 内联脚本")
+        self.inline.extend(f"<{tag} {name}=…>" for name, _ in attrs if name.startswith("on"))
         if tag in ("script", "style", "template"):
             self._hidden += 1
         elif tag == "a" and a.get("href") and "download" not in a:
@@ -173,6 +181,7 @@ def walk_as(client: Client, username: str, limit: int = PAGES_PER_ROLE) -> list[
         if urlsplit(final).path.startswith(reverse("accounts:login")) and not url.startswith(reverse("accounts:login")):
             status = 302  # sent to the login page: the session is gone or the page is refused
         page = Page(url=url, status=status, origin=origin, seconds=time.monotonic() - started)
+        page.csp = response.get("Content-Security-Policy", "")
         pages.append(page)
         if download or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -180,6 +189,7 @@ def walk_as(client: Client, username: str, limit: int = PAGES_PER_ROLE) -> list[
         parser.feed(response.content.decode("utf-8", "replace"))
         page.text = parser.text()
         page.selects = parser.selects
+        page.inline = parser.inline
         for href in parser.links:
             target = urljoin(url, href.split("#")[0])
             parts = urlsplit(target)
@@ -255,6 +265,17 @@ def big_select(page: Page) -> list[str]:
     return [f"下拉框 {name} 有 {n} 个选项" for name, n in page.selects if n > MAX_OPTIONS]
 
 
+def no_csp(page: Page) -> list[str]:
+    policy = {d.split()[0]: d.split()[1:] for d in page.csp.split(";") if d.strip()}
+    if "'self'" not in policy.get("default-src", []) or "'unsafe-inline'" in policy.get("script-src", ["'self'"]):
+        return [f"内容安全策略缺失或允许内联脚本：{page.csp!r}"]
+    return []
+
+
+def inline_script(page: Page) -> list[str]:
+    return page.inline
+
+
 def problems(walk: Walk, check) -> list[str]:
     found = []
     for username, pages in walk.pages.items():
@@ -307,4 +328,14 @@ def test_risk_codes_are_shown_with_names(walk):
 
 def test_no_select_over_200_options(walk):
     found = problems(walk, big_select)
+    assert not found, _report(found)
+
+
+def test_every_page_sends_the_content_security_policy(walk):
+    found = problems(walk, no_csp)
+    assert not found, _report(found)
+
+
+def test_no_inline_script_or_event_attribute(walk):
+    found = problems(walk, inline_script)
     assert not found, _report(found)

@@ -18,7 +18,7 @@ def _login(page, base, username):
 
 
 def _ready(page):
-    page.wait_for_function("document.documentElement.dataset.fieldReady === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.fieldReady === '1'")
 
 
 def _idb_rows(page, store):
@@ -52,12 +52,12 @@ def test_offline_visit_reaches_the_server(live_server, browser_page, w, fendou_c
     _ready(page)
     assert page.locator('link[rel="manifest"]').count() == 1
     # the service worker controls the page (reload once it is active) and kept the case page
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     _ready(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(
-        f"caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match('/field/cases/{fendou_case.pk}/'))))).then(hits => hits.some(Boolean))"
+        f"() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match('/field/cases/{fendou_case.pk}/'))))).then(hits => hits.some(Boolean))"
     )
     assert _idb_rows(page, "store") > 0  # the village's households and cases, encrypted
 
@@ -75,7 +75,7 @@ def test_offline_visit_reaches_the_server(live_server, browser_page, w, fendou_c
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.querySelectorAll('.queue-item').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.queue-item').length === 0")
     visits = _api_visits(page, base, fendou_case.pk)
     assert [v["changes"] for v in visits] == ["离线走访：家中无信号，收入情况稳定"]
     assert Visit.objects.get(case=fendou_case).client_id
@@ -108,7 +108,7 @@ def test_conflict_and_refusal_are_shown_and_kept(live_server, browser_page, w, f
     assert "离线期间该案件已有变化" in page.locator(".queue-item.conflict .detail").inner_text()
     assert not Visit.objects.filter(case=fendou_case).exists()
     page.click(".queue-item.conflict button.keep")
-    page.wait_for_function("document.querySelectorAll('.queue-item').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.queue-item').length === 0")
     assert Visit.objects.filter(case=fendou_case).count() == 1
 
     # a refusal: not yet monitored; the reason in Chinese, the record editable
@@ -133,10 +133,10 @@ def test_offline_home_check_reaches_the_server(live_server, browser_page, w, mak
     _login(page, base, w.fendou.username)
     page.goto(f"{base}/field/")
     _ready(page)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     page.goto(f"{base}/field/cases/{case.pk}/")  # opened once with a signal: kept for offline use
     _ready(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     page.context.set_offline(True)
     page.reload()
@@ -153,7 +153,7 @@ def test_offline_home_check_reaches_the_server(live_server, browser_page, w, mak
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.querySelectorAll('.queue-item').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.queue-item').length === 0")
     case.refresh_from_db()
     assert case.state == "verified" and case.coping == "partly"
     timeline = page.evaluate(f"fetch('{base}/api/v1/cases/{case.pk}').then(r => r.json())")["timeline"]

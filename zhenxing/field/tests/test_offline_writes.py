@@ -19,25 +19,25 @@ def _patient(browser_page):
 def _installed(page, base, case_id=None):
     page.goto(f"{base}/field/")
     _ready(page)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     _ready(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     if case_id:
         page.wait_for_function(
-            "caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k)"
+            "() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k)"
             f".then(c => c.match('/field/cases/{case_id}/'))))).then(hits => hits.some(Boolean))"
         )
 
 
 def _sent(page):
-    page.wait_for_function("document.getElementById('field-message').textContent.includes('已上传')")
+    page.wait_for_function("() => document.getElementById('field-message').textContent.includes('已上传')")
 
 
 def _back_online(page):
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.querySelectorAll('.queue-item').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.queue-item').length === 0")
 
 
 @pytest.mark.browser

@@ -32,5 +32,5 @@ def test_public_pool_notice_on_a_phone(live_server, browser_page):
     assert p.code in page.locator("table").inner_text()
     assert "12317" in page.content()
     qr = page.locator("figure.qr img")
-    page.wait_for_function("document.querySelector('figure.qr img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('figure.qr img').naturalWidth > 0")
     assert qr.evaluate("img => img.naturalWidth") > 0

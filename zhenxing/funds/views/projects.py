@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.pagination import count_capped, keyset_slice
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.registry.models import Household
 
@@ -45,9 +45,22 @@ def project_list(request):
             columns=PROJECT_EXPORT_COLUMNS,
             rows=(project_row(p) for p in qs[:50000]),
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # keyset on (year desc, code) through funds_project_year_code; the count stops at the cap
+    page, next_cursor = keyset_slice(qs, order=("-year", "code"), cursor=request.GET.get("cursor", ""), size=50)
+    count, capped = count_capped(qs)
     can_declare = scope.can_write(request.user, None, "funds.project.declare")
-    return render(request, "funds/project_list.html", {"form": form, "page": page, "can_declare": can_declare})
+    return render(
+        request,
+        "funds/project_list.html",
+        {
+            "form": form,
+            "page": page,
+            "next_cursor": next_cursor,
+            "count": count,
+            "capped": capped,
+            "can_declare": can_declare,
+        },
+    )
 
 
 PROJECT_EXPORT_COLUMNS = [

@@ -15,6 +15,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit.exports import export_response
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
+from zhenxing.lib.pagination import count_capped
 
 from .. import forms, selectors, services, workflow, xlsx
 from ..models import EscalationRule, ItemStatus, RectificationItem, RectificationType, Unit
@@ -76,6 +77,7 @@ def item_list(request):
     )
     base = selectors.items(user, type_code=type_code)
     summary, total = selectors.item_summary(base, node, as_of)
+    count, capped = count_capped(qs)
     before = _int(request.GET.get("before"))
     page_qs = qs.order_by("-id")
     if before:
@@ -97,6 +99,8 @@ def item_list(request):
             "node": node,
             "summary": summary,
             "total": total,
+            "count": count,
+            "capped": capped,
             "as_of": as_of,
             "can_open": not user.is_read_only,
             "can_bulk": scope.can_write(user, None, "ledger.item.bulk"),

@@ -17,8 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import transaction
+
 from zhenxing.accounts import scope
 from zhenxing.audit import services as audit
+from zhenxing.lib.mapping import ImportKind
+from zhenxing.lib.modules import provided
 
 from .plan import Plan, plan_build
 from .read import (
@@ -101,6 +105,10 @@ __all__ = [
 ]
 
 
+# What a saved column mapping (the mappings app) can be made for.
+IMPORT_KINDS = [ImportKind("households", "农户与家庭成员", LAYOUT)]
+
+
 def run_import(
     data: bytes,
     *,
@@ -110,13 +118,17 @@ def run_import(
     only_valid: bool = False,
     request=None,
     progress: Callable[[str, int, int], None] | None = None,
+    mapping=None,
 ) -> ImportReport:
     """Validate and (unless ``dry_run`` or errors without ``only_valid``) commit. Raises Unreadable,
-    and PermissionDenied for an account that may not import (each row's village is checked too)."""
+    and PermissionDenied for an account that may not import (each row's village is checked too).
+    ``mapping``: a column mapping (``lib.mapping.ColumnMapping``) for a file in another layout."""
     scope.require_write(actor, None, "registry.household.import")
     progress = progress or (lambda stage, done, total: None)
     report = ImportReport()
-    table = read_table(data, filename)
+    table = read_table(data, filename, mapping=mapping)
+    if mapping is not None:
+        report.source_columns = {h: table.source_name(h) for h in table.columns if table.source_name(h) != h}
     missing = table.missing(HEADERS)
     if missing:
         for h in missing:
@@ -124,12 +136,23 @@ def run_import(
         return report
 
     rows, bad = rows_parse(table, report, progress)
+    if report.problems.stopped:  # too many errors to go on: nothing is written, even with only_valid
+        return report
     households = households_check(rows, bad, report, actor)
     plan = plan_build(households, rows, bad, report, actor, progress)
 
     if dry_run or (report.problems and not only_valid) or not plan.good:
+        if not report.problems:
+            _tell_apps(data, filename, mapping, actor, report, dry_run=True)
         return report
     if plan.empty:
+        try:
+            with transaction.atomic():
+                _tell_apps(data, filename, mapping, actor, report, dry_run=False)
+                if report.problems:
+                    raise _Rollback
+        except _Rollback:
+            return report
         report.committed = True  # nothing differs: re-importing the same file is a no-op
         audit.event_log(
             action="import",
@@ -138,5 +161,27 @@ def run_import(
             extra={"file": filename, **report.as_json(), "errors": report.errors[:100]},
         )
         return report
-    plan_write(plan, report=report, actor=actor, request=request, filename=filename, progress=progress)
+    try:
+        with transaction.atomic():
+            plan_write(plan, report=report, actor=actor, request=request, filename=filename, progress=progress)
+            _tell_apps(data, filename, mapping, actor, report, dry_run=False)
+            if report.problems and not only_valid:
+                raise _Rollback
+    except _Rollback:
+        report.committed = False
+        report.households, report.members = Counts(), Counts()
     return report
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _tell_apps(data, filename, mapping, actor, report, *, dry_run: bool) -> None:
+    """The apps above the registry that read more of the same file (monitoring: a national export's
+    monitored households become cases), in the import's transaction: ``households_imported`` of
+    their ``imports`` module; their row errors join the report and roll the import back."""
+    for _, module in provided("imports"):
+        hook = getattr(module, "households_imported", None)
+        if hook is not None:
+            hook(data=data, filename=filename, mapping=mapping, actor=actor, report=report, dry_run=dry_run)

@@ -96,9 +96,12 @@ Unreadable = tabular.Unreadable
 normalise_header = tabular.normalise_header
 
 
-def read_table(data: bytes, filename: str = "", layout: tabular.Layout = LAYOUT) -> tabular.Table:
-    """The file's rows and its header row (a title row above it is fine). Raises Unreadable."""
-    return tabular.read_table(data, layout, filename=filename, required=FINDS_HEADER, within=HEADER_ROWS)
+def read_table(data: bytes, filename: str = "", layout: tabular.Layout = LAYOUT, *, mapping=None) -> tabular.Table:
+    """The file's rows and its header row (a title row above it is fine); ``mapping``: a saved column
+    mapping for another office's layout. Raises Unreadable."""
+    return tabular.read_table(
+        data, layout, filename=filename, required=FINDS_HEADER, within=HEADER_ROWS, mapping=mapping
+    )
 
 
 def records(table: tabular.Table):

@@ -29,11 +29,20 @@ class ImportReport:
     rows: int = 0
     skipped_households: int = 0
     household_ids: list[int] = field(default_factory=list)
+    # Read through a column mapping: template header -> the source file's own header, so that an
+    # error names the column the user sees in their file.
+    source_columns: dict[str, str] = field(default_factory=dict)
+    cases_imported: int = 0  # monitored households' cases opened from the same file (monitoring)
+
+    def _named(self, errors: list[dict]) -> list[dict]:
+        if not self.source_columns:
+            return errors
+        return [{**e, "column": self.source_columns.get(e["column"], e["column"])} for e in errors]
 
     @property
     def errors(self) -> list[dict]:
         """Every row error as {"row", "column", "message"}, in the order found."""
-        return self.problems.dicts()
+        return self._named(self.problems.dicts())
 
     def error(self, row: int | None, column: str, message: str) -> None:
         self.problems.add(row, column, message)
@@ -44,7 +53,7 @@ class ImportReport:
             "committed": self.committed,
             "households": self.households.as_dict(),
             "members": self.members.as_dict(),
-            "errors": self.problems.dicts(order=HEADERS),
+            "errors": self._named(self.problems.dicts(order=HEADERS)),
         }
 
 

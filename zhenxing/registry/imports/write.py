@@ -195,4 +195,6 @@ def plan_write(
                 "skipped_households": report.skipped_households,
             },
         )
+    if total:  # fresh planner statistics for the tables the import wrote (lists filter on them)
+        bulk.analyze(Household, Member, HouseholdIncome)
     progress("完成", total, total)

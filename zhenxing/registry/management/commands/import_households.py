@@ -1,4 +1,5 @@
-"""zhenxing import-households FILE [--dry-run] [--only-valid] [--report FILE.xlsx] [--json] [--user NAME]"""
+"""zhenxing import-households FILE [--dry-run] [--only-valid] [--report FILE.xlsx] [--json] [--user NAME]
+[--mapping NAME|FILE.json]"""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhenxing.lib.mapping import MappingError
 from zhenxing.lib.progress import Progress
+from zhenxing.mappings.cli import add_mapping_argument, mapping_option
 from zhenxing.registry.imports import Unreadable, report_xlsx, run_import
 
 
@@ -31,6 +34,7 @@ class Command(BaseCommand):
             "--json", action="store_true", help="最后一行输出一个 JSON 对象：committed、households、members、errors"
         )
         parser.add_argument("--user", help="以该账户的身份导入（受其数据权限限制；默认不限）")
+        add_mapping_argument(parser)
 
     def handle(self, *args, **opts):
         actor = None
@@ -40,6 +44,10 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=opts["user"]).first()
             if actor is None:
                 raise CommandError(f"找不到用户 {opts['user']}")
+        try:
+            mapping = mapping_option(opts, actor=actor, kind="households")
+        except MappingError as exc:
+            return self._unreadable(opts, str(exc))
         path = Path(opts["file"])
         try:
             data = path.read_bytes()
@@ -64,6 +72,7 @@ class Command(BaseCommand):
                 dry_run=opts["dry_run"],
                 only_valid=opts["only_valid"],
                 progress=progress,
+                mapping=mapping,
             )
         except Unreadable as exc:
             return self._unreadable(opts, str(exc))

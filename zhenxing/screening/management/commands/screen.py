@@ -35,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--simulate", action="store_true", help="政策模拟：不写入任何数据")
         parser.add_argument("--threshold", help="模拟的监测标准（元/人·年）")
         parser.add_argument("--threads", type=int, help="嵌入式引擎线程数（默认全部核心）")
+        parser.add_argument(
+            "--engine", choices=["duckdb", "spark"], default="duckdb", help="规则计算引擎：duckdb（默认）或 spark"
+        )
+        parser.add_argument("--master", default="", help="Spark 主节点地址，如 local[2]、spark://host:7077、yarn")
 
     def handle(self, *args, **o):
         as_of = _date(o["as_of"])
@@ -69,7 +73,14 @@ class Command(BaseCommand):
         # On the job queue, carried out here and now: the run and its job show on the pages with their
         # progress, and are marked failed if this process dies.
         try:
-            summary = services.run_here(actor=None, as_of=as_of, overrides=overrides, threads=o["threads"]).summary
+            summary = services.run_here(
+                actor=None,
+                as_of=as_of,
+                overrides=overrides,
+                threads=o["threads"],
+                engine=o["engine"],
+                master=o["master"],
+            ).summary
         except JobFailed as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

@@ -1,0 +1,115 @@
+"""A household's phone (issue 20, item 2): the village cadre, who calls the household, reads it in
+full; township, county and prefecture staff read it masked like an ID number and may reveal one
+(audited ``reveal_phone``); a line department and the inspector read it masked and cannot reveal
+it. The same holds on the page, in the API, in the export and in the edit form."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from zhenxing.accounts.services import api_token_issue
+from zhenxing.audit.models import AuditEntry
+from zhenxing.registry import services
+from zhenxing.registry.models import Household
+from zhenxing.registry.testing import make_household
+from zhenxing.screening.models import Alert
+
+PHONE = "13912345678"
+MASKED = "139****5678"
+
+
+@pytest.fixture
+def household(w):
+    h = make_household(village=w.r.fendou, number="PH-1", phone=PHONE)
+    now = timezone.now()  # a 医保 alert, so the department's scope holds the household
+    Alert.objects.create(
+        rule="medical",
+        rule_name="医疗负担过重",
+        subject=f"h{h.pk}",
+        household=h,
+        village=h.village,
+        department="medical_insurance",
+        raised_at=now,
+        updated_at=now,
+        evidence={},
+    )
+    return h
+
+
+def test_mask_keeps_three_and_four():
+    assert services.phone_mask(PHONE) == MASKED
+    assert services.phone_mask("0457-1234567") == "045****4567"
+    assert services.phone_mask("12345") == "****" and services.phone_mask("") == ""
+
+
+def test_the_page_shows_the_phone_in_full_only_to_the_village(login, w, household):
+    url = reverse("registry:household", args=[household.pk])
+    reveal = reverse("registry:phone_reveal", args=[household.pk])
+    page = login(w.fendou).get(url).content.decode()
+    assert PHONE in page and reveal not in page
+    for user, may_reveal in ((w.shibazhan, True), (w.tahe, True), (w.diqu, True), (w.yibao, False), (w.ducha, False)):
+        page = login(user).get(url).content.decode()
+        assert MASKED in page and PHONE not in page, user.username
+        assert (reveal in page) is may_reveal, user.username
+
+
+def test_revealing_a_phone_is_audited_and_role_limited(login, w, household):
+    reveal = reverse("registry:phone_reveal", args=[household.pk])
+    response = login(w.shibazhan).post(reveal)
+    assert response.status_code == 200 and PHONE in response.content.decode()
+    entry = AuditEntry.objects.get(action="reveal_phone")
+    assert entry.actor == w.shibazhan and entry.object_id == str(household.pk)
+    for user in (w.yibao, w.ducha):
+        assert login(user).post(reveal).status_code == 403
+    assert login(w.yongfeng).post(reveal).status_code == 404  # another village's cadre
+    assert AuditEntry.objects.filter(action="reveal_phone").count() == 1
+
+
+def test_the_api_masks_the_phone_like_the_page(client, w, household):
+    def phone(user):
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user)[0]}"}
+        listed = client.get("/api/v1/households", {"q": "PH-1"}, **auth).json()["items"]
+        detail = client.get(f"/api/v1/households/{household.pk}", **auth).json()
+        assert [h["phone"] for h in listed] == [detail["phone"]]
+        return detail["phone"]
+
+    assert phone(w.fendou) == PHONE
+    assert phone(w.shibazhan) == phone(w.yibao) == phone(w.ducha) == MASKED
+
+
+def test_the_export_masks_the_phone_unless_the_audited_full_export(login, w, household):
+    def phones(user, **params):
+        content = login(user).get(reverse("registry:export"), params).content
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+        col = rows[1].index("联系电话")
+        return {str(r[col]) for r in rows[2:] if r[col]}
+
+    assert phones(w.fendou) == {PHONE}
+    assert phones(w.shibazhan) == {MASKED}
+    assert phones(w.shibazhan, reveal="1") == {PHONE}  # the export with full IDs, audited as reveal_id
+
+
+def test_the_edit_form_shows_the_masked_phone_and_keeps_it_when_left_alone(login, w, household):
+    client = login(w.shibazhan)
+    url = reverse("registry:edit", args=[household.pk])
+    page = client.get(url).content.decode()
+    assert MASKED in page and PHONE not in page
+    form = {
+        "village": w.r.fendou.pk,
+        "address": "新地址",
+        "phone": MASKED,
+        "housing_safe": "on",
+        "schooling_secured": "on",
+        "medical_insured": "on",
+        "water_safe": "on",
+    }
+    assert client.post(url, form).status_code == 302
+    household = Household.objects.get(pk=household.pk)
+    assert household.phone == PHONE and household.address == "新地址"
+    assert client.post(url, {**form, "phone": "13800001111"}).status_code == 302
+    assert Household.objects.get(pk=household.pk).phone == "13800001111"
