@@ -117,7 +117,7 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
     )
     for p in arrears.payments.order_by("due_on")[:1]:  # the first year paid; the second is owed
         books.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
-    books.contract_review(actor=None, contract=arrears, problem="欠款：上年承包费未缴")
+    books.contract_problem_record(actor=None, contract=arrears, kind="arrears", detail="上年承包费未缴")
     ending = books.contract_add(
         actor=None,
         organisation=org,

@@ -35,6 +35,7 @@ from .models import (
     LeaveReason,
     Organisation,
     OrgKind,
+    ProblemKind,
     ShareChange,
     ShareKind,
 )
@@ -384,12 +385,11 @@ def contract(request, contract):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "review":
-                rectified = request.POST.get("rectified_on") or None
-                books.contract_review(
+                books.contract_problem_record(
                     actor=request.user,
                     contract=contract,
-                    problem=request.POST.get("problem", ""),
-                    rectified_on=forms.DateField().clean(rectified) if rectified else None,
+                    kind=request.POST.get("kind", ""),
+                    detail=request.POST.get("detail", ""),
                 )
             else:
                 payment = scope.get_choice(request.user, contract.payments.all(), pk=request.POST.get("payment"))
@@ -414,6 +414,8 @@ def contract(request, contract):
         {
             "c": contract,
             "payments": contract.payments.all(),
+            "problems": contract.problems.all(),
+            "problem_kinds": ProblemKind.choices,
             "late": set(selectors.arrears(contract.payments.all(), today).values_list("pk", flat=True)),
             "can_keep": scope.can_write(request.user, contract, KEEP),
         },

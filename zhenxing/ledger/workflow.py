@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
+from zhenxing.lib.modules import provided
 from zhenxing.registry.models import Household
 from zhenxing.registry.services import household_record_apply
 
@@ -257,6 +258,20 @@ def _flags_secured(move: engine.Move) -> None:
         )
 
 
+def _source_closed(move: engine.Move) -> None:
+    """The module an item came from learns it was closed, in the same transaction: every app's
+    ``rectification`` module (``item_closed(*, actor, item, on)``; lib/modules) looks at the item's
+    ``source_ref`` and updates its own record (the collective's contract problem)."""
+    for _, module in provided("rectification"):
+        module.item_closed(actor=move.actor, item=move.obj, on=_on(move))
+
+
+def _source_reopened(move: engine.Move) -> None:
+    """回头看 found a closed item not fixed: the source module's record is open again."""
+    for _, module in provided("rectification"):
+        module.item_reopened(actor=move.actor, item=move.obj)
+
+
 def _failed(move: engine.Move) -> dict:
     changes: dict = {"failed_checks": F("failed_checks") + 1, "closed_on": None, "fixed_on": None}
     if move.code == "recheck_fail":
@@ -298,6 +313,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             "checker",
             lambda move: {"closed_on": _on(move)},
             _flags_secured,
+            _source_closed,
             not_same_actor_as=("fix",),
         ),
         _item(
@@ -318,6 +334,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             ItemStatus.IN_PROGRESS,
             "checker",
             _failed,
+            _source_reopened,
             needs_reason=True,
         ),
     ]
