@@ -185,6 +185,7 @@ class ShareChangeKind(models.TextChoices):
     ALLOT = "allot", _("确认配股")
     INHERIT = "inherit", _("继承")
     TRANSFER = "transfer", _("组织内转让")
+    SET = "set", _("核定（股权登记簿导入）")
 
 
 @scope.register(region="organisation__village", departments="none")

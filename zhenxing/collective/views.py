@@ -20,6 +20,7 @@ from zhenxing.lib.forms import service_errors_to_form, service_errors_to_message
 from zhenxing.lib.picker import searchable
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
+from zhenxing.registry.models import Household
 
 from . import books, selectors, services
 from .disclosure import disclosure_publish
@@ -39,6 +40,7 @@ from .models import (
     ShareChange,
     ShareKind,
 )
+from .shares import household_shares, households_shares
 
 DATE = forms.DateInput(attrs={"type": "date"})
 KEEP = "collective.books.keep"
@@ -271,6 +273,7 @@ def org(request, organisation):
             "contracts": contracts,
             "arrears": set(selectors.contracts_in_arrears(contracts, today).values_list("pk", flat=True)),
             "ending": set(selectors.contracts_ending(contracts, today).values_list("pk", flat=True)),
+            "households": households_shares(organisation),
             "resources": organisation.resources.all(),
             "debts": organisation.debts.all(),
             "assets": selectors.village_assets([organisation.village_id]),
@@ -290,6 +293,12 @@ def org(request, organisation):
             else {},
         },
     )
+
+
+@staff_view(model=Household, page="collective.index")
+def household(request, household):
+    """A household's shares: its members' holdings (the household's page links here)."""
+    return render(request, "collective/household.html", {"h": household, "held": household_shares(household)})
 
 
 def _members_export(request, organisation):
