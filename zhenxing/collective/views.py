@@ -25,7 +25,7 @@ from zhenxing.registry.models import Household
 from . import books, selectors, services
 from .disclosure import disclosure_publish
 from .imports import KINDS
-from .jobs import IMPORT
+from .jobs import DRAFT, IMPORT
 from .models import (
     AwardMethod,
     Category,
@@ -195,6 +195,26 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="文件（.xlsx/.xls/.csv）")
 
 
+def _draft_enqueue(request, organisation, form):
+    """The plan is drafted by the job queue (``jobs.DRAFT``): the page shows the job, then the plan."""
+    if not form.is_valid():
+        raise ValidationError("请完整、正确填写")
+    scope.require_write(request.user, organisation, KEEP)
+    d = form.cleaned_data
+    return job_services.job_enqueue(
+        actor=request.user,
+        kind=DRAFT,
+        label=f"编制{organisation.name}{d['year']}年度收益分配方案",
+        payload={
+            "organisation": organisation.pk,
+            "year": d["year"],
+            "distributable_total": str(d["distributable_total"]),
+            "reserve_rate": str(d["reserve_rate"]),
+        },
+        region=organisation.village,
+    )
+
+
 def _apply(request, org, form, fn, **extra):
     if not form.is_valid():
         raise ValidationError("请完整、正确填写")
@@ -225,9 +245,8 @@ def org(request, organisation):
                     date=forms.DateField().clean(request.POST.get("date")),
                 )
             elif action == "draft":
-                plan = _apply(request, organisation, DraftForm(request.POST), services.distribution_draft)
-                messages.success(request, "分配方案已编制")
-                return redirect("collective:distribution", pk=plan.pk)
+                job = _draft_enqueue(request, organisation, DraftForm(request.POST))
+                return redirect("jobs:detail", pk=job.pk)
             elif action == "publish":
                 _apply(request, organisation, PublishForm(request.POST), disclosure_publish)
             elif action == "import":
