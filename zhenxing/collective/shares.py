@@ -79,7 +79,7 @@ class HouseholdShares:
 
     @property
     def total(self) -> Decimal:
-        return sum(self.by_kind.values(), Decimal("0"))
+        return sum(self.by_kind.values(), Decimal("0.00"))
 
     def rows(self) -> list[tuple[str, Decimal]]:
         return [(str(label), self.by_kind[v]) for v, label in ShareKind.choices if v in self.by_kind]
@@ -97,14 +97,14 @@ def household_shares(household) -> HouseholdShares:
     )
     out = HouseholdShares()
     for m in members:
-        out.members.append((m, m.person_name or "", m.held or Decimal("0")))
+        out.members.append((m, m.person_name or "", Decimal(m.held or 0).quantize(FEN)))
     for r in (
         ShareHolding.objects.filter(member__in=[m for m, _, _ in out.members])
         .values("kind")
         .annotate(t=Sum("shares"))
         .order_by()
     ):
-        out.by_kind[r["kind"]] = r["t"]
+        out.by_kind[r["kind"]] = Decimal(r["t"]).quantize(FEN)  # SQLite sums lose the places
     return out
 
 
@@ -121,5 +121,5 @@ def households_shares(organisation) -> list[tuple[str, int, Decimal]]:
     for r in rows:
         members, total = per.get(r["number"] or "", (set(), Decimal("0")))
         members.add(r["member_id"])
-        per[r["number"] or ""] = (members, total + r["shares"])
+        per[r["number"] or ""] = (members, total + Decimal(r["shares"]).quantize(FEN))
     return [(number or "（农户信息已注销）", len(m), t) for number, (m, t) in sorted(per.items())]
