@@ -96,6 +96,9 @@ api = ZhenxingAPI(
 NOT_FOUND = "记录不存在或不在您的数据权限范围内"
 
 _PYDANTIC_MESSAGES = (  # pydantic error type (prefix) → Chinese message
+    ("nul_character", "不能含有空字符（\\0）"),
+    ("null_refused", "不能为空（不修改请不传此项）"),
+    ("date_out_of_range", f"须在 {bounds.DATE_MIN} 至 {bounds.DATE_MAX} 之间"),
     ("missing", "必填"),
     ("json_invalid", "请求内容不是有效的 JSON"),
     ("int", "须为整数"),
@@ -115,9 +118,6 @@ _PYDANTIC_MESSAGES = (  # pydantic error type (prefix) → Chinese message
     ("too_short", "条目过少"),
     ("greater_than", "数值过小"),
     ("less_than", "数值过大"),
-    ("nul_character", "不能含有空字符（\\0）"),
-    ("null_refused", "不能为空（不修改请不传此项）"),
-    ("date_out_of_range", f"须在 {bounds.DATE_MIN} 至 {bounds.DATE_MAX} 之间"),
     ("enum", "不是可选的值"),
     ("literal", "不是可选的值"),
     ("uuid", "须为 UUID"),
@@ -130,12 +130,15 @@ _LIMITS = {  # pydantic error type → the bound named in the message (ctx key, 
     "less_than_equal": ("le", "不能大于 {}"),
     "less_than": ("lt", "须小于 {}"),
     "string_too_long": ("max_length", "过长（最多 {} 个字）"),
+    "string_too_short": ("min_length", "过短（至少 {} 个字）"),
     "too_long": ("max_length", "条目过多（最多 {} 项）"),
 }
 
 
 def _pydantic_message(kind: str, ctx: dict | None = None) -> str:
     key, text = _LIMITS.get(kind, (None, ""))
+    if kind in ("string_too_short", "too_short") and ctx and ctx.get("min_length") == 1:
+        return "必填"
     if key and ctx and key in ctx:
         return text.format(ctx[key])
     return next((msg for prefix, msg in _PYDANTIC_MESSAGES if kind.startswith(prefix)), "格式不正确")
@@ -240,11 +243,12 @@ def _columns() -> bounds.Columns:
 
 
 def _bound_inputs() -> int:
-    inputs, patches = [], set()
+    inputs, patches, params = [], set(), set()
     for _prefix, router in api._routers:
         for view in router.path_operations.values():
             for op in view.operations:
                 inputs += op.models
+                params.update(p for p in op.models if p.__ninja_param_source__ in ("query", "path"))
                 if "PATCH" in op.methods:
                     patches.update(
                         f.annotation
@@ -252,7 +256,7 @@ def _bound_inputs() -> int:
                         if p.__ninja_param_source__ == "body"
                         for f in p.model_fields.values()
                     )
-    return bounds.bound_models(inputs, _columns(), refuse_null=patches)
+    return bounds.bound_models(inputs, _columns(), refuse_null=patches, refuse_empty=params)
 
 
 _bound_inputs()

@@ -120,14 +120,28 @@ def _nested(tp) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(tp) for m in _nested(arg)]
 
 
+def _text(tp) -> bool:
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return isinstance(tp, type) and issubclass(tp, str)
+
+
 def _optional(tp) -> bool:
     return typing.get_origin(tp) in (Union, types.UnionType) and type(None) in typing.get_args(tp)
 
 
-def bound_models(models, columns: Columns, *, refuse_null: set[type[BaseModel]] = frozenset()) -> int:
+def bound_models(
+    models,
+    columns: Columns,
+    *,
+    refuse_null: set[type[BaseModel]] = frozenset(),
+    refuse_empty: set[type[BaseModel]] = frozenset(),
+) -> int:
     """Bound every field of ``models`` and of the models nested in them (each once, inner models
-    first, so an outer model's validator is rebuilt from the bounded inner one). Returns how many
-    models were rebuilt."""
+    first, so an outer model's validator is rebuilt from the bounded inner one). In the models of
+    ``refuse_null`` an optional field of a NOT NULL column may be left out but not sent as null; in
+    those of ``refuse_empty`` (query and path parameters) a required text may not be empty.
+    Returns how many models were rebuilt."""
     order: list[type[BaseModel]] = []
     seen: set[type[BaseModel]] = set()
 
@@ -147,6 +161,9 @@ def bound_models(models, columns: Columns, *, refuse_null: set[type[BaseModel]] 
             f.annotation = _bounded(f.annotation, f.alias or name, columns)
             if model in refuse_null and name in columns.not_null and _optional(f.annotation):
                 f.metadata.append(AfterValidator(_not_null))
+            if model in refuse_empty and f.is_required() and f.annotation is not None:
+                if _text(f.annotation):
+                    f.metadata.append(Field(min_length=1))
         model.__zx_bounded__ = True
         model.model_rebuild(force=True)
     return len(order)

@@ -53,6 +53,12 @@ def test_a_year_inside_the_range_is_answered(call, w):
     assert call(w.tahe, "get", "/people/wages", year=2024).status_code == 200
 
 
+def test_a_required_region_code_may_not_be_empty(call, w):
+    r = call(w.tahe, "get", "/funds/figures", region="", year=2025)  # was a 500 (no region)
+    _refused(r, "region", "必填")
+    assert call(w.tahe, "get", "/funds/figures", region=w.r.tahe.code, year=2025).status_code == 200
+
+
 def test_a_household_patch_refuses_null_for_a_required_value_and_a_negative_year(call, w):
     h = make_household(village=w.r.fendou)
     r = call(w.fendou, "patch", f"/households/{h.pk}", {"housing_safe": None})  # was IntegrityError, 500
@@ -113,7 +119,7 @@ def test_dates_far_outside_the_work_are_refused(call, w):
         "year": 2025,
         "source": "central",
         "document_number": "塔财〔2025〕2号",
-        "issued_on": "0001-01-01",
+        "issued_on": "1800-01-01",
         "amount": "10",
     }
     _refused(call(w.tahe, "post", "/funds/allocations", body), "issued_on", "须在")
