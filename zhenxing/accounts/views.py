@@ -34,7 +34,11 @@ def logout_view(request):
         audit.event_log(action="logout", actor=request.user, request=request)
     logout(request)
     messages.info(request, "您已安全退出。")
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # The browser wipes what the site kept on it (the field app's encrypted IndexedDB store, its
+    # Cache Storage and service worker), whichever page the user logged out from (docs/field.md).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @staff_view()

@@ -17,7 +17,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.access import public_view, staff_view
 from zhenxing.monitoring import selectors as monitoring_selectors
 from zhenxing.monitoring import workflow as monitoring_workflow
-from zhenxing.monitoring.models import RISK_CHOICES, Coping
+from zhenxing.monitoring.models import RISK_CHOICES, Coping, MeasureCategory
 from zhenxing.registry.models import MonitoringKind
 
 from . import selectors
@@ -39,7 +39,7 @@ def home(request):
     selectors.require_field_user(request.user)
     standards = monitoring_selectors.Standards()
     cases = [(c, monitoring_selectors.case_due(c, standards)) for c in selectors.open_cases(request.user)]
-    return render(request, "field/home.html", _context(request, cases=cases))
+    return render(request, "field/home.html", _context(request, cases=cases, risk_choices=RISK_CHOICES))
 
 
 @staff_view()
@@ -62,6 +62,7 @@ def case(request, pk: int):
             kinds=MonitoringKind.choices,
             risk_choices=RISK_CHOICES,
             copings=Coping.choices,
+            measure_categories=MeasureCategory.choices,
         ),
     )
 
@@ -92,6 +93,8 @@ def service_worker(request):
         reverse("field:home"),
         static("zhenxing/zhenxing.css"),
         static("zhenxing/field/field.css"),
+        static("zhenxing/field/store.js"),
+        static("zhenxing/field/forms.js"),
         static("zhenxing/field/app.js"),
         static("zhenxing/field/icon-192.png"),
         reverse("field:manifest"),

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.lib.pagination import Keyset, keyset_page
+from zhenxing.lib.photos import photo_files
 from zhenxing.registry.models import Household
 
 from . import bulk, selectors, services, visits, workflow
@@ -305,6 +306,8 @@ class CaseTransitionIn(Schema):
     name: str
     version: int
     data: dict = {}
+    # Photos of the step (the field app: JPEG resized on the phone, base64), stored as its evidence.
+    photos: list[str] = []
 
 
 @router.post(
@@ -316,7 +319,12 @@ class CaseTransitionIn(Schema):
 def case_transition(request, case_id: int, payload: CaseTransitionIn):
     c = _get(request, case_id)
     c = services.case_transition(
-        actor=request.user, case=c, name=payload.name, version=payload.version, data=payload.data
+        actor=request.user,
+        case=c,
+        name=payload.name,
+        version=payload.version,
+        data=payload.data,
+        files=[("photo", f) for f in photo_files(payload.photos)],
     )
     return _detail(request, c)
 
@@ -346,6 +354,8 @@ class MeasureIn(Schema):
     end_on: dt.date | None = None
     amount: Decimal = Decimal("0")
     status: str = "planned"
+    # The case version a phone's form was based on; when given and stale, 409 and nothing is written.
+    version: int | None = None
 
 
 @router.post("/cases/{case_id}/measures", response={201: MeasureOut}, openapi_extra=CASE, summary="登记帮扶措施")
@@ -393,13 +403,15 @@ class VisitIn(Schema):
     client_id: str = Field("", max_length=64)
     # The case version the form was based on; when given and stale, 409 and nothing is written.
     version: int | None = None
+    # Photos (the field app: JPEG resized on the phone to ≤ 1600 px, base64), stored with the visit.
+    photos: list[str] = []
 
 
 @router.post(
     "/cases/{case_id}/visits",
     response={201: VisitOut, 200: VisitOut},
     openapi_extra=CASE,
-    summary="登记走访（照片请在网页上传；client_id 相同的重发返回已登记的记录，状态 200）",
+    summary="登记走访（photos 为 base64 编码的 JPEG/PNG 照片，最多 6 张；client_id 相同的重发返回已登记的记录，状态 200）",
 )
 def visit_create(request, case_id: int, payload: VisitIn):
     c = _get(request, case_id)
@@ -411,5 +423,6 @@ def visit_create(request, case_id: int, payload: VisitIn):
         per_capita_income=payload.per_capita_income,
         client_id=payload.client_id,
         version=payload.version,
+        files=[("photo", f) for f in photo_files(payload.photos)],
     )
     return Status(200 if getattr(v, "resent", False) else 201, _visit(v))

@@ -475,9 +475,15 @@ def measure_add(
     end_on: dt.date | None = None,
     amount=Decimal("0"),
     status: str = MeasureStatus.PLANNED,
+    version: int | None = None,
 ) -> Measure:
-    """``category``: the national code (100A39–100A52); the former English slugs are accepted too."""
+    """``category``: the national code (100A39–100A52); the former English slugs are accepted too.
+    ``version`` (the case version a phone's form was based on): when given and no longer current,
+    nothing is written (StaleVersion, 409)."""
     scope.require_write(actor, case, "monitoring.case.help")
+    require_current(
+        version, case.version, f"离线期间该案件已有变化（现为“{case.state_label}”），请确认帮扶措施后重新提交"
+    )
     errors = {}
     category = measure_category_code(category)
     if not category:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
 
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
@@ -389,13 +390,19 @@ def id_reveal(*, actor, member: Member, request=None) -> str:
     return idnumber.decrypt(member.id_cipher)
 
 
-def household_recompute(household_ids: Iterable[int]) -> None:
+def household_recompute(household_ids: Iterable[int], *, touch: bool = True) -> None:
     """Keep the derived columns (head name, living members, latest per-capita net income) set-based.
+
+    ``touch``: the households' ``updated_at`` becomes now — a member or an income changed, so the
+    household changed (the field app's sync brings it again). The import passes False and touches
+    only the households whose members or incomes it changed.
 
     Per-capita net income = (wage + business + property + transfer − business cost) / living members,
     or the year's verified net income (``verified_net_income``) / living members when the work set one.
     """
     ids = list(household_ids)
+    if touch:
+        households_touch(ids)
     if connection.vendor == "postgresql":
         _recompute_pg(ids)
         return
@@ -472,6 +479,14 @@ FROM calc
 WHERE h.id = calc.id AND (h.living_members, h.head_name, h.income_year, h.per_capita_income)
       IS DISTINCT FROM (calc.n, calc.head, calc.year, calc.pci)
 """
+
+
+def households_touch(household_ids: Iterable[int]) -> None:
+    """``updated_at`` = now for households whose members or incomes changed without their own row."""
+    ids = list(household_ids)
+    now = timezone.now()
+    for start in range(0, len(ids), 5000):
+        Household.objects.filter(pk__in=ids[start : start + 5000]).update(updated_at=now)
 
 
 def _recompute_pg(ids: list[int]) -> None:

@@ -53,3 +53,28 @@ def fendou_case(make_case, w):
 @pytest.fixture
 def kaikukang_case(make_case, w):
     return make_case(w.r.kaikukang, village_actor=w.kaikukang, township=w.kaikukang_town)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def issued_alert(w):
+    """A screening alert of a 奋斗村 household, issued to the village for its home check."""
+    from zhenxing.screening.models import Alert, AlertState
+
+    h = make_household(village=w.r.fendou)
+    return Alert.objects.create(
+        rule="medical",
+        rule_name="医疗费用个人负担过重",
+        risk_types=["04"],
+        subject=f"h{h.pk}",
+        household=h,
+        village=w.r.fendou,
+        state=AlertState.ISSUED,
+        raised_at=timezone.now(),
+        updated_at=timezone.now(),
+        verify_due=timezone.localdate() + dt.timedelta(days=10),
+    )

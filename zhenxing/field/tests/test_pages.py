@@ -77,3 +77,10 @@ def test_the_home_check_form_only_where_the_step_is_open(login, w, fendou_case, 
     html = login(w.fendou).get(f"/field/cases/{discovered.pk}/").content.decode()
     assert 'id="check-form"' in html and 'name="income_12m"' in html
     assert 'id="check-form"' not in login(w.fendou).get(f"/field/cases/{fendou_case.pk}/").content.decode()
+
+
+def test_logout_from_any_page_asks_the_browser_to_wipe_the_site_storage(login, w):
+    client = login(w.fendou)
+    r = client.post("/accounts/logout/")
+    assert r.status_code == 302
+    assert r["Clear-Site-Data"] == '"cache", "storage"'

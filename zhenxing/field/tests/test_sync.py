@@ -60,3 +60,25 @@ def test_sync_refuses_a_bad_cursor_and_other_roles(login, w):
     assert login(w.fendou).get("/api/v1/field/sync", {"after": "x"}).status_code == 422
     assert login(w.fendou).get("/api/v1/field/sync", {"since": "昨天"}).status_code == 422
     assert login(w.tahe).get("/api/v1/field/sync").status_code == 403
+
+
+def test_a_member_only_change_brings_the_household_again(login, w, fendou_case):
+    import datetime as dt
+
+    from zhenxing.registry import services as registry
+    from zhenxing.registry.testing import members_of, new_id
+
+    client = login(w.fendou)
+    household = fendou_case.household
+    first = _sync(client)
+    registry.member_add(
+        actor=None, household=household, name="新生儿", id_number=new_id(born=dt.date(2024, 3, 1)), relation="son"
+    )
+    again = _sync(client, since=first["server_time"])
+    assert [h["id"] for h in again["households"]] == [household.pk]
+    assert "新生儿" in [m["name"] for m in again["households"][0]["members"]]
+    third = _sync(client, since=again["server_time"])
+    assert third["households"] == []
+    member = [m for m in members_of(household) if m.name != "新生儿"][-1]
+    registry.member_record_leave(actor=None, member=member, date=dt.date.today(), reason="外出务工落户")
+    assert [h["id"] for h in _sync(client, since=third["server_time"])["households"]] == [household.pk]

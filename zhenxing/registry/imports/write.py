@@ -23,7 +23,7 @@ def plan_write(
 ) -> None:
     from zhenxing.lib import bulk
 
-    from ..services import household_recompute
+    from ..services import household_recompute, households_touch
 
     now, good, existing_h = plan.now, plan.good, plan.existing_h
     new_h, changed_h, new_m, changed_m, incomes = plan.new_h, plan.changed_h, plan.new_m, plan.changed_m, plan.incomes
@@ -34,6 +34,7 @@ def plan_write(
         bulk.insert_rows(Household, new_h)
         done += len(new_h)
         ids: dict[str, int] = {n: h.pk for n, h in existing_h.items()}
+        existing_ids = set(ids.values())
         ids.update({h["number"]: h["id"] for h in new_h})
         if changed_h:
             Household.objects.bulk_update(
@@ -93,7 +94,14 @@ def plan_write(
         done += len(incomes)
         progress("汇总", done, total)
         touched = [ids[n] for n in good]
-        household_recompute(touched)
+        household_recompute(touched, touch=False)
+        # a household whose members or incomes changed (not its own row) changed too: the field
+        # app's sync brings it again
+        households_touch(
+            {m.household_id for m, _ in changed_m}
+            | {m["household_id"] for m in new_m if m["household_id"] in existing_ids}
+            | {ids[number] for number, _ in incomes if number in existing_h}
+        )
         report.household_ids = touched
 
         # Set-based audit (COPY on PostgreSQL): one entry for every record created or changed.

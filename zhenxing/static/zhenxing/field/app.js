@@ -1,73 +1,12 @@
-/* 振兴·移动工作台: the phone keeps the village's data and the queued writes in IndexedDB,
-   encrypted with AES-GCM under the key the server hands this logged-in account on the page
-   (never written to IndexedDB); writes wait in the queue until a connection returns. */
+/* 振兴·移动工作台: sync (server → phone), the queue sent when a connection returns (phone → server),
+   conflicts and refusals shown to the user; the store and photos are in store.js, the forms in
+   forms.js. Every queued write carries a client id and the version it was based on. */
 (function () {
   "use strict";
-  const cfg = document.getElementById("field-config").dataset;
-  const DB_NAME = "zhenxing-field";
-  const enc = new TextEncoder();
-  const dec = new TextDecoder();
-  let keyPromise = null;
+  const F = window.ZxField;
+  const cfg = F.cfg;
   let csrf = (document.querySelector("#logout-form [name=csrfmiddlewaretoken]") || {}).value || "";
   let flushing = false;
-
-  // ------------------------------------------------------------------ IndexedDB and encryption
-  function openDb() {
-    return new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, 1);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        db.createObjectStore("meta", {keyPath: "k"});
-        db.createObjectStore("store", {keyPath: "k"});
-        db.createObjectStore("queue", {keyPath: "cid"});
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-  }
-  async function tx(storeName, mode, fn) {
-    const db = await openDb();
-    return new Promise((resolve, reject) => {
-      const t = db.transaction(storeName, mode);
-      const store = t.objectStore(storeName);
-      const result = fn(store);
-      t.oncomplete = () => { db.close(); resolve(result && "result" in result ? result.result : result); };
-      t.onerror = () => { db.close(); reject(t.error); };
-    });
-  }
-  const getAll = (s) => tx(s, "readonly", (st) => st.getAll());
-  const getOne = (s, k) => tx(s, "readonly", (st) => st.get(k));
-  const putMany = (s, rows) => tx(s, "readwrite", (st) => rows.forEach((r) => st.put(r)));
-  const delOne = (s, k) => tx(s, "readwrite", (st) => st.delete(k));
-
-  function key() {
-    if (!keyPromise) {
-      const raw = Uint8Array.from(atob(cfg.key), (ch) => ch.charCodeAt(0));
-      keyPromise = crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
-    }
-    return keyPromise;
-  }
-  async function seal(k, obj) {
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const data = await crypto.subtle.encrypt({name: "AES-GCM", iv}, await key(), enc.encode(JSON.stringify(obj)));
-    return {k, iv, data};
-  }
-  async function unseal(row) {
-    const plain = await crypto.subtle.decrypt({name: "AES-GCM", iv: row.iv}, await key(), row.data);
-    return JSON.parse(dec.decode(plain));
-  }
-
-  // A store written under another account's key cannot be read: wipe it.
-  async function checkOwner() {
-    const owner = await getOne("meta", "key_id");
-    if (owner && owner.v !== cfg.keyId) await wipeData();
-    await putMany("meta", [{k: "key_id", v: cfg.keyId}]);
-  }
-  async function wipeData() {
-    await tx("store", "readwrite", (st) => st.clear());
-    await tx("queue", "readwrite", (st) => st.clear());
-    await tx("meta", "readwrite", (st) => st.clear());
-  }
 
   // ------------------------------------------------------------------ messages
   function say(text, ok) {
@@ -77,9 +16,9 @@
     p.classList.toggle("ok", !!ok);
   }
   function showNet() {
-    const el = document.getElementById("net-status");
-    el.textContent = navigator.onLine ? "在线" : "离线";
-    el.classList.toggle("offline", !navigator.onLine);
+    const e = document.getElementById("net-status");
+    e.textContent = navigator.onLine ? "在线" : "离线";
+    e.classList.toggle("offline", !navigator.onLine);
   }
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -87,11 +26,15 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  function loginExpired() {
+    say("登录已过期，请重新登录。手机上待发送的记录会保留，登录后自动发送。");
+    document.getElementById("field-message").appendChild(el("a", {href: cfg.login}, " 重新登录"));
+  }
 
   // ------------------------------------------------------------------ sync (server → phone)
   async function sync() {
     if (!navigator.onLine) return false;
-    const since = (await getOne("meta", "since") || {}).v || "";
+    const since = (await F.getOne("meta", "since") || {}).v || "";
     let after = "";
     let first = null;
     for (;;) {
@@ -106,89 +49,90 @@
       if (body.csrf) csrf = body.csrf;
       if (!first) first = body;
       const rows = [];
-      for (const h of body.households) rows.push(await seal("h:" + h.id, h));
-      if (body.cases) for (const c of body.cases) rows.push(await seal("c:" + c.id, c));
-      if (body.alerts) for (const a of body.alerts) rows.push(await seal("a:" + a.id, a));
-      if (body.choices) rows.push(await seal("choices", body.choices));
-      await putMany("store", rows);
+      for (const h of body.households) rows.push(await F.seal("h:" + h.id, h));
+      if (body.cases) for (const c of body.cases) rows.push(await F.seal("c:" + c.id, c));
+      if (body.alerts) for (const a of body.alerts) rows.push(await F.seal("a:" + a.id, a));
+      if (body.choices) rows.push(await F.seal("choices", body.choices));
+      await F.putMany("store", rows);
       if (!body.next) break;
       after = body.next;
     }
-    await putMany("meta", [{k: "since", v: first.server_time}, {k: "synced_at", v: new Date().toISOString()}]);
+    await F.putMany("meta", [{k: "since", v: first.server_time}, {k: "synced_at", v: new Date().toISOString()}]);
     // closed cases and alerts no longer waiting leave the phone
-    for (const c of first.cases || []) if (!c.open) await delOne("store", "c:" + c.id);
-    for (const a of first.alerts || []) if (!a.open) await delOne("store", "a:" + a.id);
+    for (const c of first.cases || []) if (!c.open) await F.delOne("store", "c:" + c.id);
+    for (const a of first.alerts || []) if (!a.open) await F.delOne("store", "a:" + a.id);
     return true;
-  }
-  function loginExpired() {
-    const p = document.getElementById("field-message");
-    say("登录已过期，请重新登录。手机上待发送的记录会保留，登录后自动发送。");
-    const a = el("a", {href: cfg.login}, " 重新登录");
-    p.appendChild(a);
   }
 
   // ------------------------------------------------------------------ the queue (phone → server)
-  async function queueAll() {
-    const rows = await getAll("queue");
-    const items = [];
-    for (const r of rows) {
-      try { items.push(await unseal(r)); } catch (e) { /* another key: wiped by checkOwner */ }
-    }
-    return items.sort((a, b) => (a.created < b.created ? -1 : 1));
-  }
-  async function queuePut(item) {
-    const row = await seal(null, item);
-    row.cid = item.cid;
-    delete row.k;
-    await putMany("queue", [row]);
-  }
   async function enqueue(item) {
-    await queuePut(item);
+    await F.queuePut(item);
     try {
       const reg = await navigator.serviceWorker.ready;
       if (reg.sync) await reg.sync.register("field-queue");
     } catch (e) { /* no Background Sync: the online event and the timer send it */ }
+    say(navigator.onLine ? "已保存，正在上传……" : "当前无网络：已加密保存在手机上，有网络后自动上传。", true);
+    await render();
+    flush();
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json"},
+      body: JSON.stringify(body),
+    });
+  }
+  async function getJson(url) {
+    const resp = await fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}});
+    return resp.ok ? resp.json() : null;
+  }
+  const caseNow = (id) => getJson("/api/v1/cases/" + id);
+  const alertNow = (id) => getJson("/api/v1/screening/alerts/" + id);
+
+  // One write; an alert still 待核实 is first taken to 核实中 (start) with the version it was based on.
+  async function send(item) {
+    if (item.kind === "alert" && item.start) {
+      const r = await post(item.url, {action: "start", version: item.body.version});
+      if (!r.ok) return r;
+      item.start = false;
+      item.body.version = (await r.json()).version;
+      await F.queuePut(item);
+    }
+    if (item.kind === "measure" && item.tries && (await measureRecorded(item))) return {ok: true, status: 200};
+    item.tries = (item.tries || 0) + 1;
+    await F.queuePut(item);
+    return post(item.url, item.body);
   }
   async function flush() {
     if (flushing || !navigator.onLine) return;
     flushing = true;
     try {
-      const pending = (await queueAll()).filter((i) => i.state === "pending");
+      const pending = (await F.queueAll()).filter((i) => i.state === "pending");
       if (!pending.length) return;
       if (!(await sync())) return;  // a fresh CSRF token (and the session checked) first
       let sent = 0;
       for (const item of pending) {
         let resp;
-        try {
-          resp = await fetch(item.url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json"},
-            body: JSON.stringify(item.body),
-          });
-        } catch (e) { break; }  // the connection dropped again: try later
+        try { resp = await send(item); } catch (e) { break; }  // the connection dropped again: later
         if (resp.status === 401) { loginExpired(); break; }
-        if (resp.ok) { await delOne("queue", item.cid); sent += 1; continue; }
-        let detail = "服务器暂时无法处理，稍后自动重试";
-        try { detail = (await resp.json()).detail || detail; } catch (e) { /* not JSON */ }
+        if (resp.ok) { await F.delOne("queue", item.cid); sent += 1; continue; }
         if (resp.status >= 500) break;
+        let detail = "服务器未接受这条记录";
+        try { detail = (await resp.json()).detail || detail; } catch (e) { /* not JSON */ }
         if (resp.status === 409 && item.kind === "check" && (await checkRecorded(item))) {
-          await delOne("queue", item.cid); sent += 1; continue;
+          await F.delOne("queue", item.cid); sent += 1; continue;
         }
         item.state = resp.status === 409 ? "conflict" : "refused";
         item.detail = detail;
-        await queuePut(item);
+        await F.queuePut(item);
       }
       if (sent) say("已上传 " + sent + " 条离线记录。", true);
+      if (sent) await sync();
     } finally {
       flushing = false;
       await render();
     }
-  }
-
-  async function caseNow(caseId) {
-    const resp = await fetch("/api/v1/cases/" + caseId, {credentials: "same-origin", headers: {Accept: "application/json"}});
-    return resp.ok ? resp.json() : null;
   }
   // A step carries no client id: a resend whose first answer was lost meets a newer version. The
   // case has then left 待入户核实 with a 入户核实 in its timeline: that one is ours.
@@ -196,84 +140,102 @@
     const c = await caseNow(item.case_id);
     return !!c && c.state !== "discovered" && c.timeline.some((e) => e.transition === "verify" && e.date === item.body.data.date);
   }
-  function describe(item) {
-    if (item.kind === "check") return "入户核实 " + item.body.data.date + "：" + (item.body.data.reason || "").slice(0, 40);
-    return "走访 " + item.body.date + "：" + item.body.changes.slice(0, 40);
+  // A measure carries no client id either: after a lost answer, the same measure on the case is ours.
+  async function measureRecorded(item) {
+    const rows = await getJson("/api/v1/cases/" + item.case_id + "/measures?limit=500");
+    const b = item.body;
+    return !!rows && rows.some((m) => m.category === b.category && m.content === b.content.trim() && m.start_on === b.start_on);
   }
+
+  // ------------------------------------------------------------------ conflicts: keep, merge, drop
+  const ACTIONS = {include: "核实有风险，纳入监测", dismiss: "核实无风险", attach: "并入该户未办结的监测案件"};
+  function describe(item) {
+    const b = item.body;
+    const photos = b.photos && b.photos.length ? "（照片 " + b.photos.length + " 张）" : "";
+    const cut = (t) => (t || "").slice(0, 40);
+    if (item.kind === "check") return "入户核实 " + b.data.date + "：" + cut(b.data.reason) + photos;
+    if (item.kind === "measure") return "帮扶措施 " + b.start_on + "：" + cut(b.content);
+    if (item.kind === "discovery") return "登记发现 " + item.label + " " + b.discovered_on + "：" + cut(b.description);
+    if (item.kind === "alert") return "预警核实 " + item.label + "：" + ACTIONS[b.action] + "，" + cut(b.reason);
+    return "走访 " + b.date + "：" + cut(b.changes) + photos;
+  }
+  // 保留（强制）: a visit or a measure is added to the case as it is now; a step is taken again on
+  // the record's current version, and the workflow refuses it (in Chinese) if it is no longer open.
   async function keep(item) {
-    if (item.kind === "check") {  // taken again on the case as it is now, if the step is still open
-      const c = await caseNow(item.case_id);
-      if (!c) { say("无法读取案件的最新情况，请有网络时再试。"); return; }
-      item.body.version = c.version;
+    if (item.kind === "check" || item.kind === "alert") {
+      const now = item.kind === "check" ? await caseNow(item.case_id) : await alertNow(item.alert_id);
+      if (!now) { say("无法读取服务器上的最新情况，请有网络时再试。"); return; }
+      item.body.version = now.version;
+      if (item.kind === "alert") item.start = now.state === "issued";
     } else {
       item.body.version = null;
     }
-    item.state = "pending"; item.detail = "";
-    await queuePut(item); await render(); flush();
+    item.state = "pending";
+    item.detail = "";
+    await F.queuePut(item);
+    await render();
+    flush();
+  }
+  // 合并: the record goes back into its form next to the server's latest, based on the latest version.
+  async function merge(item) {
+    const now = item.kind === "alert" ? await alertNow(item.alert_id) : await caseNow(item.case_id);
+    if (!now) { say("无法读取服务器上的最新情况，请有网络时再试。"); return; }
+    let latest = "服务器上的最新情况：现为“" + now.state_label + "”";
+    if (now.timeline && now.timeline.length) {
+      const last = now.timeline[now.timeline.length - 1];
+      latest += "；最近办理：" + last.date + " " + last.label + (last.actor ? "（" + last.actor + "）" : "");
+    }
+    if (item.kind === "alert") item.start = now.state === "issued";
+    window.ZxFieldForms.edit(item, {version: now.version, latest: latest + "。请对照修改后重新保存。"});
+  }
+  async function drop(item) {
+    await F.delOne("queue", item.cid);
+    await render();
   }
 
   // ------------------------------------------------------------------ pages
+  const CASE_KINDS = ["visit", "check", "measure"];
   async function renderQueue() {
-    const items = await queueAll();
+    const items = await F.queueAll();
     const count = document.getElementById("queue-count");
     if (count) count.textContent = String(items.length);
     const caseEl = document.getElementById("case");
     const box = document.getElementById(caseEl ? "case-queue" : "queue-problems");
     if (!box) return;
     box.replaceChildren();
-    const mine = caseEl ? items.filter((i) => String(i.case_id) === caseEl.dataset.caseId) : items.filter((i) => i.state !== "pending");
+    const mine = caseEl
+      ? items.filter((i) => CASE_KINDS.includes(i.kind) && String(i.case_id) === caseEl.dataset.caseId)
+      : items.filter((i) => !CASE_KINDS.includes(i.kind) || i.state !== "pending");
     for (const item of mine) {
-      const div = el("div", {class: "queue-item " + item.state, "data-cid": item.cid});
-      const what = describe(item);
+      const div = el("div", {class: "queue-item " + item.state, "data-cid": item.cid, "data-kind": item.kind});
+      const here = window.ZxFieldForms.canEdit(item);
+      const button = (cls, text, fn) => { const b = el("button", {type: "button", class: cls}, text); b.onclick = fn; div.append(b); };
       if (item.state === "pending") {
-        div.append(el("strong", {}, "待上传"), el("p", {}, what));
-      } else if (item.state === "conflict") {
-        div.append(el("strong", {}, "与服务器上的记录冲突"), el("p", {class: "detail"}, item.detail), el("p", {}, what));
-        const keepBtn = el("button", {type: "button", class: "keep"}, item.kind === "check" ? "按最新情况重新提交" : "保留我的记录并上传");
-        keepBtn.onclick = () => keep(item);
-        const dropBtn = el("button", {type: "button", class: "drop"}, "放弃我的记录");
-        dropBtn.onclick = async () => { await delOne("queue", item.cid); await render(); };
-        div.append(keepBtn, dropBtn);
+        div.append(el("strong", {}, "待上传"), el("p", {}, describe(item)));
       } else {
-        div.append(el("strong", {}, "服务器未接受"), el("p", {class: "detail"}, item.detail), el("p", {}, what));
-        if (caseEl) {
-          const editBtn = el("button", {type: "button", class: "edit"}, "修改后重新提交");
-          editBtn.onclick = () => editItem(item);
-          div.append(editBtn);
-        } else {
-          div.append(el("a", {href: cfg.scope + "cases/" + item.case_id + "/"}, "打开案件修改"));
+        const title = item.state === "conflict" ? "与服务器上的记录冲突" : "服务器未接受";
+        div.append(el("strong", {}, title), el("p", {class: "detail"}, item.detail), el("p", {}, describe(item)));
+        if (item.state === "conflict") {
+          const stepLike = item.kind === "check" || item.kind === "alert";
+          button("keep", stepLike ? "按最新情况重新提交" : "保留我的记录并上传", () => keep(item));
+          if (here) button("merge", "合并后重新提交", () => merge(item));
+        } else if (here) {
+          button("edit", "修改后重新提交", () => window.ZxFieldForms.edit(item, {}));
         }
-        const dropBtn = el("button", {type: "button", class: "drop"}, "放弃");
-        dropBtn.onclick = async () => { await delOne("queue", item.cid); await render(); };
-        div.append(dropBtn);
+        if (!here && item.case_id) div.append(el("a", {href: cfg.scope + "cases/" + item.case_id + "/"}, "打开案件处理"));
+        button("drop", item.state === "conflict" ? "放弃我的记录" : "放弃", () => drop(item));
       }
       box.append(div);
     }
   }
-  function editItem(item) {
-    if (item.kind === "check") return editCheck(item);
-    const form = document.getElementById("visit-form");
-    form.elements.client_id.value = item.cid;
-    form.elements.visited_on.value = item.body.date;
-    form.elements.content.value = item.body.changes;
-    form.elements.per_capita_income.value = item.body.per_capita_income || "";
-    form.scrollIntoView();
-    form.elements.content.focus();
-  }
   async function renderHome() {
     const list = document.getElementById("household-list");
     if (!list) return;
-    const rows = await getAll("store");
-    const households = [];
-    const alerts = [];
-    for (const r of rows) {
-      if (r.k.startsWith("h:")) households.push(await unseal(r));
-      else if (r.k.startsWith("a:")) alerts.push(await unseal(r));
-    }
+    const households = await F.storeRows("h:");
+    const alerts = await F.storeRows("a:");
     document.getElementById("household-count").textContent = String(households.length);
     document.getElementById("alert-count").textContent = String(alerts.length);
-    const alertList = document.getElementById("alert-list");
-    alertList.replaceChildren(...alerts.map((a) => el("li", {}, a.head_name + " · " + a.rule_name + " · " + a.state_label + (a.verify_due ? " · 核实期限 " + a.verify_due : ""))));
+    window.ZxFieldForms.drawAlerts(alerts, households);
     const search = document.getElementById("household-search");
     const draw = () => {
       const term = search.value.trim();
@@ -288,7 +250,7 @@
     };
     search.oninput = draw;
     draw();
-    const synced = await getOne("meta", "synced_at");
+    const synced = await F.getOne("meta", "synced_at");
     if (synced) document.getElementById("sync-status").textContent = new Date(synced.v).toLocaleString("zh-CN");
   }
   async function render() {
@@ -297,104 +259,20 @@
     await renderHome();
   }
 
-  function newId() {
-    return crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-  function bindVisitForm() {
-    const form = document.getElementById("visit-form");
-    if (!form) return;
-    const caseEl = document.getElementById("case");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const date = form.elements.visited_on.value;
-      const changes = form.elements.content.value.trim();
-      if (!date || !changes) { say("请填写走访日期和家庭变化情况。"); return; }
-      const income = form.elements.per_capita_income.value;
-      const cid = form.elements.client_id.value || newId();
-      await enqueue({
-        cid,
-        kind: "visit",
-        case_id: caseEl.dataset.caseId,
-        url: caseEl.dataset.visitsUrl,
-        state: "pending",
-        detail: "",
-        created: new Date().toISOString(),
-        body: {date, changes, per_capita_income: income || null, client_id: cid, version: Number(caseEl.dataset.version)},
-      });
-      form.reset();
-      form.elements.client_id.value = "";
-      form.elements.visited_on.value = date;
-      say(navigator.onLine ? "走访已保存，正在上传……" : "当前无网络：走访已加密保存在手机上，有网络后自动上传。", true);
-      await render();
-      flush();
-    });
-  }
-
-  function editCheck(item) {
-    const form = document.getElementById("check-form");
-    if (!form) { say("该案件已不在待入户核实环节，请放弃这条记录。"); return; }
-    const d = item.body.data;
-    form.elements.client_id.value = item.cid;
-    ["date", "kind", "income_12m", "spending_12m", "coping", "hardship", "reason"].forEach((n) => { form.elements[n].value = d[n] || ""; });
-    Array.from(form.elements.risk_types.options).forEach((o) => { o.selected = d.risk_types.includes(o.value); });
-    form.elements.authorisation_signed.checked = !!d.authorisation_signed;
-    form.scrollIntoView();
-  }
-  function bindCheckForm() {
-    const form = document.getElementById("check-form");
-    if (!form) return;
-    const caseEl = document.getElementById("case");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const f = form.elements;
-      const data = {
-        date: f.date.value,
-        kind: f.kind.value,
-        risk_types: Array.from(f.risk_types.selectedOptions).map((o) => o.value),
-        income_12m: f.income_12m.value,
-        spending_12m: f.spending_12m.value,
-        coping: f.coping.value,
-        hardship: f.hardship.value.trim(),
-        reason: f.reason.value.trim(),
-        authorisation_signed: f.authorisation_signed.checked,
-      };
-      if (!data.date || !data.kind || !data.coping || !data.risk_types.length || data.income_12m === "" || data.spending_12m === "") {
-        say("请填写核实日期、监测对象类别、风险类型、收入、支出和自身应对能力。");
-        return;
-      }
-      const cid = f.client_id.value || newId();
-      await enqueue({
-        cid,
-        kind: "check",
-        case_id: caseEl.dataset.caseId,
-        url: "/api/v1/cases/" + caseEl.dataset.caseId + "/transitions",
-        state: "pending",
-        detail: "",
-        created: new Date().toISOString(),
-        body: {name: "verify", version: Number(caseEl.dataset.version), data},
-      });
-      form.reset();
-      f.client_id.value = "";
-      say(navigator.onLine ? "入户核实已保存，正在上传……" : "当前无网络：入户核实已加密保存在手机上，有网络后自动上传。", true);
-      await render();
-      flush();
-    });
-  }
-
+  // Logging out wipes the phone: records not yet sent would go with it, so the user is asked first.
   async function logoutWipe(event) {
     event.preventDefault();
-    const form = event.target;
-    try {
-      await wipeData();
-      await new Promise((resolve) => {
-        const req = indexedDB.deleteDatabase(DB_NAME);
-        req.onsuccess = req.onerror = req.onblocked = () => resolve();
-      });
-      const names = await caches.keys();
-      await Promise.all(names.map((n) => caches.delete(n)));
-    } finally {
-      form.submit();
-    }
+    let waiting = 0;
+    try { waiting = (await F.queueAll()).length; } catch (e) { /* no store */ }
+    if (waiting && !window.confirm("还有 " + waiting + " 条记录未上传，退出后手机上的数据（包括这些记录）将被清除。确定退出吗？")) return;
+    try { await F.wipeAll(); } finally { event.target.submit(); }
+  }
+  // the open cases' pages are kept for offline use
+  async function keepCasePages() {
+    const links = Array.from(document.querySelectorAll("#case-list a")).map((a) => a.getAttribute("href"));
+    if (!links.length || !("serviceWorker" in navigator)) return;
+    const reg = await navigator.serviceWorker.ready;
+    if (reg.active) reg.active.postMessage({type: "keep", urls: [cfg.scope, ...links]});
   }
 
   async function start() {
@@ -406,9 +284,8 @@
       navigator.serviceWorker.register(cfg.sw, {scope: cfg.scope}).catch(() => {});
       navigator.serviceWorker.addEventListener("message", (e) => { if (e.data && e.data.type === "flush") flush(); });
     }
-    await checkOwner();
-    bindVisitForm();
-    bindCheckForm();
+    await F.checkOwner();
+    await window.ZxFieldForms.bind({enqueue, say});
     const syncBtn = document.getElementById("sync-now");
     if (syncBtn) syncBtn.onclick = async () => { say(navigator.onLine ? "正在同步……" : "当前无网络，无法同步。"); if (await sync()) say("同步完成。", true); await render(); };
     await render();
@@ -421,13 +298,7 @@
     setInterval(flush, 30000);
     document.documentElement.dataset.fieldReady = "1";
   }
-  // the open cases' pages are kept for offline use
-  async function keepCasePages() {
-    const links = Array.from(document.querySelectorAll("#case-list a")).map((a) => a.getAttribute("href"));
-    if (!links.length || !("serviceWorker" in navigator)) return;
-    const reg = await navigator.serviceWorker.ready;
-    if (reg.active) reg.active.postMessage({type: "keep", urls: [cfg.scope, ...links]});
-  }
 
+  window.ZxFieldApp = {render, flush, say};
   start().catch(() => say("移动工作台启动失败：此浏览器不支持离线存储或加密，请使用手机自带的新版浏览器。"));
 })();
