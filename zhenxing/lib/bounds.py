@@ -5,7 +5,7 @@ body models, and the schemas nested in them) so that each value fits where it go
 service sees it:
 
 - text: no NUL character (PostgreSQL cannot store one), at most the longest ``max_length`` of the
-  database columns of that name (``Columns.text``), else ``TEXT_MAX``;
+  database columns of that name (``Columns.text``), else ``TEXT_MAX`` (base64 photos: the body cap);
 - integers: within the database range of the columns of that name (``Columns.integer``), else
   within a 32-bit integer; a year (``year``, ``*_year``) within ``YEAR_MIN``..``YEAR_MAX``;
   months 1..12;
@@ -38,6 +38,10 @@ YEAR_MIN, YEAR_MAX = 1949, 2100
 DATE_MIN, DATE_MAX = dt.date(YEAR_MIN - 49, 1, 1), dt.date(YEAR_MAX, 12, 31)
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 TEXT_MAX = 10_000
+# Base64 content inside JSON (the field app's photos): as long as a request body may be
+# (DATA_UPLOAD_MAX_MEMORY_SIZE, 20 MB); the services check the decoded files.
+ENCODED_NAMES = ("photo", "photos", "content_base64")
+ENCODED_MAX = 20 * 1024 * 1024
 DECIMAL_DIGITS = 12  # integer digits of a decimal whose name no column has (a 14,2 column's)
 LIST_MAX = 5_000
 # Names ending in _year that count something rather than name a year.
@@ -93,7 +97,7 @@ def _bounded(tp, name: str, columns: Columns):
     if tp is bool or not isinstance(tp, type):
         return tp
     if issubclass(tp, str):
-        longest = columns.text.get(name) or TEXT_MAX
+        longest = ENCODED_MAX if name in ENCODED_NAMES else columns.text.get(name) or TEXT_MAX
         return Annotated[tp, Field(max_length=longest), AfterValidator(_no_nul)]
     if issubclass(tp, int):
         if _is_year(name):

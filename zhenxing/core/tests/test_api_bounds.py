@@ -159,3 +159,9 @@ def test_the_openapi_document_states_the_bounds(client, w):
     assert (year["schema"]["minimum"], year["schema"]["maximum"]) == (1949, 2100)
     assert schemas["HouseholdIn"]["properties"]["number"]["maxLength"] == 32
     assert schemas["AllocationIn"]["properties"]["amount"]["anyOf"][0]["maximum"] < 10**17
+
+
+def test_base64_photos_are_not_held_to_the_text_limit(client, w):
+    doc = client.get(f"{V1}/openapi.json").json()
+    photos = doc["components"]["schemas"]["VisitIn"]["properties"]["photos"]
+    assert photos["items"]["maxLength"] >= 10 * 1024 * 1024
