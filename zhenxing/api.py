@@ -23,6 +23,7 @@ from zhenxing.accounts.models import Role
 from zhenxing.lib import bounds
 from zhenxing.lib.errors import StaleVersion
 from zhenxing.lib.modules import provided
+from zhenxing.lib.tabular import Unreadable
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # The one write a read-only inspector may make: recording inspections, their findings and
@@ -174,6 +175,12 @@ def service_refused(request, exc: ValidationError):
     else:
         errors = [{"loc": [], "field": "", "msg": m} for m in exc.messages]
     return _invalid(request, errors)
+
+
+@api.exception_handler(Unreadable)
+def file_unreadable(request, exc: Unreadable):
+    """An uploaded file the tabular reader refuses (unreadable, or past its size, row or cell limits)."""
+    return _invalid(request, [{"loc": ["file"], "field": "file", "msg": str(exc)}])
 
 
 @api.exception_handler(StaleVersion)

@@ -11,6 +11,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.lib import tabular
 from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import leakage, selectors, services
@@ -407,6 +408,7 @@ def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: boo
 
     if kind not in IMPORTERS:
         raise Http404
+    tabular.check_size(file.size)  # before reading it into memory
     report = run_import(kind, file.read(), actor=request.user, dry_run=dry_run, filename=file.name)
     return report.as_dict()
 

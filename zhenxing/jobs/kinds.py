@@ -16,7 +16,9 @@ The handler gets the ``Job`` and a ``JobContext`` (``ctx.progress(stage, done, t
 exception fails the job with a Chinese message (``JobFailed`` carries one for the page).
 ``on_abandon(job)`` is called when a job of the kind is marked failed because its process died,
 so the app can mark its own record (a screening run) failed too. ``runner_setting`` names the
-setting that chooses where jobs of the kind run (default ``JOB_RUNNER``).
+setting that chooses where jobs of the kind run (default ``JOB_RUNNER``). ``keeps_upload``: the
+job (a preview) leaves its upload for a later job (the commit); ``storage.uploads_sweep`` still
+deletes it after ``JOB_UPLOAD_HOURS``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class JobKind:
     result_url: Callable | None = None  # (job) -> URL of what the job produced, or ""
     on_abandon: Callable | None = None  # (job) -> None
     runner_setting: str = "JOB_RUNNER"
+    keeps_upload: bool = False  # a preview: the upload stays (encrypted) for the job that commits it
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -52,6 +55,7 @@ def job_kind(
     result_url: Callable | None = None,
     on_abandon: Callable | None = None,
     runner_setting: str = "JOB_RUNNER",
+    keeps_upload: bool = False,
 ):
     """Decorator registering ``fn(job, ctx) -> dict`` as the handler of jobs of kind ``code``."""
 
@@ -65,6 +69,7 @@ def job_kind(
             result_url=result_url,
             on_abandon=on_abandon,
             runner_setting=runner_setting,
+            keeps_upload=keeps_upload,
         )
         return fn
 

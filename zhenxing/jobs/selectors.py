@@ -13,6 +13,9 @@ def jobs_for(user) -> QuerySet[Job]:
     return scope.scoped(user, Job).select_related("requested_by", "region")
 
 
-def job_by_upload(user, token: str) -> Job | None:
-    """The job that took the upload ``token``, if the user may see it."""
-    return jobs_for(user).filter(upload=token).first() if token else None
+def job_by_upload(user, token: str, *, kind: str = "") -> Job | None:
+    """The (newest) job that took the upload ``token``, of ``kind`` when given, if the user may see it."""
+    if not token:
+        return None
+    qs = jobs_for(user).filter(upload=token)
+    return (qs.filter(kind=kind) if kind else qs).order_by("-pk").first()

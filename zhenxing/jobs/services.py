@@ -235,6 +235,13 @@ def _message(exc: BaseException, job: Job) -> str:
     return f"处理失败：程序内部错误，详见工作进程日志（任务 #{job.pk}）"
 
 
+def _keeps_upload(kind: str) -> bool:
+    try:
+        return kind_get(kind).keeps_upload
+    except JobFailed:
+        return False
+
+
 def job_execute(job_id: int) -> Job:
     """Carry out a job already claimed (运行中) by this process; the job as it ended. A failing
     handler fails the job with a Chinese message and does not raise."""
@@ -249,7 +256,7 @@ def job_execute(job_id: int) -> Job:
         state, error = JobState.FAILED, _message(exc, job)
     finally:
         ctx.close()
-        if job.upload:
+        if job.upload and not _keeps_upload(job.kind):
             storage.upload_delete(job.upload)
     now = timezone.now()
     fields = {

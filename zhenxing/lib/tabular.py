@@ -10,6 +10,12 @@
 - Cells are read as Excel leaves them: numbers stored as text or with thousands separators,
   ``12.0`` for a code (→ "12"), IDs turned into ``1.23457E+17`` (refused, never guessed), dates as
   date cells, Excel serial numbers or text (2022-05-01, 2022/5/1, 2022.5.1, 2022年5月1日, 20220501).
+- Hostile files are cheap to refuse (``check_file``, called by every reader here before it parses):
+  the file's size, for .xlsx the declared size of every zip entry and the real size of the sheet
+  read (streamed, so a zip bomb stops at the cap), the sheet's declared dimension and its real row
+  count, and then the length of every cell. The limits are settings (``limits()``:
+  ``UPLOAD_MAX_BYTES``, ``TABULAR_MAX_ROWS``, ``TABULAR_MAX_UNZIPPED_BYTES``, ``TABULAR_MAX_CELL``)
+  and the refusal is an ``Unreadable`` in Chinese; ``RowErrors`` stops at ``MAX_ERRORS`` (1,000).
 - Problems: ``Unreadable`` (the file cannot be read at all; exit code 2), ``CellError`` (one cell's
   Chinese message, raised by the cell parsers) and one row-error type, ``RowError`` (the row number
   as the user sees it in the file, the column, a Chinese message), collected by ``RowErrors``.
@@ -30,8 +36,19 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
+from .tabular_limits import (  # noqa: F401 - the reader's limits, part of its interface
+    TOO_MANY_ROWS,
+    XLSX_MAGIC,
+    Limits,
+    Unreadable,
+    check_cells,
+    check_file,
+    check_size,
+    column_letter,
+    limits,
+)
+
 BOM = b"\xef\xbb\xbf"
-XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm")
 ENCODING_MESSAGE = "文件编码无法识别：CSV 文件须为 UTF-8 或 GBK/GB18030 编码"
@@ -46,10 +63,6 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 # --- problems ----------------------------------------------------------------------------------
-
-
-class Unreadable(Exception):
-    """The file could not be read at all (exit code 2). The message is Chinese."""
 
 
 class CellError(ValueError):
@@ -79,14 +92,31 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-class RowErrors:
-    """The row errors of one import, in the order found. Keeps the first ``limit`` (every one when
-    None) and counts them all, so a file with a million bad rows reports a few hundred and the total."""
+MAX_ERRORS = 1000
+TOO_MANY_ERRORS = "错误已超过{limit:,}条，已停止检查，未导入任何数据；请先修正以上错误后重新上传"
 
-    def __init__(self, *, limit: int | None = None) -> None:
+
+class RowErrors:
+    """The row errors of one import, in the order found. Keeps the first ``limit`` (default
+    ``MAX_ERRORS``; every one when None) and counts them all. An importer stops checking once
+    ``full`` and calls ``stop()``, which adds the Chinese note that it stopped."""
+
+    def __init__(self, *, limit: int | None = MAX_ERRORS) -> None:
         self.limit = limit
         self.items: list[RowError] = []
         self.count = 0
+        self.stopped = False
+
+    @property
+    def full(self) -> bool:
+        """As many errors as are kept: checking further only costs time and memory."""
+        return self.limit is not None and self.count >= self.limit
+
+    def stop(self) -> None:
+        """Checking stopped at the cap: say so (one whole-file line after the kept errors)."""
+        if not self.stopped:
+            self.stopped = True
+            self.items.append(RowError(None, "", TOO_MANY_ERRORS.format(limit=self.limit or self.count)))
 
     def add(self, row: int | None, column: str, message: str) -> None:
         self.count += 1
@@ -157,6 +187,7 @@ def utf8_path(path: Path, workdir: Path, *, name: str = "data.csv") -> Path:
             head = fh.read(1 << 16)
     except OSError as exc:
         raise Unreadable(f"无法打开文件：{exc}") from None
+    check_file(path)
     encoding = sniff_encoding(head, complete=False)
     if encoding == "utf-8":
         return path
@@ -180,30 +211,65 @@ def read_sheet(source: bytes | Path) -> list[list]:
     from bytes or a path. Raises Unreadable."""
     from python_calamine import CalamineWorkbook
 
+    check_file(source)
     try:
         book = (
             CalamineWorkbook.from_path(str(source))
             if isinstance(source, Path)
             else CalamineWorkbook.from_filelike(io.BytesIO(source))
         )
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
         raise Unreadable(f"无法读取 Excel 文件：{exc}") from None
+    if len(rows) > limits().max_rows:  # an .xls (no dimension to read first) or a sheet without rows tags
+        raise Unreadable(TOO_MANY_ROWS.format(rows=f"文件有 {len(rows):,} 行", limit=limits().max_rows))
+    check_cells(rows)
+    return rows
 
 
 def csv_rows(text: str) -> list[list[str]]:
-    return [list(r) for r in csv.reader(io.StringIO(text.removeprefix("\ufeff")))]
+    """The rows of CSV text (see ``_csv_rows``)."""
+    return _csv_rows(io.StringIO(text.removeprefix("\ufeff")), len(text) + 1)
+
+
+def _csv_rows(lines, field_limit: int) -> list[list[str]]:
+    """CSV rows, streamed from ``lines``: stops at the row limit; a cell over the length cap is an
+    error naming its row and column (never the csv module's own exception)."""
+    lim = limits()
+    cap, most = lim.max_cell, lim.max_rows
+    reader = csv.reader(lines)
+    rows: list[list[str]] = []
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, field_limit))  # an over-long cell is named below, by row and column
+    try:
+        for cells in reader:
+            if len(rows) >= most:
+                raise Unreadable(TOO_MANY_ROWS.format(rows="文件行数过多", limit=most))
+            if any(len(value) > cap for value in cells):
+                check_cells([cells], start=len(rows) + 1)
+            rows.append(cells)
+    except csv.Error as exc:
+        raise Unreadable(f"第{reader.line_num}行：CSV 格式错误（{exc}），请检查引号和单元格内容") from None
+    except UnicodeDecodeError:
+        raise Unreadable(ENCODING_MESSAGE) from None
+    finally:
+        csv.field_size_limit(old)
+    return rows
 
 
 def read_rows(data: bytes, filename: str = "") -> list[list]:
     """Every row of an .xlsx/.xls (first sheet) or .csv file; row ``i`` is the file's row ``i + 1``."""
     if is_spreadsheet(data, filename):
         return read_sheet(data)
+    check_file(data, filename)
     if not data.strip():
         raise Unreadable("文件是空的")
     if b"\x00" in data[:4096]:
         raise Unreadable("无法识别的文件格式：请上传 .xlsx、.xls 或 .csv 文件")
-    return csv_rows(decode_text(data))
+    encoding = sniff_encoding(data)
+    # decoded as read, line by line: the text of the whole file is never held beside its bytes
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    return _csv_rows(lines, len(data) + 1)
 
 
 # --- cells -------------------------------------------------------------------------------------

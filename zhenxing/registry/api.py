@@ -8,15 +8,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.lib import tabular
 from zhenxing.lib.errors import ErrorOut
-from zhenxing.lib.pagination import Keyset, announce_next, page_size
+from zhenxing.lib.pagination import MAX_LIMIT, Keyset, announce_next, page_size
 from zhenxing.regions.models import Region
 
-from . import selectors, services
+from . import idnumber, selectors, services
 from .imports import Unreadable, run_import
 from .models import Household
 
@@ -142,11 +143,34 @@ def _village(user, code: str) -> Region:
     return village
 
 
+FULL_ID_IN_URL = "完整身份证号不能放在网址中（会记入访问日志）：请用 POST /api/v1/households/search 查询"
+
+
+def _full_id(q: str) -> str | None:
+    try:
+        return idnumber.validate(q.strip()) if q.strip() else None
+    except idnumber.IdNumberError:
+        return None
+
+
+def _page(request, response, filters: selectors.HouseholdFilters, *, after: str, limit: int) -> dict:
+    qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
+    # The sort-aware keyset of the registry's page (selectors.keyset_page), announced like every list.
+    size = max(1, min(limit, MAX_LIMIT))
+    rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=after, size=size, villages=filters.village_ids)
+    if request.method == "GET":
+        announce_next(request, response, nxt, size)
+    elif nxt:
+        response["X-Next-Cursor"] = nxt  # a POST search pages by posting again with ``after``
+    return {"items": [_out(h) for h in rows], "next": nxt, "next_cursor": nxt}
+
+
 @router.get(
     "/households",
     response=HouseholdPage,
     openapi_extra=SCOPE,
-    summary="农户列表（与页面相同的查询条件；按 sort 排序的游标分页，不统计总数；cursor 为 after 的旧名）",
+    summary="农户列表（与页面相同的查询条件；按 sort 排序的游标分页，不统计总数；cursor 为 after 的旧名；"
+    "q 为完整身份证号时为 422，请用 POST /households/search）",
 )
 def household_list(
     request,
@@ -163,10 +187,11 @@ def household_list(
     sort: str = "number",
     cursor: str = "",
 ):
-    node = scope.region_by_code(request.user, region)
+    if _full_id(q):  # the ID is already in this request's log line (masked there); refuse to serve it
+        raise ValidationError({"q": [FULL_ID_IN_URL]})
     filters = selectors.HouseholdFilters(
         q=q,
-        region=node,
+        region=scope.region_by_code(request.user, region),
         formerly_poor=formerly_poor,
         monitoring_status=monitoring_status,
         income_min=income_min,
@@ -175,14 +200,36 @@ def household_list(
         health=health,
         sort=sort,
     )
-    qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
-    # The sort-aware keyset of the registry's page (selectors.keyset_page), announced like every list.
-    size = page_size(page)
-    rows, nxt = selectors.keyset_page(
-        qs, sort=sort, cursor=page.after or cursor, size=size, villages=filters.village_ids
+    return _page(request, response, filters, after=page.after or cursor, limit=page_size(page))
+
+
+class HouseholdSearchIn(Schema):
+    q: str = Field("", max_length=64, description="姓名、户编号或完整身份证号（在请求体中，不进网址和日志）")
+    region: str = ""
+    formerly_poor: bool | None = None
+    monitoring_status: str = ""
+    sort: str = "number"
+    after: str = Field("", description="上一页响应的 next_cursor")
+    limit: int = Field(100, description=f"每页条数，1–{MAX_LIMIT}")
+
+
+@router.post(
+    "/households/search",
+    response=HouseholdPage,
+    openapi_extra=SCOPE,
+    summary="按身份证号等查询农户（POST：号码在请求体中，不进网址和访问日志；结果与 GET /households 相同）",
+)
+def household_search(request, response: HttpResponse, payload: HouseholdSearchIn):
+    number = _full_id(payload.q)
+    filters = selectors.HouseholdFilters(
+        q="" if number else payload.q,
+        id_hash=idnumber.id_hash(number) if number else "",
+        region=scope.region_by_code(request.user, payload.region),
+        formerly_poor=payload.formerly_poor,
+        monitoring_status=payload.monitoring_status,
+        sort=payload.sort,
     )
-    announce_next(request, response, nxt, size)
-    return {"items": [_out(h) for h in rows], "next": nxt, "next_cursor": nxt}
+    return _page(request, response, filters, after=payload.after, limit=payload.limit)
 
 
 @router.get("/households/{id}", response=HouseholdDetailOut, openapi_extra=SCOPE, summary="一户的档案（身份证号脱敏）")
@@ -229,6 +276,7 @@ def household_import(
 ):
     scope.require_write(request.user, None, "registry.household.import")
     try:
+        tabular.check_size(file.size)  # before reading it into memory
         report = run_import(
             file.read(),
             filename=file.name or "",

@@ -22,7 +22,6 @@ from zhenxing.lib.modules import household_links
 
 from . import idnumber, jobs, selectors, services, spreadsheets
 from .forms import HouseholdFilterForm, HouseholdForm, ImportForm, IncomeForm, MemberChangeForm, MemberForm
-from .imports import Unreadable, run_import
 from .models import Household, Member, MemberStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +45,20 @@ def id_search_params(data) -> str:
     return params.urlencode()
 
 
+def _without_reveal(data) -> str:
+    params = data.copy()
+    params.pop("reveal", None)
+    return params.urlencode()
+
+
+def _is_full_id(q: str) -> bool:
+    try:
+        idnumber.validate(q.strip())
+    except idnumber.IdNumberError:
+        return False
+    return bool(q.strip())
+
+
 def _filter_form(request):
     # ?region= is resolved before the form: a code outside the scope (or unknown, or above the
     # user) answers 404 instead of failing validation, which would drop every filter and show
@@ -58,6 +71,10 @@ def _filter_form(request):
 def household_list(request):
     if request.method == "POST":  # the search form posts, so an ID number never appears in a URL or log
         return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
+    if _is_full_id(request.GET.get("q", "")):
+        # an ID number typed into the address bar (or an old bookmark): answered from its keyed hash,
+        # so the page's own links (next page, export) and the browser history never carry it
+        return redirect(reverse("registry:list") + "?" + id_search_params(request.GET))
     form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
     rows, nxt = selectors.keyset_page(
@@ -83,11 +100,21 @@ def household_list(request):
 
 @staff_view()
 def household_export(request):
+    """GET: the list as .xlsx, ID numbers masked. POST (the list's form, filters in the query
+    string) with a ``reason``: the full ID numbers, for an account allowed to reveal them, the
+    reason in the audit entries. A GET never carries full numbers out."""
     form, filters = _filter_form(request)
     qs = selectors.household_search(user=request.user, filters=filters)
-    reveal = request.GET.get("reveal") == "1"
+    reveal = request.method == "POST"
+    reason = request.POST.get("reason", "").strip()[:200]
     if reveal:
         scope.require_page(request.user, "registry.id.reveal")
+        if not reason:
+            messages.error(request, "导出完整身份证号须填写导出理由（记入审计日志）。")
+            return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
+    elif request.GET.get("reveal") == "1":
+        messages.error(request, "导出完整身份证号须在列表页填写理由后提交，不能通过链接导出。")
+        return redirect(reverse("registry:list") + "?" + _without_reveal(request.GET))
     if qs.order_by()[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
         messages.error(request, f"导出范围超过{EXPORT_LIMIT:,}户，请先按县、乡镇或村筛选后再导出。")
         return redirect(reverse("registry:list") + "?" + request.GET.urlencode())
@@ -101,14 +128,19 @@ def household_export(request):
         sheet,
         filename=f"households-{dt.date.today():%Y%m%d}.xlsx",
         rows_key=None,
-        audit_extra={"what": "农户及家庭成员", "filters": request.GET.dict(), "reveal_id": reveal},
+        audit_extra={
+            "what": "农户及家庭成员",
+            "filters": request.GET.dict(),
+            "reveal_id": reveal,
+            **({"reason": reason} if reveal else {}),
+        },
     )
     if reveal:
         audit.event_log(
             action="reveal_id",
             actor=request.user,
             request=request,
-            extra={"what": "导出完整身份证号", "filters": request.GET.dict()},
+            extra={"what": "导出完整身份证号", "filters": request.GET.dict(), "reason": reason},
         )
     return response
 
@@ -264,61 +296,74 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
+        only_valid = form.cleaned_data["only_valid"]
         token = storage.upload_save(
-            user=request.user, filename=f.name, chunks=f.chunks(), meta={"only_valid": form.cleaned_data["only_valid"]}
+            user=request.user, filename=f.name, chunks=f.chunks(), meta={"only_valid": only_valid}
+        )
+        job_services.job_enqueue(
+            actor=request.user,
+            kind=jobs.PREVIEW,
+            label=f"校验农户导入文件：{f.name}",
+            payload={"filename": f.name, "only_valid": only_valid},
+            upload=token,
         )
         return redirect("registry:import_job", token=token)
     return render(request, "registry/import_upload.html", {"form": form})
 
 
+def _job_view(request, job) -> dict:
+    if job.state == JobState.RUNNING and job_services.jobs_recover_for_page():
+        job.refresh_from_db()
+    return {
+        "state": job.state,
+        "filename": job.payload.get("filename", ""),
+        "only_valid": job.payload.get("only_valid", False),
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "job": job,
+    }
+
+
 @staff_view(write="registry.household.import")
 def import_job(request, token):
-    """GET: the preview (a dry run) or the job's progress/result. POST: queue the commit."""
-    job = job_selectors.job_by_upload(request.user, token)
-    meta = None if job is not None else storage.upload_meta(token, user=request.user)
-    if job is None and meta is None:
+    """The upload's preview job (its progress, then the dry run's result), then, after POST (the
+    user confirms a finished preview), the commit job's progress and result."""
+    job = job_selectors.job_by_upload(request.user, token, kind=jobs.IMPORT)
+    preview = None if job is not None else job_selectors.job_by_upload(request.user, token, kind=jobs.PREVIEW)
+    if job is None and preview is None:
         raise Http404("导入任务不存在或已过期，请重新上传")
     if request.method == "POST":
-        if job is None:
+        if job is None and preview.state == JobState.DONE and "unreadable" not in preview.result.get("preview", {}):
+            if storage.upload_meta(token, user=request.user) is None:
+                raise Http404("上传的文件已过期，请重新上传")
             job_services.job_enqueue(
                 actor=request.user,
                 kind=jobs.IMPORT,
-                label=f"导入农户：{meta['filename']}",
-                payload={"filename": meta["filename"], "only_valid": meta["only_valid"]},
+                label=f"导入农户：{preview.payload.get('filename', '')}",
+                payload={
+                    "filename": preview.payload.get("filename", ""),
+                    "only_valid": preview.payload.get("only_valid", False),
+                },
                 upload=token,
             )
         return redirect("registry:import_job", token=token)
     if job is None:
-        if meta.get("preview") is None:
-            try:
-                meta["preview"] = run_import(
-                    storage.upload_bytes(token), filename=meta["filename"], actor=request.user, dry_run=True
-                ).as_json()
-            except Unreadable as exc:
-                meta["preview"] = {"unreadable": str(exc), "errors": []}
-            storage.upload_meta_save(token, meta)
-        view = {**meta, "state": "uploaded"}
+        view = {**_job_view(request, preview), "previewing": True}
+        if preview.state == JobState.DONE:
+            view.update(state="uploaded", preview=preview.result.get("preview") or {})
+        elif preview.state == JobState.FAILED:
+            view.update(state="uploaded", preview={"unreadable": preview.error, "errors": []})
     else:
-        if job.state == JobState.RUNNING and job_services.jobs_recover_for_page():
-            job.refresh_from_db()
-        report = job.result.get("report") or (jobs.failed_report(job.error) if job.error else None)
-        view = {
-            "state": job.state,
-            "filename": job.payload.get("filename", ""),
-            "stage": job.stage,
-            "done": job.done,
-            "total": job.total,
-            "report": report,
-            "job": job,
-        }
+        view = _job_view(request, job)
+        view["report"] = job.result.get("report") or (jobs.failed_report(job.error) if job.error else None)
+    current = job or preview
     template = "registry/import_progress.html" if request.headers.get("HX-Request") else "registry/import_job.html"
-    return render(
+    response = render(
         request,
         template,
-        {
-            "job": view,
-            "token": token,
-            "percent": job.percent if job is not None else 0,
-            "list_url": reverse("registry:list"),
-        },
+        {"job": view, "token": token, "percent": current.percent, "list_url": reverse("registry:list")},
     )
+    if request.headers.get("HX-Request") and view["state"] == "uploaded":
+        response["HX-Refresh"] = "true"  # the preview is ready: the whole page shows it
+    return response

@@ -178,6 +178,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest file a page accepts (a county's household import); nginx's client_max_body_size in
 # deploy/nginx-zhenxing.conf is the same.
 UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# Hostile files are refused before they are parsed (zhenxing/lib/tabular.py ``check_file``): rows
+# of a sheet or CSV file (declared dimension and real count), an .xlsx's size once unzipped, and
+# characters in one cell. Every import (page, API, command line) reads through that reader.
+TABULAR_MAX_ROWS = int(os.environ.get("TABULAR_MAX_ROWS", "200000"))
+TABULAR_MAX_UNZIPPED_BYTES = int(os.environ.get("TABULAR_MAX_UNZIPPED_BYTES", str(400 * 1024 * 1024)))
+TABULAR_MAX_CELL = int(os.environ.get("TABULAR_MAX_CELL", "32767"))
 
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable

@@ -294,3 +294,14 @@ def test_a_failed_backup_leaves_no_file(media, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["media"]
     with pytest.raises(backup.BackupError, match="备份目录不存在"):
         backup.backup_write(out=tmp_path / "missing" / "zhenxing.tar")
+
+
+def test_uploads_waiting_for_a_job_are_left_out_of_the_backup(w, media, tmp_path):
+    """Issue 20: an import upload (encrypted, mode 600, expiring) is never copied into a backup."""
+    from zhenxing.jobs import storage
+
+    token = storage.upload_save(user=w.fendou, filename="a.csv", chunks=[b"230722199001011234"])
+    assert (media / "jobs" / f"{token}.data").stat().st_mode & 0o777 == 0o600
+    made = backup.backup_write(out=tmp_path / "zhenxing.tar")
+    assert not [m for m in made.manifest["members"] if m.startswith("media/jobs")]
+    assert {"media/evidence/2024/photo.jpg", "media/扫描件/低保证明.pdf"} <= set(made.manifest["members"])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.audit.exports import export_response
+from zhenxing.lib import tabular
 from zhenxing.lib.forms import service_errors_to_form, service_errors_to_messages
 
 from .. import forms, selectors, services, workflow, xlsx
@@ -129,7 +130,10 @@ def ledger_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
+            tabular.check_size(form.cleaned_data["file"].size)  # before reading it into memory
             rows = xlsx.read_rows(form.cleaned_data["file"].read())
+        except tabular.Unreadable as exc:  # past the reader's limits (size, rows, cells) or damaged
+            form.add_error("file", str(exc))
         except Exception:  # any unreadable upload is reported, never a stack trace
             form.add_error("file", "文件无法读取，请上传 .xlsx 格式的台账")
         else:

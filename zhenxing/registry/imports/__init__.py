@@ -124,6 +124,8 @@ def run_import(
         return report
 
     rows, bad = rows_parse(table, report, progress)
+    if report.problems.stopped:  # too many errors to go on: nothing is written, even with only_valid
+        return report
     households = households_check(rows, bad, report, actor)
     plan = plan_build(households, rows, bad, report, actor, progress)
 

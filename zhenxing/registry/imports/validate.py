@@ -258,17 +258,22 @@ def rows_parse(
     """Every non-blank row parsed; (rows, household numbers with any error)."""
     progress("校验", 0, len(table.rows))
     rows: list[Row] = []
-    for i, (row_no, raw) in enumerate(records(table)):
-        rows.append(parse_row(row_no, raw))
-        if i % 5000 == 0:
-            progress("校验", i, len(table.rows))
-    report.rows = len(rows)
     bad: set[str] = set()  # household numbers with any error
-    for r in rows:
+    for i, (row_no, raw) in enumerate(records(table)):
+        r = parse_row(row_no, raw)
+        rows.append(r)
         for column, message in r.errors:
             report.error(r.row, column, message)
         if r.errors and "number" in r.values:
             bad.add(r.values["number"])
+        if report.problems.full:  # 1,000 errors: the rest is not checked, nothing is imported
+            report.problems.stop()
+            break
+        if i % 5000 == 0:
+            progress("校验", i, len(table.rows))
+    report.rows = len(rows)
+    if report.problems.stopped:
+        return rows, bad
 
     # Duplicate ID numbers inside the file.
     seen: dict[str, int] = {}

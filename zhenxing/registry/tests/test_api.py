@@ -110,3 +110,20 @@ def test_import_returns_the_cli_report(api, w):
     assert r.json()["committed"] is True and Household.objects.filter(number="H1").exists()
     r = api(w.fendou, "post", "/api/v1/imports/households", data={"file": SimpleUploadedFile("a.csv", b"")})
     assert r.status_code == 422 and r.json()["committed"] is False
+
+
+def test_a_full_id_number_is_searched_by_post_never_in_the_url(api, w):
+    """Issue 20: GET /households?q=<full ID> put the number in the access log; now 422 pointing
+    to POST /households/search, which finds it from the body. Names and numbers still work by GET."""
+    h = make_household(village=w.r.fendou, number="F1", members=[{"name": "赵振华", "relation": "head"}])
+    make_household(village=w.r.fendou, number="F2")
+    number = idnumber.decrypt(h.members.get().id_cipher)
+    r = api(w.fendou, "get", "/api/v1/households", data={"q": number})
+    assert r.status_code == 422 and "POST /api/v1/households/search" in r.json()["detail"]
+    r = api(w.fendou, "post", "/api/v1/households/search", data={"q": number}, content_type="application/json")
+    assert r.status_code == 200 and [x["number"] for x in r.json()["items"]] == ["F1"]
+    r = api(w.fendou, "post", "/api/v1/households/search", data={"q": "赵振华"}, content_type="application/json")
+    assert [x["number"] for x in r.json()["items"]] == ["F1"]
+    assert [x["number"] for x in api(w.fendou, "get", "/api/v1/households", data={"q": "F2"}).json()["items"]] == ["F2"]
+    r = api(w.yongfeng, "post", "/api/v1/households/search", data={"q": number}, content_type="application/json")
+    assert r.json()["items"] == []  # outside the caller's scope

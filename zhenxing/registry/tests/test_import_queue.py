@@ -1,5 +1,6 @@
-"""The import page's commit goes through the job queue: left to ``zhenxing worker`` in production,
-the page polls the job; the upload is stored encrypted and gone once the job ends."""
+"""The import page's preview and commit go through the job queue (never inside the request): left to
+``zhenxing worker`` in production, the page polls the jobs; the upload is stored encrypted, stays
+for the commit after the preview and is gone once the commit ends."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import Job, JobState
-from zhenxing.registry.jobs import IMPORT
+from zhenxing.registry.jobs import IMPORT, PREVIEW
 from zhenxing.registry.models import Household
 
 from .conftest import household_rows, to_csv
@@ -26,7 +27,16 @@ def test_import_page_commit_queued_for_the_worker(login, w, settings, tmp_path):
     token = job_url.rstrip("/").rsplit("/", 1)[1]
     stored = (storage.folder() / f"{token}.data").read_bytes()
     assert rows[0]["身份证号"].encode() not in stored  # encrypted at rest
+    preview = Job.objects.get(kind=PREVIEW)
+    assert preview.state == JobState.QUEUED and preview.upload == token  # not parsed in the request
+    page = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "排队中" in page and "hx-trigger" in page
+    client.post(job_url)  # nothing to confirm before the preview is shown
+    assert not Job.objects.filter(kind=IMPORT).exists()
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert client.get(job_url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
     assert "新增 1，修改 0，未变 0" in client.get(job_url).content.decode()
+    assert (storage.folder() / f"{token}.data").exists()  # kept for the commit
     client.post(job_url)
     client.post(job_url)  # a second click queues nothing more
     job = Job.objects.get(kind=IMPORT)
@@ -52,7 +62,7 @@ def test_an_expired_upload_answers_404_and_a_failed_job_shows_its_error(login, w
     job_url = client.post(
         reverse("registry:import"), {"file": SimpleUploadedFile("b.csv", to_csv(household_rows("H1")))}
     )["Location"]
-    client.get(job_url)
+    call_command("worker", "--once", stdout=io.StringIO())  # the preview
     client.post(job_url)
     token = job_url.rstrip("/").rsplit("/", 1)[1]
     storage.upload_delete(token)  # lost before the worker came

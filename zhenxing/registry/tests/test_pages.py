@@ -41,6 +41,10 @@ def test_list_search_by_exact_id_number_and_name(login, w, fendou_household):
     assert "F001" in page and "F002" not in page
     assert number not in page  # the list never shows a full number
     assert "F001" in client.get(reverse("registry:list"), {"q": "钱秀英"}).content.decode()
+    # an ID number typed into the address bar is answered from its keyed hash (issue 20)
+    typed = client.get(reverse("registry:list"), {"q": number, "health": "serious"})
+    assert typed.status_code == 302 and number not in typed["Location"] and "idh=" in typed["Location"]
+    assert "F001" in client.get(typed["Location"]).content.decode()
     page = client.get(reverse("registry:list"), {"health": "serious"}).content.decode()
     assert "F001" in page and "F002" not in page
 
@@ -106,16 +110,25 @@ def test_export_masks_unless_allowed_and_asked_and_is_audited(login, w, fendou_h
     ids = [r[5] for r in rows[2:]]
     assert idnumber.mask(fendou_household.id_number) in ids and fendou_household.id_number not in ids
     assert AuditEntry.objects.filter(action="export", actor=w.shibazhan).count() == 1
-    revealed = client.get(reverse("registry:export"), {"reveal": "1"})
+    # Issue 20: full numbers only by POST with a reason; the GET link is gone
+    page = client.get(reverse("registry:list")).content.decode()
+    assert "reveal=1" not in page and 'name="reason"' in page
+    refused = client.get(reverse("registry:export"), {"reveal": "1"})
+    assert refused.status_code == 302 and "reveal" not in refused["Location"]
+    assert not AuditEntry.objects.filter(action="reveal_id").exists()
+    no_reason = client.post(reverse("registry:export"), {"reason": "  "})
+    assert no_reason.status_code == 302 and not AuditEntry.objects.filter(action="reveal_id").exists()
+    revealed = client.post(reverse("registry:export") + "?q=F001", {"reason": "县级复核"})
     rows = CalamineWorkbook.from_filelike(io.BytesIO(revealed.content)).get_sheet_by_index(0).to_python()
     assert fendou_household.id_number in [r[5] for r in rows[2:]]
-    assert AuditEntry.objects.filter(action="reveal_id", actor=w.shibazhan).count() == 1
-    assert login(w.yibao).get(reverse("registry:export"), {"reveal": "1"}).status_code == 403
+    entry = AuditEntry.objects.get(action="reveal_id", actor=w.shibazhan)
+    assert entry.extra["reason"] == "县级复核" and entry.extra["filters"] == {"q": "F001"}
+    assert login(w.yibao).post(reverse("registry:export"), {"reason": "x"}).status_code == 403
     assert login(w.yongfeng).get(reverse("registry:export")).status_code == 200
 
 
 def test_exported_file_reimports_as_no_op(login, w, fendou_household):
-    content = login(w.diqu).get(reverse("registry:export"), {"reveal": "1"}).content
+    content = login(w.diqu).post(reverse("registry:export"), {"reason": "核对"}).content
     from zhenxing.registry.imports import run_import
 
     report = run_import(content, filename="export.xlsx", actor=w.fendou)
