@@ -35,7 +35,13 @@ PAGE_RULES = scope.page_rules(
     {
         "mappings.home": scope.PageRule(
             menu=frozenset(
-                {Role.PREFECTURE_ADMIN, Role.SYSTEM_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF}
+                {
+                    Role.PREFECTURE_ADMIN,
+                    Role.SYSTEM_ADMIN,
+                    Role.COUNTY_STAFF,
+                    Role.TOWNSHIP_STAFF,
+                    Role.DEPARTMENT_STAFF,
+                }
             )
         )
     }
