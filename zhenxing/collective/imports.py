@@ -220,14 +220,23 @@ class _Rollback(Exception):
     pass
 
 
-def collective_import(*, actor, organisation: Organisation, kind: str, data: bytes, filename: str = "") -> dict:
+def import_kinds() -> list:
+    """What a saved column mapping (the mappings app) can be made for: each import here."""
+    from zhenxing.lib.mapping import ImportKind
+
+    return [ImportKind(f"collective.{code}", spec.label, spec.layout) for code, spec in KINDS.items()]
+
+
+def collective_import(
+    *, actor, organisation: Organisation, kind: str, data: bytes, filename: str = "", mapping=None
+) -> dict:
     """Import one file; returns {"created": n, "errors": [row errors]}; nothing is written when any
     row fails. Raises Unreadable for a file without the template's header."""
     scope.require_write(actor, organisation, "collective.books.keep")
     spec = KINDS[kind]
     from zhenxing.lib.tabular import read_table
 
-    table = read_table(data, spec.layout, filename=filename, required=spec.required)
+    table = read_table(data, spec.layout, filename=filename, required=spec.required, mapping=mapping)
     errors = RowErrors(limit=500)
     created = 0
     seen: dict = {}  # what a kind remembers across rows (the shares register: who came on which row)
@@ -246,13 +255,13 @@ def collective_import(*, actor, organisation: Organisation, kind: str, data: byt
                         spec.apply(actor, organisation, {**values, "__row__": row_no}, cell, seen)
                     created += 1
                 except _CellAt as exc:
-                    errors.add(row_no, exc.column, exc.message)
+                    errors.add(row_no, table.source_name(exc.column), exc.message)
                 except ValidationError as exc:
                     for field, messages in (
                         exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
                     ).items():
                         for m in messages:
-                            errors.add(row_no, FIELD_COLUMNS.get(field, spec.layout.headers[0]), m)
+                            errors.add(row_no, table.source_name(FIELD_COLUMNS.get(field, spec.layout.headers[0])), m)
                 except PermissionDenied as exc:
                     errors.add(row_no, "", str(exc))
             if errors:

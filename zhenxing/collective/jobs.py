@@ -18,7 +18,9 @@ def _org_url(job) -> str:
 
 @job_kind(IMPORT, label="集体经济导入", result_url=_org_url)
 def import_file(job, ctx) -> dict:
+    from zhenxing.lib.mapping import MappingError
     from zhenxing.lib.tabular import Unreadable
+    from zhenxing.mappings.selectors import mapping_for_upload
 
     from .imports import collective_import
     from .models import Organisation
@@ -26,15 +28,25 @@ def import_file(job, ctx) -> dict:
     p = job.payload
     organisation = Organisation.objects.get(pk=p["organisation"])
     ctx.progress("读取并校验文件", 0, 1)
+    data = ctx.upload_bytes()
     try:
+        # a mapping the user chose, or one the file's header row is recognised by (docs/mappings.md)
+        _, mapping = mapping_for_upload(
+            job.requested_by,
+            kind=f"collective.{p['kind']}",
+            ref=p.get("mapping", ""),
+            data=data,
+            filename=p["filename"],
+        )
         result = collective_import(
             actor=job.requested_by,
             organisation=organisation,
             kind=p["kind"],
-            data=ctx.upload_bytes(),
+            data=data,
             filename=p["filename"],
+            mapping=mapping,
         )
-    except Unreadable as exc:
+    except (Unreadable, MappingError) as exc:
         raise JobFailed(str(exc)) from None
     errors = result["errors"]
     if errors:
