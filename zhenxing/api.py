@@ -8,7 +8,9 @@ record outside the caller's scope.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DataError, IntegrityError, connection, models
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja import errors as ninja_errors
@@ -18,6 +20,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from zhenxing.accounts import services as account_services
 from zhenxing.accounts.models import Role
+from zhenxing.lib import bounds
 from zhenxing.lib.errors import StaleVersion
 from zhenxing.lib.modules import provided
 from zhenxing.lib.tabular import Unreadable
@@ -94,6 +97,9 @@ api = ZhenxingAPI(
 NOT_FOUND = "记录不存在或不在您的数据权限范围内"
 
 _PYDANTIC_MESSAGES = (  # pydantic error type (prefix) → Chinese message
+    ("nul_character", "不能含有空字符（\\0）"),
+    ("null_refused", "不能为空（不修改请不传此项）"),
+    ("date_out_of_range", f"须在 {bounds.DATE_MIN} 至 {bounds.DATE_MAX} 之间"),
     ("missing", "必填"),
     ("json_invalid", "请求内容不是有效的 JSON"),
     ("int", "须为整数"),
@@ -119,7 +125,23 @@ _PYDANTIC_MESSAGES = (  # pydantic error type (prefix) → Chinese message
 )
 
 
-def _pydantic_message(kind: str) -> str:
+_LIMITS = {  # pydantic error type → the bound named in the message (ctx key, Chinese)
+    "greater_than_equal": ("ge", "不能小于 {}"),
+    "greater_than": ("gt", "须大于 {}"),
+    "less_than_equal": ("le", "不能大于 {}"),
+    "less_than": ("lt", "须小于 {}"),
+    "string_too_long": ("max_length", "过长（最多 {} 个字）"),
+    "string_too_short": ("min_length", "过短（至少 {} 个字）"),
+    "too_long": ("max_length", "条目过多（最多 {} 项）"),
+}
+
+
+def _pydantic_message(kind: str, ctx: dict | None = None) -> str:
+    key, text = _LIMITS.get(kind, (None, ""))
+    if kind in ("string_too_short", "too_short") and ctx and ctx.get("min_length") == 1:
+        return "必填"
+    if key and ctx and key in ctx:
+        return text.format(ctx[key])
     return next((msg for prefix, msg in _PYDANTIC_MESSAGES if kind.startswith(prefix)), "格式不正确")
 
 
@@ -137,7 +159,7 @@ def request_invalid(request, exc: ninja_errors.ValidationError):
         field = next(
             (x for x in reversed(loc) if isinstance(x, str) and x not in {"body", "query", "path", "form", "file"}), ""
         )
-        errors.append({"loc": loc, "field": field, "msg": _pydantic_message(e.get("type", ""))})
+        errors.append({"loc": loc, "field": field, "msg": _pydantic_message(e.get("type", ""), e.get("ctx"))})
     return _invalid(request, errors)
 
 
@@ -185,5 +207,63 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
+@api.exception_handler(IntegrityError)
+@api.exception_handler(DataError)
+def database_refused(request, exc):
+    """The database refused a write the bounds and the service let through (a value too long for
+    its column, a missing required value, a duplicate): the service's transaction was rolled back."""
+    if isinstance(exc, IntegrityError) and "unique" in str(exc).lower():
+        return api.create_response(request, {"detail": "与已有记录重复，未保存"}, status=409)
+    return _invalid(request, [{"loc": [], "field": "", "msg": "提交的值超出允许的范围或缺少必填项，未保存"}])
+
+
 for _app, module in provided("api"):
     api.add_router("/", module.router)
+
+
+# ---------------------------------------------------------------- input bounds (one place)
+def _columns() -> bounds.Columns:
+    """What the project's database columns allow, by field name (lib/bounds.py applies it)."""
+    cols = bounds.Columns()
+    nullable: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("zhenxing."):
+            continue
+        for f in model._meta.concrete_fields:
+            (nullable if f.null else cols.not_null).add(f.name)
+            if isinstance(f, models.DecimalField):
+                old = cols.decimal.get(f.name, (99, 0))
+                if f.max_digits - f.decimal_places < old[0] - old[1]:
+                    cols.decimal[f.name] = (f.max_digits, f.decimal_places)
+            elif isinstance(f, models.CharField | models.TextField):
+                longest = f.max_length if isinstance(f, models.CharField) and f.max_length else bounds.TEXT_MAX
+                cols.text[f.name] = max(cols.text.get(f.name, 0), longest)
+            elif isinstance(f, models.IntegerField) and not isinstance(f, models.AutoField):
+                low, high = connection.ops.integer_field_range(f.get_internal_type())
+                old = cols.integer.get(f.name, (0, 0))
+                cols.integer[f.name] = (
+                    min(old[0], bounds.INT_MIN if low is None else low),
+                    max(old[1], bounds.INT_MAX if high is None else high),
+                )
+    cols.not_null -= nullable
+    return cols
+
+
+def _bound_inputs() -> int:
+    inputs, patches, params = [], set(), set()
+    for _prefix, router in api._routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                inputs += op.models
+                params.update(p for p in op.models if p.__ninja_param_source__ in ("query", "path"))
+                if "PATCH" in op.methods:
+                    patches.update(
+                        f.annotation
+                        for p in op.models
+                        if p.__ninja_param_source__ == "body"
+                        for f in p.model_fields.values()
+                    )
+    return bounds.bound_models(inputs, _columns(), refuse_null=patches, refuse_empty=params)
+
+
+_bound_inputs()

@@ -14,15 +14,19 @@ from django.utils import timezone
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.funds.services import money
+from zhenxing.ledger import services as ledger
+from zhenxing.ledger.models import SourceKind
 
 from .models import (
     Category,
     Contract,
     ContractPayment,
+    ContractProblem,
     Debt,
     DebtKind,
     JournalEntry,
     Organisation,
+    ProblemKind,
     Resource,
     ResourceKind,
 )
@@ -149,16 +153,41 @@ def payment_receive(*, actor, payment: ContractPayment, amount, date: dt.date, v
     return locked
 
 
-def contract_review(*, actor, contract: Contract, problem: str, rectified_on: dt.date | None = None) -> Contract:
-    """清化收 清理合同: record the problem found (无合同、低价、超期、欠款…) and, later, its rectification."""
+def contract_problem_record(
+    *, actor, contract: Contract, kind: str, detail: str = "", found_on: dt.date | None = None
+) -> ContractProblem:
+    """清化收 清理合同: a problem found on reviewing the contract (无合同、低价、超期、欠款) becomes a
+    rectification item of the ledger (type ``collective``) in the same transaction; closing that
+    item records the rectification here (``collective.rectification.item_closed``)."""
     scope.require_write(actor, contract, "collective.books.keep")
-    if rectified_on is not None and not (problem or contract.problem):
-        raise ValidationError({"rectified_on": ["没有记录问题，无需整改"]})
+    if kind not in ProblemKind.values:
+        raise ValidationError({"kind": ["请选择问题类别（无合同、低价、超期、欠款）"]})
+    found_on = found_on or timezone.localdate()
+    if contract.problems.filter(kind=kind, rectified_on__isnull=True).exists():
+        raise ValidationError({"kind": [f"该合同已有未整改的“{ProblemKind(kind).label}”问题"]})
+    detail = (detail or "").strip()[:200]
     with transaction.atomic(), acting(actor):
-        contract.problem = (problem or contract.problem).strip()
-        contract.rectified_on = rectified_on
-        contract.save(update_fields=["problem", "rectified_on"])
-    return contract
+        problem = ContractProblem.objects.create(
+            contract=contract, kind=kind, detail=detail, found_on=found_on, recorded_by=actor
+        )
+        label = ProblemKind(kind).label
+        item = ledger.rectification_item_open_from_source(
+            actor=actor,
+            kind="collective",
+            region=contract.organisation.village,
+            source=SourceKind.SELF_CHECK,
+            source_label=f"清化收 清理合同 {contract.code}：{label}",
+            source_ref=f"{PROBLEM_REF}{problem.pk}",
+            problem=f"合同 {contract.code}（{contract.party}，{contract.subject}）{label}"
+            + (f"：{detail}" if detail else ""),
+            found_on=found_on,
+        )
+        problem.item_ref = str(item.pk)
+        problem.save(update_fields=["item_ref"])
+    return problem
+
+
+PROBLEM_REF = "collective.problem:"
 
 
 def journal_add(

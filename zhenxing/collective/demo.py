@@ -1,7 +1,10 @@
-"""Demo collective economy for 奋斗村 and 开库康村: an organisation each, members drawn from the
-registry (confirmed by the township, the cadre recording), shares and 股权证, forest land and the
-village's project assets, contracts (one in arrears, one ending soon), two years of journal
-entries, last year's distribution paid, and the quarter published. Idempotent."""
+"""Demo collective economy for every demo village. 奋斗村 and 开库康村 are taken step by step
+through the services: an organisation each, members drawn from the registry (confirmed by the
+township, the cadre recording), shares and 股权证, forest land and the village's project assets,
+contracts (one in arrears, one ending soon), two years of journal entries, last year's
+distribution paid, and the quarter published. Every other village with registry members gets the
+same shape written set-based (``bulk.py``: members already confirmed with their history, shares,
+journal through ``audited_bulk_create``), keeping the demo's load time. Idempotent."""
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ from django.utils import timezone
 
 from zhenxing.accounts.models import Role, User
 from zhenxing.funds.demo import demo_actor
-from zhenxing.regions.models import Region
+from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Member, MemberStatus
 
-from . import books, selectors, services
+from . import books, demo_bulk, selectors, services
 from .disclosure import disclosure_publish
 from .models import Organisation
 
@@ -44,6 +47,14 @@ def load(*, out) -> None:
             if village is None:
                 continue
             _village(village, credit, cadre_name, town_name, today)
+            made += 1
+        others = (
+            Region.objects.filter(level=Level.VILLAGE, households__isnull=False, collective__isnull=True)
+            .distinct()
+            .order_by("code")
+        )
+        for n, village in enumerate(others, start=3):
+            demo_bulk.village_load(village=village, credit=f"N2232722MF{n:07d}X", today=today)
             made += 1
     out.write(f"农村集体经济：新增 {made} 个集体经济组织\n")
 
@@ -117,7 +128,7 @@ def _village(village: Region, credit: str, cadre_name: str, town_name: str | Non
     )
     for p in arrears.payments.order_by("due_on")[:1]:  # the first year paid; the second is owed
         books.payment_receive(actor=None, payment=p, amount=p.amount, date=p.due_on)
-    books.contract_review(actor=None, contract=arrears, problem="欠款：上年承包费未缴")
+    books.contract_problem_record(actor=None, contract=arrears, kind="arrears", detail="上年承包费未缴")
     ending = books.contract_add(
         actor=None,
         organisation=org,

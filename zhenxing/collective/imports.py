@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +17,8 @@ from zhenxing.audit.services import event_log
 from zhenxing.lib.tabular import CellError, Layout, RowErrors, Unreadable, cell_code, cell_date, cell_number, cell_text
 
 from . import books, services
-from .models import AwardMethod, Category, Organisation
+from .models import AwardMethod, Category, CollectiveMember, MemberState, Organisation, ShareKind
+from .shares import share_set
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Kind:
     label: str
     layout: Layout
     required: tuple[str, ...]
-    apply: Callable  # (actor, organisation, row values) -> None; raises ValidationError / CellError
+    apply: Callable  # (actor, organisation, row values, cell, seen) -> None; raises ValidationError / CellError
 
 
 def _required(values: dict, column: str) -> str:
@@ -48,7 +50,7 @@ def _number(values: dict, column: str):
     return n
 
 
-def _member(actor, org: Organisation, v: dict, cell) -> None:
+def _member(actor, org: Organisation, v: dict, cell, seen: dict) -> None:
     services.member_apply(
         actor=actor,
         organisation=org,
@@ -74,7 +76,7 @@ def _choice(mapping: dict[str, str], what: str):
     return read
 
 
-def _journal(actor, org: Organisation, v: dict, cell) -> None:
+def _journal(actor, org: Organisation, v: dict, cell, seen: dict) -> None:
     books.journal_add(
         actor=actor,
         organisation=org,
@@ -87,7 +89,7 @@ def _journal(actor, org: Organisation, v: dict, cell) -> None:
     )
 
 
-def _contract(actor, org: Organisation, v: dict, cell) -> None:
+def _contract(actor, org: Organisation, v: dict, cell, seen: dict) -> None:
     books.contract_add(
         actor=actor,
         organisation=org,
@@ -101,6 +103,56 @@ def _contract(actor, org: Organisation, v: dict, cell) -> None:
         meeting_record=cell_text(v.get("决策记录")),
         written=cell_text(v.get("书面合同")) != "无",
     )
+
+
+def _shares(actor, org: Organisation, v: dict, cell, seen: dict) -> None:
+    """股权登记簿: a confirmed member's 人口股 / 劳龄股 (blank: left as is) and 股权证号, set to the
+    register's figures (``shares.share_set``); the same file twice changes nothing."""
+    number = cell("身份证号", lambda v, c: cell_code(v.get(c), what="身份证号"))
+    try:
+        person = services.registry_member(org, number)
+    except ValidationError as exc:
+        raise _CellAt("身份证号", exc.message_dict["id_number"][0]) from None
+    if person.id_hash in seen:
+        raise _CellAt("身份证号", f"与第{seen[person.id_hash]}行重复")
+    seen[person.id_hash] = v.get("__row__")
+    member = CollectiveMember.objects.filter(
+        organisation=org, id_hash=person.id_hash, state=MemberState.CONFIRMED
+    ).first()
+    if member is None:
+        raise _CellAt("身份证号", "此人不是本组织已确认身份的成员（请先办理成员身份确认）")
+    figures = {}
+    for kind, column in ((ShareKind.POPULATION, "人口股"), (ShareKind.LABOUR, "劳龄股")):
+        if cell_text(v.get(column)):
+            figures[kind] = cell(column, _shares_figure)
+    certificate = cell_text(v.get("股权证号"))
+    if not figures and not certificate:
+        raise _CellAt("人口股", "人口股、劳龄股、股权证号至少填写一项")
+    date = cell("核定日期", _date)
+    approval = cell("批准文件", _required)
+    try:
+        share_set(actor=actor, member=member, figures=figures, approval=approval, date=date)
+    except ValidationError as exc:
+        column = {ShareKind.POPULATION: "人口股", ShareKind.LABOUR: "劳龄股", "date": "核定日期", "member": "身份证号"}
+        field, messages = next(iter(exc.message_dict.items()))
+        raise _CellAt(column.get(field, "批准文件"), messages[0]) from None
+    if certificate and certificate != member.certificate_no:
+        if member.certificate_no:
+            raise _CellAt("股权证号", f"该成员已有股权证号 {member.certificate_no}")
+        try:
+            services.certificate_issue(actor=actor, member=member, number=certificate, issued_on=date)
+        except ValidationError as exc:
+            raise _CellAt("股权证号", exc.messages[0]) from None
+
+
+def _shares_figure(values: dict, column: str) -> Decimal:
+    n = cell_number(values.get(column))
+    if n is None or n <= 0:
+        raise CellError("须为大于0的数（不持有该类股份请留空）")
+    d = Decimal(str(n))
+    if d != d.quantize(Decimal("0.01")):
+        raise CellError("最多两位小数")
+    return d
 
 
 KINDS = {
@@ -125,6 +177,42 @@ KINDS = {
         ("合同编号", "承包方", "标的", "起始日期", "终止日期", "年租金", "发包方式"),
         _contract,
     ),
+    "shares": Kind(
+        "股权登记簿（核定股权）",
+        Layout(
+            ["身份证号", "人口股", "劳龄股", "股权证号", "核定日期", "批准文件"],
+            aliases={
+                "公民身份号码": "身份证号",
+                "人口股数": "人口股",
+                "劳龄股数": "劳龄股",
+                "批准会议或文件": "批准文件",
+            },
+        ),
+        ("身份证号", "核定日期", "批准文件"),
+        _shares,
+    ),
+}
+
+
+# A service's field name -> the template's column, so a row error names the column the user sees.
+FIELD_COLUMNS = {
+    "id_number": "身份证号",
+    "applied_on": "申请日期",
+    "labour_years": "劳龄",
+    "date": "日期",
+    "category": "类别",
+    "amount": "金额",
+    "summary": "摘要",
+    "voucher": "凭证号",
+    "account": "账户",
+    "code": "合同编号",
+    "party": "承包方",
+    "subject": "标的",
+    "start": "起始日期",
+    "end": "终止日期",
+    "annual_price": "年租金",
+    "award_method": "发包方式",
+    "meeting_record": "决策记录",
 }
 
 
@@ -132,16 +220,26 @@ class _Rollback(Exception):
     pass
 
 
-def collective_import(*, actor, organisation: Organisation, kind: str, data: bytes, filename: str = "") -> dict:
+def import_kinds() -> list:
+    """What a saved column mapping (the mappings app) can be made for: each import here."""
+    from zhenxing.lib.mapping import ImportKind
+
+    return [ImportKind(f"collective.{code}", spec.label, spec.layout) for code, spec in KINDS.items()]
+
+
+def collective_import(
+    *, actor, organisation: Organisation, kind: str, data: bytes, filename: str = "", mapping=None
+) -> dict:
     """Import one file; returns {"created": n, "errors": [row errors]}; nothing is written when any
     row fails. Raises Unreadable for a file without the template's header."""
     scope.require_write(actor, organisation, "collective.books.keep")
     spec = KINDS[kind]
     from zhenxing.lib.tabular import read_table
 
-    table = read_table(data, spec.layout, filename=filename, required=spec.required)
+    table = read_table(data, spec.layout, filename=filename, required=spec.required, mapping=mapping)
     errors = RowErrors(limit=500)
     created = 0
+    seen: dict = {}  # what a kind remembers across rows (the shares register: who came on which row)
     try:
         with transaction.atomic(), acting(actor):
             for row_no, values in table.records():
@@ -154,16 +252,16 @@ def collective_import(*, actor, organisation: Organisation, kind: str, data: byt
 
                 try:
                     with transaction.atomic():
-                        spec.apply(actor, organisation, values, cell)
+                        spec.apply(actor, organisation, {**values, "__row__": row_no}, cell, seen)
                     created += 1
                 except _CellAt as exc:
-                    errors.add(row_no, exc.column, exc.message)
+                    errors.add(row_no, table.source_name(exc.column), exc.message)
                 except ValidationError as exc:
                     for field, messages in (
                         exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
                     ).items():
                         for m in messages:
-                            errors.add(row_no, spec.layout.headers[0] if field == "__all__" else field, m)
+                            errors.add(row_no, table.source_name(FIELD_COLUMNS.get(field, spec.layout.headers[0])), m)
                 except PermissionDenied as exc:
                     errors.add(row_no, "", str(exc))
             if errors:

@@ -9,54 +9,161 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from zhenxing.lib.modules import Indicator, IndicatorValue, share
 
 from . import selectors
-from .models import CollectiveMember, Contract, Distribution, DistributionState, MemberState, Organisation
+from .models import (
+    Category,
+    CollectiveMember,
+    Contract,
+    Distribution,
+    DistributionState,
+    JournalEntry,
+    MemberState,
+    Organisation,
+)
 
 SECTION = "农村集体经济"
 SOURCES = ("collective.Organisation",)
 
 
-def _url(region, **params) -> str:
+def _url(region, as_of: dt.date | None = None, **params) -> str:
     return f"{reverse('collective:index')}?{urlencode({'region': region.code, **params})}"
+
+
+def _year_url(region, as_of: dt.date) -> str:
+    return _url(region, year=as_of.year)
+
+
+def _last_year_url(region, as_of: dt.date) -> str:
+    return _url(region, year=as_of.year - 1)
 
 
 def _orgs(region):
     return Organisation.objects.filter(village__path__startswith=region.path)
 
 
-def _organisations(region, as_of: dt.date) -> IndicatorValue:
-    return IndicatorValue(_orgs(region).filter(created_at__date__lte=as_of).count(), evidence_url=_url(region))
+# Each figure is one grouped function of the organisations given: ``_per_village(orgs, as_of)`` ->
+# {village_id: IndicatorValue} serves the bulk form (every organisation) and, summed, ``compute``
+# (the region's), so the two agree by construction. A region without an organisation has nothing
+# to compare (no numerator or denominator) and its sums are 0.
 
 
-def _members(region, as_of: dt.date) -> IndicatorValue:
-    n = CollectiveMember.objects.filter(
-        organisation__in=_orgs(region), state=MemberState.CONFIRMED, confirmed_on__lte=as_of
-    ).count()
-    return IndicatorValue(n, evidence_url=_url(region))
+def _summed(per_village: dict[int, IndicatorValue], url: str) -> IndicatorValue:
+    vals = list(per_village.values())
+    value = sum((Decimal(str(v.value)) for v in vals if v.value is not None), Decimal("0"))
+    paired = [v for v in vals if v.numerator is not None and v.denominator is not None]
+    if not paired:
+        return IndicatorValue(value, evidence_url=url)
+    num = sum((Decimal(str(v.numerator)) for v in paired), Decimal("0"))
+    den = sum((Decimal(str(v.denominator)) for v in paired), Decimal("0"))
+    return IndicatorValue(value, num, den, url)
 
 
-def _certificates(region, as_of: dt.date) -> IndicatorValue:
-    confirmed = CollectiveMember.objects.filter(
-        organisation__in=_orgs(region), state=MemberState.CONFIRMED, confirmed_on__lte=as_of
-    )
-    issued = confirmed.exclude(certificate_no="").filter(certificate_on__lte=as_of).count()
-    total = confirmed.count()
-    return IndicatorValue(share(issued, total), issued, total, _url(region))
+def _counts(qs, key: str, **annotations) -> dict[int, dict]:
+    return {r[key]: r for r in qs.values(key).annotate(**annotations).order_by()}
 
 
-def _operating(region, as_of: dt.date) -> IndicatorValue:
+def _organisations_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    rows = _counts(orgs.filter(created_at__date__lte=as_of), "village_id", n=Count("id"))
+    return {k: IndicatorValue(r["n"]) for k, r in rows.items()}
+
+
+def _confirmed(orgs, as_of: dt.date):
+    return CollectiveMember.objects.filter(organisation__in=orgs, state=MemberState.CONFIRMED, confirmed_on__lte=as_of)
+
+
+def _members_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    rows = _counts(_confirmed(orgs, as_of), "organisation__village_id", n=Count("id"))
+    return {k: IndicatorValue(r["n"]) for k, r in rows.items()}
+
+
+def _certificates_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    issued = ~Q(certificate_no="") & Q(certificate_on__lte=as_of)
+    rows = _counts(_confirmed(orgs, as_of), "organisation__village_id", n=Count("id"), i=Count("id", filter=issued))
+    return {k: IndicatorValue(share(r["i"], r["n"]), r["i"], r["n"]) for k, r in rows.items()}
+
+
+def _operating_pair(orgs, as_of: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+    """(经营性收入 this year to date, last year's same period) per village of the organisations."""
     start = dt.date(as_of.year, 1, 1)
-    now = selectors.books(_orgs(region), start, as_of)
-    before = selectors.books(_orgs(region), start.replace(year=as_of.year - 1), _year_ago(as_of))
-    total = sum((b.operating for b in now.values()), Decimal("0"))
-    last = sum((b.operating for b in before.values()), Decimal("0"))
-    note = f"上年同期{last}元" + (f"，增长{share(total - last, last) * 100:.1f}%" if last else "")
-    return IndicatorValue(total, total, last, _url(region, year=as_of.year), note)
+    now = selectors.books(orgs, start, as_of)
+    before = selectors.books(orgs, start.replace(year=as_of.year - 1), _year_ago(as_of))
+    village = dict(orgs.values_list("pk", "village_id"))
+    return {village[pk]: (now[pk].operating, before[pk].operating) for pk in now}
+
+
+def _operating_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    return {k: IndicatorValue(t, t, last) for k, (t, last) in _operating_pair(orgs, as_of).items()}
+
+
+def _growth_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    return {
+        k: IndicatorValue(share(t - last, last), t - last, last)
+        for k, (t, last) in _operating_pair(orgs, as_of).items()
+    }
+
+
+def _weak_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    out = {}
+    for f in selectors.village_figures(orgs.select_related(None), as_of.year - 1):
+        n = 1 if f.weak else 0
+        out[f.org.village_id] = IndicatorValue(n, n, 1)
+    return out
+
+
+def _dividends_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    qs = Distribution.objects.filter(
+        organisation__in=orgs, state=DistributionState.PAID, paid_on__lte=as_of, paid_on__year=as_of.year
+    )
+    rows = _counts(qs, "organisation__village_id", t=Sum("dividend_total"))
+    return {k: IndicatorValue(r["t"]) for k, r in rows.items()}
+
+
+def _arrears_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    qs = Contract.objects.filter(organisation__in=orgs)
+    late = _counts(selectors.contracts_in_arrears(qs, as_of), "organisation__village_id", n=Count("id", distinct=True))
+    started = _counts(qs, "organisation__village_id", s=Count("id", filter=Q(start__lte=as_of)))
+    out = {}
+    for k, r in started.items():
+        n = late[k]["n"] if k in late else 0
+        out[k] = IndicatorValue(n, n, r["s"])
+    return out
+
+
+def _journal_v(orgs, as_of: dt.date, condition: Q) -> dict[int, IndicatorValue]:
+    year_start = dt.date(as_of.year, 1, 1)
+    qs = JournalEntry.objects.filter(organisation__in=orgs, date__gte=year_start, date__lte=as_of).filter(condition)
+    rows = _counts(qs, "organisation__village_id", t=Sum("amount"))
+    return {k: IndicatorValue(r["t"]) for k, r in rows.items()}
+
+
+def _resolved_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    """化解债务: debts repaid this year to date (the journal's 偿还债务)."""
+    return _journal_v(orgs, as_of, Q(category=Category.DEBT_REPAID))
+
+
+def _collected_v(orgs, as_of: dt.date) -> dict[int, IndicatorValue]:
+    """收缴欠款: claims collected and contract fees due before this year received this year (as on
+    the 清化收 table, ``selectors.campaign``)."""
+    year_start = dt.date(as_of.year, 1, 1)
+    late_fee = Q(category=Category.CONTRACTING, payment__due_on__lt=year_start)
+    return _journal_v(orgs, as_of, Q(category=Category.CLAIM_COLLECTED) | late_fee)
+
+
+def _figure(per_village, evidence=_url):
+    """(compute, by_region, evidence) of a figure from its per-village function."""
+
+    def compute(region, as_of: dt.date) -> IndicatorValue:
+        return _summed(per_village(_orgs(region), as_of), evidence(region, as_of))
+
+    def by_region(as_of: dt.date) -> dict[int, IndicatorValue]:
+        return per_village(Organisation.objects.all(), as_of)
+
+    return {"compute": compute, "by_region": by_region, "rollup": "sum", "evidence": evidence}
 
 
 def _year_ago(d: dt.date) -> dt.date:
@@ -66,30 +173,29 @@ def _year_ago(d: dt.date) -> dt.date:
         return dt.date(d.year - 1, 2, 28)
 
 
-def _growth(region, as_of: dt.date) -> IndicatorValue:
-    v = _operating(region, as_of)
-    if not v.denominator:
-        return IndicatorValue(None, v.numerator, v.denominator, v.evidence_url, "上年同期无经营性收入")
-    return IndicatorValue(share(v.numerator - v.denominator, v.denominator), evidence_url=v.evidence_url)
+def _ratio(per_village, evidence=_url):
+    figure = _figure(per_village, evidence)
+
+    def compute(region, as_of: dt.date) -> IndicatorValue:
+        v = _summed(per_village(_orgs(region), as_of), evidence(region, as_of))
+        num, den = v.numerator or Decimal("0"), v.denominator or Decimal("0")
+        note = "" if den else "无可比数据"
+        return IndicatorValue(share(num, den), num, den, v.evidence_url, note)
+
+    return {**figure, "compute": compute, "rollup": "ratio"}
 
 
-def _weak(region, as_of: dt.date) -> IndicatorValue:
-    figures = selectors.village_figures(_orgs(region), as_of.year - 1)
-    n = sum(1 for f in figures if f.weak)
-    return IndicatorValue(n, n, len(figures), _url(region, year=as_of.year - 1), "按上一完整年度经营性收入判断")
+def _with_note(figure: dict) -> dict:
+    """经营性收入 with last year's same period and the growth in words."""
+    inner = figure["compute"]
 
+    def compute(region, as_of: dt.date) -> IndicatorValue:
+        v = inner(region, as_of)
+        last = v.denominator or Decimal("0")
+        note = f"上年同期{last}元" + (f"，增长{share(v.value - last, last) * 100:.1f}%" if last else "")
+        return IndicatorValue(v.value, v.numerator, v.denominator, v.evidence_url, note)
 
-def _dividends(region, as_of: dt.date) -> IndicatorValue:
-    paid = Distribution.objects.filter(
-        organisation__in=_orgs(region), state=DistributionState.PAID, paid_on__lte=as_of, paid_on__year=as_of.year
-    ).aggregate(t=Sum("dividend_total"))["t"] or Decimal("0")
-    return IndicatorValue(paid, evidence_url=_url(region))
-
-
-def _arrears(region, as_of: dt.date) -> IndicatorValue:
-    qs = Contract.objects.filter(organisation__in=_orgs(region))
-    n = selectors.contracts_in_arrears(qs, as_of).count()
-    return IndicatorValue(n, n, qs.filter(start__lte=as_of).count(), _url(region))
+    return {**figure, "compute": compute}
 
 
 INDICATORS = [
@@ -99,7 +205,7 @@ INDICATORS = [
         "已登记的村集体经济组织个数",
         "个",
         SOURCES,
-        _organisations,
+        **_figure(_organisations_v),
         section=SECTION,
     ),
     Indicator(
@@ -108,7 +214,7 @@ INDICATORS = [
         "截至当日已确认身份的成员人数",
         "人",
         ("collective.CollectiveMember",),
-        _members,
+        **_figure(_members_v),
         section=SECTION,
     ),
     Indicator(
@@ -117,7 +223,7 @@ INDICATORS = [
         "已发放股权证的成员 ÷ 已确认成员",
         "%",
         ("collective.CollectiveMember",),
-        _certificates,
+        **_ratio(_certificates_v),
         section=SECTION,
     ),
     Indicator(
@@ -126,7 +232,7 @@ INDICATORS = [
         "本年1月1日至当日经营收入、发包及上交收入、投资收益之和（含村集体所有经营性扶贫项目资产收益）",
         "元",
         ("collective.JournalEntry", "assets.AssetIncome"),
-        _operating,
+        **_with_note(_figure(_operating_v, _year_url)),
         section=SECTION,
     ),
     Indicator(
@@ -135,7 +241,7 @@ INDICATORS = [
         "（本年至当日经营性收入 − 上年同期）÷ 上年同期",
         "%",
         ("collective.JournalEntry", "assets.AssetIncome"),
-        _growth,
+        **_ratio(_growth_v, _year_url),
         section=SECTION,
     ),
     Indicator(
@@ -144,7 +250,7 @@ INDICATORS = [
         "上一年度经营性收入低于设定标准（COLLECTIVE_WEAK_THRESHOLD，默认5万元）的村数",
         "个",
         SOURCES,
-        _weak,
+        **_figure(_weak_v, _last_year_url),
         higher_is_better=False,
         section=SECTION,
     ),
@@ -154,7 +260,7 @@ INDICATORS = [
         "本年已发放的收益分配方案的成员分红总额",
         "元",
         ("collective.Distribution",),
-        _dividends,
+        **_figure(_dividends_v),
         section=SECTION,
     ),
     Indicator(
@@ -163,8 +269,26 @@ INDICATORS = [
         "应收日期早于当日且未收足的合同个数",
         "个",
         ("collective.Contract", "collective.ContractPayment"),
-        _arrears,
+        **_figure(_arrears_v),
         higher_is_better=False,
+        section=SECTION,
+    ),
+    Indicator(
+        "collective.debts_resolved",
+        "本年化解村集体债务金额",
+        "清化收：本年1月1日至当日偿还债务之和（收支日记账“偿还债务”）",
+        "元",
+        ("collective.Debt", "collective.JournalEntry"),
+        **_figure(_resolved_v),
+        section=SECTION,
+    ),
+    Indicator(
+        "collective.arrears_collected",
+        "本年收缴欠款金额",
+        "清化收：本年1月1日至当日收回的债权欠款与往年应收承包（租赁）费之和",
+        "元",
+        ("collective.Debt", "collective.ContractPayment", "collective.JournalEntry"),
+        **_figure(_collected_v),
         section=SECTION,
     ),
 ]

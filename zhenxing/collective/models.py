@@ -185,6 +185,7 @@ class ShareChangeKind(models.TextChoices):
     ALLOT = "allot", _("确认配股")
     INHERIT = "inherit", _("继承")
     TRANSFER = "transfer", _("组织内转让")
+    SET = "set", _("核定（股权登记簿导入）")
 
 
 @scope.register(region="organisation__village", departments="none")
@@ -286,8 +287,6 @@ class Contract(models.Model):
     award_method = models.CharField(_("发包方式"), max_length=16, choices=AwardMethod.choices)
     meeting_record = models.CharField(_("决策记录（会议、日期）"), max_length=200, blank=True)
     written = models.BooleanField(_("有书面合同"), default=True)
-    problem = models.CharField(_("清化收发现问题"), max_length=200, blank=True)
-    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
     )
@@ -332,6 +331,42 @@ class ContractPayment(models.Model):
     @property
     def owing(self) -> Decimal:
         return self.amount - self.paid_amount
+
+
+class ProblemKind(models.TextChoices):
+    NO_CONTRACT = "no_contract", _("无合同")
+    LOW_PRICE = "low_price", _("低价")
+    OVERDUE = "overdue", _("超期")
+    ARREARS = "arrears", _("欠款")
+
+
+@scope.register(region="contract__organisation__village", departments="none")
+class ContractProblem(models.Model):
+    """清化收 清理合同: a problem found on reviewing a contract, rectified through the ledger's
+    rectification item (``item_ref``); closing the item records ``rectified_on`` here."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="problems", verbose_name=_("合同"))
+    kind = models.CharField(_("问题类别"), max_length=16, choices=ProblemKind.choices)
+    detail = models.CharField(_("问题说明"), max_length=200, blank=True)
+    found_on = models.DateField(_("发现日期"))
+    item_ref = models.CharField(_("整改事项编号"), max_length=32, blank=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("登记人")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.contract.code if self.contract_id else ''} {self.get_kind_display()}"
+
+    class Meta:
+        verbose_name = _("清化收合同问题")
+        verbose_name_plural = _("清化收合同问题")
+        ordering = ["contract", "found_on", "id"]
+        constraints = [  # one open problem of a kind per contract
+            models.UniqueConstraint(
+                fields=["contract", "kind"], condition=Q(rectified_on__isnull=True), name="collective_problem_open"
+            )
+        ]
 
 
 class Direction(models.TextChoices):

@@ -20,6 +20,7 @@ from .models import (
     CollectiveMember,
     Contract,
     ContractPayment,
+    ContractProblem,
     Debt,
     DebtKind,
     Disclosure,
@@ -230,18 +231,16 @@ class Campaign:
 def campaign(orgs: QuerySet[Organisation], today: dt.date) -> list[Campaign]:
     out = {o.pk: Campaign(org=o) for o in orgs.order_by("village__code")}
     year_start = dt.date(today.year, 1, 1)
+    for r in Contract.objects.filter(organisation__in=orgs).values("organisation").annotate(n=Count("id")).order_by():
+        out[r["organisation"]].contracts = r["n"]
     for r in (
-        Contract.objects.filter(organisation__in=orgs)
-        .values("organisation")
-        .annotate(
-            n=Count("id"),
-            p=Count("id", filter=~Q(problem="")),
-            r=Count("id", filter=~Q(problem="") & Q(rectified_on__isnull=False)),
-        )
+        ContractProblem.objects.filter(contract__organisation__in=orgs)
+        .values("contract__organisation")
+        .annotate(p=Count("id"), r=Count("id", filter=Q(rectified_on__isnull=False)))
         .order_by()
     ):
-        c = out[r["organisation"]]
-        c.contracts, c.problems, c.rectified = r["n"], r["p"], r["r"]
+        c = out[r["contract__organisation"]]
+        c.problems, c.rectified = r["p"], r["r"]
     late = arrears(ContractPayment.objects.filter(contract__organisation__in=orgs), today)
     for r in late.values("contract__organisation").annotate(t=Sum(F("amount") - F("paid_amount"))).order_by():
         out[r["contract__organisation"]].owed += r["t"]

@@ -20,11 +20,12 @@ from zhenxing.lib.forms import service_errors_to_form, service_errors_to_message
 from zhenxing.lib.picker import searchable
 from zhenxing.lib.xlsx import dated_title
 from zhenxing.regions.models import Level
+from zhenxing.registry.models import Household
 
 from . import books, selectors, services
 from .disclosure import disclosure_publish
 from .imports import KINDS
-from .jobs import IMPORT
+from .jobs import DRAFT, IMPORT
 from .models import (
     AwardMethod,
     Category,
@@ -35,9 +36,11 @@ from .models import (
     LeaveReason,
     Organisation,
     OrgKind,
+    ProblemKind,
     ShareChange,
     ShareKind,
 )
+from .shares import household_shares, households_shares
 
 DATE = forms.DateInput(attrs={"type": "date"})
 KEEP = "collective.books.keep"
@@ -192,6 +195,26 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="文件（.xlsx/.xls/.csv）")
 
 
+def _draft_enqueue(request, organisation, form):
+    """The plan is drafted by the job queue (``jobs.DRAFT``): the page shows the job, then the plan."""
+    if not form.is_valid():
+        raise ValidationError("请完整、正确填写")
+    scope.require_write(request.user, organisation, KEEP)
+    d = form.cleaned_data
+    return job_services.job_enqueue(
+        actor=request.user,
+        kind=DRAFT,
+        label=f"编制{organisation.name}{d['year']}年度收益分配方案",
+        payload={
+            "organisation": organisation.pk,
+            "year": d["year"],
+            "distributable_total": str(d["distributable_total"]),
+            "reserve_rate": str(d["reserve_rate"]),
+        },
+        region=organisation.village,
+    )
+
+
 def _apply(request, org, form, fn, **extra):
     if not form.is_valid():
         raise ValidationError("请完整、正确填写")
@@ -222,9 +245,8 @@ def org(request, organisation):
                     date=forms.DateField().clean(request.POST.get("date")),
                 )
             elif action == "draft":
-                plan = _apply(request, organisation, DraftForm(request.POST), services.distribution_draft)
-                messages.success(request, "分配方案已编制")
-                return redirect("collective:distribution", pk=plan.pk)
+                job = _draft_enqueue(request, organisation, DraftForm(request.POST))
+                return redirect("jobs:detail", pk=job.pk)
             elif action == "publish":
                 _apply(request, organisation, PublishForm(request.POST), disclosure_publish)
             elif action == "import":
@@ -270,6 +292,7 @@ def org(request, organisation):
             "contracts": contracts,
             "arrears": set(selectors.contracts_in_arrears(contracts, today).values_list("pk", flat=True)),
             "ending": set(selectors.contracts_ending(contracts, today).values_list("pk", flat=True)),
+            "households": households_shares(organisation),
             "resources": organisation.resources.all(),
             "debts": organisation.debts.all(),
             "assets": selectors.village_assets([organisation.village_id]),
@@ -289,6 +312,12 @@ def org(request, organisation):
             else {},
         },
     )
+
+
+@staff_view(model=Household, page="collective.index")
+def household(request, household):
+    """A household's shares: its members' holdings (the household's page links here)."""
+    return render(request, "collective/household.html", {"h": household, "held": household_shares(household)})
 
 
 def _members_export(request, organisation):
@@ -384,12 +413,11 @@ def contract(request, contract):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "review":
-                rectified = request.POST.get("rectified_on") or None
-                books.contract_review(
+                books.contract_problem_record(
                     actor=request.user,
                     contract=contract,
-                    problem=request.POST.get("problem", ""),
-                    rectified_on=forms.DateField().clean(rectified) if rectified else None,
+                    kind=request.POST.get("kind", ""),
+                    detail=request.POST.get("detail", ""),
                 )
             else:
                 payment = scope.get_choice(request.user, contract.payments.all(), pk=request.POST.get("payment"))
@@ -414,6 +442,8 @@ def contract(request, contract):
         {
             "c": contract,
             "payments": contract.payments.all(),
+            "problems": contract.problems.all(),
+            "problem_kinds": ProblemKind.choices,
             "late": set(selectors.arrears(contract.payments.all(), today).values_list("pk", flat=True)),
             "can_keep": scope.can_write(request.user, contract, KEEP),
         },

@@ -21,6 +21,8 @@ RECTIFICATION_TYPES = [
     ("assessment", "国家和省考核评估反馈问题整改", 22, "", False, 60),
     ("inspection", "督导检查发现问题整改", None, "", False, 30),
     ("environment", "农村人居环境问题整改", 13, "", False, 30),
+    # 清化收: problems found on reviewing a village collective's contracts (the collective app)
+    ("collective", "农村集体三资清化收问题整改", 8, "agriculture", False, 60),
 ]
 
 # The household flag (registry.Household) a closed item of the type secures again: closing a

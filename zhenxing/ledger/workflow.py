@@ -5,7 +5,6 @@ transitions up here; views only offer what ``allowed`` returns, so a rule lives 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils import timezone
 from zhenxing import workflow as engine
 from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
+from zhenxing.lib.modules import provided
 from zhenxing.registry.models import Household
 from zhenxing.registry.services import household_record_apply
 
@@ -258,21 +258,18 @@ def _flags_secured(move: engine.Move) -> None:
         )
 
 
-# Modules above the ledger that learn when an item they opened is closed or reopened (the village
-# app's toilets and living-environment problems): source_ref prefix -> fn(item, closed, on). They
-# register in their AppConfig.ready; the ledger never imports them.
-_CLOSE_LISTENERS: dict[str, Callable] = {}
+def _source_closed(move: engine.Move) -> None:
+    """The module an item came from learns it was closed, in the same transaction: every app's
+    ``rectification`` module (``item_closed(*, actor, item, on)``; lib/modules) looks at the item's
+    ``source_ref`` and updates its own record (the collective's contract problem)."""
+    for _, module in provided("rectification"):
+        module.item_closed(actor=move.actor, item=move.obj, on=_on(move))
 
 
-def close_listener_register(prefix: str, fn: Callable) -> None:
-    _CLOSE_LISTENERS[prefix] = fn
-
-
-def _tell_source(move: engine.Move) -> None:
-    ref = move.obj.source_ref or ""
-    for prefix, fn in _CLOSE_LISTENERS.items():
-        if ref.startswith(prefix):
-            fn(move.obj, move.target == ItemStatus.CLOSED, _on(move))
+def _source_reopened(move: engine.Move) -> None:
+    """回头看 found a closed item not fixed: the source module's record is open again."""
+    for _, module in provided("rectification"):
+        module.item_reopened(actor=move.actor, item=move.obj)
 
 
 def _failed(move: engine.Move) -> dict:
@@ -316,7 +313,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             "checker",
             lambda move: {"closed_on": _on(move)},
             _flags_secured,
-            _tell_source,
+            _source_closed,
             not_same_actor_as=("fix",),
         ),
         _item(
@@ -337,7 +334,7 @@ ITEM_TRANSITIONS: dict[str, engine.Transition] = {
             ItemStatus.IN_PROGRESS,
             "checker",
             _failed,
-            _tell_source,
+            _source_reopened,
             needs_reason=True,
         ),
     ]

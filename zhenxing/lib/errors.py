@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from ninja import Schema
 
 
 class StaleVersion(ValidationError):
@@ -20,3 +21,20 @@ def require_current(seen: int | None, current: int, message: str) -> None:
     ``seen`` and the record is now at ``current``. ``seen`` None means the caller did not send one."""
     if seen is not None and seen != current:
         raise StaleVersion(message)
+
+
+class FieldErrorOut(Schema):
+    """One refused value of a 422: where it was (``loc``), the field's name and the Chinese reason."""
+
+    loc: list[str | int]
+    field: str
+    msg: str
+
+
+class ErrorOut(Schema):
+    """The body of every error answer of the API (zhenxing/api.py): the Chinese ``detail``, and for
+    a 422 the refused values. An operation that answers a status with a body of its own as well
+    declares ``OwnBody | ErrorOut`` for it, so the OpenAPI document is true of both."""
+
+    detail: str
+    errors: list[FieldErrorOut] = []

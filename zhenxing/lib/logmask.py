@@ -16,9 +16,15 @@ from gunicorn.glogging import Logger as GunicornLogger
 ID_PATTERN = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9])")
 
 
+def mask_id(id_number: str) -> str:
+    """The masked form of one ID number, on every page, export and log: the first six and the last
+    four characters kept (registry.idnumber.mask is this)."""
+    return f"{id_number[:6]}********{id_number[-4:]}"
+
+
 def mask_ids(text: str) -> str:
-    """First six and last four characters kept, as registry.idnumber.mask shows an ID."""
-    return ID_PATTERN.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+    """Every 18-digit ID number in ``text`` masked (``mask_id``)."""
+    return ID_PATTERN.sub(lambda m: mask_id(m.group(0)), text)
 
 
 class IdMaskFilter(logging.Filter):

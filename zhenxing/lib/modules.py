@@ -29,6 +29,12 @@ Each app in settings.DOMAIN_APPS may provide any of these modules:
 - ``household_links`` -- ``links(user, household) -> list[NavItem]``: what the household's page
                   offers this user in an app above the registry (登记发现, 登记走访), each shown only
                   to whom its page and service accept (``household_links``).
+- ``rectification`` -- ``item_closed(*, actor, item, on)`` and ``item_reopened(*, actor, item)``:
+                  the ledger calls them inside the transaction that closes (verifies) a rectification
+                  item or sends it back after 回头看; an app that opened the item from one of its
+                  records (``item.source_ref``, e.g. ``collective.problem:<id>``) updates that record
+                  and ignores every other item. So a sibling learns of the closing without the ledger
+                  importing it.
 """
 
 from __future__ import annotations

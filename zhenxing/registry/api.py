@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
 from zhenxing.lib import tabular
+from zhenxing.lib.errors import ErrorOut
 from zhenxing.lib.pagination import MAX_LIMIT, Keyset, announce_next, page_size
 from zhenxing.regions.models import Region
 
@@ -267,7 +268,7 @@ def household_update(request, id: int, payload: HouseholdPatch):
 
 @router.post(
     "/imports/households",
-    response={200: ImportReportOut, 422: ImportReportOut},
+    response={200: ImportReportOut, 422: ImportReportOut | ErrorOut},
     openapi_extra=SCOPE,
     summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）",
 )

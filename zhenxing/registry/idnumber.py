@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
 from zhenxing.lib import tabular
+from zhenxing.lib.logmask import mask_id
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -119,7 +120,8 @@ def sex(id_number: str) -> str:
 
 
 def mask(id_number: str) -> str:
-    return f"{id_number[:6]}********{id_number[-4:]}"
+    """The masked form shown everywhere (one format, also the log filter's: lib/logmask)."""
+    return mask_id(id_number)
 
 
 @lru_cache(maxsize=4)

@@ -197,14 +197,21 @@ class _CellAt(Exception):
         self.column, self.message = column, message
 
 
-def village_import(*, actor, region: Region, kind: str, data: bytes, filename: str = "") -> dict:
+def import_kinds() -> list:
+    """What a saved column mapping (the mappings app) can be made for: each import here."""
+    from zhenxing.lib.mapping import ImportKind
+
+    return [ImportKind(f"village.{code}", spec.label, spec.layout) for code, spec in KINDS.items()]
+
+
+def village_import(*, actor, region: Region, kind: str, data: bytes, filename: str = "", mapping=None) -> dict:
     """Import one file for ``region``; returns {"created", "errors", "more"}; nothing is written when
     any row fails. Raises Unreadable for a file without the template's header."""
     scope.require_write(actor, region, services.KEEP)
     spec = KINDS[kind]
     from zhenxing.lib.tabular import read_table
 
-    table = read_table(data, spec.layout, filename=filename, required=spec.required)
+    table = read_table(data, spec.layout, filename=filename, required=spec.required, mapping=mapping)
     errors = RowErrors(limit=500)
     done = 0
     try:
@@ -222,12 +229,12 @@ def village_import(*, actor, region: Region, kind: str, data: bytes, filename: s
                         spec.apply(actor, region, cell)
                     done += 1
                 except _CellAt as exc:
-                    errors.add(row_no, exc.column, exc.message)
+                    errors.add(row_no, table.source_name(exc.column), exc.message)
                 except ValidationError as exc:
                     found = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
                     for name, msgs in found.items():
                         for m in msgs:
-                            errors.add(row_no, FIELD_COLUMNS.get(name, spec.layout.headers[0]), m)
+                            errors.add(row_no, table.source_name(FIELD_COLUMNS.get(name, spec.layout.headers[0])), m)
                 except PermissionDenied as exc:
                     errors.add(row_no, spec.layout.headers[0], str(exc))
             if errors:

@@ -19,7 +19,9 @@ def _result_url(job) -> str:
 
 @job_kind(IMPORT, label="乡村建设导入", result_url=_result_url)
 def import_file(job, ctx) -> dict:
+    from zhenxing.lib.mapping import MappingError
     from zhenxing.lib.tabular import Unreadable
+    from zhenxing.mappings.selectors import mapping_for_upload
     from zhenxing.regions.models import Region
 
     from .imports import village_import
@@ -27,11 +29,16 @@ def import_file(job, ctx) -> dict:
     p = job.payload
     region = Region.objects.get(code=p["region"])
     ctx.progress("读取并校验文件", 0, 1)
+    data = ctx.upload_bytes()
     try:
-        result = village_import(
-            actor=job.requested_by, region=region, kind=p["kind"], data=ctx.upload_bytes(), filename=p["filename"]
+        # a mapping the user chose, or one the file's header row is recognised by (docs/mappings.md)
+        _, mapping = mapping_for_upload(
+            job.requested_by, kind=f"village.{p['kind']}", ref=p.get("mapping", ""), data=data, filename=p["filename"]
         )
-    except Unreadable as exc:
+        result = village_import(
+            actor=job.requested_by, region=region, kind=p["kind"], data=data, filename=p["filename"], mapping=mapping
+        )
+    except (Unreadable, MappingError) as exc:
         raise JobFailed(str(exc)) from None
     errors = result["errors"]
     if errors:

@@ -3,8 +3,8 @@
 A problem toilet opens one rectification item in the ledger (type ``toilet``, source 自查排查,
 ``source_ref`` ``village.toilet:<id>``); a problem found by a cleaning inspection opens one of type
 ``environment`` (``village.cleaning:<id>``). The ledger tells this module when such an item is closed
-(核验销号) or reopened (回头看发现问题), through ``ledger.workflow.close_listener_register`` (set in
-``VillageConfig.ready``): the toilet becomes 已整改, or is a problem toilet again.
+(核验销号) or reopened (回头看发现问题), through the ledger's ``rectification`` provider hook
+(``village/rectification.py``): the toilet becomes 已整改, or is a problem toilet again.
 
 A 回头看 round samples the rectified toilets of its region; each recheck that fails sends the
 toilet's item back (ledger ``recheck_fail``), each that passes confirms it (``item_recheck_pass``)."""

@@ -163,7 +163,7 @@ def test_member_import_names_the_bad_row(w, org):
     data = f"身份证号,申请日期,劳龄\n{good},2026-11-01,3\n{other},2026-11-01,0\n".encode()
     result = collective_import(actor=w.fendou, organisation=org, kind="members", data=data, filename="m.csv")
     assert result["created"] == 0 and result["errors"] == [
-        {"row": 3, "column": "id_number", "message": "此人户籍不在本村"}
+        {"row": 3, "column": "身份证号", "message": "此人户籍不在本村"}
     ]
     assert not org.members.exists()
 

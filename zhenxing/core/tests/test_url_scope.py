@@ -249,6 +249,8 @@ def _sample_value(schema: dict, defs: dict):
         }
     if schema.get("format") == "date":
         return "2022-06-30"
+    if kind in ("integer", "number"):  # within the bounds the document states (a year: 1949–2100)
+        return max(1, schema.get("minimum", 1))
     return {"integer": 1, "number": 1, "boolean": False, "array": [], "string": "x"}.get(kind, "x")
 
 

@@ -83,7 +83,7 @@ def rectification_item_open(
     _require_region(actor, region, "ledger.inspection.record" if inspection is not None else "ledger.write")
     _require(bool(problem.strip()), "请填写问题描述", "problem")
     _require(source in SourceKind.values, "问题来源无效", "source")
-    if actor.role == Role.DEPARTMENT_STAFF:
+    if actor is not None and actor.role == Role.DEPARTMENT_STAFF:  # None: the system (demo, another module)
         _require(type.department == actor.department, "行业部门只能登记本行业的整改事项", "type")
     if household is not None:
         _require(household.village.path.startswith(region.path), "农户不在所选区划内", "household")

@@ -384,3 +384,46 @@ def test_a_bad_history_cell_names_its_source_cell_and_rolls_the_households_back(
     assert not report.committed
     assert [(e["row"], e["column"]) for e in report.as_json()["errors"]] == [(4, "风险类型")]
     assert not Household.objects.exists() and not MonitoringCase.objects.exists()
+
+
+def test_every_import_kind_takes_a_mapping():
+    """households, monitoring history, the funds/assets importers, the collective's and the village's
+    imports all declare their template, so a mapping can be made, checked and saved for each."""
+    from zhenxing.mappings.kinds import import_kinds
+
+    kinds = import_kinds()
+    for code in (
+        "households",
+        "monitoring.history",
+        "funds.projects",
+        "funds.payments",
+        "funds.assets",
+        "collective.members",
+        "collective.contracts",
+        "collective.journal",
+        "village.toilets",
+        "village.profiles",
+    ):
+        assert code in kinds, code
+        assert kinds[code].label and kinds[code].layout.headers
+
+
+def test_a_village_toilet_census_in_another_layout_is_recognised_by_a_saved_mapping(w):
+    from zhenxing.village.imports import village_import
+
+    mapping_save(
+        actor=w.tahe,
+        kind="village.toilets",
+        name="县农业农村局户厕台账",
+        definition={
+            "columns": {"农户编号": "户编号", "是否有厕所": "有无户厕"},
+            "values": {"有无户厕": {"1": "有", "0": "无"}},
+        },
+    )
+    _, mapping = mapping_recognise(w.tahe, kind="village.toilets", headers=["农户编号", "是否有厕所"])
+    data = "农户编号,是否有厕所\nNOSUCH,1\n".encode()
+    result = village_import(
+        actor=w.tahe, region=w.r.fendou, kind="toilets", data=data, filename="t.csv", mapping=mapping
+    )
+    # the row's problem is named by the file's own header, on the file's own row
+    assert result["errors"] and result["errors"][0]["row"] == 2 and result["errors"][0]["column"] == "农户编号"
