@@ -54,7 +54,7 @@ def test_public_pages_need_no_login_and_show_no_personal_data(client, tahe):
         assert response.status_code == 200, kind
         html = response.content.decode()
         assert "赵铁柱" not in html and tahe.head.id_masked not in html and tahe.head.id_masked[:6] + "*" not in html
-        assert "12317" in html and "qr.svg" in html and "window.print()" in html
+        assert "12317" in html and "qr.svg" in html and "data-print" in html and "page.js" in html
     progress = client.get("/public/funds/232722000000/2022/progress/").content.decode()
     assert tahe.project.code in progress and "中药材基地" in progress
     assert "黑财农〔2022〕9号" in client.get("/public/funds/232722000000/2022/allocations/").content.decode()

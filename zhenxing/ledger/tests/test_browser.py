@@ -14,7 +14,9 @@ def test_village_cadre_reports_a_finding_fixed_on_a_phone(live_server, browser_p
     from zhenxing.ledger.models import ItemStatus, RectificationItem
 
     demo_load(out=io.StringIO())
-    item = RectificationItem.objects.get(region__code="232722200206", source="inspection")
+    item = RectificationItem.objects.get(
+        region__code="232722200206", source="inspection", problem__contains="帮扶责任人走访记录不全"
+    )
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "demo-fendou")
