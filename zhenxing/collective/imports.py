@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.lib.tabular import CellError, Layout, RowErrors, Unreadable, cell_code, cell_date, cell_number, cell_text
+from zhenxing.lib.rowimport import CellAt, records_apply
+from zhenxing.lib.tabular import CellError, Layout, Unreadable, cell_code, cell_date, cell_number, cell_text
 
 from . import books, services
 from .models import AwardMethod, Category, CollectiveMember, MemberState, Organisation, ShareKind
@@ -112,22 +113,22 @@ def _shares(actor, org: Organisation, v: dict, cell, seen: dict) -> None:
     try:
         person = services.registry_member(org, number)
     except ValidationError as exc:
-        raise _CellAt("身份证号", exc.message_dict["id_number"][0]) from None
+        raise CellAt("身份证号", exc.message_dict["id_number"][0]) from None
     if person.id_hash in seen:
-        raise _CellAt("身份证号", f"与第{seen[person.id_hash]}行重复")
+        raise CellAt("身份证号", f"与第{seen[person.id_hash]}行重复")
     seen[person.id_hash] = v.get("__row__")
     member = CollectiveMember.objects.filter(
         organisation=org, id_hash=person.id_hash, state=MemberState.CONFIRMED
     ).first()
     if member is None:
-        raise _CellAt("身份证号", "此人不是本组织已确认身份的成员（请先办理成员身份确认）")
+        raise CellAt("身份证号", "此人不是本组织已确认身份的成员（请先办理成员身份确认）")
     figures = {}
     for kind, column in ((ShareKind.POPULATION, "人口股"), (ShareKind.LABOUR, "劳龄股")):
         if cell_text(v.get(column)):
             figures[kind] = cell(column, _shares_figure)
     certificate = cell_text(v.get("股权证号"))
     if not figures and not certificate:
-        raise _CellAt("人口股", "人口股、劳龄股、股权证号至少填写一项")
+        raise CellAt("人口股", "人口股、劳龄股、股权证号至少填写一项")
     date = cell("核定日期", _date)
     approval = cell("批准文件", _required)
     try:
@@ -135,14 +136,14 @@ def _shares(actor, org: Organisation, v: dict, cell, seen: dict) -> None:
     except ValidationError as exc:
         column = {ShareKind.POPULATION: "人口股", ShareKind.LABOUR: "劳龄股", "date": "核定日期", "member": "身份证号"}
         field, messages = next(iter(exc.message_dict.items()))
-        raise _CellAt(column.get(field, "批准文件"), messages[0]) from None
+        raise CellAt(column.get(field, "批准文件"), messages[0]) from None
     if certificate and certificate != member.certificate_no:
         if member.certificate_no:
-            raise _CellAt("股权证号", f"该成员已有股权证号 {member.certificate_no}")
+            raise CellAt("股权证号", f"该成员已有股权证号 {member.certificate_no}")
         try:
             services.certificate_issue(actor=actor, member=member, number=certificate, issued_on=date)
         except ValidationError as exc:
-            raise _CellAt("股权证号", exc.messages[0]) from None
+            raise CellAt("股权证号", exc.messages[0]) from None
 
 
 def _shares_figure(values: dict, column: str) -> Decimal:
@@ -237,33 +238,15 @@ def collective_import(
     from zhenxing.lib.tabular import read_table
 
     table = read_table(data, spec.layout, filename=filename, required=spec.required, mapping=mapping)
-    errors = RowErrors(limit=500)
-    created = 0
     seen: dict = {}  # what a kind remembers across rows (the shares register: who came on which row)
     try:
         with transaction.atomic(), acting(actor):
-            for row_no, values in table.records():
-
-                def cell(column, reader, _row=row_no, _values=values):
-                    try:
-                        return reader(_values, column)
-                    except CellError as exc:
-                        raise _CellAt(column, str(exc)) from None
-
-                try:
-                    with transaction.atomic():
-                        spec.apply(actor, organisation, {**values, "__row__": row_no}, cell, seen)
-                    created += 1
-                except _CellAt as exc:
-                    errors.add(row_no, table.source_name(exc.column), exc.message)
-                except ValidationError as exc:
-                    for field, messages in (
-                        exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-                    ).items():
-                        for m in messages:
-                            errors.add(row_no, table.source_name(FIELD_COLUMNS.get(field, spec.layout.headers[0])), m)
-                except PermissionDenied as exc:
-                    errors.add(row_no, "", str(exc))
+            created, errors = records_apply(
+                table,
+                lambda row_no, values, cell: spec.apply(actor, organisation, {**values, "__row__": row_no}, cell, seen),
+                field_columns=FIELD_COLUMNS,
+                default_column=spec.layout.headers[0],
+            )
             if errors:
                 raise _Rollback
             event_log(
@@ -275,12 +258,6 @@ def collective_import(
     except _Rollback:
         return {"created": 0, "errors": errors.dicts(), "more": errors.more}
     return {"created": created, "errors": [], "more": 0}
-
-
-class _CellAt(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
 
 
 __all__ = ["KINDS", "Unreadable", "collective_import"]

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from zhenxing.accounts import scope
 from zhenxing.audit.context import acting
 from zhenxing.audit.services import event_log
-from zhenxing.lib.tabular import CellError, Layout, RowErrors, Unreadable, cell_code, cell_date, cell_number, cell_text
+from zhenxing.lib.rowimport import CellAt, records_apply
+from zhenxing.lib.tabular import CellError, Layout, Unreadable, cell_code, cell_date, cell_number, cell_text
 from zhenxing.regions.models import Level, Region
 from zhenxing.registry.models import Household
 
@@ -102,7 +102,7 @@ def _toilet(actor, region: Region, cell) -> None:
     number = cell("户编号", _required)
     household = Household.objects.filter(number=number, village__path__startswith=region.path).first()
     if household is None:
-        raise _CellAt("户编号", "本区域农户信息中没有此户")
+        raise CellAt("户编号", "本区域农户信息中没有此户")
     has = cell("有无户厕", _yes)
     toilets.toilet_survey(
         actor=actor,
@@ -191,12 +191,6 @@ class _Rollback(Exception):
     pass
 
 
-class _CellAt(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
 def import_kinds() -> list:
     """What a saved column mapping (the mappings app) can be made for: each import here."""
     from zhenxing.lib.mapping import ImportKind
@@ -212,31 +206,15 @@ def village_import(*, actor, region: Region, kind: str, data: bytes, filename: s
     from zhenxing.lib.tabular import read_table
 
     table = read_table(data, spec.layout, filename=filename, required=spec.required, mapping=mapping)
-    errors = RowErrors(limit=500)
-    done = 0
     try:
         with transaction.atomic(), acting(actor):
-            for row_no, values in table.records():
-
-                def cell(column, reader, _values=values):
-                    try:
-                        return reader(_values, column)
-                    except CellError as exc:
-                        raise _CellAt(column, str(exc)) from None
-
-                try:
-                    with transaction.atomic():
-                        spec.apply(actor, region, cell)
-                    done += 1
-                except _CellAt as exc:
-                    errors.add(row_no, table.source_name(exc.column), exc.message)
-                except ValidationError as exc:
-                    found = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-                    for name, msgs in found.items():
-                        for m in msgs:
-                            errors.add(row_no, table.source_name(FIELD_COLUMNS.get(name, spec.layout.headers[0])), m)
-                except PermissionDenied as exc:
-                    errors.add(row_no, spec.layout.headers[0], str(exc))
+            done, errors = records_apply(
+                table,
+                lambda row_no, values, cell: spec.apply(actor, region, cell),
+                field_columns=FIELD_COLUMNS,
+                default_column=spec.layout.headers[0],
+                refusal_column=spec.layout.headers[0],
+            )
             if errors:
                 raise _Rollback
             event_log(
