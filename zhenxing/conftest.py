@@ -19,6 +19,36 @@ def w(db):
     return make_world()
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every module's demo, loaded once per run when a test first asks for it, read back and rolled
+    back (zhenxing/testing.py). The xdist workers of a run share it: the first to need it loads it
+    into its test database, the others wait for it and copy it into theirs."""
+    from zhenxing.testing import demo_snapshot_shared, demo_snapshot_take
+
+    with django_db_blocker.unblock():
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            return demo_snapshot_take(tmp_path_factory.mktemp("demo-media"))
+        return demo_snapshot_shared(tmp_path_factory.getbasetemp().parent / "demo-snapshot")
+
+
+@pytest.fixture
+def demo_data(request, demo_snapshot, db):
+    """The database as ``zhenxing demo`` leaves it, copied from the snapshot, and the files its
+    loaders wrote copied into MEDIA_ROOT (ask for it after any fixture that moves MEDIA_ROOT).
+    Like any test's data it is rolled back (or flushed, in a transactional test) afterwards."""
+    assert "w" not in request.fixturenames, "demo_data 会替换整个数据库：请用 demo_world 代替 w"
+    demo_snapshot.restore()
+
+
+@pytest.fixture
+def demo_world(demo_data):
+    """The demo data, then the named people of zhenxing/testing.py (what ``w`` is elsewhere)."""
+    from zhenxing.testing import make_world
+
+    return make_world()
+
+
 @pytest.fixture
 def login(client):
     """``login(user)`` returns a client logged in as ``user``."""

@@ -9,10 +9,7 @@ import pytest
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_village_cadre_logs_in_sees_chinese_home_and_logs_out(live_server, browser_page):
-    from zhenxing.core.management.commands.demo import demo_load
-
-    demo_load(out=io.StringIO())
+def test_village_cadre_logs_in_sees_chinese_home_and_logs_out(demo_data, live_server, browser_page):
     page = browser_page
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url

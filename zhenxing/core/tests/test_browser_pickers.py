@@ -5,7 +5,6 @@ pages link them)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -25,12 +24,10 @@ def _login(page, base, username):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_pickers_on_a_phone_with_the_keyboard(live_server, browser_page):
-    from zhenxing.core.management.commands.demo import demo_load
+def test_pickers_on_a_phone_with_the_keyboard(demo_data, live_server, browser_page):
     from zhenxing.monitoring.models import MonitoringCase
     from zhenxing.registry.models import Household
 
-    demo_load(out=io.StringIO())
     target = Household.objects.filter(village__code="232722200206").exclude(monitoring_cases__isnull=False).first()
     page, base = browser_page, live_server.url
 

@@ -8,7 +8,6 @@ console reports each blocked script). Screenshots go to ZHENXING_SCREENSHOTS whe
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
@@ -44,10 +43,7 @@ def _log_in(page, base: str, username: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_every_role_opens_every_menu_entry_on_desktop_and_phone(live_server, browser_page):
-    from zhenxing.core.management.commands.demo import demo_load
-
-    demo_load(out=io.StringIO())
+def test_every_role_opens_every_menu_entry_on_desktop_and_phone(demo_data, live_server, browser_page):
     page = browser_page
     context = page.context
     base = live_server.url

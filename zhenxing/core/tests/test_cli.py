@@ -36,8 +36,8 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
-def test_demo_twice_does_not_duplicate(db):
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+def test_demo_twice_does_not_duplicate(demo_data):
+    # demo_data: the database as a first `zhenxing demo` left it (zhenxing/conftest.py)
     counts = (Region.objects.count(), User.objects.count())
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert (Region.objects.count(), User.objects.count()) == counts
@@ -62,8 +62,7 @@ def test_demo_accounts_prints_tab_separated_lines(db):
     assert len(fendou) == 4 and fendou[1] == "Zhenxing@2022" and fendou[2] == "村干部" and fendou[3].endswith("奋斗村")
 
 
-def test_createuser_command_creates_an_account_that_must_change_password(db):
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+def test_createuser_command_creates_an_account_that_must_change_password(demo_data):
     call_command(
         "createuser",
         "cadre-2",

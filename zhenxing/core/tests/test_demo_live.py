@@ -36,8 +36,8 @@ YEAR = 365
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+def demo(demo_data):
+    """What ``zhenxing demo`` loads (zhenxing/conftest.py), on the day it loaded it."""
     return timezone.localdate()
 
 

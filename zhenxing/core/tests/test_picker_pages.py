@@ -5,7 +5,6 @@ as before. The household page offers 登记发现 and 登记走访 only to whom 
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -27,10 +26,7 @@ def _pickers(html: str) -> set[str]:
 
 
 @pytest.fixture
-def demo(w):
-    from zhenxing.core.management.commands.demo import demo_load
-
-    demo_load(out=io.StringIO())
+def demo(demo_world):
     return {u.username: u for u in User.objects.filter(username__startswith="demo-")}
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -31,7 +30,6 @@ from zhenxing.accounts import scope, services
 from zhenxing.accounts.models import User
 from zhenxing.api import api
 from zhenxing.audit.models import AuditEntry
-from zhenxing.core.management.commands.demo import demo_load
 
 API_PREFIX = "api/v1/"
 
@@ -47,14 +45,6 @@ def iter_patterns(resolver, prefix="", namespace=""):
 
 def page_patterns():
     return [(route, ns, p) for route, ns, p in iter_patterns(get_resolver()) if not route.startswith(API_PREFIX)]
-
-
-@pytest.fixture
-def demo_world(w):
-    import io
-
-    demo_load(out=io.StringIO())
-    return w
 
 
 def people(w):
@@ -97,7 +87,8 @@ def test_every_page_declares_its_access():
 
 
 def test_walk_every_url_over_the_demo_data(client, demo_world):
-    """All checks that need every module's demo data, in one test: the demo loads once."""
+    """All checks that need every module's demo data (``demo_world``: the demo, then the test
+    world's people), in one test."""
     check_staff_pages_require_login(client, demo_world)
     check_detail_pages_answer_404_outside_scope(client, demo_world)
     check_list_pages_open_for_every_person(client, demo_world)

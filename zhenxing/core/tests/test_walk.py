@@ -18,7 +18,6 @@ its own test over the one walk, so a failure says which rule broke, on which pag
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections import defaultdict, deque
@@ -285,12 +284,10 @@ def problems(walk: Walk, check) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def walk(django_db_setup, django_db_blocker):
-    """The demo data loaded once and walked by every account; rolled back afterwards."""
-    from zhenxing.core.management.commands.demo import demo_load
-
+def walk(demo_snapshot, django_db_blocker):
+    """The demo data (zhenxing/conftest.py's snapshot) walked by every account; rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        demo_load(out=io.StringIO())
+        demo_snapshot.restore()
         result = walk_all()
         transaction.set_rollback(True)
     return result

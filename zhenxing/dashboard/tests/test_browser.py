@@ -4,18 +4,14 @@ that village."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(live_server, browser_page):
-    from zhenxing.core.management.commands.demo import demo_load
+def test_leader_drills_down_to_a_village_and_opens_the_records_behind_a_figure(demo_data, live_server, browser_page):
     from zhenxing.registry.models import Household
 
-    demo_load(out=io.StringIO())
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/?next=/dashboard/")
     page.fill("#id_username", "demo-diqu")

@@ -10,13 +10,10 @@ each module (``test_indicators.py``, ``test_loans.py``, ``test_ratios.py``)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
-from zhenxing.core.management.commands.demo import demo_load
 from zhenxing.dashboard.models import IndicatorSnapshot
 from zhenxing.dashboard.services import snapshot_take
 from zhenxing.lib.modules import indicators
@@ -38,13 +35,7 @@ def _dec(x):
     return None if x is None else Decimal(str(x))
 
 
-@pytest.fixture
-def demo(w):
-    demo_load(out=io.StringIO())
-    return w
-
-
-def test_snapshot_of_every_bulk_figure_equals_compute_at_every_node(demo):
+def test_snapshot_of_every_bulk_figure_equals_compute_at_every_node(demo_world):
     today = timezone.localdate()
     dates = [today, today + dt.timedelta(days=30), dt.date(2022, 12, 31)]
     checked = [i for i in indicators().values() if i.by_region is not None or not i.regional]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_village_cadre_reports_a_finding_fixed_on_a_phone(live_server, browser_page):
-    from zhenxing.core.management.commands.demo import demo_load
+def test_village_cadre_reports_a_finding_fixed_on_a_phone(demo_data, live_server, browser_page):
     from zhenxing.ledger.models import ItemStatus, RectificationItem
 
-    demo_load(out=io.StringIO())
     item = RectificationItem.objects.get(
         region__code="232722200206", source="inspection", problem__contains="帮扶责任人走访记录不全"
     )

@@ -4,7 +4,6 @@ verification and the appraisal, 十八站乡 reviews, 塔河县 approves; all th
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.utils import timezone
@@ -32,15 +31,13 @@ def _submit(page, form_id):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_self_application_to_monitoring_by_three_levels(live_server, browser_page):
+def test_self_application_to_monitoring_by_three_levels(demo_data, live_server, browser_page):
     from zhenxing.accounts.models import User
-    from zhenxing.core.management.commands.demo import demo_load
     from zhenxing.monitoring import services
     from zhenxing.monitoring.models import MonitoringCase
     from zhenxing.regions.models import Region
     from zhenxing.registry.testing import make_household, new_id
 
-    demo_load(out=io.StringIO())
     fendou = Region.objects.get(code="232722200206")
     id_number = new_id()
     household = make_household(village=fendou, members=[{"name": "孙自申", "relation": "head", "id_number": id_number}])

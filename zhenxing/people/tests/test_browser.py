@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_village_cadre_keeps_points_on_a_phone(live_server, browser_page):
-    from zhenxing.core.management.commands.demo import demo_load
+def test_village_cadre_keeps_points_on_a_phone(demo_data, live_server, browser_page):
     from zhenxing.people import models as m
 
-    demo_load(out=io.StringIO())
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "demo-fendou")
