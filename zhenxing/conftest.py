@@ -39,6 +39,8 @@ def demo_data(request, demo_snapshot, db):
     Like any test's data it is rolled back (or flushed, in a transactional test) afterwards."""
     assert "w" not in request.fixturenames, "demo_data 会替换整个数据库：请用 demo_world 代替 w"
     demo_snapshot.restore()
+    yield
+    demo_snapshot.forget()
 
 
 @pytest.fixture

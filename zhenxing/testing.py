@@ -128,6 +128,11 @@ class DemoSnapshot:
         if self.media.is_dir():
             shutil.copytree(self.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
 
+    @staticmethod
+    def forget() -> None:
+        """After the test: the cached content types were the demo's rows, rolled back or flushed."""
+        ContentType.objects.clear_cache()
+
 
 def demo_snapshot_take(media: Path) -> DemoSnapshot:
     """Load every module's demo (files under ``media``), read it back, and roll it back."""
@@ -168,8 +173,14 @@ def _demo_load() -> None:
 
 
 def _table_names() -> list[str]:
+    """The database's tables (PostgreSQL: of its schema, not a transaction's temporary ones)."""
     with connection.cursor() as cursor:
-        return sorted(set(connection.introspection.table_names(cursor)) - KEPT_TABLES)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            names = {name for (name,) in cursor.fetchall()}
+        else:
+            names = set(connection.introspection.table_names(cursor))
+    return sorted(names - KEPT_TABLES)
 
 
 def _pg_read() -> tuple[dict[str, object], dict[str, int]]:

@@ -290,6 +290,7 @@ def walk(demo_snapshot, django_db_blocker):
         demo_snapshot.restore()
         result = walk_all()
         transaction.set_rollback(True)
+    demo_snapshot.forget()
     return result
 
 
