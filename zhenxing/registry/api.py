@@ -12,13 +12,14 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.jobs.api import JobOut, unfinished, upload_job
 from zhenxing.lib import tabular
 from zhenxing.lib.errors import ErrorOut
 from zhenxing.lib.pagination import MAX_LIMIT, Keyset, announce_next, page_size
+from zhenxing.lib.tabular import Unreadable
 from zhenxing.regions.models import Region
 
-from . import idnumber, selectors, services
-from .imports import Unreadable, run_import
+from . import idnumber, jobs, selectors, services
 from .models import Household
 
 router = Router(tags=["农户档案"])
@@ -266,35 +267,45 @@ def household_update(request, id: int, payload: HouseholdPatch):
     return _out(h, request.user)
 
 
+def _unreadable(message: str) -> Status:
+    empty = {"created": 0, "updated": 0, "unchanged": 0}
+    return Status(
+        422,
+        {
+            "committed": False,
+            "households": empty,
+            "members": empty,
+            "errors": [{"row": None, "column": "", "message": message}],
+        },
+    )
+
+
 @router.post(
     "/imports/households",
-    response={200: ImportReportOut, 422: ImportReportOut | ErrorOut},
+    response={200: ImportReportOut, 202: JobOut, 422: ImportReportOut | ErrorOut},
     openapi_extra=SCOPE,
-    summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）",
+    summary="导入农户（multipart 上传标准模板；在后台任务中校验和导入，不在请求中读取文件；"
+    "任务在 API_IMPORT_WAIT 秒内完成时返回与命令行 --json 相同的报告，无法读取的文件为 422；"
+    "否则 202 返回任务，按 status_url（GET /api/v1/jobs/{id}）查询，完成后 result.report 即报告）",
 )
 def household_import(
     request, file: UploadedFile = File(...), dry_run: bool = Form(False), only_valid: bool = Form(False)
 ):
     scope.require_write(request.user, None, "registry.household.import")
     try:
-        tabular.check_size(file.size)  # before reading it into memory
-        report = run_import(
-            file.read(),
-            filename=file.name or "",
-            actor=request.user,
-            dry_run=dry_run,
-            only_valid=only_valid,
-            request=request,
-        )
+        tabular.check_size(file.size)  # before storing it
     except Unreadable as exc:
-        empty = {"created": 0, "updated": 0, "unchanged": 0}
-        return Status(
-            422,
-            {
-                "committed": False,
-                "households": empty,
-                "members": empty,
-                "errors": [{"row": None, "column": "", "message": str(exc)}],
-            },
-        )
-    return report.as_json()
+        return _unreadable(str(exc))
+    name = file.name or ""
+    job = upload_job(
+        request,
+        kind=jobs.IMPORT,
+        file=file,
+        payload={"only_valid": only_valid, "dry_run": dry_run, "mapping": ""},
+        label=f"{'校验农户导入文件' if dry_run else '导入农户'}（接口）：{name}",
+    )
+    if (pending := unfinished(job)) is not None:
+        return pending
+    if "unreadable" in job.result:  # refused by the reader (or its limits): nothing was written
+        return _unreadable(job.result["unreadable"])
+    return job.result["report"]

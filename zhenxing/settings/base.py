@@ -225,6 +225,10 @@ SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER") or JOB_RUNNER
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
 # An uploaded file no job took (a preview never confirmed) is deleted after this many hours.
 JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
+# The API's imports (POST /api/v1/imports/households, /api/v1/funds/imports/{kind}) run on the job
+# queue like the pages' and wait this many seconds for their job: the report if it ended by then,
+# else 202 with the job to follow at GET /api/v1/jobs/{id}.
+API_IMPORT_WAIT = float(os.environ.get("API_IMPORT_WAIT", "20"))
 # The 收入缺失 alert for income year Y is raised only after Y's income collection has closed: the
 # yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
 # and day of Y + 1.
