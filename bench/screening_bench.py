@@ -161,6 +161,8 @@ def main() -> None:
     if not args.skip_screen:  # the first run raises every alert (as on a new system), the second re-confirms them
         with connection.cursor() as cur:
             cur.execute("TRUNCATE screening_alert CASCADE")  # and its notes, corrections
+            # as on a new system: no earlier run's unmatched counts to reuse (runs._unmatched_basis)
+            cur.execute("UPDATE screening_run SET summary = summary - 'unmatched_basis'")
     next_day = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
     # first run (every alert new), the same run again, and the next day's run (windows move by a day)
     for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day][: args.runs]:
