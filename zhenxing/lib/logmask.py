@@ -1,6 +1,10 @@
 """Citizen ID numbers never reach a log in full: a query string, a referer or a message that carries
 an 18-digit ID is logged as 230123********1234 (the masked form the pages show).
 
+The one phone mask lives here too (``mask_phone``: 139****5678, the form the pages show a household's
+phone in; ``registry.services.phone_mask`` is this), with ``mask_phones`` for free text such as the
+sample rows a column-mapping wizard keeps in the session.
+
 Two places write logs: Django's logging (``IdMaskFilter`` on every handler of settings.LOGGING) and
 gunicorn's access log (``MaskingGunicornLogger``, passed by ``zhenxing serve``). nginx masks its own
 access log with the map in deploy/nginx-zhenxing.conf."""
@@ -25,6 +29,25 @@ def mask_id(id_number: str) -> str:
 def mask_ids(text: str) -> str:
     """Every 18-digit ID number in ``text`` masked (``mask_id``)."""
     return ID_PATTERN.sub(lambda m: mask_id(m.group(0)), text)
+
+
+# A mobile number (11 digits from 13…19) or a landline with its area code (0xx(x), a hyphen or not,
+# 7–8 digits); not inside a longer number.
+PHONE_PATTERN = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+
+
+def mask_phone(phone: str) -> str:
+    """``139****5678``: the first three and the last four characters of a number of at least
+    eight; a shorter one is hidden whole."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
+def mask_phones(text: str) -> str:
+    """Every phone number in ``text`` masked (``mask_phone``)."""
+    return PHONE_PATTERN.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 class IdMaskFilter(logging.Filter):

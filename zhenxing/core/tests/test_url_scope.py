@@ -11,8 +11,9 @@
   well as POST) answers 404 (403 for a role its service refuses, ``staff_view(write=)``, and for the
   inspector), and every API write whose body names a record (``household_id``, ``village_code``,
   ...) refuses an id outside the caller's scope (404/403, or a validation error naming the scope); in every case
-  nothing is written (the audit log does not grow). The walk runs as the test world's people and
-  as the demo's department account and inspector (demo-yibao, demo-ducha).
+  nothing is written (the audit log does not grow). The walk runs as the test world's people, as
+  the demo's department accounts and inspector (demo-yibao, demo-nongye, demo-ducha) and as a 住建
+  account (which reads the 乡村建设 projects only: accounts.scope ``read_by``).
 
 It runs over the demo data of every module, so a module that adds a page is covered as soon as
 its demo has records in more than one village.
@@ -53,12 +54,22 @@ def page_patterns():
 def demo_world(w):
     import io
 
+    from zhenxing.accounts.models import Department, Role
+
     demo_load(out=io.StringIO())
+    User.objects.create(
+        username="t-zhujian",
+        role=Role.DEPARTMENT_STAFF,
+        region=w.r.tahe,
+        department=Department.HOUSING,
+        must_change_password=False,
+    )
     return w
 
 
 def people(w):
-    demo = list(User.objects.filter(username__in=["demo-yibao", "demo-ducha"]).order_by("username"))
+    names = ["demo-yibao", "demo-nongye", "demo-ducha", "t-zhujian"]
+    demo = list(User.objects.filter(username__in=names).order_by("username"))
     return [
         w.diqu,
         w.tahe,
