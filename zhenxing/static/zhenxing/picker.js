@@ -48,8 +48,8 @@
     if (at >= 0) {
       url.slice(at + 1).split("&").forEach(function (pair) {
         if (!pair) return;
-        var kv = pair.split("=");
-        body[decodeURIComponent(kv[0].replace(/\+/g, " "))] = decodeURIComponent((kv[1] || "").replace(/\+/g, " "));
+        var eq = pair.indexOf("="), word = function (t) { return decodeURIComponent(t.replace(/\+/g, " ")); };
+        body[word(eq < 0 ? pair : pair.slice(0, eq))] = eq < 0 ? "" : word(pair.slice(eq + 1));
       });
     }
     for (var k in params) { if (params[k] !== "" && params[k] != null) body[k] = params[k]; }
