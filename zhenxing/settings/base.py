@@ -206,6 +206,10 @@ UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 TABULAR_MAX_ROWS = int(os.environ.get("TABULAR_MAX_ROWS", "200000"))
 TABULAR_MAX_UNZIPPED_BYTES = int(os.environ.get("TABULAR_MAX_UNZIPPED_BYTES", str(400 * 1024 * 1024)))
 TABULAR_MAX_CELL = int(os.environ.get("TABULAR_MAX_CELL", "32767"))
+# A department feed CSV (``zhenxing import-feed``) is streamed by DuckDB within
+# SCREENING_DUCKDB_MEMORY, whatever its size: a month of a province's medical settlements is several
+# GB. Its own byte cap (default 64 GB, about 700M rows) instead of UPLOAD_MAX_BYTES.
+FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(64 * 1024**3)))
 
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
