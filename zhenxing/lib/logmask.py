@@ -3,7 +3,10 @@ an 18-digit ID is logged as 230123********1234 (the masked form the pages show).
 
 Two places write logs: Django's logging (``IdMaskFilter`` on every handler of settings.LOGGING) and
 gunicorn's access log (``MaskingGunicornLogger``, passed by ``zhenxing serve``). nginx masks its own
-access log with the map in deploy/nginx-zhenxing.conf."""
+access log with the map in deploy/nginx-zhenxing.conf.
+
+The masked forms themselves live here too, one function each, so pages, exports, logs and the audit
+view (a layer below the registry) show the same: ``mask_id`` and ``mask_phone``."""
 
 from __future__ import annotations
 
@@ -20,6 +23,17 @@ def mask_id(id_number: str) -> str:
     """The masked form of one ID number, on every page, export and log: the first six and the last
     four characters kept (registry.idnumber.mask is this)."""
     return f"{id_number[:6]}********{id_number[-4:]}"
+
+
+def mask_phone(phone: str) -> str:
+    """The masked form of a phone number, on every page, export and audit view for a reader
+    without ``registry.phone.full`` (``registry.services.phone_mask`` is this): ``139****5678``,
+    the first three and the last four characters of a number of at least eight; a shorter one is
+    hidden whole."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
 
 
 def mask_ids(text: str) -> str:
