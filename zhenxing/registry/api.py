@@ -148,22 +148,12 @@ def _village(user, code: str) -> Region:
 FULL_ID_IN_URL = "完整身份证号不能放在网址中（会记入访问日志）：请用 POST /api/v1/households/search 查询"
 
 
-def _full_id(q: str) -> str | None:
-    try:
-        return idnumber.validate(q.strip()) if q.strip() else None
-    except idnumber.IdNumberError:
-        return None
-
-
 def _page(request, response, filters: selectors.HouseholdFilters, *, after: str, limit: int) -> dict:
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
     # The sort-aware keyset of the registry's page (selectors.keyset_page), announced like every list.
     size = max(1, min(limit, MAX_LIMIT))
     rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=after, size=size, villages=filters.village_ids)
-    if request.method == "GET":
-        announce_next(request, response, nxt, size)
-    elif nxt:
-        response["X-Next-Cursor"] = nxt  # a POST search pages by posting again with ``after``
+    announce_next(request, response, nxt, size)  # a POST search: the cursor alone, posted again as ``after``
     return {"items": [_out(h, request.user) for h in rows], "next": nxt, "next_cursor": nxt}
 
 
@@ -189,7 +179,7 @@ def household_list(
     sort: str = "number",
     cursor: str = "",
 ):
-    if _full_id(q):  # the ID is already in this request's log line (masked there); refuse to serve it
+    if idnumber.full_id(q):  # the ID is already in this request's log line (masked there); refuse to serve it
         raise ValidationError({"q": [FULL_ID_IN_URL]})
     filters = selectors.HouseholdFilters(
         q=q,
@@ -222,7 +212,7 @@ class HouseholdSearchIn(Schema):
     summary="按身份证号等查询农户（POST：号码在请求体中，不进网址和访问日志；结果与 GET /households 相同）",
 )
 def household_search(request, response: HttpResponse, payload: HouseholdSearchIn):
-    number = _full_id(payload.q)
+    number = idnumber.full_id(payload.q)
     filters = selectors.HouseholdFilters(
         q="" if number else payload.q,
         id_hash=idnumber.id_hash(number) if number else "",

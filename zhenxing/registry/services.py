@@ -17,7 +17,7 @@ from zhenxing.accounts import scope
 from zhenxing.accounts.models import Role
 from zhenxing.audit import services as audit
 from zhenxing.audit.context import acting
-from zhenxing.lib.logmask import mask_phone
+from zhenxing.lib.logmask import mask_phone as phone_mask  # the one phone mask (the audit view uses it too)
 from zhenxing.regions.models import Level, Region
 
 from . import idnumber
@@ -400,10 +400,6 @@ def id_reveal(*, actor, member: Member, request=None) -> str:
         raise PermissionDenied("该成员不在您的数据权限范围内")
     audit.event_log(action="reveal_id", actor=actor, request=request, obj=member)
     return idnumber.decrypt(member.id_cipher)
-
-
-# ``139****5678`` (the one phone mask, in the library layer so the import wizards use it too)
-phone_mask = mask_phone
 
 
 def phone_for(user, phone: str) -> str:
