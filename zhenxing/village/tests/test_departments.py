@@ -79,6 +79,9 @@ def test_agriculture_lists_its_county_toilets_and_gets_404_on_another_county(w, 
     assert c.get(f"/village/projects/{v.project.pk}/").status_code == 200
     assert c.get(f"/village/projects/{v.other_project.pk}/").status_code == 404
     assert c.get("/village/talent/").status_code == 403  # 乡村人才 is not its field
+    for url in ("/village/", f"/village/profiles/{v.profile.pk}/"):  # nor linked
+        assert "/village/talent/" not in c.get(url).content.decode(), url
+    assert "/village/talent/" in login(w.tahe).get(f"/village/profiles/{v.profile.pk}/").content.decode()
     assert VILLAGE_MENU <= {i.label for i in menu_items(v.nongye)}
     assert "乡村人才" not in {i.label for i in menu_items(v.nongye)}
 
