@@ -22,9 +22,9 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,18 +39,43 @@ CPU: list[float] = []
 
 
 def child(*args: str) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS of the child in MiB, stdout; the child's CPU seconds go to CPU[-1]."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    """Wall seconds, peak RSS of this child alone in MiB (``wait4``), stdout; its CPU seconds go to
+    CPU[-1]."""
     t = time.monotonic()
-    done = subprocess.run([*ZX, *args], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    seconds = time.monotonic() - t
-    if done.returncode != 0:
-        raise SystemExit(f"{args} failed ({done.returncode}): {done.stderr[-2000:]}")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = usage.ru_maxrss
-    CPU.append(round(usage.ru_utime + usage.ru_stime - cpu, 1))
-    return seconds, max(peak, before) // 1024, done.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([*ZX, *args], stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - t
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise SystemExit(f"{args} failed ({proc.returncode}): {stderr[-2000:]}")
+    CPU.append(round(usage.ru_utime + usage.ru_stime, 1))
+    return seconds, usage.ru_maxrss // 1024, stdout
+
+
+def disk(data: Path) -> dict:
+    """What the data take on disk (MiB): the generated files, the database, the feed store, the
+    registry mirror and the evidence files (MEDIA_ROOT/screening)."""
+    from django.conf import settings
+    from django.db import connection
+
+    def size(path: Path) -> int:
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) // 2**20 if path.exists() else 0
+
+    media = Path(settings.MEDIA_ROOT) / "screening"
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_database_size(current_database())")
+        database = cur.fetchone()[0] // 2**20
+    return {
+        "generated_files_mib": size(data),
+        "database_mib": database,
+        "feed_store_mib": size(media / "feeds"),
+        "mirror_mib": size(media / "mirror"),
+        "evidence_mib": size(media / "evidence"),
+    }
 
 
 def main() -> None:
@@ -64,6 +89,9 @@ def main() -> None:
     parser.add_argument("--skip-rules", action="store_true", help="skip the rule-evaluation comparison and simulation")
     parser.add_argument(
         "--skip-store-comparison", action="store_true", help="skip COPYing the medical rows into PostgreSQL"
+    )
+    parser.add_argument(
+        "--skip-reference", action="store_true", help="no side-by-side reference query (the province run)"
     )
     args = parser.parse_args()
     feeds_dir = args.data / "feeds"
@@ -161,6 +189,8 @@ def main() -> None:
     if not args.skip_screen:  # the first run raises every alert (as on a new system), the second re-confirms them
         with connection.cursor() as cur:
             cur.execute("TRUNCATE screening_alert CASCADE")  # and its notes, corrections
+            # as on a new system: no earlier run's unmatched counts to reuse (runs._unmatched_basis)
+            cur.execute("UPDATE screening_run SET summary = summary - 'unmatched_basis'")
     next_day = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
     # first run (every alert new), the same run again, and the next day's run (windows move by a day)
     for as_of in [] if args.skip_screen else [args.as_of, args.as_of, next_day][: args.runs]:
@@ -188,6 +218,9 @@ def main() -> None:
         print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
     if runs:
         results["screen_runs"] = runs
+        results["disk"] = disk(args.data)
+        print(json.dumps(results["disk"]), flush=True)
+    if runs and not args.skip_reference:
         # Side by side: the same screening hand-written as one DuckDB query over the raw CSV files.
         import duckdb
 

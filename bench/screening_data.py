@@ -88,7 +88,11 @@ def generate(out: Path, households: int, seed: int) -> None:
         LATERAL (SELECT unnest(range(h.size)) AS j)""")
     con.execute("""CREATE TABLE p AS SELECT m.*, v.code, v.county, v.town, v.village,
         DATE '1940-01-01' + CAST(((g // 1000) * 37) % 29000 AS INTEGER) AS born,
-        substr(v.code, 1, 6) AS area FROM mem m JOIN vil v ON v.vi = m.vi""")
+        -- birth dates repeat every 29,000,000 members: the members beyond take an area code that no
+        -- county of the tree has (2327 + 91, 92 ...), so every ID number stays unique at 10M households
+        CASE WHEN g < 29000000 THEN substr(v.code, 1, 6)
+             ELSE substr(v.code, 1, 4) || CAST(90 + g // 29000000 AS VARCHAR) END AS area
+        FROM mem m JOIN vil v ON v.vi = m.vi""")
     con.execute(f"""CREATE TABLE people AS SELECT *, f17 || {check} AS id FROM
         (SELECT *, area || strftime(born, '%Y%m%d') || lpad(CAST(g % 1000 AS VARCHAR), 3, '0') AS f17 FROM p)""")
     relation = "CASE j WHEN 0 THEN '户主' WHEN 1 THEN '配偶' WHEN 2 THEN '之子' WHEN 3 THEN '之女' ELSE '之孙子' END"

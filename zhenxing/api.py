@@ -20,6 +20,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from zhenxing.accounts import services as account_services
 from zhenxing.accounts.models import Role
+from zhenxing.jobs.kinds import JobFailed
 from zhenxing.lib import bounds
 from zhenxing.lib.errors import StaleVersion
 from zhenxing.lib.modules import provided
@@ -31,8 +32,13 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 INSPECTOR_WRITES = ("/api/v1/ledger/inspections",)
 
 
+# Reads sent by POST only to keep what is searched (a whole ID number) out of the URL and the access
+# log: the pickers' POST forms and the registry's search. A read-only account sends them like a GET.
+READ_POSTS = ("/api/v1/pick/", "/api/v1/households/search")
+
+
 def refused_write(user, request: HttpRequest) -> bool:
-    if not user.is_read_only or request.method in SAFE_METHODS:
+    if not user.is_read_only or request.method in SAFE_METHODS or request.path.startswith(READ_POSTS):
         return False
     return not (user.role == Role.INSPECTOR and request.path.startswith(INSPECTOR_WRITES))
 
@@ -84,7 +90,9 @@ api = ZhenxingAPI(
     description="巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作系统接口。认证：POST /api/v1/auth/token，"
     '之后在请求头中携带 Authorization: Bearer <token>。错误一律为 {"detail": 中文说明}，'
     "校验错误（422）另有 errors 列表 [{loc, field, msg}]；403 无权办理，404 记录不存在或不在数据权限范围内，"
-    "409 记录已被他人修改（请刷新后按新的 version 重试）。列表一律按 after + limit 分页（limit 最多 500），"
+    "409 记录已被他人修改（请刷新后按新的 version 重试）。上传文件的导入在后台任务中进行："
+    "任务在 API_IMPORT_WAIT 秒（默认 20 秒）内完成时直接返回报告，否则答 202 并给出任务，"
+    "按 GET /api/v1/jobs/{id} 查询进度和结果。列表一律按 after + limit 分页（limit 最多 500），"
     "有下一页时响应头 X-Next-Cursor 给出下一页的 after，Link 头给出下一页地址。",
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
@@ -181,6 +189,13 @@ def service_refused(request, exc: ValidationError):
 def file_unreadable(request, exc: Unreadable):
     """An uploaded file the tabular reader refuses (unreadable, or past its size, row or cell limits)."""
     return _invalid(request, [{"loc": ["file"], "field": "file", "msg": str(exc)}])
+
+
+@api.exception_handler(JobFailed)
+def job_failed(request, exc: JobFailed):
+    """A job the operation waited for (an import on the job queue) failed on the server's side: its
+    Chinese error, as on the job's page (a refused file is not a failure but the import's report)."""
+    return api.create_response(request, {"detail": str(exc)}, status=500)
 
 
 @api.exception_handler(StaleVersion)

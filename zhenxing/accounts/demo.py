@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = [
     ("demo-fendou", Role.VILLAGE_CADRE, "232722200206", "", "奋斗村村干部"),
     ("demo-kaikukang", Role.VILLAGE_CADRE, "232722104201", "", "开库康村村干部"),
     ("demo-yibao", Role.DEPARTMENT_STAFF, "232700000000", Department.MEDICAL_INSURANCE, "地区医保局工作人员"),
+    ("demo-nongye", Role.DEPARTMENT_STAFF, "232722000000", Department.AGRICULTURE, "塔河县农业农村局工作人员"),
     ("demo-ducha", Role.INSPECTOR, "232700000000", "", "地区督查人员"),
 ]
 

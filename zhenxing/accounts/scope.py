@@ -3,8 +3,10 @@
 Rule: a staff account sees its region node and everything below it; a line-department
 account additionally sees only its own field: records that carry a department, its own; households
 and their cases (``departments="touched"``), only those its field's alerts touch
-(``department_touches``). Every model that holds regional data registers
-here how to reach its region (and, where it has one, its department field). Pages, exports
+(``department_touches``); records of a model that is a department's work without a department
+field (``read_by=``: the toilets are 农业农村's), all of its region, to read only. Every model that
+holds regional data registers here how to reach its region (and, where it has one, its department
+field). Pages, exports
 and API operations obtain records only through ``scoped()`` / ``get_object_or_404()``;
 ``staff_view`` does the lookup for detail URLs so a view cannot forget it. A record outside the
 scope answers 404, never the data.
@@ -56,6 +58,11 @@ class ScopeRule:
     # "Visible from below": records owned by a node above the user, down to this depth (1: the
     # prefecture), are read (never written) by the levels below it, whatever their department.
     below: int | None = None
+    # The line departments whose work the model's records are, though the records carry no
+    # department (户厕 and 人居环境 are 农业农村's): their accounts READ every record of their region
+    # (``require_write`` refuses them any write on it), or only those matching ``read_when``.
+    read_by: frozenset[str] = frozenset()
+    read_when: models.Q | None = None
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
@@ -70,10 +77,14 @@ def register(
     below: int | None = None,
     owner: str | None = None,
     household: str | None = None,
+    read_by: Iterable[str] = (),
+    read_when: models.Q | None = None,
 ):
     """Class decorator: ``@scope.register(region="village")`` on a model."""
     if (region is None) == (path is None):
         raise ImproperlyConfigured("scope.register needs exactly one of region= or path=")
+    if (read_by and field) or (read_when is not None and not read_by):
+        raise ImproperlyConfigured("scope.register(read_by=) is for models without field= (read_when= needs it)")
     if (departments == "touched") != (household is not None):
         raise ImproperlyConfigured('scope.register(departments="touched") needs household= (and only it)')
 
@@ -88,6 +99,8 @@ def register(
             below=below,
             owner=owner,
             household=household,
+            read_by=frozenset(read_by),
+            read_when=read_when,
         )
         return model
 
@@ -129,6 +142,8 @@ def scoped(user, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M
     if user.role == Role.DEPARTMENT_STAFF:
         if rule.field:
             qs = qs.filter(**{rule.field: user.department})
+        elif user.department in rule.read_by:
+            qs = qs.filter(rule.read_when) if rule.read_when is not None else qs
         elif rule.departments == "touched":
             qs = qs.filter(touched(rule.household, user.department))
         elif rule.departments != "region":
@@ -244,6 +259,7 @@ READ_ONLY_REFUSAL = "督查账户为只读账户"
 SCOPE_REFUSAL = "该记录不在您的数据权限范围内"
 ROLE_REFUSAL = "您的角色无权办理此事项"
 DEPARTMENT_REFUSAL = "行业部门账户只能办理本行业的事项"
+READ_BY_REFUSAL = "行业部门账户对此类记录只能查阅，不能办理"
 
 
 class OutOfScope(PermissionDenied):
@@ -348,13 +364,16 @@ def require_write(actor, target, action: str) -> None:
     if target is None:
         return
     if not isinstance(target, Region) and actor.role == Role.DEPARTMENT_STAFF:
-        field = rule_for(type(target)).field
+        target_rule = rule_for(type(target))
+        field = target_rule.field
         if (
             field
             and target.pk is not None
             and not scoped(actor, type(target)).filter(pk=target.pk, **{field: actor.department}).exists()
         ):
             raise OutOfScope(DEPARTMENT_REFUSAL)
+        if actor.department in target_rule.read_by:  # its field's work, to read (register(read_by=))
+            raise OutOfScope(READ_BY_REFUSAL)
     if not region_in_scope(actor, region_of(target)):
         raise OutOfScope(SCOPE_REFUSAL)
 
@@ -414,11 +433,14 @@ PAGE_REFUSAL = "您的角色无权访问此页面"
 class PageRule:
     """``roles`` None: every staff role. ``menu``: the roles whose menu lists the page (None: all of
     ``roles``); a role left out opens it from the page it belongs to (a village cadre reads the
-    year's standard from the case list), so a short menu needs no refusal."""
+    year's standard from the case list), so a short menu needs no refusal. ``departments``: when
+    ``roles`` admits line-department accounts, the departments whose accounts may open it (None:
+    every department), the pages of records ``register(read_by=)`` gives them."""
 
     roles: frozenset[str] | None = None
     refusal: str = PAGE_REFUSAL
     menu: frozenset[str] | None = None
+    departments: frozenset[str] | None = None
 
 
 _PAGE_RULES: dict[str, PageRule] = {}
@@ -457,6 +479,8 @@ def require_page(user, name: str) -> None:
     if not getattr(user, "is_authenticated", False) or getattr(user, "region_id", None) is None:
         raise PermissionDenied(SCOPE_REFUSAL)
     if rule.roles is not None and user.role not in rule.roles:
+        raise PermissionDenied(rule.refusal)
+    if rule.departments is not None and user.role == Role.DEPARTMENT_STAFF and user.department not in rule.departments:
         raise PermissionDenied(rule.refusal)
 
 

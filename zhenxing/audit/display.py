@@ -6,6 +6,12 @@ do: the model's and fields' verbose names, choice labels, 是/否, dates as 2022
 record a foreign key points at by its name, and a transition as "状态：待整改 → 整改中" with the
 transition's label. ``describe(entries)`` reads the records the entries point at in one query per
 model.
+
+Personal phone numbers in an entry (a household's, an applicant's, a helper's, a cadre's, a staff
+account's: ``is_phone``) are shown masked (``lib.logmask.mask_phone``, the registry's one mask)
+unless the caller says the reader may read them whole: ``describe(entries, phones_full=...)``,
+which the audit page and the household timeline answer with ``registry.phone.full``. The stored
+entries keep what was written (the log is append-only); ID numbers are stored masked already.
 """
 
 from __future__ import annotations
@@ -19,9 +25,14 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from zhenxing.lib.logmask import mask_phone
+
 from .models import ACTION_LABELS
 
 EMPTY = "（空）"
+# What a personal phone is called, as a field's name, its verbose name or a key of ``extra``. A county
+# office's public phone (``Region.office_phone``, 办公电话, shown on the public portal) is not one.
+PHONE_KEYS = frozenset({"phone", "mobile", "telephone", "contact_phone", "联系电话", "手机", "手机号", "电话"})
 REF = re.compile(r"^(?P<label>[a-z_]+\.[a-z_]+):(?P<pk>\d+)$")  # "screening.alert:85"
 REPR = re.compile(r"\b[A-Z]\w* object( \(\w*\))?")
 
@@ -82,6 +93,7 @@ EXTRA_LABELS = {
     "deleted": "删除",
     "lock": "锁定方式",
     "ip": "地址",
+    "phone": "联系电话",
 }
 # Keys that only say which machine took the step (the model already says it).
 EXTRA_HIDDEN = {"flow", "from", "to", "label"}
@@ -243,6 +255,13 @@ class _Values:
         return plain(value)
 
 
+def is_phone(key: str, f: models.Field | None = None) -> bool:
+    """Whether the value under ``key`` (of field ``f``, when the entry's model has it) is a personal phone."""
+    if f is not None:
+        return f.name in PHONE_KEYS or f.attname in PHONE_KEYS or str(f.verbose_name) in PHONE_KEYS
+    return str(key).lower() in PHONE_KEYS
+
+
 def _fields(model) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields} if model is not None else {}
 
@@ -300,7 +319,7 @@ def _state_lines(model, extra: dict) -> list[Line]:
     return lines
 
 
-def _extra_lines(model, extra) -> list[Line]:
+def _extra_lines(model, extra, *, phones_full: bool) -> list[Line]:
     if not isinstance(extra, dict):
         return [Line("附加信息", after=plain(extra))] if extra not in (None, "", [], {}) else []
     lines = _state_lines(model, extra) if ("from" in extra or "to" in extra) else []
@@ -308,7 +327,9 @@ def _extra_lines(model, extra) -> list[Line]:
         if key in EXTRA_HIDDEN or key in ("action", "transition") or value in (None, "", [], {}):
             continue
         f = _fields(model).get(key)
-        if f is not None and f.choices:  # a value of one of the record's own fields ("source": "medical")
+        if not phones_full and is_phone(key, f):
+            text = mask_phone(str(value))
+        elif f is not None and f.choices:  # a value of one of the record's own fields ("source": "medical")
             text = {str(k): str(v) for k, v in f.flatchoices}.get(str(value), plain(value))
         elif key == "what":
             text = WHAT_LABELS.get(value, value if not model_of(str(value)) else model_label(str(value)))
@@ -320,7 +341,9 @@ def _extra_lines(model, extra) -> list[Line]:
     return lines
 
 
-def describe(entries) -> list[Shown]:
+def describe(entries, *, phones_full: bool = False) -> list[Shown]:
+    """The entries in words. ``phones_full``: the reader may read phones whole (``registry.phone.full``);
+    otherwise every personal phone value is shown masked."""
     values = _Values()
     for e in entries:
         fields = _fields(model_of(e.model))
@@ -340,18 +363,19 @@ def describe(entries) -> list[Shown]:
         for key in list(dict.fromkeys([*before, *after])):
             f = fields.get(key)
             label = _field_label(f, key)
+            mask = not phones_full and is_phone(key, f)
+
+            def show(value, f=f, mask=mask) -> str:
+                return mask_phone(str(value)) if mask and value not in (None, "") else values.show(f, value)
+
             if e.action == "update":
-                item.lines.append(
-                    Line(
-                        label, before=values.show(f, before.get(key)), after=values.show(f, after.get(key)), arrow=True
-                    )
-                )
+                item.lines.append(Line(label, before=show(before.get(key)), after=show(after.get(key)), arrow=True))
             else:
                 value = after.get(key, before.get(key))
                 if value in (None, "", [], {}):
                     continue
-                item.lines.append(Line(label, after=values.show(f, value)))
-        item.lines.extend(_extra_lines(model, e.extra))
+                item.lines.append(Line(label, after=show(value)))
+        item.lines.extend(_extra_lines(model, e.extra, phones_full=phones_full))
         shown.append(item)
     return shown
 

@@ -86,7 +86,10 @@ def audit_list(request):
         "audit/list.html",
         {
             "form": form,
-            "entries": audit_display.describe(entries[:PAGE]),
+            # phones masked like everywhere else for a reader who does not call households
+            "entries": audit_display.describe(
+                entries[:PAGE], phones_full=scope.may(request.user, "registry.phone.full")
+            ),
             "next_before": next_before,
             "count": count,
             "capped": capped,

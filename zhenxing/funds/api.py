@@ -11,7 +11,9 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.jobs.api import JobOut, unfinished, upload_job
 from zhenxing.lib import tabular
+from zhenxing.lib.errors import ErrorOut
 from zhenxing.lib.pagination import Keyset, keyset_page
 
 from . import leakage, selectors, services
@@ -399,18 +401,32 @@ def loan_list(request, response: HttpResponse, page: Keyset = Query(...), overdu
 
 @router.post(
     "/funds/imports/{kind}",
-    response=ImportReport,
+    response={200: ImportReport, 202: JobOut, 422: ErrorOut},
     openapi_extra={"x-scope": "funds.project"},
-    summary="导入项目（projects）、资金下达（allocations）、支付（payments）或资产（assets）的 .xlsx",
+    summary="导入项目（projects）、资金下达（allocations）、支付（payments）或资产（assets）的 .xlsx"
+    "（在后台任务中校验和导入，不在请求中读取文件；任务在 API_IMPORT_WAIT 秒内完成时返回报告，无法读取的文件为 422；"
+    "否则 202 返回任务，按 status_url（GET /api/v1/jobs/{id}）查询，完成后 result.report 即报告）",
 )
 def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: bool = False):
-    from .imports import IMPORTERS, run_import
+    from .imports import IMPORTERS, import_permit
+    from .jobs import IMPORT
 
     if kind not in IMPORTERS:
         raise Http404
-    tabular.check_size(file.size)  # before reading it into memory
-    report = run_import(kind, file.read(), actor=request.user, dry_run=dry_run, filename=file.name)
-    return report.as_dict()
+    import_permit(kind, request.user)
+    tabular.check_size(file.size)  # before storing it
+    job = upload_job(
+        request,
+        kind=IMPORT,
+        file=file,
+        payload={"kind": kind, "dry_run": dry_run, "mapping": ""},
+        label=f"{'校验' if dry_run else '导入'}{IMPORTERS[kind].label}（接口）：{file.name or ''}",
+    )
+    if (pending := unfinished(job)) is not None:
+        return pending
+    if "unreadable" in job.result:  # refused by the reader (or its limits): 422, nothing was written
+        raise tabular.Unreadable(job.result["unreadable"])
+    return job.result["report"]
 
 
 class BeneficiaryOut(Schema):

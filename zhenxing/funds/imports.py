@@ -158,6 +158,7 @@ class Importer:
     headers: list[str]  # every known column, in the template's order
     required: list[str]
     apply: Callable  # (rows: list[(rownum, dict)], result, actor, dry_run) -> None
+    write: str = ""  # a write action the importing account needs besides "funds.import.run"
 
 
 def row_cells(row_no: int, raw: dict, spec: dict, result: ImportResult) -> dict | None:
@@ -497,7 +498,12 @@ IMPORTERS: dict[str, Importer] = {
         _apply_allocations,
     ),
     "payments": Importer(
-        "payments", "资金支付", PAYMENT_HEADERS, ["项目编号", "支付日期", "金额", "收款人", "凭证号"], _apply_payments
+        "payments",
+        "资金支付",
+        PAYMENT_HEADERS,
+        ["项目编号", "支付日期", "金额", "收款人", "凭证号"],
+        _apply_payments,
+        write="funds.money.write",
     ),
 }
 
@@ -521,13 +527,21 @@ def import_kinds() -> list:
     ]
 
 
+def import_permit(kind: str, actor) -> None:
+    """PermissionDenied (its Chinese reason) for an account that may not import ``kind``: asked by
+    ``run_import`` and, before the upload is stored, by the API."""
+    scope.require_write(actor, None, "funds.import.run")
+    if IMPORTERS[kind].write:
+        scope.require_write(actor, None, IMPORTERS[kind].write)
+
+
 def run_import(
     kind: str, data: bytes, *, actor=None, dry_run: bool = False, filename: str = "", mapping=None
 ) -> ImportResult:
     """Read, check and (when clean and not a dry run) commit a file. Raises UnreadableFile.
     ``mapping``: a column mapping (``lib.mapping.ColumnMapping``) for a file in another layout."""
     imp = IMPORTERS[kind]
-    scope.require_write(actor, None, "funds.import.run")
+    import_permit(kind, actor)
     table = tabular.read_table(
         data,
         tabular.Layout(headers=imp.headers),

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
+from zhenxing.accounts.models import Department
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0")
@@ -126,7 +127,14 @@ class YearParameter(models.Model):
         return f"{self.year}年参数"
 
 
-@scope.register(region="village", departments="none")
+# The pool's 乡村建设 projects are also 农业农村's and 住建's work (the village app's 乡村建设项目库):
+# their accounts read those (not the pool's other projects) and write none (accounts.scope read_by).
+@scope.register(
+    region="village",
+    departments="none",
+    read_by=(Department.AGRICULTURE, Department.HOUSING),
+    read_when=Q(type=ProjectType.RURAL_CONSTRUCTION),
+)
 class Project(models.Model):
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
     village = models.ForeignKey(

@@ -39,7 +39,7 @@ from zhenxing.regions.models import Region
 
 from . import storage
 from .kinds import JobFailed, housekeepers, kind_get
-from .models import Job, JobState
+from .models import ACTIVE_STATES, Job, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,35 @@ def job_enqueue(
     if start:
         job_start(job)
         job.refresh_from_db()
+    return job
+
+
+def job_enqueue_upload(*, actor, kind: str, file, payload: dict | None = None, label: str = "") -> Job:
+    """Store an uploaded file (Django's ``UploadedFile``) encrypted (``storage.upload_save``) and
+    queue a job of ``kind`` holding it: the request that received the file never parses it (the
+    API's imports). The caller checks the upload's size first (``lib.tabular.check_size``)."""
+    name = file.name or ""
+    token = storage.upload_save(user=actor, filename=name, chunks=file.chunks())
+    return job_enqueue(actor=actor, kind=kind, payload={"filename": name, **(payload or {})}, label=label, upload=token)
+
+
+def job_wait(job: Job, *, seconds: float) -> Job:
+    """The job once it ended, or as it is after ``seconds`` (the API's imports wait
+    ``API_IMPORT_WAIT`` for their job and answer 202 if it is still queued or running). With the
+    inline runner the job has already ended; otherwise its row is read again, at first every 0.1
+    second, then at most every second."""
+    deadline = time.monotonic() + max(float(seconds), 0.0)
+    pause = 0.1
+    while job.state in ACTIVE_STATES:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 1.0)
+        try:
+            job.refresh_from_db()
+        except DatabaseError as exc:  # SQLite busy while the job writes: read again after the next pause
+            logger.warning("读取任务 #%s 状态失败：%s", job.pk, exc)
     return job
 
 

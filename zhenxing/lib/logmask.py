@@ -3,7 +3,11 @@ an 18-digit ID is logged as 230123********1234 (the masked form the pages show).
 
 Two places write logs: Django's logging (``IdMaskFilter`` on every handler of settings.LOGGING) and
 gunicorn's access log (``MaskingGunicornLogger``, passed by ``zhenxing serve``). nginx masks its own
-access log with the map in deploy/nginx-zhenxing.conf."""
+access log with the map in deploy/nginx-zhenxing.conf.
+
+The masked forms themselves live here too, one function each, so pages, exports, logs and the audit
+view (a layer below the registry) show the same: ``mask_id`` and ``mask_phone``, with ``mask_ids``
+and ``mask_phones`` for free text (the sample rows the column-mapping wizard keeps in the session)."""
 
 from __future__ import annotations
 
@@ -22,9 +26,30 @@ def mask_id(id_number: str) -> str:
     return f"{id_number[:6]}********{id_number[-4:]}"
 
 
+def mask_phone(phone: str) -> str:
+    """The masked form of a phone number, on every page, export and audit view for a reader
+    without ``registry.phone.full`` (``registry.services.phone_mask`` is this): ``139****5678``,
+    the first three and the last four characters of a number of at least eight; a shorter one is
+    hidden whole."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
 def mask_ids(text: str) -> str:
     """Every 18-digit ID number in ``text`` masked (``mask_id``)."""
     return ID_PATTERN.sub(lambda m: mask_id(m.group(0)), text)
+
+
+# A mobile number (11 digits from 13…19) or a landline with its area code (0xx(x), a hyphen or not,
+# 7–8 digits); not inside a longer number.
+PHONE_PATTERN = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+
+
+def mask_phones(text: str) -> str:
+    """Every phone number in ``text`` masked (``mask_phone``)."""
+    return PHONE_PATTERN.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 class IdMaskFilter(logging.Filter):

@@ -6,6 +6,8 @@ or for the registry's sorted list an opaque string); the next page starts strict
 pages never overlap and no OFFSET or COUNT is run. When there is a next page the response carries
 its cursor in the ``X-Next-Cursor`` header and the whole next address in ``Link: <…>; rel="next"``;
 list bodies that are objects carry it in their ``next`` field as well. No header means last page.
+A search that goes by POST (``POST /households/search``, the pickers' POST forms) takes the same
+``after`` and ``limit`` in its body (its schema extends ``Keyset``) and gets the cursor alone.
 """
 
 from __future__ import annotations
@@ -45,8 +47,13 @@ def _invalid_cursor() -> ValidationError:
 
 
 def announce_next(request: HttpRequest, response: HttpResponse, cursor: str, limit: int) -> None:
-    """Put the next page's cursor (if any) in the response headers."""
+    """Put the next page's cursor (if any) in the response headers. A search sent by POST (its words
+    kept out of the URL: a whole ID number) pages by posting again with ``after``: it gets the
+    cursor alone, no ``Link`` (a GET address would drop the words)."""
     if not cursor:
+        return
+    if request.method != "GET":
+        response[NEXT_HEADER] = cursor
         return
     query = request.GET.copy()
     for alias in CURSOR_ALIASES:

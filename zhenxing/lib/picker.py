@@ -3,13 +3,14 @@ typing instead of scrolling a long ``<select>``.
 
 Three parts, one home each:
 
-- the autocomplete operations (``zhenxing/core/pickers.py``, ``/api/v1/pick/...``): scoped by
-  ``accounts.scope``, paged by ``lib.pagination`` (keyset on id), answering ``PickOut`` rows that
-  never carry a full ID number (only the masked form);
+- the autocomplete operations (``zhenxing/core/pickers.py``, ``/api/v1/pick/...``, GET and the
+  same as POST with a JSON body): scoped by ``accounts.scope``, paged by ``lib.pagination`` (keyset
+  on id), answering ``PickOut`` rows that never carry a full ID number (only the masked form);
 - the form widgets here: ``PickerInput`` (one text input carrying the form's own field name and
   value, with ``data-picker-*`` attributes) and ``RegionCascade`` (县 → 乡 → 村 selects);
 - the browser side, ``static/zhenxing/picker.js`` (vanilla, vendored, no CDN), which turns the
-  input into a type-to-search box and posts the same name and value the form always took.
+  input into a type-to-search box (searching by POST, so typed ID numbers stay out of URLs and
+  logs) and posts the same name and value the form always took.
 
 Validation stays where it was: the form field's scoped queryset (``scope.choices``) refuses a
 posted id outside the user's scope exactly as before.

@@ -179,15 +179,16 @@ def decode_text(data: bytes) -> str:
         raise Unreadable(ENCODING_MESSAGE) from None
 
 
-def utf8_path(path: Path, workdir: Path, *, name: str = "data.csv") -> Path:
+def utf8_path(path: Path, workdir: Path, *, name: str = "data.csv", max_bytes: int | None = None) -> Path:
     """A CSV file as UTF-8 without BOM: ``path`` itself when it already is one (judged by its first
-    64 KiB), else a copy in ``workdir`` decoded and written in 4 MB chunks. Raises Unreadable."""
+    64 KiB), else a copy in ``workdir`` decoded and written in 4 MB chunks. ``max_bytes``: the size
+    cap of a caller that streams the file (default ``UPLOAD_MAX_BYTES``). Raises Unreadable."""
     try:
         with path.open("rb") as fh:
             head = fh.read(1 << 16)
     except OSError as exc:
         raise Unreadable(f"无法打开文件：{exc}") from None
-    check_file(path)
+    check_file(path, max_bytes=max_bytes)
     encoding = sniff_encoding(head, complete=False)
     if encoding == "utf-8":
         return path

@@ -133,24 +133,26 @@ def _check_xlsx(source, lim: Limits) -> None:
             raise Unreadable("Excel 文件已损坏（压缩内容与文件声明不符），无法读取，已拒绝") from None
 
 
-def check_size(size: int | None) -> None:
-    """Refuse a file larger than ``UPLOAD_MAX_BYTES`` (before reading it, when its size is known)."""
-    cap = limits().max_bytes
+def check_size(size: int | None, *, cap: int | None = None) -> None:
+    """Refuse a file larger than ``cap`` (default ``UPLOAD_MAX_BYTES``; before reading it, when its
+    size is known)."""
+    cap = limits().max_bytes if cap is None else cap
     if size is not None and size > cap:
         raise Unreadable(f"文件大小 {_mb(size)}，超过上限 {_mb(cap)}，已拒绝；请拆分后分批导入")
 
 
-def check_file(source: bytes | Path, filename: str = "") -> None:
-    """Refuse, cheaply and before parsing, a file past the limits (``limits()``): its size, and for
-    an .xlsx the decompressed size (declared and streamed), the sheet's declared dimension and its
-    real row count. Raises Unreadable with a Chinese message."""
+def check_file(source: bytes | Path, filename: str = "", *, max_bytes: int | None = None) -> None:
+    """Refuse, cheaply and before parsing, a file past the limits (``limits()``): its size (or
+    ``max_bytes``, for a reader that streams), and for an .xlsx the decompressed size (declared and
+    streamed), the sheet's declared dimension and its real row count. Raises Unreadable with a
+    Chinese message."""
     lim = limits()
     try:
         size = source.stat().st_size if isinstance(source, Path) else len(source)
         head = source.open("rb").read(4) if isinstance(source, Path) else source[:4]
     except OSError as exc:
         raise Unreadable(f"无法打开文件：{exc}") from None
-    check_size(size)
+    check_size(size, cap=max_bytes)
     if head == XLSX_MAGIC:
         _check_xlsx(str(source) if isinstance(source, Path) else io.BytesIO(source), lim)
 

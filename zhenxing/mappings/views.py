@@ -1,7 +1,7 @@
 """导入列映射 pages: the saved mappings, and the wizard that makes one from a sample file.
 
-The wizard reads the uploaded file's header row and its first ten rows only (ID numbers masked),
-keeps them in the session (never the file), proposes a template column for each source header
+The wizard reads the uploaded file's header row and its first ten rows only (ID numbers and phone
+numbers masked), keeps them in the session (never the file), proposes a template column for each source header
 (exact and alias matches first), shows the ten rows mapped as the user changes the drop-downs and
 value maps, and saves the result under a name (a new version when the name exists)."""
 
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts import scope
 from zhenxing.accounts.access import staff_view
 from zhenxing.accounts.models import Role
-from zhenxing.lib.logmask import mask_ids
+from zhenxing.lib.logmask import mask_ids, mask_phone, mask_phones
 from zhenxing.lib.mapping import MappingError, mapping_parse, mapping_propose
 from zhenxing.lib.tabular import Unreadable, cell_text, check_size, read_rows
 
@@ -61,6 +61,21 @@ def _header_row(rows: list[list], kind) -> int:
     return next((i for i, cells in enumerate(rows[:15]) if sum(1 for c in cells if cell_text(c)) >= 3), 0)
 
 
+PHONE_WORDS = ("电话", "手机", "联系方式")
+
+
+def _sample_masked(headers: list[str], columns: dict[str, str], rows: list[list]) -> list[list[str]]:
+    """The sample rows as the session keeps and the preview shows them: ID numbers and phone numbers
+    masked anywhere (``lib.logmask``), and a phone column's cells masked whole (a number the pattern
+    does not know, +86…). Masking a masked row changes nothing."""
+    phone = [any(word in f"{h}{columns.get(h, '')}" for word in PHONE_WORDS) for h in headers]
+    out = []
+    for r in rows:
+        cells = [mask_phones(mask_ids(cell_text(c))) for c in r]
+        out.append([mask_phone(c) if j < len(phone) and phone[j] else c for j, c in enumerate(cells)])
+    return out
+
+
 @staff_view(page="mappings.home")
 def mapping_home(request):
     may_save = scope.can_write(request.user, request.user.region, "mappings.mapping.save")
@@ -86,12 +101,12 @@ def mapping_home(request):
         else:
             at = _header_row(rows, kind)
             headers = [cell_text(c) for c in rows[at]] if rows else []
-            sample = [[mask_ids(cell_text(c)) for c in r] for r in rows[at + 1 : at + 1 + SAMPLE_ROWS]]
+            columns = mapping_propose(headers, kind.layout)
             request.session[DRAFT] = {
                 "kind": kind.code,
                 "headers": headers,
-                "sample": sample,
-                "columns": mapping_propose(headers, kind.layout),
+                "sample": _sample_masked(headers, columns, rows[at + 1 : at + 1 + SAMPLE_ROWS]),
+                "columns": columns,
                 "values": {},
                 "name": upload.name.rsplit(".", 1)[0][:80],
             }
@@ -125,8 +140,12 @@ def mapping_draft(request):
         return redirect("mappings:home")
     kind = import_kind(draft["kind"])
     error = ""
+    # a draft kept before phones were masked, or a column just mapped to the phone: masked again
+    draft["sample"] = _sample_masked(draft["headers"], draft["columns"], draft["sample"])
+    request.session[DRAFT] = draft
     if request.method == "POST":
         draft["columns"] = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(draft["headers"]) if h}
+        draft["sample"] = _sample_masked(draft["headers"], draft["columns"], draft["sample"])
         draft["values"] = {
             t: v for t in kind.layout.headers if (v := _values_parse(request.POST.get(f"values-{t}", "")))
         }

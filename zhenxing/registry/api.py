@@ -12,13 +12,14 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenxing.accounts import scope
+from zhenxing.jobs.api import JobOut, unfinished, upload_job
 from zhenxing.lib import tabular
 from zhenxing.lib.errors import ErrorOut
 from zhenxing.lib.pagination import MAX_LIMIT, Keyset, announce_next, page_size
+from zhenxing.lib.tabular import Unreadable
 from zhenxing.regions.models import Region
 
-from . import idnumber, selectors, services
-from .imports import Unreadable, run_import
+from . import idnumber, jobs, selectors, services
 from .models import Household
 
 router = Router(tags=["农户档案"])
@@ -147,22 +148,12 @@ def _village(user, code: str) -> Region:
 FULL_ID_IN_URL = "完整身份证号不能放在网址中（会记入访问日志）：请用 POST /api/v1/households/search 查询"
 
 
-def _full_id(q: str) -> str | None:
-    try:
-        return idnumber.validate(q.strip()) if q.strip() else None
-    except idnumber.IdNumberError:
-        return None
-
-
 def _page(request, response, filters: selectors.HouseholdFilters, *, after: str, limit: int) -> dict:
     qs = selectors.household_search(user=request.user, filters=filters).select_related("village")
     # The sort-aware keyset of the registry's page (selectors.keyset_page), announced like every list.
     size = max(1, min(limit, MAX_LIMIT))
     rows, nxt = selectors.keyset_page(qs, sort=filters.sort, cursor=after, size=size, villages=filters.village_ids)
-    if request.method == "GET":
-        announce_next(request, response, nxt, size)
-    elif nxt:
-        response["X-Next-Cursor"] = nxt  # a POST search pages by posting again with ``after``
+    announce_next(request, response, nxt, size)  # a POST search: the cursor alone, posted again as ``after``
     return {"items": [_out(h, request.user) for h in rows], "next": nxt, "next_cursor": nxt}
 
 
@@ -188,7 +179,7 @@ def household_list(
     sort: str = "number",
     cursor: str = "",
 ):
-    if _full_id(q):  # the ID is already in this request's log line (masked there); refuse to serve it
+    if idnumber.full_id(q):  # the ID is already in this request's log line (masked there); refuse to serve it
         raise ValidationError({"q": [FULL_ID_IN_URL]})
     filters = selectors.HouseholdFilters(
         q=q,
@@ -221,7 +212,7 @@ class HouseholdSearchIn(Schema):
     summary="按身份证号等查询农户（POST：号码在请求体中，不进网址和访问日志；结果与 GET /households 相同）",
 )
 def household_search(request, response: HttpResponse, payload: HouseholdSearchIn):
-    number = _full_id(payload.q)
+    number = idnumber.full_id(payload.q)
     filters = selectors.HouseholdFilters(
         q="" if number else payload.q,
         id_hash=idnumber.id_hash(number) if number else "",
@@ -266,35 +257,45 @@ def household_update(request, id: int, payload: HouseholdPatch):
     return _out(h, request.user)
 
 
+def _unreadable(message: str) -> Status:
+    empty = {"created": 0, "updated": 0, "unchanged": 0}
+    return Status(
+        422,
+        {
+            "committed": False,
+            "households": empty,
+            "members": empty,
+            "errors": [{"row": None, "column": "", "message": message}],
+        },
+    )
+
+
 @router.post(
     "/imports/households",
-    response={200: ImportReportOut, 422: ImportReportOut | ErrorOut},
+    response={200: ImportReportOut, 202: JobOut, 422: ImportReportOut | ErrorOut},
     openapi_extra=SCOPE,
-    summary="导入农户（multipart 上传标准模板；返回与命令行 --json 相同的报告；无法读取的文件为 422）",
+    summary="导入农户（multipart 上传标准模板；在后台任务中校验和导入，不在请求中读取文件；"
+    "任务在 API_IMPORT_WAIT 秒内完成时返回与命令行 --json 相同的报告，无法读取的文件为 422；"
+    "否则 202 返回任务，按 status_url（GET /api/v1/jobs/{id}）查询，完成后 result.report 即报告）",
 )
 def household_import(
     request, file: UploadedFile = File(...), dry_run: bool = Form(False), only_valid: bool = Form(False)
 ):
     scope.require_write(request.user, None, "registry.household.import")
     try:
-        tabular.check_size(file.size)  # before reading it into memory
-        report = run_import(
-            file.read(),
-            filename=file.name or "",
-            actor=request.user,
-            dry_run=dry_run,
-            only_valid=only_valid,
-            request=request,
-        )
+        tabular.check_size(file.size)  # before storing it
     except Unreadable as exc:
-        empty = {"created": 0, "updated": 0, "unchanged": 0}
-        return Status(
-            422,
-            {
-                "committed": False,
-                "households": empty,
-                "members": empty,
-                "errors": [{"row": None, "column": "", "message": str(exc)}],
-            },
-        )
-    return report.as_json()
+        return _unreadable(str(exc))
+    name = file.name or ""
+    job = upload_job(
+        request,
+        kind=jobs.IMPORT,
+        file=file,
+        payload={"only_valid": only_valid, "dry_run": dry_run, "mapping": ""},
+        label=f"{'校验农户导入文件' if dry_run else '导入农户'}（接口）：{name}",
+    )
+    if (pending := unfinished(job)) is not None:
+        return pending
+    if "unreadable" in job.result:  # refused by the reader (or its limits): nothing was written
+        return _unreadable(job.result["unreadable"])
+    return job.result["report"]

@@ -110,6 +110,16 @@ def validate(raw: object) -> str:
     return text
 
 
+def full_id(text: str) -> str | None:
+    """The whole, valid ID number a search box holds (normalised), or None for anything else (a name,
+    a 户编号, part of a number). Every search that takes an ID number asks this one question: the
+    registry's list and API, the pickers (``core/pickers.py``)."""
+    try:
+        return validate(text) if (text or "").strip() else None
+    except IdNumberError:
+        return None
+
+
 def birth_date(id_number: str) -> dt.date:
     return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 

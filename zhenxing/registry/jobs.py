@@ -4,7 +4,10 @@ The page stores the upload encrypted in the job storage (``jobs.storage.upload_s
 a ``registry.preview`` job (a dry run, never inside the request: a hostile file costs a worker,
 not a web process, and is refused there by the tabular reader's limits); the page polls it and
 shows the preview. Once the user confirms, it queues a ``registry.import`` job holding the same
-upload; the worker (or, in the demo, a thread) commits it, and the page polls the job."""
+upload; the worker (or, in the demo, a thread) commits it, and the page polls the job.
+
+``POST /api/v1/imports/households`` queues a ``registry.import`` job too (with ``dry_run`` when
+asked) and waits for it a bounded time (``zhenxing.jobs.api``)."""
 
 from __future__ import annotations
 
@@ -45,6 +48,8 @@ def _mapping(job, data: bytes):
 
 @job_kind(IMPORT, label="导入农户", result_url=_report_url)
 def household_import(job, ctx) -> dict:
+    """The commit the page's user confirmed, or the API's import (``dry_run`` in the payload: a
+    check that writes nothing and, unlike the page's preview, keeps no upload)."""
     from zhenxing.lib.mapping import MappingError
 
     from .imports import Unreadable, run_import
@@ -56,12 +61,13 @@ def household_import(job, ctx) -> dict:
             data,
             filename=job.payload.get("filename", ""),
             actor=job.requested_by,
+            dry_run=bool(job.payload.get("dry_run")),
             only_valid=bool(job.payload.get("only_valid")),
             progress=ctx.progress,
             mapping=mapping,
         )
-    except (Unreadable, MappingError) as exc:  # nothing was written: the page shows why
-        return {"report": failed_report(str(exc))}
+    except (Unreadable, MappingError) as exc:  # nothing was written: the page shows why, the API a 422
+        return {"report": failed_report(str(exc)), "unreadable": str(exc)}
     return {"report": report.as_json()}
 
 

@@ -75,10 +75,7 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
     if f.id_hash:
         qs = qs.filter(pk__in=list(Member.objects.filter(id_hash=f.id_hash).values_list("household_id", flat=True)))
     if q:
-        try:
-            number = idnumber.validate(q)
-        except idnumber.IdNumberError:
-            number = None
+        number = idnumber.full_id(q)
         if number is not None:
             ids = set(Member.objects.filter(id_hash=idnumber.id_hash(number)).values_list("household_id", flat=True))
         else:
@@ -174,7 +171,8 @@ def keyset_page(
 
 def household_timeline(*, user, household: Household, limit: int = 200):
     """Every recorded change of the household, its members and incomes (the audit log), newest first,
-    in words (``audit.display``: each entry with its action, record and changed fields in Chinese)."""
+    in words (``audit.display``: each entry with its action, record and changed fields in Chinese);
+    phones masked for a user without ``registry.phone.full``, as on the page itself."""
     entries = []
     entries += list(record_history(user=user, model="registry.household", object_ids=[household.pk]))
     member_ids = list(Member.objects.filter(household=household).values_list("pk", flat=True))
@@ -193,7 +191,7 @@ def household_timeline(*, user, household: Household, limit: int = 200):
     if change_ids:
         entries += list(record_history(user=user, model="registry.memberchange", object_ids=change_ids))
     entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
-    return audit_display.describe(entries[:limit])
+    return audit_display.describe(entries[:limit], phones_full=scope.may(user, "registry.phone.full"))
 
 
 def export_rows(qs: QuerySet[Household], *, limit: int | None = None):

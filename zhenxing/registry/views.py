@@ -35,15 +35,10 @@ def id_search_params(data) -> str:
     params = data.copy()
     params.pop("csrfmiddlewaretoken", None)
     params.pop("cursor", None)
-    q = params.get("q", "").strip()
-    if q:
-        try:
-            number = idnumber.validate(q)
-        except idnumber.IdNumberError:
-            pass
-        else:
-            params.pop("q")
-            params["idh"] = idnumber.id_hash(number)
+    number = idnumber.full_id(params.get("q", ""))
+    if number:
+        params.pop("q")
+        params["idh"] = idnumber.id_hash(number)
     return params.urlencode()
 
 
@@ -51,14 +46,6 @@ def _without_reveal(data) -> str:
     params = data.copy()
     params.pop("reveal", None)
     return params.urlencode()
-
-
-def _is_full_id(q: str) -> bool:
-    try:
-        idnumber.validate(q.strip())
-    except idnumber.IdNumberError:
-        return False
-    return bool(q.strip())
 
 
 def _filter_form(request):
@@ -73,7 +60,7 @@ def _filter_form(request):
 def household_list(request):
     if request.method == "POST":  # the search form posts, so an ID number never appears in a URL or log
         return redirect(reverse("registry:list") + "?" + id_search_params(request.POST))
-    if _is_full_id(request.GET.get("q", "")):
+    if idnumber.full_id(request.GET.get("q", "")):
         # an ID number typed into the address bar (or an old bookmark): answered from its keyed hash,
         # so the page's own links (next page, export) and the browser history never carry it
         return redirect(reverse("registry:list") + "?" + id_search_params(request.GET))

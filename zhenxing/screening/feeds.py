@@ -162,7 +162,8 @@ def to_utf8_csv(path: Path, spec: FeedSpec, workdir: Path) -> tuple[Path, list[s
                     ]
                 )
         return out, headers
-    out = tabular.utf8_path(path, workdir)
+    # DuckDB streams a CSV within SCREENING_DUCKDB_MEMORY: the cap is the feed's own, not an upload's.
+    out = tabular.utf8_path(path, workdir, max_bytes=settings.FEED_MAX_BYTES)
     with out.open("rb") as fh:
         first = fh.readline(1 << 16).decode("utf-8", errors="replace").strip("\r\n")
     return out, next(csv.reader([first]), [])

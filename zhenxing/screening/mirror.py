@@ -65,9 +65,21 @@ def fresh(con):
                 stats = _rebuild(con, cur, Path(tmp))
             else:
                 stats = _apply(con, cur, Path(tmp))
+            stats["members"] = _members_version(con, renew=stats["full"] or bool(stats["changed"]["mem"]))
             yield stats
         finally:
             con.execute("DETACH zxm")
+
+
+def _members_version(con, *, renew: bool) -> str:
+    """A name for the mirror's set of members, new whenever a member row changed (what a run's
+    unmatched counts depend on, besides the feed files: runs.py reuses them while it stands)."""
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'zxm' AND table_name = 'members_version'"
+    ).fetchone()[0]
+    if renew or not has:
+        con.execute("CREATE OR REPLACE TABLE zxm.members_version AS SELECT CAST(? AS VARCHAR) AS v", [uuid.uuid4().hex])
+    return con.execute("SELECT v FROM zxm.members_version").fetchone()[0]
 
 
 def _rebuild(con, cur, tmp: Path) -> dict:

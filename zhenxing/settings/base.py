@@ -206,6 +206,10 @@ UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 TABULAR_MAX_ROWS = int(os.environ.get("TABULAR_MAX_ROWS", "200000"))
 TABULAR_MAX_UNZIPPED_BYTES = int(os.environ.get("TABULAR_MAX_UNZIPPED_BYTES", str(400 * 1024 * 1024)))
 TABULAR_MAX_CELL = int(os.environ.get("TABULAR_MAX_CELL", "32767"))
+# A department feed CSV (``zhenxing import-feed``) is streamed by DuckDB within
+# SCREENING_DUCKDB_MEMORY, whatever its size: a month of a province's medical settlements is several
+# GB. Its own byte cap (default 64 GB, about 700M rows) instead of UPLOAD_MAX_BYTES.
+FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(64 * 1024**3)))
 
 # Citizen ID numbers are encrypted at rest (see registry). Keys come from the environment in
 # production: a comma-separated list, newest first, so that old ciphertexts stay readable
@@ -225,6 +229,10 @@ SCREENING_RUNNER = os.environ.get("SCREENING_RUNNER") or JOB_RUNNER
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
 # An uploaded file no job took (a preview never confirmed) is deleted after this many hours.
 JOB_UPLOAD_HOURS = int(os.environ.get("JOB_UPLOAD_HOURS", "24"))
+# The API's imports (POST /api/v1/imports/households, /api/v1/funds/imports/{kind}) run on the job
+# queue like the pages' and wait this many seconds for their job: the report if it ended by then,
+# else 202 with the job to follow at GET /api/v1/jobs/{id}.
+API_IMPORT_WAIT = float(os.environ.get("API_IMPORT_WAIT", "20"))
 # The 收入缺失 alert for income year Y is raised only after Y's income collection has closed: the
 # yearly standard of Y says when (YearStandard.income_collection_closes); without it, this month
 # and day of Y + 1.

@@ -15,6 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.accounts import scope
+from zhenxing.accounts.models import Department
+
+# The line departments whose work these records are (plan tasks 12–14, DOMAIN.md): 农村厕所革命,
+# 人居环境 and the village's profile are 农业农村's; the 乡村建设 projects also 住建's. Their accounts
+# read the records of their region (accounts.scope ``read_by``), never write them.
+AGRICULTURE = (Department.AGRICULTURE,)
+CONSTRUCTION = (Department.AGRICULTURE, Department.HOUSING)
 
 
 class VillageClass(models.TextChoices):
@@ -31,7 +38,7 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", _("已批复")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class VillageProfile(models.Model):
     """A village's profile for one year (a new year starts from a copy of the last)."""
 
@@ -87,7 +94,7 @@ class Education(models.TextChoices):
     COLLEGE = "college", _("大专及以上")
 
 
-@scope.register(region="profile__village")
+@scope.register(region="profile__village", read_by=AGRICULTURE)
 class Cadre(models.Model):
     """A member of the village's 两委 in the profile's year (the person by ID hash; the name is read
     from the registry and the ID number shown only masked)."""
@@ -125,7 +132,7 @@ class Meeting(models.TextChoices):
     REPRESENTATIVES = "representatives", _("村民代表会议")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class VillageRule(models.Model):
     """村规民约: drafted, voted by the 村民会议 or 村民代表会议, filed with the township, posted.
     Posting a new one supersedes the village's earlier posted one."""
@@ -171,7 +178,7 @@ class HonourState(models.TextChoices):
     REFUSED = "refused", _("未通过")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class Honour(models.Model):
     """A 示范 recommendation and, once the county approves it, the village's title."""
 
@@ -229,7 +236,7 @@ class ToiletStatus(models.TextChoices):
     RECTIFIED = "rectified", _("已整改")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class Toilet(models.Model):
     """户厕摸排: one row per household (the census), with its problem and rectification."""
 
@@ -267,7 +274,7 @@ class Toilet(models.Model):
         return self.has_toilet and self.kind in SANITARY_KINDS
 
 
-@scope.register(region="region")
+@scope.register(region="region", read_by=AGRICULTURE)
 class RecheckRound(models.Model):
     """回头看: a round over a county or township, rechecking a sample of the rectified toilets."""
 
@@ -288,7 +295,7 @@ class RecheckRound(models.Model):
         return self.name
 
 
-@scope.register(region="toilet__village")
+@scope.register(region="toilet__village", read_by=AGRICULTURE)
 class Recheck(models.Model):
     """One sampled toilet of a round: checked or not yet, and what was found."""
 
@@ -315,7 +322,7 @@ class SewageMode(models.TextChoices):
     NONE = "none", _("未处理")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class SewageRecord(models.Model):
     """生活污水: the village's treatment in a year, and its 黑臭水体."""
 
@@ -348,7 +355,7 @@ class Disposal(models.TextChoices):
     NONE = "none", _("未收运处理")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class GarbageRecord(models.Model):
     """生活垃圾: collection points, transport, disposal, the 分类 pilot."""
 
@@ -377,7 +384,7 @@ class Season(models.TextChoices):
     WINTER = "winter", _("冬季战役")
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=AGRICULTURE)
 class CleaningRound(models.Model):
     """村庄清洁四季战役: an inspection of the village in a season, its score and problems found
     (which become a rectification item)."""
@@ -417,7 +424,7 @@ class Category(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-@scope.register(region="project__village")
+@scope.register(region="project__village", read_by=CONSTRUCTION)
 class ConstructionProject(models.Model):
     """The 乡村建设 side of a funds pool project of type 乡村建设: its category. The project itself
     (lifecycle, funds, disclosure) is the funds pool's."""
@@ -436,7 +443,7 @@ class ConstructionProject(models.Model):
         return f"{self.get_category_display()}：{self.project.name}"
 
 
-@scope.register(region="village")
+@scope.register(region="village", read_by=CONSTRUCTION)
 class ConstructionTask(models.Model):
     """任务清单: one task of a village under a 乡村建设 project."""
 

@@ -22,6 +22,8 @@ from zhenxing.registry.idnumber import validate as validate_id
 from zhenxing.registry.models import Member
 
 from .models import (
+    AGRICULTURE,
+    CONSTRUCTION,
     Cadre,
     Category,
     CleaningRound,
@@ -39,16 +41,24 @@ from .models import (
 KEEP = "village.profile.keep"
 STAFF = frozenset({Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE})
 
-# The county 农业农村 office works with a county staff account; a line department's account reads
-# nothing here (the records carry no department field).
+# The 农业农村 department's account reads the profiles, toilets and environment records of its
+# region, and 农业农村's and 住建's read the 乡村建设 projects (models.py ``read_by``); no department
+# writes here (the write rules below name no department role). Talent is not a department's.
 # The village cadre's menu is full (at most 15 entries, core/tests/test_menus.py): the cadre reaches
 # these pages from the home page's work list (pending.py) and the profile's links.
-_READERS = frozenset(Role) - {Role.DEPARTMENT_STAFF}
+_READERS = frozenset(Role)
 _MENU = _READERS - {Role.VILLAGE_CADRE}
+_PAGES = {
+    "village.index": AGRICULTURE,
+    "village.toilets": AGRICULTURE,
+    "village.environment": AGRICULTURE,
+    "village.projects": CONSTRUCTION,
+    "village.talent": (),
+}
 PAGE_RULES = scope.page_rules(
     {
-        name: scope.PageRule(roles=_READERS, menu=_MENU)
-        for name in ("village.index", "village.toilets", "village.environment", "village.projects", "village.talent")
+        name: scope.PageRule(roles=_READERS, menu=_MENU, departments=frozenset(departments))
+        for name, departments in _PAGES.items()
     }
 )
 WRITE_RULES = scope.write_rules(

@@ -80,3 +80,29 @@ def test_the_filter_offers_models_by_their_chinese_names(login, w):
 def test_a_reference_kept_as_app_model_id_is_named():
     assert display.plain("screening.alert:85") == "预警 第85号"
     assert display.plain("monitoring.case:5") == "相关记录 第5号"
+
+
+def test_personal_phones_are_masked_unless_the_reader_may_read_them_whole(w):
+    """Issue 20: a phone in an entry (a field called 联系电话 or phone, or a key of ``extra``) is shown
+    through the registry's one mask unless ``phones_full``; a county office's public phone is not a
+    personal one. The stored entry is not changed."""
+    helper = AuditEntry.objects.create(
+        action="update", model="monitoring.helper", object_id="1", before={"phone": "13912345678"}, after={"phone": ""}
+    )
+    event = AuditEntry.objects.create(action="export", extra={"phone": "04572123456", "rows": 3})
+    office = AuditEntry.objects.create(
+        action="update",
+        model="regions.region",
+        object_id="1",
+        before={"office_phone": ""},
+        after={"office_phone": "0457-12317"},
+    )
+    masked = display.describe([helper, event, office])
+    assert [str(line) for line in masked[0].lines] == ["联系电话：139****5678 → （空）"]
+    assert "联系电话：045****3456" in [str(line) for line in masked[1].lines]
+    assert "0457-12317" in str(masked[2].lines[0])
+    whole = display.describe([helper, event], phones_full=True)
+    assert [str(line) for line in whole[0].lines] == ["联系电话：13912345678 → （空）"]
+    assert "联系电话：04572123456" in [str(line) for line in whole[1].lines]
+    helper.refresh_from_db()
+    assert helper.before == {"phone": "13912345678"}

@@ -41,7 +41,7 @@ def test_demo_twice_does_not_duplicate(demo_data):
     counts = (Region.objects.count(), User.objects.count())
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert (Region.objects.count(), User.objects.count()) == counts
-    assert User.objects.filter(username__startswith="demo-").count() == 7
+    assert User.objects.filter(username__startswith="demo-").count() == 8
 
 
 def test_demo_accounts_prints_tab_separated_lines(db):
@@ -56,6 +56,7 @@ def test_demo_accounts_prints_tab_separated_lines(db):
         "demo-fendou",
         "demo-kaikukang",
         "demo-yibao",
+        "demo-nongye",
         "demo-ducha",
     ]
     fendou = lines[3].split("\t")

@@ -139,3 +139,62 @@ def test_a_long_choice_becomes_a_picker_and_still_refuses_outside_ids(w):
     assert 'data-picker-url="/api/v1/pick/units"' in str(form["responsible_unit"])
     form.is_valid()
     assert "responsible_unit" in form.errors  # another township's unit is refused as before
+
+
+JSON = "application/json"
+
+
+def test_a_whole_id_number_goes_by_post_and_finds_what_get_finds(w, login, homes):
+    """Issue 20: picker.js sends a whole ID number in a POST body, never in the URL; the POST form
+    finds the member's household (by the keyed hash) and answers exactly what GET answers."""
+    number, h = homes["ids"]["fendou"], homes["fendou"]
+    client = login(w.tahe)
+    for url in (HOUSEHOLDS, MEMBERS):
+        posted = client.post(url, {"q": number, "limit": 20}, content_type=JSON)
+        assert posted.status_code == 200, posted.content
+        assert posted.json() == client.get(url, {"q": number, "limit": 20}).json()
+        assert [row["code"] for row in posted.json()] == [h.number]
+        assert number not in posted.content.decode()  # the masked form only
+    assert _ids(client.post(HOUSEHOLDS, {"q": number}, content_type=JSON)) == {h.pk}
+    # the same scope: another village's cadre finds nothing, a region outside the scope is 404
+    assert _ids(login(w.kaikukang).post(HOUSEHOLDS, {"q": number}, content_type=JSON)) == set()
+    assert _ids(login(w.kaikukang).post(MEMBERS, {"q": number}, content_type=JSON)) == set()
+    outside = {"q": number, "region": w.r.kaikukang.code}
+    assert login(w.fendou).post(HOUSEHOLDS, outside, content_type=JSON).status_code == 404
+    narrowed = login(w.tahe).post(HOUSEHOLDS, {"q": "王", "region": w.r.yongfeng.code}, content_type=JSON)
+    assert _ids(narrowed) == {homes["yongfeng"].pk}
+
+
+def test_a_post_search_pages_like_get_with_the_cursor_in_the_body(w, login):
+    for _ in range(3):
+        make_household(village=w.r.fendou)
+    client = login(w.fendou)
+    first = client.post(HOUSEHOLDS, {"limit": 2}, content_type=JSON)
+    assert len(first.json()) == 2 and first["X-Next-Cursor"]
+    assert "Link" not in first  # a GET address would drop the words searched
+    second = client.post(HOUSEHOLDS, {"limit": 2, "after": first["X-Next-Cursor"]}, content_type=JSON)
+    assert len(second.json()) == 1 and "X-Next-Cursor" not in second
+    assert not _ids(first) & _ids(second)
+    assert client.post(HOUSEHOLDS, {"after": "x"}, content_type=JSON).status_code == 422
+
+
+def test_units_and_regions_answer_a_post_like_their_get(w, login):
+    Unit.objects.create(name="十八站乡政府", region=w.r.shibazhan)
+    client = login(w.shibazhan)
+    url = "/api/v1/pick/units"
+    assert client.post(url, {"q": "政府"}, content_type=JSON).json() == client.get(url, {"q": "政府"}).json()
+    url, params = "/api/v1/pick/regions", {"parent": w.r.shibazhan.code, "level": "village"}
+    posted = client.post(url, params, content_type=JSON).json()
+    assert posted == client.get(url, params).json() and w.r.fendou.code in {r["code"] for r in posted}
+    assert client.post(url, {"parent": w.r.kaikukang_town.code}, content_type=JSON).status_code == 404
+
+
+def test_the_read_only_inspector_may_search_by_post(w, login, homes):
+    """A POST that only reads (the pickers, the registry's search) is not a write: the inspector,
+    refused every write, searches an ID number like everyone else."""
+    number = homes["ids"]["fendou"]
+    client = login(w.ducha)
+    assert _ids(client.post(HOUSEHOLDS, {"q": number}, content_type=JSON)) == {homes["fendou"].pk}
+    found = client.post("/api/v1/households/search", {"q": number}, content_type=JSON)
+    assert found.status_code == 200 and [x["id"] for x in found.json()["items"]] == [homes["fendou"].pk]
+    assert client.post("/api/v1/households", {}, content_type=JSON).status_code == 403  # still read-only

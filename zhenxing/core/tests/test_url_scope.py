@@ -11,8 +11,9 @@
   well as POST) answers 404 (403 for a role its service refuses, ``staff_view(write=)``, and for the
   inspector), and every API write whose body names a record (``household_id``, ``village_code``,
   ...) refuses an id outside the caller's scope (404/403, or a validation error naming the scope); in every case
-  nothing is written (the audit log does not grow). The walk runs as the test world's people and
-  as the demo's department account and inspector (demo-yibao, demo-ducha).
+  nothing is written (the audit log does not grow). The walk runs as the test world's people, as
+  the demo's department accounts and inspector (demo-yibao, demo-nongye, demo-ducha) and as a 住建
+  account (which reads the 乡村建设 projects only: accounts.scope ``read_by``).
 
 It runs over the demo data of every module, so a module that adds a page is covered as soon as
 its demo has records in more than one village.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -47,8 +49,24 @@ def page_patterns():
     return [(route, ns, p) for route, ns, p in iter_patterns(get_resolver()) if not route.startswith(API_PREFIX)]
 
 
+@pytest.fixture
+def scope_world(demo_world):
+    """The demo, the test world's people, and a 住建 department account of 塔河县."""
+    from zhenxing.accounts.models import Department, Role
+
+    User.objects.create(
+        username="t-zhujian",
+        role=Role.DEPARTMENT_STAFF,
+        region=demo_world.r.tahe,
+        department=Department.HOUSING,
+        must_change_password=False,
+    )
+    return demo_world
+
+
 def people(w):
-    demo = list(User.objects.filter(username__in=["demo-yibao", "demo-ducha"]).order_by("username"))
+    names = ["demo-yibao", "demo-nongye", "demo-ducha", "t-zhujian"]
+    demo = list(User.objects.filter(username__in=names).order_by("username"))
     return [
         w.diqu,
         w.tahe,
@@ -86,16 +104,16 @@ def test_every_page_declares_its_access():
     assert undeclared == [], f"这些页面未声明 public_view 或 staff_view：{undeclared}"
 
 
-def test_walk_every_url_over_the_demo_data(client, demo_world):
-    """All checks that need every module's demo data (``demo_world``: the demo, then the test
+def test_walk_every_url_over_the_demo_data(client, scope_world):
+    """All checks that need every module's demo data (``scope_world``: the demo, then the test
     world's people), in one test."""
-    check_staff_pages_require_login(client, demo_world)
-    check_detail_pages_answer_404_outside_scope(client, demo_world)
-    check_list_pages_open_for_every_person(client, demo_world)
-    check_api_detail_operations_answer_404_outside_scope(client, demo_world)
-    check_api_write_operations_answer_404_outside_scope(client, demo_world)
-    check_api_writes_refuse_body_ids_outside_scope(client, demo_world)
-    check_page_forms_refuse_ids_outside_scope(client, demo_world)
+    check_staff_pages_require_login(client, scope_world)
+    check_detail_pages_answer_404_outside_scope(client, scope_world)
+    check_list_pages_open_for_every_person(client, scope_world)
+    check_api_detail_operations_answer_404_outside_scope(client, scope_world)
+    check_api_write_operations_answer_404_outside_scope(client, scope_world)
+    check_api_writes_refuse_body_ids_outside_scope(client, scope_world)
+    check_page_forms_refuse_ids_outside_scope(client, scope_world)
 
 
 def check_staff_pages_require_login(client, demo_world):

@@ -311,6 +311,35 @@ def test_wizard_proposes_previews_masked_and_saves(w, client):
     assert client.get(reverse("mappings:export", args=[saved.pk])).status_code == 404
 
 
+def test_wizard_keeps_and_previews_phone_numbers_masked(w, client):
+    """The ten sample rows in the session and every page of the wizard carry no full phone number:
+    the phone column masked whole (even a number the pattern does not know), a phone in another
+    column masked where it stands, with the one phone mask (lib.logmask.mask_phone)."""
+    from django.urls import reverse
+
+    from zhenxing.lib.logmask import mask_phone
+
+    rows = _rows()
+    phones = ["13912345678", "+86 137 1234 5678", "0457-3612345"]
+    for row, phone in zip(rows, phones, strict=False):
+        row["联系电话"] = phone
+    rows[0]["健康状况"] = "健康（子女电话04573698765）"
+    client.force_login(w.tahe)
+    upload = io.BytesIO(_national_xlsx(rows))
+    upload.name = "导出.xlsx"
+    assert client.post(reverse("mappings:home"), {"kind": "households", "file": upload}).status_code == 302
+    full = [*phones, "13712345678", "04573698765", "3612345", "3698765"]
+    kept = json.dumps(dict(client.session.items()), ensure_ascii=False)
+    page = client.get(reverse("mappings:draft")).content.decode()
+    draft = client.session["mapping_draft"]
+    post = {f"col-{i}": draft["columns"].get(h, "") for i, h in enumerate(draft["headers"])}
+    preview = client.post(reverse("mappings:draft"), {**post, "action": "preview", "name": "x"}).content.decode()
+    for text in (kept, page, preview):
+        assert not [p for p in full if p in text], [p for p in full if p in text]
+    assert mask_phone("13912345678") == "139****5678" and "139****5678" in preview  # shown, masked
+    assert "045****2345" in preview and "健康（子女电话045****8765）" in kept
+
+
 def test_household_import_page_reads_through_a_chosen_or_recognised_mapping(w, client, settings, tmp_path):
     from django.urls import reverse
 

@@ -1,7 +1,8 @@
 """A household's phone (issue 20, item 2): the village cadre, who calls the household, reads it in
 full; township, county and prefecture staff read it masked like an ID number and may reveal one
 (audited ``reveal_phone``); a line department and the inspector read it masked and cannot reveal
-it. The same holds on the page, in the API, in the export and in the edit form."""
+it. The same holds on the page, in the API, in the export, in the edit form and wherever the audit
+log is shown (the audit page, the household's change log)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from zhenxing.accounts.services import api_token_issue
 from zhenxing.audit.models import AuditEntry
 from zhenxing.registry import services
 from zhenxing.registry.models import Household
-from zhenxing.registry.testing import make_household
+from zhenxing.registry.testing import make_household, new_id
 from zhenxing.screening.models import Alert
 
 PHONE = "13912345678"
@@ -116,3 +117,36 @@ def test_the_edit_form_shows_the_masked_phone_and_keeps_it_when_left_alone(login
     assert household.phone == PHONE and household.address == "新地址"
     assert client.post(url, {**form, "phone": "13800001111"}).status_code == 302
     assert Household.objects.get(pk=household.pk).phone == "13800001111"
+
+
+def test_the_audit_views_mask_phones_like_the_pages_and_keep_ids_masked(login, w):
+    """Issue 20: an edit's audit entry keeps the phone as written (the log is append-only); the audit
+    page and the household's change log show it as the reader reads it elsewhere: masked to the
+    inspector and the prefecture (who read the audit log), whole to the village cadre. The member's ID
+    in the same log stays masked for everyone, as before."""
+    number = new_id()
+    h = make_household(
+        village=w.r.fendou,
+        number="PH-2",
+        phone=PHONE,
+        members=[{"name": "钱振兴", "relation": "head", "id_number": number}],
+        actor=w.fendou,
+    )
+    services.household_update(actor=w.fendou, household=h, phone="13800001111")
+    entry = AuditEntry.objects.filter(model="registry.household", action="update", object_id=str(h.pk)).latest("id")
+    assert (entry.before["phone"], entry.after["phone"]) == (PHONE, "13800001111")  # stored as written
+    masked_line, full_line = "联系电话：139****5678 → 138****1111", "联系电话：13912345678 → 13800001111"
+    masked_id = f"{number[:6]}********{number[-4:]}"
+
+    for user in (w.ducha, w.diqu):
+        page = login(user).get(reverse("audit:list")).content.decode()
+        assert masked_line in page and "联系电话：139****5678" in page, user.username  # the edit and the creation
+        assert PHONE not in page and "13800001111" not in page, user.username
+        assert masked_id in page and number not in page, user.username
+
+    history = reverse("registry:household", args=[h.pk])
+    for user in (w.ducha, w.diqu, w.tahe, w.shibazhan):
+        page = login(user).get(history).content.decode()
+        assert masked_line in page and PHONE not in page and "13800001111" not in page, user.username
+    page = login(w.fendou).get(history).content.decode()  # registry.phone.full: whole, as on the page itself
+    assert full_line in page and number not in page

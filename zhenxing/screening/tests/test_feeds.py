@@ -223,3 +223,19 @@ def test_department_uploads_only_its_own_sources(w, tmp_path):
     path = write_csv(tmp_path / "c.csv", "civil", [])
     with pytest.raises(PermissionDenied):
         services.feed_import(actor=w.yibao, source="civil", path=path)
+
+
+def test_a_feed_csv_larger_than_an_upload_is_streamed_within_its_own_cap(w, tmp_path, settings):
+    """A department feed is streamed by DuckDB: the page upload cap (UPLOAD_MAX_BYTES) does not
+    refuse it; the feed's own FEED_MAX_BYTES does, before anything is read."""
+    path = write_csv(tmp_path / "m.csv", "medical", [med(f"S{i}", testing.new_id()) for i in range(3)])
+    size = path.stat().st_size
+    settings.UPLOAD_MAX_BYTES = size - 1
+    settings.FEED_MAX_BYTES = size
+    code, out, err = run_cli("medical", str(path))
+    assert code == 0, err
+    assert FeedFile.objects.get().rows == 3
+    settings.FEED_MAX_BYTES = size - 1
+    code, _, err = run_cli("medical", str(path))
+    assert code == 2 and "超过上限" in err
+    assert FeedFile.objects.count() == 1

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from zhenxing.regions.models import Region
-from zhenxing.registry import testing
+from zhenxing.registry import idnumber, testing
 from zhenxing.registry.models import HouseholdIncome, Member
 from zhenxing.screening import engine, runs, snapshot
 
@@ -30,7 +30,9 @@ def test_only_changed_rows_are_read_and_the_result_equals_a_whole_export(w):
     first, _ = _load()
     assert first["full"] is True
     again, _ = _load()
-    assert again == {"full": False, "changed": {"hh": 0, "mem": 0, "inc": 0}}
+    assert again == {"full": False, "changed": {"hh": 0, "mem": 0, "inc": 0}, "members": first["members"]}
+    HouseholdIncome.objects.filter(household=b).update(wage_income=1)  # members unchanged: same version
+    assert _load()[0]["members"] == first["members"]
 
     HouseholdIncome.objects.filter(household=a).update(wage_income=40000)  # a bulk update, no save()
     Member.objects.filter(pk=b.members.order_by("id").last().pk).update(status="dead")
@@ -41,6 +43,7 @@ def test_only_changed_rows_are_read_and_the_result_equals_a_whole_export(w):
     assert stats["changed"]["hh"] == 1  # the new household
     assert stats["changed"]["mem"] == 3  # one dead, one moved, one new
     assert stats["changed"]["inc"] == 2  # a's income changed, the new household's
+    assert stats["members"] != first["members"]  # runs count unmatched records again
 
     with connection.cursor() as cur:
         cur.execute("DELETE FROM screening_mirrorstate")  # forces a whole export
@@ -64,5 +67,27 @@ def test_a_run_sees_a_change_made_after_the_previous_run(w):
     assert first["alerts"]["income"] == 0 and first["mirror"]["full"] is True
     HouseholdIncome.objects.filter(household=poor).update(wage_income=1000)
     second = runs.screen(actor=None, as_of=dt.date(2022, 6, 30))
-    assert second["mirror"] == {"full": False, "changed": {"hh": 0, "mem": 0, "inc": 1}}
+    assert second["mirror"]["changed"] == {"hh": 0, "mem": 0, "inc": 1}
+    assert second["mirror"]["full"] is False
     assert second["alerts"]["income"] == 1 and second["new"] == 1
+
+
+def test_unmatched_counts_are_reused_only_while_members_and_feed_files_stand(w, feed):
+    from zhenxing.screening.tests.test_feeds import med
+
+    h = testing.make_household(village=w.r.fendou, number="MA")
+    member_id = idnumber.decrypt(h.members.first().id_cipher)
+    feed("medical", [med("S1", member_id), med("S2", testing.new_id())])
+    first = runs.screen(actor=None, as_of=dt.date(2022, 6, 30))
+    assert first["unmatched"]["medical"] == 1 and "unmatched_from_run" not in first
+    again = runs.screen(actor=None, as_of=dt.date(2022, 6, 30))
+    assert again["unmatched"] == first["unmatched"] and again["unmatched_from_run"] > 0
+    # the unmatched person joins the registry: counted again, now 0
+    other = testing.make_household(village=w.r.fendou, number="MB")
+    stranger = feed("medical", [med("S3", idnumber.decrypt(other.members.first().id_cipher))])
+    assert stranger.new == 1
+    third = runs.screen(actor=None, as_of=dt.date(2022, 6, 30))
+    assert "unmatched_from_run" not in third and third["unmatched"]["medical"] == 1
+    Member.objects.filter(household=h).update(status="dead")  # a bulk update: the mirror's members change
+    fourth = runs.screen(actor=None, as_of=dt.date(2022, 6, 30))
+    assert "unmatched_from_run" not in fourth

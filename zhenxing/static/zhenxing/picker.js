@@ -3,6 +3,9 @@
  * 1. <input data-picker-url="/api/v1/pick/households" data-picker-value="id|code" data-picker-label="…">
  *    becomes a type-to-search box (ARIA combobox + listbox, arrow keys, Enter, Escape). The original
  *    input turns hidden and keeps the form's field name; it posts the chosen record's id (or code).
+ *    What the user types is searched by POST to the same address, the address's own parameters and
+ *    the page moved into a JSON body (with the page's CSRF token): an ID number, whole or its first
+ *    digits while typing, never reaches a URL, the browser history or an access log.
  * 2. <span class="region-cascade" data-cascade-url="/api/v1/pick/regions" data-cascade-name="region">
  *    holds 县 → 乡 → 村 selects; choosing one loads the next level and only the deepest choice posts.
  */
@@ -10,16 +13,47 @@
   "use strict";
   var PAGE = 20, seq = 0;
 
-  function get(url, done) {
+  function send(method, url, body, done) {
     var xhr = new XMLHttpRequest();
-    xhr.open("GET", url);
+    xhr.open(method, url);
     xhr.setRequestHeader("Accept", "application/json");
+    if (body !== null) {
+      xhr.setRequestHeader("Content-Type", "application/json");
+      xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    }
     xhr.onload = function () {
       if (xhr.status !== 200) { done(null, null, xhr.status); return; }
       try { done(JSON.parse(xhr.responseText), xhr.getResponseHeader("X-Next-Cursor")); } catch (e) { done(null); }
     };
     xhr.onerror = function () { done(null); };
-    xhr.send();
+    xhr.send(body);
+  }
+
+  function get(url, done) { send("GET", url, null, done); }
+
+  // The token every page carries for htmx (<body hx-headers>), or a form's hidden field.
+  function csrfToken() {
+    try {
+      var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+      if (token) return token;
+    } catch (e) { /* fall through to a form's field */ }
+    var field = document.querySelector("[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  // A picker's search: POST to the address (core/pickers.py answers a POST as its GET) with the
+  // address's own parameters (region, level …) and these (q, limit, after) in the body.
+  function search(url, params, done) {
+    var at = url.indexOf("?"), body = {};
+    if (at >= 0) {
+      url.slice(at + 1).split("&").forEach(function (pair) {
+        if (!pair) return;
+        var eq = pair.indexOf("="), word = function (t) { return decodeURIComponent(t.replace(/\+/g, " ")); };
+        body[word(eq < 0 ? pair : pair.slice(0, eq))] = eq < 0 ? "" : word(pair.slice(eq + 1));
+      });
+    }
+    for (var k in params) { if (params[k] !== "" && params[k] != null) body[k] = params[k]; }
+    send("POST", at >= 0 ? url.slice(0, at) : url, JSON.stringify(body), done);
   }
 
   function withParams(url, params) {
@@ -101,10 +135,10 @@
       text.setAttribute("aria-expanded", "true");
       status.textContent = items.length ? "找到 " + items.length + (next ? "+" : "") + " 项，用上下键选择" : "没有找到";
     }
-    function search() {
+    function find() {
       query = text.value.trim();
       var mine = ++asked;
-      get(withParams(input.dataset.pickerUrl, { q: query, limit: PAGE }), function (rows, cursor) {
+      search(input.dataset.pickerUrl, { q: query, limit: PAGE }, function (rows, cursor) {
         if (mine !== asked) return;  // a later keystroke answered first
         if (!rows) { status.textContent = "查询失败，请稍后再试"; return; }
         items = rows; next = cursor; render(false);
@@ -112,7 +146,7 @@
     }
     function more() {
       var mine = ++asked;
-      get(withParams(input.dataset.pickerUrl, { q: query, limit: PAGE, after: next }), function (rows, cursor) {
+      search(input.dataset.pickerUrl, { q: query, limit: PAGE, after: next }, function (rows, cursor) {
         if (mine !== asked || !rows) return;
         items = items.concat(rows); next = cursor; render(true); mark(items.length - rows.length);
       });
@@ -123,11 +157,11 @@
       asked++;  // and a search still on its way is dropped
       status.textContent = "";
       clearTimeout(timer);
-      timer = setTimeout(search, 200);
+      timer = setTimeout(find, 200);
     });
-    text.addEventListener("focus", function () { if (!text.value && list.hidden) search(); });
+    text.addEventListener("focus", function () { if (!text.value && list.hidden) find(); });
     text.addEventListener("keydown", function (ev) {
-      if (ev.key === "ArrowDown") { ev.preventDefault(); if (list.hidden) search(); else mark(active + 1); }
+      if (ev.key === "ArrowDown") { ev.preventDefault(); if (list.hidden) find(); else mark(active + 1); }
       else if (ev.key === "ArrowUp") { ev.preventDefault(); mark(active - 1); }
       else if (ev.key === "Enter" && !list.hidden && active >= 0) { ev.preventDefault(); choose(active); }
       else if (ev.key === "Escape") { close(); }
