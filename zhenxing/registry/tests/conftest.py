@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from zhenxing.accounts.services import api_token_issue
 from zhenxing.registry.imports import HEADERS
 from zhenxing.registry.testing import new_id
 
@@ -76,3 +77,14 @@ def to_csv(rows: list[dict], *, encoding: str = "utf-8", title: str | None = Non
 @pytest.fixture
 def rows_factory():
     return household_rows
+
+
+@pytest.fixture
+def api(client):
+    """``api(user, method, url, **kw)``: the request with a fresh Bearer token of ``user``."""
+
+    def call(user, method, url, **kw):
+        token = api_token_issue(user=user)[0]
+        return getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {token}", **kw)
+
+    return call

@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhenxing.accounts.services import api_token_issue
 from zhenxing.registry import idnumber
 from zhenxing.registry.models import Household
 from zhenxing.registry.testing import make_household, new_id
 
 from .conftest import household_rows, to_csv
-
-
-@pytest.fixture
-def api(client):
-    def call(user, method, url, **kw):
-        token = api_token_issue(user=user)[0]
-        return getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {token}", **kw)
-
-    return call
 
 
 def test_list_filters_cursor_and_scope(api, w):

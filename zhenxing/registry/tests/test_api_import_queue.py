@@ -10,7 +10,6 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhenxing.accounts.services import api_token_issue
 from zhenxing.jobs import services as job_services
 from zhenxing.jobs import storage
 from zhenxing.jobs.models import Job, JobState
@@ -21,15 +20,6 @@ from zhenxing.registry.models import Household
 from .conftest import household_rows, to_csv
 
 SIX_MILLION = "工作表声明有 6,000,000 行，超过上限 200,000 行"
-
-
-@pytest.fixture
-def api(client):
-    def call(user, method, url, **kw):
-        token = api_token_issue(user=user)[0]
-        return getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {token}", **kw)
-
-    return call
 
 
 def _post(api, user, data: bytes, name: str = "a.csv", **form):
