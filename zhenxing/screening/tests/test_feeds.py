@@ -239,3 +239,34 @@ def test_a_feed_csv_larger_than_an_upload_is_streamed_within_its_own_cap(w, tmp_
     code, _, err = run_cli("medical", str(path))
     assert code == 2 and "超过上限" in err
     assert FeedFile.objects.count() == 1
+
+
+def test_row_numbers_hold_in_a_file_read_in_parallel(w, tmp_path):
+    """The rows pass through a Parquet file in the scratch folder (read in parallel, several row
+    groups): every stored record keeps its file row, and an error deep in the file names its row."""
+    import duckdb
+
+    people = [testing.new_id() for _ in range(5)]
+    n = 300_000
+    rows = [med(f"S{i}", people[i % 5]) for i in range(n)]
+    rows[250_000] = med("S250000", people[0], date="2022-13-01")
+    rows.append(med("S7", people[2]))
+    bad = write_csv(tmp_path / "bad.csv", "medical", rows)
+    code, _, err = run_cli("medical", str(bad))
+    assert code == 1
+    assert "第250002行【结算日期】" in err and f"第{n + 2}行【结算流水号】与第9行重复" in err
+    assert FeedFile.objects.count() == 0
+    rows[250_000] = med("S250000", people[0])
+    good = write_csv(tmp_path / "good.csv", "medical", rows[:n])
+    code, _, err = run_cli("medical", str(good))
+    assert code == 0, err
+    stored = FeedFile.objects.get()
+    assert stored.rows == n
+    misplaced = (
+        duckdb.connect()
+        .execute(
+            f"SELECT count(*) FROM read_parquet('{stored.path}') WHERE row_no <> CAST(substr(serial, 2) AS BIGINT) + 2"
+        )
+        .fetchone()[0]
+    )
+    assert misplaced == 0
