@@ -23,10 +23,14 @@ def _r(expr: str, salt: str, seed: int) -> str:
 
 
 def _fake_id(n: str, seed: int) -> str:
-    """Valid ID numbers (GB 11643 checksum) from a region nobody in the registry is from."""
+    """Valid ID numbers (GB 11643 checksum) from a region nobody in the registry is from.
+
+    Birth date and sequence repeat every 20,000,000 values of ``n``; the values beyond take the
+    next area code down (232798, 232797 ...), so the numbers stay unique at a province's 30M
+    members (no registry member has an area past 2327 + 91) and the smaller data are unchanged."""
     k = f"({n} + {int(seed) % 1000} * 20011)"
     first = (
-        f"('232799' || strftime(DATE '1950-01-01' + CAST(({k} // 1000) % 20000 AS INTEGER), '%Y%m%d') "
+        f"('2327' || CAST(99 - {k} // 20000000 AS VARCHAR) || strftime(DATE '1950-01-01' + CAST(({k} // 1000) % 20000 AS INTEGER), '%Y%m%d') "
         f"|| lpad(CAST({k} % 1000 AS VARCHAR), 3, '0'))"
     )
     check = feeds._checksum_sql("x.f17").replace("x.f17", first)

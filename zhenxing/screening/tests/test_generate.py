@@ -105,3 +105,19 @@ def test_feeds_for_generated_households_import_cleanly(w, tmp_path):
     again = tmp_path / "again"
     write_feeds(out_dir=again, households_csv=path, seed=3)
     assert (again / "feeds" / "medical.csv").read_bytes() == (tmp_path / "feeds" / "medical.csv").read_bytes()
+
+
+def test_unmatched_ids_stay_unique_past_twenty_million_rows():
+    """At a province's 30M members the fake IDs once repeated every 20M rows (96 repeated
+    (ID, year) insurance records at 10M households); the 1M data keep their numbers."""
+    import duckdb
+
+    from zhenxing.screening.generate import _fake_id
+
+    boundary = 20_000_000 - 7 * 20011  # k = n + 140,077 reaches 20M here (seed 7)
+    ns = [5, boundary - 1, boundary, 20_000_005, 40_000_005]
+    rows = dict(duckdb.connect().execute(f"SELECT n, {_fake_id('n', 7)} FROM (SELECT unnest({ns}) AS n)").fetchall())
+    assert len(set(rows.values())) == len(ns)
+    assert all(idnumber.validate(v) == v for v in rows.values())
+    assert rows[5].startswith("232799") and rows[boundary - 1].startswith("232799")
+    assert rows[boundary].startswith("232798") and rows[40_000_005].startswith("232797")
