@@ -6,7 +6,7 @@
 Each file is imported as medical settlements with ``zhenxing import-feed medical`` in a child
 process, twice: the first import (new records written to Parquet) and a re-import of the unchanged
 file (every record found unchanged, nothing written). For each it prints rows, wall and CPU
-seconds and the child's own peak RSS (``wait4``), beside the DuckDB limit
+seconds, the child's own peak RSS (``wait4``) and the peak growth of used disk while it ran, beside the DuckDB limit
 (``SCREENING_DUCKDB_MEMORY``, passed to the child), as one JSON line. The files' earlier imports
 are removed first so that the first import is a first one.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings.base")
 
-from bench.screening_bench import CPU, child  # noqa: E402
+from bench.screening_bench import CPU, DISK, child  # noqa: E402
 
 
 def main() -> None:
@@ -58,6 +58,7 @@ def main() -> None:
                         "seconds": round(seconds, 1),
                         "cpu_s": CPU[-1],
                         "peak_rss_mib": peak,
+                        "disk_growth_peak_mib": DISK[-1],
                         "duckdb_limit": args.limit,
                         "load_avg": [round(x, 1) for x in load],
                         "at": time.strftime("%H:%M:%S"),

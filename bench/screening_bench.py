@@ -36,15 +36,33 @@ ZX = [sys.executable, "-m", "zhenxing"]
 
 
 CPU: list[float] = []
+DISK: list[int] = []
 
 
 def child(*args: str) -> tuple[float, int, str]:
     """Wall seconds, peak RSS of this child alone in MiB (``wait4``), stdout; its CPU seconds go to
-    CPU[-1]."""
+    CPU[-1], and the peak growth of the used space on the temporary folder's file system while it
+    ran (its spill and scratch files, and what it wrote there or beside them), in MiB, to DISK[-1]."""
+    import shutil
+    import threading
+
     t = time.monotonic()
+    base = shutil.disk_usage(tempfile.gettempdir()).used
+    peak_used = [base]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.25):
+            peak_used[0] = max(peak_used[0], shutil.disk_usage(tempfile.gettempdir()).used)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([*ZX, *args], stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)})
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        watcher.join()
+        DISK.append((peak_used[0] - base) // 2**20)
         proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - t
         out.seek(0)
@@ -124,6 +142,7 @@ def main() -> None:
             "rows_per_cpu_s": int(rows / CPU[-1]),
             "load_avg": os.getloadavg(),
             "peak_rss_mib": peak,
+            "disk_growth_peak_mib": DISK[-1],
             "output": out.strip(),
         }
         print(json.dumps(results["medical_import"], ensure_ascii=False), flush=True)
@@ -181,6 +200,8 @@ def main() -> None:
                 "rows": FeedFile.objects.get(source=source).rows,
                 "seconds": round(seconds, 1),
                 "cpu_s": CPU[-1],
+                "peak_rss_mib": peak,
+                "disk_growth_peak_mib": DISK[-1],
             }
         results["other_imports"] = others
         print(json.dumps(others), flush=True)
@@ -211,6 +232,7 @@ def main() -> None:
                 "closed": summary["closed"],
                 "alerts": summary["alerts"],
                 "peak_rss_mib": peak,
+                "disk_growth_peak_mib": DISK[-1],
                 "cpu_s": CPU[-1],
                 "load_avg": os.getloadavg(),
             }
