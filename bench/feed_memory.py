@@ -42,7 +42,8 @@ def main() -> None:
         for attempt in ["first", "reimport"][: 1 if args.no_reimport else 2]:
             if attempt == "first":
                 for f in FeedFile.objects.filter(source="medical"):
-                    Path(f.path).unlink(missing_ok=True)
+                    if f.path:  # a re-import that found nothing new wrote no file
+                        Path(f.path).unlink(missing_ok=True)
                     f.delete()
             load = os.getloadavg()
             seconds, peak, out = child("import-feed", "medical", str(path))
