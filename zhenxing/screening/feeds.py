@@ -337,11 +337,10 @@ def import_file(
         con.execute(f"SET memory_limit = '{getattr(settings, 'SCREENING_DUCKDB_MEMORY', '4GB')}'")
         cols = "{" + ", ".join(f"'{h}': 'VARCHAR'" for h in headers) + "}"
         try:
-            # Insertion order is the file's order even when read in parallel, so a row's number is
-            # its rowid + 2 (the header is row 1).
-            # Into a compressed Parquet file in the scratch folder, not a table: a province's 100M
-            # rows as a table spilled more than 30 GB; as Parquet they take a tenth of that on disk,
-            # and every later pass streams them (file_row_number keeps the file's order).
+            # Into a compressed Parquet file in the scratch folder, not a table: a province's 104M
+            # rows (9.7 GB) as a table spilled more than 30 GB; as Parquet they take 1.6 GB, and
+            # every later pass streams them. The COPY keeps the file's order even when it is read
+            # in parallel, so a row's number is its file_row_number + 2 (the header is row 1).
             raw = ", ".join(f'"{c.header}" AS c_{c.name}' for c in spec.cols)
             raw_file = Path(tmp) / "raw.parquet"
             con.execute(f"""COPY (SELECT {raw}
