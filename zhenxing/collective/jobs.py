@@ -20,7 +20,7 @@ def _org_url(job) -> str:
 def import_file(job, ctx) -> dict:
     from zhenxing.lib.mapping import MappingError
     from zhenxing.lib.tabular import Unreadable
-    from zhenxing.mappings.selectors import mapping_for_upload
+    from zhenxing.mappings.selectors import mapping_for_job
 
     from .imports import collective_import
     from .models import Organisation
@@ -30,14 +30,7 @@ def import_file(job, ctx) -> dict:
     ctx.progress("读取并校验文件", 0, 1)
     data = ctx.upload_bytes()
     try:
-        # a mapping the user chose, or one the file's header row is recognised by (docs/mappings.md)
-        _, mapping = mapping_for_upload(
-            job.requested_by,
-            kind=f"collective.{p['kind']}",
-            ref=p.get("mapping", ""),
-            data=data,
-            filename=p["filename"],
-        )
+        _, mapping = mapping_for_job(job, kind=f"collective.{p['kind']}", data=data)
         result = collective_import(
             actor=job.requested_by,
             organisation=organisation,

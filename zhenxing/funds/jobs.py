@@ -23,7 +23,7 @@ def unreadable_report(message: str) -> dict:
 @job_kind(IMPORT, label="导入资金项目数据")
 def funds_import(job, ctx) -> dict:
     from zhenxing.lib.mapping import MappingError
-    from zhenxing.mappings.selectors import mapping_for_upload
+    from zhenxing.mappings.selectors import mapping_for_job
 
     from .imports import IMPORTERS, UnreadableFile, run_import
 
@@ -34,10 +34,7 @@ def funds_import(job, ctx) -> dict:
     ctx.progress("读取并校验文件", 0, 1)
     data = ctx.upload_bytes()
     try:
-        # a mapping the user chose, or one the file's header row is recognised by (docs/mappings.md)
-        _, mapping = mapping_for_upload(
-            job.requested_by, kind=f"funds.{kind}", ref=p.get("mapping", ""), data=data, filename=p["filename"]
-        )
+        _, mapping = mapping_for_job(job, kind=f"funds.{kind}", data=data)
         result = run_import(
             kind, data, actor=job.requested_by, dry_run=bool(p.get("dry_run")), filename=p["filename"], mapping=mapping
         )

@@ -103,3 +103,13 @@ def mapping_for_upload(user, *, kind: str, ref: str, data: bytes, filename: str)
         if found is not None:
             return found
     return "", None
+
+
+def mapping_for_job(job, *, kind: str, data: bytes) -> tuple[str, ColumnMapping | None]:
+    """``mapping_for_upload`` for a queued import (zhenxing/jobs): the requester's choice
+    (``payload["mapping"]``) or the mapping the file's header row is recognised by
+    (docs/mappings.md)."""
+    p = job.payload
+    return mapping_for_upload(
+        job.requested_by, kind=kind, ref=p.get("mapping", ""), data=data, filename=p.get("filename", "")
+    )

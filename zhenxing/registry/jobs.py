@@ -33,30 +33,18 @@ def _report_url(job) -> str:
     return reverse("registry:import_job", args=[job.upload]) if job.upload else ""
 
 
-def _mapping(job, data: bytes):
-    """The column mapping the user chose, or the one the file's header row is recognised by."""
-    from zhenxing.mappings.selectors import mapping_for_upload
-
-    return mapping_for_upload(
-        job.requested_by,
-        kind="households",
-        ref=job.payload.get("mapping", ""),
-        data=data,
-        filename=job.payload.get("filename", ""),
-    )
-
-
 @job_kind(IMPORT, label="导入农户", result_url=_report_url)
 def household_import(job, ctx) -> dict:
     """The commit the page's user confirmed, or the API's import (``dry_run`` in the payload: a
     check that writes nothing and, unlike the page's preview, keeps no upload)."""
     from zhenxing.lib.mapping import MappingError
+    from zhenxing.mappings.selectors import mapping_for_job
 
     from .imports import Unreadable, run_import
 
     data = ctx.upload_bytes()
     try:
-        _, mapping = _mapping(job, data)
+        _, mapping = mapping_for_job(job, kind="households", data=data)
         report = run_import(
             data,
             filename=job.payload.get("filename", ""),
@@ -75,12 +63,13 @@ def household_import(job, ctx) -> dict:
 def household_preview(job, ctx) -> dict:
     """The dry run the page shows before the user confirms; the upload stays for the commit."""
     from zhenxing.lib.mapping import MappingError
+    from zhenxing.mappings.selectors import mapping_for_job
 
     from .imports import Unreadable, run_import
 
     data = ctx.upload_bytes()
     try:
-        name, mapping = _mapping(job, data)
+        name, mapping = mapping_for_job(job, kind="households", data=data)
         report = run_import(
             data,
             filename=job.payload.get("filename", ""),
