@@ -323,7 +323,7 @@ def jobs_mark_stale(*, now: dt.datetime | None = None) -> list[int]:
     if not Job.objects.filter(silent, state=JobState.RUNNING).exists():
         return []
     reason = gettext(ABANDONED)
-    marked = []
+    marked, uploads = [], []
     with transaction.atomic():
         for job in Job.objects.filter(silent, state=JobState.RUNNING).select_for_update():
             Job.objects.filter(pk=job.pk).update(
@@ -349,8 +349,13 @@ def jobs_mark_stale(*, now: dt.datetime | None = None) -> list[int]:
             if found is not None and found.on_abandon is not None:
                 found.on_abandon(job)
             if job.upload:
-                transaction.on_commit(lambda token=job.upload: storage.upload_delete(token))
+                uploads.append(job.upload)
             marked.append(job.pk)
+    # A dead job's upload is never read again, whatever becomes of the caller's transaction (a
+    # rolled-back mark is made again by the next call): deleted now, not on a commit that an outer
+    # transaction may hold back.
+    for token in uploads:
+        storage.upload_delete(token)
     return marked
 
 

@@ -84,6 +84,24 @@ def test_stale_after_two_heartbeat_intervals_exactly(w, settings):
     assert entry.extra["to"] == "failed" and entry.extra["reason"] == "处理进程中断"
 
 
+def test_a_dead_jobs_upload_is_deleted_inside_the_callers_transaction(w, settings, tmp_path):
+    """The test's own transaction is still open (no commit comes): the dead job's upload goes now,
+    a live job's stays."""
+    settings.MEDIA_ROOT = tmp_path
+    beat = timezone.now() - dt.timedelta(minutes=1)
+    dead_token = storage.upload_save(user=w.fendou, filename="a.csv", chunks=[b"x"])
+    live_token = storage.upload_save(user=w.fendou, filename="b.csv", chunks=[b"y"])
+    dead = services.job_enqueue(actor=w.fendou, kind=TEST_OK, upload=dead_token)
+    live = services.job_enqueue(actor=w.fendou, kind=TEST_OK, upload=live_token)
+    for job, at in ((dead, beat), (live, timezone.now())):
+        services.job_claim(job.pk, worker="worker host:1")
+        Job.objects.filter(pk=job.pk).update(heartbeat_at=at)
+    assert connection.in_atomic_block
+    assert services.jobs_mark_stale() == [dead.pk]
+    assert storage.upload_meta(dead_token) is None and not (storage.folder() / f"{dead_token}.data").exists()
+    assert storage.upload_meta(live_token)["filename"] == "b.csv"
+
+
 def test_worker_marks_a_dead_job_failed_and_leaves_a_live_one(w):
     dead = running(w, heartbeat=timezone.now() - dt.timedelta(minutes=1))
     alive = running(w, heartbeat=timezone.now())
