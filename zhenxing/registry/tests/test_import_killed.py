@@ -32,7 +32,7 @@ def test_a_killed_import_writes_nothing_and_fails_its_job(w, tmp_path, settings)
     # stopped once the households are inserted, before their members
     tmp = killed_worker(tmp_path / "kill", "zhenxing.jobs.services:JobContext.progress", "arg=写入成员")
     job.refresh_from_db()
-    assert job.state == JobState.RUNNING and job.stage
+    assert job.state == JobState.RUNNING and job.stage and job.upload == token
     assert not Household.objects.exists() and not Member.objects.exists()
     assert (storage.folder() / f"{token}.data").exists()
 
