@@ -62,6 +62,44 @@ def login(client):
     return _login
 
 
+def _one_at_a_time(handler_class):
+    """``handler_class`` (the live server's WSGI handler) serving one request at a time, its body
+    read and the request closed (Django's request_finished) before the next begins."""
+    import threading
+
+    lock = threading.Lock()
+
+    class OneAtATime(handler_class):
+        def __call__(self, environ, start_response):
+            with lock:
+                response = super().__call__(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+    return OneAtATime
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server. On SQLite the test database lives in memory and every request
+    thread shares the test's one connection: requests running at once (a page, its service worker
+    and its sync) would interleave their transactions on it ("database table is locked", a session
+    lost). There, requests are served one at a time; on PostgreSQL each thread has its own
+    connection and they run at once as in production."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = _one_at_a_time(server.thread.static_handler)
+    server.start()
+    yield server
+    server.stop()
+
+
 # The real browser for end-to-end tests: Playwright driving Debian's Chromium.
 CHROMIUM = "/usr/bin/chromium"
 CSP_REPORT = "Content Security Policy"  # in Chromium's console message for whatever the policy blocked
