@@ -200,11 +200,8 @@ def load(out: Path) -> None:
         {_case('s."健康状况"', HEALTH)}, {_case('s."在校状况"', SCHOOL)}, {_case('s."务工状况"', WORK)},
         s."是否参加医保" = '是', 'active', NULL
         FROM src s JOIN h USING ("户编号")) TO '{tmp / "member.csv"}' (HEADER false)""")
-    counts = {
-        "household.csv": con.execute("SELECT count(*) FROM h").fetchone()[0],
-        "income.csv": con.execute("SELECT count(*) FROM h").fetchone()[0],
-        "member.csv": con.execute("SELECT count(*) FROM src").fetchone()[0],
-    }
+    households, members = con.execute("SELECT (SELECT count(*) FROM h), (SELECT count(*) FROM src)").fetchone()
+    counts = {"household.csv": households, "income.csv": households, "member.csv": members}
     print(f"prepared in {time.monotonic() - t:.1f} s")
     t = time.monotonic()
     tables = [
